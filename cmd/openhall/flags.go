@@ -1,0 +1,84 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"openhall/internal/apperr"
+	"openhall/internal/config"
+)
+
+// usageError is a command-line mistake; it exits with status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// exitCode prints err and maps it to an exit status.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintln(stderr, "参数错误：", ue.msg)
+		return 2
+	}
+	var ae *apperr.Error
+	if errors.As(err, &ae) {
+		fmt.Fprintln(stderr, "错误：", ae.Message)
+		for k, v := range ae.Fields {
+			fmt.Fprintf(stderr, "  %s：%s\n", k, v)
+		}
+		return 1
+	}
+	fmt.Fprintln(stderr, "错误：", err)
+	return 1
+}
+
+// flagSet returns a FlagSet that reports errors instead of exiting.
+func flagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// dbFlags registers the flags every command that opens the database shares.
+func dbFlags(fs *flag.FlagSet, cfg *config.Config) {
+	fs.StringVar(&cfg.DataDir, "data", cfg.DataDir, "数据目录（SQLite 数据库、上传文件）")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "PostgreSQL 连接串 postgres://…；留空使用数据目录中的 SQLite")
+	fs.StringVar(&cfg.Migrate, "migrate", cfg.Migrate, "启动时是否迁移：auto（SQLite 迁移，PostgreSQL 不迁移）、yes、no")
+	fs.StringVar(&cfg.SQLiteSync, "sqlite-sync", cfg.SQLiteSync, "SQLite 同步级别：full（每次提交落盘）或 normal")
+	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "日志级别：debug、info、warn、error")
+}
+
+// parse applies OPENHALL_* environment variables, then the command line.
+func parse(fs *flag.FlagSet, args []string) error {
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := "OPENHALL_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := os.LookupEnv(name); ok && envErr == nil {
+			if err := f.Value.Set(v); err != nil {
+				envErr = usagef("环境变量 %s=%q 无效：%v", name, v, err)
+			}
+		}
+	})
+	if envErr != nil {
+		return envErr
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}

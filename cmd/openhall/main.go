@@ -1,0 +1,73 @@
+// Command openhall is the OpenHall server and its administration commands.
+//
+//	openhall serve [--addr] [--data DIR] [--db URL] [--demo]
+//	openhall migrate
+//	openhall user create --username U --name N --role R [--org REGION_CODE | --dept DEPT_ID] [--password P]
+//	openhall audit verify
+//	openhall calendar add-workdays DATE N
+//	openhall calendar workdays-between FROM TO
+//	openhall calendar import FILE [--year Y]
+//
+// Every flag can also be set with an OPENHALL_* environment variable
+// (--data → OPENHALL_DATA, --sqlite-sync → OPENHALL_SQLITE_SYNC).
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `用法：openhall <命令> [参数]
+
+命令：
+  serve                          启动服务（默认 SQLite，数据在 ./data）
+  migrate                        执行数据库迁移
+  user create                    创建工作人员账号并授予角色
+  audit verify                   校验审计日志哈希链
+  calendar add-workdays DATE N   计算 DATE 起第 N 个工作日
+  calendar workdays-between A B  计算 A 之后至 B（含）的工作日数
+  calendar import FILE           导入节假日安排（JSON 或 ICS）
+
+各命令的参数见 openhall <命令> -h；参数也可用 OPENHALL_* 环境变量设置。
+`
+
+// run executes one command and returns the process exit code: 0 success,
+// 1 failure, 2 bad usage.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmd, rest := args[0], args[1:]
+	var err error
+	switch cmd {
+	case "serve":
+		err = cmdServe(ctx, rest, stdout, stderr)
+	case "migrate":
+		err = cmdMigrate(ctx, rest, stdout, stderr)
+	case "user":
+		err = cmdUser(ctx, rest, stdout, stderr)
+	case "audit":
+		err = cmdAudit(ctx, rest, stdout, stderr)
+	case "calendar":
+		err = cmdCalendar(ctx, rest, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "未知命令 %q\n\n%s", cmd, usage)
+		return 2
+	}
+	return exitCode(err, stderr)
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"time"
+
+	"openhall/internal/app"
+	"openhall/internal/config"
+	"openhall/internal/demo"
+	"openhall/internal/pii"
+)
+
+// newLogger writes JSON lines through the redacting handler, so that no
+// ID number or phone number reaches a log even by mistake.
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var lv slog.Level
+	lv.UnmarshalText([]byte(level))
+	return slog.New(pii.NewRedactingHandler(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lv})))
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := config.Default()
+	fs := flagSet("serve", stderr)
+	dbFlags(fs, &cfg)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "监听地址")
+	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "首次启动时载入演示数据并打印演示账号")
+	fs.IntVar(&cfg.Workers, "workers", cfg.Workers, "本进程并发执行的后台任务数")
+	fs.StringVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies, "Cookie 的 Secure 标志：auto（经 HTTPS 访问时）、yes、no")
+	fs.DurationVar(&cfg.SessionIdle, "session-idle", cfg.SessionIdle, "会话空闲超时")
+	fs.DurationVar(&cfg.SessionAbsolute, "session-absolute", cfg.SessionAbsolute, "会话绝对超时")
+	grace := fs.Duration("shutdown-grace", 20*time.Second, "收到停止信号后等待进行中请求完成的时间")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("serve 不接受位置参数：%v", fs.Args())
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+	a, err := app.Open(ctx, cfg, log, app.Options{Workers: true})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if cfg.Demo {
+		if err := loadDemo(ctx, a, stdout); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("无法监听 %s：%w", cfg.Addr, err)
+	}
+	fmt.Fprintf(stdout, "阳光政务大厅已启动：http://%s/ （数据库：%s；按 Ctrl+C 停止）\n", ln.Addr(), backendLabel(cfg))
+	return a.Run(ctx, ln, *grace)
+}
+
+func backendLabel(cfg config.Config) string {
+	if cfg.IsPostgres() {
+		return "PostgreSQL " + cfg.Redacted()
+	}
+	return "SQLite " + cfg.SQLitePath()
+}
+
+// loadDemo loads the demo data once and prints the demo accounts.
+func loadDemo(ctx context.Context, a *app.App, stdout io.Writer) error {
+	loaded, err := demo.Load(ctx, a.Stores, a.Services)
+	if err != nil {
+		return fmt.Errorf("载入演示数据失败：%w", err)
+	}
+	if loaded {
+		fmt.Fprintln(stdout, "已载入演示数据。")
+	}
+	fmt.Fprintln(stdout, "演示账号（密码均为 "+demo.Password+"）：")
+	for _, acc := range demo.Accounts() {
+		fmt.Fprintf(stdout, "  %-14s %s\n", acc.Username, acc.Description)
+	}
+	return nil
+}

@@ -1,0 +1,202 @@
+// Package app is the composition root: it opens storage, builds the domain
+// services, the job queue, the HTML UI and the JSON API, and runs them.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"openhall/internal/audit"
+	"openhall/internal/calendar"
+	"openhall/internal/config"
+	"openhall/internal/identity"
+	"openhall/internal/jobs"
+	"openhall/internal/org"
+	"openhall/internal/store"
+	"openhall/internal/svc"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// App is one openhall process.
+type App struct {
+	Config   config.Config
+	Log      *slog.Logger
+	Stores   *store.Stores
+	Services *svc.Services
+	Metrics  *prometheus.Registry
+	queue    jobQueue
+	handler  http.Handler
+	now      func() time.Time
+	workers  bool
+}
+
+// Options tune Open beyond the configuration.
+type Options struct {
+	Now     func() time.Time
+	Argon2  *identity.Argon2Params // cheaper hashing in tests
+	Workers bool                   // work background jobs (serve); false for CLI commands
+}
+
+// Open opens storage, applies or checks migrations and builds everything.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*App, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	s, err := openStores(ctx, cfg, o.Now)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Log: log, Stores: s, Metrics: prometheus.NewRegistry(), now: o.Now, workers: o.Workers}
+	if err := a.build(ctx, o); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) build(ctx context.Context, o Options) error {
+	if err := prepareSchema(ctx, a.Stores, a.Config.ShouldMigrate(), a.Log); err != nil {
+		return err
+	}
+	a.Services = a.services(o)
+	if err := a.Services.Calendar.Reload(ctx); err != nil {
+		return err
+	}
+	reg := jobs.NewRegistry()
+	a.registerJobs(reg)
+	q, err := newQueue(a.Stores, reg, jobs.Config{Workers: a.Config.Workers, Logger: a.Log, Work: o.Workers})
+	if err != nil {
+		return err
+	}
+	a.queue = q
+	a.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.handler, err = a.routes(ctx)
+	return err
+}
+
+func (a *App) services(o Options) *svc.Services {
+	s := a.Stores
+	log := audit.NewLog(s.Audit, o.Now)
+	policy := identity.DefaultPolicy()
+	policy.IdleTimeout, policy.AbsoluteTimeout = a.Config.SessionIdle, a.Config.SessionAbsolute
+	if o.Argon2 != nil {
+		policy.Argon2 = *o.Argon2
+	}
+	orgs := org.NewService(s.Org, s, log, o.Now)
+	return &svc.Services{
+		Audit:    log,
+		Org:      orgs,
+		Identity: identity.NewService(s.Identity, orgs, s, log, policy, o.Now),
+		Calendar: calendar.NewService(s.Calendar, orgs, s, log, o.Now),
+		Health:   s.Backend,
+	}
+}
+
+// cleanupSessions is the periodic job that removes dead sessions.
+type cleanupSessions struct{}
+
+func (cleanupSessions) Kind() string { return "identity.cleanup_sessions" }
+
+func (a *App) registerJobs(reg *jobs.Registry) {
+	jobs.Register(reg, func(ctx context.Context, _ cleanupSessions) error {
+		n, err := a.Services.Identity.DeleteExpiredSessions(ctx)
+		if n > 0 {
+			a.Log.Info("removed expired sessions", "count", n)
+		}
+		return err
+	})
+	reg.Every(time.Hour, cleanupSessions{})
+}
+
+// Handler is the process's HTTP handler.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Queue is the job queue.
+func (a *App) Queue() interface {
+	Enqueue(ctx context.Context, args jobs.Args, o *jobs.Options) error
+} {
+	return a.queue
+}
+
+// Close releases storage.
+func (a *App) Close() error { return a.Stores.Close() }
+
+// Run serves HTTP on ln and works background jobs until ctx ends, then shuts
+// down gracefully: stop accepting, finish in-flight requests (up to grace),
+// stop the workers, seal the audit entries written so far.
+func (a *App) Run(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second,
+		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	if err := a.startBackground(bg, &wg); err != nil {
+		stopBG()
+		return err
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	a.Log.Info("serving", "addr", ln.Addr().String(), "backend", a.Stores.Backend.Backend())
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-serveErr:
+	}
+	return errors.Join(err, a.shutdown(srv, stopBG, &wg, grace))
+}
+
+func (a *App) startBackground(ctx context.Context, wg *sync.WaitGroup) error {
+	if a.workers {
+		if err := a.queue.Start(ctx); err != nil {
+			return err
+		}
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		a.Services.Audit.RunSealer(ctx, time.Second, func(err error) { a.Log.Error("seal audit log", "err", err) })
+	}()
+	return nil
+}
+
+func (a *App) shutdown(srv *http.Server, stopBG context.CancelFunc, wg *sync.WaitGroup, grace time.Duration) error {
+	a.Log.Info("shutting down")
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	httpErr := srv.Shutdown(ctx)
+	var jobErr error
+	if a.workers {
+		jobErr = a.queue.Stop(ctx)
+	}
+	stopBG()
+	wg.Wait()
+	_, sealErr := a.Services.Audit.Seal(context.Background())
+	if errors.Is(httpErr, http.ErrServerClosed) {
+		httpErr = nil
+	}
+	return errors.Join(httpErr, jobErr, sealErr)
+}
+
+// secret returns a persistent random key shared by every node.
+func (a *App) secret(ctx context.Context, name string) ([]byte, error) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	v, err := a.Stores.Settings.PutSettingIfAbsent(ctx, "secret."+name, base64.StdEncoding.EncodeToString(b))
+	if err != nil {
+		return nil, fmt.Errorf("load %s key: %w", name, err)
+	}
+	return base64.StdEncoding.DecodeString(v)
+}

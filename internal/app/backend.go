@@ -1,0 +1,95 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"openhall/internal/config"
+	"openhall/internal/jobs"
+	"openhall/internal/store"
+	"openhall/internal/store/migrate"
+	"openhall/internal/store/postgres"
+	"openhall/internal/store/sqlite"
+
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+)
+
+// jobQueue is the part of jobs.Queue the app uses, whatever the backend.
+type jobQueue interface {
+	Enqueue(ctx context.Context, args jobs.Args, o *jobs.Options) error
+	Start(ctx context.Context) error
+	Stop(ctx context.Context) error
+}
+
+// openStores opens the configured backend.
+func openStores(ctx context.Context, cfg config.Config, now func() time.Time) (*store.Stores, error) {
+	if cfg.IsPostgres() {
+		db, err := postgres.Open(ctx, postgres.Options{URL: cfg.DB, Now: now})
+		if err != nil {
+			return nil, err
+		}
+		return db.Stores(), nil
+	}
+	db, err := sqlite.Open(ctx, sqlite.Options{Path: cfg.SQLitePath(), Sync: cfg.SQLiteSync, Now: now})
+	if err != nil {
+		return nil, err
+	}
+	return db.Stores(), nil
+}
+
+// newQueue builds the job queue on the backend's own River driver.
+func newQueue(s *store.Stores, reg *jobs.Registry, cfg jobs.Config) (jobQueue, error) {
+	switch db := s.Backend.(type) {
+	case *postgres.DB:
+		return jobs.New(riverpgxv5.New(db.Pool()), postgres.TxFromContext, reg, cfg)
+	case *sqlite.DB:
+		// SQLite cannot notify waiting workers, so River polls; a short
+		// interval keeps notification latency low at negligible cost.
+		cfg.PollInterval = 200 * time.Millisecond
+		return jobs.New(riversqlite.New(db.WriteDB()), sqlite.TxFromContext, reg, cfg)
+	}
+	return nil, fmt.Errorf("no job queue for backend %T", s.Backend)
+}
+
+// prepareSchema applies or checks migrations as configured.
+func prepareSchema(ctx context.Context, s *store.Stores, migrate bool, log *slog.Logger) error {
+	if migrate {
+		applied, err := s.Migrate(ctx)
+		if err != nil {
+			return fmt.Errorf("数据库迁移失败：%w", err)
+		}
+		if len(applied) > 0 {
+			log.Info("applied migrations", "versions", applied)
+		}
+	}
+	st, err := s.SchemaStatus(ctx)
+	if err != nil {
+		return fmt.Errorf("检查数据库结构版本失败：%w", err)
+	}
+	if !st.UpToDate() {
+		return fmt.Errorf("%s（可用 --migrate=yes 在启动时迁移）", st.Describe())
+	}
+	return nil
+}
+
+// Migrate opens the configured database, applies pending migrations and
+// reports the resulting status.
+func Migrate(ctx context.Context, cfg config.Config) ([]int, migrate.Status, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, migrate.Status{}, err
+	}
+	s, err := openStores(ctx, cfg, time.Now)
+	if err != nil {
+		return nil, migrate.Status{}, err
+	}
+	defer s.Close()
+	applied, err := s.Migrate(ctx)
+	if err != nil {
+		return applied, migrate.Status{}, fmt.Errorf("数据库迁移失败：%w", err)
+	}
+	st, err := s.SchemaStatus(ctx)
+	return applied, st, err
+}

@@ -1,0 +1,56 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"openhall/internal/api"
+	"openhall/internal/httpkit"
+	"openhall/internal/web"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// routes composes the probes, the metrics endpoint, the API and the UI.
+func (a *App) routes(ctx context.Context) (http.Handler, error) {
+	key, err := a.secret(ctx, "csrf")
+	if err != nil {
+		return nil, err
+	}
+	sessions := &httpkit.Sessions{Identity: a.Services.Identity, Key: key, Secure: a.Config.SecureCookies}
+	deps := httpkit.Deps{Services: a.Services, Sessions: sessions, Log: a.Log}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", a.handleHealth)
+	mux.HandleFunc("GET /readyz", a.handleReady)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{}))
+	mux.Handle("/api/v1/", api.New(deps).Handler())
+	mux.Handle("/", web.New(deps).Handler())
+	metrics := httpkit.NewMetrics(a.Metrics)
+	return httpkit.SecurityHeaders(httpkit.Observe(a.Log, metrics, httpkit.Routed(mux))), nil
+}
+
+// handleHealth answers while the process is up.
+func (a *App) handleHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+// handleReady answers 200 when the database is reachable and its schema is
+// current, 503 with the reason otherwise.
+func (a *App) handleReady(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	status, body := http.StatusOK, map[string]any{"status": "ready", "backend": a.Stores.Backend.Backend()}
+	if err := a.Stores.Ping(ctx); err != nil {
+		status, body["status"], body["reason"] = http.StatusServiceUnavailable, "unavailable", "数据库不可达"
+	} else if st, err := a.Stores.SchemaStatus(ctx); err != nil || !st.UpToDate() {
+		status, body["status"], body["reason"] = http.StatusServiceUnavailable, "unavailable", "数据库结构版本不是最新"
+	} else {
+		body["schema_version"] = st.Current
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(body)
+}

@@ -1,0 +1,150 @@
+// Package audit keeps the one append-only record of every state change in
+// OpenHall (全过程记录) and makes it tamper-evident.
+//
+// A change appends an Entry in the same transaction as the change itself. The
+// entry carries the actor, the scope it acted in, the action, the object, the
+// change (as JSON with personal data masked) and its SM3 digest. A sealer then
+// links committed entries into a hash chain: each sealed entry gets the next
+// sequence number, the hash of the entry before it and its own SM3 hash over
+// all of its fields. Sealing runs right after commits (and on a timer) rather
+// than inside the appending transaction, so that concurrent transactions on
+// PostgreSQL never queue behind one chain lock; the chain order is the seal
+// order. Verify re-walks the chain and names the first entry that does not fit.
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Actor identifies who acted. ID 0 is the system itself (CLI, demo loader,
+// background jobs).
+type Actor struct {
+	ID    int64
+	Label string // shown in the log: a staff member's name, a masked citizen name, "系统"
+}
+
+// System is the actor for changes made by the product itself.
+var System = Actor{ID: 0, Label: "系统"}
+
+// Record is what a service asks to be written.
+type Record struct {
+	Actor      Actor
+	Scope      string // where the actor acted: "region:/1/2/", "dept:7", "system"
+	Action     string // dotted verb: "org.region.create"
+	ObjectType string // "region", "user", "case" …
+	ObjectID   string
+	Change     any // marshalled to JSON; must not contain unmasked personal data
+}
+
+// Entry is one row of the log.
+type Entry struct {
+	ID         int64 // insertion order
+	Seq        int64 // chain position; 0 until sealed
+	At         time.Time
+	ActorID    int64
+	ActorLabel string
+	Scope      string
+	Action     string
+	ObjectType string
+	ObjectID   string
+	Detail     []byte // the change as JSON
+	Digest     []byte // SM3(Detail)
+	PrevHash   []byte // hash of the entry at Seq-1; zeros for Seq 1
+	Hash       []byte // SM3 over every field above
+}
+
+// Sealed reports whether the entry has been linked into the chain.
+func (e *Entry) Sealed() bool { return e.Seq > 0 }
+
+// Head is the end of the chain.
+type Head struct {
+	Seq  int64
+	Hash []byte
+}
+
+// Filter selects entries for listing.
+type Filter struct {
+	ObjectType string
+	ObjectID   string
+	ActorID    *int64
+	Action     string
+	Limit      int
+	BeforeID   int64 // entries with ID < BeforeID, for paging backwards; 0 = newest
+}
+
+// Store is what the audit log needs from storage.
+type Store interface {
+	// AppendAuditEntry inserts an unsealed entry, inside the transaction in
+	// ctx when there is one.
+	AppendAuditEntry(ctx context.Context, e *Entry) error
+	// SealAuditEntries links up to max unsealed entries, oldest first, into
+	// the chain in one transaction that holds the chain lock: it loads the
+	// head and the pending entries, calls seal to fill Seq, PrevHash and Hash,
+	// stores them and the new head. It returns how many were sealed.
+	SealAuditEntries(ctx context.Context, max int, seal func(head Head, pending []*Entry) Head) (int, error)
+	// WalkAuditChain calls fn for every sealed entry in Seq order, streaming.
+	WalkAuditChain(ctx context.Context, fn func(*Entry) error) error
+	// AuditHead returns the stored end of the chain and the number of
+	// entries not yet sealed.
+	AuditHead(ctx context.Context) (Head, int64, error)
+	// FindAuditEntries lists entries, newest first.
+	FindAuditEntries(ctx context.Context, f Filter) ([]*Entry, error)
+}
+
+// Log appends records and seals them.
+type Log struct {
+	store Store
+	now   func() time.Time
+	kick  chan struct{}
+}
+
+// NewLog returns a Log writing to store.
+func NewLog(store Store, now func() time.Time) *Log {
+	if now == nil {
+		now = time.Now
+	}
+	return &Log{store: store, now: now, kick: make(chan struct{}, 1)}
+}
+
+// Append writes r in the transaction carried by ctx.
+func (l *Log) Append(ctx context.Context, r Record) error {
+	detail, err := json.Marshal(r.Change)
+	if err != nil {
+		return fmt.Errorf("encode audit change for %s: %w", r.Action, err)
+	}
+	e := &Entry{
+		At:         l.now().UTC().Truncate(time.Microsecond),
+		ActorID:    r.Actor.ID,
+		ActorLabel: r.Actor.Label,
+		Scope:      r.Scope,
+		Action:     r.Action,
+		ObjectType: r.ObjectType,
+		ObjectID:   r.ObjectID,
+		Detail:     detail,
+		Digest:     Digest(detail),
+	}
+	if err := l.store.AppendAuditEntry(ctx, e); err != nil {
+		return fmt.Errorf("append audit entry %s: %w", r.Action, err)
+	}
+	l.Kick()
+	return nil
+}
+
+// Kick asks the sealer to run soon. It never blocks.
+func (l *Log) Kick() {
+	select {
+	case l.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Find lists entries, newest first.
+func (l *Log) Find(ctx context.Context, f Filter) ([]*Entry, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	return l.store.FindAuditEntries(ctx, f)
+}

@@ -1,0 +1,123 @@
+// Package config holds the server configuration as a value. It is built once
+// in cmd/openhall from flags and OPENHALL_* environment variables and passed
+// down to constructors; nothing reads it from a global.
+package config
+
+import (
+	"fmt"
+	"net"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is the complete configuration of one openhall process.
+type Config struct {
+	Addr    string // listen address, host:port
+	DataDir string // directory for the SQLite database, uploads and keys
+	DB      string // "" for SQLite in DataDir, or a postgres:// URL
+	Demo    bool   // load demo data once and print the demo accounts
+
+	// Migrate decides whether serve applies pending migrations: "auto" applies
+	// them on SQLite (one process owns the file) and refuses on PostgreSQL,
+	// where several nodes share the schema and an operator runs
+	// `openhall migrate` once; "yes" and "no" force the choice.
+	Migrate string
+
+	SQLiteSync string // "full" (default: a write is on disk before we answer) or "normal"
+
+	SessionIdle     time.Duration // a session ends after this long without a request
+	SessionAbsolute time.Duration // and in any case this long after login
+	SecureCookies   string        // "auto" (when the request came over TLS), "yes", "no"
+
+	LogLevel string // debug, info, warn, error
+	Workers  int    // concurrent background jobs per process
+}
+
+// Default returns the configuration used when nothing is set.
+func Default() Config {
+	return Config{
+		Addr:            "127.0.0.1:8080",
+		DataDir:         "data",
+		Migrate:         "auto",
+		SQLiteSync:      "full",
+		SessionIdle:     30 * time.Minute,
+		SessionAbsolute: 12 * time.Hour,
+		SecureCookies:   "auto",
+		LogLevel:        "info",
+		Workers:         20,
+	}
+}
+
+// IsPostgres reports whether the configuration selects PostgreSQL.
+func (c Config) IsPostgres() bool {
+	return strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://")
+}
+
+// SQLitePath is the database file used when DB is empty.
+func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "openhall.db") }
+
+// ShouldMigrate resolves Migrate for the selected backend.
+func (c Config) ShouldMigrate() bool {
+	switch c.Migrate {
+	case "yes":
+		return true
+	case "no":
+		return false
+	}
+	return !c.IsPostgres()
+}
+
+// Validate checks every field and returns one error naming all bad ones.
+func (c Config) Validate() error {
+	var bad []string
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		bad = append(bad, fmt.Sprintf("--addr %q 不是 主机:端口 形式的监听地址", c.Addr))
+	}
+	if c.DB != "" && !c.IsPostgres() {
+		bad = append(bad, fmt.Sprintf("--db %q 无法识别：留空使用内置 SQLite，或给出 postgres:// 开头的连接串", redactURL(c.DB)))
+	}
+	if c.DataDir == "" {
+		bad = append(bad, "--data 不能为空")
+	}
+	bad = append(bad, checkChoice("--migrate", c.Migrate, "auto", "yes", "no")...)
+	bad = append(bad, checkChoice("--sqlite-sync", c.SQLiteSync, "full", "normal")...)
+	bad = append(bad, checkChoice("--secure-cookies", c.SecureCookies, "auto", "yes", "no")...)
+	bad = append(bad, checkChoice("--log-level", c.LogLevel, "debug", "info", "warn", "error")...)
+	if c.SessionIdle <= 0 || c.SessionAbsolute < c.SessionIdle {
+		bad = append(bad, "会话超时设置无效：空闲超时须大于 0 且不大于绝对超时")
+	}
+	if c.Workers < 1 || c.Workers > 1000 {
+		bad = append(bad, fmt.Sprintf("--workers %d 超出范围 1–1000", c.Workers))
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("配置有误：\n  %s", strings.Join(bad, "\n  "))
+	}
+	return nil
+}
+
+func checkChoice(flag, v string, allowed ...string) []string {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return []string{fmt.Sprintf("%s %q 无效，可选值：%s", flag, v, strings.Join(allowed, "、"))}
+}
+
+// redactURL hides a password in a connection string before it is printed.
+func redactURL(s string) string {
+	at := strings.LastIndex(s, "@")
+	scheme := strings.Index(s, "://")
+	if at < 0 || scheme < 0 || at < scheme {
+		return s
+	}
+	cred := s[scheme+3 : at]
+	if i := strings.Index(cred, ":"); i >= 0 {
+		return s[:scheme+3] + cred[:i] + ":***" + s[at:]
+	}
+	return s
+}
+
+// Redacted returns the connection string with any password hidden.
+func (c Config) Redacted() string { return redactURL(c.DB) }

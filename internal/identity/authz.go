@@ -1,0 +1,69 @@
+package identity
+
+import (
+	"openhall/internal/apperr"
+)
+
+// Authorization rules of this package, one function per rule. Each returns
+// nil or a Forbidden error with a message saying what is missing.
+
+// SystemActor is the actor of the command line and the demo loader: a
+// system administrator over the whole deployment.
+func SystemActor() *Actor {
+	return &Actor{UserID: 0, Kind: KindStaff, Username: "system", Name: "系统",
+		Grants: []*Grant{{Role: RoleSysAdmin}}}
+}
+
+// CanViewUsers: any system administrator may list accounts.
+func CanViewUsers(a *Actor) error {
+	if !a.Has(RoleSysAdmin) {
+		return apperr.New(apperr.Forbidden, "只有系统管理员可以查看账号")
+	}
+	return nil
+}
+
+// CanManageUser: a system administrator may manage a staff account when every
+// role the account holds lies within one of the administrator's own scopes;
+// public accounts are managed by global administrators only.
+func CanManageUser(a *Actor, u *User, grants []*Grant) error {
+	if err := CanViewUsers(a); err != nil {
+		return err
+	}
+	if u.Kind != KindStaff && !a.IsGlobalAdmin() {
+		return apperr.New(apperr.Forbidden, "公众账号只能由全局系统管理员管理")
+	}
+	for _, g := range grants {
+		if adminOver(a, g) == nil {
+			return apperr.New(apperr.Forbidden, "该工作人员在您的管理范围之外还有角色（%s），不能由您修改", g.Role.Label())
+		}
+	}
+	return nil
+}
+
+// CanGrant: a system administrator may grant (or revoke) a role only on a
+// scope inside one of their own system-administrator scopes.
+func CanGrant(a *Actor, g *Grant) error {
+	if !a.Has(RoleSysAdmin) {
+		return apperr.New(apperr.Forbidden, "只有系统管理员可以授予或撤销角色")
+	}
+	if adminOver(a, g) == nil {
+		return apperr.New(apperr.Forbidden, "不能在您的管理范围之外授予或撤销角色")
+	}
+	return nil
+}
+
+// CanSeePersonalData: the owner and system administrators see unmasked
+// personal data of an account; everyone else sees it masked.
+func CanSeePersonalData(a *Actor, u *User) bool {
+	return a != nil && (a.UserID == u.ID || a.Has(RoleSysAdmin))
+}
+
+// adminOver returns the actor's system-administrator grant containing g.
+func adminOver(a *Actor, g *Grant) *Grant {
+	for _, own := range a.Grants {
+		if own.Role == RoleSysAdmin && g.Within(own) {
+			return own
+		}
+	}
+	return nil
+}

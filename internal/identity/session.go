@@ -1,0 +1,225 @@
+package identity
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"time"
+
+	"openhall/internal/apperr"
+)
+
+// LoginInput is a login attempt.
+type LoginInput struct {
+	Username  string
+	Password  string
+	Address   string // client IP, for throttling
+	UserAgent string
+}
+
+// touchEvery limits how often a session's last-seen time is written.
+const touchEvery = time.Minute
+
+// Login checks the credentials, applying per-account and per-address
+// throttling, and opens a session. It returns the session token for the
+// cookie and the actor.
+func (s *Service) Login(ctx context.Context, in LoginInput) (string, *Actor, error) {
+	in.Username = strings.TrimSpace(in.Username)
+	if in.Username == "" || in.Password == "" {
+		var f apperr.Fields
+		f.Check(in.Username == "", "username", "请输入登录名")
+		f.Check(in.Password == "", "password", "请输入密码")
+		return "", nil, f.Err()
+	}
+	now := s.now().UTC()
+	acctKey, addrKey := "acct:"+strings.ToLower(in.Username), "addr:"+in.Address
+	if err := s.checkLocks(ctx, now, acctKey, addrKey); err != nil {
+		return "", nil, err
+	}
+	u, ok := s.verify(ctx, in.Username, in.Password)
+	if !ok {
+		return "", nil, s.failLogin(ctx, now, acctKey, addrKey)
+	}
+	return s.openSession(ctx, u, in, now, acctKey)
+}
+
+// verify looks up the account and checks the password. An unknown account
+// still costs one argon2 check, so timing does not reveal which accounts exist.
+func (s *Service) verify(ctx context.Context, username, password string) (*User, bool) {
+	u, err := s.store.FindUserByUsername(ctx, username)
+	if err != nil {
+		CheckPassword(s.dummyHash, password)
+		return nil, false
+	}
+	if !CheckPassword(u.PasswordHash, password) || u.Disabled {
+		return nil, false
+	}
+	return u, true
+}
+
+func (s *Service) openSession(ctx context.Context, u *User, in LoginInput, now time.Time, acctKey string) (string, *Actor, error) {
+	token, id := newToken()
+	sess := &Session{ID: id, UserID: u.ID, CreatedAt: now, LastSeenAt: now,
+		ExpiresAt: now.Add(s.policy.AbsoluteTimeout), Address: in.Address, UserAgent: truncate(in.UserAgent, 200)}
+	var actor *Actor
+	err := s.tx.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.CreateSession(ctx, sess); err != nil {
+			return err
+		}
+		if err := s.store.DeleteThrottle(ctx, acctKey); err != nil {
+			return err
+		}
+		var err error
+		if actor, err = s.actorFor(ctx, u); err != nil {
+			return err
+		}
+		return s.record(ctx, actor, "identity.session.login", u.ID, map[string]any{"address": in.Address})
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return token, actor, nil
+}
+
+func newToken() (string, []byte) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	token := base64.RawURLEncoding.EncodeToString(b)
+	return token, tokenID(token)
+}
+
+// tokenID is how a token is stored.
+func tokenID(token string) []byte {
+	sum := sha256.Sum256([]byte(token))
+	return sum[:]
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// checkLocks refuses a login while the account or the address is locked.
+func (s *Service) checkLocks(ctx context.Context, now time.Time, acctKey, addrKey string) error {
+	for _, key := range []string{acctKey, addrKey} {
+		t, err := s.store.FindThrottle(ctx, key)
+		if apperr.Is(err, apperr.NotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if now.Before(t.LockedUntil) {
+			return lockedError(key, t.LockedUntil)
+		}
+	}
+	return nil
+}
+
+func lockedError(key string, until time.Time) error {
+	at := until.In(chinaTime).Format("15:04")
+	if strings.HasPrefix(key, "acct:") {
+		return apperr.New(apperr.TooMany, "登录失败次数过多，该账号已被临时锁定，请于 %s 后再试；如忘记密码请联系管理员重置", at)
+	}
+	return apperr.New(apperr.TooMany, "来自您所在网络地址的登录失败次数过多，已暂停登录，请于 %s 后再试", at)
+}
+
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// failLogin counts the failure for both keys and says how many tries remain.
+func (s *Service) failLogin(ctx context.Context, now time.Time, acctKey, addrKey string) error {
+	var acct *Throttle
+	err := s.tx.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if acct, err = s.countFailure(ctx, now, acctKey, s.policy.AccountFailures); err != nil {
+			return err
+		}
+		_, err = s.countFailure(ctx, now, addrKey, s.policy.AddressFailures)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if !acct.LockedUntil.IsZero() && now.Before(acct.LockedUntil) {
+		return lockedError(acctKey, acct.LockedUntil)
+	}
+	left := s.policy.AccountFailures - acct.Failures
+	return apperr.New(apperr.Unauthenticated, "登录名或密码错误（再失败 %d 次账号将被临时锁定 %d 分钟）", left, int(s.policy.LockFor.Minutes()))
+}
+
+func (s *Service) countFailure(ctx context.Context, now time.Time, key string, limit int) (*Throttle, error) {
+	t, err := s.store.FindThrottle(ctx, key)
+	if apperr.Is(err, apperr.NotFound) || (err == nil && now.Sub(t.WindowStart) > s.policy.FailureWindow) {
+		t, err = &Throttle{Key: key, WindowStart: now}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	t.Failures++
+	if t.Failures >= limit {
+		t.LockedUntil = now.Add(s.policy.LockFor)
+	}
+	return t, s.store.PutThrottle(ctx, t)
+}
+
+// Authenticate turns a session token into the actor, ending sessions that
+// were idle too long or are past their absolute lifetime.
+func (s *Service) Authenticate(ctx context.Context, token string) (*Actor, error) {
+	if token == "" {
+		return nil, apperr.New(apperr.Unauthenticated, "请先登录")
+	}
+	id, now := tokenID(token), s.now().UTC()
+	sess, err := s.store.FindSession(ctx, id)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, apperr.New(apperr.Unauthenticated, "登录已失效，请重新登录")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > s.policy.IdleTimeout {
+		s.store.DeleteSession(ctx, id)
+		return nil, apperr.New(apperr.Unauthenticated, "登录已超时，请重新登录")
+	}
+	u, err := s.store.FindUserByID(ctx, sess.UserID)
+	if err != nil || u.Disabled {
+		return nil, apperr.New(apperr.Unauthenticated, "账号已停用，请联系管理员")
+	}
+	if now.Sub(sess.LastSeenAt) > touchEvery {
+		if err := s.store.TouchSession(ctx, id, now); err != nil {
+			return nil, err
+		}
+	}
+	return s.actorFor(ctx, u)
+}
+
+func (s *Service) actorFor(ctx context.Context, u *User) (*Actor, error) {
+	grants, err := s.store.FindGrantsByUser(ctx, u.ID)
+	if err != nil {
+		return nil, fmt.Errorf("load roles of user %d: %w", u.ID, err)
+	}
+	return &Actor{UserID: u.ID, Kind: u.Kind, Username: u.Username, Name: u.Name, Grants: grants}, nil
+}
+
+// Logout ends the session of token.
+func (s *Service) Logout(ctx context.Context, a *Actor, token string) error {
+	return s.tx.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.DeleteSession(ctx, tokenID(token)); err != nil {
+			return err
+		}
+		if a == nil {
+			return nil
+		}
+		return s.record(ctx, a, "identity.session.logout", a.UserID, map[string]any{})
+	})
+}
+
+// DeleteExpiredSessions removes sessions that can no longer be used.
+func (s *Service) DeleteExpiredSessions(ctx context.Context) (int64, error) {
+	now := s.now().UTC()
+	return s.store.DeleteExpiredSessions(ctx, now.Add(-s.policy.IdleTimeout), now)
+}

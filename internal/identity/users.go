@@ -1,0 +1,272 @@
+package identity
+
+import (
+	"context"
+	"net/mail"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"openhall/internal/apperr"
+	"openhall/internal/pii"
+)
+
+// UserInput is what a form or API call gives to create an account.
+type UserInput struct {
+	Kind        Kind
+	Username    string
+	Name        string
+	IDNumber    string
+	CreditCode  string
+	ContactName string
+	Phone       string
+	Email       string
+	Password    string
+}
+
+// UserUpdate changes an account; nil fields stay as they are.
+type UserUpdate struct {
+	Name        *string
+	Phone       *string
+	Email       *string
+	ContactName *string
+	Disabled    *bool
+	Password    *string // reset by an administrator
+}
+
+// GrantInput asks for a role on a scope.
+type GrantInput struct {
+	UserID       int64
+	Role         string
+	RegionID     *int64
+	DepartmentID *int64
+}
+
+var usernamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{3,31}$`)
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// normalize trims and normalises the personal data in the input.
+func (in *UserInput) normalize() {
+	in.Username = strings.TrimSpace(in.Username)
+	in.Name = strings.TrimSpace(in.Name)
+	in.IDNumber = pii.NormalizeIDNumber(in.IDNumber)
+	in.CreditCode = pii.NormalizeCreditCode(in.CreditCode)
+	in.ContactName = strings.TrimSpace(in.ContactName)
+	if strings.TrimSpace(in.Phone) != "" {
+		in.Phone = pii.NormalizeMobile(in.Phone)
+	}
+	in.Email = strings.TrimSpace(in.Email)
+}
+
+// Validate checks every field and names each bad one.
+func (in *UserInput) Validate() error {
+	var f apperr.Fields
+	f.Check(!in.Kind.Valid(), "kind", "请选择账号类型")
+	f.Check(!usernamePattern.MatchString(in.Username), "username", "登录名须为 4–32 位字母、数字或 _ . -，且以字母开头")
+	checkName(&f, "name", in.Name, in.Kind == KindLegal)
+	switch in.Kind {
+	case KindPerson:
+		f.Check(in.IDNumber == "", "id_number", "自然人须填写居民身份证号码")
+	case KindLegal:
+		f.Check(in.CreditCode == "", "credit_code", "法人须填写统一社会信用代码")
+		f.Check(in.ContactName == "", "contact_name", "法人须填写联系人姓名")
+		f.Check(in.Phone == "", "phone", "法人须填写联系人手机号码")
+	}
+	if in.IDNumber != "" {
+		f.AddErr("id_number", pii.CheckIDNumber(in.IDNumber))
+	}
+	if in.CreditCode != "" {
+		f.AddErr("credit_code", pii.CheckCreditCode(in.CreditCode))
+	}
+	checkContact(&f, in.Phone, in.Email)
+	f.AddErr("password", CheckPasswordPolicy("password", in.Password))
+	return f.Err()
+}
+
+func checkName(f *apperr.Fields, field, name string, org bool) {
+	n := utf8.RuneCountInString(name)
+	switch {
+	case n == 0 && org:
+		f.Add(field, "请填写单位名称")
+	case n == 0:
+		f.Add(field, "请填写姓名")
+	case n > 100:
+		f.Add(field, "名称不能超过 100 个字")
+	}
+}
+
+func checkContact(f *apperr.Fields, phone, email string) {
+	if phone != "" {
+		f.AddErr("phone", pii.CheckMobile(phone))
+	}
+	if email != "" {
+		if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+			f.Add("email", "电子邮箱格式不正确")
+		}
+	}
+}
+
+// Register creates a public account (a person or a company) for its owner.
+func (s *Service) Register(ctx context.Context, in UserInput) (*User, error) {
+	if in.Kind == KindStaff {
+		return nil, apperr.Field("kind", "工作人员账号只能由管理员创建")
+	}
+	return s.createUser(ctx, nil, in)
+}
+
+// CreateUser creates an account on behalf of an administrator.
+func (s *Service) CreateUser(ctx context.Context, a *Actor, in UserInput) (*User, error) {
+	if err := CanViewUsers(a); err != nil {
+		return nil, err
+	}
+	if in.Kind != KindStaff && !a.IsGlobalAdmin() {
+		return nil, apperr.New(apperr.Forbidden, "公众账号只能由本人注册或由全局系统管理员创建")
+	}
+	return s.createUser(ctx, a, in)
+}
+
+func (s *Service) createUser(ctx context.Context, a *Actor, in UserInput) (*User, error) {
+	in.normalize()
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	hash, err := HashPassword(in.Password, s.policy.Argon2)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	u := &User{Kind: in.Kind, Username: in.Username, Name: in.Name, IDNumber: in.IDNumber,
+		CreditCode: in.CreditCode, ContactName: in.ContactName, Phone: in.Phone, Email: in.Email,
+		PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
+	err = s.tx.InTx(ctx, func(ctx context.Context) error {
+		if err := s.store.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		actor, action := a, "identity.user.create"
+		if actor == nil {
+			actor, action = &Actor{UserID: u.ID, Kind: u.Kind, Username: u.Username, Name: u.Name}, "identity.user.register"
+		}
+		return s.record(ctx, actor, action, u.ID, userChange(u))
+	})
+	return u, err
+}
+
+// userChange is the audit view of an account: personal data masked.
+func userChange(u *User) map[string]any {
+	return map[string]any{"kind": u.Kind, "username": u.Username, "name": u.MaskedName(),
+		"id_number": pii.MaskIDNumber(u.IDNumber), "credit_code": u.CreditCode,
+		"phone": pii.MaskMobile(u.Phone), "disabled": u.Disabled}
+}
+
+// UpdateUser changes an account on behalf of an administrator.
+func (s *Service) UpdateUser(ctx context.Context, a *Actor, id int64, up UserUpdate) (*User, error) {
+	newHash, err := s.hashIfSet("password", up.Password)
+	if err != nil {
+		return nil, err
+	}
+	var u *User
+	err = s.tx.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if u, err = s.store.FindUserByID(ctx, id); err != nil {
+			return err
+		}
+		grants, err := s.store.FindGrantsByUser(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := CanManageUser(a, u, grants); err != nil {
+			return err
+		}
+		if up.Disabled != nil && *up.Disabled && a.UserID == id {
+			return apperr.Field("disabled", "不能停用自己的账号")
+		}
+		return s.applyUpdate(ctx, a, u, up, newHash)
+	})
+	return u, err
+}
+
+// hashIfSet checks and hashes a new password before any transaction starts:
+// argon2 is deliberately slow and must not hold the database's writer.
+func (s *Service) hashIfSet(field string, password *string) (string, error) {
+	if password == nil {
+		return "", nil
+	}
+	if err := CheckPasswordPolicy(field, *password); err != nil {
+		return "", err
+	}
+	return HashPassword(*password, s.policy.Argon2)
+}
+
+func (s *Service) applyUpdate(ctx context.Context, a *Actor, u *User, up UserUpdate, newHash string) error {
+	var f apperr.Fields
+	setTrimmed(&u.Name, up.Name)
+	setTrimmed(&u.ContactName, up.ContactName)
+	setTrimmed(&u.Email, up.Email)
+	if up.Phone != nil {
+		u.Phone = pii.NormalizeMobile(*up.Phone)
+	}
+	if up.Disabled != nil {
+		u.Disabled = *up.Disabled
+	}
+	if newHash != "" {
+		u.PasswordHash = newHash
+	}
+	checkName(&f, "name", u.Name, u.Kind == KindLegal)
+	checkContact(&f, u.Phone, u.Email)
+	if err := f.Err(); err != nil {
+		return err
+	}
+	u.UpdatedAt = s.now().UTC()
+	if err := s.store.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	if u.Disabled || newHash != "" {
+		if err := s.store.DeleteUserSessions(ctx, u.ID); err != nil {
+			return err
+		}
+	}
+	change := userChange(u)
+	change["password_reset"] = newHash != ""
+	return s.record(ctx, a, "identity.user.update", u.ID, change)
+}
+
+func setTrimmed(dst *string, v *string) {
+	if v != nil {
+		*dst = strings.TrimSpace(*v)
+	}
+}
+
+// ChangePassword lets an account's owner change their password. Other
+// sessions of the account end.
+func (s *Service) ChangePassword(ctx context.Context, a *Actor, current, next string) error {
+	if a == nil || a.UserID == 0 {
+		return apperr.New(apperr.Unauthenticated, "请先登录")
+	}
+	u, err := s.store.FindUserByID(ctx, a.UserID)
+	if err != nil {
+		return err
+	}
+	if !CheckPassword(u.PasswordHash, current) {
+		return apperr.Field("current_password", "当前密码不正确")
+	}
+	newHash, err := s.hashIfSet("new_password", &next)
+	if err != nil {
+		return err
+	}
+	return s.tx.InTx(ctx, func(ctx context.Context) error {
+		fresh, err := s.store.FindUserByID(ctx, a.UserID)
+		if err != nil {
+			return err
+		}
+		if fresh.PasswordHash != u.PasswordHash {
+			return apperr.New(apperr.Conflict, "密码刚被修改过，请重新输入当前密码")
+		}
+		fresh.PasswordHash, fresh.UpdatedAt = newHash, s.now().UTC()
+		if err := s.store.UpdateUser(ctx, fresh); err != nil {
+			return err
+		}
+		return s.record(ctx, a, "identity.user.password", fresh.ID, map[string]any{"changed": true})
+	})
+}

@@ -1,0 +1,80 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+)
+
+// Config tunes a Queue.
+type Config struct {
+	Workers      int           // concurrent jobs in this process
+	PollInterval time.Duration // how often to look for new jobs where the database cannot notify (SQLite)
+	Logger       *slog.Logger
+	// Work reports whether this process works jobs; a process that only
+	// enqueues (a CLI command) sets it false.
+	Work bool
+}
+
+// Queue enqueues and works jobs. TTx is the backend's transaction type.
+type Queue[TTx any] struct {
+	client *river.Client[TTx]
+	txFrom func(context.Context) (TTx, bool)
+}
+
+// New returns a Queue over a River driver. txFrom extracts the transaction a
+// storage backend carries in a context, so Enqueue joins it.
+func New[TTx any](driver riverdriver.Driver[TTx], txFrom func(context.Context) (TTx, bool), reg *Registry, cfg Config) (*Queue[TTx], error) {
+	rc := &river.Config{Logger: cfg.Logger, JobTimeout: 5 * time.Minute}
+	if cfg.Work {
+		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max(cfg.Workers, 1)}}
+		rc.Workers = reg.workers
+		rc.PeriodicJobs = reg.periodic
+		if cfg.PollInterval > 0 {
+			rc.FetchPollInterval = cfg.PollInterval
+		}
+	}
+	client, err := river.NewClient(driver, rc)
+	if err != nil {
+		return nil, fmt.Errorf("create job queue: %w", err)
+	}
+	return &Queue[TTx]{client: client, txFrom: txFrom}, nil
+}
+
+// Enqueue inserts a job inside the transaction carried by ctx, or on its own
+// when ctx carries none.
+func (q *Queue[TTx]) Enqueue(ctx context.Context, args Args, o *Options) error {
+	var err error
+	if tx, ok := q.txFrom(ctx); ok {
+		_, err = q.client.InsertTx(ctx, tx, args, insertOpts(o))
+	} else {
+		_, err = q.client.Insert(ctx, args, insertOpts(o))
+	}
+	if err != nil {
+		return fmt.Errorf("enqueue %s job: %w", args.Kind(), err)
+	}
+	return nil
+}
+
+// Start begins working jobs.
+func (q *Queue[TTx]) Start(ctx context.Context) error {
+	if err := q.client.Start(ctx); err != nil {
+		return fmt.Errorf("start job queue: %w", err)
+	}
+	return nil
+}
+
+// Stop stops fetching jobs and waits for running ones until ctx ends; then
+// it cancels them (they are retried later, by this or another node).
+func (q *Queue[TTx]) Stop(ctx context.Context) error {
+	err := q.client.Stop(ctx)
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return q.client.StopAndCancel(context.WithoutCancel(ctx))
+	}
+	return err
+}

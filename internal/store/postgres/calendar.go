@@ -1,0 +1,82 @@
+package postgres
+
+import (
+	"context"
+
+	"openhall/internal/apperr"
+	"openhall/internal/calendar"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// CalendarStore implements calendar.Store.
+type CalendarStore struct{ db *DB }
+
+// Calendar returns the calendar store.
+func (db *DB) Calendar() *CalendarStore { return &CalendarStore{db} }
+
+// FindSchedules lists imported schedules by year.
+func (s *CalendarStore) FindSchedules(ctx context.Context) ([]*calendar.StoredSchedule, error) {
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT year, data, source, imported_by, imported_at FROM calendar_schedules ORDER BY year`)
+	return collect(rows, err, func(r pgx.Row) (*calendar.StoredSchedule, error) {
+		var st calendar.StoredSchedule
+		var data string
+		err := r.Scan(&st.Year, &data, &st.Source, &st.ImportedBy, &st.ImportedAt)
+		st.Data, st.ImportedAt = []byte(data), st.ImportedAt.UTC()
+		return &st, err
+	})
+}
+
+// PutSchedule stores or replaces a year.
+func (s *CalendarStore) PutSchedule(ctx context.Context, st *calendar.StoredSchedule) error {
+	_, err := s.db.q(ctx).Exec(ctx, `INSERT INTO calendar_schedules (year, data, source, imported_by, imported_at)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (year) DO UPDATE SET data = excluded.data, source = excluded.source,
+		imported_by = excluded.imported_by, imported_at = excluded.imported_at`,
+		st.Year, string(st.Data), st.Source, st.ImportedBy, st.ImportedAt)
+	return mapError(err)
+}
+
+const overrideSelect = `SELECT o.id, o.region_id, r.path, r.name, to_char(o.date, 'YYYY-MM-DD'), o.is_off_day, o.name, o.created_at
+	FROM calendar_overrides o JOIN regions r ON r.id = o.region_id`
+
+// FindOverrides lists every override.
+func (s *CalendarStore) FindOverrides(ctx context.Context) ([]*calendar.StoredOverride, error) {
+	rows, err := s.db.q(ctx).Query(ctx, overrideSelect+` ORDER BY o.date, r.path`)
+	return collect(rows, err, scanOverride)
+}
+
+// FindOverrideByID returns one override.
+func (s *CalendarStore) FindOverrideByID(ctx context.Context, id int64) (*calendar.StoredOverride, error) {
+	o, err := scanOverride(s.db.q(ctx).QueryRow(ctx, overrideSelect+` WHERE o.id = $1`, id))
+	return o, notFound(err, "工作日历调整不存在")
+}
+
+func scanOverride(r pgx.Row) (*calendar.StoredOverride, error) {
+	var o calendar.StoredOverride
+	var date string
+	if err := r.Scan(&o.ID, &o.RegionID, &o.RegionPath, &o.RegionName, &date, &o.IsOffDay, &o.Name, &o.CreatedAt); err != nil {
+		return nil, err
+	}
+	d, err := calendar.ParseDate(date)
+	if err != nil {
+		return nil, err
+	}
+	o.Date, o.CreatedAt = d, o.CreatedAt.UTC()
+	return &o, nil
+}
+
+// CreateOverride inserts an override.
+func (s *CalendarStore) CreateOverride(ctx context.Context, o *calendar.StoredOverride) error {
+	err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO calendar_overrides (region_id, date, is_off_day, name, created_at)
+		VALUES ($1, $2::date, $3, $4, $5) RETURNING id`, o.RegionID, o.Date.String(), o.IsOffDay, o.Name, o.CreatedAt).Scan(&o.ID)
+	if isUnique(err) {
+		return apperr.Field("date", "该区域在 "+o.Date.String()+" 已有调整")
+	}
+	return mapError(err)
+}
+
+// DeleteOverride removes an override.
+func (s *CalendarStore) DeleteOverride(ctx context.Context, id int64) error {
+	_, err := s.db.q(ctx).Exec(ctx, `DELETE FROM calendar_overrides WHERE id = $1`, id)
+	return mapError(err)
+}

@@ -1,0 +1,56 @@
+package postgres
+
+import (
+	"errors"
+
+	"openhall/internal/apperr"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+func pgCode(err error) string {
+	var e *pgconn.PgError
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+// isUnique reports a unique violation.
+func isUnique(err error) bool { return pgCode(err) == "23505" }
+
+// isForeignKey reports a foreign key violation.
+func isForeignKey(err error) bool { return pgCode(err) == "23503" }
+
+// mapError turns driver errors every caller handles alike into application
+// errors; others pass through to be logged as internal.
+func mapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ae *apperr.Error
+	if errors.As(err, &ae) {
+		return err
+	}
+	switch c := pgCode(err); {
+	case c == "40001" || c == "40P01":
+		return apperr.Wrap(err, apperr.Conflict, "数据正被他人同时修改，请重试")
+	case c == "53100":
+		return apperr.Wrap(err, apperr.Unavailable, "数据库磁盘空间不足，数据未保存，请联系管理员")
+	case len(c) == 2+3 && (c[:2] == "08" || c[:2] == "57" || c[:2] == "53"):
+		return apperr.Wrap(err, apperr.Unavailable, "数据库暂时不可用，请稍后重试")
+	}
+	if pgconn.SafeToRetry(err) || pgconn.Timeout(err) {
+		return apperr.Wrap(err, apperr.Unavailable, "数据库暂时不可用，请稍后重试")
+	}
+	return err
+}
+
+// notFound converts pgx.ErrNoRows into a NotFound error with message.
+func notFound(err error, message string) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return apperr.Wrap(err, apperr.NotFound, message)
+	}
+	return mapError(err)
+}

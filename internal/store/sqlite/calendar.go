@@ -1,0 +1,113 @@
+package sqlite
+
+import (
+	"context"
+
+	"openhall/internal/apperr"
+	"openhall/internal/calendar"
+)
+
+// CalendarStore implements calendar.Store.
+type CalendarStore struct{ db *DB }
+
+// Calendar returns the calendar store.
+func (db *DB) Calendar() *CalendarStore { return &CalendarStore{db} }
+
+// FindSchedules lists imported schedules by year.
+func (s *CalendarStore) FindSchedules(ctx context.Context) ([]*calendar.StoredSchedule, error) {
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT year, data, source, imported_by, imported_at FROM calendar_schedules ORDER BY year`)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	var out []*calendar.StoredSchedule
+	for rows.Next() {
+		var st calendar.StoredSchedule
+		var at int64
+		var data string
+		if err := rows.Scan(&st.Year, &data, &st.Source, &st.ImportedBy, &at); err != nil {
+			return nil, err
+		}
+		st.Data, st.ImportedAt = []byte(data), fromMicro(at)
+		out = append(out, &st)
+	}
+	return out, mapError(rows.Err())
+}
+
+// PutSchedule stores or replaces a year.
+func (s *CalendarStore) PutSchedule(ctx context.Context, st *calendar.StoredSchedule) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		_, err := s.db.q(ctx).ExecContext(ctx, `INSERT INTO calendar_schedules (year, data, source, imported_by, imported_at)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (year) DO UPDATE SET data = excluded.data, source = excluded.source,
+			imported_by = excluded.imported_by, imported_at = excluded.imported_at`,
+			st.Year, string(st.Data), st.Source, st.ImportedBy, micro(st.ImportedAt))
+		return mapError(err)
+	})
+}
+
+const overrideSelect = `SELECT o.id, o.region_id, r.path, r.name, o.date, o.is_off_day, o.name, o.created_at
+	FROM calendar_overrides o JOIN regions r ON r.id = o.region_id`
+
+// FindOverrides lists every override.
+func (s *CalendarStore) FindOverrides(ctx context.Context) ([]*calendar.StoredOverride, error) {
+	rows, err := s.db.q(ctx).QueryContext(ctx, overrideSelect+` ORDER BY o.date, r.path`)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	var out []*calendar.StoredOverride
+	for rows.Next() {
+		o, err := scanOverride(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, mapError(rows.Err())
+}
+
+// FindOverrideByID returns one override.
+func (s *CalendarStore) FindOverrideByID(ctx context.Context, id int64) (*calendar.StoredOverride, error) {
+	o, err := scanOverride(s.db.q(ctx).QueryRowContext(ctx, overrideSelect+` WHERE o.id = ?`, id))
+	return o, notFound(err, "工作日历调整不存在")
+}
+
+func scanOverride(r scanner) (*calendar.StoredOverride, error) {
+	var o calendar.StoredOverride
+	var date string
+	var off int
+	var at int64
+	if err := r.Scan(&o.ID, &o.RegionID, &o.RegionPath, &o.RegionName, &date, &off, &o.Name, &at); err != nil {
+		return nil, err
+	}
+	d, err := calendar.ParseDate(date)
+	if err != nil {
+		return nil, err
+	}
+	o.Date, o.IsOffDay, o.CreatedAt = d, off != 0, fromMicro(at)
+	return &o, nil
+}
+
+// CreateOverride inserts an override.
+func (s *CalendarStore) CreateOverride(ctx context.Context, o *calendar.StoredOverride) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		res, err := s.db.q(ctx).ExecContext(ctx, `INSERT INTO calendar_overrides (region_id, date, is_off_day, name, created_at)
+			VALUES (?, ?, ?, ?, ?)`, o.RegionID, o.Date.String(), boolInt(o.IsOffDay), o.Name, micro(o.CreatedAt))
+		if isUnique(err) {
+			return apperr.Field("date", "该区域在 "+o.Date.String()+" 已有调整")
+		}
+		if err != nil {
+			return mapError(err)
+		}
+		o.ID, err = res.LastInsertId()
+		return err
+	})
+}
+
+// DeleteOverride removes an override.
+func (s *CalendarStore) DeleteOverride(ctx context.Context, id int64) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		_, err := s.db.q(ctx).ExecContext(ctx, `DELETE FROM calendar_overrides WHERE id = ?`, id)
+		return mapError(err)
+	})
+}

@@ -1,0 +1,167 @@
+// Package sqlite stores OpenHall's data in one SQLite file through the pure-Go
+// modernc driver. Reads use a pool of connections; every write goes through
+// one writer goroutine that groups the transactions of concurrent requests
+// into one SQLite transaction (group commit), so that durable commits with
+// synchronous=FULL are shared instead of paid per request.
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"openhall/internal/apperr"
+	"openhall/internal/store"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Options configure Open.
+type Options struct {
+	Path string // database file; created if missing
+	Sync string // "full" (default) or "normal"
+	Now  func() time.Time
+}
+
+// DB is an open SQLite database.
+type DB struct {
+	path  string
+	read  *sql.DB // concurrent readers, query_only
+	write *sql.DB // exactly one connection, used by the writer goroutine and the job queue
+	now   func() time.Time
+
+	units   chan *unit
+	closing chan struct{}
+	wg      sync.WaitGroup
+	once    sync.Once
+}
+
+var sqliteHeader = []byte("SQLite format 3\x00")
+
+// Open opens (creating if needed) the database file and starts the writer.
+// It does not migrate; see Migrate.
+func Open(ctx context.Context, o Options) (*DB, error) {
+	if err := checkFile(o.Path); err != nil {
+		return nil, err
+	}
+	if o.Sync == "" {
+		o.Sync = "full"
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	write, err := sql.Open("sqlite", dsn(o.Path, o.Sync, false))
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite writer: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	read, err := sql.Open("sqlite", dsn(o.Path, o.Sync, true))
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite readers: %w", err)
+	}
+	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
+	read.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
+	db := &DB{path: o.Path, read: read, write: write, now: o.Now,
+		units: make(chan *unit, 256), closing: make(chan struct{})}
+	if err := db.Ping(ctx); err != nil {
+		db.closePools()
+		return nil, err
+	}
+	db.wg.Add(1)
+	go db.writeLoop()
+	return db, nil
+}
+
+// dsn builds the connection string. busy_timeout comes first so that the
+// following pragmas already wait instead of failing when another process
+// (an `openhall` CLI command next to a running server) holds the lock.
+func dsn(path, sync string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous("+sync+")")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "temp_store(memory)")
+	q.Add("_pragma", "cache_size(-16000)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// checkFile refuses early, with a message an operator understands, a file
+// that exists but is not an SQLite database, and creates the directory of a
+// new one.
+func checkFile(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return apperr.Wrap(err, apperr.Unavailable, fmt.Sprintf("无法创建数据目录 %s", filepath.Dir(path)))
+	}
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return apperr.Wrap(err, apperr.Unavailable, fmt.Sprintf("无法读取数据库文件 %s", path))
+	}
+	defer f.Close()
+	head := make([]byte, len(sqliteHeader))
+	n, err := io.ReadFull(f, head)
+	if n == 0 && (err == io.EOF || err == io.ErrUnexpectedEOF) {
+		return nil // an empty file becomes a new database
+	}
+	if !bytes.Equal(head[:n], sqliteHeader) {
+		return apperr.New(apperr.Unavailable, "数据库文件 %s 已损坏或不是 SQLite 数据库；请从备份恢复，或移走该文件后重新初始化", path)
+	}
+	return nil
+}
+
+// Ping checks that both pools can reach the file.
+func (db *DB) Ping(ctx context.Context) error {
+	var n int
+	if err := db.read.QueryRowContext(ctx, `PRAGMA schema_version`).Scan(&n); err != nil {
+		return mapOpenError(db.path, err)
+	}
+	if err := db.write.PingContext(ctx); err != nil {
+		return mapOpenError(db.path, err)
+	}
+	return nil
+}
+
+// Close stops the writer after the queued transactions and closes the pools.
+func (db *DB) Close() error {
+	db.once.Do(func() { close(db.closing) })
+	db.wg.Wait()
+	return db.closePools()
+}
+
+func (db *DB) closePools() error {
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// Path returns the database file.
+func (db *DB) Path() string { return db.path }
+
+// WriteDB is the single-connection pool the job queue shares with the writer.
+func (db *DB) WriteDB() *sql.DB { return db.write }
+
+// Backend names the storage backend.
+func (db *DB) Backend() string { return "sqlite" }
+
+// Stores returns the backend with every domain store.
+func (db *DB) Stores() *store.Stores {
+	return &store.Stores{Backend: db, Audit: db.Audit(), Calendar: db.Calendar(),
+		Identity: db.Identity(), Org: db.Org(), Settings: db.Settings()}
+}

@@ -1,0 +1,257 @@
+package sqlite
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"openhall/internal/apperr"
+	"openhall/internal/identity"
+)
+
+// IdentityStore implements identity.Store.
+type IdentityStore struct{ db *DB }
+
+// Identity returns the accounts store.
+func (db *DB) Identity() *IdentityStore { return &IdentityStore{db} }
+
+const userColumns = `id, kind, username, name, id_number, credit_code, contact_name, phone, email, password_hash, disabled, created_at, updated_at`
+
+func userConflict(err error, u *identity.User) error {
+	if !isUnique(err) {
+		return mapError(err)
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "id_number"):
+		return apperr.Field("id_number", "该身份证号码已注册过账号")
+	case strings.Contains(msg, "credit_code"):
+		return apperr.Field("credit_code", "该统一社会信用代码已注册过账号")
+	}
+	return apperr.Field("username", "登录名 "+u.Username+" 已被使用")
+}
+
+// CreateUser inserts u.
+func (s *IdentityStore) CreateUser(ctx context.Context, u *identity.User) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		res, err := s.db.q(ctx).ExecContext(ctx, `INSERT INTO users (kind, username, name, id_number, credit_code, contact_name, phone, email, password_hash, disabled, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.Kind, u.Username, u.Name, u.IDNumber, u.CreditCode, u.ContactName,
+			u.Phone, u.Email, u.PasswordHash, boolInt(u.Disabled), micro(u.CreatedAt), micro(u.UpdatedAt))
+		if err != nil {
+			return userConflict(err, u)
+		}
+		u.ID, err = res.LastInsertId()
+		return err
+	})
+}
+
+// UpdateUser saves the changeable fields of u.
+func (s *IdentityStore) UpdateUser(ctx context.Context, u *identity.User) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		_, err := s.db.q(ctx).ExecContext(ctx, `UPDATE users SET name = ?, contact_name = ?, phone = ?, email = ?, password_hash = ?, disabled = ?, updated_at = ?
+			WHERE id = ?`, u.Name, u.ContactName, u.Phone, u.Email, u.PasswordHash, boolInt(u.Disabled), micro(u.UpdatedAt), u.ID)
+		if err != nil {
+			return userConflict(err, u)
+		}
+		return nil
+	})
+}
+
+// FindUserByID returns one account.
+func (s *IdentityStore) FindUserByID(ctx context.Context, id int64) (*identity.User, error) {
+	u, err := scanUser(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	return u, notFound(err, "账号不存在")
+}
+
+// FindUserByUsername returns the account with a login name (case-insensitive).
+func (s *IdentityStore) FindUserByUsername(ctx context.Context, username string) (*identity.User, error) {
+	u, err := scanUser(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE username = ? COLLATE NOCASE`, username))
+	return u, notFound(err, "账号不存在")
+}
+
+// FindUsers lists accounts with the total count.
+func (s *IdentityStore) FindUsers(ctx context.Context, f identity.UserFilter) ([]*identity.User, int, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	if f.Kind != nil {
+		where, args = append(where, "kind = ?"), append(args, *f.Kind)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where, args = append(where, "(instr(username, ?) > 0 OR instr(name, ?) > 0)"), append(args, q, q)
+	}
+	args = append(args, f.Limit, f.Offset)
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+userColumns+`, count(*) OVER () FROM users WHERE `+
+		strings.Join(where, " AND ")+` ORDER BY id LIMIT ? OFFSET ?`, args...)
+	if err != nil {
+		return nil, 0, mapError(err)
+	}
+	defer rows.Close()
+	var out []*identity.User
+	total := 0
+	for rows.Next() {
+		u, err := scanUser(rows, &total)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, u)
+	}
+	return out, total, mapError(rows.Err())
+}
+
+func scanUser(r scanner, extra ...any) (*identity.User, error) {
+	var u identity.User
+	var disabled int
+	var created, updated int64
+	dest := []any{&u.ID, &u.Kind, &u.Username, &u.Name, &u.IDNumber, &u.CreditCode, &u.ContactName, &u.Phone,
+		&u.Email, &u.PasswordHash, &disabled, &created, &updated}
+	if err := r.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	u.Disabled, u.CreatedAt, u.UpdatedAt = disabled != 0, fromMicro(created), fromMicro(updated)
+	return &u, nil
+}
+
+const grantColumns = `g.id, g.user_id, g.role, g.region_id, g.department_id, IFNULL(r.path, ''), IFNULL(r.name, ''), IFNULL(d.name, ''), g.created_by, g.created_at`
+const grantFrom = ` FROM role_grants g LEFT JOIN regions r ON r.id = g.region_id LEFT JOIN departments d ON d.id = g.department_id`
+
+// CreateGrant inserts g.
+func (s *IdentityStore) CreateGrant(ctx context.Context, g *identity.Grant) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		res, err := s.db.q(ctx).ExecContext(ctx, `INSERT INTO role_grants (user_id, role, region_id, department_id, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, g.UserID, g.Role, nullID(g.RegionID), nullID(g.DepartmentID), g.CreatedBy, micro(g.CreatedAt))
+		if isUnique(err) {
+			return apperr.New(apperr.Conflict, "该工作人员在此范围内已有%s角色", g.Role.Label())
+		}
+		if err != nil {
+			return mapError(err)
+		}
+		g.ID, err = res.LastInsertId()
+		return err
+	})
+}
+
+// DeleteGrant removes a grant.
+func (s *IdentityStore) DeleteGrant(ctx context.Context, id int64) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		_, err := s.db.q(ctx).ExecContext(ctx, `DELETE FROM role_grants WHERE id = ?`, id)
+		return mapError(err)
+	})
+}
+
+// FindGrantByID returns one grant.
+func (s *IdentityStore) FindGrantByID(ctx context.Context, id int64) (*identity.Grant, error) {
+	g, err := scanGrant(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+grantColumns+grantFrom+` WHERE g.id = ?`, id))
+	return g, notFound(err, "角色授权不存在")
+}
+
+// FindGrantsByUser lists a user's grants.
+func (s *IdentityStore) FindGrantsByUser(ctx context.Context, userID int64) ([]*identity.Grant, error) {
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+grantColumns+grantFrom+` WHERE g.user_id = ? ORDER BY g.id`, userID)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	var out []*identity.Grant
+	for rows.Next() {
+		g, err := scanGrant(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, mapError(rows.Err())
+}
+
+func scanGrant(r scanner) (*identity.Grant, error) {
+	var g identity.Grant
+	var created int64
+	err := r.Scan(&g.ID, &g.UserID, &g.Role, &g.RegionID, &g.DepartmentID, &g.RegionPath, &g.RegionName, &g.DeptName, &g.CreatedBy, &created)
+	if err != nil {
+		return nil, err
+	}
+	g.CreatedAt = fromMicro(created)
+	return &g, nil
+}
+
+// CreateSession inserts a session.
+func (s *IdentityStore) CreateSession(ctx context.Context, ss *identity.Session) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		_, err := s.db.q(ctx).ExecContext(ctx, `INSERT INTO sessions (id, user_id, created_at, last_seen_at, expires_at, address, user_agent)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, ss.ID, ss.UserID, micro(ss.CreatedAt), micro(ss.LastSeenAt), micro(ss.ExpiresAt), ss.Address, ss.UserAgent)
+		return mapError(err)
+	})
+}
+
+// FindSession returns a session by id.
+func (s *IdentityStore) FindSession(ctx context.Context, id []byte) (*identity.Session, error) {
+	var ss identity.Session
+	var created, seen, expires int64
+	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT id, user_id, created_at, last_seen_at, expires_at, address, user_agent
+		FROM sessions WHERE id = ?`, id).Scan(&ss.ID, &ss.UserID, &created, &seen, &expires, &ss.Address, &ss.UserAgent)
+	if err != nil {
+		return nil, notFound(err, "会话不存在")
+	}
+	ss.CreatedAt, ss.LastSeenAt, ss.ExpiresAt = fromMicro(created), fromMicro(seen), fromMicro(expires)
+	return &ss, nil
+}
+
+// TouchSession records activity.
+func (s *IdentityStore) TouchSession(ctx context.Context, id []byte, at time.Time) error {
+	return s.exec(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`, micro(at), id)
+}
+
+// DeleteSession removes a session.
+func (s *IdentityStore) DeleteSession(ctx context.Context, id []byte) error {
+	return s.exec(ctx, `DELETE FROM sessions WHERE id = ?`, id)
+}
+
+// DeleteUserSessions removes every session of a user.
+func (s *IdentityStore) DeleteUserSessions(ctx context.Context, userID int64) error {
+	return s.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
+}
+
+// DeleteExpiredSessions removes sessions idle since before idleBefore or past their end.
+func (s *IdentityStore) DeleteExpiredSessions(ctx context.Context, idleBefore, now time.Time) (int64, error) {
+	var n int64
+	err := s.db.InTx(ctx, func(ctx context.Context) error {
+		res, err := s.db.q(ctx).ExecContext(ctx, `DELETE FROM sessions WHERE last_seen_at < ? OR expires_at < ?`, micro(idleBefore), micro(now))
+		if err != nil {
+			return mapError(err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}
+
+// FindThrottle returns the failure counter of key.
+func (s *IdentityStore) FindThrottle(ctx context.Context, key string) (*identity.Throttle, error) {
+	t := identity.Throttle{Key: key}
+	var start, locked int64
+	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT failures, window_start, locked_until FROM login_throttle WHERE key = ?`, key).
+		Scan(&t.Failures, &start, &locked)
+	if err != nil {
+		return nil, notFound(err, "无失败记录")
+	}
+	t.WindowStart, t.LockedUntil = fromMicro(start), fromMicro(locked)
+	return &t, nil
+}
+
+// PutThrottle saves a failure counter.
+func (s *IdentityStore) PutThrottle(ctx context.Context, t *identity.Throttle) error {
+	return s.exec(ctx, `INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES (?, ?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start, locked_until = excluded.locked_until`,
+		t.Key, t.Failures, micro(t.WindowStart), micro(t.LockedUntil))
+}
+
+// DeleteThrottle clears a failure counter.
+func (s *IdentityStore) DeleteThrottle(ctx context.Context, key string) error {
+	return s.exec(ctx, `DELETE FROM login_throttle WHERE key = ?`, key)
+}
+
+// exec runs one write statement in a transaction.
+func (s *IdentityStore) exec(ctx context.Context, query string, args ...any) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		_, err := s.db.q(ctx).ExecContext(ctx, query, args...)
+		return mapError(err)
+	})
+}

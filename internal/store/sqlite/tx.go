@@ -1,0 +1,174 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"openhall/internal/apperr"
+)
+
+// maxBatch bounds how many request transactions share one SQLite transaction.
+const maxBatch = 128
+
+type txKey struct{}
+
+// unit is one caller's transaction waiting for the writer.
+type unit struct {
+	ctx  context.Context
+	fn   func(context.Context) error
+	done chan error
+	err  error
+}
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// TxFromContext returns the write transaction carried by ctx, if any.
+func TxFromContext(ctx context.Context) (*sql.Tx, bool) {
+	tx, ok := ctx.Value(txKey{}).(*sql.Tx)
+	return tx, ok
+}
+
+// q returns the transaction in ctx, or the read pool.
+func (db *DB) q(ctx context.Context) querier {
+	if tx, ok := TxFromContext(ctx); ok {
+		return tx
+	}
+	return db.read
+}
+
+var errClosed = apperr.New(apperr.Unavailable, "服务正在关闭，请稍后重试")
+
+// InTx runs fn in a write transaction and returns once that transaction is
+// durably committed (or fn's error once it is rolled back). Called inside
+// another InTx it joins the outer transaction. fn runs on the writer
+// goroutine, possibly in the same SQLite transaction as other callers' fns,
+// each isolated by a savepoint, so fn must only touch the database through
+// ctx and must not wait for other writes.
+func (db *DB) InTx(ctx context.Context, fn func(context.Context) error) error {
+	if _, ok := TxFromContext(ctx); ok {
+		return fn(ctx)
+	}
+	u := &unit{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case db.units <- u:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-db.closing:
+		return errClosed
+	}
+	return <-u.done
+}
+
+func (db *DB) writeLoop() {
+	defer db.wg.Done()
+	for {
+		select {
+		case u := <-db.units:
+			db.runBatch(db.collect(u))
+		case <-db.closing:
+			db.drain()
+			return
+		}
+	}
+}
+
+// collect takes u and whatever else is already waiting.
+func (db *DB) collect(u *unit) []*unit {
+	batch := []*unit{u}
+	for len(batch) < maxBatch {
+		select {
+		case u := <-db.units:
+			batch = append(batch, u)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// drain finishes what was queued before Close.
+func (db *DB) drain() {
+	for {
+		select {
+		case u := <-db.units:
+			db.runBatch(db.collect(u))
+		default:
+			return
+		}
+	}
+}
+
+func (db *DB) runBatch(batch []*unit) {
+	tx, err := db.write.BeginTx(context.Background(), nil)
+	if err != nil {
+		finish(batch, mapError(fmt.Errorf("begin transaction: %w", err)))
+		return
+	}
+	if len(batch) == 1 {
+		db.runAlone(tx, batch[0])
+		return
+	}
+	for _, u := range batch {
+		u.err = runSaved(tx, u)
+	}
+	commitErr := mapError(tx.Commit())
+	for _, u := range batch {
+		if u.err == nil {
+			u.err = commitErr
+		}
+		u.done <- u.err
+	}
+}
+
+// runAlone runs a lone unit without savepoints.
+func (db *DB) runAlone(tx *sql.Tx, u *unit) {
+	if err := run(tx, u); err != nil {
+		tx.Rollback()
+		u.done <- err
+		return
+	}
+	u.done <- mapError(tx.Commit())
+}
+
+// runSaved runs u inside a savepoint so its failure undoes only its own work.
+func runSaved(tx *sql.Tx, u *unit) error {
+	if _, err := tx.Exec(`SAVEPOINT unit`); err != nil {
+		return mapError(err)
+	}
+	err := run(tx, u)
+	if err != nil {
+		_, rbErr := tx.Exec(`ROLLBACK TO unit`)
+		err = errors.Join(err, mapError(rbErr))
+	}
+	if _, relErr := tx.Exec(`RELEASE unit`); relErr != nil && err == nil {
+		err = mapError(relErr)
+	}
+	return err
+}
+
+// run calls the unit's fn with the transaction in its context, turning a
+// panic into an error so that one bad request cannot stop the writer.
+func run(tx *sql.Tx, u *unit) (err error) {
+	if err := u.ctx.Err(); err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic in transaction: %v", p)
+		}
+	}()
+	return u.fn(context.WithValue(u.ctx, txKey{}, tx))
+}
+
+func finish(batch []*unit, err error) {
+	for _, u := range batch {
+		u.done <- err
+	}
+}

@@ -1,0 +1,42 @@
+// Package store names what every storage backend provides. The backends
+// live in store/sqlite and store/postgres (same file names, raw SQL each);
+// store/storetest holds the one contract test suite both must pass. Domain
+// packages never import any of them.
+package store
+
+import (
+	"context"
+
+	"openhall/internal/audit"
+	"openhall/internal/calendar"
+	"openhall/internal/identity"
+	"openhall/internal/org"
+	"openhall/internal/store/migrate"
+)
+
+// Backend is the part of a storage backend that is not a domain store.
+type Backend interface {
+	Backend() string // "sqlite" or "postgres"
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+	Ping(ctx context.Context) error
+	SchemaStatus(ctx context.Context) (migrate.Status, error)
+	Migrate(ctx context.Context) ([]int, error)
+	Close() error
+}
+
+// Settings keeps small named values.
+type Settings interface {
+	Setting(ctx context.Context, key string) (string, error) // NotFound
+	PutSettingIfAbsent(ctx context.Context, key, value string) (string, error)
+	PutSetting(ctx context.Context, key, value string) error
+}
+
+// Stores bundles a backend with the stores of every domain package.
+type Stores struct {
+	Backend
+	Audit    audit.Store
+	Calendar calendar.Store
+	Identity identity.Store
+	Org      org.Store
+	Settings Settings
+}

@@ -1,0 +1,226 @@
+package storetest
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"openhall/internal/apperr"
+	"openhall/internal/identity"
+)
+
+// fakeClock is a settable clock for session and throttle tests.
+type fakeClock struct{ t atomic.Int64 }
+
+func newFakeClock() *fakeClock {
+	c := &fakeClock{}
+	c.t.Store(time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC).UnixMicro())
+	return c
+}
+func (c *fakeClock) Now() time.Time      { return time.UnixMicro(c.t.Load()).UTC() }
+func (c *fakeClock) Add(d time.Duration) { c.t.Add(d.Microseconds()) }
+
+func TestIdentity(t *testing.T) {
+	ForEach(t, func(t *testing.T, b Backend) {
+		clock := newFakeClock()
+		sv := NewServices(b.Open(t, clock.Now), clock.Now)
+		tr := BuildTree(t, sv)
+		t.Run("RegisterAndFind", func(t *testing.T) { registerAndFind(t, sv) })
+		t.Run("RegisterErrors", func(t *testing.T) { registerErrors(t, sv) })
+		t.Run("Grants", func(t *testing.T) { grants(t, sv, tr) })
+		t.Run("Sessions", func(t *testing.T) { sessions(t, sv, tr, clock) })
+		t.Run("Throttle", func(t *testing.T) { throttle(t, sv, tr, clock) })
+		t.Run("UpdateAndPassword", func(t *testing.T) { updateAndPassword(t, sv, tr) })
+	})
+}
+
+func registerAndFind(t *testing.T, sv *Services) {
+	ctx := context.Background()
+	u, err := sv.Identity.Register(ctx, identity.UserInput{Kind: identity.KindPerson, Username: "Zhangsan",
+		Name: "张三", IDNumber: IDNumber(11), Phone: "+86 138-0013-8000", Password: "secret123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Phone != "13800138000" {
+		t.Fatalf("phone not normalised: %q", u.Phone)
+	}
+	got, err := sv.Stores.Identity.FindUserByUsername(ctx, "zhangsan")
+	if err != nil || got.ID != u.ID || got.IDNumber != IDNumber(11) || got.CreatedAt != u.CreatedAt {
+		t.Fatalf("find by username (case-insensitive): %+v %v", got, err)
+	}
+	legal, err := sv.Identity.Register(ctx, identity.UserInput{Kind: identity.KindLegal, Username: "acme",
+		Name: "杭州某某科技有限公司", CreditCode: CreditCode(50), ContactName: "李四", Phone: "13900139000", Password: "secret123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kind := identity.KindLegal
+	list, total, err := sv.Identity.FindUsers(ctx, identity.SystemActor(), identity.UserFilter{Kind: &kind})
+	if err != nil || total != 1 || list[0].ID != legal.ID {
+		t.Fatalf("find legal users: %d %v", total, err)
+	}
+	list, total, _ = sv.Identity.FindUsers(ctx, identity.SystemActor(), identity.UserFilter{Query: "张", Limit: 10})
+	if total != 1 || list[0].ID != u.ID {
+		t.Fatalf("search by name: %d", total)
+	}
+}
+
+func registerErrors(t *testing.T, sv *Services) {
+	ctx := context.Background()
+	bad := IDNumber(12)
+	bad = bad[:17] + map[bool]string{true: "0", false: "1"}[bad[17] != '0']
+	cases := []struct {
+		name  string
+		in    identity.UserInput
+		field string
+	}{
+		{"BadCheckDigit", identity.UserInput{Kind: identity.KindPerson, Username: "wang1", Name: "王五", IDNumber: bad, Password: "secret123"}, "id_number"},
+		{"MissingID", identity.UserInput{Kind: identity.KindPerson, Username: "wang2", Name: "王五", Password: "secret123"}, "id_number"},
+		{"DuplicateID", identity.UserInput{Kind: identity.KindPerson, Username: "wang3", Name: "王五", IDNumber: IDNumber(11), Password: "secret123"}, "id_number"},
+		{"DuplicateUsername", identity.UserInput{Kind: identity.KindPerson, Username: "ZHANGSAN", Name: "王五", IDNumber: IDNumber(13), Password: "secret123"}, "username"},
+		{"WeakPassword", identity.UserInput{Kind: identity.KindPerson, Username: "wang4", Name: "王五", IDNumber: IDNumber(14), Password: "short"}, "password"},
+		{"UsernameIsANumber", identity.UserInput{Kind: identity.KindPerson, Username: "13800138000", Name: "王五", IDNumber: IDNumber(15), Password: "secret123"}, "username"},
+		{"BadPhone", identity.UserInput{Kind: identity.KindPerson, Username: "wang5", Name: "王五", IDNumber: IDNumber(16), Phone: "12345", Password: "secret123"}, "phone"},
+		{"LegalWithoutContact", identity.UserInput{Kind: identity.KindLegal, Username: "corp1", Name: "某公司", CreditCode: CreditCode(51), Password: "secret123"}, "contact_name"},
+		{"StaffBySelf", identity.UserInput{Kind: identity.KindStaff, Username: "sneaky", Name: "某", Password: "secret123"}, "kind"},
+	}
+	for _, c := range cases {
+		_, err := sv.Identity.Register(ctx, c.in)
+		if apperr.FieldsOf(err)[c.field] == "" {
+			t.Errorf("%s: got %v, want an error on %s", c.name, err, c.field)
+		}
+	}
+}
+
+func grants(t *testing.T, sv *Services, tr *Tree) {
+	ctx := context.Background()
+	_, admin := Staff(t, sv, "cityadmin", identity.RoleSysAdmin, &tr.City.ID, nil)
+	approver, _ := Staff(t, sv, "approver1", identity.RoleApprover, nil, &tr.Department.ID)
+	gs, err := sv.Stores.Identity.FindGrantsByUser(ctx, approver.ID)
+	if err != nil || len(gs) != 1 || *gs[0].RegionID != tr.County.ID || gs[0].RegionPath != tr.County.Path || gs[0].DeptName != tr.Department.Name {
+		t.Fatalf("approver's grant takes the department's region: %+v %v", gs, err)
+	}
+	if _, err := sv.Identity.GrantRole(ctx, admin, identity.GrantInput{UserID: approver.ID, Role: "approver", DepartmentID: &tr.Department.ID}); !apperr.Is(err, apperr.Conflict) {
+		t.Fatalf("duplicate grant: %v", err)
+	}
+	if _, err := sv.Identity.GrantRole(ctx, admin, identity.GrantInput{UserID: approver.ID, Role: "approver", RegionID: &tr.County.ID}); apperr.FieldsOf(err)["department_id"] == "" {
+		t.Fatalf("approver without department: %v", err)
+	}
+	if _, err := sv.Identity.GrantRole(ctx, admin, identity.GrantInput{UserID: approver.ID, Role: "sysadmin"}); !apperr.Is(err, apperr.Forbidden) {
+		t.Fatalf("city admin granting deployment-wide admin: %v", err)
+	}
+	g, err := sv.Identity.GrantRole(ctx, admin, identity.GrantInput{UserID: approver.ID, Role: "supervisor", RegionID: &tr.County.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found, err := sv.Stores.Identity.FindGrantByID(ctx, g.ID); err != nil || found.Role != identity.RoleSupervisor {
+		t.Fatalf("find grant: %+v %v", found, err)
+	}
+	if err := sv.Identity.RevokeRole(ctx, admin, g.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sv.Stores.Identity.FindGrantByID(ctx, g.ID); !apperr.Is(err, apperr.NotFound) {
+		t.Fatalf("revoked grant still there: %v", err)
+	}
+}
+
+func sessions(t *testing.T, sv *Services, tr *Tree, clock *fakeClock) {
+	ctx := context.Background()
+	Staff(t, sv, "sessuser", identity.RoleSupervisor, &tr.Province.ID, nil)
+	token, a, err := sv.Identity.Login(ctx, identity.LoginInput{Username: "sessuser", Password: "secret123", Address: "10.0.0.1"})
+	if err != nil || a.Username != "sessuser" || !a.Has(identity.RoleSupervisor) {
+		t.Fatalf("login: %+v %v", a, err)
+	}
+	clock.Add(20 * time.Minute)
+	if _, err := sv.Identity.Authenticate(ctx, token); err != nil {
+		t.Fatalf("active session: %v", err)
+	}
+	clock.Add(20 * time.Minute) // 20 min idle since the touch: still alive
+	if _, err := sv.Identity.Authenticate(ctx, token); err != nil {
+		t.Fatalf("session touched 20 minutes ago: %v", err)
+	}
+	clock.Add(31 * time.Minute)
+	if _, err := sv.Identity.Authenticate(ctx, token); !apperr.Is(err, apperr.Unauthenticated) {
+		t.Fatalf("idle session: %v", err)
+	}
+	token, a, _ = sv.Identity.Login(ctx, identity.LoginInput{Username: "sessuser", Password: "secret123"})
+	for i := 0; i < 25; i++ { // keep it busy for 12.5 hours
+		clock.Add(30 * time.Minute)
+		sv.Identity.Authenticate(ctx, token)
+	}
+	if _, err := sv.Identity.Authenticate(ctx, token); !apperr.Is(err, apperr.Unauthenticated) {
+		t.Fatalf("session past its absolute lifetime: %v", err)
+	}
+	token, a, _ = sv.Identity.Login(ctx, identity.LoginInput{Username: "sessuser", Password: "secret123"})
+	if err := sv.Identity.Logout(ctx, a, token); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sv.Identity.Authenticate(ctx, token); !apperr.Is(err, apperr.Unauthenticated) {
+		t.Fatalf("logged-out session: %v", err)
+	}
+	sv.Identity.Login(ctx, identity.LoginInput{Username: "sessuser", Password: "secret123"})
+	clock.Add(13 * time.Hour)
+	if n, err := sv.Identity.DeleteExpiredSessions(ctx); err != nil || n < 1 {
+		t.Fatalf("expired sessions removed: %d %v", n, err)
+	}
+}
+
+func throttle(t *testing.T, sv *Services, tr *Tree, clock *fakeClock) {
+	ctx := context.Background()
+	Staff(t, sv, "victim", identity.RoleSupervisor, &tr.Province.ID, nil)
+	try := func(pw, addr string) error {
+		_, _, err := sv.Identity.Login(ctx, identity.LoginInput{Username: "victim", Password: pw, Address: addr})
+		return err
+	}
+	for i := 0; i < 4; i++ {
+		if err := try("wrong", "10.0.0.2"); !apperr.Is(err, apperr.Unauthenticated) {
+			t.Fatalf("failure %d: %v", i+1, err)
+		}
+	}
+	if err := try("wrong", "10.0.0.3"); !apperr.Is(err, apperr.TooMany) {
+		t.Fatalf("fifth failure should lock the account: %v", err)
+	}
+	if err := try("secret123", "10.0.0.4"); !apperr.Is(err, apperr.TooMany) {
+		t.Fatalf("right password while locked: %v", err)
+	}
+	clock.Add(16 * time.Minute)
+	if err := try("secret123", "10.0.0.4"); err != nil {
+		t.Fatalf("after the lock: %v", err)
+	}
+	for i := 0; i < 20; i++ {
+		sv.Identity.Login(ctx, identity.LoginInput{Username: "nobody" + itoa(int64(i)), Password: "x", Address: "10.9.9.9"})
+	}
+	_, _, err := sv.Identity.Login(ctx, identity.LoginInput{Username: "victim", Password: "secret123", Address: "10.9.9.9"})
+	if !apperr.Is(err, apperr.TooMany) {
+		t.Fatalf("address with 20 failures: %v", err)
+	}
+	if _, err := sv.Stores.Identity.FindThrottle(ctx, "addr:10.9.9.9"); err != nil {
+		t.Fatalf("throttle row: %v", err)
+	}
+}
+
+func updateAndPassword(t *testing.T, sv *Services, tr *Tree) {
+	ctx := context.Background()
+	u, a := Staff(t, sv, "changer", identity.RoleWindowClerk, &tr.County.ID, nil)
+	if err := sv.Identity.ChangePassword(ctx, a, "wrong", "newpass123"); apperr.FieldsOf(err)["current_password"] == "" {
+		t.Fatalf("wrong current password: %v", err)
+	}
+	if err := sv.Identity.ChangePassword(ctx, a, "secret123", "newpass123"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := sv.Identity.Login(ctx, identity.LoginInput{Username: "changer", Password: "newpass123"}); err != nil {
+		t.Fatalf("login with the new password: %v", err)
+	}
+	_, outsider := Staff(t, sv, "otheradmin", identity.RoleSysAdmin, &tr.OtherCounty.ID, nil)
+	off := true
+	if _, err := sv.Identity.UpdateUser(ctx, outsider, u.ID, identity.UserUpdate{Disabled: &off}); !apperr.Is(err, apperr.Forbidden) {
+		t.Fatalf("admin of another county disabling a clerk: %v", err)
+	}
+	got, err := sv.Identity.UpdateUser(ctx, identity.SystemActor(), u.ID, identity.UserUpdate{Disabled: &off})
+	if err != nil || !got.Disabled {
+		t.Fatalf("disable: %+v %v", got, err)
+	}
+	if _, _, err := sv.Identity.Login(ctx, identity.LoginInput{Username: "changer", Password: "newpass123"}); err == nil {
+		t.Fatal("disabled account logged in")
+	}
+}

@@ -1,0 +1,29 @@
+// Package svc bundles the domain services that both faces of the product,
+// the HTML UI (web) and the JSON API (api), call. It holds no logic.
+package svc
+
+import (
+	"context"
+
+	"openhall/internal/audit"
+	"openhall/internal/calendar"
+	"openhall/internal/identity"
+	"openhall/internal/org"
+	"openhall/internal/store/migrate"
+)
+
+// Health is what readiness checks ask of storage.
+type Health interface {
+	Ping(ctx context.Context) error
+	SchemaStatus(ctx context.Context) (migrate.Status, error)
+	Backend() string
+}
+
+// Services are the domain services of one process.
+type Services struct {
+	Audit    *audit.Log
+	Calendar *calendar.Service
+	Identity *identity.Service
+	Org      *org.Service
+	Health   Health
+}

@@ -1,0 +1,59 @@
+package web
+
+import (
+	"strings"
+
+	"openhall/internal/identity"
+)
+
+// navItem is one link of the main navigation.
+type navItem struct {
+	Label   string
+	URL     string
+	Current bool
+}
+
+// navEntry decides for whom a link is shown.
+type navEntry struct {
+	label string
+	url   string
+	show  func(a *identity.Actor) bool
+}
+
+func anyone(*identity.Actor) bool      { return true }
+func anonymous(a *identity.Actor) bool { return a == nil }
+func loggedIn(a *identity.Actor) bool  { return a != nil }
+func staff(a *identity.Actor) bool     { return a.IsStaff() }
+func role(r identity.Role) func(*identity.Actor) bool {
+	return func(a *identity.Actor) bool { return a.Has(r) }
+}
+func auditor(a *identity.Actor) bool {
+	return a.Has(identity.RoleSysAdmin) || a.Has(identity.RoleSupervisor)
+}
+
+// navigation is the whole menu; each role sees its part.
+var navigation = []navEntry{
+	{"首页", "/", anyone},
+	{"工作台", "/staff", staff},
+	{"区域", "/admin/regions", role(identity.RoleSysAdmin)},
+	{"服务中心", "/admin/centres", role(identity.RoleSysAdmin)},
+	{"部门", "/admin/departments", role(identity.RoleSysAdmin)},
+	{"窗口", "/admin/windows", role(identity.RoleSysAdmin)},
+	{"账号与角色", "/admin/users", role(identity.RoleSysAdmin)},
+	{"工作日历", "/admin/calendar", role(identity.RoleSysAdmin)},
+	{"审计日志", "/admin/audit", auditor},
+	{"我的账户", "/account", loggedIn},
+	{"登录", "/login", anonymous},
+	{"注册", "/register", anonymous},
+}
+
+func navFor(a *identity.Actor, path string) []navItem {
+	var out []navItem
+	for _, e := range navigation {
+		if e.show(a) {
+			cur := path == e.url || (e.url != "/" && strings.HasPrefix(path, e.url+"/"))
+			out = append(out, navItem{Label: e.label, URL: e.url, Current: cur})
+		}
+	}
+	return out
+}

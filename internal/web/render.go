@@ -1,0 +1,194 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"openhall/internal/apperr"
+	"openhall/internal/httpkit"
+	"openhall/internal/identity"
+	"openhall/internal/pii"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// templates holds one parsed template set per page: the layout, every
+// partial, and the page's own file.
+type templates struct {
+	pages map[string]*template.Template
+}
+
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+func funcs() template.FuncMap {
+	return template.FuncMap{
+		"dict":      dict,
+		"maskID":    pii.MaskIDNumber,
+		"maskPhone": pii.MaskMobile,
+		"maskName":  pii.MaskName,
+		"datetime":  func(t time.Time) string { return fmtTime(t, "2006-01-02 15:04") },
+		"date":      func(t time.Time) string { return fmtTime(t, "2006-01-02") },
+		"roleLabel": func(r identity.Role) string { return r.Label() },
+		"deref":     func(p *int64) int64 { return derefID(p) },
+		"has":       func(ids []int64, id int64) bool { return containsID(ids, id) },
+		"add":       func(a, b int) int { return a + b },
+		"query":     url.QueryEscape,
+		"trimEdit":  trimEdit,
+	}
+}
+
+func fmtTime(t time.Time, layout string) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(chinaTime).Format(layout)
+}
+
+func derefID(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+func containsID(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// dict builds a map for passing several values to a partial.
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("dict needs key/value pairs")
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
+}
+
+func mustParseTemplates() *templates {
+	t := &templates{pages: map[string]*template.Template{}}
+	err := fs.WalkDir(assets, "templates/pages", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		name := strings.TrimSuffix(strings.TrimPrefix(p, "templates/pages/"), ".html")
+		tpl, err := template.New(path.Base(p)).Funcs(funcs()).ParseFS(assets, "templates/layout.html", "templates/partials/*.html", p)
+		if err != nil {
+			return fmt.Errorf("parse page %s: %w", name, err)
+		}
+		t.pages[name] = tpl
+		return nil
+	})
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// Page is what every page's data embeds: the layout reads it.
+type Page struct {
+	Title     string
+	Actor     *identity.Actor
+	CSRF      string
+	Flash     *flash
+	Nav       []navItem
+	Display   display
+	Path      string
+	FormError string // the safe message of a failed submission
+}
+
+// page builds the common data of a page.
+func (s *Server) page(w http.ResponseWriter, r *http.Request, title string) Page {
+	a := httpkit.ActorFrom(r.Context())
+	return Page{Title: title, Actor: a, CSRF: s.sessions.CSRFToken(w, r), Flash: s.takeFlash(w, r),
+		Nav: navFor(a, r.URL.Path), Display: displayOf(r), Path: r.URL.Path}
+}
+
+// render executes a page into a buffer first, so that a template error
+// becomes a clean error page instead of half a page.
+func (s *Server) render(w http.ResponseWriter, status int, name string, data any) error {
+	tpl, ok := s.tpl.pages[name]
+	if !ok {
+		return fmt.Errorf("no page template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := tpl.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type errorPage struct {
+	Page
+	Status  int
+	Message string
+}
+
+// renderError shows a safe message; internal errors are logged, never shown.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	code := apperr.CodeOf(err)
+	if code == apperr.Unauthenticated && httpkit.ActorFrom(r.Context()) == nil && r.Method == http.MethodGet {
+		s.toLogin(w, r)
+		return
+	}
+	if code == apperr.Internal || code == apperr.Unavailable {
+		s.log.Error("page request failed", "route", r.Pattern, "err", err)
+	}
+	status := httpkit.StatusOf(code)
+	p := errorPage{Page: s.page(w, r, errorTitle(status)), Status: status, Message: apperr.MessageOf(err)}
+	if rerr := s.render(w, status, "error", p); rerr != nil {
+		s.log.Error("render error page", "err", rerr)
+		http.Error(w, p.Message, status)
+	}
+}
+
+func errorTitle(status int) string {
+	switch status {
+	case http.StatusNotFound:
+		return "页面不存在"
+	case http.StatusForbidden:
+		return "无权访问"
+	case http.StatusUnauthorized:
+		return "请先登录"
+	case http.StatusTooManyRequests:
+		return "操作过于频繁"
+	case http.StatusConflict:
+		return "操作无法完成"
+	case http.StatusUnprocessableEntity:
+		return "提交的信息有误"
+	case http.StatusServiceUnavailable:
+		return "服务暂时不可用"
+	}
+	return "系统错误"
+}
+
+// trimEdit turns the URL of a create or edit form into the URL it posts to.
+func trimEdit(p string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(p, "/edit"), "/new")
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }

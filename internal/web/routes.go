@@ -1,0 +1,28 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+)
+
+// registerRoutes lists every page.
+func (s *Server) registerRoutes() {
+	static, _ := fs.Sub(assets, "static")
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	s.mux.HandleFunc("GET /{$}", s.h(s.handleHome))
+	s.mux.HandleFunc("POST /display", s.h(s.handleDisplay))
+	s.registerAuthRoutes()
+	s.mux.HandleFunc("GET /staff", s.requireStaff(s.handleStaffHome))
+	s.registerOrgRoutes()
+	s.registerUserRoutes()
+	s.registerCalendarRoutes()
+	s.registerAuditRoutes()
+	s.mux.HandleFunc("/", s.h(s.handleNotFound))
+}
+
+func cacheStatic(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,23 @@
+// Progressive enhancement only: every page works without this script.
+(function () {
+  "use strict";
+  // Move focus to the error summary of a failed form so screen readers and
+  // keyboard users land on it.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.getElementById("form-error");
+    if (summary) { summary.focus(); }
+    // On the registration form, show only the fields of the chosen kind.
+    var kinds = document.querySelectorAll("input[name=kind]");
+    function sync() {
+      var v = (document.querySelector("input[name=kind]:checked") || {}).value;
+      document.querySelectorAll(".when-person").forEach(function (el) { el.hidden = v === "legal"; });
+      document.querySelectorAll(".when-legal").forEach(function (el) { el.hidden = v === "person"; });
+    }
+    kinds.forEach(function (k) { k.addEventListener("change", sync); });
+    if (kinds.length) { sync(); }
+    // Ask before destructive actions.
+    document.querySelectorAll("form[data-confirm]").forEach(function (f) {
+      f.addEventListener("submit", function (e) { if (!window.confirm(f.getAttribute("data-confirm"))) { e.preventDefault(); } });
+    });
+  });
+})();
