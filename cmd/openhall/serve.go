@@ -11,15 +11,14 @@ import (
 	"openhall/internal/app"
 	"openhall/internal/config"
 	"openhall/internal/demo"
-	"openhall/internal/pii"
 )
 
-// newLogger writes JSON lines through the redacting handler, so that no
+// newLogger writes JSON lines; app.Open adds the redacting handler, so no
 // ID number or phone number reaches a log even by mistake.
 func newLogger(w io.Writer, level string) *slog.Logger {
 	var lv slog.Level
 	lv.UnmarshalText([]byte(level))
-	return slog.New(pii.NewRedactingHandler(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lv})))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lv}))
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -20,6 +20,7 @@ import (
 	"openhall/internal/identity"
 	"openhall/internal/jobs"
 	"openhall/internal/org"
+	"openhall/internal/pii"
 	"openhall/internal/store"
 	"openhall/internal/svc"
 
@@ -45,6 +46,8 @@ type Options struct {
 	Now     func() time.Time
 	Argon2  *identity.Argon2Params // cheaper hashing in tests
 	Workers bool                   // work background jobs (serve); false for CLI commands
+	// Jobs registers extra job handlers (tests use it to observe the queue).
+	Jobs func(reg *jobs.Registry)
 }
 
 // Open opens storage, applies or checks migrations and builds everything.
@@ -55,6 +58,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	// Whatever logger the caller gives, no ID number or phone number
+	// reaches it unmasked.
+	log = slog.New(pii.NewRedactingHandler(log.Handler()))
 	s, err := openStores(ctx, cfg, o.Now)
 	if err != nil {
 		return nil, err
@@ -77,6 +83,9 @@ func (a *App) build(ctx context.Context, o Options) error {
 	}
 	reg := jobs.NewRegistry()
 	a.registerJobs(reg)
+	if o.Jobs != nil {
+		o.Jobs(reg)
+	}
 	q, err := newQueue(a.Stores, reg, jobs.Config{Workers: a.Config.Workers, Logger: a.Log, Work: o.Workers})
 	if err != nil {
 		return err

@@ -6,9 +6,9 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -17,6 +17,7 @@ import (
 	"openhall/internal/app"
 	"openhall/internal/config"
 	"openhall/internal/identity"
+	"openhall/internal/jobs"
 	"openhall/internal/store/storetest"
 	"openhall/internal/testutil"
 )
@@ -24,15 +25,18 @@ import (
 // App is a running test process.
 type App struct {
 	*app.App
-	Server *httptest.Server
-	Tree   *storetest.Tree
+	BaseURL string
+	Tree    *storetest.Tree
 }
 
 // Options tune New.
 type Options struct {
-	Now     func() time.Time
-	Workers bool // run background jobs
-	Log     io.Writer
+	Now      func() time.Time
+	Workers  bool // run background jobs
+	Log      io.Writer
+	Jobs     func(reg *jobs.Registry)
+	Postgres string // join this database instead of creating one (a second node)
+	NoTree   bool   // do not build the organisation tree (it already exists)
 }
 
 // New starts an App on the backend with a small organisation tree already
@@ -43,7 +47,10 @@ func New(t testing.TB, backend string, o Options) *App {
 	cfg.DataDir = t.TempDir()
 	cfg.Migrate = "yes"
 	if backend == "postgres" {
-		cfg.DB = storetest.PostgresDatabase(t)
+		cfg.DB = o.Postgres
+		if cfg.DB == "" {
+			cfg.DB = storetest.PostgresDatabase(t)
+		}
 	}
 	logOut := o.Log
 	if logOut == nil {
@@ -53,15 +60,36 @@ func New(t testing.TB, backend string, o Options) *App {
 		}
 	}
 	a, err := app.Open(context.Background(), cfg, slog.New(slog.NewJSONHandler(logOut, nil)),
-		app.Options{Now: o.Now, Argon2: &storetest.CheapArgon2, Workers: o.Workers})
+		app.Options{Now: o.Now, Argon2: &storetest.CheapArgon2, Workers: o.Workers, Jobs: o.Jobs})
 	if err != nil {
 		t.Fatalf("open app on %s: %v", backend, err)
 	}
 	ta := &App{App: a}
-	ta.Server = httptest.NewServer(a.Handler())
-	t.Cleanup(func() { ta.Server.Close(); a.Close() })
-	ta.Tree = storetest.BuildTree(t, &storetest.Services{Stores: a.Stores, Audit: a.Services.Audit, Org: a.Services.Org, Identity: a.Services.Identity})
+	ta.serve(t)
+	if !o.NoTree {
+		ta.Tree = storetest.BuildTree(t, ta.services())
+	}
 	return ta
+}
+
+// serve runs the app as serve does (HTTP, background jobs if asked, the
+// audit sealer) on a loopback port until the test ends.
+func (a *App) serve(t testing.TB) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.BaseURL = "http://" + ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx, ln, 5*time.Second) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("app shutdown: %v", err)
+		}
+		a.Close()
+	})
 }
 
 // Client returns an HTTP client with its own cookie jar that does not
@@ -73,7 +101,7 @@ func (a *App) Client(t testing.TB) *http.Client {
 }
 
 // URL returns the absolute URL of path on the test server.
-func (a *App) URL(path string) string { return a.Server.URL + path }
+func (a *App) URL(path string) string { return a.BaseURL + path }
 
 // Staff creates a staff account with a role and returns its username; the
 // password is always "secret123".

@@ -92,6 +92,24 @@ func PostgresDatabase(t testing.TB) string {
 	return WithDatabase(t, base, name)
 }
 
+// EmptyPostgresDatabase creates an empty (unmigrated) database.
+func EmptyPostgresDatabase(t testing.TB) string {
+	t.Helper()
+	base := testutil.PostgresURL(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatalf("connect to test postgres: %v", err)
+	}
+	defer conn.Close(ctx)
+	name := "t_" + randomHex(8)
+	if _, err := conn.Exec(ctx, `CREATE DATABASE `+name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dropDatabase(base, name) })
+	return WithDatabase(t, base, name)
+}
+
 // WithDatabase returns base pointing at another database.
 func WithDatabase(t testing.TB, base, name string) string {
 	u, err := url.Parse(base)
