@@ -13,8 +13,11 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
+	"strings"
 
 	"openhall/internal/apperr"
 	"openhall/internal/httpkit"
@@ -28,6 +31,7 @@ type Server struct {
 	sessions *httpkit.Sessions
 	log      *slog.Logger
 	mux      *http.ServeMux
+	routes   []string // "METHOD /pattern" of every endpoint, in registration order
 }
 
 // New returns the API server.
@@ -54,21 +58,43 @@ func (s *Server) h(fn handlerFunc) http.HandlerFunc {
 	}
 }
 
-// csrf refuses unsafe requests without a valid token. Logging in is the one
-// unsafe request made before a token exists; it is protected by requiring a
-// JSON body, which a cross-site form cannot send.
+// csrf refuses unsafe requests of a logged-in session that lack the
+// session's token. Logging in and self-registration are the unsafe requests
+// made before a token exists; they are protected instead by requiring a JSON
+// body (Content-Type: application/json), which a cross-site form cannot send
+// and a cross-site script can send only after a CORS preflight this API never
+// grants. A request without a session acts for nobody, so it goes on to its
+// handler, which answers 401 when the endpoint needs a login.
 func (s *Server) csrf(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		safe := r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions
-		login := r.Method == http.MethodPost && r.URL.Path == "/api/v1/session"
-		if !safe && !login {
-			if err := s.sessions.CheckCSRF(r); err != nil {
-				s.writeError(w, r, err)
-				return
-			}
+		if err := s.checkUnsafe(r); err != nil {
+			s.writeError(w, r, err)
+			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// checkUnsafe applies the rules of csrf to one request.
+func (s *Server) checkUnsafe(r *http.Request) error {
+	switch {
+	case r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions:
+		return nil
+	case r.Method == http.MethodPost && (r.URL.Path == "/api/v1/session" || r.URL.Path == "/api/v1/register"):
+		return requireJSON(r)
+	case httpkit.ActorFrom(r.Context()) == nil:
+		return nil
+	}
+	return s.sessions.CheckCSRF(r)
+}
+
+// requireJSON refuses a body that is not declared as JSON.
+func requireJSON(r *http.Request) error {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return apperr.New(apperr.Invalid, "请以 JSON 提交：请求头 Content-Type 须为 application/json")
+	}
+	return nil
 }
 
 type errorBody struct {
@@ -108,19 +134,58 @@ func decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var syntax *json.SyntaxError
-		var typeErr *json.UnmarshalTypeError
-		switch {
-		case errors.Is(err, io.EOF):
-			return apperr.New(apperr.Invalid, "请求体为空，应为 JSON 对象")
-		case errors.As(err, &typeErr):
-			return apperr.Field(typeErr.Field, "字段 "+typeErr.Field+" 的类型应为 "+typeErr.Type.String())
-		case errors.As(err, &syntax):
-			return apperr.New(apperr.Invalid, "请求体不是合法的 JSON（第 %d 字节附近）", syntax.Offset)
-		}
-		return apperr.New(apperr.Invalid, "请求体无法解析：%s", err.Error())
+		return decodeError(err)
+	}
+	if dec.More() {
+		return apperr.New(apperr.Invalid, "请求体在 JSON 对象之后还有多余内容")
 	}
 	return nil
+}
+
+// decodeError explains why a body could not be decoded, naming the field
+// when one is to blame.
+func decodeError(err error) error {
+	var syntax *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF):
+		return apperr.New(apperr.Invalid, "请求体为空，应为 JSON 对象")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return apperr.New(apperr.Invalid, "请求体不完整：JSON 未结束，或超过了 1 MB 的上限")
+	case errors.As(err, &typeErr) && typeErr.Field == "":
+		return apperr.New(apperr.Invalid, "请求体应为 JSON 对象")
+	case errors.As(err, &typeErr):
+		return apperr.Field(typeErr.Field, "字段 "+typeErr.Field+" 的类型应为"+jsonType(typeErr.Type))
+	case errors.As(err, &syntax):
+		return apperr.New(apperr.Invalid, "请求体不是合法的 JSON（第 %d 字节附近）", syntax.Offset)
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		name = strings.Trim(name, `"`)
+		return apperr.Field(name, "没有这个字段："+name+"（字段名区分大小写，见接口文档）")
+	}
+	return apperr.Wrap(err, apperr.Invalid, "请求体无法解析："+err.Error())
+}
+
+// jsonType names the JSON type a Go type is decoded from, for messages.
+func jsonType(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Bool:
+		return "布尔值（true 或 false）"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "整数"
+	case reflect.Float32, reflect.Float64:
+		return "数字"
+	case reflect.String:
+		return "字符串"
+	case reflect.Slice, reflect.Array:
+		return "数组"
+	case reflect.Map, reflect.Struct:
+		return "对象"
+	case reflect.Pointer:
+		return jsonType(t.Elem())
+	}
+	return t.String()
 }
 
 // pathID reads a numeric path parameter.

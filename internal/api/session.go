@@ -9,9 +9,9 @@ import (
 )
 
 func (s *Server) registerSessionRoutes() {
-	s.mux.HandleFunc("POST /api/v1/session", s.h(s.handleLogin))
-	s.mux.HandleFunc("DELETE /api/v1/session", s.h(s.handleLogout))
-	s.mux.HandleFunc("GET /api/v1/me", s.h(s.handleMe))
+	s.handle("POST /api/v1/session", s.handleLogin)
+	s.handle("DELETE /api/v1/session", s.handleLogout)
+	s.handle("GET /api/v1/me", s.handleMe)
 }
 
 type loginRequest struct {

@@ -44,7 +44,11 @@ func (s *Service) AddOverride(ctx context.Context, a *identity.Actor, in Overrid
 		if err := s.store.CreateOverride(ctx, o); err != nil {
 			return err
 		}
-		return s.recordOverride(ctx, a, "calendar.override.create", o)
+		if err := s.recordOverride(ctx, a, "calendar.override.create", o); err != nil {
+			return err
+		}
+		o, err = s.store.FindOverrideByID(ctx, o.ID) // with the region's name
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -160,6 +160,15 @@ func (s *Service) buildFor(regionPath string) (*Calendar, error) {
 	return c, nil
 }
 
+// ForRegionID is the calendar of a region given by id.
+func (s *Service) ForRegionID(ctx context.Context, regionID int64) (*Calendar, error) {
+	path, err := s.regions.RegionPath(ctx, regionID)
+	if err != nil {
+		return nil, err
+	}
+	return s.ForRegion(path)
+}
+
 // Overrides lists the region adjustments.
 func (s *Service) Overrides(ctx context.Context) ([]*StoredOverride, error) {
 	return s.store.FindOverrides(ctx)

@@ -52,10 +52,19 @@ func CanGrant(a *Actor, g *Grant) error {
 	return nil
 }
 
-// CanSeePersonalData: the owner and system administrators see unmasked
-// personal data of an account; everyone else sees it masked.
+// CanSeePersonalData: the owner and the administrators of the whole
+// deployment see an account's personal data unmasked; everyone else,
+// administrators of a region included, sees it masked.
 func CanSeePersonalData(a *Actor, u *User) bool {
-	return a != nil && (a.UserID == u.ID || a.Has(RoleSysAdmin))
+	return a != nil && (a.UserID == u.ID || a.IsGlobalAdmin())
+}
+
+// CanAudit: system administrators and supervisors (电子监察) read the audit log.
+func CanAudit(a *Actor) error {
+	if a.Has(RoleSysAdmin) || a.Has(RoleSupervisor) {
+		return nil
+	}
+	return apperr.New(apperr.Forbidden, "只有系统管理员和监察人员可以查看审计日志")
 }
 
 // adminOver returns the actor's system-administrator grant containing g.

@@ -72,6 +72,10 @@ func (s *Service) FindUsers(ctx context.Context, a *Actor, f UserFilter) ([]*Use
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
+	if !a.IsGlobalAdmin() {
+		staff := KindStaff // public accounts are the global administrators' business
+		f.Kind = &staff
+	}
 	return s.store.FindUsers(ctx, f)
 }
 
@@ -110,7 +114,11 @@ func (s *Service) GrantRole(ctx context.Context, a *Actor, in GrantInput) (*Gran
 		if err := s.store.CreateGrant(ctx, g); err != nil {
 			return err
 		}
-		return s.record(ctx, a, "identity.grant.create", g.UserID, grantChange(g))
+		if err := s.record(ctx, a, "identity.grant.create", g.UserID, grantChange(g)); err != nil {
+			return err
+		}
+		g, err = s.store.FindGrantByID(ctx, g.ID) // with the scope's names
+		return err
 	})
 	return g, err
 }

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"openhall/internal/apperr"
 	"openhall/internal/audit"
 	"openhall/internal/httpkit"
 	"openhall/internal/identity"
@@ -13,14 +12,6 @@ import (
 func (s *Server) registerAuditRoutes() {
 	s.mux.HandleFunc("GET /admin/audit", s.requireStaff(s.handleAudit))
 	s.mux.HandleFunc("POST /admin/audit/verify", s.requireStaff(s.handleAuditVerify))
-}
-
-// canAudit: system administrators and supervisors (电子监察) read the log.
-func canAudit(a *identity.Actor) error {
-	if a.Has(identity.RoleSysAdmin) || a.Has(identity.RoleSupervisor) {
-		return nil
-	}
-	return apperr.New(apperr.Forbidden, "只有系统管理员和监察人员可以查看审计日志")
 }
 
 type auditPage struct {
@@ -32,7 +23,7 @@ type auditPage struct {
 }
 
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, report *audit.Report) error {
-	if err := canAudit(httpkit.ActorFrom(r.Context())); err != nil {
+	if err := identity.CanAudit(httpkit.ActorFrom(r.Context())); err != nil {
 		return err
 	}
 	q := r.URL.Query()
@@ -55,7 +46,7 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 
 // handleAuditVerify seals what is pending and re-walks the whole chain.
 func (s *Server) handleAuditVerify(w http.ResponseWriter, r *http.Request) error {
-	if err := canAudit(httpkit.ActorFrom(r.Context())); err != nil {
+	if err := identity.CanAudit(httpkit.ActorFrom(r.Context())); err != nil {
 		return err
 	}
 	if _, err := s.svc.Audit.Seal(r.Context()); err != nil {

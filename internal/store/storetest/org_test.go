@@ -38,6 +38,15 @@ func TestOrg(t *testing.T) {
 			if n, err := sv.Stores.Org.CountRegionChildren(ctx, tr.City.ID); err != nil || n != 2 {
 				t.Fatalf("count children: %d %v", n, err)
 			}
+			if r, err := sv.Org.RegionByCode(ctx, "330110"); err != nil || r.ID != tr.OtherCounty.ID {
+				t.Fatalf("region by code: %+v %v", r, err)
+			}
+			if _, err := sv.Org.RegionByCode(ctx, "999999"); !apperr.Is(err, apperr.NotFound) {
+				t.Fatalf("unknown code: %v", err)
+			}
+			if d, err := sv.Org.DepartmentByCreditCode(ctx, tr.Department.CreditCode); err != nil || d.ID != tr.Department.ID {
+				t.Fatalf("department by credit code: %+v %v", d, err)
+			}
 		})
 		t.Run("RegionErrors", func(t *testing.T) { regionErrors(t, sv, tr) })
 		t.Run("UpdateRegion", func(t *testing.T) {

@@ -1,0 +1,4 @@
+package api
+
+// MergeOpenAPIForTest exposes the fragment merge to tests.
+var MergeOpenAPIForTest = mergeOpenAPI
