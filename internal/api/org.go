@@ -66,15 +66,7 @@ func (s *Server) handleRegions(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) handleRegion(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	reg, err := s.svc.Org.Region(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, toRegion(reg))
+	return getOne(w, r, s.svc.Org.Region, toRegion)
 }
 
 func (s *Server) handleRegionCreate(w http.ResponseWriter, r *http.Request) error {

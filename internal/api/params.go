@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 
 	"openhall/internal/apperr"
 	"openhall/internal/calendar"
+	"openhall/internal/identity"
 )
 
 // query reads typed query parameters and collects one field error per bad
@@ -135,4 +137,39 @@ func ids(xs []int64) []int64 {
 		return []int64{}
 	}
 	return xs
+}
+
+// getOne answers GET /…/{id}: find the object, encode it.
+func getOne[T, J any](w http.ResponseWriter, r *http.Request, find func(context.Context, int64) (T, error), conv func(T) J) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := find(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, conv(v))
+}
+
+// saveOne answers POST /… (create) and PUT /…/{id} (replace): decode the
+// body, call the service's save as the request's actor, encode the result.
+func saveOne[Req, T, J any](w http.ResponseWriter, r *http.Request, save func(context.Context, *identity.Actor, int64, Req) (T, error), conv func(T) J) error {
+	a, err := actor(r)
+	if err != nil {
+		return err
+	}
+	id, err := editID(r)
+	if err != nil {
+		return err
+	}
+	var in Req
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	v, err := save(r.Context(), a, id, in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, savedStatus(id), conv(v))
 }

@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
+	"openhall/internal/identity"
 	"openhall/internal/org"
 )
 
@@ -64,37 +66,15 @@ func (s *Server) handleCentres(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) handleCentre(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	c, err := s.svc.Org.Centre(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, toCentre(c))
+	return getOne(w, r, s.svc.Org.Centre, toCentre)
 }
 
 // handleCentreSave creates (POST) or replaces (PUT) a centre.
 func (s *Server) handleCentreSave(w http.ResponseWriter, r *http.Request) error {
-	a, err := actor(r)
-	if err != nil {
-		return err
-	}
-	id, err := editID(r)
-	if err != nil {
-		return err
-	}
-	var in centreRequest
-	if err := decode(r, &in); err != nil {
-		return err
-	}
-	c, err := s.svc.Org.SaveCentre(r.Context(), a, id, org.CentreInput{RegionID: in.RegionID, Name: in.Name, Kind: in.Kind,
-		Address: in.Address, Phone: in.Phone, Hours: in.Hours})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, savedStatus(id), toCentre(c))
+	return saveOne(w, r, func(ctx context.Context, a *identity.Actor, id int64, in centreRequest) (*org.Centre, error) {
+		return s.svc.Org.SaveCentre(ctx, a, id, org.CentreInput{RegionID: in.RegionID, Name: in.Name, Kind: in.Kind,
+			Address: in.Address, Phone: in.Phone, Hours: in.Hours})
+	}, toCentre)
 }
 
 // departmentJSON is a government department.
@@ -139,35 +119,13 @@ func (s *Server) handleDepartments(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) handleDepartment(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	d, err := s.svc.Org.Department(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, toDepartment(d))
+	return getOne(w, r, s.svc.Org.Department, toDepartment)
 }
 
 // handleDepartmentSave creates (POST) or replaces (PUT) a department.
 func (s *Server) handleDepartmentSave(w http.ResponseWriter, r *http.Request) error {
-	a, err := actor(r)
-	if err != nil {
-		return err
-	}
-	id, err := editID(r)
-	if err != nil {
-		return err
-	}
-	var in departmentRequest
-	if err := decode(r, &in); err != nil {
-		return err
-	}
-	d, err := s.svc.Org.SaveDepartment(r.Context(), a, id, org.DepartmentInput{RegionID: in.RegionID, CentreID: in.CentreID,
-		Name: in.Name, CreditCode: in.CreditCode, Phone: in.Phone})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, savedStatus(id), toDepartment(d))
+	return saveOne(w, r, func(ctx context.Context, a *identity.Actor, id int64, in departmentRequest) (*org.Department, error) {
+		return s.svc.Org.SaveDepartment(ctx, a, id, org.DepartmentInput{RegionID: in.RegionID, CentreID: in.CentreID,
+			Name: in.Name, CreditCode: in.CreditCode, Phone: in.Phone})
+	}, toDepartment)
 }

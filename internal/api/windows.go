@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
+	"openhall/internal/identity"
 	"openhall/internal/org"
 )
 
@@ -61,36 +63,14 @@ func (s *Server) handleWindows(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) handleWindow(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	win, err := s.svc.Org.Window(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, toWindow(win))
+	return getOne(w, r, s.svc.Org.Window, toWindow)
 }
 
 // handleWindowSave creates (POST) or replaces (PUT) a window with the
 // departments it serves and the staff who sit at it.
 func (s *Server) handleWindowSave(w http.ResponseWriter, r *http.Request) error {
-	a, err := actor(r)
-	if err != nil {
-		return err
-	}
-	id, err := editID(r)
-	if err != nil {
-		return err
-	}
-	var in windowRequest
-	if err := decode(r, &in); err != nil {
-		return err
-	}
-	win, err := s.svc.Org.SaveWindow(r.Context(), a, id, org.WindowInput{CentreID: in.CentreID, Number: in.Number, Name: in.Name,
-		Kind: in.Kind, DepartmentIDs: in.DepartmentIDs, StaffIDs: in.StaffIDs})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, savedStatus(id), toWindow(win))
+	return saveOne(w, r, func(ctx context.Context, a *identity.Actor, id int64, in windowRequest) (*org.Window, error) {
+		return s.svc.Org.SaveWindow(ctx, a, id, org.WindowInput{CentreID: in.CentreID, Number: in.Number, Name: in.Name,
+			Kind: in.Kind, DepartmentIDs: in.DepartmentIDs, StaffIDs: in.StaffIDs})
+	}, toWindow)
 }
