@@ -264,3 +264,11 @@ func payEvents(c *Case, cmd Command) []Event {
 	e.Code = fmt.Sprint(cmd.AmountFen)
 	return []Event{e}
 }
+
+// CommandLabel is the Chinese name of a command.
+func CommandLabel(k CommandKind) string {
+	if r, ok := rules[k]; ok {
+		return r.label
+	}
+	return string(k)
+}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"openhall/internal/apperr"
+	"openhall/internal/identity"
 )
 
 var t0 = at(2026, 2, 2, 9, 0)
@@ -203,3 +204,26 @@ func TestReplayRebuildsTheCase(t *testing.T) {
 		t.Fatalf("replay differs: %+v vs %+v", replay.Branches, c.Branches)
 	}
 }
+
+func TestOptionsFollowRolesAndState(t *testing.T) {
+	c := caseIn(t, StatusReview)
+	c.Procedure.RegionPath = "/1/"
+	c.Procedure.Branches[0].DepartmentID, c.Procedure.Branches[1].DepartmentID = 10, 20
+	approverA := &identity.Actor{UserID: 5, Kind: identity.KindStaff, Grants: []*identity.Grant{{Role: identity.RoleApprover, RegionPath: "/1/", DepartmentID: ptr(int64(10))}}}
+	got := map[string]bool{}
+	for _, o := range Options(approverA, c) {
+		got[string(o.Kind)+":"+itoa(o.Branch)] = true
+	}
+	for _, want := range []string{"pass:0", "fail:0", "return_to_applicant:0", "start_special:0", "request_extension:0"} {
+		if !got[want] {
+			t.Errorf("approver of 甲局 should be offered %s; got %v", want, got)
+		}
+	}
+	for _, not := range []string{"pass:1", "return:0", "accept:-1", "approve_extension:0", "withdraw:-1"} {
+		if got[not] {
+			t.Errorf("approver of 甲局 must not be offered %s", not)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

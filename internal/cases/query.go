@@ -149,3 +149,25 @@ func (s *Service) ApprovalQueue(ctx context.Context, a *identity.Actor, offset i
 	}
 	return s.d.Store.FindCases(ctx, f)
 }
+
+// Procedure returns the procedure of a published item version, to build
+// the application form from.
+func (s *Service) Procedure(ctx context.Context, versionID int64) (*Procedure, error) {
+	return s.d.Procedures.Procedure(ctx, versionID)
+}
+
+// Material returns material seq (1-based) of a case for someone allowed to
+// see the case.
+func (s *Service) Material(ctx context.Context, a *identity.Actor, caseID int64, seq int) (MaterialFile, error) {
+	c, err := s.d.Store.LoadCase(ctx, caseID, false)
+	if err != nil {
+		return MaterialFile{}, err
+	}
+	if err := CanView(a, c); err != nil {
+		return MaterialFile{}, err
+	}
+	if seq < 1 || seq > len(c.Materials) {
+		return MaterialFile{}, apperr.New(apperr.NotFound, "材料不存在")
+	}
+	return c.Materials[seq-1], nil
+}

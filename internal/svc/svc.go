@@ -6,7 +6,9 @@ import (
 	"context"
 
 	"openhall/internal/audit"
+	"openhall/internal/blob"
 	"openhall/internal/calendar"
+	"openhall/internal/cases"
 	"openhall/internal/identity"
 	"openhall/internal/org"
 	"openhall/internal/store/migrate"
@@ -22,7 +24,9 @@ type Health interface {
 // Services are the domain services of one process.
 type Services struct {
 	Audit    *audit.Log
+	Blobs    *blob.Store
 	Calendar *calendar.Service
+	Cases    *cases.Service
 	Identity *identity.Service
 	Org      *org.Service
 	Health   Health
