@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,6 +29,9 @@ type Options struct {
 	// since it knows who applied, who acts for whom and who handled the
 	// case. It runs outside any transaction and must not write.
 	Authorize Authorizer
+	// PublicURL is the product's public address for verification links;
+	// "" uses the address of the request that asks (see VerifyURL).
+	PublicURL string
 }
 
 // Service issues, revokes and verifies certificates and manages the keys.
@@ -38,6 +43,7 @@ type Service struct {
 	sealer    *Sealer
 	now       func() time.Time
 	authorize Authorizer
+	publicURL string
 	privates  sync.Map // key id → *sm2.PrivateKey
 	publics   sync.Map // key id → *ecdsa.PublicKey
 }
@@ -53,7 +59,8 @@ func NewService(store Store, centres Centres, tx Transactor, auditor Auditor, o 
 		now = time.Now
 	}
 	return &Service{store: store, centres: centres, tx: tx, audit: auditor, sealer: sealer,
-		now: func() time.Time { return now().UTC().Truncate(issuedAtPrecision) }, authorize: o.Authorize}, nil
+		now: func() time.Time { return now().UTC().Truncate(issuedAtPrecision) }, authorize: o.Authorize,
+		publicURL: strings.TrimRight(o.PublicURL, "/")}, nil
 }
 
 // IssueInput is what Issue needs.
@@ -274,6 +281,17 @@ func (d Data) Masked() Data {
 		d.Holder.IDNumber = pii.MaskIDNumber(d.Holder.IDNumber)
 	}
 	return d
+}
+
+// VerifyURL is the absolute address of a certificate's public verification
+// page, the content of its QR code. requestBase ("https://host") is used
+// when no public address is configured.
+func (s *Service) VerifyURL(number, requestBase string) string {
+	base := s.publicURL
+	if base == "" {
+		base = strings.TrimRight(requestBase, "/")
+	}
+	return base + "/verify/" + url.PathEscape(number)
 }
 
 var chinaTime = time.FixedZone("CST", 8*3600)
