@@ -123,7 +123,7 @@ func (s *SMTPSender) data(c *smtp.Client, from *mail.Address, m Mail) error {
 func compose(from *mail.Address, m Mail, now time.Time) []byte {
 	var b bytes.Buffer
 	header := func(k, v string) { b.WriteString(k + ": " + v + "\r\n") }
-	header("From", from.String())
+	header("From", formatAddress(from))
 	header("To", m.To)
 	header("Subject", mime.BEncoding.Encode("UTF-8", m.Subject))
 	header("Date", now.Format(time.RFC1123Z))
@@ -141,6 +141,15 @@ func compose(from *mail.Address, m Mail, now time.Time) []byte {
 	}
 	b.WriteString(enc + "\r\n")
 	return b.Bytes()
+}
+
+// formatAddress writes a display name as one base64 encoded word, which
+// stays short where mail.Address.String's quoted-printable form does not.
+func formatAddress(a *mail.Address) string {
+	if a.Name == "" {
+		return "<" + a.Address + ">"
+	}
+	return mime.BEncoding.Encode("UTF-8", a.Name) + " <" + a.Address + ">"
 }
 
 func domainOf(addr string) string {
