@@ -82,19 +82,10 @@ func (s *Service) activeKey(ctx context.Context, a *identity.Actor, centreID int
 	if !apperr.Is(err, apperr.NotFound) {
 		return k, err
 	}
-	k, priv, err := s.newKey(centreID, a.UserID)
-	if err != nil {
-		return nil, err
+	if k, err = s.installKey(ctx, a, centreID, "certs.key.create", nil); err != nil || k != nil {
+		return k, err
 	}
-	created, err := s.store.CreateKeyIfNone(ctx, k)
-	if err != nil {
-		return nil, err
-	}
-	if !created {
-		return s.store.ActiveKey(ctx, centreID)
-	}
-	s.privates.Store(k.ID, priv)
-	return k, s.recordKey(ctx, a, "certs.key.create", k, nil)
+	return s.store.ActiveKey(ctx, centreID)
 }
 
 func (s *Service) recordKey(ctx context.Context, a *identity.Actor, action string, k, old *SigningKey) error {
@@ -124,26 +115,27 @@ func (s *Service) Rotate(ctx context.Context, a *identity.Actor, centreID int64)
 				return err
 			}
 		}
-		k, err = s.installKey(ctx, a, centreID, old)
+		if k, err = s.installKey(ctx, a, centreID, "certs.key.rotate", old); err == nil && k == nil {
+			return apperr.New(apperr.Conflict, "该中心的签名密钥刚被他人轮换，请刷新后查看")
+		}
 		return err
 	})
 	return k, err
 }
 
-func (s *Service) installKey(ctx context.Context, a *identity.Actor, centreID int64, old *SigningKey) (*SigningKey, error) {
+// installKey makes a new key the centre's active one and records it. It
+// returns no key when another transaction installed one first.
+func (s *Service) installKey(ctx context.Context, a *identity.Actor, centreID int64, action string, old *SigningKey) (*SigningKey, error) {
 	k, priv, err := s.newKey(centreID, a.UserID)
 	if err != nil {
 		return nil, err
 	}
 	created, err := s.store.CreateKeyIfNone(ctx, k)
-	if err != nil {
+	if err != nil || !created {
 		return nil, err
 	}
-	if !created {
-		return nil, apperr.New(apperr.Conflict, "该中心的签名密钥刚被他人轮换，请刷新后查看")
-	}
 	s.privates.Store(k.ID, priv)
-	return k, s.recordKey(ctx, a, "certs.key.rotate", k, old)
+	return k, s.recordKey(ctx, a, action, k, old)
 }
 
 func (s *Service) checkKeyAdmin(ctx context.Context, a *identity.Actor, centreID int64) error {

@@ -53,7 +53,7 @@ func (s *CertsStore) FindKeyByID(ctx context.Context, id int64) (*certs.SigningK
 // FindKeys lists every key, newest first.
 func (s *CertsStore) FindKeys(ctx context.Context) ([]*certs.SigningKey, error) {
 	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+keyColumns+` FROM cert_keys ORDER BY id DESC`)
-	return scanAll(rows, err, scanKey)
+	return collect(rows, err, scanKey)
 }
 
 // RetireKey stops a key from signing.
@@ -122,7 +122,7 @@ func (s *CertsStore) FindCertificates(ctx context.Context, f certs.CertificateFi
 	}
 	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+certColumns+` FROM certificates WHERE `+
 		strings.Join(where, " AND ")+` ORDER BY id DESC LIMIT ?`, append(args, f.Limit)...)
-	return scanAll(rows, err, scanCert)
+	return collect(rows, err, scanCert)
 }
 
 // RevokeCertificate saves the revocation.
@@ -151,8 +151,8 @@ func scanCert(r scanner) (*certs.Certificate, error) {
 	return &c, nil
 }
 
-// scanAll collects every row of a query with scan.
-func scanAll[T any](rows rowsIter, err error, scan func(scanner) (T, error)) ([]T, error) {
+// collect scans every row of a query with scan.
+func collect[T any](rows rowsIter, err error, scan func(scanner) (T, error)) ([]T, error) {
 	if err != nil {
 		return nil, mapError(err)
 	}

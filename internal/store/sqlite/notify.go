@@ -48,7 +48,7 @@ func (s *NotifyStore) FindNotifications(ctx context.Context, f notify.Filter) ([
 		q, args = q+` AND id < ?`, append(args, f.BeforeID)
 	}
 	rows, err := s.db.q(ctx).QueryContext(ctx, q+` ORDER BY id DESC LIMIT ?`, append(args, f.Limit)...)
-	return scanAll(rows, err, scanNotification)
+	return collect(rows, err, scanNotification)
 }
 
 // CountUnread counts a user's unread notifications (an index-only count on
