@@ -63,6 +63,11 @@ func NewService(store Store, centres Centres, tx Transactor, auditor Auditor, o 
 		publicURL: strings.TrimRight(o.PublicURL, "/")}, nil
 }
 
+// SetAuthorizer installs the rule for the full view (see
+// Options.Authorize) once the module that owns it is built. Call it while
+// wiring the application, before the service handles requests.
+func (s *Service) SetAuthorizer(fn Authorizer) { s.authorize = fn }
+
 // IssueInput is what Issue needs.
 type IssueInput struct {
 	CentreID     int64 // the centre whose key signs

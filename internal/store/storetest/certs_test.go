@@ -337,6 +337,10 @@ func certView(t *testing.T, f *certsFixture) {
 	if _, err := hooked.View(ctx, holderActor, c.Number()); !apperr.Is(err, apperr.Forbidden) {
 		t.Errorf("the authorizer replaces the default rule, but the holder got: %v", err)
 	}
+	f.certs.SetAuthorizer(func(context.Context, *identity.Actor, *certs.Certificate) error { return nil })
+	if _, err := f.certs.View(ctx, stranger, c.Number()); err != nil {
+		t.Errorf("an authorizer set after construction is not used: %v", err)
+	}
 	m := c.Data.Masked()
 	if m.Holder.Name != "张**" || m.Holder.IDNumber != IDNumber(1)[:6]+"********"+IDNumber(1)[14:] {
 		t.Errorf("masked holder: %+v", m.Holder)
