@@ -9,7 +9,9 @@ import (
 
 	"openhall/internal/audit"
 	"openhall/internal/calendar"
+	"openhall/internal/certs"
 	"openhall/internal/identity"
+	"openhall/internal/notify"
 	"openhall/internal/org"
 	"openhall/internal/store/migrate"
 )
@@ -39,4 +41,6 @@ type Stores struct {
 	Identity identity.Store
 	Org      org.Store
 	Settings Settings
+	Certs    certs.Store
+	Notify   notify.Store
 }

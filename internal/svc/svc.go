@@ -6,8 +6,11 @@ import (
 	"context"
 
 	"openhall/internal/audit"
+	"openhall/internal/blob"
 	"openhall/internal/calendar"
+	"openhall/internal/certs"
 	"openhall/internal/identity"
+	"openhall/internal/notify"
 	"openhall/internal/org"
 	"openhall/internal/store/migrate"
 )
@@ -26,4 +29,7 @@ type Services struct {
 	Identity *identity.Service
 	Org      *org.Service
 	Health   Health
+	Blobs    *blob.Store     // uploaded materials
+	Certs    *certs.Service  // electronic certificates
+	Notify   *notify.Service // inbox, email and SMS
 }

@@ -17,6 +17,8 @@ func (s *Server) registerRoutes() {
 	s.registerUserRoutes()
 	s.registerCalendarRoutes()
 	s.registerAuditRoutes()
+	s.registerCertsRoutes()
+	s.registerNotifyRoutes()
 	s.mux.HandleFunc("/", s.h(s.handleNotFound))
 }
 

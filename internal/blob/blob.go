@@ -1,0 +1,320 @@
+// Package blob stores uploaded materials on disk, addressed by the SHA-256 of
+// their content: <root>/<aa>/<bb>/<sha256 hex>, where aa and bb are the
+// first two pairs of hex digits. The same content uploaded twice is one file.
+//
+// Put trusts nothing the client says about a file. It recognises the type
+// from the content (PDF, JPEG, PNG, OFD, and DOCX/XLSX when a caller allows
+// them), refuses executables, HTML, SVG and scripts, ZIP archives, polyglots
+// (a PDF or image that is also a ZIP archive) and files whose declared name
+// claims another type, and it refuses a file over the size limit while it is
+// still streaming. A file is written to a temporary file in the store's root,
+// hashed on the way, fsynced, renamed into place atomically and its directory
+// fsynced, so that once Put returns the content survives a power cut.
+//
+// The declared file name is the caller's to keep (with the case material, for
+// instance); it never becomes part of a path. Who may read a blob is also the
+// caller's decision: Serve only writes the response.
+//
+// Several openhall nodes on one PostgreSQL database must see one blob store:
+// mount the data directory (or at least its blobs/ folder) from shared
+// storage that keeps rename atomic and fsync durable, such as NFSv4 or
+// CephFS. Content addressing makes this safe without locks: two nodes writing
+// the same content write the same bytes under the same name.
+package blob
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"openhall/internal/apperr"
+)
+
+// DefaultMaxBytes is the size limit when PutOptions leaves it unset.
+const DefaultMaxBytes = 20 << 20
+
+// tempPrefix names upload files that are still being written.
+const tempPrefix = ".upload-"
+
+// staleAfter is how old a temporary file must be before New removes it: an
+// upload of another node on shared storage may still be writing a younger one.
+const staleAfter = time.Hour
+
+// Blob describes stored content.
+type Blob struct {
+	SHA256 string // lower-case hex; the address
+	Size   int64
+	MIME   string
+	Kind   Kind
+}
+
+// PutOptions limit what Put accepts.
+type PutOptions struct {
+	MaxBytes int64  // 0 = DefaultMaxBytes
+	Allowed  []Kind // nil = Documents
+	Name     string // the declared file name, checked against the content only
+}
+
+// Store is a content-addressed file store.
+type Store struct {
+	root string
+}
+
+// New opens (creating if needed) the store under root and removes temporary
+// files that crashed uploads left behind.
+func New(root string) (*Store, error) {
+	if err := os.MkdirAll(root, 0o750); err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable, fmt.Sprintf("无法创建材料存储目录 %s", root))
+	}
+	s := &Store{root: root}
+	s.removeStale(time.Now())
+	return s, nil
+}
+
+// Root returns the store's directory.
+func (s *Store) Root() string { return s.root }
+
+func (s *Store) removeStale(now time.Time) {
+	entries, _ := os.ReadDir(s.root)
+	for _, e := range entries {
+		info, err := e.Info()
+		if err == nil && strings.HasPrefix(e.Name(), tempPrefix) && now.Sub(info.ModTime()) > staleAfter {
+			os.Remove(filepath.Join(s.root, e.Name()))
+		}
+	}
+}
+
+// Put stores the content of r and describes it. Refusals are apperr.Invalid
+// errors on field "file" with a message that says what is wrong.
+func (s *Store) Put(ctx context.Context, r io.Reader, o PutOptions) (Blob, error) {
+	o = o.withDefaults()
+	tmp, err := os.CreateTemp(s.root, tempPrefix+"*")
+	if err != nil {
+		return Blob{}, apperr.Wrap(err, apperr.Unavailable, "材料暂时无法保存，请稍后重试")
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed into place
+	defer tmp.Close()
+	b, err := s.write(ctx, tmp, r, o)
+	if err != nil {
+		return Blob{}, err
+	}
+	return b, s.commit(tmp, b.SHA256)
+}
+
+func (o PutOptions) withDefaults() PutOptions {
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = DefaultMaxBytes
+	}
+	if o.Allowed == nil {
+		o.Allowed = Documents
+	}
+	return o
+}
+
+// write streams r into f while hashing, then checks size and content.
+func (s *Store) write(ctx context.Context, f *os.File, r io.Reader, o PutOptions) (Blob, error) {
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(ctxReader{ctx, r}, o.MaxBytes+1))
+	if err != nil {
+		return Blob{}, readError(ctx, err)
+	}
+	if n > o.MaxBytes {
+		return Blob{}, apperr.Field("file", fmt.Sprintf("文件超过大小上限 %s，请压缩或拆分后重新上传", humanSize(o.MaxBytes)))
+	}
+	k, err := check(sniff(f, n), o)
+	if err != nil {
+		return Blob{}, err
+	}
+	return Blob{SHA256: hexSum(h), Size: n, MIME: k.MIME(), Kind: k}, nil
+}
+
+func hexSum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
+
+// readError explains a failed upload stream.
+func readError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return apperr.Field("file", fmt.Sprintf("上传内容超过请求大小上限 %s", humanSize(tooLarge.Limit)))
+	}
+	return apperr.Wrap(err, apperr.Invalid, "文件上传中断，请重新上传")
+}
+
+// check decides whether sniffed content may be stored under o.
+func check(c sniffed, o PutOptions) (Kind, error) {
+	claim := extension(o.Name)
+	if c.foreign != "" {
+		msg := "文件内容是" + c.foreign + "，不予接收"
+		if c.foreign == foreignEmpty {
+			msg = "文件为空，请重新选择文件"
+		} else if claim != "" {
+			msg = "文件扩展名为 " + claim + "，但" + msg
+		}
+		return "", apperr.Field("file", msg)
+	}
+	if c.kind == "" {
+		return "", apperr.Field("file", "无法识别文件类型，仅接受 "+labels(o.Allowed))
+	}
+	if !slices.Contains(o.Allowed, c.kind) {
+		return "", apperr.Field("file", "本材料不接受"+c.kind.Label()+"，仅接受 "+labels(o.Allowed))
+	}
+	if !c.kind.fitsName(o.Name) {
+		return "", apperr.Field("file", disguiseMessage(claim, c.kind))
+	}
+	return c.kind, nil
+}
+
+func disguiseMessage(claim string, actual Kind) string {
+	if k := kindForExtension(claim); k != "" {
+		return fmt.Sprintf("文件扩展名为 %s，但内容是%s，与扩展名不符；请上传真实的%s文件", claim, actual.Label(), k.Label())
+	}
+	return fmt.Sprintf("文件扩展名 %s 与文件内容（%s）不符，请改正文件名后重新上传", claim, actual.Label())
+}
+
+// commit makes the written file durable and moves it to its address. When
+// the address is taken the content is already there (same hash, same
+// bytes), so the new copy is dropped.
+func (s *Store) commit(f *os.File, sum string) error {
+	if err := f.Sync(); err != nil {
+		return apperr.Wrap(err, apperr.Unavailable, "材料暂时无法保存，请稍后重试")
+	}
+	if err := f.Close(); err != nil {
+		return apperr.Wrap(err, apperr.Unavailable, "材料暂时无法保存，请稍后重试")
+	}
+	dir := s.dir(sum)
+	if err := s.ensureDir(dir); err != nil {
+		return err
+	}
+	final := filepath.Join(dir, sum)
+	if _, err := os.Stat(final); err != nil {
+		if err := os.Rename(f.Name(), final); err != nil {
+			return apperr.Wrap(err, apperr.Unavailable, "材料暂时无法保存，请稍后重试")
+		}
+	}
+	// Synced even when the file already existed: a concurrent upload of the
+	// same content may have renamed it a moment ago without syncing yet.
+	return syncDir(dir)
+}
+
+func (s *Store) dir(sum string) string { return filepath.Join(s.root, sum[0:2], sum[2:4]) }
+
+// ensureDir creates a blob directory and makes its new entries durable.
+func (s *Store) ensureDir(dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return apperr.Wrap(err, apperr.Unavailable, "材料暂时无法保存，请稍后重试")
+	}
+	return errors.Join(syncDir(filepath.Dir(dir)), syncDir(s.root))
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return apperr.Wrap(err, apperr.Unavailable, "材料暂时无法保存，请稍后重试")
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return apperr.Wrap(err, apperr.Unavailable, "材料暂时无法保存，请稍后重试")
+	}
+	return nil
+}
+
+// Open returns the content at hash and its description. The caller closes
+// the reader; it is an *os.File, so it also seeks.
+func (s *Store) Open(sum string) (io.ReadCloser, Blob, error) {
+	path, err := s.path(sum)
+	if err != nil {
+		return nil, Blob{}, err
+	}
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, Blob{}, apperr.New(apperr.NotFound, "材料文件不存在")
+	}
+	if err != nil {
+		return nil, Blob{}, apperr.Wrap(err, apperr.Unavailable, "材料文件暂时无法读取")
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, Blob{}, apperr.Wrap(err, apperr.Unavailable, "材料文件暂时无法读取")
+	}
+	k := sniff(f, info.Size()).kind
+	return f, Blob{SHA256: sum, Size: info.Size(), MIME: k.MIME(), Kind: k}, nil
+}
+
+// Exists reports whether content with the hash is stored.
+func (s *Store) Exists(sum string) (bool, error) {
+	path, err := s.path(sum)
+	if err != nil {
+		return false, err
+	}
+	_, err = os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, apperr.Wrap(err, apperr.Unavailable, "材料文件暂时无法读取")
+	}
+	return true, nil
+}
+
+// path maps a hash to its file. Only 64 lower-case hex digits are a hash,
+// so no input can name a file outside the store.
+func (s *Store) path(sum string) (string, error) {
+	if !ValidHash(sum) {
+		return "", apperr.New(apperr.NotFound, "材料文件不存在")
+	}
+	return filepath.Join(s.dir(sum), sum), nil
+}
+
+// ValidHash reports whether s is a SHA-256 in lower-case hex.
+func ValidHash(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// humanSize formats a byte count the way the limit was most likely set.
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d 字节", n)
+}
+
+// ctxReader stops a long upload when the request is cancelled.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}

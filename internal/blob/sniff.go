@@ -1,0 +1,125 @@
+package blob
+
+import (
+	"archive/zip"
+	"bytes"
+	"io"
+)
+
+// sniffed is what the content of a file turned out to be: a storable kind,
+// or a description of something that is never stored.
+type sniffed struct {
+	kind    Kind
+	foreign string // set when the content is refused whatever the caller allows
+}
+
+// Descriptions of content that is never stored. They finish the sentence
+// "文件内容是…".
+const (
+	foreignZip        = "ZIP 压缩包"
+	foreignExecutable = "可执行程序"
+	foreignMarkup     = "网页、SVG 图形或脚本"
+	foreignEmpty      = "空文件"
+)
+
+// headSize is how much of the start of a file the magic numbers need.
+const headSize = 512
+
+// sniff recognises the file from its content alone. r must hold size bytes.
+func sniff(r io.ReaderAt, size int64) sniffed {
+	head := make([]byte, min(size, headSize))
+	n, _ := r.ReadAt(head, 0)
+	head = head[:n]
+	if len(head) == 0 {
+		return sniffed{foreign: foreignEmpty}
+	}
+	if k := magicKind(head); k != "" {
+		return checkNoZip(k, r, size)
+	}
+	if bytes.HasPrefix(head, []byte("PK\x03\x04")) {
+		return sniffZip(r, size)
+	}
+	if isExecutable(head) {
+		return sniffed{foreign: foreignExecutable}
+	}
+	if isMarkup(head) {
+		return sniffed{foreign: foreignMarkup}
+	}
+	return sniffed{}
+}
+
+// magicKind recognises the single-file formats by their first bytes.
+func magicKind(head []byte) Kind {
+	switch {
+	case bytes.HasPrefix(head, []byte("%PDF-")):
+		return KindPDF
+	case bytes.HasPrefix(head, []byte{0xFF, 0xD8, 0xFF}):
+		return KindJPEG
+	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):
+		return KindPNG
+	}
+	return ""
+}
+
+// checkNoZip refuses a PDF or image that also parses as a ZIP archive: such
+// a polyglot opens as a harmless document in one program and as an archive
+// (a JAR, an Office file with macros) in another.
+func checkNoZip(k Kind, r io.ReaderAt, size int64) sniffed {
+	if _, err := zip.NewReader(r, size); err == nil {
+		return sniffed{kind: k, foreign: k.Label() + "中夹带的压缩包"}
+	}
+	return sniffed{kind: k}
+}
+
+// sniffZip tells OFD and Office Open XML files from other archives by the
+// names in the archive's central directory; nothing is decompressed.
+func sniffZip(r io.ReaderAt, size int64) sniffed {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return sniffed{foreign: foreignZip}
+	}
+	names := map[string]bool{}
+	for _, f := range zr.File {
+		names[f.Name] = true
+	}
+	switch {
+	case names["OFD.xml"]:
+		return sniffed{kind: KindOFD}
+	case names["[Content_Types].xml"] && names["word/document.xml"]:
+		return sniffed{kind: KindDOCX}
+	case names["[Content_Types].xml"] && names["xl/workbook.xml"]:
+		return sniffed{kind: KindXLSX}
+	}
+	return sniffed{foreign: foreignZip}
+}
+
+// isExecutable recognises Windows (MZ), ELF and Mach-O programs and scripts
+// with an interpreter line.
+func isExecutable(head []byte) bool {
+	for _, m := range [][]byte{
+		[]byte("MZ"), []byte("\x7fELF"), []byte("#!"),
+		{0xFE, 0xED, 0xFA, 0xCE}, {0xFE, 0xED, 0xFA, 0xCF},
+		{0xCE, 0xFA, 0xED, 0xFE}, {0xCF, 0xFA, 0xED, 0xFE}, {0xCA, 0xFE, 0xBA, 0xBE},
+	} {
+		if bytes.HasPrefix(head, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// isMarkup recognises HTML, SVG, XML and script bodies, which a browser
+// would render or run if the file were ever served inline.
+func isMarkup(head []byte) bool {
+	t := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF")), " \t\r\n\f")
+	if bytes.HasPrefix(t, []byte("<")) {
+		return true
+	}
+	lower := bytes.ToLower(head)
+	for _, tag := range []string{"<script", "<html", "<svg", "<iframe", "javascript:"} {
+		if bytes.Contains(lower, []byte(tag)) {
+			return true
+		}
+	}
+	return false
+}
