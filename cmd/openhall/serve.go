@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -31,6 +32,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies, "Cookie 的 Secure 标志：auto（经 HTTPS 访问时）、yes、no")
 	fs.DurationVar(&cfg.SessionIdle, "session-idle", cfg.SessionIdle, "会话空闲超时")
 	fs.DurationVar(&cfg.SessionAbsolute, "session-absolute", cfg.SessionAbsolute, "会话绝对超时")
+	supportFlags(fs, &cfg)
 	grace := fs.Duration("shutdown-grace", 20*time.Second, "收到停止信号后等待进行中请求完成的时间")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -55,6 +57,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "阳光政务大厅已启动：http://%s/ （数据库：%s；按 Ctrl+C 停止）\n", ln.Addr(), backendLabel(cfg))
 	return a.Run(ctx, ln, *grace)
+}
+
+// supportFlags registers the settings of certificates, links and email.
+func supportFlags(fs *flag.FlagSet, cfg *config.Config) {
+	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "公众访问本系统的地址，如 https://zw.example.gov.cn（用于证照二维码与邮件中的链接）；留空取每个请求的主机名")
+	fs.StringVar(&cfg.CertKEK, "cert-kek", cfg.CertKEK, "电子证照签名私钥的加密密钥：32 位十六进制数字；生产环境必填（建议用环境变量 OPENHALL_CERT_KEK）")
+	fs.StringVar(&cfg.SMTPHost, "smtp-host", cfg.SMTPHost, "发信 SMTP 服务器；留空则不发送邮件")
+	fs.IntVar(&cfg.SMTPPort, "smtp-port", cfg.SMTPPort, "SMTP 端口（提交端口通常为 587）")
+	fs.StringVar(&cfg.SMTPUser, "smtp-user", cfg.SMTPUser, "SMTP 登录名；留空则不认证")
+	fs.StringVar(&cfg.SMTPPassword, "smtp-password", cfg.SMTPPassword, "SMTP 密码（建议用环境变量 OPENHALL_SMTP_PASSWORD）")
+	fs.StringVar(&cfg.SMTPFrom, "smtp-from", cfg.SMTPFrom, "发件人，如 阳光政务大厅 <noreply@example.gov.cn>")
 }
 
 func backendLabel(cfg config.Config) string {

@@ -15,6 +15,8 @@ func (s *Server) registerRoutes() {
 	s.registerCalendarRoutes()
 	s.registerAuditRoutes()
 	s.registerCaseRoutes()
+	s.registerCertsRoutes()
+	s.registerNotifyRoutes()
 	s.mux.HandleFunc("/api/v1/", s.h(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute(r) }))
 }
 

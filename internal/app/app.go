@@ -78,6 +78,9 @@ func (a *App) build(ctx context.Context, o Options) error {
 		return err
 	}
 	a.Services = a.services(o)
+	if err := a.addSupport(ctx, o); err != nil {
+		return err
+	}
 	if err := a.Services.Calendar.Reload(ctx); err != nil {
 		return err
 	}
@@ -128,6 +131,7 @@ func (a *App) registerJobs(reg *jobs.Registry) {
 		return err
 	})
 	reg.Every(time.Hour, cleanupSessions{})
+	a.registerSupportJobs(reg)
 }
 
 // Handler is the process's HTTP handler.

@@ -31,7 +31,9 @@ func (l *Log) Verify(ctx context.Context) (*Report, error) {
 		return nil, fmt.Errorf("read audit head: %w", err)
 	}
 	r := &Report{Head: head, Pending: pending, Verified: true}
-	v := &verifier{c: newChainHasher(), prev: append([]byte(nil), zeroHash...), r: r}
+	// The walk stops at the head read above: entries a sealer links while
+	// the walk runs belong to a later verification.
+	v := &verifier{c: newChainHasher(), prev: append([]byte(nil), zeroHash...), r: r, upTo: head.Seq}
 	err = l.store.WalkAuditChain(ctx, v.check)
 	if err != nil && !errors.Is(err, errStop) {
 		return nil, fmt.Errorf("walk audit chain: %w", err)
@@ -47,10 +49,14 @@ type verifier struct {
 	c    *chainHasher
 	prev []byte
 	seq  int64
+	upTo int64
 	r    *Report
 }
 
 func (v *verifier) check(e *Entry) error {
+	if e.Seq > v.upTo && e.Seq == v.seq+1 {
+		return errStop // sealed after the head was read
+	}
 	if problem := v.problem(e); problem != "" {
 		v.r.BadSeq, v.r.BadID, v.r.Problem = e.Seq, e.ID, problem
 		return errStop

@@ -4,8 +4,11 @@
 package config
 
 import (
+	"encoding/hex"
 	"fmt"
 	"net"
+	"net/mail"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
@@ -32,6 +35,21 @@ type Config struct {
 
 	LogLevel string // debug, info, warn, error
 	Workers  int    // concurrent background jobs per process
+
+	// PublicURL is the address citizens reach the product at, for links
+	// that leave it (certificate QR codes, email); "" takes each request's
+	// own host.
+	PublicURL string
+	// CertKEK is the key-encryption key of the certificate signing keys,
+	// 32 hex digits; "" keeps a generated one in DataDir (development only).
+	CertKEK string
+
+	// Outgoing email; no SMTPHost means email is not sent.
+	SMTPHost     string
+	SMTPPort     int
+	SMTPUser     string
+	SMTPPassword string
+	SMTPFrom     string
 }
 
 // Default returns the configuration used when nothing is set.
@@ -46,6 +64,7 @@ func Default() Config {
 		SecureCookies:   "auto",
 		LogLevel:        "info",
 		Workers:         20,
+		SMTPPort:        587,
 	}
 }
 
@@ -90,10 +109,38 @@ func (c Config) Validate() error {
 	if c.Workers < 1 || c.Workers > 1000 {
 		bad = append(bad, fmt.Sprintf("--workers %d 超出范围 1–1000", c.Workers))
 	}
+	bad = append(bad, c.checkSupport()...)
 	if len(bad) > 0 {
 		return fmt.Errorf("配置有误：\n  %s", strings.Join(bad, "\n  "))
 	}
 	return nil
+}
+
+// checkSupport checks the settings of certificates, links and email.
+func (c Config) checkSupport() []string {
+	var bad []string
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			bad = append(bad, fmt.Sprintf("--public-url %q 应为 http:// 或 https:// 开头的完整地址，不含查询参数", c.PublicURL))
+		}
+	}
+	if k, err := hex.DecodeString(c.CertKEK); c.CertKEK != "" && (err != nil || len(k) != 16) {
+		bad = append(bad, "--cert-kek 应为 32 位十六进制数字（16 字节的 SM4 密钥）")
+	}
+	if c.SMTPPort < 1 || c.SMTPPort > 65535 {
+		bad = append(bad, fmt.Sprintf("--smtp-port %d 超出范围 1–65535", c.SMTPPort))
+	}
+	if c.SMTPHost == "" {
+		return bad
+	}
+	if a, err := mail.ParseAddress(c.SMTPFrom); err != nil || a.Address == "" {
+		bad = append(bad, fmt.Sprintf("--smtp-from %q 不是有效的发件地址（设置了 --smtp-host 时必填）", c.SMTPFrom))
+	}
+	if (c.SMTPUser == "") != (c.SMTPPassword == "") {
+		bad = append(bad, "--smtp-user 与 --smtp-password 须同时设置或同时留空")
+	}
+	return bad
 }
 
 func checkChoice(flag, v string, allowed ...string) []string {

@@ -10,7 +10,9 @@ import (
 	"openhall/internal/audit"
 	"openhall/internal/calendar"
 	"openhall/internal/cases"
+	"openhall/internal/certs"
 	"openhall/internal/identity"
+	"openhall/internal/notify"
 	"openhall/internal/org"
 	"openhall/internal/store/migrate"
 )
@@ -41,4 +43,6 @@ type Stores struct {
 	Identity identity.Store
 	Org      org.Store
 	Settings Settings
+	Certs    certs.Store
+	Notify   notify.Store
 }

@@ -9,7 +9,9 @@ import (
 	"openhall/internal/blob"
 	"openhall/internal/calendar"
 	"openhall/internal/cases"
+	"openhall/internal/certs"
 	"openhall/internal/identity"
+	"openhall/internal/notify"
 	"openhall/internal/org"
 	"openhall/internal/store/migrate"
 )
@@ -24,10 +26,12 @@ type Health interface {
 // Services are the domain services of one process.
 type Services struct {
 	Audit    *audit.Log
-	Blobs    *blob.Store
 	Calendar *calendar.Service
 	Cases    *cases.Service
 	Identity *identity.Service
 	Org      *org.Service
 	Health   Health
+	Blobs    *blob.Store     // uploaded materials
+	Certs    *certs.Service  // electronic certificates
+	Notify   *notify.Service // inbox, email and SMS
 }

@@ -53,6 +53,7 @@ var navigation = []navEntry{
 	{"窗口", "/admin/windows", role(identity.RoleSysAdmin)},
 	{"账号与角色", "/admin/users", role(identity.RoleSysAdmin)},
 	{"工作日历", "/admin/calendar", role(identity.RoleSysAdmin)},
+	{"签名密钥", "/admin/cert-keys", role(identity.RoleSysAdmin)},
 	{"审计日志", "/admin/audit", auditor},
 	{"我的账户", "/account", loggedIn},
 	{"登录", "/login", anonymous},

@@ -122,13 +122,24 @@ type Page struct {
 	Display   display
 	Path      string
 	FormError string // the safe message of a failed submission
+	Unread    int    // the actor's unread messages, shown in the header
 }
 
 // page builds the common data of a page.
 func (s *Server) page(w http.ResponseWriter, r *http.Request, title string) Page {
 	a := httpkit.ActorFrom(r.Context())
 	return Page{Title: title, Actor: a, CSRF: s.sessions.CSRFToken(w, r), Flash: s.takeFlash(w, r),
-		Nav: navFor(a, r.URL.Path), Display: displayOf(r), Path: r.URL.Path}
+		Nav: navFor(a, r.URL.Path), Display: displayOf(r), Path: r.URL.Path, Unread: s.unread(r)}
+}
+
+// unread counts the actor's unread messages for the header. A failure only
+// hides the count: it must not break every page.
+func (s *Server) unread(r *http.Request) int {
+	n, err := s.svc.Notify.Unread(r.Context(), httpkit.ActorFrom(r.Context()))
+	if err != nil {
+		s.log.Warn("count unread messages", "err", err)
+	}
+	return n
 }
 
 // render executes a page into a buffer first, so that a template error

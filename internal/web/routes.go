@@ -18,6 +18,8 @@ func (s *Server) registerRoutes() {
 	s.registerCalendarRoutes()
 	s.registerAuditRoutes()
 	s.registerCaseRoutes()
+	s.registerCertsRoutes()
+	s.registerNotifyRoutes()
 	s.mux.HandleFunc("/", s.h(s.handleNotFound))
 }
 

@@ -1,0 +1,92 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"openhall/internal/blob"
+	"openhall/internal/certs"
+	"openhall/internal/jobs"
+	"openhall/internal/notify"
+)
+
+// kekFile keeps the generated key-encryption key when none is configured.
+const kekFile = "cert-kek"
+
+// addSupport builds the blob store, the certificate service and the
+// notifier into a.Services.
+func (a *App) addSupport(ctx context.Context, o Options) error {
+	blobs, err := blob.New(filepath.Join(a.Config.DataDir, "blobs"))
+	if err != nil {
+		return err
+	}
+	kek, err := a.loadKEK()
+	if err != nil {
+		return err
+	}
+	s := a.Services
+	s.Blobs = blobs
+	s.Certs, err = certs.NewService(a.Stores.Certs, s.Org, a.Stores, s.Audit,
+		certs.Options{KEK: kek, Now: o.Now, PublicURL: a.Config.PublicURL})
+	if err != nil {
+		return err
+	}
+	if err := s.Certs.CheckKEK(ctx); err != nil {
+		// Everything but issuing still works, so the process serves on;
+		// the operator must restore the right KEK.
+		a.Log.Error("certificate signing keys do not open with the configured KEK; issuing certificates will fail", "err", err)
+	}
+	s.Notify = notify.NewService(a.Stores.Notify, a.Stores.Identity, a.Stores, deliveryQueue{a},
+		notify.Options{Mail: a.mailSender(), Log: a.Log, BaseURL: a.Config.PublicURL, Now: o.Now})
+	return nil
+}
+
+// loadKEK returns the configured key-encryption key or, without one, the
+// one kept in the data directory (created on first start).
+func (a *App) loadKEK() ([]byte, error) {
+	if a.Config.CertKEK != "" {
+		return certs.ParseKEK(a.Config.CertKEK)
+	}
+	if err := os.MkdirAll(a.Config.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	path := filepath.Join(a.Config.DataDir, kekFile)
+	kek, created, err := certs.LoadOrCreateKEKFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("证照密钥加密密钥：%w", err)
+	}
+	a.Log.Warn("no --cert-kek configured: certificate signing keys are encrypted with a key kept in the data directory; "+
+		"this is for development and demonstrations only, production must configure --cert-kek (OPENHALL_CERT_KEK) "+
+		"and all nodes must share it", "file", path, "created", created)
+	return kek, nil
+}
+
+// mailSender is the SMTP sender, nil when email is not configured.
+func (a *App) mailSender() notify.Sender {
+	c := a.Config
+	if c.SMTPHost == "" {
+		return nil
+	}
+	return &notify.SMTPSender{Host: c.SMTPHost, Port: c.SMTPPort, User: c.SMTPUser, Password: c.SMTPPassword, From: c.SMTPFrom}
+}
+
+// deliveryQueue puts notification deliveries on the job queue, in the
+// transaction of the change that caused them.
+type deliveryQueue struct{ a *App }
+
+func (q deliveryQueue) Enqueue(ctx context.Context, d notify.Delivery) error {
+	if q.a.queue == nil {
+		return errors.New("job queue not started")
+	}
+	return q.a.queue.Enqueue(ctx, d, nil)
+}
+
+// registerSupportJobs registers the notification delivery handler.
+func (a *App) registerSupportJobs(reg *jobs.Registry) {
+	jobs.Register(reg, func(ctx context.Context, d notify.Delivery) error {
+		return a.Services.Notify.Deliver(ctx, d)
+	})
+}

@@ -1,0 +1,26 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"openhall/internal/identity"
+)
+
+// Citizen registers a natural person (ID number built from n, contact
+// details as given) and returns the account with its actor. The password is
+// "secret123".
+func Citizen(t testing.TB, sv *Services, username, name string, n int, phone, email string) (*identity.User, *identity.Actor) {
+	t.Helper()
+	ctx := context.Background()
+	u, err := sv.Identity.Register(ctx, identity.UserInput{Kind: identity.KindPerson, Username: username, Name: name,
+		IDNumber: IDNumber(n), Phone: phone, Email: email, Password: "secret123"})
+	if err != nil {
+		t.Fatalf("register %s: %v", username, err)
+	}
+	_, a, err := sv.Identity.Login(ctx, identity.LoginInput{Username: username, Password: "secret123", Address: "127.0.0.1"})
+	if err != nil {
+		t.Fatalf("login %s: %v", username, err)
+	}
+	return u, a
+}
