@@ -61,7 +61,7 @@ func (s *Service) apply(ctx context.Context, a *identity.Actor, c *Case, act Act
 	if err != nil {
 		return err
 	}
-	if evs, err = s.withCertificate(ctx, c, evs); err != nil {
+	if evs, err = s.withCertificate(ctx, a, c, evs); err != nil {
 		return err
 	}
 	materials := stamp(act.Materials, c.Rounds, s.d.Now())
@@ -102,14 +102,14 @@ func numberEvent(c *Case, e *Event) {
 
 // withCertificate issues the certificate of an approved case that results
 // in one, recording it just before the case closes (出证办结).
-func (s *Service) withCertificate(ctx context.Context, c *Case, evs []Event) ([]Event, error) {
+func (s *Service) withCertificate(ctx context.Context, a *identity.Actor, c *Case, evs []Event) ([]Event, error) {
 	for i, e := range evs {
 		if e.Kind != EventDecided || e.Decision != DecisionApproved || !c.Procedure.Result.Certificate {
 			continue
 		}
 		trial := *c
 		trial.Decision, trial.Events = DecisionApproved, nil
-		number, err := s.d.Certifier.IssueCertificate(ctx, &trial)
+		number, err := s.d.Certifier.IssueCertificate(ctx, a, &trial)
 		if err != nil {
 			return nil, fmt.Errorf("issue certificate for case %s: %w", c.Number, err)
 		}

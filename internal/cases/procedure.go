@@ -130,7 +130,7 @@ type FeeItem struct {
 type Result struct {
 	Name        string `json:"name"` // e.g. 食品经营许可证
 	Certificate bool   `json:"certificate"`
-	ValidYears  int    `json:"valid_years,omitempty"`
+	ValidMonths int    `json:"valid_years,omitempty"`
 }
 
 // AllowsSpecial returns the allowed special procedure with code.

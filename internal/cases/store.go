@@ -94,10 +94,10 @@ type Notifier interface {
 	NotifyCase(ctx context.Context, c *Case, e Event) error
 }
 
-// Certifier issues the electronic certificate of an approved case and
-// returns its number.
+// Certifier issues the electronic certificate of an approved case, signed
+// by the centre of the department, and returns its number.
 type Certifier interface {
-	IssueCertificate(ctx context.Context, c *Case) (string, error)
+	IssueCertificate(ctx context.Context, a *identity.Actor, c *Case) (string, error)
 }
 
 // Throttle limits guesses of progress lookups.

@@ -137,6 +137,7 @@ type Store interface {
 	UpdateUser(ctx context.Context, u *User) error
 	FindUserByID(ctx context.Context, id int64) (*User, error)              // NotFound
 	FindUserByUsername(ctx context.Context, username string) (*User, error) // NotFound
+	FindUserByIDNumber(ctx context.Context, idNumber string) (*User, error) // NotFound
 	FindUsers(ctx context.Context, f UserFilter) ([]*User, int, error)
 
 	CreateGrant(ctx context.Context, g *Grant) error // Conflict on a duplicate grant

@@ -69,6 +69,12 @@ func (s *IdentityStore) FindUserByUsername(ctx context.Context, username string)
 	return u, notFound(err, "账号不存在")
 }
 
+// FindUserByIDNumber returns the account of a 居民身份证号码.
+func (s *IdentityStore) FindUserByIDNumber(ctx context.Context, idNumber string) (*identity.User, error) {
+	u, err := scanUser(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id_number = ? AND id_number <> ''`, idNumber))
+	return u, notFound(err, "账号不存在")
+}
+
 // FindUsers lists accounts with the total count.
 func (s *IdentityStore) FindUsers(ctx context.Context, f identity.UserFilter) ([]*identity.User, int, error) {
 	where, args := []string{"1 = 1"}, []any{}

@@ -41,7 +41,7 @@ func (s *sideEffects) NotifyCase(_ context.Context, _ *cases.Case, e cases.Event
 	s.notified = append(s.notified, e.Kind)
 	return nil
 }
-func (s *sideEffects) IssueCertificate(_ context.Context, c *cases.Case) (string, error) {
+func (s *sideEffects) IssueCertificate(_ context.Context, _ *identity.Actor, c *cases.Case) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.certs++
@@ -63,7 +63,7 @@ func (a accounts) FindUserByID(ctx context.Context, id int64) (*identity.User, e
 	return a.s.FindUserByID(ctx, id)
 }
 func (a accounts) FindUserByIDNumber(ctx context.Context, n string) (*identity.User, error) {
-	return nil, apperr.New(apperr.NotFound, "账号不存在")
+	return a.s.FindUserByIDNumber(ctx, n)
 }
 
 func testProcedure(tr *Tree) *cases.Procedure {
@@ -76,7 +76,7 @@ func testProcedure(tr *Tree) *cases.Procedure {
 			Steps: []cases.Step{{Name: "审核", Role: identity.RoleApprover, Limit: w}}}},
 		Fields:    []cases.Field{{Name: "shop", Label: "店名", Type: cases.FieldText, Required: true, Max: 50}},
 		Materials: []cases.Material{{Code: "licence", Name: "营业执照", Kind: cases.MaterialUpload, Required: true, Originals: 1}},
-		Result:    cases.Result{Name: "食品经营许可证", Certificate: true, ValidYears: 5}}
+		Result:    cases.Result{Name: "食品经营许可证", Certificate: true, ValidMonths: 60}}
 }
 
 func newCases(sv *Services, tr *Tree, fx *sideEffects) *cases.Service {

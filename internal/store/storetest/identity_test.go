@@ -49,6 +49,12 @@ func registerAndFind(t *testing.T, sv *Services) {
 	if err != nil || got.ID != u.ID || got.IDNumber != IDNumber(11) || got.CreatedAt != u.CreatedAt {
 		t.Fatalf("find by username (case-insensitive): %+v %v", got, err)
 	}
+	if byID, err := sv.Stores.Identity.FindUserByIDNumber(ctx, IDNumber(11)); err != nil || byID.ID != u.ID {
+		t.Fatalf("find by ID number: %+v %v", byID, err)
+	}
+	if _, err := sv.Stores.Identity.FindUserByIDNumber(ctx, ""); !apperr.Is(err, apperr.NotFound) {
+		t.Fatalf("an empty ID number must match nobody: %v", err)
+	}
 	legal, err := sv.Identity.Register(ctx, identity.UserInput{Kind: identity.KindLegal, Username: "acme",
 		Name: "杭州某某科技有限公司", CreditCode: CreditCode(50), ContactName: "李四", Phone: "13900139000", Password: "secret123"})
 	if err != nil {
