@@ -215,8 +215,9 @@ type Subject struct {
 
 // DeptRef names a department as it was when the version was written.
 type DeptRef struct {
-	ID   int64  `json:"id"`
-	Name string `json:"name"`
+	ID         int64  `json:"id"`
+	Name       string `json:"name"`
+	CreditCode string `json:"credit_code"`
 }
 
 // LegalBasis is one 设定依据: a law or regulation and its article.

@@ -1,0 +1,39 @@
+package catalog
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Catalogue search is substring matching over a per-item search text,
+// ranked with name hits first. The catalogue is small (names, materials and
+// conditions of some ten thousand items), a one-character query must work,
+// and Chinese needs no word splitting for substring matching, so no index
+// engine is needed; the Searcher interface lets a general engine take over.
+
+// normalizeQuery folds a query the way SearchText folds the text: trimmed,
+// lower case, inner white space collapsed, at most 50 characters.
+func normalizeQuery(q string) string {
+	q = strings.ToLower(strings.Join(strings.FieldsFunc(q, unicode.IsSpace), " "))
+	if r := []rune(q); len(r) > 50 {
+		q = string(r[:50])
+	}
+	return q
+}
+
+// SearchText is what a search matches against for a guide: its name, its
+// conditions and the names of its materials, folded like queries.
+func SearchText(g *Guide) string {
+	var b strings.Builder
+	b.WriteString(g.Name)
+	b.WriteString("\n")
+	b.WriteString(g.Conditions)
+	for _, m := range g.Materials {
+		b.WriteString("\n")
+		b.WriteString(m.Name)
+	}
+	return strings.ToLower(b.String())
+}
+
+// SearchName is the folded name a search ranks first.
+func SearchName(name string) string { return strings.ToLower(name) }
