@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"openhall/internal/calendar"
 )
@@ -16,6 +17,7 @@ type HistoryEntry struct {
 	VersionID int64 // 0 for a status change
 	Number    int
 	Text      string
+	at        time.Time // when it was decided, to order entries of one day
 }
 
 // History returns the item's public change history, newest first: what
@@ -36,7 +38,7 @@ func (s *Service) History(ctx context.Context, it *Item) ([]HistoryEntry, error)
 			continue
 		}
 		for _, c := range v.Changes {
-			out = append(out, HistoryEntry{Date: v.EffectiveDate, VersionID: v.ID, Number: v.Number, Text: c})
+			out = append(out, HistoryEntry{Date: v.EffectiveDate, VersionID: v.ID, Number: v.Number, Text: c, at: v.ReviewedAt})
 		}
 	}
 	for _, e := range evs {
@@ -44,9 +46,14 @@ func (s *Service) History(ctx context.Context, it *Item) ([]HistoryEntry, error)
 		if e.Reason != "" {
 			t += "：" + e.Reason
 		}
-		out = append(out, HistoryEntry{Date: e.Date, Text: t})
+		out = append(out, HistoryEntry{Date: e.Date, Text: t, at: e.CreatedAt})
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[j].Date.Before(out[i].Date) })
+	sort.SliceStable(out, func(i, j int) bool {
+		if c := out[i].Date.Compare(out[j].Date); c != 0 {
+			return c > 0
+		}
+		return out[i].at.After(out[j].at)
+	})
 	return out, nil
 }
 
@@ -81,17 +88,19 @@ func Diff(a, b *Guide) []string {
 
 func changed(add func(string), label, a, b string) {
 	if a != b {
-		add(fmt.Sprintf("%s由 %s 调整为 %s", label, quoteIfText(a), quoteIfText(b)))
+		add(label + "由" + quoteIfText(a) + "调整为" + quoteIfText(b))
 	}
 }
 
-// quoteIfText leaves numbers-with-units bare ("20 个工作日") and quotes
-// other text.
+// quoteIfText quotes text and sets numbers-with-units off by a space, as
+// Chinese typesetting does: "由 20 个工作日调整为 10 个工作日".
 func quoteIfText(s string) string {
-	if s == "" {
+	switch {
+	case s == "":
 		return "（无）"
-	}
-	if s[0] >= '0' && s[0] <= '9' || s == "当场办结" || s == "是" || s == "否" {
+	case s[0] >= '0' && s[0] <= '9':
+		return " " + s
+	case s == "当场办结" || s == "是" || s == "否":
 		return s
 	}
 	return "“" + s + "”"

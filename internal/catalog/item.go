@@ -70,6 +70,9 @@ type Item struct {
 	Promised  calendar.Limit
 	Online    bool
 
+	SearchName string // folded name and text the store's search matches (see SearchText)
+	SearchText string
+
 	RegionName     string // filled when loaded
 	RegionCode     string // filled when loaded
 	DepartmentName string // filled when loaded

@@ -37,3 +37,32 @@ func SearchText(g *Guide) string {
 
 // SearchName is the folded name a search ranks first.
 func SearchName(name string) string { return strings.ToLower(name) }
+
+// JoinList stores a list as ",a,b," so that one value is found with a
+// substring test of ",a,".
+func JoinList[T ~string](xs []T) string {
+	if len(xs) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, x := range xs {
+		b.WriteString(",")
+		b.WriteString(string(x))
+	}
+	b.WriteString(",")
+	return b.String()
+}
+
+// SplitList reads a list stored by JoinList.
+func SplitList[T ~string](s string) []T {
+	s = strings.Trim(s, ",")
+	if s == "" {
+		return nil
+	}
+	parts := strings.Split(s, ",")
+	out := make([]T, len(parts))
+	for i, p := range parts {
+		out[i] = T(p)
+	}
+	return out
+}

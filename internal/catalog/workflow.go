@@ -41,6 +41,9 @@ func (s *Service) createItem(ctx context.Context, a *identity.Actor, in ItemInpu
 	if err := joinFields(in.validate(), err, p.checkLevel(in.Guide.Level), s.checkCoDepartments(ctx, &in.Guide, in.DepartmentID)); err != nil {
 		return nil, nil, err
 	}
+	if err := s.checkUnique(ctx, &in, p); err != nil {
+		return nil, nil, err
+	}
 	now := s.now()
 	it := &Item{Code: in.Code, ImplCode: in.ImplCode, RegionID: p.reg.ID, DepartmentID: p.dept.ID, Status: StatusDraft,
 		CreatedAt: now, UpdatedAt: now}
@@ -163,6 +166,7 @@ func person(a *identity.Actor) Person {
 func (it *Item) list(g *Guide) {
 	it.Name, it.Type, it.Level, it.Kind, it.Online = g.Name, g.Type, g.Level, g.Kind, g.Online
 	it.Audiences, it.Themes, it.Promised = g.Audiences, g.Themes, g.PromisedLimit.Limit
+	it.SearchName, it.SearchText = SearchName(g.Name), SearchText(g)
 }
 
 // SaveDraft saves the guide as the item's draft: into the open draft (or a

@@ -9,6 +9,7 @@ import (
 
 	"openhall/internal/audit"
 	"openhall/internal/calendar"
+	"openhall/internal/catalog"
 	"openhall/internal/identity"
 	"openhall/internal/org"
 	"openhall/internal/store/migrate"
@@ -39,4 +40,5 @@ type Stores struct {
 	Identity identity.Store
 	Org      org.Store
 	Settings Settings
+	Catalog  catalog.Store
 }

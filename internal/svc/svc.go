@@ -7,6 +7,7 @@ import (
 
 	"openhall/internal/audit"
 	"openhall/internal/calendar"
+	"openhall/internal/catalog"
 	"openhall/internal/identity"
 	"openhall/internal/org"
 	"openhall/internal/store/migrate"
@@ -26,4 +27,5 @@ type Services struct {
 	Identity *identity.Service
 	Org      *org.Service
 	Health   Health
+	Catalog  *catalog.Service
 }
