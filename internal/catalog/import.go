@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,10 +30,16 @@ type ImportError struct{ Rows []RowError }
 
 func (e *ImportError) Error() string { return "import refused: " + e.Rows[0].Message }
 
+// importErr is the Invalid error of a refused import; errors.As finds the
+// *ImportError with every row's problems in it.
+func importErr(rows []RowError) error {
+	return apperr.Wrap(&ImportError{Rows: rows}, apperr.Invalid, fmt.Sprintf("文件有 %d 处错误，未导入任何事项；请改正后重新导入", len(rows)))
+}
+
 // Import creates one draft item per row, all or nothing: every row is
 // checked first (fields, departments, the actor's rights, codes unique in
 // the file and in the catalogue), and nothing is written unless every row
-// passes. It returns the created items, or an *ImportError.
+// passes. It returns the created items, or an Invalid error wrapping an *ImportError.
 func (s *Service) Import(ctx context.Context, a *identity.Actor, rows []ImportRow) ([]*Item, error) {
 	if err := CanWork(a); err != nil {
 		return nil, err
@@ -41,7 +48,7 @@ func (s *Service) Import(ctx context.Context, a *identity.Actor, rows []ImportRo
 		return nil, apperr.New(apperr.Invalid, "文件中没有事项数据")
 	}
 	if errs := s.checkImport(ctx, a, rows); len(errs) > 0 {
-		return nil, &ImportError{Rows: errs}
+		return nil, importErr(errs)
 	}
 	var out []*Item
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
@@ -49,7 +56,7 @@ func (s *Service) Import(ctx context.Context, a *identity.Actor, rows []ImportRo
 		for _, r := range rows {
 			it, _, err := s.createItem(ctx, a, r.Input, "catalog.item.import")
 			if err != nil {
-				return &ImportError{Rows: rowErrors(r.Line, err)}
+				return importErr(rowErrors(r.Line, err))
 			}
 			out = append(out, it)
 		}

@@ -76,6 +76,7 @@ type Item struct {
 	RegionName     string // filled when loaded
 	RegionCode     string // filled when loaded
 	DepartmentName string // filled when loaded
+	DepartmentCode string // the department's credit code; filled when loaded
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }
@@ -300,14 +301,14 @@ type FileRef struct {
 
 // Step is one step of 办理流程.
 type Step struct {
-	Name         string         `json:"name"` // 受理, 审查, 决定, 制证 …
-	Role         identity.Role  `json:"role"` // who acts: window_clerk, approver, dept_head
-	DepartmentID int64          `json:"department_id"`
-	Limit        calendar.Limit `json:"limit"`           // step time limit; 0 for on the spot
-	CounterMin   int            `json:"counter_minutes"` // time spent at the counter
-	WaitMin      int            `json:"wait_minutes"`    // waiting time in line
-	Parallel     bool           `json:"parallel"`        // runs alongside the step before it
-	Description  string         `json:"description,omitempty"`
+	Name        string         `json:"name"`                 // 受理, 审查, 决定, 制证 …
+	Role        identity.Role  `json:"role"`                 // who acts: window_clerk, approver, dept_head
+	Department  *DeptRef       `json:"department,omitempty"` // who acts, when not the item's department
+	Limit       calendar.Limit `json:"limit"`                // step time limit; 0 for on the spot
+	CounterMin  int            `json:"counter_minutes"`      // time spent at the counter
+	WaitMin     int            `json:"wait_minutes"`         // waiting time in line
+	Parallel    bool           `json:"parallel"`             // runs alongside the step before it
+	Description string         `json:"description,omitempty"`
 }
 
 // TimeLimit is a 办结时限 with its explanation.

@@ -78,7 +78,9 @@ func (s *Service) placeOf(ctx context.Context, deptID int64) (place, error) {
 }
 
 // Item returns one item.
-func (s *Service) Item(ctx context.Context, id int64) (*Item, error) { return s.store.FindItemByID(ctx, id) }
+func (s *Service) Item(ctx context.Context, id int64) (*Item, error) {
+	return s.store.FindItemByID(ctx, id)
+}
 
 // ItemByCode returns the item with a 实施编码.
 func (s *Service) ItemByCode(ctx context.Context, implCode string) (*Item, error) {
@@ -220,7 +222,9 @@ func (s *Service) Queue(ctx context.Context, a *identity.Actor, states ...Versio
 }
 
 // File returns a stored file.
-func (s *Service) File(ctx context.Context, id int64) (*File, error) { return s.store.FindFile(ctx, id) }
+func (s *Service) File(ctx context.Context, id int64) (*File, error) {
+	return s.store.FindFile(ctx, id)
+}
 
 // maxFile bounds an uploaded form or sample.
 const maxFile = 5 << 20

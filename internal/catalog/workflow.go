@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"openhall/internal/apperr"
@@ -102,9 +103,22 @@ func (p place) checkLevel(l Level) error {
 	return apperr.Field("level", fmt.Sprintf("行使层级应与实施部门所在区域一致（%s为%s），或选择分级管理", p.reg.Name, p.reg.Level.Label()))
 }
 
-// checkCoDepartments resolves the co-departments and keeps their names.
+// checkCoDepartments resolves the co-departments and the departments of
+// steps, and keeps their names.
 func (s *Service) checkCoDepartments(ctx context.Context, g *Guide, own int64) error {
 	var f apperr.Fields
+	for i, st := range g.Steps {
+		if st.Department == nil {
+			continue
+		}
+		d, err := s.coDepartment(ctx, *st.Department)
+		if err != nil {
+			f.Add("steps."+strconv.Itoa(i)+".department", fmt.Sprintf("第 %d 个环节的办理部门（%s）不存在", i+1, refText(*st.Department)))
+			continue
+		}
+		g.Steps[i].Department = &DeptRef{ID: d.ID, Name: d.Name, CreditCode: d.CreditCode}
+	}
+	s.resolveFiles(ctx, g, &f)
 	for i := range g.CoDepartments {
 		d, err := s.coDepartment(ctx, g.CoDepartments[i])
 		switch {
@@ -119,6 +133,26 @@ func (s *Service) checkCoDepartments(ctx context.Context, g *Guide, own int64) e
 		}
 	}
 	return f.Err()
+}
+
+// resolveFiles checks that every attached file exists and keeps its name.
+func (s *Service) resolveFiles(ctx context.Context, g *Guide, f *apperr.Fields) {
+	check := func(field string, ref *FileRef) {
+		if ref == nil {
+			return
+		}
+		file, err := s.store.FindFile(ctx, ref.ID)
+		if err != nil {
+			f.Add(field, fmt.Sprintf("文件（编号 %d）不存在", ref.ID))
+			return
+		}
+		ref.Name = file.Name
+	}
+	for i := range g.Materials {
+		check("materials."+strconv.Itoa(i)+".form", g.Materials[i].Form)
+		check("materials."+strconv.Itoa(i)+".sample", g.Materials[i].Sample)
+	}
+	check("result.sample", g.Result.Sample)
 }
 
 // coDepartment finds a co-department by id, or by credit code when the id

@@ -19,7 +19,7 @@ func (db *DB) Catalog() *CatalogStore { return &CatalogStore{db} }
 
 const itemColumns = `i.id, i.code, i.impl_code, i.region_id, i.department_id, i.status, i.status_reason, i.status_date,
 	i.published_id, i.name, i.type, i.level, i.audiences, i.themes, i.kind, i.promised_n, i.promised_unit, i.online,
-	r.name, r.code, d.name, i.created_at, i.updated_at`
+	r.name, r.code, d.name, d.credit_code, i.created_at, i.updated_at`
 
 const itemFrom = ` FROM catalog_items i JOIN regions r ON r.id = i.region_id JOIN departments d ON d.id = i.department_id`
 
@@ -170,7 +170,7 @@ func scanItem(r pgx.Row) (*catalog.Item, error) {
 	var statusDate, audiences, themes string
 	err := r.Scan(&it.ID, &it.Code, &it.ImplCode, &it.RegionID, &it.DepartmentID, &it.Status, &it.StatusReason, &statusDate,
 		&it.PublishedID, &it.Name, &it.Type, &it.Level, &audiences, &themes, &it.Kind, &it.Promised.N, &it.Promised.Unit, &it.Online,
-		&it.RegionName, &it.RegionCode, &it.DepartmentName, &it.CreatedAt, &it.UpdatedAt)
+		&it.RegionName, &it.RegionCode, &it.DepartmentName, &it.DepartmentCode, &it.CreatedAt, &it.UpdatedAt)
 	if err != nil {
 		return nil, err
 	}

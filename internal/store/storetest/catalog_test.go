@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -316,9 +317,7 @@ func catalogImport(t *testing.T, sv *Services, tr *Tree) {
 }
 
 func asImportError(err error, target **catalog.ImportError) bool {
-	ie, ok := err.(*catalog.ImportError)
-	*target = ie
-	return ok
+	return apperr.Is(err, apperr.Invalid) && errors.As(err, target)
 }
 
 // catalogFrozen: the database itself refuses to change or delete a
