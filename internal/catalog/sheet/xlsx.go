@@ -214,3 +214,23 @@ func ProblemsOf(err error) []string {
 	}
 	return nil
 }
+
+// BlankForm makes a blank application form as an .xlsx workbook: the
+// form's title and the fields every applicant fills in, ready to print.
+func BlankForm(title string) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	rows := [][]any{{title}, {"申请人（单位）名称", ""}, {"统一社会信用代码或身份证号码", ""}, {"联系人", ""},
+		{"联系电话", ""}, {"地址", ""}, {"申请事项及内容", ""}, {"申请人签名（盖章）", ""}, {"申请日期", "    年    月    日"}}
+	for i, r := range rows {
+		if err := f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &r); err != nil {
+			return nil, err
+		}
+	}
+	if err := f.SetColWidth("Sheet1", "A", "B", 36); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	_, err := f.WriteTo(&buf)
+	return buf.Bytes(), err
+}
