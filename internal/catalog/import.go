@@ -120,6 +120,9 @@ func (s *Service) checkUnique(ctx context.Context, in *ItemInput, p place) error
 	}
 	f.Check(len(same) > 0, "code", "基本编码 "+in.Code+" 在"+p.reg.Name+"已被事项“"+firstName(same)+"”使用")
 	impl := in.ImplCode
+	if impl == "" && len(same) > 0 {
+		return f.Err() // the generated 实施编码 repeats because the 基本编码 does
+	}
 	if impl == "" {
 		impl = ImplCodeFor(in.Code, p.reg.Code, p.dept.CreditCode)
 	}
