@@ -146,7 +146,9 @@ func TestAPI_CatalogBadInput(t *testing.T) {
 	wantFields(t, create(func(g *catalog.Guide) { g.PromisedLimit.N = 25 }, "XK00013000"), "promised_limit")
 	wantFields(t, create(func(g *catalog.Guide) { g.LegalBases = nil }, "XK00013000"), "legal_bases")
 	wantFields(t, create(func(g *catalog.Guide) { g.Kind = "5" }, "XK00013000"), "kind")
-	wantFields(t, create(func(g *catalog.Guide) { g.Subject = catalog.Subject{Name: "某局", CreditCode: "91330106MA2GL7K3X0", Nature: "1"} }, "XK00013000"), "subject.credit_code")
+	wantFields(t, create(func(g *catalog.Guide) {
+		g.Subject = catalog.Subject{Name: "某局", CreditCode: "91330106MA2GL7K3X0", Nature: "1"}
+	}, "XK00013000"), "subject.credit_code")
 	wantFields(t, editor.fail("GET", "/api/v1/items?level=9&audience=x&theme=无此主题", nil, unprocessable), "level", "audience", "theme")
 
 	t.Run("Excel", func(t *testing.T) {

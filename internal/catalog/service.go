@@ -252,3 +252,6 @@ func (s *Service) AddFile(ctx context.Context, a *identity.Actor, name, contentT
 	})
 	return file, err
 }
+
+// Today is the civil date in China by the service's clock.
+func (s *Service) Today() calendar.Date { return s.today() }

@@ -14,6 +14,7 @@ type column struct {
 	fields []string // field names, or prefixes before a '.', of catalog errors
 	get    func(in *catalog.ItemInput) string
 	set    func(in *catalog.ItemInput, cell string) error
+	list   bool // one entry per line
 }
 
 // text is a column holding one string field.
@@ -180,15 +181,61 @@ func Format(in *catalog.ItemInput) Cells {
 	return out
 }
 
-// Input is the item input that reproduces a version of an item.
-func Input(it *catalog.Item, g catalog.Guide) catalog.ItemInput {
-	return catalog.ItemInput{Code: it.Code, ImplCode: it.ImplCode, DeptCode: it.DepartmentCode, Guide: g}
-}
-
 // Describe names a cell for people: "第 3 行 第 N 列（承诺办结时限）".
 func Describe(line, col int) string {
 	if col < 0 {
 		return fmt.Sprintf("第 %d 行", line)
 	}
 	return fmt.Sprintf("第 %d 行 第 %s 列（%s）", line, columnName(col), columns[col].header)
+}
+
+// Field is one form field of the sheet layout for the HTML form: its name
+// (the column's field), its label (the header) and whether it holds a list.
+type Field struct {
+	Name, Label string
+	List        bool
+}
+
+// Fields lists the columns as form fields.
+func Fields() []Field {
+	out := make([]Field, len(columns))
+	for i, c := range columns {
+		out[i] = Field{Name: c.fields[0], Label: c.header, List: c.list}
+	}
+	return out
+}
+
+// FromForm reads cells from form values named by Fields.
+func FromForm(get func(name string) string) Cells {
+	c := Cells{}
+	for _, col := range columns {
+		c[col.header] = get(col.fields[0])
+	}
+	return c
+}
+
+// FormValues writes an item as form values named by Fields.
+func FormValues(in *catalog.ItemInput) map[string]string {
+	out := map[string]string{}
+	for _, c := range columns {
+		out[c.fields[0]] = c.get(in)
+	}
+	return out
+}
+
+// FormField names the form field that shows the errors of a catalogue
+// field ("materials.2.name" → "materials").
+func FormField(field string) string {
+	if i := columnOf(field); i >= 0 {
+		return columns[i].fields[0]
+	}
+	return field
+}
+
+// FormError maps a cell error to its form field.
+func (e FieldError) FormField() string {
+	if e.Column < 0 {
+		return ""
+	}
+	return columns[e.Column].fields[0]
 }

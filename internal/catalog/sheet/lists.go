@@ -11,7 +11,7 @@ import (
 // listColumn is a column of entries, one per line, each split by |.
 func listColumn(header, field string, n int, get func(in *catalog.ItemInput) []string,
 	set func(in *catalog.ItemInput, p []string, i int) error) column {
-	return column{header: header, fields: []string{field},
+	return column{header: header, fields: []string{field}, list: true,
 		get: func(in *catalog.ItemInput) string { return strings.Join(get(in), "\n") },
 		set: func(in *catalog.ItemInput, cell string) error {
 			for i, l := range lines(cell) {
