@@ -3,11 +3,11 @@ package api
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"openhall/internal/apperr"
 	"openhall/internal/calendar"
@@ -85,10 +85,10 @@ func (s *Server) itemByCode(r *http.Request) (*catalog.Item, error) {
 // handleItem answers the guide in effect today, or on ?date=.
 func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
-	at := time.Now()
-	if q.str("date") != "" {
-		at = q.date("date").Time()
+	if q.str("date") == "" {
+		return s.handleCurrentItem(w, r)
 	}
+	at := q.date("date").Time()
 	if err := q.err(); err != nil {
 		return err
 	}
@@ -103,13 +103,37 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) error {
 	return s.writeDoc(w, r, http.StatusOK, it, v)
 }
 
+// handleCurrentItem answers today's guide, encoded once per view.
+func (s *Server) handleCurrentItem(w http.ResponseWriter, r *http.Request) error {
+	view, err := s.svc.Catalog.PublicGuide(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	body, err := view.Rendered("json", func() ([]byte, error) {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		err := enc.Encode(guideDoc(view.Item, view.Version, view.History))
+		return buf.Bytes(), err
+	})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_, err = w.Write(body)
+	return err
+}
+
 func (s *Server) writeDoc(w http.ResponseWriter, r *http.Request, status int, it *catalog.Item, v *catalog.Version) error {
 	h, err := s.svc.Catalog.History(r.Context(), it)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, status, guideDocJSON{itemJSON: toItem(it), Version: toVersion(v), Guide: toGuide(&v.Guide),
-		Totals: totals(&v.Guide), History: toHistory(h)})
+	return writeJSON(w, status, guideDoc(it, v, h))
+}
+
+func guideDoc(it *catalog.Item, v *catalog.Version, h []catalog.HistoryEntry) guideDocJSON {
+	return guideDocJSON{itemJSON: toItem(it), Version: toVersion(v), Guide: toGuide(&v.Guide), Totals: totals(&v.Guide), History: toHistory(h)}
 }
 
 // itemRequest is the body of POST /api/v1/items.

@@ -33,6 +33,7 @@ type Service struct {
 	tx     Transactor
 	audit  Auditor
 	now    func() time.Time
+	views  viewCache
 }
 
 // NewService returns a Service that searches through the store.

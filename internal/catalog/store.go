@@ -18,6 +18,7 @@ type Store interface {
 	UpdateItem(ctx context.Context, it *Item) error
 	FindItemByID(ctx context.Context, id int64) (*Item, error)            // NotFound
 	FindItemByImplCode(ctx context.Context, code string) (*Item, error)   // NotFound
+	FindItemStamp(ctx context.Context, code string) (Stamp, error)        // NotFound; by 实施编码
 	FindItems(ctx context.Context, f ItemFilter) ([]*Item, int, error)    // page and total
 	SearchItems(ctx context.Context, q SearchQuery) ([]*Item, int, error) // ranked page and total
 

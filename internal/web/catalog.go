@@ -7,8 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync"
 
+	"openhall/internal/apperr"
 	"openhall/internal/calendar"
 	"openhall/internal/catalog"
 	"openhall/internal/httpkit"
@@ -22,6 +22,7 @@ import (
 func (s *Server) registerCatalogRoutes() {
 	s.mux.HandleFunc("GET /items", s.h(s.handleItems))
 	s.mux.HandleFunc("GET /items/{code}", s.h(s.handleGuide))
+	s.mux.HandleFunc("GET /items/{code}/qr.svg", s.h(s.handleGuideQR))
 	s.mux.HandleFunc("GET /catalog/files/{id}", s.h(s.handleCatalogFile))
 	s.registerCatalogStaffRoutes()
 }
@@ -97,65 +98,150 @@ func (s *Server) browseOptions(r *http.Request, p *itemsPage) error {
 	return nil
 }
 
+// guidePage is the guide page: the layout around the guide's body.
 type guidePage struct {
 	Page
+	Body template.HTML
+}
+
+// guideBody is what the guide's body shows; it depends on the version and
+// the page's address only, so it is rendered once per view.
+type guideBody struct {
 	Item    *catalog.Item
 	Version *catalog.Version
 	G       *catalog.Guide
 	History []catalog.HistoryEntry
-	QR      template.HTML
 	URL     string
 }
 
 // LimitText writes a time limit for people.
-func (guidePage) LimitText(l calendar.Limit) string { return catalog.LimitText(l) }
+func (guideBody) LimitText(l calendar.Limit) string { return catalog.LimitText(l) }
 
 // FeeText says how a fee is computed.
-func (guidePage) FeeText(f catalog.Fee) string { return f.Describe() }
+func (guideBody) FeeText(f catalog.Fee) string { return f.Describe() }
 
-// Totals sums the time spent at the window and waiting over the steps.
-func (p guidePage) Totals() (counter, wait int) {
-	for _, st := range p.G.Steps {
-		counter, wait = counter+st.CounterMin, wait+st.WaitMin
+// CounterMinutes is the total time at the window over the steps.
+func (b guideBody) CounterMinutes() int {
+	n := 0
+	for _, st := range b.G.Steps {
+		n += st.CounterMin
 	}
-	return counter, wait
+	return n
 }
 
-// CounterMinutes is the total time at the window.
-func (p guidePage) CounterMinutes() int { c, _ := p.Totals(); return c }
-
-// WaitMinutes is the total waiting time.
-func (p guidePage) WaitMinutes() int { _, w := p.Totals(); return w }
+// WaitMinutes is the total waiting time over the steps.
+func (b guideBody) WaitMinutes() int {
+	n := 0
+	for _, st := range b.G.Steps {
+		n += st.WaitMin
+	}
+	return n
+}
 
 // Accepting reports whether the item takes applications now.
-func (p guidePage) Accepting() bool { return p.Item.Accepting() }
+func (b guideBody) Accepting() bool { return b.Item.Accepting() }
+
+// StatusSince is the date of a suspension or cancellation, "" when active.
+func (b guideBody) StatusSince() string {
+	if b.Item.StatusDate == (calendar.Date{}) {
+		return ""
+	}
+	return b.Item.StatusDate.String()
+}
 
 // handleGuide shows the complete guide in effect today, or a published
 // version by ?version=, with its change history and a QR code of the page.
 func (s *Server) handleGuide(w http.ResponseWriter, r *http.Request) error {
-	it, err := s.svc.Catalog.ItemByCode(r.Context(), r.PathValue("code"))
+	if r.URL.Query().Has("version") {
+		return s.handleOldGuide(w, r)
+	}
+	view, err := s.svc.Catalog.PublicGuide(r.Context(), r.PathValue("code"))
 	if err != nil {
 		return err
 	}
-	var v *catalog.Version
-	if id, perr := strconv.ParseInt(r.URL.Query().Get("version"), 10, 64); perr == nil {
-		v, _, err = s.svc.Catalog.VersionFor(r.Context(), httpkit.ActorFrom(r.Context()), id)
-		if err == nil && v.ItemID != it.ID {
-			err = fmt.Errorf("version %d is not of item %d", id, it.ID)
-		}
-	} else {
-		v, err = s.svc.Catalog.CurrentVersion(r.Context(), it.ID)
-	}
+	abs := absoluteURL(r, "/items/"+view.Item.ImplCode)
+	body, err := view.Rendered("html "+abs, func() ([]byte, error) {
+		return s.fragment("catalog/guide", "guide-body", guideBody{Item: view.Item, Version: view.Version, G: &view.Version.Guide,
+			History: view.History, URL: abs})
+	})
 	if err != nil {
 		return err
+	}
+	if cacheable(r) {
+		return s.anonymousGuide(w, r, view, abs, body)
+	}
+	p := guidePage{Page: s.page(w, r, view.Version.Guide.Name), Body: template.HTML(body)} // rendered by html/template above
+	return s.render(w, http.StatusOK, "catalog/guide", p)
+}
+
+// cacheable reports whether the page is the same for every visitor making
+// the request but for the CSRF token: no one is logged in and no message
+// waits to be shown.
+func cacheable(r *http.Request) bool {
+	_, err := r.Cookie(flashCookie)
+	return httpkit.ActorFrom(r.Context()) == nil && err != nil
+}
+
+// csrfMark stands in for the visitor's CSRF token in a page kept for
+// anonymous visitors; it is replaced by the real token on each request.
+const csrfMark = "CSRF-MARK-0c7e1d5b9a"
+
+// anonymousGuide serves the whole page rendered once per view and display
+// mode, with this visitor's CSRF token put in: the guide page is the most
+// visited page, and most of its visitors are not logged in.
+func (s *Server) anonymousGuide(w http.ResponseWriter, r *http.Request, view *catalog.PublicView, abs string, body []byte) error {
+	d := displayOf(r)
+	page, err := view.Rendered("page "+abs+" "+d.Classes(), func() ([]byte, error) {
+		p := guidePage{Page: Page{Title: view.Version.Guide.Name, CSRF: csrfMark, Nav: navFor(nil, r.URL.Path), Display: d,
+			Path: r.URL.Path}, Body: template.HTML(body)}
+		return s.fragment("catalog/guide", "layout", p)
+	})
+	if err != nil {
+		return err
+	}
+	out := bytes.ReplaceAll(page, []byte(csrfMark), []byte(s.sessions.CSRFToken(w, r)))
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, err = w.Write(out)
+	return err
+}
+
+// handleOldGuide shows one published version of an item by its id.
+func (s *Server) handleOldGuide(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r.URL.Query().Get("version"))
+	if err != nil {
+		return err
+	}
+	v, it, err := s.svc.Catalog.VersionFor(r.Context(), httpkit.ActorFrom(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	if it.ImplCode != r.PathValue("code") {
+		return apperr.New(apperr.NotFound, "该事项没有这个版本")
 	}
 	h, err := s.svc.Catalog.History(r.Context(), it)
 	if err != nil {
 		return err
 	}
 	abs := absoluteURL(r, "/items/"+it.ImplCode)
-	p := guidePage{Page: s.page(w, r, v.Guide.Name), Item: it, Version: v, G: &v.Guide, History: h, URL: abs, QR: qrSVG(abs)}
-	return s.render(w, http.StatusOK, "catalog/guide", p)
+	body, err := s.fragment("catalog/guide", "guide-body", guideBody{Item: it, Version: v, G: &v.Guide, History: h, URL: abs})
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "catalog/guide", guidePage{Page: s.page(w, r, v.Guide.Name), Body: template.HTML(body)})
+}
+
+// fragment renders one named template of a page on its own.
+func (s *Server) fragment(page, name string, data any) ([]byte, error) {
+	tpl, ok := s.tpl.pages[page]
+	if !ok {
+		return nil, fmt.Errorf("no page template %q", page)
+	}
+	var buf bytes.Buffer
+	if err := tpl.ExecuteTemplate(&buf, name, data); err != nil {
+		return nil, fmt.Errorf("render %s of %s: %w", name, page, err)
+	}
+	return buf.Bytes(), nil
 }
 
 // absoluteURL is the page's own address as the visitor reached it.
@@ -167,29 +253,20 @@ func absoluteURL(r *http.Request, path string) string {
 	return scheme + "://" + r.Host + path
 }
 
-// qrCache keeps the QR codes already drawn: the guide page is the most
-// visited page, and drawing a code costs more than the rest of the page.
-var qrCache = struct {
-	sync.Mutex
-	m map[string]template.HTML
-}{m: map[string]template.HTML{}}
-
-// qrSVG draws a QR code (ISO/IEC 18004) of text as inline SVG, which
-// prints sharply and needs no image request.
-func qrSVG(text string) template.HTML {
-	qrCache.Lock()
-	svg, ok := qrCache.m[text]
-	qrCache.Unlock()
-	if ok {
-		return svg
+// handleGuideQR draws a QR code (ISO/IEC 18004) of the guide page's own
+// address as SVG, which prints sharply. It is an image of its own, cached
+// by browsers, so that the guide page itself stays cheap to serve.
+func (s *Server) handleGuideQR(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.svc.Catalog.ItemByCode(r.Context(), r.PathValue("code")); err != nil {
+		return err
 	}
-	q, err := qrcode.New(text, qrcode.Medium)
+	q, err := qrcode.New(absoluteURL(r, "/items/"+r.PathValue("code")), qrcode.Medium)
 	if err != nil {
-		return ""
+		return err
 	}
 	bits := q.Bitmap()
 	var b bytes.Buffer
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="160" height="160" role="img" aria-label="本页二维码"><rect width="100%%" height="100%%" fill="#fff"/><path fill="#000" d="`, len(bits), len(bits))
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges"><rect width="100%%" height="100%%" fill="#fff"/><path fill="#000" d="`, len(bits), len(bits))
 	for y, row := range bits {
 		for x, on := range row {
 			if on {
@@ -198,14 +275,10 @@ func qrSVG(text string) template.HTML {
 		}
 	}
 	b.WriteString(`"/></svg>`)
-	svg = template.HTML(b.String()) // built here from numbers only
-	qrCache.Lock()
-	if len(qrCache.m) > 50000 {
-		qrCache.m = map[string]template.HTML{}
-	}
-	qrCache.m[text] = svg
-	qrCache.Unlock()
-	return svg
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, err = b.WriteTo(w)
+	return err
 }
 
 // handleCatalogFile sends a blank form or sample for download.
@@ -227,11 +300,3 @@ func (s *Server) handleCatalogFile(w http.ResponseWriter, r *http.Request) error
 
 // LimitText writes a time limit for people.
 func (itemsPage) LimitText(l calendar.Limit) string { return catalog.LimitText(l) }
-
-// StatusSince is the date of a suspension or cancellation, "" when active.
-func (p guidePage) StatusSince() string {
-	if p.Item.StatusDate == (calendar.Date{}) {
-		return ""
-	}
-	return p.Item.StatusDate.String()
-}

@@ -39,14 +39,14 @@ func TestBrowserCatalogFlow(t *testing.T) {
 	fields := map[string]string{
 		"f-department_id": a.Tree.Department.CreditCode, "f-code": "XK00012000", "f-name": "食品经营许可",
 		"f-type": "行政许可", "f-level": "县级",
-		"f-legal_bases":  "《中华人民共和国食品安全法》|第三十五条|从事食品销售和餐饮服务，应当依法取得许可",
-		"f-conditions":   "具有与经营的食品品种、数量相适应的经营场所和设备设施。",
-		"f-materials":    "食品经营许可申请书|申请人自备||1|0|必要||上传电子件\n营业执照|政府部门核发||1|0|必要||窗口出示原件",
-		"f-steps":        "受理|窗口人员|1|工作日|20|10\n审查|审批人员|10|工作日\n决定|部门负责人|4|工作日",
-		"f-legal_limit":  "20", "f-promised_limit": "15", "f-kind": "承诺件",
-		"f-result.name":  "食品经营许可证", "f-result.type": "证照", "f-result.valid_months": "60",
-		"f-audiences":    "企业法人、自然人", "f-themes": "准营准办",
-		"f-location":     "西湖区政务服务中心", "f-hours": "周一至周五 9:00–17:00", "f-consult": "0571-87061315", "f-complaint": "12345",
+		"f-legal_bases": "《中华人民共和国食品安全法》|第三十五条|从事食品销售和餐饮服务，应当依法取得许可",
+		"f-conditions":  "具有与经营的食品品种、数量相适应的经营场所和设备设施。",
+		"f-materials":   "食品经营许可申请书|申请人自备||1|0|必要||上传电子件\n营业执照|政府部门核发||1|0|必要||窗口出示原件",
+		"f-steps":       "受理|窗口人员|1|工作日|20|10\n审查|审批人员|10|工作日\n决定|部门负责人|4|工作日",
+		"f-legal_limit": "20", "f-promised_limit": "15", "f-kind": "承诺件",
+		"f-result.name": "食品经营许可证", "f-result.type": "证照", "f-result.valid_months": "60",
+		"f-audiences": "企业法人、自然人", "f-themes": "准营准办",
+		"f-location": "西湖区政务服务中心", "f-hours": "周一至周五 9:00–17:00", "f-consult": "0571-87061315", "f-complaint": "12345",
 	}
 	for id, v := range fields {
 		do(t, ctx, chromedp.SetValue(chromedp.CSS(`[id="`+id+`"]`), v)) // ids such as f-result.name hold dots
@@ -106,9 +106,12 @@ func TestBrowserGuidePage(t *testing.T) {
 			t.Errorf("guide lacks %q", want)
 		}
 	}
-	if n := text(t, ctx, chromedp.Evaluate[string](`String(document.querySelectorAll('.guide-qr svg path').length)`)); n != "1" {
-		t.Fatalf("QR code paths: %s", n)
+	if w := text(t, ctx, chromedp.Evaluate[string](`String(document.querySelector('.guide-qr img').naturalWidth)`)); w == "0" {
+		t.Fatal("the QR code image did not load")
 	}
+	// The page kept for anonymous visitors carries this visitor's CSRF token.
+	do(t, ctx, chromedp.Click(chromedp.CSS(`button[value=large]`)), chromedp.WaitVisible(chromedp.CSS(`html.large-text`)),
+		chromedp.WaitVisible(chromedp.ID("guide-title")))
 	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 		t.Fatal(err)
 	}

@@ -95,6 +95,14 @@ func (s *CatalogStore) FindItemByImplCode(ctx context.Context, code string) (*ca
 	return it, notFound(err, "实施编码为 "+code+" 的事项不存在")
 }
 
+// FindItemStamp returns the id and last change of the item with a 实施编码.
+func (s *CatalogStore) FindItemStamp(ctx context.Context, code string) (catalog.Stamp, error) {
+	var st catalog.Stamp
+	err := s.db.q(ctx).QueryRow(ctx, `SELECT id, updated_at FROM catalog_items WHERE impl_code = $1`, code).Scan(&st.ID, &st.UpdatedAt)
+	st.UpdatedAt = st.UpdatedAt.UTC()
+	return st, notFound(err, "实施编码为 "+code+" 的事项不存在")
+}
+
 // itemWhere builds the conditions of a filter.
 func itemWhere(f catalog.ItemFilter) *where {
 	w := newWhere()

@@ -2,7 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"strings"
+	"sync"
 
 	"openhall/internal/apperr"
 	"openhall/internal/calendar"
@@ -10,10 +12,18 @@ import (
 )
 
 // CatalogStore implements catalog.Store.
-type CatalogStore struct{ db *DB }
+type CatalogStore struct {
+	db *DB
+
+	// stampOnce prepares the stamp lookup that every public guide request
+	// makes, so that SQLite does not parse it again each time.
+	stampOnce sync.Once
+	stamp     *sql.Stmt
+	stampErr  error
+}
 
 // Catalog returns the catalogue store.
-func (db *DB) Catalog() *CatalogStore { return &CatalogStore{db} }
+func (db *DB) Catalog() *CatalogStore { return &CatalogStore{db: db} }
 
 const itemColumns = `i.id, i.code, i.impl_code, i.region_id, i.department_id, i.status, i.status_reason, i.status_date,
 	i.published_id, i.name, i.type, i.level, i.audiences, i.themes, i.kind, i.promised_n, i.promised_unit, i.online,
@@ -96,6 +106,26 @@ func (s *CatalogStore) FindItemByID(ctx context.Context, id int64) (*catalog.Ite
 func (s *CatalogStore) FindItemByImplCode(ctx context.Context, code string) (*catalog.Item, error) {
 	it, err := scanItem(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+itemColumns+itemFrom+` WHERE i.impl_code = ?`, code))
 	return it, notFound(err, "实施编码为 "+code+" 的事项不存在")
+}
+
+// FindItemStamp returns the id and last change of the item with a 实施编码.
+func (s *CatalogStore) FindItemStamp(ctx context.Context, code string) (catalog.Stamp, error) {
+	const query = `SELECT id, updated_at FROM catalog_items WHERE impl_code = ?`
+	var st catalog.Stamp
+	var at int64
+	var row *sql.Row
+	if _, inTx := TxFromContext(ctx); inTx {
+		row = s.db.q(ctx).QueryRowContext(ctx, query, code)
+	} else {
+		s.stampOnce.Do(func() { s.stamp, s.stampErr = s.db.read.PrepareContext(context.WithoutCancel(ctx), query) })
+		if s.stampErr != nil {
+			return st, mapError(s.stampErr)
+		}
+		row = s.stamp.QueryRowContext(ctx, code)
+	}
+	err := row.Scan(&st.ID, &at)
+	st.UpdatedAt = fromMicro(at)
+	return st, notFound(err, "实施编码为 "+code+" 的事项不存在")
 }
 
 // itemWhere builds the conditions of a filter.
