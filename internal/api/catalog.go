@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"openhall/internal/apperr"
@@ -328,8 +327,6 @@ func decodeOptional(r *http.Request, v any) error {
 	return decode(r, v)
 }
 
-const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 // handleExport writes the published catalogue, or the filter of it, as the
 // import template filled in with the guides in effect today.
 func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) error {
@@ -342,22 +339,11 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeXlsx(w, "事项目录.xlsx", ins)
+	return sheet.Send(w, "事项目录.xlsx", ins)
 }
 
 func (s *Server) handleTemplate(w http.ResponseWriter, r *http.Request) error {
-	return writeXlsx(w, "事项目录导入模板.xlsx", nil)
-}
-
-func writeXlsx(w http.ResponseWriter, name string, ins []catalog.ItemInput) error {
-	var buf bytes.Buffer
-	if err := sheet.Write(&buf, ins); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", xlsxType)
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	_, err := buf.WriteTo(w)
-	return err
+	return sheet.Send(w, "事项目录导入模板.xlsx", nil)
 }
 
 // importAnswer lists the drafts an import created.

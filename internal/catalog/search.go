@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"openhall/internal/calendar"
 	"strings"
 	"unicode"
 )
@@ -65,4 +66,33 @@ func SplitList[T ~string](s string) []T {
 		out[i] = T(p)
 	}
 	return out
+}
+
+// AudienceFlags says whether the audiences include natural persons and
+// organisations, the two sides the portal browses by.
+func AudienceFlags(as []Audience) (person, legal bool) {
+	for _, a := range as {
+		if a.IsLegal() {
+			legal = true
+		} else {
+			person = true
+		}
+	}
+	return person, legal
+}
+
+// DateText writes a civil date for storage; the zero date is "".
+func DateText(d calendar.Date) string {
+	if d == (calendar.Date{}) {
+		return ""
+	}
+	return d.String()
+}
+
+// ParseDateText reads a date written by DateText.
+func ParseDateText(s string) (calendar.Date, error) {
+	if s == "" {
+		return calendar.Date{}, nil
+	}
+	return calendar.ParseDate(s)
 }

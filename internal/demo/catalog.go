@@ -19,9 +19,6 @@ import (
 //go:embed data/catalog.json
 var catalogJSON []byte
 
-// XlsxContentType is the media type of the generated blank forms.
-const XlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 // loadCatalog creates, submits and publishes every demo item, attaching a
 // generated blank form to each application form, then publishes a second
 // version of one item so that its guide shows a change history.
@@ -100,7 +97,7 @@ func (l *loader) attachForms(ctx context.Context, g *catalog.Guide, forms map[st
 			if err != nil {
 				return err
 			}
-			f, err := l.s.Catalog.AddFile(ctx, l.sys, m.Name+"（空白表格）.xlsx", XlsxContentType, data)
+			f, err := l.s.Catalog.AddFile(ctx, l.sys, m.Name+"（空白表格）.xlsx", sheet.ContentType, data)
 			if err != nil {
 				return err
 			}

@@ -357,10 +357,8 @@ func optionalDate(s string) (calendar.Date, error) {
 	return d, nil
 }
 
-const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 func (s *Server) handleTemplate(w http.ResponseWriter, r *http.Request) error {
-	return sendXlsx(w, "事项目录导入模板.xlsx", nil)
+	return sheet.Send(w, "事项目录导入模板.xlsx", nil)
 }
 
 func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) error {
@@ -368,18 +366,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return sendXlsx(w, "事项目录.xlsx", ins)
-}
-
-func sendXlsx(w http.ResponseWriter, name string, ins []catalog.ItemInput) error {
-	var buf bytes.Buffer
-	if err := sheet.Write(&buf, ins); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", xlsxType)
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	_, err := buf.WriteTo(w)
-	return err
+	return sheet.Send(w, "事项目录.xlsx", ins)
 }
 
 // maxUpload bounds an uploaded workbook or form.

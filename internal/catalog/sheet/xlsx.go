@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"strings"
 
 	"openhall/internal/apperr"
@@ -233,4 +235,20 @@ func BlankForm(title string) ([]byte, error) {
 	var buf bytes.Buffer
 	_, err := f.WriteTo(&buf)
 	return buf.Bytes(), err
+}
+
+// ContentType is the media type of an .xlsx workbook.
+const ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// Send writes items as a workbook download named name; no items is the
+// blank template.
+func Send(w http.ResponseWriter, name string, items []catalog.ItemInput) error {
+	var buf bytes.Buffer
+	if err := Write(&buf, items); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", ContentType)
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	_, err := buf.WriteTo(w)
+	return err
 }

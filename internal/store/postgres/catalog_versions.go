@@ -44,7 +44,7 @@ func versionValues(v *catalog.Version) ([]any, error) {
 	}
 	ch, _ := json.Marshal(changes)
 	created, _ := json.Marshal(v.CreatedBy)
-	return []any{v.State, string(guide), dateText(v.EffectiveDate), string(ch), v.ReviewNote, string(created),
+	return []any{v.State, string(guide), catalog.DateText(v.EffectiveDate), string(ch), v.ReviewNote, string(created),
 		personJSON(v.SubmittedBy), personJSON(v.ReviewedBy), v.CreatedAt, v.UpdatedAt,
 		nullTime(v.SubmittedAt), nullTime(v.ReviewedAt)}, nil
 }
@@ -131,7 +131,7 @@ func scanVersion(r pgx.Row) (*catalog.Version, error) {
 		v.ReviewedAt = rAt.UTC()
 	}
 	v.SubmittedBy, v.ReviewedBy = parsePerson(submitted), parsePerson(reviewed)
-	if v.EffectiveDate, err = parseDateText(eff); err != nil {
+	if v.EffectiveDate, err = catalog.ParseDateText(eff); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal(created, &v.CreatedBy); err != nil {

@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"openhall/internal/apperr"
-	"openhall/internal/calendar"
 	"openhall/internal/catalog"
 )
 
@@ -60,29 +59,10 @@ func (s *CatalogStore) CreateItem(ctx context.Context, it *catalog.Item) error {
 
 // itemValues are the columns from status to updated_at, in table order.
 func itemValues(it *catalog.Item) []any {
-	person, legal := audienceFlags(it.Audiences)
-	return []any{it.Status, it.StatusReason, dateText(it.StatusDate), nullID(it.PublishedID), it.Name, it.Type, it.Level,
+	person, legal := catalog.AudienceFlags(it.Audiences)
+	return []any{it.Status, it.StatusReason, catalog.DateText(it.StatusDate), nullID(it.PublishedID), it.Name, it.Type, it.Level,
 		catalog.JoinList(it.Audiences), boolInt(person), boolInt(legal), catalog.JoinList(it.Themes), it.Kind,
 		it.Promised.N, it.Promised.Unit, boolInt(it.Online), it.SearchName, it.SearchText, micro(it.CreatedAt), micro(it.UpdatedAt)}
-}
-
-func audienceFlags(as []catalog.Audience) (person, legal bool) {
-	for _, a := range as {
-		if a.IsLegal() {
-			legal = true
-		} else {
-			person = true
-		}
-	}
-	return person, legal
-}
-
-// dateText stores a civil date; the zero date is ”.
-func dateText(d calendar.Date) string {
-	if d == (calendar.Date{}) {
-		return ""
-	}
-	return d.String()
 }
 
 // UpdateItem saves the status and listing columns.
@@ -226,16 +206,8 @@ func scanItem(r scanner) (*catalog.Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	it.StatusDate, err = parseDateText(statusDate)
+	it.StatusDate, err = catalog.ParseDateText(statusDate)
 	it.Audiences, it.Themes = catalog.SplitList[catalog.Audience](audiences), catalog.SplitList[string](themes)
 	it.Online, it.CreatedAt, it.UpdatedAt = online == 1, fromMicro(created), fromMicro(updated)
 	return &it, err
-}
-
-// parseDateText reads a stored civil date; ” is the zero date.
-func parseDateText(s string) (calendar.Date, error) {
-	if s == "" {
-		return calendar.Date{}, nil
-	}
-	return calendar.ParseDate(s)
 }

@@ -42,7 +42,7 @@ func versionValues(v *catalog.Version) ([]any, error) {
 	}
 	changes, _ := json.Marshal(nonNil(v.Changes))
 	created, _ := json.Marshal(v.CreatedBy)
-	return []any{v.State, string(guide), dateText(v.EffectiveDate), string(changes), v.ReviewNote, string(created),
+	return []any{v.State, string(guide), catalog.DateText(v.EffectiveDate), string(changes), v.ReviewNote, string(created),
 		personText(v.SubmittedBy), personText(v.ReviewedBy), micro(v.CreatedAt), micro(v.UpdatedAt),
 		micro(v.SubmittedAt), micro(v.ReviewedAt)}, nil
 }
@@ -140,7 +140,7 @@ func scanVersion(r scanner) (*catalog.Version, error) {
 	}
 	v.CreatedAt, v.UpdatedAt, v.SubmittedAt, v.ReviewedAt = fromMicro(cAt), fromMicro(uAt), fromMicro(sAt), fromMicro(rAt)
 	v.SubmittedBy, v.ReviewedBy = parsePerson(submitted), parsePerson(reviewed)
-	if v.EffectiveDate, err = parseDateText(eff); err != nil {
+	if v.EffectiveDate, err = catalog.ParseDateText(eff); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(created), &v.CreatedBy); err != nil {
