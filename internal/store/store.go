@@ -9,6 +9,7 @@ import (
 
 	"openhall/internal/audit"
 	"openhall/internal/calendar"
+	"openhall/internal/catalog"
 	"openhall/internal/certs"
 	"openhall/internal/identity"
 	"openhall/internal/notify"
@@ -43,4 +44,5 @@ type Stores struct {
 	Settings Settings
 	Certs    certs.Store
 	Notify   notify.Store
+	Catalog  catalog.Store
 }

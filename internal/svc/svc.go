@@ -8,6 +8,7 @@ import (
 	"openhall/internal/audit"
 	"openhall/internal/blob"
 	"openhall/internal/calendar"
+	"openhall/internal/catalog"
 	"openhall/internal/certs"
 	"openhall/internal/identity"
 	"openhall/internal/notify"
@@ -32,4 +33,5 @@ type Services struct {
 	Blobs    *blob.Store     // uploaded materials
 	Certs    *certs.Service  // electronic certificates
 	Notify   *notify.Service // inbox, email and SMS
+	Catalog  *catalog.Service
 }

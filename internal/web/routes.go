@@ -19,6 +19,7 @@ func (s *Server) registerRoutes() {
 	s.registerAuditRoutes()
 	s.registerCertsRoutes()
 	s.registerNotifyRoutes()
+	s.registerCatalogRoutes()
 	s.mux.HandleFunc("/", s.h(s.handleNotFound))
 }
 
