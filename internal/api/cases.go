@@ -185,7 +185,7 @@ type caseJSON struct {
 	Certificate string            `json:"certificate"`
 	Rounds      int               `json:"rounds"`
 	Form        map[string]string `json:"form"`
-	Materials   []materialJSON    `json:"materials"`
+	Materials   []caseMaterialJSON    `json:"materials"`
 	Events      []eventJSON       `json:"events"`
 	Branches    []branchJSON      `json:"branches"`
 	Clocks      *clocksJSON       `json:"clocks,omitempty"`
@@ -199,12 +199,12 @@ func (s *Server) caseJSON(a *identity.Actor, c *cases.Case, cl *cases.Clocks) ca
 		Completion: c.Completion, Version: c.Version, ItemName: c.Procedure.ItemName, ItemCode: c.Procedure.ItemCode,
 		Applicant: applicantJSON{Kind: app.Kind, Name: app.Name, IDNumber: app.IDNumber, CreditCode: app.CreditCode, Phone: app.Phone},
 		Channel:   c.Channel, FeeDueFen: c.Fee.DueFen, FeePaidFen: c.Fee.PaidFen, Certificate: c.Certificate, Rounds: c.Rounds,
-		Form: c.Form, Materials: []materialJSON{}, Events: []eventJSON{}, Branches: []branchJSON{}, Actions: []optionJSON{}}
+		Form: c.Form, Materials: []caseMaterialJSON{}, Events: []eventJSON{}, Branches: []branchJSON{}, Actions: []optionJSON{}}
 	if !(a.UserID == app.UserID || a.UserID == c.AgentID || a.IsStaff()) {
 		out.Applicant.Name, out.Applicant.IDNumber, out.Applicant.Phone = pii.MaskName(app.Name), pii.MaskIDNumber(app.IDNumber), pii.MaskMobile(app.Phone)
 	}
 	for i, m := range c.Materials {
-		out.Materials = append(out.Materials, materialJSON{Seq: i + 1, Code: m.Code, FileName: m.FileName, SHA256: m.SHA256, Size: m.Size, MIME: m.MIME, Round: m.Round, Added: m.Added})
+		out.Materials = append(out.Materials, caseMaterialJSON{Seq: i + 1, Code: m.Code, FileName: m.FileName, SHA256: m.SHA256, Size: m.Size, MIME: m.MIME, Round: m.Round, Added: m.Added})
 	}
 	for _, e := range c.Events {
 		out.Events = append(out.Events, toEvent(e))
@@ -221,7 +221,7 @@ func (s *Server) caseJSON(a *identity.Actor, c *cases.Case, cl *cases.Clocks) ca
 	return out
 }
 
-type materialJSON struct {
+type caseMaterialJSON struct {
 	Seq      int       `json:"seq"`
 	Code     string    `json:"code"`
 	FileName string    `json:"file_name"`

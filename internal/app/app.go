@@ -16,6 +16,7 @@ import (
 
 	"openhall/internal/audit"
 	"openhall/internal/calendar"
+	"openhall/internal/catalog"
 	"openhall/internal/config"
 	"openhall/internal/identity"
 	"openhall/internal/jobs"
@@ -114,6 +115,7 @@ func (a *App) services(o Options) *svc.Services {
 		Identity: identity.NewService(s.Identity, orgs, s, log, policy, o.Now),
 		Calendar: calendar.NewService(s.Calendar, orgs, s, log, o.Now),
 		Health:   s.Backend,
+		Catalog:  catalog.NewService(s.Catalog, orgs, s, log, o.Now),
 	}
 }
 

@@ -51,8 +51,8 @@ func ParseUnit(s string) (Unit, error) {
 // Limit is a time limit such as 20 working days (承诺时限 20 个工作日).
 // N == 0 is allowed for items handled on the spot (即办件).
 type Limit struct {
-	N    int
-	Unit Unit
+	N    int  `json:"n"`
+	Unit Unit `json:"unit"`
 }
 
 // maxHourLimit keeps N hours representable as a time.Duration with room to

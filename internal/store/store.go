@@ -10,6 +10,7 @@ import (
 	"openhall/internal/audit"
 	"openhall/internal/calendar"
 	"openhall/internal/cases"
+	"openhall/internal/catalog"
 	"openhall/internal/certs"
 	"openhall/internal/identity"
 	"openhall/internal/notify"
@@ -45,4 +46,5 @@ type Stores struct {
 	Settings Settings
 	Certs    certs.Store
 	Notify   notify.Store
+	Catalog  catalog.Store
 }

@@ -9,6 +9,7 @@ import (
 	"openhall/internal/blob"
 	"openhall/internal/calendar"
 	"openhall/internal/cases"
+	"openhall/internal/catalog"
 	"openhall/internal/certs"
 	"openhall/internal/identity"
 	"openhall/internal/notify"
@@ -34,4 +35,5 @@ type Services struct {
 	Blobs    *blob.Store     // uploaded materials
 	Certs    *certs.Service  // electronic certificates
 	Notify   *notify.Service // inbox, email and SMS
+	Catalog  *catalog.Service
 }

@@ -39,14 +39,20 @@ func publicOrAgent(a *identity.Actor) bool {
 	return a.IsPublic() || a.Has(identity.RoleProxyAgent) || a.Has(identity.RoleWindowClerk)
 }
 
+func catalogStaff(a *identity.Actor) bool {
+	return a.Has(identity.RoleApprover) || a.Has(identity.RoleDeptHead) || a.Has(identity.RoleSysAdmin)
+}
+
 // navigation is the whole menu; each role sees its part.
 var navigation = []navEntry{
 	{"首页", "/", anyone},
+	{"办事指南", "/items", anyone},
 	{"工作台", "/staff", staff},
 	{"待受理", "/staff/intake", role(identity.RoleWindowClerk)},
 	{"待审批", "/staff/approvals", approver},
 	{"我的办件", "/cases", publicOrAgent},
 	{"进度查询", "/progress", anonymous},
+	{"事项管理", "/staff/catalog", catalogStaff},
 	{"区域", "/admin/regions", role(identity.RoleSysAdmin)},
 	{"服务中心", "/admin/centres", role(identity.RoleSysAdmin)},
 	{"部门", "/admin/departments", role(identity.RoleSysAdmin)},

@@ -20,6 +20,7 @@ func (s *Server) registerRoutes() {
 	s.registerCaseRoutes()
 	s.registerCertsRoutes()
 	s.registerNotifyRoutes()
+	s.registerCatalogRoutes()
 	s.mux.HandleFunc("/", s.h(s.handleNotFound))
 }
 

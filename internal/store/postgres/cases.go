@@ -68,13 +68,6 @@ func nullable(id int64) any {
 	return id
 }
 
-func nullTime(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t
-}
-
 // insertHistory appends events and materials with COPY-free batches.
 func (s *CasesStore) insertHistory(ctx context.Context, id int64, evs []cases.Event, ms []cases.MaterialFile, materialsBefore int) error {
 	b := &pgx.Batch{}

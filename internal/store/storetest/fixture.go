@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"openhall/internal/audit"
+	"openhall/internal/catalog"
 	"openhall/internal/identity"
 	"openhall/internal/org"
 	"openhall/internal/pii"
@@ -22,6 +23,7 @@ type Services struct {
 	Audit    *audit.Log
 	Org      *org.Service
 	Identity *identity.Service
+	Catalog  *catalog.Service
 }
 
 // NewServices wires the domain services over s.
@@ -30,7 +32,8 @@ func NewServices(s *store.Stores, now func() time.Time) *Services {
 	p := identity.DefaultPolicy()
 	p.Argon2 = CheapArgon2
 	orgs := org.NewService(s.Org, s, log, now)
-	return &Services{Stores: s, Audit: log, Org: orgs, Identity: identity.NewService(s.Identity, orgs, s, log, p, now)}
+	return &Services{Stores: s, Audit: log, Org: orgs, Identity: identity.NewService(s.Identity, orgs, s, log, p, now),
+		Catalog: catalog.NewService(s.Catalog, orgs, s, log, now)}
 }
 
 // CreditCode returns a valid 统一社会信用代码 built from n.

@@ -1,0 +1,178 @@
+package postgres
+
+import (
+	"context"
+	"strings"
+
+	"openhall/internal/apperr"
+	"openhall/internal/catalog"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// CatalogStore implements catalog.Store.
+type CatalogStore struct{ db *DB }
+
+// Catalog returns the catalogue store.
+func (db *DB) Catalog() *CatalogStore { return &CatalogStore{db} }
+
+const itemColumns = `i.id, i.code, i.impl_code, i.region_id, i.department_id, i.status, i.status_reason, i.status_date,
+	i.published_id, i.name, i.type, i.level, i.audiences, i.themes, i.kind, i.promised_n, i.promised_unit, i.online,
+	r.name, r.code, d.name, d.credit_code, i.created_at, i.updated_at`
+
+const itemFrom = ` FROM catalog_items i JOIN regions r ON r.id = i.region_id JOIN departments d ON d.id = i.department_id`
+
+// itemConflict names the field a unique violation is about.
+func itemConflict(err error, it *catalog.Item) error {
+	if !isUnique(err) {
+		return mapError(err)
+	}
+	if strings.Contains(err.Error(), "impl_code") {
+		return apperr.Field("impl_code", "实施编码 "+it.ImplCode+" 已存在")
+	}
+	return apperr.Field("code", "基本编码 "+it.Code+" 在该区域已有事项使用")
+}
+
+// CreateItem inserts it.
+func (s *CatalogStore) CreateItem(ctx context.Context, it *catalog.Item) error {
+	err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO catalog_items (code, impl_code, region_id, department_id,
+		status, status_reason, status_date, published_id, name, type, level, audiences, for_person, for_legal, themes,
+		kind, promised_n, promised_unit, online, search_name, search_text, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+		RETURNING id`, append([]any{it.Code, it.ImplCode, it.RegionID, it.DepartmentID}, itemValues(it)...)...).Scan(&it.ID)
+	if err != nil {
+		return itemConflict(err, it)
+	}
+	return nil
+}
+
+// itemValues are the columns from status to updated_at, in table order.
+func itemValues(it *catalog.Item) []any {
+	person, legal := catalog.AudienceFlags(it.Audiences)
+	return []any{it.Status, it.StatusReason, catalog.DateText(it.StatusDate), it.PublishedID, it.Name, it.Type, it.Level,
+		catalog.JoinList(it.Audiences), person, legal, catalog.JoinList(it.Themes), it.Kind,
+		it.Promised.N, it.Promised.Unit, it.Online, it.SearchName, it.SearchText, it.CreatedAt, it.UpdatedAt}
+}
+
+// UpdateItem saves the status and listing columns.
+func (s *CatalogStore) UpdateItem(ctx context.Context, it *catalog.Item) error {
+	_, err := s.db.q(ctx).Exec(ctx, `UPDATE catalog_items SET status = $1, status_reason = $2, status_date = $3,
+		published_id = $4, name = $5, type = $6, level = $7, audiences = $8, for_person = $9, for_legal = $10, themes = $11,
+		kind = $12, promised_n = $13, promised_unit = $14, online = $15, search_name = $16, search_text = $17,
+		created_at = $18, updated_at = $19 WHERE id = $20`, append(itemValues(it), it.ID)...)
+	return mapError(err)
+}
+
+// FindItemByID returns one item.
+func (s *CatalogStore) FindItemByID(ctx context.Context, id int64) (*catalog.Item, error) {
+	it, err := scanItem(s.db.q(ctx).QueryRow(ctx, `SELECT `+itemColumns+itemFrom+` WHERE i.id = $1`, id))
+	return it, notFound(err, "事项不存在")
+}
+
+// FindItemByImplCode returns the item with a 实施编码.
+func (s *CatalogStore) FindItemByImplCode(ctx context.Context, code string) (*catalog.Item, error) {
+	it, err := scanItem(s.db.q(ctx).QueryRow(ctx, `SELECT `+itemColumns+itemFrom+` WHERE i.impl_code = $1`, code))
+	return it, notFound(err, "实施编码为 "+code+" 的事项不存在")
+}
+
+// FindItemStamp returns the id and last change of the item with a 实施编码.
+func (s *CatalogStore) FindItemStamp(ctx context.Context, code string) (catalog.Stamp, error) {
+	var st catalog.Stamp
+	err := s.db.q(ctx).QueryRow(ctx, `SELECT id, updated_at FROM catalog_items WHERE impl_code = $1`, code).Scan(&st.ID, &st.UpdatedAt)
+	st.UpdatedAt = st.UpdatedAt.UTC()
+	return st, notFound(err, "实施编码为 "+code+" 的事项不存在")
+}
+
+// itemWhere builds the conditions of a filter.
+func itemWhere(f catalog.ItemFilter) *where {
+	w := newWhere()
+	if f.PublicOnly {
+		w.add("i.published_id IS NOT NULL")
+	}
+	if len(f.Statuses) > 0 {
+		w.add("i.status = ANY(?)", textSlice(f.Statuses))
+	}
+	if f.DepartmentID != 0 {
+		w.add("i.department_id = ?", f.DepartmentID)
+	}
+	if f.RegionID != 0 {
+		w.add("i.region_id = ?", f.RegionID)
+	}
+	if f.PathPrefix != "" {
+		w.add("r.path LIKE ?", likePrefix(f.PathPrefix))
+	}
+	if f.Level != "" {
+		w.add("i.level = ?", f.Level)
+	}
+	if f.Audience != "" {
+		w.add("strpos(i.audiences, ?) > 0", ","+string(f.Audience)+",")
+	}
+	if f.Legal {
+		w.add("i.for_legal")
+	}
+	if f.Theme != "" {
+		w.add("strpos(i.themes, ?) > 0", ","+f.Theme+",")
+	}
+	if f.Type != "" {
+		w.add("i.type = ?", f.Type)
+	}
+	if f.Code != "" {
+		w.add("i.code = ?", f.Code)
+	}
+	return w
+}
+
+// FindItems returns a page of items by name and the total.
+func (s *CatalogStore) FindItems(ctx context.Context, f catalog.ItemFilter) ([]*catalog.Item, int, error) {
+	return s.page(ctx, itemWhere(f), func(*where) string { return `i.name, i.id` }, f)
+}
+
+// SearchItems matches the folded query as a substring of each item's search
+// text and ranks items whose name contains it first, earlier and shorter
+// names before later and longer ones.
+func (s *CatalogStore) SearchItems(ctx context.Context, q catalog.SearchQuery) ([]*catalog.Item, int, error) {
+	w := itemWhere(q.ItemFilter)
+	w.add("strpos(i.search_text, ?) > 0", q.Text)
+	return s.page(ctx, w, func(w *where) string {
+		p := w.arg(q.Text)
+		return `strpos(i.search_name, ` + p + `) = 0, strpos(i.search_name, ` + p + `), length(i.name), i.name, i.id`
+	}, q.ItemFilter)
+}
+
+// page runs the count and the page query of a listing; order may add
+// arguments after the filter's.
+func (s *CatalogStore) page(ctx context.Context, w *where, order func(*where) string, f catalog.ItemFilter) ([]*catalog.Item, int, error) {
+	var total int
+	if err := s.db.q(ctx).QueryRow(ctx, `SELECT count(*)`+itemFrom+` WHERE `+w.sql(), w.args...).Scan(&total); err != nil {
+		return nil, 0, mapError(err)
+	}
+	ord := order(w)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+itemColumns+itemFrom+` WHERE `+w.sql()+` ORDER BY `+ord+
+		` LIMIT `+w.arg(f.Limit)+` OFFSET `+w.arg(f.Offset), w.args...)
+	items, err := collect(rows, err, scanItem)
+	return items, total, err
+}
+
+func scanItem(r pgx.Row) (*catalog.Item, error) {
+	var it catalog.Item
+	var statusDate, audiences, themes string
+	err := r.Scan(&it.ID, &it.Code, &it.ImplCode, &it.RegionID, &it.DepartmentID, &it.Status, &it.StatusReason, &statusDate,
+		&it.PublishedID, &it.Name, &it.Type, &it.Level, &audiences, &themes, &it.Kind, &it.Promised.N, &it.Promised.Unit, &it.Online,
+		&it.RegionName, &it.RegionCode, &it.DepartmentName, &it.DepartmentCode, &it.CreatedAt, &it.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	it.StatusDate, err = catalog.ParseDateText(statusDate)
+	it.Audiences, it.Themes = catalog.SplitList[catalog.Audience](audiences), catalog.SplitList[string](themes)
+	it.CreatedAt, it.UpdatedAt = it.CreatedAt.UTC(), it.UpdatedAt.UTC()
+	return &it, err
+}
+
+// textSlice converts named string values for an = ANY(…) parameter.
+func textSlice[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}

@@ -1,0 +1,213 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"sync"
+
+	"openhall/internal/apperr"
+	"openhall/internal/catalog"
+)
+
+// CatalogStore implements catalog.Store.
+type CatalogStore struct {
+	db *DB
+
+	// stampOnce prepares the stamp lookup that every public guide request
+	// makes, so that SQLite does not parse it again each time.
+	stampOnce sync.Once
+	stamp     *sql.Stmt
+	stampErr  error
+}
+
+// Catalog returns the catalogue store.
+func (db *DB) Catalog() *CatalogStore { return &CatalogStore{db: db} }
+
+const itemColumns = `i.id, i.code, i.impl_code, i.region_id, i.department_id, i.status, i.status_reason, i.status_date,
+	i.published_id, i.name, i.type, i.level, i.audiences, i.themes, i.kind, i.promised_n, i.promised_unit, i.online,
+	r.name, r.code, d.name, d.credit_code, i.created_at, i.updated_at`
+
+const itemFrom = ` FROM catalog_items i JOIN regions r ON r.id = i.region_id JOIN departments d ON d.id = i.department_id`
+
+// itemConflict names the field a unique violation is about.
+func itemConflict(err error, it *catalog.Item) error {
+	if !isUnique(err) {
+		return mapError(err)
+	}
+	if strings.Contains(err.Error(), "impl_code") {
+		return apperr.Field("impl_code", "实施编码 "+it.ImplCode+" 已存在")
+	}
+	return apperr.Field("code", "基本编码 "+it.Code+" 在该区域已有事项使用")
+}
+
+// CreateItem inserts it.
+func (s *CatalogStore) CreateItem(ctx context.Context, it *catalog.Item) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		res, err := s.db.q(ctx).ExecContext(ctx, `INSERT INTO catalog_items (code, impl_code, region_id, department_id,
+			status, status_reason, status_date, published_id, name, type, level, audiences, for_person, for_legal, themes,
+			kind, promised_n, promised_unit, online, search_name, search_text, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			append([]any{it.Code, it.ImplCode, it.RegionID, it.DepartmentID}, itemValues(it)...)...)
+		if err != nil {
+			return itemConflict(err, it)
+		}
+		it.ID, err = res.LastInsertId()
+		return err
+	})
+}
+
+// itemValues are the columns from status to updated_at, in table order.
+func itemValues(it *catalog.Item) []any {
+	person, legal := catalog.AudienceFlags(it.Audiences)
+	return []any{it.Status, it.StatusReason, catalog.DateText(it.StatusDate), nullID(it.PublishedID), it.Name, it.Type, it.Level,
+		catalog.JoinList(it.Audiences), boolInt(person), boolInt(legal), catalog.JoinList(it.Themes), it.Kind,
+		it.Promised.N, it.Promised.Unit, boolInt(it.Online), it.SearchName, it.SearchText, micro(it.CreatedAt), micro(it.UpdatedAt)}
+}
+
+// UpdateItem saves the status and listing columns.
+func (s *CatalogStore) UpdateItem(ctx context.Context, it *catalog.Item) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		_, err := s.db.q(ctx).ExecContext(ctx, `UPDATE catalog_items SET status = ?, status_reason = ?, status_date = ?,
+			published_id = ?, name = ?, type = ?, level = ?, audiences = ?, for_person = ?, for_legal = ?, themes = ?,
+			kind = ?, promised_n = ?, promised_unit = ?, online = ?, search_name = ?, search_text = ?, created_at = ?, updated_at = ?
+			WHERE id = ?`, append(itemValues(it), it.ID)...)
+		return mapError(err)
+	})
+}
+
+// FindItemByID returns one item.
+func (s *CatalogStore) FindItemByID(ctx context.Context, id int64) (*catalog.Item, error) {
+	it, err := scanItem(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+itemColumns+itemFrom+` WHERE i.id = ?`, id))
+	return it, notFound(err, "事项不存在")
+}
+
+// FindItemByImplCode returns the item with a 实施编码.
+func (s *CatalogStore) FindItemByImplCode(ctx context.Context, code string) (*catalog.Item, error) {
+	it, err := scanItem(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+itemColumns+itemFrom+` WHERE i.impl_code = ?`, code))
+	return it, notFound(err, "实施编码为 "+code+" 的事项不存在")
+}
+
+// FindItemStamp returns the id and last change of the item with a 实施编码.
+func (s *CatalogStore) FindItemStamp(ctx context.Context, code string) (catalog.Stamp, error) {
+	const query = `SELECT id, updated_at FROM catalog_items WHERE impl_code = ?`
+	var st catalog.Stamp
+	var at int64
+	var row *sql.Row
+	if _, inTx := TxFromContext(ctx); inTx {
+		row = s.db.q(ctx).QueryRowContext(ctx, query, code)
+	} else {
+		s.stampOnce.Do(func() { s.stamp, s.stampErr = s.db.read.PrepareContext(context.WithoutCancel(ctx), query) })
+		if s.stampErr != nil {
+			return st, mapError(s.stampErr)
+		}
+		row = s.stamp.QueryRowContext(ctx, code)
+	}
+	err := row.Scan(&st.ID, &at)
+	st.UpdatedAt = fromMicro(at)
+	return st, notFound(err, "实施编码为 "+code+" 的事项不存在")
+}
+
+// itemWhere builds the conditions of a filter.
+func itemWhere(f catalog.ItemFilter) ([]string, []any) {
+	where, args := []string{"1 = 1"}, []any{}
+	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+	if f.PublicOnly {
+		add("i.published_id IS NOT NULL")
+	}
+	if len(f.Statuses) > 0 {
+		add("i.status IN ("+strings.TrimSuffix(strings.Repeat("?,", len(f.Statuses)), ",")+")", anySlice(f.Statuses)...)
+	}
+	if f.DepartmentID != 0 {
+		add("i.department_id = ?", f.DepartmentID)
+	}
+	if f.RegionID != 0 {
+		add("i.region_id = ?", f.RegionID)
+	}
+	if f.PathPrefix != "" {
+		add("substr(r.path, 1, ?) = ?", len(f.PathPrefix), f.PathPrefix)
+	}
+	if f.Level != "" {
+		add("i.level = ?", f.Level)
+	}
+	if f.Audience != "" {
+		add("instr(i.audiences, ?) > 0", ","+string(f.Audience)+",")
+	}
+	if f.Legal {
+		add("i.for_legal = 1")
+	}
+	if f.Theme != "" {
+		add("instr(i.themes, ?) > 0", ","+f.Theme+",")
+	}
+	if f.Type != "" {
+		add("i.type = ?", f.Type)
+	}
+	if f.Code != "" {
+		add("i.code = ?", f.Code)
+	}
+	return where, args
+}
+
+func anySlice[T any](xs []T) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
+// FindItems returns a page of items by name and the total.
+func (s *CatalogStore) FindItems(ctx context.Context, f catalog.ItemFilter) ([]*catalog.Item, int, error) {
+	where, args := itemWhere(f)
+	return s.page(ctx, strings.Join(where, " AND "), args, `i.name, i.id`, nil, f)
+}
+
+// SearchItems matches the folded query as a substring of each item's search
+// text and ranks items whose name contains it first, earlier and shorter
+// names before later and longer ones.
+func (s *CatalogStore) SearchItems(ctx context.Context, q catalog.SearchQuery) ([]*catalog.Item, int, error) {
+	where, args := itemWhere(q.ItemFilter)
+	where, args = append(where, "instr(i.search_text, ?) > 0"), append(args, q.Text)
+	order := `instr(i.search_name, ?) = 0, instr(i.search_name, ?), length(i.name), i.name, i.id`
+	return s.page(ctx, strings.Join(where, " AND "), args, order, []any{q.Text, q.Text}, q.ItemFilter)
+}
+
+// page runs the count and the page query of a listing.
+func (s *CatalogStore) page(ctx context.Context, where string, args []any, order string, orderArgs []any, f catalog.ItemFilter) ([]*catalog.Item, int, error) {
+	var total int
+	if err := s.db.q(ctx).QueryRowContext(ctx, `SELECT count(*)`+itemFrom+` WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, mapError(err)
+	}
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+itemColumns+itemFrom+` WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+		append(append(append([]any{}, args...), orderArgs...), f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, mapError(err)
+	}
+	defer rows.Close()
+	var out []*catalog.Item
+	for rows.Next() {
+		it, err := scanItem(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, it)
+	}
+	return out, total, mapError(rows.Err())
+}
+
+func scanItem(r scanner) (*catalog.Item, error) {
+	var it catalog.Item
+	var statusDate, audiences, themes string
+	var online int
+	var created, updated int64
+	err := r.Scan(&it.ID, &it.Code, &it.ImplCode, &it.RegionID, &it.DepartmentID, &it.Status, &it.StatusReason, &statusDate,
+		&it.PublishedID, &it.Name, &it.Type, &it.Level, &audiences, &themes, &it.Kind, &it.Promised.N, &it.Promised.Unit, &online,
+		&it.RegionName, &it.RegionCode, &it.DepartmentName, &it.DepartmentCode, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	it.StatusDate, err = catalog.ParseDateText(statusDate)
+	it.Audiences, it.Themes = catalog.SplitList[catalog.Audience](audiences), catalog.SplitList[string](themes)
+	it.Online, it.CreatedAt, it.UpdatedAt = online == 1, fromMicro(created), fromMicro(updated)
+	return &it, err
+}
