@@ -169,28 +169,28 @@ func (s *Server) materials(refs []materialRef) ([]cases.MaterialFile, error) {
 
 // caseJSON is a case as the API shows it.
 type caseJSON struct {
-	ID          int64             `json:"id"`
-	Number      string            `json:"number"`
-	Status      cases.Status      `json:"status"`
-	StatusLabel string            `json:"status_label"`
-	Decision    cases.Decision    `json:"decision"`
-	Completion  cases.Completion  `json:"completion"`
-	Version     int               `json:"version"`
-	ItemName    string            `json:"item_name"`
-	ItemCode    string            `json:"item_code"`
-	Applicant   applicantJSON     `json:"applicant"`
-	Channel     cases.Channel     `json:"channel"`
-	FeeDueFen   int64             `json:"fee_due_fen"`
-	FeePaidFen  int64             `json:"fee_paid_fen"`
-	Certificate string            `json:"certificate"`
-	Rounds      int               `json:"rounds"`
-	Form        map[string]string `json:"form"`
-	Materials   []caseMaterialJSON    `json:"materials"`
-	Events      []eventJSON       `json:"events"`
-	Branches    []branchJSON      `json:"branches"`
-	Clocks      *clocksJSON       `json:"clocks,omitempty"`
-	Actions     []optionJSON      `json:"actions"`
-	QueryCode   string            `json:"query_code,omitempty"`
+	ID          int64              `json:"id"`
+	Number      string             `json:"number"`
+	Status      cases.Status       `json:"status"`
+	StatusLabel string             `json:"status_label"`
+	Decision    cases.Decision     `json:"decision"`
+	Completion  cases.Completion   `json:"completion"`
+	Version     int                `json:"version"`
+	ItemName    string             `json:"item_name"`
+	ItemCode    string             `json:"item_code"`
+	Applicant   applicantJSON      `json:"applicant"`
+	Channel     cases.Channel      `json:"channel"`
+	FeeDueFen   int64              `json:"fee_due_fen"`
+	FeePaidFen  int64              `json:"fee_paid_fen"`
+	Certificate string             `json:"certificate"`
+	Rounds      int                `json:"rounds"`
+	Form        map[string]string  `json:"form"`
+	Materials   []caseMaterialJSON `json:"materials"`
+	Events      []eventJSON        `json:"events"`
+	Branches    []branchJSON       `json:"branches"`
+	Clocks      *clocksJSON        `json:"clocks,omitempty"`
+	Actions     []optionJSON       `json:"actions"`
+	QueryCode   string             `json:"query_code,omitempty"`
 }
 
 func (s *Server) caseJSON(a *identity.Actor, c *cases.Case, cl *cases.Clocks) caseJSON {

@@ -118,11 +118,12 @@ func (a *App) certificateViewer(ctx context.Context, actor *identity.Actor, cert
 	if actor != nil && cert.HolderUserID != 0 && actor.UserID == cert.HolderUserID {
 		return nil
 	}
+	forbidden := apperr.New(apperr.Forbidden, "只有持证人、申请人和办理该办件的工作人员可以查看证照全文；公开验证请扫描证照上的二维码")
 	c, _, err := a.Stores.Cases.FindCaseByNumber(ctx, cert.Data.CaseNumber)
-	if err != nil {
-		return apperr.New(apperr.NotFound, "证照不存在或您无权查看")
+	if err != nil || cases.CanView(actor, c) != nil {
+		return forbidden
 	}
-	return cases.CanView(actor, c)
+	return nil
 }
 
 // supplementTimeout is the timer job of a 补正 notice.

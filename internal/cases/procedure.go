@@ -2,6 +2,7 @@ package cases
 
 import (
 	"openhall/internal/calendar"
+	"openhall/internal/catalog"
 	"openhall/internal/identity"
 )
 
@@ -38,7 +39,7 @@ type Procedure struct {
 	Special   []SpecialKind `json:"special"` // 特别程序 the item allows
 	Materials []Material    `json:"materials"`
 	Fields    []Field       `json:"fields"`
-	Fee       Fee           `json:"fee"`
+	Fee       catalog.Fees  `json:"fee"` // computable: fixed amounts and formulas over named quantities
 	Result    Result        `json:"result"`
 }
 
@@ -109,21 +110,6 @@ type Field struct {
 	Required bool      `json:"required"`
 	Choices  []string  `json:"choices,omitempty"`
 	Max      int       `json:"max,omitempty"` // maximum length of a text
-}
-
-// Fee is how much the item costs. Most items are free.
-type Fee struct {
-	Charged bool      `json:"charged"`
-	Items   []FeeItem `json:"items,omitempty"`
-	Basis   string    `json:"basis,omitempty"` // 收费依据
-}
-
-// FeeItem is one charge: a fixed amount, or a unit price times the value of
-// a form field (e.g. per square metre), in fen.
-type FeeItem struct {
-	Name      string `json:"name"`
-	AmountFen int64  `json:"amount_fen"`
-	PerField  string `json:"per_field,omitempty"` // multiply AmountFen by this numeric form field
 }
 
 // Result is what the applicant receives when the case is approved.

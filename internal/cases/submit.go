@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"math"
 	"math/big"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"openhall/internal/apperr"
 	"openhall/internal/calendar"
+	"openhall/internal/catalog"
 	"openhall/internal/identity"
 	"openhall/internal/pii"
 )
@@ -105,7 +107,9 @@ func (s *Service) prepare(ctx context.Context, a *identity.Actor, in FileInput) 
 		auth.Code = "authorization"
 		c.Materials = append(c.Materials, stamp([]MaterialFile{auth}, 0, now)...)
 	}
-	c.Fee.DueFen = FeeDue(p.Fee, in.Form)
+	if c.Fee.DueFen, err = FeeDue(p.Fee, in.Form); err != nil && !in.Draft {
+		return nil, err
+	}
 	c.Apply(Event{Kind: EventCreated, At: now, ActorID: a.UserID, ActorLabel: a.Audit().Label, Branch: -1})
 	if !in.Draft {
 		c.Apply(Event{Kind: EventSubmitted, At: now, ActorID: a.UserID, ActorLabel: a.Audit().Label, Branch: -1, Code: string(c.Channel)})
@@ -248,22 +252,21 @@ func hasMaterial(p *Procedure, code string) bool {
 	return false
 }
 
-// FeeDue computes the fee of an application from the item's fee rules: a
-// fixed amount, or a unit price times a numeric form field.
-func FeeDue(fee Fee, form map[string]string) int64 {
-	if !fee.Charged {
-		return 0
-	}
-	var total int64
-	for _, it := range fee.Items {
-		if it.PerField == "" {
-			total += it.AmountFen
-			continue
+// FeeDue computes the fee of an application from the item's fee rules: the
+// named quantities a formula needs are numeric fields of the form.
+func FeeDue(fees catalog.Fees, form map[string]string) (int64, error) {
+	inputs := map[string]int64{}
+	for _, q := range fees.Quantities() {
+		v := strings.TrimSpace(form[q])
+		n, err := strconv.ParseFloat(v, 64)
+		if v == "" || err != nil || n < 0 {
+			return 0, apperr.Field("form."+q, "请填写“"+q+"”（用于计算费用）")
 		}
-		q, err := strconv.ParseFloat(strings.TrimSpace(form[it.PerField]), 64)
-		if err == nil && q > 0 {
-			total += int64(float64(it.AmountFen)*q + 0.5)
-		}
+		inputs[q] = int64(math.Ceil(n))
 	}
-	return total
+	due, err := fees.Total(inputs)
+	if err != nil {
+		return 0, apperr.New(apperr.Invalid, "%s", err.Error())
+	}
+	return due, nil
 }
