@@ -97,6 +97,10 @@ func numberEvent(c *Case, e *Event) {
 		e.Ref = fmt.Sprintf("补正-%s-%d", c.Number, c.Rounds+1)
 	case EventReturnedToApplicant:
 		e.Ref = fmt.Sprintf("补正-%s-%d", c.Number, c.Rounds+1)
+	case EventFeePaid:
+		if e.Ref == "" {
+			e.Ref = fmt.Sprintf("收费-%s-%d", c.Number, len(c.Events)+1)
+		}
 	}
 }
 
