@@ -44,7 +44,7 @@ func demoApp(t *testing.T, backend string, clock *testClock) *apptest.App {
 // itemVersion finds the published version of a demo item by name.
 func itemVersion(t *testing.T, a *apptest.App, name string) int64 {
 	t.Helper()
-	items, _, err := a.Services.Catalog.PublicItems(context.Background(), catalog.ItemFilter{Limit: 500})
+	items, _, err := a.Services.Catalog.Search(context.Background(), catalog.SearchQuery{Text: name})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,4 +223,11 @@ func checkCertificateAndProgress(t *testing.T, a *apptest.App, filed, done caseV
 		t.Fatalf("progress events:\n%s\nwant\n%s", strings.Join(kinds, " "), want)
 	}
 	anon.fail("POST", "/api/v1/progress", map[string]string{"number": filed.Number, "code": "000000"}, http.StatusNotFound)
+}
+
+func jsonUnmarshal(t *testing.T, b []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("decode %s: %v", b, err)
+	}
 }

@@ -39,6 +39,9 @@ func (s *Service) Act(ctx context.Context, a *identity.Actor, caseID int64, act 
 		if act.Version != 0 && act.Version != c.Version {
 			return apperr.New(apperr.Conflict, "办件已被他人处理（当前为“%s”），请刷新后重试", c.Status.Label())
 		}
+		if err := checkStatus(c, act.Kind); err != nil {
+			return err
+		}
 		if err := authorize(a, c, act.Command); err != nil {
 			return err
 		}

@@ -80,6 +80,19 @@ func Transition(c *Case, cmd Command, at time.Time) ([]Event, error) {
 	return evs, nil
 }
 
+// checkStatus refuses a command the case's status does not allow; known to
+// everyone who may see the case, it comes before the check of who acts.
+func checkStatus(c *Case, kind CommandKind) error {
+	rule, ok := rules[kind]
+	if !ok {
+		return apperr.New(apperr.Invalid, "未知的操作 %q", kind)
+	}
+	if !allowedIn(rule.from, c.Status) {
+		return illegal(c, "不能%s", rule.label)
+	}
+	return nil
+}
+
 func allowedIn(from []Status, s Status) bool {
 	for _, f := range from {
 		if f == s {

@@ -91,7 +91,7 @@ func TestBrowserCaseScenario(t *testing.T) {
 }
 
 func versionOf(t *testing.T, a *apptest.App, name string) int64 {
-	items, _, err := a.Services.Catalog.PublicItems(context.Background(), catalog.ItemFilter{Limit: 500})
+	items, _, err := a.Services.Catalog.Search(context.Background(), catalog.SearchQuery{Text: name})
 	if err != nil {
 		t.Fatal(err)
 	}
