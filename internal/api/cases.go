@@ -1,6 +1,7 @@
 package api
 
 import (
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"time"
@@ -100,14 +101,15 @@ func (s *Server) handleFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in fileRequest
-	if err := decode(r, &in); err != nil {
+	in, uploaded, err := s.readFiling(r)
+	if err != nil {
 		return err
 	}
 	fi, err := s.fileInput(in, r.Header.Get("Idempotency-Key"))
 	if err != nil {
 		return err
 	}
+	fi.Materials = append(fi.Materials, uploaded...)
 	filed, err := s.svc.Cases.File(r.Context(), a, fi)
 	if err != nil {
 		return err
@@ -119,6 +121,51 @@ func (s *Server) handleFile(w http.ResponseWriter, r *http.Request) error {
 	out := s.caseJSON(a, filed.Case, nil)
 	out.QueryCode = filed.QueryCode
 	return writeJSON(w, status, out)
+}
+
+// readFiling reads the application as JSON, or as multipart/form-data with
+// the JSON in the "case" field and the files in "material.<code>" fields,
+// so that an application and its materials can travel in one request.
+func (s *Server) readFiling(r *http.Request) (fileRequest, []cases.MaterialFile, error) {
+	var in fileRequest
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return in, nil, decode(r, &in)
+	}
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		return in, nil, apperr.New(apperr.Invalid, "multipart 请求无法解析：%s", err.Error())
+	}
+	if err := decodeString(r.FormValue("case"), &in); err != nil {
+		return in, nil, err
+	}
+	var out []cases.MaterialFile
+	var f apperr.Fields
+	for field, fhs := range r.MultipartForm.File {
+		code, ok := strings.CutPrefix(field, "material.")
+		if !ok || len(fhs) == 0 {
+			continue
+		}
+		m, err := s.storeFile(r, fhs[0])
+		if err != nil {
+			f.AddErr(field, err)
+			continue
+		}
+		m.Code = code
+		out = append(out, m)
+	}
+	return in, out, f.Err()
+}
+
+func (s *Server) storeFile(r *http.Request, fh *multipart.FileHeader) (cases.MaterialFile, error) {
+	file, err := fh.Open()
+	if err != nil {
+		return cases.MaterialFile{}, apperr.New(apperr.Invalid, "无法读取上传的文件")
+	}
+	defer file.Close()
+	b, err := s.svc.Blobs.Put(r.Context(), file, blob.PutOptions{MaxBytes: maxUpload, Name: fh.Filename})
+	if err != nil {
+		return cases.MaterialFile{}, err
+	}
+	return cases.MaterialFile{FileName: fh.Filename, SHA256: b.SHA256, Size: b.Size, MIME: b.MIME}, nil
 }
 
 func (s *Server) fileInput(in fileRequest, key string) (cases.FileInput, error) {

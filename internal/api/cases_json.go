@@ -66,6 +66,9 @@ type clockJSON struct {
 	Paused    bool       `json:"paused"`
 	Stopped   bool       `json:"stopped"`
 	Overdue   bool       `json:"overdue"`
+	// MissingYear: the period reaches a year without a holiday schedule;
+	// the due date is unknown until an administrator imports it.
+	MissingYear int `json:"missing_year,omitempty"`
 }
 
 type clocksJSON struct {
@@ -81,7 +84,7 @@ type branchClockJSON struct {
 
 func toClock(c cases.Clock) clockJSON {
 	out := clockJSON{Limit: c.Limit.N, Unit: string(c.Limit.Unit), Started: c.Started, Consumed: c.Consumed,
-		Remaining: c.Remaining, Paused: c.Paused, Stopped: c.Stopped, Overdue: c.Overdue}
+		Remaining: c.Remaining, Paused: c.Paused, Stopped: c.Stopped, Overdue: c.Overdue, MissingYear: c.MissingYear}
 	if !c.DueAt.IsZero() {
 		t := c.DueAt.UTC()
 		out.Due, out.DueAt = c.Due.String(), &t

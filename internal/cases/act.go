@@ -154,16 +154,22 @@ var notifies = map[EventKind]bool{
 	EventExtensionApproved: true, EventDecided: true, EventCertificateIssued: true, EventSupplementTimeout: true,
 }
 
+// scheduleTimeout sets the timer of the latest 补正 notice for the end of
+// its period; when the period reaches a year without a holiday schedule the
+// timer looks again a day later, and again, until the schedule is imported.
 func (s *Service) scheduleTimeout(ctx context.Context, c *Case) error {
+	return s.d.Scheduler.ScheduleSupplementTimeout(ctx, c.ID, c.Rounds, s.timeoutCheck(c))
+}
+
+func (s *Service) timeoutCheck(c *Case) time.Time {
 	cal, err := s.calendarFor(c)
-	if err != nil {
-		return err
+	if err == nil {
+		var due time.Time
+		if due, err = SupplementDue(c, cal, s.d.Hours); err == nil {
+			return due
+		}
 	}
-	due, err := SupplementDue(c, cal, s.d.Hours)
-	if err != nil {
-		return err
-	}
-	return s.d.Scheduler.ScheduleSupplementTimeout(ctx, c.ID, c.Rounds, due)
+	return s.d.Now().Add(24 * time.Hour)
 }
 
 func checkSupplementMaterials(c *Case, ms []MaterialFile) error {
@@ -185,6 +191,11 @@ func (s *Service) SupplementTimedOut(ctx context.Context, caseID int64, round in
 		}
 		if c.Status != StatusSupplement || c.Rounds != round {
 			return nil
+		}
+		if at := s.timeoutCheck(c); s.d.Now().Before(at) {
+			// Not due yet: the calendar changed (an override, a new year's
+			// schedule) or the due date was unknown; look again then.
+			return s.d.Scheduler.ScheduleSupplementTimeout(ctx, c.ID, round, at)
 		}
 		sys := identity.SystemActor()
 		return s.apply(ctx, sys, c, Action{Command: Command{Kind: CmdSupplementTimeout, ActorLabel: sys.Audit().Label}})

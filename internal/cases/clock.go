@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"errors"
 	"sort"
 	"time"
 
@@ -22,6 +23,10 @@ type Clock struct {
 	Paused    bool          // stopped now (特别程序 or 退回申请人补正)
 	Stopped   bool          // finished: the case, branch or step is done
 	Overdue   bool
+	// MissingYear is set when the period reaches a year whose holiday
+	// schedule has not been imported: the due date is then unknown rather
+	// than guessed, and the case carries on.
+	MissingYear int
 }
 
 // span is a stretch of time the clock did not run; To is zero while it lasts.
@@ -52,6 +57,10 @@ func (m meter) measure(limit calendar.Limit, start, end time.Time, pauses []span
 		err = m.measureHours(&c, segs)
 	} else {
 		err = m.measureDays(&c, segs)
+	}
+	var nd calendar.NoDataError
+	if errors.As(err, &nd) {
+		return Clock{Limit: limit, Started: true, Start: start, Stopped: c.Stopped, Paused: c.Paused, MissingYear: nd.Year}, nil
 	}
 	return c, err
 }

@@ -146,11 +146,17 @@ func TestNaturalDayAndHourLimits(t *testing.T) {
 	}
 }
 
+// TestClockWithoutCalendarData: the case carries on; only its due date waits
+// for the year's schedule.
 func TestClockWithoutCalendarData(t *testing.T) {
 	c := newCase(twoDepartments())
 	do(t, c, Command{Kind: CmdSubmit}, at(2026, 12, 20, 9, 0))
 	do(t, c, Command{Kind: CmdAccept}, at(2026, 12, 21, 9, 0))
-	if _, err := ComputeClocks(c, nationalCalendar(t), calendar.DefaultOfficeHours(), at(2026, 12, 22, 9, 0)); err == nil {
-		t.Fatal("a due date in 2027 without the 2027 schedule must be an error, not a guess")
+	cl, err := ComputeClocks(c, nationalCalendar(t), calendar.DefaultOfficeHours(), at(2026, 12, 22, 9, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cl.Promised.MissingYear != 2027 || !cl.Promised.DueAt.IsZero() {
+		t.Fatalf("a due date in 2027 without the 2027 schedule must be unknown, not guessed: %+v", cl.Promised)
 	}
 }

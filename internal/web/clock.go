@@ -12,6 +12,8 @@ func clockText(c cases.Clock) string {
 	switch {
 	case !c.Started:
 		return "尚未开始计时"
+	case c.MissingYear > 0:
+		return fmt.Sprintf("到期日待定：缺少 %d 年节假日安排，请系统管理员在“工作日历”中导入", c.MissingYear)
 	case c.Stopped && c.Overdue:
 		return fmt.Sprintf("已办结，超期 %d 个%s", -c.Remaining, unit)
 	case c.Stopped:
