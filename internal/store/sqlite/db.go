@@ -35,9 +35,14 @@ type Options struct {
 // DB is an open SQLite database.
 type DB struct {
 	path  string
-	read  *sql.DB // concurrent readers, query_only
-	write *sql.DB // exactly one connection, used by the writer goroutine and the job queue
+	read  *sql.DB   // concurrent readers, query_only
+	write *sql.DB   // one connection, held by the writer goroutine as wconn
+	wconn *sql.Conn // the writer's connection: every write transaction runs on it
+	jobs  *sql.DB   // one connection of the job queue's own (River polls on it)
 	now   func() time.Time
+
+	readStmts  *stmtCache
+	writeStmts *connStmts
 
 	units   chan *unit
 	closing chan struct{}
@@ -72,12 +77,19 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
 	read.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
-	db := &DB{path: o.Path, read: read, write: write, now: o.Now,
+	jobs, _ := sql.Open("sqlite", dsn(o.Path, o.Sync, false))
+	jobs.SetMaxOpenConns(1)
+	db := &DB{path: o.Path, read: read, write: write, jobs: jobs, now: o.Now, readStmts: newStmtCache(read),
 		units: make(chan *unit, 256), closing: make(chan struct{})}
 	if err := db.Ping(ctx); err != nil {
 		db.closePools()
 		return nil, err
 	}
+	if db.wconn, err = write.Conn(ctx); err != nil {
+		db.closePools()
+		return nil, mapOpenError(o.Path, err)
+	}
+	db.writeStmts = newConnStmts(db.wconn)
 	db.wg.Add(1)
 	go db.writeLoop()
 	return db, nil
@@ -134,7 +146,7 @@ func (db *DB) Ping(ctx context.Context) error {
 	if err := db.read.QueryRowContext(ctx, `PRAGMA schema_version`).Scan(&n); err != nil {
 		return mapOpenError(db.path, err)
 	}
-	if err := db.write.PingContext(ctx); err != nil {
+	if err := db.jobs.PingContext(ctx); err != nil {
 		return mapOpenError(db.path, err)
 	}
 	return nil
@@ -148,14 +160,21 @@ func (db *DB) Close() error {
 }
 
 func (db *DB) closePools() error {
-	return errors.Join(db.read.Close(), db.write.Close())
+	db.readStmts.close()
+	if db.wconn != nil {
+		db.writeStmts.close()
+		db.wconn.Close()
+	}
+	return errors.Join(db.read.Close(), db.write.Close(), db.jobs.Close())
 }
 
 // Path returns the database file.
 func (db *DB) Path() string { return db.path }
 
-// WriteDB is the single-connection pool the job queue shares with the writer.
-func (db *DB) WriteDB() *sql.DB { return db.write }
+// JobsDB is the job queue's single-connection pool. Jobs are still
+// inserted in the writer's transactions; River polls and completes jobs on
+// this connection, waiting for the writer through SQLite's busy timeout.
+func (db *DB) JobsDB() *sql.DB { return db.jobs }
 
 // Backend names the storage backend.
 func (db *DB) Backend() string { return "sqlite" }

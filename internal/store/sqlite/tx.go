@@ -35,12 +35,13 @@ func TxFromContext(ctx context.Context) (*sql.Tx, bool) {
 	return tx, ok
 }
 
-// q returns the transaction in ctx, or the read pool.
+// q returns the transaction in ctx, or the read pool, both running queries
+// through prepared statements kept per query text.
 func (db *DB) q(ctx context.Context) querier {
 	if tx, ok := TxFromContext(ctx); ok {
-		return tx
+		return cachedTx{tx: tx, cache: db.writeStmts}
 	}
-	return db.read
+	return cachedPool{cache: db.readStmts}
 }
 
 var errClosed = apperr.New(apperr.Unavailable, "服务正在关闭，请稍后重试")
@@ -106,7 +107,7 @@ func (db *DB) drain() {
 }
 
 func (db *DB) runBatch(batch []*unit) {
-	tx, err := db.write.BeginTx(context.Background(), nil)
+	tx, err := db.wconn.BeginTx(context.Background(), nil)
 	if err != nil {
 		finish(batch, mapError(fmt.Errorf("begin transaction: %w", err)))
 		return
