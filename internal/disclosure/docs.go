@@ -76,7 +76,9 @@ func (g Genre) Label() string {
 func (g Genre) Valid() bool { return g.Label() != "" }
 
 // IsPolicy reports whether a document of genre g can need a 政策解读.
-func (g Genre) IsPolicy() bool { return g == GenreRule || g == GenreNormative || g == GenrePlan || g == GenreOther }
+func (g Genre) IsPolicy() bool {
+	return g == GenreRule || g == GenreNormative || g == GenrePlan || g == GenreOther
+}
 
 // Validity is 有效性.
 type Validity string

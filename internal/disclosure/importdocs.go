@@ -123,4 +123,3 @@ func truncate(s string, n int) string {
 	}
 	return s
 }
-

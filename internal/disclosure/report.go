@@ -74,10 +74,10 @@ const Table3Columns = 7
 
 // Table2 is 主动公开政府信息情况.
 type Table2 struct {
-	RulesMade, RulesRepealed, RulesInForce          int // 规章
+	RulesMade, RulesRepealed, RulesInForce             int // 规章
 	NormativeMade, NormativeRepealed, NormativeInForce int // 行政规范性文件
-	Permits, Penalties, Enforcement                 int
-	FeesWan                                         string
+	Permits, Penalties, Enforcement                    int
+	FeesWan                                            string
 }
 
 // Table4 is 行政复议、行政诉讼情况: 复议 (维持, 纠正, 其他, 尚未审结, 总计), then
@@ -136,7 +136,7 @@ type RequestStats struct {
 // ReportStore keeps reports and computes their inputs.
 type ReportStore interface {
 	FindReport(ctx context.Context, agencyID int64, year int) (*Report, error) // NotFound
-	SaveReport(ctx context.Context, r *Report) error                        // insert or replace by agency and year
+	SaveReport(ctx context.Context, r *Report) error                           // insert or replace by agency and year
 	ReportDocStats(ctx context.Context, agencyID int64, year int) (DocStats, error)
 	ReportRequestStats(ctx context.Context, agencyID int64, year int) (RequestStats, error)
 }

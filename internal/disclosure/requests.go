@@ -44,12 +44,12 @@ type ApplicantType string
 
 // Applicant types.
 const (
-	ApplicantPerson     ApplicantType = "person"     // 自然人
-	ApplicantBusiness   ApplicantType = "business"   // 商业企业
-	ApplicantResearch   ApplicantType = "research"   // 科研机构
-	ApplicantNonprofit  ApplicantType = "nonprofit"  // 社会公益组织
-	ApplicantLegal      ApplicantType = "legal"      // 法律服务机构
-	ApplicantOtherOrgan ApplicantType = "org_other"  // 其他
+	ApplicantPerson     ApplicantType = "person"    // 自然人
+	ApplicantBusiness   ApplicantType = "business"  // 商业企业
+	ApplicantResearch   ApplicantType = "research"  // 科研机构
+	ApplicantNonprofit  ApplicantType = "nonprofit" // 社会公益组织
+	ApplicantLegal      ApplicantType = "legal"     // 法律服务机构
+	ApplicantOtherOrgan ApplicantType = "org_other" // 其他
 )
 
 // ApplicantTypes lists them in the order of Table 3's columns.
