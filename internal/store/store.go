@@ -9,6 +9,8 @@ import (
 
 	"openhall/internal/audit"
 	"openhall/internal/calendar"
+	"openhall/internal/disclosure"
+	"openhall/internal/disclosure/search"
 	"openhall/internal/identity"
 	"openhall/internal/org"
 	"openhall/internal/store/migrate"
@@ -39,4 +41,7 @@ type Stores struct {
 	Identity identity.Store
 	Org      org.Store
 	Settings Settings
+
+	Disclosure disclosure.Store
+	Search     search.Store
 }

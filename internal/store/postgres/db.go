@@ -81,5 +81,6 @@ func (db *DB) Backend() string { return "postgres" }
 // Stores returns the backend with every domain store.
 func (db *DB) Stores() *store.Stores {
 	return &store.Stores{Backend: db, Audit: db.Audit(), Calendar: db.Calendar(),
-		Identity: db.Identity(), Org: db.Org(), Settings: db.Settings()}
+		Identity: db.Identity(), Org: db.Org(), Settings: db.Settings(),
+		Disclosure: db.Disclosure(), Search: db.Search()}
 }
