@@ -17,6 +17,8 @@ import (
 	"openhall/internal/audit"
 	"openhall/internal/calendar"
 	"openhall/internal/config"
+	"openhall/internal/disclosure"
+	"openhall/internal/disclosure/search"
 	"openhall/internal/identity"
 	"openhall/internal/jobs"
 	"openhall/internal/org"
@@ -105,12 +107,15 @@ func (a *App) services(o Options) *svc.Services {
 		policy.Argon2 = *o.Argon2
 	}
 	orgs := org.NewService(s.Org, s, log, o.Now)
+	cals := calendar.NewService(s.Calendar, orgs, s, log, o.Now)
 	return &svc.Services{
 		Audit:    log,
 		Org:      orgs,
 		Identity: identity.NewService(s.Identity, orgs, s, log, policy, o.Now),
-		Calendar: calendar.NewService(s.Calendar, orgs, s, log, o.Now),
+		Calendar: cals,
 		Health:   s.Backend,
+		Disclosure: disclosure.NewService(disclosure.Deps{Store: s.Disclosure, Tx: s, Audit: log, Regions: orgs,
+			Calendars: cals, Search: search.NewEngine(s.Search), Now: o.Now}),
 	}
 }
 
@@ -128,6 +133,7 @@ func (a *App) registerJobs(reg *jobs.Registry) {
 		return err
 	})
 	reg.Every(time.Hour, cleanupSessions{})
+	a.registerDisclosureJobs(reg)
 }
 
 // Handler is the process's HTTP handler.

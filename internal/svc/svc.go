@@ -7,6 +7,7 @@ import (
 
 	"openhall/internal/audit"
 	"openhall/internal/calendar"
+	"openhall/internal/disclosure"
 	"openhall/internal/identity"
 	"openhall/internal/org"
 	"openhall/internal/store/migrate"
@@ -26,4 +27,6 @@ type Services struct {
 	Identity *identity.Service
 	Org      *org.Service
 	Health   Health
+
+	Disclosure *disclosure.Service
 }
