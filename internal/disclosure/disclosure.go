@@ -118,3 +118,6 @@ func (s *Service) Search() search.Searcher { return s.search }
 
 // today is the civil date now in China.
 func (s *Service) today() calendar.Date { return calendar.DateOf(s.now()) }
+
+// Today is the civil date in China now, on the service's clock.
+func (s *Service) Today() calendar.Date { return s.today() }

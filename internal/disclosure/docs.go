@@ -213,3 +213,25 @@ type DocStore interface {
 	FindAttachments(ctx context.Context, ownerType string, ownerID int64) ([]*Attachment, error) // without content
 	FindAttachment(ctx context.Context, id int64) (*Attachment, error)                           // with content
 }
+
+// CategoryLabel is the label of the document's Art 20/21 item.
+func (d *Document) CategoryLabel() string { return CategoryLabel(d.Category) }
+
+// WithholdLabel is the label of the legal reason for withholding.
+func (d *Document) WithholdLabel() string { return WithholdLabel(d.WithholdBasis) }
+
+// Published is the publication date as shown, "" before publication.
+func (d *Document) Published() string { return dateString(d.PublishedOn) }
+
+// ValiditySince is when the validity last changed, "" if never.
+func (d *Document) ValiditySince() string { return dateString(d.ValidityOn) }
+
+// Rereview is the date of the next Art 18 re-review, "" if none.
+func (d *Document) Rereview() string { return dateString(d.RereviewOn) }
+
+func dateString(d calendar.Date) string {
+	if d == (calendar.Date{}) {
+		return ""
+	}
+	return d.String()
+}

@@ -149,3 +149,18 @@ type RequestStore interface {
 	FindEvents(ctx context.Context, requestID int64) ([]*Event, error)
 	FindEventsOf(ctx context.Context, requestIDs []int64) (map[int64][]*Event, error)
 }
+
+// Received is the receipt date as shown, "" while unconfirmed.
+func (r *Request) Received() string { return dateString(r.ReceivedOn) }
+
+// Closed is the closing date as shown, "" while open.
+func (r *Request) Closed() string { return dateString(r.AnsweredOn) }
+
+// ReasonLabel is the label of the answer's sub-reason.
+func (r *Request) ReasonLabel() string {
+	reason, _ := ReasonOf(r.Answer, r.Reason)
+	return reason.Label
+}
+
+// ApplicantLabel names the applicant type.
+func (r *Request) ApplicantLabel() string { return r.ApplicantType.Label() }

@@ -164,3 +164,24 @@ func (s *Service) eventDate(on string) (calendar.Date, error) {
 	}
 	return d, nil
 }
+
+// AttachToRequest adds a file to a request: the information disclosed with
+// the answer (Art 36(2)), kept with the request.
+func (s *Service) AttachToRequest(ctx context.Context, a *identity.Actor, id int64, name, contentType string, content []byte) (*Attachment, error) {
+	at := newAttachment("request", id, name, contentType, content)
+	if err := at.validate(); err != nil {
+		return nil, err
+	}
+	err := s.tx.InTx(ctx, func(ctx context.Context) error {
+		r, ag, err := s.requestFor(ctx, a, id)
+		if err != nil {
+			return err
+		}
+		at.CreatedAt = s.now()
+		if err := s.store.CreateAttachment(ctx, at); err != nil {
+			return err
+		}
+		return s.record(ctx, a, ag, "disclosure.request.attach", "disclosure_request", r.ID, map[string]any{"file": at.Name, "size": at.Size})
+	})
+	return at, err
+}

@@ -17,6 +17,7 @@ func (s *Server) registerRoutes() {
 	s.registerUserRoutes()
 	s.registerCalendarRoutes()
 	s.registerAuditRoutes()
+	s.registerDisclosureRoutes()
 	s.mux.HandleFunc("/", s.h(s.handleNotFound))
 }
 

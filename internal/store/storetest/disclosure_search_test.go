@@ -104,6 +104,8 @@ func TestSearch(t *testing.T) {
 			{search.Query{Text: "通知", Year: 2026}, []int64{1}},
 			{search.Query{Text: "通知", Validity: "repealed"}, []int64{7}},
 			{search.Query{Text: "收费目录"}, []int64{7}},
+			{search.Query{Text: "目录"}, []int64{8, 7}},
+			{search.Query{Text: "目录", Sort: search.ByDate}, []int64{7, 8}},
 			{search.Query{Text: "OPEN data"}, []int64{8}},
 			{search.Query{Text: "，。！？"}, nil},
 			{search.Query{Text: strings.Repeat("政务公开", 2500)}, nil},
