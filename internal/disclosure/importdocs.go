@@ -3,7 +3,9 @@ package disclosure
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"path/filepath"
+	"sort"
 	"regexp"
 	"strings"
 
@@ -122,4 +124,41 @@ func truncate(s string, n int) string {
 		return string(rs[:n])
 	}
 	return s
+}
+
+// ImportLaws imports every Markdown file under root in fsys (sorted by path,
+// at most limit when limit > 0) as published documents of the agency. A file
+// that is not in the corpus format is reported through skip and left out.
+func (s *Service) ImportLaws(ctx context.Context, agencyID int64, fsys fs.FS, root string, limit int, skip func(name string, err error)) (int, error) {
+	var names []string
+	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") {
+			names = append(names, p)
+		}
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	sort.Strings(names)
+	if limit > 0 && len(names) > limit {
+		names = names[:limit]
+	}
+	n := 0
+	for _, name := range names {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return n, err
+		}
+		lf, err := ParseLawFile(name, b)
+		if err != nil {
+			skip(name, err)
+			continue
+		}
+		if _, err := s.ImportLaw(ctx, agencyID, lf); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
