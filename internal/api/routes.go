@@ -14,6 +14,7 @@ func (s *Server) registerRoutes() {
 	s.registerUserRoutes()
 	s.registerCalendarRoutes()
 	s.registerAuditRoutes()
+	s.registerDisclosureRoutes()
 	s.mux.HandleFunc("/api/v1/", s.h(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute(r) }))
 }
 

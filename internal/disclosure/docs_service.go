@@ -152,16 +152,22 @@ func (s *Service) Submit(ctx context.Context, a *identity.Actor, id int64) (*Doc
 		if err := wantStatus(d, StatusDraft); err != nil {
 			return err
 		}
-		if d.IndexNo == "" {
-			seq, err := s.store.NextIndexSeq(ctx, ag.ID, indexPeriod(ag.IndexTemplate, d.FormedOn))
-			if err != nil {
-				return err
-			}
-			d.IndexNo = IndexNumber(ag.IndexTemplate, ag.Code, d.Category, d.FormedOn, seq)
-		}
 		d.Status = StatusReview
-		return nil
+		return s.assignIndex(ctx, ag, d)
 	})
+}
+
+// assignIndex gives a document its 索引号 from the agency's template, once.
+func (s *Service) assignIndex(ctx context.Context, ag *Agency, d *Document) error {
+	if d.IndexNo != "" {
+		return nil
+	}
+	seq, err := s.store.NextIndexSeq(ctx, ag.ID, indexPeriod(ag.IndexTemplate, d.FormedOn))
+	if err != nil {
+		return err
+	}
+	d.IndexNo = IndexNumber(ag.IndexTemplate, ag.Code, d.Category, d.FormedOn, seq)
+	return nil
 }
 
 // Approve approves a reviewed document for publication.

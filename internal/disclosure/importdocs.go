@@ -92,6 +92,9 @@ func (s *Service) ImportLaw(ctx context.Context, agencyID int64, lf *LawFile) (*
 			return fmt.Errorf("%s: %w", lf.Title, err)
 		}
 		d.Status = StatusApproved
+		if err := s.assignIndex(ctx, ag, d); err != nil {
+			return err
+		}
 		if err := s.saveDocument(ctx, sys, ag, d); err != nil {
 			return err
 		}
