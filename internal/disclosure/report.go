@@ -27,9 +27,9 @@ type Report struct {
 
 // Table3Row is one row of Table 3 with its exact label.
 type Table3Row struct {
-	Key    string
-	Label  string
-	Indent int
+	Key    string `json:"key"`
+	Label  string `json:"label"`
+	Indent int    `json:"indent"`
 }
 
 // Table3Rows are the rows of Table 3 of the 2021 format, labels exact.
@@ -86,9 +86,9 @@ type Table4 [15]int
 
 // Check is one consistency check of the report.
 type Check struct {
-	Name string
-	OK   bool
-	Note string
+	Name string `json:"name"`
+	OK   bool   `json:"ok"`
+	Note string `json:"note"`
 }
 
 // Tables are the computed tables of a report.

@@ -46,6 +46,9 @@ func (s *Service) RecordEvent(ctx context.Context, a *identity.Actor, id int64, 
 // checkEvent applies the Regulation's rules for an event on a request.
 func checkEvent(v *RequestView, e *Event) error {
 	r, c := v.Request, v.Clock
+	if v.ClockError != "" && e.Kind != EvRemedy && e.Kind != EvDelivered {
+		return apperr.New(apperr.Unavailable, "%s", v.ClockError)
+	}
 	if !r.Status.Closed() && e.On.Before(r.ReceivedOn) {
 		return apperr.Field("on", "日期不能早于收到申请之日 "+r.ReceivedOn.String())
 	}

@@ -20,6 +20,9 @@ type RequestView struct {
 	DaysLeft int    // working days until Clock.Due; negative when overdue
 	Warning  string // "", "soon" (≤ 5 working days), "overdue"
 	Masked   bool   // personal data masked for this reader
+	// ClockError says why the deadlines could not be computed: the working-
+	// day calendar lacks a year (next year's schedule not yet imported).
+	ClockError string
 }
 
 // warnWithin is when a due date starts to be shown as close.
@@ -50,10 +53,13 @@ func (s *Service) buildView(ag *Agency, r *Request, events []*Event) (*RequestVi
 	}
 	today := s.today()
 	c, err := ComputeClock(cal, events, today)
-	if err != nil {
-		return nil, apperr.Wrap(err, apperr.Unavailable, "工作日历缺少所需年份的数据，无法计算期限，请联系管理员导入节假日安排")
-	}
 	v := &RequestView{Request: r, Agency: ag, Events: events, Clock: c, Today: today}
+	if err != nil {
+		// One request beyond the calendar must not hide the others from a
+		// list; the page of the request says why it has no deadline.
+		v.ClockError = "工作日历缺少所需年份的节假日安排，无法计算期限，请系统管理员导入：" + err.Error()
+		return v, nil
+	}
 	if c.Received && (r.Status == ReqProcessing || r.Status == ReqPaused) {
 		v.DaysLeft, err = signedWorkdays(cal, today, c.Due)
 		switch {

@@ -75,8 +75,8 @@ type Query struct {
 
 // Span is a piece of displayed text, marked when it matched.
 type Span struct {
-	Text string
-	Mark bool
+	Text string `json:"text"`
+	Mark bool   `json:"mark"`
 }
 
 // Hit is one result.
