@@ -4,9 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"time"
 
-	"openhall/internal/calendar"
 	"openhall/internal/disclosure"
 	"openhall/internal/identity"
 )
@@ -98,7 +96,7 @@ func (l *loader) demoDocuments(ctx context.Context, xh *disclosure.Agency) error
 	if err != nil {
 		return err
 	}
-	d, today := l.s.Disclosure, calendar.DateOf(time.Now())
+	d, today := l.s.Disclosure, l.s.Disclosure.Today()
 	policy, err := d.SaveDocument(ctx, officer, 0, disclosure.DocInput{AgencyID: xh.ID, Title: "西湖区关于支持高校毕业生就业创业的若干意见",
 		DocNo: "西政发[2026]1号", Topic: "劳动、人事、监察", Genre: disclosure.GenreNormative, Category: "a20-11", NeedsInterp: true,
 		Summary: "从就业补贴、创业担保贷款、见习岗位等方面支持高校毕业生在西湖区就业创业。", FormedOn: today.AddDays(-3).String(),
