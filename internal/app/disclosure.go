@@ -13,7 +13,24 @@ type sweepRequests struct{}
 
 func (sweepRequests) Kind() string { return "disclosure.sweep_requests" }
 
+// maintainSearch is the periodic job that keeps the search index compact.
+type maintainSearch struct{}
+
+func (maintainSearch) Kind() string { return "disclosure.maintain_search" }
+
+// searchMaintainer is what both backends' search stores offer.
+type searchMaintainer interface {
+	MaintainSearch(ctx context.Context) (more bool, err error)
+}
+
 func (a *App) registerDisclosureJobs(reg *jobs.Registry) {
+	if m, ok := a.Stores.Search.(searchMaintainer); ok {
+		jobs.Register(reg, func(ctx context.Context, _ maintainSearch) error {
+			_, err := m.MaintainSearch(ctx)
+			return err
+		})
+		reg.Every(10*time.Minute, maintainSearch{})
+	}
 	jobs.Register(reg, func(ctx context.Context, _ sweepRequests) error {
 		n, err := a.Services.Disclosure.SweepRequests(ctx)
 		if n > 0 {

@@ -51,6 +51,9 @@ type Plan struct {
 	Filter Filter   // exact column checks behind the filter tokens
 	Offset int
 	Limit  int
+	// Expected is how many items match (counted before the page is read,
+	// at most MaxCount+1); a store may pick its access path by it.
+	Expected int
 }
 
 // Filter holds the exact values the filter tokens stand for.
@@ -192,43 +195,39 @@ func planFor(terms []string, q Query) Plan {
 }
 
 func (e *Engine) searchByDate(ctx context.Context, p Plan, q Query, res *Result) error {
-	p.Offset = q.Offset
-	entries, err := e.store.FindSearchEntries(ctx, p)
-	if err != nil {
-		return err
-	}
 	n, err := e.store.CountSearchEntries(ctx, p, MaxCount+1)
-	if err != nil {
+	if err != nil || n == 0 {
 		return err
 	}
 	res.Total, res.Capped = min(n, MaxCount), n > MaxCount
+	p.Offset, p.Expected = q.Offset, n
+	entries, err := e.store.FindSearchEntries(ctx, p)
 	res.Hits = hitsOf(entries, res.Terms)
-	return nil
+	return err
 }
 
 // searchByRelevance pages through the title tier, then the rest.
 func (e *Engine) searchByRelevance(ctx context.Context, p Plan, q Query, res *Result) error {
+	n, err := e.store.CountSearchEntries(ctx, p, MaxCount+1)
+	if err != nil || n == 0 {
+		return err
+	}
+	res.Total, res.Capped = min(n, MaxCount), n > MaxCount
 	title := titlePlan(p)
 	nTitle, err := e.store.CountSearchEntries(ctx, title, MaxCount+1)
 	if err != nil {
 		return err
 	}
-	rest := p
-	rest.Tier = TierNotTitle
-	nRest, err := e.store.CountSearchEntries(ctx, rest, MaxCount+1)
-	if err != nil {
-		return err
-	}
-	res.Total, res.Capped = min(nTitle+nRest, MaxCount), nTitle+nRest > MaxCount
 	var entries []*Entry
 	if q.Offset < nTitle {
-		title.Offset = q.Offset
+		title.Offset, title.Expected = q.Offset, nTitle
 		if entries, err = e.store.FindSearchEntries(ctx, title); err != nil {
 			return err
 		}
 	}
-	if need := q.Limit - len(entries); need > 0 {
-		rest.Offset, rest.Limit = max(q.Offset-nTitle, 0), need
+	if need := q.Limit - len(entries); need > 0 && n > nTitle {
+		rest := p
+		rest.Tier, rest.Offset, rest.Limit, rest.Expected = TierNotTitle, max(q.Offset-nTitle, 0), need, n-nTitle
 		more, err := e.store.FindSearchEntries(ctx, rest)
 		if err != nil {
 			return err

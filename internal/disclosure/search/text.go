@@ -64,9 +64,12 @@ func isDigits(rs []rune) bool {
 }
 
 // indexable reports whether r takes part in grams: letters and digits of
-// any script. Punctuation and spaces separate runs; they still match inside
-// a query term, through the substring check.
-func indexable(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }
+// any script, and the 〔〕 of a 文号's year, which make number look-ups
+// selective ("发〔", "〕4"). Other punctuation and spaces separate runs; they
+// still match inside a query term, through the substring check.
+func indexable(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsNumber(r) || r == '〔' || r == '〕'
+}
 
 // Grams returns the distinct unigrams and bigrams of the indexable runs of
 // the normalised text s, in first-seen order. Every one- or two-character
@@ -98,20 +101,60 @@ func Grams(s string) []string {
 }
 
 // termGrams returns the grams a document must contain to possibly contain
-// term: the term itself when it is one indexable rune, else its bigrams.
-// exact is true when containing those grams already means containing term.
+// term: the term itself when it is one indexable rune, else some of its
+// bigrams. exact is true when containing those grams already means
+// containing term.
+//
+// A long term does not need all its bigrams: the substring check confirms
+// every candidate. Bigrams of digits alone (20, 01, 17 — years and numbers)
+// hold most of a catalogue and only slow the intersection, so they are left
+// out when the term has others, and at most maxTermGrams are kept, spread
+// over the term.
 func termGrams(term string) (grams []string, exact bool) {
 	n := utf8.RuneCountInString(term)
 	all := Grams(term)
 	if n == 1 {
 		return all, len(all) == 1
 	}
+	var words, digits []string
 	for _, g := range all {
-		if utf8.RuneCountInString(g) == 2 {
-			grams = append(grams, g)
+		switch {
+		case utf8.RuneCountInString(g) != 2:
+		case isDigitString(g):
+			digits = append(digits, g)
+		default:
+			words = append(words, g)
 		}
 	}
-	return grams, n == 2 && len(grams) == 1
+	if len(words) == 0 {
+		words = digits
+	}
+	exact = n == 2 && len(words) == 1
+	return spread(words, maxTermGrams), exact
+}
+
+// maxTermGrams bounds the grams one term adds to a query.
+const maxTermGrams = 6
+
+func isDigitString(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// spread keeps at most n of xs, evenly spaced, first and last included.
+func spread(xs []string, n int) []string {
+	if len(xs) <= n {
+		return xs
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = xs[i*(len(xs)-1)/(n-1)]
+	}
+	return out
 }
 
 // Query limits: a pasted page of text is cut, not refused, and stays fast.
@@ -146,8 +189,8 @@ func ParseQuery(q string) []string {
 }
 
 func appendTerm(terms []string, t string) []string {
-	t = strings.TrimFunc(truncateRunes(t, maxTermRunes), func(r rune) bool { return !indexable(r) && r != '〔' && r != '〕' })
-	if len(Grams(t)) == 0 {
+	t = strings.TrimFunc(truncateRunes(t, maxTermRunes), func(r rune) bool { return !indexable(r) })
+	if !hasWordRune(t) {
 		return terms
 	}
 	for _, x := range terms {
@@ -156,6 +199,12 @@ func appendTerm(terms []string, t string) []string {
 		}
 	}
 	return append(terms, t)
+}
+
+// hasWordRune reports whether t has a letter or digit: a term of brackets
+// alone says nothing.
+func hasWordRune(t string) bool {
+	return strings.IndexFunc(t, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) >= 0
 }
 
 func truncateRunes(s string, n int) string {

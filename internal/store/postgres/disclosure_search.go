@@ -40,20 +40,76 @@ func (s *SearchStore) DeleteSearchEntry(ctx context.Context, kind string, ref in
 const searchColumns = `e.id, e.kind, e.ref, e.scope, e.category, e.topic, e.validity, e.year, e.date, e.title, e.number,
 	e.number_key, e.url, e.text, e.title_text`
 
+// denseAt is the number of matches from which a page is read by walking
+// the sort key backwards and filtering, instead of collecting every match
+// from the GIN index and sorting: with that many matches the first page
+// lies within a short walk.
+const denseAt = 300
+
+// Planner settings per access path. The planner's guesses for array
+// containment are poor (a LIMIT makes it prefer a sequential scan that
+// detoasts every row's grams), and the engine knows the match count before
+// it reads a page, so each query names its path.
+var (
+	bitmapOnly = []string{"enable_seqscan", "enable_indexscan"}                      // GIN bitmap, then the heap
+	keyWalk    = []string{"enable_seqscan", "enable_bitmapscan"}                     // primary key backwards, filtered
+	allPaths   = []string{"enable_seqscan", "enable_indexscan", "enable_bitmapscan"} // reset afterwards
+)
+
 // FindSearchEntries answers a plan, newest first.
 func (s *SearchStore) FindSearchEntries(ctx context.Context, p search.Plan) ([]*search.Entry, error) {
 	from, args := searchFrom(p)
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+searchColumns+from+` ORDER BY e.id DESC LIMIT ? OFFSET ?`,
-		append(args, p.Limit, p.Offset)...)
-	return scanAll(rows, err, scanSearchEntry)
+	path := bitmapOnly
+	if p.Expected >= denseAt {
+		path = keyWalk
+	}
+	var out []*search.Entry
+	err := s.withPath(ctx, path, func(ctx context.Context) error {
+		rows, err := s.db.r(ctx).rows(ctx, `SELECT `+searchColumns+from+` ORDER BY e.id DESC LIMIT ? OFFSET ?`,
+			append(args, p.Limit, p.Offset)...)
+		out, err = scanAll(rows, err, scanSearchEntry)
+		return err
+	})
+	return out, err
 }
 
-// CountSearchEntries counts the matches of a plan, stopping at max.
+// CountSearchEntries counts the matches of a plan, stopping at max, from
+// the GIN index: the heap is visited only for the counted rows.
 func (s *SearchStore) CountSearchEntries(ctx context.Context, p search.Plan, max int) (int, error) {
 	from, args := searchFrom(p)
 	var n int
-	err := s.db.r(ctx).row(ctx, `SELECT count(*) FROM (SELECT 1`+from+` LIMIT ?) AS hits`, append(args, max)...).Scan(&n)
-	return n, mapError(err)
+	err := s.withPath(ctx, bitmapOnly, func(ctx context.Context) error {
+		return mapError(s.db.r(ctx).row(ctx, `SELECT count(*) FROM (SELECT 1`+from+` LIMIT ?) AS hits`, append(args, max)...).Scan(&n))
+	})
+	return n, err
+}
+
+// withPath runs fn in a transaction with the given planner methods off,
+// and turns them back on for whatever else shares the transaction. Plans
+// are made for each execution (force_custom_plan): a generic plan cached
+// for the prepared statement under one path would be reused under another.
+func (s *SearchStore) withPath(ctx context.Context, off []string, fn func(ctx context.Context) error) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		q := s.db.q(ctx)
+		if _, err := q.Exec(ctx, setConfig(off, "off", "force_custom_plan")); err != nil {
+			return mapError(err)
+		}
+		err := fn(ctx)
+		if _, rerr := q.Exec(ctx, setConfig(allPaths, "on", "auto")); rerr != nil && err == nil {
+			err = mapError(rerr)
+		}
+		return err
+	})
+}
+
+// setConfig is one statement setting the planner methods to value and the
+// plan cache mode, for the rest of the transaction.
+func setConfig(methods []string, value, planCache string) string {
+	parts := []string{"set_config('plan_cache_mode', '" + planCache + "', true)"}
+	for _, m := range methods {
+		parts = append(parts, "set_config('"+m+"', '"+value+"', true)")
+	}
+	return "SELECT " + strings.Join(parts, ", ")
 }
 
 // searchFrom builds the FROM and WHERE of a plan: containment of the grams
@@ -111,4 +167,23 @@ func scanSearchEntry(r pgx.Row) (*search.Entry, error) {
 		&e.NumberKey, &e.URL, &e.Text, &e.TitleText)
 	e.Date = textDate(date)
 	return &e, err
+}
+
+// SearchIndexSize reports the bytes the search table and its indexes take,
+// for benchmarks and operators.
+func (s *SearchStore) SearchIndexSize(ctx context.Context) (map[string]int64, error) {
+	var entries, grams, titleGrams, other int64
+	err := s.db.q(ctx).QueryRow(ctx, `SELECT pg_table_size('search_entries'), pg_relation_size('search_entries_grams'),
+		pg_relation_size('search_entries_title_grams'), pg_database_size(current_database())`).Scan(&entries, &grams, &titleGrams, &other)
+	return map[string]int64{"entries": entries, "grams": grams, "title_grams": titleGrams,
+		"other": other - entries - grams - titleGrams}, mapError(err)
+}
+
+// MaintainSearch moves the GIN indexes' pending entries into the main
+// index structure (autovacuum does it too, later), so that searches after
+// a bulk load do not scan a long pending list. It never has more to do.
+func (s *SearchStore) MaintainSearch(ctx context.Context) (bool, error) {
+	_, err := s.db.q(ctx).Exec(ctx, `SELECT gin_clean_pending_list('search_entries_grams'),
+		gin_clean_pending_list('search_entries_title_grams')`)
+	return false, mapError(err)
 }

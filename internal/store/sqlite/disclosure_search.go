@@ -132,3 +132,60 @@ func scanSearchEntry(r scanner) (*search.Entry, error) {
 	e.Date = textDate(date)
 	return &e, err
 }
+
+// SearchIndexSize reports the bytes the search tables take (entries with
+// their texts, the two gram indexes), for benchmarks and operators.
+func (s *SearchStore) SearchIndexSize(ctx context.Context) (map[string]int64, error) {
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT CASE
+			WHEN name LIKE 'search_title_grams%' THEN 'title_grams'
+			WHEN name LIKE 'search_grams%' THEN 'grams'
+			WHEN name LIKE '%search_entries%' THEN 'entries'
+			ELSE 'other' END, sum(pgsize) FROM dbstat GROUP BY 1`)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var k string
+		var n int64
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, mapError(err)
+		}
+		out[k] = n
+	}
+	return out, mapError(rows.Err())
+}
+
+// mergePages bounds the work of one maintenance step, so that it never
+// holds the single writer for long.
+const mergePages = 2000
+
+// MaintainSearch merges the FTS5 segments that indexing leaves behind (each
+// transaction adds small ones; queries read every segment of a gram), at
+// most mergePages pages of each index per call. It reports whether more
+// work remains.
+func (s *SearchStore) MaintainSearch(ctx context.Context) (bool, error) {
+	more := false
+	err := s.db.InTx(ctx, func(ctx context.Context) error {
+		q := s.db.q(ctx)
+		for _, table := range []string{"search_grams", "search_title_grams"} {
+			var before, after int64
+			if err := q.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
+				return mapError(err)
+			}
+			// A negative page count merges segments of any level, not
+			// only levels that reached the automerge threshold.
+			if _, err := q.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('merge', ?)`, -mergePages); err != nil {
+				return mapError(err)
+			}
+			if err := q.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {
+				return mapError(err)
+			}
+			// FTS5 documents a change count of 2 or more as "merged something".
+			more = more || after-before >= 2
+		}
+		return nil
+	})
+	return more, err
+}

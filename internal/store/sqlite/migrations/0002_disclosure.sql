@@ -184,6 +184,6 @@ CREATE TABLE search_entries (
 );
 CREATE INDEX search_entries_number ON search_entries(number_key) WHERE number_key <> '';
 CREATE VIRTUAL TABLE search_grams USING fts5(grams, content='', contentless_delete=1, detail=none,
-    tokenize='unicode61 remove_diacritics 0');
+    tokenize='unicode61 remove_diacritics 0 tokenchars ''〔〕''');
 CREATE VIRTUAL TABLE search_title_grams USING fts5(grams, content='', contentless_delete=1, detail=none,
-    tokenize='unicode61 remove_diacritics 0');
+    tokenize='unicode61 remove_diacritics 0 tokenchars ''〔〕''');
