@@ -1,11 +1,11 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 
 	"openhall/internal/disclosure"
+	"openhall/internal/identity"
 )
 
 // reportJSON is an annual report with its computed tables.
@@ -33,12 +33,18 @@ type reportRequest struct {
 	FeesWan     string `json:"fees_wan"`
 }
 
-func (s *Server) report(w http.ResponseWriter, r *http.Request, status int) error {
+// reportRequestOf reads who asks for which agency's report of which year.
+func reportRequestOf(r *http.Request) (*identity.Actor, int64, int, error) {
 	a, err := actor(r)
 	if err != nil {
-		return err
+		return nil, 0, 0, err
 	}
 	agency, year, err := reportPath(r)
+	return a, agency, year, err
+}
+
+func (s *Server) report(w http.ResponseWriter, r *http.Request, status int) error {
+	a, agency, year, err := reportRequestOf(r)
 	if err != nil {
 		return err
 	}
@@ -56,11 +62,7 @@ func (s *Server) handleDisclosureReport(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) handleDisclosureReportSave(w http.ResponseWriter, r *http.Request) error {
-	a, err := actor(r)
-	if err != nil {
-		return err
-	}
-	agency, year, err := reportPath(r)
+	a, agency, year, err := reportRequestOf(r)
 	if err != nil {
 		return err
 	}
@@ -77,11 +79,7 @@ func (s *Server) handleDisclosureReportSave(w http.ResponseWriter, r *http.Reque
 }
 
 func (s *Server) handleDisclosureReportDocument(w http.ResponseWriter, r *http.Request) error {
-	a, err := actor(r)
-	if err != nil {
-		return err
-	}
-	agency, year, err := reportPath(r)
+	a, agency, year, err := reportRequestOf(r)
 	if err != nil {
 		return err
 	}
@@ -93,11 +91,7 @@ func (s *Server) handleDisclosureReportDocument(w http.ResponseWriter, r *http.R
 }
 
 func (s *Server) handleDisclosureReportXLSX(w http.ResponseWriter, r *http.Request) error {
-	a, err := actor(r)
-	if err != nil {
-		return err
-	}
-	agency, year, err := reportPath(r)
+	a, agency, year, err := reportRequestOf(r)
 	if err != nil {
 		return err
 	}
@@ -113,9 +107,8 @@ func (s *Server) handleDisclosureReportXLSX(w http.ResponseWriter, r *http.Reque
 	if err != nil {
 		return err
 	}
-	name := fmt.Sprintf("%s%d年政府信息公开工作年度报告.xlsx", ag.Name, year)
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	w.Header().Set("Content-Type", disclosure.XLSXType)
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(disclosure.ReportFileName(ag, year)))
 	_, err = w.Write(data)
 	return err
 }

@@ -7,6 +7,14 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
+// XLSXType is the media type of the workbook ReportXLSX writes.
+const XLSXType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// ReportFileName is the download name of a year's report workbook.
+func ReportFileName(ag *Agency, year int) string {
+	return fmt.Sprintf("%s%d年政府信息公开工作年度报告.xlsx", ag.Name, year)
+}
+
 // ReportXLSX writes Tables 2, 3 and 4 as a workbook with one sheet per
 // table, laid out as the national format lays them out (merged header cells
 // included), for offices that file the report as a spreadsheet.

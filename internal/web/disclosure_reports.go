@@ -142,9 +142,8 @@ func (s *Server) handleReportXLSX(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	name := fmt.Sprintf("%s%d年政府信息公开工作年度报告.xlsx", ag.Name, year)
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	w.Header().Set("Content-Type", disclosure.XLSXType)
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(disclosure.ReportFileName(ag, year)))
 	_, err = w.Write(data)
 	return err
 }

@@ -51,9 +51,6 @@ type Plan struct {
 	Filter Filter   // exact column checks behind the filter tokens
 	Offset int
 	Limit  int
-	// Expected is how many items match (counted before the page is read,
-	// at most MaxCount+1); a store may pick its access path by it.
-	Expected int
 }
 
 // Filter holds the exact values the filter tokens stand for.
@@ -200,7 +197,7 @@ func (e *Engine) searchByDate(ctx context.Context, p Plan, q Query, res *Result)
 		return err
 	}
 	res.Total, res.Capped = min(n, MaxCount), n > MaxCount
-	p.Offset, p.Expected = q.Offset, n
+	p.Offset = q.Offset
 	entries, err := e.store.FindSearchEntries(ctx, p)
 	res.Hits = hitsOf(entries, res.Terms)
 	return err
@@ -220,14 +217,14 @@ func (e *Engine) searchByRelevance(ctx context.Context, p Plan, q Query, res *Re
 	}
 	var entries []*Entry
 	if q.Offset < nTitle {
-		title.Offset, title.Expected = q.Offset, nTitle
+		title.Offset = q.Offset
 		if entries, err = e.store.FindSearchEntries(ctx, title); err != nil {
 			return err
 		}
 	}
 	if need := q.Limit - len(entries); need > 0 && n > nTitle {
 		rest := p
-		rest.Tier, rest.Offset, rest.Limit, rest.Expected = TierNotTitle, max(q.Offset-nTitle, 0), need, n-nTitle
+		rest.Tier, rest.Offset, rest.Limit = TierNotTitle, max(q.Offset-nTitle, 0), need
 		more, err := e.store.FindSearchEntries(ctx, rest)
 		if err != nil {
 			return err

@@ -103,7 +103,7 @@ type Result struct {
 }
 
 // MaxCount bounds counting: past it a result says "more than MaxCount".
-const MaxCount = 1000
+const MaxCount = 200
 
 // Searcher is what modules feed and the portal asks. Index replaces the item
 // with the same kind and ref; it joins the transaction in ctx.
