@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"sort"
 	"regexp"
+	"sort"
 	"strings"
 
 	"openhall/internal/calendar"
