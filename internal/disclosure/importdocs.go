@@ -109,7 +109,10 @@ func (s *Service) ImportLaw(ctx context.Context, agencyID int64, lf *LawFile) (*
 		if err := s.index(ctx, d); err != nil {
 			return err
 		}
-		return s.store.UpdateDocument(ctx, d)
+		if err := s.store.UpdateDocument(ctx, d); err != nil {
+			return err
+		}
+		return s.record(ctx, sys, ag, "disclosure.doc.publish", "disclosure_doc", d.ID, docChange(d))
 	})
 	return d, err
 }
