@@ -22,7 +22,6 @@ type Entry struct {
 	Date      calendar.Date
 	Title     string
 	Number    string
-	NumberKey string // normalised number, for exact look-ups
 	URL       string
 	Text      string // normalised: title, number, summary, body, extra, one per line
 	TitleText string // normalised: title and number
@@ -113,13 +112,8 @@ func entryOf(d Doc) (*Entry, error) {
 	tokens := f.tokens()
 	return &Entry{Key: key, Kind: d.Kind, Ref: d.Ref, Scope: d.Scope, Category: d.Category, Topic: d.Topic,
 		Validity: d.Validity, Year: d.Date.Year(), Date: d.Date, Title: d.Title, Number: d.Number,
-		NumberKey: NumberKey(d.Number), URL: d.URL, Text: text, TitleText: title,
+		URL: d.URL, Text: text, TitleText: title,
 		Grams: append(Grams(text), tokens...), TitleGrams: append(Grams(title), tokens...)}, nil
-}
-
-// NumberKey is the form a 文号 is looked up by: normalised, without spaces.
-func NumberKey(n string) string {
-	return strings.Join(strings.Fields(Normalize(n)), "")
 }
 
 // tokens returns the filter tokens of an entry (every field set) or of a

@@ -29,10 +29,10 @@ func (s *SearchStore) PutSearchEntry(ctx context.Context, e *search.Entry) error
 			return err
 		}
 		_, err := s.db.r(ctx).exec(ctx, `INSERT INTO search_entries (id, kind, ref, scope, category, topic, validity, year, date,
-			title, number, number_key, url, text, title_text, grams, title_grams)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			title, number, url, text, title_text, grams, title_grams)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.Key, e.Kind, e.Ref, e.Scope, e.Category, e.Topic, e.Validity, e.Year, e.Date.String(), e.Title, e.Number,
-			e.NumberKey, e.URL, e.Text, e.TitleText, e.Grams, e.TitleGrams)
+			e.URL, e.Text, e.TitleText, e.Grams, e.TitleGrams)
 		return mapError(err)
 	})
 }
@@ -44,7 +44,7 @@ func (s *SearchStore) DeleteSearchEntry(ctx context.Context, kind string, ref in
 }
 
 const searchColumns = `e.id, e.kind, e.ref, e.scope, e.category, e.topic, e.validity, e.year, e.date, e.title, e.number,
-	e.number_key, e.url, e.text, e.title_text`
+	e.url, e.text, e.title_text`
 
 // window is how many of the newest entries a search may read by walking
 // the primary key (the sort key) backwards. For a common gram that is far
@@ -309,7 +309,7 @@ func scanSearchEntry(r pgx.Row) (*search.Entry, error) {
 	var e search.Entry
 	var date string
 	err := r.Scan(&e.Key, &e.Kind, &e.Ref, &e.Scope, &e.Category, &e.Topic, &e.Validity, &e.Year, &date, &e.Title, &e.Number,
-		&e.NumberKey, &e.URL, &e.Text, &e.TitleText)
+		&e.URL, &e.Text, &e.TitleText)
 	e.Date = textDate(date)
 	return &e, err
 }

@@ -22,9 +22,9 @@ func (s *SearchStore) PutSearchEntry(ctx context.Context, e *search.Entry) error
 		}
 		q := s.db.q(ctx)
 		_, err := q.ExecContext(ctx, `INSERT INTO search_entries (id, kind, ref, scope, category, topic, validity, year, date, title,
-			number, number_key, url, text, title_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			number, url, text, title_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.Key, e.Kind, e.Ref, e.Scope, e.Category, e.Topic, e.Validity, e.Year, e.Date.String(), e.Title, e.Number,
-			e.NumberKey, e.URL, e.Text, e.TitleText)
+			e.URL, e.Text, e.TitleText)
 		if err != nil {
 			return mapError(err)
 		}
@@ -54,7 +54,7 @@ func (s *SearchStore) DeleteSearchEntry(ctx context.Context, kind string, ref in
 }
 
 const searchColumns = `e.id, e.kind, e.ref, e.scope, e.category, e.topic, e.validity, e.year, e.date, e.title, e.number,
-	e.number_key, e.url, e.text, e.title_text`
+	e.url, e.text, e.title_text`
 
 // FindSearchEntries answers a plan, newest first.
 func (s *SearchStore) FindSearchEntries(ctx context.Context, p search.Plan) ([]*search.Entry, error) {
@@ -128,7 +128,7 @@ func scanSearchEntry(r scanner) (*search.Entry, error) {
 	var e search.Entry
 	var date string
 	err := r.Scan(&e.Key, &e.Kind, &e.Ref, &e.Scope, &e.Category, &e.Topic, &e.Validity, &e.Year, &date, &e.Title, &e.Number,
-		&e.NumberKey, &e.URL, &e.Text, &e.TitleText)
+		&e.URL, &e.Text, &e.TitleText)
 	e.Date = textDate(date)
 	return &e, err
 }

@@ -177,7 +177,6 @@ CREATE TABLE search_entries (
     date        text NOT NULL,
     title       text NOT NULL,
     number      text NOT NULL,
-    number_key  text NOT NULL,
     url         text NOT NULL,
     text        text NOT NULL,
     title_text  text NOT NULL,
@@ -185,6 +184,5 @@ CREATE TABLE search_entries (
     title_grams text[] NOT NULL,
     UNIQUE (kind, ref)
 );
-CREATE INDEX search_entries_number ON search_entries(number_key) WHERE number_key <> '';
 CREATE INDEX search_entries_grams ON search_entries USING gin (grams);
 CREATE INDEX search_entries_title_grams ON search_entries USING gin (title_grams);

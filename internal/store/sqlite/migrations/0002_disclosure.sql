@@ -176,13 +176,11 @@ CREATE TABLE search_entries (
     date       TEXT NOT NULL,
     title      TEXT NOT NULL,
     number     TEXT NOT NULL,
-    number_key TEXT NOT NULL,
     url        TEXT NOT NULL,
     text       TEXT NOT NULL,
     title_text TEXT NOT NULL,
     UNIQUE (kind, ref)
 );
-CREATE INDEX search_entries_number ON search_entries(number_key) WHERE number_key <> '';
 CREATE VIRTUAL TABLE search_grams USING fts5(grams, content='', contentless_delete=1, detail=none,
     tokenize='unicode61 remove_diacritics 0 tokenchars ''〔〕''');
 CREATE VIRTUAL TABLE search_title_grams USING fts5(grams, content='', contentless_delete=1, detail=none,
