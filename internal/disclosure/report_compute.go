@@ -93,14 +93,20 @@ func (t *Tables) checks(prev *[Table3Columns]int) []Check {
 // tables; a year without a saved report gives an empty one, and a year
 // without data an empty but valid report.
 func (s *Service) AnnualReport(ctx context.Context, a *identity.Actor, agencyID int64, year int) (*Report, *Tables, error) {
-	ag, err := s.agencyOf(ctx, "", agencyID)
+	ag, err := s.officeOf(ctx, a, agencyID)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := CanHandleRequests(a, ag); err != nil {
-		return nil, nil, err
-	}
 	return s.reportTables(ctx, ag, year)
+}
+
+// officeOf loads an agency for its own 公开专员 (who write its report).
+func (s *Service) officeOf(ctx context.Context, a *identity.Actor, agencyID int64) (*Agency, error) {
+	ag, err := s.agencyOf(ctx, "", agencyID)
+	if err != nil {
+		return nil, err
+	}
+	return ag, CanHandleRequests(a, ag)
 }
 
 func (s *Service) reportTables(ctx context.Context, ag *Agency, year int) (*Report, *Tables, error) {

@@ -40,11 +40,8 @@ func (s *Service) SaveReport(ctx context.Context, a *identity.Actor, agencyID in
 	}
 	var rep *Report
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
-		ag, err := s.agencyOf(ctx, "", agencyID)
+		ag, err := s.officeOf(ctx, a, agencyID)
 		if err != nil {
-			return err
-		}
-		if err := CanHandleRequests(a, ag); err != nil {
 			return err
 		}
 		if rep, _, err = s.reportTables(ctx, ag, year); err != nil {
@@ -68,11 +65,8 @@ func (s *Service) SaveReport(ctx context.Context, a *identity.Actor, agencyID in
 func (s *Service) MakeReportDocument(ctx context.Context, a *identity.Actor, agencyID int64, year int) (*Document, error) {
 	var d *Document
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
-		ag, err := s.agencyOf(ctx, "", agencyID)
+		ag, err := s.officeOf(ctx, a, agencyID)
 		if err != nil {
-			return err
-		}
-		if err := CanHandleRequests(a, ag); err != nil {
 			return err
 		}
 		rep, t, err := s.reportTables(ctx, ag, year)

@@ -18,13 +18,7 @@ const defaultCorrectionDays = 15
 // now, and moves the request to its new state.
 func (s *Service) RecordEvent(ctx context.Context, a *identity.Actor, id int64, in EventInput) (*Request, error) {
 	in.Party, in.Note = strings.TrimSpace(in.Party), strings.TrimSpace(in.Note)
-	var r *Request
-	err := s.tx.InTx(ctx, func(ctx context.Context) error {
-		var ag *Agency
-		var err error
-		if r, ag, err = s.requestFor(ctx, a, id); err != nil {
-			return err
-		}
+	return s.onRequest(ctx, a, id, func(ctx context.Context, r *Request, ag *Agency) error {
 		on, err := s.eventDate(in.On)
 		if err != nil {
 			return err
@@ -40,7 +34,6 @@ func (s *Service) RecordEvent(ctx context.Context, a *identity.Actor, id int64, 
 		applyEvent(r, e)
 		return s.saveEvent(ctx, a, ag, r, e)
 	})
-	return r, err
 }
 
 // checkEvent applies the Regulation's rules for an event on a request.
@@ -144,20 +137,13 @@ func (s *Service) Answer(ctx context.Context, a *identity.Actor, id int64, in An
 	if _, err := in.validate(); err != nil {
 		return nil, err
 	}
-	var r *Request
-	err := s.tx.InTx(ctx, func(ctx context.Context) error {
-		var ag *Agency
-		var err error
-		if r, ag, err = s.requestFor(ctx, a, id); err != nil {
-			return err
-		}
+	return s.onRequest(ctx, a, id, func(ctx context.Context, r *Request, ag *Agency) error {
 		if r.Status != ReqProcessing {
 			return apperr.New(apperr.Conflict, "该申请当前状态为“%s”，不能答复", r.Status.Label())
 		}
 		r.Status, r.Answer, r.Reason, r.AnswerText, r.ReferTo, r.AnsweredOn = ReqAnswered, in.Type, in.Reason, in.Text, in.ReferTo, s.today()
 		return s.saveEvent(ctx, a, ag, r, &Event{RequestID: r.ID, Kind: EvAnswered, On: r.AnsweredOn, Note: in.Type.Label()})
 	})
-	return r, err
 }
 
 // SweepRequests closes the requests whose applicant let a deadline pass:

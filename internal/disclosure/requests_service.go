@@ -130,13 +130,7 @@ func (s *Service) requestFor(ctx context.Context, a *identity.Actor, id int64) (
 // ConfirmReceipt confirms an online request: its receipt date is the day of
 // confirmation (Art 31) unless the officer gives an earlier one.
 func (s *Service) ConfirmReceipt(ctx context.Context, a *identity.Actor, id int64, on string) (*Request, error) {
-	var r *Request
-	err := s.tx.InTx(ctx, func(ctx context.Context) error {
-		var ag *Agency
-		var err error
-		if r, ag, err = s.requestFor(ctx, a, id); err != nil {
-			return err
-		}
+	return s.onRequest(ctx, a, id, func(ctx context.Context, r *Request, ag *Agency) error {
 		if r.Status != ReqSubmitted {
 			return apperr.New(apperr.Conflict, "该申请已确认收到")
 		}
@@ -145,6 +139,20 @@ func (s *Service) ConfirmReceipt(ctx context.Context, a *identity.Actor, id int6
 			return err
 		}
 		return s.receive(ctx, a, ag, r, d)
+	})
+}
+
+// onRequest loads a request for one of its agency's 公开专员 and runs step
+// on it in one transaction; step saves and audits what it changes.
+func (s *Service) onRequest(ctx context.Context, a *identity.Actor, id int64, step func(ctx context.Context, r *Request, ag *Agency) error) (*Request, error) {
+	var r *Request
+	err := s.tx.InTx(ctx, func(ctx context.Context) error {
+		var ag *Agency
+		var err error
+		if r, ag, err = s.requestFor(ctx, a, id); err != nil {
+			return err
+		}
+		return step(ctx, r, ag)
 	})
 	return r, err
 }
@@ -172,11 +180,7 @@ func (s *Service) AttachToRequest(ctx context.Context, a *identity.Actor, id int
 	if err := at.validate(); err != nil {
 		return nil, err
 	}
-	err := s.tx.InTx(ctx, func(ctx context.Context) error {
-		r, ag, err := s.requestFor(ctx, a, id)
-		if err != nil {
-			return err
-		}
+	_, err := s.onRequest(ctx, a, id, func(ctx context.Context, r *Request, ag *Agency) error {
 		at.CreatedAt = s.now()
 		if err := s.store.CreateAttachment(ctx, at); err != nil {
 			return err

@@ -9,11 +9,11 @@ import (
 
 func TestNormalize(t *testing.T) {
 	cases := map[string]string{
-		"国办发[2017]47号":   "国办发〔2017〕47号",
-		"国办发（2017）47号":  "国办发〔2017〕47号",
-		"国办发【2017】47号":  "国办发〔2017〕47号",
-		"ＧＢ／Ｔ　３８６６４": "gb/t 38664",
-		"第(一)项":         "第(一)项", // not a year: left alone
+		"国办发[2017]47号": "国办发〔2017〕47号",
+		"国办发（2017）47号": "国办发〔2017〕47号",
+		"国办发【2017】47号": "国办发〔2017〕47号",
+		"ＧＢ／Ｔ　３８６６４":   "gb/t 38664",
+		"第(一)项":        "第(一)项", // not a year: left alone
 	}
 	for in, want := range cases {
 		if got := Normalize(in); got != want {
