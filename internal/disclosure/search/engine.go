@@ -50,6 +50,9 @@ type Plan struct {
 	Filter Filter   // exact column checks behind the filter tokens
 	Offset int
 	Limit  int
+	// Count is how many items match, as counted before the page is read
+	// (at most MaxCount+1); a store may choose its access path by it.
+	Count int
 }
 
 // Filter holds the exact values the filter tokens stand for.
@@ -191,7 +194,7 @@ func (e *Engine) searchByDate(ctx context.Context, p Plan, q Query, res *Result)
 		return err
 	}
 	res.Total, res.Capped = min(n, MaxCount), n > MaxCount
-	p.Offset = q.Offset
+	p.Offset, p.Count = q.Offset, n
 	entries, err := e.store.FindSearchEntries(ctx, p)
 	res.Hits = hitsOf(entries, res.Terms)
 	return err
@@ -211,14 +214,14 @@ func (e *Engine) searchByRelevance(ctx context.Context, p Plan, q Query, res *Re
 	}
 	var entries []*Entry
 	if q.Offset < nTitle {
-		title.Offset = q.Offset
+		title.Offset, title.Count = q.Offset, nTitle
 		if entries, err = e.store.FindSearchEntries(ctx, title); err != nil {
 			return err
 		}
 	}
 	if need := q.Limit - len(entries); need > 0 && n > nTitle {
 		rest := p
-		rest.Tier, rest.Offset, rest.Limit = TierNotTitle, max(q.Offset-nTitle, 0), need
+		rest.Tier, rest.Offset, rest.Limit, rest.Count = TierNotTitle, max(q.Offset-nTitle, 0), need, n-nTitle
 		more, err := e.store.FindSearchEntries(ctx, rest)
 		if err != nil {
 			return err

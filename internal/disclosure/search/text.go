@@ -107,9 +107,9 @@ func Grams(s string) []string {
 //
 // A long term does not need all its bigrams: the substring check confirms
 // every candidate. Bigrams of digits alone (20, 01, 17 — years and numbers)
-// hold most of a catalogue and only slow the intersection, so they are left
-// out when the term has others, and at most maxTermGrams are kept, spread
-// over the term.
+// and a year's opening bracket with its first digit hold most of a
+// catalogue and only slow the intersection, so they are left out when the
+// term has others, and at most maxTermGrams are kept, spread over the term.
 func termGrams(term string) (grams []string, exact bool) {
 	n := utf8.RuneCountInString(term)
 	all := Grams(term)
@@ -119,7 +119,8 @@ func termGrams(term string) (grams []string, exact bool) {
 	var words, digits []string
 	for _, g := range all {
 		switch {
-		case utf8.RuneCountInString(g) != 2:
+		case utf8.RuneCountInString(g) != 2, strings.HasPrefix(g, "〔"):
+			// "〔2" opens every year of this century: it selects nothing.
 		case isDigitString(g):
 			digits = append(digits, g)
 		default:

@@ -61,6 +61,11 @@ const (
 	pageWindowAt  = 0.02
 )
 
+// pageWindowCount is the number of matches below which a page always comes
+// from the index: a few matches are rarely all among the newest entries,
+// whatever the grams' shares say.
+const pageWindowCount = 100
+
 // Planner settings of the index path: the planner's guesses for array
 // containment under a LIMIT are poor (it may walk the primary key for a
 // rare gram, or scan the table).
@@ -80,7 +85,7 @@ func (s *SearchStore) FindSearchEntries(ctx context.Context, p search.Plan) ([]*
 	if err != nil {
 		return nil, err
 	}
-	if d >= pageWindowAt && p.Offset+p.Limit <= window {
+	if d >= pageWindowAt && p.Count >= pageWindowCount && p.Offset+p.Limit <= window {
 		from, args := windowFrom(p)
 		if out, err := s.page(ctx, from, append(args, p.Limit, p.Offset)); err != nil || len(out) == p.Limit {
 			return out, err
