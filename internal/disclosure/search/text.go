@@ -107,8 +107,8 @@ func Grams(s string) []string {
 //
 // A long term does not need all its bigrams: the substring check confirms
 // every candidate. Bigrams of digits alone (20, 01, 17 — years and numbers)
-// and a year's opening bracket with its first digit hold most of a
-// catalogue and only slow the intersection, so they are left out when the
+// and the grams of a year's opening bracket hold most of a catalogue and
+// only slow the intersection, so they are left out when the
 // term has others, and at most maxTermGrams are kept, spread over the term.
 func termGrams(term string) (grams []string, exact bool) {
 	n := utf8.RuneCountInString(term)
@@ -119,8 +119,9 @@ func termGrams(term string) (grams []string, exact bool) {
 	var words, digits []string
 	for _, g := range all {
 		switch {
-		case utf8.RuneCountInString(g) != 2, strings.HasPrefix(g, "〔"):
-			// "〔2" opens every year of this century: it selects nothing.
+		case utf8.RuneCountInString(g) != 2, strings.ContainsRune(g, '〔'):
+			// "发〔" ends most issuers and "〔2" opens every year of this
+			// century: they select nothing. "7〕" and "〕4" do.
 		case isDigitString(g):
 			digits = append(digits, g)
 		default:

@@ -66,7 +66,7 @@ func TestTermGrams(t *testing.T) {
 		{"预算", []string{"预算"}, true},
 		{"政府信息", []string{"政府", "府信", "信息"}, false},
 		{"2017", []string{"20", "01", "17"}, false},
-		{"国办发〔2017〕47号", []string{"国办", "办发", "发〔", "7〕", "〕4", "7号"}, false},
+		{"国办发〔2017〕47号", []string{"国办", "办发", "7〕", "〕4", "7号"}, false},
 	}
 	for _, c := range cases {
 		grams, exact := termGrams(c.term)
