@@ -7,6 +7,8 @@
 //	openhall calendar add-workdays DATE N
 //	openhall calendar workdays-between FROM TO
 //	openhall calendar import FILE [--year Y]
+//	openhall import-docs DIR --org AGENCY [--limit N]
+//	openhall bench-disclosure [--docs N] [--laws DIR] [--requests N]
 //
 // Every flag can also be set with an OPENHALL_* environment variable
 // (--data → OPENHALL_DATA, --sqlite-sync → OPENHALL_SQLITE_SYNC).
@@ -38,6 +40,8 @@ const usage = `用法：openhall <命令> [参数]
   calendar add-workdays DATE N   计算 DATE 起第 N 个工作日
   calendar workdays-between A B  计算 A 之后至 B（含）的工作日数
   calendar import FILE           导入节假日安排（JSON 或 ICS）
+  import-docs DIR --org 机关     把法律法规库格式的 Markdown 文件导入为该机关已发布的公开信息
+  bench-disclosure               政务公开检索与年度报告的性能测量（构建一次索引后测量）
 
 各命令的参数见 openhall <命令> -h；参数也可用 OPENHALL_* 环境变量设置。
 `
@@ -62,6 +66,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdAudit(ctx, rest, stdout, stderr)
 	case "calendar":
 		err = cmdCalendar(ctx, rest, stdout, stderr)
+	case "import-docs":
+		err = cmdImportDocs(ctx, rest, stdout, stderr)
+	case "bench-disclosure":
+		err = cmdBenchDisclosure(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

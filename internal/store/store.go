@@ -11,6 +11,8 @@ import (
 	"openhall/internal/calendar"
 	"openhall/internal/catalog"
 	"openhall/internal/certs"
+	"openhall/internal/disclosure"
+	"openhall/internal/disclosure/search"
 	"openhall/internal/identity"
 	"openhall/internal/notify"
 	"openhall/internal/org"
@@ -45,4 +47,7 @@ type Stores struct {
 	Certs    certs.Store
 	Notify   notify.Store
 	Catalog  catalog.Store
+
+	Disclosure disclosure.Store
+	Search     search.Store
 }

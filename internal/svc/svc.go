@@ -10,6 +10,7 @@ import (
 	"openhall/internal/calendar"
 	"openhall/internal/catalog"
 	"openhall/internal/certs"
+	"openhall/internal/disclosure"
 	"openhall/internal/identity"
 	"openhall/internal/notify"
 	"openhall/internal/org"
@@ -34,4 +35,6 @@ type Services struct {
 	Certs    *certs.Service  // electronic certificates
 	Notify   *notify.Service // inbox, email and SMS
 	Catalog  *catalog.Service
+
+	Disclosure *disclosure.Service
 }
