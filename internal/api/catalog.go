@@ -261,14 +261,14 @@ func (s *Server) submit(r *http.Request, a *identity.Actor, it *catalog.Item) (*
 	return s.svc.Catalog.Submit(r.Context(), a, it.ID)
 }
 
-// reviewRequest is the body of POST …/approve.
-type reviewRequest struct {
+// approveRequest is the body of POST …/approve.
+type approveRequest struct {
 	EffectiveDate *calendar.Date `json:"effective_date"`
 	Note          string         `json:"note"`
 }
 
 func (s *Server) approve(r *http.Request, a *identity.Actor, it *catalog.Item) (*catalog.Version, error) {
-	var in reviewRequest
+	var in approveRequest
 	if err := decodeOptional(r, &in); err != nil {
 		return nil, err
 	}

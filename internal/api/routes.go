@@ -18,6 +18,7 @@ func (s *Server) registerRoutes() {
 	s.registerCertsRoutes()
 	s.registerNotifyRoutes()
 	s.registerCatalogRoutes()
+	s.registerDisclosureRoutes()
 	s.mux.HandleFunc("/api/v1/", s.h(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute(r) }))
 }
 

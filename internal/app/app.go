@@ -18,6 +18,8 @@ import (
 	"openhall/internal/calendar"
 	"openhall/internal/catalog"
 	"openhall/internal/config"
+	"openhall/internal/disclosure"
+	"openhall/internal/disclosure/search"
 	"openhall/internal/identity"
 	"openhall/internal/jobs"
 	"openhall/internal/org"
@@ -113,13 +115,16 @@ func (a *App) services(o Options) *svc.Services {
 		policy.Argon2 = *o.Argon2
 	}
 	orgs := org.NewService(s.Org, s, log, o.Now)
+	cals := calendar.NewService(s.Calendar, orgs, s, log, o.Now)
 	return &svc.Services{
 		Audit:    log,
 		Org:      orgs,
 		Identity: identity.NewService(s.Identity, orgs, s, log, policy, o.Now),
-		Calendar: calendar.NewService(s.Calendar, orgs, s, log, o.Now),
+		Calendar: cals,
 		Health:   s.Backend,
 		Catalog:  catalog.NewService(s.Catalog, orgs, s, log, o.Now),
+		Disclosure: disclosure.NewService(disclosure.Deps{Store: s.Disclosure, Tx: s, Audit: log, Regions: orgs,
+			Calendars: cals, Search: search.NewEngine(s.Search), Now: o.Now}),
 	}
 }
 
@@ -139,6 +144,7 @@ func (a *App) registerJobs(reg *jobs.Registry) {
 	reg.Every(time.Hour, cleanupSessions{})
 	a.registerSupportJobs(reg)
 	a.registerCaseJobs(reg)
+	a.registerDisclosureJobs(reg)
 }
 
 // Handler is the process's HTTP handler.
@@ -161,6 +167,8 @@ func (a *App) Run(ctx context.Context, ln net.Listener, grace time.Duration) err
 	srv := &http.Server{Handler: a.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second,
 		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	conns := newConnTracker()
+	srv.ConnState = conns.state
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	if err := a.startBackground(bg, &wg); err != nil {
@@ -175,7 +183,7 @@ func (a *App) Run(ctx context.Context, ln net.Listener, grace time.Duration) err
 	case <-ctx.Done():
 	case err = <-serveErr:
 	}
-	return errors.Join(err, a.shutdown(srv, stopBG, &wg, grace))
+	return errors.Join(err, a.shutdown(srv, conns, stopBG, &wg, grace))
 }
 
 func (a *App) startBackground(ctx context.Context, wg *sync.WaitGroup) error {
@@ -192,11 +200,11 @@ func (a *App) startBackground(ctx context.Context, wg *sync.WaitGroup) error {
 	return nil
 }
 
-func (a *App) shutdown(srv *http.Server, stopBG context.CancelFunc, wg *sync.WaitGroup, grace time.Duration) error {
+func (a *App) shutdown(srv *http.Server, conns *connTracker, stopBG context.CancelFunc, wg *sync.WaitGroup, grace time.Duration) error {
 	a.Log.Info("shutting down")
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	httpErr := srv.Shutdown(ctx)
+	httpErr := conns.shutdown(ctx, srv)
 	var jobErr error
 	if a.workers {
 		jobErr = a.queue.Stop(ctx)

@@ -12,6 +12,8 @@ import (
 	"openhall/internal/cases"
 	"openhall/internal/catalog"
 	"openhall/internal/certs"
+	"openhall/internal/disclosure"
+	"openhall/internal/disclosure/search"
 	"openhall/internal/identity"
 	"openhall/internal/notify"
 	"openhall/internal/org"
@@ -47,4 +49,7 @@ type Stores struct {
 	Certs    certs.Store
 	Notify   notify.Store
 	Catalog  catalog.Store
+
+	Disclosure disclosure.Store
+	Search     search.Store
 }

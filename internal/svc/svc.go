@@ -11,6 +11,7 @@ import (
 	"openhall/internal/cases"
 	"openhall/internal/catalog"
 	"openhall/internal/certs"
+	"openhall/internal/disclosure"
 	"openhall/internal/identity"
 	"openhall/internal/notify"
 	"openhall/internal/org"
@@ -36,4 +37,6 @@ type Services struct {
 	Certs    *certs.Service  // electronic certificates
 	Notify   *notify.Service // inbox, email and SMS
 	Catalog  *catalog.Service
+
+	Disclosure *disclosure.Service
 }

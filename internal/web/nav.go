@@ -27,6 +27,7 @@ func staff(a *identity.Actor) bool     { return a.IsStaff() }
 func role(r identity.Role) func(*identity.Actor) bool {
 	return func(a *identity.Actor) bool { return a.Has(r) }
 }
+func public(a *identity.Actor) bool { return a.IsPublic() }
 func auditor(a *identity.Actor) bool {
 	return a.Has(identity.RoleSysAdmin) || a.Has(identity.RoleSupervisor)
 }
@@ -47,12 +48,14 @@ func catalogStaff(a *identity.Actor) bool {
 var navigation = []navEntry{
 	{"首页", "/", anyone},
 	{"办事指南", "/items", anyone},
+	{"政务公开", "/open", anyone},
 	{"工作台", "/staff", staff},
 	{"待受理", "/staff/intake", role(identity.RoleWindowClerk)},
 	{"待审批", "/staff/approvals", approver},
 	{"我的办件", "/cases", publicOrAgent},
 	{"进度查询", "/progress", anonymous},
 	{"事项管理", "/staff/catalog", catalogStaff},
+	{"公开工作台", "/disclosure", role(identity.RoleDisclosureOfficer)},
 	{"区域", "/admin/regions", role(identity.RoleSysAdmin)},
 	{"服务中心", "/admin/centres", role(identity.RoleSysAdmin)},
 	{"部门", "/admin/departments", role(identity.RoleSysAdmin)},
@@ -61,6 +64,7 @@ var navigation = []navEntry{
 	{"工作日历", "/admin/calendar", role(identity.RoleSysAdmin)},
 	{"签名密钥", "/admin/cert-keys", role(identity.RoleSysAdmin)},
 	{"审计日志", "/admin/audit", auditor},
+	{"我的申请", "/my/requests", public},
 	{"我的账户", "/account", loggedIn},
 	{"登录", "/login", anonymous},
 	{"注册", "/register", anonymous},

@@ -21,6 +21,7 @@ func (s *Server) registerRoutes() {
 	s.registerCertsRoutes()
 	s.registerNotifyRoutes()
 	s.registerCatalogRoutes()
+	s.registerDisclosureRoutes()
 	s.mux.HandleFunc("/", s.h(s.handleNotFound))
 }
 

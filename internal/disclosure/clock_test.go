@@ -1,0 +1,97 @@
+package disclosure
+
+import (
+	"testing"
+
+	"openhall/internal/calendar"
+)
+
+func date(s string) calendar.Date {
+	d, err := calendar.ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func ev(kind EventKind, on string, days int) *Event {
+	return &Event{Kind: kind, On: date(on), Days: days, Party: "第三方"}
+}
+
+// TestComputeClock checks the deadlines against dates counted by hand on
+// the 2026 State Council schedule (清明 4–6 April, 劳动节 1–5 May, the
+// 春节 make-up Saturdays 14 and 28 February).
+func TestComputeClock(t *testing.T) {
+	cal, err := calendar.New(calendar.EmbeddedSchedules(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name          string
+		events        []*Event
+		today         string
+		due           string
+		correctionBy  string
+		correctionDue string
+		paused        int
+		pause         EventKind
+	}{
+		{"TwentyWorkdays", []*Event{ev(EvReceived, "2026-03-02", 0)}, "2026-03-03", "2026-03-30", "2026-03-11", "", 0, ""},
+		{"MakeUpSaturdaysCount", []*Event{ev(EvReceived, "2026-02-13", 0)}, "2026-02-14", "2026-03-19", "2026-03-02", "", 0, ""},
+		{"CorrectionRestarts", []*Event{ev(EvReceived, "2026-03-02", 0), ev(EvCorrection, "2026-03-05", 15),
+			ev(EvCorrected, "2026-03-20", 0)}, "2026-03-20", "2026-04-20", "2026-03-11", "2026-03-26", 0, ""},
+		{"ExtensionAcrossHolidays", []*Event{ev(EvReceived, "2026-03-02", 0), ev(EvCorrection, "2026-03-05", 15),
+			ev(EvCorrected, "2026-03-20", 0), ev(EvExtension, "2026-04-10", 10)}, "2026-04-10", "2026-05-07", "2026-03-11", "2026-03-26", 0, ""},
+		{"ThirdPartyNotCounted", []*Event{ev(EvReceived, "2026-03-02", 0), ev(EvConsultThird, "2026-03-10", 0),
+			ev(EvConsultReply, "2026-03-17", 0)}, "2026-03-18", "2026-04-07", "2026-03-11", "", 5, ""},
+		{"AgencySilenceIsConsent", []*Event{ev(EvReceived, "2026-03-02", 0), ev(EvConsultAgency, "2026-03-10", 0)},
+			"2026-04-10", "2026-04-21", "2026-03-11", "", 15, ""},
+		{"AgencyConsultationOpen", []*Event{ev(EvReceived, "2026-03-02", 0), ev(EvConsultAgency, "2026-03-10", 0)},
+			"2026-03-18", "2026-04-08", "2026-03-11", "", 6, EvConsultAgency},
+		{"FeeNoticeUntilPayment", []*Event{ev(EvReceived, "2026-03-02", 0), {Kind: EvFeeNotice, On: date("2026-03-05"), Amount: 100},
+			ev(EvFeePaid, "2026-03-12", 0)}, "2026-03-12", "2026-04-07", "2026-03-11", "", 5, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := ComputeClock(cal, c.events, date(c.today))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Due.String() != c.due || got.CorrectionBy.String() != c.correctionBy || got.PausedDays != c.paused || got.Pause != c.pause {
+				t.Fatalf("due %s, correction by %s, paused %d (%q); want %s, %s, %d (%q)\n%v",
+					got.Due, got.CorrectionBy, got.PausedDays, got.Pause, c.due, c.correctionBy, c.paused, c.pause, got.Steps)
+			}
+			if c.correctionDue != "" && got.CorrectionDue.String() != c.correctionDue {
+				t.Fatalf("correction due %s, want %s", got.CorrectionDue, c.correctionDue)
+			}
+		})
+	}
+}
+
+func TestComputeClock_FeeDeadline(t *testing.T) {
+	cal, _ := calendar.New(calendar.EmbeddedSchedules(), nil)
+	got, err := ComputeClock(cal, []*Event{ev(EvReceived, "2026-03-02", 0), {Kind: EvFeeNotice, On: date("2026-03-05"), Amount: 100}}, date("2026-03-06"))
+	if err != nil || got.FeeDue.String() != "2026-04-02" || got.Pause != EvFeeNotice {
+		t.Fatalf("fee due %s (pause %q), want 2026-04-02: %v", got.FeeDue, got.Pause, err)
+	}
+}
+
+func TestComputeClock_NoCalendarData(t *testing.T) {
+	cal, _ := calendar.New(calendar.EmbeddedSchedules(), nil)
+	if _, err := ComputeClock(cal, []*Event{ev(EvReceived, "2031-03-02", 0)}, date("2031-03-02")); err == nil {
+		t.Fatal("a year without calendar data gave a deadline")
+	}
+}
+
+func TestFees(t *testing.T) {
+	for n, want := range map[int]int64{1: 0, 10: 0, 11: 100, 30: 100, 31: 200, 40: 200, 41: 300, 55: 400} {
+		if got := FeePerRequest(n); got != want {
+			t.Errorf("request %d: %d 元, want %d", n, got, want)
+		}
+	}
+	for pages, want := range map[int]int64{0: 0, 30: 0, 31: 10, 100: 700, 101: 720, 200: 2700, 201: 2740} {
+		if got := FeeByPages(pages); got != want {
+			t.Errorf("%d pages: %d 元, want %d", pages, got, want)
+		}
+	}
+}

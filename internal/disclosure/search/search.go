@@ -1,0 +1,117 @@
+// Package search is the portal's one search box: Chinese full-text search
+// over items of any kind (government information now, the service catalogue
+// later) kept in the shared database, so that every node of a cluster sees
+// the same index and SQLite and PostgreSQL give the same answers.
+//
+// Matching is exact substring matching on normalised text (see Normalize):
+// a document matches when it contains every query term as written. The
+// index holds, per item, the distinct one- and two-character grams of its
+// text: a one- or two-character term is answered by its gram alone; a longer
+// term by the AND of its bigrams, then checked against the stored text. No
+// dictionary, so no segmentation errors: 税 finds 个人所得税, and 张益唐 finds
+// only 张益唐.
+//
+// Ranking is by tiers, then date: items whose title or number contains every
+// term come first, then the rest, each newest first. Both backends store the
+// sort key as the row key, so the first page is read in key order and the
+// scan stops after a page: cost depends on the page, not on the hit count.
+package search
+
+import (
+	"context"
+	"errors"
+
+	"openhall/internal/calendar"
+)
+
+// Kinds of searchable items.
+const (
+	KindDocument = "doc"     // 政府信息 (disclosure catalogue)
+	KindService  = "service" // 办事指南 (service catalogue), fed by that module
+)
+
+// kindCodes give each kind a place in the sort key; a new kind adds a code.
+var kindCodes = map[string]int64{KindDocument: 1, KindService: 2}
+
+// Doc is one searchable item, as its module describes it.
+type Doc struct {
+	Kind     string
+	Ref      int64 // the item's id within its kind
+	Scope    int64 // the publishing organisation, for filtering
+	Title    string
+	Number   string // 文号 or item code
+	Summary  string
+	Body     string // plain text
+	Extra    string // attachments' text
+	Category string
+	Topic    string
+	Validity string
+	Date     calendar.Date // publication date: sorting and the year filter
+	URL      string
+}
+
+// Sort orders results.
+type Sort string
+
+// Sorts.
+const (
+	ByRelevance Sort = "relevance"
+	ByDate      Sort = "date"
+)
+
+// Query is a search.
+type Query struct {
+	Text     string
+	Kind     string // "" = every kind
+	Scope    int64  // 0 = every organisation
+	Category string
+	Topic    string
+	Validity string
+	Year     int
+	Sort     Sort
+	Offset   int
+	Limit    int // 1–50; default 20
+}
+
+// Span is a piece of displayed text, marked when it matched.
+type Span struct {
+	Text string `json:"text"`
+	Mark bool   `json:"mark"`
+}
+
+// Hit is one result.
+type Hit struct {
+	Kind     string
+	Ref      int64
+	Scope    int64
+	Title    []Span
+	Number   string
+	Category string
+	Validity string
+	Date     calendar.Date
+	URL      string
+	Snippet  []Span
+	InTitle  bool // every term is in the title or number
+}
+
+// Result is a page of hits.
+type Result struct {
+	Terms  []string
+	Hits   []Hit
+	Total  int  // hits counted, at most MaxCount
+	Capped bool // there are more than MaxCount hits
+}
+
+// MaxCount bounds counting: past it a result says "more than MaxCount".
+const MaxCount = 200
+
+// Searcher is what modules feed and the portal asks. Index replaces the item
+// with the same kind and ref; it joins the transaction in ctx.
+type Searcher interface {
+	Index(ctx context.Context, d Doc) error
+	Remove(ctx context.Context, kind string, ref int64) error
+	Search(ctx context.Context, q Query) (*Result, error)
+}
+
+// ErrUnknownKind is returned for a Doc whose kind has no sort-key code.
+var ErrUnknownKind = errors.New("search: unknown kind")

@@ -1,0 +1,184 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"openhall/internal/calendar"
+	"openhall/internal/disclosure"
+	"openhall/internal/disclosure/search"
+	"openhall/internal/testutil"
+)
+
+// searchDocs is a small catalogue with the cases the issue names: one- and
+// two-character words, a phrase, 文号 in the official brackets.
+var searchDocs = []search.Doc{
+	{Title: "关于个人所得税专项附加扣除的通知", Number: "西政办发〔2026〕3号", Body: "纳税人可以享受子女教育专项附加扣除。", Category: "a20-1", Date: calendar.NewDate(2026, 3, 1)},
+	{Title: "西湖区2026年部门预算公开说明", Body: "本部门预算收入合计一千万元，预算支出合计一千万元。", Category: "a20-7", Date: calendar.NewDate(2026, 2, 10)},
+	{Title: "国务院办公厅关于印发政府网站发展指引的通知", Number: "国办发〔2017〕47号", Body: "政府网站是各级政府在互联网上履行职能的平台。", Category: "a20-1", Date: calendar.NewDate(2017, 5, 15)},
+	{Title: "政府信息公开工作年度报告", Summary: "本年度政府信息公开工作情况", Body: "主动公开政府信息一千条。", Category: "a49", Date: calendar.NewDate(2026, 1, 20)},
+	{Title: "张益唐讲座通知", Body: "数学讲座。", Category: "a20-15", Date: calendar.NewDate(2025, 6, 1)},
+	{Title: "讲座安排", Body: "张老师、益阳市、唐朝历史。", Category: "a20-15", Date: calendar.NewDate(2025, 6, 2)},
+	{Title: "关于规范行政事业性收费的通知", Body: "收费项目目录见附件。税务部门负责征收。", Extra: "附件：收费目录（2026年版）", Category: "a20-8", Validity: "repealed", Date: calendar.NewDate(2024, 12, 31)},
+	{Title: "Open Data 开放数据目录", Body: "GB/T 38664 政务数据开放共享。", Category: "a20-15", Date: calendar.NewDate(2023, 4, 28)},
+}
+
+var searchQueries = []search.Query{
+	{Text: "税"}, {Text: "预算"}, {Text: "公开"}, {Text: "政府信息公开"}, {Text: "国办发[2017]47号"}, {Text: "国办发（2017）47号"},
+	{Text: "张益唐"}, {Text: `"政府信息 公开"`}, {Text: "公开 报告"}, {Text: "，。！？"}, {Text: strings.Repeat("政务公开", 2500)},
+	{Text: "公开", Sort: search.ByDate}, {Text: "通知", Year: 2026}, {Text: "通知", Validity: "repealed"}, {Text: "open data"},
+	{Text: "收费目录"}, {Text: "公开", Limit: 2, Offset: 2}, {Text: "38664"}, {Text: "的"},
+}
+
+func indexSearchDocs(t testing.TB, eng *search.Engine, docs []search.Doc) {
+	t.Helper()
+	for i, d := range docs {
+		d.Kind, d.Ref, d.Scope = search.KindDocument, int64(i+1), 1
+		if d.Validity == "" {
+			d.Validity = "valid"
+		}
+		if err := eng.Index(context.Background(), d); err != nil {
+			t.Fatalf("index %s: %v", d.Title, err)
+		}
+	}
+}
+
+// resultKey is what must be the same on both backends.
+func resultKey(r *search.Result) string {
+	var refs []string
+	for _, h := range r.Hits {
+		refs = append(refs, fmt.Sprintf("%d:%v:%d", h.Ref, h.InTitle, len(h.Snippet)))
+	}
+	return fmt.Sprintf("total=%d capped=%v terms=%q hits=%s", r.Total, r.Capped, r.Terms, strings.Join(refs, ","))
+}
+
+func runQueries(t testing.TB, eng *search.Engine, qs []search.Query) []string {
+	t.Helper()
+	var out []string
+	for _, q := range qs {
+		r, err := eng.Search(context.Background(), q)
+		if err != nil {
+			t.Fatalf("search %.20q: %v", q.Text, err)
+		}
+		out = append(out, resultKey(r))
+	}
+	return out
+}
+
+func TestSearch(t *testing.T) {
+	ForEach(t, func(t *testing.T, b Backend) {
+		eng := search.NewEngine(b.Open(t, nil).Search)
+		indexSearchDocs(t, eng, searchDocs)
+		ctx := context.Background()
+		refs := func(q search.Query) []int64 {
+			r, err := eng.Search(ctx, q)
+			if err != nil {
+				t.Fatalf("%q: %v", q.Text, err)
+			}
+			var out []int64
+			for _, h := range r.Hits {
+				out = append(out, h.Ref)
+			}
+			return out
+		}
+		cases := []struct {
+			q    search.Query
+			want []int64
+		}{
+			{search.Query{Text: "税"}, []int64{1, 7}},
+			{search.Query{Text: "预算"}, []int64{2}},
+			{search.Query{Text: "张益唐"}, []int64{5}},
+			{search.Query{Text: "国办发[2017]47号"}, []int64{3}},
+			{search.Query{Text: "国办发 (2017) 47号"}, []int64{3}},
+			{search.Query{Text: "政府信息公开"}, []int64{4}},
+			{search.Query{Text: "公开"}, []int64{2, 4}},
+			{search.Query{Text: "网站", Sort: search.ByDate}, []int64{3}},
+			{search.Query{Text: "通知", Sort: search.ByDate}, []int64{1, 5, 7, 3}},
+			{search.Query{Text: "通知"}, []int64{1, 5, 7, 3}},
+			{search.Query{Text: "通知", Year: 2026}, []int64{1}},
+			{search.Query{Text: "通知", Validity: "repealed"}, []int64{7}},
+			{search.Query{Text: "收费目录"}, []int64{7}},
+			{search.Query{Text: "目录"}, []int64{8, 7}},
+			{search.Query{Text: "目录", Sort: search.ByDate}, []int64{7, 8}},
+			{search.Query{Text: "OPEN data"}, []int64{8}},
+			{search.Query{Text: "，。！？"}, nil},
+			{search.Query{Text: strings.Repeat("政务公开", 2500)}, nil},
+		}
+		for _, c := range cases {
+			if got := refs(c.q); !slices.Equal(got, c.want) {
+				t.Errorf("%.30q (sort %s, year %d): %v, want %v", c.q.Text, c.q.Sort, c.q.Year, got, c.want)
+			}
+		}
+		r, _ := eng.Search(ctx, search.Query{Text: "预算"})
+		if len(r.Hits) != 1 || !hasMark(r.Hits[0].Title, "预算") || !hasMark(r.Hits[0].Snippet, "预算") {
+			t.Errorf("no highlighted snippet: %+v", r.Hits)
+		}
+		if err := eng.Remove(ctx, search.KindDocument, 2); err != nil || len(refs(search.Query{Text: "预算"})) != 0 {
+			t.Errorf("removed document still found: %v", err)
+		}
+	})
+}
+
+func hasMark(spans []search.Span, text string) bool {
+	for _, s := range spans {
+		if s.Mark && s.Text == text {
+			return true
+		}
+	}
+	return false
+}
+
+// TestSearch_SameResultsOnBothBackends indexes the same documents into
+// SQLite and PostgreSQL and compares every query's page and count.
+func TestSearch_SameResultsOnBothBackends(t *testing.T) {
+	testutil.PostgresURL(t)
+	docs := append([]search.Doc{}, searchDocs...)
+	t.Run("laws", func(t *testing.T) {
+		laws := lawDocs(t, 150)
+		docs = append(docs, laws...)
+	})
+	var results [][]string
+	for _, b := range Backends() {
+		eng := search.NewEngine(b.Open(t, nil).Search)
+		indexSearchDocs(t, eng, docs)
+		qs := append(searchQueries, search.Query{Text: "条例"}, search.Query{Text: "国务院令第711号"}, search.Query{Text: "第一条", Sort: search.ByDate, Offset: 20})
+		results = append(results, runQueries(t, eng, qs))
+	}
+	for i := range results[0] {
+		if results[0][i] != results[1][i] {
+			t.Errorf("query %d differs:\n sqlite   %s\n postgres %s", i, results[0][i], results[1][i])
+		}
+	}
+}
+
+// lawDocs reads the first n files of the laws corpus as search documents.
+func lawDocs(t testing.TB, n int) []search.Doc {
+	dir := testutil.SharedDir(t, "corpus/laws")
+	var files []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, ".md") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	sort.Strings(files)
+	var out []search.Doc
+	for _, f := range files[:min(n, len(files))] {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lf, err := disclosure.ParseLawFile(f, b)
+		if err != nil {
+			continue
+		}
+		out = append(out, search.Doc{Title: lf.Title, Body: lf.Body, Summary: strings.Join(lf.Info, "；"), Category: "a20-1", Date: lf.Date})
+	}
+	return out
+}
