@@ -41,9 +41,6 @@ type DB struct {
 	jobs  *sql.DB   // one connection of the job queue's own (River polls on it)
 	now   func() time.Time
 
-	readStmts  *stmtCache
-	writeStmts *connStmts
-
 	units   chan *unit
 	closing chan struct{}
 	wg      sync.WaitGroup
@@ -64,32 +61,26 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	write, err := sql.Open("sqlite", dsn(o.Path, o.Sync, false))
-	if err != nil {
-		return nil, fmt.Errorf("open sqlite writer: %w", err)
-	}
+	write := openDB(dsn(o.Path, o.Sync, false))
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	read, err := sql.Open("sqlite", dsn(o.Path, o.Sync, true))
-	if err != nil {
-		write.Close()
-		return nil, fmt.Errorf("open sqlite readers: %w", err)
-	}
+	read := openDB(dsn(o.Path, o.Sync, true))
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
 	read.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
-	jobs, _ := sql.Open("sqlite", dsn(o.Path, o.Sync, false))
+	jobs := openDB(dsn(o.Path, o.Sync, false))
 	jobs.SetMaxOpenConns(1)
-	db := &DB{path: o.Path, read: read, write: write, jobs: jobs, now: o.Now, readStmts: newStmtCache(read),
+	db := &DB{path: o.Path, read: read, write: write, jobs: jobs, now: o.Now,
 		units: make(chan *unit, 256), closing: make(chan struct{})}
 	if err := db.Ping(ctx); err != nil {
 		db.closePools()
 		return nil, err
 	}
-	if db.wconn, err = write.Conn(ctx); err != nil {
+	wconn, err := write.Conn(ctx)
+	if err != nil {
 		db.closePools()
 		return nil, mapOpenError(o.Path, err)
 	}
-	db.writeStmts = newConnStmts(db.wconn)
+	db.wconn = wconn
 	db.wg.Add(1)
 	go db.writeLoop()
 	return db, nil
@@ -160,9 +151,7 @@ func (db *DB) Close() error {
 }
 
 func (db *DB) closePools() error {
-	db.readStmts.close()
 	if db.wconn != nil {
-		db.writeStmts.close()
 		db.wconn.Close()
 	}
 	return errors.Join(db.read.Close(), db.write.Close(), db.jobs.Close())

@@ -3,147 +3,178 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"sync"
+	"database/sql/driver"
+	"errors"
+	"reflect"
+
+	msqlite "modernc.org/sqlite"
 )
 
-// maxCachedStatements bounds the statement caches; queries built with a
-// varying number of placeholders beyond it are prepared each time.
-const maxCachedStatements = 1000
+// maxCachedStatements bounds each connection's statement cache; queries
+// beyond it (built with a varying number of placeholders) are prepared
+// each time.
+const maxCachedStatements = 500
 
-// stmtCache keeps prepared statements per query text. Parsing and planning
-// an SQL statement costs more than running most of ours, and the pure-Go
-// driver prepares afresh on every Exec or Query unless asked to keep one.
-type stmtCache struct {
-	db    *sql.DB
-	mu    sync.RWMutex
-	stmts map[string]*sql.Stmt
+// openDB opens a pool whose connections keep their prepared statements.
+// Parsing and planning a statement costs more than running most of ours,
+// and the driver prepares afresh on every Exec or Query, including the job
+// queue's queries that run inside our transactions.
+func openDB(dsn string) *sql.DB {
+	return sql.OpenDB(cachingConnector{dsn: dsn, drv: &msqlite.Driver{}})
 }
 
-func newStmtCache(db *sql.DB) *stmtCache {
-	return &stmtCache{db: db, stmts: map[string]*sql.Stmt{}}
+type cachingConnector struct {
+	dsn string
+	drv *msqlite.Driver
 }
 
-// get returns the prepared statement of query, or nil when it cannot be
-// cached (the caller then runs the query unprepared).
-func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
-	c.mu.RLock()
-	st, ok := c.stmts[query]
-	c.mu.RUnlock()
-	if ok {
-		return st
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if st, ok := c.stmts[query]; ok {
-		return st
-	}
-	if len(c.stmts) >= maxCachedStatements {
-		return nil
-	}
-	st, err := c.db.PrepareContext(context.WithoutCancel(ctx), query)
+func (c cachingConnector) Connect(context.Context) (driver.Conn, error) {
+	inner, err := c.drv.Open(c.dsn)
 	if err != nil {
-		return nil // the unprepared run reports the error
+		return nil, err
 	}
-	c.stmts[query] = st
-	return st
+	return &cachingConn{inner: inner, stmts: map[string]*cachedStmt{}}, nil
 }
 
-func (c *stmtCache) close() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, st := range c.stmts {
-		st.Close()
-	}
-	c.stmts = map[string]*sql.Stmt{}
+func (c cachingConnector) Driver() driver.Driver { return c.drv }
+
+// cachingConn is one driver connection with its statement cache.
+// database/sql never uses a connection from two goroutines at once, so the
+// cache needs no lock.
+type cachingConn struct {
+	inner driver.Conn
+	stmts map[string]*cachedStmt
 }
 
-// connStmts keeps the writer connection's prepared statements. They run on
-// that connection inside whatever transaction is open on it: SQLite ties a
-// transaction to its connection, not to a statement handle.
-type connStmts struct {
-	conn  *sql.Conn
-	mu    sync.Mutex
-	stmts map[string]*sql.Stmt
+// cachedStmt is a prepared statement; busy while rows read from it are open
+// (a second query with the same text then gets a statement of its own).
+type cachedStmt struct {
+	st   driver.Stmt
+	busy bool
 }
 
-func newConnStmts(conn *sql.Conn) *connStmts {
-	return &connStmts{conn: conn, stmts: map[string]*sql.Stmt{}}
-}
+var errNoContext = errors.New("sqlite driver lacks context methods")
 
-func (c *connStmts) get(ctx context.Context, query string) *sql.Stmt {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if st, ok := c.stmts[query]; ok {
-		return st
+// stmt returns the cached statement of query, or a one-off statement (and
+// false) when the cached one is busy or the cache is full.
+func (c *cachingConn) stmt(ctx context.Context, query string) (*cachedStmt, bool, error) {
+	if cs, ok := c.stmts[query]; ok && !cs.busy {
+		return cs, true, nil
 	}
-	if len(c.stmts) >= maxCachedStatements {
-		return nil
-	}
-	st, err := c.conn.PrepareContext(context.WithoutCancel(ctx), query)
+	st, err := c.inner.(driver.ConnPrepareContext).PrepareContext(ctx, query)
 	if err != nil {
-		return nil // the unprepared run reports the error
+		return nil, false, err
 	}
-	c.stmts[query] = st
-	return st
+	cs := &cachedStmt{st: st}
+	if _, taken := c.stmts[query]; taken || len(c.stmts) >= maxCachedStatements {
+		return cs, false, nil
+	}
+	c.stmts[query] = cs
+	return cs, true, nil
 }
 
-func (c *connStmts) close() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, st := range c.stmts {
-		st.Close()
+func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	cs, cached, err := c.stmt(ctx, query)
+	if err != nil {
+		return nil, err
 	}
-	c.stmts = map[string]*sql.Stmt{}
+	ex, ok := cs.st.(driver.StmtExecContext)
+	if !ok {
+		return nil, errNoContext
+	}
+	res, err := ex.ExecContext(ctx, args)
+	if !cached {
+		cs.st.Close()
+	}
+	return res, err
 }
 
-// cachedTx runs the queries of a write transaction through the writer
-// connection's prepared statements.
-type cachedTx struct {
-	tx    *sql.Tx
-	cache *connStmts
+func (c *cachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	cs, cached, err := c.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	q, ok := cs.st.(driver.StmtQueryContext)
+	if !ok {
+		return nil, errNoContext
+	}
+	rows, err := q.QueryContext(ctx, args)
+	if err != nil {
+		if !cached {
+			cs.st.Close()
+		}
+		return nil, err
+	}
+	cs.busy = true
+	return &cachedRows{Rows: rows, stmt: cs, oneOff: !cached}, nil
 }
 
-func (c cachedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := c.cache.get(ctx, query); st != nil {
-		return st.ExecContext(ctx, args...)
-	}
-	return c.tx.ExecContext(ctx, query, args...)
+// cachedRows frees its statement for the next query when closed.
+type cachedRows struct {
+	driver.Rows
+	stmt   *cachedStmt
+	oneOff bool
 }
 
-func (c cachedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := c.cache.get(ctx, query); st != nil {
-		return st.QueryContext(ctx, args...)
+func (r *cachedRows) Close() error {
+	err := r.Rows.Close()
+	r.stmt.busy = false
+	if r.oneOff {
+		err = errors.Join(err, r.stmt.st.Close())
 	}
-	return c.tx.QueryContext(ctx, query, args...)
+	return err
 }
 
-func (c cachedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := c.cache.get(ctx, query); st != nil {
-		return st.QueryRowContext(ctx, args...)
-	}
-	return c.tx.QueryRowContext(ctx, query, args...)
+func (c *cachingConn) Prepare(query string) (driver.Stmt, error) { return c.inner.Prepare(query) }
+
+func (c *cachingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	return c.inner.(driver.ConnPrepareContext).PrepareContext(ctx, query)
 }
 
-// cachedPool runs read queries through the read pool's prepared statements.
-type cachedPool struct{ cache *stmtCache }
-
-func (c cachedPool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := c.cache.get(ctx, query); st != nil {
-		return st.ExecContext(ctx, args...)
-	}
-	return c.cache.db.ExecContext(ctx, query, args...)
+func (c *cachingConn) Begin() (driver.Tx, error) {
+	return c.BeginTx(context.Background(), driver.TxOptions{})
 }
 
-func (c cachedPool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := c.cache.get(ctx, query); st != nil {
-		return st.QueryContext(ctx, args...)
-	}
-	return c.cache.db.QueryContext(ctx, query, args...)
+func (c *cachingConn) BeginTx(ctx context.Context, o driver.TxOptions) (driver.Tx, error) {
+	return c.inner.(driver.ConnBeginTx).BeginTx(ctx, o)
 }
 
-func (c cachedPool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := c.cache.get(ctx, query); st != nil {
-		return st.QueryRowContext(ctx, args...)
+func (c *cachingConn) Ping(ctx context.Context) error { return c.inner.(driver.Pinger).Ping(ctx) }
+
+func (c *cachingConn) ResetSession(ctx context.Context) error {
+	return c.inner.(driver.SessionResetter).ResetSession(ctx)
+}
+
+func (c *cachingConn) IsValid() bool { return c.inner.(driver.Validator).IsValid() }
+
+func (c *cachingConn) Close() error {
+	var errs []error
+	for _, cs := range c.stmts {
+		errs = append(errs, cs.st.Close())
 	}
-	return c.cache.db.QueryRowContext(ctx, query, args...)
+	c.stmts = nil
+	return errors.Join(append(errs, c.inner.Close())...)
+}
+
+// The column-type methods pass through, so rows.ColumnTypes keeps working.
+
+func (r *cachedRows) ColumnTypeDatabaseTypeName(i int) string {
+	if c, ok := r.Rows.(driver.RowsColumnTypeDatabaseTypeName); ok {
+		return c.ColumnTypeDatabaseTypeName(i)
+	}
+	return ""
+}
+
+func (r *cachedRows) ColumnTypeNullable(i int) (nullable, ok bool) {
+	if c, ok := r.Rows.(driver.RowsColumnTypeNullable); ok {
+		return c.ColumnTypeNullable(i)
+	}
+	return false, false
+}
+
+func (r *cachedRows) ColumnTypeScanType(i int) reflect.Type {
+	if c, ok := r.Rows.(driver.RowsColumnTypeScanType); ok {
+		return c.ColumnTypeScanType(i)
+	}
+	return reflect.TypeFor[any]()
 }

@@ -35,13 +35,12 @@ func TxFromContext(ctx context.Context) (*sql.Tx, bool) {
 	return tx, ok
 }
 
-// q returns the transaction in ctx, or the read pool, both running queries
-// through prepared statements kept per query text.
+// q returns the transaction in ctx, or the read pool.
 func (db *DB) q(ctx context.Context) querier {
 	if tx, ok := TxFromContext(ctx); ok {
-		return cachedTx{tx: tx, cache: db.writeStmts}
+		return tx
 	}
-	return cachedPool{cache: db.readStmts}
+	return db.read
 }
 
 var errClosed = apperr.New(apperr.Unavailable, "服务正在关闭，请稍后重试")

@@ -1,0 +1,47 @@
+package blob
+
+import "sync"
+
+// flusher makes writes durable in groups: each caller waits for one sync of
+// the whole filesystem that started after it asked, so concurrent uploads
+// share one sync instead of paying two or more fsyncs each. It is used where
+// the platform offers syncfs on a local filesystem (see openFlusher);
+// elsewhere Put syncs each file and directory itself.
+type flusher struct {
+	syncAll func() error
+
+	mu      sync.Mutex
+	cond    *sync.Cond
+	started uint64 // syncs begun
+	done    uint64 // syncs finished
+	running bool
+	err     error // the result of the latest finished sync
+}
+
+func newFlusher(syncAll func() error) *flusher {
+	f := &flusher{syncAll: syncAll}
+	f.cond = sync.NewCond(&f.mu)
+	return f
+}
+
+// flush returns once a sync that began after the call has finished. The
+// first waiter to find no sync running runs it for everyone waiting.
+func (f *flusher) flush() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	target := f.started + 1
+	for f.done < target {
+		if f.running {
+			f.cond.Wait()
+			continue
+		}
+		f.running = true
+		f.started++
+		f.mu.Unlock()
+		err := f.syncAll()
+		f.mu.Lock()
+		f.running, f.done, f.err = false, f.started, err
+		f.cond.Broadcast()
+	}
+	return f.err
+}
