@@ -20,6 +20,7 @@ import (
 // jobQueue is the part of jobs.Queue the app uses, whatever the backend.
 type jobQueue interface {
 	Enqueue(ctx context.Context, args jobs.Args, o *jobs.Options) error
+	EnqueueMany(ctx context.Context, args []jobs.Args) error
 	Start(ctx context.Context) error
 	Stop(ctx context.Context) error
 }
