@@ -20,13 +20,15 @@ import (
 // server with the demo data.
 func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usagef("用法：openhall load db [--data DIR | --db URL] | openhall load cases --url URL")
+		return usagef("用法：openhall load db [--data DIR | --db URL] | openhall load cases --url URL | openhall load lookup [--data DIR | --db URL] [--cases N]")
 	}
 	switch args[0] {
 	case "db":
 		return loadDB(ctx, args[1:], stdout, stderr)
 	case "cases":
 		return loadCases(ctx, args[1:], stdout, stderr)
+	case "lookup":
+		return loadLookup(ctx, args[1:], stdout, stderr)
 	}
 	return usagef("未知的 load 子命令 %q", args[0])
 }

@@ -42,6 +42,7 @@ const usage = `用法：openhall <命令> [参数]
   calendar workdays-between A B  计算 A 之后至 B（含）的工作日数
   calendar import FILE           导入节假日安排（JSON 或 ICS）
   load db | load cases           测量数据库写入能力与办件全流程吞吐
+  load lookup                    百万办件下测量进度查询吞吐与重启就绪时间
   import-docs DIR --org 机关     把法律法规库格式的 Markdown 文件导入为该机关已发布的公开信息
   bench-disclosure               政务公开检索与年度报告的性能测量（构建一次索引后测量）
 
