@@ -15,7 +15,8 @@ type flusher struct {
 	started uint64 // syncs begun
 	done    uint64 // syncs finished
 	running bool
-	err     error // the result of the latest finished sync
+	failGen uint64 // the latest sync that failed (0: none)
+	failErr error  // its error
 }
 
 func newFlusher(syncAll func() error) *flusher {
@@ -25,7 +26,10 @@ func newFlusher(syncAll func() error) *flusher {
 }
 
 // flush returns once a sync that began after the call has finished. The
-// first waiter to find no sync running runs it for everyone waiting.
+// first waiter to find no sync running runs it for everyone waiting. A
+// failure of any sync from the caller's on is the caller's failure: syncfs
+// reports a write-back error only once, so a later sync's success does not
+// mean the caller's data reached the disk.
 func (f *flusher) flush() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -40,8 +44,14 @@ func (f *flusher) flush() error {
 		f.mu.Unlock()
 		err := f.syncAll()
 		f.mu.Lock()
-		f.running, f.done, f.err = false, f.started, err
+		f.running, f.done = false, f.started
+		if err != nil {
+			f.failGen, f.failErr = f.done, err
+		}
 		f.cond.Broadcast()
 	}
-	return f.err
+	if f.failGen >= target {
+		return f.failErr
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package blob
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"sync"
@@ -72,5 +73,23 @@ func TestPutSyncingEachFile(t *testing.T) {
 		if len(left) != 0 {
 			t.Fatalf("temporary files left: %v", left)
 		}
+	}
+}
+
+// A failed sync fails every caller it was meant to cover, even when a later
+// sync succeeds before the caller looks.
+func TestFlusherKeepsFailures(t *testing.T) {
+	fail := errors.New("write-back error")
+	results := []error{fail, nil}
+	f := newFlusher(func() error {
+		err := results[0]
+		results = results[1:]
+		return err
+	})
+	if err := f.flush(); !errors.Is(err, fail) {
+		t.Fatalf("first flush: %v", err)
+	}
+	if err := f.flush(); err != nil {
+		t.Fatalf("a later, successful sync: %v", err)
 	}
 }
