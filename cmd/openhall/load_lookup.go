@@ -91,6 +91,9 @@ type lookupRun struct {
 // measures; the app is closed when it returns. The server's log goes to
 // load-lookup.log in the data directory.
 func (r lookupRun) phase(ctx context.Context) error {
+	if err := os.MkdirAll(r.cfg.DataDir, 0o750); err != nil {
+		return err
+	}
 	logPath := filepath.Join(r.cfg.DataDir, "load-lookup.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
