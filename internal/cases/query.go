@@ -2,7 +2,9 @@ package cases
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
+	"sync"
 	"time"
 
 	"openhall/internal/apperr"
@@ -170,4 +172,41 @@ func (s *Service) Material(ctx context.Context, a *identity.Actor, caseID int64,
 		return MaterialFile{}, apperr.New(apperr.NotFound, "材料不存在")
 	}
 	return c.Materials[seq-1], nil
+}
+
+// procedureCacheSize bounds how many distinct stored procedures a
+// ProcedureCache keeps; past it, it starts over.
+const procedureCacheSize = 1024
+
+// ProcedureCache decodes the procedures stored with cases. Every case filed
+// under one item version stores the same procedure, and a stored procedure
+// never changes, so the cases loaded share one decoded copy (its lists
+// included, as the procedures built for filing do). The zero value is
+// ready to use.
+type ProcedureCache struct {
+	mu      sync.RWMutex
+	decoded map[string]*Procedure
+}
+
+// Decode sets p from the stored JSON of a procedure.
+func (pc *ProcedureCache) Decode(stored []byte, p *Procedure) error {
+	pc.mu.RLock()
+	cached, ok := pc.decoded[string(stored)]
+	pc.mu.RUnlock()
+	if ok {
+		*p = *cached
+		return nil
+	}
+	fresh := new(Procedure)
+	if err := json.Unmarshal(stored, fresh); err != nil {
+		return err
+	}
+	pc.mu.Lock()
+	if len(pc.decoded) >= procedureCacheSize || pc.decoded == nil {
+		pc.decoded = map[string]*Procedure{}
+	}
+	pc.decoded[string(stored)] = fresh
+	pc.mu.Unlock()
+	*p = *fresh
+	return nil
 }

@@ -15,11 +15,15 @@ import (
 
 // CasesStore implements cases.Store. A case is stored as a row (the
 // projection used by queries), its events, its branches and its materials;
-// loading replays the events over the stored procedure.
-type CasesStore struct{ db *DB }
+// loading replays the events over the stored procedure, decoded once per
+// distinct procedure.
+type CasesStore struct {
+	db    *DB
+	procs *cases.ProcedureCache
+}
 
 // Cases returns the cases store.
-func (db *DB) Cases() *CasesStore { return &CasesStore{db} }
+func (db *DB) Cases() *CasesStore { return &CasesStore{db: db, procs: &cases.ProcedureCache{}} }
 
 // CreateCase inserts a new case with its number, taken from the id sequence
 // before the insert.
@@ -165,7 +169,7 @@ func (s *CasesStore) loadWhere(ctx context.Context, where string, arg any) (*cas
 	if err != nil {
 		return nil, nil, notFound(err, "办件不存在")
 	}
-	err = firstErr(json.Unmarshal(proc, &c.Procedure), json.Unmarshal(app, &c.Applicant), json.Unmarshal(form, &c.Form))
+	err = firstErr(s.procs.Decode(proc, &c.Procedure), json.Unmarshal(app, &c.Applicant), json.Unmarshal(form, &c.Form))
 	if err != nil {
 		return nil, nil, fmt.Errorf("decode case %d: %w", c.ID, err)
 	}

@@ -12,11 +12,15 @@ import (
 
 // CasesStore implements cases.Store. A case is stored as a row (the
 // projection used by queries), its events, its branches and its materials;
-// loading replays the events over the stored procedure.
-type CasesStore struct{ db *DB }
+// loading replays the events over the stored procedure, decoded once per
+// distinct procedure.
+type CasesStore struct {
+	db    *DB
+	procs *cases.ProcedureCache
+}
 
 // Cases returns the cases store.
-func (db *DB) Cases() *CasesStore { return &CasesStore{db} }
+func (db *DB) Cases() *CasesStore { return &CasesStore{db: db, procs: &cases.ProcedureCache{}} }
 
 // CreateCase inserts a new case, then sets its number from its id.
 func (s *CasesStore) CreateCase(ctx context.Context, c *cases.Case, key string, codeHash []byte) error {
@@ -167,14 +171,15 @@ func (s *CasesStore) FindCaseByIdempotencyKey(ctx context.Context, key string) (
 func (s *CasesStore) loadWhere(ctx context.Context, where string, arg any) (*cases.Case, []byte, error) {
 	q := s.db.q(ctx)
 	var c cases.Case
-	var proc, app, form string
+	var proc []byte
+	var app, form string
 	var hash []byte
 	err := q.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE `+where, arg).Scan(&c.ID, &c.Number, &proc, &app,
 		&form, &c.AgentID, &c.Channel, &c.Fee.DueFen, &hash)
 	if err != nil {
 		return nil, nil, notFound(err, "办件不存在")
 	}
-	if err := decodeCase(&c, proc, app, form); err != nil {
+	if err := s.decodeCase(&c, proc, app, form); err != nil {
 		return nil, nil, err
 	}
 	evs, err := s.events(ctx, c.ID)
@@ -188,8 +193,8 @@ func (s *CasesStore) loadWhere(ctx context.Context, where string, arg any) (*cas
 	return &c, hash, err
 }
 
-func decodeCase(c *cases.Case, proc, app, form string) error {
-	err := firstErr(json.Unmarshal([]byte(proc), &c.Procedure), json.Unmarshal([]byte(app), &c.Applicant),
+func (s *CasesStore) decodeCase(c *cases.Case, proc []byte, app, form string) error {
+	err := firstErr(s.procs.Decode(proc, &c.Procedure), json.Unmarshal([]byte(app), &c.Applicant),
 		json.Unmarshal([]byte(form), &c.Form))
 	if err != nil {
 		return fmt.Errorf("decode case %d: %w", c.ID, err)
