@@ -141,31 +141,58 @@ const caseColumns = `id, COALESCE(number, ''), procedure, applicant, form, COALE
 // LoadCase returns a case rebuilt from its events; with lock, the row stays
 // locked until the transaction ends, so concurrent commands queue.
 func (s *CasesStore) LoadCase(ctx context.Context, id int64, lock bool) (*cases.Case, error) {
-	where := `id = $1`
-	if lock {
-		where += ` FOR UPDATE`
-	}
-	c, _, err := s.loadWhere(ctx, where, id)
+	c, _, err := s.loadWhere(ctx, `id = $1`, lock, id)
 	return c, err
 }
 
 // FindCaseByNumber returns a case and its query-code hash.
 func (s *CasesStore) FindCaseByNumber(ctx context.Context, number string) (*cases.Case, []byte, error) {
-	return s.loadWhere(ctx, `number = $1`, number)
+	return s.loadWhere(ctx, `number = $1`, false, number)
 }
 
 // FindCaseByIdempotencyKey returns the case created with key.
 func (s *CasesStore) FindCaseByIdempotencyKey(ctx context.Context, key string) (*cases.Case, error) {
-	c, _, err := s.loadWhere(ctx, `idempotency_key = $1`, key)
+	c, _, err := s.loadWhere(ctx, `idempotency_key = $1`, false, key)
 	return c, err
 }
 
-func (s *CasesStore) loadWhere(ctx context.Context, where string, arg any) (*cases.Case, []byte, error) {
+// batcher is what the pool and a transaction offer to send several
+// statements in one round trip.
+type batcher interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// loadWhere reads the case row, its events and its materials in one round
+// trip. The history statements find the case by the same condition, and run
+// after the row statement (and its lock, if any).
+func (s *CasesStore) loadWhere(ctx context.Context, where string, lock bool, arg any) (*cases.Case, []byte, error) {
+	rowSQL := `SELECT ` + caseColumns + ` FROM cases WHERE ` + where
+	if lock {
+		rowSQL += ` FOR UPDATE`
+	}
+	b := &pgx.Batch{}
+	b.Queue(rowSQL, arg)
+	b.Queue(`SELECT seq, kind, at, actor_id, actor_label, branch, detail FROM case_events
+		WHERE case_id = (SELECT id FROM cases WHERE `+where+`) ORDER BY seq`, arg)
+	b.Queue(`SELECT code, file_name, sha256, size, mime, round, added_at FROM case_materials
+		WHERE case_id = (SELECT id FROM cases WHERE `+where+`) ORDER BY seq`, arg)
+	br := s.db.q(ctx).(batcher).SendBatch(ctx, b)
+	c, hash, err := s.readCase(br)
+	if closeErr := br.Close(); err == nil && closeErr != nil {
+		err = mapError(closeErr)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, hash, nil
+}
+
+// readCase reads the results of loadWhere's statements.
+func (s *CasesStore) readCase(br pgx.BatchResults) (*cases.Case, []byte, error) {
 	var c cases.Case
 	var proc, app, form []byte
 	var hash []byte
-	err := s.db.q(ctx).QueryRow(ctx, `SELECT `+caseColumns+` FROM cases WHERE `+where, arg).Scan(&c.ID, &c.Number, &proc, &app,
-		&form, &c.AgentID, &c.Channel, &c.Fee.DueFen, &hash)
+	err := br.QueryRow().Scan(&c.ID, &c.Number, &proc, &app, &form, &c.AgentID, &c.Channel, &c.Fee.DueFen, &hash)
 	if err != nil {
 		return nil, nil, notFound(err, "办件不存在")
 	}
@@ -173,20 +200,18 @@ func (s *CasesStore) loadWhere(ctx context.Context, where string, arg any) (*cas
 	if err != nil {
 		return nil, nil, fmt.Errorf("decode case %d: %w", c.ID, err)
 	}
-	evs, err := s.events(ctx, c.ID)
+	evs, err := events(br.Query())
 	if err != nil {
 		return nil, nil, err
 	}
 	for _, e := range evs {
 		c.Apply(e)
 	}
-	c.Materials, err = s.materials(ctx, c.ID)
+	c.Materials, err = materials(br.Query())
 	return &c, hash, err
 }
 
-func (s *CasesStore) events(ctx context.Context, id int64) ([]cases.Event, error) {
-	rows, err := s.db.q(ctx).Query(ctx, `SELECT seq, kind, at, actor_id, actor_label, branch, detail
-		FROM case_events WHERE case_id = $1 ORDER BY seq`, id)
+func events(rows pgx.Rows, err error) ([]cases.Event, error) {
 	return collect(rows, err, func(r pgx.Row) (cases.Event, error) {
 		var e cases.Event
 		var raw []byte
@@ -198,9 +223,7 @@ func (s *CasesStore) events(ctx context.Context, id int64) ([]cases.Event, error
 	})
 }
 
-func (s *CasesStore) materials(ctx context.Context, id int64) ([]cases.MaterialFile, error) {
-	rows, err := s.db.q(ctx).Query(ctx, `SELECT code, file_name, sha256, size, mime, round, added_at
-		FROM case_materials WHERE case_id = $1 ORDER BY seq`, id)
+func materials(rows pgx.Rows, err error) ([]cases.MaterialFile, error) {
 	return collect(rows, err, func(r pgx.Row) (cases.MaterialFile, error) {
 		var m cases.MaterialFile
 		err := r.Scan(&m.Code, &m.FileName, &m.SHA256, &m.Size, &m.MIME, &m.Round, &m.Added)
