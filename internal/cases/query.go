@@ -53,10 +53,8 @@ func (s *Service) Lookup(ctx context.Context, number, code, addr string) (*Progr
 		return nil, err
 	}
 	keys := []string{"lookup-addr:" + addr, "lookup-case:" + number}
-	for _, k := range keys {
-		if err := s.d.Throttle.Allow(ctx, k); err != nil {
-			return nil, err
-		}
+	if err := s.d.Throttle.Allow(ctx, keys...); err != nil {
+		return nil, err
 	}
 	c, hash, err := s.d.Store.FindCaseByNumber(ctx, number)
 	if err != nil && !apperr.Is(err, apperr.NotFound) {

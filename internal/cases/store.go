@@ -102,6 +102,6 @@ type Certifier interface {
 
 // Throttle limits guesses of progress lookups.
 type Throttle interface {
-	Allow(ctx context.Context, key string) error // TooMany when the key is blocked
+	Allow(ctx context.Context, keys ...string) error // TooMany when a key is blocked
 	Fail(ctx context.Context, key string) error
 }

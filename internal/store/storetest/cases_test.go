@@ -53,7 +53,7 @@ func (s *sideEffects) ScheduleSupplementTimeout(context.Context, int64, int, tim
 	s.timers++
 	return nil
 }
-func (s *sideEffects) Allow(context.Context, string) error { return nil }
+func (s *sideEffects) Allow(context.Context, ...string) error { return nil }
 func (s *sideEffects) Fail(context.Context, string) error  { return nil }
 
 // accounts adapts the identity store.
