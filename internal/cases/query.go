@@ -56,7 +56,7 @@ func (s *Service) Lookup(ctx context.Context, number, code, addr string) (*Progr
 	if err := s.d.Throttle.Allow(ctx, keys...); err != nil {
 		return nil, err
 	}
-	c, hash, err := s.d.Store.FindCaseByNumber(ctx, number)
+	c, hash, err := s.d.Store.FindCaseForLookup(ctx, number)
 	if err != nil && !apperr.Is(err, apperr.NotFound) {
 		return nil, err
 	}

@@ -23,6 +23,9 @@ type Store interface {
 	LoadCase(ctx context.Context, id int64, lock bool) (*Case, error)
 	// FindCaseByNumber returns a case and its query-code hash (NotFound).
 	FindCaseByNumber(ctx context.Context, number string) (*Case, []byte, error)
+	// FindCaseForLookup is FindCaseByNumber without the materials, which
+	// the public progress lookup never shows.
+	FindCaseForLookup(ctx context.Context, number string) (*Case, []byte, error)
 	// SaveCase writes the case after events, refusing (Conflict) when its
 	// stored version is no longer fromVersion: someone else changed it.
 	SaveCase(ctx context.Context, c *Case, fromVersion int, events []Event, materials []MaterialFile, due Dues) error

@@ -141,18 +141,24 @@ const caseColumns = `id, COALESCE(number, ''), procedure, applicant, form, COALE
 // LoadCase returns a case rebuilt from its events; with lock, the row stays
 // locked until the transaction ends, so concurrent commands queue.
 func (s *CasesStore) LoadCase(ctx context.Context, id int64, lock bool) (*cases.Case, error) {
-	c, _, err := s.loadWhere(ctx, `id = $1`, lock, id)
+	c, _, err := s.loadWhere(ctx, `id = $1`, lock, true, id)
 	return c, err
 }
 
 // FindCaseByNumber returns a case and its query-code hash.
 func (s *CasesStore) FindCaseByNumber(ctx context.Context, number string) (*cases.Case, []byte, error) {
-	return s.loadWhere(ctx, `number = $1`, false, number)
+	return s.loadWhere(ctx, `number = $1`, false, true, number)
+}
+
+// FindCaseForLookup returns a case without its materials, and its
+// query-code hash.
+func (s *CasesStore) FindCaseForLookup(ctx context.Context, number string) (*cases.Case, []byte, error) {
+	return s.loadWhere(ctx, `number = $1`, false, false, number)
 }
 
 // FindCaseByIdempotencyKey returns the case created with key.
 func (s *CasesStore) FindCaseByIdempotencyKey(ctx context.Context, key string) (*cases.Case, error) {
-	c, _, err := s.loadWhere(ctx, `idempotency_key = $1`, false, key)
+	c, _, err := s.loadWhere(ctx, `idempotency_key = $1`, false, true, key)
 	return c, err
 }
 
@@ -162,10 +168,10 @@ type batcher interface {
 	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
-// loadWhere reads the case row, its events and its materials in one round
-// trip. The history statements find the case by the same condition, and run
+// loadWhere reads the case row, its events and (withMaterials) its
+// materials in one round trip. The history statements find the case by the same condition, and run
 // after the row statement (and its lock, if any).
-func (s *CasesStore) loadWhere(ctx context.Context, where string, lock bool, arg any) (*cases.Case, []byte, error) {
+func (s *CasesStore) loadWhere(ctx context.Context, where string, lock, withMaterials bool, arg any) (*cases.Case, []byte, error) {
 	rowSQL := `SELECT ` + caseColumns + ` FROM cases WHERE ` + where
 	if lock {
 		rowSQL += ` FOR UPDATE`
@@ -174,10 +180,12 @@ func (s *CasesStore) loadWhere(ctx context.Context, where string, lock bool, arg
 	b.Queue(rowSQL, arg)
 	b.Queue(`SELECT seq, kind, at, actor_id, actor_label, branch, detail FROM case_events
 		WHERE case_id = (SELECT id FROM cases WHERE `+where+`) ORDER BY seq`, arg)
-	b.Queue(`SELECT code, file_name, sha256, size, mime, round, added_at FROM case_materials
-		WHERE case_id = (SELECT id FROM cases WHERE `+where+`) ORDER BY seq`, arg)
+	if withMaterials {
+		b.Queue(`SELECT code, file_name, sha256, size, mime, round, added_at FROM case_materials
+			WHERE case_id = (SELECT id FROM cases WHERE `+where+`) ORDER BY seq`, arg)
+	}
 	br := s.db.q(ctx).(batcher).SendBatch(ctx, b)
-	c, hash, err := s.readCase(br)
+	c, hash, err := s.readCase(br, withMaterials)
 	if closeErr := br.Close(); err == nil && closeErr != nil {
 		err = mapError(closeErr)
 	}
@@ -188,7 +196,7 @@ func (s *CasesStore) loadWhere(ctx context.Context, where string, lock bool, arg
 }
 
 // readCase reads the results of loadWhere's statements.
-func (s *CasesStore) readCase(br pgx.BatchResults) (*cases.Case, []byte, error) {
+func (s *CasesStore) readCase(br pgx.BatchResults, withMaterials bool) (*cases.Case, []byte, error) {
 	var c cases.Case
 	var proc, app, form []byte
 	var hash []byte
@@ -207,7 +215,9 @@ func (s *CasesStore) readCase(br pgx.BatchResults) (*cases.Case, []byte, error) 
 	for _, e := range evs {
 		c.Apply(e)
 	}
-	c.Materials, err = materials(br.Query())
+	if withMaterials {
+		c.Materials, err = materials(br.Query())
+	}
 	return &c, hash, err
 }
 

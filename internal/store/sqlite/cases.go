@@ -153,22 +153,28 @@ const caseColumns = `id, IFNULL(number, ''), procedure, applicant, form, IFNULL(
 // LoadCase returns a case, rebuilt from its events. SQLite's single writer
 // already serialises changes, so lock needs no extra statement.
 func (s *CasesStore) LoadCase(ctx context.Context, id int64, lock bool) (*cases.Case, error) {
-	c, _, err := s.loadWhere(ctx, `id = ?`, id)
+	c, _, err := s.loadWhere(ctx, `id = ?`, id, true)
 	return c, err
 }
 
 // FindCaseByNumber returns a case and its query-code hash.
 func (s *CasesStore) FindCaseByNumber(ctx context.Context, number string) (*cases.Case, []byte, error) {
-	return s.loadWhere(ctx, `number = ?`, number)
+	return s.loadWhere(ctx, `number = ?`, number, true)
+}
+
+// FindCaseForLookup returns a case without its materials, and its
+// query-code hash.
+func (s *CasesStore) FindCaseForLookup(ctx context.Context, number string) (*cases.Case, []byte, error) {
+	return s.loadWhere(ctx, `number = ?`, number, false)
 }
 
 // FindCaseByIdempotencyKey returns the case created with key.
 func (s *CasesStore) FindCaseByIdempotencyKey(ctx context.Context, key string) (*cases.Case, error) {
-	c, _, err := s.loadWhere(ctx, `idempotency_key = ?`, key)
+	c, _, err := s.loadWhere(ctx, `idempotency_key = ?`, key, true)
 	return c, err
 }
 
-func (s *CasesStore) loadWhere(ctx context.Context, where string, arg any) (*cases.Case, []byte, error) {
+func (s *CasesStore) loadWhere(ctx context.Context, where string, arg any, withMaterials bool) (*cases.Case, []byte, error) {
 	q := s.db.q(ctx)
 	var c cases.Case
 	var proc []byte
@@ -189,7 +195,9 @@ func (s *CasesStore) loadWhere(ctx context.Context, where string, arg any) (*cas
 	for _, e := range evs {
 		c.Apply(e)
 	}
-	c.Materials, err = s.materials(ctx, c.ID)
+	if withMaterials {
+		c.Materials, err = s.materials(ctx, c.ID)
+	}
 	return &c, hash, err
 }
 

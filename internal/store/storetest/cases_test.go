@@ -54,7 +54,7 @@ func (s *sideEffects) ScheduleSupplementTimeout(context.Context, int64, int, tim
 	return nil
 }
 func (s *sideEffects) Allow(context.Context, ...string) error { return nil }
-func (s *sideEffects) Fail(context.Context, string) error  { return nil }
+func (s *sideEffects) Fail(context.Context, string) error     { return nil }
 
 // accounts adapts the identity store.
 type accounts struct{ s identity.Store }
@@ -147,6 +147,10 @@ func TestCases(t *testing.T) {
 		}
 		if _, err := svc.Lookup(ctx, c.Number, "000000x", "10.0.0.1"); !apperr.Is(err, apperr.NotFound) {
 			t.Fatalf("wrong code: %v", err)
+		}
+		light, hash, err := sv.Stores.Cases.FindCaseForLookup(ctx, c.Number)
+		if err != nil || len(hash) == 0 || light.Status != cases.StatusClosed || len(light.Events) != len(done.Events) || light.Materials != nil {
+			t.Fatalf("the lookup's case (events, no materials): %+v %v", light, err)
 		}
 	})
 }
