@@ -40,6 +40,9 @@ var payload = `{"applicant":{"name":"张三","kind":"person"},"form":{"summary":
 // SQLite measures a fresh database file in dir with synchronous=FULL: one
 // row per transaction, and 100 rows per transaction.
 func SQLite(ctx context.Context, dir string, d time.Duration) ([]Result, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, err
+	}
 	path := filepath.Join(dir, "dbbench-"+token()+".db")
 	defer os.Remove(path)
 	defer os.Remove(path + "-wal")
