@@ -7,6 +7,7 @@
 //	openhall calendar add-workdays DATE N
 //	openhall calendar workdays-between FROM TO
 //	openhall calendar import FILE [--year Y]
+//	openhall load db | openhall load cases --url URL
 //	openhall import-docs DIR --org AGENCY [--limit N]
 //	openhall bench-disclosure [--docs N] [--laws DIR] [--requests N]
 //
@@ -40,6 +41,8 @@ const usage = `用法：openhall <命令> [参数]
   calendar add-workdays DATE N   计算 DATE 起第 N 个工作日
   calendar workdays-between A B  计算 A 之后至 B（含）的工作日数
   calendar import FILE           导入节假日安排（JSON 或 ICS）
+  load db | load cases           测量数据库写入能力与办件全流程吞吐
+  load lookup                    百万办件下测量进度查询吞吐与重启就绪时间
   import-docs DIR --org 机关     把法律法规库格式的 Markdown 文件导入为该机关已发布的公开信息
   bench-disclosure               政务公开检索与年度报告的性能测量（构建一次索引后测量）
 
@@ -66,6 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdAudit(ctx, rest, stdout, stderr)
 	case "calendar":
 		err = cmdCalendar(ctx, rest, stdout, stderr)
+	case "load":
+		err = cmdLoad(ctx, rest, stdout, stderr)
 	case "import-docs":
 		err = cmdImportDocs(ctx, rest, stdout, stderr)
 	case "bench-disclosure":

@@ -29,6 +29,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "监听地址")
 	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "首次启动时载入演示数据并打印演示账号")
 	fs.IntVar(&cfg.Workers, "workers", cfg.Workers, "本进程并发执行的后台任务数")
+	fs.IntVar(&cfg.SupplementDays, "supplement-days", cfg.SupplementDays, "申请人补正的期限（工作日），逾期按补正超时办结")
 	fs.StringVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies, "Cookie 的 Secure 标志：auto（经 HTTPS 访问时）、yes、no")
 	fs.DurationVar(&cfg.SessionIdle, "session-idle", cfg.SessionIdle, "会话空闲超时")
 	fs.DurationVar(&cfg.SessionAbsolute, "session-absolute", cfg.SessionAbsolute, "会话绝对超时")

@@ -188,6 +188,19 @@ func jsonType(t reflect.Type) string {
 	return t.String()
 }
 
+// decodeString decodes a JSON value sent as a form field.
+func decodeString(s string, v any) error {
+	if strings.TrimSpace(s) == "" {
+		return apperr.Field("case", "缺少 case 字段（申请内容的 JSON）")
+	}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return apperr.Field("case", "case 字段不是合法的申请 JSON："+err.Error())
+	}
+	return nil
+}
+
 // pathID reads a numeric path parameter.
 func pathID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)

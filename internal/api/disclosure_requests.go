@@ -52,11 +52,11 @@ type requestJSON struct {
 	Warning       string                   `json:"warning"`
 	Pause         disclosure.EventKind     `json:"pause"`
 	Steps         []string                 `json:"steps"`
-	Events        []eventJSON              `json:"events"`
+	Events        []requestEventJSON       `json:"events"`
 	Masked        bool                     `json:"masked"`
 }
 
-type eventJSON struct {
+type requestEventJSON struct {
 	Kind      disclosure.EventKind `json:"kind"`
 	KindLabel string               `json:"kind_label"`
 	On        string               `json:"on"`
@@ -73,12 +73,12 @@ func toRequest(v *disclosure.RequestView) requestJSON {
 		IDType: r.IDType, IDNumber: r.IDNumber, Phone: r.Phone, Email: r.Email, Address: r.Address, Description: r.Description,
 		Delivery: r.Delivery, Channel: r.Channel, Status: r.Status, StatusLabel: r.Status.Label(), Missing: nonNil(r.Missing),
 		Answer: r.Answer, Reason: r.Reason, ReceivedOn: r.Received(), ClosedOn: r.Closed(), DaysLeft: v.DaysLeft,
-		Warning: v.Warning, Pause: c.Pause, Steps: nonNil(c.Steps), Events: []eventJSON{}, Masked: v.Masked}
+		Warning: v.Warning, Pause: c.Pause, Steps: nonNil(c.Steps), Events: []requestEventJSON{}, Masked: v.Masked}
 	if c.Received {
 		out.Due = c.Due.String()
 	}
 	for _, e := range v.Events {
-		out.Events = append(out.Events, eventJSON{Kind: e.Kind, KindLabel: e.Kind.Label(), On: e.On.String(), Days: e.Days,
+		out.Events = append(out.Events, requestEventJSON{Kind: e.Kind, KindLabel: e.Kind.Label(), On: e.On.String(), Days: e.Days,
 			Amount: e.Amount, Party: e.Party, Note: e.Note, At: e.CreatedAt})
 	}
 	return out

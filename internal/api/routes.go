@@ -14,6 +14,7 @@ func (s *Server) registerRoutes() {
 	s.registerUserRoutes()
 	s.registerCalendarRoutes()
 	s.registerAuditRoutes()
+	s.registerCaseRoutes()
 	s.registerCertsRoutes()
 	s.registerNotifyRoutes()
 	s.registerCatalogRoutes()

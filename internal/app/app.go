@@ -84,6 +84,10 @@ func (a *App) build(ctx context.Context, o Options) error {
 	if err := a.addSupport(ctx, o); err != nil {
 		return err
 	}
+	procs := newProcedures(a.Services.Catalog, a.Services.Org, a.Config.SupplementDays)
+	if err := a.addCases(ctx, o, procs); err != nil {
+		return err
+	}
 	if err := a.Services.Calendar.Reload(ctx); err != nil {
 		return err
 	}
@@ -139,6 +143,7 @@ func (a *App) registerJobs(reg *jobs.Registry) {
 	})
 	reg.Every(time.Hour, cleanupSessions{})
 	a.registerSupportJobs(reg)
+	a.registerCaseJobs(reg)
 	a.registerDisclosureJobs(reg)
 }
 

@@ -20,6 +20,7 @@ import (
 // jobQueue is the part of jobs.Queue the app uses, whatever the backend.
 type jobQueue interface {
 	Enqueue(ctx context.Context, args jobs.Args, o *jobs.Options) error
+	EnqueueMany(ctx context.Context, args []jobs.Args) error
 	Start(ctx context.Context) error
 	Stop(ctx context.Context) error
 }
@@ -49,7 +50,7 @@ func newQueue(s *store.Stores, reg *jobs.Registry, cfg jobs.Config) (jobQueue, e
 		// SQLite cannot notify waiting workers, so River polls; a short
 		// interval keeps notification latency low at negligible cost.
 		cfg.PollInterval = 200 * time.Millisecond
-		return jobs.New(riversqlite.New(db.WriteDB()), sqlite.TxFromContext, reg, cfg)
+		return jobs.New(riversqlite.New(db.JobsDB()), sqlite.TxFromContext, reg, cfg)
 	}
 	return nil, fmt.Errorf("no job queue for backend %T", s.Backend)
 }

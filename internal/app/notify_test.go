@@ -102,10 +102,12 @@ func TestNotificationsSurviveRestart(t *testing.T) {
 		if !strings.Contains(logs.String(), `"to":"139****5678"`) || strings.Contains(logs.String(), "13912345678") {
 			t.Fatalf("the SMS log line must show the phone masked: %s", logs.String())
 		}
+		// The outcome is recorded just after the mail server has the message.
 		for _, ch := range []notify.Channel{notify.ChannelEmail, notify.ChannelSMS} {
-			if o, _ := second.Stores.Notify.DeliveryOutcome(context.Background(), n.ID, ch); o != notify.OutcomeSent {
-				t.Fatalf("%s outcome %q", ch, o)
-			}
+			waitFor(t, 10*time.Second, string(ch)+" outcome recorded as sent", func() bool {
+				o, _ := second.Stores.Notify.DeliveryOutcome(context.Background(), n.ID, ch)
+				return o == notify.OutcomeSent
+			})
 		}
 	})
 }

@@ -77,11 +77,15 @@ func (a *App) mailSender() notify.Sender {
 // transaction of the change that caused them.
 type deliveryQueue struct{ a *App }
 
-func (q deliveryQueue) Enqueue(ctx context.Context, d notify.Delivery) error {
+func (q deliveryQueue) Enqueue(ctx context.Context, ds []notify.Delivery) error {
 	if q.a.queue == nil {
 		return errors.New("job queue not started")
 	}
-	return q.a.queue.Enqueue(ctx, d, nil)
+	args := make([]jobs.Args, len(ds))
+	for i, d := range ds {
+		args[i] = d
+	}
+	return q.a.queue.EnqueueMany(ctx, args)
 }
 
 // registerSupportJobs registers the notification delivery handler.

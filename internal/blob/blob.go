@@ -8,8 +8,11 @@
 // (a PDF or image that is also a ZIP archive) and files whose declared name
 // claims another type, and it refuses a file over the size limit while it is
 // still streaming. A file is written to a temporary file in the store's root,
-// hashed on the way, fsynced, renamed into place atomically and its directory
-// fsynced, so that once Put returns the content survives a power cut.
+// hashed on the way, made durable, renamed into place atomically and the new
+// name made durable, so that once Put returns the content survives a power
+// cut, and a name at a content address always holds that content. On a local
+// Linux filesystem concurrent uploads share each sync (syncfs, see flusher);
+// elsewhere every file and directory is fsynced on its own.
 //
 // The declared file name is the caller's to keep (with the case material, for
 // instance); it never becomes part of a path. Who may read a blob is also the
@@ -68,7 +71,8 @@ type PutOptions struct {
 
 // Store is a content-addressed file store.
 type Store struct {
-	root string
+	root  string
+	flush *flusher // nil: sync each file and directory
 }
 
 // New opens (creating if needed) the store under root and removes temporary
@@ -77,7 +81,7 @@ func New(root string) (*Store, error) {
 	if err := os.MkdirAll(root, 0o750); err != nil {
 		return nil, apperr.Wrap(err, apperr.Unavailable, fmt.Sprintf("无法创建材料存储目录 %s", root))
 	}
-	s := &Store{root: root}
+	s := &Store{root: root, flush: openFlusher(root)}
 	s.removeStale(time.Now())
 	return s, nil
 }
@@ -101,7 +105,7 @@ func (s *Store) Put(ctx context.Context, r io.Reader, o PutOptions) (Blob, error
 	o = o.withDefaults()
 	tmp, err := os.CreateTemp(s.root, tempPrefix+"*")
 	if err != nil {
-		return Blob{}, apperr.Wrap(err, apperr.Unavailable, "材料暂时无法保存，请稍后重试")
+		return Blob{}, errSave(err)
 	}
 	defer os.Remove(tmp.Name()) // a no-op once renamed into place
 	defer tmp.Close()
@@ -188,11 +192,38 @@ func disguiseMessage(claim string, actual Kind) string {
 // the address is taken the content is already there (same hash, same
 // bytes), so the new copy is dropped.
 func (s *Store) commit(f *os.File, sum string) error {
-	if err := f.Sync(); err != nil {
-		return apperr.Wrap(err, apperr.Unavailable, "材料暂时无法保存，请稍后重试")
+	if s.flush == nil {
+		return s.commitEach(f, sum)
 	}
 	if err := f.Close(); err != nil {
-		return apperr.Wrap(err, apperr.Unavailable, "材料暂时无法保存，请稍后重试")
+		return errSave(err)
+	}
+	dir := s.dir(sum)
+	final := filepath.Join(dir, sum)
+	// Flushed even when the file already exists: a concurrent upload of the
+	// same content may have renamed it a moment ago.
+	if _, err := os.Stat(final); err == nil {
+		return errSave(s.flush.flush())
+	}
+	if err := s.flush.flush(); err != nil { // the content, before it gets its name
+		return errSave(err)
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return errSave(err)
+	}
+	if err := os.Rename(f.Name(), final); err != nil {
+		return errSave(err)
+	}
+	return errSave(s.flush.flush()) // the name
+}
+
+// commitEach is commit with a sync per file and directory.
+func (s *Store) commitEach(f *os.File, sum string) error {
+	if err := f.Sync(); err != nil {
+		return errSave(err)
+	}
+	if err := f.Close(); err != nil {
+		return errSave(err)
 	}
 	dir := s.dir(sum)
 	if err := s.ensureDir(dir); err != nil {
@@ -201,12 +232,19 @@ func (s *Store) commit(f *os.File, sum string) error {
 	final := filepath.Join(dir, sum)
 	if _, err := os.Stat(final); err != nil {
 		if err := os.Rename(f.Name(), final); err != nil {
-			return apperr.Wrap(err, apperr.Unavailable, "材料暂时无法保存，请稍后重试")
+			return errSave(err)
 		}
 	}
-	// Synced even when the file already existed: a concurrent upload of the
-	// same content may have renamed it a moment ago without syncing yet.
+	// Synced even when the file already existed (see commit).
 	return syncDir(dir)
+}
+
+// errSave turns a storage failure into the error users see; nil stays nil.
+func errSave(err error) error {
+	if err == nil {
+		return nil
+	}
+	return apperr.Wrap(err, apperr.Unavailable, "材料暂时无法保存，请稍后重试")
 }
 
 func (s *Store) dir(sum string) string { return filepath.Join(s.root, sum[0:2], sum[2:4]) }
@@ -217,7 +255,7 @@ func (s *Store) ensureDir(dir string) error {
 		return nil
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return apperr.Wrap(err, apperr.Unavailable, "材料暂时无法保存，请稍后重试")
+		return errSave(err)
 	}
 	return errors.Join(syncDir(filepath.Dir(dir)), syncDir(s.root))
 }
@@ -225,13 +263,10 @@ func (s *Store) ensureDir(dir string) error {
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
-		return apperr.Wrap(err, apperr.Unavailable, "材料暂时无法保存，请稍后重试")
+		return errSave(err)
 	}
 	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return apperr.Wrap(err, apperr.Unavailable, "材料暂时无法保存，请稍后重试")
-	}
-	return nil
+	return errSave(d.Sync())
 }
 
 // Open returns the content at hash and its description. The caller closes

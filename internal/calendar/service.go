@@ -160,6 +160,15 @@ func (s *Service) buildFor(regionPath string) (*Calendar, error) {
 	return c, nil
 }
 
+// MissingNextYear reports the coming year when its holiday schedule is not
+// imported yet and the year's end is near (from October, when the State
+// Council usually publishes it): due dates reaching it cannot be computed.
+func (s *Service) MissingNextYear() (int, bool) {
+	now := DateOf(s.now())
+	next := now.Year() + 1
+	return next, now.Month() >= time.October && !s.National().Covers(next)
+}
+
 // ForRegionID is the calendar of a region given by id.
 func (s *Service) ForRegionID(ctx context.Context, regionID int64) (*Calendar, error) {
 	path, err := s.regions.RegionPath(ctx, regionID)

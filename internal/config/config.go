@@ -33,6 +33,10 @@ type Config struct {
 	SessionAbsolute time.Duration // and in any case this long after login
 	SecureCookies   string        // "auto" (when the request came over TLS), "yes", "no"
 
+	// SupplementDays is how many working days an applicant has to answer a
+	// 补正 notice before the case is closed as 补正超时.
+	SupplementDays int
+
 	LogLevel string // debug, info, warn, error
 	Workers  int    // concurrent background jobs per process
 
@@ -63,6 +67,7 @@ func Default() Config {
 		SessionAbsolute: 12 * time.Hour,
 		SecureCookies:   "auto",
 		LogLevel:        "info",
+		SupplementDays:  10,
 		Workers:         20,
 		SMTPPort:        587,
 	}
@@ -105,6 +110,9 @@ func (c Config) Validate() error {
 	bad = append(bad, checkChoice("--log-level", c.LogLevel, "debug", "info", "warn", "error")...)
 	if c.SessionIdle <= 0 || c.SessionAbsolute < c.SessionIdle {
 		bad = append(bad, "会话超时设置无效：空闲超时须大于 0 且不大于绝对超时")
+	}
+	if c.SupplementDays < 1 || c.SupplementDays > 60 {
+		bad = append(bad, fmt.Sprintf("--supplement-days %d 超出范围 1–60", c.SupplementDays))
 	}
 	if c.Workers < 1 || c.Workers > 1000 {
 		bad = append(bad, fmt.Sprintf("--workers %d 超出范围 1–1000", c.Workers))

@@ -137,6 +137,7 @@ type Store interface {
 	UpdateUser(ctx context.Context, u *User) error
 	FindUserByID(ctx context.Context, id int64) (*User, error)              // NotFound
 	FindUserByUsername(ctx context.Context, username string) (*User, error) // NotFound
+	FindUserByIDNumber(ctx context.Context, idNumber string) (*User, error) // NotFound
 	FindUsers(ctx context.Context, f UserFilter) ([]*User, int, error)
 
 	CreateGrant(ctx context.Context, g *Grant) error // Conflict on a duplicate grant
@@ -152,6 +153,9 @@ type Store interface {
 	DeleteExpiredSessions(ctx context.Context, idleBefore, now time.Time) (int64, error)
 
 	FindThrottle(ctx context.Context, key string) (*Throttle, error) // NotFound
+	// ThrottleLockedUntil is the latest lock among keys (zero when none is
+	// locked or known), read in one query.
+	ThrottleLockedUntil(ctx context.Context, keys ...string) (time.Time, error)
 	PutThrottle(ctx context.Context, t *Throttle) error
 	DeleteThrottle(ctx context.Context, key string) error
 }

@@ -61,6 +61,25 @@ func (q *Queue[TTx]) Enqueue(ctx context.Context, args Args, o *Options) error {
 	return nil
 }
 
+// EnqueueMany inserts several jobs with default options in one statement,
+// inside the transaction carried by ctx or on their own.
+func (q *Queue[TTx]) EnqueueMany(ctx context.Context, args []Args) error {
+	params := make([]river.InsertManyParams, len(args))
+	for i, a := range args {
+		params[i] = river.InsertManyParams{Args: a}
+	}
+	var err error
+	if tx, ok := q.txFrom(ctx); ok {
+		_, err = q.client.InsertManyTx(ctx, tx, params)
+	} else {
+		_, err = q.client.InsertMany(ctx, params)
+	}
+	if err != nil {
+		return fmt.Errorf("enqueue %d jobs: %w", len(args), err)
+	}
+	return nil
+}
+
 // Start begins working jobs.
 func (q *Queue[TTx]) Start(ctx context.Context) error {
 	if err := q.client.Start(ctx); err != nil {

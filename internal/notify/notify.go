@@ -103,9 +103,10 @@ type Transactor interface {
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 }
 
-// Enqueuer schedules a delivery job in the transaction carried by ctx.
+// Enqueuer schedules delivery jobs in the transaction carried by ctx, all in
+// one insert.
 type Enqueuer interface {
-	Enqueue(ctx context.Context, d Delivery) error
+	Enqueue(ctx context.Context, ds []Delivery) error
 }
 
 // Delivery is the job that sends one notification over one channel.

@@ -63,12 +63,14 @@ func (s *Service) Notify(ctx context.Context, m Message) (*Notification, error) 
 		if err := s.store.CreateNotification(ctx, n); err != nil {
 			return err
 		}
+		var ds []Delivery
 		for _, ch := range n.channels() {
-			if err := s.enqueue.Enqueue(ctx, Delivery{NotificationID: n.ID, Channel: ch}); err != nil {
-				return err
-			}
+			ds = append(ds, Delivery{NotificationID: n.ID, Channel: ch})
 		}
-		return nil
+		if len(ds) == 0 {
+			return nil
+		}
+		return s.enqueue.Enqueue(ctx, ds)
 	})
 	return n, err
 }

@@ -9,6 +9,7 @@ import (
 
 	"openhall/internal/audit"
 	"openhall/internal/calendar"
+	"openhall/internal/cases"
 	"openhall/internal/catalog"
 	"openhall/internal/certs"
 	"openhall/internal/disclosure"
@@ -41,6 +42,7 @@ type Stores struct {
 	Backend
 	Audit    audit.Store
 	Calendar calendar.Store
+	Cases    cases.Store
 	Identity identity.Store
 	Org      org.Store
 	Settings Settings

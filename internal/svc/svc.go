@@ -8,6 +8,7 @@ import (
 	"openhall/internal/audit"
 	"openhall/internal/blob"
 	"openhall/internal/calendar"
+	"openhall/internal/cases"
 	"openhall/internal/catalog"
 	"openhall/internal/certs"
 	"openhall/internal/disclosure"
@@ -28,6 +29,7 @@ type Health interface {
 type Services struct {
 	Audit    *audit.Log
 	Calendar *calendar.Service
+	Cases    *cases.Service
 	Identity *identity.Service
 	Org      *org.Service
 	Health   Health

@@ -14,8 +14,8 @@ import (
 // Requests for disclosure from the applicant's side: the online form and
 // the applicant's own requests with their status and letters.
 func (s *Server) registerApplyRoutes() {
-	s.mux.HandleFunc("GET /open/apply", s.requireLogin(s.handleApplyForm))
-	s.mux.HandleFunc("POST /open/apply", s.requireLogin(s.handleApply))
+	s.mux.HandleFunc("GET /open/apply", s.requireLogin(s.handleRequestForm))
+	s.mux.HandleFunc("POST /open/apply", s.requireLogin(s.handleRequestFile))
 	s.mux.HandleFunc("GET /my/requests", s.requireLogin(s.handleMyRequests))
 	s.mux.HandleFunc("GET /my/requests/{id}", s.requireLogin(s.handleMyRequest))
 	s.mux.HandleFunc("GET /my/requests/{id}/letter/{kind}", s.requireLogin(s.handleLetter))
@@ -56,8 +56,8 @@ func (s *Server) requestForm(w http.ResponseWriter, r *http.Request, status int,
 	return s.render(w, status, "disclosure/request_form", p)
 }
 
-// handleApplyForm shows the online form, filled with the account's data.
-func (s *Server) handleApplyForm(w http.ResponseWriter, r *http.Request) error {
+// handleRequestForm shows the online form, filled with the account's data.
+func (s *Server) handleRequestForm(w http.ResponseWriter, r *http.Request) error {
 	a := httpkit.ActorFrom(r.Context())
 	v := url.Values{"agency_id": {r.URL.Query().Get("agency")}, "name": {a.Name}, "applicant_type": {"person"}}
 	if a.Kind == identity.KindLegal {
@@ -75,7 +75,7 @@ func requestInput(v url.Values, channel disclosure.Channel) disclosure.RequestIn
 		ReceivedOn: v.Get("received_on")}
 }
 
-func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) handleRequestFile(w http.ResponseWriter, r *http.Request) error {
 	req, err := s.svc.Disclosure.SubmitRequest(r.Context(), httpkit.ActorFrom(r.Context()), requestInput(r.PostForm, disclosure.ChannelOnline))
 	if apperr.Is(err, apperr.Invalid) {
 		return s.requestForm(w, r, http.StatusUnprocessableEntity, false, newForm(r.PostForm, err))

@@ -23,14 +23,18 @@ type staffLink struct {
 
 type staffPage struct {
 	Page
-	Roles []identity.Role
-	Links []staffLink
+	Roles       []identity.Role
+	Links       []staffLink
+	MissingYear int // the coming year has no holiday schedule yet
 }
 
 // handleStaffHome is the workbench: what each of the actor's roles can do.
 func (s *Server) handleStaffHome(w http.ResponseWriter, r *http.Request) error {
 	a := httpkit.ActorFrom(r.Context())
 	p := staffPage{Page: s.page(w, r, "工作台"), Roles: a.Roles()}
+	if year, missing := s.svc.Calendar.MissingNextYear(); missing {
+		p.MissingYear = year
+	}
 	for _, n := range p.Nav {
 		if n.URL != "/" && n.URL != "/staff" && n.URL != "/account" {
 			p.Links = append(p.Links, staffLink{Label: n.Label, URL: n.URL})

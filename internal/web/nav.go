@@ -32,6 +32,14 @@ func auditor(a *identity.Actor) bool {
 	return a.Has(identity.RoleSysAdmin) || a.Has(identity.RoleSupervisor)
 }
 
+func approver(a *identity.Actor) bool {
+	return a.Has(identity.RoleApprover) || a.Has(identity.RoleDeptHead)
+}
+
+func publicOrAgent(a *identity.Actor) bool {
+	return a.IsPublic() || a.Has(identity.RoleProxyAgent) || a.Has(identity.RoleWindowClerk)
+}
+
 func catalogStaff(a *identity.Actor) bool {
 	return a.Has(identity.RoleApprover) || a.Has(identity.RoleDeptHead) || a.Has(identity.RoleSysAdmin)
 }
@@ -42,6 +50,10 @@ var navigation = []navEntry{
 	{"办事指南", "/items", anyone},
 	{"政务公开", "/open", anyone},
 	{"工作台", "/staff", staff},
+	{"待受理", "/staff/intake", role(identity.RoleWindowClerk)},
+	{"待审批", "/staff/approvals", approver},
+	{"我的办件", "/cases", publicOrAgent},
+	{"进度查询", "/progress", anonymous},
 	{"事项管理", "/staff/catalog", catalogStaff},
 	{"公开工作台", "/disclosure", role(identity.RoleDisclosureOfficer)},
 	{"区域", "/admin/regions", role(identity.RoleSysAdmin)},

@@ -31,18 +31,25 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 
 func funcs() template.FuncMap {
 	return template.FuncMap{
-		"dict":      dict,
-		"maskID":    pii.MaskIDNumber,
-		"maskPhone": pii.MaskMobile,
-		"maskName":  pii.MaskName,
-		"datetime":  func(t time.Time) string { return fmtTime(t, "2006-01-02 15:04") },
-		"date":      func(t time.Time) string { return fmtTime(t, "2006-01-02") },
-		"roleLabel": func(r identity.Role) string { return r.Label() },
-		"deref":     func(p *int64) int64 { return derefID(p) },
-		"has":       func(ids []int64, id int64) bool { return containsID(ids, id) },
-		"add":       func(a, b int) int { return a + b },
-		"query":     url.QueryEscape,
-		"trimEdit":  trimEdit,
+		"dict":         dict,
+		"maskID":       pii.MaskIDNumber,
+		"maskPhone":    pii.MaskMobile,
+		"maskName":     pii.MaskName,
+		"datetime":     func(t time.Time) string { return fmtTime(t, "2006-01-02 15:04") },
+		"date":         func(t time.Time) string { return fmtTime(t, "2006-01-02") },
+		"roleLabel":    func(r identity.Role) string { return r.Label() },
+		"deref":        func(p *int64) int64 { return derefID(p) },
+		"has":          func(ids []int64, id int64) bool { return containsID(ids, id) },
+		"add":          func(a, b int) int { return a + b },
+		"query":        url.QueryEscape,
+		"trimEdit":     trimEdit,
+		"clock":        clockText,
+		"yuan":         func(fen int64) string { return fmt.Sprintf("%d.%02d", fen/100, fen%100) },
+		"join":         strings.Join,
+		"inc":          func(i int) int { return i + 1 },
+		"sub":          func(a, b int64) int64 { return a - b },
+		"fieldType":    fieldInputType,
+		"materialName": materialName,
 	}
 }
 

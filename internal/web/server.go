@@ -8,6 +8,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"openhall/internal/apperr"
 	"openhall/internal/httpkit"
@@ -53,7 +54,11 @@ func (s *Server) h(fn handlerFunc) http.HandlerFunc {
 func (s *Server) csrf(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			limit := int64(maxFormBytes)
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+				limit = maxUploadBytes
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			if err := s.sessions.CheckCSRF(r); err != nil {
 				s.renderError(w, r, err)
 				return
@@ -63,8 +68,12 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 	})
 }
 
-// maxFormBytes bounds a posted form (uploads have their own limits).
-const maxFormBytes = 8 << 20
+// maxFormBytes bounds a posted form; maxUploadBytes a form with files (each
+// file has its own, smaller limit).
+const (
+	maxFormBytes   = 1 << 20
+	maxUploadBytes = 64 << 20
+)
 
 // requireLogin sends anonymous visitors to the login page and back.
 func (s *Server) requireLogin(fn handlerFunc) http.HandlerFunc {

@@ -80,7 +80,7 @@ func (db *DB) Backend() string { return "postgres" }
 
 // Stores returns the backend with every domain store.
 func (db *DB) Stores() *store.Stores {
-	return &store.Stores{Backend: db, Audit: db.Audit(), Calendar: db.Calendar(),
+	return &store.Stores{Backend: db, Audit: db.Audit(), Calendar: db.Calendar(), Cases: db.Cases(),
 		Identity: db.Identity(), Org: db.Org(), Settings: db.Settings(),
 		Certs: db.Certs(), Notify: db.Notify(), Catalog: db.Catalog(),
 		Disclosure: db.Disclosure(), Search: db.Search()}

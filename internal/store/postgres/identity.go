@@ -66,6 +66,12 @@ func (s *IdentityStore) FindUserByUsername(ctx context.Context, username string)
 	return u, notFound(err, "账号不存在")
 }
 
+// FindUserByIDNumber returns the account of a 居民身份证号码.
+func (s *IdentityStore) FindUserByIDNumber(ctx context.Context, idNumber string) (*identity.User, error) {
+	u, err := scanUser(s.db.q(ctx).QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id_number = $1 AND id_number <> ''`, idNumber))
+	return u, notFound(err, "账号不存在")
+}
+
 // FindUsers lists accounts with the total count.
 func (s *IdentityStore) FindUsers(ctx context.Context, f identity.UserFilter) ([]*identity.User, int, error) {
 	w := newWhere()
@@ -187,6 +193,16 @@ func (s *IdentityStore) FindThrottle(ctx context.Context, key string) (*identity
 		t.LockedUntil = locked.UTC()
 	}
 	return &t, nil
+}
+
+// ThrottleLockedUntil is the latest lock among keys.
+func (s *IdentityStore) ThrottleLockedUntil(ctx context.Context, keys ...string) (time.Time, error) {
+	var locked *time.Time
+	err := s.db.q(ctx).QueryRow(ctx, `SELECT MAX(locked_until) FROM login_throttle WHERE key = ANY($1)`, keys).Scan(&locked)
+	if err != nil || locked == nil {
+		return time.Time{}, mapError(err)
+	}
+	return locked.UTC(), nil
 }
 
 // PutThrottle saves a failure counter.

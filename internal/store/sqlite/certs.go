@@ -151,23 +151,6 @@ func scanCert(r scanner) (*certs.Certificate, error) {
 	return &c, nil
 }
 
-// collect scans every row of a query with scan.
-func collect[T any](rows rowsIter, err error, scan func(scanner) (T, error)) ([]T, error) {
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, mapError(err)
-		}
-		out = append(out, v)
-	}
-	return out, mapError(rows.Err())
-}
-
 // isNoRows reports a query that found nothing.
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 

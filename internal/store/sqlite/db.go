@@ -35,8 +35,10 @@ type Options struct {
 // DB is an open SQLite database.
 type DB struct {
 	path  string
-	read  *sql.DB // concurrent readers, query_only
-	write *sql.DB // exactly one connection, used by the writer goroutine and the job queue
+	read  *sql.DB   // concurrent readers, query_only
+	write *sql.DB   // one connection, held by the writer goroutine as wconn
+	wconn *sql.Conn // the writer's connection: every write transaction runs on it
+	jobs  *sql.DB   // one connection of the job queue's own (River polls on it)
 	now   func() time.Time
 
 	units   chan *unit
@@ -59,25 +61,26 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	write, err := sql.Open("sqlite", dsn(o.Path, o.Sync, false))
-	if err != nil {
-		return nil, fmt.Errorf("open sqlite writer: %w", err)
-	}
+	write := openDB(dsn(o.Path, o.Sync, false))
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	read, err := sql.Open("sqlite", dsn(o.Path, o.Sync, true))
-	if err != nil {
-		write.Close()
-		return nil, fmt.Errorf("open sqlite readers: %w", err)
-	}
+	read := openDB(dsn(o.Path, o.Sync, true))
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
 	read.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
-	db := &DB{path: o.Path, read: read, write: write, now: o.Now,
+	jobs := openDB(dsn(o.Path, o.Sync, false))
+	jobs.SetMaxOpenConns(1)
+	db := &DB{path: o.Path, read: read, write: write, jobs: jobs, now: o.Now,
 		units: make(chan *unit, 256), closing: make(chan struct{})}
 	if err := db.Ping(ctx); err != nil {
 		db.closePools()
 		return nil, err
 	}
+	wconn, err := write.Conn(ctx)
+	if err != nil {
+		db.closePools()
+		return nil, mapOpenError(o.Path, err)
+	}
+	db.wconn = wconn
 	db.wg.Add(1)
 	go db.writeLoop()
 	return db, nil
@@ -96,6 +99,9 @@ func dsn(path, sync string, readOnly bool) string {
 	q.Add("_pragma", "cache_size(-16000)")
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
+		// Readers map the file instead of copying each page they read
+		// through a system call; a large database keeps its hot pages shared.
+		q.Add("_pragma", "mmap_size(1073741824)")
 	} else {
 		q.Set("_txlock", "immediate")
 	}
@@ -134,7 +140,7 @@ func (db *DB) Ping(ctx context.Context) error {
 	if err := db.read.QueryRowContext(ctx, `PRAGMA schema_version`).Scan(&n); err != nil {
 		return mapOpenError(db.path, err)
 	}
-	if err := db.write.PingContext(ctx); err != nil {
+	if err := db.jobs.PingContext(ctx); err != nil {
 		return mapOpenError(db.path, err)
 	}
 	return nil
@@ -148,21 +154,26 @@ func (db *DB) Close() error {
 }
 
 func (db *DB) closePools() error {
-	return errors.Join(db.read.Close(), db.write.Close())
+	if db.wconn != nil {
+		db.wconn.Close()
+	}
+	return errors.Join(db.read.Close(), db.write.Close(), db.jobs.Close())
 }
 
 // Path returns the database file.
 func (db *DB) Path() string { return db.path }
 
-// WriteDB is the single-connection pool the job queue shares with the writer.
-func (db *DB) WriteDB() *sql.DB { return db.write }
+// JobsDB is the job queue's single-connection pool. Jobs are still
+// inserted in the writer's transactions; River polls and completes jobs on
+// this connection, waiting for the writer through SQLite's busy timeout.
+func (db *DB) JobsDB() *sql.DB { return db.jobs }
 
 // Backend names the storage backend.
 func (db *DB) Backend() string { return "sqlite" }
 
 // Stores returns the backend with every domain store.
 func (db *DB) Stores() *store.Stores {
-	return &store.Stores{Backend: db, Audit: db.Audit(), Calendar: db.Calendar(),
+	return &store.Stores{Backend: db, Audit: db.Audit(), Calendar: db.Calendar(), Cases: db.Cases(),
 		Identity: db.Identity(), Org: db.Org(), Settings: db.Settings(),
 		Certs: db.Certs(), Notify: db.Notify(), Catalog: db.Catalog(),
 		Disclosure: db.Disclosure(), Search: db.Search()}

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"strings"
 
@@ -83,7 +82,7 @@ func (s *DisclosureStore) FindAgencies(ctx context.Context, f disclosure.AgencyF
 	}
 	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+agencyColumns+` FROM disclosure_agencies a JOIN regions r ON r.id = a.region_id
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY r.path, a.id`, args...)
-	return scanAll(rows, err, scanAgency)
+	return collect(rows, err, scanAgency)
 }
 
 func scanAgency(r scanner) (*disclosure.Agency, error) {
@@ -93,23 +92,6 @@ func scanAgency(r scanner) (*disclosure.Agency, error) {
 		&a.Hours, &a.RegionPath, &created, &updated)
 	a.CreatedAt, a.UpdatedAt = fromMicro(created), fromMicro(updated)
 	return &a, err
-}
-
-// scanAll scans every row with scan.
-func scanAll[T any](rows *sql.Rows, err error, scan func(scanner) (T, error)) ([]T, error) {
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, mapError(err)
-		}
-		out = append(out, v)
-	}
-	return out, mapError(rows.Err())
 }
 
 const docColumns = `d.id, d.agency_id, d.index_no, d.title, d.doc_no, d.topic, d.genre, d.category, d.validity, d.validity_on,
@@ -177,7 +159,7 @@ func (s *DisclosureStore) FindDocuments(ctx context.Context, f disclosure.DocFil
 	}
 	rows, err := q.QueryContext(ctx, `SELECT `+docColumns+from+` ORDER BY d.published_on DESC, d.formed_on DESC, d.id DESC LIMIT ? OFFSET ?`,
 		append(args, f.Limit, f.Offset)...)
-	ds, err := scanAll(rows, err, scanDoc)
+	ds, err := collect(rows, err, scanDoc)
 	return ds, total, err
 }
 
@@ -233,7 +215,7 @@ func scanDoc(r scanner) (*disclosure.Document, error) {
 func (s *DisclosureStore) FindInterpretations(ctx context.Context, policyID int64) ([]*disclosure.Document, error) {
 	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+docColumns+` FROM disclosure_docs d JOIN disclosure_agencies a ON a.id = d.agency_id
 		WHERE d.interprets_id = ? ORDER BY d.id`, policyID)
-	return scanAll(rows, err, scanDoc)
+	return collect(rows, err, scanDoc)
 }
 
 // NextIndexSeq returns the next 索引号 sequence number of an agency's period.

@@ -20,7 +20,7 @@ func (s *DisclosureStore) CreateReview(ctx context.Context, r *disclosure.Review
 func (s *DisclosureStore) FindReviews(ctx context.Context, docID int64) ([]*disclosure.Review, error) {
 	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT id, doc_id, reviewer_id, reviewer_name, reviewed_on, conclusion, basis, note,
 		created_at FROM disclosure_reviews WHERE doc_id = ? ORDER BY id`, docID)
-	return scanAll(rows, err, func(r scanner) (*disclosure.Review, error) {
+	return collect(rows, err, func(r scanner) (*disclosure.Review, error) {
 		var v disclosure.Review
 		var on string
 		var created int64
@@ -46,7 +46,7 @@ const attachmentColumns = `id, owner_type, owner_id, name, content_type, size, t
 func (s *DisclosureStore) FindAttachments(ctx context.Context, ownerType string, ownerID int64) ([]*disclosure.Attachment, error) {
 	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+attachmentColumns+` FROM disclosure_attachments
 		WHERE owner_type = ? AND owner_id = ? ORDER BY id`, ownerType, ownerID)
-	return scanAll(rows, err, func(r scanner) (*disclosure.Attachment, error) { return scanAttachment(r) })
+	return collect(rows, err, func(r scanner) (*disclosure.Attachment, error) { return scanAttachment(r) })
 }
 
 // FindAttachment returns one file with its content.

@@ -95,7 +95,7 @@ func (s *DisclosureStore) ReportRequestStats(ctx context.Context, agencyID int64
 func (s *DisclosureStore) requestCounts(ctx context.Context, cond string, args ...any) ([]disclosure.RequestCount, error) {
 	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT applicant_type, count(*) FROM disclosure_requests
 		WHERE agency_id = ? AND `+cond+` GROUP BY applicant_type`, args...)
-	return scanAll(rows, err, func(r scanner) (disclosure.RequestCount, error) {
+	return collect(rows, err, func(r scanner) (disclosure.RequestCount, error) {
 		var c disclosure.RequestCount
 		return c, r.Scan(&c.Type, &c.Count)
 	})
@@ -105,7 +105,7 @@ func (s *DisclosureStore) outcomeCounts(ctx context.Context, agencyID int64, fro
 	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT applicant_type, answer, reason, count(*) FROM disclosure_requests
 		WHERE agency_id = ? AND received_on <> '' AND answered_on BETWEEN ? AND ? GROUP BY applicant_type, answer, reason`,
 		agencyID, from, to)
-	return scanAll(rows, err, func(r scanner) (disclosure.OutcomeCount, error) {
+	return collect(rows, err, func(r scanner) (disclosure.OutcomeCount, error) {
 		var c disclosure.OutcomeCount
 		return c, r.Scan(&c.Type, &c.Answer, &c.Reason, &c.Count)
 	})
@@ -117,7 +117,7 @@ func (s *DisclosureStore) remedyCounts(ctx context.Context, agencyID int64, from
 			FROM disclosure_events e JOIN disclosure_requests q ON q.id = e.request_id
 			WHERE q.agency_id = ? AND e.kind = 'remedy' AND e.on_date BETWEEN ? AND ?) AS latest
 		WHERE rn = 1 GROUP BY party, note`, agencyID, from, to)
-	return scanAll(rows, err, func(r scanner) (disclosure.RemedyCount, error) {
+	return collect(rows, err, func(r scanner) (disclosure.RemedyCount, error) {
 		var c disclosure.RemedyCount
 		return c, r.Scan(&c.Kind, &c.Result, &c.Count)
 	})

@@ -58,7 +58,7 @@ func (s *DisclosureStore) FindRequests(ctx context.Context, f disclosure.Request
 	}
 	rows, err := q.QueryContext(ctx, `SELECT `+requestColumns+from+` ORDER BY q.answered_on <> '', q.received_on, q.id LIMIT ? OFFSET ?`,
 		append(args, f.Limit, f.Offset)...)
-	rs, err := scanAll(rows, err, scanRequest)
+	rs, err := collect(rows, err, scanRequest)
 	return rs, total, err
 }
 
@@ -136,7 +136,7 @@ const eventColumns = `id, request_id, kind, on_date, days, amount, party, note, 
 // FindEvents lists a request's events in the order they were recorded.
 func (s *DisclosureStore) FindEvents(ctx context.Context, requestID int64) ([]*disclosure.Event, error) {
 	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+eventColumns+` FROM disclosure_events WHERE request_id = ? ORDER BY id`, requestID)
-	return scanAll(rows, err, scanEvent)
+	return collect(rows, err, scanEvent)
 }
 
 // FindEventsOf lists the events of several requests.
@@ -150,7 +150,7 @@ func (s *DisclosureStore) FindEventsOf(ctx context.Context, ids []int64) (map[in
 		}
 		rows, err := s.db.q(ctx).QueryContext(ctx, fmt.Sprintf(`SELECT `+eventColumns+` FROM disclosure_events WHERE request_id IN (%s) ORDER BY id`,
 			strings.TrimSuffix(strings.Repeat("?,", n), ",")), args...)
-		es, err := scanAll(rows, err, scanEvent)
+		es, err := collect(rows, err, scanEvent)
 		if err != nil {
 			return nil, err
 		}

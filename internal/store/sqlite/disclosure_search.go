@@ -61,7 +61,7 @@ func (s *SearchStore) FindSearchEntries(ctx context.Context, p search.Plan) ([]*
 	from, args := searchFrom(p)
 	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+searchColumns+from+` ORDER BY g.rowid DESC LIMIT ? OFFSET ?`,
 		append(args, p.Limit, p.Offset)...)
-	return scanAll(rows, err, scanSearchEntry)
+	return collect(rows, err, scanSearchEntry)
 }
 
 // CountSearchEntries counts the matches of a plan, stopping at max.

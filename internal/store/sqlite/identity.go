@@ -69,6 +69,12 @@ func (s *IdentityStore) FindUserByUsername(ctx context.Context, username string)
 	return u, notFound(err, "账号不存在")
 }
 
+// FindUserByIDNumber returns the account of a 居民身份证号码.
+func (s *IdentityStore) FindUserByIDNumber(ctx context.Context, idNumber string) (*identity.User, error) {
+	u, err := scanUser(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id_number = ? AND id_number <> ''`, idNumber))
+	return u, notFound(err, "账号不存在")
+}
+
 // FindUsers lists accounts with the total count.
 func (s *IdentityStore) FindUsers(ctx context.Context, f identity.UserFilter) ([]*identity.User, int, error) {
 	where, args := []string{"1 = 1"}, []any{}
@@ -234,6 +240,21 @@ func (s *IdentityStore) FindThrottle(ctx context.Context, key string) (*identity
 	}
 	t.WindowStart, t.LockedUntil = fromMicro(start), fromMicro(locked)
 	return &t, nil
+}
+
+// ThrottleLockedUntil is the latest lock among keys.
+func (s *IdentityStore) ThrottleLockedUntil(ctx context.Context, keys ...string) (time.Time, error) {
+	if len(keys) == 0 {
+		return time.Time{}, nil
+	}
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
+	}
+	var locked int64
+	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT COALESCE(MAX(locked_until), 0) FROM login_throttle WHERE key IN (?`+
+		strings.Repeat(", ?", len(keys)-1)+`)`, args...).Scan(&locked)
+	return fromMicro(locked), mapError(err)
 }
 
 // PutThrottle saves a failure counter.

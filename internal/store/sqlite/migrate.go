@@ -48,7 +48,7 @@ func (db *DB) schemaVersion(ctx context.Context) (int, error) {
 }
 
 func (db *DB) jobsMigrator() (*rivermigrate.Migrator[*sql.Tx], error) {
-	return rivermigrate.New(riversqlite.New(db.write), &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	return rivermigrate.New(riversqlite.New(db.jobs), &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
 }
 
 func (db *DB) jobsSchemaCurrent(ctx context.Context) (bool, error) {
@@ -70,8 +70,12 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+	err = db.InTx(ctx, func(ctx context.Context) error {
+		_, err := db.q(ctx).ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`)
+		return err
+	})
+	if err != nil {
 		return nil, mapError(err)
 	}
 	cur, err := db.schemaVersion(ctx)

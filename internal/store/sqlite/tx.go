@@ -106,7 +106,7 @@ func (db *DB) drain() {
 }
 
 func (db *DB) runBatch(batch []*unit) {
-	tx, err := db.write.BeginTx(context.Background(), nil)
+	tx, err := db.wconn.BeginTx(context.Background(), nil)
 	if err != nil {
 		finish(batch, mapError(fmt.Errorf("begin transaction: %w", err)))
 		return

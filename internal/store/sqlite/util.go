@@ -12,6 +12,23 @@ type rowsIter interface {
 	Close() error
 }
 
+// collect scans every row of a query with scan.
+func collect[T any](rows rowsIter, err error, scan func(scanner) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, mapError(err)
+		}
+		out = append(out, v)
+	}
+	return out, mapError(rows.Err())
+}
+
 // micro stores a time as Unix microseconds.
 func micro(t time.Time) int64 {
 	if t.IsZero() {

@@ -14,7 +14,7 @@ import (
 func execSQLite(t testing.TB, s *store.Stores, query string, args ...any) {
 	t.Helper()
 	db := s.Backend.(*sqlite.DB)
-	if _, err := db.WriteDB().ExecContext(context.Background(), query, args...); err != nil {
+	if _, err := db.JobsDB().ExecContext(context.Background(), query, args...); err != nil {
 		t.Fatalf("exec %q: %v", query, err)
 	}
 }

@@ -49,6 +49,12 @@ func registerAndFind(t *testing.T, sv *Services) {
 	if err != nil || got.ID != u.ID || got.IDNumber != IDNumber(11) || got.CreatedAt != u.CreatedAt {
 		t.Fatalf("find by username (case-insensitive): %+v %v", got, err)
 	}
+	if byID, err := sv.Stores.Identity.FindUserByIDNumber(ctx, IDNumber(11)); err != nil || byID.ID != u.ID {
+		t.Fatalf("find by ID number: %+v %v", byID, err)
+	}
+	if _, err := sv.Stores.Identity.FindUserByIDNumber(ctx, ""); !apperr.Is(err, apperr.NotFound) {
+		t.Fatalf("an empty ID number must match nobody: %v", err)
+	}
 	legal, err := sv.Identity.Register(ctx, identity.UserInput{Kind: identity.KindLegal, Username: "acme",
 		Name: "杭州某某科技有限公司", CreditCode: CreditCode(50), ContactName: "李四", Phone: "13900139000", Password: "secret123"})
 	if err != nil {
@@ -194,8 +200,16 @@ func throttle(t *testing.T, sv *Services, tr *Tree, clock *fakeClock) {
 	if !apperr.Is(err, apperr.TooMany) {
 		t.Fatalf("address with 20 failures: %v", err)
 	}
-	if _, err := sv.Stores.Identity.FindThrottle(ctx, "addr:10.9.9.9"); err != nil {
+	th, err := sv.Stores.Identity.FindThrottle(ctx, "addr:10.9.9.9")
+	if err != nil {
 		t.Fatalf("throttle row: %v", err)
+	}
+	locked, err := sv.Stores.Identity.ThrottleLockedUntil(ctx, "addr:10.0.0.1", "addr:10.9.9.9", "user:none")
+	if err != nil || !locked.Equal(th.LockedUntil) || locked.IsZero() {
+		t.Fatalf("latest lock %v %v, want %v", locked, err, th.LockedUntil)
+	}
+	if none, err := sv.Stores.Identity.ThrottleLockedUntil(ctx, "addr:10.0.0.1"); err != nil || !none.IsZero() {
+		t.Fatalf("lock of an unknown key: %v %v", none, err)
 	}
 }
 

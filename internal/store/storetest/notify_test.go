@@ -22,10 +22,10 @@ type recorder struct {
 	mailFail error
 }
 
-func (r *recorder) Enqueue(_ context.Context, d notify.Delivery) error {
+func (r *recorder) Enqueue(_ context.Context, ds []notify.Delivery) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.queued = append(r.queued, d)
+	r.queued = append(r.queued, ds...)
 	return nil
 }
 

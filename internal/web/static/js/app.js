@@ -15,6 +15,10 @@
     }
     kinds.forEach(function (k) { k.addEventListener("change", sync); });
     if (kinds.length) { sync(); }
+    // Print buttons on printable documents.
+    document.querySelectorAll("[data-print]").forEach(function (b) {
+      b.addEventListener("click", function () { window.print(); });
+    });
     // Ask before destructive actions.
     document.querySelectorAll("form[data-confirm]").forEach(function (f) {
       f.addEventListener("submit", function (e) { if (!window.confirm(f.getAttribute("data-confirm"))) { e.preventDefault(); } });

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"openhall/internal/config"
+	"openhall/internal/loadgen"
+	"openhall/internal/store/dbbench"
+)
+
+// cmdLoad measures throughput: `load db` the raw insert rates of the
+// database, `load cases` the case workflow over HTTP against a running
+// server with the demo data.
+func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usagef("用法：openhall load db [--data DIR | --db URL] | openhall load cases --url URL | openhall load lookup [--data DIR | --db URL] [--cases N]")
+	}
+	switch args[0] {
+	case "db":
+		return loadDB(ctx, args[1:], stdout, stderr)
+	case "cases":
+		return loadCases(ctx, args[1:], stdout, stderr)
+	case "lookup":
+		return loadLookup(ctx, args[1:], stdout, stderr)
+	}
+	return usagef("未知的 load 子命令 %q", args[0])
+}
+
+func loadDB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := config.Default()
+	fs := flagSet("load db", stderr)
+	dbFlags(fs, &cfg)
+	d := fs.Duration("duration", 5*time.Second, "每项测量的时长")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	var res []dbbench.Result
+	var err error
+	if cfg.IsPostgres() {
+		res, err = dbbench.Postgres(ctx, cfg.DB, *d)
+	} else {
+		res, err = dbbench.SQLite(ctx, cfg.DataDir, *d)
+	}
+	for _, r := range res {
+		fmt.Fprintln(stdout, r)
+	}
+	return err
+}
+
+func loadCases(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flagSet("load cases", stderr)
+	base := fs.String("url", "http://127.0.0.1:8080", "服务地址")
+	item := fs.String("item", "特种设备使用登记", "申请的演示事项名称")
+	steps := fs.String("steps", "clerk,approver,depthead", "依次办理的账号：受理的窗口人员，然后各审批环节的人员")
+	conc := fs.Int("concurrency", 64, "并发连接数")
+	d := fs.Duration("duration", 20*time.Second, "每个阶段的时长")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	version, err := itemVersionByName(*base, *item)
+	if err != nil {
+		return err
+	}
+	l := loadgen.CaseLoad{BaseURL: *base, ItemVersion: version, Password: "demo2026", Applicant: "citizen",
+		Steps: strings.Split(*steps, ","), Concurrency: *conc, Duration: *d}
+	sub, err := l.RunSubmissions(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "submissions: %d in %v: %.0f/s, p50 %v, p99 %v, %d errors %s\n", sub.Submissions, *d, sub.SubmitRate,
+		sub.SubmitP50.Round(time.Microsecond), sub.SubmitP99.Round(time.Microsecond), sub.SubmitErrors, sub.FirstErr)
+	tr, err := l.RunTransitions(ctx, sub.Cases)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "transitions: %d: %.0f/s, p99 %v, %d errors %s\n", tr.Transitions, tr.TransitionRate,
+		tr.TransitionP99.Round(time.Microsecond), tr.TransitionErrs, tr.FirstErr)
+	return nil
+}
+
+// itemVersionByName finds the published version of a catalogue item.
+func itemVersionByName(base, name string) (int64, error) {
+	var list struct {
+		Items []struct {
+			Name     string `json:"name"`
+			ImplCode string `json:"impl_code"`
+		} `json:"items"`
+	}
+	if err := getJSON(base+"/api/v1/items?limit=50&q="+url.QueryEscape(name), &list); err != nil {
+		return 0, err
+	}
+	for _, it := range list.Items {
+		if it.Name == name {
+			var detail struct {
+				Version struct {
+					ID int64 `json:"id"`
+				} `json:"version"`
+			}
+			err := getJSON(base+"/api/v1/items/"+url.PathEscape(it.ImplCode), &detail)
+			return detail.Version.ID, err
+		}
+	}
+	return 0, fmt.Errorf("事项“%s”不存在（服务需以 --demo 启动）", name)
+}
+
+func getJSON(u string, out any) error {
+	res, err := http.Get(u)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", u, res.Status)
+	}
+	return json.NewDecoder(res.Body).Decode(out)
+}

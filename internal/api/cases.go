@@ -1,0 +1,303 @@
+package api
+
+import (
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"time"
+
+	"openhall/internal/apperr"
+	"openhall/internal/blob"
+	"openhall/internal/cases"
+	"openhall/internal/identity"
+	"openhall/internal/pii"
+)
+
+func (s *Server) registerCaseRoutes() {
+	s.handle("POST /api/v1/uploads", s.handleUpload)
+	s.handle("GET /api/v1/procedures/{version}", s.handleProcedure)
+	s.handle("POST /api/v1/cases", s.handleFile)
+	s.handle("GET /api/v1/cases", s.handleMyCases)
+	s.handle("GET /api/v1/cases/{id}", s.handleCase)
+	s.handle("POST /api/v1/cases/{id}/actions", s.handleCaseAction)
+	s.handle("GET /api/v1/queues/intake", s.handleIntake)
+	s.handle("GET /api/v1/queues/approval", s.handleApprovals)
+	s.handle("POST /api/v1/progress", s.handleProgress)
+}
+
+// maxUpload bounds one uploaded material.
+const maxUpload = 10 << 20
+
+// uploadJSON describes a stored file a case can refer to.
+type uploadJSON struct {
+	SHA256   string `json:"sha256"`
+	Size     int64  `json:"size"`
+	MIME     string `json:"mime"`
+	FileName string `json:"file_name"`
+}
+
+// handleUpload stores one material (multipart field "file") and returns its
+// address. Content decides the type; a disguised file is refused.
+func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) error {
+	if _, err := actor(r); err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxUpload+1<<20)
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		return apperr.Field("file", "请以 multipart/form-data 的 file 字段上传一个文件（不超过 10 MB）")
+	}
+	defer file.Close()
+	b, err := s.svc.Blobs.Put(r.Context(), file, blob.PutOptions{MaxBytes: maxUpload, Name: hdr.Filename})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, uploadJSON{SHA256: b.SHA256, Size: b.Size, MIME: b.MIME, FileName: hdr.Filename})
+}
+
+func (s *Server) handleProcedure(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "version")
+	if err != nil {
+		return err
+	}
+	p, err := s.svc.Cases.Procedure(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, p)
+}
+
+// fileRequest is the body of POST /api/v1/cases.
+type fileRequest struct {
+	ItemVersionID int64             `json:"item_version_id"`
+	Applicant     *applicantJSON    `json:"applicant"`
+	Form          map[string]string `json:"form"`
+	Materials     []materialRef     `json:"materials"`
+	Authorization *materialRef      `json:"authorization"`
+	Draft         bool              `json:"draft"`
+}
+
+type applicantJSON struct {
+	Kind       string `json:"kind"`
+	Name       string `json:"name"`
+	IDNumber   string `json:"id_number"`
+	CreditCode string `json:"credit_code"`
+	Phone      string `json:"phone"`
+}
+
+// materialRef names an uploaded file as one of the item's materials. The
+// file is found by its SHA-256: knowing the digest of a file means having
+// had the file, so a reference cannot disclose anyone else's material.
+type materialRef struct {
+	Code     string `json:"code"`
+	SHA256   string `json:"sha256"`
+	FileName string `json:"file_name"`
+}
+
+// handleFile files an application. The Idempotency-Key header is required:
+// a retried request returns the first case (200) instead of a second one.
+func (s *Server) handleFile(w http.ResponseWriter, r *http.Request) error {
+	a, err := actor(r)
+	if err != nil {
+		return err
+	}
+	in, uploaded, err := s.readFiling(r)
+	if err != nil {
+		return err
+	}
+	fi, err := s.fileInput(in, r.Header.Get("Idempotency-Key"))
+	if err != nil {
+		return err
+	}
+	fi.Materials = append(fi.Materials, uploaded...)
+	filed, err := s.svc.Cases.File(r.Context(), a, fi)
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if filed.Repeated {
+		status = http.StatusOK
+	}
+	out := s.caseJSON(a, filed.Case, nil)
+	out.QueryCode = filed.QueryCode
+	return writeJSON(w, status, out)
+}
+
+// readFiling reads the application as JSON, or as multipart/form-data with
+// the JSON in the "case" field and the files in "material.<code>" fields,
+// so that an application and its materials can travel in one request.
+func (s *Server) readFiling(r *http.Request) (fileRequest, []cases.MaterialFile, error) {
+	var in fileRequest
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return in, nil, decode(r, &in)
+	}
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		return in, nil, apperr.New(apperr.Invalid, "multipart 请求无法解析：%s", err.Error())
+	}
+	if err := decodeString(r.FormValue("case"), &in); err != nil {
+		return in, nil, err
+	}
+	var out []cases.MaterialFile
+	var f apperr.Fields
+	for field, fhs := range r.MultipartForm.File {
+		code, ok := strings.CutPrefix(field, "material.")
+		if !ok || len(fhs) == 0 {
+			continue
+		}
+		m, err := s.storeFile(r, fhs[0])
+		if err != nil {
+			f.AddErr(field, err)
+			continue
+		}
+		m.Code = code
+		out = append(out, m)
+	}
+	return in, out, f.Err()
+}
+
+func (s *Server) storeFile(r *http.Request, fh *multipart.FileHeader) (cases.MaterialFile, error) {
+	file, err := fh.Open()
+	if err != nil {
+		return cases.MaterialFile{}, apperr.New(apperr.Invalid, "无法读取上传的文件")
+	}
+	defer file.Close()
+	b, err := s.svc.Blobs.Put(r.Context(), file, blob.PutOptions{MaxBytes: maxUpload, Name: fh.Filename})
+	if err != nil {
+		return cases.MaterialFile{}, err
+	}
+	return cases.MaterialFile{FileName: fh.Filename, SHA256: b.SHA256, Size: b.Size, MIME: b.MIME}, nil
+}
+
+func (s *Server) fileInput(in fileRequest, key string) (cases.FileInput, error) {
+	if strings.TrimSpace(key) == "" {
+		return cases.FileInput{}, apperr.New(apperr.Invalid, "请在 Idempotency-Key 请求头中提供本次提交的唯一标识，重试时使用同一标识")
+	}
+	fi := cases.FileInput{ItemVersionID: in.ItemVersionID, Form: in.Form, Draft: in.Draft, Key: key}
+	if fi.Form == nil {
+		fi.Form = map[string]string{}
+	}
+	if a := in.Applicant; a != nil {
+		fi.Applicant = &cases.Applicant{Kind: a.Kind, Name: a.Name, IDNumber: a.IDNumber, CreditCode: a.CreditCode, Phone: a.Phone}
+	}
+	var err error
+	if fi.Materials, err = s.materials(in.Materials); err != nil {
+		return fi, err
+	}
+	if in.Authorization != nil {
+		ms, err := s.materials([]materialRef{*in.Authorization})
+		if err != nil {
+			return fi, err
+		}
+		fi.Authorization = &ms[0]
+	}
+	return fi, nil
+}
+
+// materials resolves references to uploaded files.
+func (s *Server) materials(refs []materialRef) ([]cases.MaterialFile, error) {
+	var out []cases.MaterialFile
+	var f apperr.Fields
+	for _, m := range refs {
+		field := "material." + m.Code
+		ok, err := s.svc.Blobs.Exists(m.SHA256)
+		if err != nil || !ok {
+			f.Add(field, "找不到该文件，请先通过 POST /api/v1/uploads 上传")
+			continue
+		}
+		rc, b, err := s.svc.Blobs.Open(m.SHA256)
+		if err != nil {
+			return nil, err
+		}
+		rc.Close()
+		out = append(out, cases.MaterialFile{Code: m.Code, FileName: m.FileName, SHA256: b.SHA256, Size: b.Size, MIME: b.MIME})
+	}
+	return out, f.Err()
+}
+
+// caseJSON is a case as the API shows it.
+type caseJSON struct {
+	ID          int64              `json:"id"`
+	Number      string             `json:"number"`
+	Status      cases.Status       `json:"status"`
+	StatusLabel string             `json:"status_label"`
+	Decision    cases.Decision     `json:"decision"`
+	Completion  cases.Completion   `json:"completion"`
+	Version     int                `json:"version"`
+	ItemName    string             `json:"item_name"`
+	ItemCode    string             `json:"item_code"`
+	Applicant   applicantJSON      `json:"applicant"`
+	Channel     cases.Channel      `json:"channel"`
+	FeeDueFen   int64              `json:"fee_due_fen"`
+	FeePaidFen  int64              `json:"fee_paid_fen"`
+	Certificate string             `json:"certificate"`
+	Rounds      int                `json:"rounds"`
+	Form        map[string]string  `json:"form"`
+	Materials   []caseMaterialJSON `json:"materials"`
+	Events      []eventJSON        `json:"events"`
+	Branches    []branchJSON       `json:"branches"`
+	Clocks      *clocksJSON        `json:"clocks,omitempty"`
+	Actions     []optionJSON       `json:"actions"`
+	QueryCode   string             `json:"query_code,omitempty"`
+}
+
+func (s *Server) caseJSON(a *identity.Actor, c *cases.Case, cl *cases.Clocks) caseJSON {
+	app := c.Applicant
+	out := caseJSON{ID: c.ID, Number: c.Number, Status: c.Status, StatusLabel: c.Status.Label(), Decision: c.Decision,
+		Completion: c.Completion, Version: c.Version, ItemName: c.Procedure.ItemName, ItemCode: c.Procedure.ItemCode,
+		Applicant: applicantJSON{Kind: app.Kind, Name: app.Name, IDNumber: app.IDNumber, CreditCode: app.CreditCode, Phone: app.Phone},
+		Channel:   c.Channel, FeeDueFen: c.Fee.DueFen, FeePaidFen: c.Fee.PaidFen, Certificate: c.Certificate, Rounds: c.Rounds,
+		Form: c.Form, Materials: []caseMaterialJSON{}, Events: []eventJSON{}, Branches: []branchJSON{}, Actions: []optionJSON{}}
+	if !(a.UserID == app.UserID || a.UserID == c.AgentID || a.IsStaff()) {
+		out.Applicant.Name, out.Applicant.IDNumber, out.Applicant.Phone = pii.MaskName(app.Name), pii.MaskIDNumber(app.IDNumber), pii.MaskMobile(app.Phone)
+	}
+	for i, m := range c.Materials {
+		out.Materials = append(out.Materials, caseMaterialJSON{Seq: i + 1, Code: m.Code, FileName: m.FileName, SHA256: m.SHA256, Size: m.Size, MIME: m.MIME, Round: m.Round, Added: m.Added})
+	}
+	for _, e := range c.Events {
+		out.Events = append(out.Events, toEvent(e))
+	}
+	for i, b := range c.Branches {
+		out.Branches = append(out.Branches, toBranch(c, i, b))
+	}
+	for _, o := range cases.Options(a, c) {
+		out.Actions = append(out.Actions, optionJSON{Kind: o.Kind, Label: o.Label, Branch: o.Branch})
+	}
+	if cl != nil {
+		out.Clocks = toClocks(*cl)
+	}
+	return out
+}
+
+type caseMaterialJSON struct {
+	Seq      int       `json:"seq"`
+	Code     string    `json:"code"`
+	FileName string    `json:"file_name"`
+	SHA256   string    `json:"sha256"`
+	Size     int64     `json:"size"`
+	MIME     string    `json:"mime"`
+	Round    int       `json:"round"`
+	Added    time.Time `json:"added"`
+}
+
+type optionJSON struct {
+	Kind   cases.CommandKind `json:"kind"`
+	Label  string            `json:"label"`
+	Branch int               `json:"branch"`
+}
+
+// handleCase returns a case with its clocks and the actions the caller may take.
+func (s *Server) handleCase(w http.ResponseWriter, r *http.Request) error {
+	a, err := actor(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, cl, err := s.svc.Cases.Get(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s.caseJSON(a, c, &cl))
+}

@@ -1,0 +1,157 @@
+package api_test
+
+import (
+	"bytes"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"openhall/internal/apptest"
+	"openhall/internal/demo"
+)
+
+// fileFood files a 食品经营许可 (市场监管, 承诺件) as the demo citizen.
+func fileFood(t *testing.T, a *apptest.App, key string) caseView {
+	t.Helper()
+	c := loginWith(t, a, "citizen", demo.Password)
+	var ms []map[string]string
+	for i, code := range []string{"m1", "m3", "m4"} {
+		u := c.upload(code+".pdf", tinyPDF+fmt.Sprintf("%% %s %d\n", key, i))
+		ms = append(ms, map[string]string{"code": code, "sha256": u.SHA256, "file_name": code + ".pdf"})
+	}
+	body := map[string]any{"item_version_id": itemVersion(t, a, "食品经营许可"), "form": map[string]string{"summary": "开办小吃店"}, "materials": ms}
+	r := c.do("POST", "/api/v1/cases", body, func(req *http.Request) { req.Header.Set("Idempotency-Key", key) })
+	if r.status != http.StatusCreated {
+		t.Fatalf("file: %d %s", r.status, r.body)
+	}
+	var v caseView
+	jsonUnmarshal(t, r.body, &v)
+	return v
+}
+
+func TestCaseAuthorizationMatrix(t *testing.T) {
+	clock := newTestClock(cst(11, 2, 10))
+	a := demoApp(t, "sqlite", clock)
+	filed := fileFood(t, a, "matrix-1")
+	path := fmt.Sprintf("/api/v1/cases/%d", filed.ID)
+	actions := path + "/actions"
+	cases := []struct {
+		name, user, method, path string
+		body                     map[string]any
+		want                     int
+	}{
+		{"anonymous reads", "", "GET", path, nil, http.StatusUnauthorized},
+		{"applicant reads", "citizen", "GET", path, nil, http.StatusOK},
+		{"another company reads", "company", "GET", path, nil, http.StatusNotFound},
+		{"clerk of the county reads", "clerk", "GET", path, nil, http.StatusOK},
+		{"approver of another department reads", "approver2", "GET", path, nil, http.StatusNotFound},
+		{"supervisor of the city reads", "supervisor", "GET", path, nil, http.StatusOK},
+		{"applicant cannot accept", "citizen", "POST", actions, map[string]any{"kind": "accept"}, http.StatusForbidden},
+		{"approver cannot accept", "approver", "POST", actions, map[string]any{"kind": "accept"}, http.StatusForbidden},
+		{"agent outside the item's scope cannot accept", "agent", "POST", actions, map[string]any{"kind": "accept"}, http.StatusNotFound},
+		{"step before acceptance", "approver", "POST", actions, map[string]any{"kind": "pass", "branch": 0}, http.StatusConflict},
+		{"clerk accepts", "clerk", "POST", actions, map[string]any{"kind": "accept"}, http.StatusOK},
+		{"accepting twice", "clerk", "POST", actions, map[string]any{"kind": "accept"}, http.StatusConflict},
+		{"approver of another department", "approver2", "POST", actions, map[string]any{"kind": "pass", "branch": 0}, http.StatusNotFound},
+		{"clerk cannot approve", "clerk", "POST", actions, map[string]any{"kind": "pass", "branch": 0}, http.StatusForbidden},
+		{"department head cannot act as the applicant", "depthead", "POST", actions, map[string]any{"kind": "withdraw"}, http.StatusForbidden},
+		{"approver approves 审查", "approver", "POST", actions, map[string]any{"kind": "pass", "branch": 0}, http.StatusOK},
+		{"approver cannot take the head's 决定", "approver", "POST", actions, map[string]any{"kind": "pass", "branch": 0}, http.StatusForbidden},
+		{"intake queue is the clerks'", "citizen", "GET", "/api/v1/queues/intake", nil, http.StatusForbidden},
+		{"approval queue is the approvers'", "clerk", "GET", "/api/v1/queues/approval", nil, http.StatusForbidden},
+	}
+	for _, c := range cases {
+		cl := anonymous(t, a)
+		if c.user != "" {
+			cl = loginWith(t, a, c.user, demo.Password)
+		}
+		var body any
+		if c.body != nil {
+			body = c.body
+		}
+		if r := cl.do(c.method, c.path, body); r.status != c.want {
+			t.Errorf("%s: %s %s as %q: %d, want %d; %s", c.name, c.method, c.path, c.user, r.status, c.want, r.body)
+		}
+	}
+}
+
+func TestCaseBadInput(t *testing.T) {
+	clock := newTestClock(cst(11, 2, 10))
+	a := demoApp(t, "sqlite", clock)
+	c := loginWith(t, a, "citizen", demo.Password)
+	version := itemVersion(t, a, "食品经营许可")
+	t.Run("DisguisedUpload", func(t *testing.T) {
+		r := c.uploadRaw("申请书.pdf", "MZ\x90\x00\x03\x00\x00\x00 this is a program")
+		e := r.mustError(t, "upload", http.StatusUnprocessableEntity)
+		wantFields(t, e, "file")
+	})
+	t.Run("OversizedUpload", func(t *testing.T) {
+		r := c.uploadRaw("大文件.pdf", tinyPDF+strings.Repeat("x", 10<<20))
+		if r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("oversized: %d %s", r.status, r.body)
+		}
+	})
+	t.Run("MissingFieldAndMaterials", func(t *testing.T) {
+		r := c.do("POST", "/api/v1/cases", map[string]any{"item_version_id": version, "form": map[string]string{}},
+			func(req *http.Request) { req.Header.Set("Idempotency-Key", "bad-1") })
+		e := r.mustError(t, "file", http.StatusUnprocessableEntity)
+		for _, f := range []string{"form.summary", "material.m1", "material.m3", "material.m4"} {
+			if e.Error.Fields[f] == "" {
+				t.Errorf("no error on %s: %v", f, e.Error.Fields)
+			}
+		}
+	})
+	t.Run("NoIdempotencyKey", func(t *testing.T) {
+		c.fail("POST", "/api/v1/cases", map[string]any{"item_version_id": version}, http.StatusUnprocessableEntity)
+	})
+	t.Run("SupplementAfterClose", func(t *testing.T) {
+		filed := fileFood(t, a, "bad-close")
+		act(t, a, "citizen", filed.ID, map[string]any{"kind": "withdraw"})
+		c.fail("POST", fmt.Sprintf("/api/v1/cases/%d/actions", filed.ID), map[string]any{"kind": "supplement"}, http.StatusConflict)
+	})
+	t.Run("GuessingIsRateLimited", func(t *testing.T) {
+		filed := fileFood(t, a, "bad-guess")
+		anon := anonymous(t, a)
+		for i := 0; i < 10; i++ {
+			anon.fail("POST", "/api/v1/progress", map[string]string{"number": filed.Number, "code": fmt.Sprintf("%06d", i)}, http.StatusNotFound)
+		}
+		anon.fail("POST", "/api/v1/progress", map[string]string{"number": filed.Number, "code": filed.QueryCode}, http.StatusTooManyRequests)
+		anon.fail("POST", "/api/v1/progress", map[string]string{"number": "33010626999999999999", "code": "123456"}, http.StatusTooManyRequests)
+	})
+}
+
+func TestTwoClerksAcceptAtOnce(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		clock := newTestClock(cst(11, 2, 10))
+		a := demoApp(t, backend, clock)
+		filed := fileFood(t, a, "race")
+		clerks := []*client{loginWith(t, a, "clerk", demo.Password), loginWith(t, a, "clerk", demo.Password)}
+		var wg sync.WaitGroup
+		status := make([]int, 2)
+		for i, cl := range clerks {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				status[i] = cl.do("POST", fmt.Sprintf("/api/v1/cases/%d/actions", filed.ID), map[string]any{"kind": "accept", "version": filed.Version}).status
+			}()
+		}
+		wg.Wait()
+		if !(status[0] == 200 && status[1] == 409 || status[0] == 409 && status[1] == 200) {
+			t.Fatalf("two clerks accepting at once: %v, want one 200 and one 409", status)
+		}
+	})
+}
+
+// uploadRaw sends a file and returns the raw answer.
+func (c *client) uploadRaw(name, content string) response {
+	c.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	part, _ := w.CreateFormFile("file", name)
+	part.Write([]byte(content))
+	w.Close()
+	return c.do("POST", "/api/v1/uploads", body.Bytes(), func(req *http.Request) { req.Header.Set("Content-Type", w.FormDataContentType()) })
+}

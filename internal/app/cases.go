@@ -1,0 +1,185 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"openhall/internal/apperr"
+	"openhall/internal/calendar"
+	"openhall/internal/cases"
+	"openhall/internal/certs"
+	"openhall/internal/identity"
+	"openhall/internal/jobs"
+	"openhall/internal/notify"
+)
+
+// addCases builds the cases service over the catalogue and the support
+// services.
+func (a *App) addCases(ctx context.Context, o Options, procs cases.Procedures) error {
+	secret, err := a.secret(ctx, "case-query")
+	if err != nil {
+		return err
+	}
+	s := a.Services
+	s.Cases = cases.NewService(cases.Deps{Store: a.Stores.Cases, Tx: a.Stores, Audit: s.Audit, Procedures: procs,
+		Calendars: s.Calendar, Notifier: caseNotifier{s.Notify}, Certifier: certifier{a}, Throttle: lookupThrottle{a.Stores.Identity, o.now()},
+		Accounts: a.Stores.Identity, Scheduler: caseTimers{a}, Secret: secret, Now: o.Now})
+	s.Certs.SetAuthorizer(a.certificateViewer)
+	return nil
+}
+
+func (o Options) now() func() time.Time {
+	if o.Now == nil {
+		return time.Now
+	}
+	return o.Now
+}
+
+// caseNotifier tells the applicant (and the agent who filed) about a case:
+// in the inbox, by email and by SMS.
+type caseNotifier struct{ n *notify.Service }
+
+func (c caseNotifier) NotifyCase(ctx context.Context, cs *cases.Case, e cases.Event) error {
+	title, body := caseMessage(cs, e)
+	for _, uid := range []int64{cs.Applicant.UserID, cs.AgentID} {
+		if uid == 0 {
+			continue
+		}
+		m := notify.Message{UserID: uid, Kind: "case." + string(e.Kind), Title: title, Body: body,
+			Link: fmt.Sprintf("/cases/%d", cs.ID), Email: true, SMS: uid == cs.Applicant.UserID}
+		if _, err := c.n.Notify(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// caseMessage says what happened in plain words.
+func caseMessage(c *cases.Case, e cases.Event) (string, string) {
+	title := fmt.Sprintf("办件 %s %s", c.Number, e.Kind.Label())
+	item := c.Procedure.ItemName
+	switch e.Kind {
+	case cases.EventAccepted:
+		return title, fmt.Sprintf("您申请的“%s”已受理，受理通知书编号 %s。", item, e.Ref)
+	case cases.EventRefused:
+		return title, fmt.Sprintf("您申请的“%s”不予受理，理由：%s。", item, e.Reason)
+	case cases.EventSupplementRequested, cases.EventReturnedToApplicant:
+		return title, fmt.Sprintf("您申请的“%s”需补正：%s。请在规定期限内补正。", item, strings.Join(e.Items, "；"))
+	case cases.EventExtensionApproved:
+		return title, fmt.Sprintf("您申请的“%s”经批准延长审批 %d 个工作日。", item, e.Days)
+	case cases.EventDecided:
+		return title, fmt.Sprintf("您申请的“%s”已作出决定：%s。", item, e.Decision.Label())
+	case cases.EventCertificateIssued:
+		return title, fmt.Sprintf("“%s”的电子证照已出具，证照编号 %s。", item, e.Ref)
+	}
+	return title, fmt.Sprintf("您申请的“%s”：%s。", item, e.Kind.Label())
+}
+
+// certifier issues a case's certificate with the key of the centre the
+// approving department is stationed in.
+type certifier struct{ a *App }
+
+func (c certifier) IssueCertificate(ctx context.Context, actor *identity.Actor, cs *cases.Case) (string, error) {
+	dept, err := c.a.Services.Org.Department(ctx, cs.Procedure.DepartmentID)
+	if err != nil {
+		return "", err
+	}
+	if dept.CentreID == nil {
+		return "", apperr.New(apperr.Conflict, "%s未进驻服务中心，没有签发电子证照的印章，请先设置进驻中心", dept.Name)
+	}
+	cert, err := c.a.Services.Certs.Issue(ctx, actor, certs.IssueInput{CentreID: *dept.CentreID,
+		HolderUserID: cs.Applicant.UserID, Data: certificateData(cs, dept.Name, dept.CreditCode, c.a.now())})
+	if err != nil {
+		return "", err
+	}
+	return cert.Number(), nil
+}
+
+func certificateData(cs *cases.Case, issuer, issuerCode string, now time.Time) certs.Data {
+	today := calendar.DateOf(now)
+	holder := certs.Holder{Name: cs.Applicant.Name, IDType: certs.IDResident, IDNumber: cs.Applicant.IDNumber}
+	if cs.Applicant.Kind == string(identity.KindLegal) {
+		holder.IDType, holder.IDNumber = certs.IDCreditCode, cs.Applicant.CreditCode
+	}
+	d := certs.Data{Name: cs.Procedure.Result.Name, Holder: holder, ItemName: cs.Procedure.ItemName, ItemCode: cs.Procedure.ItemCode,
+		ValidFrom: today, IssuerName: issuer, IssuerCreditCode: issuerCode, IssueDate: today, CaseNumber: cs.Number}
+	if m := cs.Procedure.Result.ValidMonths; m > 0 {
+		to := calendar.DateOf(today.Time().AddDate(0, m, -1))
+		d.ValidTo = &to
+	}
+	return d
+}
+
+// certificateViewer lets the holder, the person who filed the case and the
+// staff who may see the case open a certificate's full view.
+func (a *App) certificateViewer(ctx context.Context, actor *identity.Actor, cert *certs.Certificate) error {
+	if actor != nil && cert.HolderUserID != 0 && actor.UserID == cert.HolderUserID {
+		return nil
+	}
+	forbidden := apperr.New(apperr.Forbidden, "只有持证人、申请人和办理该办件的工作人员可以查看证照全文；公开验证请扫描证照上的二维码")
+	c, _, err := a.Stores.Cases.FindCaseByNumber(ctx, cert.Data.CaseNumber)
+	if err != nil || cases.CanView(actor, c) != nil {
+		return forbidden
+	}
+	return nil
+}
+
+// supplementTimeout is the timer job of a 补正 notice.
+type supplementTimeout struct {
+	CaseID int64 `json:"case_id"`
+	Round  int   `json:"round"`
+}
+
+func (supplementTimeout) Kind() string { return "cases.supplement_timeout" }
+
+// caseTimers puts case timers on the job queue.
+type caseTimers struct{ a *App }
+
+func (t caseTimers) ScheduleSupplementTimeout(ctx context.Context, caseID int64, round int, at time.Time) error {
+	return t.a.queue.Enqueue(ctx, supplementTimeout{CaseID: caseID, Round: round}, &jobs.Options{RunAt: at})
+}
+
+func (a *App) registerCaseJobs(reg *jobs.Registry) {
+	jobs.Register(reg, func(ctx context.Context, j supplementTimeout) error {
+		return a.Services.Cases.SupplementTimedOut(ctx, j.CaseID, j.Round)
+	})
+}
+
+// lookupThrottle limits wrong guesses of progress lookups: 10 per key in 15
+// minutes, then 15 minutes' wait. It keeps its counters with the login
+// throttle's, so every node of a cluster sees them.
+type lookupThrottle struct {
+	s   identity.Store
+	now func() time.Time
+}
+
+const (
+	lookupFailures = 10
+	lookupWindow   = 15 * time.Minute
+)
+
+func (l lookupThrottle) Allow(ctx context.Context, keys ...string) error {
+	locked, err := l.s.ThrottleLockedUntil(ctx, keys...)
+	if err != nil {
+		return err
+	}
+	if l.now().Before(locked) {
+		return apperr.New(apperr.TooMany, "查询错误次数过多，请于 %s 后再试", locked.In(time.FixedZone("CST", 8*3600)).Format("15:04"))
+	}
+	return nil
+}
+
+func (l lookupThrottle) Fail(ctx context.Context, key string) error {
+	now := l.now().UTC()
+	t, err := l.s.FindThrottle(ctx, key)
+	if err != nil || now.Sub(t.WindowStart) > lookupWindow {
+		t = &identity.Throttle{Key: key, WindowStart: now}
+	}
+	t.Failures++
+	if t.Failures >= lookupFailures {
+		t.LockedUntil = now.Add(lookupWindow)
+	}
+	return l.s.PutThrottle(ctx, t)
+}

@@ -1,0 +1,154 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"openhall/internal/apperr"
+	"openhall/internal/cases"
+	"openhall/internal/catalog"
+	"openhall/internal/identity"
+	"openhall/internal/org"
+)
+
+// procedures builds the procedure a case follows from a published item
+// version of the catalogue. Published versions never change, so a built
+// procedure is cached by version; whether the item still accepts
+// applications is checked every time.
+type procedures struct {
+	cat            *catalog.Service
+	org            *org.Service
+	supplementDays int
+	mu             sync.RWMutex
+	cache          map[int64]*cases.Procedure
+}
+
+func newProcedures(cat *catalog.Service, o *org.Service, supplementDays int) *procedures {
+	return &procedures{cat: cat, org: o, supplementDays: supplementDays, cache: map[int64]*cases.Procedure{}}
+}
+
+// Procedure returns a copy of the procedure of a published version of an
+// item that accepts applications.
+func (p *procedures) Procedure(ctx context.Context, versionID int64) (*cases.Procedure, error) {
+	p.mu.RLock()
+	cached, ok := p.cache[versionID]
+	p.mu.RUnlock()
+	if !ok {
+		built, err := p.build(ctx, versionID)
+		if err != nil {
+			return nil, err
+		}
+		p.mu.Lock()
+		p.cache[versionID], cached = built, built
+		p.mu.Unlock()
+	}
+	it, err := p.cat.Item(ctx, cached.ItemID)
+	if err != nil {
+		return nil, err
+	}
+	if !it.Accepting() {
+		return nil, apperr.New(apperr.Conflict, "该事项%s，暂不受理申请", it.Status.Label())
+	}
+	cp := *cached
+	return &cp, nil
+}
+
+func (p *procedures) build(ctx context.Context, versionID int64) (*cases.Procedure, error) {
+	v, err := p.cat.Version(ctx, versionID)
+	if err != nil || v.State != catalog.StatePublished {
+		return nil, apperr.New(apperr.NotFound, "事项版本不存在或尚未发布，不能申请")
+	}
+	it, err := p.cat.Item(ctx, v.ItemID)
+	if err != nil {
+		return nil, err
+	}
+	region, err := p.org.Region(ctx, it.RegionID)
+	if err != nil {
+		return nil, err
+	}
+	g := v.Guide
+	return &cases.Procedure{ItemID: it.ID, ItemVersionID: v.ID, ItemCode: it.Code, ItemName: g.Name,
+		RegionID: region.ID, RegionPath: region.Path, RegionCode: region.Code, DepartmentID: it.DepartmentID,
+		Department: it.DepartmentName, Instant: g.Kind == catalog.KindImmediate, Legal: g.LegalLimit.Limit,
+		Promised: g.PromisedLimit.Limit, SupplementDays: p.supplementDays, AnyRefusalDenies: true,
+		Branches: branchesOf(it, g), Special: specialsOf(g.Procedures), Materials: materialsOf(g.Materials),
+		Fields: fieldsOf(g.Fees), Fee: g.Fees,
+		Result: cases.Result{Name: g.Result.Name, Certificate: g.Result.Type == catalog.ResultCertificate, ValidMonths: g.Result.ValidMonths}}, nil
+}
+
+// branchesOf groups the approval steps by department: the item's own
+// department first, then each 共同实施部门 (并联审批). Steps done at the
+// window (受理, 送达) are the one window's, not a branch's.
+func branchesOf(it *catalog.Item, g catalog.Guide) []cases.Branch {
+	own := cases.Branch{DepartmentID: it.DepartmentID, Department: it.DepartmentName}
+	others := map[int64]*cases.Branch{}
+	order := []int64{}
+	for _, d := range g.CoDepartments {
+		others[d.ID], order = &cases.Branch{DepartmentID: d.ID, Department: d.Name}, append(order, d.ID)
+	}
+	for _, s := range g.Steps {
+		if s.Role != identity.RoleApprover && s.Role != identity.RoleDeptHead {
+			continue
+		}
+		b := &own
+		if s.Department != nil && s.Department.ID != it.DepartmentID && others[s.Department.ID] != nil {
+			b = others[s.Department.ID]
+		}
+		b.Steps = append(b.Steps, cases.Step{Name: s.Name, Role: s.Role, Limit: s.Limit})
+	}
+	out := []cases.Branch{withDefaultStep(own, g)}
+	for _, id := range order {
+		out = append(out, withDefaultStep(*others[id], g))
+	}
+	return out
+}
+
+// withDefaultStep gives a department without steps of its own one review
+// step within the item's promised limit.
+func withDefaultStep(b cases.Branch, g catalog.Guide) cases.Branch {
+	if len(b.Steps) == 0 {
+		b.Steps = []cases.Step{{Name: "审查", Role: identity.RoleApprover, Limit: g.PromisedLimit.Limit}}
+	}
+	return b
+}
+
+// specialCodes names the 特别程序 the product knows by their usual names.
+var specialCodes = map[string]string{"听证": "hearing", "专家评审": "expert_review", "现场勘察": "site_inspection",
+	"现场核查": "site_inspection", "现场踏勘": "site_inspection", "检验检测": "testing", "检验": "testing", "检测": "testing", "鉴定": "appraisal"}
+
+func specialsOf(ps []catalog.Procedure) []cases.SpecialKind {
+	var out []cases.SpecialKind
+	for i, p := range ps {
+		code := specialCodes[p.Name]
+		switch {
+		case p.Kind == catalog.ProcedureExtension:
+			code = cases.Extension
+		case code == "":
+			code = fmt.Sprintf("special_%d", i+1)
+		}
+		out = append(out, cases.SpecialKind{Code: code, Name: p.Name, StopsClock: p.StopsClock && code != cases.Extension})
+	}
+	return out
+}
+
+// materialsOf numbers the materials m1, m2 … in the version's order; the
+// numbering is part of the case's snapshot, so it never shifts under a case.
+func materialsOf(ms []catalog.Material) []cases.Material {
+	out := make([]cases.Material, len(ms))
+	for i, m := range ms {
+		out[i] = cases.Material{Code: fmt.Sprintf("m%d", i+1), Name: m.Name, Kind: cases.MaterialKind(m.Type),
+			Required: m.Need == catalog.NeedRequired, Condition: m.Condition, Originals: m.Originals, Copies: m.Copies}
+	}
+	return out
+}
+
+// fieldsOf is the application form: what the applicant asks for, and the
+// quantities the fees are computed from.
+func fieldsOf(fees catalog.Fees) []cases.Field {
+	fields := []cases.Field{{Name: "summary", Label: "申请事项说明", Type: cases.FieldText, Required: true, Max: 500}}
+	for _, q := range fees.Quantities() {
+		fields = append(fields, cases.Field{Name: q, Label: q, Type: cases.FieldNumber, Required: true})
+	}
+	return fields
+}

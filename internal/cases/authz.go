@@ -1,0 +1,140 @@
+package cases
+
+import (
+	"strings"
+
+	"openhall/internal/apperr"
+	"openhall/internal/identity"
+)
+
+// Authorization rules of this package, one function per rule. Each returns
+// nil or an error saying what is missing.
+
+// CanFile: citizens and companies file for themselves; a window clerk files
+// at the window of a region covering the item's; a 代办员 files for
+// residents of the village point inside the region that handles the item.
+func CanFile(a *identity.Actor, p *Procedure, forOther bool) error {
+	switch {
+	case a == nil:
+		return apperr.New(apperr.Unauthenticated, "请先登录后再申请")
+	case a.IsPublic() && !forOther:
+		return nil
+	case a.HasIn(identity.RoleWindowClerk, p.RegionPath, p.DepartmentID) || a.HasIn(identity.RoleWindowClerk, p.RegionPath, 0):
+		return nil
+	case agentInside(a, p.RegionPath):
+		return nil
+	case a.IsPublic():
+		return apperr.New(apperr.Forbidden, "公众账号只能为本人或本单位申请")
+	}
+	return apperr.New(apperr.Forbidden, "只有窗口人员或代办员可以代为申请该事项")
+}
+
+// agentInside reports whether a 代办员's point lies inside the region.
+func agentInside(a *identity.Actor, regionPath string) bool {
+	for _, g := range a.Grants {
+		if g.Role == identity.RoleProxyAgent && strings.HasPrefix(g.RegionPath, regionPath) {
+			return true
+		}
+	}
+	return false
+}
+
+// CanView: the applicant, the person who filed it, and staff whose scope
+// covers the case (window clerks and supervisors of the region, the
+// departments approving it, administrators of the region).
+func CanView(a *identity.Actor, c *Case) error {
+	if a == nil {
+		return apperr.New(apperr.Unauthenticated, "请先登录")
+	}
+	if isApplicant(a, c) || (c.AgentID != 0 && c.AgentID == a.UserID) {
+		return nil
+	}
+	path := c.Procedure.RegionPath
+	for _, r := range []identity.Role{identity.RoleWindowClerk, identity.RoleSupervisor, identity.RoleSysAdmin} {
+		if a.HasIn(r, path, 0) {
+			return nil
+		}
+	}
+	if approvesAny(a, c) {
+		return nil
+	}
+	return apperr.New(apperr.NotFound, "办件不存在或您无权查看")
+}
+
+func isApplicant(a *identity.Actor, c *Case) bool {
+	return c.Applicant.UserID != 0 && c.Applicant.UserID == a.UserID
+}
+
+// approvesAny reports whether the actor acts for one of the case's departments.
+func approvesAny(a *identity.Actor, c *Case) bool {
+	for _, b := range c.Procedure.Branches {
+		if a.HasIn(identity.RoleApprover, c.Procedure.RegionPath, b.DepartmentID) ||
+			a.HasIn(identity.RoleDeptHead, c.Procedure.RegionPath, b.DepartmentID) {
+			return true
+		}
+	}
+	return false
+}
+
+// CanIntake: a window clerk whose scope covers the case handles acceptance,
+// refusal, supplement notices and fees (一窗受理、一个窗口收费).
+func CanIntake(a *identity.Actor, c *Case) error {
+	p := &c.Procedure
+	if a.HasIn(identity.RoleWindowClerk, p.RegionPath, 0) || a.HasIn(identity.RoleWindowClerk, p.RegionPath, p.DepartmentID) {
+		return nil
+	}
+	return apperr.New(apperr.Forbidden, "只有该事项受理地的窗口人员可以办理受理")
+}
+
+// CanActOnStep: the step's role (审批人员 or 部门负责人) in the branch's
+// department acts on it.
+func CanActOnStep(a *identity.Actor, c *Case, branch int) error {
+	b := c.BranchOf(branch)
+	if b == nil {
+		return apperr.New(apperr.NotFound, "审批分支不存在")
+	}
+	dept := c.Procedure.Branches[branch].DepartmentID
+	step := c.CurrentStep(b)
+	if a.HasIn(step.Role, c.Procedure.RegionPath, dept) {
+		return nil
+	}
+	if step.Role == identity.RoleApprover && a.HasIn(identity.RoleDeptHead, c.Procedure.RegionPath, dept) {
+		return nil // a department head may act on any step of the department
+	}
+	return apperr.New(apperr.Forbidden, "“%s”环节须由%s的%s办理", step.Name, c.Procedure.Branches[branch].Department, step.Role.Label())
+}
+
+// CanApproveExtension: only the department head approves 延长审批.
+func CanApproveExtension(a *identity.Actor, c *Case, branch int) error {
+	if c.BranchOf(branch) == nil {
+		return apperr.New(apperr.NotFound, "审批分支不存在")
+	}
+	if a.HasIn(identity.RoleDeptHead, c.Procedure.RegionPath, c.Procedure.Branches[branch].DepartmentID) {
+		return nil
+	}
+	return apperr.New(apperr.Forbidden, "延长审批须经%s负责人批准", c.Procedure.Branches[branch].Department)
+}
+
+// CanActAsApplicant: the applicant, or the person who filed for them,
+// supplements, corrects and withdraws.
+func CanActAsApplicant(a *identity.Actor, c *Case) error {
+	if a != nil && (isApplicant(a, c) || (c.AgentID != 0 && c.AgentID == a.UserID)) {
+		return nil
+	}
+	return apperr.New(apperr.Forbidden, "只有申请人或代办人可以进行该操作")
+}
+
+// authorize applies the rule of a command.
+func authorize(a *identity.Actor, c *Case, cmd Command) error {
+	switch cmd.Kind {
+	case CmdSubmit, CmdSupplement, CmdCorrect, CmdWithdraw:
+		return CanActAsApplicant(a, c)
+	case CmdRequestSupplement, CmdAccept, CmdRefuse, CmdDecideInstant, CmdPayFee:
+		return CanIntake(a, c)
+	case CmdApproveExtension, CmdDenyExtension:
+		return CanApproveExtension(a, c, cmd.Branch)
+	case CmdSupplementTimeout:
+		return apperr.New(apperr.Forbidden, "补正超时由系统自动办结")
+	}
+	return CanActOnStep(a, c, cmd.Branch)
+}

@@ -1,0 +1,162 @@
+package cases
+
+import (
+	"testing"
+	"time"
+
+	"openhall/internal/calendar"
+)
+
+func clocksAt(t *testing.T, c *Case, now time.Time) Clocks {
+	t.Helper()
+	cl, err := ComputeClocks(c, nationalCalendar(t), calendar.DefaultOfficeHours(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cl
+}
+
+// accepted is the two-department case accepted on Friday 2026-02-13, the
+// last working day before the Spring Festival block (02-14 is a Saturday
+// make-up working day; 02-15 … 02-23 are off; 02-28 is a make-up Saturday).
+func accepted(t *testing.T) *Case {
+	c := newCase(twoDepartments())
+	do(t, c, Command{Kind: CmdSubmit}, at(2026, 2, 12, 10, 0))
+	do(t, c, Command{Kind: CmdAccept}, at(2026, 2, 13, 10, 0))
+	return c
+}
+
+func TestClocksAcrossSpringFestival(t *testing.T) {
+	c := accepted(t)
+	cl := clocksAt(t, c, at(2026, 2, 24, 9, 0))
+	if got := cl.Promised.Due.String(); got != "2026-03-05" {
+		t.Errorf("promised due (10 wd) = %s, want 2026-03-05", got)
+	}
+	if got := cl.Legal.Due.String(); got != "2026-03-19" {
+		t.Errorf("legal due (20 wd) = %s, want 2026-03-19", got)
+	}
+	if cl.Promised.Consumed != 2 || cl.Promised.Remaining != 8 {
+		t.Errorf("on 02-24: consumed %d, remaining %d; want 2 (02-14, 02-24) and 8", cl.Promised.Consumed, cl.Promised.Remaining)
+	}
+	if got := cl.Branches[0].Step.Due.String(); got != "2026-02-27" {
+		t.Errorf("审核 step (5 wd) due %s, want 2026-02-27", got)
+	}
+	if !cl.Promised.DueAt.Equal(at(2026, 3, 5, 17, 30)) {
+		t.Errorf("due at %v, want the end of office hours", cl.Promised.DueAt)
+	}
+}
+
+func TestSiteInspectionStopsTheClock(t *testing.T) {
+	c := accepted(t)
+	do(t, c, Command{Kind: CmdStartSpecial, Branch: 0, Code: "site_inspection", Reason: "核查场所"}, at(2026, 2, 26, 15, 0))
+	during := clocksAt(t, c, at(2026, 3, 2, 10, 0))
+	if !during.Promised.Paused || !during.Branches[0].Branch.Paused || during.Branches[1].Branch.Paused {
+		t.Fatalf("paused: case %v, 甲局 %v, 乙局 %v; want true, true, false", during.Promised.Paused, during.Branches[0].Branch.Paused, during.Branches[1].Branch.Paused)
+	}
+	if during.Promised.Consumed != 4 {
+		t.Errorf("consumed while paused = %d, want 4 (02-14, 02-24, 02-25, 02-26)", during.Promised.Consumed)
+	}
+	do(t, c, Command{Kind: CmdEndSpecial, Branch: 0, Reason: "场所符合要求"}, at(2026, 3, 3, 11, 0))
+	after := clocksAt(t, c, at(2026, 3, 4, 9, 0))
+	// 02-27, 02-28, 03-02 and 03-03 did not count: the due date moves by 4 working days.
+	if got := after.Promised.Due.String(); got != "2026-03-11" {
+		t.Errorf("promised due after the inspection = %s, want 2026-03-11", got)
+	}
+	if got := after.Branches[1].Branch.Due.String(); got != "2026-03-05" {
+		t.Errorf("乙局's own clock must not move: %s", got)
+	}
+	again := clocksAt(t, c, at(2026, 3, 4, 9, 0))
+	if a, b := again.Promised, after.Promised; a.Due != b.Due || a.Consumed != b.Consumed || !a.DueAt.Equal(b.DueAt) {
+		t.Error("recomputing gave a different clock")
+	}
+}
+
+func TestExpertReviewDoesNotStopTheClock(t *testing.T) {
+	c := accepted(t)
+	do(t, c, Command{Kind: CmdStartSpecial, Branch: 0, Code: "expert_review", Reason: "组织评审"}, at(2026, 2, 26, 15, 0))
+	do(t, c, Command{Kind: CmdEndSpecial, Branch: 0, Reason: "评审通过"}, at(2026, 3, 3, 11, 0))
+	if got := clocksAt(t, c, at(2026, 3, 4, 9, 0)).Promised.Due.String(); got != "2026-03-05" {
+		t.Errorf("promised due = %s, want it unchanged at 2026-03-05", got)
+	}
+}
+
+func TestExtensionLengthensOnlyTheLegalLimit(t *testing.T) {
+	c := accepted(t)
+	do(t, c, Command{Kind: CmdRequestExtension, Branch: 0, Days: 10, Reason: "情况复杂"}, at(2026, 3, 2, 9, 0))
+	if got := clocksAt(t, c, at(2026, 3, 2, 10, 0)).Legal.Due.String(); got != "2026-03-19" {
+		t.Errorf("before approval the legal due is unchanged: %s", got)
+	}
+	do(t, c, Command{Kind: CmdApproveExtension, Branch: 0}, at(2026, 3, 2, 11, 0))
+	cl := clocksAt(t, c, at(2026, 3, 2, 12, 0))
+	if cl.Legal.Limit.N != 30 || cl.Legal.Due.String() != "2026-04-02" {
+		t.Errorf("legal after a 10-day extension: %d, %s; want 30, 2026-04-02", cl.Legal.Limit.N, cl.Legal.Due)
+	}
+	if cl.Promised.Due.String() != "2026-03-05" {
+		t.Errorf("promised must not move: %s", cl.Promised.Due)
+	}
+}
+
+func TestReturnToApplicantPausesAndOverdue(t *testing.T) {
+	c := accepted(t)
+	do(t, c, Command{Kind: CmdReturnToApplicant, Branch: 1, Reason: "图纸缺页", Items: []string{"平面图第2页"}}, at(2026, 2, 25, 9, 0))
+	do(t, c, Command{Kind: CmdCorrect}, at(2026, 3, 4, 16, 0))
+	cl := clocksAt(t, c, at(2026, 3, 20, 9, 0))
+	// Paused 02-26 … 03-04 (6 working days incl. the make-up Saturday 02-28).
+	if got := cl.Promised.Due.String(); got != "2026-03-13" {
+		t.Errorf("promised due after correction = %s, want 2026-03-13", got)
+	}
+	if !cl.Promised.Overdue || cl.Promised.Remaining >= 0 {
+		t.Errorf("on 03-20 the promise is broken: overdue %v remaining %d", cl.Promised.Overdue, cl.Promised.Remaining)
+	}
+	if cl.Legal.Overdue {
+		t.Error("the legal limit is not yet reached")
+	}
+}
+
+func TestClosedCaseStopsItsClocks(t *testing.T) {
+	c := accepted(t)
+	do(t, c, Command{Kind: CmdPass, Branch: 1}, at(2026, 2, 25, 10, 0))
+	do(t, c, Command{Kind: CmdPass, Branch: 0}, at(2026, 2, 26, 10, 0))
+	do(t, c, Command{Kind: CmdPass, Branch: 0}, at(2026, 2, 27, 10, 0))
+	cl := clocksAt(t, c, at(2026, 6, 1, 9, 0))
+	if !cl.Promised.Stopped || cl.Promised.Overdue || cl.Promised.Consumed != 5 {
+		t.Errorf("closed on 02-27: stopped %v overdue %v consumed %d", cl.Promised.Stopped, cl.Promised.Overdue, cl.Promised.Consumed)
+	}
+	if cl.Branches[1].Branch.Consumed != 3 {
+		t.Errorf("乙局 decided on 02-25 after %d working days, want 3", cl.Branches[1].Branch.Consumed)
+	}
+}
+
+func TestNaturalDayAndHourLimits(t *testing.T) {
+	p := twoDepartments()
+	p.Promised = calendar.Limit{N: 7, Unit: calendar.UnitNaturalDay}
+	p.Legal = calendar.Limit{N: 4, Unit: calendar.UnitHour}
+	c := newCase(p)
+	do(t, c, Command{Kind: CmdSubmit}, at(2026, 9, 24, 9, 0))
+	do(t, c, Command{Kind: CmdAccept}, at(2026, 9, 24, 16, 0))
+	cl := clocksAt(t, c, at(2026, 9, 24, 17, 0))
+	// 09-24 + 7 days = 10-01, a holiday: the period ends on the next working day, 10-08.
+	if got := cl.Promised.Due.String(); got != "2026-10-08" {
+		t.Errorf("7 natural days from 09-24 = %s, want 2026-10-08", got)
+	}
+	// 16:00 Thursday + 4 office hours: 1.5 h that day, then Friday 09-25 is
+	// 中秋节 and the weekend follows; Monday 09-28 09:00 + 2.5 h = 11:30.
+	if !cl.Legal.DueAt.Equal(at(2026, 9, 28, 11, 30)) {
+		t.Errorf("4 office hours from 09-24 16:00 = %v, want 2026-09-28 11:30", cl.Legal.DueAt)
+	}
+}
+
+// TestClockWithoutCalendarData: the case carries on; only its due date waits
+// for the year's schedule.
+func TestClockWithoutCalendarData(t *testing.T) {
+	c := newCase(twoDepartments())
+	do(t, c, Command{Kind: CmdSubmit}, at(2026, 12, 20, 9, 0))
+	do(t, c, Command{Kind: CmdAccept}, at(2026, 12, 21, 9, 0))
+	cl, err := ComputeClocks(c, nationalCalendar(t), calendar.DefaultOfficeHours(), at(2026, 12, 22, 9, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cl.Promised.MissingYear != 2027 || !cl.Promised.DueAt.IsZero() {
+		t.Fatalf("a due date in 2027 without the 2027 schedule must be unknown, not guessed: %+v", cl.Promised)
+	}
+}

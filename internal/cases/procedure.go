@@ -1,0 +1,130 @@
+package cases
+
+import (
+	"openhall/internal/calendar"
+	"openhall/internal/catalog"
+	"openhall/internal/identity"
+)
+
+// Procedure is everything a case needs to know about the item it was filed
+// for. It is copied from the published item version when the case is
+// created and stored with the case, so the case stays bound to the version
+// it was filed under even when the item changes later.
+type Procedure struct {
+	ItemID        int64  `json:"item_id"`
+	ItemVersionID int64  `json:"item_version_id"`
+	ItemCode      string `json:"item_code"` // 基本编码
+	ItemName      string `json:"item_name"`
+	RegionID      int64  `json:"region_id"` // where the item is handled
+	RegionPath    string `json:"region_path"`
+	RegionCode    string `json:"region_code"`
+	DepartmentID  int64  `json:"department_id"` // the lead (accepting) department
+	Department    string `json:"department"`
+
+	Instant  bool           `json:"instant"`  // 即办件: decided at the window in one step
+	Legal    calendar.Limit `json:"legal"`    // 法定办结时限
+	Promised calendar.Limit `json:"promised"` // 承诺办结时限
+	// ClockFromSubmission starts the clocks at submission instead of at
+	// acceptance (受理), so that time spent on a pre-acceptance 补正
+	// counts. The default is false: the clock has not started before 受理.
+	ClockFromSubmission bool `json:"clock_from_submission"`
+	// SupplementDays is how many working days an applicant has to answer a
+	// 补正 notice before the case is closed as 补正超时.
+	SupplementDays int `json:"supplement_days"`
+
+	Branches []Branch `json:"branches"` // one per department that approves; several = 并联审批
+	// AnyRefusalDenies: one department refusing makes the decision 不予许可.
+	AnyRefusalDenies bool `json:"any_refusal_denies"`
+
+	Special   []SpecialKind `json:"special"` // 特别程序 the item allows
+	Materials []Material    `json:"materials"`
+	Fields    []Field       `json:"fields"`
+	Fee       catalog.Fees  `json:"fee"` // computable: fixed amounts and formulas over named quantities
+	Result    Result        `json:"result"`
+}
+
+// Branch is one department's part of the approval: its own steps, assignee
+// pool and clock. A case with several branches runs them in parallel.
+type Branch struct {
+	DepartmentID int64          `json:"department_id"`
+	Department   string         `json:"department"`
+	Limit        calendar.Limit `json:"limit"` // the branch's own limit; zero = the item's promised limit
+	Steps        []Step         `json:"steps"`
+}
+
+// Step is one stage of a branch (承办, 审核, 批准 …).
+type Step struct {
+	Name  string         `json:"name"`
+	Role  identity.Role  `json:"role"` // who may act: approver or dept_head of the branch's department
+	Limit calendar.Limit `json:"limit"`
+}
+
+// SpecialKind is a 特别程序 the item allows.
+type SpecialKind struct {
+	Code       string `json:"code"` // hearing, expert_review, site_inspection, testing, extension, other
+	Name       string `json:"name"` // 听证, 专家评审, 现场勘察, 检验检测, 延长审批 …
+	StopsClock bool   `json:"stops_clock"`
+}
+
+// Extension is the code of 延长审批, which extends the legal limit instead
+// of stopping the clock.
+const Extension = "extension"
+
+// MaterialKind says how a material is handed in.
+type MaterialKind string
+
+// Material kinds.
+const (
+	MaterialUpload MaterialKind = "upload" // uploaded as a file
+	MaterialShow   MaterialKind = "show"   // shown at the window
+	MaterialSign   MaterialKind = "sign"   // signed at collection
+)
+
+// Material is a required or conditional material of the application.
+type Material struct {
+	Code      string       `json:"code"`
+	Name      string       `json:"name"`
+	Kind      MaterialKind `json:"kind"`
+	Required  bool         `json:"required"`
+	Condition string       `json:"condition,omitempty"` // when a conditional material is needed
+	Originals int          `json:"originals"`
+	Copies    int          `json:"copies"`
+}
+
+// FieldType is the type of an application form field.
+type FieldType string
+
+// Field types.
+const (
+	FieldText   FieldType = "text"
+	FieldNumber FieldType = "number"
+	FieldDate   FieldType = "date"
+	FieldChoice FieldType = "choice"
+)
+
+// Field is one entry of the application form.
+type Field struct {
+	Name     string    `json:"name"`
+	Label    string    `json:"label"`
+	Type     FieldType `json:"type"`
+	Required bool      `json:"required"`
+	Choices  []string  `json:"choices,omitempty"`
+	Max      int       `json:"max,omitempty"` // maximum length of a text
+}
+
+// Result is what the applicant receives when the case is approved.
+type Result struct {
+	Name        string `json:"name"` // e.g. 食品经营许可证
+	Certificate bool   `json:"certificate"`
+	ValidMonths int    `json:"valid_years,omitempty"`
+}
+
+// AllowsSpecial returns the allowed special procedure with code.
+func (p *Procedure) AllowsSpecial(code string) (SpecialKind, bool) {
+	for _, s := range p.Special {
+		if s.Code == code {
+			return s, true
+		}
+	}
+	return SpecialKind{}, false
+}

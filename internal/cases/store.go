@@ -1,0 +1,110 @@
+package cases
+
+import (
+	"context"
+	"time"
+
+	"openhall/internal/audit"
+	"openhall/internal/calendar"
+	"openhall/internal/identity"
+)
+
+// Store is what cases need from storage. Every method joins the
+// transaction in ctx.
+type Store interface {
+	// CreateCase inserts a new case with its events and materials and sets
+	// its ID and Number. A second case with the same idempotency key is a
+	// Conflict.
+	CreateCase(ctx context.Context, c *Case, idempotencyKey string, queryCodeHash []byte) error
+	// FindCaseByIdempotencyKey returns the case created with key (NotFound).
+	FindCaseByIdempotencyKey(ctx context.Context, key string) (*Case, error)
+	// LoadCase returns a case with its events, branches and materials. With
+	// lock, the row is locked for the rest of the transaction.
+	LoadCase(ctx context.Context, id int64, lock bool) (*Case, error)
+	// FindCaseByNumber returns a case and its query-code hash (NotFound).
+	FindCaseByNumber(ctx context.Context, number string) (*Case, []byte, error)
+	// FindCaseForLookup is FindCaseByNumber without the materials, which
+	// the public progress lookup never shows.
+	FindCaseForLookup(ctx context.Context, number string) (*Case, []byte, error)
+	// SaveCase writes the case after events, refusing (Conflict) when its
+	// stored version is no longer fromVersion: someone else changed it.
+	SaveCase(ctx context.Context, c *Case, fromVersion int, events []Event, materials []MaterialFile, due Dues) error
+	// FindCases lists case summaries with the total.
+	FindCases(ctx context.Context, f Filter) ([]*Summary, int, error)
+}
+
+// Dues are the due dates kept on the case rows for sorting queues.
+type Dues struct {
+	Promised string // YYYY-MM-DD, "" when not running
+	Legal    string
+	Branches []string // per branch: its current step's due date
+}
+
+// Filter selects cases; zero fields do not filter.
+type Filter struct {
+	ApplicantUserID int64
+	AgentID         int64
+	Status          []Status
+	RegionPrefixes  []string // intake: cases handled in these subtrees
+	DepartmentIDs   []int64  // approval: open branches of these departments
+	StepRoles       []identity.Role
+	Offset, Limit   int
+}
+
+// Summary is a case as a row of a list.
+type Summary struct {
+	ID            int64
+	Number        string
+	Status        Status
+	Decision      Decision
+	ItemName      string
+	ApplicantName string
+	Channel       Channel
+	SubmittedAt   time.Time
+	AcceptedAt    time.Time
+	ClosedAt      time.Time
+	PromisedDue   string
+	LegalDue      string
+	Branch        int    // for approval queues: the branch waiting on the department
+	StepDue       string // its step's due date
+	Department    int64
+}
+
+// Procedures turns a published item version into the procedure a case
+// follows (the catalogue provides it).
+type Procedures interface {
+	Procedure(ctx context.Context, itemVersionID int64) (*Procedure, error)
+}
+
+// Calendars gives the working-day calendar of a region.
+type Calendars interface {
+	ForRegion(regionPath string) (*calendar.Calendar, error)
+}
+
+// Transactor runs fn in one transaction.
+type Transactor interface {
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
+// Auditor appends to the audit log inside the caller's transaction.
+type Auditor interface {
+	Append(ctx context.Context, r audit.Record) error
+}
+
+// Notifier tells people about their cases; it enqueues inside the caller's
+// transaction, so a message exists if and only if the change committed.
+type Notifier interface {
+	NotifyCase(ctx context.Context, c *Case, e Event) error
+}
+
+// Certifier issues the electronic certificate of an approved case, signed
+// by the centre of the department, and returns its number.
+type Certifier interface {
+	IssueCertificate(ctx context.Context, a *identity.Actor, c *Case) (string, error)
+}
+
+// Throttle limits guesses of progress lookups.
+type Throttle interface {
+	Allow(ctx context.Context, keys ...string) error // TooMany when a key is blocked
+	Fail(ctx context.Context, key string) error
+}
