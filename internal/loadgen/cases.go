@@ -95,8 +95,10 @@ func truncate(b []byte) string {
 
 // filed is the part of a case answer the load keeps.
 type filed struct {
-	ID      int64 `json:"id"`
-	Version int   `json:"version"`
+	ID        int64  `json:"id"`
+	Version   int    `json:"version"`
+	Number    string `json:"number"`
+	QueryCode string `json:"query_code"` // only in the answer to filing
 }
 
 // uploads lists the materials an item wants uploaded.

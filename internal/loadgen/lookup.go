@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"mime/multipart"
 	"net/http"
 )
 
@@ -50,9 +49,12 @@ func FileAccepted(base string, itemVersion int64, password, applicant, clerk str
 	if err != nil {
 		return Accepted{}, err
 	}
-	f, err := s.submitCoded(itemVersion, materials, fmt.Sprintf("lookup-template-%d", rand.Int64()))
+	f, err := s.submit(itemVersion, materials, fmt.Sprintf("lookup-template-%d", rand.Int64()))
 	if err != nil {
 		return Accepted{}, err
+	}
+	if f.Number == "" || f.QueryCode == "" {
+		return Accepted{}, fmt.Errorf("filing answered without a number or 查询密码")
 	}
 	c, err := login(base, clerk, password, 1)
 	if err != nil {
@@ -62,37 +64,4 @@ func FileAccepted(base string, itemVersion int64, password, applicant, clerk str
 		return Accepted{}, err
 	}
 	return Accepted{ID: f.ID, Number: f.Number, Code: f.QueryCode}, nil
-}
-
-// coded is the answer to filing with the number and the 查询密码.
-type coded struct {
-	ID        int64  `json:"id"`
-	Version   int    `json:"version"`
-	Number    string `json:"number"`
-	QueryCode string `json:"query_code"`
-}
-
-// submitCoded files one application like submit and keeps the number and
-// the 查询密码 of the answer.
-func (s *session) submitCoded(itemVersion int64, materials []string, key string) (coded, error) {
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	caseJSON, _ := json.Marshal(map[string]any{"item_version_id": itemVersion, "form": map[string]string{"summary": "进度查询测试 " + key}})
-	w.WriteField("case", string(caseJSON))
-	for _, code := range materials {
-		part, _ := w.CreateFormFile("material."+code, code+".pdf")
-		fmt.Fprintf(part, "%%PDF-1.4\n%% %s %s\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n", key, code)
-	}
-	w.Close()
-	req, _ := http.NewRequest(http.MethodPost, s.base+"/api/v1/cases", &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Idempotency-Key", key)
-	var c coded
-	if err := s.send(req, http.StatusCreated, &c); err != nil {
-		return coded{}, err
-	}
-	if c.Number == "" || c.QueryCode == "" {
-		return coded{}, fmt.Errorf("filing answered without a number or 查询密码")
-	}
-	return c, nil
 }
