@@ -19,7 +19,7 @@ func (s *Server) registerCalendarRoutes() {
 	s.handle("GET /api/v1/calendar/workdays-between", s.handleWorkdaysBetween)
 	s.handle("POST /api/v1/calendar/schedules", s.handleScheduleImport)
 	s.handle("POST /api/v1/calendar/overrides", s.handleOverrideCreate)
-	s.handle("DELETE /api/v1/calendar/overrides/{id}", s.handleOverrideDelete)
+	s.handle("DELETE /api/v1/calendar/overrides/{id}", deleteOne(s.svc.Calendar.DeleteOverride))
 }
 
 // calendarJSON is what the calendar knows: the years with official data
@@ -193,18 +193,3 @@ func (s *Server) handleOverrideCreate(w http.ResponseWriter, r *http.Request) er
 	return writeJSON(w, http.StatusCreated, toOverride(o))
 }
 
-func (s *Server) handleOverrideDelete(w http.ResponseWriter, r *http.Request) error {
-	a, err := actor(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.svc.Calendar.DeleteOverride(r.Context(), a, id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}

@@ -173,3 +173,23 @@ func saveOne[Req, T, J any](w http.ResponseWriter, r *http.Request, save func(co
 	}
 	return writeJSON(w, savedStatus(id), conv(v))
 }
+
+// deleteOne answers DELETE /…/{id}: remove runs as the request's actor and
+// success is 204 No Content.
+func deleteOne(remove func(context.Context, *identity.Actor, int64) error) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		a, err := actor(r)
+		if err != nil {
+			return err
+		}
+		id, err := pathID(r, "id")
+		if err != nil {
+			return err
+		}
+		if err := remove(r.Context(), a, id); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+}

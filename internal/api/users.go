@@ -18,7 +18,7 @@ func (s *Server) registerUserRoutes() {
 	s.handle("POST /api/v1/users", s.handleUserCreate)
 	s.handle("PATCH /api/v1/users/{id}", s.handleUserUpdate)
 	s.handle("POST /api/v1/users/{id}/grants", s.handleGrantCreate)
-	s.handle("DELETE /api/v1/grants/{id}", s.handleGrantDelete)
+	s.handle("DELETE /api/v1/grants/{id}", deleteOne(s.svc.Identity.RevokeRole))
 	s.handle("POST /api/v1/register", s.handleRegister)
 }
 
@@ -201,22 +201,6 @@ func (s *Server) handleGrantCreate(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, toGrant(g))
-}
-
-func (s *Server) handleGrantDelete(w http.ResponseWriter, r *http.Request) error {
-	a, err := actor(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := s.svc.Identity.RevokeRole(r.Context(), a, id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }
 
 // handleRegister creates a public account for a citizen or a company. It
