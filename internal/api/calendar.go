@@ -8,6 +8,7 @@ import (
 
 	"openhall/internal/apperr"
 	"openhall/internal/calendar"
+	"openhall/internal/identity"
 )
 
 // registerCalendarRoutes serves the working-day calendar. Reading and the
@@ -19,7 +20,9 @@ func (s *Server) registerCalendarRoutes() {
 	s.handle("GET /api/v1/calendar/workdays-between", s.handleWorkdaysBetween)
 	s.handle("POST /api/v1/calendar/schedules", s.handleScheduleImport)
 	s.handle("POST /api/v1/calendar/overrides", s.handleOverrideCreate)
-	s.handle("DELETE /api/v1/calendar/overrides/{id}", deleteOne(s.svc.Calendar.DeleteOverride))
+	s.handle("DELETE /api/v1/calendar/overrides/{id}", deleteOne(func(ctx context.Context, a *identity.Actor, id int64) error {
+		return s.svc.Calendar.DeleteOverride(ctx, a, id)
+	}))
 }
 
 // calendarJSON is what the calendar knows: the years with official data
@@ -192,4 +195,3 @@ func (s *Server) handleOverrideCreate(w http.ResponseWriter, r *http.Request) er
 	}
 	return writeJSON(w, http.StatusCreated, toOverride(o))
 }
-

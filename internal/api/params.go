@@ -175,7 +175,8 @@ func saveOne[Req, T, J any](w http.ResponseWriter, r *http.Request, save func(co
 }
 
 // deleteOne answers DELETE /…/{id}: remove runs as the request's actor and
-// success is 204 No Content.
+// success is 204 No Content. remove reaches the service when called, not
+// when the route is registered.
 func deleteOne(remove func(context.Context, *identity.Actor, int64) error) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		a, err := actor(r)

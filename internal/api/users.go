@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -18,7 +19,9 @@ func (s *Server) registerUserRoutes() {
 	s.handle("POST /api/v1/users", s.handleUserCreate)
 	s.handle("PATCH /api/v1/users/{id}", s.handleUserUpdate)
 	s.handle("POST /api/v1/users/{id}/grants", s.handleGrantCreate)
-	s.handle("DELETE /api/v1/grants/{id}", deleteOne(s.svc.Identity.RevokeRole))
+	s.handle("DELETE /api/v1/grants/{id}", deleteOne(func(ctx context.Context, a *identity.Actor, id int64) error {
+		return s.svc.Identity.RevokeRole(ctx, a, id)
+	}))
 	s.handle("POST /api/v1/register", s.handleRegister)
 }
 
