@@ -147,6 +147,9 @@ type Store interface {
 
 	CreateSession(ctx context.Context, s *Session) error
 	FindSession(ctx context.Context, id []byte) (*Session, error) // NotFound
+	// FindSessionActor is FindSession, FindUserByID of its user and
+	// FindGrantsByUser of that user, read in one query.
+	FindSessionActor(ctx context.Context, id []byte) (*Session, *User, []*Grant, error) // NotFound
 	TouchSession(ctx context.Context, id []byte, at time.Time) error
 	DeleteSession(ctx context.Context, id []byte) error
 	DeleteUserSessions(ctx context.Context, userID int64) error

@@ -168,33 +168,40 @@ func (s *Service) countFailure(ctx context.Context, now time.Time, key string, l
 }
 
 // Authenticate turns a session token into the actor, ending sessions that
-// were idle too long or are past their absolute lifetime.
+// were idle too long or are past their absolute lifetime. It reads the
+// session, the account and its grants in one query.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Actor, error) {
 	if token == "" {
 		return nil, apperr.New(apperr.Unauthenticated, "请先登录")
 	}
-	id, now := tokenID(token), s.now().UTC()
-	sess, err := s.store.FindSession(ctx, id)
+	now := s.now().UTC()
+	sess, u, grants, err := s.store.FindSessionActor(ctx, tokenID(token))
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, apperr.New(apperr.Unauthenticated, "登录已失效，请重新登录")
 	}
 	if err != nil {
 		return nil, err
 	}
+	if err := s.keepSession(ctx, sess, u, now); err != nil {
+		return nil, err
+	}
+	return newActor(u, grants), nil
+}
+
+// keepSession ends a session that timed out, refuses a disabled account and
+// records activity at most once every touchEvery.
+func (s *Service) keepSession(ctx context.Context, sess *Session, u *User, now time.Time) error {
 	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > s.policy.IdleTimeout {
-		s.store.DeleteSession(ctx, id)
-		return nil, apperr.New(apperr.Unauthenticated, "登录已超时，请重新登录")
+		s.store.DeleteSession(ctx, sess.ID)
+		return apperr.New(apperr.Unauthenticated, "登录已超时，请重新登录")
 	}
-	u, err := s.store.FindUserByID(ctx, sess.UserID)
-	if err != nil || u.Disabled {
-		return nil, apperr.New(apperr.Unauthenticated, "账号已停用，请联系管理员")
+	if u.Disabled {
+		return apperr.New(apperr.Unauthenticated, "账号已停用，请联系管理员")
 	}
-	if now.Sub(sess.LastSeenAt) > touchEvery {
-		if err := s.store.TouchSession(ctx, id, now); err != nil {
-			return nil, err
-		}
+	if now.Sub(sess.LastSeenAt) <= touchEvery {
+		return nil
 	}
-	return s.actorFor(ctx, u)
+	return s.store.TouchSession(ctx, sess.ID, now)
 }
 
 func (s *Service) actorFor(ctx context.Context, u *User) (*Actor, error) {
@@ -202,7 +209,11 @@ func (s *Service) actorFor(ctx context.Context, u *User) (*Actor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load roles of user %d: %w", u.ID, err)
 	}
-	return &Actor{UserID: u.ID, Kind: u.Kind, Username: u.Username, Name: u.Name, Grants: grants}, nil
+	return newActor(u, grants), nil
+}
+
+func newActor(u *User, grants []*Grant) *Actor {
+	return &Actor{UserID: u.ID, Kind: u.Kind, Username: u.Username, Name: u.Name, Grants: grants}
 }
 
 // Logout ends the session of token.

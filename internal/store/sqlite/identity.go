@@ -168,14 +168,34 @@ func (s *IdentityStore) FindGrantsByUser(ctx context.Context, userID int64) ([]*
 }
 
 func scanGrant(r scanner) (*identity.Grant, error) {
-	var g identity.Grant
-	var created int64
-	err := r.Scan(&g.ID, &g.UserID, &g.Role, &g.RegionID, &g.DepartmentID, &g.RegionPath, &g.RegionName, &g.DeptName, &g.CreatedBy, &created)
-	if err != nil {
+	var c grantCells
+	if err := r.Scan(c.dest()...); err != nil {
 		return nil, err
 	}
-	g.CreatedAt = fromMicro(created)
-	return &g, nil
+	return c.grant(), nil
+}
+
+// grantCells receives grantColumns, which are all NULL in a row of an outer
+// join that found no grant.
+type grantCells struct {
+	g                              identity.Grant
+	id, userID, createdBy, created *int64
+	role                           *string
+}
+
+func (c *grantCells) dest() []any {
+	return []any{&c.id, &c.userID, &c.role, &c.g.RegionID, &c.g.DepartmentID, &c.g.RegionPath, &c.g.RegionName,
+		&c.g.DeptName, &c.createdBy, &c.created}
+}
+
+// grant is the grant read, or nil when the row held none.
+func (c *grantCells) grant() *identity.Grant {
+	if c.id == nil {
+		return nil
+	}
+	g := c.g
+	g.ID, g.UserID, g.Role, g.CreatedBy, g.CreatedAt = *c.id, *c.userID, identity.Role(*c.role), *c.createdBy, fromMicro(*c.created)
+	return &g
 }
 
 // CreateSession inserts a session.
@@ -187,17 +207,88 @@ func (s *IdentityStore) CreateSession(ctx context.Context, ss *identity.Session)
 	})
 }
 
+const sessionColumns = `id, user_id, created_at, last_seen_at, expires_at, address, user_agent`
+
 // FindSession returns a session by id.
 func (s *IdentityStore) FindSession(ctx context.Context, id []byte) (*identity.Session, error) {
-	var ss identity.Session
-	var created, seen, expires int64
-	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT id, user_id, created_at, last_seen_at, expires_at, address, user_agent
-		FROM sessions WHERE id = ?`, id).Scan(&ss.ID, &ss.UserID, &created, &seen, &expires, &ss.Address, &ss.UserAgent)
+	var c sessionCells
+	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id).Scan(c.dest()...)
 	if err != nil {
 		return nil, notFound(err, "会话不存在")
 	}
-	ss.CreatedAt, ss.LastSeenAt, ss.ExpiresAt = fromMicro(created), fromMicro(seen), fromMicro(expires)
-	return &ss, nil
+	return c.session(), nil
+}
+
+// sessionCells receives sessionColumns.
+type sessionCells struct {
+	ss                     identity.Session
+	created, seen, expires int64
+}
+
+func (c *sessionCells) dest() []any {
+	return []any{&c.ss.ID, &c.ss.UserID, &c.created, &c.seen, &c.expires, &c.ss.Address, &c.ss.UserAgent}
+}
+
+func (c *sessionCells) session() *identity.Session {
+	ss := c.ss
+	ss.CreatedAt, ss.LastSeenAt, ss.ExpiresAt = fromMicro(c.created), fromMicro(c.seen), fromMicro(c.expires)
+	return &ss
+}
+
+// sessionActorQuery reads a session with its user and the user's grants:
+// one row per grant in FindGrantsByUser's order, or one row of NULL grant
+// columns for a user without grants.
+var sessionActorQuery = `SELECT ` + qualify("u", userColumns) + `, ` + qualify("s", sessionColumns) + `, ` + grantColumns + `
+	FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN role_grants g ON g.user_id = u.id
+	LEFT JOIN regions r ON r.id = g.region_id LEFT JOIN departments d ON d.id = g.department_id
+	WHERE s.id = ? ORDER BY g.id`
+
+// FindSessionActor returns a session, its user and the user's grants.
+func (s *IdentityStore) FindSessionActor(ctx context.Context, id []byte) (*identity.Session, *identity.User, []*identity.Grant, error) {
+	rows, err := s.db.q(ctx).QueryContext(ctx, sessionActorQuery, id)
+	found, err := collect(rows, err, scanSessionActor)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if len(found) == 0 {
+		return nil, nil, nil, apperr.New(apperr.NotFound, "会话不存在")
+	}
+	return found[0].session, found[0].user, sessionGrants(found), nil
+}
+
+// sessionActorRow is one row of sessionActorQuery; grant is nil when the
+// user has no grant.
+type sessionActorRow struct {
+	session *identity.Session
+	user    *identity.User
+	grant   *identity.Grant
+}
+
+func scanSessionActor(r scanner) (sessionActorRow, error) {
+	var sc sessionCells
+	var gc grantCells
+	u, err := scanUser(r, append(sc.dest(), gc.dest()...)...)
+	if err != nil {
+		return sessionActorRow{}, err
+	}
+	return sessionActorRow{session: sc.session(), user: u, grant: gc.grant()}, nil
+}
+
+// sessionGrants gathers the grants of the rows (nil when there are none,
+// as FindGrantsByUser returns).
+func sessionGrants(rows []sessionActorRow) []*identity.Grant {
+	var out []*identity.Grant
+	for _, r := range rows {
+		if r.grant != nil {
+			out = append(out, r.grant)
+		}
+	}
+	return out
+}
+
+// qualify prefixes each column of a column list with a table alias.
+func qualify(alias, columns string) string {
+	return alias + "." + strings.ReplaceAll(columns, ", ", ", "+alias+".")
 }
 
 // TouchSession records activity.

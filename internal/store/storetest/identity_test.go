@@ -1,7 +1,11 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"reflect"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -30,6 +34,8 @@ func TestIdentity(t *testing.T) {
 		t.Run("RegisterErrors", func(t *testing.T) { registerErrors(t, sv) })
 		t.Run("Grants", func(t *testing.T) { grants(t, sv, tr) })
 		t.Run("Sessions", func(t *testing.T) { sessions(t, sv, tr, clock) })
+		t.Run("SessionActor", func(t *testing.T) { sessionActor(t, sv, tr, clock) })
+		t.Run("AuthenticateWithGrants", func(t *testing.T) { authenticateWithGrants(t, sv, tr) })
 		t.Run("Throttle", func(t *testing.T) { throttle(t, sv, tr, clock) })
 		t.Run("UpdateAndPassword", func(t *testing.T) { updateAndPassword(t, sv, tr) })
 	})
@@ -168,6 +174,90 @@ func sessions(t *testing.T, sv *Services, tr *Tree, clock *fakeClock) {
 	clock.Add(13 * time.Hour)
 	if n, err := sv.Identity.DeleteExpiredSessions(ctx); err != nil || n < 1 {
 		t.Fatalf("expired sessions removed: %d %v", n, err)
+	}
+}
+
+// sessionActor checks FindSessionActor against FindSession, FindUserByID
+// and FindGrantsByUser for users with no, one and two grants.
+func sessionActor(t *testing.T, sv *Services, tr *Tree, clock *fakeClock) {
+	ctx, sys := context.Background(), identity.SystemActor()
+	none, err := sv.Identity.CreateUser(ctx, sys, identity.UserInput{Kind: identity.KindStaff, Username: "nogrants",
+		Name: "无角色", Password: "secret123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, _ := Staff(t, sv, "onegrant", identity.RoleWindowClerk, &tr.County.ID, nil)
+	two, _ := Staff(t, sv, "twogrants", identity.RoleApprover, nil, &tr.Department.ID)
+	if _, err := sv.Identity.GrantRole(ctx, sys, identity.GrantInput{UserID: two.ID, Role: "sysadmin"}); err != nil {
+		t.Fatal(err)
+	}
+	for n, u := range []*identity.User{none, one, two} {
+		id := bytes.Repeat([]byte{byte(0xa0 + n)}, 32)
+		now := clock.Now()
+		err := sv.Stores.Identity.CreateSession(ctx, &identity.Session{ID: id, UserID: u.ID, CreatedAt: now, LastSeenAt: now,
+			ExpiresAt: now.Add(time.Hour), Address: "10.0.0.9", UserAgent: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkSessionActor(t, sv.Stores.Identity, id, u.ID, n)
+	}
+	_, _, _, err = sv.Stores.Identity.FindSessionActor(ctx, bytes.Repeat([]byte{0xff}, 32))
+	if !apperr.Is(err, apperr.NotFound) {
+		t.Fatalf("unknown session: %v", err)
+	}
+}
+
+// checkSessionActor compares the one-query read with the three reads.
+func checkSessionActor(t *testing.T, st identity.Store, id []byte, userID int64, grants int) {
+	t.Helper()
+	ctx := context.Background()
+	ss, u, gs, err := st.FindSessionActor(ctx, id)
+	if err != nil || u.ID != userID || len(gs) != grants {
+		t.Fatalf("session actor of user %d: %+v %v, %d grants, want %d", userID, u, err, len(gs), grants)
+	}
+	wantS, err1 := st.FindSession(ctx, id)
+	wantU, err2 := st.FindUserByID(ctx, userID)
+	wantG, err3 := st.FindGrantsByUser(ctx, userID)
+	if err1 != nil || err2 != nil || err3 != nil {
+		t.Fatalf("separate reads: %v %v %v", err1, err2, err3)
+	}
+	if !reflect.DeepEqual(ss, wantS) || !reflect.DeepEqual(u, wantU) || !reflect.DeepEqual(gs, wantG) {
+		t.Fatalf("one query differs from three:\n%+v %+v %s\n%+v %+v %s", ss, u, dumpGrants(gs), wantS, wantU, dumpGrants(wantG))
+	}
+}
+
+func dumpGrants(gs []*identity.Grant) string {
+	out := ""
+	for _, g := range gs {
+		out += fmt.Sprintf("%+v ", *g)
+	}
+	return out
+}
+
+// authenticateWithGrants checks that the actor Authenticate builds carries
+// the grants FindGrantsByUser returns, and that a disabled account whose
+// session survived is refused.
+func authenticateWithGrants(t *testing.T, sv *Services, tr *Tree) {
+	ctx := context.Background()
+	u, _ := Staff(t, sv, "authgrants", identity.RoleApprover, nil, &tr.Department.ID)
+	if _, err := sv.Identity.GrantRole(ctx, identity.SystemActor(), identity.GrantInput{UserID: u.ID, Role: "supervisor", RegionID: &tr.City.ID}); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := sv.Identity.Login(ctx, identity.LoginInput{Username: "authgrants", Password: "secret123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := sv.Identity.Authenticate(ctx, token)
+	want, _ := sv.Stores.Identity.FindGrantsByUser(ctx, u.ID)
+	if err != nil || a.UserID != u.ID || a.Username != "authgrants" || len(want) != 2 || !reflect.DeepEqual(a.Grants, want) {
+		t.Fatalf("authenticated actor: %+v %v, want grants %s", a, err, dumpGrants(want))
+	}
+	u.Disabled = true
+	if err := sv.Stores.Identity.UpdateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sv.Identity.Authenticate(ctx, token); !apperr.Is(err, apperr.Unauthenticated) || !strings.Contains(err.Error(), "账号已停用") {
+		t.Fatalf("disabled account's session: %v", err)
 	}
 }
 

@@ -1,0 +1,101 @@
+package identity
+
+import (
+	"bytes"
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"openhall/internal/apperr"
+)
+
+// sessionStore serves Authenticate from memory and logs the store calls.
+// Its embedded Store is nil, so any other call panics.
+type sessionStore struct {
+	Store
+	sess   Session
+	user   User
+	grants []*Grant
+	calls  []string
+}
+
+func (f *sessionStore) FindSessionActor(_ context.Context, id []byte) (*Session, *User, []*Grant, error) {
+	f.calls = append(f.calls, "FindSessionActor")
+	if !bytes.Equal(id, f.sess.ID) {
+		return nil, nil, nil, apperr.New(apperr.NotFound, "会话不存在")
+	}
+	sess, u := f.sess, f.user
+	return &sess, &u, f.grants, nil
+}
+
+func (f *sessionStore) TouchSession(_ context.Context, _ []byte, at time.Time) error {
+	f.calls = append(f.calls, "TouchSession")
+	return nil
+}
+
+func (f *sessionStore) DeleteSession(context.Context, []byte) error {
+	f.calls = append(f.calls, "DeleteSession")
+	return nil
+}
+
+func TestAuthenticateReadsOnce(t *testing.T) {
+	now := time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name     string
+		token    string
+		seen     time.Duration // before now
+		disabled bool
+		calls    []string
+		err      string
+	}{
+		{"Fresh", "tok", 30 * time.Second, false, []string{"FindSessionActor"}, ""},
+		{"Touched", "tok", 2 * time.Minute, false, []string{"FindSessionActor", "TouchSession"}, ""},
+		{"Idle", "tok", 31 * time.Minute, false, []string{"FindSessionActor", "DeleteSession"}, "登录已超时"},
+		{"Disabled", "tok", 2 * time.Minute, true, []string{"FindSessionActor"}, "账号已停用"},
+		{"Unknown", "other", 0, false, []string{"FindSessionActor"}, "登录已失效"},
+		{"NoToken", "", 0, false, nil, "请先登录"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newSessionStore(now, c.seen, c.disabled)
+			a, err := authenticateWith(f, now, c.token)
+			if !reflect.DeepEqual(f.calls, c.calls) {
+				t.Errorf("store calls %v, want %v", f.calls, c.calls)
+			}
+			checkAuthenticated(t, f, a, err, c.err)
+		})
+	}
+}
+
+func newSessionStore(now time.Time, seen time.Duration, disabled bool) *sessionStore {
+	region := int64(7)
+	return &sessionStore{
+		sess: Session{ID: tokenID("tok"), UserID: 3, CreatedAt: now.Add(-time.Hour), LastSeenAt: now.Add(-seen), ExpiresAt: now.Add(time.Hour)},
+		user: User{ID: 3, Kind: KindStaff, Username: "clerk", Name: "张三", Disabled: disabled},
+		grants: []*Grant{{ID: 1, UserID: 3, Role: RoleWindowClerk, RegionID: &region, RegionPath: "/1/7/"},
+			{ID: 2, UserID: 3, Role: RoleSupervisor}},
+	}
+}
+
+func authenticateWith(f *sessionStore, now time.Time, token string) (*Actor, error) {
+	p := DefaultPolicy()
+	p.Argon2 = Argon2Params{Memory: 64, Time: 1, Threads: 1}
+	s := NewService(f, nil, nil, nil, p, func() time.Time { return now })
+	return s.Authenticate(context.Background(), token)
+}
+
+func checkAuthenticated(t *testing.T, f *sessionStore, a *Actor, err error, wantErr string) {
+	t.Helper()
+	if wantErr != "" {
+		if !apperr.Is(err, apperr.Unauthenticated) || !strings.Contains(err.Error(), wantErr) {
+			t.Fatalf("got %v, want %q", err, wantErr)
+		}
+		return
+	}
+	want := &Actor{UserID: 3, Kind: KindStaff, Username: "clerk", Name: "张三", Grants: f.grants}
+	if err != nil || !reflect.DeepEqual(a, want) {
+		t.Fatalf("actor %+v %v, want %+v", a, err, want)
+	}
+}
