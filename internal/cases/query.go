@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"strings"
 	"sync"
@@ -188,12 +189,23 @@ type ProcedureCache struct {
 
 // Decode sets p from the stored JSON of a procedure.
 func (pc *ProcedureCache) Decode(stored []byte, p *Procedure) error {
+	return pc.DecodeKeyed(string(stored), func() ([]byte, error) { return stored, nil }, p)
+}
+
+// DecodeKeyed sets p from the procedure cached under key, or else from the
+// JSON load returns. A key names one stored procedure: the JSON itself, or
+// its ProcedureKey.
+func (pc *ProcedureCache) DecodeKeyed(key string, load func() ([]byte, error), p *Procedure) error {
 	pc.mu.RLock()
-	cached, ok := pc.decoded[string(stored)]
+	cached, ok := pc.decoded[key]
 	pc.mu.RUnlock()
 	if ok {
 		*p = *cached
 		return nil
+	}
+	stored, err := load()
+	if err != nil {
+		return err
 	}
 	fresh := new(Procedure)
 	if err := json.Unmarshal(stored, fresh); err != nil {
@@ -203,8 +215,14 @@ func (pc *ProcedureCache) Decode(stored []byte, p *Procedure) error {
 	if len(pc.decoded) >= procedureCacheSize || pc.decoded == nil {
 		pc.decoded = map[string]*Procedure{}
 	}
-	pc.decoded[string(stored)] = fresh
+	pc.decoded[key] = fresh
 	pc.mu.Unlock()
 	*p = *fresh
 	return nil
+}
+
+// ProcedureKey is the content key of a stored procedure's JSON (SHA-256).
+func ProcedureKey(stored []byte) []byte {
+	sum := sha256.Sum256(stored)
+	return sum[:]
 }

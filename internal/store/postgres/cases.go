@@ -52,7 +52,14 @@ func (s *CasesStore) CreateCase(ctx context.Context, c *cases.Case, key string, 
 		if err != nil {
 			return mapError(err)
 		}
-		return s.insertHistory(ctx, c.ID, c.Events, c.Materials, 0)
+		b, err := historyBatch(c.ID, c.Events, c.Materials, 0)
+		if err != nil {
+			return err
+		}
+		if err := queueProgressInsert(b, c, p, codeHash); err != nil {
+			return err
+		}
+		return s.sendBatch(ctx, b)
 	})
 }
 
@@ -72,13 +79,13 @@ func nullable(id int64) any {
 	return id
 }
 
-// insertHistory appends events and materials with COPY-free batches.
-func (s *CasesStore) insertHistory(ctx context.Context, id int64, evs []cases.Event, ms []cases.MaterialFile, materialsBefore int) error {
+// historyBatch queues the events and materials to append.
+func historyBatch(id int64, evs []cases.Event, ms []cases.MaterialFile, materialsBefore int) (*pgx.Batch, error) {
 	b := &pgx.Batch{}
 	for _, e := range evs {
 		d, err := e.DetailJSON()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		b.Queue(`INSERT INTO case_events (case_id, seq, kind, at, actor_id, actor_label, branch, detail)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, e.Seq, e.Kind, e.At, e.ActorID, e.ActorLabel, e.Branch, d)
@@ -87,7 +94,7 @@ func (s *CasesStore) insertHistory(ctx context.Context, id int64, evs []cases.Ev
 		b.Queue(`INSERT INTO case_materials (case_id, seq, code, file_name, sha256, size, mime, round, added_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, id, materialsBefore+i+1, m.Code, m.FileName, m.SHA256, m.Size, m.MIME, m.Round, m.Added)
 	}
-	return s.sendBatch(ctx, b)
+	return b, nil
 }
 
 // sendBatch runs queued statements in one round trip.
@@ -113,15 +120,20 @@ func (s *CasesStore) SaveCase(ctx context.Context, c *cases.Case, from int, evs 
 		if tag.RowsAffected() == 0 {
 			return apperr.New(apperr.Conflict, "办件已被他人处理，请刷新后重试")
 		}
-		if err := s.insertHistory(ctx, c.ID, evs, ms, len(c.Materials)-len(ms)); err != nil {
+		b, err := historyBatch(c.ID, evs, ms, len(c.Materials)-len(ms))
+		if err != nil {
 			return err
 		}
-		return s.saveBranches(ctx, c, due)
+		if err := queueProgressUpdate(b, c); err != nil {
+			return err
+		}
+		queueBranches(b, c, due)
+		return s.sendBatch(ctx, b)
 	})
 }
 
-func (s *CasesStore) saveBranches(ctx context.Context, c *cases.Case, due cases.Dues) error {
-	b := &pgx.Batch{}
+// queueBranches queues the rewrite of a case's branch rows.
+func queueBranches(b *pgx.Batch, c *cases.Case, due cases.Dues) {
 	b.Queue(`DELETE FROM case_branches WHERE case_id = $1`, c.ID)
 	for i, br := range c.Branches {
 		state, _ := json.Marshal(br)
@@ -133,7 +145,6 @@ func (s *CasesStore) saveBranches(ctx context.Context, c *cases.Case, due cases.
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.ID, i, c.Procedure.Branches[i].DepartmentID, br.Step,
 			c.CurrentStep(&c.Branches[i]).Role, br.Done || c.Status == cases.StatusClosed, state, d)
 	}
-	return s.sendBatch(ctx, b)
 }
 
 const caseColumns = `id, COALESCE(number, ''), procedure, applicant, form, COALESCE(agent_id, 0), channel, fee_due, query_code_hash`
@@ -148,12 +159,6 @@ func (s *CasesStore) LoadCase(ctx context.Context, id int64, lock bool) (*cases.
 // FindCaseByNumber returns a case and its query-code hash.
 func (s *CasesStore) FindCaseByNumber(ctx context.Context, number string) (*cases.Case, []byte, error) {
 	return s.loadWhere(ctx, `number = $1`, false, true, number)
-}
-
-// FindCaseForLookup returns a case without its materials, and its
-// query-code hash.
-func (s *CasesStore) FindCaseForLookup(ctx context.Context, number string) (*cases.Case, []byte, error) {
-	return s.loadWhere(ctx, `number = $1`, false, false, number)
 }
 
 // FindCaseByIdempotencyKey returns the case created with key.

@@ -50,7 +50,10 @@ func (s *CasesStore) CreateCase(ctx context.Context, c *cases.Case, key string, 
 		if _, err := q.ExecContext(ctx, `UPDATE cases SET number = ? WHERE id = ?`, c.Number, c.ID); err != nil {
 			return mapError(err)
 		}
-		return s.insertHistory(ctx, c.ID, c.Events, c.Materials, 0)
+		if err := s.insertHistory(ctx, c.ID, c.Events, c.Materials, 0); err != nil {
+			return err
+		}
+		return s.insertProgress(ctx, c, row, codeHash)
 	})
 }
 
@@ -123,6 +126,9 @@ func (s *CasesStore) SaveCase(ctx context.Context, c *cases.Case, from int, evs 
 		if err := s.insertHistory(ctx, c.ID, evs, ms, len(c.Materials)-len(ms)); err != nil {
 			return err
 		}
+		if err := s.updateProgress(ctx, c); err != nil {
+			return err
+		}
 		return s.saveBranches(ctx, c, due)
 	})
 }
@@ -160,12 +166,6 @@ func (s *CasesStore) LoadCase(ctx context.Context, id int64, lock bool) (*cases.
 // FindCaseByNumber returns a case and its query-code hash.
 func (s *CasesStore) FindCaseByNumber(ctx context.Context, number string) (*cases.Case, []byte, error) {
 	return s.loadWhere(ctx, `number = ?`, number, true)
-}
-
-// FindCaseForLookup returns a case without its materials, and its
-// query-code hash.
-func (s *CasesStore) FindCaseForLookup(ctx context.Context, number string) (*cases.Case, []byte, error) {
-	return s.loadWhere(ctx, `number = ?`, number, false)
 }
 
 // FindCaseByIdempotencyKey returns the case created with key.

@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -152,7 +154,40 @@ func TestCases(t *testing.T) {
 		if err != nil || len(hash) == 0 || light.Status != cases.StatusClosed || len(light.Events) != len(done.Events) || light.Materials != nil {
 			t.Fatalf("the lookup's case (events, no materials): %+v %v", light, err)
 		}
+		full, _, err := sv.Stores.Cases.FindCaseByNumber(ctx, c.Number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkLookupCase(t, light, full)
+		b.Exec(t, sv.Stores, `DELETE FROM case_progress WHERE number = ?`, c.Number)
+		old, hash2, err := sv.Stores.Cases.FindCaseForLookup(ctx, c.Number)
+		if err != nil || !bytes.Equal(hash, hash2) {
+			t.Fatalf("a case without a progress row is looked up from its events: %v", err)
+		}
+		checkLookupCase(t, old, full)
 	})
+}
+
+// checkLookupCase: the lookup's case shows what the full case shows.
+func checkLookupCase(t *testing.T, light, full *cases.Case) {
+	t.Helper()
+	type shown struct {
+		Number, Name     string
+		Status           cases.Status
+		Decision         cases.Decision
+		Version          int
+		Events           []cases.Event
+		Branches         []cases.BranchState
+		Procedure        cases.Procedure
+		Sub, Acc, Closed time.Time
+	}
+	view := func(c *cases.Case) shown {
+		return shown{c.Number, c.Applicant.Name, c.Status, c.Decision, c.Version, c.Events, c.Branches, c.Procedure,
+			c.SubmittedAt, c.AcceptedAt, c.ClosedAt}
+	}
+	if got, want := view(light), view(full); !reflect.DeepEqual(got, want) {
+		t.Fatalf("lookup case differs from the full case:\n got %+v\nwant %+v", got, want)
+	}
 }
 
 // concurrentAccept: two clerks accept the same case at once; exactly one wins.

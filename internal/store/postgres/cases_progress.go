@@ -1,0 +1,79 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"openhall/internal/cases"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// The progress row (table case_progress) is what the public lookup reads:
+// one indexed read instead of the case row and its events. It is written
+// with the case and rewritten with every change, in the same transaction.
+
+// queueProgressInsert queues the progress row of a newly created case;
+// procedure is the JSON stored in cases.procedure.
+func queueProgressInsert(b *pgx.Batch, c *cases.Case, procedure, codeHash []byte) error {
+	evs, err := json.Marshal(c.Events)
+	if err != nil {
+		return fmt.Errorf("encode events of case %d: %w", c.ID, err)
+	}
+	b.Queue(`INSERT INTO case_progress (number, case_id, query_code_hash, procedure_key, applicant_name, events)
+		VALUES ($1, $2, $3, $4, $5, $6)`, c.Number, c.ID, codeHash, cases.ProcedureKey(procedure), c.Applicant.Name, string(evs))
+	return nil
+}
+
+// queueProgressUpdate queues the rewrite of a case's events in its progress
+// row; a case filed before the table existed has none and keeps being
+// looked up the old way.
+func queueProgressUpdate(b *pgx.Batch, c *cases.Case) error {
+	evs, err := json.Marshal(c.Events)
+	if err != nil {
+		return fmt.Errorf("encode events of case %d: %w", c.ID, err)
+	}
+	b.Queue(`UPDATE case_progress SET events = $1 WHERE number = $2`, string(evs), c.Number)
+	return nil
+}
+
+// FindCaseForLookup returns what the progress lookup shows of a case (its
+// procedure, applicant name and events; no materials, form or personal
+// data beyond the name) and its query-code hash.
+func (s *CasesStore) FindCaseForLookup(ctx context.Context, number string) (*cases.Case, []byte, error) {
+	var id int64
+	var hash, key []byte
+	var name, evs string
+	err := s.db.q(ctx).QueryRow(ctx, `SELECT case_id, query_code_hash, procedure_key, applicant_name, events
+		FROM case_progress WHERE number = $1`, number).Scan(&id, &hash, &key, &name, &evs)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return s.loadWhere(ctx, `number = $1`, false, false, number)
+	}
+	if err != nil {
+		return nil, nil, mapError(err)
+	}
+	c, err := s.progressCase(ctx, id, number, key, name, evs)
+	return c, hash, err
+}
+
+// progressCase rebuilds a case from its progress row.
+func (s *CasesStore) progressCase(ctx context.Context, id int64, number string, key []byte, name, evs string) (*cases.Case, error) {
+	c := &cases.Case{ID: id, Number: number}
+	c.Applicant.Name = name
+	load := func() ([]byte, error) {
+		var proc []byte
+		err := s.db.q(ctx).QueryRow(ctx, `SELECT procedure FROM cases WHERE id = $1`, id).Scan(&proc)
+		return proc, mapError(err)
+	}
+	var list []cases.Event
+	err := firstErr(s.procs.DecodeKeyed(string(key), load, &c.Procedure), json.Unmarshal([]byte(evs), &list))
+	if err != nil {
+		return nil, fmt.Errorf("decode progress of case %d: %w", id, err)
+	}
+	for _, e := range list {
+		c.Apply(e)
+	}
+	return c, nil
+}

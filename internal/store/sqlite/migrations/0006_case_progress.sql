@@ -1,0 +1,14 @@
+-- The public progress lookup (办件进度查询) reads one row: everything it
+-- shows, kept in the same transaction as every change of the case. The
+-- procedure is named by its content key (SHA-256 of the JSON stored in
+-- cases.procedure), which the server decodes once per distinct procedure.
+-- Cases filed before this table existed have no row and are looked up
+-- from their events.
+CREATE TABLE case_progress (
+    number          TEXT PRIMARY KEY,
+    case_id         INTEGER NOT NULL REFERENCES cases(id),
+    query_code_hash BLOB NOT NULL,
+    procedure_key   BLOB NOT NULL,
+    applicant_name  TEXT NOT NULL,
+    events          TEXT NOT NULL  -- JSON array of every event, in order
+) WITHOUT ROWID;
