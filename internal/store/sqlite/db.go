@@ -65,8 +65,10 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
 	read := openDB(dsn(o.Path, o.Sync, true))
-	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
-	read.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
+	// Readers are many: a read that misses a connection's page cache waits
+	// in a pread (the SQLite build has no mmap), and meanwhile others run.
+	read.SetMaxOpenConns(max(16, runtime.NumCPU()*8))
+	read.SetMaxIdleConns(max(16, runtime.NumCPU()*8))
 	jobs := openDB(dsn(o.Path, o.Sync, false))
 	jobs.SetMaxOpenConns(1)
 	db := &DB{path: o.Path, read: read, write: write, jobs: jobs, now: o.Now,
@@ -99,9 +101,6 @@ func dsn(path, sync string, readOnly bool) string {
 	q.Add("_pragma", "cache_size(-16000)")
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
-		// Readers map the file instead of copying each page they read
-		// through a system call; a large database keeps its hot pages shared.
-		q.Add("_pragma", "mmap_size(1073741824)")
 	} else {
 		q.Set("_txlock", "immediate")
 	}
