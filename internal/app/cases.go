@@ -160,17 +160,6 @@ const (
 	lookupWindow   = 15 * time.Minute
 )
 
-func (l lookupThrottle) Allow(ctx context.Context, keys ...string) error {
-	locked, err := l.s.ThrottleLockedUntil(ctx, keys...)
-	if err != nil {
-		return err
-	}
-	if l.now().Before(locked) {
-		return apperr.New(apperr.TooMany, "查询错误次数过多，请于 %s 后再试", locked.In(time.FixedZone("CST", 8*3600)).Format("15:04"))
-	}
-	return nil
-}
-
 func (l lookupThrottle) Fail(ctx context.Context, key string) error {
 	now := l.now().UTC()
 	t, err := l.s.FindThrottle(ctx, key)

@@ -54,20 +54,20 @@ func (s *Service) Lookup(ctx context.Context, number, code, addr string) (*Progr
 		return nil, err
 	}
 	keys := []string{"lookup-addr:" + addr, "lookup-case:" + number}
-	if err := s.d.Throttle.Allow(ctx, keys...); err != nil {
+	g, err := s.d.Store.FindCaseForLookup(ctx, number, keys)
+	if err != nil {
 		return nil, err
 	}
-	c, hash, err := s.d.Store.FindCaseForLookup(ctx, number)
-	if err != nil && !apperr.Is(err, apperr.NotFound) {
-		return nil, err
+	if s.d.Now().Before(g.LockedUntil) {
+		return nil, apperr.New(apperr.TooMany, "查询错误次数过多，请于 %s 后再试", g.LockedUntil.In(chinaTime).Format("15:04"))
 	}
-	if err != nil || !equalHash(hash, s.hashQueryCode(code)) {
+	if g.Case == nil || !equalHash(g.CodeHash, s.hashQueryCode(code)) {
 		for _, k := range keys {
 			s.d.Throttle.Fail(ctx, k)
 		}
 		return nil, apperr.New(apperr.NotFound, "办件编号或查询密码不正确")
 	}
-	return s.progress(c)
+	return s.progress(g.Case)
 }
 
 func (s *Service) progress(c *Case) (*Progress, error) {

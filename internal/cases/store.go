@@ -23,14 +23,24 @@ type Store interface {
 	LoadCase(ctx context.Context, id int64, lock bool) (*Case, error)
 	// FindCaseByNumber returns a case and its query-code hash (NotFound).
 	FindCaseByNumber(ctx context.Context, number string) (*Case, []byte, error)
-	// FindCaseForLookup is FindCaseByNumber without the materials, which
-	// the public progress lookup never shows.
-	FindCaseForLookup(ctx context.Context, number string) (*Case, []byte, error)
+	// FindCaseForLookup is what the public progress lookup needs in one
+	// read: the case without its materials, form or personal data beyond
+	// the applicant's name, its query-code hash, and until when the
+	// lookup's throttle keys are locked. Case is nil when no case has the
+	// number (not an error: the throttle still counts the guess).
+	FindCaseForLookup(ctx context.Context, number string, throttleKeys []string) (Guarded, error)
 	// SaveCase writes the case after events, refusing (Conflict) when its
 	// stored version is no longer fromVersion: someone else changed it.
 	SaveCase(ctx context.Context, c *Case, fromVersion int, events []Event, materials []MaterialFile, due Dues) error
 	// FindCases lists case summaries with the total.
 	FindCases(ctx context.Context, f Filter) ([]*Summary, int, error)
+}
+
+// Guarded is a case found for the public lookup with its guards.
+type Guarded struct {
+	Case        *Case
+	CodeHash    []byte
+	LockedUntil time.Time // zero when no key is locked
 }
 
 // Dues are the due dates kept on the case rows for sorting queues.
@@ -103,8 +113,8 @@ type Certifier interface {
 	IssueCertificate(ctx context.Context, a *identity.Actor, c *Case) (string, error)
 }
 
-// Throttle limits guesses of progress lookups.
+// Throttle counts wrong guesses of progress lookups; FindCaseForLookup
+// reports whether too many have locked a key.
 type Throttle interface {
-	Allow(ctx context.Context, keys ...string) error // TooMany when a key is blocked
 	Fail(ctx context.Context, key string) error
 }

@@ -156,9 +156,6 @@ type Store interface {
 	DeleteExpiredSessions(ctx context.Context, idleBefore, now time.Time) (int64, error)
 
 	FindThrottle(ctx context.Context, key string) (*Throttle, error) // NotFound
-	// ThrottleLockedUntil is the latest lock among keys (zero when none is
-	// locked or known), read in one query.
-	ThrottleLockedUntil(ctx context.Context, keys ...string) (time.Time, error)
 	PutThrottle(ctx context.Context, t *Throttle) error
 	DeleteThrottle(ctx context.Context, key string) error
 }

@@ -3,9 +3,10 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"time"
 
+	"openhall/internal/apperr"
 	"openhall/internal/cases"
 
 	"github.com/jackc/pgx/v5"
@@ -39,23 +40,38 @@ func queueProgressUpdate(b *pgx.Batch, c *cases.Case) error {
 	return nil
 }
 
-// FindCaseForLookup returns what the progress lookup shows of a case (its
-// procedure, applicant name and events; no materials, form or personal
-// data beyond the name) and its query-code hash.
-func (s *CasesStore) FindCaseForLookup(ctx context.Context, number string) (*cases.Case, []byte, error) {
-	var id int64
-	var hash, key []byte
-	var name, evs string
-	err := s.db.q(ctx).QueryRow(ctx, `SELECT case_id, query_code_hash, procedure_key, applicant_name, events
-		FROM case_progress WHERE number = $1`, number).Scan(&id, &hash, &key, &name, &evs)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return s.loadWhere(ctx, `number = $1`, false, false, number)
-	}
+// FindCaseForLookup reads a case's progress row and the latest lock of the
+// throttle keys in one statement.
+func (s *CasesStore) FindCaseForLookup(ctx context.Context, number string, keys []string) (cases.Guarded, error) {
+	var g cases.Guarded
+	var locked *time.Time
+	var id *int64
+	var key []byte
+	var name, evs *string
+	err := s.db.q(ctx).QueryRow(ctx, `SELECT (SELECT MAX(locked_until) FROM login_throttle WHERE key = ANY($1)),
+		p.case_id, p.query_code_hash, p.procedure_key, p.applicant_name, p.events
+		FROM (SELECT 1) one LEFT JOIN case_progress p ON p.number = $2`, keys, number).Scan(&locked, &id, &g.CodeHash, &key, &name, &evs)
 	if err != nil {
-		return nil, nil, mapError(err)
+		return g, mapError(err)
 	}
-	c, err := s.progressCase(ctx, id, number, key, name, evs)
-	return c, hash, err
+	if locked != nil {
+		g.LockedUntil = locked.UTC()
+	}
+	if id == nil {
+		return s.lookupFromEvents(ctx, number, g)
+	}
+	g.Case, err = s.progressCase(ctx, *id, number, key, *name, *evs)
+	return g, err
+}
+
+// lookupFromEvents finds a case filed before progress rows existed.
+func (s *CasesStore) lookupFromEvents(ctx context.Context, number string, g cases.Guarded) (cases.Guarded, error) {
+	c, hash, err := s.loadWhere(ctx, `number = $1`, false, false, number)
+	if apperr.Is(err, apperr.NotFound) {
+		return g, nil
+	}
+	g.Case, g.CodeHash = c, hash
+	return g, err
 }
 
 // progressCase rebuilds a case from its progress row.

@@ -283,16 +283,6 @@ func (s *IdentityStore) FindThrottle(ctx context.Context, key string) (*identity
 	return &t, nil
 }
 
-// ThrottleLockedUntil is the latest lock among keys.
-func (s *IdentityStore) ThrottleLockedUntil(ctx context.Context, keys ...string) (time.Time, error) {
-	var locked *time.Time
-	err := s.db.q(ctx).QueryRow(ctx, `SELECT MAX(locked_until) FROM login_throttle WHERE key = ANY($1)`, keys).Scan(&locked)
-	if err != nil || locked == nil {
-		return time.Time{}, mapError(err)
-	}
-	return locked.UTC(), nil
-}
-
 // PutThrottle saves a failure counter.
 func (s *IdentityStore) PutThrottle(ctx context.Context, t *identity.Throttle) error {
 	var locked *time.Time

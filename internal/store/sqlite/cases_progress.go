@@ -4,9 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 
+	"openhall/internal/apperr"
 	"openhall/internal/cases"
 )
 
@@ -37,23 +37,40 @@ func (s *CasesStore) updateProgress(ctx context.Context, c *cases.Case) error {
 	return mapError(err)
 }
 
-// FindCaseForLookup returns what the progress lookup shows of a case (its
-// procedure, applicant name and events; no materials, form or personal
-// data beyond the name) and its query-code hash.
-func (s *CasesStore) FindCaseForLookup(ctx context.Context, number string) (*cases.Case, []byte, error) {
-	var id int64
-	var hash, key []byte
-	var name, evs string
-	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT case_id, query_code_hash, procedure_key, applicant_name, events
-		FROM case_progress WHERE number = ?`, number).Scan(&id, &hash, &key, &name, &evs)
-	if errors.Is(err, sql.ErrNoRows) {
-		return s.loadWhere(ctx, `number = ?`, number, false)
+// FindCaseForLookup reads a case's progress row and the latest lock of the
+// throttle keys in one statement.
+func (s *CasesStore) FindCaseForLookup(ctx context.Context, number string, keys []string) (cases.Guarded, error) {
+	args := make([]any, 0, len(keys)+1)
+	for _, k := range keys {
+		args = append(args, k)
 	}
+	var g cases.Guarded
+	var locked int64
+	var id sql.NullInt64
+	var key []byte
+	var name, evs sql.NullString
+	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT (SELECT COALESCE(MAX(locked_until), 0) FROM login_throttle
+		WHERE key IN (`+placeholders(len(keys))+`)), p.case_id, p.query_code_hash, p.procedure_key, p.applicant_name, p.events
+		FROM (SELECT 1) LEFT JOIN case_progress p ON p.number = ?`, append(args, number)...).Scan(&locked, &id, &g.CodeHash, &key, &name, &evs)
 	if err != nil {
-		return nil, nil, mapError(err)
+		return g, mapError(err)
 	}
-	c, err := s.progressCase(ctx, id, number, key, name, evs)
-	return c, hash, err
+	g.LockedUntil = fromMicro(locked)
+	if !id.Valid {
+		return s.lookupFromEvents(ctx, number, g)
+	}
+	g.Case, err = s.progressCase(ctx, id.Int64, number, key, name.String, evs.String)
+	return g, err
+}
+
+// lookupFromEvents finds a case filed before progress rows existed.
+func (s *CasesStore) lookupFromEvents(ctx context.Context, number string, g cases.Guarded) (cases.Guarded, error) {
+	c, hash, err := s.loadWhere(ctx, `number = ?`, number, false)
+	if apperr.Is(err, apperr.NotFound) {
+		return g, nil
+	}
+	g.Case, g.CodeHash = c, hash
+	return g, err
 }
 
 // progressCase rebuilds a case from its progress row.

@@ -333,21 +333,6 @@ func (s *IdentityStore) FindThrottle(ctx context.Context, key string) (*identity
 	return &t, nil
 }
 
-// ThrottleLockedUntil is the latest lock among keys.
-func (s *IdentityStore) ThrottleLockedUntil(ctx context.Context, keys ...string) (time.Time, error) {
-	if len(keys) == 0 {
-		return time.Time{}, nil
-	}
-	args := make([]any, len(keys))
-	for i, k := range keys {
-		args[i] = k
-	}
-	var locked int64
-	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT COALESCE(MAX(locked_until), 0) FROM login_throttle WHERE key IN (?`+
-		strings.Repeat(", ?", len(keys)-1)+`)`, args...).Scan(&locked)
-	return fromMicro(locked), mapError(err)
-}
-
 // PutThrottle saves a failure counter.
 func (s *IdentityStore) PutThrottle(ctx context.Context, t *identity.Throttle) error {
 	return s.exec(ctx, `INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES (?, ?, ?, ?)

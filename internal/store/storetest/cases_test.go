@@ -55,8 +55,7 @@ func (s *sideEffects) ScheduleSupplementTimeout(context.Context, int64, int, tim
 	s.timers++
 	return nil
 }
-func (s *sideEffects) Allow(context.Context, ...string) error { return nil }
-func (s *sideEffects) Fail(context.Context, string) error     { return nil }
+func (s *sideEffects) Fail(context.Context, string) error { return nil }
 
 // accounts adapts the identity store.
 type accounts struct{ s identity.Store }
@@ -150,9 +149,11 @@ func TestCases(t *testing.T) {
 		if _, err := svc.Lookup(ctx, c.Number, "000000x", "10.0.0.1"); !apperr.Is(err, apperr.NotFound) {
 			t.Fatalf("wrong code: %v", err)
 		}
-		light, hash, err := sv.Stores.Cases.FindCaseForLookup(ctx, c.Number)
-		if err != nil || len(hash) == 0 || light.Status != cases.StatusClosed || len(light.Events) != len(done.Events) || light.Materials != nil {
-			t.Fatalf("the lookup's case (events, no materials): %+v %v", light, err)
+		g, err := sv.Stores.Cases.FindCaseForLookup(ctx, c.Number, []string{"k1", "k2"})
+		light, hash := g.Case, g.CodeHash
+		if err != nil || len(hash) == 0 || light.Status != cases.StatusClosed || len(light.Events) != len(done.Events) ||
+			light.Materials != nil || !g.LockedUntil.IsZero() {
+			t.Fatalf("the lookup's case (events, no materials): %+v %v", g, err)
 		}
 		full, _, err := sv.Stores.Cases.FindCaseByNumber(ctx, c.Number)
 		if err != nil {
@@ -160,12 +161,33 @@ func TestCases(t *testing.T) {
 		}
 		checkLookupCase(t, light, full)
 		b.Exec(t, sv.Stores, `DELETE FROM case_progress WHERE number = ?`, c.Number)
-		old, hash2, err := sv.Stores.Cases.FindCaseForLookup(ctx, c.Number)
-		if err != nil || !bytes.Equal(hash, hash2) {
+		old, err := sv.Stores.Cases.FindCaseForLookup(ctx, c.Number, []string{"k1"})
+		if err != nil || !bytes.Equal(hash, old.CodeHash) {
 			t.Fatalf("a case without a progress row is looked up from its events: %v", err)
 		}
-		checkLookupCase(t, old, full)
+		checkLookupCase(t, old.Case, full)
+		checkLookupLocks(t, sv, c.Number)
 	})
+}
+
+// checkLookupLocks: the lookup reports the latest lock of its keys, for
+// a number that exists and for one that does not.
+func checkLookupLocks(t *testing.T, sv *Services, number string) {
+	t.Helper()
+	ctx := context.Background()
+	until := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	for i, k := range []string{"lock-a", "lock-b"} {
+		th := &identity.Throttle{Key: k, Failures: 10, WindowStart: until.Add(-time.Hour), LockedUntil: until.Add(time.Duration(i) * time.Minute)}
+		if err := sv.Stores.Identity.PutThrottle(ctx, th); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, n := range []string{number, "33010626112599999999"} {
+		g, err := sv.Stores.Cases.FindCaseForLookup(ctx, n, []string{"lock-a", "lock-b", "free"})
+		if err != nil || !g.LockedUntil.Equal(until.Add(time.Minute)) || (g.Case == nil) != (n != number) {
+			t.Fatalf("locks of %s: %+v %v", n, g, err)
+		}
+	}
 }
 
 // checkLookupCase: the lookup's case shows what the full case shows.

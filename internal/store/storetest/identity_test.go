@@ -291,15 +291,8 @@ func throttle(t *testing.T, sv *Services, tr *Tree, clock *fakeClock) {
 		t.Fatalf("address with 20 failures: %v", err)
 	}
 	th, err := sv.Stores.Identity.FindThrottle(ctx, "addr:10.9.9.9")
-	if err != nil {
-		t.Fatalf("throttle row: %v", err)
-	}
-	locked, err := sv.Stores.Identity.ThrottleLockedUntil(ctx, "addr:10.0.0.1", "addr:10.9.9.9", "user:none")
-	if err != nil || !locked.Equal(th.LockedUntil) || locked.IsZero() {
-		t.Fatalf("latest lock %v %v, want %v", locked, err, th.LockedUntil)
-	}
-	if none, err := sv.Stores.Identity.ThrottleLockedUntil(ctx, "addr:10.0.0.1"); err != nil || !none.IsZero() {
-		t.Fatalf("lock of an unknown key: %v %v", none, err)
+	if err != nil || th.LockedUntil.IsZero() {
+		t.Fatalf("throttle row: %+v %v", th, err)
 	}
 }
 
