@@ -56,9 +56,7 @@ func (s *CasesStore) CreateCase(ctx context.Context, c *cases.Case, key string, 
 		if err != nil {
 			return err
 		}
-		if err := queueProgressInsert(b, c, p, codeHash); err != nil {
-			return err
-		}
+		queueProgressInsert(b, c, p, codeHash)
 		return s.sendBatch(ctx, b)
 	})
 }
@@ -124,9 +122,7 @@ func (s *CasesStore) SaveCase(ctx context.Context, c *cases.Case, from int, evs 
 		if err != nil {
 			return err
 		}
-		if err := queueProgressUpdate(b, c); err != nil {
-			return err
-		}
+		queueProgressUpdate(b, c)
 		queueBranches(b, c, due)
 		return s.sendBatch(ctx, b)
 	})

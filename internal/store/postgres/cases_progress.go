@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -18,26 +17,18 @@ import (
 
 // queueProgressInsert queues the progress row of a newly created case;
 // procedure is the JSON stored in cases.procedure.
-func queueProgressInsert(b *pgx.Batch, c *cases.Case, procedure, codeHash []byte) error {
-	evs, err := json.Marshal(c.Events)
-	if err != nil {
-		return fmt.Errorf("encode events of case %d: %w", c.ID, err)
-	}
+func queueProgressInsert(b *pgx.Batch, c *cases.Case, procedure, codeHash []byte) {
+	evs := cases.AppendEvents(nil, c.Events)
 	b.Queue(`INSERT INTO case_progress (number, case_id, query_code_hash, procedure_key, applicant_name, events)
-		VALUES ($1, $2, $3, $4, $5, $6)`, c.Number, c.ID, codeHash, cases.ProcedureKey(procedure), c.Applicant.Name, string(evs))
-	return nil
+		VALUES ($1, $2, $3, $4, $5, $6)`, c.Number, c.ID, codeHash, cases.ProcedureKey(procedure), c.Applicant.Name, evs)
 }
 
 // queueProgressUpdate queues the rewrite of a case's events in its progress
 // row; a case filed before the table existed has none and keeps being
 // looked up the old way.
-func queueProgressUpdate(b *pgx.Batch, c *cases.Case) error {
-	evs, err := json.Marshal(c.Events)
-	if err != nil {
-		return fmt.Errorf("encode events of case %d: %w", c.ID, err)
-	}
-	b.Queue(`UPDATE case_progress SET events = $1 WHERE number = $2`, string(evs), c.Number)
-	return nil
+func queueProgressUpdate(b *pgx.Batch, c *cases.Case) {
+	evs := cases.AppendEvents(nil, c.Events)
+	b.Queue(`UPDATE case_progress SET events = $1 WHERE number = $2`, evs, c.Number)
 }
 
 // FindCaseForLookup reads a case's progress row and the latest lock of the
@@ -47,7 +38,8 @@ func (s *CasesStore) FindCaseForLookup(ctx context.Context, number string, keys 
 	var locked *time.Time
 	var id *int64
 	var key []byte
-	var name, evs *string
+	var name *string
+	var evs []byte
 	err := s.db.q(ctx).QueryRow(ctx, `SELECT (SELECT MAX(locked_until) FROM login_throttle WHERE key = ANY($1)),
 		p.case_id, p.query_code_hash, p.procedure_key, p.applicant_name, p.events
 		FROM (SELECT 1) one LEFT JOIN case_progress p ON p.number = $2`, keys, number).Scan(&locked, &id, &g.CodeHash, &key, &name, &evs)
@@ -60,7 +52,7 @@ func (s *CasesStore) FindCaseForLookup(ctx context.Context, number string, keys 
 	if id == nil {
 		return s.lookupFromEvents(ctx, number, g)
 	}
-	g.Case, err = s.progressCase(ctx, *id, number, key, *name, *evs)
+	g.Case, err = s.progressCase(ctx, *id, number, key, *name, evs)
 	return g, err
 }
 
@@ -75,7 +67,7 @@ func (s *CasesStore) lookupFromEvents(ctx context.Context, number string, g case
 }
 
 // progressCase rebuilds a case from its progress row.
-func (s *CasesStore) progressCase(ctx context.Context, id int64, number string, key []byte, name, evs string) (*cases.Case, error) {
+func (s *CasesStore) progressCase(ctx context.Context, id int64, number string, key []byte, name string, evs []byte) (*cases.Case, error) {
 	c := &cases.Case{ID: id, Number: number}
 	c.Applicant.Name = name
 	load := func() ([]byte, error) {
@@ -83,8 +75,8 @@ func (s *CasesStore) progressCase(ctx context.Context, id int64, number string, 
 		err := s.db.q(ctx).QueryRow(ctx, `SELECT procedure FROM cases WHERE id = $1`, id).Scan(&proc)
 		return proc, mapError(err)
 	}
-	var list []cases.Event
-	err := firstErr(s.procs.DecodeKeyed(string(key), load, &c.Procedure), json.Unmarshal([]byte(evs), &list))
+	list, err := cases.DecodeEvents(evs)
+	err = firstErr(err, s.procs.DecodeKeyed(string(key), load, &c.Procedure))
 	if err != nil {
 		return nil, fmt.Errorf("decode progress of case %d: %w", id, err)
 	}

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 
 	"openhall/internal/apperr"
@@ -16,24 +15,18 @@ import (
 
 // insertProgress writes the progress row of a newly created case.
 func (s *CasesStore) insertProgress(ctx context.Context, c *cases.Case, row caseRow, codeHash []byte) error {
-	evs, err := json.Marshal(c.Events)
-	if err != nil {
-		return fmt.Errorf("encode events of case %d: %w", c.ID, err)
-	}
-	_, err = s.db.q(ctx).ExecContext(ctx, `INSERT INTO case_progress (number, case_id, query_code_hash, procedure_key,
+	evs := cases.AppendEvents(nil, c.Events)
+	_, err := s.db.q(ctx).ExecContext(ctx, `INSERT INTO case_progress (number, case_id, query_code_hash, procedure_key,
 		applicant_name, events) VALUES (?, ?, ?, ?, ?, ?)`, c.Number, c.ID, codeHash, cases.ProcedureKey([]byte(row.procedure)),
-		c.Applicant.Name, string(evs))
+		c.Applicant.Name, evs)
 	return mapError(err)
 }
 
 // updateProgress rewrites the events of a case's progress row; a case filed
 // before the table existed has none and keeps being looked up the old way.
 func (s *CasesStore) updateProgress(ctx context.Context, c *cases.Case) error {
-	evs, err := json.Marshal(c.Events)
-	if err != nil {
-		return fmt.Errorf("encode events of case %d: %w", c.ID, err)
-	}
-	_, err = s.db.q(ctx).ExecContext(ctx, `UPDATE case_progress SET events = ? WHERE number = ?`, string(evs), c.Number)
+	evs := cases.AppendEvents(nil, c.Events)
+	_, err := s.db.q(ctx).ExecContext(ctx, `UPDATE case_progress SET events = ? WHERE number = ?`, evs, c.Number)
 	return mapError(err)
 }
 
@@ -48,8 +41,11 @@ func (s *CasesStore) FindCaseForLookup(ctx context.Context, number string, keys 
 	var locked int64
 	var id sql.NullInt64
 	var key []byte
-	var name, evs sql.NullString
-	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT (SELECT COALESCE(MAX(locked_until), 0) FROM login_throttle
+	var name sql.NullString
+	var evs []byte
+	// A point read ends in microseconds: it is not worth the goroutine the
+	// driver starts to interrupt a statement whose context may be canceled.
+	err := s.db.q(ctx).QueryRowContext(context.WithoutCancel(ctx), `SELECT (SELECT COALESCE(MAX(locked_until), 0) FROM login_throttle
 		WHERE key IN (`+placeholders(len(keys))+`)), p.case_id, p.query_code_hash, p.procedure_key, p.applicant_name, p.events
 		FROM (SELECT 1) LEFT JOIN case_progress p ON p.number = ?`, append(args, number)...).Scan(&locked, &id, &g.CodeHash, &key, &name, &evs)
 	if err != nil {
@@ -59,7 +55,7 @@ func (s *CasesStore) FindCaseForLookup(ctx context.Context, number string, keys 
 	if !id.Valid {
 		return s.lookupFromEvents(ctx, number, g)
 	}
-	g.Case, err = s.progressCase(ctx, id.Int64, number, key, name.String, evs.String)
+	g.Case, err = s.progressCase(ctx, id.Int64, number, key, name.String, evs)
 	return g, err
 }
 
@@ -74,7 +70,7 @@ func (s *CasesStore) lookupFromEvents(ctx context.Context, number string, g case
 }
 
 // progressCase rebuilds a case from its progress row.
-func (s *CasesStore) progressCase(ctx context.Context, id int64, number string, key []byte, name, evs string) (*cases.Case, error) {
+func (s *CasesStore) progressCase(ctx context.Context, id int64, number string, key []byte, name string, evs []byte) (*cases.Case, error) {
 	c := &cases.Case{ID: id, Number: number}
 	c.Applicant.Name = name
 	load := func() ([]byte, error) {
@@ -82,8 +78,8 @@ func (s *CasesStore) progressCase(ctx context.Context, id int64, number string, 
 		err := s.db.q(ctx).QueryRowContext(ctx, `SELECT procedure FROM cases WHERE id = ?`, id).Scan(&proc)
 		return proc, mapError(err)
 	}
-	var list []cases.Event
-	err := firstErr(s.procs.DecodeKeyed(string(key), load, &c.Procedure), json.Unmarshal([]byte(evs), &list))
+	list, err := cases.DecodeEvents(evs)
+	err = firstErr(err, s.procs.DecodeKeyed(string(key), load, &c.Procedure))
 	if err != nil {
 		return nil, fmt.Errorf("decode progress of case %d: %w", id, err)
 	}

@@ -10,5 +10,5 @@ CREATE TABLE case_progress (
     query_code_hash bytea NOT NULL,
     procedure_key   bytea NOT NULL,
     applicant_name  text NOT NULL,
-    events          text NOT NULL  -- JSON array of every event, in order
+    events          bytea NOT NULL  -- every event, in order (cases.AppendEvents)
 );

@@ -10,5 +10,5 @@ CREATE TABLE case_progress (
     query_code_hash BLOB NOT NULL,
     procedure_key   BLOB NOT NULL,
     applicant_name  TEXT NOT NULL,
-    events          TEXT NOT NULL  -- JSON array of every event, in order
+    events          BLOB NOT NULL  -- every event, in order (cases.AppendEvents)
 ) WITHOUT ROWID;
