@@ -215,7 +215,10 @@ func (r lookupRun) measure(ctx context.Context, a *app.App, base string, st look
 		return errors.New("没有可查询的办件（--cases 须大于 0）")
 	}
 	r.warmCache()
-	req := loadgen.Lookup(base, st.Code, loadgen.Uniform(numbers))
+	req, err := loadgen.Lookup(base, st.Code, numbers)
+	if err != nil {
+		return err
+	}
 	if err := checkLookup(req); err != nil {
 		return err
 	}

@@ -37,26 +37,55 @@ func (s *CasesStore) FindCaseForLookup(ctx context.Context, number string, keys 
 	for _, k := range keys {
 		args = append(args, k)
 	}
-	var g cases.Guarded
-	var locked int64
-	var id sql.NullInt64
-	var key []byte
-	var name sql.NullString
-	var evs []byte
 	// A point read ends in microseconds: it is not worth the goroutine the
 	// driver starts to interrupt a statement whose context may be canceled.
-	err := s.db.q(ctx).QueryRowContext(context.WithoutCancel(ctx), `SELECT (SELECT COALESCE(MAX(locked_until), 0) FROM login_throttle
-		WHERE key IN (`+placeholders(len(keys))+`)), p.case_id, p.query_code_hash, p.procedure_key, p.applicant_name, p.events
-		FROM (SELECT 1) LEFT JOIN case_progress p ON p.number = ?`, append(args, number)...).Scan(&locked, &id, &g.CodeHash, &key, &name, &evs)
+	rows, err := s.db.q(ctx).QueryContext(context.WithoutCancel(ctx), `SELECT (SELECT COALESCE(MAX(locked_until), 0)
+		FROM login_throttle WHERE key IN (`+placeholders(len(keys))+`)), p.case_id, p.query_code_hash, p.procedure_key,
+		p.applicant_name, p.events FROM (SELECT 1) LEFT JOIN case_progress p ON p.number = ?`, append(args, number)...)
 	if err != nil {
-		return g, mapError(err)
+		return cases.Guarded{}, mapError(err)
 	}
-	g.LockedUntil = fromMicro(locked)
-	if !id.Valid {
+	r, err := scanProgress(rows)
+	if err != nil {
+		return cases.Guarded{}, err
+	}
+	g := cases.Guarded{LockedUntil: fromMicro(r.locked), CodeHash: r.hash}
+	if !r.found {
 		return s.lookupFromEvents(ctx, number, g)
 	}
-	g.Case, err = s.progressCase(ctx, id.Int64, number, key, name.String, evs)
+	g.Case, err = s.progressCase(ctx, r, number)
 	return g, err
+}
+
+// progressRow is a progress row as read, its events decoded.
+type progressRow struct {
+	found       bool
+	locked, id  int64
+	hash        []byte
+	key, name   string
+	events      []cases.Event
+	eventsError error
+}
+
+// scanProgress reads the one row of FindCaseForLookup's statement, decoding
+// the events straight from the driver's buffer.
+func scanProgress(rows *sql.Rows) (progressRow, error) {
+	defer rows.Close()
+	var r progressRow
+	if !rows.Next() {
+		return r, mapError(rows.Err())
+	}
+	var id sql.NullInt64
+	var name sql.NullString
+	var key, evs sql.RawBytes
+	if err := rows.Scan(&r.locked, &id, &r.hash, &key, &name, &evs); err != nil {
+		return r, mapError(err)
+	}
+	r.found, r.id, r.key, r.name = id.Valid, id.Int64, string(key), name.String
+	if r.found {
+		r.events, r.eventsError = cases.DecodeEvents(evs)
+	}
+	return r, nil
 }
 
 // lookupFromEvents finds a case filed before progress rows existed.
@@ -70,20 +99,19 @@ func (s *CasesStore) lookupFromEvents(ctx context.Context, number string, g case
 }
 
 // progressCase rebuilds a case from its progress row.
-func (s *CasesStore) progressCase(ctx context.Context, id int64, number string, key []byte, name string, evs []byte) (*cases.Case, error) {
-	c := &cases.Case{ID: id, Number: number}
-	c.Applicant.Name = name
+func (s *CasesStore) progressCase(ctx context.Context, r progressRow, number string) (*cases.Case, error) {
+	c := &cases.Case{ID: r.id, Number: number}
+	c.Applicant.Name = r.name
 	load := func() ([]byte, error) {
 		var proc []byte
-		err := s.db.q(ctx).QueryRowContext(ctx, `SELECT procedure FROM cases WHERE id = ?`, id).Scan(&proc)
+		err := s.db.q(ctx).QueryRowContext(ctx, `SELECT procedure FROM cases WHERE id = ?`, r.id).Scan(&proc)
 		return proc, mapError(err)
 	}
-	list, err := cases.DecodeEvents(evs)
-	err = firstErr(err, s.procs.DecodeKeyed(string(key), load, &c.Procedure))
+	err := firstErr(r.eventsError, s.procs.DecodeKeyed(r.key, load, &c.Procedure))
 	if err != nil {
-		return nil, fmt.Errorf("decode progress of case %d: %w", id, err)
+		return nil, fmt.Errorf("decode progress of case %d: %w", r.id, err)
 	}
-	for _, e := range list {
+	for _, e := range r.events {
 		c.Apply(e)
 	}
 	return c, nil
