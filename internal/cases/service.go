@@ -16,7 +16,9 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"fmt"
+	"hash"
 	"strconv"
+	"sync"
 	"time"
 
 	"openhall/internal/audit"
@@ -49,7 +51,10 @@ type Accounts interface {
 }
 
 // Service handles cases.
-type Service struct{ d Deps }
+type Service struct {
+	d    Deps
+	macs sync.Pool // of hash.Hash: HMAC-SHA256 keyed with d.Secret
+}
 
 // NewService returns a Service.
 func NewService(d Deps) *Service {
@@ -61,7 +66,9 @@ func NewService(d Deps) *Service {
 	if d.Hours == (calendar.OfficeHours{}) {
 		d.Hours = calendar.DefaultOfficeHours()
 	}
-	return &Service{d: d}
+	s := &Service{d: d}
+	s.macs.New = func() any { return hmac.New(sha256.New, d.Secret) }
+	return s
 }
 
 // FormatNumber is a case's number: the 6-digit code of the region handling
@@ -80,7 +87,9 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 
 // hashQueryCode keys a 查询密码 with the deployment's secret.
 func (s *Service) hashQueryCode(code string) []byte {
-	m := hmac.New(sha256.New, s.d.Secret)
+	m := s.macs.Get().(hash.Hash)
+	defer s.macs.Put(m)
+	m.Reset()
 	m.Write([]byte(code))
 	return m.Sum(nil)
 }
