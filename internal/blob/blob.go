@@ -8,11 +8,12 @@
 // (a PDF or image that is also a ZIP archive) and files whose declared name
 // claims another type, and it refuses a file over the size limit while it is
 // still streaming. A file is written to a temporary file in the store's root,
-// hashed on the way, made durable, renamed into place atomically and the new
-// name made durable, so that once Put returns the content survives a power
-// cut, and a name at a content address always holds that content. On a local
-// Linux filesystem concurrent uploads share each sync (syncfs, see flusher);
-// elsewhere every file and directory is fsynced on its own.
+// hashed on the way, renamed into place atomically and made durable with its
+// name, so that once Put returns the content survives a power cut, and a
+// name at a content address that Put reported holds that content. On a
+// local Linux filesystem concurrent uploads share each sync (syncfs, see
+// flusher and commit); elsewhere every file is fsynced before its rename,
+// then its directory.
 //
 // The declared file name is the caller's to keep (with the case material, for
 // instance); it never becomes part of a path. Who may read a blob is also the
@@ -107,13 +108,19 @@ func (s *Store) Put(ctx context.Context, r io.Reader, o PutOptions) (Blob, error
 	if err != nil {
 		return Blob{}, errSave(err)
 	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed into place
-	defer tmp.Close()
+	placed := false
+	defer func() {
+		tmp.Close()
+		if !placed {
+			os.Remove(tmp.Name())
+		}
+	}()
 	b, err := s.write(ctx, tmp, r, o)
 	if err != nil {
 		return Blob{}, err
 	}
-	return b, s.commit(tmp, b.SHA256)
+	placed, err = s.commit(tmp, b)
+	return b, err
 }
 
 func (o PutOptions) withDefaults() PutOptions {
@@ -188,55 +195,77 @@ func disguiseMessage(claim string, actual Kind) string {
 	return fmt.Sprintf("文件扩展名 %s 与文件内容（%s）不符，请改正文件名后重新上传", claim, actual.Label())
 }
 
-// commit makes the written file durable and moves it to its address. When
-// the address is taken the content is already there (same hash, same
-// bytes), so the new copy is dropped.
-func (s *Store) commit(f *os.File, sum string) error {
+// commit gives the temporary file f its content address and makes both
+// durable; placed reports whether f was renamed (else the caller removes
+// it). An existing name is kept when it holds the same content.
+//
+// With a group flusher one sync covers the content and the name together:
+// nothing refers to a blob before Put returns, so a crash before that sync
+// loses only an upload nobody was told had succeeded. Such a crash may
+// leave a name whose content never reached the disk, so an existing name is
+// trusted only after its content is checked, and a damaged one is replaced.
+func (s *Store) commit(f *os.File, b Blob) (placed bool, err error) {
 	if s.flush == nil {
-		return s.commitEach(f, sum)
+		return s.commitEach(f, b.SHA256)
 	}
 	if err := f.Close(); err != nil {
-		return errSave(err)
+		return false, errSave(err)
 	}
-	dir := s.dir(sum)
-	final := filepath.Join(dir, sum)
-	// Flushed even when the file already exists: a concurrent upload of the
-	// same content may have renamed it a moment ago.
-	if _, err := os.Stat(final); err == nil {
-		return errSave(s.flush.flush())
+	dir := s.dir(b.SHA256)
+	final := filepath.Join(dir, b.SHA256)
+	if !intact(final, b) {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return false, errSave(err)
+		}
+		if err := os.Rename(f.Name(), final); err != nil {
+			return false, errSave(err)
+		}
+		placed = true
 	}
-	if err := s.flush.flush(); err != nil { // the content, before it gets its name
-		return errSave(err)
-	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return errSave(err)
-	}
-	if err := os.Rename(f.Name(), final); err != nil {
-		return errSave(err)
-	}
-	return errSave(s.flush.flush()) // the name
+	// Flushed even when the name existed: a concurrent upload of the same
+	// content may have renamed it a moment ago, before its own sync.
+	return placed, errSave(s.flush.flush())
 }
 
-// commitEach is commit with a sync per file and directory.
-func (s *Store) commitEach(f *os.File, sum string) error {
+// intact reports whether the file at path holds exactly the content b
+// describes.
+func intact(path string, b Blob) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || st.Size() != b.Size {
+		return false
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return false
+	}
+	return hexSum(h) == b.SHA256
+}
+
+// commitEach is commit with a sync per file and directory, content first.
+func (s *Store) commitEach(f *os.File, sum string) (placed bool, err error) {
 	if err := f.Sync(); err != nil {
-		return errSave(err)
+		return false, errSave(err)
 	}
 	if err := f.Close(); err != nil {
-		return errSave(err)
+		return false, errSave(err)
 	}
 	dir := s.dir(sum)
 	if err := s.ensureDir(dir); err != nil {
-		return err
+		return false, err
 	}
 	final := filepath.Join(dir, sum)
 	if _, err := os.Stat(final); err != nil {
 		if err := os.Rename(f.Name(), final); err != nil {
-			return errSave(err)
+			return false, errSave(err)
 		}
+		placed = true
 	}
 	// Synced even when the file already existed (see commit).
-	return syncDir(dir)
+	return placed, syncDir(dir)
 }
 
 // errSave turns a storage failure into the error users see; nil stays nil.

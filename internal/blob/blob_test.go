@@ -275,6 +275,30 @@ func TestDurableWrite(t *testing.T) {
 	}
 }
 
+// A name whose content never reached the disk before a crash (here: cut
+// short, then padded to the right length with zeros) is not trusted: the
+// next upload of that content replaces it.
+func TestDamagedNameIsReplaced(t *testing.T) {
+	s := newStore(t)
+	data := pdfSample()
+	dir := filepath.Join(s.Root(), sum(data)[0:2], sum(data)[2:4])
+	for _, damaged := range [][]byte{data[:len(data)/2], make([]byte, len(data))} {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, sum(data)), damaged, 0o640); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := put(s, data, blob.PutOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		assertStored(t, s, data)
+		if n := countFiles(t, s.Root()); n != 1 {
+			t.Fatalf("%d files after replacing a damaged name, want 1 (no temporary file left)", n)
+		}
+	}
+}
+
 func TestCancelledUpload(t *testing.T) {
 	s := newStore(t)
 	ctx, cancel := context.WithCancel(context.Background())
