@@ -49,8 +49,9 @@ var errClosed = apperr.New(apperr.Unavailable, "服务正在关闭，请稍后�
 // durably committed (or fn's error once it is rolled back). Called inside
 // another InTx it joins the outer transaction. fn runs on the writer
 // goroutine, possibly in the same SQLite transaction as other callers' fns,
-// each isolated by a savepoint, so fn must only touch the database through
-// ctx and must not wait for other writes.
+// so fn must only touch the database through ctx and must not wait for
+// other writes. fn may run more than once (see runBatch), so it must set
+// afresh whatever it reports and have no effect outside the database.
 func (db *DB) InTx(ctx context.Context, fn func(context.Context) error) error {
 	if _, ok := TxFromContext(ctx); ok {
 		return fn(ctx)
@@ -105,14 +106,36 @@ func (db *DB) drain() {
 	}
 }
 
+// runBatch runs the units in one transaction. They run first side by side
+// without savepoints, which cost the writer a statement journal per unit;
+// if any fails, that attempt is rolled back and the batch runs again with
+// each unit in a savepoint of its own, so that a failure undoes only its
+// own work.
 func (db *DB) runBatch(batch []*unit) {
-	tx, err := db.wconn.BeginTx(context.Background(), nil)
-	if err != nil {
-		finish(batch, mapError(fmt.Errorf("begin transaction: %w", err)))
+	if len(batch) == 1 {
+		db.runOne(batch[0])
 		return
 	}
-	if len(batch) == 1 {
-		db.runAlone(tx, batch[0])
+	tx, err := db.begin()
+	if err != nil {
+		finish(batch, err)
+		return
+	}
+	for _, u := range batch {
+		if u.err = run(tx, u); u.err != nil {
+			tx.Rollback()
+			db.runIsolated(batch)
+			return
+		}
+	}
+	finish(batch, mapError(tx.Commit()))
+}
+
+// runIsolated runs the units in one transaction, each in a savepoint.
+func (db *DB) runIsolated(batch []*unit) {
+	tx, err := db.begin()
+	if err != nil {
+		finish(batch, err)
 		return
 	}
 	for _, u := range batch {
@@ -127,8 +150,21 @@ func (db *DB) runBatch(batch []*unit) {
 	}
 }
 
-// runAlone runs a lone unit without savepoints.
-func (db *DB) runAlone(tx *sql.Tx, u *unit) {
+func (db *DB) begin() (*sql.Tx, error) {
+	tx, err := db.wconn.BeginTx(context.Background(), nil)
+	if err != nil {
+		return nil, mapError(fmt.Errorf("begin transaction: %w", err))
+	}
+	return tx, nil
+}
+
+// runOne runs a lone unit without savepoints.
+func (db *DB) runOne(u *unit) {
+	tx, err := db.begin()
+	if err != nil {
+		u.done <- err
+		return
+	}
 	if err := run(tx, u); err != nil {
 		tx.Rollback()
 		u.done <- err
@@ -164,7 +200,10 @@ func run(tx *sql.Tx, u *unit) (err error) {
 			err = fmt.Errorf("panic in transaction: %v", p)
 		}
 	}()
-	return u.fn(context.WithValue(u.ctx, txKey{}, tx))
+	// The unit's statements run without its cancellation: a unit takes
+	// microseconds, and a cancelable context makes the driver start a
+	// goroutine per statement to interrupt it.
+	return u.fn(context.WithValue(context.WithoutCancel(u.ctx), txKey{}, tx))
 }
 
 func finish(batch []*unit, err error) {
