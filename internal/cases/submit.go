@@ -45,13 +45,14 @@ func (s *Service) File(ctx context.Context, a *identity.Actor, in FileInput) (*F
 	if in.Key == "" || len(in.Key) > 100 {
 		return nil, apperr.Field("key", "缺少或无效的提交标识，请刷新页面后重试")
 	}
-	if prev, err := s.d.Store.FindCaseByIdempotencyKey(ctx, in.Key); err == nil {
-		return s.repeated(a, prev)
-	} else if !apperr.Is(err, apperr.NotFound) {
-		return nil, err
-	}
+	// A retried request is recognised by its key when the case is inserted
+	// (or, if the application no longer passes its checks, right here), so
+	// a first submission costs no extra read.
 	c, err := s.prepare(ctx, a, in)
 	if err != nil {
+		if prev, ferr := s.d.Store.FindCaseByIdempotencyKey(ctx, in.Key); ferr == nil {
+			return s.repeated(a, prev)
+		}
 		return nil, err
 	}
 	code := newQueryCode()
