@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"openhall/internal/apperr"
@@ -58,6 +59,16 @@ func dbFlags(fs *flag.FlagSet, cfg *config.Config) {
 	fs.StringVar(&cfg.Migrate, "migrate", cfg.Migrate, "启动时是否迁移：auto（SQLite 迁移，PostgreSQL 不迁移）、yes、no")
 	fs.StringVar(&cfg.SQLiteSync, "sqlite-sync", cfg.SQLiteSync, "SQLite 同步级别：full（每次提交落盘）或 normal")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "日志级别：debug、info、warn、error")
+	fs.IntVar(&cfg.Procs, "procs", cfg.Procs, "同时运行 Go 代码的处理器数（GOMAXPROCS）；0 为自动：SQLite 取 CPU 数的两倍，PostgreSQL 取 CPU 数")
+}
+
+// setProcs applies the configured GOMAXPROCS, unless the GOMAXPROCS
+// environment variable already set it.
+func setProcs(cfg config.Config) {
+	if os.Getenv("GOMAXPROCS") != "" && cfg.Procs == 0 {
+		return
+	}
+	runtime.GOMAXPROCS(cfg.GoProcs(runtime.NumCPU()))
 }
 
 // parse applies OPENHALL_* environment variables, then the command line.

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"sync"
@@ -68,7 +69,8 @@ func loadLookup(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		cfg.DataDir = dir
 	}
-	fmt.Fprintf(stdout, "数据：%s\n", backendLabel(cfg))
+	setProcs(cfg)
+	fmt.Fprintf(stdout, "数据：%s（GOMAXPROCS %d）\n", backendLabel(cfg), runtime.GOMAXPROCS(0))
 	run := lookupRun{cfg: cfg, cases: *n, profile: *profile, out: stdout,
 		load: loadgen.Options{Concurrency: *conc, Duration: *d, Warmup: 2 * time.Second}}
 	if err := run.phase(ctx); err != nil {

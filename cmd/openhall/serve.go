@@ -41,6 +41,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if fs.NArg() > 0 {
 		return usagef("serve 不接受位置参数：%v", fs.Args())
 	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	setProcs(cfg)
 	log := newLogger(stderr, cfg.LogLevel)
 	a, err := app.Open(ctx, cfg, log, app.Options{Workers: true})
 	if err != nil {

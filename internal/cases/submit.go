@@ -141,9 +141,12 @@ func stamp(ms []MaterialFile, round int, now time.Time) []MaterialFile {
 // clerk or agent typed in and links it to the person's account if any.
 func (s *Service) fillApplicant(ctx context.Context, a *identity.Actor, c *Case, in FileInput) error {
 	if in.Applicant == nil {
-		u, err := s.d.Accounts.FindUserByID(ctx, a.UserID)
-		if err != nil {
-			return err
+		u := a.Account()
+		if u == nil || u.ID != a.UserID {
+			var err error
+			if u, err = s.d.Accounts.FindUserByID(ctx, a.UserID); err != nil {
+				return err
+			}
 		}
 		c.Applicant = Applicant{UserID: u.ID, Kind: string(u.Kind), Name: u.Name, IDNumber: u.IDNumber, CreditCode: u.CreditCode, Phone: u.Phone}
 		return nil

@@ -40,6 +40,12 @@ type Config struct {
 	LogLevel string // debug, info, warn, error
 	Workers  int    // concurrent background jobs per process
 
+	// Procs is how many goroutines run Go code at once (GOMAXPROCS); 0
+	// chooses: twice the CPUs on SQLite, whose pure-Go driver waits in
+	// file system calls that hold a processor until the runtime takes it
+	// back, so spare processors keep the CPUs busy; the CPUs on PostgreSQL.
+	Procs int
+
 	// PublicURL is the address citizens reach the product at, for links
 	// that leave it (certificate QR codes, email); "" takes each request's
 	// own host.
@@ -71,6 +77,18 @@ func Default() Config {
 		Workers:         20,
 		SMTPPort:        587,
 	}
+}
+
+// GoProcs is the GOMAXPROCS the configuration asks for, given the CPUs
+// the runtime found.
+func (c Config) GoProcs(cpus int) int {
+	switch {
+	case c.Procs > 0:
+		return c.Procs
+	case c.IsPostgres():
+		return cpus
+	}
+	return 2 * cpus
 }
 
 // IsPostgres reports whether the configuration selects PostgreSQL.
@@ -116,6 +134,9 @@ func (c Config) Validate() error {
 	}
 	if c.Workers < 1 || c.Workers > 1000 {
 		bad = append(bad, fmt.Sprintf("--workers %d 超出范围 1–1000", c.Workers))
+	}
+	if c.Procs < 0 || c.Procs > 1024 {
+		bad = append(bad, fmt.Sprintf("--procs %d 超出范围 0–1024（0 为自动）", c.Procs))
 	}
 	bad = append(bad, c.checkSupport()...)
 	if len(bad) > 0 {

@@ -14,6 +14,20 @@ type Actor struct {
 	Username string
 	Name     string
 	Grants   []*Grant
+
+	// account is the user record the actor was authenticated from, so
+	// that the request need not read it again; nil for actors made
+	// otherwise. A pointer, so printing an actor never prints its fields.
+	account *User
+}
+
+// Account returns the user record the actor was authenticated from in this
+// request, or nil.
+func (a *Actor) Account() *User {
+	if a == nil {
+		return nil
+	}
+	return a.account
 }
 
 // Audit returns how the actor appears in the audit log: staff by name,

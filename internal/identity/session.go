@@ -213,7 +213,7 @@ func (s *Service) actorFor(ctx context.Context, u *User) (*Actor, error) {
 }
 
 func newActor(u *User, grants []*Grant) *Actor {
-	return &Actor{UserID: u.ID, Kind: u.Kind, Username: u.Username, Name: u.Name, Grants: grants}
+	return &Actor{UserID: u.ID, Kind: u.Kind, Username: u.Username, Name: u.Name, Grants: grants, account: u}
 }
 
 // Logout ends the session of token.

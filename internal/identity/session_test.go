@@ -94,7 +94,7 @@ func checkAuthenticated(t *testing.T, f *sessionStore, a *Actor, err error, want
 		}
 		return
 	}
-	want := &Actor{UserID: 3, Kind: KindStaff, Username: "clerk", Name: "张三", Grants: f.grants}
+	want := &Actor{UserID: 3, Kind: KindStaff, Username: "clerk", Name: "张三", Grants: f.grants, account: &f.user}
 	if err != nil || !reflect.DeepEqual(a, want) {
 		t.Fatalf("actor %+v %v, want %+v", a, err, want)
 	}

@@ -98,10 +98,13 @@ func dsn(path, sync string, readOnly bool) string {
 	q.Add("_pragma", "synchronous("+sync+")")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "temp_store(memory)")
-	q.Add("_pragma", "cache_size(-16000)")
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
+		// Small: a reader drops its whole cache at its first read after
+		// any commit, under the page cache's one process-wide lock.
+		q.Add("_pragma", "cache_size(-2000)")
 	} else {
+		q.Add("_pragma", "cache_size(-16000)")
 		q.Set("_txlock", "immediate")
 	}
 	return "file:" + path + "?" + q.Encode()
