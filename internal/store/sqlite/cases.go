@@ -22,7 +22,9 @@ type CasesStore struct {
 // Cases returns the cases store.
 func (db *DB) Cases() *CasesStore { return &CasesStore{db: db, procs: &cases.ProcedureCache{}} }
 
-// CreateCase inserts a new case, then sets its number from its id.
+// CreateCase inserts a new case with its number, made from the id it is
+// about to get: the writer's transaction holds SQLite's write lock, so no
+// one else can take that id first.
 func (s *CasesStore) CreateCase(ctx context.Context, c *cases.Case, key string, codeHash []byte) error {
 	row, err := caseRowOf(c)
 	if err != nil {
@@ -30,10 +32,15 @@ func (s *CasesStore) CreateCase(ctx context.Context, c *cases.Case, key string, 
 	}
 	return s.db.InTx(ctx, func(ctx context.Context) error {
 		q := s.db.q(ctx)
-		res, err := q.ExecContext(ctx, `INSERT INTO cases (status, item_version_id, item_code, item_name, region_path, department_id,
-			applicant_user_id, applicant, applicant_name, agent_id, channel, procedure, form, fee_due, version, idempotency_key,
-			query_code_hash, created_at, submitted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.Status, c.Procedure.ItemVersionID, c.Procedure.ItemCode, c.Procedure.ItemName, c.Procedure.RegionPath,
+		if err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM cases`).Scan(&c.ID); err != nil {
+			return mapError(err)
+		}
+		c.Number = cases.FormatNumber(c.Procedure.RegionCode, c.CreatedAt, c.ID)
+		_, err := q.ExecContext(ctx, `INSERT INTO cases (id, number, status, item_version_id, item_code, item_name, region_path,
+			department_id, applicant_user_id, applicant, applicant_name, agent_id, channel, procedure, form, fee_due, version,
+			idempotency_key, query_code_hash, created_at, submitted_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, c.Number, c.Status, c.Procedure.ItemVersionID, c.Procedure.ItemCode, c.Procedure.ItemName, c.Procedure.RegionPath,
 			c.Procedure.DepartmentID, nullable(c.Applicant.UserID), row.applicant, c.Applicant.Name, nullable(c.AgentID),
 			c.Channel, row.procedure, row.form, c.Fee.DueFen, c.Version, key, codeHash, micro(c.CreatedAt),
 			micro(c.SubmittedAt), micro(c.CreatedAt))
@@ -41,13 +48,6 @@ func (s *CasesStore) CreateCase(ctx context.Context, c *cases.Case, key string, 
 			return apperr.New(apperr.Conflict, "该申请已经提交过")
 		}
 		if err != nil {
-			return mapError(err)
-		}
-		if c.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		c.Number = cases.FormatNumber(c.Procedure.RegionCode, c.CreatedAt, c.ID)
-		if _, err := q.ExecContext(ctx, `UPDATE cases SET number = ? WHERE id = ?`, c.Number, c.ID); err != nil {
 			return mapError(err)
 		}
 		if err := s.insertHistory(ctx, c.ID, c.Events, c.Materials, 0); err != nil {
@@ -87,26 +87,40 @@ func nullable(id int64) any {
 }
 
 // insertHistory appends events (numbered from their Seq) and materials
-// (numbered after the materialsBefore already stored).
+// (numbered after the materialsBefore already stored), each kind in one
+// statement.
 func (s *CasesStore) insertHistory(ctx context.Context, id int64, evs []cases.Event, ms []cases.MaterialFile, materialsBefore int) error {
 	q := s.db.q(ctx)
-	for _, e := range evs {
-		detail, err := e.DetailJSON()
-		if err != nil {
-			return err
+	if len(evs) > 0 {
+		args := make([]any, 0, 8*len(evs))
+		for _, e := range evs {
+			detail, err := e.DetailJSON()
+			if err != nil {
+				return err
+			}
+			args = append(args, id, e.Seq, e.Kind, micro(e.At), e.ActorID, e.ActorLabel, e.Branch, string(detail))
 		}
 		if _, err := q.ExecContext(ctx, `INSERT INTO case_events (case_id, seq, kind, at, actor_id, actor_label, branch, detail)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, e.Seq, e.Kind, micro(e.At), e.ActorID, e.ActorLabel, e.Branch, string(detail)); err != nil {
+			VALUES `+tuples(len(evs), 8), args...); err != nil {
 			return mapError(err)
 		}
 	}
+	if len(ms) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 9*len(ms))
 	for i, m := range ms {
-		if _, err := q.ExecContext(ctx, `INSERT INTO case_materials (case_id, seq, code, file_name, sha256, size, mime, round, added_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, materialsBefore+i+1, m.Code, m.FileName, m.SHA256, m.Size, m.MIME, m.Round, micro(m.Added)); err != nil {
-			return mapError(err)
-		}
+		args = append(args, id, materialsBefore+i+1, m.Code, m.FileName, m.SHA256, m.Size, m.MIME, m.Round, micro(m.Added))
 	}
-	return nil
+	_, err := q.ExecContext(ctx, `INSERT INTO case_materials (case_id, seq, code, file_name, sha256, size, mime, round, added_at)
+		VALUES `+tuples(len(ms), 9), args...)
+	return mapError(err)
+}
+
+// tuples is "(?, …), (?, …)": rows groups of cols placeholders.
+func tuples(rows, cols int) string {
+	one := "(" + placeholders(cols) + ")"
+	return strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
 }
 
 // SaveCase writes a case after new events, if nobody changed it meanwhile.
