@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strings"
 
 	"openhall/internal/apperr"
@@ -62,13 +63,18 @@ func dbFlags(fs *flag.FlagSet, cfg *config.Config) {
 	fs.IntVar(&cfg.Procs, "procs", cfg.Procs, "同时运行 Go 代码的处理器数（GOMAXPROCS）；0 为自动：SQLite 取 CPU 数的两倍，PostgreSQL 取 CPU 数")
 }
 
-// setProcs applies the configured GOMAXPROCS, unless the GOMAXPROCS
-// environment variable already set it.
-func setProcs(cfg config.Config) {
-	if os.Getenv("GOMAXPROCS") != "" && cfg.Procs == 0 {
-		return
+// tuneRuntime applies the configured GOMAXPROCS, unless the GOMAXPROCS
+// environment variable already set it, and lets the heap grow to five
+// times its live size between collections unless GOGC is set: the server
+// keeps little live data, and collecting it four times less often leaves
+// more CPU for requests.
+func tuneRuntime(cfg config.Config) {
+	if os.Getenv("GOMAXPROCS") == "" || cfg.Procs != 0 {
+		runtime.GOMAXPROCS(cfg.GoProcs(runtime.NumCPU()))
 	}
-	runtime.GOMAXPROCS(cfg.GoProcs(runtime.NumCPU()))
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 }
 
 // parse applies OPENHALL_* environment variables, then the command line.

@@ -69,7 +69,7 @@ func loadLookup(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		cfg.DataDir = dir
 	}
-	setProcs(cfg)
+	tuneRuntime(cfg)
 	fmt.Fprintf(stdout, "数据：%s（GOMAXPROCS %d）\n", backendLabel(cfg), runtime.GOMAXPROCS(0))
 	run := lookupRun{cfg: cfg, cases: *n, profile: *profile, out: stdout,
 		load: loadgen.Options{Concurrency: *conc, Duration: *d, Warmup: 2 * time.Second}}

@@ -44,7 +44,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	setProcs(cfg)
+	tuneRuntime(cfg)
 	log := newLogger(stderr, cfg.LogLevel)
 	a, err := app.Open(ctx, cfg, log, app.Options{Workers: true})
 	if err != nil {
