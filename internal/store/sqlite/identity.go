@@ -245,7 +245,8 @@ var sessionActorQuery = `SELECT ` + qualify("u", userColumns) + `, ` + qualify("
 
 // FindSessionActor returns a session, its user and the user's grants.
 func (s *IdentityStore) FindSessionActor(ctx context.Context, id []byte) (*identity.Session, *identity.User, []*identity.Grant, error) {
-	rows, err := s.db.q(ctx).QueryContext(ctx, sessionActorQuery, id)
+	// A point read: not worth the driver's interrupt goroutine (see FindCaseForLookup).
+	rows, err := s.db.q(ctx).QueryContext(context.WithoutCancel(ctx), sessionActorQuery, id)
 	found, err := collect(rows, err, scanSessionActor)
 	if err != nil {
 		return nil, nil, nil, err
