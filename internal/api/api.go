@@ -112,7 +112,7 @@ type errorDetail struct {
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := apperr.CodeOf(err)
 	if code == apperr.Internal || code == apperr.Unavailable {
-		s.log.Error("api request failed", "route", r.Pattern, "err", err)
+		httpkit.LogFailure(s.log, r, "api request failed", err)
 	}
 	writeJSON(w, httpkit.StatusOf(code), errorBody{Error: errorDetail{Code: code, Message: apperr.MessageOf(err), Fields: apperr.FieldsOf(err)}})
 }

@@ -174,7 +174,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	if code == apperr.Internal || code == apperr.Unavailable {
-		s.log.Error("page request failed", "route", r.Pattern, "err", err)
+		httpkit.LogFailure(s.log, r, "page request failed", err)
 	}
 	status := httpkit.StatusOf(code)
 	p := errorPage{Page: s.page(w, r, errorTitle(status)), Status: status, Message: apperr.MessageOf(err)}
