@@ -74,7 +74,7 @@ func calendarAdd(ctx context.Context, cfg config.Config, args []string, stdout, 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, due.String())
+	fmt.Fprintln(stdout, due.String()+calendar.ProvisionalNote(cal.Provisional(d, due)))
 	return nil
 }
 
@@ -95,7 +95,7 @@ func calendarBetween(ctx context.Context, cfg config.Config, args []string, stdo
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, n)
+	fmt.Fprintln(stdout, strconv.Itoa(n)+calendar.ProvisionalNote(cal.Provisional(from, to)))
 	return nil
 }
 

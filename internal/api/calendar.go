@@ -55,6 +55,9 @@ type addWorkdaysJSON struct {
 	Due          calendar.Date `json:"due"`
 	Weekday      string        `json:"weekday"`
 	WeekdayLabel string        `json:"weekday_label"`
+	// ProvisionalYear: the count passed through a year whose holiday
+	// schedule is not imported; due is then provisional (暂定).
+	ProvisionalYear int `json:"provisional_year,omitempty"`
 }
 
 // workdaysBetweenJSON answers GET /api/v1/calendar/workdays-between.
@@ -62,6 +65,8 @@ type workdaysBetweenJSON struct {
 	From     calendar.Date `json:"from"`
 	To       calendar.Date `json:"to"`
 	Workdays int           `json:"workdays"`
+	// ProvisionalYear: as in addWorkdaysJSON.
+	ProvisionalYear int `json:"provisional_year,omitempty"`
 }
 
 // scheduleRequest is the body of POST /api/v1/calendar/schedules: the
@@ -128,7 +133,7 @@ func (s *Server) handleAddWorkdays(w http.ResponseWriter, r *http.Request) error
 	}
 	wd := due.Weekday()
 	return writeJSON(w, http.StatusOK, addWorkdaysJSON{Date: from, N: n, Due: due, Weekday: strings.ToLower(wd.String()),
-		WeekdayLabel: weekdayLabels[wd]})
+		WeekdayLabel: weekdayLabels[wd], ProvisionalYear: cal.Provisional(from, due)})
 }
 
 var weekdayLabels = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
@@ -147,7 +152,7 @@ func (s *Server) handleWorkdaysBetween(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return invalidf(err)
 	}
-	return writeJSON(w, http.StatusOK, workdaysBetweenJSON{From: from, To: to, Workdays: n})
+	return writeJSON(w, http.StatusOK, workdaysBetweenJSON{From: from, To: to, Workdays: n, ProvisionalYear: cal.Provisional(from, to)})
 }
 
 // calendarFor returns the national calendar, or a region's with the

@@ -66,8 +66,11 @@ type clockJSON struct {
 	Paused    bool       `json:"paused"`
 	Stopped   bool       `json:"stopped"`
 	Overdue   bool       `json:"overdue"`
-	// MissingYear: the period reaches a year without a holiday schedule;
-	// the due date is unknown until an administrator imports it.
+	// ProvisionalYear: the period reaches a year whose holiday schedule has
+	// not been imported; due is counted on a plain week until it is.
+	ProvisionalYear int `json:"provisional_year,omitempty"`
+	// MissingYear: the period leaves the calendar's range altogether
+	// (decades ahead); the due date is unknown.
 	MissingYear int `json:"missing_year,omitempty"`
 }
 
@@ -84,7 +87,7 @@ type branchClockJSON struct {
 
 func toClock(c cases.Clock) clockJSON {
 	out := clockJSON{Limit: c.Limit.N, Unit: string(c.Limit.Unit), Started: c.Started, Consumed: c.Consumed,
-		Remaining: c.Remaining, Paused: c.Paused, Stopped: c.Stopped, Overdue: c.Overdue, MissingYear: c.MissingYear}
+		Remaining: c.Remaining, Paused: c.Paused, Stopped: c.Stopped, Overdue: c.Overdue, ProvisionalYear: c.Provisional, MissingYear: c.MissingYear}
 	if !c.DueAt.IsZero() {
 		t := c.DueAt.UTC()
 		out.Due, out.DueAt = c.Due.String(), &t

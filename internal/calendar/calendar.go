@@ -4,9 +4,17 @@
 // off holidays, and office hours.
 //
 // A Calendar is built once from official Schedules (EmbeddedSchedules ships
-// 2007–2026) plus regional Overrides and is then immutable. Every question
-// about a year without an official schedule fails with NoDataError instead of
-// guessing.
+// 2007–2026) plus regional Overrides and is then immutable.
+//
+// A year without an official schedule — typically the coming year, whose
+// State Council notice is published late in the year or not yet imported —
+// is answered provisionally (暂定): as a plain week, Monday to Friday at work.
+// Every answer still comes back, but a caller that shows a date computed over
+// such a year must say so; Provisional tells which year made it provisional.
+// Once the schedule is imported, the same computation gives the official
+// answer. Only dates far outside the covered years (before the first
+// schedule, or more than provisionalYears after the last) fail with
+// NoDataError.
 package calendar
 
 import (
@@ -18,6 +26,11 @@ import (
 // maxSpanYears bounds the range a Calendar precomputes (about 146 000 days,
 // under 2 MB of tables) so a typo such as year 9026 cannot exhaust memory.
 const maxSpanYears = 400
+
+// provisionalYears is how many years after the last official schedule the
+// calendar answers provisionally (as a plain week). Beyond that, questions
+// fail with NoDataError: a date decades ahead is a typo, not a deadline.
+const provisionalYears = 30
 
 // Override is a regional adjustment to the national schedule, for example a
 // local ethnic holiday (IsOffDay true on a weekday) or a local make-up working
@@ -35,14 +48,15 @@ type Override struct {
 // Internally it holds dense tables over every day from 1 January of the first
 // year to 31 December of the last, so each query is a few array lookups:
 //
-//	prefix[i]  working days among days [0, i)
-//	missing[i] days without data among days [0, i) (years inside the range
-//	           that have no schedule)
+//	prefix[i]  working days among days [0, i), provisional days included
+//	missing[i] provisional days among days [0, i): days of years in the range
+//	           without an official schedule (gaps, and the provisionalYears
+//	           after the last schedule), counted as a plain week
 //	nth[k]     day index of the k-th working day (0-based)
 type Calendar struct {
 	base      int64 // Date.days of 1 January of firstYear
 	firstYear int
-	hasYear   []bool // by year − firstYear
+	hasYear   []bool // by year − firstYear, over the whole range
 	years     []int
 	prefix    []int32
 	missing   []int32
@@ -62,8 +76,8 @@ type dayPlan struct {
 // its Year (its New Year holiday) override the previous year's schedule.
 // Overrides are applied last, in order, so when two name the same date the
 // later wins: pass a region's ancestors' overrides first and its own last.
-// Overrides for years without a schedule are ignored, since every query in
-// such a year fails anyway.
+// Overrides also apply to provisional years (a local holiday is known ahead
+// of the State Council's notice); the days stay provisional all the same.
 func New(schedules []Schedule, overrides []Override) (*Calendar, error) {
 	sel, err := selectSchedules(schedules)
 	if err != nil {
@@ -109,7 +123,7 @@ func selectSchedules(schedules []Schedule) ([]Schedule, error) {
 
 // newEmpty sets up the year bookkeeping for the selected schedules.
 func newEmpty(sel []Schedule) *Calendar {
-	first, last := sel[0].Year, sel[len(sel)-1].Year
+	first, last := sel[0].Year, sel[len(sel)-1].Year+provisionalYears
 	listed := 0
 	for _, s := range sel {
 		listed += len(s.Days)
@@ -129,8 +143,9 @@ func newEmpty(sel []Schedule) *Calendar {
 }
 
 // weekPlan returns the plain week (Monday–Friday work) for every day in the
-// range, with days of years lacking a schedule marked as having no data. It
-// steps the weekday instead of converting each day, which keeps New cheap.
+// range, with days of years lacking a schedule marked as having no official
+// data (they keep the plain week: the provisional answer). It steps the
+// weekday instead of converting each day, which keeps New cheap.
 func (c *Calendar) weekPlan() []dayPlan {
 	end := NewDate(c.firstYear+len(c.hasYear), time.January, 1)
 	plan := make([]dayPlan, end.days-c.base)
@@ -151,11 +166,13 @@ func (c *Calendar) weekPlan() []dayPlan {
 	return plan
 }
 
-// set records a listed day, ignoring dates outside the covered years (such as
-// the 2007 notice's make-up days in December 2006).
+// set records a listed day, ignoring dates outside the range (such as the
+// 2007 notice's make-up days in December 2006). A day of a provisional year
+// (a schedule's late-December New Year days, an override) is set but stays
+// provisional.
 func (c *Calendar) set(plan []dayPlan, d Date, work bool, name string) {
 	i := d.days - c.base
-	if i < 0 || i >= int64(len(plan)) || !plan[i].data {
+	if i < 0 || i >= int64(len(plan)) {
 		return
 	}
 	plan[i].work = work
@@ -175,7 +192,6 @@ func (c *Calendar) buildTables(plan []dayPlan) {
 		c.prefix[i+1], c.missing[i+1] = c.prefix[i], c.missing[i]
 		if !p.data {
 			c.missing[i+1]++
-			continue
 		}
 		if p.work {
 			c.prefix[i+1]++
@@ -189,7 +205,7 @@ func (c *Calendar) Years() []int {
 	return slices.Clone(c.years)
 }
 
-// Covers reports whether the calendar has data for year y.
+// Covers reports whether the calendar has official data for year y.
 func (c *Calendar) Covers(y int) bool {
 	i := y - c.firstYear
 	return i >= 0 && i < len(c.hasYear) && c.hasYear[i]

@@ -2,10 +2,10 @@ package calendar
 
 import "fmt"
 
-// NoDataError reports that an operation needed a year for which the calendar
-// has no official holiday arrangement. The calendar never falls back to a
-// plain Monday–Friday week for such years: a guessed deadline in a year whose
-// notice has not been imported could be wrong by a whole Golden Week.
+// NoDataError reports that an operation needed a day outside the calendar's
+// range: before its first official schedule, or more than provisionalYears
+// after its last. Years inside the range without a schedule are answered
+// provisionally instead (see Calendar.Provisional).
 //
 // Detect it with errors.As:
 //
@@ -15,10 +15,20 @@ type NoDataError struct {
 	Year int
 }
 
-// Error returns a Chinese message telling the administrator which year to
-// import.
+// Error returns a Chinese message naming the year.
 func (e NoDataError) Error() string {
-	return fmt.Sprintf("工作日历缺少 %d 年的节假日安排数据，请管理员先导入该年度安排", e.Year)
+	return fmt.Sprintf("%d 年超出工作日历可推算的范围（早于首个节假日安排年度，或晚于最近一次安排 %d 年以上），请检查日期", e.Year, provisionalYears)
+}
+
+// ProvisionalNote is the words shown after a date computed over year, a year
+// whose holiday schedule has not been imported (see Calendar.Provisional);
+// "" when year is 0. Every page, document and message uses it, so the
+// marking reads the same everywhere.
+func ProvisionalNote(year int) string {
+	if year == 0 {
+		return ""
+	}
+	return fmt.Sprintf("（暂定：%d 年节假日安排尚未导入，暂按双休日推算，导入后自动更正）", year)
 }
 
 // negativeCount is the error for a negative day or working-day count.

@@ -51,6 +51,14 @@ func wantNoData(tb testing.TB, err error, year int) {
 	}
 }
 
+// wantProvisional fails unless the span [a, b] is provisional because of year.
+func wantProvisional(tb testing.TB, c *Calendar, a, b Date, year int) {
+	tb.Helper()
+	if got := c.Provisional(a, b); got != year {
+		tb.Fatalf("Provisional(%s, %s) = %d, want %d", a, b, got, year)
+	}
+}
+
 // naiveOracle is an independent working-day model read straight from the JSON
 // files with encoding/json and time.Time, sharing no code with the package.
 type naiveOracle struct {

@@ -149,7 +149,7 @@ func (c *Calendar) WorkingDurationBetween(from, to time.Time, oh OfficeHours) (t
 	}
 	d1, off1 := split(from)
 	d2, off2 := split(to)
-	full, err := c.WorkdaysBetween(d1, d2) // also checks every day has data
+	full, err := c.WorkdaysBetween(d1, d2) // also checks both lie in the range
 	if err != nil || !to.After(from) {
 		return 0, err
 	}

@@ -61,8 +61,11 @@ func TestAddWorkingDurationEdges(t *testing.T) {
 	if err != nil || !got.Equal(cst(t, "2026-03-04 13:00")) {
 		t.Errorf("continuous hours: %v, %v", got, err)
 	}
-	_, err = c.AddWorkingDuration(cst(t, "2026-12-31 17:00"), time.Hour, oh)
-	wantNoData(t, err, 2027)
+	// Into provisional 2027: 1 January is a plain Friday until imported.
+	got, err = c.AddWorkingDuration(cst(t, "2026-12-31 17:00"), time.Hour, oh)
+	if err != nil || !got.Equal(cst(t, "2027-01-01 09:30")) {
+		t.Errorf("into 2027: %v, %v", got, err)
+	}
 	_, err = c.AddWorkingDuration(cst(t, "2006-12-31 17:00"), time.Hour, oh)
 	wantNoData(t, err, 2006)
 	if _, err := c.AddWorkingDuration(cst(t, "2026-03-04 11:00"), -time.Hour, oh); err == nil {
@@ -122,8 +125,14 @@ func TestWorkingDurationBetween(t *testing.T) {
 			t.Errorf("WorkingDurationBetween(%s, %s) = %v, %v; want %v", tt.from, tt.to, got, err, tt.want)
 		}
 	}
-	_, err := c.WorkingDurationBetween(cst(t, "2026-12-31 10:00"), cst(t, "2027-01-04 10:00"), oh)
-	wantNoData(t, err, 2027)
+	// 2026-12-31 10:00 → 2027-01-04 10:00: the rest of Thursday (6 h of a
+	// 7 h day), provisional Friday 1 January (7 h), Monday until 10:00.
+	got, err := c.WorkingDurationBetween(cst(t, "2026-12-31 10:00"), cst(t, "2027-01-04 10:00"), oh)
+	if want := 14 * time.Hour; err != nil || got != want {
+		t.Errorf("into 2027: %v, %v; want %v", got, err, want)
+	}
+	_, err = c.WorkingDurationBetween(cst(t, "2006-12-31 10:00"), cst(t, "2007-01-04 10:00"), oh)
+	wantNoData(t, err, 2006)
 	if _, err := c.WorkingDurationBetween(cst(t, "2026-03-04 10:00"), cst(t, "2026-03-05 10:00"), OfficeHours{}); err == nil {
 		t.Error("zero OfficeHours accepted")
 	}

@@ -76,11 +76,22 @@ func TestDue(t *testing.T) {
 
 func TestDueErrors(t *testing.T) {
 	c, oh := embeddedCalendar(t), DefaultOfficeHours()
+	// Into 2027, whose schedule is not embedded: provisional plain weeks,
+	// with 1 January a working Friday until the notice is imported.
 	at := cst(t, "2026-12-30 10:00")
-	for _, l := range []Limit{{5, UnitWorkday}, {5, UnitNaturalDay}, {20, UnitHour}} {
-		_, err := c.Due(at, l, oh)
-		wantNoData(t, err, 2027)
+	for l, want := range map[Limit]string{
+		{5, UnitWorkday}:    "2027-01-06 17:30", // 31, 1, 4, 5, 6
+		{5, UnitNaturalDay}: "2027-01-04 17:30", // 4 January is a Monday
+		{20, UnitHour}:      "2027-01-01 17:30", // 6 h + 7 h + 7 h
+	} {
+		got, err := c.Due(at, l, oh)
+		if err != nil || !got.Equal(cst(t, want)) {
+			t.Errorf("Due(%v, %v) = %v, %v; want %s", at, l, got, err, want)
+		}
+		wantProvisional(t, c, DateOf(at), DateOf(got), 2027)
 	}
+	_, err := c.Due(cst(t, "2006-12-29 10:00"), Limit{1, UnitWorkday}, oh)
+	wantNoData(t, err, 2006)
 	if _, err := c.Due(at, Limit{1, "week"}, oh); err == nil {
 		t.Error("bad unit accepted")
 	}

@@ -161,12 +161,13 @@ func (s *Service) buildFor(regionPath string) (*Calendar, error) {
 }
 
 // MissingNextYear reports the coming year when its holiday schedule is not
-// imported yet and the year's end is near (from October, when the State
-// Council usually publishes it): due dates reaching it cannot be computed.
+// imported yet and the year's end is near (from 1 November; the State
+// Council usually publishes its notice in late October or November): due
+// dates reaching it are provisional until it is imported.
 func (s *Service) MissingNextYear() (int, bool) {
 	now := DateOf(s.now())
 	next := now.Year() + 1
-	return next, now.Month() >= time.October && !s.National().Covers(next)
+	return next, now.Month() >= time.November && !s.National().Covers(next)
 }
 
 // ForRegionID is the calendar of a region given by id.

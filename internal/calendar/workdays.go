@@ -10,33 +10,51 @@ func (c *Calendar) index(d Date) (int, bool) {
 	return int(i), true
 }
 
-// hasData reports whether every day in [i, j] (i ≤ j) has data.
-func (c *Calendar) hasData(i, j int) bool {
-	return c.missing[j+1] == c.missing[i]
+// outOfRange is the error for a date outside the precomputed range: before
+// the first official schedule, or more than provisionalYears after the last.
+func (c *Calendar) outOfRange(d Date) error {
+	return NoDataError{Year: d.Year()}
 }
 
-// isWork reports whether day i is a working day; i must have data.
+// pastEnd is the error for a result beyond the last day of the range.
+func (c *Calendar) pastEnd() error {
+	return NoDataError{Year: c.firstYear + len(c.hasYear)}
+}
+
+// isWork reports whether day i is a working day (provisionally, in a year
+// without an official schedule).
 func (c *Calendar) isWork(i int) bool {
 	return c.prefix[i+1] != c.prefix[i]
 }
 
-// noDataFrom returns the NoDataError for the first year at or after d's year
-// that lacks data. Callers use it once they know some day in a range starting
-// at d is uncovered; the first gap found this way is inside that range.
-func (c *Calendar) noDataFrom(d Date) error {
-	y := d.Year()
-	for c.Covers(y) {
-		y++
+// Provisional returns the first year between a and b (in either order, both
+// included) whose holiday schedule has not been imported, or 0 when every
+// day between them follows an official schedule. A date or count computed
+// over that span is provisional (暂定) and must be shown as such.
+func (c *Calendar) Provisional(a, b Date) int {
+	lo, hi := a, b
+	if hi.Before(lo) {
+		lo, hi = hi, lo
 	}
-	return NoDataError{Year: y}
+	i, ok1 := c.index(lo)
+	j, ok2 := c.index(hi)
+	if ok1 && ok2 && c.missing[j+1] == c.missing[i] {
+		return 0
+	}
+	for y := lo.Year(); y <= hi.Year(); y++ {
+		if !c.Covers(y) {
+			return y
+		}
+	}
+	return hi.Year()
 }
 
 // IsWorkday reports whether d is a working day: a weekday that is not a
 // holiday, or a weekend day declared a make-up working day.
 func (c *Calendar) IsWorkday(d Date) (bool, error) {
 	i, ok := c.index(d)
-	if !ok || !c.hasData(i, i) {
-		return false, NoDataError{Year: d.Year()}
+	if !ok {
+		return false, c.outOfRange(d)
 	}
 	return c.isWork(i), nil
 }
@@ -51,8 +69,8 @@ func (c *Calendar) AddWorkdays(d Date, n int) (Date, error) {
 		return Date{}, negativeCount("工作日数", n)
 	}
 	i, ok := c.index(d)
-	if !ok || !c.hasData(i, i) {
-		return Date{}, NoDataError{Year: d.Year()}
+	if !ok {
+		return Date{}, c.outOfRange(d)
 	}
 	if n == 0 {
 		return d, nil
@@ -60,23 +78,19 @@ func (c *Calendar) AddWorkdays(d Date, n int) (Date, error) {
 	// prefix[i+1] working days lie in [0, i], so the first one after d has
 	// 0-based rank prefix[i+1]; the n-th has rank prefix[i+1]+n-1.
 	if n > len(c.nth) {
-		return Date{}, c.noDataFrom(d)
+		return Date{}, c.pastEnd()
 	}
 	k := int(c.prefix[i+1]) + n - 1
 	if k >= len(c.nth) {
-		return Date{}, c.noDataFrom(d)
+		return Date{}, c.pastEnd()
 	}
-	j := int(c.nth[k])
-	if !c.hasData(i, j) {
-		return Date{}, c.noDataFrom(d)
-	}
-	return Date{days: c.base + int64(j)}, nil
+	return Date{days: c.base + int64(c.nth[k])}, nil
 }
 
 // WorkdaysBetween returns the number of working days in (from, to]: from is
 // excluded and to included, matching AddWorkdays, so that
 // WorkdaysBetween(d, AddWorkdays(d, n)) == n. It returns 0 when to is not
-// after from. Every day between the two must have data.
+// after from. Both must lie in the calendar's range.
 func (c *Calendar) WorkdaysBetween(from, to Date) (int, error) {
 	lo, hi := from, to
 	if hi.Before(lo) {
@@ -84,8 +98,11 @@ func (c *Calendar) WorkdaysBetween(from, to Date) (int, error) {
 	}
 	i, ok1 := c.index(lo)
 	j, ok2 := c.index(hi)
-	if !ok1 || !ok2 || !c.hasData(i, j) {
-		return 0, c.noDataFrom(lo)
+	if !ok1 {
+		return 0, c.outOfRange(lo)
+	}
+	if !ok2 {
+		return 0, c.outOfRange(hi)
 	}
 	if !to.After(from) {
 		return 0, nil
@@ -114,11 +131,12 @@ func (c *Calendar) AddNaturalDays(d Date, n int) (Date, error) {
 	if n < 0 {
 		return Date{}, negativeCount("自然日数", n)
 	}
+	if _, ok := c.index(d); !ok {
+		return Date{}, c.outOfRange(d)
+	}
 	e := d.AddDays(n)
-	i, ok1 := c.index(d)
-	j, ok2 := c.index(e)
-	if !ok1 || !ok2 || !c.hasData(i, j) {
-		return Date{}, c.noDataFrom(d)
+	if _, ok := c.index(e); !ok {
+		return Date{}, c.pastEnd()
 	}
 	return c.NextWorkday(e)
 }

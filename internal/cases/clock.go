@@ -23,9 +23,14 @@ type Clock struct {
 	Paused    bool          // stopped now (特别程序 or 退回申请人补正)
 	Stopped   bool          // finished: the case, branch or step is done
 	Overdue   bool
-	// MissingYear is set when the period reaches a year whose holiday
-	// schedule has not been imported: the due date is then unknown rather
-	// than guessed, and the case carries on.
+	// Provisional is the first year the period reaches whose holiday
+	// schedule has not been imported (0 if none): Due and the counts are
+	// then computed on a plain week, shown as 暂定, and corrected by
+	// themselves once the schedule is imported, since clocks are always
+	// recomputed from the events.
+	Provisional int
+	// MissingYear is set only when the period leaves the calendar's range
+	// altogether (decades ahead): the due date is then unknown.
 	MissingYear int
 }
 
@@ -62,6 +67,11 @@ func (m meter) measure(limit calendar.Limit, start, end time.Time, pauses []span
 	if errors.As(err, &nd) {
 		return Clock{Limit: limit, Started: true, Start: start, Stopped: c.Stopped, Paused: c.Paused, MissingYear: nd.Year}, nil
 	}
+	last := calendar.DateOf(stop)
+	if c.Due.After(last) {
+		last = c.Due
+	}
+	c.Provisional = m.cal.Provisional(calendar.DateOf(start), last)
 	return c, err
 }
 

@@ -146,17 +146,46 @@ func TestNaturalDayAndHourLimits(t *testing.T) {
 	}
 }
 
-// TestClockWithoutCalendarData: the case carries on; only its due date waits
-// for the year's schedule.
+// TestClockWithoutCalendarData: in December, with next year's schedule not
+// imported, the due date is computed on a plain week and marked provisional;
+// once the schedule is imported the same events give the official date.
 func TestClockWithoutCalendarData(t *testing.T) {
 	c := newCase(twoDepartments())
 	do(t, c, Command{Kind: CmdSubmit}, at(2026, 12, 20, 9, 0))
 	do(t, c, Command{Kind: CmdAccept}, at(2026, 12, 21, 9, 0))
-	cl, err := ComputeClocks(c, nationalCalendar(t), calendar.DefaultOfficeHours(), at(2026, 12, 22, 9, 0))
+	now := at(2026, 12, 22, 9, 0)
+	cl, err := ComputeClocks(c, nationalCalendar(t), calendar.DefaultOfficeHours(), now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cl.Promised.MissingYear != 2027 || !cl.Promised.DueAt.IsZero() {
-		t.Fatalf("a due date in 2027 without the 2027 schedule must be unknown, not guessed: %+v", cl.Promised)
+	// 10 working days from Monday 21 December: 22–25, 28–31, then
+	// provisionally Friday 1 January and Monday 4 January.
+	if p := cl.Promised; p.Provisional != 2027 || p.MissingYear != 0 || p.Due.String() != "2027-01-04" {
+		t.Fatalf("provisional due date: %+v", p)
 	}
+	if cl.Promised.DueAt.Year() != 2027 {
+		t.Fatalf("DueAt must be a real date: %v", cl.Promised.DueAt)
+	}
+	// The 2027 notice makes 1 January a holiday: one day later, official.
+	cal := calendarWith2027(t)
+	cl, err = ComputeClocks(c, cal, calendar.DefaultOfficeHours(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := cl.Promised; p.Provisional != 0 || p.Due.String() != "2027-01-05" {
+		t.Fatalf("official due date after the import: %+v", p)
+	}
+}
+
+// calendarWith2027 is the national calendar plus a 2027 schedule whose only
+// holiday near the new year is 1 January.
+func calendarWith2027(t *testing.T) *calendar.Calendar {
+	t.Helper()
+	y := calendar.NewDate(2027, time.January, 1)
+	cal, err := calendar.New(append(calendar.EmbeddedSchedules(), calendar.Schedule{Year: 2027,
+		Days: []calendar.Day{{Date: y, Name: "元旦", IsOffDay: true}}}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cal
 }

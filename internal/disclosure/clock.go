@@ -59,6 +59,11 @@ type Clock struct {
 	FeeDue        calendar.Date
 	Due           calendar.Date // answer deadline
 	Steps         []string      // how Due was reached, for the officer and the applicant
+	// Provisional is the first year a computed date reaches whose holiday
+	// schedule has not been imported (0 if none): those dates are counted
+	// on a plain week, shown as 暂定, and come out official by themselves
+	// once the schedule is imported, as the clock is recomputed each time.
+	Provisional int
 }
 
 // pause is an interval in which the answer period does not run.
@@ -118,6 +123,7 @@ func (k *clockCalc) add(d calendar.Date, n int) calendar.Date {
 	if k.err == nil {
 		k.err = err
 	}
+	k.provisional(d, r)
 	return r
 }
 
@@ -126,7 +132,16 @@ func (k *clockCalc) between(a, b calendar.Date) int {
 	if k.err == nil {
 		k.err = err
 	}
+	k.provisional(a, b)
 	return n
+}
+
+// provisional notes the earliest year without a schedule that a computation
+// over [a, b] passed through.
+func (k *clockCalc) provisional(a, b calendar.Date) {
+	if y := k.cal.Provisional(a, b); y != 0 && (k.c.Provisional == 0 || y < k.c.Provisional) {
+		k.c.Provisional = y
+	}
 }
 
 // closePause ends the open pause on day on, or at its deadline if earlier.

@@ -76,10 +76,26 @@ func TestComputeClock_FeeDeadline(t *testing.T) {
 	}
 }
 
+// TestComputeClock_NoCalendarData: a request received in December whose
+// period reaches a year without an imported schedule gets a provisional
+// deadline on a plain week (Art 33: 20 working days), marked with that year,
+// never a zero date or an error; a period wholly inside 2026 stays official.
 func TestComputeClock_NoCalendarData(t *testing.T) {
 	cal, _ := calendar.New(calendar.EmbeddedSchedules(), nil)
-	if _, err := ComputeClock(cal, []*Event{ev(EvReceived, "2031-03-02", 0)}, date("2031-03-02")); err == nil {
-		t.Fatal("a year without calendar data gave a deadline")
+	got, err := ComputeClock(cal, []*Event{ev(EvReceived, "2026-12-04", 0)}, date("2026-12-07"))
+	// 7–11, 14–18, 21–25, 28–31 December are 19 working days; 1 January
+	// 2027 is provisionally the 20th.
+	if err != nil || got.Due.String() != "2027-01-01" || got.Provisional != 2027 {
+		t.Fatalf("due %s provisional %d, %v; want 2027-01-01 provisional 2027", got.Due, got.Provisional, err)
+	}
+	// The 补正 deadline (7 working days) lies in 2026, but the answer
+	// deadline still makes the clock provisional as a whole.
+	if got.CorrectionBy.String() != "2026-12-15" {
+		t.Errorf("correction by %s, want 2026-12-15", got.CorrectionBy)
+	}
+	got, err = ComputeClock(cal, []*Event{ev(EvReceived, "2026-11-02", 0)}, date("2026-11-03"))
+	if err != nil || got.Provisional != 0 || got.Due.String() != "2026-11-30" {
+		t.Fatalf("November request: due %s provisional %d, %v", got.Due, got.Provisional, err)
 	}
 }
 

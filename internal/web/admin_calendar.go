@@ -76,7 +76,8 @@ func (s *Server) calculate(q url.Values) (string, error) {
 		if err != nil {
 			return "", apperr.Field("to", err.Error())
 		}
-		return from.String() + " 之后至 " + toDate.String() + "（含）共 " + strconv.Itoa(n) + " 个工作日", nil
+		return from.String() + " 之后至 " + toDate.String() + "（含）共 " + strconv.Itoa(n) + " 个工作日" +
+			calendar.ProvisionalNote(cal.Provisional(from, toDate)), nil
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(q.Get("n")))
 	if err != nil || n < 0 || n > 3650 {
@@ -86,7 +87,8 @@ func (s *Server) calculate(q url.Values) (string, error) {
 	if err != nil {
 		return "", apperr.Field("n", err.Error())
 	}
-	return from.String() + " 起算 " + strconv.Itoa(n) + " 个工作日，期满日为 " + due.String() + "（" + weekday(due) + "）", nil
+	return from.String() + " 起算 " + strconv.Itoa(n) + " 个工作日，期满日为 " + due.String() + "（" + weekday(due) + "）" +
+		calendar.ProvisionalNote(cal.Provisional(from, due)), nil
 }
 
 func weekday(d calendar.Date) string {

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 
+	"openhall/internal/calendar"
 	"openhall/internal/cases"
 )
 
@@ -21,9 +22,9 @@ func clockText(c cases.Clock) string {
 	case c.Paused:
 		return fmt.Sprintf("暂停计时（特别程序或补正期间），剩余 %d 个%s", c.Remaining, unit)
 	case c.Overdue:
-		return fmt.Sprintf("已超期 %d 个%s（%s 到期）", -c.Remaining, unit, c.Due)
+		return fmt.Sprintf("已超期 %d 个%s（%s 到期）", -c.Remaining, unit, c.Due) + calendar.ProvisionalNote(c.Provisional)
 	}
-	return fmt.Sprintf("剩余 %d 个%s，%s 到期", c.Remaining, unit, c.Due)
+	return fmt.Sprintf("剩余 %d 个%s，%s 到期", c.Remaining, unit, c.Due) + calendar.ProvisionalNote(c.Provisional)
 }
 
 // fieldInputType is the HTML input type of an application field.

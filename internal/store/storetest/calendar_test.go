@@ -24,8 +24,10 @@ func TestCalendar(t *testing.T) {
 			t.Fatal(err)
 		}
 		d := calendar.NewDate(2026, 12, 31)
-		if _, err := cal.National().AddWorkdays(d, 1); err == nil {
-			t.Fatal("2027 without data must be an error")
+		// Without the 2027 notice, 1 January is provisionally a working Friday.
+		if got, err := cal.National().AddWorkdays(d, 1); err != nil || got.String() != "2027-01-01" ||
+			cal.National().Provisional(d, got) != 2027 {
+			t.Fatalf("2026-12-31 + 1 without 2027 data = %v, %v; want provisional 2027-01-01", got, err)
 		}
 		if _, err := cal.ImportSchedule(ctx, sys, "json", "2027.json", 0, []byte(schedule2027)); err != nil {
 			t.Fatal(err)
@@ -35,7 +37,7 @@ func TestCalendar(t *testing.T) {
 			t.Fatalf("stored schedules: %+v %v", stored, err)
 		}
 		// 2026-12-31 is a Thursday; 2027-01-01 (Fri) and 01-04 (Mon) are off.
-		if got, err := cal.National().AddWorkdays(d, 1); err != nil || got.String() != "2027-01-05" {
+		if got, err := cal.National().AddWorkdays(d, 1); err != nil || got.String() != "2027-01-05" || cal.National().Provisional(d, got) != 0 {
 			t.Fatalf("2026-12-31 + 1 = %v, %v; want 2027-01-05", got, err)
 		}
 		if _, err := cal.ImportSchedule(ctx, sys, "json", "bad.json", 0, []byte(`{"year":2027,`)); !apperr.Is(err, apperr.Invalid) {
