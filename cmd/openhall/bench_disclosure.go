@@ -32,6 +32,9 @@ func cmdBenchDisclosure(ctx context.Context, args []string, stdout, stderr io.Wr
 	laws := fs.String("laws", "", "法律法规库目录（可选）")
 	requests := fs.Int("requests", 100000, "年度报告基准中一个机关一年的申请数")
 	rounds := fs.Int("rounds", 20, "每个检索词的测量次数")
+	var h httpBench
+	fs.IntVar(&h.clients, "clients", 8, "JSON 接口测量的并发客户端数；0 表示不测量接口")
+	fs.DurationVar(&h.duration, "duration", 5*time.Second, "JSON 接口每项测量的时长（另有 1 秒预热）")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -44,6 +47,11 @@ func cmdBenchDisclosure(ctx context.Context, args []string, stdout, stderr io.Wr
 	b := &benchRun{a: a, out: stdout}
 	if err := b.search(ctx, *docs, *laws, *rounds); err != nil {
 		return err
+	}
+	if h.clients > 0 {
+		if err := h.run(ctx, b, *docs); err != nil {
+			return err
+		}
 	}
 	return b.report(ctx, *requests)
 }
