@@ -176,6 +176,7 @@ func (e *Engine) load(ctx context.Context) error {
 		}
 		after = batch[len(batch)-1].Key
 	}
+	ix.trim()
 	seen := map[int64]bool{}
 	for _, c := range recent {
 		seen[c.Seq] = true
@@ -195,8 +196,9 @@ func addAll(ix *memIndex, batch []*Entry) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var tk tokenizer
 			for i := w; i < len(batch); i += workers {
-				grams[i] = gramsOf(batch[i].Text, batch[i].Validity)
+				grams[i] = tk.gramsOf(batch[i].Text, batch[i].Validity)
 			}
 		}()
 	}
@@ -228,7 +230,8 @@ func (e *Engine) poll(ctx context.Context) error {
 		if en == nil {
 			e.ix.remove(k.kind, k.ref)
 		} else {
-			e.ix.add(en, gramsOf(en.Text, en.Validity))
+			var tk tokenizer
+			e.ix.add(en, tk.gramsOf(en.Text, en.Validity))
 		}
 	}
 	for _, c := range changes {

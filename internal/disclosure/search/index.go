@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -13,6 +14,7 @@ import (
 // postings stay behind as dead ids until the next restart.
 type memIndex struct {
 	docs     []docMeta
+	upTo     []int64 // upTo[id]: the highest key among items 0 … id, for newest-first scans
 	byRef    map[kindRef]uint32
 	grams    map[string]*postings
 	live     int
@@ -85,18 +87,23 @@ func (in *interner) lookup(s string) (uint16, bool) {
 func (ix *memIndex) add(e *Entry, g entryGrams) {
 	ix.remove(e.Kind, e.Ref)
 	id := uint32(len(ix.docs))
+	hi := e.Key
+	if id > 0 {
+		hi = max(hi, ix.upTo[id-1])
+	}
+	ix.upTo = append(ix.upTo, hi)
 	ix.docs = append(ix.docs, docMeta{key: e.Key, ref: e.Ref, scope: e.Scope, kind: uint8(kindCodes[e.Kind]),
 		validity: e.Validity, category: ix.names.id(e.Category), topic: ix.names.id(e.Topic), year: uint16(max(e.Year, 0))})
 	ix.byRef[kindRef{e.Kind, e.Ref}] = id
 	ix.live++
-	for gram, band := range g {
-		pl := ix.grams[gram]
+	for _, gb := range g {
+		pl := ix.grams[gb.gram]
 		if pl == nil {
 			pl = &postings{epoch: ix.removals}
-			ix.grams[gram] = pl
+			ix.grams[strings.Clone(gb.gram)] = pl
 		}
-		pl.p = append(pl.p, id<<bandBits|uint32(band))
-		pl.hist[band]++ // only meaningful while the epoch is current
+		pl.p = append(pl.p, id<<bandBits|uint32(gb.band))
+		pl.hist[gb.band]++ // only meaningful while the epoch is current
 	}
 }
 
@@ -129,6 +136,15 @@ func (ix *memIndex) liveHist(pl *postings) [bands]int32 {
 	return h
 }
 
+// trim gives every list exactly the room it uses, after a bulk build.
+func (ix *memIndex) trim() {
+	for _, pl := range ix.grams {
+		if cap(pl.p) > len(pl.p) {
+			pl.p = slices.Clip(append([]uint32(nil), pl.p...))
+		}
+	}
+}
+
 // compact drops dead postings and makes every list's counts current.
 func (ix *memIndex) compact() {
 	for g, pl := range ix.grams {
@@ -148,8 +164,13 @@ func (ix *memIndex) compact() {
 	}
 }
 
-// entryGrams maps each gram of an entry to its band.
-type entryGrams map[string]uint8
+// entryGrams lists each gram of an entry with its band.
+type entryGrams []gramBand
+
+type gramBand struct {
+	gram string // a substring of the entry's text: cloned when the index keeps it
+	band uint8
+}
 
 // splitFields cuts an entry's text into title, number, summary and body.
 func splitFields(text string) [numFields]string {
@@ -165,25 +186,38 @@ func splitFields(text string) [numFields]string {
 	return f
 }
 
+// tokenizer computes entries' grams, reusing its tables between entries.
+type tokenizer struct {
+	at     map[string]int32
+	counts [][numFields]int
+	order  []string
+}
+
 // gramsOf computes the band of every gram of an entry's text.
-func gramsOf(text, validity string) entryGrams {
+func (tk *tokenizer) gramsOf(text, validity string) entryGrams {
+	if tk.at == nil {
+		tk.at = map[string]int32{}
+	}
+	clear(tk.at)
+	tk.counts, tk.order = tk.counts[:0], tk.order[:0]
 	var lens [numFields]int
-	tf := map[string]*[numFields]int{}
 	for i, f := range splitFields(text) {
 		lens[i] = utf8.RuneCountInString(f)
 		countGrams(f, func(g string) {
-			c := tf[g]
-			if c == nil {
-				c = new([numFields]int)
-				tf[g] = c
+			j, ok := tk.at[g]
+			if !ok {
+				j = int32(len(tk.counts))
+				tk.at[g] = j
+				tk.counts = append(tk.counts, [numFields]int{})
+				tk.order = append(tk.order, g)
 			}
-			c[i]++
+			tk.counts[j][i]++
 		})
 	}
 	vf := validityFactor(validity)
-	out := make(entryGrams, len(tf))
-	for g, c := range tf {
-		out[g] = bandOf(impact(*c, lens, vf))
+	out := make(entryGrams, len(tk.order))
+	for j, g := range tk.order {
+		out[j] = gramBand{g, bandOf(impact(tk.counts[j], lens, vf))}
 	}
 	return out
 }

@@ -90,9 +90,14 @@ func bandOf(x float64) uint8 {
 }
 
 // bandValue is the impact a band stands for (its geometric middle).
-func bandValue(b uint8) float64 {
-	return minImpact * math.Pow(bandRatio, float64(b)+0.5)
-}
+func bandValue(b uint8) float64 { return bandValues[b] }
+
+var bandValues = func() (v [bands]float64) {
+	for b := range v {
+		v[b] = minImpact * math.Pow(bandRatio, float64(b)+0.5)
+	}
+	return v
+}()
 
 // idf is BM25's inverse document frequency of a term found in df of n items.
 func idf(df, n int) float64 {

@@ -134,6 +134,11 @@ func (ix *memIndex) filterOf(q Query) filterIDs {
 	return f
 }
 
+// all reports whether the filter passes every item.
+func (f filterIDs) all() bool {
+	return !f.hasKind && f.scope == 0 && !f.hasCat && !f.hasTop && f.validity == "" && f.year == 0 && !f.none
+}
+
 func (f *filterIDs) keep(d *docMeta) bool {
 	return !d.dead && (!f.hasKind || uint16(d.kind) == f.kind) && (f.scope == 0 || d.scope == f.scope) &&
 		(!f.hasCat || d.category == f.category) && (!f.hasTop || d.topic == f.topic) &&
@@ -205,35 +210,144 @@ func (ix *memIndex) lists(terms []*term) ([]termLists, bool) {
 	return out, true
 }
 
-// candidates returns every live item holding all needed grams and passing
-// the filter, scored: a term's band in an item is the lowest band among
-// its grams there (a term occurs at most as often as each of its grams).
-func (ix *memIndex) candidates(terms []*term, f filterIDs) []cand {
+// candidates calls visit with every live item holding all needed grams
+// and passing the filter, scored: a term's band in an item is the lowest
+// band among its grams there (a term occurs at most as often as each of
+// its grams). It returns how many there are. With one exact term, items
+// below band floor are only counted, not visited.
+func (ix *memIndex) candidates(terms []*term, f filterIDs, floor uint8, visit func(cand)) int {
 	tl, ok := ix.lists(terms)
 	if !ok || f.none {
-		return nil
+		return 0
 	}
-	driver := shortest(tl)
-	var out []cand
+	if len(terms) == 1 && terms[0].exact {
+		return ix.single(tl[0], f, floor, visit)
+	}
+	return ix.walk(tl, f, shortest(tl, false), false, -1, visit)
+}
+
+// possibleOnes visits only the candidates that hold every gram of every
+// term, driven by the rarest of all those grams (a loose term's middle
+// gram, 府信 in 政府信息, is often far rarer than its pieces).
+func (ix *memIndex) possibleOnes(terms []*term, f filterIDs, visit func(cand)) {
+	tl, ok := ix.lists(terms)
+	if !ok || f.none {
+		return
+	}
+	ix.walk(tl, f, shortest(tl, true), true, -1, visit)
+}
+
+// countUpTo counts the candidates, stopping at limit.
+func (ix *memIndex) countUpTo(terms []*term, f filterIDs, limit int) int {
+	tl, ok := ix.lists(terms)
+	if !ok || f.none {
+		return 0
+	}
+	return ix.walk(tl, f, shortest(tl, false), false, limit, func(cand) {})
+}
+
+// walk visits the items of the driver list holding the terms' grams (all
+// of them when possibleOnly), at most limit when limit ≥ 0.
+func (ix *memIndex) walk(tl []termLists, f filterIDs, driver *cursor, possibleOnly bool, limit int, visit func(cand)) int {
+	n := 0
 	for _, x := range driver.p {
+		if n == limit {
+			break
+		}
 		id := x >> bandBits
 		d := &ix.docs[id]
 		if !f.keep(d) {
 			continue
 		}
-		c, ok := scoreOne(tl, id)
-		if ok {
+		if c, ok := scoreOne(tl, id); ok && (c.possible || !possibleOnly) {
 			c.key = d.key
-			out = append(out, c)
+			n++
+			visit(c)
 		}
 	}
-	return out
+	return n
 }
 
-func shortest(tl []termLists) *cursor {
+// newest visits one exact term's items from the highest id down, until no
+// lower id can hold a key above the worst kept (low reports it): items are
+// numbered in key order when the index is built, so a newest-first page
+// usually stops after the page. It returns the count, -1 when it stopped
+// early.
+func (ix *memIndex) newest(t termLists, f filterIDs, low func() (int64, bool), visit func(cand)) int {
+	p := t.need[0].p
+	n := 0
+	for i := len(p) - 1; i >= 0; i-- {
+		id := p[i] >> bandBits
+		if k, full := low(); full && ix.upTo[id] < k {
+			return -1
+		}
+		d := &ix.docs[id]
+		if !f.keep(d) {
+			continue
+		}
+		n++
+		visit(cand{id: id, key: d.key, score: t.idf * bandValue(uint8(p[i]&(1<<bandBits-1))), possible: true})
+	}
+	return n
+}
+
+// single is candidates for one exact term: one list, its bands the scores.
+func (ix *memIndex) single(t termLists, f filterIDs, floor uint8, visit func(cand)) int {
+	p := t.need[0].p
+	if f.all() && ix.removals == 0 {
+		// Counting is free: every posting is live and passes.
+		for _, x := range p {
+			if b := uint8(x & (1<<bandBits - 1)); b >= floor {
+				id := x >> bandBits
+				visit(cand{id: id, key: ix.docs[id].key, score: t.idf * bandValue(b), possible: true})
+			}
+		}
+		return len(p)
+	}
+	n := 0
+	for _, x := range p {
+		id := x >> bandBits
+		d := &ix.docs[id]
+		if !f.keep(d) {
+			continue
+		}
+		n++
+		if b := uint8(x & (1<<bandBits - 1)); b >= floor {
+			visit(cand{id: id, key: d.key, score: t.idf * bandValue(b), possible: true})
+		}
+	}
+	return n
+}
+
+// floorFor is the lowest band that can reach the first need items of one
+// exact term's list (from its live counts; filters only make it lower).
+func (ix *memIndex) floorFor(terms []*term, f filterIDs, need int) uint8 {
+	if len(terms) != 1 || !terms[0].exact || !f.all() {
+		return 0
+	}
+	pl := ix.grams[terms[0].need[0]]
+	if pl == nil {
+		return 0
+	}
+	h := ix.liveHist(pl)
+	n := 0
+	for b := bands - 1; b > 0; b-- {
+		if n += int(h[b]); n >= need {
+			return uint8(b)
+		}
+	}
+	return 0
+}
+
+// shortest is the shortest needed list (or of all lists, with extra).
+func shortest(tl []termLists, extra bool) *cursor {
 	var best *cursor
 	for _, t := range tl {
-		for _, c := range t.need {
+		cs := t.need
+		if extra {
+			cs = append(append([]*cursor{}, t.need...), t.extra...)
+		}
+		for _, c := range cs {
 			if best == nil || len(c.p) < len(best.p) {
 				best = c
 			}

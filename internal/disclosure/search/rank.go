@@ -63,27 +63,71 @@ type run struct {
 
 // order finds the candidates and puts the first offset+limit in order.
 func (r *run) order(ctx context.Context) error {
-	r.e.mu.RLock()
-	ix := r.e.ix
-	cands := ix.candidates(r.terms, ix.filterOf(r.q))
-	r.e.mu.RUnlock()
 	need := r.q.Offset + r.q.Limit
 	verify := r.checked()
 	switch {
 	case len(verify) > 0 && !r.allLoose():
-		return r.confirmed(ctx, cands, need)
+		return r.confirmed(ctx, r.collect(), need)
+	case len(verify) > 0 && r.q.Sort != ByDate:
+		return r.tiered(ctx, need)
 	case r.q.Sort == ByDate:
-		r.total = len(cands)
-		r.ranked = top(cands, need, byDate)
-	case len(verify) > 0:
-		r.total = len(cands)
-		return r.tiered(ctx, cands, need)
-	default:
-		r.total = len(cands)
-		r.ranked = top(cands, max(need, headRerank), byScore)
-		return r.proximity(ctx)
+		r.ranked = r.byDate(need)
+		return nil
 	}
-	return nil
+	r.ranked = r.stream(max(need, headRerank), byScore)
+	return r.proximity(ctx)
+}
+
+// collect returns every candidate.
+func (r *run) collect() []cand {
+	var cands []cand
+	r.e.mu.RLock()
+	defer r.e.mu.RUnlock()
+	r.e.ix.candidates(r.terms, r.e.ix.filterOf(r.q), 0, func(c cand) { cands = append(cands, c) })
+	return cands
+}
+
+// byDate keeps the newest n candidates; for one exact term it scans from
+// the newest items and counts the rest from the list's live counts.
+func (r *run) byDate(n int) []cand {
+	r.e.mu.RLock()
+	fast := len(r.terms) == 1 && r.terms[0].exact && r.e.ix.filterOf(r.q).all()
+	r.e.mu.RUnlock()
+	if !fast {
+		return r.stream(n, byDate)
+	}
+	r.e.mu.RLock()
+	defer r.e.mu.RUnlock()
+	ix := r.e.ix
+	tl, ok := ix.lists(r.terms)
+	if !ok {
+		return nil
+	}
+	h := &candHeap{less: byDate, cs: make([]cand, 0, n)}
+	low := func() (int64, bool) {
+		if h.Len() < n {
+			return 0, false
+		}
+		return h.cs[0].key, true
+	}
+	ix.newest(tl[0], ix.filterOf(r.q), low, func(c cand) { h.offer(c, n) })
+	r.total = histSum(ix.liveHist(ix.grams[r.terms[0].need[0]]))
+	return h.sorted()
+}
+
+// stream keeps the best n candidates as they come, and counts them all.
+func (r *run) stream(n int, less func(a, b cand) bool) []cand {
+	h := &candHeap{less: less, cs: make([]cand, 0, n)}
+	r.e.mu.RLock()
+	ix := r.e.ix
+	f := ix.filterOf(r.q)
+	var floor uint8
+	if r.q.Sort != ByDate {
+		floor = ix.floorFor(r.terms, f, n)
+	}
+	r.total = ix.candidates(r.terms, f, floor, func(c cand) { h.offer(c, n) })
+	r.e.mu.RUnlock()
+	return h.sorted()
 }
 
 // checked are the terms the index alone cannot confirm as written.
@@ -171,53 +215,64 @@ func (r *run) check(ctx context.Context, cs []cand) (exact, loose []cand, err er
 
 // tiered orders a search whose longer terms may match apart: candidates
 // that can hold every term as written are checked, best first, until the
-// page is filled with exact matches; then come the others by score.
-func (r *run) tiered(ctx context.Context, cands []cand, need int) error {
-	var possible, rest []cand
-	for _, c := range cands {
-		if c.possible {
-			possible = append(possible, c)
-		} else {
-			rest = append(rest, c)
-		}
-	}
-	pool := top(possible, maxVerify, byScore)
+// page is filled with exact matches; then come the others by score. The
+// total is counted up to MaxCount+1, like every count.
+func (r *run) tiered(ctx context.Context, need int) error {
+	possible := &candHeap{less: byScore}
+	r.e.mu.RLock()
+	ix := r.e.ix
+	f := ix.filterOf(r.q)
+	ix.possibleOnes(r.terms, f, func(c cand) { possible.offer(c, maxVerify) })
+	r.total = ix.countUpTo(r.terms, f, MaxCount+1)
+	r.e.mu.RUnlock()
+	pool := possible.sorted()
 	var exact []cand
-	checked := 0
-	for checked < len(pool) && len(exact) < need {
-		ex, lo, err := r.check(ctx, pool[checked:min(checked+verifyBatch, len(pool))])
+	batch := need + 8
+	for checked := 0; checked < len(pool) && len(exact) < need; checked += batch {
+		ex, _, err := r.check(ctx, pool[checked:min(checked+batch, len(pool))])
 		if err != nil {
 			return err
 		}
-		exact, rest = append(exact, ex...), append(rest, lo...)
-		checked = min(checked+verifyBatch, len(pool))
+		exact = append(exact, ex...)
+		batch = verifyBatch
 	}
+	r.ranked = exact
 	if len(exact) >= need {
-		r.ranked = exact
 		return nil
 	}
-	rest = append(rest, pool[checked:]...)
-	rest = append(rest, possible[len(pool):]...)
-	r.ranked = append(exact, top(rest, need-len(exact), byScore)...)
+	isExact := map[uint32]bool{}
+	for _, c := range exact {
+		isExact[c.id] = true
+	}
+	rest := &candHeap{less: byScore}
+	r.e.mu.RLock()
+	ix.candidates(r.terms, f, 0, func(c cand) {
+		if !isExact[c.id] {
+			rest.offer(c, need-len(exact))
+		}
+	})
+	r.e.mu.RUnlock()
+	r.ranked = append(r.ranked, rest.sorted()...)
 	return nil
 }
 
-// proximity boosts, among the best headRerank, the items holding several
-// terms together as typed ("公开 预算" → 公开预算).
+// proximity boosts, among the best headRerank, the items holding the terms
+// together as typed ("公开 预算" → 公开预算). Only items holding the grams
+// where the terms meet are checked against the text.
 func (r *run) proximity(ctx context.Context) error {
 	if len(r.terms) < 2 || len(r.ranked) == 0 {
 		return nil
 	}
 	head := r.ranked[:min(len(r.ranked), headRerank)]
-	keys := make([]int64, len(head))
-	for i, c := range head {
-		keys[i] = c.key
-	}
 	var joined []string
 	for _, t := range r.terms {
 		joined = append(joined, t.text)
 	}
-	masks, err := r.e.store.MatchSearchTerms(ctx, keys, []string{strings.Join(joined, ""), strings.Join(joined, " ")})
+	keys := r.meeting(head)
+	if len(keys) == 0 {
+		return nil
+	}
+	masks, err := r.e.store.MatchSearchTerms(ctx, keys, []string{strings.Join(joined, "")})
 	if err != nil {
 		return err
 	}
@@ -233,6 +288,38 @@ func (r *run) proximity(ctx context.Context) error {
 		return 1
 	})
 	return nil
+}
+
+// meeting returns the keys of the items holding every gram where one term
+// ends and the next begins.
+func (r *run) meeting(head []cand) []int64 {
+	var juncs []*postings
+	r.e.mu.RLock()
+	defer r.e.mu.RUnlock()
+	for i := 0; i+1 < len(r.terms); i++ {
+		a, b := []rune(r.terms[i].text), []rune(r.terms[i+1].text)
+		if !indexable(a[len(a)-1]) || !indexable(b[0]) {
+			return nil
+		}
+		pl := r.e.ix.grams[string([]rune{a[len(a)-1], b[0]})]
+		if pl == nil {
+			return nil
+		}
+		juncs = append(juncs, pl)
+	}
+	var keys []int64
+	for _, c := range head {
+		ok := true
+		for _, pl := range juncs {
+			cur := cursor{p: pl.p}
+			_, has := cur.seek(c.id)
+			ok = ok && has
+		}
+		if ok {
+			keys = append(keys, c.key)
+		}
+	}
+	return keys
 }
 
 // byScore orders by score, then newest first; byDate newest first.
@@ -253,19 +340,29 @@ func top(cs []cand, n int, less func(a, b cand) bool) []cand {
 	}
 	h := &candHeap{less: less}
 	for _, c := range cs {
-		if h.Len() < n {
-			heap.Push(h, c)
-		} else if less(c, h.cs[0]) {
-			h.cs[0] = c
-			heap.Fix(h, 0)
-		}
+		h.offer(c, n)
 	}
+	return h.sorted()
+}
+
+// offer keeps c if it is among the best n seen.
+func (h *candHeap) offer(c cand, n int) {
+	if h.Len() < n {
+		heap.Push(h, c)
+	} else if n > 0 && h.less(c, h.cs[0]) {
+		h.cs[0] = c
+		heap.Fix(h, 0)
+	}
+}
+
+// sorted returns the kept candidates, best first.
+func (h *candHeap) sorted() []cand {
 	out := h.cs
 	slices.SortFunc(out, func(a, b cand) int {
-		if less(a, b) {
+		if h.less(a, b) {
 			return -1
 		}
-		if less(b, a) {
+		if h.less(b, a) {
 			return 1
 		}
 		return 0
