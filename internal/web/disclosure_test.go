@@ -12,6 +12,8 @@ import (
 	"openhall/internal/apptest"
 	"openhall/internal/disclosure"
 	"openhall/internal/identity"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // disclosureNow keeps every deadline inside the shipped 2026 calendar.
@@ -94,9 +96,32 @@ func TestDisclosurePortal(t *testing.T) {
 		if p := b.get("/open/docs/" + idStr(docs["new"]) + "/print"); p.status != 200 || p.doc.Find(".print-view").Length() != 1 {
 			t.Fatalf("print view: %d", p.status)
 		}
+		catalogueLinks(t, b, home)
 		feedsAndSitemap(t, b, agency)
 		searchPage(t, b)
 	})
+}
+
+// catalogueLinks follows every category and topic link of an agency page:
+// each heading reads as written (not URL-encoded) and lists the documents
+// the link's count promises.
+func catalogueLinks(t *testing.T, b *browser, home *page) {
+	n := 0
+	home.doc.Find(".catalogue li").Each(func(_ int, li *goquery.Selection) {
+		a := li.Find("a")
+		href, _ := a.Attr("href")
+		label := strings.TrimSpace(a.Text())
+		p := b.get(href)
+		heading := p.doc.Find("h1").Text()
+		rows := p.doc.Find("tbody tr td a").Length()
+		if p.status != 200 || strings.Contains(heading, "%") || !strings.Contains(heading, label) || rows == 0 {
+			t.Errorf("link %q (%s): %d, heading %q, %d documents", label, href, p.status, heading, rows)
+		}
+		n++
+	})
+	if n < 2 {
+		t.Fatalf("agency page has %d catalogue links, want a category and a topic at least", n)
+	}
 }
 
 func feedsAndSitemap(t *testing.T, b *browser, agency string) {
