@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"openhall/internal/apptest"
+	"openhall/internal/catalog"
 	"openhall/internal/disclosure"
 	"openhall/internal/identity"
+	"openhall/internal/store/storetest"
 
 	"github.com/PuerkitoBio/goquery"
 )
@@ -181,4 +183,52 @@ func TestDisclosureStaffForms(t *testing.T) {
 	if rep.status != 200 || rep.doc.Find("#table3 tbody tr").Length() != len(disclosure.Table3Rows) || rep.doc.Find("#checks .check-failed").Length() != 0 {
 		t.Fatalf("report page: %d, %d rows", rep.status, rep.doc.Find("#table3 tbody tr").Length())
 	}
+}
+
+// TestPortalSearch_OneBox: the portal's box finds a service item and a
+// document for one query, marks their kinds, links the item to its guide,
+// and filters by kind; the catalogue's own search asks the same engine.
+func TestPortalSearch_OneBox(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a, _, _ := disclosureApp(t, backend)
+		ctx, sys := context.Background(), identity.SystemActor()
+		in := storetest.SampleItem(a.Tree, "XK00012000")
+		in.Guide.Name = "停车场经营备案"
+		it, _, err := a.Services.Catalog.CreateItem(ctx, sys, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Services.Catalog.Submit(ctx, sys, it.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Services.Catalog.Approve(ctx, sys, it.ID, catalog.ReviewInput{}); err != nil {
+			t.Fatal(err)
+		}
+		b := newBrowser(t, a)
+		p := b.get("/open/search?q=" + url.QueryEscape("停车"))
+		kinds := p.doc.Find(".result .badge-kind").Text()
+		href, _ := p.doc.Find(`.result a[href^="/items/"]`).Attr("href")
+		if p.status != 200 || !strings.Contains(kinds, "办事") || !strings.Contains(kinds, "信息") || href == "" {
+			t.Fatalf("one box: %d, kinds %q, item link %q", p.status, kinds, href)
+		}
+		if g := b.get(href); g.status != 200 || !strings.Contains(g.doc.Find("h1").Text(), "停车场经营备案") {
+			t.Fatalf("item hit's guide %s: %d", href, g.status)
+		}
+		only := b.get("/open/search?kind=service&q=" + url.QueryEscape("停车"))
+		if n := only.doc.Find(".result").Length(); n != 1 {
+			t.Fatalf("kind filter: %d results", n)
+		}
+		items := b.get("/items?q=" + url.QueryEscape("停车场"))
+		if !strings.Contains(items.doc.Find("main").Text(), "停车场经营备案") {
+			t.Fatalf("/items?q= does not find the item")
+		}
+		// Suspending the item keeps it findable, re-indexed in the same
+		// transaction.
+		if _, err := a.Services.Catalog.Suspend(ctx, sys, it.ID, catalog.StatusInput{Reason: "系统升级"}); err != nil {
+			t.Fatal(err)
+		}
+		if p := b.get("/open/search?kind=service&q=" + url.QueryEscape("停车")); p.doc.Find(".result").Length() != 1 {
+			t.Fatalf("suspended item lost from the index")
+		}
+	})
 }

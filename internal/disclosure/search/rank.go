@@ -457,3 +457,33 @@ func containsAll(s string, terms []string) bool {
 
 // snippetRunes is the length of a result's text excerpt.
 const snippetRunes = 120
+
+// SearchRefs returns the refs of the first n results of q (at most
+// MaxCount), in order, and how many results there are (counted up to
+// MaxCount+1 where counting is bounded): for a module that shows its own
+// listing of the hits, such as the service catalogue.
+func (e *Engine) SearchRefs(ctx context.Context, q Query, n int) ([]int64, int, error) {
+	q.Offset, q.Limit = 0, min(max(n, 1), MaxCount)
+	parsed := parseTerms(q.Text)
+	if len(parsed) == 0 {
+		return nil, 0, nil
+	}
+	if err := e.fresh(ctx); err != nil {
+		return nil, 0, err
+	}
+	terms := make([]*term, len(parsed))
+	for i, t := range parsed {
+		terms[i] = analyze(t)
+	}
+	r := &run{e: e, q: q, terms: terms}
+	if err := r.order(ctx); err != nil {
+		return nil, 0, fmt.Errorf("search %q: %w", q.Text, err)
+	}
+	refs := make([]int64, 0, min(len(r.ranked), q.Limit))
+	e.mu.RLock()
+	for _, c := range r.ranked[:min(len(r.ranked), q.Limit)] {
+		refs = append(refs, e.ix.docs[c.id].ref)
+	}
+	e.mu.RUnlock()
+	return refs, r.total, nil
+}
