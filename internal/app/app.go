@@ -40,8 +40,11 @@ type App struct {
 	Metrics  *prometheus.Registry
 	queue    jobQueue
 	handler  http.Handler
-	now      func() time.Time
-	workers  bool
+	// searchEngine is the portal's search, shared by disclosure and the
+	// service catalogue.
+	searchEngine *search.Engine
+	now          func() time.Time
+	workers      bool
 }
 
 // Options tune Open beyond the configuration.
@@ -91,6 +94,9 @@ func (a *App) build(ctx context.Context, o Options) error {
 	if err := a.Services.Calendar.Reload(ctx); err != nil {
 		return err
 	}
+	if err := a.indexCatalogOnce(ctx); err != nil {
+		return err
+	}
 	reg := jobs.NewRegistry()
 	a.registerJobs(reg)
 	if o.Jobs != nil {
@@ -116,15 +122,19 @@ func (a *App) services(o Options) *svc.Services {
 	}
 	orgs := org.NewService(s.Org, s, log, o.Now)
 	cals := calendar.NewService(s.Calendar, orgs, s, log, o.Now)
+	a.searchEngine = search.NewEngine(s.Search)
+	cat := catalog.NewService(s.Catalog, orgs, s, log, o.Now)
+	cat.SetIndexer(catalogIndex{cat: cat, eng: a.searchEngine})
+	cat.SetSearcher(catalogSearch{store: s.Catalog, eng: a.searchEngine})
 	return &svc.Services{
 		Audit:    log,
 		Org:      orgs,
 		Identity: identity.NewService(s.Identity, orgs, s, log, policy, o.Now),
 		Calendar: cals,
 		Health:   s.Backend,
-		Catalog:  catalog.NewService(s.Catalog, orgs, s, log, o.Now),
+		Catalog:  cat,
 		Disclosure: disclosure.NewService(disclosure.Deps{Store: s.Disclosure, Tx: s, Audit: log, Regions: orgs,
-			Calendars: cals, Search: search.NewEngine(s.Search), Now: o.Now}),
+			Calendars: cals, Search: a.searchEngine, Now: o.Now}),
 	}
 }
 

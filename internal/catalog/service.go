@@ -25,15 +25,23 @@ type Searcher interface {
 	SearchItems(ctx context.Context, q SearchQuery) ([]*Item, int, error)
 }
 
+// Indexer is told of every change of an item's public listing (a version
+// published, the item suspended, resumed or cancelled), inside the
+// transaction of the change, so that a search index follows the catalogue.
+type Indexer interface {
+	ItemChanged(ctx context.Context, it *Item) error
+}
+
 // Service manages the catalogue.
 type Service struct {
-	store  Store
-	search Searcher
-	orgs   Orgs
-	tx     Transactor
-	audit  Auditor
-	now    func() time.Time
-	views  viewCache
+	store   Store
+	search  Searcher
+	indexer Indexer
+	orgs    Orgs
+	tx      Transactor
+	audit   Auditor
+	now     func() time.Time
+	views   viewCache
 }
 
 // NewService returns a Service that searches through the store.
@@ -47,6 +55,17 @@ func NewService(store Store, orgs Orgs, tx Transactor, auditor Auditor, now func
 
 // SetSearcher replaces the search engine.
 func (s *Service) SetSearcher(se Searcher) { s.search = se }
+
+// SetIndexer sets who is told of listing changes.
+func (s *Service) SetIndexer(ix Indexer) { s.indexer = ix }
+
+// indexed tells the indexer, if any, that an item's listing changed.
+func (s *Service) indexed(ctx context.Context, it *Item) error {
+	if s.indexer == nil {
+		return nil
+	}
+	return s.indexer.ItemChanged(ctx, it)
+}
 
 // today is the civil date in China now.
 func (s *Service) today() calendar.Date { return calendar.DateOf(s.now()) }

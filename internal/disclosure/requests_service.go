@@ -62,12 +62,12 @@ func (s *Service) intakeRule(a *identity.Actor, ag *Agency, r *Request, in *Requ
 
 func (s *Service) createRequest(ctx context.Context, a *identity.Actor, ag *Agency, r *Request, received *calendar.Date) error {
 	now := s.now()
-	year := s.today().Year()
-	seq, err := s.store.NextRequestSeq(ctx, ag.ID, year)
+	prefix := RequestNumberPrefix(ag, s.today().Year())
+	seq, err := s.store.NextNumberSeq(ctx, prefix)
 	if err != nil {
 		return err
 	}
-	r.Number = fmt.Sprintf("YSQ-%d-%05d", year, seq)
+	r.Number = fmt.Sprintf("%s-%05d", prefix, seq)
 	r.SubmittedAt, r.CreatedAt, r.UpdatedAt = now, now, now
 	if err := s.store.CreateRequest(ctx, r); err != nil {
 		return err
