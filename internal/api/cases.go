@@ -259,7 +259,11 @@ func (s *Server) caseJSON(a *identity.Actor, c *cases.Case, cl *cases.Clocks) ca
 	for i, b := range c.Branches {
 		out.Branches = append(out.Branches, toBranch(c, i, b))
 	}
-	for _, o := range cases.Options(a, c) {
+	var clocks cases.Clocks
+	if cl != nil {
+		clocks = *cl
+	}
+	for _, o := range cases.Options(a, c, clocks) {
 		out.Actions = append(out.Actions, optionJSON{Kind: o.Kind, Label: o.Label, Branch: o.Branch})
 	}
 	if cl != nil {

@@ -84,7 +84,7 @@ func (a *App) build(ctx context.Context, o Options) error {
 	if err := a.addSupport(ctx, o); err != nil {
 		return err
 	}
-	procs := newProcedures(a.Services.Catalog, a.Services.Org, a.Config.SupplementDays)
+	procs := newProcedures(a.Services.Catalog, a.Services.Org, a.Config.SupplementDays, o.now())
 	if err := a.addCases(ctx, o, procs); err != nil {
 		return err
 	}

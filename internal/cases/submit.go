@@ -155,6 +155,9 @@ func (s *Service) fillApplicant(ctx context.Context, a *identity.Actor, c *Case,
 	if err := validateApplicant(&app); err != nil {
 		return err
 	}
+	if err := CanFileFor(&c.Procedure, app.Kind); err != nil {
+		return err
+	}
 	if c.Channel == ChannelProxy && in.Authorization == nil {
 		return apperr.Field("authorization", "代办须上传申请人签字的授权委托书")
 	}
@@ -217,8 +220,11 @@ func checkField(f *apperr.Fields, fd Field, v string, draft bool) {
 	case v == "":
 		f.Check(fd.Required && !draft, key, "请填写“"+fd.Label+"”")
 	case fd.Type == FieldNumber:
-		_, err := strconv.ParseFloat(v, 64)
-		f.Check(err != nil, key, "“"+fd.Label+"”应为数字")
+		checkNumber(f, key, fd, v)
+	case fd.Type == FieldEmail:
+		f.AddErr(key, pii.CheckEmail(v))
+	case fd.Type == FieldPhone:
+		f.AddErr(key, pii.CheckMobile(v))
 	case fd.Type == FieldDate:
 		_, err := calendar.ParseDate(v)
 		f.Check(err != nil, key, "“"+fd.Label+"”应为日期，如 2026-03-01")
@@ -228,6 +234,25 @@ func checkField(f *apperr.Fields, fd Field, v string, draft bool) {
 		f.Check(utf8.RuneCountInString(v) > fd.Max, key, fmt.Sprintf("“%s”不能超过 %d 个字", fd.Label, fd.Max))
 	}
 }
+
+// checkNumber: a number, within the field's range, which names its unit.
+func checkNumber(f *apperr.Fields, key string, fd Field, v string) {
+	n, err := strconv.ParseFloat(v, 64)
+	unit := ""
+	if fd.Unit != "" {
+		unit = "（单位：" + fd.Unit + "）"
+	}
+	switch {
+	case err != nil || math.IsNaN(n) || math.IsInf(n, 0):
+		f.Add(key, "“"+fd.Label+"”应为数字"+unit)
+	case fd.MinValue != nil && n < *fd.MinValue:
+		f.Add(key, fmt.Sprintf("“%s”不能小于 %s%s", fd.Label, num(*fd.MinValue), unit))
+	case fd.MaxValue != nil && n > *fd.MaxValue:
+		f.Add(key, fmt.Sprintf("“%s”不能大于 %s%s", fd.Label, num(*fd.MaxValue), unit))
+	}
+}
+
+func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 func contains(xs []string, v string) bool {
 	for _, x := range xs {

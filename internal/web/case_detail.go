@@ -35,7 +35,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, status int, f 
 	if err != nil {
 		return err
 	}
-	p := casePage{Page: s.page(w, r, "办件 "+c.Number), Case: c, Clocks: cl, Options: cases.Options(a, c), Form: f}
+	p := casePage{Page: s.page(w, r, "办件 "+c.Number), Case: c, Clocks: cl, Options: cases.Options(a, c, cl), Form: f}
 	fillApplicant(&p, a, c)
 	return s.render(w, status, "cases/case", p)
 }
