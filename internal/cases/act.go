@@ -107,7 +107,25 @@ func (s *Service) save(ctx context.Context, c *Case, from int, evs []Event, mate
 	if err != nil {
 		return err
 	}
-	return s.d.Store.SaveCase(ctx, c, from, evs, materials, due)
+	if err := s.d.Store.SaveCase(ctx, c, from, evs, materials, due); err != nil {
+		return err
+	}
+	if movesIntake(evs) {
+		return s.d.Store.SetIntakeDue(ctx, c.ID, due.Intake)
+	}
+	return nil
+}
+
+// movesIntake reports whether events start or end a wait for the window's
+// answer (行政许可法 Art 32), which the intake queue sorts by.
+func movesIntake(evs []Event) bool {
+	for _, e := range evs {
+		switch e.Kind {
+		case EventSubmitted, EventSupplemented, EventSupplementRequested, EventAccepted, EventRefused, EventWithdrawn:
+			return true
+		}
+	}
+	return false
 }
 
 // numberEvent gives the documents an event produces their numbers: the

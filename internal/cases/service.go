@@ -13,6 +13,7 @@ package cases
 
 import (
 	"context"
+	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/sha256"
 	"fmt"
@@ -53,7 +54,8 @@ type Accounts interface {
 // Service handles cases.
 type Service struct {
 	d    Deps
-	macs sync.Pool // of hash.Hash: HMAC-SHA256 keyed with d.Secret
+	macs sync.Pool   // of hash.Hash: HMAC-SHA256 keyed with d.Secret
+	seal cipher.AEAD // seals the 查询密码 kept for the applicant
 }
 
 // NewService returns a Service.
@@ -66,7 +68,7 @@ func NewService(d Deps) *Service {
 	if d.Hours == (calendar.OfficeHours{}) {
 		d.Hours = calendar.DefaultOfficeHours()
 	}
-	s := &Service{d: d}
+	s := &Service{d: d, seal: newSealer(d.Secret)}
 	s.macs.New = func() any { return hmac.New(sha256.New, d.Secret) }
 	return s
 }
@@ -128,6 +130,9 @@ func (s *Service) dues(c *Case) (Dues, error) {
 	d := Dues{Promised: dueString(cl.Promised), Legal: dueString(cl.Legal)}
 	for _, b := range cl.Branches {
 		d.Branches = append(d.Branches, dueString(b.Step))
+	}
+	if cl.Intake.Waiting() && c.Status == StatusSubmitted {
+		d.Intake = cl.Intake.DueDate.String()
 	}
 	return d, nil
 }

@@ -56,11 +56,12 @@ func (s *Service) File(ctx context.Context, a *identity.Actor, in FileInput) (*F
 		return nil, err
 	}
 	code := newQueryCode()
+	details, err := s.details(c, code)
+	if err != nil {
+		return nil, err
+	}
 	err = s.d.Tx.InTx(ctx, func(ctx context.Context) error {
-		if err := s.d.Store.CreateCase(ctx, c, in.Key, s.hashQueryCode(code)); err != nil {
-			return err
-		}
-		return s.record(ctx, a, c, c.Events)
+		return s.create(ctx, a, c, in.Key, code, details)
 	})
 	if apperr.Is(err, apperr.Conflict) {
 		if prev, ferr := s.d.Store.FindCaseByIdempotencyKey(ctx, in.Key); ferr == nil {
@@ -71,6 +72,25 @@ func (s *Service) File(ctx context.Context, a *identity.Actor, in FileInput) (*F
 		return nil, err
 	}
 	return &Filed{Case: c, QueryCode: code}, nil
+}
+
+// details are what a new case keeps beside its row: its sealed code and
+// its intake due date.
+func (s *Service) details(c *Case, code string) (Details, error) {
+	due, err := s.dues(c)
+	return Details{QueryCode: s.sealCode(code), IntakeDue: due.Intake}, err
+}
+
+// create inserts a case with its details and audit entry, inside the
+// caller's transaction.
+func (s *Service) create(ctx context.Context, a *identity.Actor, c *Case, key, code string, d Details) error {
+	if err := s.d.Store.CreateCase(ctx, c, key, s.hashQueryCode(code)); err != nil {
+		return err
+	}
+	if err := s.d.Store.PutDetails(ctx, c.ID, d); err != nil {
+		return err
+	}
+	return s.record(ctx, a, c, c.Events)
 }
 
 func (s *Service) repeated(a *identity.Actor, c *Case) (*Filed, error) {
