@@ -10,6 +10,7 @@ import (
 	"openhall/internal/calendar"
 	"openhall/internal/cases"
 	"openhall/internal/certs"
+	"openhall/internal/hall"
 	"openhall/internal/identity"
 	"openhall/internal/jobs"
 	"openhall/internal/notify"
@@ -27,6 +28,8 @@ func (a *App) addCases(ctx context.Context, o Options, procs cases.Procedures) e
 		Calendars: s.Calendar, Notifier: caseNotifier{s.Notify}, Certifier: certifier{a}, Throttle: lookupThrottle{a.Stores.Identity, o.now()},
 		Accounts: a.Stores.Identity, Scheduler: caseTimers{a}, Secret: secret, Now: o.Now})
 	s.Certs.SetAuthorizer(a.certificateViewer)
+	s.Hall = hall.NewService(hall.Deps{Store: a.Stores.Hall, Tx: a.Stores, Audit: s.Audit, Cases: s.Cases, Catalog: s.Catalog,
+		Orgs: s.Org, Calendars: s.Calendar, Notifier: s.Notify, Now: o.Now})
 	return nil
 }
 
