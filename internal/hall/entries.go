@@ -163,6 +163,9 @@ func (s *Service) LocalItems(ctx context.Context, regionID int64) ([]*catalog.It
 // the home page's region when they chose none: the deepest of their grants.
 func HomeRegion(a *identity.Actor) string {
 	best := ""
+	if a == nil {
+		return ""
+	}
 	for _, g := range a.Grants {
 		if strings.Count(g.RegionPath, "/") > strings.Count(best, "/") {
 			best = g.RegionPath
