@@ -26,16 +26,16 @@ func (s *Server) registerCalendarRoutes() {
 type calendarPage struct {
 	Page
 	MissingYear int // next year's schedule is not imported (from 1 November)
-	Years      []int
-	Overrides  []*calendar.StoredOverride
-	Regions    []option
-	ImportForm form
-	AddForm    form
-	CalcForm   form
-	CalcResult string
-	EnterForm  form
-	Holidays   []int // the rows of the hand-entry form
-	MakeUps    []int
+	Years       []int
+	Overrides   []*calendar.StoredOverride
+	Regions     []option
+	ImportForm  form
+	AddForm     form
+	CalcForm    form
+	CalcResult  string
+	EnterForm   form
+	Holidays    []int // the rows of the hand-entry form
+	MakeUps     []int
 }
 
 // holidayNames prefill the hand-entry form's rows in the order of a notice.
