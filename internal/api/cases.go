@@ -240,13 +240,13 @@ type caseJSON struct {
 	Actions     []optionJSON       `json:"actions"`
 	QueryCode   string             `json:"query_code,omitempty"`
 	// Fee details beyond what is due and paid.
-	FeeAtAccept     bool   `json:"fee_at_accept"`
-	FeePayable      bool   `json:"fee_payable"`
-	FeeRefundedFen  int64  `json:"fee_refunded_fen"`
-	RefundOwedFen   int64  `json:"refund_owed_fen"`
-	PersonalMasked  bool   `json:"personal_data_masked"`
-	BundleNumber    string `json:"bundle_number,omitempty"`
-	BundleID        int64  `json:"bundle_application_id,omitempty"`
+	FeeAtAccept    bool   `json:"fee_at_accept"`
+	FeePayable     bool   `json:"fee_payable"`
+	FeeRefundedFen int64  `json:"fee_refunded_fen"`
+	RefundOwedFen  int64  `json:"refund_owed_fen"`
+	PersonalMasked bool   `json:"personal_data_masked"`
+	BundleNumber   string `json:"bundle_number,omitempty"`
+	BundleID       int64  `json:"bundle_application_id,omitempty"`
 }
 
 func (s *Server) caseJSON(a *identity.Actor, c *cases.Case, cl *cases.Clocks) caseJSON {

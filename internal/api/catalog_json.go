@@ -284,7 +284,7 @@ func toGuide(g *catalog.Guide) guideJSON {
 		Consult: g.Consult, Complaint: g.Complaint, Online: g.Online, OnlineURL: g.OnlineURL, Appointment: g.Appointment,
 		Delivery: g.Delivery, FAQs: nonNil(g.FAQs), Fees: toFees(g.Fees), Fields: nonNil(g.Fields),
 		JointMode: codeLabel{string(g.JointMode), g.JointMode.Label()},
-		Result: resultJSON{g.Result.Name, codeLabel{string(g.Result.Type), g.Result.Type.Label()}, g.Result.ValidMonths, g.Result.Validity, toFile(g.Result.Sample)}}
+		Result:    resultJSON{g.Result.Name, codeLabel{string(g.Result.Type), g.Result.Type.Label()}, g.Result.ValidMonths, g.Result.Validity, toFile(g.Result.Sample)}}
 	for _, m := range g.Materials {
 		j.Materials = append(j.Materials, materialJSON{m.Name, m.Source, m.Issuer, m.Originals, m.Copies, codeLabel{string(m.Need), m.Need.Label()},
 			m.Condition, codeLabel{string(m.Type), m.Type.Label()}, toFile(m.Form), toFile(m.Sample), m.Note})
