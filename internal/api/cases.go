@@ -119,7 +119,11 @@ func (s *Server) handleFile(w http.ResponseWriter, r *http.Request) error {
 	if filed.Repeated {
 		status = http.StatusOK
 	}
-	out := s.caseJSON(a, filed.Case, nil)
+	cl, err := s.svc.Cases.Clocks(filed.Case)
+	if err != nil {
+		return err
+	}
+	out := s.caseJSON(a, filed.Case, &cl)
 	out.QueryCode = filed.QueryCode
 	return writeJSON(w, status, out)
 }

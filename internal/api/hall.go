@@ -107,8 +107,13 @@ type bundleJSON struct {
 }
 
 func toBundle(b *hall.Bundle) bundleJSON {
+	fields := make([]hall.SharedField, len(b.Fields))
+	for i, f := range b.Fields {
+		f.Maps = nonNil(f.Maps)
+		fields[i] = f
+	}
 	return bundleJSON{ID: b.ID, RegionID: b.RegionID, Region: b.RegionName, Name: b.Name, Audience: string(b.Audience), Status: string(b.Status),
-		Summary: b.Summary, Items: nonNil(b.Items), Fields: nonNil(b.Fields), UpdatedAt: b.UpdatedAt}
+		Summary: b.Summary, Items: nonNil(b.Items), Fields: fields, UpdatedAt: b.UpdatedAt}
 }
 
 func (s *Server) handleBundles(w http.ResponseWriter, r *http.Request) error {
