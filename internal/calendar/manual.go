@@ -68,8 +68,8 @@ func (s *Service) manual(in ManualSchedule) (Schedule, error) {
 	off := map[Date]string{}
 	blocks := 0
 	for i, b := range in.Holidays {
-		if strings.TrimSpace(b.Name+b.From+b.To) == "" {
-			continue // a blank row of the form
+		if strings.TrimSpace(b.From+b.To) == "" {
+			continue // a row of the form left without dates (its name may be prefilled)
 		}
 		blocks++
 		for _, d := range checkBlock(&f, in.Year, i, b) {

@@ -143,3 +143,22 @@ func dueString(c Clock) string {
 	}
 	return c.Due.String()
 }
+
+// ClocksAsOf measures a case's clocks as they stood right after event seq
+// (1-based), on today's calendar: what a document issued then (the 受理
+// notice) states, corrected should the calendar have changed since.
+func (s *Service) ClocksAsOf(c *Case, seq int) (Clocks, error) {
+	then := &Case{ID: c.ID, Number: c.Number, Procedure: c.Procedure, Applicant: c.Applicant, Fee: FeeState{DueFen: c.Fee.DueFen}}
+	for _, e := range c.Events[:min(max(seq, 0), len(c.Events))] {
+		then.Apply(e)
+	}
+	cal, err := s.calendarFor(c)
+	if err != nil {
+		return Clocks{}, err
+	}
+	at := s.d.Now()
+	if n := len(then.Events); n > 0 {
+		at = then.Events[n-1].At
+	}
+	return ComputeClocks(then, cal, s.d.Hours, at)
+}

@@ -196,8 +196,8 @@ func rows(n int) []int {
 // handleScheduleEnter stores a year's schedule typed from the notice.
 func (s *Server) handleScheduleEnter(w http.ResponseWriter, r *http.Request) error {
 	v := r.PostForm
-	year, _ := strconv.Atoi(strings.TrimSpace(v.Get("year")))
-	in := calendar.ManualSchedule{Year: year, Paper: v.Get("paper")}
+	year, _ := strconv.Atoi(strings.TrimSpace(v.Get("notice_year")))
+	in := calendar.ManualSchedule{Year: year, Paper: v.Get("notice_paper")}
 	for i := 0; i < 20; i++ {
 		k := "holidays." + strconv.Itoa(i) + "."
 		if v.Has(k + "name") {
@@ -209,11 +209,25 @@ func (s *Server) handleScheduleEnter(w http.ResponseWriter, r *http.Request) err
 	}
 	sch, err := s.svc.Calendar.EnterSchedule(r.Context(), httpkit.ActorFrom(r.Context()), in)
 	if apperr.Is(err, apperr.Invalid) {
-		p := calendarPage{ImportForm: newForm(nil, nil), AddForm: newForm(nil, nil), CalcForm: newForm(nil, nil), EnterForm: enterForm(v, err)}
+		p := calendarPage{ImportForm: newForm(nil, nil), AddForm: newForm(nil, nil), CalcForm: newForm(nil, nil), EnterForm: enterForm(v, noticeErrors(err))}
 		return s.calendarPage(w, r, http.StatusUnprocessableEntity, p)
 	}
 	if err != nil {
 		return err
 	}
 	return s.redirect(w, r, "/admin/calendar", "已录入 "+strconv.Itoa(sch.Year)+" 年节假日安排（"+strconv.Itoa(len(sch.Days))+" 天调整），涉及的到期日正在自动更正")
+}
+
+// noticeErrors names the year and the notice as the hand-entry form does,
+// apart from the import form's year on the same page.
+func noticeErrors(err error) error {
+	fs := apperr.FieldsOf(err)
+	out := apperr.Fields{}
+	for k, msg := range fs {
+		if k == "year" || k == "paper" {
+			k = "notice_" + k
+		}
+		out[k] = msg
+	}
+	return &apperr.Error{Code: apperr.Invalid, Message: apperr.MessageOf(err), Fields: out}
 }

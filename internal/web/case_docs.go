@@ -87,6 +87,12 @@ func (s *Server) handleCaseDoc(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := caseDocPage{Page: s.page(w, r, doc.title), Doc: r.PathValue("doc"), Case: c, Clocks: cl, Event: e,
 		Remedy: e.Kind == cases.EventRefused || (e.Kind == cases.EventDecided && e.Decision == cases.DecisionDenied)}
+	if p.Doc == "receipt" || p.Doc == "filing" {
+		// The dates as the document stated them when issued, on today's calendar.
+		if p.Clocks, err = s.svc.Cases.ClocksAsOf(c, e.Seq); err != nil {
+			return err
+		}
+	}
 	p.Special, _ = c.Procedure.AllowsSpecial(e.Code)
 	p.Opinions = opinions(c)
 	if (p.Doc == "filing" || p.Doc == "receipt") && cases.CanReadQueryCode(a, c) == nil {
