@@ -11,6 +11,7 @@ import (
 	"openhall/internal/catalog"
 	"openhall/internal/demo"
 	"openhall/internal/identity"
+	"openhall/internal/notify"
 )
 
 // holiday2027 is a made-up 2027 schedule (the State Council's is not out
@@ -38,6 +39,7 @@ func TestImportRecomputesStoredDues(t *testing.T) {
 		if due := promisedDue(t, a, id); due != "2027-01-04" {
 			t.Fatalf("provisional promised due on the row: %s", due)
 		}
+		checkAcceptanceMessage(t, a)
 		admin := actorOf(t, other, "admin")
 		if _, err := other.Services.Calendar.ImportSchedule(context.Background(), admin, "json", "2027.json", 0, []byte(holiday2027)); err != nil {
 			t.Fatal(err)
@@ -115,4 +117,23 @@ func publishedVersion(t *testing.T, a *apptest.App, name string) int64 {
 	}
 	t.Fatalf("no demo item %s", name)
 	return 0
+}
+
+// checkAcceptanceMessage: the applicant's message announces the due date
+// with the 暂定 note, never a zero date.
+func checkAcceptanceMessage(t *testing.T, a *apptest.App) {
+	t.Helper()
+	inbox, err := a.Services.Notify.Inbox(context.Background(), actorOf(t, a, "company"), notify.Filter{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range inbox {
+		if n.Kind == "case.accepted" {
+			if !strings.Contains(n.Body, "2027-01-04（暂定：2027 年节假日安排尚未导入") || strings.Contains(n.Body, "1970") {
+				t.Fatalf("the acceptance message: %s", n.Body)
+			}
+			return
+		}
+	}
+	t.Fatalf("no acceptance message in %d messages", len(inbox))
 }
