@@ -23,6 +23,7 @@ func (s *Server) registerCaseRoutes() {
 	s.handle("GET /api/v1/queues/intake", s.handleIntake)
 	s.handle("GET /api/v1/queues/approval", s.handleApprovals)
 	s.handle("POST /api/v1/progress", s.handleProgress)
+	s.registerCaseDeskRoutes()
 }
 
 // maxUpload bounds one uploaded material.
@@ -118,7 +119,11 @@ func (s *Server) handleFile(w http.ResponseWriter, r *http.Request) error {
 	if filed.Repeated {
 		status = http.StatusOK
 	}
-	out := s.caseJSON(a, filed.Case, nil)
+	cl, err := s.svc.Cases.Clocks(filed.Case)
+	if err != nil {
+		return err
+	}
+	out := s.caseJSON(a, filed.Case, &cl)
 	out.QueryCode = filed.QueryCode
 	return writeJSON(w, status, out)
 }
@@ -238,6 +243,14 @@ type caseJSON struct {
 	Clocks      *clocksJSON        `json:"clocks,omitempty"`
 	Actions     []optionJSON       `json:"actions"`
 	QueryCode   string             `json:"query_code,omitempty"`
+	// Fee details beyond what is due and paid.
+	FeeAtAccept    bool   `json:"fee_at_accept"`
+	FeePayable     bool   `json:"fee_payable"`
+	FeeRefundedFen int64  `json:"fee_refunded_fen"`
+	RefundOwedFen  int64  `json:"refund_owed_fen"`
+	PersonalMasked bool   `json:"personal_data_masked"`
+	BundleNumber   string `json:"bundle_number,omitempty"`
+	BundleID       int64  `json:"bundle_application_id,omitempty"`
 }
 
 func (s *Server) caseJSON(a *identity.Actor, c *cases.Case, cl *cases.Clocks) caseJSON {
@@ -247,7 +260,9 @@ func (s *Server) caseJSON(a *identity.Actor, c *cases.Case, cl *cases.Clocks) ca
 		Applicant: applicantJSON{Kind: app.Kind, Name: app.Name, IDNumber: app.IDNumber, CreditCode: app.CreditCode, Phone: app.Phone},
 		Channel:   c.Channel, FeeDueFen: c.Fee.DueFen, FeePaidFen: c.Fee.PaidFen, Certificate: c.Certificate, Rounds: c.Rounds,
 		Form: c.Form, Materials: []caseMaterialJSON{}, Events: []eventJSON{}, Branches: []branchJSON{}, Actions: []optionJSON{}}
-	if !(a.UserID == app.UserID || a.UserID == c.AgentID || a.IsStaff()) {
+	out.FeeAtAccept, out.FeePayable, out.FeeRefundedFen, out.RefundOwedFen = c.Procedure.FeeAtAccept, cases.FeePayable(c), c.Fee.RefundedFen, c.RefundOwed()
+	if !cases.NeedsPersonalData(a, c) {
+		out.PersonalMasked = true
 		out.Applicant.Name, out.Applicant.IDNumber, out.Applicant.Phone = pii.MaskName(app.Name), pii.MaskIDNumber(app.IDNumber), pii.MaskMobile(app.Phone)
 	}
 	for i, m := range c.Materials {
@@ -259,7 +274,11 @@ func (s *Server) caseJSON(a *identity.Actor, c *cases.Case, cl *cases.Clocks) ca
 	for i, b := range c.Branches {
 		out.Branches = append(out.Branches, toBranch(c, i, b))
 	}
-	for _, o := range cases.Options(a, c) {
+	var clocks cases.Clocks
+	if cl != nil {
+		clocks = *cl
+	}
+	for _, o := range cases.Options(a, c, clocks) {
 		out.Actions = append(out.Actions, optionJSON{Kind: o.Kind, Label: o.Label, Branch: o.Branch})
 	}
 	if cl != nil {
@@ -299,5 +318,9 @@ func (s *Server) handleCase(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, s.caseJSON(a, c, &cl))
+	out, err := s.caseWithClocks(r, c, cl)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out)
 }

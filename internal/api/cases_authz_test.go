@@ -22,7 +22,7 @@ func fileFood(t *testing.T, a *apptest.App, key string) caseView {
 		u := c.upload(code+".pdf", tinyPDF+fmt.Sprintf("%% %s %d\n", key, i))
 		ms = append(ms, map[string]string{"code": code, "sha256": u.SHA256, "file_name": code + ".pdf"})
 	}
-	body := map[string]any{"item_version_id": itemVersion(t, a, "食品经营许可"), "form": map[string]string{"summary": "开办小吃店"}, "materials": ms}
+	body := map[string]any{"item_version_id": itemVersion(t, a, "食品经营许可"), "form": foodForm, "materials": ms}
 	r := c.do("POST", "/api/v1/cases", body, func(req *http.Request) { req.Header.Set("Idempotency-Key", key) })
 	if r.status != http.StatusCreated {
 		t.Fatalf("file: %d %s", r.status, r.body)
@@ -31,6 +31,9 @@ func fileFood(t *testing.T, a *apptest.App, key string) caseView {
 	jsonUnmarshal(t, r.body, &v)
 	return v
 }
+
+// foodForm is a complete application form of the 食品经营许可.
+var foodForm = map[string]string{"summary": "开办小吃店", "经营场所": "西湖区文三路 100 号", "经营面积（平方米）": "45", "主体业态": "餐饮服务经营者"}
 
 func TestCaseAuthorizationMatrix(t *testing.T) {
 	clock := newTestClock(cst(11, 2, 10))
@@ -52,14 +55,15 @@ func TestCaseAuthorizationMatrix(t *testing.T) {
 		{"applicant cannot accept", "citizen", "POST", actions, map[string]any{"kind": "accept"}, http.StatusForbidden},
 		{"approver cannot accept", "approver", "POST", actions, map[string]any{"kind": "accept"}, http.StatusForbidden},
 		{"agent outside the item's scope cannot accept", "agent", "POST", actions, map[string]any{"kind": "accept"}, http.StatusNotFound},
-		{"step before acceptance", "approver", "POST", actions, map[string]any{"kind": "pass", "branch": 0}, http.StatusConflict},
+		{"step before acceptance", "approver", "POST", actions, map[string]any{"kind": "pass", "branch": 0, "reason": "同意"}, http.StatusConflict},
 		{"clerk accepts", "clerk", "POST", actions, map[string]any{"kind": "accept"}, http.StatusOK},
 		{"accepting twice", "clerk", "POST", actions, map[string]any{"kind": "accept"}, http.StatusConflict},
-		{"approver of another department", "approver2", "POST", actions, map[string]any{"kind": "pass", "branch": 0}, http.StatusNotFound},
-		{"clerk cannot approve", "clerk", "POST", actions, map[string]any{"kind": "pass", "branch": 0}, http.StatusForbidden},
+		{"approver of another department", "approver2", "POST", actions, map[string]any{"kind": "pass", "branch": 0, "reason": "同意"}, http.StatusNotFound},
+		{"clerk cannot approve", "clerk", "POST", actions, map[string]any{"kind": "pass", "branch": 0, "reason": "同意"}, http.StatusForbidden},
 		{"department head cannot act as the applicant", "depthead", "POST", actions, map[string]any{"kind": "withdraw"}, http.StatusForbidden},
-		{"approver approves 审查", "approver", "POST", actions, map[string]any{"kind": "pass", "branch": 0}, http.StatusOK},
-		{"approver cannot take the head's 决定", "approver", "POST", actions, map[string]any{"kind": "pass", "branch": 0}, http.StatusForbidden},
+		{"approver approves 审查", "approver", "POST", actions, map[string]any{"kind": "pass", "branch": 0, "reason": "同意"}, http.StatusOK},
+		{"approver cannot take the head's 决定", "approver", "POST", actions, map[string]any{"kind": "pass", "branch": 0, "reason": "同意"}, http.StatusForbidden},
+		{"a step's decision needs the opinion", "depthead", "POST", actions, map[string]any{"kind": "pass", "branch": 0}, http.StatusUnprocessableEntity},
 		{"intake queue is the clerks'", "citizen", "GET", "/api/v1/queues/intake", nil, http.StatusForbidden},
 		{"approval queue is the approvers'", "clerk", "GET", "/api/v1/queues/approval", nil, http.StatusForbidden},
 	}
@@ -98,7 +102,7 @@ func TestCaseBadInput(t *testing.T) {
 		r := c.do("POST", "/api/v1/cases", map[string]any{"item_version_id": version, "form": map[string]string{}},
 			func(req *http.Request) { req.Header.Set("Idempotency-Key", "bad-1") })
 		e := r.mustError(t, "file", http.StatusUnprocessableEntity)
-		for _, f := range []string{"form.summary", "material.m1", "material.m3", "material.m4"} {
+		for _, f := range []string{"form.summary", "form.经营场所", "form.经营面积（平方米）", "form.主体业态", "material.m1", "material.m3", "material.m4"} {
 			if e.Error.Fields[f] == "" {
 				t.Errorf("no error on %s: %v", f, e.Error.Fields)
 			}

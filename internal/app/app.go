@@ -87,7 +87,7 @@ func (a *App) build(ctx context.Context, o Options) error {
 	if err := a.addSupport(ctx, o); err != nil {
 		return err
 	}
-	procs := newProcedures(a.Services.Catalog, a.Services.Org, a.Config.SupplementDays)
+	procs := newProcedures(a.Services.Catalog, a.Services.Org, a.Config.SupplementDays, o.now())
 	if err := a.addCases(ctx, o, procs); err != nil {
 		return err
 	}
@@ -107,6 +107,7 @@ func (a *App) build(ctx context.Context, o Options) error {
 		return err
 	}
 	a.queue = q
+	a.hookCalendar()
 	a.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.handler, err = a.routes(ctx)
 	return err
@@ -155,6 +156,7 @@ func (a *App) registerJobs(reg *jobs.Registry) {
 	a.registerSupportJobs(reg)
 	a.registerCaseJobs(reg)
 	a.registerDisclosureJobs(reg)
+	a.registerCalendarJobs(reg)
 }
 
 // Handler is the process's HTTP handler.
@@ -206,6 +208,11 @@ func (a *App) startBackground(ctx context.Context, wg *sync.WaitGroup) error {
 	go func() {
 		defer wg.Done()
 		a.Services.Audit.RunSealer(ctx, time.Second, func(err error) { a.Log.Error("seal audit log", "err", err) })
+	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		a.Services.Calendar.Watch(ctx, calendarWatch, func(err error) { a.Log.Error("refresh the working-day calendar", "err", err) })
 	}()
 	return nil
 }

@@ -47,6 +47,9 @@ func (s *Service) AddOverride(ctx context.Context, a *identity.Actor, in Overrid
 		if err := s.recordOverride(ctx, a, "calendar.override.create", o); err != nil {
 			return err
 		}
+		if err := s.changed(ctx, o.Date); err != nil {
+			return err
+		}
 		o, err = s.store.FindOverrideByID(ctx, o.ID) // with the region's name
 		return err
 	})
@@ -69,7 +72,10 @@ func (s *Service) DeleteOverride(ctx context.Context, a *identity.Actor, id int6
 		if err := s.store.DeleteOverride(ctx, id); err != nil {
 			return err
 		}
-		return s.recordOverride(ctx, a, "calendar.override.delete", o)
+		if err := s.recordOverride(ctx, a, "calendar.override.delete", o); err != nil {
+			return err
+		}
+		return s.changed(ctx, o.Date)
 	})
 	if err != nil {
 		return err

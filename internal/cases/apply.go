@@ -44,7 +44,8 @@ var appliers = map[EventKind]func(*Case, Event){
 		b := &c.Branches[e.Branch]
 		b.Done, b.Decision = true, e.Decision
 	},
-	EventDecided:           func(c *Case, e Event) { c.Decision = e.Decision },
+	EventDecided:           applyDecided,
+	EventRefunded:          applyRefunded,
 	EventCertificateIssued: func(c *Case, e Event) { c.Certificate = e.Ref },
 	EventClosed: func(c *Case, e Event) {
 		c.Status, c.Completion, c.ClosedAt = StatusClosed, Completion(e.Code), e.At
@@ -65,4 +66,19 @@ func applyFeePaid(c *Case, e Event) {
 	n, _ := strconv.ParseInt(e.Code, 10, 64)
 	c.Fee.PaidFen += n
 	c.Fee.Receipt, c.Fee.PaidAt = e.Ref, e.At
+}
+
+// applyDecided records the decision; an approval whose fee is still owed
+// waits for it before the result is issued.
+func applyDecided(c *Case, e Event) {
+	c.Decision = e.Decision
+	if e.Decision == DecisionApproved && !c.Fee.Paid() {
+		c.Status = StatusPayment
+	}
+}
+
+func applyRefunded(c *Case, e Event) {
+	n, _ := strconv.ParseInt(e.Code, 10, 64)
+	c.Fee.RefundedFen += n
+	c.Fee.RefundReceipt = e.Ref
 }

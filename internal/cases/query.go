@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -118,8 +119,37 @@ func (s *Service) Mine(ctx context.Context, a *identity.Actor, offset int) ([]*S
 	return s.d.Store.FindCases(ctx, f)
 }
 
-// IntakeQueue lists the submitted cases waiting at the windows the clerk serves.
+// IntakeQueue lists the submitted cases waiting at the windows the clerk
+// serves, with the end of each one's 补正 period (行政许可法 Art 32), the
+// soonest first.
 func (s *Service) IntakeQueue(ctx context.Context, a *identity.Actor, offset int) ([]*Summary, int, error) {
+	prefixes, err := clerkRegions(a)
+	if err != nil {
+		return nil, 0, err
+	}
+	list, total, err := s.d.Store.FindCases(ctx, Filter{Status: []Status{StatusSubmitted}, RegionPrefixes: prefixes, Offset: offset, Limit: 100})
+	if err != nil {
+		return nil, 0, err
+	}
+	ids := make([]int64, len(list))
+	for i, c := range list {
+		ids[i] = c.ID
+	}
+	ds, err := s.d.Store.FindDetails(ctx, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, c := range list {
+		c.IntakeDue = ds[c.ID].IntakeDue
+	}
+	sort.SliceStable(list, func(i, j int) bool { return dueBefore(list[i].IntakeDue, list[j].IntakeDue) })
+	return list, total, nil
+}
+
+// dueBefore orders due dates, unknown ones last.
+func dueBefore(a, b string) bool { return a != "" && (b == "" || a < b) }
+
+func clerkRegions(a *identity.Actor) ([]string, error) {
 	var prefixes []string
 	for _, g := range a.Grants {
 		if g.Role == identity.RoleWindowClerk {
@@ -127,9 +157,25 @@ func (s *Service) IntakeQueue(ctx context.Context, a *identity.Actor, offset int
 		}
 	}
 	if len(prefixes) == 0 {
-		return nil, 0, apperr.New(apperr.Forbidden, "只有窗口人员有受理队列")
+		return nil, apperr.New(apperr.Forbidden, "只有窗口人员有受理队列")
 	}
-	return s.d.Store.FindCases(ctx, Filter{Status: []Status{StatusSubmitted}, RegionPrefixes: prefixes, Offset: offset, Limit: 100})
+	return prefixes, nil
+}
+
+// FeeQueue lists what the windows the clerk serves have to collect or pay
+// back: approved cases waiting for their fee before the result is issued,
+// and closed cases whose paid fee must be refunded.
+func (s *Service) FeeQueue(ctx context.Context, a *identity.Actor) (due, refunds []*Summary, err error) {
+	prefixes, err := clerkRegions(a)
+	if err != nil {
+		return nil, nil, err
+	}
+	due, _, err = s.d.Store.FindCases(ctx, Filter{Status: []Status{StatusPayment}, RegionPrefixes: prefixes, Limit: 100})
+	if err != nil {
+		return nil, nil, err
+	}
+	refunds, _, err = s.d.Store.FindCases(ctx, Filter{RefundOwed: true, RegionPrefixes: prefixes, Limit: 100})
+	return due, refunds, err
 }
 
 // ApprovalQueue lists the branches waiting on the departments the actor

@@ -14,6 +14,7 @@ import (
 	"openhall/internal/certs"
 	"openhall/internal/disclosure"
 	"openhall/internal/disclosure/search"
+	"openhall/internal/hall"
 	"openhall/internal/identity"
 	"openhall/internal/notify"
 	"openhall/internal/org"
@@ -52,4 +53,5 @@ type Stores struct {
 
 	Disclosure disclosure.Store
 	Search     search.Store
+	Hall       hall.Store
 }

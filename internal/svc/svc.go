@@ -12,6 +12,7 @@ import (
 	"openhall/internal/catalog"
 	"openhall/internal/certs"
 	"openhall/internal/disclosure"
+	"openhall/internal/hall"
 	"openhall/internal/identity"
 	"openhall/internal/notify"
 	"openhall/internal/org"
@@ -39,4 +40,5 @@ type Services struct {
 	Catalog  *catalog.Service
 
 	Disclosure *disclosure.Service
+	Hall       *hall.Service // 一件事, appointments, favourites, the home page's lists
 }

@@ -13,6 +13,8 @@ import (
 	"openhall/internal/apperr"
 	"openhall/internal/blob"
 	"openhall/internal/cases"
+	"openhall/internal/catalog"
+	"openhall/internal/hall"
 	"openhall/internal/httpkit"
 	"openhall/internal/identity"
 )
@@ -22,6 +24,10 @@ func (s *Server) registerCaseRoutes() {
 	s.mux.HandleFunc("POST /apply/{version}", s.requireLogin(s.handleApply))
 	s.mux.HandleFunc("GET /cases", s.requireLogin(s.handleMyCases))
 	s.mux.HandleFunc("GET /cases/{id}", s.requireLogin(s.handleCase))
+	s.mux.HandleFunc("GET /cases/{id}/edit", s.requireLogin(s.handleDraftForm))
+	s.mux.HandleFunc("POST /cases/{id}/edit", s.requireLogin(s.handleDraft))
+	s.mux.HandleFunc("POST /cases/{id}/reveal", s.requireStaff(s.handleReveal))
+	s.mux.HandleFunc("POST /cases/{id}/query-code", s.requireLogin(s.handleResetQueryCode))
 	s.mux.HandleFunc("POST /cases/{id}/actions", s.requireLogin(s.handleCaseAction))
 	s.mux.HandleFunc("POST /cases/{id}/materials", s.requireLogin(s.handleSupplement))
 	s.mux.HandleFunc("GET /cases/{id}/materials/{seq}", s.requireLogin(s.handleMaterial))
@@ -39,10 +45,11 @@ type applyPage struct {
 	Page
 	Form      form
 	Procedure *cases.Procedure
-	VersionID int64
-	ForOther  bool // a clerk or agent files for someone
-	Proxy     bool // a 代办员: needs the signed 委托书
+	Action    string // where the form posts: a new application or the draft
+	ForOther  bool   // a clerk or agent files for someone
+	Proxy     bool   // a 代办员: needs the signed 委托书
 	Key       string
+	Draft     *cases.Case // the draft being resumed, if any
 }
 
 func newKey() string {
@@ -51,6 +58,9 @@ func newKey() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// applyPage shows the application form of a version in effect that the
+// viewer may file: refused, with the reason, for an item not filed online,
+// not for the viewer's kind of applicant, or no longer in effect.
 func (s *Server) applyPage(w http.ResponseWriter, r *http.Request, status int, f form) error {
 	version, err := pathID(r.PathValue("version"))
 	if err != nil {
@@ -60,6 +70,10 @@ func (s *Server) applyPage(w http.ResponseWriter, r *http.Request, status int, f
 	if err != nil {
 		return err
 	}
+	return s.showApply(w, r, status, f, p, "/apply/"+idStr(version), nil)
+}
+
+func (s *Server) showApply(w http.ResponseWriter, r *http.Request, status int, f form, p *cases.Procedure, action string, draft *cases.Case) error {
 	a := httpkit.ActorFrom(r.Context())
 	if err := cases.CanFile(a, p, a.IsStaff()); err != nil {
 		return err
@@ -68,7 +82,7 @@ func (s *Server) applyPage(w http.ResponseWriter, r *http.Request, status int, f
 	if key == "" {
 		key = newKey()
 	}
-	page := applyPage{Page: s.page(w, r, "申请："+p.ItemName), Form: f, Procedure: p, VersionID: version,
+	page := applyPage{Page: s.page(w, r, "申请："+p.ItemName), Form: f, Procedure: p, Action: action, Draft: draft,
 		ForOther: a.IsStaff(), Proxy: a.Has(identity.RoleProxyAgent) && !a.Has(identity.RoleWindowClerk), Key: key}
 	return s.render(w, status, "cases/apply", page)
 }
@@ -78,7 +92,8 @@ func (s *Server) handleApplyForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 // handleApply files the application: the uploaded materials are stored
-// first (durably), then the case in one transaction.
+// first (durably), then the case in one transaction. A form with errors
+// comes back with what was typed and the files already received.
 func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) error {
 	version, err := pathID(r.PathValue("version"))
 	if err != nil {
@@ -93,9 +108,24 @@ func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if apperr.Is(err, apperr.Invalid) {
-		return s.applyPage(w, r, http.StatusUnprocessableEntity, newForm(r.MultipartForm.Value, err))
+		return s.applyPage(w, r, http.StatusUnprocessableEntity, s.keptForm(r, in, err))
 	}
 	return err
+}
+
+// keptForm is a failed application form with its files kept.
+func (s *Server) keptForm(r *http.Request, in cases.FileInput, err error) form {
+	v := url.Values{}
+	if r.MultipartForm != nil {
+		for k, x := range r.MultipartForm.Value {
+			v[k] = x
+		}
+	}
+	keepUploads(v, "material.", in.Materials)
+	if in.Authorization != nil {
+		v.Set("kept.authorization", keptRef(*in.Authorization))
+	}
+	return newForm(v, err)
 }
 
 func filedMessage(f *cases.Filed) string {
@@ -103,13 +133,13 @@ func filedMessage(f *cases.Filed) string {
 		return "该申请此前已提交，办件编号 " + f.Case.Number
 	}
 	if f.Case.Status == cases.StatusDraft {
-		return "草稿已保存，办件编号 " + f.Case.Number + "，可随时继续填写后提交"
+		return "草稿已保存，办件编号 " + f.Case.Number + "，可在“我的办件”中继续填写后提交"
 	}
-	return "申请已提交。办件编号：" + f.Case.Number + "，查询密码：" + f.QueryCode + "（请妥善保存，凭编号和密码可随时查询进度）"
+	return "申请已提交。办件编号：" + f.Case.Number + "，查询密码：" + f.QueryCode + "（办件页和申请回执上随时可查看）"
 }
 
 // applicationOf reads the form: applicant (when filing for someone), the
-// item's fields and the uploaded materials.
+// item's fields, the uploaded materials and those kept from before.
 func (s *Server) applicationOf(r *http.Request, version int64, a *identity.Actor) (cases.FileInput, error) {
 	if r.MultipartForm == nil {
 		return cases.FileInput{}, apperr.New(apperr.Invalid, "请使用页面上的表单提交申请")
@@ -127,14 +157,17 @@ func (s *Server) applicationOf(r *http.Request, version int64, a *identity.Actor
 	}
 	var err error
 	in.Materials, err = s.storeUploads(r, r.MultipartForm.File)
+	in.Materials = s.withKept(v, "material.", in.Materials)
 	if err != nil {
 		return in, err
 	}
-	if fhs := r.MultipartForm.File["authorization"]; len(fhs) > 0 {
+	if fhs := r.MultipartForm.File["authorization"]; len(fhs) > 0 && fhs[0].Size > 0 {
 		m, err := s.storeUpload(r, "authorization", fhs[0])
 		if err != nil {
 			return in, err
 		}
+		in.Authorization = &m
+	} else if m, ok := s.keptFile(first(v, "kept.authorization")); ok {
 		in.Authorization = &m
 	}
 	return in, nil
@@ -186,14 +219,37 @@ func (s *Server) storeUpload(r *http.Request, field string, fh *multipart.FileHe
 	return cases.MaterialFile{FileName: fh.Filename, SHA256: b.SHA256, Size: b.Size, MIME: b.MIME}, nil
 }
 
-type casesPage struct {
-	Page
-	Cases   []*cases.Summary
-	Total   int
-	Heading string
-	Queue   string // "", "intake" or "approval"
+// caseRow is a case in a list, with its due date as the list shows it.
+type caseRow struct {
+	*cases.Summary
+	Overdue bool // the list's due date has passed
 }
 
+func rowsOf(list []*cases.Summary, today string) []*caseRow {
+	out := make([]*caseRow, len(list))
+	for i, c := range list {
+		due := c.IntakeDue
+		if c.Branch >= 0 {
+			due = c.StepDue
+		}
+		out[i] = &caseRow{Summary: c, Overdue: due != "" && due < today}
+	}
+	return out
+}
+
+type casesPage struct {
+	Page
+	Cases        []*caseRow
+	Total        int
+	Heading      string
+	Queue        string // "", "intake" or "approval"
+	Drafts       []*cases.Summary
+	Applications []*hall.Application
+	Favourites   []*catalog.Item
+}
+
+// handleMyCases is 我的办件: a new application, the drafts to resume, the
+// 一件事 filed, every case, and the favourite items.
 func (s *Server) handleMyCases(w http.ResponseWriter, r *http.Request) error {
 	a := httpkit.ActorFrom(r.Context())
 	offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
@@ -205,7 +261,17 @@ func (s *Server) handleMyCases(w http.ResponseWriter, r *http.Request) error {
 	if a.IsStaff() {
 		heading = "我代为申请的办件"
 	}
-	return s.render(w, http.StatusOK, "cases/list", casesPage{Page: s.page(w, r, heading), Cases: list, Total: total, Heading: heading})
+	p := casesPage{Page: s.page(w, r, heading), Cases: rowsOf(list, s.today()), Total: total, Heading: heading}
+	if p.Drafts, err = s.svc.Cases.Drafts(r.Context(), a); err != nil {
+		return err
+	}
+	if p.Applications, err = s.svc.Hall.MyApplications(r.Context(), a); err != nil {
+		return err
+	}
+	if p.Favourites, err = s.svc.Hall.Favourites(r.Context(), a); err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "cases/list", p)
 }
 
 func (s *Server) handleIntakeQueue(w http.ResponseWriter, r *http.Request) error {
@@ -213,8 +279,8 @@ func (s *Server) handleIntakeQueue(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "cases/list", casesPage{Page: s.page(w, r, "待受理"), Cases: list, Total: total,
-		Heading: "待受理的申请", Queue: "intake"})
+	return s.render(w, http.StatusOK, "cases/list", casesPage{Page: s.page(w, r, "待受理"), Cases: rowsOf(list, s.today()), Total: total,
+		Heading: "待受理的申请（按告知补正期限排序）", Queue: "intake"})
 }
 
 func (s *Server) handleApprovalQueue(w http.ResponseWriter, r *http.Request) error {
@@ -222,6 +288,9 @@ func (s *Server) handleApprovalQueue(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "cases/list", casesPage{Page: s.page(w, r, "待审批"), Cases: list, Total: total,
+	return s.render(w, http.StatusOK, "cases/list", casesPage{Page: s.page(w, r, "待审批"), Cases: rowsOf(list, s.today()), Total: total,
 		Heading: "待我审批的办件（按到期日排序）", Queue: "approval"})
 }
+
+// today is the service's date in China, as YYYY-MM-DD.
+func (s *Server) today() string { return s.svc.Catalog.Today().String() }

@@ -23,12 +23,15 @@ type Server struct {
 	log      *slog.Logger
 	tpl      *templates
 	mux      *http.ServeMux
+	home     homeCache
+	points   pointsCache
 }
 
 // New returns the UI server; it panics if a template does not parse, so a
 // broken template never reaches production.
 func New(d httpkit.Deps) *Server {
-	s := &Server{svc: d.Services, sessions: d.Sessions, log: d.Log, tpl: mustParseTemplates(), mux: http.NewServeMux()}
+	s := &Server{svc: d.Services, sessions: d.Sessions, log: d.Log, mux: http.NewServeMux()}
+	s.tpl = mustParseTemplates(s.dateFuncs())
 	s.registerRoutes()
 	return s
 }

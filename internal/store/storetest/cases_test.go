@@ -72,7 +72,7 @@ func testProcedure(tr *Tree) *cases.Procedure {
 	return &cases.Procedure{ItemVersionID: 1, ItemCode: "XK00001000", ItemName: "食品经营许可", RegionID: tr.County.ID,
 		RegionPath: tr.County.Path, RegionCode: tr.County.Code, DepartmentID: tr.Department.ID, Department: tr.Department.Name,
 		Legal: calendar.Limit{N: 20, Unit: calendar.UnitWorkday}, Promised: calendar.Limit{N: 10, Unit: calendar.UnitWorkday},
-		SupplementDays: 5, AnyRefusalDenies: true,
+		SupplementDays: 5, AnyRefusalDenies: true, Online: true,
 		Branches: []cases.Branch{{DepartmentID: tr.Department.ID, Department: tr.Department.Name,
 			Steps: []cases.Step{{Name: "审核", Role: identity.RoleApprover, Limit: w}}}},
 		Fields:    []cases.Field{{Name: "shop", Label: "店名", Type: cases.FieldText, Required: true, Max: 50}},
@@ -131,7 +131,7 @@ func TestCases(t *testing.T) {
 		if err != nil || n != 1 || appr[0].StepDue == "" || appr[0].Branch != 0 {
 			t.Fatalf("approval queue: %+v %d %v", appr, n, err)
 		}
-		done, err := svc.Act(ctx, approver, c.ID, cases.Action{Command: cases.Command{Kind: cases.CmdPass, Branch: 0}})
+		done, err := svc.Act(ctx, approver, c.ID, cases.Action{Command: cases.Command{Kind: cases.CmdPass, Branch: 0, Reason: "符合条件"}})
 		if err != nil || done.Status != cases.StatusClosed || done.Certificate != "ZZ-"+c.Number {
 			t.Fatalf("approve: %+v %v", done, err)
 		}

@@ -15,13 +15,17 @@
     }
     kinds.forEach(function (k) { k.addEventListener("change", sync); });
     if (kinds.length) { sync(); }
-    // Print buttons on printable documents.
-    document.querySelectorAll("[data-print]").forEach(function (b) {
-      b.addEventListener("click", function () { window.print(); });
-    });
     // Ask before destructive actions.
     document.querySelectorAll("form[data-confirm]").forEach(function (f) {
       f.addEventListener("submit", function (e) { if (!window.confirm(f.getAttribute("data-confirm"))) { e.preventDefault(); } });
+    });
+    // Copy buttons (a guide page's address) appear where the browser can copy.
+    document.querySelectorAll("[data-copy]").forEach(function (b) {
+      if (!navigator.clipboard) { return; }
+      b.hidden = false;
+      b.addEventListener("click", function () {
+        navigator.clipboard.writeText(b.getAttribute("data-copy")).then(function () { b.textContent = "已复制"; });
+      });
     });
     // Print buttons are hidden until this script can make them work.
     document.querySelectorAll("[data-print]").forEach(function (b) {
