@@ -242,8 +242,10 @@ func (s *Service) AddFile(ctx context.Context, a *identity.Actor, name, contentT
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	file := &File{Name: name, ContentType: contentType, Data: data, CreatedBy: a.UserID, CreatedAt: s.now()}
+	now := s.now()
+	var file *File
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
+		file = &File{Name: name, ContentType: contentType, Data: data, CreatedBy: a.UserID, CreatedAt: now}
 		if err := s.store.CreateFile(ctx, file); err != nil {
 			return err
 		}

@@ -101,7 +101,7 @@ func (s *Service) AttachToDocument(ctx context.Context, a *identity.Actor, id in
 		if err := wantStatus(d, StatusDraft, StatusPublished); err != nil {
 			return err
 		}
-		at.CreatedAt = s.now()
+		at.ID, at.CreatedAt = 0, s.now() // set afresh: this may be a rerun
 		if err := s.store.CreateAttachment(ctx, at); err != nil {
 			return err
 		}

@@ -103,7 +103,9 @@ func (s *Service) GrantRole(ctx context.Context, a *Actor, in GrantInput) (*Gran
 		return nil, err
 	}
 	g.CreatedBy, g.CreatedAt = a.UserID, s.now().UTC()
+	var saved *Grant
 	err = s.tx.InTx(ctx, func(ctx context.Context) error {
+		saved = nil
 		u, err := s.store.FindUserByID(ctx, g.UserID)
 		if err != nil {
 			return err
@@ -111,16 +113,17 @@ func (s *Service) GrantRole(ctx context.Context, a *Actor, in GrantInput) (*Gran
 		if u.Kind != KindStaff {
 			return apperr.Field("user_id", "只能给工作人员账号授予角色")
 		}
-		if err := s.store.CreateGrant(ctx, g); err != nil {
+		fresh := *g // the first run's insert must not leave its ID on g
+		if err := s.store.CreateGrant(ctx, &fresh); err != nil {
 			return err
 		}
-		if err := s.record(ctx, a, "identity.grant.create", g.UserID, grantChange(g)); err != nil {
+		if err := s.record(ctx, a, "identity.grant.create", fresh.UserID, grantChange(&fresh)); err != nil {
 			return err
 		}
-		g, err = s.store.FindGrantByID(ctx, g.ID) // with the scope's names
+		saved, err = s.store.FindGrantByID(ctx, fresh.ID) // with the scope's names
 		return err
 	})
-	return g, err
+	return saved, err
 }
 
 // RevokeRole removes a grant.

@@ -137,20 +137,23 @@ func (s *Service) createUser(ctx context.Context, a *Actor, in UserInput) (*User
 		return nil, err
 	}
 	now := s.now().UTC()
-	u := &User{Kind: in.Kind, Username: in.Username, Name: in.Name, IDNumber: in.IDNumber,
-		CreditCode: in.CreditCode, ContactName: in.ContactName, Phone: in.Phone, Email: in.Email,
-		PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
+	var saved *User
 	err = s.tx.InTx(ctx, func(ctx context.Context) error {
+		saved = nil
+		u := &User{Kind: in.Kind, Username: in.Username, Name: in.Name, IDNumber: in.IDNumber,
+			CreditCode: in.CreditCode, ContactName: in.ContactName, Phone: in.Phone, Email: in.Email,
+			PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
 		if err := s.store.CreateUser(ctx, u); err != nil {
 			return err
 		}
+		saved = u
 		actor, action := a, "identity.user.create"
 		if actor == nil {
 			actor, action = &Actor{UserID: u.ID, Kind: u.Kind, Username: u.Username, Name: u.Name}, "identity.user.register"
 		}
 		return s.record(ctx, actor, action, u.ID, userChange(u))
 	})
-	return u, err
+	return saved, err
 }
 
 // userChange is the audit view of an account: personal data masked.
