@@ -29,6 +29,8 @@ func StatusOf(code apperr.Code) int {
 		return http.StatusUnauthorized
 	case apperr.TooMany:
 		return http.StatusTooManyRequests
+	case apperr.TooLarge:
+		return http.StatusRequestEntityTooLarge
 	case apperr.Unavailable:
 		return http.StatusServiceUnavailable
 	}

@@ -104,19 +104,24 @@ func (s *Server) handleSupplement(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if r.MultipartForm == nil {
-		return apperr.New(apperr.Invalid, "请使用页面上的表单上传补正材料")
+	a := httpkit.ActorFrom(r.Context())
+	c, _, err := s.svc.Cases.Get(r.Context(), a, id)
+	if err != nil {
+		return err
 	}
-	ms, err := s.storeUploads(r, r.MultipartForm.File)
+	ups, err := s.readUploads(r, c.Procedure.UploadBytes(), materialRules(&c.Procedure, false))
 	if err == nil {
-		act, aerr := actionOf(r.MultipartForm.Value)
-		act.Materials, err = ms, aerr
+		act, aerr := actionOf(r.PostForm)
+		act.Materials, err = nil, aerr
+		for _, up := range ups {
+			act.Materials = append(act.Materials, materialOf(up))
+		}
 		if err == nil {
-			_, err = s.svc.Cases.Act(r.Context(), httpkit.ActorFrom(r.Context()), id, act)
+			_, err = s.svc.Cases.Act(r.Context(), a, id, act)
 		}
 	}
-	if apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.Conflict) {
-		return s.casePage(w, r, httpkit.StatusOf(apperr.CodeOf(err)), newForm(r.MultipartForm.Value, err))
+	if formError(err) || apperr.Is(err, apperr.Conflict) {
+		return s.casePage(w, r, httpkit.StatusOf(apperr.CodeOf(err)), newForm(r.PostForm, err))
 	}
 	if err != nil {
 		return err

@@ -4,14 +4,12 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"openhall/internal/apperr"
-	"openhall/internal/blob"
 	"openhall/internal/cases"
 	"openhall/internal/httpkit"
 	"openhall/internal/identity"
@@ -31,9 +29,6 @@ func (s *Server) registerCaseRoutes() {
 	s.mux.HandleFunc("GET /staff/intake", s.requireStaff(s.handleIntakeQueue))
 	s.mux.HandleFunc("GET /staff/approvals", s.requireStaff(s.handleApprovalQueue))
 }
-
-// maxMaterialBytes bounds one uploaded material.
-const maxMaterialBytes = 10 << 20
 
 type applyPage struct {
 	Page
@@ -78,7 +73,7 @@ func (s *Server) handleApplyForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 // handleApply files the application: the uploaded materials are stored
-// first (durably), then the case in one transaction.
+// first (durably, as they stream in), then the case in one transaction.
 func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) error {
 	version, err := pathID(r.PathValue("version"))
 	if err != nil {
@@ -92,8 +87,8 @@ func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) error {
 			return s.redirect(w, r, fmt.Sprintf("/cases/%d", filed.Case.ID), filedMessage(filed))
 		}
 	}
-	if apperr.Is(err, apperr.Invalid) {
-		return s.applyPage(w, r, http.StatusUnprocessableEntity, newForm(r.MultipartForm.Value, err))
+	if formError(err) {
+		return s.applyPage(w, r, httpkit.StatusOf(apperr.CodeOf(err)), newForm(r.PostForm, err))
 	}
 	return err
 }
@@ -111,10 +106,12 @@ func filedMessage(f *cases.Filed) string {
 // applicationOf reads the form: applicant (when filing for someone), the
 // item's fields and the uploaded materials.
 func (s *Server) applicationOf(r *http.Request, version int64, a *identity.Actor) (cases.FileInput, error) {
-	if r.MultipartForm == nil {
-		return cases.FileInput{}, apperr.New(apperr.Invalid, "请使用页面上的表单提交申请")
+	p, err := s.svc.Cases.Procedure(r.Context(), version)
+	if err != nil {
+		return cases.FileInput{}, err
 	}
-	v := r.MultipartForm.Value
+	ups, err := s.readUploads(r, p.UploadBytes(), materialRules(p, true))
+	v := r.PostForm
 	in := cases.FileInput{ItemVersionID: version, Key: first(v, "key"), Draft: first(v, "draft") == "1", Form: map[string]string{}}
 	for k, vals := range v {
 		if name, ok := strings.CutPrefix(k, "form."); ok && len(vals) > 0 {
@@ -125,19 +122,15 @@ func (s *Server) applicationOf(r *http.Request, version int64, a *identity.Actor
 		in.Applicant = &cases.Applicant{Kind: first(v, "applicant_kind"), Name: first(v, "applicant_name"),
 			IDNumber: first(v, "applicant_id_number"), CreditCode: first(v, "applicant_credit_code"), Phone: first(v, "applicant_phone")}
 	}
-	var err error
-	in.Materials, err = s.storeUploads(r, r.MultipartForm.File)
-	if err != nil {
-		return in, err
-	}
-	if fhs := r.MultipartForm.File["authorization"]; len(fhs) > 0 {
-		m, err := s.storeUpload(r, "authorization", fhs[0])
-		if err != nil {
-			return in, err
+	for _, up := range ups {
+		m := materialOf(up)
+		if up.Field == "authorization" {
+			in.Authorization = &m
+		} else {
+			in.Materials = append(in.Materials, m)
 		}
-		in.Authorization = &m
 	}
-	return in, nil
+	return in, err
 }
 
 func first(v url.Values, k string) string {
@@ -147,43 +140,20 @@ func first(v url.Values, k string) string {
 	return strings.TrimSpace(v[k][0])
 }
 
-// storeUploads stores every file field named material.<code>, durably,
-// before the case that refers to them is written.
-func (s *Server) storeUploads(r *http.Request, files map[string][]*multipart.FileHeader) ([]cases.MaterialFile, error) {
-	var out []cases.MaterialFile
-	var f apperr.Fields
-	for field, fhs := range files {
+// materialRules takes a file for every material of p uploaded online
+// (field material.<code>) and, when filing, the signed 委托书.
+func materialRules(p *cases.Procedure, filing bool) func(string) (httpkit.FileRule, bool) {
+	return func(field string) (httpkit.FileRule, bool) {
 		code, ok := strings.CutPrefix(field, "material.")
-		if !ok {
-			continue
-		}
-		for _, fh := range fhs {
-			if fh.Size == 0 && fh.Filename == "" {
-				continue
-			}
-			m, err := s.storeUpload(r, field, fh)
-			if err != nil {
-				f.AddErr(field, err)
-				continue
-			}
-			m.Code = code
-			out = append(out, m)
-		}
+		ok = ok && p.Uploads(code) || filing && field == "authorization"
+		return httpkit.FileRule{MaxBytes: cases.MaxMaterialBytes}, ok
 	}
-	return out, f.Err()
 }
 
-func (s *Server) storeUpload(r *http.Request, field string, fh *multipart.FileHeader) (cases.MaterialFile, error) {
-	file, err := fh.Open()
-	if err != nil {
-		return cases.MaterialFile{}, apperr.Field(field, "无法读取上传的文件，请重新选择")
-	}
-	defer file.Close()
-	b, err := s.svc.Blobs.Put(r.Context(), file, blob.PutOptions{MaxBytes: maxMaterialBytes, Name: fh.Filename})
-	if err != nil {
-		return cases.MaterialFile{}, err
-	}
-	return cases.MaterialFile{FileName: fh.Filename, SHA256: b.SHA256, Size: b.Size, MIME: b.MIME}, nil
+// materialOf is an uploaded file as a case material.
+func materialOf(up httpkit.Upload) cases.MaterialFile {
+	code, _ := strings.CutPrefix(up.Field, "material.")
+	return cases.MaterialFile{Code: code, FileName: up.Name, SHA256: up.Blob.SHA256, Size: up.Blob.Size, MIME: up.Blob.MIME}
 }
 
 type casesPage struct {
