@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"openhall/internal/apperr"
-	"openhall/internal/httpkit"
 	"openhall/internal/cases"
+	"openhall/internal/httpkit"
 	"openhall/internal/identity"
 	"openhall/internal/pii"
 )
