@@ -135,6 +135,9 @@ func (s *Service) requestFor(ctx context.Context, a *identity.Actor, id int64) (
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := CanViewRequest(a, ag, r); err != nil {
+		return nil, nil, err // the same answer as a request that does not exist
+	}
 	return r, ag, CanHandleRequests(a, ag)
 }
 

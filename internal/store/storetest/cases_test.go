@@ -241,8 +241,8 @@ func concurrentAccept(t *testing.T, svc *cases.Service, c *cases.Case, a, b *ide
 func registerCitizen(t *testing.T, sv *Services) *identity.Actor {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := sv.Identity.Register(ctx, identity.UserInput{Kind: identity.KindPerson, Username: "zhang3",
-		Name: "张三", IDNumber: IDNumber(21), Phone: "13800138000", Password: "secret123"}); err != nil {
+	if err := sv.Identity.Register(ctx, identity.UserInput{Kind: identity.KindPerson, Username: "zhang3",
+		Name: "张三", IDNumber: IDNumber(21), Phone: "13800138000", Password: "secret123"}, "127.0.0.1"); err != nil {
 		t.Fatal(err)
 	}
 	_, a, err := sv.Identity.Login(ctx, identity.LoginInput{Username: "zhang3", Password: "secret123"})
