@@ -4,6 +4,7 @@
 //	openhall migrate
 //	openhall user create --username U --name N --role R [--org REGION_CODE | --dept DEPT_ID] [--password P]
 //	openhall audit verify
+//	openhall backup --out FILE | openhall restore --from FILE --data NEWDIR
 //	openhall calendar add-workdays DATE N
 //	openhall calendar workdays-between FROM TO
 //	openhall calendar import FILE [--year Y]
@@ -38,6 +39,8 @@ const usage = `用法：openhall <命令> [参数]
   migrate                        执行数据库迁移
   user create                    创建工作人员账号并授予角色
   audit verify                   校验审计日志哈希链
+  backup --out 文件              在线备份：数据库（SQLite）与其引用的全部材料
+  restore --from 文件 --data 目录 把备份恢复到新的数据目录
   calendar add-workdays DATE N   计算 DATE 起第 N 个工作日
   calendar workdays-between A B  计算 A 之后至 B（含）的工作日数
   calendar import FILE           导入节假日安排（JSON 或 ICS）
@@ -69,6 +72,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdAudit(ctx, rest, stdout, stderr)
 	case "calendar":
 		err = cmdCalendar(ctx, rest, stdout, stderr)
+	case "backup":
+		err = cmdBackup(ctx, rest, stdout, stderr)
+	case "restore":
+		err = cmdRestore(ctx, rest, stdout, stderr)
 	case "load":
 		err = cmdLoad(ctx, rest, stdout, stderr)
 	case "import-docs":

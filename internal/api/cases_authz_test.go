@@ -159,3 +159,36 @@ func (c *client) uploadRaw(name, content string) response {
 	w.Close()
 	return c.do("POST", "/api/v1/uploads", body.Bytes(), func(req *http.Request) { req.Header.Set("Content-Type", w.FormDataContentType()) })
 }
+
+// A case that exists but is not the caller's answers exactly like one that
+// does not exist, for reading, its materials and its actions alike.
+func TestCaseExistenceNotDisclosed(t *testing.T) {
+	a := demoApp(t, "sqlite", newTestClock(cst(11, 2, 10)))
+	filed := fileFood(t, a, "exists-1")
+	stranger := loginWith(t, a, "company", demo.Password)
+	for _, c := range []struct{ method, path string }{
+		{"GET", "/api/v1/cases/%d"},
+		{"POST", "/api/v1/cases/%d/actions"},
+	} {
+		var body any
+		if c.method == "POST" {
+			body = map[string]any{"kind": "withdraw"}
+		}
+		theirs := stranger.do(c.method, fmt.Sprintf(c.path, filed.ID), body)
+		none := stranger.do(c.method, fmt.Sprintf(c.path, filed.ID+1000), body)
+		if theirs.status != http.StatusNotFound || theirs.status != none.status || string(theirs.body) != string(none.body) {
+			t.Errorf("%s %s: another's case %d %s; no case %d %s", c.method, c.path, theirs.status, theirs.body, none.status, none.body)
+		}
+	}
+	page := func(id int64) string {
+		res, err := stranger.http.Get(a.URL(fmt.Sprintf("/cases/%d/materials/1", id)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		return fmt.Sprint(res.StatusCode)
+	}
+	if theirs, none := page(filed.ID), page(filed.ID+1000); theirs != "404" || theirs != none {
+		t.Errorf("material download: another's case %s, no case %s", theirs, none)
+	}
+}

@@ -3,6 +3,9 @@ package api
 import (
 	"net/http"
 	"slices"
+
+	"openhall/internal/cases"
+	"openhall/internal/httpkit"
 )
 
 // registerRoutes lists every endpoint; openapi.json documents each one and
@@ -23,10 +26,28 @@ func (s *Server) registerRoutes() {
 	s.mux.HandleFunc("/api/v1/", s.h(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute(r) }))
 }
 
-// handle registers an endpoint and records its pattern for Routes.
+// handle registers an endpoint and records its pattern for Routes. Its
+// request body is limited to what the endpoint accepts (bodyLimits; a JSON
+// body otherwise).
 func (s *Server) handle(pattern string, fn handlerFunc) {
 	s.routes = append(s.routes, pattern)
-	s.mux.HandleFunc(pattern, s.h(fn))
+	limit, ok := bodyLimits[pattern]
+	if !ok {
+		limit = maxBody
+	}
+	s.mux.HandleFunc(pattern, s.h(func(w http.ResponseWriter, r *http.Request) error {
+		httpkit.LimitBody(w, r, limit)
+		return fn(w, r)
+	}))
+}
+
+// bodyLimits are the endpoints that take more than a JSON body: files, with
+// their form and the multipart framing. A filing is lowered further to the
+// materials of the item applied for (readFiling).
+var bodyLimits = map[string]int64{
+	"POST /api/v1/uploads":        cases.MaxMaterialBytes + httpkit.MaxFieldBytes + httpkit.MultipartOverhead,
+	"POST /api/v1/cases":          maxFilingBytes + httpkit.MaxFieldBytes + httpkit.MultipartOverhead,
+	"POST /api/v1/catalog/import": maxWorkbookBytes,
 }
 
 // Routes returns the "METHOD /path" pattern of every documented endpoint,

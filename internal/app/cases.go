@@ -15,6 +15,7 @@ import (
 	"openhall/internal/identity"
 	"openhall/internal/jobs"
 	"openhall/internal/notify"
+	"openhall/internal/store"
 )
 
 // addCases builds the cases service over the catalogue and the support
@@ -26,7 +27,7 @@ func (a *App) addCases(ctx context.Context, o Options, procs cases.Procedures) e
 	}
 	s := a.Services
 	s.Cases = cases.NewService(cases.Deps{Store: a.Stores.Cases, Tx: a.Stores, Audit: s.Audit, Procedures: procs,
-		Calendars: s.Calendar, Notifier: caseNotifier{n: s.Notify, a: a}, Certifier: certifier{a}, Throttle: lookupThrottle{a.Stores.Identity, o.now()},
+		Calendars: s.Calendar, Notifier: caseNotifier{n: s.Notify, a: a}, Certifier: certifier{a}, Throttle: lookupThrottle{a.Stores.Identity, a.Stores.Backend, o.now()},
 		Accounts: a.Stores.Identity, Scheduler: caseTimers{a}, Secret: secret, Now: o.Now})
 	s.Certs.SetAuthorizer(a.certificateViewer)
 	s.Hall = hall.NewService(hall.Deps{Store: a.Stores.Hall, Tx: a.Stores, Audit: s.Audit, Cases: s.Cases, Catalog: s.Catalog,
@@ -201,6 +202,7 @@ func (a *App) registerCaseJobs(reg *jobs.Registry) {
 // throttle's, so every node of a cluster sees them.
 type lookupThrottle struct {
 	s   identity.Store
+	tx  store.Backend
 	now func() time.Time
 }
 
@@ -209,15 +211,22 @@ const (
 	lookupWindow   = 15 * time.Minute
 )
 
+// Fail counts one wrong guess under key, read and written in one
+// transaction so that concurrent guesses are all counted.
 func (l lookupThrottle) Fail(ctx context.Context, key string) error {
 	now := l.now().UTC()
-	t, err := l.s.FindThrottle(ctx, key)
-	if err != nil || now.Sub(t.WindowStart) > lookupWindow {
-		t = &identity.Throttle{Key: key, WindowStart: now}
-	}
-	t.Failures++
-	if t.Failures >= lookupFailures {
-		t.LockedUntil = now.Add(lookupWindow)
-	}
-	return l.s.PutThrottle(ctx, t)
+	return l.tx.InTx(ctx, func(ctx context.Context) error {
+		t, err := l.s.FindThrottle(ctx, key)
+		if apperr.Is(err, apperr.NotFound) || err == nil && now.Sub(t.WindowStart) > lookupWindow {
+			t, err = &identity.Throttle{Key: key, WindowStart: now}, nil
+		}
+		if err != nil {
+			return err
+		}
+		t.Failures++
+		if t.Failures >= lookupFailures {
+			t.LockedUntil = now.Add(lookupWindow)
+		}
+		return l.s.PutThrottle(ctx, t)
+	})
 }

@@ -28,7 +28,12 @@ func (a *App) routes(ctx context.Context) (http.Handler, error) {
 	mux.Handle("/api/v1/", api.New(deps).Handler())
 	mux.Handle("/", web.New(deps).Handler())
 	metrics := httpkit.NewMetrics(a.Metrics)
-	return httpkit.SecurityHeaders(httpkit.Observe(a.Log, metrics, httpkit.Routed(mux))), nil
+	h := httpkit.SecurityHeaders(httpkit.Observe(a.Log, metrics, httpkit.Routed(mux)))
+	if a.Config.SendHSTS() {
+		h = httpkit.StrictTransport(h)
+	}
+	proxies, err := httpkit.ParseProxies(a.Config.TrustedProxies)
+	return proxies.Resolve(h), err
 }
 
 // handleHealth answers while the process is up.

@@ -30,10 +30,7 @@ func (s *Service) Act(ctx context.Context, a *identity.Actor, caseID int64, act 
 	var c *Case
 	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		if c, err = s.d.Store.LoadCase(ctx, caseID, true); err != nil {
-			return err
-		}
-		if err := CanView(a, c); err != nil {
+		if c, err = s.loadFor(ctx, a, caseID, true); err != nil {
 			return err
 		}
 		if act.Version != 0 && act.Version != c.Version {

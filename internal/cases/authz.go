@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"context"
 	"strings"
 
 	"openhall/internal/apperr"
@@ -84,7 +85,27 @@ func CanView(a *identity.Actor, c *Case) error {
 	if approvesAny(a, c) {
 		return nil
 	}
-	return apperr.New(apperr.NotFound, "办件不存在或您无权查看")
+	return errNoCase
+}
+
+// errNoCase answers both a case that does not exist and one the actor may
+// not see, so that nobody learns which case numbers exist.
+var errNoCase = apperr.New(apperr.NotFound, "办件不存在或您无权查看")
+
+// loadFor loads a case for someone allowed to see it; a missing case and
+// one out of sight are the same error.
+func (s *Service) loadFor(ctx context.Context, a *identity.Actor, id int64, lock bool) (*Case, error) {
+	c, err := s.d.Store.LoadCase(ctx, id, lock)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, errNoCase
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := CanView(a, c); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 func isApplicant(a *identity.Actor, c *Case) bool {

@@ -109,6 +109,32 @@ const (
 	MaterialSign   MaterialKind = "sign"   // signed at collection
 )
 
+// MaxMaterialBytes bounds one uploaded material file.
+const MaxMaterialBytes = 10 << 20
+
+// UploadBytes is the most the files of one filing or supplement may hold:
+// one file for each material uploaded online, and the signed 委托书 a
+// 代办员 files with.
+func (p *Procedure) UploadBytes() int64 {
+	n := int64(1)
+	for _, m := range p.Materials {
+		if m.Kind == MaterialUpload {
+			n++
+		}
+	}
+	return n * MaxMaterialBytes
+}
+
+// Uploads reports whether the material with code is uploaded as a file.
+func (p *Procedure) Uploads(code string) bool {
+	for _, m := range p.Materials {
+		if m.Code == code && m.Kind == MaterialUpload {
+			return true
+		}
+	}
+	return false
+}
+
 // Material is a required or conditional material of the application.
 type Material struct {
 	Code      string       `json:"code"`

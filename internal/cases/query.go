@@ -16,11 +16,8 @@ import (
 
 // Get returns a case and its clocks for someone allowed to see it.
 func (s *Service) Get(ctx context.Context, a *identity.Actor, id int64) (*Case, Clocks, error) {
-	c, err := s.d.Store.LoadCase(ctx, id, false)
+	c, err := s.loadFor(ctx, a, id, false)
 	if err != nil {
-		return nil, Clocks{}, err
-	}
-	if err := CanView(a, c); err != nil {
 		return nil, Clocks{}, err
 	}
 	cl, err := s.Clocks(c)
@@ -63,8 +60,12 @@ func (s *Service) Lookup(ctx context.Context, number, code, addr string) (*Progr
 		return nil, apperr.New(apperr.TooMany, "查询错误次数过多，请于 %s 后再试", g.LockedUntil.In(chinaTime).Format("15:04"))
 	}
 	if g.Case == nil || !equalHash(g.CodeHash, s.hashQueryCode(code)) {
+		// A guess that could not be counted is not answered either, or
+		// guessing while the database refuses writes would be free.
 		for _, k := range keys {
-			s.d.Throttle.Fail(ctx, k)
+			if err := s.d.Throttle.Fail(ctx, k); err != nil {
+				return nil, err
+			}
 		}
 		return nil, apperr.New(apperr.NotFound, "办件编号或查询密码不正确")
 	}
@@ -206,11 +207,8 @@ func (s *Service) Procedure(ctx context.Context, versionID int64) (*Procedure, e
 // Material returns material seq (1-based) of a case for someone allowed to
 // see the case.
 func (s *Service) Material(ctx context.Context, a *identity.Actor, caseID int64, seq int) (MaterialFile, error) {
-	c, err := s.d.Store.LoadCase(ctx, caseID, false)
+	c, err := s.loadFor(ctx, a, caseID, false)
 	if err != nil {
-		return MaterialFile{}, err
-	}
-	if err := CanView(a, c); err != nil {
 		return MaterialFile{}, err
 	}
 	if seq < 1 || seq > len(c.Materials) {

@@ -246,8 +246,8 @@ func (s *Service) File(ctx context.Context, id int64) (*File, error) {
 	return s.store.FindFile(ctx, id)
 }
 
-// maxFile bounds an uploaded form or sample.
-const maxFile = 5 << 20
+// MaxFileBytes bounds an uploaded form or sample.
+const MaxFileBytes = 5 << 20
 
 // AddFile stores a blank form or sample for use in a guide.
 func (s *Service) AddFile(ctx context.Context, a *identity.Actor, name, contentType string, data []byte) (*File, error) {
@@ -257,12 +257,14 @@ func (s *Service) AddFile(ctx context.Context, a *identity.Actor, name, contentT
 	var f apperr.Fields
 	text(&f, "file", "文件名", name, 200, true)
 	f.Check(len(data) == 0, "file", "文件为空")
-	f.Check(len(data) > maxFile, "file", "文件不能超过 5 MB")
+	f.Check(len(data) > MaxFileBytes, "file", "文件不能超过 5 MB")
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	file := &File{Name: name, ContentType: contentType, Data: data, CreatedBy: a.UserID, CreatedAt: s.now()}
+	now := s.now()
+	var file *File
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
+		file = &File{Name: name, ContentType: contentType, Data: data, CreatedBy: a.UserID, CreatedAt: now}
 		if err := s.store.CreateFile(ctx, file); err != nil {
 			return err
 		}

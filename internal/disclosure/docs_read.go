@@ -80,8 +80,8 @@ func (s *Service) Attachment(ctx context.Context, a *identity.Actor, id int64) (
 	return at, err
 }
 
-// maxAttachment bounds one uploaded file.
-const maxAttachment = 8 << 20
+// MaxAttachmentBytes bounds one uploaded file.
+const MaxAttachmentBytes = 8 << 20
 
 // AttachToDocument adds a file to a draft or published document; a
 // published one is re-indexed, so the file's text is searchable at once.
@@ -101,7 +101,7 @@ func (s *Service) AttachToDocument(ctx context.Context, a *identity.Actor, id in
 		if err := wantStatus(d, StatusDraft, StatusPublished); err != nil {
 			return err
 		}
-		at.CreatedAt = s.now()
+		at.ID, at.CreatedAt = 0, s.now() // set afresh: this may be a rerun
 		if err := s.store.CreateAttachment(ctx, at); err != nil {
 			return err
 		}
@@ -129,7 +129,7 @@ func newAttachment(ownerType string, id int64, name, contentType string, content
 func (at *Attachment) validate() error {
 	var f apperr.Fields
 	f.Check(at.Size == 0, "file", "请选择要上传的文件")
-	f.Check(at.Size > maxAttachment, "file", "单个附件不能超过 8 MB")
+	f.Check(at.Size > MaxAttachmentBytes, "file", "单个附件不能超过 8 MB")
 	return f.Err()
 }
 

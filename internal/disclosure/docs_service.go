@@ -30,8 +30,12 @@ func (s *Service) docFor(ctx context.Context, id int64) (*Document, *Agency, err
 // SaveDocument creates a draft (id 0) or edits a draft.
 func (s *Service) SaveDocument(ctx context.Context, a *identity.Actor, id int64, in DocInput) (*Document, error) {
 	in.normalize()
-	d := &Document{Status: StatusDraft, Validity: Valid}
+	var saved *Document
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
+		// Built afresh on every run: a rerun must not find the ID the
+		// first, rolled-back insert set and take the update path.
+		d := &Document{Status: StatusDraft, Validity: Valid}
+		saved = nil
 		if id != 0 {
 			var err error
 			if d, err = s.store.FindDocumentByID(ctx, id); err != nil {
@@ -52,9 +56,13 @@ func (s *Service) SaveDocument(ctx context.Context, a *identity.Actor, id int64,
 		if err := s.fillDocument(ctx, d, in); err != nil {
 			return err
 		}
-		return s.saveDocument(ctx, a, ag, d)
+		if err := s.saveDocument(ctx, a, ag, d); err != nil {
+			return err
+		}
+		saved = d
+		return nil
 	})
-	return d, err
+	return saved, err
 }
 
 // fillDocument validates in and copies it into d.

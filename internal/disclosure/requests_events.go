@@ -183,8 +183,9 @@ func (s *Service) SweepRequests(ctx context.Context) (int, error) {
 }
 
 func (s *Service) sweepOne(ctx context.Context, id int64) (bool, error) {
-	closed := false
+	var closed bool
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
+		closed = false
 		r, err := s.store.FindRequestByID(ctx, id)
 		if err != nil {
 			return err

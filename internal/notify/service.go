@@ -57,9 +57,11 @@ func (s *Service) Notify(ctx context.Context, m Message) (*Notification, error) 
 	if err := m.validate(); err != nil {
 		return nil, err
 	}
-	n := &Notification{UserID: m.UserID, Kind: m.Kind, Title: m.Title, Body: m.Body, Link: m.Link,
-		Email: m.Email, SMS: m.SMS, CreatedAt: s.now()}
+	now := s.now()
+	var n *Notification
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
+		n = &Notification{UserID: m.UserID, Kind: m.Kind, Title: m.Title, Body: m.Body, Link: m.Link,
+			Email: m.Email, SMS: m.SMS, CreatedAt: now}
 		if err := s.store.CreateNotification(ctx, n); err != nil {
 			return err
 		}

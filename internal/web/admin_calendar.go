@@ -1,7 +1,6 @@
 package web
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -125,22 +124,18 @@ func weekday(d calendar.Date) string {
 const maxScheduleBytes = 1 << 20
 
 func (s *Server) handleCalendarImport(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseMultipartForm(maxScheduleBytes); err != nil {
-		return s.importFailed(w, r, apperr.Field("file", "请选择不超过 1 MB 的节假日安排文件"))
+	ups, err := s.readUploads(r, 0, memoryFile("file", maxScheduleBytes))
+	if err == nil && len(ups) == 0 {
+		err = apperr.Field("file", "请选择要导入的文件（不超过 1 MB）")
 	}
-	file, hdr, err := r.FormFile("file")
 	if err != nil {
-		return s.importFailed(w, r, apperr.Field("file", "请选择要导入的文件"))
+		return s.importFailed(w, r, err)
 	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, maxScheduleBytes))
-	if err != nil {
-		return err
-	}
-	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(hdr.Filename)), ".")
-	year, _ := strconv.Atoi(r.FormValue("year"))
-	sch, err := s.svc.Calendar.ImportSchedule(r.Context(), httpkit.ActorFrom(r.Context()), format, hdr.Filename, year, data)
-	if apperr.Is(err, apperr.Invalid) {
+	name := ups[0].Name
+	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(name)), ".")
+	year, _ := strconv.Atoi(r.PostForm.Get("year"))
+	sch, err := s.svc.Calendar.ImportSchedule(r.Context(), httpkit.ActorFrom(r.Context()), format, name, year, ups[0].Data)
+	if formError(err) {
 		return s.importFailed(w, r, err)
 	}
 	if err != nil {
@@ -153,7 +148,7 @@ func (s *Server) importFailed(w http.ResponseWriter, r *http.Request, err error)
 	if apperr.FieldsOf(err) == nil {
 		err = apperr.Field("file", apperr.MessageOf(err))
 	}
-	p := calendarPage{ImportForm: newForm(url.Values{"year": {r.FormValue("year")}}, err), AddForm: newForm(nil, nil), CalcForm: newForm(nil, nil)}
+	p := calendarPage{ImportForm: newForm(url.Values{"year": {r.PostForm.Get("year")}}, err), AddForm: newForm(nil, nil), CalcForm: newForm(nil, nil)}
 	return s.calendarPage(w, r, http.StatusUnprocessableEntity, p)
 }
 

@@ -93,23 +93,20 @@ func (s *Server) handleBundleApply(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if r.MultipartForm == nil {
-		return apperr.New(apperr.Invalid, "请使用页面上的表单提交申请")
-	}
 	in, err := s.bundleFilingOf(r, id)
 	var filed *hall.Filed
 	if err == nil {
 		filed, err = s.svc.Hall.FileBundle(r.Context(), httpkit.ActorFrom(r.Context()), in)
 	}
-	if apperr.Is(err, apperr.Invalid) {
+	if formError(err) {
 		v := url.Values{}
-		for k, x := range r.MultipartForm.Value {
+		for k, x := range r.PostForm {
 			v[k] = x
 		}
 		for key, m := range in.Files {
 			v.Set("kept.file."+key, keptRef(m))
 		}
-		return s.bundlePage(w, r, http.StatusUnprocessableEntity, newForm(v, err))
+		return s.bundlePage(w, r, httpkit.StatusOf(apperr.CodeOf(err)), newForm(v, err))
 	}
 	if err != nil {
 		return err
@@ -124,7 +121,8 @@ func (s *Server) handleBundleApply(w http.ResponseWriter, r *http.Request) error
 // bundleFilingOf reads the combined form: shared answers, each item's own
 // fields, and one file per material group (new or kept).
 func (s *Server) bundleFilingOf(r *http.Request, id int64) (hall.Filing, error) {
-	v := r.MultipartForm.Value
+	ups, err := s.readUploads(r, 0, bundleFileRules)
+	v := r.PostForm
 	in := hall.Filing{BundleID: id, Key: first(v, "key"), Note: first(v, "note"), Shared: map[string]string{},
 		Own: map[string]map[string]string{}, Files: map[string]cases.MaterialFile{}}
 	for k, vals := range v {
@@ -141,18 +139,9 @@ func (s *Server) bundleFilingOf(r *http.Request, id int64) (hall.Filing, error) 
 			in.Own[code][field] = vals[0]
 		}
 	}
-	var f apperr.Fields
-	for field, fhs := range r.MultipartForm.File {
-		key, ok := strings.CutPrefix(field, "file.")
-		if !ok || len(fhs) == 0 || (fhs[0].Size == 0 && fhs[0].Filename == "") {
-			continue
-		}
-		m, err := s.storeUpload(r, field, fhs[0])
-		if err != nil {
-			f.AddErr(field, err)
-			continue
-		}
-		in.Files[key] = m
+	for _, up := range ups {
+		key, _ := strings.CutPrefix(up.Field, "file.")
+		in.Files[key] = cases.MaterialFile{FileName: up.Name, SHA256: up.Blob.SHA256, Size: up.Blob.Size, MIME: up.Blob.MIME}
 	}
 	for k, vals := range v {
 		if key, ok := strings.CutPrefix(k, "kept.file."); ok && len(vals) > 0 && in.Files[key].SHA256 == "" {
@@ -161,7 +150,12 @@ func (s *Server) bundleFilingOf(r *http.Request, id int64) (hall.Filing, error) 
 			}
 		}
 	}
-	return in, f.Err()
+	return in, err
+}
+
+// bundleFileRules takes one file per material group (field file.<key>).
+func bundleFileRules(field string) (httpkit.FileRule, bool) {
+	return httpkit.FileRule{MaxBytes: cases.MaxMaterialBytes}, strings.HasPrefix(field, "file.")
 }
 
 type bundleAppPage struct {

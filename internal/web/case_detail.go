@@ -189,20 +189,26 @@ func (s *Server) handleSupplement(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if r.MultipartForm == nil {
-		return apperr.New(apperr.Invalid, "请使用页面上的表单上传补正材料")
+	a := httpkit.ActorFrom(r.Context())
+	c, _, err := s.svc.Cases.Get(r.Context(), a, id)
+	if err != nil {
+		return err
 	}
-	v := r.MultipartForm.Value
-	ms, err := s.storeUploads(r, r.MultipartForm.File)
+	ups, err := s.readUploads(r, c.Procedure.UploadBytes(), materialRules(&c.Procedure, false))
+	v := r.PostForm
+	var ms []cases.MaterialFile
+	for _, up := range ups {
+		ms = append(ms, materialOf(up))
+	}
 	ms = s.withKept(v, "material.", ms)
 	if err == nil {
 		act, aerr := actionOf(v)
 		act.Materials, err = ms, aerr
 		if err == nil {
-			_, err = s.svc.Cases.Act(r.Context(), httpkit.ActorFrom(r.Context()), id, act)
+			_, err = s.svc.Cases.Act(r.Context(), a, id, act)
 		}
 	}
-	if apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.Conflict) {
+	if formError(err) || apperr.Is(err, apperr.Conflict) {
 		kept := url.Values{}
 		for k, x := range v {
 			kept[k] = x

@@ -4,14 +4,12 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"openhall/internal/apperr"
-	"openhall/internal/blob"
 	"openhall/internal/cases"
 	"openhall/internal/catalog"
 	"openhall/internal/hall"
@@ -37,9 +35,6 @@ func (s *Server) registerCaseRoutes() {
 	s.mux.HandleFunc("GET /staff/intake", s.requireStaff(s.handleIntakeQueue))
 	s.mux.HandleFunc("GET /staff/approvals", s.requireStaff(s.handleApprovalQueue))
 }
-
-// maxMaterialBytes bounds one uploaded material.
-const maxMaterialBytes = 10 << 20
 
 type applyPage struct {
 	Page
@@ -92,23 +87,28 @@ func (s *Server) handleApplyForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 // handleApply files the application: the uploaded materials are stored
-// first (durably), then the case in one transaction. A form with errors
-// comes back with what was typed and the files already received.
+// first (durably, as they stream in), then the case in one transaction. A
+// form with errors comes back with what was typed and the files already
+// received.
 func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) error {
 	version, err := pathID(r.PathValue("version"))
 	if err != nil {
 		return err
 	}
 	a := httpkit.ActorFrom(r.Context())
-	in, err := s.applicationOf(r, version, a)
+	p, err := s.svc.Cases.Procedure(r.Context(), version)
+	if err != nil {
+		return err
+	}
+	in, err := s.applicationOf(r, p, version, a)
 	if err == nil {
 		var filed *cases.Filed
 		if filed, err = s.svc.Cases.File(r.Context(), a, in); err == nil {
 			return s.redirect(w, r, fmt.Sprintf("/cases/%d", filed.Case.ID), filedMessage(filed))
 		}
 	}
-	if apperr.Is(err, apperr.Invalid) {
-		return s.applyPage(w, r, http.StatusUnprocessableEntity, s.keptForm(r, in, err))
+	if formError(err) {
+		return s.applyPage(w, r, httpkit.StatusOf(apperr.CodeOf(err)), s.keptForm(r, in, err))
 	}
 	return err
 }
@@ -116,10 +116,8 @@ func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) error {
 // keptForm is a failed application form with its files kept.
 func (s *Server) keptForm(r *http.Request, in cases.FileInput, err error) form {
 	v := url.Values{}
-	if r.MultipartForm != nil {
-		for k, x := range r.MultipartForm.Value {
-			v[k] = x
-		}
+	for k, x := range r.PostForm {
+		v[k] = x
 	}
 	keepUploads(v, "material.", in.Materials)
 	if in.Authorization != nil {
@@ -140,11 +138,10 @@ func filedMessage(f *cases.Filed) string {
 
 // applicationOf reads the form: applicant (when filing for someone), the
 // item's fields, the uploaded materials and those kept from before.
-func (s *Server) applicationOf(r *http.Request, version int64, a *identity.Actor) (cases.FileInput, error) {
-	if r.MultipartForm == nil {
-		return cases.FileInput{}, apperr.New(apperr.Invalid, "请使用页面上的表单提交申请")
-	}
-	v := r.MultipartForm.Value
+// p is the procedure applied for (a draft's own when version is 0).
+func (s *Server) applicationOf(r *http.Request, p *cases.Procedure, version int64, a *identity.Actor) (cases.FileInput, error) {
+	ups, err := s.readUploads(r, p.UploadBytes(), materialRules(p, true))
+	v := r.PostForm
 	in := cases.FileInput{ItemVersionID: version, Key: first(v, "key"), Draft: first(v, "draft") == "1", Form: map[string]string{}}
 	for k, vals := range v {
 		if name, ok := strings.CutPrefix(k, "form."); ok && len(vals) > 0 {
@@ -155,22 +152,19 @@ func (s *Server) applicationOf(r *http.Request, version int64, a *identity.Actor
 		in.Applicant = &cases.Applicant{Kind: first(v, "applicant_kind"), Name: first(v, "applicant_name"),
 			IDNumber: first(v, "applicant_id_number"), CreditCode: first(v, "applicant_credit_code"), Phone: first(v, "applicant_phone")}
 	}
-	var err error
-	in.Materials, err = s.storeUploads(r, r.MultipartForm.File)
-	in.Materials = s.withKept(v, "material.", in.Materials)
-	if err != nil {
-		return in, err
-	}
-	if fhs := r.MultipartForm.File["authorization"]; len(fhs) > 0 && fhs[0].Size > 0 {
-		m, err := s.storeUpload(r, "authorization", fhs[0])
-		if err != nil {
-			return in, err
+	for _, up := range ups {
+		m := materialOf(up)
+		if up.Field == "authorization" {
+			in.Authorization = &m
+		} else {
+			in.Materials = append(in.Materials, m)
 		}
-		in.Authorization = &m
-	} else if m, ok := s.keptFile(first(v, "kept.authorization")); ok {
+	}
+	in.Materials = s.withKept(v, "material.", in.Materials)
+	if m, ok := s.keptFile(first(v, "kept.authorization")); ok && in.Authorization == nil {
 		in.Authorization = &m
 	}
-	return in, nil
+	return in, err
 }
 
 func first(v url.Values, k string) string {
@@ -180,43 +174,20 @@ func first(v url.Values, k string) string {
 	return strings.TrimSpace(v[k][0])
 }
 
-// storeUploads stores every file field named material.<code>, durably,
-// before the case that refers to them is written.
-func (s *Server) storeUploads(r *http.Request, files map[string][]*multipart.FileHeader) ([]cases.MaterialFile, error) {
-	var out []cases.MaterialFile
-	var f apperr.Fields
-	for field, fhs := range files {
+// materialRules takes a file for every material of p uploaded online
+// (field material.<code>) and, when filing, the signed 委托书.
+func materialRules(p *cases.Procedure, filing bool) func(string) (httpkit.FileRule, bool) {
+	return func(field string) (httpkit.FileRule, bool) {
 		code, ok := strings.CutPrefix(field, "material.")
-		if !ok {
-			continue
-		}
-		for _, fh := range fhs {
-			if fh.Size == 0 && fh.Filename == "" {
-				continue
-			}
-			m, err := s.storeUpload(r, field, fh)
-			if err != nil {
-				f.AddErr(field, err)
-				continue
-			}
-			m.Code = code
-			out = append(out, m)
-		}
+		ok = ok && p.Uploads(code) || filing && field == "authorization"
+		return httpkit.FileRule{MaxBytes: cases.MaxMaterialBytes}, ok
 	}
-	return out, f.Err()
 }
 
-func (s *Server) storeUpload(r *http.Request, field string, fh *multipart.FileHeader) (cases.MaterialFile, error) {
-	file, err := fh.Open()
-	if err != nil {
-		return cases.MaterialFile{}, apperr.Field(field, "无法读取上传的文件，请重新选择")
-	}
-	defer file.Close()
-	b, err := s.svc.Blobs.Put(r.Context(), file, blob.PutOptions{MaxBytes: maxMaterialBytes, Name: fh.Filename})
-	if err != nil {
-		return cases.MaterialFile{}, err
-	}
-	return cases.MaterialFile{FileName: fh.Filename, SHA256: b.SHA256, Size: b.Size, MIME: b.MIME}, nil
+// materialOf is an uploaded file as a case material.
+func materialOf(up httpkit.Upload) cases.MaterialFile {
+	code, _ := strings.CutPrefix(up.Field, "material.")
+	return cases.MaterialFile{Code: code, FileName: up.Name, SHA256: up.Blob.SHA256, Size: up.Blob.Size, MIME: up.Blob.MIME}
 }
 
 // caseRow is a case in a list, with its due date as the list shows it.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -246,18 +245,16 @@ func (s *Server) docStep(r *http.Request, id int64, action string) (*disclosure.
 	return nil, apperr.New(apperr.NotFound, "页面不存在")
 }
 
+// maxAttachmentBytes bounds a disclosure attachment.
+const maxAttachmentBytes = disclosure.MaxAttachmentBytes
+
 func (s *Server) attach(r *http.Request, id int64) (*disclosure.Document, error) {
-	file, hdr, err := r.FormFile("file")
-	if err != nil {
-		return nil, apperr.Field("file", "请选择要上传的文件（不超过 8 MB）")
-	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, maxFormBytes))
+	up, err := s.uploaded(r, "file", maxAttachmentBytes)
 	if err != nil {
 		return nil, err
 	}
 	a := httpkit.ActorFrom(r.Context())
-	if _, err := s.svc.Disclosure.AttachToDocument(r.Context(), a, id, hdr.Filename, hdr.Header.Get("Content-Type"), data); err != nil {
+	if _, err := s.svc.Disclosure.AttachToDocument(r.Context(), a, id, up.Name, up.ContentType, up.Data); err != nil {
 		return nil, err
 	}
 	return s.svc.Disclosure.Document(r.Context(), a, id)

@@ -54,12 +54,16 @@ func (s *Server) handleDraft(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a := httpkit.ActorFrom(r.Context())
-	in, err := s.applicationOf(r, 0, a)
-	var c *cases.Case
+	c, _, err := s.svc.Cases.Get(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	p := c.Procedure
+	in, err := s.applicationOf(r, &p, 0, a)
 	if err == nil {
 		c, err = s.svc.Cases.UpdateDraft(r.Context(), a, id, in)
 	}
-	if apperr.Is(err, apperr.Invalid) {
+	if formError(err) {
 		f := s.keptForm(r, in, err)
 		return s.draftPage(w, r, http.StatusUnprocessableEntity, &f)
 	}

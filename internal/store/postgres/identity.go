@@ -271,8 +271,11 @@ func (s *IdentityStore) DeleteExpiredSessions(ctx context.Context, idleBefore, n
 func (s *IdentityStore) FindThrottle(ctx context.Context, key string) (*identity.Throttle, error) {
 	t := identity.Throttle{Key: key}
 	var locked *time.Time
-	err := s.db.q(ctx).QueryRow(ctx, `SELECT failures, window_start, locked_until FROM login_throttle WHERE key = $1`, key).
-		Scan(&t.Failures, &t.WindowStart, &locked)
+	query := `SELECT failures, window_start, locked_until FROM login_throttle WHERE key = $1`
+	if _, inTx := TxFromContext(ctx); inTx {
+		query += ` FOR UPDATE` // a failure is counted on the row as read: concurrent failures queue
+	}
+	err := s.db.q(ctx).QueryRow(ctx, query, key).Scan(&t.Failures, &t.WindowStart, &locked)
 	if err != nil {
 		return nil, notFound(err, "无失败记录")
 	}

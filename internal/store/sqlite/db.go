@@ -30,6 +30,9 @@ type Options struct {
 	Path string // database file; created if missing
 	Sync string // "full" (default) or "normal"
 	Now  func() time.Time
+	// RunTwice runs every write transaction's function twice, the first
+	// run rolled back: a test mode (see TwiceEnv), also on when TwiceEnv is 1.
+	RunTwice bool
 }
 
 // DB is an open SQLite database.
@@ -41,11 +44,23 @@ type DB struct {
 	jobs  *sql.DB   // one connection of the job queue's own (River polls on it)
 	now   func() time.Time
 
+	// twice runs every write transaction's function twice, the first run
+	// rolled back (TwiceEnv; a test mode, see rehearse).
+	twice bool
+
 	units   chan *unit
 	closing chan struct{}
 	wg      sync.WaitGroup
 	once    sync.Once
 }
+
+// TwiceEnv names the environment variable that, set to 1, runs every write
+// transaction's function twice with the first run rolled back. The writer
+// may run a function again whenever another function of its batch fails;
+// scripts/test sets it for the whole suite, so that a function that is not
+// safe to repeat fails its tests instead of failing in production once in a
+// while.
+const TwiceEnv = "OPENHALL_TX_TWICE"
 
 var sqliteHeader = []byte("SQLite format 3\x00")
 
@@ -72,7 +87,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	jobs := openDB(dsn(o.Path, o.Sync, false))
 	jobs.SetMaxOpenConns(1)
 	db := &DB{path: o.Path, read: read, write: write, jobs: jobs, now: o.Now,
-		units: make(chan *unit, 256), closing: make(chan struct{})}
+		twice: o.RunTwice || os.Getenv(TwiceEnv) == "1", units: make(chan *unit, 256), closing: make(chan struct{})}
 	if err := db.Ping(ctx); err != nil {
 		db.closePools()
 		return nil, err

@@ -31,10 +31,11 @@ func (c calendars) ForRegion(string) (*calendar.Calendar, error) { return c.cal,
 
 // sideEffects records what the service asked for besides storage.
 type sideEffects struct {
-	mu       sync.Mutex
-	notified []cases.EventKind
-	timers   int
-	certs    int
+	mu          sync.Mutex
+	notified    []cases.EventKind
+	timers      int
+	certs       int
+	throttleErr error // what counting a wrong lookup answers
 }
 
 func (s *sideEffects) NotifyCase(_ context.Context, _ *cases.Case, e cases.Event) error {
@@ -55,7 +56,11 @@ func (s *sideEffects) ScheduleSupplementTimeout(context.Context, int64, int, tim
 	s.timers++
 	return nil
 }
-func (s *sideEffects) Fail(context.Context, string) error { return nil }
+func (s *sideEffects) Fail(context.Context, string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.throttleErr
+}
 
 // accounts adapts the identity store.
 type accounts struct{ s identity.Store }
@@ -149,6 +154,11 @@ func TestCases(t *testing.T) {
 		if _, err := svc.Lookup(ctx, c.Number, "000000x", "10.0.0.1"); !apperr.Is(err, apperr.NotFound) {
 			t.Fatalf("wrong code: %v", err)
 		}
+		fx.throttleErr = apperr.New(apperr.Unavailable, "数据库暂时不可用")
+		if _, err := svc.Lookup(ctx, c.Number, "000000x", "10.0.0.1"); !apperr.Is(err, apperr.Unavailable) {
+			t.Fatalf("a wrong code whose failure could not be counted: %v, want the counting's error", err)
+		}
+		fx.throttleErr = nil
 		g, err := sv.Stores.Cases.FindCaseForLookup(ctx, c.Number, []string{"k1", "k2"})
 		light, hash := g.Case, g.CodeHash
 		if err != nil || len(hash) == 0 || light.Status != cases.StatusClosed || len(light.Events) != len(done.Events) ||
@@ -241,8 +251,8 @@ func concurrentAccept(t *testing.T, svc *cases.Service, c *cases.Case, a, b *ide
 func registerCitizen(t *testing.T, sv *Services) *identity.Actor {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := sv.Identity.Register(ctx, identity.UserInput{Kind: identity.KindPerson, Username: "zhang3",
-		Name: "张三", IDNumber: IDNumber(21), Phone: "13800138000", Password: "secret123"}); err != nil {
+	if err := sv.Identity.Register(ctx, identity.UserInput{Kind: identity.KindPerson, Username: "zhang3",
+		Name: "张三", IDNumber: IDNumber(21), Phone: "13800138000", Password: "secret123"}, "127.0.0.1"); err != nil {
 		t.Fatal(err)
 	}
 	_, a, err := sv.Identity.Login(ctx, identity.LoginInput{Username: "zhang3", Password: "secret123"})
