@@ -26,8 +26,8 @@ func twoDepartments() cases.Procedure {
 	return cases.Procedure{ItemName: "测试许可", ItemCode: "XK00001000", RegionPath: "/1/2/3/", DepartmentID: 1, Department: "甲局",
 		Legal: workdays(20), Promised: workdays(10), SupplementDays: 5, AnyRefusalDenies: true,
 		Branches: []cases.Branch{{DepartmentID: 1, Department: "甲局", Steps: steps}, {DepartmentID: 2, Department: "乙局", Steps: steps[:1]}},
-		Special: []cases.SpecialKind{{Code: "site_inspection", Name: "现场勘察", StopsClock: true}, {Code: cases.Extension, Name: "延长审批"}},
-		Result:  cases.Result{Name: "测试许可证"}}
+		Special:  []cases.SpecialKind{{Code: "site_inspection", Name: "现场勘察", StopsClock: true}, {Code: cases.Extension, Name: "延长审批"}},
+		Result:   cases.Result{Name: "测试许可证"}}
 }
 
 // oneStep is a 承诺件 of 3 working days decided by one department in one step.
