@@ -47,6 +47,9 @@ func (s *Service) AddOverride(ctx context.Context, a *identity.Actor, in Overrid
 		if err := s.recordOverride(ctx, a, "calendar.override.create", o); err != nil {
 			return err
 		}
+		if err := s.notifyChange(ctx); err != nil {
+			return err
+		}
 		o, err = s.store.FindOverrideByID(ctx, o.ID) // with the region's name
 		return err
 	})
@@ -67,6 +70,9 @@ func (s *Service) DeleteOverride(ctx context.Context, a *identity.Actor, id int6
 			return err
 		}
 		if err := s.store.DeleteOverride(ctx, id); err != nil {
+			return err
+		}
+		if err := s.notifyChange(ctx); err != nil {
 			return err
 		}
 		return s.recordOverride(ctx, a, "calendar.override.delete", o)

@@ -76,6 +76,7 @@ type Service struct {
 	national  *Calendar
 	overrides []*StoredOverride
 	byPath    map[string]*Calendar
+	changed   []func(ctx context.Context) error // see OnChange
 }
 
 // NewService returns a Service; call Reload before use.
@@ -206,6 +207,9 @@ func (s *Service) ImportSchedule(ctx context.Context, a *identity.Actor, format,
 	st := &StoredSchedule{Year: sch.Year, Data: js, Source: format + ":" + name, ImportedBy: a.UserID, ImportedAt: s.now().UTC()}
 	err = s.tx.InTx(ctx, func(ctx context.Context) error {
 		if err := s.store.PutSchedule(ctx, st); err != nil {
+			return err
+		}
+		if err := s.notifyChange(ctx); err != nil {
 			return err
 		}
 		return s.audit.Append(ctx, audit.Record{Actor: a.Audit(), Scope: "system", Action: "calendar.schedule.import",

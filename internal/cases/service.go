@@ -38,7 +38,8 @@ type Deps struct {
 	Throttle   Throttle
 	Accounts   Accounts
 	Scheduler  Scheduler
-	Secret     []byte // keys the query-code hashes
+	Watcher    Watcher // optional: electronic supervision
+	Secret     []byte  // keys the query-code hashes
 	Now        func() time.Time
 	Hours      calendar.OfficeHours
 }
@@ -137,4 +138,12 @@ func dueString(c Clock) string {
 		return ""
 	}
 	return c.Due.String()
+}
+
+// watch tells the Watcher, if any, that the case changed.
+func (s *Service) watch(ctx context.Context, c *Case) error {
+	if s.d.Watcher == nil || c.Status == StatusDraft {
+		return nil
+	}
+	return s.d.Watcher.CaseChanged(ctx, c)
 }

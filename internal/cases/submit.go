@@ -60,6 +60,9 @@ func (s *Service) File(ctx context.Context, a *identity.Actor, in FileInput) (*F
 		if err := s.d.Store.CreateCase(ctx, c, in.Key, s.hashQueryCode(code)); err != nil {
 			return err
 		}
+		if err := s.watch(ctx, c); err != nil {
+			return err
+		}
 		return s.record(ctx, a, c, c.Events)
 	})
 	if apperr.Is(err, apperr.Conflict) {

@@ -18,6 +18,7 @@ import (
 	"openhall/internal/notify"
 	"openhall/internal/org"
 	"openhall/internal/store/migrate"
+	"openhall/internal/supervision"
 )
 
 // Backend is the part of a storage backend that is not a domain store.
@@ -52,4 +53,6 @@ type Stores struct {
 
 	Disclosure disclosure.Store
 	Search     search.Store
+
+	Supervision supervision.Store
 }

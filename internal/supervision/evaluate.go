@@ -199,7 +199,7 @@ func (e *evaluator) rise(ss []subject, lo, hi time.Time) {
 			}
 		}
 		if !redAt.IsZero() && e.isOpen(s.key, Yellow) {
-			e.clear(s.key, Yellow, redAt, "升级为红牌", nil)
+			e.clear(s.key, Yellow, redAt, "升级为红牌", nil, s.dept)
 		}
 	}
 }
@@ -213,8 +213,10 @@ func (e *evaluator) raise(s subject, col Colour, at time.Time, prov int) {
 	e.out.Tallies = append(e.out.Tallies, cardTally(at, s.dept, col))
 }
 
-// clear ends a card in force; ev is the event that ended its cause, if any.
-func (e *evaluator) clear(subject string, col Colour, at time.Time, outcome string, ev *cases.Event) {
+// clear ends a card in force; ev is the event that ended its cause, if
+// any, whose actor the card then names (counted for them under dept's
+// centre).
+func (e *evaluator) clear(subject string, col Colour, at time.Time, outcome string, ev *cases.Event, dept int64) {
 	key := openKey(subject, col)
 	if _, ok := e.open[key]; !ok {
 		return
@@ -223,7 +225,7 @@ func (e *evaluator) clear(subject string, col Colour, at time.Time, outcome stri
 	cl := Clearance{Subject: subject, Colour: col, At: at, Outcome: outcome}
 	if ev != nil && ev.ActorID != 0 {
 		cl.UserID, cl.UserLabel = ev.ActorID, ev.ActorLabel
-		e.out.Tallies = append(e.out.Tallies, Tally{At: at, User: ev.ActorID, Counts: cardCounts(col)})
+		e.out.Tallies = append(e.out.Tallies, Tally{At: at, User: ev.ActorID, Home: dept, Counts: cardCounts(col)})
 	}
 	// A card raised in this evaluation clears on its own record.
 	for i := range e.out.Arisen {
@@ -253,9 +255,9 @@ func (e *evaluator) settle(before, after []subject, ev *cases.Event, at time.Tim
 		s, present := now[o.Subject]
 		switch {
 		case !present && ev != nil:
-			e.clear(o.Subject, o.Colour, at, endedOutcome(prior[o.Subject], o.Colour, ev), ev)
+			e.clear(o.Subject, o.Colour, at, endedOutcome(prior[o.Subject], o.Colour, ev), ev, prior[o.Subject].dept)
 		case present && s.known && s.colour < o.Colour:
-			e.clear(o.Subject, o.Colour, at, droppedOutcome(ev), ev)
+			e.clear(o.Subject, o.Colour, at, droppedOutcome(ev), ev, s.dept)
 		}
 	}
 	if ev != nil {

@@ -112,5 +112,5 @@ func (e *evaluator) raiseFact(ev cases.Event, kind Kind, rule string, col Colour
 	e.out.Arisen = append(e.out.Arisen, Card{CaseID: e.in.CaseID, CaseNumber: e.in.Number, Subject: subject, Rule: ruleCode(rule, col),
 		Kind: kind, Colour: col, AroseAt: ev.At, RegionPath: e.c.Procedure.RegionPath, DeptID: dept, DeptName: deptName,
 		UserID: ev.ActorID, UserLabel: ev.ActorLabel, Detail: detail})
-	e.out.Tallies = append(e.out.Tallies, cardTally(ev.At, dept, col), Tally{At: ev.At, User: ev.ActorID, Counts: cardCounts(col)})
+	e.out.Tallies = append(e.out.Tallies, cardTally(ev.At, dept, col), Tally{At: ev.At, User: ev.ActorID, Home: dept, Counts: cardCounts(col)})
 }

@@ -159,6 +159,7 @@ type Card struct {
 	ResolvedBy  int64
 	Resolution  string // the supervisor's finding
 	Confirmed   bool   // the finding confirms a breach
+	RegionCode  string // for the number of a card without a case; not stored
 }
 
 // InForce reports whether the card's cause still stands and no supervisor
@@ -179,6 +180,16 @@ func FormatCardNumber(regionCode string, at time.Time, id int64) string {
 		code += "0"
 	}
 	return "JC" + code + at.In(chinaTime).Format("2006") + pad(id, 8)
+}
+
+// CardNumber is the 监察编号 of a card with its ID set: the region code of
+// its case (or its department's region) and its serial.
+func CardNumber(c *Card) string {
+	code := c.RegionCode
+	if code == "" && len(c.CaseNumber) >= 6 {
+		code = c.CaseNumber[:6]
+	}
+	return FormatCardNumber(code, c.AroseAt, c.ID)
 }
 
 func pad(n int64, w int) string {

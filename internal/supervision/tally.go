@@ -1,6 +1,7 @@
 package supervision
 
 import (
+	"sort"
 	"time"
 
 	"openhall/internal/calendar"
@@ -85,6 +86,7 @@ func (c Counts) Zero() bool { return c == Counts{} }
 type Tally struct {
 	At     time.Time `json:"at"`
 	Dept   int64     `json:"dept,omitempty"`
+	Home   int64     `json:"home,omitempty"` // with Dept 0: the department whose centre the person's counts go to
 	User   int64     `json:"user,omitempty"`
 	Window bool      `json:"window,omitempty"`
 	Counts Counts    `json:"counts"`
@@ -223,4 +225,46 @@ func (e *evaluator) closeTally(ev cases.Event) ([]Tally, int) {
 		}
 	}
 	return []Tally{{At: ev.At, Dept: after.Procedure.DepartmentID, Counts: c}}, prov
+}
+
+// SumDeltas adds up deltas of the same month and subject, in a fixed order.
+func SumDeltas(ds []StatDelta) []StatDelta {
+	type key struct {
+		month  string
+		centre int64
+		dim    Dimension
+		id     int64
+	}
+	idx := map[key]int{}
+	var out []StatDelta
+	for _, d := range ds {
+		k := key{d.Month, d.CentreID, d.Dim, d.DimID}
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, StatDelta{Month: d.Month, CentreID: d.CentreID, Dim: d.Dim, DimID: d.DimID})
+		}
+		out[i].Counts.Add(d.Counts)
+	}
+	kept := out[:0]
+	for _, d := range out {
+		if !d.Counts.Zero() {
+			kept = append(kept, d)
+		}
+	}
+	sort.Slice(kept, func(i, j int) bool {
+		a, b := kept[i], kept[j]
+		if a.CentreID != b.CentreID {
+			return a.CentreID < b.CentreID
+		}
+		if a.Month != b.Month {
+			return a.Month < b.Month
+		}
+		if a.Dim != b.Dim {
+			return a.Dim < b.Dim
+		}
+		return a.DimID < b.DimID
+	})
+	return kept
 }

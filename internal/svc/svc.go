@@ -16,6 +16,7 @@ import (
 	"openhall/internal/notify"
 	"openhall/internal/org"
 	"openhall/internal/store/migrate"
+	"openhall/internal/supervision"
 )
 
 // Health is what readiness checks ask of storage.
@@ -39,4 +40,6 @@ type Services struct {
 	Catalog  *catalog.Service
 
 	Disclosure *disclosure.Service
+
+	Supervision *supervision.Service // nil when supervision is off
 }
