@@ -64,21 +64,17 @@ func (s staffNotifier) NotifyStaff(ctx context.Context, users []int64, kind, tit
 
 // Supervision's jobs.
 type (
-	// evaluateCards evaluates the cases that changed or crossed a threshold.
+	// evaluateCards evaluates the cases that changed or crossed a threshold,
+	// and escalates the 督办 past their deadline.
 	evaluateCards struct{}
 	// reevaluateCards evaluates every watched case (the calendar changed).
 	reevaluateCards struct{}
-	// escalateOrder is a 督办's deadline.
-	escalateOrder struct {
-		OrderID int64 `json:"order_id"`
-	}
 	// publishAuditHead publishes the audit chain's end of the day.
 	publishAuditHead struct{}
 )
 
 func (evaluateCards) Kind() string    { return "supervision.evaluate" }
 func (reevaluateCards) Kind() string  { return "supervision.reevaluate" }
-func (escalateOrder) Kind() string    { return "supervision.escalate_order" }
 func (publishAuditHead) Kind() string { return "supervision.publish_audit_head" }
 
 // evaluateEvery is how often the evaluator looks for due cases: the
@@ -87,10 +83,6 @@ const evaluateEvery = 2 * time.Second
 
 // supervisionTimers puts supervision's timers on the job queue.
 type supervisionTimers struct{ a *App }
-
-func (t supervisionTimers) ScheduleEscalation(ctx context.Context, orderID int64, at time.Time) error {
-	return t.a.queue.Enqueue(ctx, escalateOrder{OrderID: orderID}, &jobs.Options{RunAt: at})
-}
 
 func (t supervisionTimers) ScheduleReevaluation(ctx context.Context) error {
 	return t.a.queue.Enqueue(ctx, reevaluateCards{}, &jobs.Options{UniqueByArgs: true})
@@ -102,7 +94,10 @@ func (a *App) registerSupervisionJobs(reg *jobs.Registry) {
 		return
 	}
 	jobs.Register(reg, func(ctx context.Context, _ evaluateCards) error {
-		_, err := sv.EvaluateDue(ctx)
+		if _, err := sv.EvaluateDue(ctx); err != nil {
+			return err
+		}
+		_, err := sv.EscalateDue(ctx)
 		return err
 	})
 	reg.Every(evaluateEvery, evaluateCards{})
@@ -111,7 +106,6 @@ func (a *App) registerSupervisionJobs(reg *jobs.Registry) {
 		a.Log.Info("re-evaluated supervised cases after a calendar change", "written", n)
 		return err
 	})
-	jobs.Register(reg, func(ctx context.Context, j escalateOrder) error { return sv.EscalateOrder(ctx, j.OrderID) })
 	jobs.Register(reg, func(ctx context.Context, _ publishAuditHead) error {
 		_, err := sv.PublishHead(ctx)
 		return err

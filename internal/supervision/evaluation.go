@@ -388,3 +388,12 @@ func (s *Service) Reports(ctx context.Context, a *identity.Actor, centreID int64
 	}
 	return s.d.Store.FindReports(ctx, centreID)
 }
+
+// Shown is the row's figure of an indicator as displayed, "—" when the
+// indicator has no data for it (absent, not zero).
+func (r Row) Shown(key string) string {
+	if f, ok := r.Figure(key); ok {
+		return f.Display
+	}
+	return "—"
+}

@@ -160,9 +160,6 @@ func (s *Service) afterIssue(ctx context.Context, a *identity.Actor, o *Order) e
 		fmt.Sprintf("%s收到%s：%s。请于 %s 前反馈%s。", o.DeptName, o.LevelLabel(), o.Content, o.Due, o.DueNote())); err != nil {
 		return err
 	}
-	if err := s.d.Scheduler.ScheduleEscalation(ctx, o.ID, o.Deadline()); err != nil {
-		return err
-	}
 	return s.record(ctx, a, "region:"+o.RegionPath, "order.issue", "supervision_order", o.ID,
 		map[string]any{"number": o.Number, "case": o.CaseNumber, "dept": o.DeptName, "level": o.Level, "days": o.Days, "due": o.Due.String(), "content": o.Content})
 }
@@ -335,33 +332,73 @@ func (s *Service) changeOrder(ctx context.Context, id int64, fn func(ctx context
 	return o, err
 }
 
-// EscalateOrder is the order's timer: a 督办 still without feedback at its
-// deadline becomes a 二级督办, sent to the department's head and to the
-// supervisors of the region above, with a new deadline of the same number
-// of working days. An answered or closed order, or one whose deadline moved
-// (a calendar change), is left alone; the timer is set again when needed.
+// EscalateDue escalates every 督办 still without feedback past its
+// deadline (one indexed read; the evaluator's periodic job runs it): it
+// becomes a 二级督办, sent to the department's head and to the supervisors
+// of the region above, with a new deadline of the same number of working
+// days. It returns how many it escalated.
+func (s *Service) EscalateDue(ctx context.Context) (int, error) {
+	today := calendar.DateOf(s.d.Now()).String()
+	due, err := s.d.Store.DueOrders(ctx, today)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, o := range due {
+		if err := s.EscalateOrder(ctx, o.ID); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// EscalateOrder escalates one 督办 if it is still open, without feedback,
+// of the first level and past its deadline (recomputed, in case the
+// calendar changed); otherwise it leaves it alone.
 func (s *Service) EscalateOrder(ctx context.Context, id int64) error {
 	_, err := s.changeOrder(ctx, id, func(ctx context.Context, o *Order) error {
-		if o.Status != OrderOpen {
+		if o.Status != OrderOpen || o.Level >= 2 {
 			return nil
 		}
-		from := o.IssuedAt
-		if !o.EscalatedAt.IsZero() {
-			from = o.EscalatedAt
-		}
-		if err := s.setDue(o, from); err != nil {
+		if err := s.setDue(o, o.IssuedAt); err != nil {
 			return err
 		}
 		now := s.d.Now()
-		switch {
-		case now.Before(o.Deadline()):
-			return s.d.Scheduler.ScheduleEscalation(ctx, o.ID, o.Deadline())
-		case o.Level >= 2:
-			return nil // an overdue 二级督办 stays on the workbench as overdue
+		if now.Before(o.Deadline()) {
+			return nil
 		}
 		return s.escalate(ctx, o, now)
 	})
 	return err
+}
+
+// RedateOrders recomputes the deadlines of the open 督办 on the current
+// calendar (after a holiday schedule is imported or a region adjusted).
+func (s *Service) RedateOrders(ctx context.Context) (int, error) {
+	open, err := s.d.Store.DueOrders(ctx, "9999-12-31")
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, o := range open {
+		from := o.IssuedAt
+		if !o.EscalatedAt.IsZero() {
+			from = o.EscalatedAt
+		}
+		before := o.Due
+		if err := s.setDue(o, from); err != nil {
+			return n, err
+		}
+		if o.Due == before {
+			continue
+		}
+		if err := s.d.Tx.InTx(ctx, func(ctx context.Context) error { return s.d.Store.SaveOrder(ctx, o) }); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 func (s *Service) escalate(ctx context.Context, o *Order, now time.Time) error {
@@ -383,9 +420,6 @@ func (s *Service) escalate(ctx context.Context, o *Order, now time.Time) error {
 	}
 	body := fmt.Sprintf("督办“%s”逾期未反馈，已升级为二级督办，请于 %s 前反馈%s。", short(o.Content), o.Due, o.DueNote())
 	if err := s.notifyUsers(ctx, append(append(heads, sups...), o.IssuedBy), o, "supervision.order.escalated", "二级督办 "+o.Number, body); err != nil {
-		return err
-	}
-	if err := s.d.Scheduler.ScheduleEscalation(ctx, o.ID, o.Deadline()); err != nil {
 		return err
 	}
 	return s.record(ctx, identity.SystemActor(), "region:"+o.RegionPath, "order.escalate", "supervision_order", o.ID,

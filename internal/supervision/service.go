@@ -41,6 +41,9 @@ func NewService(d Deps) *Service {
 	return s
 }
 
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.d.Now() }
+
 // record appends an audit entry in the caller's transaction.
 func (s *Service) record(ctx context.Context, a *identity.Actor, scope, action, objType string, id int64, change any) error {
 	return s.d.Audit.Append(ctx, audit.Record{Actor: a.Audit(), Scope: scope, Action: "supervision." + action,

@@ -113,6 +113,8 @@ type OrderStore interface {
 	FindOrder(ctx context.Context, id int64, lock bool) (*Order, error)
 	FindOrders(ctx context.Context, f OrderFilter) ([]*Order, int, error)
 	OrderCounts(ctx context.Context, s Scope, today string) (open, overdue int, err error)
+	// DueOrders lists the open orders whose due date is before today.
+	DueOrders(ctx context.Context, today string) ([]*Order, error)
 	CreateUrge(ctx context.Context, u *Urge) error
 	FindUrges(ctx context.Context, caseID int64) ([]*Urge, error)
 }
@@ -243,8 +245,6 @@ type Notifier interface {
 
 // Scheduler sets supervision's timers inside the caller's transaction.
 type Scheduler interface {
-	// ScheduleEscalation runs EscalateOrder for the 督办 at its deadline.
-	ScheduleEscalation(ctx context.Context, orderID int64, at time.Time) error
 	// ScheduleReevaluation re-evaluates every watched case soon (the
 	// calendar changed).
 	ScheduleReevaluation(ctx context.Context) error

@@ -55,6 +55,9 @@ func (s *Service) EvaluateDue(ctx context.Context) (int, error) {
 // mark on each first.
 func (s *Service) ReevaluateAll(ctx context.Context) (int, error) {
 	s.dir.reset()
+	if _, err := s.RedateOrders(ctx); err != nil {
+		return 0, err
+	}
 	total := 0
 	after := int64(0)
 	for {

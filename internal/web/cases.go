@@ -15,6 +15,7 @@ import (
 	"openhall/internal/cases"
 	"openhall/internal/httpkit"
 	"openhall/internal/identity"
+	"openhall/internal/supervision"
 )
 
 func (s *Server) registerCaseRoutes() {
@@ -191,7 +192,8 @@ type casesPage struct {
 	Cases   []*cases.Summary
 	Total   int
 	Heading string
-	Queue   string // "", "intake" or "approval"
+	Queue   string                        // "", "intake" or "approval"
+	Cards   map[int64][]*supervision.Card // the cards in force on queued cases
 }
 
 func (s *Server) handleMyCases(w http.ResponseWriter, r *http.Request) error {
@@ -214,7 +216,7 @@ func (s *Server) handleIntakeQueue(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	return s.render(w, http.StatusOK, "cases/list", casesPage{Page: s.page(w, r, "待受理"), Cases: list, Total: total,
-		Heading: "待受理的申请", Queue: "intake"})
+		Heading: "待受理的申请", Queue: "intake", Cards: s.queueCards(r, list)})
 }
 
 func (s *Server) handleApprovalQueue(w http.ResponseWriter, r *http.Request) error {
@@ -223,5 +225,5 @@ func (s *Server) handleApprovalQueue(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	return s.render(w, http.StatusOK, "cases/list", casesPage{Page: s.page(w, r, "待审批"), Cases: list, Total: total,
-		Heading: "待我审批的办件（按到期日排序）", Queue: "approval"})
+		Heading: "待我审批的办件（按到期日排序）", Queue: "approval", Cards: s.queueCards(r, list)})
 }

@@ -22,6 +22,7 @@ func (s *Server) registerRoutes() {
 	s.registerNotifyRoutes()
 	s.registerCatalogRoutes()
 	s.registerDisclosureRoutes()
+	s.registerSupervisionRoutes()
 	s.mux.HandleFunc("/", s.h(s.handleNotFound))
 }
 

@@ -145,3 +145,10 @@ func (s *SupervisionStore) FindUrges(ctx context.Context, caseID int64) ([]*supe
 		return &u, err
 	})
 }
+
+// DueOrders lists the open orders due before today (by the status index).
+func (s *SupervisionStore) DueOrders(ctx context.Context, today string) ([]*supervision.Order, error) {
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+orderColumns+` FROM supervision_orders WHERE status = 'open' AND due < ?
+		ORDER BY due, id`, today)
+	return collect(rows, err, scanOrder)
+}

@@ -29,7 +29,6 @@ func (c *testClock) Set(t time.Time) { c.ns.Store(t.UnixNano()) }
 type supRecorder struct {
 	mu          sync.Mutex
 	notified    map[int64][]string // user → kinds
-	escalations []int64
 	reevaluated int
 }
 
@@ -39,13 +38,6 @@ func (r *supRecorder) NotifyStaff(_ context.Context, users []int64, kind, _, _, 
 	for _, u := range users {
 		r.notified[u] = append(r.notified[u], kind)
 	}
-	return nil
-}
-
-func (r *supRecorder) ScheduleEscalation(_ context.Context, id int64, _ time.Time) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.escalations = append(r.escalations, id)
 	return nil
 }
 

@@ -163,8 +163,8 @@ func checkOrders(f *supFixture, a *cases.Case) {
 		t.Fatal("a 督办 is not escalated before its deadline")
 	}
 	f.clock.Set(cst(3, 11, 0, 1))
-	if err := f.sup.EscalateOrder(f.ctx, late.ID); err != nil {
-		t.Fatal(err)
+	if n, err := f.sup.EscalateDue(f.ctx); err != nil || n != 1 {
+		t.Fatalf("escalated %d 督办 past their deadline: %v", n, err)
 	}
 	got, err := f.sup.Order(f.ctx, f.citySup, late.ID)
 	if err != nil || got.Level != 2 || got.Due.String() != "2026-03-12" || !strings.Contains(got.EscalatedTo, "杭州市") {
