@@ -274,10 +274,14 @@ func (s *Service) CardsByWeek(ctx context.Context, a *identity.Actor, dept int64
 	today := calendar.DateOf(s.d.Now())
 	monday := today.AddDays(-((int(today.Weekday()) + 6) % 7))
 	from := monday.AddDays(-7 * (weeks - 1))
-	got, err := s.d.Store.CardsByWeek(ctx, scope.Narrow(dept), from.Time())
+	scope = scope.Narrow(dept)
+	v, err := s.figures.get(fmt.Sprintf("weeks|%v|%s", scope.Areas, from), func() (any, error) {
+		return s.d.Store.CardsByWeek(ctx, scope, from.Time())
+	})
 	if err != nil {
 		return nil, err
 	}
+	got := v.([]WeekCount)
 	by := map[string]WeekCount{}
 	for _, w := range got {
 		by[w.Week] = w

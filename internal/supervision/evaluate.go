@@ -303,6 +303,9 @@ func (e *evaluator) crossing(key string, want Colour, lo, hi time.Time) time.Tim
 		}
 		return lo
 	}
+	if e.dayClock(key) {
+		return e.crossingDay(reached, lo, hi)
+	}
 	a, b := lo, hi // reached(a) false, reached(b) true
 	for b.Sub(a) > time.Minute {
 		mid := a.Add(b.Sub(a) / 2).Truncate(time.Minute)
@@ -316,4 +319,43 @@ func (e *evaluator) crossing(key string, want Colour, lo, hi time.Time) time.Tim
 		}
 	}
 	return b
+}
+
+// dayClock reports whether a subject's limit counts days: its colour can
+// only change at midnight (China Standard Time) between two events.
+func (e *evaluator) dayClock(key string) bool {
+	if key == keyCase {
+		return e.c.Procedure.Promised.Unit != calendar.UnitHour
+	}
+	ss, err := e.subjects(e.in.Now)
+	if err != nil {
+		return false
+	}
+	for _, s := range ss {
+		if s.key == key {
+			return s.clock.Limit.Unit != calendar.UnitHour
+		}
+	}
+	return false
+}
+
+// crossingDay finds the first midnight in (lo, hi] at which reached holds,
+// by a binary search over the days; hi itself when none does (the colour
+// rose with hi).
+func (e *evaluator) crossingDay(reached func(time.Time) bool, lo, hi time.Time) time.Time {
+	first := calendar.DateOf(lo).AddDays(1)
+	days := calendar.DateOf(hi).Sub(first) // candidates first … first+days
+	if days < 0 || !reached(first.AddDays(days).Time()) {
+		return hi
+	}
+	a, b := -1, days // reached(first+b) true, reached(first+a) false (a = -1: lo)
+	for b-a > 1 {
+		mid := (a + b) / 2
+		if reached(first.AddDays(mid).Time()) {
+			b = mid
+		} else {
+			a = mid
+		}
+	}
+	return first.AddDays(b).Time()
 }

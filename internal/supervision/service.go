@@ -23,6 +23,7 @@ type Service struct {
 	dir        directoryCache
 	rules      rulesCache
 	online     sync.Map // item version id → bool (versions never change)
+	figures    figureCache
 }
 
 // NewService returns a Service.
@@ -36,6 +37,7 @@ func NewService(d Deps) *Service {
 		d.Hours = calendar.DefaultOfficeHours()
 	}
 	s := &Service{d: d}
+	s.figures.life = 2 * time.Second
 	s.dir.load = s.loadDirectory
 	s.rules.load = func(ctx context.Context, id int64) (*Rules, error) { return d.Store.FindRules(ctx, id) }
 	return s
@@ -46,6 +48,7 @@ func (s *Service) Now() time.Time { return s.d.Now() }
 
 // record appends an audit entry in the caller's transaction.
 func (s *Service) record(ctx context.Context, a *identity.Actor, scope, action, objType string, id int64, change any) error {
+	s.figures.changed()
 	return s.d.Audit.Append(ctx, audit.Record{Actor: a.Audit(), Scope: scope, Action: "supervision." + action,
 		ObjectType: objType, ObjectID: strconv.FormatInt(id, 10), Change: change})
 }

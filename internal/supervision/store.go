@@ -83,6 +83,9 @@ type WatchStore interface {
 	SaveEvaluations(ctx context.Context, evs []*Evaluated) (int, error)
 	// CaseExtras returns the form, fee and applicant of cases.
 	CaseExtras(ctx context.Context, ids []int64) (map[int64]CaseExtra, error)
+	// AllHistories lists up to limit submitted cases (open or closed) with
+	// ids above after, with their histories, for a recount.
+	AllHistories(ctx context.Context, after int64, limit int) ([]*Watched, error)
 	// WatchOpenCases starts watching every open case not watched yet.
 	WatchOpenCases(ctx context.Context) (int, error)
 	FindWatch(ctx context.Context, caseID int64) (*WatchRow, error) // NotFound
@@ -122,6 +125,11 @@ type OrderStore interface {
 // StatsStore keeps the monthly counts.
 type StatsStore interface {
 	AddStats(ctx context.Context, ds []StatDelta) error
+	// ReplaceStats replaces every monthly count (a recount).
+	ReplaceStats(ctx context.Context, ds []StatDelta) error
+	// ExtraTallies are the counts not derived from case events: 督办
+	// issued, and cards entered by hand or found on other cases.
+	ExtraTallies(ctx context.Context) ([]Tally, error)
 	FindStats(ctx context.Context, f StatFilter) ([]StatRow, error)
 }
 

@@ -116,6 +116,9 @@ func (s *Service) evaluateBatch(ctx context.Context, batch []*Watched) (int, err
 		written, err = s.d.Store.SaveEvaluations(ctx, out)
 		return err
 	})
+	if written > 0 {
+		s.figures.changed()
+	}
 	return written, err
 }
 

@@ -2,6 +2,7 @@ package supervision
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"time"
 
@@ -131,6 +132,17 @@ func (s *Service) Workbench(ctx context.Context, a *identity.Actor, dept int64) 
 	scope = scope.Narrow(dept)
 	now := s.d.Now()
 	today, weekEnd := weekOf(now)
+	v, err := s.figures.get(fmt.Sprintf("wb|%v|%s", scope.Areas, today), func() (any, error) {
+		return s.countWorkbench(ctx, scope, today, weekEnd, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	wb := *v.(*Workbench)
+	return &wb, nil
+}
+
+func (s *Service) countWorkbench(ctx context.Context, scope Scope, today, weekEnd calendar.Date, now time.Time) (*Workbench, error) {
 	rows, err := s.d.Store.WorkbenchCounts(ctx, scope, today.String(), weekEnd.String())
 	if err != nil {
 		return nil, err

@@ -217,3 +217,37 @@ func (s *SupervisionStore) sendBatch(ctx context.Context, b *pgx.Batch) error {
 	}
 	return mapError(s.db.pool.SendBatch(ctx, b).Close())
 }
+
+// AllHistories lists submitted cases with their histories, in id order.
+func (s *SupervisionStore) AllHistories(ctx context.Context, after int64, limit int) ([]*supervision.Watched, error) {
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT c.id, COALESCE(c.number, ''), p.procedure_key, p.events FROM cases c
+		JOIN case_progress p ON p.number = c.number WHERE c.id > $1 AND c.status <> 'draft' ORDER BY c.id LIMIT $2`, after, limit)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	var out []*supervision.Watched
+	keys := map[*supervision.Watched][]byte{}
+	for rows.Next() {
+		w := &supervision.Watched{State: "{}"}
+		var key, evs []byte
+		if err := rows.Scan(&w.CaseID, &w.Number, &key, &evs); err != nil {
+			return nil, mapError(err)
+		}
+		if w.Events, err = cases.DecodeEvents(evs); err != nil {
+			return nil, fmt.Errorf("events of case %d: %w", w.CaseID, err)
+		}
+		keys[w] = key
+		out = append(out, w)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapError(err)
+	}
+	rows.Close()
+	for _, w := range out {
+		if err := s.procedure(ctx, w, string(keys[w])); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

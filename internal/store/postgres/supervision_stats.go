@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"openhall/internal/apperr"
 	"openhall/internal/supervision"
@@ -150,5 +151,29 @@ func (s *SupervisionStore) FindHeads(ctx context.Context, limit int) ([]supervis
 		err := sc.Scan(&h.Date, &h.Seq, &h.Hash, &h.PublishedAt)
 		h.PublishedAt = h.PublishedAt.UTC()
 		return h, err
+	})
+}
+
+// ReplaceStats replaces every monthly count.
+func (s *SupervisionStore) ReplaceStats(ctx context.Context, ds []supervision.StatDelta) error {
+	if _, err := s.db.q(ctx).Exec(ctx, `DELETE FROM supervision_stats`); err != nil {
+		return mapError(err)
+	}
+	return s.AddStats(ctx, ds)
+}
+
+// ExtraTallies counts the 督办 issued and the cards entered by hand or
+// found on other cases (不予受理 followed by an acceptance).
+func (s *SupervisionStore) ExtraTallies(ctx context.Context) ([]supervision.Tally, error) {
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT issued_at, department_id, 0::bigint, 0::bigint FROM supervision_orders
+		UNION ALL SELECT arose_at, department_id, user_id, colour FROM supervision_cards WHERE manual OR kind = '01'`)
+	return collect(rows, err, func(sc pgx.Row) (supervision.Tally, error) {
+		var at time.Time
+		var dept, user int64
+		var colour supervision.Colour
+		if err := sc.Scan(&at, &dept, &user, &colour); err != nil {
+			return supervision.Tally{}, err
+		}
+		return supervision.ExtraTally(at, dept, user, colour), nil
 	})
 }

@@ -206,3 +206,26 @@ func scopeWhere(sc supervision.Scope, prefix, depts string) (string, []any) {
 	}
 	return "(" + strings.Join(ors, " OR ") + ")", args
 }
+
+// AllHistories lists submitted cases with their histories, in id order.
+func (s *SupervisionStore) AllHistories(ctx context.Context, after int64, limit int) ([]*supervision.Watched, error) {
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT c.id, IFNULL(c.number, ''), p.procedure_key, p.events FROM cases c
+		JOIN case_progress p ON p.number = c.number WHERE c.id > ? AND c.status <> 'draft' ORDER BY c.id LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	var out []*supervision.Watched
+	for rows.Next() {
+		w := &supervision.Watched{State: "{}"}
+		var key, evs sql.RawBytes
+		if err := rows.Scan(&w.CaseID, &w.Number, &key, &evs); err != nil {
+			return nil, mapError(err)
+		}
+		if err := s.history(ctx, w, string(key), evs); err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+	}
+	return out, mapError(rows.Err())
+}

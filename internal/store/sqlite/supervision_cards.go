@@ -33,6 +33,13 @@ func (s *SupervisionStore) InsertCards(ctx context.Context, cs []*supervision.Ca
 // ignore, a card already recorded (same case, subject, colour and time)
 // is skipped.
 func (s *SupervisionStore) insertCards(ctx context.Context, cs []*supervision.Card, ignore bool) error {
+	const perStatement = 1000 // 25 values each, under SQLite's 32766 variables
+	for len(cs) > perStatement {
+		if err := s.insertCards(ctx, cs[:perStatement], ignore); err != nil {
+			return err
+		}
+		cs = cs[perStatement:]
+	}
 	if len(cs) == 0 {
 		return nil
 	}

@@ -170,3 +170,28 @@ func (s *SupervisionStore) FindHeads(ctx context.Context, limit int) ([]supervis
 		return h, err
 	})
 }
+
+// ReplaceStats replaces every monthly count.
+func (s *SupervisionStore) ReplaceStats(ctx context.Context, ds []supervision.StatDelta) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		if _, err := s.db.q(ctx).ExecContext(ctx, `DELETE FROM supervision_stats`); err != nil {
+			return mapError(err)
+		}
+		return s.AddStats(ctx, ds)
+	})
+}
+
+// ExtraTallies counts the 督办 issued and the cards entered by hand or
+// found on other cases (不予受理 followed by an acceptance).
+func (s *SupervisionStore) ExtraTallies(ctx context.Context) ([]supervision.Tally, error) {
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT issued_at, department_id, 0, 0 FROM supervision_orders
+		UNION ALL SELECT arose_at, department_id, user_id, colour FROM supervision_cards WHERE manual = 1 OR kind = '01'`)
+	return collect(rows, err, func(sc scanner) (supervision.Tally, error) {
+		var at, dept, user int64
+		var colour supervision.Colour
+		if err := sc.Scan(&at, &dept, &user, &colour); err != nil {
+			return supervision.Tally{}, err
+		}
+		return supervision.ExtraTally(fromMicro(at), dept, user, colour), nil
+	})
+}
