@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"openhall/internal/apperr"
+	"openhall/internal/calendar"
 	"openhall/internal/cases"
 	"openhall/internal/supervision"
 )
@@ -66,7 +67,7 @@ func caseFilter(q *query) supervision.CaseFilter {
 	q.f.Check(!ok, "colour", "参数 colour 应为 yellow 或 red")
 	return supervision.CaseFilter{Status: cases.Status(q.str("status")), DeptID: deref(q.id("department_id")),
 		WindowID: deref(q.id("window_id")), ItemCode: q.str("item_code"), UserID: deref(q.id("user_id")), Colour: colour,
-		Due: q.str("due"), Paused: q.flag("paused"), IntakeLate: q.flag("intake_late"), From: q.str("from"), To: q.str("to"),
+		Due: q.str("due"), Paused: q.flag("paused"), IntakeLate: q.flag("intake_late"), From: optDate(q, "from"), To: optDate(q, "to"),
 		Offset: q.int("offset", 0, 0, 1_000_000), Limit: q.int("limit", 50, 1, 500)}
 }
 
@@ -162,7 +163,7 @@ func (s *Server) handleSupCards(w http.ResponseWriter, r *http.Request) error {
 	kind := supervision.Kind(q.str("kind"))
 	q.f.Check(kind != "" && !kind.Valid(), "kind", "参数 kind 应为 01–08")
 	f := supervision.CardFilter{DeptID: deref(q.id("department_id")), UserID: deref(q.id("user_id")), Colour: colour, Kind: kind,
-		InForce: q.flag("in_force"), From: q.str("from"), To: q.str("to"), Offset: q.int("offset", 0, 0, 1_000_000), Limit: q.int("limit", 50, 1, 500)}
+		InForce: q.flag("in_force"), From: optDate(q, "from"), To: optDate(q, "to"), Offset: q.int("offset", 0, 0, 1_000_000), Limit: q.int("limit", 50, 1, 500)}
 	if err := q.err(); err != nil {
 		return err
 	}
@@ -271,4 +272,14 @@ func (s *Server) handleSupResolveCard(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	return writeJSON(w, http.StatusOK, toCard(c))
+}
+
+// optDate returns an optional date parameter, YYYY-MM-DD.
+func optDate(q *query, name string) string {
+	s := q.str(name)
+	if s != "" {
+		_, err := calendar.ParseDate(s)
+		q.f.Check(err != nil, name, "参数 "+name+" 应为日期，如 2026-03-01")
+	}
+	return s
 }

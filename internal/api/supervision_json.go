@@ -34,18 +34,18 @@ type workbenchJSON struct {
 	At          time.Time      `json:"at"`
 	Today       string         `json:"today"`
 	WeekEnd     string         `json:"week_end"`
-	Figures     map[string]any `json:"figures"`
+	AtLabel     string         `json:"at_label"` // the time as the page shows it
+	Figures     map[string]int `json:"figures"`
 	Total       lineJSON       `json:"total"`
 	Departments []lineJSON     `json:"departments"`
 }
 
 func toWorkbench(w *supervision.Workbench) workbenchJSON {
 	t := w.Total
-	out := workbenchJSON{At: w.At, Today: w.Today.String(), WeekEnd: w.WeekEnd.String(), Total: toLine(t), Departments: []lineJSON{},
-		Figures: map[string]any{"open": t.Open, "intake": t.Intake, "supplement": t.Supplement, "review": t.Review,
+	out := workbenchJSON{At: w.At, AtLabel: w.At.In(cst).Format("2006-01-02 15:04"), Today: w.Today.String(), WeekEnd: w.WeekEnd.String(),
+		Total: toLine(t), Departments: []lineJSON{}, Figures: map[string]int{"open": t.Open, "intake": t.Intake, "supplement": t.Supplement, "review": t.Review,
 			"correction": t.Correction, "due_today": t.DueToday, "due_week": t.DueWeek, "overdue": t.Overdue, "paused": t.Paused,
-			"intake_late": t.IntakeLate, "yellow": w.Yellow, "red": w.Red, "orders_open": w.OrdersOpen, "orders_overdue": w.OrdersOverdue,
-			"at": w.At.In(cst).Format("2006-01-02 15:04")}}
+			"intake_late": t.IntakeLate, "yellow": w.Yellow, "red": w.Red, "orders_open": w.OrdersOpen, "orders_overdue": w.OrdersOverdue}}
 	for _, d := range w.Depts {
 		out.Departments = append(out.Departments, toLine(d))
 	}

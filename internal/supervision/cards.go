@@ -153,6 +153,9 @@ func (s *Service) ResolveCard(ctx context.Context, a *identity.Actor, id int64, 
 		if c, err = s.d.Store.FindCard(ctx, id); err != nil {
 			return err
 		}
+		if scope, _ := SupervisorScope(a); !scope.Covers(c.RegionPath, c.DeptID) && (a == nil || c.UserID != a.UserID) {
+			return apperr.New(apperr.NotFound, "红黄牌不存在或您无权查看")
+		}
 		if err := CanSupervise(a, c.RegionPath, c.DeptID); err != nil {
 			return err
 		}

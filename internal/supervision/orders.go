@@ -280,6 +280,9 @@ func (s *Service) AnswerOrder(ctx context.Context, a *identity.Actor, id int64, 
 		return nil, apperr.Field("feedback", "请填写反馈内容（2 至 4000 字）")
 	}
 	return s.changeOrder(ctx, id, func(ctx context.Context, o *Order) error {
+		if err := CanViewOrder(a, o); err != nil {
+			return err
+		}
 		if err := CanAnswerOrder(a, o.RegionPath, o.DeptID); err != nil {
 			return err
 		}
@@ -303,6 +306,9 @@ func (s *Service) CloseOrder(ctx context.Context, a *identity.Actor, id int64, r
 		return nil, apperr.Field("result", "请填写监察结果（2 至 4000 字）")
 	}
 	return s.changeOrder(ctx, id, func(ctx context.Context, o *Order) error {
+		if err := CanViewOrder(a, o); err != nil {
+			return err
+		}
 		if err := CanSupervise(a, o.RegionPath, o.DeptID); err != nil {
 			return err
 		}

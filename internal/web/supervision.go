@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"openhall/internal/apperr"
+	"openhall/internal/calendar"
 	"openhall/internal/cases"
 	"openhall/internal/httpkit"
 	"openhall/internal/identity"
@@ -112,6 +113,12 @@ func caseFilterOf(q url.Values) (supervision.CaseFilter, error) {
 		ItemCode: strings.TrimSpace(q.Get("item")), UserID: num("user"), Colour: colour, Due: q.Get("due"),
 		Paused: q.Get("paused") == "1", IntakeLate: q.Get("intake_late") == "1", From: strings.TrimSpace(q.Get("from")),
 		To: strings.TrimSpace(q.Get("to")), Offset: int(num("offset"))}
+	for name, v := range map[string]string{"from": f.From, "to": f.To} {
+		if v != "" {
+			_, err := calendar.ParseDate(v)
+			fs.Check(err != nil, name, "日期格式应为 YYYY-MM-DD，如 2026-03-01")
+		}
+	}
 	return f, fs.Err()
 }
 

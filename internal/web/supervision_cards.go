@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"openhall/internal/apperr"
+	"openhall/internal/calendar"
 	"openhall/internal/cases"
 	"openhall/internal/httpkit"
 	"openhall/internal/supervision"
@@ -55,6 +56,12 @@ func cardFilterOf(q url.Values) (supervision.CardFilter, error) {
 	fs.Check(kind != "" && !kind.Valid(), "kind", "请从列表中选择预警类型")
 	f := supervision.CardFilter{DeptID: num("dept"), UserID: num("user"), Colour: colour, Kind: kind, InForce: q.Get("in_force") == "1",
 		From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to")), Offset: int(num("offset"))}
+	for name, v := range map[string]string{"from": f.From, "to": f.To} {
+		if v != "" {
+			_, err := calendar.ParseDate(v)
+			fs.Check(err != nil, name, "日期格式应为 YYYY-MM-DD，如 2026-03-01")
+		}
+	}
 	return f, fs.Err()
 }
 

@@ -33,6 +33,7 @@
           .then(function (r) { return r.ok ? r.json() : null; })
           .then(function (d) {
             if (!d || !d.figures) { return; }
+            d.figures.at = d.at_label;
             Object.keys(d.figures).forEach(function (k) {
               var el = document.querySelector('[data-figure="' + k + '"]');
               if (el && el.textContent !== String(d.figures[k])) { el.textContent = d.figures[k]; }
