@@ -61,6 +61,7 @@ type Evaluated struct {
 	Stats     []StatDelta  // the tallies, expanded to departments, windows and persons
 	Extra     []Card       // cards on other cases (不予受理 found overturned)
 	Refusal   *RefusalNote // a 不予受理 to remember for that check
+	Written   bool         // set by SaveEvaluations when it wrote this one
 }
 
 // CaseExtra are the parts of a case its events do not carry.

@@ -7,7 +7,9 @@ import (
 	"sync"
 	"time"
 
+	"openhall/internal/audit"
 	"openhall/internal/cases"
+	"openhall/internal/identity"
 )
 
 // CaseChanged is the cases service's hook (cases.Watcher): inside the
@@ -113,8 +115,10 @@ func (s *Service) evaluateBatch(ctx context.Context, batch []*Watched) (int, err
 	var written int
 	err = s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		written, err = s.d.Store.SaveEvaluations(ctx, out)
-		return err
+		if written, err = s.d.Store.SaveEvaluations(ctx, out); err != nil {
+			return err
+		}
+		return s.auditCards(ctx, out)
 	})
 	if written > 0 {
 		s.figures.changed()
@@ -272,6 +276,29 @@ func (s *Service) overturned(ctx context.Context, w *Watched, e *Evaluated, key 
 			Detail: fmt.Sprintf("该申请人同一事项的申请于 %s 被受理（办件 %s），此前于 %s 不予受理，可能对符合法定条件的申请不予受理（行政许可法第七十二条第（一）项）",
 				ev.At.In(chinaTime).Format("2006-01-02"), w.Number, n.RefusedAt.In(chinaTime).Format("2006-01-02"))})
 		e.Stats = append(e.Stats, expand([]Tally{cardTally(ev.At, n.DeptID, Yellow), {At: ev.At, User: n.UserID, Home: n.DeptID, Counts: cardCounts(Yellow)}}, dir)...)
+	}
+	return nil
+}
+
+// auditCards records, per written evaluation, the cards that arose and
+// cleared (the product acting by itself, as 系统).
+func (s *Service) auditCards(ctx context.Context, evs []*Evaluated) error {
+	sys := identity.SystemActor()
+	for _, e := range evs {
+		if !e.Written || len(e.Out.Arisen)+len(e.Out.Cleared)+len(e.Extra) == 0 {
+			continue
+		}
+		var arisen, cleared []string
+		for _, c := range append(append([]Card(nil), e.Out.Arisen...), e.Extra...) {
+			arisen = append(arisen, c.Number+" "+c.Rule+" "+c.Colour.Label()+" "+c.Subject)
+		}
+		for _, c := range e.Out.Cleared {
+			cleared = append(cleared, c.Subject+" "+c.Colour.Label()+"："+c.Outcome)
+		}
+		if err := s.d.Audit.Append(ctx, audit.Record{Actor: sys.Audit(), Scope: "system", Action: "supervision.cards",
+			ObjectType: "case", ObjectID: itoa64(e.CaseID), Change: map[string]any{"number": e.Number, "arisen": arisen, "cleared": cleared}}); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -24,6 +24,9 @@ func (s *SupervisionStore) SaveEvaluations(ctx context.Context, evs []*supervisi
 	written := 0
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
 		written = 0
+		for _, e := range evs {
+			e.Written = false
+		}
 		ok, err := s.saveWatches(ctx, todo)
 		if err != nil {
 			return err
@@ -36,14 +39,13 @@ func (s *SupervisionStore) SaveEvaluations(ctx context.Context, evs []*supervisi
 				continue
 			}
 			written++
+			e.Written = true
 			queueClears(b, e)
 			for k := range e.Out.Arisen {
-				c := e.Out.Arisen[k]
-				cards = append(cards, &c)
+				cards = append(cards, &e.Out.Arisen[k])
 			}
 			for k := range e.Extra {
-				c := e.Extra[k]
-				cards = append(cards, &c)
+				cards = append(cards, &e.Extra[k])
 			}
 			stats = append(stats, e.Stats...)
 			if e.Refusal != nil {

@@ -17,6 +17,7 @@ func (s *SupervisionStore) SaveEvaluations(ctx context.Context, evs []*supervisi
 		var cards []*supervision.Card
 		var stats []supervision.StatDelta
 		for _, e := range evs {
+			e.Written = false
 			if e.Unchanged {
 				continue
 			}
@@ -28,16 +29,15 @@ func (s *SupervisionStore) SaveEvaluations(ctx context.Context, evs []*supervisi
 				continue
 			}
 			written++
+			e.Written = true
 			if err := s.clearCards(ctx, e); err != nil {
 				return err
 			}
 			for i := range e.Out.Arisen {
-				c := e.Out.Arisen[i]
-				cards = append(cards, &c)
+				cards = append(cards, &e.Out.Arisen[i])
 			}
 			for i := range e.Extra {
-				c := e.Extra[i]
-				cards = append(cards, &c)
+				cards = append(cards, &e.Extra[i])
 			}
 			stats = append(stats, e.Stats...)
 			if e.Refusal != nil {

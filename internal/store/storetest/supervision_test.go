@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"openhall/internal/apperr"
+	"openhall/internal/audit"
 	"openhall/internal/cases"
 	"openhall/internal/identity"
 	"openhall/internal/org"
@@ -190,6 +191,10 @@ func checkClosed(f *supFixture, a *cases.Case) {
 	red := cards[0]
 	if red.Colour != supervision.Red || red.Outcome != "审批通过，超期 2 个工作日" || red.UserID != f.approver.UserID || red.InForce() {
 		t.Fatalf("the red step card clears when the step is passed late, naming the approver: %+v", red)
+	}
+	entries, err := f.sv.Audit.Find(f.ctx, audit.Filter{Action: "supervision.cards", ObjectType: "case", ObjectID: fmtInt(a.ID)})
+	if err != nil || len(entries) < 2 || entries[0].ActorID != 0 {
+		t.Fatalf("the cards' arising and clearing are in the audit log, by the system: %d %v", len(entries), err)
 	}
 	if _, err := f.sv.Stores.Supervision.FindWatch(f.ctx, a.ID); !apperr.Is(err, apperr.NotFound) {
 		t.Fatalf("a closed case is no longer watched: %v", err)
