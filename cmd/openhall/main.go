@@ -11,6 +11,7 @@
 //	openhall load db | openhall load cases --url URL
 //	openhall import-docs DIR --org AGENCY [--limit N]
 //	openhall bench-disclosure [--docs N] [--laws DIR] [--requests N]
+//	openhall supervision recount
 //
 // Every flag can also be set with an OPENHALL_* environment variable
 // (--data → OPENHALL_DATA, --sqlite-sync → OPENHALL_SQLITE_SYNC).
@@ -48,6 +49,8 @@ const usage = `用法：openhall <命令> [参数]
   load lookup                    百万办件下测量进度查询吞吐与重启就绪时间
   import-docs DIR --org 机关     把法律法规库格式的 Markdown 文件导入为该机关已发布的公开信息
   bench-disclosure               政务公开检索与年度报告的性能测量（构建一次索引后测量）
+  supervision recount            按全部办件的事件重新统计电子监察绩效数据
+  load supervision               百万办件下测量监察工作台、红黄牌重新评估与季度考评
 
 各命令的参数见 openhall <命令> -h；参数也可用 OPENHALL_* 环境变量设置。
 `
@@ -82,6 +85,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdImportDocs(ctx, rest, stdout, stderr)
 	case "bench-disclosure":
 		err = cmdBenchDisclosure(ctx, rest, stdout, stderr)
+	case "supervision":
+		err = cmdSupervision(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

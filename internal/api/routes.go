@@ -23,6 +23,7 @@ func (s *Server) registerRoutes() {
 	s.registerCatalogRoutes()
 	s.registerDisclosureRoutes()
 	s.registerHallRoutes()
+	s.registerSupervisionRoutes()
 	s.mux.HandleFunc("/api/v1/", s.h(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute(r) }))
 }
 

@@ -54,6 +54,9 @@ type Options struct {
 	Workers bool                   // work background jobs (serve); false for CLI commands
 	// Jobs registers extra job handlers (tests use it to observe the queue).
 	Jobs func(reg *jobs.Registry)
+	// NoSupervision leaves electronic supervision out (a measurement's
+	// baseline): cases are not watched.
+	NoSupervision bool
 }
 
 // Open opens storage, applies or checks migrations and builds everything.
@@ -88,6 +91,9 @@ func (a *App) build(ctx context.Context, o Options) error {
 		return err
 	}
 	procs := newProcedures(a.Services.Catalog, a.Services.Org, a.Config.SupplementDays, o.now())
+	if err := a.addSupervision(ctx, o); err != nil {
+		return err
+	}
 	if err := a.addCases(ctx, o, procs); err != nil {
 		return err
 	}
@@ -157,6 +163,7 @@ func (a *App) registerJobs(reg *jobs.Registry) {
 	a.registerCaseJobs(reg)
 	a.registerDisclosureJobs(reg)
 	a.registerCalendarJobs(reg)
+	a.registerSupervisionJobs(reg)
 }
 
 // Handler is the process's HTTP handler.

@@ -28,7 +28,8 @@ func (a *App) addCases(ctx context.Context, o Options, procs cases.Procedures) e
 	s := a.Services
 	s.Cases = cases.NewService(cases.Deps{Store: a.Stores.Cases, Tx: a.Stores, Audit: s.Audit, Procedures: procs,
 		Calendars: s.Calendar, Notifier: caseNotifier{n: s.Notify, a: a}, Certifier: certifier{a}, Throttle: lookupThrottle{a.Stores.Identity, a.Stores.Backend, o.now()},
-		Accounts: a.Stores.Identity, Scheduler: caseTimers{a}, Secret: secret, Now: o.Now})
+		Accounts: a.Stores.Identity, Scheduler: caseTimers{a}, Secret: secret, Now: o.Now,
+		Watcher: a.caseWatcher()})
 	s.Certs.SetAuthorizer(a.certificateViewer)
 	s.Hall = hall.NewService(hall.Deps{Store: a.Stores.Hall, Tx: a.Stores, Audit: s.Audit, Cases: s.Cases, Catalog: s.Catalog,
 		Orgs: s.Org, Calendars: s.Calendar, Notifier: s.Notify, Now: o.Now})

@@ -89,6 +89,7 @@ type Service struct {
 	national  *Calendar
 	overrides []*StoredOverride
 	byPath    map[string]*Calendar
+	onChange  []func(ctx context.Context) error // see OnChange
 }
 
 // SetChangeHook sets what runs in the transaction of every change.
@@ -98,6 +99,9 @@ func (s *Service) SetChangeHook(h ChangeHook) { s.hook = h }
 // the version other nodes check, and the hook.
 func (s *Service) changed(ctx context.Context, from Date) error {
 	if err := s.store.BumpVersion(ctx); err != nil {
+		return err
+	}
+	if err := s.notifyChange(ctx); err != nil {
 		return err
 	}
 	if s.hook == nil {

@@ -178,6 +178,9 @@ func (s *Service) effects(ctx context.Context, a *identity.Actor, c *Case, evs [
 	if err := s.record(ctx, a, c, evs); err != nil {
 		return err
 	}
+	if err := s.watch(ctx, c); err != nil {
+		return err
+	}
 	for _, e := range evs {
 		if notifies[e.Kind] {
 			if err := s.d.Notifier.NotifyCase(ctx, c, e); err != nil {

@@ -39,7 +39,8 @@ type Deps struct {
 	Throttle   Throttle
 	Accounts   Accounts
 	Scheduler  Scheduler
-	Secret     []byte // keys the query-code hashes
+	Watcher    Watcher // optional: electronic supervision
+	Secret     []byte  // keys the query-code hashes
 	Now        func() time.Time
 	Hours      calendar.OfficeHours
 }
@@ -161,4 +162,12 @@ func (s *Service) ClocksAsOf(c *Case, seq int) (Clocks, error) {
 		at = then.Events[n-1].At
 	}
 	return ComputeClocks(then, cal, s.d.Hours, at)
+}
+
+// watch tells the Watcher, if any, that the case changed.
+func (s *Service) watch(ctx context.Context, c *Case) error {
+	if s.d.Watcher == nil || c.Status == StatusDraft {
+		return nil
+	}
+	return s.d.Watcher.CaseChanged(ctx, c)
 }

@@ -148,3 +148,10 @@ type Certifier interface {
 type Throttle interface {
 	Fail(ctx context.Context, key string) error
 }
+
+// Watcher follows the cases being handled (electronic supervision). It is
+// told of every change of a submitted case inside the change's transaction
+// and must do little there: the transition waits for it.
+type Watcher interface {
+	CaseChanged(ctx context.Context, c *Case) error
+}

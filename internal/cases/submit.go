@@ -90,6 +90,9 @@ func (s *Service) create(ctx context.Context, a *identity.Actor, c *Case, key, c
 	if err := s.d.Store.PutDetails(ctx, c.ID, d); err != nil {
 		return err
 	}
+	if err := s.watch(ctx, c); err != nil {
+		return err
+	}
 	return s.record(ctx, a, c, c.Events)
 }
 

@@ -19,6 +19,7 @@ import (
 	"openhall/internal/notify"
 	"openhall/internal/org"
 	"openhall/internal/store/migrate"
+	"openhall/internal/supervision"
 )
 
 // Backend is the part of a storage backend that is not a domain store.
@@ -54,4 +55,6 @@ type Stores struct {
 	Disclosure disclosure.Store
 	Search     search.Store
 	Hall       hall.Store
+
+	Supervision supervision.Store
 }

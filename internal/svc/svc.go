@@ -17,6 +17,7 @@ import (
 	"openhall/internal/notify"
 	"openhall/internal/org"
 	"openhall/internal/store/migrate"
+	"openhall/internal/supervision"
 )
 
 // Health is what readiness checks ask of storage.
@@ -41,4 +42,6 @@ type Services struct {
 
 	Disclosure *disclosure.Service
 	Hall       *hall.Service // 一件事, appointments, favourites, the home page's lists
+
+	Supervision *supervision.Service // nil when supervision is off
 }

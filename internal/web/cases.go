@@ -15,6 +15,7 @@ import (
 	"openhall/internal/hall"
 	"openhall/internal/httpkit"
 	"openhall/internal/identity"
+	"openhall/internal/supervision"
 )
 
 func (s *Server) registerCaseRoutes() {
@@ -217,6 +218,7 @@ type casesPage struct {
 	Drafts       []*cases.Summary
 	Applications []*hall.Application
 	Favourites   []*catalog.Item
+	Cards        map[int64][]*supervision.Card // the cards in force on queued cases
 }
 
 // handleMyCases is 我的办件: a new application, the drafts to resume, the
@@ -251,7 +253,7 @@ func (s *Server) handleIntakeQueue(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	return s.render(w, http.StatusOK, "cases/list", casesPage{Page: s.page(w, r, "待受理"), Cases: rowsOf(list, s.today()), Total: total,
-		Heading: "待受理的申请（按告知补正期限排序）", Queue: "intake"})
+		Heading: "待受理的申请（按告知补正期限排序）", Queue: "intake", Cards: s.queueCards(r, list)})
 }
 
 func (s *Server) handleApprovalQueue(w http.ResponseWriter, r *http.Request) error {
@@ -260,7 +262,7 @@ func (s *Server) handleApprovalQueue(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	return s.render(w, http.StatusOK, "cases/list", casesPage{Page: s.page(w, r, "待审批"), Cases: rowsOf(list, s.today()), Total: total,
-		Heading: "待我审批的办件（按到期日排序）", Queue: "approval"})
+		Heading: "待我审批的办件（按到期日排序）", Queue: "approval", Cards: s.queueCards(r, list)})
 }
 
 // today is the service's date in China, as YYYY-MM-DD.

@@ -68,6 +68,8 @@ var navigation = []navEntry{
 	{"工作日历", "/admin/calendar", role(identity.RoleSysAdmin)},
 	{"签名密钥", "/admin/cert-keys", role(identity.RoleSysAdmin)},
 	{"审计日志", "/admin/audit", auditor},
+	{"电子监察", "/supervision", supervisesAny},
+	{"我的红黄牌", "/supervision/my", hasCards},
 	{"我的申请", "/my/requests", public},
 	{"我的账户", "/account", loggedIn},
 	{"登录", "/login", anonymous},

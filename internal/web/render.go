@@ -13,9 +13,11 @@ import (
 	"time"
 
 	"openhall/internal/apperr"
+	"openhall/internal/calendar"
 	"openhall/internal/httpkit"
 	"openhall/internal/identity"
 	"openhall/internal/pii"
+	"openhall/internal/supervision"
 )
 
 //go:embed templates static
@@ -62,6 +64,11 @@ func funcs() template.FuncMap {
 		"keptName":     keptName,
 		"sub1":         func(n int) int { return n - 1 },
 		"labelUnit":    labelUnit,
+		"pct":          pct,
+		"num1":         func(v float64) string { return fmt.Sprintf("%.1f", v) },
+		"provNote":     calendar.ProvisionalNote,
+		"deref64":      func(p *float64) float64 { return *p },
+		"slice1":       func(r supervision.Row) []supervision.Row { return []supervision.Row{r} },
 	}
 }
 

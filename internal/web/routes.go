@@ -24,6 +24,7 @@ func (s *Server) registerRoutes() {
 	s.registerCatalogRoutes()
 	s.registerDisclosureRoutes()
 	s.registerHallRoutes()
+	s.registerSupervisionRoutes()
 	s.mux.HandleFunc("/", s.h(s.handleNotFound))
 }
 

@@ -27,6 +27,25 @@
         navigator.clipboard.writeText(b.getAttribute("data-copy")).then(function () { b.textContent = "已复制"; });
       });
     });
+    // Live figures (the supervision workbench): poll the JSON the page
+    // names and update the numbers in place; without this script the
+    // page is simply reloaded.
+    var live = document.querySelector("[data-live]");
+    if (live && window.fetch) {
+      window.setInterval(function () {
+        fetch(live.getAttribute("data-live"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (d) {
+            if (!d || !d.figures) { return; }
+            d.figures.at = d.at_label;
+            Object.keys(d.figures).forEach(function (k) {
+              var el = document.querySelector('[data-figure="' + k + '"]');
+              if (el && el.textContent !== String(d.figures[k])) { el.textContent = d.figures[k]; }
+            });
+          })
+          .catch(function () {});
+      }, 15000);
+    }
     // Print buttons are hidden until this script can make them work.
     document.querySelectorAll("[data-print]").forEach(function (b) {
       b.hidden = false;
