@@ -157,15 +157,15 @@ func (s *Service) create(ctx context.Context, who audit.Actor, r *Rating) error 
 // LinkSubject is what a rating link lets its holder rate.
 type LinkSubject struct {
 	Kind     SubjectKind
-	Case     *CaseInfo  // for a case
-	Visit    *Visit     // for a visit
-	Window   string     // the window's name, for a visit
-	Rated    *Rating    // the first rating already given, if any
-	Ticket   *Ticket    // its ticket, if any
-	CanRate  bool       // a first rating may be given now
-	CanAgain bool       // a second evaluation may be given now
-	Why      string     // why no rating can be given
-	Channel  Channel    // the channel a rating here is recorded with
+	Case     *CaseInfo // for a case
+	Visit    *Visit    // for a visit
+	Window   string    // the window's name, for a visit
+	Rated    *Rating   // the first rating already given, if any
+	Ticket   *Ticket   // its ticket, if any
+	CanRate  bool      // a first rating may be given now
+	CanAgain bool      // a second evaluation may be given now
+	Why      string    // why no rating can be given
+	Channel  Channel   // the channel a rating here is recorded with
 	Feedback *TicketEvent
 }
 
