@@ -15,6 +15,9 @@
 package rating
 
 import (
+	"sort"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -255,3 +258,31 @@ const (
 	SourceLocal  = "local"
 	SourceImport = "import"
 )
+
+// EncodeIndicators writes indicator levels for storage: "attitude:2,…",
+// sorted, levels in GB/T 39046 order.
+func EncodeIndicators(m map[Indicator]Level) string {
+	parts := make([]string, 0, len(m))
+	for ind, l := range m {
+		parts = append(parts, string(ind)+":"+strconv.Itoa(int(l)))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}
+
+// DecodeIndicators reads what EncodeIndicators wrote.
+func DecodeIndicators(s string) map[Indicator]Level {
+	if s == "" {
+		return nil
+	}
+	out := map[Indicator]Level{}
+	for _, part := range strings.Split(s, ",") {
+		name, lv, _ := strings.Cut(part, ":")
+		n, _ := strconv.Atoi(lv)
+		out[Indicator(name)] = Level(n)
+	}
+	return out
+}
+
+// Day is the China calendar day of t, as the figures count it.
+func Day(t time.Time) string { return t.In(chinaTime).Format("2006-01-02") }

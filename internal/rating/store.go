@@ -2,6 +2,7 @@ package rating
 
 import (
 	"context"
+	"sort"
 	"time"
 
 	"openhall/internal/audit"
@@ -245,4 +246,74 @@ type Scheduler interface {
 	ScheduleTicketCheck(ctx context.Context, ticketID int64, at time.Time) error
 	// ScheduleVisitSMS sends a visit's rating link by SMS.
 	ScheduleVisitSMS(ctx context.Context, visitID int64) error
+}
+
+// CountRow is one row of the per-day counts the figures read.
+type CountRow struct {
+	Day          string // China day, YYYY-MM-DD
+	RegionPath   string
+	DepartmentID int64
+	WindowID     int64
+	StaffID      int64
+	ItemCode     string
+	Level        Level
+	Default      bool
+	N            int
+}
+
+// CountsOf adds up ratings into count rows (sign +1 when they are stored,
+// -1 when excluded), in a fixed order so that concurrent transactions
+// update shared rows in the same order.
+func CountsOf(rs []*Rating, sign int) []CountRow {
+	m := map[CountRow]int{}
+	for _, r := range rs {
+		k := CountRow{Day: Day(r.At), RegionPath: r.RegionPath, DepartmentID: r.DepartmentID, WindowID: r.WindowID,
+			StaffID: r.StaffID, ItemCode: r.ItemCode, Level: r.Level, Default: r.Default}
+		m[k] += sign
+	}
+	out := make([]CountRow, 0, len(m))
+	for k, n := range m {
+		k.N = n
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return countLess(out[i], out[j]) })
+	return out
+}
+
+func countLess(a, b CountRow) bool {
+	if a.Day != b.Day {
+		return a.Day < b.Day
+	}
+	if a.RegionPath != b.RegionPath {
+		return a.RegionPath < b.RegionPath
+	}
+	if a.DepartmentID != b.DepartmentID {
+		return a.DepartmentID < b.DepartmentID
+	}
+	if a.WindowID != b.WindowID {
+		return a.WindowID < b.WindowID
+	}
+	if a.StaffID != b.StaffID {
+		return a.StaffID < b.StaffID
+	}
+	if a.ItemCode != b.ItemCode {
+		return a.ItemCode < b.ItemCode
+	}
+	if a.Level != b.Level {
+		return a.Level < b.Level
+	}
+	return !a.Default && b.Default
+}
+
+// DimensionColumn is the column a dimension's key is stored in.
+func DimensionColumn(d Dimension) string {
+	switch d {
+	case ByWindow:
+		return "window_id"
+	case ByStaff:
+		return "staff_id"
+	case ByItem:
+		return "item_code"
+	}
+	return "department_id"
 }

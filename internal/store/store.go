@@ -12,11 +12,14 @@ import (
 	"openhall/internal/cases"
 	"openhall/internal/catalog"
 	"openhall/internal/certs"
+	"openhall/internal/complaint"
 	"openhall/internal/disclosure"
 	"openhall/internal/disclosure/search"
+	"openhall/internal/hotline"
 	"openhall/internal/identity"
 	"openhall/internal/notify"
 	"openhall/internal/org"
+	"openhall/internal/rating"
 	"openhall/internal/store/migrate"
 )
 
@@ -52,4 +55,8 @@ type Stores struct {
 
 	Disclosure disclosure.Store
 	Search     search.Store
+
+	Ratings    rating.Store
+	Complaints complaint.Store
+	Hotline    hotline.Store
 }
