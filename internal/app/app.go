@@ -84,6 +84,9 @@ func (a *App) build(ctx context.Context, o Options) error {
 	if err := a.addSupport(ctx, o); err != nil {
 		return err
 	}
+	if err := a.addRatings(ctx, o); err != nil {
+		return err
+	}
 	procs := newProcedures(a.Services.Catalog, a.Services.Org, a.Config.SupplementDays)
 	if err := a.addCases(ctx, o, procs); err != nil {
 		return err
@@ -145,6 +148,7 @@ func (a *App) registerJobs(reg *jobs.Registry) {
 	a.registerSupportJobs(reg)
 	a.registerCaseJobs(reg)
 	a.registerDisclosureJobs(reg)
+	a.registerRatingJobs(reg)
 }
 
 // Handler is the process's HTTP handler.

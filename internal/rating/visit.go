@@ -74,6 +74,15 @@ func (s *Service) SendVisitSMS(ctx context.Context, t Texter, visitID int64) err
 		return err
 	}
 	text := fmt.Sprintf("【阳光政务大厅】感谢您在%s窗口办理业务，请对本次服务作出评价：", v.WindowName)
+	ls, err := s.visitSubject(ctx, v.ID)
+	if err != nil {
+		return err
+	}
+	if ls.CanAgain {
+		text = fmt.Sprintf("【阳光政务大厅】您对%s窗口服务的评价已有整改反馈，请查看并再次评价：", v.WindowName)
+	} else if !ls.CanRate {
+		return nil // rated meanwhile, and nothing new to tell
+	}
 	return t.Text(ctx, v.Phone, text, s.visitLink(v.ID))
 }
 

@@ -11,10 +11,13 @@ import (
 	"openhall/internal/cases"
 	"openhall/internal/catalog"
 	"openhall/internal/certs"
+	"openhall/internal/complaint"
 	"openhall/internal/disclosure"
+	"openhall/internal/hotline"
 	"openhall/internal/identity"
 	"openhall/internal/notify"
 	"openhall/internal/org"
+	"openhall/internal/rating"
 	"openhall/internal/store/migrate"
 )
 
@@ -39,4 +42,8 @@ type Services struct {
 	Catalog  *catalog.Service
 
 	Disclosure *disclosure.Service
+
+	Ratings    *rating.Service    // 好差评
+	Complaints *complaint.Service // complaints and consultations
+	Hotline    *hotline.Service   // the 12345 hand-off
 }
