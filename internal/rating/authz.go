@@ -106,3 +106,19 @@ func CanExchange(a *identity.Actor, regionPath string) error {
 	}
 	return apperr.New(apperr.Forbidden, "只有该地区的监察人员或系统管理员可以导出、导入评价数据")
 }
+
+// TicketOptions lists the steps the actor may take on the ticket now.
+func TicketOptions(a *identity.Actor, t *Ticket) []TicketCommandKind {
+	var out []TicketCommandKind
+	for _, k := range []TicketCommandKind{TcCallback, TcSkipCallback, TcVerify, TcRectify, TcAppeal, TcFeedback, TcUphold, TcReject} {
+		rule := ticketRules[k]
+		if !statusIn(t.Status, rule.from) || authorizeTicket(a, t, k) != nil {
+			continue
+		}
+		if (k == TcCallback && t.Anonymous) || (k == TcSkipCallback && !t.Anonymous) || (k == TcAppeal && t.Appealed) {
+			continue
+		}
+		out = append(out, k)
+	}
+	return out
+}

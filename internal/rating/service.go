@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"strconv"
+	"strings"
 	"time"
 
 	"openhall/internal/audit"
@@ -31,6 +32,7 @@ type Deps struct {
 	Notifier  Notifier
 	Scheduler Scheduler
 	Secret    []byte // signs the rating links of QR codes and SMS
+	PublicURL string // the product's address for QR codes; "" = the request's host
 	Now       func() time.Time
 	// CounterCacheTTL is how long a node trusts a counter tablet's token
 	// without reading it again (default 5 s): a counter ended on another
@@ -125,6 +127,15 @@ func (s *Service) parseToken(tok string) (byte, int64, bool) {
 // CaseLink is the path of the page where the holder of a case's receipt
 // rates it (the QR code on the 受理通知书).
 func (s *Service) CaseLink(caseID int64) string { return "/rate/" + s.token('c', caseID) }
+
+// AbsoluteLink is a path as an address to print in a QR code: under the
+// configured public address, else under base (the request's).
+func (s *Service) AbsoluteLink(base, path string) string {
+	if s.d.PublicURL != "" {
+		return strings.TrimRight(s.d.PublicURL, "/") + path
+	}
+	return base + path
+}
 
 // visitLink is the path an SMS sends a visitor to.
 func (s *Service) visitLink(visitID int64) string { return "/rate/" + s.token('v', visitID) }

@@ -8,9 +8,11 @@ import (
 
 	"openhall/internal/apperr"
 	"openhall/internal/cases"
+	"openhall/internal/complaint"
 	"openhall/internal/httpkit"
 	"openhall/internal/identity"
 	"openhall/internal/pii"
+	"openhall/internal/rating"
 )
 
 type casePage struct {
@@ -23,6 +25,10 @@ type casePage struct {
 	IDNumber  string
 	Phone     string
 	CanSee    bool
+	// Rating and Complaints are the case's ratings block and, for the
+	// complaint desk, the complaints about it.
+	Rating     *rating.CaseState
+	Complaints []complaint.Item
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request, status int, f form) error {
@@ -37,6 +43,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, status int, f 
 	}
 	p := casePage{Page: s.page(w, r, "办件 "+c.Number), Case: c, Clocks: cl, Options: cases.Options(a, c), Form: f}
 	fillApplicant(&p, a, c)
+	p.Rating, p.Complaints = s.caseFeedback(r.Context(), a, c)
 	return s.render(w, status, "cases/case", p)
 }
 

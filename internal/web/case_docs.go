@@ -28,6 +28,7 @@ type caseDocPage struct {
 	Event  cases.Event
 	Centre string
 	Remedy bool
+	RateQR string // the receipt's QR code for rating the case
 }
 
 // handleCaseDoc renders a document of the case for printing: the latest
@@ -51,6 +52,9 @@ func (s *Server) handleCaseDoc(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := caseDocPage{Page: s.page(w, r, doc.title), Doc: r.PathValue("doc"), Case: c, Clocks: cl, Event: e,
 		Remedy: e.Kind == cases.EventRefused || (e.Kind == cases.EventDecided && e.Decision == cases.DecisionDenied)}
+	if p.Doc == "receipt" {
+		p.RateQR = s.svc.Ratings.CaseLink(c.ID) + "/qr.png"
+	}
 	return s.render(w, http.StatusOK, "cases/doc", p)
 }
 

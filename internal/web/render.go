@@ -16,6 +16,7 @@ import (
 	"openhall/internal/httpkit"
 	"openhall/internal/identity"
 	"openhall/internal/pii"
+	"openhall/internal/rating"
 )
 
 //go:embed templates static
@@ -50,6 +51,11 @@ func funcs() template.FuncMap {
 		"sub":          func(a, b int64) int64 { return a - b },
 		"fieldType":    fieldInputType,
 		"materialName": materialName,
+		"ratingLevels": func() []rating.Level { return rating.Levels },
+		"indicators":   func(online bool) []rating.Indicator { return indicatorsFor(online) },
+		"codeLabel":    rating.CodeLabel,
+		"redact":       pii.Redact,
+		"pct":          func(x float64) string { return fmt.Sprintf("%.1f%%", x) },
 	}
 }
 
