@@ -37,6 +37,8 @@ type Options struct {
 	Jobs     func(reg *jobs.Registry)
 	Postgres string // join this database instead of creating one (a second node)
 	NoTree   bool   // do not build the organisation tree (it already exists)
+	// Configure changes the configuration before the app opens.
+	Configure func(*config.Config)
 }
 
 // New starts an App on the backend with a small organisation tree already
@@ -51,6 +53,9 @@ func New(t testing.TB, backend string, o Options) *App {
 		if cfg.DB == "" {
 			cfg.DB = storetest.PostgresDatabase(t)
 		}
+	}
+	if o.Configure != nil {
+		o.Configure(&cfg)
 	}
 	logOut := o.Log
 	if logOut == nil {

@@ -13,7 +13,9 @@ func CanRateCase(a *identity.Actor, c *CaseInfo) error {
 		return apperr.New(apperr.Unauthenticated, "请先登录后评价，或扫描受理通知书上的二维码评价")
 	}
 	if c.ApplicantUserID == 0 || c.ApplicantUserID != a.UserID {
-		return apperr.New(apperr.Forbidden, "只有申请人可以评价该办件")
+		// Not found rather than forbidden: a case's existence is not told
+		// to those who may not see it.
+		return apperr.New(apperr.NotFound, "办件不存在，或您不是该办件的申请人（只有申请人可以评价）")
 	}
 	return nil
 }
