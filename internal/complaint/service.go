@@ -85,7 +85,7 @@ const maxContent = 4000
 // anyone anonymously; the desk may record one received at the hall, by
 // letter or from the 12345 hotline.
 func (s *Service) Submit(ctx context.Context, a *identity.Actor, in Input) (*Filed, error) {
-	if err := s.prepare(a, &in); err != nil {
+	if err := s.check(ctx, a, &in); err != nil {
 		return nil, err
 	}
 	var out *Filed
@@ -98,6 +98,26 @@ func (s *Service) Submit(ctx context.Context, a *identity.Actor, in Input) (*Fil
 		return s.create(ctx, a, c, out.QueryCode)
 	})
 	return out, err
+}
+
+// check reports every problem of a new complaint at once: who files and
+// how, the text, and what it is about.
+func (s *Service) check(ctx context.Context, a *identity.Actor, in *Input) error {
+	err := s.prepare(a, in)
+	if !apperr.Is(err, apperr.Invalid) {
+		return err
+	}
+	fields := apperr.FieldsOf(err)
+	if _, _, _, serr := s.resolveSubject(ctx, *in); serr != nil {
+		for k, v := range apperr.FieldsOf(serr) {
+			fields[k] = v
+		}
+	}
+	var f apperr.Fields
+	for k, v := range fields {
+		f.Add(k, v)
+	}
+	return f.Err()
 }
 
 // prepare checks who files and how, and the text.

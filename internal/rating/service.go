@@ -148,3 +148,6 @@ func (s *Service) measure(path string, days int, start, end time.Time, pauses []
 	}
 	return workclock.Measure(cal, days, start, end, pauses, s.d.Now())
 }
+
+// Today is the service's current day in China, for the defaults of forms.
+func (s *Service) Today() calendar.Date { return calendar.DateOf(s.d.Now()) }

@@ -52,7 +52,7 @@ func (s *Server) handleCaseDoc(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := caseDocPage{Page: s.page(w, r, doc.title), Doc: r.PathValue("doc"), Case: c, Clocks: cl, Event: e,
 		Remedy: e.Kind == cases.EventRefused || (e.Kind == cases.EventDecided && e.Decision == cases.DecisionDenied)}
-	if p.Doc == "receipt" {
+	if p.Doc == "receipt" || p.Doc == "decision" {
 		p.RateQR = s.svc.Ratings.CaseLink(c.ID) + "/qr.png"
 	}
 	return s.render(w, http.StatusOK, "cases/doc", p)

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 
 	"openhall/internal/apperr"
 	"openhall/internal/calendar"
@@ -32,7 +31,7 @@ func (s *Server) registerRatingReportRoutes() {
 // month so far.
 func (s *Server) reportQuery(r *http.Request) (rating.FigureQuery, error) {
 	q := r.URL.Query()
-	today := calendar.DateOf(time.Now())
+	today := s.svc.Ratings.Today()
 	fq := rating.FigureQuery{By: rating.Dimension(q.Get("by")), From: calendar.NewDate(today.Year(), today.Month(), 1), To: today,
 		RegionPath: q.Get("region")}
 	if fq.By == "" {
@@ -152,7 +151,7 @@ func (s *Server) handleRatingExchange(w http.ResponseWriter, r *http.Request) er
 	if !canExchangeAnywhere(httpkit.ActorFrom(r.Context())) {
 		return apperr.New(apperr.Forbidden, "只有监察人员或系统管理员可以导出、导入评价数据")
 	}
-	today := calendar.DateOf(time.Now())
+	today := s.svc.Ratings.Today()
 	p := exchangePage{Page: s.page(w, r, "好差评数据交换"), Regions: s.exchangeRegions(r), From: calendar.NewDate(today.Year(), today.Month(), 1).String(),
 		To: today.String(), Form: newForm(nil, nil)}
 	return s.render(w, http.StatusOK, "ratings/exchange", p)
@@ -185,7 +184,9 @@ const maxImportBytes = 32 << 20
 // handleRatingImport checks (and unless asked only to check, imports) a file of
 // national records into a region.
 func (s *Server) handleRatingImport(w http.ResponseWriter, r *http.Request) error {
-	p := exchangePage{Page: s.page(w, r, "好差评数据交换"), Regions: s.exchangeRegions(r), Form: newForm(nil, nil)}
+	today := s.svc.Ratings.Today()
+	p := exchangePage{Page: s.page(w, r, "好差评数据交换"), Regions: s.exchangeRegions(r), Form: newForm(nil, nil),
+		From: calendar.NewDate(today.Year(), today.Month(), 1).String(), To: today.String()}
 	if r.MultipartForm == nil {
 		return apperr.New(apperr.Invalid, "请使用页面上的表单上传文件")
 	}
