@@ -255,10 +255,19 @@ func (s *Service) flushCounter(ctx context.Context, batch []*pending) error {
 
 var counterActor = audit.Actor{ID: 0, Label: "窗口评价器（匿名访客）"}
 
+// counterEntry is one rating as the batch's audit entry lists it.
+type counterEntry struct {
+	ID     int64     `json:"id"`
+	Window int64     `json:"window"`
+	Staff  int64     `json:"staff"`
+	Level  Level     `json:"level"`
+	At     time.Time `json:"at"`
+}
+
 func (s *Service) recordCounterBatch(ctx context.Context, rs []*Rating) error {
-	list := make([]map[string]any, len(rs))
+	list := make([]counterEntry, len(rs))
 	for i, r := range rs {
-		list[i] = map[string]any{"id": r.ID, "window": r.WindowID, "staff": r.StaffID, "level": r.Level, "at": r.At}
+		list[i] = counterEntry{ID: r.ID, Window: r.WindowID, Staff: r.StaffID, Level: r.Level, At: r.At}
 	}
 	return s.d.Audit.Append(ctx, audit.Record{Actor: counterActor, Scope: "region:" + rs[0].RegionPath, Action: "rating.counter.rate",
 		ObjectType: "rating", ObjectID: fmt.Sprintf("%d-%d", rs[0].ID, rs[len(rs)-1].ID), Change: map[string]any{"ratings": list}})

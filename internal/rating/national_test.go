@@ -1,6 +1,7 @@
 package rating
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -91,5 +92,27 @@ func TestRecordKeyWithoutID(t *testing.T) {
 	c, _ := FromRecord(rec)
 	if a.Key == "" || a.Key != b.Key || a.Key == c.Key {
 		t.Fatalf("content keys %q %q %q", a.Key, b.Key, c.Key)
+	}
+}
+
+func TestPeriodOf(t *testing.T) {
+	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, chinaTime) }
+	tests := []struct {
+		name     string
+		from, to time.Time
+		months   [2]string
+		days     [][2]string
+	}{
+		{"a year of whole months", d(2026, 1, 1), d(2027, 1, 1), [2]string{"2026-01", "2027-01"}, nil},
+		{"part-months at both ends", d(2025, 12, 1), d(2026, 11, 30), [2]string{"2025-12", "2026-11"}, [][2]string{{"2026-11-01", "2026-11-30"}}},
+		{"starting mid-month", d(2026, 3, 9), d(2026, 6, 1), [2]string{"2026-04", "2026-06"}, [][2]string{{"2026-03-09", "2026-04-01"}}},
+		{"inside one month", d(2026, 3, 9), d(2026, 3, 10), [2]string{}, [][2]string{{"2026-03-09", "2026-03-10"}}},
+		{"across two part-months", d(2026, 3, 20), d(2026, 4, 10), [2]string{}, [][2]string{{"2026-03-20", "2026-04-10"}}},
+	}
+	for _, tt := range tests {
+		p := PeriodOf(tt.from, tt.to)
+		if p.Months != tt.months || fmt.Sprint(p.Days) != fmt.Sprint(tt.days) {
+			t.Errorf("%s: %v %v; want %v %v", tt.name, p.Months, p.Days, tt.months, tt.days)
+		}
 	}
 }

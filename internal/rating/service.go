@@ -91,11 +91,15 @@ func ratingChange(r *Rating) map[string]any {
 		"department": r.DepartmentID, "window": r.WindowID, "staff": r.StaffID, "source": r.Source}
 }
 
-// newKey is a fresh rating key: unique across systems without coordination.
+// newKey is a fresh rating key: unique across systems without
+// coordination (8 random bytes after the time in microseconds), and
+// increasing with time, so that new keys land at the end of their index
+// instead of on a random page of it.
 func newKey() string {
-	b := make([]byte, 12)
-	rand.Read(b)
-	return "r" + hex.EncodeToString(b)
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(time.Now().UnixMicro()))
+	rand.Read(b[8:])
+	return "r" + hex.EncodeToString(b[:])
 }
 
 // Link tokens sign what a QR code or SMS link lets its holder rate: a case

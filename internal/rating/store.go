@@ -317,3 +317,48 @@ func DimensionColumn(d Dimension) string {
 	}
 	return "department_id"
 }
+
+// MonthsOf sums count rows per month (Day becomes "2006-01"), in order.
+func MonthsOf(rows []CountRow) []CountRow {
+	m := map[CountRow]int{}
+	for _, r := range rows {
+		k := r
+		k.Day, k.N = r.Day[:7], 0
+		m[k] += r.N
+	}
+	out := make([]CountRow, 0, len(m))
+	for k, n := range m {
+		k.N = n
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return countLess(out[i], out[j]) })
+	return out
+}
+
+// Period is how the counts of [From, To) are read: whole months from the
+// monthly counts, and the part-months at the ends from the daily ones.
+type Period struct {
+	Months [2]string   // [from, to) as "2006-01"; both "" when no whole month
+	Days   [][2]string // [from, to) as "2006-01-02"
+}
+
+// PeriodOf splits [from, to) (China midnights) into whole months and days.
+func PeriodOf(from, to time.Time) Period {
+	df, dt := from.In(chinaTime), to.In(chinaTime)
+	firstFull := time.Date(df.Year(), df.Month(), 1, 0, 0, 0, 0, chinaTime)
+	if !firstFull.Equal(df) {
+		firstFull = firstFull.AddDate(0, 1, 0)
+	}
+	lastFull := time.Date(dt.Year(), dt.Month(), 1, 0, 0, 0, 0, chinaTime)
+	if !firstFull.Before(lastFull) {
+		return Period{Days: [][2]string{{Day(df), Day(dt)}}}
+	}
+	p := Period{Months: [2]string{firstFull.Format("2006-01"), lastFull.Format("2006-01")}}
+	if df.Before(firstFull) {
+		p.Days = append(p.Days, [2]string{Day(df), Day(firstFull)})
+	}
+	if lastFull.Before(dt) {
+		p.Days = append(p.Days, [2]string{Day(lastFull), Day(dt)})
+	}
+	return p
+}

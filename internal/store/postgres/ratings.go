@@ -29,6 +29,9 @@ const ratingInsertColumns = `id, rkey, subject, case_id, case_number, visit_id, 
 // ratingChunk bounds the rows of one INSERT.
 const ratingChunk = 500
 
+// textType is the type keys are cast to.
+const textType = "text"
+
 // tuples is "(?, …), (?, …)": rows groups of cols placeholders, numbered
 // by rebind.
 func tuples(rows, cols int) string {
@@ -89,8 +92,28 @@ func (s *RatingsStore) insertRatings(ctx context.Context, rs []*rating.Rating) e
 	return mapError(err)
 }
 
-// addCounts adds count rows (negative to take away), in the rows' order.
+// countChunk bounds the count rows of one upsert.
+const countChunk = 1000
+
+// addCounts adds count rows (negative to take away), in the rows' order
+// (so that concurrent transactions lock shared rows in the same order), in
+// statements of up to countChunk rows.
 func (s *RatingsStore) addCounts(ctx context.Context, rows []rating.CountRow) error {
+	for _, t := range []struct {
+		table string
+		rows  []rating.CountRow
+	}{{"rating_counts", rows}, {"rating_counts_month", rating.MonthsOf(rows)}} {
+		for start := 0; start < len(t.rows); start += countChunk {
+			if err := s.upsertCounts(ctx, t.table, t.rows[start:min(start+countChunk, len(t.rows))]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// upsertCounts adds count rows in one statement.
+func (s *RatingsStore) upsertCounts(ctx context.Context, table string, rows []rating.CountRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -98,10 +121,10 @@ func (s *RatingsStore) addCounts(ctx context.Context, rows []rating.CountRow) er
 	for _, c := range rows {
 		args = append(args, c.Day, c.RegionPath, c.DepartmentID, c.WindowID, c.StaffID, c.ItemCode, int(c.Level), c.Default, c.N)
 	}
-	_, err := s.db.r(ctx).exec(ctx, `INSERT INTO rating_counts (day, region_path, department_id, window_id, staff_id,
+	_, err := s.db.r(ctx).exec(ctx, `INSERT INTO `+table+` (day, region_path, department_id, window_id, staff_id,
 		item_code, level, is_default, n) VALUES `+tuples(len(rows), 9)+`
 		ON CONFLICT (day, region_path, department_id, window_id, staff_id, item_code, level, is_default)
-		DO UPDATE SET n = rating_counts.n + excluded.n`, args...)
+		DO UPDATE SET n = `+table+`.n + excluded.n`, args...)
 	return mapError(err)
 }
 
@@ -206,12 +229,23 @@ func (s *RatingsStore) ExcludeRating(ctx context.Context, id int64) error {
 	})
 }
 
-// CountRatings sums the per-day counts of a period by a dimension.
+// CountRatings sums the counts of a period by a dimension: the monthly
+// counts for its whole months, the daily ones for the rest.
 func (s *RatingsStore) CountRatings(ctx context.Context, f rating.FigureFilter) ([]rating.LevelCount, error) {
 	col := rating.DimensionColumn(f.By)
-	where, args := countWhere(f, "day >= ? AND day < ?", rating.Day(f.From), rating.Day(f.To))
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT CAST(`+col+` AS text), level, is_default, SUM(n) FROM rating_counts
-		WHERE `+where+` GROUP BY `+col+`, level, is_default HAVING SUM(n) <> 0`, args...)
+	p := rating.PeriodOf(f.From, f.To)
+	var parts []string
+	var args []any
+	if p.Months[0] != "" {
+		where, a := countWhere(f, "day >= ? AND day < ?", p.Months[0], p.Months[1])
+		parts, args = append(parts, `SELECT CAST(`+col+` AS `+textType+`) AS k, level, is_default, n FROM rating_counts_month WHERE `+where), append(args, a...)
+	}
+	for _, d := range p.Days {
+		where, a := countWhere(f, "day >= ? AND day < ?", d[0], d[1])
+		parts, args = append(parts, `SELECT CAST(`+col+` AS `+textType+`) AS k, level, is_default, n FROM rating_counts WHERE `+where), append(args, a...)
+	}
+	rows, err := s.db.r(ctx).rows(ctx, `SELECT k, level, is_default, SUM(n) FROM (`+strings.Join(parts, " UNION ALL ")+
+		`) AS c GROUP BY k, level, is_default HAVING SUM(n) <> 0`, args...)
 	return collect(rows, err, func(r pgx.Row) (rating.LevelCount, error) {
 		var c rating.LevelCount
 		var level int

@@ -85,6 +85,19 @@ func checkCounts(t *testing.T, st rating.Store, rs []*rating.Rating) {
 	if m := sum(); m["7:非常不满意"] != 1 || m["7:满意"] != 1 || m["8:满意"] != 1 {
 		t.Fatalf("counts %v", m)
 	}
+	// Over whole months (March) and part-months (February, April) the
+	// monthly and daily counts add up to the same.
+	cst := time.FixedZone("CST", 8*3600)
+	whole := f
+	whole.From, whole.To = time.Date(2026, 2, 15, 0, 0, 0, 0, cst), time.Date(2026, 4, 10, 0, 0, 0, 0, cst)
+	cs, err := st.CountRatings(ctx, whole)
+	total := 0
+	for _, c := range cs {
+		total += c.N
+	}
+	if err != nil || total != 3 {
+		t.Fatalf("counts over months: %d %v", total, err)
+	}
 	if err := st.ExcludeRating(ctx, rs[0].ID); err != nil {
 		t.Fatal(err)
 	}

@@ -57,6 +57,21 @@ CREATE TABLE rating_counts (
     PRIMARY KEY (day, region_path, department_id, window_id, staff_id, item_code, level, is_default)
 ) WITHOUT ROWID;
 
+-- The same counts per month: a report over whole months reads these, and
+-- the per-day rows only for the part-months at its ends.
+CREATE TABLE rating_counts_month (
+    day           TEXT NOT NULL, -- YYYY-MM
+    region_path   TEXT NOT NULL,
+    department_id INTEGER NOT NULL,
+    window_id     INTEGER NOT NULL,
+    staff_id      INTEGER NOT NULL,
+    item_code     TEXT NOT NULL,
+    level         INTEGER NOT NULL,
+    is_default    INTEGER NOT NULL,
+    n             INTEGER NOT NULL,
+    PRIMARY KEY (day, region_path, department_id, window_id, staff_id, item_code, level, is_default)
+) WITHOUT ROWID;
+
 CREATE TABLE rating_tickets (
     id            INTEGER PRIMARY KEY,
     rating_id     INTEGER NOT NULL UNIQUE REFERENCES ratings(id),
@@ -82,7 +97,9 @@ CREATE TABLE rating_tickets (
     version       INTEGER NOT NULL
 );
 CREATE INDEX rating_tickets_open ON rating_tickets(status, department_id);
-CREATE INDEX rating_tickets_opened ON rating_tickets(opened_at);
+-- Covers what the figures count, so that they read the index alone.
+CREATE INDEX rating_tickets_opened ON rating_tickets(opened_at, region_path, department_id, window_id, staff_id, item_code,
+    anonymous, called_back, rectified, upheld, status);
 
 CREATE TABLE rating_ticket_events (
     ticket_id   INTEGER NOT NULL REFERENCES rating_tickets(id),
