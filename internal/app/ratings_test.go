@@ -262,3 +262,34 @@ func mustDate(t *testing.T, s string) calendar.Date {
 	}
 	return d
 }
+
+// TestFiguresStayInScope: with ratings in two counties, a county's
+// administrator sees only theirs, the city's supervisor both, a department
+// head only the department's.
+func TestFiguresStayInScope(t *testing.T) {
+	a, _ := demoApp(t, "sqlite", cstAt(3, 9, 10))
+	ctx := context.Background()
+	end := cstAt(6, 30, 12)
+	if err := a.SeedRatings(ctx, "330106", 300, end, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SeedRatings(ctx, "330110", 200, end, nil); err != nil {
+		t.Fatal(err)
+	}
+	q := rating.FigureQuery{By: rating.ByDepartment, From: mustDate(t, "2025-06-01"), To: mustDate(t, "2026-06-30")}
+	total := func(user string) int {
+		f, err := a.Services.Ratings.Figures(ctx, actor(t, a, user), q)
+		if err != nil {
+			t.Fatalf("%s: %v", user, err)
+		}
+		return f.Sum.Total
+	}
+	city, county, head := total("supervisor"), total("xhadmin"), total("depthead")
+	if city != 500 || county != 300 || head == 0 || head >= county {
+		t.Fatalf("city %d, 西湖区 %d, one department %d", city, county, head)
+	}
+	q.RegionPath = "/no/such/"
+	if _, err := a.Services.Ratings.Figures(ctx, actor(t, a, "xhadmin"), q); err == nil {
+		t.Fatal("a region outside the scope is refused")
+	}
+}
