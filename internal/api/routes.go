@@ -24,6 +24,7 @@ func (s *Server) registerRoutes() {
 	s.registerDisclosureRoutes()
 	s.registerHallRoutes()
 	s.registerSupervisionRoutes()
+	s.registerRatingRoutes()
 	s.mux.HandleFunc("/api/v1/", s.h(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute(r) }))
 }
 

@@ -90,6 +90,9 @@ func (a *App) build(ctx context.Context, o Options) error {
 	if err := a.addSupport(ctx, o); err != nil {
 		return err
 	}
+	if err := a.addRatings(ctx, o); err != nil {
+		return err
+	}
 	procs := newProcedures(a.Services.Catalog, a.Services.Org, a.Config.SupplementDays, o.now())
 	if err := a.addSupervision(ctx, o); err != nil {
 		return err
@@ -164,6 +167,7 @@ func (a *App) registerJobs(reg *jobs.Registry) {
 	a.registerDisclosureJobs(reg)
 	a.registerCalendarJobs(reg)
 	a.registerSupervisionJobs(reg)
+	a.registerRatingJobs(reg)
 }
 
 // Handler is the process's HTTP handler.

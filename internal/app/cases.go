@@ -27,7 +27,7 @@ func (a *App) addCases(ctx context.Context, o Options, procs cases.Procedures) e
 	}
 	s := a.Services
 	s.Cases = cases.NewService(cases.Deps{Store: a.Stores.Cases, Tx: a.Stores, Audit: s.Audit, Procedures: procs,
-		Calendars: s.Calendar, Notifier: caseNotifier{n: s.Notify, a: a}, Certifier: certifier{a}, Throttle: lookupThrottle{a.Stores.Identity, a.Stores.Backend, o.now()},
+		Calendars: s.Calendar, Notifier: closedCases{caseNotifier{n: s.Notify, a: a}, s.Ratings}, Certifier: certifier{a}, Throttle: lookupThrottle{a.Stores.Identity, a.Stores.Backend, o.now()},
 		Accounts: a.Stores.Identity, Scheduler: caseTimers{a}, Secret: secret, Now: o.Now,
 		Watcher: a.caseWatcher()})
 	s.Certs.SetAuthorizer(a.certificateViewer)

@@ -35,9 +35,9 @@ type Options struct {
 	Workers  bool // run background jobs
 	Log      io.Writer
 	Jobs     func(reg *jobs.Registry)
-	Postgres string // join this database instead of creating one (a second node)
-	NoTree   bool   // do not build the organisation tree (it already exists)
-	Config   func(*config.Config)
+	Postgres string               // join this database instead of creating one (a second node)
+	NoTree   bool                 // do not build the organisation tree (it already exists)
+	Config   func(*config.Config) // changes the configuration before the app opens
 }
 
 // New starts an App on the backend with a small organisation tree already

@@ -63,6 +63,10 @@ type Config struct {
 	// 32 hex digits; "" keeps a generated one in DataDir (development only).
 	CertKEK string
 
+	// HotlineToken is the bearer token of the 12345 hotline's system on the
+	// hand-off interface (/api/v1/hotline/…); "" turns the interface off.
+	HotlineToken string
+
 	// Outgoing email; no SMTPHost means email is not sent.
 	SMTPHost     string
 	SMTPPort     int
@@ -169,6 +173,9 @@ func (c Config) Validate() error {
 // checkSupport checks the settings of certificates, links and email.
 func (c Config) checkSupport() []string {
 	var bad []string
+	if c.HotlineToken != "" && len(c.HotlineToken) < 16 {
+		bad = append(bad, "--hotline-token 至少 16 个字符")
+	}
 	if c.PublicURL != "" {
 		u, err := url.Parse(c.PublicURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {

@@ -12,12 +12,15 @@ import (
 	"openhall/internal/cases"
 	"openhall/internal/catalog"
 	"openhall/internal/certs"
+	"openhall/internal/complaint"
 	"openhall/internal/disclosure"
 	"openhall/internal/disclosure/search"
 	"openhall/internal/hall"
+	"openhall/internal/hotline"
 	"openhall/internal/identity"
 	"openhall/internal/notify"
 	"openhall/internal/org"
+	"openhall/internal/rating"
 	"openhall/internal/store/migrate"
 	"openhall/internal/supervision"
 )
@@ -57,4 +60,8 @@ type Stores struct {
 	Hall       hall.Store
 
 	Supervision supervision.Store
+
+	Ratings    rating.Store
+	Complaints complaint.Store
+	Hotline    hotline.Store
 }

@@ -11,11 +11,14 @@ import (
 	"openhall/internal/cases"
 	"openhall/internal/catalog"
 	"openhall/internal/certs"
+	"openhall/internal/complaint"
 	"openhall/internal/disclosure"
 	"openhall/internal/hall"
+	"openhall/internal/hotline"
 	"openhall/internal/identity"
 	"openhall/internal/notify"
 	"openhall/internal/org"
+	"openhall/internal/rating"
 	"openhall/internal/store/migrate"
 	"openhall/internal/supervision"
 )
@@ -44,4 +47,8 @@ type Services struct {
 	Hall       *hall.Service // 一件事, appointments, favourites, the home page's lists
 
 	Supervision *supervision.Service // nil when supervision is off
+
+	Ratings    *rating.Service    // 好差评
+	Complaints *complaint.Service // complaints and consultations
+	Hotline    *hotline.Service   // the 12345 hand-off
 }

@@ -9,10 +9,12 @@ import (
 
 	"openhall/internal/apperr"
 	"openhall/internal/cases"
+	"openhall/internal/complaint"
 	"openhall/internal/hall"
 	"openhall/internal/httpkit"
 	"openhall/internal/identity"
 	"openhall/internal/pii"
+	"openhall/internal/rating"
 )
 
 type casePage struct {
@@ -30,6 +32,10 @@ type casePage struct {
 	QueryCode string // for the applicant and the person who filed it
 	Bundle    *hall.Application
 	Docs      []caseDoc
+	// Rating and Complaints are the case's ratings block and, for the
+	// complaint desk, the complaints about it.
+	Rating     *rating.CaseState
+	Complaints []complaint.Item
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request, status int, f form) error {
@@ -65,6 +71,7 @@ func (s *Server) showCase(w http.ResponseWriter, r *http.Request, status int, f 
 	} else if !apperr.Is(err, apperr.NotFound) {
 		return err
 	}
+	p.Rating, p.Complaints = s.caseFeedback(r.Context(), a, c)
 	return s.render(w, status, "cases/case", p)
 }
 

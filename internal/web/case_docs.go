@@ -57,7 +57,9 @@ type caseDocPage struct {
 	Special   cases.SpecialKind
 	Opinions  []cases.Event // the departments' 审查意见, for the decision
 	QueryCode string        // on the receipts, for the applicant
+	Centre    string
 	Remedy    bool
+	RateQR    string // the receipt's QR code for rating the case
 }
 
 // handleCaseDoc renders a document of the case for printing: the latest
@@ -99,6 +101,9 @@ func (s *Server) handleCaseDoc(w http.ResponseWriter, r *http.Request) error {
 		if p.QueryCode, err = s.svc.Cases.QueryCode(r.Context(), a, c); err != nil {
 			return err
 		}
+	}
+	if p.Doc == "receipt" || p.Doc == "decision" {
+		p.RateQR = s.svc.Ratings.CaseLink(c.ID) + "/qr.png"
 	}
 	return s.render(w, http.StatusOK, "cases/doc", p)
 }

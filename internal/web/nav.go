@@ -44,6 +44,19 @@ func catalogStaff(a *identity.Actor) bool {
 	return a.Has(identity.RoleApprover) || a.Has(identity.RoleDeptHead) || a.Has(identity.RoleSysAdmin)
 }
 
+// ticketStaff handle or supervise the tickets of bad reviews.
+func ticketStaff(a *identity.Actor) bool {
+	return approver(a) || a.Has(identity.RoleSupervisor) || a.Has(identity.RoleSysAdmin)
+}
+
+// complaintStaff are the complaint desk and the departments answering.
+func complaintStaff(a *identity.Actor) bool { return approver(a) || a.Has(identity.RoleSupervisor) }
+
+// figureStaff see the satisfaction and complaint figures.
+func figureStaff(a *identity.Actor) bool {
+	return a.Has(identity.RoleDeptHead) || a.Has(identity.RoleSupervisor) || a.Has(identity.RoleSysAdmin)
+}
+
 // navigation is the whole menu; each role sees its part.
 var navigation = []navEntry{
 	{"首页", "/", anyone},
@@ -71,6 +84,12 @@ var navigation = []navEntry{
 	{"电子监察", "/supervision", supervisesAny},
 	{"我的红黄牌", "/supervision/my", hasCards},
 	{"我的申请", "/my/requests", public},
+	{"投诉与咨询", "/complaints", anyone},
+	{"我的评价", "/ratings", public},
+	{"窗口评价器", "/staff/counter", role(identity.RoleWindowClerk)},
+	{"差评整改", "/staff/ratings", ticketStaff},
+	{"投诉办理", "/staff/complaints", complaintStaff},
+	{"评价统计", "/staff/ratings/report", figureStaff},
 	{"我的账户", "/account", loggedIn},
 	{"登录", "/login", anonymous},
 	{"注册", "/register", anonymous},

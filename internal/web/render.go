@@ -17,6 +17,7 @@ import (
 	"openhall/internal/httpkit"
 	"openhall/internal/identity"
 	"openhall/internal/pii"
+	"openhall/internal/rating"
 	"openhall/internal/supervision"
 )
 
@@ -69,6 +70,11 @@ func funcs() template.FuncMap {
 		"provNote":     calendar.ProvisionalNote,
 		"deref64":      func(p *float64) float64 { return *p },
 		"slice1":       func(r supervision.Row) []supervision.Row { return []supervision.Row{r} },
+		"ratingLevels": func() []rating.Level { return rating.Levels },
+		"indicators":   func(online bool) []rating.Indicator { return indicatorsFor(online) },
+		"codeLabel":    rating.CodeLabel,
+		"redact":       pii.Redact,
+		"percent":      func(x float64) string { return fmt.Sprintf("%.1f%%", x) },
 	}
 }
 

@@ -25,6 +25,8 @@ func (s *Server) registerRoutes() {
 	s.registerDisclosureRoutes()
 	s.registerHallRoutes()
 	s.registerSupervisionRoutes()
+	s.registerRatingRoutes()
+	s.registerComplaintRoutes()
 	s.mux.HandleFunc("/", s.h(s.handleNotFound))
 }
 

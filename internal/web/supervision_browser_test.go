@@ -9,6 +9,7 @@ import (
 
 	"openhall/internal/apptest"
 	"openhall/internal/cases"
+	"openhall/internal/catalog"
 	"openhall/internal/demo"
 	"openhall/internal/identity"
 	"openhall/internal/testutil"
@@ -256,4 +257,19 @@ func (s *supScenario) escalation() {
 func (s *supScenario) finishA() {
 	s.act("A", "approver", day(4, 9, 10), cases.Command{Kind: cases.CmdPass, Branch: 0})
 	s.act("A", "depthead", day(4, 9, 11), cases.Command{Kind: cases.CmdPass, Branch: 0})
+}
+
+// versionOf is the published version of the demo item named name.
+func versionOf(t *testing.T, a *apptest.App, name string) int64 {
+	items, _, err := a.Services.Catalog.Search(context.Background(), catalog.SearchQuery{Text: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		if it.Name == name && it.PublishedID != nil {
+			return *it.PublishedID
+		}
+	}
+	t.Fatalf("no demo item %q", name)
+	return 0
 }

@@ -194,5 +194,6 @@ func (db *DB) Stores() *store.Stores {
 		Identity: db.Identity(), Org: db.Org(), Settings: db.Settings(),
 		Certs: db.Certs(), Notify: db.Notify(), Catalog: db.Catalog(),
 		Disclosure: db.Disclosure(), Search: db.Search(), Hall: db.Hall(),
-		Supervision: db.Supervision()}
+		Supervision: db.Supervision(),
+		Ratings:     db.Ratings(), Complaints: db.Complaints(), Hotline: db.Complaints()}
 }
