@@ -77,6 +77,7 @@ type Version struct {
 // Filter selects powers; zero fields do not filter.
 type Filter struct {
 	DepartmentID int64
+	Code         string // one power by its code (with DepartmentID)
 	PathPrefix   string
 	Type         catalog.ItemType
 	Published    bool     // only powers with a published version

@@ -3,8 +3,11 @@ package powers
 import (
 	"context"
 	"sort"
+	"strconv"
+	"strings"
 
 	"openhall/internal/apperr"
+	"openhall/internal/catalog"
 	"openhall/internal/disclosure/search"
 	"openhall/internal/identity"
 )
@@ -140,4 +143,24 @@ func (s *Service) Benchmark(ctx context.Context, powerID int64, seq int) (*Power
 		return p, nil, apperr.New(apperr.NotFound, "该职权的裁量基准没有第 %d 行", seq)
 	}
 	return p, &v.Content.Benchmarks[seq-1], nil
+}
+
+// BenchmarkByCode returns a benchmark row of the published penalty power
+// with a code in a department, naming what is missing.
+func (s *Service) BenchmarkByCode(ctx context.Context, deptID int64, code string, seq int) (*Power, *Benchmark, error) {
+	ps, _, err := s.d.Store.FindPowers(ctx, Filter{DepartmentID: deptID, Code: strings.ToUpper(strings.TrimSpace(code)), Limit: 1})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(ps) == 0 || ps[0].PublishedID == nil {
+		return nil, nil, apperr.Field("power_code", "本部门权责清单中没有已公布的职权“"+code+"”")
+	}
+	if ps[0].Type != catalog.TypePenalty {
+		return nil, nil, apperr.Field("power_code", "职权“"+ps[0].Name+"”不是行政处罚类职权")
+	}
+	p, b, err := s.Benchmark(ctx, ps[0].ID, seq)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, nil, apperr.Field("benchmark_seq", "职权“"+ps[0].Name+"”的裁量基准没有第 "+strconv.Itoa(seq)+" 条")
+	}
+	return p, b, err
 }
