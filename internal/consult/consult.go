@@ -231,3 +231,29 @@ const KindConsultation = search.KindConsultation
 
 // URL is the public page of a consultation.
 func URL(id int64) string { return "/participate/consultations/" + itoa(id) }
+
+// Add counts n comments of a section with a status and verdict; the
+// stores fill Counts with it from a grouped count.
+func (c *Counts) Add(section int, status CommentStatus, v Verdict, n int) {
+	if c.BySection == nil {
+		c.BySection = map[int]int{}
+	}
+	c.Total += n
+	if status == CommentHidden {
+		c.Hidden += n
+		return
+	}
+	c.Visible += n
+	c.BySection[section] += n
+	switch v {
+	case VerdictAdopted:
+		c.Adopted += n
+	case VerdictPartial:
+		c.Partial += n
+	case VerdictRejected:
+		c.Rejected += n
+	}
+	if v != VerdictNone {
+		c.Answered += n
+	}
+}

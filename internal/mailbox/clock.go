@@ -64,11 +64,18 @@ func (c Clock) Note() string { return calendar.ProvisionalNote(c.Provisional) }
 // ComputeClock measures a letter on its region's calendar: the limit counts
 // working days from the day after receipt (the receipt event's date); the
 // limit is the latest one set by an assignment, else the letter's own.
-// Answered letters are measured at their answer's date.
+// Answered letters are measured at their answer's date. A letter loaded
+// without its events is measured from its row, which the events keep.
 func ComputeClock(l *Letter, cal *calendar.Calendar, now time.Time) (Clock, error) {
 	received := calendar.DateOf(l.ReceivedAt)
 	days := l.Days
 	var answered, rejected time.Time
+	switch l.Status {
+	case StatusAnswered:
+		answered = l.AnsweredAt
+	case StatusRejected:
+		rejected = l.AnsweredAt
+	}
 	for _, e := range l.Events {
 		switch e.Kind {
 		case EventReceived:

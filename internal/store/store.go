@@ -12,11 +12,15 @@ import (
 	"openhall/internal/cases"
 	"openhall/internal/catalog"
 	"openhall/internal/certs"
+	"openhall/internal/consult"
 	"openhall/internal/disclosure"
 	"openhall/internal/disclosure/search"
 	"openhall/internal/identity"
+	"openhall/internal/mailbox"
 	"openhall/internal/notify"
 	"openhall/internal/org"
+	"openhall/internal/powers"
+	"openhall/internal/publicity"
 	"openhall/internal/store/migrate"
 )
 
@@ -52,4 +56,9 @@ type Stores struct {
 
 	Disclosure disclosure.Store
 	Search     search.Store
+
+	Consult   consult.Store
+	Mailbox   mailbox.Store
+	Powers    powers.Store
+	Publicity publicity.Store
 }
