@@ -84,6 +84,7 @@ func (a *App) build(ctx context.Context, o Options) error {
 	if err := a.addSupport(ctx, o); err != nil {
 		return err
 	}
+	a.addParticipation(o)
 	procs := newProcedures(a.Services.Catalog, a.Services.Org, a.Config.SupplementDays)
 	if err := a.addCases(ctx, o, procs); err != nil {
 		return err
@@ -145,6 +146,7 @@ func (a *App) registerJobs(reg *jobs.Registry) {
 	a.registerSupportJobs(reg)
 	a.registerCaseJobs(reg)
 	a.registerDisclosureJobs(reg)
+	a.registerParticipationJobs(reg)
 }
 
 // Handler is the process's HTTP handler.

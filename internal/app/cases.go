@@ -25,7 +25,8 @@ func (a *App) addCases(ctx context.Context, o Options, procs cases.Procedures) e
 	s := a.Services
 	s.Cases = cases.NewService(cases.Deps{Store: a.Stores.Cases, Tx: a.Stores, Audit: s.Audit, Procedures: procs,
 		Calendars: s.Calendar, Notifier: caseNotifier{s.Notify}, Certifier: certifier{a}, Throttle: lookupThrottle{a.Stores.Identity, o.now()},
-		Accounts: a.Stores.Identity, Scheduler: caseTimers{a}, Secret: secret, Now: o.Now})
+		Accounts: a.Stores.Identity, Scheduler: caseTimers{a}, Secret: secret, Now: o.Now,
+		Decisions: decisionFeed{a}})
 	s.Certs.SetAuthorizer(a.certificateViewer)
 	return nil
 }

@@ -38,7 +38,8 @@ type Deps struct {
 	Throttle   Throttle
 	Accounts   Accounts
 	Scheduler  Scheduler
-	Secret     []byte // keys the query-code hashes
+	Decisions  DecisionRecorder // optional: the 双公示 register
+	Secret     []byte           // keys the query-code hashes
 	Now        func() time.Time
 	Hours      calendar.OfficeHours
 }

@@ -86,7 +86,9 @@ func (s *Service) PublishedVersion(ctx context.Context, p *Power) (*Version, err
 }
 
 // Power returns one power.
-func (s *Service) Power(ctx context.Context, id int64) (*Power, error) { return s.d.Store.FindPower(ctx, id) }
+func (s *Service) Power(ctx context.Context, id int64) (*Power, error) {
+	return s.d.Store.FindPower(ctx, id)
+}
 
 // Managed lists the powers of the departments and regions the actor edits
 // or reviews, by department and code.

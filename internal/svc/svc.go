@@ -11,10 +11,14 @@ import (
 	"openhall/internal/cases"
 	"openhall/internal/catalog"
 	"openhall/internal/certs"
+	"openhall/internal/consult"
 	"openhall/internal/disclosure"
 	"openhall/internal/identity"
+	"openhall/internal/mailbox"
 	"openhall/internal/notify"
 	"openhall/internal/org"
+	"openhall/internal/powers"
+	"openhall/internal/publicity"
 	"openhall/internal/store/migrate"
 )
 
@@ -39,4 +43,9 @@ type Services struct {
 	Catalog  *catalog.Service
 
 	Disclosure *disclosure.Service
+
+	Consult   *consult.Service   // consultations and surveys
+	Mailbox   *mailbox.Service   // leader's mailbox and online consultation
+	Powers    *powers.Service    // power and responsibility lists
+	Publicity *publicity.Service // 双公示 register
 }
