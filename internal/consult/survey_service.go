@@ -260,3 +260,9 @@ func Tally(sv *Survey, rs []*Response) *Results {
 	}
 	return out
 }
+
+// CanManageSurvey reports whether a manages the survey.
+func (s *Service) CanManageSurvey(ctx context.Context, a *identity.Actor, sv *Survey) bool {
+	_, _, err := s.managedSurvey(ctx, a, sv.ID)
+	return a != nil && err == nil
+}

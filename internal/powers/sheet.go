@@ -123,3 +123,38 @@ func yuanCell(v, max int64) string {
 	}
 	return Yuan(v)
 }
+
+// ParseBenchmarkLines reads a benchmark written one row per line with the
+// template's columns separated by |, as the web form takes it.
+func ParseBenchmarkLines(text string) ([]Benchmark, error) {
+	var out []Benchmark
+	for i, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		cells := make([]string, len(BenchmarkSheet.Headers))
+		for j, c := range strings.Split(line, "|") {
+			if j < len(cells) {
+				cells[j] = strings.TrimSpace(c)
+			}
+		}
+		b, errs := parseBenchmark(cells)
+		for col := range BenchmarkSheet.Headers {
+			if msg, ok := errs[col]; ok {
+				return nil, fmt.Errorf("第 %d 行“%s”：%s", i+1, BenchmarkSheet.Headers[col], msg)
+			}
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// FormatBenchmarkLines writes a benchmark in the line format.
+func FormatBenchmarkLines(bs []Benchmark) string {
+	var b strings.Builder
+	for _, x := range bs {
+		b.WriteString(strings.Join([]string{x.Violation, x.Basis, x.Level.Label(), x.Circumstance, strings.Join(x.Kinds, "、"),
+			yuanCell(x.FineMin, x.FineMax), yuanCell(x.FineMax, x.FineMax), x.Note}, "|") + "\n")
+	}
+	return b.String()
+}

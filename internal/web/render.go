@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"openhall/internal/apperr"
+	"openhall/internal/calendar"
 	"openhall/internal/httpkit"
 	"openhall/internal/identity"
 	"openhall/internal/pii"
@@ -50,7 +51,17 @@ func funcs() template.FuncMap {
 		"sub":          func(a, b int64) int64 { return a - b },
 		"fieldType":    fieldInputType,
 		"materialName": materialName,
+		"neg":          func(n int) int { return -n },
+		"day":          dayText,
 	}
+}
+
+// dayText shows a civil date, "" for none (never 1970-01-01).
+func dayText(d calendar.Date) string {
+	if d == (calendar.Date{}) {
+		return ""
+	}
+	return d.String()
 }
 
 func fmtTime(t time.Time, layout string) string {

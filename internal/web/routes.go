@@ -22,6 +22,9 @@ func (s *Server) registerRoutes() {
 	s.registerNotifyRoutes()
 	s.registerCatalogRoutes()
 	s.registerDisclosureRoutes()
+	s.registerParticipationRoutes()
+	s.registerPowerRoutes()
+	s.registerPublicityRoutes()
 	s.mux.HandleFunc("/", s.h(s.handleNotFound))
 }
 
