@@ -19,6 +19,10 @@ func (s *Server) registerRoutes() {
 	s.registerNotifyRoutes()
 	s.registerCatalogRoutes()
 	s.registerDisclosureRoutes()
+	s.registerConsultRoutes()
+	s.registerMailboxRoutes()
+	s.registerPowerRoutes()
+	s.registerPublicityRoutes()
 	s.mux.HandleFunc("/api/v1/", s.h(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute(r) }))
 }
 
