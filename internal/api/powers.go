@@ -61,9 +61,9 @@ func toPowerVersion(v *powers.Version) *powerVersionJSON {
 	if !v.PublishedAt.IsZero() {
 		j.PublishedAt = &v.PublishedAt
 	}
-	if j.Content.Bases == nil {
-		j.Content.Bases = []powers.Basis{}
-	}
+	c := &j.Content
+	c.Bases, c.Duties, c.Accountability = nonNil(c.Bases), nonNil(c.Duties), nonNil(c.Accountability)
+	c.ItemIDs, c.Benchmarks = nonNil(c.ItemIDs), nonNil(c.Benchmarks)
 	return j
 }
 
