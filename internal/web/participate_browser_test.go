@@ -271,7 +271,7 @@ func (p *pscene) newPower(dept, code, name, typ, bases, bench, item string) {
 	}
 	p.submit(`#power-save`)
 	if item != "" {
-		p.do(js(`[...document.querySelectorAll('label.check')].find(l => l.textContent.includes(`+jsString(item)+`)).querySelector('input').click()`))
+		p.do(js(`[...document.querySelectorAll('label.check')].find(l => l.textContent.includes(` + jsString(item) + `)).querySelector('input').click()`))
 		p.submit(`#power-save`)
 	}
 	p.submit(`#power-submit`)
