@@ -103,10 +103,15 @@ func seedConsultation(t *testing.T, a *apptest.App, n int) int64 {
 	for i := 1; i <= 20; i++ {
 		draft += fmt.Sprintf("第%d条 本办法第%d条规定的内容，适用于本区行政区域内的有关管理活动。\n", i, i)
 	}
-	c, err := a.Services.Consult.Create(ctx, sys, consult.Input{AgencyID: ag.ID, Title: "性能测试办法（征求意见稿）", Draft: draft,
+	a.Staff(t, "perfofficer", "disclosure_officer", &a.Tree.County.ID, nil)
+	_, officer, err := a.Services.Identity.Login(ctx, identity.LoginInput{Username: "perfofficer", Password: "secret123", Address: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := a.Services.Consult.Create(ctx, officer, consult.Input{AgencyID: ag.ID, Title: "性能测试办法（征求意见稿）", Draft: draft,
 		Explanation: "说明", Days: 30, RealName: true})
 	if err == nil {
-		_, err = a.Services.Consult.Publish(ctx, sys, c.ID)
+		_, err = a.Services.Consult.Publish(ctx, officer, c.ID)
 	}
 	if err != nil {
 		t.Fatal(err)

@@ -132,7 +132,10 @@ func (s *PublicityStore) SearchRegister(ctx context.Context, q publicity.Query) 
 		for i, g := range q.Grams {
 			quoted[i] = `"` + g + `"`
 		}
-		from = ` FROM publicity_grams g JOIN publicity_entries e ON e.key = g.rowid JOIN departments d ON d.id = e.department_id
+		// CROSS JOIN keeps the FTS table the outer loop, read in rowid (sort
+		// key) order, so that the page stops after the page; the planner
+		// would otherwise walk the kind or department index instead.
+		from = ` FROM publicity_grams g CROSS JOIN publicity_entries e ON e.key = g.rowid JOIN departments d ON d.id = e.department_id
 			JOIN regions r ON r.id = d.region_id`
 		where, args = append([]string{"publicity_grams MATCH ?"}, where...), append([]any{strings.Join(quoted, " AND ")}, args...)
 		order = ` ORDER BY g.rowid DESC`
