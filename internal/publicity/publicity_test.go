@@ -193,3 +193,17 @@ func TestReadPenalties(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestDigitTrigrams(t *testing.T) {
+	got := digitTrigrams("西市监罚〔2026〕1234号 91330106ma00", 0)
+	want := []string{"z3202", "z3026", "z3123", "z3234", "z3913", "z3133", "z3330", "z3301", "z3010", "z3106"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("%v", got)
+	}
+	q := PlanQuery(Search{Q: "91330106MA00654321"}, d(t, "2026-03-18"))
+	for _, g := range q.Grams {
+		if isDigits(g) {
+			t.Fatalf("digit bigram %q in a query with digit trigrams: %v", g, q.Grams)
+		}
+	}
+}

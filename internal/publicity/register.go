@@ -22,15 +22,70 @@ func Text(e *Entry) string {
 	return search.Normalize(strings.Join([]string{e.Number, e.Title, e.HolderName, e.CreditCode, e.DeptName}, "\n"))
 }
 
-// Grams are the grams and filter tokens the stores index for an entry.
+// Grams are the grams and filter tokens the stores index for an entry: its
+// text's one- and two-character grams and the trigrams of its runs of
+// digits (see digitTrigrams).
 func Grams(e *Entry) []string {
-	return append(search.Grams(Text(e)), kindToken(e.Kind), deptToken(e.DepartmentID))
+	text := Text(e)
+	return append(append(search.Grams(text), digitTrigrams(text, 0)...), kindToken(e.Kind), deptToken(e.DepartmentID))
+}
+
+// digitTrigrams are tokens for the three-digit substrings of the runs of
+// digits in s (at most max of them, spread over s; 0 = all). Credit codes
+// and decision numbers are mostly digits, whose 100 bigrams each occur in a
+// large share of the register; a trigram occurs in few entries, so a number
+// is found by a few short lists instead of long ones.
+func digitTrigrams(s string, max int) []string {
+	seen := map[string]bool{}
+	var out []string
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			run = 0
+			continue
+		}
+		if run++; run >= 3 {
+			if g := "z3" + s[i-2:i+1]; !seen[g] {
+				seen[g] = true
+				out = append(out, g)
+			}
+		}
+	}
+	if max > 0 {
+		return spread(out, max)
+	}
+	return out
 }
 
 // Filter tokens are ASCII and longer than any gram, so no gram equals one.
-func kindToken(k Kind) string     { return "zzk" + string(k) }
-func deptToken(id int64) string   { return "zzd" + strconv.FormatInt(id, 10) }
-func termGrams(t string) []string { return spread(bigrams(t), maxTermGrams) }
+func kindToken(k Kind) string   { return "zzk" + string(k) }
+func deptToken(id int64) string { return "zzd" + strconv.FormatInt(id, 10) }
+
+// termGrams are the grams a term adds to a query: its bigrams, and the
+// trigrams of its runs of digits in place of bigrams of digits alone (those
+// are in most numbers and only lengthen the lists the stores intersect).
+func termGrams(t string) []string {
+	tri := digitTrigrams(t, maxTermGrams)
+	if len(tri) == 0 {
+		return spread(bigrams(t), maxTermGrams)
+	}
+	var words []string
+	for _, g := range bigrams(t) {
+		if !isDigits(g) {
+			words = append(words, g)
+		}
+	}
+	return append(spread(words, maxTermGrams/2), tri...)
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // maxTermGrams bounds the grams one term adds to a query; the substring
 // check confirms every candidate.
