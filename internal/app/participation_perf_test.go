@@ -18,6 +18,7 @@ import (
 	"openhall/internal/identity"
 	"openhall/internal/org"
 	"openhall/internal/publicity"
+	"openhall/internal/store/postgres"
 	"openhall/internal/store/storetest"
 )
 
@@ -182,6 +183,13 @@ func seedRegister(t *testing.T, a *apptest.App, n int) []int64 {
 		}
 	}
 	t.Logf("register: %d decisions stored in %v", n, time.Since(t0).Round(time.Second))
+	if db, ok := a.Stores.Backend.(*postgres.DB); ok {
+		// What autovacuum does after a bulk load, so that the gram
+		// statistics choose the search path as they would in production.
+		if _, err := db.Pool().Exec(ctx, `ANALYZE publicity_entries`); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return depts
 }
 

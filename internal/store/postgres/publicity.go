@@ -2,8 +2,11 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"openhall/internal/apperr"
 	"openhall/internal/calendar"
@@ -14,10 +17,13 @@ import (
 
 // PublicityStore implements publicity.Store: the register's rows keyed by
 // their sort keys, with their grams in a GIN-indexed array.
-type PublicityStore struct{ db *DB }
+type PublicityStore struct {
+	db    *DB
+	stats registerStats
+}
 
 // Publicity returns the 双公示 register store.
-func (db *DB) Publicity() *PublicityStore { return &PublicityStore{db} }
+func (db *DB) Publicity() *PublicityStore { return &PublicityStore{db: db} }
 
 const entryColumns = `e.id, e.key, e.kind, e.department_id, e.number, COALESCE(e.source, ''), e.title, e.holder_kind, e.holder_name,
 	e.credit_code, e.decided_on, e.valid_from, e.valid_to, e.content, e.basis, e.penalty_kinds, e.fine_fen, COALESCE(e.power_id, 0),
@@ -115,19 +121,32 @@ const registerWindowColumns = `id, key, kind, department_id, number, source, tit
 	valid_from, valid_to, content, basis, penalty_kinds, fine_fen, power_id, benchmark_seq, outside_reason, status, status_reason,
 	status_on, published_on, public_until, text, created_by, created_at, updated_at`
 
+// windowShare is the share of entries holding a query's rarest gram from
+// which the newest rows are read first: below it, matches are too few for
+// the window to fill a page, and the GIN index answers at once.
+const windowShare = 0.01
+
 // SearchRegister reads public matches newest first: from the newest rows
-// when they hold a whole page, else through the grams' GIN index.
+// when the grams are common and those rows hold a whole page, else through
+// the grams' GIN index. Both give the same answer.
 func (s *PublicityStore) SearchRegister(ctx context.Context, q publicity.Query) ([]*publicity.Entry, error) {
 	where, args := registerWhere(q)
 	cond := ` WHERE ` + strings.Join(where, " AND ")
 	if len(q.Grams) == 0 {
 		return s.page(ctx, entryFrom+cond, args, q.Limit)
 	}
-	window := `(SELECT ` + registerWindowColumns + ` FROM publicity_entries WHERE key < ? ORDER BY key DESC LIMIT ` +
-		strconv.Itoa(registerWindow) + `) e`
-	out, err := s.page(ctx, ` FROM `+window+entryJoins+cond, append([]any{before(q)}, args...), q.Limit)
-	if err != nil || len(out) == q.Limit {
-		return out, err
+	share, err := s.stats.share(ctx, s.db.q(ctx), q.Grams)
+	if err != nil {
+		return nil, err
+	}
+	var out []*publicity.Entry
+	if share >= windowShare {
+		window := `(SELECT ` + registerWindowColumns + ` FROM publicity_entries WHERE key < ? ORDER BY key DESC LIMIT ` +
+			strconv.Itoa(registerWindow) + `) e`
+		out, err = s.page(ctx, ` FROM `+window+entryJoins+cond, append([]any{before(q)}, args...), q.Limit)
+		if err != nil || len(out) == q.Limit {
+			return out, err
+		}
 	}
 	err = s.withPath(ctx, func(ctx context.Context) error {
 		out, err = s.page(ctx, entryFrom+cond+` AND e.grams @> ?`, append(args, q.Grams), q.Limit)
@@ -211,4 +230,64 @@ func scanEntry(r pgx.Row) (*publicity.Entry, error) {
 	}
 	e.CreatedAt, e.UpdatedAt = e.CreatedAt.UTC(), e.UpdatedAt.UTC()
 	return &e, nil
+}
+
+// registerStatsTTL is how long a node keeps the gram statistics it read.
+const registerStatsTTL = 5 * time.Minute
+
+// registerStats caches the frequencies of the most common grams of the
+// register that ANALYZE keeps (pg_stats.most_common_elems) and the
+// frequency below which every other gram lies.
+type registerStats struct {
+	mu    sync.Mutex
+	at    time.Time
+	freq  map[string]float64
+	floor float64
+}
+
+// share estimates the share of entries holding the rarest of grams; 1 when
+// the table has no statistics yet (every path is then tried in turn).
+func (r *registerStats) share(ctx context.Context, q querier, grams []string) (float64, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.freq == nil || time.Since(r.at) > registerStatsTTL {
+		if err := r.load(ctx, q); err != nil {
+			return 0, err
+		}
+	}
+	if len(r.freq) == 0 {
+		return 1, nil
+	}
+	d := 1.0
+	for _, g := range grams {
+		f, ok := r.freq[g]
+		if !ok {
+			f = r.floor
+		}
+		d = min(d, f)
+	}
+	return d, nil
+}
+
+func (r *registerStats) load(ctx context.Context, q querier) error {
+	var elems []string
+	var freqs []float64
+	err := q.QueryRow(ctx, `SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats
+		WHERE schemaname = current_schema() AND tablename = 'publicity_entries' AND attname = 'grams'`).Scan(&elems, &freqs)
+	r.freq, r.floor, r.at = map[string]float64{}, 0, time.Now()
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return mapError(err)
+	}
+	for i, e := range elems {
+		r.freq[e] = freqs[i]
+	}
+	// After the element frequencies come the minimum, the maximum and the
+	// null share; grams not listed are rarer than the minimum.
+	if len(freqs) > len(elems) {
+		r.floor = freqs[len(elems)]
+	}
+	return nil
 }
