@@ -73,9 +73,14 @@ func (s *Server) handleRegisterEntry(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	e, err := s.svc.Publicity.Entry(r.Context(), httpkit.ActorFrom(r.Context()), id)
+	a := httpkit.ActorFrom(r.Context())
+	e, err := s.svc.Publicity.Entry(r.Context(), a, id)
 	if err != nil {
 		return err
+	}
+	if e.Status == publicity.StatusWithdrawn && publicity.CanEnter(a, e.RegionPath, e.DepartmentID) != nil {
+		// A withdrawn penalty is shown as its withdrawal notice only.
+		e.HolderName, e.CreditCode, e.Content, e.Basis, e.PenaltyKinds, e.FineFen, e.OutsideReason = "", "", "", "", nil, 0, ""
 	}
 	return s.writeEntry(w, http.StatusOK, e)
 }

@@ -207,3 +207,12 @@ func TestDigitTrigrams(t *testing.T) {
 		}
 	}
 }
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

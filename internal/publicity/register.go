@@ -61,30 +61,16 @@ func digitTrigrams(s string, max int) []string {
 func kindToken(k Kind) string   { return "zzk" + string(k) }
 func deptToken(id int64) string { return "zzd" + strconv.FormatInt(id, 10) }
 
-// termGrams are the grams a term adds to a query: its bigrams, and the
-// trigrams of its runs of digits in place of bigrams of digits alone (those
-// are in most numbers and only lengthen the lists the stores intersect).
+// termGrams are the grams a term adds to a query: its bigrams, spread over
+// it; or, when it holds runs of digits, the trigrams at its end instead
+// (a credit code's or a decision number's serial digits are the rare part;
+// its letters and leading digits are in most entries and would only
+// lengthen the lists the stores intersect).
 func termGrams(t string) []string {
-	tri := digitTrigrams(t, maxTermGrams)
-	if len(tri) == 0 {
-		return spread(bigrams(t), maxTermGrams)
+	if tri := digitTrigrams(t, 0); len(tri) >= 2 {
+		return tri[max(0, len(tri)-maxTermGrams):]
 	}
-	var words []string
-	for _, g := range bigrams(t) {
-		if !isDigits(g) {
-			words = append(words, g)
-		}
-	}
-	return append(spread(words, maxTermGrams/2), tri...)
-}
-
-func isDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
+	return spread(bigrams(t), maxTermGrams)
 }
 
 // maxTermGrams bounds the grams one term adds to a query; the substring
