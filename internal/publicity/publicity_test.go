@@ -195,7 +195,7 @@ func TestReadPenalties(t *testing.T) {
 }
 
 func TestDigitTrigrams(t *testing.T) {
-	got := digitTrigrams("西市监罚〔2026〕1234号 91330106ma00", 0)
+	got := digitTrigrams("西市监罚〔2026〕1234号 91330106ma00")
 	want := []string{"z3202", "z3026", "z3123", "z3234", "z3913", "z3133", "z3330", "z3301", "z3010", "z3106"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("%v", got)

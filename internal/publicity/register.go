@@ -27,15 +27,15 @@ func Text(e *Entry) string {
 // digits (see digitTrigrams).
 func Grams(e *Entry) []string {
 	text := Text(e)
-	return append(append(search.Grams(text), digitTrigrams(text, 0)...), kindToken(e.Kind), deptToken(e.DepartmentID))
+	return append(append(search.Grams(text), digitTrigrams(text)...), kindToken(e.Kind), deptToken(e.DepartmentID))
 }
 
 // digitTrigrams are tokens for the three-digit substrings of the runs of
-// digits in s (at most max of them, spread over s; 0 = all). Credit codes
+// digits in s, in order. Credit codes
 // and decision numbers are mostly digits, whose 100 bigrams each occur in a
 // large share of the register; a trigram occurs in few entries, so a number
 // is found by a few short lists instead of long ones.
-func digitTrigrams(s string, max int) []string {
+func digitTrigrams(s string) []string {
 	seen := map[string]bool{}
 	var out []string
 	run := 0
@@ -51,9 +51,6 @@ func digitTrigrams(s string, max int) []string {
 			}
 		}
 	}
-	if max > 0 {
-		return spread(out, max)
-	}
 	return out
 }
 
@@ -61,16 +58,17 @@ func digitTrigrams(s string, max int) []string {
 func kindToken(k Kind) string   { return "zzk" + string(k) }
 func deptToken(id int64) string { return "zzd" + strconv.FormatInt(id, 10) }
 
-// termGrams are the grams a term adds to a query: its bigrams, spread over
-// it; or, when it holds runs of digits, the trigrams at its end instead
-// (a credit code's or a decision number's serial digits are the rare part;
-// its letters and leading digits are in most entries and would only
-// lengthen the lists the stores intersect).
+// termGrams are the grams a term adds to a query: its first bigrams (a
+// name's distinctive part is its start; its end, 有限公司 and the like, is in
+// most entries and would only lengthen the lists the stores intersect); or,
+// when it holds runs of digits, the trigrams at its end instead (a credit
+// code's or a decision number's serial digits are its rare part).
 func termGrams(t string) []string {
-	if tri := digitTrigrams(t, 0); len(tri) >= 2 {
+	if tri := digitTrigrams(t); len(tri) >= 2 {
 		return tri[max(0, len(tri)-maxTermGrams):]
 	}
-	return spread(bigrams(t), maxTermGrams)
+	bs := bigrams(t)
+	return bs[:min(len(bs), maxTermGrams)]
 }
 
 // maxTermGrams bounds the grams one term adds to a query; the substring
@@ -92,17 +90,6 @@ func bigrams(t string) []string {
 		if utf8.RuneCountInString(g) == 2 {
 			out = append(out, g)
 		}
-	}
-	return out
-}
-
-func spread(xs []string, n int) []string {
-	if len(xs) <= n {
-		return xs
-	}
-	out := make([]string, n)
-	for i := range out {
-		out[i] = xs[i*(len(xs)-1)/(n-1)]
 	}
 	return out
 }
