@@ -25,6 +25,10 @@ func (s *Server) registerRoutes() {
 	s.registerHallRoutes()
 	s.registerSupervisionRoutes()
 	s.registerRatingRoutes()
+	s.registerConsultRoutes()
+	s.registerMailboxRoutes()
+	s.registerPowerRoutes()
+	s.registerPublicityRoutes()
 	s.mux.HandleFunc("/api/v1/", s.h(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute(r) }))
 }
 

@@ -90,6 +90,7 @@ func (a *App) build(ctx context.Context, o Options) error {
 	if err := a.addSupport(ctx, o); err != nil {
 		return err
 	}
+	a.addParticipation(o)
 	if err := a.addRatings(ctx, o); err != nil {
 		return err
 	}
@@ -168,6 +169,7 @@ func (a *App) registerJobs(reg *jobs.Registry) {
 	a.registerCalendarJobs(reg)
 	a.registerSupervisionJobs(reg)
 	a.registerRatingJobs(reg)
+	a.registerParticipationJobs(reg)
 }
 
 // Handler is the process's HTTP handler.

@@ -29,7 +29,7 @@ func (a *App) addCases(ctx context.Context, o Options, procs cases.Procedures) e
 	s.Cases = cases.NewService(cases.Deps{Store: a.Stores.Cases, Tx: a.Stores, Audit: s.Audit, Procedures: procs,
 		Calendars: s.Calendar, Notifier: closedCases{caseNotifier{n: s.Notify, a: a}, s.Ratings}, Certifier: certifier{a}, Throttle: lookupThrottle{a.Stores.Identity, a.Stores.Backend, o.now()},
 		Accounts: a.Stores.Identity, Scheduler: caseTimers{a}, Secret: secret, Now: o.Now,
-		Watcher: a.caseWatcher()})
+		Watcher: a.caseWatcher(), Decisions: decisionFeed{a}})
 	s.Certs.SetAuthorizer(a.certificateViewer)
 	s.Hall = hall.NewService(hall.Deps{Store: a.Stores.Hall, Tx: a.Stores, Audit: s.Audit, Cases: s.Cases, Catalog: s.Catalog,
 		Orgs: s.Org, Calendars: s.Calendar, Notifier: s.Notify, Now: o.Now})

@@ -192,6 +192,11 @@ func (s *Service) effects(ctx context.Context, a *identity.Actor, c *Case, evs [
 				return err
 			}
 		}
+		if e.Kind == EventDecided && s.d.Decisions != nil {
+			if err := s.d.Decisions.CaseDecided(ctx, c, e); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

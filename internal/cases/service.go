@@ -39,8 +39,9 @@ type Deps struct {
 	Throttle   Throttle
 	Accounts   Accounts
 	Scheduler  Scheduler
-	Watcher    Watcher // optional: electronic supervision
-	Secret     []byte  // keys the query-code hashes
+	Watcher    Watcher          // optional: electronic supervision
+	Decisions  DecisionRecorder // optional: the 双公示 register
+	Secret     []byte           // keys the query-code hashes
 	Now        func() time.Time
 	Hours      calendar.OfficeHours
 }

@@ -155,3 +155,11 @@ type Throttle interface {
 type Watcher interface {
 	CaseChanged(ctx context.Context, c *Case) error
 }
+
+// DecisionRecorder is told about each decision (准予 or 不予) inside the
+// decision's transaction, so that the register of decisions made public
+// (双公示) gets it if and only if the decision committed. It should only
+// enqueue or write one small row.
+type DecisionRecorder interface {
+	CaseDecided(ctx context.Context, c *Case, e Event) error
+}

@@ -13,13 +13,17 @@ import (
 	"openhall/internal/catalog"
 	"openhall/internal/certs"
 	"openhall/internal/complaint"
+	"openhall/internal/consult"
 	"openhall/internal/disclosure"
 	"openhall/internal/disclosure/search"
 	"openhall/internal/hall"
 	"openhall/internal/hotline"
 	"openhall/internal/identity"
+	"openhall/internal/mailbox"
 	"openhall/internal/notify"
 	"openhall/internal/org"
+	"openhall/internal/powers"
+	"openhall/internal/publicity"
 	"openhall/internal/rating"
 	"openhall/internal/store/migrate"
 	"openhall/internal/supervision"
@@ -64,4 +68,9 @@ type Stores struct {
 	Ratings    rating.Store
 	Complaints complaint.Store
 	Hotline    hotline.Store
+
+	Consult   consult.Store
+	Mailbox   mailbox.Store
+	Powers    powers.Store
+	Publicity publicity.Store
 }

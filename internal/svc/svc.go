@@ -12,12 +12,16 @@ import (
 	"openhall/internal/catalog"
 	"openhall/internal/certs"
 	"openhall/internal/complaint"
+	"openhall/internal/consult"
 	"openhall/internal/disclosure"
 	"openhall/internal/hall"
 	"openhall/internal/hotline"
 	"openhall/internal/identity"
+	"openhall/internal/mailbox"
 	"openhall/internal/notify"
 	"openhall/internal/org"
+	"openhall/internal/powers"
+	"openhall/internal/publicity"
 	"openhall/internal/rating"
 	"openhall/internal/store/migrate"
 	"openhall/internal/supervision"
@@ -51,4 +55,9 @@ type Services struct {
 	Ratings    *rating.Service    // 好差评
 	Complaints *complaint.Service // complaints and consultations
 	Hotline    *hotline.Service   // the 12345 hand-off
+
+	Consult   *consult.Service   // consultations and surveys
+	Mailbox   *mailbox.Service   // leader's mailbox and online consultation
+	Powers    *powers.Service    // power and responsibility lists
+	Publicity *publicity.Service // 双公示 register
 }

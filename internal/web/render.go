@@ -75,7 +75,17 @@ func funcs() template.FuncMap {
 		"codeLabel":    rating.CodeLabel,
 		"redact":       pii.Redact,
 		"percent":      func(x float64) string { return fmt.Sprintf("%.1f%%", x) },
+		"neg":          func(n int) int { return -n },
+		"day":          dayText,
 	}
+}
+
+// dayText shows a civil date, "" for none (never 1970-01-01).
+func dayText(d calendar.Date) string {
+	if d == (calendar.Date{}) {
+		return ""
+	}
+	return d.String()
 }
 
 func fmtTime(t time.Time, layout string) string {

@@ -27,6 +27,9 @@ func (s *Server) registerRoutes() {
 	s.registerSupervisionRoutes()
 	s.registerRatingRoutes()
 	s.registerComplaintRoutes()
+	s.registerParticipationRoutes()
+	s.registerPowerRoutes()
+	s.registerPublicityRoutes()
 	s.mux.HandleFunc("/", s.h(s.handleNotFound))
 }
 

@@ -106,15 +106,17 @@ func (s *Server) uploadLimit(r *http.Request) int64 {
 // uploadRoutes are the routes that take files, with the most their files
 // may hold together.
 var uploadRoutes = map[string]int64{
-	"POST /apply/{version}":                   maxFilingBytes,
-	"POST /cases/{id}/materials":              maxFilingBytes,
-	"POST /cases/{id}/edit":                   maxFilingBytes,
-	"POST /bundles/{id}/apply":                maxFilingBytes,
-	"POST /admin/calendar/import":             maxScheduleBytes,
-	"POST /staff/catalog/import":              maxWorkbookBytes,
-	"POST /staff/catalog/files":               maxCatalogFileBytes,
-	"POST /disclosure/docs/{id}/{action}":     maxAttachmentBytes,
-	"POST /disclosure/requests/{id}/{action}": maxAttachmentBytes,
+	"POST /apply/{version}":                     maxFilingBytes,
+	"POST /cases/{id}/materials":                maxFilingBytes,
+	"POST /cases/{id}/edit":                     maxFilingBytes,
+	"POST /bundles/{id}/apply":                  maxFilingBytes,
+	"POST /staff/powers/versions/{id}/{action}": maxWorkbookBytes,
+	"POST /staff/publicity/import":              maxWorkbookBytes,
+	"POST /admin/calendar/import":               maxScheduleBytes,
+	"POST /staff/catalog/import":                maxWorkbookBytes,
+	"POST /staff/catalog/files":                 maxCatalogFileBytes,
+	"POST /disclosure/docs/{id}/{action}":       maxAttachmentBytes,
+	"POST /disclosure/requests/{id}/{action}":   maxAttachmentBytes,
 }
 
 // maxFormBytes bounds a posted form without files, and the fields of one

@@ -28,10 +28,12 @@ import (
 const (
 	KindDocument = "doc"     // 政府信息 (disclosure catalogue)
 	KindService  = "service" // 办事指南 (service catalogue), fed by that module
+
+	KindConsultation = "consult" // 意见征集 (public consultations), fed by that module
 )
 
 // kindCodes give each kind a place in the sort key; a new kind adds a code.
-var kindCodes = map[string]int64{KindDocument: 1, KindService: 2}
+var kindCodes = map[string]int64{KindDocument: 1, KindService: 2, KindConsultation: 8}
 
 // Doc is one searchable item, as its module describes it.
 type Doc struct {

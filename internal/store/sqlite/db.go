@@ -195,5 +195,6 @@ func (db *DB) Stores() *store.Stores {
 		Certs: db.Certs(), Notify: db.Notify(), Catalog: db.Catalog(),
 		Disclosure: db.Disclosure(), Search: db.Search(), Hall: db.Hall(),
 		Supervision: db.Supervision(),
-		Ratings:     db.Ratings(), Complaints: db.Complaints(), Hotline: db.Complaints()}
+		Ratings:     db.Ratings(), Complaints: db.Complaints(), Hotline: db.Complaints(),
+		Consult: db.Consult(), Mailbox: db.Mailbox(), Powers: db.Powers(), Publicity: db.Publicity()}
 }
