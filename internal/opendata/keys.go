@@ -198,4 +198,3 @@ func (s *Service) keyFor(ctx context.Context, rawKey string) (*Key, *Application
 	app, err := s.d.Store.FindApplicationByID(ctx, k.ApplicationID)
 	return k, app, err
 }
-

@@ -8,6 +8,7 @@ import (
 	"context"
 
 	"openhall/internal/audit"
+	"openhall/internal/budget"
 	"openhall/internal/calendar"
 	"openhall/internal/cases"
 	"openhall/internal/catalog"
@@ -16,6 +17,8 @@ import (
 	"openhall/internal/disclosure/search"
 	"openhall/internal/identity"
 	"openhall/internal/notify"
+	"openhall/internal/opendata"
+	"openhall/internal/opendata/sources"
 	"openhall/internal/org"
 	"openhall/internal/store/migrate"
 )
@@ -52,4 +55,15 @@ type Stores struct {
 
 	Disclosure disclosure.Store
 	Search     search.Store
+
+	OpenData OpenDataStore
+	Budget   budget.Store
+}
+
+// OpenDataStore is the open-data store with the statistics its sources
+// read from other modules' tables.
+type OpenDataStore interface {
+	opendata.Store
+	CaseMonthlyStats(ctx context.Context) ([]sources.CaseStat, error)
+	PublishedReports(ctx context.Context) ([]sources.ReportSnapshot, error)
 }

@@ -83,5 +83,6 @@ func (db *DB) Stores() *store.Stores {
 	return &store.Stores{Backend: db, Audit: db.Audit(), Calendar: db.Calendar(), Cases: db.Cases(),
 		Identity: db.Identity(), Org: db.Org(), Settings: db.Settings(),
 		Certs: db.Certs(), Notify: db.Notify(), Catalog: db.Catalog(),
-		Disclosure: db.Disclosure(), Search: db.Search()}
+		Disclosure: db.Disclosure(), Search: db.Search(),
+		OpenData: db.OpenData(), Budget: db.Budget()}
 }
