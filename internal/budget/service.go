@@ -84,7 +84,7 @@ func (s *Service) CreateSet(ctx context.Context, a *identity.Actor, in SetInput)
 // UpdateSet changes the approval date and explanation of a set not yet
 // sent for publication.
 func (s *Service) UpdateSet(ctx context.Context, a *identity.Actor, id int64, in SetInput) (*Set, error) {
-	return s.change(ctx, a, id, "budget.set.update", func(set *Set) error {
+	return s.change(ctx, a, id, "budget.set.update", func(_ context.Context, set *Set) error {
 		in.AgencyID, in.Year, in.Kind = set.AgencyID, set.Year, set.Kind
 		approved, err := in.validate(s.Today())
 		if err != nil {
@@ -97,7 +97,7 @@ func (s *Service) UpdateSet(ctx context.Context, a *identity.Actor, id int64, in
 
 // change loads a set for its preparer, refuses one already submitted,
 // applies fn and records action.
-func (s *Service) change(ctx context.Context, a *identity.Actor, id int64, action string, fn func(set *Set) error) (*Set, error) {
+func (s *Service) change(ctx context.Context, a *identity.Actor, id int64, action string, fn func(ctx context.Context, set *Set) error) (*Set, error) {
 	var set *Set
 	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		var ag *disclosure.Agency
@@ -111,7 +111,7 @@ func (s *Service) change(ctx context.Context, a *identity.Actor, id int64, actio
 		if set.Status == StatusSubmitted {
 			return apperr.New(apperr.Conflict, "%s已送保密审查，不能再修改；如需更正请在公开文档退回后重新编报", set.Title())
 		}
-		if err := fn(set); err != nil {
+		if err := fn(ctx, set); err != nil {
 			return err
 		}
 		set.UpdatedAt = s.now()
@@ -149,7 +149,7 @@ func (s *Service) SaveLines(ctx context.Context, a *identity.Actor, id int64, li
 	if err := Check(lines); err != nil {
 		return nil, refusal(err)
 	}
-	return s.change(ctx, a, id, "budget.set.import", func(set *Set) error {
+	return s.change(ctx, a, id, "budget.set.import", func(ctx context.Context, set *Set) error {
 		set.Status, set.ImportedAt, set.Lines = StatusReady, s.now(), lines
 		return s.d.Store.ReplaceLines(ctx, set.ID, lines)
 	})

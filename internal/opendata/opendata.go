@@ -174,7 +174,8 @@ type DatasetStore interface {
 	FindVersions(ctx context.Context, datasetID int64) ([]*Version, error) // newest first
 	FindVersion(ctx context.Context, datasetID int64, number int) (*Version, error)
 	// ScanRows calls fn for rows seq >= from, in order, at most limit
-	// (0 = all), reading them page by page.
+	// (0 = all), reading them page by page. fn must not keep row: its
+	// backing array is reused.
 	ScanRows(ctx context.Context, versionID int64, from, limit int, fn func(row []string) error) error
 	// PruneVersions drops the rows of all but the newest keep versions.
 	PruneVersions(ctx context.Context, datasetID int64, keep int) error

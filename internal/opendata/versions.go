@@ -94,7 +94,7 @@ func (s *Service) Preview(ctx context.Context, a *identity.Actor, d *Dataset, n 
 	}
 	var rows [][]string
 	err = s.d.Store.ScanRows(ctx, v.ID, 0, n, func(r []string) error {
-		rows = append(rows, r)
+		rows = append(rows, append([]string(nil), r...)) // the store reuses r
 		return nil
 	})
 	return rows, err
