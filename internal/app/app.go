@@ -88,6 +88,7 @@ func (a *App) build(ctx context.Context, o Options) error {
 	if err := a.addCases(ctx, o, procs); err != nil {
 		return err
 	}
+	a.addOpenData(o)
 	if err := a.Services.Calendar.Reload(ctx); err != nil {
 		return err
 	}
@@ -101,6 +102,7 @@ func (a *App) build(ctx context.Context, o Options) error {
 		return err
 	}
 	a.queue = q
+	a.Services.OpenData.SetQueue(regenerateQueue{a})
 	a.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.handler, err = a.routes(ctx)
 	return err
@@ -145,6 +147,7 @@ func (a *App) registerJobs(reg *jobs.Registry) {
 	a.registerSupportJobs(reg)
 	a.registerCaseJobs(reg)
 	a.registerDisclosureJobs(reg)
+	a.registerOpenDataJobs(reg)
 }
 
 // Handler is the process's HTTP handler.

@@ -129,6 +129,9 @@ func (s *Service) runSpec(ctx context.Context, src Source, sp Spec, force bool, 
 	}
 	res.Checked++
 	ag, err := s.specPublisher(ctx, sp)
+	if isNotFound(err) {
+		return nil // no publisher yet (a new deployment without agencies)
+	}
 	if err != nil {
 		return err
 	}
@@ -220,7 +223,7 @@ func (s *Service) PlatformPublisher(ctx context.Context) (*disclosure.Agency, er
 		}
 	}
 	if len(govs) == 0 {
-		return nil, fmt.Errorf("no government agency to publish the platform's datasets")
+		return nil, apperr.New(apperr.NotFound, "尚未设立人民政府作为公开主体，平台数据集暂无发布单位")
 	}
 	sort.Slice(govs, func(i, j int) bool {
 		di, dj := strings.Count(govs[i].RegionPath, "/"), strings.Count(govs[j].RegionPath, "/")

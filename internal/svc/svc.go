@@ -7,6 +7,7 @@ import (
 
 	"openhall/internal/audit"
 	"openhall/internal/blob"
+	"openhall/internal/budget"
 	"openhall/internal/calendar"
 	"openhall/internal/cases"
 	"openhall/internal/catalog"
@@ -14,6 +15,7 @@ import (
 	"openhall/internal/disclosure"
 	"openhall/internal/identity"
 	"openhall/internal/notify"
+	"openhall/internal/opendata"
 	"openhall/internal/org"
 	"openhall/internal/store/migrate"
 )
@@ -39,4 +41,7 @@ type Services struct {
 	Catalog  *catalog.Service
 
 	Disclosure *disclosure.Service
+
+	OpenData *opendata.Service // open data catalogue
+	Budget   *budget.Service   // 预决算公开
 }
