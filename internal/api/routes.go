@@ -19,6 +19,8 @@ func (s *Server) registerRoutes() {
 	s.registerNotifyRoutes()
 	s.registerCatalogRoutes()
 	s.registerDisclosureRoutes()
+	s.registerOpenDataRoutes()
+	s.registerBudgetRoutes()
 	s.mux.HandleFunc("/api/v1/", s.h(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute(r) }))
 }
 
