@@ -62,6 +62,9 @@ func (c Clock) State() string {
 	return "公开期限内"
 }
 
+// Late reports whether the set was published after its due date.
+func (c Clock) Late() bool { return c.PublishedOn != (calendar.Date{}) && !c.OnTime }
+
 // Warn reports whether the clock needs attention (near or past due,
 // unpublished).
 func (c Clock) Warn() bool { return c.PublishedOn == (calendar.Date{}) && c.DaysLeft <= 5 }

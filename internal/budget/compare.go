@@ -24,6 +24,14 @@ func (c Change) Delta(j int) Amount {
 	return c.Current[j] - c.Previous[j]
 }
 
+// DeltaText is Delta in 万元, "—" when last year had no such line.
+func (c Change) DeltaText(j int) string {
+	if c.Previous == nil {
+		return "—"
+	}
+	return c.Delta(j).String()
+}
+
 // Percent is the change in column j as a percentage, "—" when last year
 // had nothing to compare with.
 func (c Change) Percent(j int) string {

@@ -5,6 +5,7 @@ import (
 
 	"openhall/internal/apperr"
 	"openhall/internal/calendar"
+	"openhall/internal/disclosure"
 	"openhall/internal/identity"
 )
 
@@ -124,4 +125,15 @@ func (s *Service) Timeliness(ctx context.Context, pathPrefix string, year int) (
 		}
 	}
 	return t, nil
+}
+
+// Agencies lists the agencies whose budgets the actor prepares.
+func (s *Service) Agencies(ctx context.Context, a *identity.Actor, all []*disclosure.Agency) []*disclosure.Agency {
+	var out []*disclosure.Agency
+	for _, ag := range all {
+		if CanPrepare(a, ag) == nil {
+			out = append(out, ag)
+		}
+	}
+	return out
 }

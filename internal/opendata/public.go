@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"openhall/internal/apperr"
+	"openhall/internal/disclosure"
 	"openhall/internal/identity"
 )
 
@@ -135,4 +136,19 @@ type PublisherCount struct {
 // CountDownload records one download of a dataset.
 func (s *Service) CountDownload(ctx context.Context, d *Dataset) error {
 	return s.d.Store.CountDownload(ctx, d.ID)
+}
+
+// ManagedPublishers lists the agencies whose datasets the actor manages.
+func (s *Service) ManagedPublishers(ctx context.Context, a *identity.Actor) ([]*disclosure.Agency, error) {
+	all, err := s.d.Agencies.Agencies(ctx, disclosure.AgencyFilter{})
+	if err != nil {
+		return nil, err
+	}
+	var out []*disclosure.Agency
+	for _, ag := range all {
+		if CanManage(a, ag) == nil {
+			out = append(out, ag)
+		}
+	}
+	return out, nil
 }

@@ -1,5 +1,7 @@
 package opendata
 
+import "openhall/internal/calendar"
+
 // Term is an entry of a controlled vocabulary: its code, Chinese label and
 // the URI DCAT-AP exports it as.
 type Term struct {
@@ -104,4 +106,18 @@ func (d *Dataset) Formats() []string {
 		return []string{"API"}
 	}
 	return []string{"CSV", "JSON", "XLSX", "API"}
+}
+
+// Temporal is the time coverage in words, "" when none is declared.
+func (d *Dataset) Temporal() string {
+	from, to := d.TemporalFrom, d.TemporalTo
+	switch {
+	case from == (calendar.Date{}) && to == (calendar.Date{}):
+		return ""
+	case to == (calendar.Date{}):
+		return from.String() + " 起"
+	case from == (calendar.Date{}):
+		return "至 " + to.String()
+	}
+	return from.String() + " 至 " + to.String()
 }

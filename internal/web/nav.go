@@ -49,6 +49,8 @@ var navigation = []navEntry{
 	{"首页", "/", anyone},
 	{"办事指南", "/items", anyone},
 	{"政务公开", "/open", anyone},
+	{"开放数据", "/opendata", anyone},
+	{"预决算", "/budgets", anyone},
 	{"工作台", "/staff", staff},
 	{"待受理", "/staff/intake", role(identity.RoleWindowClerk)},
 	{"待审批", "/staff/approvals", approver},
@@ -56,6 +58,8 @@ var navigation = []navEntry{
 	{"进度查询", "/progress", anonymous},
 	{"事项管理", "/staff/catalog", catalogStaff},
 	{"公开工作台", "/disclosure", role(identity.RoleDisclosureOfficer)},
+	{"开放数据管理", "/staff/opendata", openDataStaff},
+	{"预决算编报", "/staff/budgets", openDataStaff},
 	{"区域", "/admin/regions", role(identity.RoleSysAdmin)},
 	{"服务中心", "/admin/centres", role(identity.RoleSysAdmin)},
 	{"部门", "/admin/departments", role(identity.RoleSysAdmin)},
@@ -65,6 +69,7 @@ var navigation = []navEntry{
 	{"签名密钥", "/admin/cert-keys", role(identity.RoleSysAdmin)},
 	{"审计日志", "/admin/audit", auditor},
 	{"我的申请", "/my/requests", public},
+	{"我的数据申请", "/my/opendata", public},
 	{"我的账户", "/account", loggedIn},
 	{"登录", "/login", anonymous},
 	{"注册", "/register", anonymous},
@@ -79,4 +84,10 @@ func navFor(a *identity.Actor, path string) []navItem {
 		}
 	}
 	return out
+}
+
+// openDataStaff: the 公开专员 and 部门负责人 who publish datasets and
+// budgets, and the 监察人员 who watch their clocks.
+func openDataStaff(a *identity.Actor) bool {
+	return a.Has(identity.RoleDisclosureOfficer) || a.Has(identity.RoleDeptHead) || a.Has(identity.RoleSupervisor)
 }

@@ -22,6 +22,8 @@ func (s *Server) registerRoutes() {
 	s.registerNotifyRoutes()
 	s.registerCatalogRoutes()
 	s.registerDisclosureRoutes()
+	s.registerOpenDataRoutes()
+	s.registerBudgetRoutes()
 	s.mux.HandleFunc("/", s.h(s.handleNotFound))
 }
 
