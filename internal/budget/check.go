@@ -18,7 +18,7 @@ type CellError struct {
 }
 
 func (e CellError) String() string {
-	return fmt.Sprintf("表“%s” %s（%s）：%s", e.Table, e.Cell, e.Column, e.Message)
+	return fmt.Sprintf("《%s》%s（%s）：%s", e.Table, e.Cell, e.Column, e.Message)
 }
 
 // CheckError lists every problem of a set of tables.
@@ -282,7 +282,7 @@ func (c *checker) agreements() {
 		x, ok1 := c.cell(a.Table, a.Row)
 		y, ok2 := c.cell(a.Other, a.OtherRow)
 		if ok1 && ok2 && x.Amounts[a.Col] != y.Amounts[a.OtherCol] {
-			c.add(t, x.Seq, a.Col, "%s %s 与表“%s” %s（%s %s）%s 不一致", x.Name, x.Amounts[a.Col], o.Name,
+			c.add(t, x.Seq, a.Col, "%s %s 与《%s》%s（%s %s）%s 不一致", x.Name, x.Amounts[a.Col], o.Name,
 				cellOf(y.Seq, a.OtherCol), y.Name, o.Columns[a.OtherCol], y.Amounts[a.OtherCol])
 		}
 	}

@@ -69,7 +69,7 @@ func TestCheckAgreementBetweenTables(t *testing.T) {
 		}
 	}
 	err := Check(ls)
-	if err == nil || !strings.Contains(err.Error(), "与表“财政拨款收支总表”") {
+	if err == nil || !strings.Contains(err.Error(), "与《财政拨款收支总表》") {
 		t.Fatalf("Check = %v, want disagreement with 财政拨款收支总表", err)
 	}
 }
