@@ -64,7 +64,7 @@ type datasetJSON struct {
 	Issued       *time.Time        `json:"issued,omitempty"`
 	Modified     *time.Time        `json:"modified,omitempty"`
 	URL          string            `json:"url"`
-	Versions     []dataVersionJSON     `json:"versions,omitempty"`
+	Versions     []dataVersionJSON `json:"versions,omitempty"`
 }
 
 type dataVersionJSON struct {

@@ -145,4 +145,3 @@ func (s *Server) handleLicense(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.render(w, http.StatusOK, "opendata/license", licensePage{Page: s.page(w, r, "开放许可"), Label: label})
 }
-
