@@ -1,6 +1,10 @@
 package opendata
 
-import "openhall/internal/calendar"
+import (
+	"strings"
+
+	"openhall/internal/calendar"
+)
 
 // Term is an entry of a controlled vocabulary: its code, Chinese label and
 // the URI DCAT-AP exports it as.
@@ -120,4 +124,14 @@ func (d *Dataset) Temporal() string {
 		return "至 " + to.String()
 	}
 	return from.String() + " 至 " + to.String()
+}
+
+// SearchText is what a catalogue search matches: the name, title and
+// keywords and the start of the description, lower-cased.
+func (d *Dataset) SearchText() string {
+	desc := []rune(d.Description)
+	if len(desc) > 200 {
+		desc = desc[:200]
+	}
+	return strings.ToLower(strings.Join(append([]string{d.Name, d.Title, string(desc)}, d.Keywords...), " "))
 }

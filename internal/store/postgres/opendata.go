@@ -72,7 +72,7 @@ func datasetArgs(d *opendata.Dataset) ([]any, error) {
 	}
 	return []any{d.Name, d.Title, d.Description, d.PublisherID, d.Theme, string(kwJSON), d.Frequency, dateText(d.TemporalFrom),
 		dateText(d.TemporalTo), d.Spatial, d.License, d.ContactName, d.ContactEmail, d.ContactPhone, d.Tier, d.TierReason,
-		d.Source, d.Generator, string(cols), d.Status, d.Version, d.RowCount, nullTime(d.CheckedAt), nullTime(d.IssuedAt),
+		d.Source, d.Generator, string(cols), d.SearchText(), d.Status, d.Version, d.RowCount, nullTime(d.CheckedAt), nullTime(d.IssuedAt),
 		nullTime(d.ModifiedAt), d.CreatedBy, d.CreatedAt, d.UpdatedAt}, nil
 }
 
@@ -92,8 +92,8 @@ func (s *OpenDataStore) CreateDataset(ctx context.Context, d *opendata.Dataset) 
 	return s.db.InTx(ctx, func(ctx context.Context) error {
 		err := s.db.r(ctx).row(ctx, `INSERT INTO opendata_datasets (name, title, description, publisher_id, theme,
 			keywords, frequency, temporal_from, temporal_to, spatial, license, contact_name, contact_email, contact_phone, tier,
-			tier_reason, source, generator, columns, status, version, row_count, checked_at, issued_at, modified_at, created_by,
-			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			tier_reason, source, generator, columns, search_text, status, version, row_count, checked_at, issued_at, modified_at,
+			created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			RETURNING id`, args...).Scan(&d.ID)
 		return datasetConflict(err)
 	})
@@ -108,7 +108,7 @@ func (s *OpenDataStore) UpdateDataset(ctx context.Context, d *opendata.Dataset) 
 	return s.db.InTx(ctx, func(ctx context.Context) error {
 		_, err := s.db.r(ctx).exec(ctx, `UPDATE opendata_datasets SET name = ?, title = ?, description = ?, publisher_id = ?,
 			theme = ?, keywords = ?, frequency = ?, temporal_from = ?, temporal_to = ?, spatial = ?, license = ?, contact_name = ?,
-			contact_email = ?, contact_phone = ?, tier = ?, tier_reason = ?, source = ?, generator = ?, columns = ?, status = ?,
+			contact_email = ?, contact_phone = ?, tier = ?, tier_reason = ?, source = ?, generator = ?, columns = ?, search_text = ?, status = ?,
 			version = ?, row_count = ?, checked_at = ?, issued_at = ?, modified_at = ?, created_by = ?, created_at = ?, updated_at = ?
 			WHERE id = ?`, append(args, d.ID)...)
 		return datasetConflict(err)
@@ -140,13 +140,20 @@ func (s *OpenDataStore) FindDatasets(ctx context.Context, f opendata.DatasetFilt
 	where, args := datasetWhere(f)
 	var total int
 	r := s.db.r(ctx)
-	if err := r.row(ctx, `SELECT count(*)`+datasetFrom+` WHERE `+where, args...).Scan(&total); err != nil {
+	if err := r.row(ctx, `SELECT count(*) FROM opendata_datasets d WHERE `+where, args...).Scan(&total); err != nil {
 		return nil, 0, mapError(err)
 	}
-	rows, err := r.rows(ctx, `SELECT `+datasetColumns+datasetFrom+` WHERE `+where+` ORDER BY `+datasetOrder(f.Sort)+
-		` LIMIT ? OFFSET ?`, append(args, max(f.Limit, 1), f.Offset)...)
+	rows, err := r.rows(ctx, datasetPageQuery(where, f.Sort), append(args, max(f.Limit, 1), f.Offset)...)
 	ds, err := collect(rows, err, scanDataset)
 	return ds, total, err
+}
+
+// datasetPageQuery picks a page of ids from the datasets table alone (its
+// filters need no join, so the order comes from an index), then reads those
+// rows with their publisher.
+func datasetPageQuery(where, sort string) string {
+	return `SELECT ` + datasetColumns + datasetFrom + ` WHERE d.id IN (SELECT d.id FROM opendata_datasets d WHERE ` + where +
+		` ORDER BY ` + datasetOrder(sort) + ` LIMIT ? OFFSET ?) ORDER BY ` + datasetOrder(sort)
 }
 
 func datasetOrder(sort string) string {
@@ -165,7 +172,7 @@ func datasetWhere(f opendata.DatasetFilter) (string, []any) {
 	where, args := []string{"1 = 1"}, []any{}
 	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
 	if q := strings.TrimSpace(f.Q); q != "" {
-		add("(strpos(d.title, ?) > 0 OR strpos(d.description, ?) > 0 OR strpos(d.keywords, ?) > 0 OR strpos(d.name, ?) > 0)", q, q, q, strings.ToLower(q))
+		add("strpos(d.search_text, ?) > 0", strings.ToLower(q))
 	}
 	if f.Theme != "" {
 		add("d.theme = ?", f.Theme)
@@ -174,7 +181,7 @@ func datasetWhere(f opendata.DatasetFilter) (string, []any) {
 		add("d.publisher_id = ?", f.PublisherID)
 	}
 	if f.PathPrefix != "" {
-		add("r.path LIKE ?", likePrefix(f.PathPrefix))
+add("d.publisher_id IN (SELECT a.id FROM disclosure_agencies a JOIN regions r ON r.id = a.region_id WHERE r.path LIKE ?)", likePrefix(f.PathPrefix))
 	}
 	if f.Tier != "" {
 		add("d.tier = ?", string(f.Tier))

@@ -13,7 +13,7 @@ import (
 const rowsPerInsert = 200
 
 // rowsPage is how many rows one read of ScanRows fetches.
-const rowsPage = 1000
+const rowsPage = 256
 
 // CreateVersion inserts v and its rows.
 func (s *OpenDataStore) CreateVersion(ctx context.Context, v *opendata.Version, rows [][]string) error {

@@ -32,6 +32,7 @@ CREATE TABLE opendata_datasets (
     source         TEXT NOT NULL,
     generator      TEXT NOT NULL DEFAULT '',
     columns        TEXT NOT NULL DEFAULT '[]',
+    search_text    TEXT NOT NULL DEFAULT '',
     status         TEXT NOT NULL,
     downloads      INTEGER NOT NULL DEFAULT 0,
     version        INTEGER NOT NULL DEFAULT 0,
@@ -45,7 +46,10 @@ CREATE TABLE opendata_datasets (
 );
 CREATE UNIQUE INDEX opendata_datasets_generator ON opendata_datasets(generator) WHERE generator <> '';
 CREATE INDEX opendata_datasets_publisher ON opendata_datasets(publisher_id, status);
-CREATE INDEX opendata_datasets_listing ON opendata_datasets(status, modified_at, id);
+CREATE INDEX opendata_datasets_listing ON opendata_datasets(status, modified_at, id, tier);
+-- A catalogue search reads this narrow index (name, title, keywords and the
+-- start of the description, lower-cased) instead of the wide rows.
+CREATE INDEX opendata_datasets_search ON opendata_datasets(status, search_text, modified_at, id, tier);
 
 CREATE TABLE opendata_versions (
     id          INTEGER PRIMARY KEY,
