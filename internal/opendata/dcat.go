@@ -305,11 +305,14 @@ func (e *Export) WriteDataJSON(w io.Writer) error {
 func (e *Export) dataJSONDataset(d *Dataset) map[string]any {
 	access := map[Tier]string{TierOpen: "public", TierConditional: "restricted public"}[d.Tier]
 	out := map[string]any{"@type": "dcat:Dataset", "identifier": DatasetURI(e.BaseURL, d.Name), "title": d.Title,
-		"description": d.Description, "keyword": nonNil(d.Keywords), "modified": d.ModifiedAt.UTC().Format(time.RFC3339),
+		"description": d.Description, "keyword": nonNil(d.Keywords),
 		"publisher":    map[string]string{"@type": "org:Organization", "name": d.PublisherName},
 		"contactPoint": map[string]string{"@type": "vcard:Contact", "fn": d.ContactName, "hasEmail": "mailto:" + d.ContactEmail},
 		"accessLevel":  access, "license": LicenseURI(e.BaseURL, d.License), "landingPage": DatasetURL(e.BaseURL, d.Name),
 		"theme": []string{d.ThemeLabel()}, "accrualPeriodicity": isoPeriod(d.Frequency), "language": []string{"zh"}}
+	if m := latest(d.ModifiedAt, d.IssuedAt); !m.IsZero() {
+		out["modified"] = m.UTC().Format(time.RFC3339)
+	}
 	if d.Spatial != "" {
 		out["spatial"] = d.Spatial
 	}
@@ -347,4 +350,12 @@ func nonNil(xs []string) []string {
 func isoPeriod(code string) string {
 	return map[string]string{"continuous": "R/PT1S", "daily": "R/P1D", "weekly": "R/P1W", "monthly": "R/P1M",
 		"quarterly": "R/P3M", "annual": "R/P1Y", "irregular": "irregular"}[code]
+}
+
+// latest is the later of two times (zero when both are).
+func latest(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
