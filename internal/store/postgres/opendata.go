@@ -181,7 +181,7 @@ func datasetWhere(f opendata.DatasetFilter) (string, []any) {
 		add("d.publisher_id = ?", f.PublisherID)
 	}
 	if f.PathPrefix != "" {
-add("d.publisher_id IN (SELECT a.id FROM disclosure_agencies a JOIN regions r ON r.id = a.region_id WHERE r.path LIKE ?)", likePrefix(f.PathPrefix))
+		add("d.publisher_id IN (SELECT a.id FROM disclosure_agencies a JOIN regions r ON r.id = a.region_id WHERE r.path LIKE ?)", likePrefix(f.PathPrefix))
 	}
 	if f.Tier != "" {
 		add("d.tier = ?", string(f.Tier))

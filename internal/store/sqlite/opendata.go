@@ -173,7 +173,7 @@ func datasetWhere(f opendata.DatasetFilter) (string, []any) {
 		add("d.publisher_id = ?", f.PublisherID)
 	}
 	if f.PathPrefix != "" {
-add("d.publisher_id IN (SELECT a.id FROM disclosure_agencies a JOIN regions r ON r.id = a.region_id WHERE substr(r.path, 1, ?) = ?)", len(f.PathPrefix), f.PathPrefix)
+		add("d.publisher_id IN (SELECT a.id FROM disclosure_agencies a JOIN regions r ON r.id = a.region_id WHERE substr(r.path, 1, ?) = ?)", len(f.PathPrefix), f.PathPrefix)
 	}
 	if f.Tier != "" {
 		add("d.tier = ?", f.Tier)
