@@ -220,32 +220,29 @@ func (r opendataRun) fillCatalogue(ctx context.Context, a *app.App) error {
 	return err
 }
 
-// downloads measures the memory of concurrent CSV downloads of a dataset
-// of r.rows rows against one of 1% of its size: streamed, the peak heap
-// does not grow with the size of the file.
+// downloads measures the resident memory of concurrent CSV downloads of
+// datasets of r.rows/10, r.rows and 4×r.rows rows: streamed, it does not
+// grow with the size of the file.
 func (r opendataRun) downloads(ctx context.Context, a *app.App, base string) error {
-	small, large := max(r.rows/100, 1), r.rows
-	var peaks, rss [2][]uint64
-	var sizes [2]int64
-	for i, n := range []int{small, large} {
+	sizes := []int{max(r.rows/10, 1), r.rows, 4 * r.rows}
+	for _, n := range sizes {
 		name, err := r.csvDataset(ctx, a, n)
 		if err != nil {
 			return err
 		}
+		var rss []uint64
+		var size int64
 		for run := 0; run < r.runs; run++ {
-			peak, res, size, err := downloadPeak(base+"/opendata/datasets/"+name+"/download.csv", 8, 4)
+			var peak uint64
+			peak, size, err = downloadPeak(base+"/opendata/datasets/"+name+"/download.csv", 8, 3)
 			if err != nil {
 				return err
 			}
-			peaks[i], rss[i], sizes[i] = append(peaks[i], peak), append(rss[i], res), size
+			rss = append(rss, peak)
 		}
+		fmt.Fprintf(r.out, "CSV 下载 %d 行（%.1f MB），8 个并发 × 3 轮：进程 RSS 峰值高出下载前 %s（整份缓存则 8 个并发约需 %.0f MB）\n",
+			n, float64(size)/(1<<20), mbList(rss), 8*float64(size)/(1<<20))
 	}
-	for i, n := range []int{small, large} {
-		fmt.Fprintf(r.out, "CSV 下载 %d 行（%.1f MB），8 个并发 × 4 轮：存活堆峰值高出空闲 %s；RSS 峰值高出空闲 %s\n", n,
-			float64(sizes[i])/(1<<20), mbList(peaks[i]), mbList(rss[i]))
-	}
-	fmt.Fprintf(r.out, "大文件是小文件的 %.0f 倍；若整份缓存在内存中，8 个并发将多占约 %.0f MB：%s\n", float64(sizes[1])/float64(max(sizes[0], 1)),
-		8*float64(sizes[1])/(1<<20), verdict(medianU(peaks[1]) < uint64(sizes[1])))
 	return nil
 }
 
@@ -284,32 +281,23 @@ func (r opendataRun) csvDataset(ctx context.Context, a *app.App, n int) (string,
 	return name, err
 }
 
-// downloadPeak downloads url conc at a time, rounds times, while a
-// sampler collects garbage and reads the live heap every 20 ms; it returns
-// the peak live heap above the level before, the peak resident set size
-// above the level before, and the size of one download.
-func downloadPeak(url string, conc, rounds int) (heap, rss uint64, size int64, err error) {
+// downloadPeak downloads url conc at a time, rounds times, sampling the
+// process's resident set size every 10 ms; it returns the peak above the
+// level before, and the size of one download.
+func downloadPeak(url string, conc, rounds int) (uint64, int64, error) {
 	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	idle, idleRSS := ms.HeapAlloc, residentSet()
-	var peak, peakRSS atomic.Uint64
+	idle := residentSet()
+	var peak atomic.Uint64
 	done, sampled := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(sampled)
-		var m runtime.MemStats
 		for {
 			select {
 			case <-done:
 				return
-			case <-time.After(20 * time.Millisecond):
-				runtime.GC()
-				runtime.ReadMemStats(&m)
-				if m.HeapAlloc > idle && m.HeapAlloc-idle > peak.Load() {
-					peak.Store(m.HeapAlloc - idle)
-				}
-				if r := residentSet(); r > idleRSS && r-idleRSS > peakRSS.Load() {
-					peakRSS.Store(r - idleRSS)
+			case <-time.After(10 * time.Millisecond):
+				if r := residentSet(); r > idle && r-idle > peak.Load() {
+					peak.Store(r - idle)
 				}
 			}
 		}
@@ -336,7 +324,7 @@ func downloadPeak(url string, conc, rounds int) (heap, rss uint64, size int64, e
 	}
 	close(done)
 	<-sampled
-	return peak.Load(), peakRSS.Load(), n.Load(), firstErr
+	return peak.Load(), n.Load(), firstErr
 }
 
 // residentSet is the process's resident set size (VmRSS), 0 if unknown.
@@ -374,12 +362,6 @@ func median(ds []time.Duration) time.Duration {
 
 func minD(ds []time.Duration) time.Duration { return slices.Min(ds) }
 func maxD(ds []time.Duration) time.Duration { return slices.Max(ds) }
-
-func medianU(xs []uint64) uint64 {
-	s := append([]uint64(nil), xs...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	return s[len(s)/2]
-}
 
 func mbList(xs []uint64) string {
 	parts := make([]string, len(xs))

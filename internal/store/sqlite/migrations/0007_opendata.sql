@@ -50,6 +50,9 @@ CREATE INDEX opendata_datasets_listing ON opendata_datasets(status, modified_at,
 -- A catalogue search reads this narrow index (name, title, keywords and the
 -- start of the description, lower-cased) instead of the wide rows.
 CREATE INDEX opendata_datasets_search ON opendata_datasets(status, search_text, modified_at, id, tier);
+-- CKAN harvesters page by id (ckanext-harvest sorts "id asc"), people by name.
+CREATE INDEX opendata_datasets_by_id ON opendata_datasets(status, id, tier);
+CREATE INDEX opendata_datasets_by_name ON opendata_datasets(status, name, tier);
 
 CREATE TABLE opendata_versions (
     id          INTEGER PRIMARY KEY,
