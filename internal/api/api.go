@@ -170,6 +170,26 @@ func decodeError(err error) error {
 }
 
 // readBody reads a whole (limited) body into memory.
+// readFormFile reads the one file of a multipart form's field into memory
+// (at most max bytes), part by part as it arrives; hint says what to send
+// when the field is missing.
+func readFormFile(w http.ResponseWriter, r *http.Request, field string, max int64, hint string) (httpkit.Upload, error) {
+	p, err := httpkit.OpenParts(w, r, 0)
+	if err != nil {
+		return httpkit.Upload{}, apperr.Field(field, hint)
+	}
+	ups, err := p.Files(r.Context(), nil, func(f string) (httpkit.FileRule, bool) {
+		return httpkit.FileRule{MaxBytes: max, Memory: true}, f == field
+	})
+	if err == nil && len(ups) == 0 {
+		err = apperr.Field(field, hint)
+	}
+	if err != nil {
+		return httpkit.Upload{}, err
+	}
+	return ups[0], nil
+}
+
 func readBody(r *http.Request) ([]byte, error) {
 	b, err := io.ReadAll(r.Body)
 	var tooLarge *http.MaxBytesError

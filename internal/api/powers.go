@@ -2,11 +2,9 @@ package api
 
 import (
 	"bytes"
-	"io"
 	"net/http"
 	"time"
 
-	"openhall/internal/apperr"
 	"openhall/internal/catalog"
 	"openhall/internal/httpkit"
 	"openhall/internal/powers"
@@ -200,9 +198,9 @@ func (s *Server) handleBenchmarkImport(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	data, err := io.ReadAll(io.LimitReader(r.Body, 32<<20))
+	data, err := readBody(r)
 	if err != nil {
-		return apperr.Wrap(err, apperr.Invalid, "无法读取上传的文件")
+		return err
 	}
 	rows, err := powers.ReadBenchmarks(bytes.NewReader(data))
 	var v *powers.Version

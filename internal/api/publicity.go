@@ -2,11 +2,9 @@ package api
 
 import (
 	"bytes"
-	"io"
 	"net/http"
 	"strconv"
 
-	"openhall/internal/apperr"
 	"openhall/internal/httpkit"
 	"openhall/internal/publicity"
 	"openhall/internal/tabular"
@@ -140,9 +138,9 @@ func (s *Server) handlePenaltyImport(w http.ResponseWriter, r *http.Request) err
 	if err := q.err(); err != nil {
 		return err
 	}
-	data, err := io.ReadAll(io.LimitReader(r.Body, 32<<20))
+	data, err := readBody(r)
 	if err != nil {
-		return apperr.Wrap(err, apperr.Invalid, "无法读取上传的文件")
+		return err
 	}
 	rows, err := publicity.ReadPenalties(bytes.NewReader(data), *dept)
 	var es []*publicity.Entry

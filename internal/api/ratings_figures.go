@@ -1,10 +1,8 @@
 package api
 
 import (
-	"io"
 	"net/http"
 
-	"openhall/internal/apperr"
 	"openhall/internal/complaint"
 	"openhall/internal/rating"
 )
@@ -125,9 +123,9 @@ func (s *Server) handleRatingImport(w http.ResponseWriter, r *http.Request) erro
 	if err := q.err(); err != nil {
 		return err
 	}
-	data, err := io.ReadAll(io.LimitReader(r.Body, 32<<20))
+	data, err := readBody(r)
 	if err != nil {
-		return apperr.New(apperr.Invalid, "无法读取请求体")
+		return err
 	}
 	res, err := s.svc.Ratings.Import(r.Context(), a, region, data, dry)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"openhall/internal/cases"
 	"openhall/internal/httpkit"
+	"openhall/internal/opendata"
 )
 
 // registerRoutes lists every endpoint; openapi.json documents each one and
@@ -29,6 +30,8 @@ func (s *Server) registerRoutes() {
 	s.registerMailboxRoutes()
 	s.registerPowerRoutes()
 	s.registerPublicityRoutes()
+	s.registerOpenDataRoutes()
+	s.registerBudgetRoutes()
 	s.mux.HandleFunc("/api/v1/", s.h(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute(r) }))
 }
 
@@ -54,7 +57,16 @@ var bodyLimits = map[string]int64{
 	"POST /api/v1/uploads":        cases.MaxMaterialBytes + httpkit.MaxFieldBytes + httpkit.MultipartOverhead,
 	"POST /api/v1/cases":          maxFilingBytes + httpkit.MaxFieldBytes + httpkit.MultipartOverhead,
 	"POST /api/v1/catalog/import": maxWorkbookBytes,
+	// Workbooks and exchange files, read whole into memory.
+	"POST /api/v1/power-versions/{id}/benchmarks":  maxWorkbookBytes,
+	"POST /api/v1/publicity/penalties/import":      maxWorkbookBytes,
+	"POST /api/v1/ratings/import":                  maxWorkbookBytes,
+	"POST /api/v1/opendata/datasets/{name}/upload": opendata.MaxUploadBytes + httpkit.MaxFieldBytes + httpkit.MultipartOverhead,
+	"POST /api/v1/budgets/{id}/import":             maxBudgetBytes + httpkit.MaxFieldBytes + httpkit.MultipartOverhead,
 }
+
+// maxBudgetBytes bounds an uploaded budget workbook.
+const maxBudgetBytes = 10 << 20
 
 // Routes returns the "METHOD /path" pattern of every documented endpoint,
 // so that tests can check each one against openapi.json.

@@ -101,6 +101,7 @@ func (a *App) build(ctx context.Context, o Options) error {
 	if err := a.addCases(ctx, o, procs); err != nil {
 		return err
 	}
+	a.addOpenData(o)
 	if err := a.Services.Calendar.Reload(ctx); err != nil {
 		return err
 	}
@@ -118,6 +119,7 @@ func (a *App) build(ctx context.Context, o Options) error {
 	}
 	a.queue = q
 	a.hookCalendar()
+	a.Services.OpenData.SetQueue(regenerateQueue{a})
 	a.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.handler, err = a.routes(ctx)
 	return err
@@ -170,6 +172,7 @@ func (a *App) registerJobs(reg *jobs.Registry) {
 	a.registerSupervisionJobs(reg)
 	a.registerRatingJobs(reg)
 	a.registerParticipationJobs(reg)
+	a.registerOpenDataJobs(reg)
 }
 
 // Handler is the process's HTTP handler.

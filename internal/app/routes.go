@@ -25,7 +25,10 @@ func (a *App) routes(ctx context.Context) (http.Handler, error) {
 	mux.HandleFunc("GET /healthz", a.handleHealth)
 	mux.HandleFunc("GET /readyz", a.handleReady)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{}))
-	mux.Handle("/api/v1/", api.New(deps).Handler())
+	apiHandler := api.New(deps).Handler()
+	mux.Handle("/api/v1/", apiHandler)
+	mux.Handle("/api/3/", apiHandler)      // the CKAN-compatible open data API
+	mux.Handle("/api/action/", apiHandler) // the same, as ckanapi calls it
 	mux.Handle("/", web.New(deps).Handler())
 	metrics := httpkit.NewMetrics(a.Metrics)
 	h := httpkit.SecurityHeaders(httpkit.Observe(a.Log, metrics, httpkit.Routed(mux)))

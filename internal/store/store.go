@@ -8,6 +8,7 @@ import (
 	"context"
 
 	"openhall/internal/audit"
+	"openhall/internal/budget"
 	"openhall/internal/calendar"
 	"openhall/internal/cases"
 	"openhall/internal/catalog"
@@ -21,6 +22,8 @@ import (
 	"openhall/internal/identity"
 	"openhall/internal/mailbox"
 	"openhall/internal/notify"
+	"openhall/internal/opendata"
+	"openhall/internal/opendata/sources"
 	"openhall/internal/org"
 	"openhall/internal/powers"
 	"openhall/internal/publicity"
@@ -73,4 +76,15 @@ type Stores struct {
 	Mailbox   mailbox.Store
 	Powers    powers.Store
 	Publicity publicity.Store
+
+	OpenData OpenDataStore
+	Budget   budget.Store
+}
+
+// OpenDataStore is the open-data store with the statistics its sources
+// read from other modules' tables.
+type OpenDataStore interface {
+	opendata.Store
+	CaseMonthlyStats(ctx context.Context) ([]sources.CaseStat, error)
+	PublishedReports(ctx context.Context) ([]sources.ReportSnapshot, error)
 }

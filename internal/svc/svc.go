@@ -7,6 +7,7 @@ import (
 
 	"openhall/internal/audit"
 	"openhall/internal/blob"
+	"openhall/internal/budget"
 	"openhall/internal/calendar"
 	"openhall/internal/cases"
 	"openhall/internal/catalog"
@@ -19,6 +20,7 @@ import (
 	"openhall/internal/identity"
 	"openhall/internal/mailbox"
 	"openhall/internal/notify"
+	"openhall/internal/opendata"
 	"openhall/internal/org"
 	"openhall/internal/powers"
 	"openhall/internal/publicity"
@@ -60,4 +62,7 @@ type Services struct {
 	Mailbox   *mailbox.Service   // leader's mailbox and online consultation
 	Powers    *powers.Service    // power and responsibility lists
 	Publicity *publicity.Service // 双公示 register
+
+	OpenData *opendata.Service // open data catalogue
+	Budget   *budget.Service   // 预决算公开
 }

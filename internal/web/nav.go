@@ -66,6 +66,8 @@ var navigation = []navEntry{
 	{"互动交流", "/participate", anyone},
 	{"权责清单", "/powers", anyone},
 	{"双公示", "/publicity", anyone},
+	{"开放数据", "/opendata", anyone},
+	{"预决算", "/budgets", anyone},
 	{"工作台", "/staff", staff},
 	{"待受理", "/staff/intake", role(identity.RoleWindowClerk)},
 	{"待审批", "/staff/approvals", approver},
@@ -79,6 +81,8 @@ var navigation = []navEntry{
 	{"互动工作台", "/staff/participation", participationStaff},
 	{"权责清单管理", "/staff/powers", catalogStaff},
 	{"双公示管理", "/staff/publicity", approver},
+	{"开放数据管理", "/staff/opendata", openDataStaff},
+	{"预决算编报", "/staff/budgets", openDataStaff},
 	{"区域", "/admin/regions", role(identity.RoleSysAdmin)},
 	{"服务中心", "/admin/centres", role(identity.RoleSysAdmin)},
 	{"部门", "/admin/departments", role(identity.RoleSysAdmin)},
@@ -97,6 +101,7 @@ var navigation = []navEntry{
 	{"差评整改", "/staff/ratings", ticketStaff},
 	{"投诉办理", "/staff/complaints", complaintStaff},
 	{"评价统计", "/staff/ratings/report", figureStaff},
+	{"我的数据申请", "/my/opendata", public},
 	{"我的账户", "/account", loggedIn},
 	{"登录", "/login", anonymous},
 	{"注册", "/register", anonymous},
@@ -111,4 +116,10 @@ func navFor(a *identity.Actor, path string) []navItem {
 		}
 	}
 	return out
+}
+
+// openDataStaff: the 公开专员 and 部门负责人 who publish datasets and
+// budgets, and the 监察人员 who watch their clocks.
+func openDataStaff(a *identity.Actor) bool {
+	return a.Has(identity.RoleDisclosureOfficer) || a.Has(identity.RoleDeptHead) || a.Has(identity.RoleSupervisor)
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -187,39 +186,20 @@ func (s *Server) handleRatingImport(w http.ResponseWriter, r *http.Request) erro
 	today := s.svc.Ratings.Today()
 	p := exchangePage{Page: s.page(w, r, "好差评数据交换"), Regions: s.exchangeRegions(r), Form: newForm(nil, nil),
 		From: calendar.NewDate(today.Year(), today.Month(), 1).String(), To: today.String()}
-	if r.MultipartForm == nil {
-		return apperr.New(apperr.Invalid, "请使用页面上的表单上传文件")
-	}
-	p.Form = newForm(r.MultipartForm.Value, nil)
-	data, err := uploadedFile(r, "file")
+	up, err := s.uploaded(r, "file", maxImportBytes)
+	p.Form = newForm(r.PostForm, nil)
 	if err == nil {
-		dry := first(r.MultipartForm.Value, "dry_run") == "1"
-		p.Result, err = s.svc.Ratings.Import(r.Context(), httpkit.ActorFrom(r.Context()), first(r.MultipartForm.Value, "region"), data, dry)
+		dry := first(r.PostForm, "dry_run") == "1"
+		p.Result, err = s.svc.Ratings.Import(r.Context(), httpkit.ActorFrom(r.Context()), first(r.PostForm, "region"), up.Data, dry)
 	}
-	if apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.Conflict) {
-		p.Form = newForm(r.MultipartForm.Value, err)
+	if formError(err) || apperr.Is(err, apperr.Conflict) {
+		p.Form = newForm(r.PostForm, err)
 		return s.render(w, http.StatusUnprocessableEntity, "ratings/exchange", p)
 	}
 	if err != nil {
 		return err
 	}
 	return s.render(w, http.StatusOK, "ratings/exchange", p)
-}
-
-func uploadedFile(r *http.Request, field string) ([]byte, error) {
-	fhs := r.MultipartForm.File[field]
-	if len(fhs) == 0 || fhs[0].Size == 0 {
-		return nil, apperr.Field(field, "请选择要导入的文件")
-	}
-	if fhs[0].Size > maxImportBytes {
-		return nil, apperr.Field(field, "文件不能超过 32 MB")
-	}
-	f, err := fhs[0].Open()
-	if err != nil {
-		return nil, apperr.Field(field, "无法读取上传的文件，请重新选择")
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, maxImportBytes))
 }
 
 type limitsPage struct {

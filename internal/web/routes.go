@@ -30,6 +30,8 @@ func (s *Server) registerRoutes() {
 	s.registerParticipationRoutes()
 	s.registerPowerRoutes()
 	s.registerPublicityRoutes()
+	s.registerOpenDataRoutes()
+	s.registerBudgetRoutes()
 	s.mux.HandleFunc("/", s.h(s.handleNotFound))
 }
 

@@ -13,6 +13,7 @@ import (
 	"openhall/internal/apperr"
 	"openhall/internal/httpkit"
 	"openhall/internal/identity"
+	"openhall/internal/opendata"
 	"openhall/internal/svc"
 )
 
@@ -112,6 +113,9 @@ var uploadRoutes = map[string]int64{
 	"POST /bundles/{id}/apply":                  maxFilingBytes,
 	"POST /staff/powers/versions/{id}/{action}": maxWorkbookBytes,
 	"POST /staff/publicity/import":              maxWorkbookBytes,
+	"POST /staff/ratings/import":                maxImportBytes,
+	"POST /staff/opendata/datasets/{id}/upload": opendata.MaxUploadBytes,
+	"POST /staff/budgets/{id}/import":           maxBudgetBytes,
 	"POST /admin/calendar/import":               maxScheduleBytes,
 	"POST /staff/catalog/import":                maxWorkbookBytes,
 	"POST /staff/catalog/files":                 maxCatalogFileBytes,

@@ -86,5 +86,6 @@ func (db *DB) Stores() *store.Stores {
 		Disclosure: db.Disclosure(), Search: db.Search(), Hall: db.Hall(),
 		Supervision: db.Supervision(),
 		Ratings:     db.Ratings(), Complaints: db.Complaints(), Hotline: db.Complaints(),
-		Consult: db.Consult(), Mailbox: db.Mailbox(), Powers: db.Powers(), Publicity: db.Publicity()}
+		Consult: db.Consult(), Mailbox: db.Mailbox(), Powers: db.Powers(), Publicity: db.Publicity(),
+		OpenData: db.OpenData(), Budget: db.Budget()}
 }
