@@ -123,4 +123,3 @@ func (s *Service) regionAbove(ctx context.Context, path string) (string, string,
 	}
 	return r.Path, r.Name, nil
 }
-
