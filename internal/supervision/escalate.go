@@ -73,7 +73,13 @@ func (s *Service) RedateOrders(ctx context.Context) (int, error) {
 		if o.Due == before && o.Provisional == provisional {
 			continue
 		}
-		if err := s.d.Tx.InTx(ctx, func(ctx context.Context) error { return s.d.Store.SaveOrder(ctx, o) }); err != nil {
+		change := map[string]any{"number": o.Number, "due_before": before.String(), "due": o.Due.String(), "provisional_year": o.Provisional}
+		if err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+			if err := s.d.Store.SaveOrder(ctx, o); err != nil {
+				return err
+			}
+			return s.record(ctx, identity.SystemActor(), "region:"+o.RegionPath, "order.redate", "supervision_order", o.ID, change)
+		}); err != nil {
 			return n, err
 		}
 		n++

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"openhall/internal/audit"
 	"openhall/internal/calendar"
 	"openhall/internal/supervision"
 )
@@ -63,6 +64,10 @@ func TestSupervisionOrdersInDecember(t *testing.T) {
 			o, err := sup.Order(context.Background(), f.xhSup, tc.id)
 			if err != nil || o.Due.String() != tc.want || o.Provisional != 0 || o.DueNote() != "" {
 				t.Fatalf("after the import: %+v %v, want %s, official", o, err, tc.want)
+			}
+			entries, err := f.sv.Audit.Find(f.ctx, audit.Filter{Action: "supervision.order.redate", ObjectType: "supervision_order", ObjectID: fmtInt(tc.id)})
+			if err != nil || len(entries) != 1 || entries[0].ActorID != 0 {
+				t.Fatalf("the new deadline is in the audit log, by the system: %+v %v", entries, err)
 			}
 		}
 	})
