@@ -25,7 +25,7 @@ func (a *App) addSupervision(ctx context.Context, o Options) error {
 	s := a.Services
 	s.Supervision = supervision.NewService(supervision.Deps{Store: a.Stores.Supervision, Tx: a.Stores, Audit: s.Audit,
 		Cases: a.Stores.Cases, Calendars: s.Calendar, Directory: s.Org, Items: onlineItems{s.Catalog},
-		Notifier: staffNotifier{s.Notify}, Scheduler: supervisionTimers{a}, Heads: a.Stores.Audit, Secret: secret, Now: o.Now})
+		Notifier: staffNotifier{s.Notify}, Scheduler: supervisionTimers{a}, Heads: a.Stores.Audit, Secret: secret, Log: a.Log, Now: o.Now})
 	s.Calendar.OnChange(s.Supervision.CalendarChanged)
 	return nil
 }

@@ -278,8 +278,9 @@ func (s *Service) CardsByWeek(ctx context.Context, a *identity.Actor, dept int64
 	monday := today.AddDays(-((int(today.Weekday()) + 6) % 7))
 	from := monday.AddDays(-7 * (weeks - 1))
 	scope = scope.Narrow(dept)
+	shared := context.WithoutCancel(ctx)
 	v, err := s.figures.get(fmt.Sprintf("weeks|%v|%s", scope.Areas, from), func() (any, error) {
-		return s.d.Store.CardsByWeek(ctx, scope, from.Time())
+		return s.d.Store.CardsByWeek(shared, scope, from.Time())
 	})
 	if err != nil {
 		return nil, err

@@ -65,14 +65,21 @@ func (s *Service) RedateOrders(ctx context.Context) (int, error) {
 		if !o.EscalatedAt.IsZero() {
 			from = o.EscalatedAt
 		}
-		before := o.Due
+		before, provisional := o.Due, o.Provisional
 		if err := s.setDue(o, from); err != nil {
 			return n, err
 		}
-		if o.Due == before {
+		// The same date may become official: the mark must go too.
+		if o.Due == before && o.Provisional == provisional {
 			continue
 		}
-		if err := s.d.Tx.InTx(ctx, func(ctx context.Context) error { return s.d.Store.SaveOrder(ctx, o) }); err != nil {
+		change := map[string]any{"number": o.Number, "due_before": before.String(), "due": o.Due.String(), "provisional_year": o.Provisional}
+		if err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+			if err := s.d.Store.SaveOrder(ctx, o); err != nil {
+				return err
+			}
+			return s.record(ctx, identity.SystemActor(), "region:"+o.RegionPath, "order.redate", "supervision_order", o.ID, change)
+		}); err != nil {
 			return n, err
 		}
 		n++

@@ -32,7 +32,9 @@ func (c *figureCache) changed() { c.gen.Add(1) }
 
 // get returns the value cached under key, computing it with fn when it is
 // missing or older than the cache's lifetime; concurrent callers of a
-// missing key wait for one computation.
+// missing key wait for one computation. fn must not depend on the first
+// caller's request staying alive (callers pass a context without its
+// cancellation).
 func (c *figureCache) get(key string, fn func() (any, error)) (any, error) {
 	key = fmt.Sprintf("%d|%s", c.gen.Load(), key)
 	c.mu.Lock()
@@ -53,5 +55,12 @@ func (c *figureCache) get(key string, fn func() (any, error)) (any, error) {
 	c.mu.Unlock()
 	e.v, e.err = fn()
 	close(e.done)
+	if e.err != nil {
+		c.mu.Lock()
+		if c.m[key] == e {
+			delete(c.m, key) // an error is not kept: the next caller tries again
+		}
+		c.mu.Unlock()
+	}
 	return e.v, e.err
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"log/slog"
 	"strconv"
 	"sync"
 	"time"
@@ -33,6 +34,9 @@ func NewService(d Deps) *Service {
 		now = time.Now
 	}
 	d.Now = func() time.Time { return now().UTC().Truncate(time.Microsecond) }
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
 	if d.Hours == (calendar.OfficeHours{}) {
 		d.Hours = calendar.DefaultOfficeHours()
 	}

@@ -2,6 +2,7 @@ package supervision
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"openhall/internal/audit"
@@ -38,12 +39,13 @@ type Mark struct {
 type Watched struct {
 	CaseID    int64
 	Number    string
-	Rev       int // bumped by every evaluation written: two evaluations of one state cannot both be written
-	Version   int // the case's version when it was last marked
+	Rev       int  // bumped by every evaluation written: two evaluations of one state cannot both be written
+	Version   int  // the case's version when it was last marked
+	Evaluated bool // that version was evaluated
 	Done      int
 	State     string // the cards in force and pending judgements (EncodeState)
 	NextAt    time.Time
-	Row       WatchRow         // the summary as stored
+	Summary   string           // as stored (EncodeSummary)
 	Procedure *cases.Procedure // shared and read-only
 	Events    []cases.Event
 }
@@ -57,6 +59,7 @@ type Evaluated struct {
 	Out       Output
 	State     string
 	Row       WatchRow
+	Summary   string
 	Unchanged bool         // nothing to write: same state, summary and timer, nothing arose or cleared
 	Stats     []StatDelta  // the tallies, expanded to departments, windows and persons
 	Extra     []Card       // cards on other cases (不予受理 found overturned)
@@ -77,8 +80,10 @@ type WatchStore interface {
 	// DueCases lists up to limit cases whose next evaluation is due at now,
 	// earliest first.
 	DueCases(ctx context.Context, now time.Time, limit int) ([]*Watched, error)
-	// CasesAfter lists up to limit watched cases with ids above after.
-	CasesAfter(ctx context.Context, after int64, limit int) ([]*Watched, error)
+	// CasesBetween lists up to limit watched cases with ids in (after, upTo].
+	CasesBetween(ctx context.Context, after, upTo int64, limit int) ([]*Watched, error)
+	// WatchRange is the lowest and highest id of the watched cases.
+	WatchRange(ctx context.Context) (lo, hi int64, err error)
 	// SaveEvaluations writes evaluations; one whose Rev no longer matches
 	// (another evaluation was written meanwhile) is skipped. It returns how many were written.
 	SaveEvaluations(ctx context.Context, evs []*Evaluated) (int, error)
@@ -207,6 +212,7 @@ type Deps struct {
 	Scheduler Scheduler
 	Heads     AuditHeads
 	Secret    []byte // keys applicants for the 不予受理 check
+	Log       *slog.Logger
 	Now       func() time.Time
 	Hours     calendar.OfficeHours
 }

@@ -2,9 +2,11 @@ package supervision
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"openhall/internal/audit"
@@ -53,17 +55,41 @@ func (s *Service) EvaluateDue(ctx context.Context) (int, error) {
 }
 
 // ReevaluateAll evaluates every watched case again, as after a calendar
-// import. It reads the cases in id order, batch by batch, so it needs no
-// mark on each first.
+// import. The cases are split by id into as many ranges as there are
+// CPUs, each read, evaluated and written batch by batch, so reading one
+// range overlaps evaluating another and no mark is needed on each first.
 func (s *Service) ReevaluateAll(ctx context.Context) (int, error) {
 	s.dir.reset()
 	if _, err := s.RedateOrders(ctx); err != nil {
 		return 0, err
 	}
+	lo, hi, err := s.d.Store.WatchRange(ctx)
+	if err != nil || hi == 0 {
+		return 0, err
+	}
+	parts := int64(max(runtime.GOMAXPROCS(0), 2))
+	width := (hi-lo)/parts + 1
+	var total atomic.Int64
+	var wg sync.WaitGroup
+	errs := make([]error, parts)
+	for p := int64(0); p < parts; p++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, err := s.reevaluateRange(ctx, lo-1+p*width, min(lo-1+(p+1)*width, hi))
+			total.Add(int64(n))
+			errs[p] = err
+		}()
+	}
+	wg.Wait()
+	return int(total.Load()), errors.Join(errs...)
+}
+
+// reevaluateRange evaluates the watched cases with ids in (after, upTo].
+func (s *Service) reevaluateRange(ctx context.Context, after, upTo int64) (int, error) {
 	total := 0
-	after := int64(0)
 	for {
-		batch, err := s.d.Store.CasesAfter(ctx, after, 2000)
+		batch, err := s.d.Store.CasesBetween(ctx, after, upTo, 1000)
 		if err != nil || len(batch) == 0 {
 			return total, err
 		}
@@ -102,12 +128,16 @@ func (s *Service) evaluateBatch(ctx context.Context, batch []*Watched) (int, err
 	s.parallel(len(batch), func(i int) {
 		results[i], errs[i] = s.evaluateOne(ctx, batch[i], dir, extras[batch[i].CaseID], now)
 	})
-	var out []*Evaluated
+	out := make([]*Evaluated, len(batch))
 	for i, r := range results {
 		if errs[i] != nil {
-			return 0, fmt.Errorf("evaluate case %d: %w", batch[i].CaseID, errs[i])
+			// One case that cannot be evaluated (a damaged history, a date
+			// far outside the calendar) must not hold up the others: it is
+			// logged and looked at again in an hour.
+			s.d.Log.Error("evaluate a supervised case", "case", batch[i].CaseID, "err", errs[i])
+			r = deferred(batch[i], now.Add(time.Hour))
 		}
-		out = append(out, r)
+		out[i] = r
 	}
 	if err := s.checkRefusals(ctx, batch, out, extras, dir); err != nil {
 		return 0, err
@@ -198,8 +228,9 @@ func (s *Service) evaluateOne(ctx context.Context, w *Watched, dir *directory, e
 	}
 	ev := &Evaluated{CaseID: w.CaseID, Number: w.Number, Rev: w.Rev, Version: w.Version, Out: out,
 		State: EncodeState(out.Open, out.Pending), Row: rowOf(w, out, dir.staffWindow[out.Summary.IntakeUser])}
+	ev.Summary = EncodeSummary(ev.Row)
 	ev.Stats = expand(out.Tallies, dir)
-	ev.Unchanged = ev.State == w.State && sameRow(ev.Row, w.Row) && out.Next.Equal(w.NextAt) && out.Done == w.Done &&
+	ev.Unchanged = w.Evaluated && ev.State == w.State && ev.Summary == w.Summary && out.Next.Equal(w.NextAt) && out.Done == w.Done &&
 		len(out.Arisen)+len(out.Cleared)+len(out.Reflagged)+len(out.Tallies) == 0 && !out.Finished
 	return ev, nil
 }
@@ -301,4 +332,12 @@ func (s *Service) auditCards(ctx context.Context, evs []*Evaluated) error {
 		}
 	}
 	return nil
+}
+
+// deferred leaves a case as it was, due again at next.
+func deferred(w *Watched, next time.Time) *Evaluated {
+	var r WatchRow
+	DecodeSummary(w.Summary, &r)
+	return &Evaluated{CaseID: w.CaseID, Number: w.Number, Rev: w.Rev, Version: w.Version, State: w.State, Row: r, Summary: w.Summary,
+		Out: Output{Done: w.Done, Next: next}}
 }

@@ -132,8 +132,9 @@ func (s *Service) Workbench(ctx context.Context, a *identity.Actor, dept int64) 
 	scope = scope.Narrow(dept)
 	now := s.d.Now()
 	today, weekEnd := weekOf(now)
+	shared := context.WithoutCancel(ctx)
 	v, err := s.figures.get(fmt.Sprintf("wb|%v|%s", scope.Areas, today), func() (any, error) {
-		return s.countWorkbench(ctx, scope, today, weekEnd, now)
+		return s.countWorkbench(shared, scope, today, weekEnd, now)
 	})
 	if err != nil {
 		return nil, err

@@ -35,23 +35,16 @@ func (s *SupervisionStore) MarkCase(ctx context.Context, m supervision.Mark) err
 	return mapError(err)
 }
 
-const watchColumns = `w.case_id, w.number, w.rev, w.version, w.done, w.state, w.next_at, w.region_path, w.department_id,
-	w.item_code, w.item_name, w.status, w.depts, w.submitted_at, w.accepted_at, w.promised_due, w.provisional, w.colour, w.paused,
-	w.overdue, w.intake_late, w.intake_user, w.window_id, w.evaluated`
+// watchColumns are what the evaluator reads of a watch row.
+const watchColumns = `w.case_id, w.number, w.rev, w.version, w.evaluated, w.done, w.state, w.next_at, w.summary`
 
-// watchScan reads watchColumns.
-type watchScan struct {
-	w                         supervision.Watched
-	next, submitted, accepted *time.Time
-	depts                     string
-	evaluated                 int
-}
-
-func (ws *watchScan) dest() []any {
-	w, r := &ws.w, &ws.w.Row
-	return []any{&w.CaseID, &w.Number, &w.Rev, &w.Version, &w.Done, &w.State, &ws.next, &r.RegionPath, &r.DeptID, &r.ItemCode,
-		&r.ItemName, &r.Status, &ws.depts, &ws.submitted, &ws.accepted, &r.PromisedDue, &r.Provisional, &r.Colour, &r.Paused,
-		&r.Overdue, &r.IntakeLate, &r.IntakeUser, &r.WindowID, &ws.evaluated}
+func scanWatched(sc pgx.Row, extra ...any) (*supervision.Watched, error) {
+	w := &supervision.Watched{}
+	var evaluated int
+	var next *time.Time
+	err := sc.Scan(append([]any{&w.CaseID, &w.Number, &w.Rev, &w.Version, &evaluated, &w.Done, &w.State, &next, &w.Summary}, extra...)...)
+	w.NextAt, w.Evaluated = tz(next), evaluated == w.Version
+	return w, err
 }
 
 func tz(t *time.Time) time.Time {
@@ -61,23 +54,21 @@ func tz(t *time.Time) time.Time {
 	return t.UTC()
 }
 
-func (ws *watchScan) finish() *supervision.Watched {
-	w := &ws.w
-	w.NextAt = tz(ws.next)
-	r := &w.Row
-	r.CaseID, r.Number, r.Depts = w.CaseID, w.Number, supervision.ParseDeptList(ws.depts)
-	r.SubmittedAt, r.AcceptedAt, r.Evaluated = tz(ws.submitted), tz(ws.accepted), ws.evaluated == w.Version
-	return w
-}
-
 // DueCases lists the cases whose evaluation is due, with their histories.
 func (s *SupervisionStore) DueCases(ctx context.Context, now time.Time, limit int) ([]*supervision.Watched, error) {
 	return s.watched(ctx, `w.next_at <= $1 ORDER BY w.next_at LIMIT $2`, now, limit)
 }
 
-// CasesAfter lists watched cases in id order.
-func (s *SupervisionStore) CasesAfter(ctx context.Context, after int64, limit int) ([]*supervision.Watched, error) {
-	return s.watched(ctx, `w.case_id > $1 ORDER BY w.case_id LIMIT $2`, after, limit)
+// CasesBetween lists watched cases in id order.
+func (s *SupervisionStore) CasesBetween(ctx context.Context, after, upTo int64, limit int) ([]*supervision.Watched, error) {
+	return s.watched(ctx, `w.case_id > $1 AND w.case_id <= $2 ORDER BY w.case_id LIMIT $3`, after, upTo, limit)
+}
+
+// WatchRange is the lowest and highest id of the watched cases.
+func (s *SupervisionStore) WatchRange(ctx context.Context) (int64, int64, error) {
+	var lo, hi int64
+	err := s.db.q(ctx).QueryRow(ctx, `SELECT COALESCE(MIN(case_id), 0), COALESCE(MAX(case_id), 0) FROM supervision_watch`).Scan(&lo, &hi)
+	return lo, hi, mapError(err)
 }
 
 func (s *SupervisionStore) watched(ctx context.Context, where string, args ...any) ([]*supervision.Watched, error) {
@@ -90,13 +81,12 @@ func (s *SupervisionStore) watched(ctx context.Context, where string, args ...an
 	var out, legacy []*supervision.Watched
 	keys := map[*supervision.Watched][]byte{}
 	for rows.Next() {
-		var ws watchScan
 		var found bool
 		var key, evs []byte
-		if err := rows.Scan(append(ws.dest(), &found, &key, &evs)...); err != nil {
+		w, err := scanWatched(rows, &found, &key, &evs)
+		if err != nil {
 			return nil, mapError(err)
 		}
-		w := ws.finish()
 		if !found {
 			legacy = append(legacy, w)
 		} else if w.Events, err = cases.DecodeEvents(evs); err != nil {

@@ -78,9 +78,9 @@ func (s *SupervisionStore) saveWatches(ctx context.Context, evs []*supervision.E
 		b.Queue(`UPDATE supervision_watch SET rev = rev + 1, done = $1, evaluated = $2, state = $3,
 			next_at = CASE WHEN version > $2 THEN next_at ELSE $4 END, depts = $5, submitted_at = $6, accepted_at = $7,
 			promised_due = $8, provisional = $9, colour = $10, paused = $11, overdue = $12, intake_late = $13, intake_user = $14,
-			window_id = $15 WHERE case_id = $16 AND rev = $17`, e.Out.Done, e.Version, e.State, nullTime(e.Out.Next),
+			window_id = $15, summary = $18 WHERE case_id = $16 AND rev = $17`, e.Out.Done, e.Version, e.State, nullTime(e.Out.Next),
 			supervision.DeptList(r.Depts), nullTime(r.SubmittedAt), nullTime(r.AcceptedAt), r.PromisedDue, r.Provisional, r.Colour,
-			r.Paused, r.Overdue, r.IntakeLate, r.IntakeUser, r.WindowID, e.CaseID, e.Rev)
+			r.Paused, r.Overdue, r.IntakeLate, r.IntakeUser, r.WindowID, e.CaseID, e.Rev, e.Summary)
 	}
 	ok := make([]bool, len(evs))
 	if len(evs) == 0 {

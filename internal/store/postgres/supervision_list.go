@@ -12,14 +12,30 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// listColumns are what the lists read of a watch row.
+const listColumns = `w.case_id, w.number, w.version, w.evaluated, w.region_path, w.department_id, w.item_code, w.item_name, w.status,
+	w.depts, w.submitted_at, w.accepted_at, w.promised_due, w.provisional, w.colour, w.paused, w.overdue, w.intake_late, w.intake_user,
+	w.window_id`
+
+func scanRow(sc pgx.Row, extra ...any) (*supervision.WatchRow, error) {
+	var r supervision.WatchRow
+	var version, evaluated int
+	var sub, acc *time.Time
+	var depts string
+	err := sc.Scan(append([]any{&r.CaseID, &r.Number, &version, &evaluated, &r.RegionPath, &r.DeptID, &r.ItemCode, &r.ItemName,
+		&r.Status, &depts, &sub, &acc, &r.PromisedDue, &r.Provisional, &r.Colour, &r.Paused, &r.Overdue, &r.IntakeLate, &r.IntakeUser,
+		&r.WindowID}, extra...)...)
+	r.Depts, r.SubmittedAt, r.AcceptedAt, r.Evaluated = supervision.ParseDeptList(depts), tz(sub), tz(acc), evaluated == version
+	return &r, err
+}
+
 // FindWatch returns one watched case.
 func (s *SupervisionStore) FindWatch(ctx context.Context, caseID int64) (*supervision.WatchRow, error) {
-	var ws watchScan
-	err := s.db.q(ctx).QueryRow(ctx, `SELECT `+watchColumns+` FROM supervision_watch w WHERE w.case_id = $1`, caseID).Scan(ws.dest()...)
+	r, err := scanRow(s.db.q(ctx).QueryRow(ctx, `SELECT `+listColumns+` FROM supervision_watch w WHERE w.case_id = $1`, caseID))
 	if err != nil {
 		return nil, notFound(err, "该办件不在监察中")
 	}
-	return &ws.finish().Row, nil
+	return r, nil
 }
 
 // dayStart is 00:00 China Standard Time of a YYYY-MM-DD date (checked by
@@ -75,7 +91,7 @@ func watchFilter(f supervision.CaseFilter) *where {
 // FindWatches lists watched open cases, due first.
 func (s *SupervisionStore) FindWatches(ctx context.Context, f supervision.CaseFilter) ([]*supervision.WatchRow, int, error) {
 	w := watchFilter(f)
-	q := `SELECT ` + watchColumns + `, count(*) OVER () FROM supervision_watch w WHERE ` + w.sql() +
+	q := `SELECT ` + listColumns + `, count(*) OVER () FROM supervision_watch w WHERE ` + w.sql() +
 		` ORDER BY w.promised_due = '', w.promised_due, w.submitted_at, w.case_id LIMIT ` + w.arg(f.Limit) + ` OFFSET ` + w.arg(f.Offset)
 	rows, err := s.db.q(ctx).Query(ctx, q, w.args...)
 	if err != nil {
@@ -85,11 +101,11 @@ func (s *SupervisionStore) FindWatches(ctx context.Context, f supervision.CaseFi
 	var out []*supervision.WatchRow
 	total := 0
 	for rows.Next() {
-		var ws watchScan
-		if err := rows.Scan(append(ws.dest(), &total)...); err != nil {
+		r, err := scanRow(rows, &total)
+		if err != nil {
 			return nil, 0, mapError(err)
 		}
-		out = append(out, &ws.finish().Row)
+		out = append(out, r)
 	}
 	return out, total, mapError(rows.Err())
 }

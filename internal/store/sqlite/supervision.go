@@ -36,34 +36,15 @@ func (s *SupervisionStore) MarkCase(ctx context.Context, m supervision.Mark) err
 	})
 }
 
-const watchColumns = `w.case_id, w.number, w.rev, w.version, w.done, w.state, IFNULL(w.next_at, 0), w.region_path, w.department_id,
-	w.item_code, w.item_name, w.status, w.depts, w.submitted_at, w.accepted_at, w.promised_due, w.provisional, w.colour, w.paused,
-	w.overdue, w.intake_late, w.intake_user, w.window_id, w.evaluated`
+// watchColumns are what the evaluator reads of a watch row.
+const watchColumns = `w.case_id, w.number, w.rev, w.version, w.evaluated, w.done, w.state, IFNULL(w.next_at, 0), w.summary`
 
-// watchScan reads watchColumns.
-type watchScan struct {
-	w                         supervision.Watched
-	next, submitted, accepted int64
-	depts                     string
-	paused, overdue, late     int
-	evaluated                 int
-}
-
-func (ws *watchScan) dest() []any {
-	w, r := &ws.w, &ws.w.Row
-	return []any{&w.CaseID, &w.Number, &w.Rev, &w.Version, &w.Done, &w.State, &ws.next, &r.RegionPath, &r.DeptID, &r.ItemCode,
-		&r.ItemName, &r.Status, &ws.depts, &ws.submitted, &ws.accepted, &r.PromisedDue, &r.Provisional, &r.Colour, &ws.paused,
-		&ws.overdue, &ws.late, &r.IntakeUser, &r.WindowID, &ws.evaluated}
-}
-
-func (ws *watchScan) finish() *supervision.Watched {
-	w := &ws.w
-	w.NextAt = fromMicro(ws.next)
-	r := &w.Row
-	r.CaseID, r.Number, r.Depts = w.CaseID, w.Number, supervision.ParseDeptList(ws.depts)
-	r.SubmittedAt, r.AcceptedAt = fromMicro(ws.submitted), fromMicro(ws.accepted)
-	r.Paused, r.Overdue, r.IntakeLate, r.Evaluated = ws.paused != 0, ws.overdue != 0, ws.late != 0, ws.evaluated == w.Version
-	return w
+func scanWatched(sc scanner, extra ...any) (*supervision.Watched, error) {
+	w := &supervision.Watched{}
+	var evaluated, next int64
+	err := sc.Scan(append([]any{&w.CaseID, &w.Number, &w.Rev, &w.Version, &evaluated, &w.Done, &w.State, &next, &w.Summary}, extra...)...)
+	w.NextAt, w.Evaluated = fromMicro(next), evaluated == int64(w.Version)
+	return w, err
 }
 
 // DueCases lists the cases whose evaluation is due, with their histories.
@@ -71,9 +52,16 @@ func (s *SupervisionStore) DueCases(ctx context.Context, now time.Time, limit in
 	return s.watched(ctx, `w.next_at <= ? ORDER BY w.next_at LIMIT ?`, micro(now), limit)
 }
 
-// CasesAfter lists watched cases in id order.
-func (s *SupervisionStore) CasesAfter(ctx context.Context, after int64, limit int) ([]*supervision.Watched, error) {
-	return s.watched(ctx, `w.case_id > ? ORDER BY w.case_id LIMIT ?`, after, limit)
+// CasesBetween lists watched cases in id order.
+func (s *SupervisionStore) CasesBetween(ctx context.Context, after, upTo int64, limit int) ([]*supervision.Watched, error) {
+	return s.watched(ctx, `w.case_id > ? AND w.case_id <= ? ORDER BY w.case_id LIMIT ?`, after, upTo, limit)
+}
+
+// WatchRange is the lowest and highest id of the watched cases.
+func (s *SupervisionStore) WatchRange(ctx context.Context) (int64, int64, error) {
+	var lo, hi int64
+	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT IFNULL(MIN(case_id), 0), IFNULL(MAX(case_id), 0) FROM supervision_watch`).Scan(&lo, &hi)
+	return lo, hi, mapError(err)
 }
 
 func (s *SupervisionStore) watched(ctx context.Context, where string, args ...any) ([]*supervision.Watched, error) {
@@ -86,13 +74,12 @@ func (s *SupervisionStore) watched(ctx context.Context, where string, args ...an
 	var out []*supervision.Watched
 	var legacy []*supervision.Watched
 	for rows.Next() {
-		var ws watchScan
 		var found bool
 		var key, evs sql.RawBytes
-		if err := rows.Scan(append(ws.dest(), &found, &key, &evs)...); err != nil {
+		w, err := scanWatched(rows, &found, &key, &evs)
+		if err != nil {
 			return nil, mapError(err)
 		}
-		w := ws.finish()
 		if !found {
 			legacy = append(legacy, w)
 		} else if err := s.history(ctx, w, string(key), evs); err != nil {

@@ -68,10 +68,10 @@ func (s *SupervisionStore) saveWatch(ctx context.Context, e *supervision.Evaluat
 	if !e.Out.Next.IsZero() {
 		next = micro(e.Out.Next)
 	}
-	res, err := q.ExecContext(ctx, `UPDATE supervision_watch SET rev = rev + 1, done = ?, evaluated = ?, state = ?,
+	res, err := q.ExecContext(ctx, `UPDATE supervision_watch SET rev = rev + 1, done = ?, evaluated = ?, state = ?, summary = ?,
 		next_at = CASE WHEN version > ? THEN next_at ELSE ? END, depts = ?, submitted_at = ?, accepted_at = ?, promised_due = ?,
 		provisional = ?, colour = ?, paused = ?, overdue = ?, intake_late = ?, intake_user = ?, window_id = ?
-		WHERE case_id = ? AND rev = ?`, e.Out.Done, e.Version, e.State, e.Version, next, supervision.DeptList(r.Depts),
+		WHERE case_id = ? AND rev = ?`, e.Out.Done, e.Version, e.State, e.Summary, e.Version, next, supervision.DeptList(r.Depts),
 		micro(r.SubmittedAt), micro(r.AcceptedAt), r.PromisedDue, r.Provisional, r.Colour, boolInt(r.Paused), boolInt(r.Overdue),
 		boolInt(r.IntakeLate), r.IntakeUser, r.WindowID, e.CaseID, e.Rev)
 	return affected(res, err)

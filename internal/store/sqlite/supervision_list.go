@@ -10,14 +10,31 @@ import (
 	"openhall/internal/supervision"
 )
 
+// listColumns are what the lists read of a watch row.
+const listColumns = `w.case_id, w.number, w.version, w.evaluated, w.region_path, w.department_id, w.item_code, w.item_name, w.status,
+	w.depts, w.submitted_at, w.accepted_at, w.promised_due, w.provisional, w.colour, w.paused, w.overdue, w.intake_late, w.intake_user,
+	w.window_id`
+
+func scanRow(sc scanner, extra ...any) (*supervision.WatchRow, error) {
+	var r supervision.WatchRow
+	var version, evaluated, sub, acc int64
+	var depts string
+	var paused, overdue, late int
+	err := sc.Scan(append([]any{&r.CaseID, &r.Number, &version, &evaluated, &r.RegionPath, &r.DeptID, &r.ItemCode, &r.ItemName,
+		&r.Status, &depts, &sub, &acc, &r.PromisedDue, &r.Provisional, &r.Colour, &paused, &overdue, &late, &r.IntakeUser,
+		&r.WindowID}, extra...)...)
+	r.Depts, r.SubmittedAt, r.AcceptedAt = supervision.ParseDeptList(depts), fromMicro(sub), fromMicro(acc)
+	r.Paused, r.Overdue, r.IntakeLate, r.Evaluated = paused != 0, overdue != 0, late != 0, evaluated == version
+	return &r, err
+}
+
 // FindWatch returns one watched case.
 func (s *SupervisionStore) FindWatch(ctx context.Context, caseID int64) (*supervision.WatchRow, error) {
-	var ws watchScan
-	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT `+watchColumns+` FROM supervision_watch w WHERE w.case_id = ?`, caseID).Scan(ws.dest()...)
+	r, err := scanRow(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+listColumns+` FROM supervision_watch w WHERE w.case_id = ?`, caseID))
 	if err != nil {
 		return nil, notFound(err, "该办件不在监察中")
 	}
-	return &ws.finish().Row, nil
+	return r, nil
 }
 
 // dayStart is 00:00 China Standard Time of a YYYY-MM-DD date (checked by
@@ -75,7 +92,7 @@ func watchFilter(f supervision.CaseFilter) (string, []any) {
 // FindWatches lists watched open cases, due first.
 func (s *SupervisionStore) FindWatches(ctx context.Context, f supervision.CaseFilter) ([]*supervision.WatchRow, int, error) {
 	where, args := watchFilter(f)
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+watchColumns+`, count(*) OVER () FROM supervision_watch w WHERE `+where+`
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+listColumns+`, count(*) OVER () FROM supervision_watch w WHERE `+where+`
 		ORDER BY w.promised_due = '', w.promised_due, w.submitted_at, w.case_id LIMIT ? OFFSET ?`, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, mapError(err)
@@ -84,11 +101,11 @@ func (s *SupervisionStore) FindWatches(ctx context.Context, f supervision.CaseFi
 	var out []*supervision.WatchRow
 	total := 0
 	for rows.Next() {
-		var ws watchScan
-		if err := rows.Scan(append(ws.dest(), &total)...); err != nil {
+		r, err := scanRow(rows, &total)
+		if err != nil {
 			return nil, 0, mapError(err)
 		}
-		out = append(out, &ws.finish().Row)
+		out = append(out, r)
 	}
 	return out, total, mapError(rows.Err())
 }

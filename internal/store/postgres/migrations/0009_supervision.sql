@@ -19,6 +19,7 @@ CREATE TABLE supervision_watch (
     done          bigint NOT NULL DEFAULT 0, -- events evaluated
     evaluated     bigint NOT NULL DEFAULT 0, -- the version last evaluated
     state         text NOT NULL DEFAULT '{}',
+    summary       text NOT NULL DEFAULT '',  -- the columns below in one value (supervision.EncodeSummary)
     next_at       timestamptz,               -- due when <= now
     depts         text NOT NULL DEFAULT '',  -- ",3,7,": the branches' departments
     submitted_at  timestamptz,

@@ -19,6 +19,7 @@ CREATE TABLE supervision_watch (
     done          INTEGER NOT NULL DEFAULT 0, -- events evaluated
     evaluated     INTEGER NOT NULL DEFAULT 0, -- the version last evaluated
     state         TEXT NOT NULL DEFAULT '{}',
+    summary       TEXT NOT NULL DEFAULT '',  -- the columns below in one value (supervision.EncodeSummary)
     next_at       INTEGER,                   -- microseconds; due when <= now
     depts         TEXT NOT NULL DEFAULT '',  -- ",3,7,": the branches' departments
     submitted_at  INTEGER NOT NULL DEFAULT 0,
