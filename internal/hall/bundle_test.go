@@ -14,7 +14,7 @@ import (
 	"openhall/internal/identity"
 )
 
-func login(t *testing.T, a *apptest.App, user string) *identity.Actor {
+func login(t testing.TB, a *apptest.App, user string) *identity.Actor {
 	t.Helper()
 	_, actor, err := a.Services.Identity.Login(context.Background(), identity.LoginInput{Username: user, Password: demo.Password})
 	if err != nil {
@@ -23,7 +23,7 @@ func login(t *testing.T, a *apptest.App, user string) *identity.Actor {
 	return actor
 }
 
-func bundleNamed(t *testing.T, a *apptest.App, name string) *hall.Bundle {
+func bundleNamed(t testing.TB, a *apptest.App, name string) *hall.Bundle {
 	t.Helper()
 	bs, err := a.Services.Hall.Bundles(context.Background(), "")
 	if err != nil {

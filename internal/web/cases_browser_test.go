@@ -39,8 +39,11 @@ type scenario struct {
 	dir   string
 }
 
+// newScenario's browser lives long enough for the citizen's whole journey
+// (a dozen logins, queues and documents) on a busy two-core machine, where
+// the PostgreSQL run has been seen to need more than two and a half minutes.
 func newScenario(t *testing.T, backend string, start time.Time) *scenario {
-	ctx := testutil.BrowserWithTimeout(t, 150*time.Second)
+	ctx := testutil.BrowserWithTimeout(t, 5*time.Minute)
 	clock := &clockAt{}
 	clock.Set(start)
 	a := apptest.New(t, backend, apptest.Options{NoTree: true, Now: clock.Now, Workers: true})
@@ -243,6 +246,12 @@ func (s *scenario) supplement(number string) {
 	s.as("clerk")
 	s.nav("/staff/intake", `table.stack`)
 	s.wantOnPage(number, "2026-09-30")
+	do(t, s.ctx, chromedp.EmulateViewport(375, 812), chromedp.WaitVisible(chromedp.CSS(`table.stack td[data-label]`)))
+	if w := s.eval(`String(document.documentElement.scrollWidth)`); w != "375" {
+		t.Fatalf("the intake queue is %s px wide on a 375 px screen", w)
+	}
+	s.shot("intake-375")
+	do(t, s.ctx, chromedp.EmulateViewport(1280, 900))
 	s.openCase("/staff/intake", number)
 	s.action("request_supplement", -1,
 		chromedp.Click(chromedp.CSS(`details[open] input[name=need][value=m2]`)),
