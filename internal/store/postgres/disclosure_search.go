@@ -28,9 +28,9 @@ func (s *SearchStore) PutSearchEntry(ctx context.Context, e *search.Entry) error
 		if err := s.DeleteSearchEntry(ctx, e.Kind, e.Ref); err != nil {
 			return err
 		}
-		_, err := s.db.r(ctx).exec(ctx, `INSERT INTO search_entries (id, kind, ref, scope, category, topic, validity, year, date,
+		_, err := s.db.q(ctx).Exec(ctx, `INSERT INTO search_entries (id, kind, ref, scope, category, topic, validity, year, date,
 			title, number, url, text, title_text, grams, title_grams)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 			e.Key, e.Kind, e.Ref, e.Scope, e.Category, e.Topic, e.Validity, e.Year, e.Date.String(), e.Title, e.Number,
 			e.URL, e.Text, e.TitleText, e.Grams, e.TitleGrams)
 		return mapError(err)
@@ -39,7 +39,7 @@ func (s *SearchStore) PutSearchEntry(ctx context.Context, e *search.Entry) error
 
 // DeleteSearchEntry removes an entry.
 func (s *SearchStore) DeleteSearchEntry(ctx context.Context, kind string, ref int64) error {
-	_, err := s.db.r(ctx).exec(ctx, `DELETE FROM search_entries WHERE kind = ? AND ref = ?`, kind, ref)
+	_, err := s.db.q(ctx).Exec(ctx, `DELETE FROM search_entries WHERE kind = $1 AND ref = $2`, kind, ref)
 	return mapError(err)
 }
 
@@ -102,7 +102,8 @@ func (s *SearchStore) FindSearchEntries(ctx context.Context, p search.Plan) ([]*
 
 // page reads entries newest first; args end with the limit and offset.
 func (s *SearchStore) page(ctx context.Context, from string, args []any) ([]*search.Entry, error) {
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+searchColumns+from+` ORDER BY e.id DESC LIMIT ? OFFSET ?`, args...)
+	n := len(args)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+searchColumns+from+fmt.Sprintf(` ORDER BY e.id DESC LIMIT $%d OFFSET $%d`, n-1, n), args...)
 	return scanAll(rows, err, scanSearchEntry)
 }
 
@@ -111,7 +112,8 @@ func (s *SearchStore) page(ctx context.Context, from string, args []any) ([]*sea
 // text (a law's runs to hundreds of kilobytes).
 func idsFrom(p search.Plan) (string, []any) {
 	from, args := searchFrom(p)
-	return ` FROM search_entries e WHERE e.id IN (SELECT e.id` + from + ` ORDER BY e.id DESC LIMIT ? OFFSET ?)`,
+	n := len(args)
+	return ` FROM search_entries e WHERE e.id IN (SELECT e.id` + from + fmt.Sprintf(` ORDER BY e.id DESC LIMIT $%d OFFSET $%d)`, n+1, n+2),
 		append(args, p.Limit, p.Offset)
 }
 
@@ -122,7 +124,8 @@ func (s *SearchStore) CountSearchEntries(ctx context.Context, p search.Plan, max
 	count := func(ctx context.Context, build func(search.Plan) (string, []any)) (int, error) {
 		from, args := build(p)
 		var n int
-		err := s.db.r(ctx).row(ctx, `SELECT count(*) FROM (SELECT 1`+from+` LIMIT ?) AS hits`, append(args, max)...).Scan(&n)
+		err := s.db.q(ctx).QueryRow(ctx, `SELECT count(*) FROM (SELECT 1`+from+fmt.Sprintf(` LIMIT $%d) AS hits`, len(args)+1),
+			append(args, max)...).Scan(&n)
 		return n, mapError(err)
 	}
 	d, err := s.densityFor(ctx, p)
@@ -254,8 +257,9 @@ func searchFrom(p search.Plan) (string, []any) {
 	if p.Tier == search.TierTitle {
 		grams, text = "e.title_grams", "e.title_text"
 	}
-	where, args := []string{grams + " @> ?::text[]"}, []any{p.Grams}
-	return substringWhere(p, "search_entries", text, where, args, p.Verify)
+	w := newWhere()
+	w.add(grams+" @> ?::text[]", p.Grams)
+	return substringWhere(p, "search_entries", text, w, p.Verify)
 }
 
 // windowFrom builds the same over the window, where every term is checked
@@ -266,48 +270,44 @@ func windowFrom(p search.Plan) (string, []any) {
 	if p.Tier == search.TierTitle {
 		text = "e.title_text"
 	}
-	return substringWhere(p, newest, text, nil, nil, p.Terms)
+	return substringWhere(p, newest, text, newWhere(), p.Terms)
 }
 
-func substringWhere(p search.Plan, rel, text string, where []string, args []any, terms []string) (string, []any) {
+func substringWhere(p search.Plan, rel, text string, w *where, terms []string) (string, []any) {
 	for _, v := range terms {
-		where, args = append(where, "strpos("+text+", ?) > 0"), append(args, v)
+		w.add("strpos("+text+", ?) > 0", v)
 	}
 	if p.Tier == search.TierNotTitle {
 		var all []string
 		for _, t := range p.Terms {
-			all, args = append(all, "strpos(e.title_text, ?) > 0"), append(args, t)
+			all = append(all, "strpos(e.title_text, "+w.arg(t)+") > 0")
 		}
-		where = append(where, "NOT ("+strings.Join(all, " AND ")+")")
+		w.conds = append(w.conds, "NOT ("+strings.Join(all, " AND ")+")")
 	}
-	w, a := searchFilter(p.Filter)
-	return ` FROM ` + rel + ` e WHERE ` + strings.Join(append(where, w...), " AND "), append(args, a...)
+	searchFilter(p.Filter, w)
+	return ` FROM ` + rel + ` e WHERE ` + w.sql(), w.args
 }
 
 // searchFilter is the exact check behind the filter tokens.
-func searchFilter(f search.Filter) ([]string, []any) {
-	var where []string
-	var args []any
-	add := func(cond string, v any) { where, args = append(where, cond), append(args, v) }
+func searchFilter(f search.Filter, w *where) {
 	if f.Kind != "" {
-		add("e.kind = ?", f.Kind)
+		w.add("e.kind = ?", f.Kind)
 	}
 	if f.Scope != 0 {
-		add("e.scope = ?", f.Scope)
+		w.add("e.scope = ?", f.Scope)
 	}
 	if f.Category != "" {
-		add("e.category = ?", f.Category)
+		w.add("e.category = ?", f.Category)
 	}
 	if f.Topic != "" {
-		add("e.topic = ?", f.Topic)
+		w.add("e.topic = ?", f.Topic)
 	}
 	if f.Validity != "" {
-		add("e.validity = ?", f.Validity)
+		w.add("e.validity = ?", f.Validity)
 	}
 	if f.Year != 0 {
-		add("e.year = ?", f.Year)
+		w.add("e.year = ?", f.Year)
 	}
-	return where, args
 }
 
 func scanSearchEntry(r pgx.Row) (*search.Entry, error) {
