@@ -3,14 +3,18 @@ package api_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"openhall/internal/apptest"
 	"openhall/internal/demo"
+	"openhall/internal/identity"
 )
 
 // fileFood files a 食品经营许可 (市场监管, 承诺件) as the demo citizen.
@@ -190,5 +194,43 @@ func TestCaseExistenceNotDisclosed(t *testing.T) {
 	}
 	if theirs, none := page(filed.ID), page(filed.ID+1000); theirs != "404" || theirs != none {
 		t.Errorf("material download: another's case %s, no case %s", theirs, none)
+	}
+}
+
+// A material whose file was damaged on disk is refused on download with a
+// message saying so, and none of the damaged content is sent.
+func TestDamagedMaterialNotServed(t *testing.T) {
+	a := demoApp(t, "sqlite", newTestClock(cst(11, 2, 10)))
+	filed := fileFood(t, a, "damaged-1")
+	c, _, err := a.Services.Cases.Get(t.Context(), identity.SystemActor(), filed.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := c.Materials[0].SHA256
+	path := filepath.Join(a.Config.DataDir, "blobs", sum[:2], sum[2:4], sum)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)-3] ^= 0x20 // one flipped bit near the end
+	if err := os.WriteFile(path, data, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	citizen := loginWith(t, a, "citizen", demo.Password)
+	res, err := citizen.http.Get(a.URL(fmt.Sprintf("/cases/%d/materials/1", filed.ID)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "已损坏") || bytes.Contains(body, data[:8]) {
+		t.Fatalf("damaged material: %d %q", res.StatusCode, body)
+	}
+	for i, m := range c.Materials[1:] {
+		res, err := citizen.http.Get(a.URL(fmt.Sprintf("/cases/%d/materials/%d", filed.ID, i+2)))
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("intact material %s: %v %v", m.Code, res.Status, err)
+		}
+		res.Body.Close()
 	}
 }

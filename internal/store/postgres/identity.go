@@ -23,11 +23,10 @@ func userConflict(err error, u *identity.User) error {
 	if !isUnique(err) {
 		return mapError(err)
 	}
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "id_number"):
+	switch constraint(err) {
+	case "users_id_number":
 		return apperr.Field("id_number", "该身份证号码已注册过账号")
-	case strings.Contains(msg, "credit_code"):
+	case "users_credit_code":
 		return apperr.Field("credit_code", "该统一社会信用代码已注册过账号")
 	}
 	return apperr.Field("username", "登录名 "+u.Username+" 已被使用")
