@@ -16,6 +16,7 @@ func (s *Server) registerBudgetRoutes() {
 	s.handle("GET /api/v1/budgets", s.handleBudgets)
 	s.handle("POST /api/v1/budgets", s.handleBudgetCreate)
 	s.handle("GET /api/v1/budgets/template.xlsx", s.handleBudgetTemplate)
+	s.handle("GET /api/v1/budgets/timeliness", s.handleBudgetTimeliness)
 	s.handle("GET /api/v1/budgets/{id}", s.handleBudget)
 	s.handle("PUT /api/v1/budgets/{id}/lines", s.handleBudgetLines)
 	s.handle("POST /api/v1/budgets/{id}/import", s.handleBudgetImport)
@@ -55,6 +56,27 @@ func toBudget(v *budget.View) budgetJSON {
 	return budgetJSON{ID: v.ID, AgencyID: v.AgencyID, Agency: v.AgencyName, Year: v.Year, Kind: v.Kind, Title: v.Title(),
 		Status: v.Status, ApprovedOn: v.ApprovedOn.String(), PublishBy: v.Clock.Due.String(), Provisional: v.Clock.Provisional,
 		PublishedOn: dateOrEmpty(v.PublishedOn), ClockState: v.Clock.State(), DocID: v.DocID, Explanation: v.Explanation}
+}
+
+type timelinessJSON struct {
+	Year    int `json:"year"`
+	Total   int `json:"total"`
+	OnTime  int `json:"on_time"`
+	Late    int `json:"late"`
+	Overdue int `json:"overdue"`
+	Pending int `json:"pending"`
+}
+
+func (s *Server) handleBudgetTimeliness(w http.ResponseWriter, r *http.Request) error {
+	ys, err := s.svc.Budget.RecentTimeliness(r.Context(), "")
+	if err != nil {
+		return err
+	}
+	out := make([]timelinessJSON, 0, len(ys))
+	for _, y := range ys {
+		out = append(out, timelinessJSON{y.Year, y.Total, y.OnTime, y.Late, y.Overdue, y.Pending})
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"years": out})
 }
 
 func (s *Server) handleBudgets(w http.ResponseWriter, r *http.Request) error {

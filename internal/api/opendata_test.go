@@ -110,8 +110,18 @@ func TestOpenDataAPI(t *testing.T) {
 			}
 		}
 		anon.call("GET", "/api/v1/budgets", nil, http.StatusOK, &dept)
+		type figures struct {
+			Years []struct{ Year, Total, Pending int }
+		}
+		var before, after figures
+		anon.call("GET", "/api/v1/budgets/timeliness", nil, http.StatusOK, &before)
 		head.call("POST", "/api/v1/budgets", map[string]any{"agency_id": dept.Budgets[len(dept.Budgets)-1].AgencyID, "year": a.Services.Budget.Today().Year(),
 			"kind": "budget", "approved_on": a.Services.Budget.Today().String(), "explanation": "说明"}, http.StatusCreated, &set)
+		anon.call("GET", "/api/v1/budgets/timeliness", nil, http.StatusOK, &after)
+		if len(after.Years) != 3 || after.Years[0].Year != a.Services.Budget.Today().Year() ||
+			after.Years[0].Total != before.Years[0].Total+1 || after.Years[0].Pending != before.Years[0].Pending+1 {
+			t.Fatalf("a set approved today is pending in this year's figures: before %+v after %+v", before, after)
+		}
 		lines := budget.Sample(100)
 		lines[0].Amounts[0]++
 		var refused struct{ Problems []budget.CellError }

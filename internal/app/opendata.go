@@ -26,6 +26,7 @@ func (a *App) addOpenData(o Options) {
 		sources.Reports{Agencies: s.Disclosure, Snapshots: st.OpenData},
 		sources.Cases{Stats: st.OpenData, Departments: s.Org},
 		sources.Budgets{Agencies: s.Disclosure, Sets: s.Budget},
+		sources.Licences{Decisions: st.OpenData, Departments: s.Org},
 	} {
 		s.OpenData.Register(src)
 	}

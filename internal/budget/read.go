@@ -127,6 +127,27 @@ func (s *Service) Timeliness(ctx context.Context, pathPrefix string, year int) (
 	return t, nil
 }
 
+// YearTimeliness is Timeliness of the sets of one year.
+type YearTimeliness struct {
+	Year int
+	Timeliness
+}
+
+// RecentTimeliness is Timeliness for this year (China time) and the two
+// before it, newest first: the supervision figures of the Art 14 clock.
+func (s *Service) RecentTimeliness(ctx context.Context, pathPrefix string) ([]YearTimeliness, error) {
+	this := calendar.DateOf(s.now()).Year()
+	out := make([]YearTimeliness, 0, 3)
+	for y := this; y > this-3; y-- {
+		t, err := s.Timeliness(ctx, pathPrefix, y)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, YearTimeliness{Year: y, Timeliness: t})
+	}
+	return out, nil
+}
+
 // Agencies lists the agencies whose budgets the actor prepares.
 func (s *Service) Agencies(ctx context.Context, a *identity.Actor, all []*disclosure.Agency) []*disclosure.Agency {
 	var out []*disclosure.Agency

@@ -87,4 +87,5 @@ type OpenDataStore interface {
 	opendata.Store
 	CaseMonthlyStats(ctx context.Context) ([]sources.CaseStat, error)
 	PublishedReports(ctx context.Context) ([]sources.ReportSnapshot, error)
+	LicenceDecisions(ctx context.Context, prefix string, after int64, limit int) ([]sources.Licence, error)
 }

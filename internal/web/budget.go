@@ -28,6 +28,7 @@ func (s *Server) registerBudgetRoutes() {
 type budgetsPage struct {
 	Page
 	Sets     []*budget.View
+	Figures  []budget.YearTimeliness
 	Agencies []option
 	Form     form
 }
@@ -44,6 +45,9 @@ func (s *Server) handleBudgets(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := budgetsPage{Page: s.page(w, r, "预决算公开"), Sets: sets, Form: newForm(v, nil)}
 	if p.Agencies, err = s.agencyOptions(r); err != nil {
+		return err
+	}
+	if p.Figures, err = s.svc.Budget.RecentTimeliness(r.Context(), ""); err != nil {
 		return err
 	}
 	return s.render(w, http.StatusOK, "budget/index", p)

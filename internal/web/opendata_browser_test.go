@@ -256,6 +256,9 @@ func (u *ui) reviewBudgetDocument(doc string) {
 func (u *ui) publicBudgetComparison() {
 	u.do(chromedp.Navigate(u.app.URL("/")), chromedp.WaitVisible(chromedp.CSS(`a.card[href="/budgets"]`)))
 	u.follow(`a.card[href="/budgets"]`)
+	if n := u.text(`#timeliness-2026 .on-time`); n == "" || n == "0" {
+		u.t.Fatalf("the set published within the clock is not counted on time in 2026's figures: %q", n)
+	}
 	u.follow(`tbody tr:first-child a`)
 	u.do(chromedp.WaitVisible(chromedp.ID("sangong-table")))
 	u.shot("budget-public")

@@ -1,8 +1,8 @@
 // Package sources holds the datasets OpenHall produces from the data of
 // its own modules: the service catalogue, the disclosure catalogue, the
-// annual reports, case volumes and on-time rates, and budget tables. Each
-// is an opendata.Source; a module added later registers its own the same
-// way (opendata.Service.Register).
+// annual reports, case volumes and on-time rates, granted licences (双公示)
+// and budget tables. Each is an opendata.Source; a module added later
+// registers its own the same way (opendata.Service.Register).
 package sources
 
 import (

@@ -38,3 +38,19 @@ func (s *OpenDataStore) PublishedReports(ctx context.Context) ([]sources.ReportS
 		return r, err
 	})
 }
+
+// LicenceDecisions returns granted licences (双公示) of items whose code
+// starts with prefix, in case id order after the id after; it reads the
+// index opendata_case_licences.
+func (s *OpenDataStore) LicenceDecisions(ctx context.Context, prefix string, after int64, limit int) ([]sources.Licence, error) {
+	rows, err := s.db.r(ctx).rows(ctx, `SELECT id, coalesce(number, ''), coalesce(applicant->>'kind', ''), applicant_name,
+		coalesce(applicant->>'credit_code', ''), item_name, department_id, certificate, closed_at
+		FROM cases WHERE decision = 'approved' AND id > ? AND closed_at IS NOT NULL AND left(item_code, length(?)) = ?
+		ORDER BY id LIMIT ?`, after, prefix, prefix, limit)
+	return collect(rows, err, func(sc pgx.Row) (sources.Licence, error) {
+		var l sources.Licence
+		err := sc.Scan(&l.CaseID, &l.Number, &l.ApplicantKind, &l.ApplicantName, &l.CreditCode, &l.ItemName, &l.DepartmentID,
+			&l.Certificate, &l.ClosedAt)
+		return l, err
+	})
+}

@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"time"
+
 	"context"
 
 	"openhall/internal/opendata/sources"
@@ -34,5 +36,23 @@ func (s *OpenDataStore) PublishedReports(ctx context.Context) ([]sources.ReportS
 		var r sources.ReportSnapshot
 		err := sc.Scan(&r.AgencyID, &r.Year, &r.Tables)
 		return r, err
+	})
+}
+
+// LicenceDecisions returns granted licences (双公示) of items whose code
+// starts with prefix, in case id order after the id after; it reads the
+// index opendata_case_licences.
+func (s *OpenDataStore) LicenceDecisions(ctx context.Context, prefix string, after int64, limit int) ([]sources.Licence, error) {
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT id, coalesce(number, ''), coalesce(json_extract(applicant, '$.kind'), ''),
+		applicant_name, coalesce(json_extract(applicant, '$.credit_code'), ''), item_name, department_id, certificate, closed_at
+		FROM cases WHERE decision = 'approved' AND id > ? AND closed_at > 0 AND substr(item_code, 1, length(?)) = ?
+		ORDER BY id LIMIT ?`, after, prefix, prefix, limit)
+	return collect(rows, err, func(sc scanner) (sources.Licence, error) {
+		var l sources.Licence
+		var closed int64
+		err := sc.Scan(&l.CaseID, &l.Number, &l.ApplicantKind, &l.ApplicantName, &l.CreditCode, &l.ItemName, &l.DepartmentID,
+			&l.Certificate, &closed)
+		l.ClosedAt = time.UnixMicro(closed)
+		return l, err
 	})
 }

@@ -118,6 +118,11 @@ func TestBudgetSetThroughDisclosure(t *testing.T) {
 		if err != nil || tl.Total != 1 || tl.OnTime != 1 {
 			t.Fatalf("timeliness: %+v %v", tl, err)
 		}
+		rt, err := e.bud.RecentTimeliness(ctx, "")
+		if err != nil || len(rt) != 3 || rt[0].Year != 2026 || rt[0].OnTime != 1 || rt[1].Year != 2025 ||
+			rt[1].OnTime+rt[1].Late != 1 || rt[2].Year != 2024 || rt[2].Total != 0 {
+			t.Fatalf("recent timeliness: %+v %v", rt, err)
+		}
 	})
 }
 

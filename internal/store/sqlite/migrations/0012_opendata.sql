@@ -120,6 +120,8 @@ CREATE INDEX opendata_key_log_key ON opendata_key_log(key_id, at);
 -- Case volumes and on-time rates per department and month are one indexed
 -- GROUP BY over this covering index, never a scan of the wide case rows.
 CREATE INDEX opendata_case_stats ON cases(department_id, submitted_at, closed_at, promised_due);
+-- Granted licences (双公示) are read in id order from this index.
+CREATE INDEX opendata_case_licences ON cases(decision, id);
 
 CREATE TABLE budget_sets (
     id           INTEGER PRIMARY KEY,
