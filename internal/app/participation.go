@@ -8,6 +8,7 @@ import (
 
 	"openhall/internal/apperr"
 	"openhall/internal/cases"
+	"openhall/internal/certs"
 	"openhall/internal/consult"
 	"openhall/internal/disclosure/search"
 	"openhall/internal/identity"
@@ -30,6 +31,7 @@ func (a *App) addParticipation(o Options) {
 		Laws: lawFinder{s.Disclosure.Search()}, Departments: s.Org, Now: o.Now})
 	s.Publicity = publicity.NewService(publicity.Deps{Store: st.Publicity, Tx: st, Audit: s.Audit, Settings: st.Settings,
 		Benchmarks: s.Powers, Items: s.Catalog, Departments: s.Org, Calendars: s.Calendar, Now: o.Now})
+	s.Certs.SetRevokeListener(revocationFeed{a})
 }
 
 // letterNotifier tells people about letters in their inbox and by email.
@@ -84,6 +86,41 @@ func (f decisionFeed) CaseDecided(ctx context.Context, c *cases.Case, e cases.Ev
 	return f.a.queue.Enqueue(ctx, permitDecided{CaseID: c.ID}, &jobs.Options{MaxAttempts: 10})
 }
 
+// permitRevoked is the job that marks a case's permit revoked in the
+// register once its certificate is revoked.
+type permitRevoked struct {
+	CaseNumber string `json:"case_number"`
+	Reason     string `json:"reason"`
+}
+
+func (permitRevoked) Kind() string { return "publicity.permit_revoked" }
+
+// revocationFeed hands certificate revocations to the register: a job
+// enqueued in the revocation's transaction.
+type revocationFeed struct{ a *App }
+
+func (f revocationFeed) CertificateRevoked(ctx context.Context, c *certs.Certificate) error {
+	if c.Data.CaseNumber == "" {
+		return nil
+	}
+	return f.a.queue.Enqueue(ctx, permitRevoked{CaseNumber: c.Data.CaseNumber, Reason: c.RevokeReason}, &jobs.Options{MaxAttempts: 10})
+}
+
+// revokePermit marks a case's permit revoked, entering the decision first
+// if its own job has not run yet.
+func (a *App) revokePermit(ctx context.Context, j permitRevoked) error {
+	c, _, err := a.Stores.Cases.FindCaseByNumber(ctx, j.CaseNumber)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil // a certificate issued outside the cases module
+	} else if err != nil {
+		return err
+	}
+	if err := a.recordPermit(ctx, c.ID); err != nil && !apperr.Is(err, apperr.Conflict) {
+		return err
+	}
+	return a.Services.Publicity.RevokePermit(ctx, j.CaseNumber, j.Reason)
+}
+
 // recordPermit enters a decided case in the register.
 func (a *App) recordPermit(ctx context.Context, caseID int64) error {
 	c, err := a.Stores.Cases.LoadCase(ctx, caseID, false)
@@ -133,6 +170,7 @@ func (expireRegister) Kind() string { return "publicity.expire" }
 
 func (a *App) registerParticipationJobs(reg *jobs.Registry) {
 	jobs.Register(reg, func(ctx context.Context, j permitDecided) error { return a.recordPermit(ctx, j.CaseID) })
+	jobs.Register(reg, a.revokePermit)
 	jobs.Register(reg, func(ctx context.Context, _ sweepLetters) error {
 		n, err := a.Services.Mailbox.SweepDeadlines(ctx)
 		if n > 0 {

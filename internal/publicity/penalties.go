@@ -205,3 +205,37 @@ func dateCell(d calendar.Date) string {
 	}
 	return d.String()
 }
+
+// RevokePermit marks the permit entered from source as revoked because its
+// certificate was revoked (行政许可法 Art 69, 70: a revoked or cancelled
+// licence; the register follows the decision). A source with no entry
+// (not a 行政许可) or an entry no longer in force is left alone.
+func (s *Service) RevokePermit(ctx context.Context, source, reason string) error {
+	return s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+		e, err := s.d.Store.FindEntryBySource(ctx, source)
+		if apperr.Is(err, apperr.NotFound) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if e.Kind != KindPermit || e.Status != StatusPublished {
+			return nil
+		}
+		e.Status, e.StatusReason, e.StatusOn, e.UpdatedAt = StatusRevoked, permitRevokedReason(reason), s.today(), s.d.Now()
+		if err := s.d.Store.UpdateEntry(ctx, e); err != nil {
+			return err
+		}
+		return s.record(ctx, identity.SystemActor(), e.RegionPath, "publicity."+string(StatusRevoked), "publicity_entry", e.ID,
+			map[string]any{"reason": e.StatusReason, "source": source})
+	})
+}
+
+// permitRevokedReason is the public reason of a permit whose certificate
+// was revoked, cut to the register's limit.
+func permitRevokedReason(reason string) string {
+	r := []rune("许可证件已撤销：" + strings.TrimSpace(reason))
+	if len(r) > maxBasis {
+		r = r[:maxBasis]
+	}
+	return string(r)
+}

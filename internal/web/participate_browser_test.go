@@ -12,6 +12,7 @@ import (
 	"openhall/internal/cases"
 	"openhall/internal/catalog"
 	"openhall/internal/catalog/sheet"
+	"openhall/internal/certs"
 	"openhall/internal/demo"
 	"openhall/internal/identity"
 	"openhall/internal/org"
@@ -34,7 +35,7 @@ import (
 // without a reason.
 func TestBrowserParticipationDoneWhen(t *testing.T) {
 	apptest.ForEach(t, func(t *testing.T, backend string) {
-		ctx := testutil.BrowserWithTimeout(t, 4*time.Minute)
+		ctx := testutil.BrowserWithTimeout(t, 6*time.Minute)
 		clock := &clockAt{}
 		clock.Set(day(3, 18, 10))
 		a := apptest.New(t, backend, apptest.Options{NoTree: true, Now: clock.Now, Workers: true})
@@ -300,6 +301,39 @@ func (p *pscene) permitRegister() {
 		time.Sleep(250 * time.Millisecond)
 	}
 	p.shot("permit-register")
+	p.revokedLicence(number)
+}
+
+// revokedLicence: the licence of the case is revoked; the register marks
+// the permit 已撤销 with the reason by itself. Certificates are revoked
+// through the certificate service (there is no page for it), so the test
+// calls it directly.
+func (p *pscene) revokedLicence(number string) {
+	ctx := context.Background()
+	cs, err := p.app.Services.Certs.Certificates(ctx, certs.CertificateFilter{CaseNumber: number, Limit: 1})
+	if err != nil || len(cs) != 1 {
+		p.t.Fatalf("the certificate of case %s: %v %v", number, cs, err)
+	}
+	if _, err := p.app.Services.Certs.Revoke(ctx, identity.SystemActor(), cs[0].ID, "经营者申请注销"); err != nil {
+		p.t.Fatal(err)
+	}
+	for i := 0; ; i++ {
+		p.home("/publicity")
+		p.do(chromedp.SendKeys(chromedp.ID("f-q"), "许可决定-"+number))
+		p.click(`#register-search`)
+		if strings.Contains(p.text(`table.register`), "已撤销") {
+			break
+		}
+		if i == 40 {
+			p.t.Fatalf("the revoked licence of %s is not marked in the register:\n%s", number, p.page())
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	p.clickText("许可决定-" + number)
+	if got := p.text(`.notice-repealed`); !strings.Contains(got, "许可证件已撤销：经营者申请注销") {
+		p.t.Fatalf("the revoked permit's page says %q", got)
+	}
+	p.shot("permit-revoked")
 }
 
 // fileInstantCase publishes an instant licence item and files a case for

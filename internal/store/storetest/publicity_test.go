@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"openhall/internal/apperr"
+	"openhall/internal/audit"
 	"openhall/internal/catalog"
 	"openhall/internal/publicity"
 	"openhall/internal/tabular"
@@ -27,7 +28,9 @@ func TestPublicity(t *testing.T) {
 		e.penaltyImport(t)
 		e.registerSearch(t)
 		e.withdrawAndExpire(t)
-		wantActions(t, e.sv, "publicity_entry", "publicity.permit.record", "publicity.penalty.enter", "publicity.withdrawn", "publicity.expire")
+		e.permitRevoked(t)
+		wantActions(t, e.sv, "publicity_entry", "publicity.permit.record", "publicity.penalty.enter", "publicity.withdrawn", "publicity.expire",
+			"publicity.revoked")
 	})
 }
 
@@ -195,5 +198,42 @@ func (e *partEnv) withdrawAndExpire(t *testing.T) {
 	}
 	if page, _ := e.pub.Search(ctx, publicity.Search{Q: "王"}); len(page.Entries) != 0 {
 		t.Fatal("a penalty past its period is still public")
+	}
+}
+
+// permitRevoked: a revoked licence marks its permit revoked, publicly and
+// with the reason, once; a source with no permit is left alone.
+func (e *partEnv) permitRevoked(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	const source = "33010626031800000001"
+	for range 2 {
+		if err := e.pub.RevokePermit(ctx, source, "被许可人申请注销"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.pub.RevokePermit(ctx, "33010626031800009999", "不存在"); err != nil {
+		t.Fatalf("a source with no permit: %v", err)
+	}
+	page, err := e.pub.Search(ctx, publicity.Search{Q: "许可决定-" + source})
+	if err != nil || len(page.Entries) != 1 {
+		t.Fatalf("the revoked permit left the register: %+v %v", page, err)
+	}
+	got := page.Entries[0]
+	if got.Status != publicity.StatusRevoked || got.StatusReason != "许可证件已撤销：被许可人申请注销" || got.StatusOn.String() != e.pub.Today().String() {
+		t.Fatalf("revoked permit %+v", got)
+	}
+	es, err := e.sv.Stores.Audit.FindAuditEntries(ctx, audit.Filter{ObjectType: "publicity_entry", ObjectID: fmt.Sprint(got.ID), Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, a := range es {
+		if a.Action == "publicity.revoked" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d audit entries of the revocation, want 1", n)
 	}
 }
