@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"openhall/internal/apptest"
-	"openhall/internal/catalog"
 	"openhall/internal/demo"
 )
 
@@ -43,22 +42,7 @@ func demoApp(t *testing.T, backend string, clock *testClock) *apptest.App {
 // itemVersion finds the published version of a demo item by name.
 func itemVersion(t *testing.T, a *apptest.App, name string) int64 {
 	t.Helper()
-	items, _, err := a.Services.Catalog.Search(context.Background(), catalog.SearchQuery{Text: name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The demo has items of the same name in two regions: take the first
-	// one created, whatever the search's ranking puts first.
-	var found *catalog.Item
-	for _, it := range items {
-		if it.Name == name && it.PublishedID != nil && (found == nil || it.ID < found.ID) {
-			found = it
-		}
-	}
-	if found == nil {
-		t.Fatalf("demo item %q not found", name)
-	}
-	return *found.PublishedID
+	return apptest.ItemVersion(t, a, name)
 }
 
 const tinyPDF = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

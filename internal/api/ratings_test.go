@@ -11,7 +11,6 @@ import (
 	"openhall/internal/apptest"
 	"openhall/internal/blob"
 	"openhall/internal/cases"
-	"openhall/internal/catalog"
 	"openhall/internal/config"
 	"openhall/internal/demo"
 	"openhall/internal/identity"
@@ -50,12 +49,12 @@ func serviceActor(t *testing.T, a *apptest.App, user string) *identity.Actor {
 func instantCase(t *testing.T, a *apptest.App) *cases.Case {
 	t.Helper()
 	ctx := context.Background()
-	items, _, _ := a.Services.Catalog.Search(ctx, catalog.SearchQuery{Text: "个体工商户设立登记"})
-	p, err := a.Services.Cases.Procedure(ctx, *items[0].PublishedID)
+	version := apptest.ItemVersion(t, a, "个体工商户设立登记")
+	p, err := a.Services.Cases.Procedure(ctx, version)
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := cases.FileInput{ItemVersionID: *items[0].PublishedID, Form: map[string]string{"summary": "开办小吃店"}, Key: "api-rating-test"}
+	in := cases.FileInput{ItemVersionID: version, Form: map[string]string{"summary": "开办小吃店"}, Key: "api-rating-test"}
 	for _, m := range p.Materials {
 		if m.Kind == cases.MaterialUpload && m.Required {
 			b, err := a.Services.Blobs.Put(ctx, strings.NewReader("%PDF-1.4\n%%EOF\n% "+m.Code), blob.PutOptions{Name: m.Code + ".pdf"})

@@ -12,7 +12,6 @@ import (
 	"openhall/internal/blob"
 	"openhall/internal/calendar"
 	"openhall/internal/cases"
-	"openhall/internal/catalog"
 	"openhall/internal/demo"
 	"openhall/internal/identity"
 	"openhall/internal/notify"
@@ -56,15 +55,12 @@ func actor(t *testing.T, a *apptest.App, username string) *identity.Actor {
 func decidedCase(t *testing.T, a *apptest.App, item, applicant string) *cases.Case {
 	t.Helper()
 	ctx := context.Background()
-	items, _, err := a.Services.Catalog.Search(ctx, catalog.SearchQuery{Text: item})
-	if err != nil || len(items) == 0 || items[0].PublishedID == nil {
-		t.Fatalf("demo item %s: %v", item, err)
-	}
-	p, err := a.Services.Cases.Procedure(ctx, *items[0].PublishedID)
+	version := apptest.ItemVersion(t, a, item)
+	p, err := a.Services.Cases.Procedure(ctx, version)
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := cases.FileInput{ItemVersionID: *items[0].PublishedID, Form: map[string]string{"summary": "测试申请"},
+	in := cases.FileInput{ItemVersionID: version, Form: map[string]string{"summary": "测试申请"},
 		Key: "test-" + applicant + "-" + time.Now().Format("150405.000000000")}
 	for _, m := range p.Materials {
 		if m.Kind == cases.MaterialUpload && m.Required {

@@ -11,7 +11,6 @@ import (
 	"openhall/internal/apptest"
 	"openhall/internal/blob"
 	"openhall/internal/cases"
-	"openhall/internal/catalog"
 	"openhall/internal/demo"
 	"openhall/internal/identity"
 	"openhall/internal/testutil"
@@ -125,12 +124,12 @@ func decideForCitizen(t *testing.T, a *apptest.App) {
 		}
 		return act
 	}
-	items, _, _ := a.Services.Catalog.Search(ctx, catalog.SearchQuery{Text: "个体工商户设立登记"})
-	p, err := a.Services.Cases.Procedure(ctx, *items[0].PublishedID)
+	version := apptest.ItemVersion(t, a, "个体工商户设立登记")
+	p, err := a.Services.Cases.Procedure(ctx, version)
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := cases.FileInput{ItemVersionID: *items[0].PublishedID, Form: map[string]string{"summary": "开办面馆"}, Key: "browser-rating"}
+	in := cases.FileInput{ItemVersionID: version, Form: map[string]string{"summary": "开办面馆"}, Key: "browser-rating"}
 	for _, m := range p.Materials {
 		if m.Kind == cases.MaterialUpload && m.Required {
 			b, err := a.Services.Blobs.Put(ctx, strings.NewReader(pdf+"% "+m.Code), blob.PutOptions{Name: m.Code + ".pdf"})

@@ -9,7 +9,6 @@ import (
 
 	"openhall/internal/apptest"
 	"openhall/internal/cases"
-	"openhall/internal/catalog"
 	"openhall/internal/demo"
 	"openhall/internal/identity"
 	"openhall/internal/testutil"
@@ -70,7 +69,7 @@ func (s *supScenario) actor(user string) *identity.Actor {
 func (s *supScenario) file(key, user string, at time.Time) {
 	s.t.Helper()
 	s.clock.Set(at)
-	in := cases.FileInput{ItemVersionID: versionOf(s.t, s.a, "特种设备使用登记"), Key: "sup-" + key,
+	in := cases.FileInput{ItemVersionID: apptest.ItemVersion(s.t, s.a, "特种设备使用登记"), Key: "sup-" + key,
 		Form:      map[string]string{"summary": "锅炉使用登记 " + key},
 		Materials: []cases.MaterialFile{{Code: "m4", FileName: "监督检验证书.pdf", SHA256: strings.Repeat("ab", 32), Size: 1000, MIME: "application/pdf"}}}
 	filed, err := s.a.Services.Cases.File(context.Background(), s.actor(user), in)
@@ -257,19 +256,4 @@ func (s *supScenario) escalation() {
 func (s *supScenario) finishA() {
 	s.act("A", "approver", day(4, 9, 10), cases.Command{Kind: cases.CmdPass, Branch: 0})
 	s.act("A", "depthead", day(4, 9, 11), cases.Command{Kind: cases.CmdPass, Branch: 0})
-}
-
-// versionOf is the published version of the demo item named name.
-func versionOf(t *testing.T, a *apptest.App, name string) int64 {
-	items, _, err := a.Services.Catalog.Search(context.Background(), catalog.SearchQuery{Text: name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, it := range items {
-		if it.Name == name && it.PublishedID != nil {
-			return *it.PublishedID
-		}
-	}
-	t.Fatalf("no demo item %q", name)
-	return 0
 }
