@@ -54,7 +54,7 @@ func instantCase(t *testing.T, a *apptest.App) *cases.Case {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := cases.FileInput{ItemVersionID: version, Form: map[string]string{"summary": "开办小吃店"}, Key: "api-rating-test"}
+	in := cases.FileInput{ItemVersionID: version, Form: apptest.FormFor(p, map[string]string{"summary": "开办小吃店"}), Key: "api-rating-test"}
 	for _, m := range p.Materials {
 		if m.Kind == cases.MaterialUpload && m.Required {
 			b, err := a.Services.Blobs.Put(ctx, strings.NewReader("%PDF-1.4\n%%EOF\n% "+m.Code), blob.PutOptions{Name: m.Code + ".pdf"})

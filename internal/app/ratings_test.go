@@ -60,7 +60,7 @@ func decidedCase(t *testing.T, a *apptest.App, item, applicant string) *cases.Ca
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := cases.FileInput{ItemVersionID: version, Form: map[string]string{"summary": "测试申请"},
+	in := cases.FileInput{ItemVersionID: version, Form: apptest.FormFor(p, map[string]string{"summary": "测试申请"}),
 		Key: "test-" + applicant + "-" + time.Now().Format("150405.000000000")}
 	for _, m := range p.Materials {
 		if m.Kind == cases.MaterialUpload && m.Required {

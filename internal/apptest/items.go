@@ -2,8 +2,10 @@ package apptest
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
+	"openhall/internal/cases"
 	"openhall/internal/catalog"
 )
 
@@ -26,4 +28,38 @@ func ItemVersion(t testing.TB, a *App, name string) int64 {
 		t.Fatalf("demo item %q not found", name)
 	}
 	return *found.PublishedID
+}
+
+// FormFor answers every field of p's application form with a valid value,
+// over the base values given (which win).
+func FormFor(p *cases.Procedure, base map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, f := range p.Fields {
+		out[f.Name] = sampleValue(f)
+	}
+	for k, v := range base {
+		out[k] = v
+	}
+	return out
+}
+
+func sampleValue(f cases.Field) string {
+	switch f.Type {
+	case cases.FieldNumber:
+		if f.MinValue != nil {
+			return strconv.FormatFloat(*f.MinValue, 'f', -1, 64)
+		}
+		return "1"
+	case cases.FieldDate:
+		return "2026-06-01"
+	case cases.FieldChoice:
+		if len(f.Choices) > 0 {
+			return f.Choices[0]
+		}
+	case cases.FieldEmail:
+		return "test@example.cn"
+	case cases.FieldPhone:
+		return "13800001234"
+	}
+	return "测试" + f.Label
 }

@@ -129,7 +129,7 @@ func decideForCitizen(t *testing.T, a *apptest.App) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := cases.FileInput{ItemVersionID: version, Form: map[string]string{"summary": "开办面馆"}, Key: "browser-rating"}
+	in := cases.FileInput{ItemVersionID: version, Form: apptest.FormFor(p, map[string]string{"summary": "开办面馆"}), Key: "browser-rating"}
 	for _, m := range p.Materials {
 		if m.Kind == cases.MaterialUpload && m.Required {
 			b, err := a.Services.Blobs.Put(ctx, strings.NewReader(pdf+"% "+m.Code), blob.PutOptions{Name: m.Code + ".pdf"})

@@ -121,7 +121,7 @@ func (s *DisclosureStore) CountApplicantRequests(ctx context.Context, agencyID i
 // prefix ("YSQ-<agency code>-<year>"): numbers sharing a prefix share one
 // counter, so two agencies with the same code never issue the same number.
 func (s *DisclosureStore) NextNumberSeq(ctx context.Context, prefix string) (int, error) {
-	return s.nextSeq(ctx, `INSERT INTO disclosure_number_seq (prefix, last) VALUES (?, 1)
+	return s.nextSeq(ctx, `INSERT INTO disclosure_number_seq (prefix, last) VALUES ($1, 1)
 		ON CONFLICT (prefix) DO UPDATE SET last = disclosure_number_seq.last + 1 RETURNING last`, prefix)
 }
 
