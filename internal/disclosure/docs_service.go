@@ -192,12 +192,44 @@ func (s *Service) Approve(ctx context.Context, a *identity.Actor, id int64) (*Do
 	})
 }
 
-// Deadline is the Art 26 publication deadline of a document on its agency's
-// calendar: 20 working days after it was formed or changed.
-func (s *Service) Deadline(ag *Agency, d *Document) (calendar.Date, error) {
+// PublishDue is a document's publication deadline under its category's
+// rule, marked provisional when it spans a year without a holiday schedule.
+type PublishDue struct {
+	Due             calendar.Date
+	Rule            *PublishRule
+	ProvisionalYear int
+}
+
+// String is the deadline as shown, with the 暂定 note when provisional.
+func (p PublishDue) String() string {
+	return p.Due.String() + calendar.ProvisionalNote(p.ProvisionalYear)
+}
+
+// Overdue reports whether the deadline has passed by today.
+func (p PublishDue) Overdue(today calendar.Date) bool { return p.Due.Before(today) }
+
+// Deadline is the publication deadline of a document on its agency's
+// calendar under its category's rule (Art 26, or the law it defers to).
+func (s *Service) Deadline(ctx context.Context, ag *Agency, d *Document) (PublishDue, error) {
+	rules, err := s.PublishRules(ctx)
+	if err != nil {
+		return PublishDue{}, err
+	}
 	cal, err := s.cals.ForRegion(ag.RegionPath)
 	if err != nil {
-		return calendar.Date{}, err
+		return PublishDue{}, err
 	}
-	return cal.AddWorkdays(d.FormedOn, publishWorkdays)
+	return dueUnder(cal, ruleFor(rules, d.Category), d.FormedOn)
+}
+
+func dueUnder(cal *calendar.Calendar, r *PublishRule, formed calendar.Date) (PublishDue, error) {
+	due, err := r.due(cal, formed)
+	if err != nil {
+		return PublishDue{}, err
+	}
+	p := PublishDue{Due: due, Rule: r}
+	if !r.Calendar { // calendar days do not depend on the holiday schedule
+		p.ProvisionalYear = cal.Provisional(formed, due)
+	}
+	return p, nil
 }

@@ -262,12 +262,14 @@ func (s *Server) attach(r *http.Request, id int64) (*disclosure.Document, error)
 
 type staffDocPage struct {
 	docPage
-	Reviews    []*disclosure.Review
-	Deadline   string
-	Form       form
-	Action     string // the step whose form failed
-	Reasons    []option
-	Validities []option
+	Reviews      []*disclosure.Review
+	Deadline     string
+	DeadlineRule string // the law and the period, e.g. 《预算法》第十四条：批复之日起 20 日内
+	Overdue      bool
+	Form         form
+	Action       string // the step whose form failed
+	Reasons      []option
+	Validities   []option
 }
 
 func (s *Server) handleStaffDoc(w http.ResponseWriter, r *http.Request) error {
@@ -288,8 +290,9 @@ func (s *Server) showStaffDoc(w http.ResponseWriter, r *http.Request, status int
 	if p.Reviews, err = s.svc.Disclosure.Reviews(r.Context(), id); err != nil {
 		return err
 	}
-	if due, err := s.svc.Disclosure.Deadline(dp.Agency, dp.Doc); err == nil {
-		p.Deadline = due.String()
+	if due, err := s.svc.Disclosure.Deadline(r.Context(), dp.Agency, dp.Doc); err == nil {
+		p.Deadline, p.DeadlineRule = due.String(), due.Rule.Basis+"："+due.Rule.Period()
+		p.Overdue = dp.Doc.Mode == disclosure.ModeActive && due.Overdue(s.svc.Disclosure.Today())
 	}
 	for _, c := range disclosure.WithholdReasons {
 		p.Reasons = append(p.Reasons, option{c.Code, c.Label})

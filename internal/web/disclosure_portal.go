@@ -119,6 +119,7 @@ type agencyPortalPage struct {
 	Categories []countedOption
 	Topics     []countedOption
 	Latest     []*disclosure.Document
+	Reports    []*disclosure.Document // published annual reports (Art 49–50), newest first
 }
 
 // countedOption is a catalogue heading with its number of documents.
@@ -154,6 +155,10 @@ func (s *Server) handleAgencyPortal(w http.ResponseWriter, r *http.Request) erro
 		p.Topics = append(p.Topics, countedOption{t, t, byTopic[t]})
 	}
 	p.Latest, _, err = s.svc.Disclosure.PublishedDocuments(ctx, disclosure.DocFilter{AgencyID: ag.ID, Limit: 10})
+	if err != nil {
+		return err
+	}
+	p.Reports, _, err = s.svc.Disclosure.PublishedDocuments(ctx, disclosure.DocFilter{AgencyID: ag.ID, Category: "a49", Limit: 50})
 	if err != nil {
 		return err
 	}
