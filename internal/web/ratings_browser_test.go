@@ -41,7 +41,7 @@ func (j *journey) as(user string) {
 		do(j.t, j.ctx, leaving, chromedp.Click(chromedp.CSS(`form[action='/logout'] button`)), arrived, chromedp.WaitVisible(chromedp.CSS(`.flash`)))
 	}
 	do(j.t, j.ctx,
-		leaving, chromedp.Click(chromedp.CSS(`main a[href='/login']`)), arrived,
+		leaving, chromedp.Click(chromedp.CSS(`.main-nav a[href='/login']`)), arrived,
 		chromedp.WaitVisible(chromedp.ID("f-username")),
 		chromedp.SendKeys(chromedp.ID("f-username"), user),
 		leaving, chromedp.SendKeys(chromedp.ID("f-password"), demo.Password+"\n"), arrived,
