@@ -27,9 +27,9 @@ func BenchmarkEvaluateNow(b *testing.B) {
 func BenchmarkEvaluateClosed(b *testing.B) {
 	t := &testing.T{}
 	h := springFestival(t)
-	h.do(cases.Command{Kind: cases.CmdPass, Branch: 1}, at(2026, 2, 27, 16, 0))
-	h.do(cases.Command{Kind: cases.CmdPass, Branch: 0}, at(2026, 3, 2, 11, 0))
-	h.do(cases.Command{Kind: cases.CmdPass, Branch: 0}, at(2026, 3, 4, 15, 0))
+	h.do(cases.Command{Kind: cases.CmdPass, Branch: 1, Reason: "材料齐全，符合条件"}, at(2026, 2, 27, 16, 0))
+	h.do(cases.Command{Kind: cases.CmdPass, Branch: 0, Reason: "材料齐全，符合条件"}, at(2026, 3, 2, 11, 0))
+	h.do(cases.Command{Kind: cases.CmdPass, Branch: 0, Reason: "材料齐全，符合条件"}, at(2026, 3, 4, 15, 0))
 	in := input(t, h, at(2026, 3, 10, 9, 0))
 	b.ResetTimer()
 	for b.Loop() {

@@ -282,8 +282,11 @@ func (e *evaluator) reflag(cur []subject) {
 }
 
 // crossing finds when subject first reached colour want in (lo, hi]: the
-// colour of a subject only grows between two events, so a binary search over
-// minutes finds it. A subject already at want just after lo rose at lo.
+// colour of a subject only grows between two events, so a binary search
+// finds it, over days for limits in days, then over minutes where the
+// colour rose during a day rather than at its midnight (the intake period
+// ends with the office hours of its last day, 行政许可法第三十二条). A subject
+// already at want just after lo rose at lo.
 func (e *evaluator) crossing(key string, want Colour, lo, hi time.Time) time.Time {
 	reached := func(t time.Time) bool {
 		ss, err := e.subjects(t)
@@ -303,10 +306,13 @@ func (e *evaluator) crossing(key string, want Colour, lo, hi time.Time) time.Tim
 		}
 		return lo
 	}
-	if e.dayClock(key) {
-		return e.crossingDay(reached, lo, hi)
-	}
 	a, b := lo, hi // reached(a) false, reached(b) true
+	if e.dayClock(key) {
+		a, b = e.crossingDay(reached, lo, hi)
+		if !reached(b.Add(-time.Minute)) {
+			return b // rose at midnight (or in hi's last minute)
+		}
+	}
 	for b.Sub(a) > time.Minute {
 		mid := a.Add(b.Sub(a) / 2).Truncate(time.Minute)
 		if !mid.After(a) {
@@ -321,8 +327,9 @@ func (e *evaluator) crossing(key string, want Colour, lo, hi time.Time) time.Tim
 	return b
 }
 
-// dayClock reports whether a subject's limit counts days: its colour can
-// only change at midnight (China Standard Time) between two events.
+// dayClock reports whether a subject's limit counts days: its colour
+// changes at midnight (China Standard Time) between two events, or else
+// within the day found by crossingDay.
 func (e *evaluator) dayClock(key string) bool {
 	if key == keyCase {
 		return e.c.Procedure.Promised.Unit != calendar.UnitHour
@@ -339,14 +346,17 @@ func (e *evaluator) dayClock(key string) bool {
 	return false
 }
 
-// crossingDay finds the first midnight in (lo, hi] at which reached holds,
-// by a binary search over the days; hi itself when none does (the colour
-// rose with hi).
-func (e *evaluator) crossingDay(reached func(time.Time) bool, lo, hi time.Time) time.Time {
+// crossingDay narrows (lo, hi] by a binary search over the midnights in it
+// to the day in which reached first holds: it returns a, not reached, and
+// b, the first midnight reached, or hi when no midnight is.
+func (e *evaluator) crossingDay(reached func(time.Time) bool, lo, hi time.Time) (time.Time, time.Time) {
 	first := calendar.DateOf(lo).AddDays(1)
 	days := calendar.DateOf(hi).Sub(first) // candidates first … first+days
-	if days < 0 || !reached(first.AddDays(days).Time()) {
-		return hi
+	if days < 0 {
+		return lo, hi
+	}
+	if !reached(first.AddDays(days).Time()) {
+		return first.AddDays(days).Time(), hi
 	}
 	a, b := -1, days // reached(first+b) true, reached(first+a) false (a = -1: lo)
 	for b-a > 1 {
@@ -357,5 +367,8 @@ func (e *evaluator) crossingDay(reached func(time.Time) bool, lo, hi time.Time) 
 			a = mid
 		}
 	}
-	return first.AddDays(b).Time()
+	if a < 0 {
+		return lo, first.AddDays(b).Time()
+	}
+	return first.AddDays(a).Time(), first.AddDays(b).Time()
 }

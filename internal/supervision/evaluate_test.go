@@ -45,9 +45,9 @@ func TestCardsAcrossSpringFestival(t *testing.T) {
 // evaluation at the end.
 func TestEvaluatingInStepsGivesTheSameCards(t *testing.T) {
 	h := springFestival(t)
-	h.do(cases.Command{Kind: cases.CmdPass, Branch: 1}, at(2026, 2, 27, 16, 0))
-	h.do(cases.Command{Kind: cases.CmdPass, Branch: 0}, at(2026, 3, 2, 11, 0))
-	h.do(cases.Command{Kind: cases.CmdPass, Branch: 0, ActorID: 43, ActorLabel: "周强（depthead）"}, at(2026, 3, 4, 15, 0))
+	h.do(cases.Command{Kind: cases.CmdPass, Branch: 1, Reason: "材料齐全，符合条件"}, at(2026, 2, 27, 16, 0))
+	h.do(cases.Command{Kind: cases.CmdPass, Branch: 0, Reason: "材料齐全，符合条件"}, at(2026, 3, 2, 11, 0))
+	h.do(cases.Command{Kind: cases.CmdPass, Branch: 0, Reason: "同意准予许可", ActorID: 43, ActorLabel: "周强（depthead）"}, at(2026, 3, 4, 15, 0))
 	end := at(2026, 3, 10, 9, 0)
 	once := ledger{}
 	once.add(evaluate(t, input(t, h, end)))
@@ -86,11 +86,13 @@ func TestEvaluatingInStepsGivesTheSameCards(t *testing.T) {
 
 // TestSiteInspectionStopsTheCards: 现场勘察 (a 特别程序 that stops the clock,
 // 行政许可法第四十五条) holds 甲局's step where it is; the days of the
-// inspection do not count, so its yellow comes on the first working day
-// after it ends instead of during it.
+// inspection, its first and last day included, do not count. 02-14 and
+// 02-24 are used before it (02-25, the day it starts, is its own); after
+// it ends on 03-04 come 03-05 and 03-06 (4 used: yellow), and 03-09 is the
+// fifth, so red comes on 03-10 — none during the inspection.
 func TestSiteInspectionStopsTheCards(t *testing.T) {
 	h := springFestival(t)
-	h.do(cases.Command{Kind: cases.CmdStartSpecial, Branch: 0, Code: "site_inspection", Reason: "核查经营场所"}, at(2026, 2, 25, 15, 0))
+	h.do(cases.Command{Kind: cases.CmdStartSpecial, Branch: 0, Code: "site_inspection", Reason: "核查经营场所", Days: 5}, at(2026, 2, 25, 15, 0))
 	during := evaluate(t, input(t, h, at(2026, 3, 3, 12, 0)))
 	l := ledger{}
 	l.add(during)
@@ -102,8 +104,8 @@ func TestSiteInspectionStopsTheCards(t *testing.T) {
 	}
 	h.do(cases.Command{Kind: cases.CmdEndSpecial, Branch: 0, Reason: "场所符合要求"}, at(2026, 3, 4, 11, 0))
 	after := ledger{}
-	after.add(evaluate(t, input(t, h, at(2026, 3, 9, 12, 0))))
-	for _, want := range []string{"s0@3 黄牌 03-05 00:00 → 03-09 00:00 升级为红牌", "s0@3 红牌 03-09 00:00"} {
+	after.add(evaluate(t, input(t, h, at(2026, 3, 10, 12, 0))))
+	for _, want := range []string{"s0@3 黄牌 03-06 00:00 → 03-10 00:00 升级为红牌", "s0@3 红牌 03-10 00:00"} {
 		if !strings.Contains(after.String(), want) {
 			t.Errorf("missing %q in:\n%s", want, after)
 		}
@@ -132,19 +134,27 @@ func TestSupplementPausesTheCards(t *testing.T) {
 	}
 }
 
-// TestIntakeFiveWorkingDays: an application not answered at the window
-// within five working days (行政许可法第三十二条第（四）项) turns yellow with
-// one day left and red after the fifth; across 清明 (04-04 … 04-06) the
-// days are 04-03, 04-07, 04-08, 04-09, 04-10, so it is red from Monday
-// 04-13, the first working day after the due date.
+// TestIntakeFiveWorkingDays: an application must be accepted, refused or
+// answered with a one-time 补正 notice within five working days
+// (行政许可法第三十二条第一款第（四）项, 第八十二条), on the cases package's
+// intake clock. Submitted on Thursday 04-02, across 清明 (04-04 … 04-06)
+// the days are 04-03, 04-07, 04-08, 04-09, 04-10: yellow with one day left
+// (04-09), red once the office closes on 04-10 (17:30, the first whole
+// minute after it). Unanswered then, the application counts as accepted
+// from 04-02, so the 3-day promised limit (due 04-08) is overdue at the
+// same moment.
 func TestIntakeFiveWorkingDays(t *testing.T) {
 	h := newHistory(t, oneStep()).submit(at(2026, 4, 2, 16, 0))
 	out := evaluate(t, input(t, h, at(2026, 4, 13, 9, 0)))
 	l := ledger{}
 	l.add(out)
-	want := []string{"i@2 红牌 04-13 00:00", "i@2 黄牌 04-09 00:00 → 04-13 00:00 升级为红牌"}
+	want := []string{"case 红牌 04-10 17:31", "case 黄牌 04-10 17:31 → 04-10 17:31 升级为红牌",
+		"i@2 红牌 04-10 17:31", "i@2 黄牌 04-09 00:00 → 04-10 17:31 升级为红牌"}
 	if got := l.lines(); !reflect.DeepEqual(got, want) {
-		t.Fatalf("intake cards:\n%s", l)
+		t.Fatalf("intake cards:\n%s\nwant:\n%s", l, strings.Join(want, "\n"))
+	}
+	if due := out.Summary.PromisedDue.String(); due != "2026-04-08" {
+		t.Errorf("deemed accepted on 04-02, the promised limit is due %s, want 2026-04-08", due)
 	}
 	if !out.Summary.IntakeLate {
 		t.Error("the summary must say the intake is late")
@@ -210,5 +220,31 @@ func TestNextTimer(t *testing.T) {
 	out = evaluate(t, input(t, h, at(2026, 3, 7, 12, 0)))
 	if !out.Next.IsZero() {
 		t.Fatalf("with everything red nothing is left to cross: %v", out.Next.In(cst))
+	}
+}
+
+// TestIntakeLateAtClosingTime: the intake's red card comes at the same
+// moment whenever the case is evaluated — by its timer (set for the
+// closing of office hours on the due day), just after it, or days later —
+// and on an ordinary week the fifth working day is the due day.
+func TestIntakeLateAtClosingTime(t *testing.T) {
+	h := newHistory(t, oneStep()).submit(at(2026, 4, 2, 16, 0))
+	first := evaluate(t, input(t, h, at(2026, 4, 9, 9, 0)))
+	if want := at(2026, 4, 10, 17, 31); !first.Next.Equal(want) {
+		t.Fatalf("timer %v, want %v", first.Next.In(cst), want)
+	}
+	for _, now := range []time.Time{first.Next, at(2026, 4, 10, 18, 0), at(2026, 4, 14, 9, 0)} {
+		in := input(t, h, now)
+		in.Done, in.Open = first.Done, first.Open
+		l := ledger{}
+		l.add(evaluate(t, in))
+		if !strings.Contains(l.String(), "i@2 红牌 04-10 17:31") {
+			t.Errorf("evaluated at %v:\n%s", now.In(cst), l)
+		}
+	}
+	ordinary := newHistory(t, oneStep()).submit(at(2026, 3, 2, 9, 0)) // Monday: due Monday 03-09
+	before := evaluate(t, input(t, ordinary, at(2026, 3, 9, 17, 0)))
+	if before.Summary.IntakeLate || kinds(before)[KindIntakeLate].Colour != Yellow {
+		t.Fatalf("on the due day before closing the intake is yellow, not late: %+v", before.Arisen)
 	}
 }

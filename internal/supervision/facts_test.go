@@ -53,24 +53,26 @@ func TestEventCards(t *testing.T) {
 		}, nil, KindNoReason, Red},
 		{"网办事项几分钟内集中录入（国务院令第716号第四条）", func(h *history) {
 			h.do(cases.Command{Kind: cases.CmdAccept}, at(2026, 3, 2, 10, 0))
-			h.do(cases.Command{Kind: cases.CmdPass, Branch: 0}, at(2026, 3, 2, 10, 1))
-			h.do(cases.Command{Kind: cases.CmdPass, Branch: 0}, at(2026, 3, 2, 10, 2))
+			h.do(cases.Command{Kind: cases.CmdPass, Branch: 0, Reason: "材料齐全，符合条件"}, at(2026, 3, 2, 10, 1))
+			h.do(cases.Command{Kind: cases.CmdPass, Branch: 0, Reason: "材料齐全，符合条件"}, at(2026, 3, 2, 10, 2))
 		}, func(in *Input) { in.Online = true }, KindNotOnline, Yellow},
 		{"非网办事项不查集中录入", func(h *history) {
 			h.do(cases.Command{Kind: cases.CmdAccept}, at(2026, 3, 2, 10, 0))
-			h.do(cases.Command{Kind: cases.CmdPass, Branch: 0}, at(2026, 3, 2, 10, 1))
-			h.do(cases.Command{Kind: cases.CmdPass, Branch: 0}, at(2026, 3, 2, 10, 2))
+			h.do(cases.Command{Kind: cases.CmdPass, Branch: 0, Reason: "材料齐全，符合条件"}, at(2026, 3, 2, 10, 1))
+			h.do(cases.Command{Kind: cases.CmdPass, Branch: 0, Reason: "材料齐全，符合条件"}, at(2026, 3, 2, 10, 2))
 		}, nil, "", None},
 		{"关闭集中录入检查", func(h *history) {
 			h.do(cases.Command{Kind: cases.CmdAccept}, at(2026, 3, 2, 10, 0))
-			h.do(cases.Command{Kind: cases.CmdPass, Branch: 0}, at(2026, 3, 2, 10, 1))
-			h.do(cases.Command{Kind: cases.CmdPass, Branch: 0}, at(2026, 3, 2, 10, 2))
+			h.do(cases.Command{Kind: cases.CmdPass, Branch: 0, Reason: "材料齐全，符合条件"}, at(2026, 3, 2, 10, 1))
+			h.do(cases.Command{Kind: cases.CmdPass, Branch: 0, Reason: "材料齐全，符合条件"}, at(2026, 3, 2, 10, 2))
 		}, func(in *Input) { in.Online, in.Rules.BackfillMinutes = true, 0 }, "", None},
 		{"多收费（第五十九条、第七十五条）", func(h *history) {
-			h.c.Apply(cases.Event{Kind: cases.EventFeePaid, At: at(2026, 3, 2, 9, 30), ActorID: 9, Branch: -1, Code: "6000", Ref: "收费-1"})
+			h.do(cases.Command{Kind: cases.CmdAccept}, at(2026, 3, 2, 10, 0)) // the fee is due before the result, not before 受理
+			h.c.Apply(cases.Event{Kind: cases.EventFeePaid, At: at(2026, 3, 2, 10, 30), ActorID: 9, Branch: -1, Code: "6000", Ref: "收费-1"})
 		}, func(in *Input) { in.Extras = &Extras{Form: map[string]string{"summary": "x"}} }, KindFee, Red},
 		{"按标准收费", func(h *history) {
-			h.c.Apply(cases.Event{Kind: cases.EventFeePaid, At: at(2026, 3, 2, 9, 30), ActorID: 9, Branch: -1, Code: "5000", Ref: "收费-1"})
+			h.do(cases.Command{Kind: cases.CmdAccept}, at(2026, 3, 2, 10, 0)) // the fee is due before the result, not before 受理
+			h.c.Apply(cases.Event{Kind: cases.EventFeePaid, At: at(2026, 3, 2, 10, 30), ActorID: 9, Branch: -1, Code: "5000", Ref: "收费-1"})
 		}, func(in *Input) { in.Extras = &Extras{Form: map[string]string{"summary": "x"}} }, "", None},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -156,7 +158,7 @@ func TestProvisionalCountsAreCorrected(t *testing.T) {
 	p.Promised, p.Branches[0].Steps[0].Limit = workdays(5), workdays(5)
 	h := newHistory(t, p).submit(at(2026, 12, 28, 9, 0))
 	h.do(cases.Command{Kind: cases.CmdAccept}, at(2026, 12, 28, 10, 0))
-	h.do(cases.Command{Kind: cases.CmdPass, Branch: 0}, at(2027, 1, 4, 15, 0))
+	h.do(cases.Command{Kind: cases.CmdPass, Branch: 0, Reason: "材料齐全，符合条件"}, at(2027, 1, 4, 15, 0))
 	// Plain week: 12-29, 12-30, 12-31, 01-01, 01-04 → due 01-04, on time.
 	plain := evaluate(t, input(t, h, at(2027, 1, 4, 16, 0)))
 	// The intake (five days from 12-28), the step and the close all ran

@@ -57,7 +57,8 @@ func droppedOutcome(ev *cases.Event) string {
 }
 
 // next is when any running limit crosses its next threshold: yellow, then
-// red (the first working day after the due date). A paused clock has no
+// red (the first working day after the due date; for the intake period,
+// the end of office hours on its due day). A paused clock has no
 // timer: only an event resumes it. A period the calendar cannot judge is
 // looked at again a day later.
 func (e *evaluator) next(ss []subject, now time.Time) time.Time {
@@ -93,6 +94,9 @@ func (e *evaluator) next(ss []subject, now time.Time) time.Time {
 // from now, or continuously in office hours for limits in hours.
 func (e *evaluator) crossAhead(s subject, now time.Time) (time.Time, error) {
 	c, cal := s.clock, e.in.Calendar
+	if s.kind == KindIntakeLate && s.colour == Yellow && !c.DueAt.IsZero() {
+		return c.DueAt.Add(time.Minute), nil // late once the office closes on the due day
+	}
 	if c.Limit.Unit == calendar.UnitHour {
 		limit := time.Duration(c.Limit.N) * time.Hour
 		left := limit - c.Used + time.Minute

@@ -31,12 +31,6 @@ type Rules struct {
 	UpdatedAt       time.Time
 }
 
-// IntakeDays is the period of the one-window's first review: 行政许可法
-// 第三十二条第（四）项 gives five days to tell the applicant everything to
-// supplement, counted in working days by 第八十二条. It is law, not a
-// centre's choice.
-const IntakeDays = 5
-
 // DefaultRules are the common values.
 func DefaultRules() Rules {
 	return Rules{YellowPercent: 80, YellowDays: 1, ReasonMinRunes: 6, BackfillMinutes: 10, Policy: DefaultPolicy()}

@@ -83,7 +83,7 @@ func (e *evaluator) subjects(t time.Time) ([]subject, error) {
 				deptName: pb.Department, role: string(step.Role), label: pb.Department + "“" + step.Name + "”环节时限", clock: cl.Branches[i].Step}))
 		}
 	}
-	if s, ok := e.intake(t); ok {
+	if s, ok := e.intake(cl.Intake, t); ok {
 		out = append(out, s)
 	}
 	return out, nil
@@ -137,14 +137,17 @@ func stepStarts(c *cases.Case) map[int]int {
 	return out
 }
 
-// intake is the first review at the window while the case waits for it:
-// five working days from the day after the (last) submission, 行政许可法
-// 第三十二条第（四）项 and 第八十二条. After a 补正 the same five days run
-// again from the supplement (the centre's practice; the law sets no second
-// period).
-func (e *evaluator) intake(t time.Time) (subject, bool) {
+// intake is the first review at the window while the case waits for it,
+// on the cases package's own clock of 行政许可法第三十二条第一款第（四）项:
+// five days (working days, 第八十二条) from the day after the (last)
+// receipt to accept, refuse or tell the applicant at once everything to
+// supplement; a receipt not answered by the end of office hours on the
+// fifth day counts as accepted from the day it came (so the case's own
+// limits run from then too). After a 补正 the period runs again from the
+// supplement.
+func (e *evaluator) intake(ic cases.IntakeClock, t time.Time) (subject, bool) {
 	c := e.c
-	if c.Status != cases.StatusSubmitted {
+	if c.Status != cases.StatusSubmitted || !ic.Waiting() {
 		return subject{}, false
 	}
 	var start cases.Event
@@ -157,27 +160,24 @@ func (e *evaluator) intake(t time.Time) (subject, bool) {
 		return subject{}, false
 	}
 	s := subject{key: intakeKey(start.Seq), kind: KindIntakeLate, rule: ruleIntake, dept: c.Procedure.DepartmentID,
-		deptName: c.Procedure.Department, role: "window_clerk", label: "窗口初审（五个工作日）", clock: intakeClock(e.in.Calendar, start.At, t)}
+		deptName: c.Procedure.Department, role: "window_clerk", label: "窗口初审（五个工作日）", clock: intakeClock(e.in.Calendar, ic, t)}
 	return e.measured(s), true
 }
 
-// intakeClock measures IntakeDays working days from start until t.
-func intakeClock(cal *calendar.Calendar, start, t time.Time) cases.Clock {
-	lim := calendar.Limit{N: IntakeDays, Unit: calendar.UnitWorkday}
-	c := cases.Clock{Limit: lim, Started: true, Start: start}
-	from, today := calendar.DateOf(start), calendar.DateOf(t)
-	due, err1 := cal.AddWorkdays(from, IntakeDays)
-	used, err2 := cal.WorkdaysBetween(from, today)
+// intakeClock is the intake period as a clock: overdue exactly when the
+// cases package says so (past the end of office hours on the due day),
+// with the working days used and left until then.
+func intakeClock(cal *calendar.Calendar, ic cases.IntakeClock, t time.Time) cases.Clock {
+	c := cases.Clock{Limit: calendar.Limit{Unit: calendar.UnitWorkday}, Started: true, Start: ic.Received,
+		Due: ic.DueDate, DueAt: ic.Due, Overdue: ic.Overdue, Provisional: ic.Provisional}
+	from := calendar.DateOf(ic.Received)
+	n, err1 := cal.WorkdaysBetween(from, ic.DueDate)
+	used, err2 := cal.WorkdaysBetween(from, calendar.DateOf(t))
 	var nd calendar.NoDataError
 	if errors.As(err1, &nd) || errors.As(err2, &nd) {
 		c.MissingYear = nd.Year
 		return c
 	}
-	c.Consumed, c.Remaining, c.Due, c.Overdue = used, IntakeDays-used, due, used > IntakeDays
-	last := due
-	if today.After(last) {
-		last = today
-	}
-	c.Provisional = cal.Provisional(from, last)
+	c.Limit.N, c.Consumed, c.Remaining = n, used, n-used
 	return c
 }

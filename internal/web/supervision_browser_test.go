@@ -98,8 +98,8 @@ func (s *supScenario) arrange() {
 	s.act("A", "clerk", day(4, 1, 10), cases.Command{Kind: cases.CmdAccept})
 	s.act("B", "clerk", day(4, 1, 10).Add(10*time.Minute), cases.Command{Kind: cases.CmdRefuse, Reason: "申请材料不齐全且不符合法定形式，请补齐后重新申请"})
 	s.act("C", "clerk", day(4, 1, 10).Add(20*time.Minute), cases.Command{Kind: cases.CmdAccept})
-	s.act("C", "approver", day(4, 2, 10), cases.Command{Kind: cases.CmdPass, Branch: 0})
-	s.act("C", "depthead", day(4, 2, 11), cases.Command{Kind: cases.CmdPass, Branch: 0})
+	s.act("C", "approver", day(4, 2, 10), cases.Command{Kind: cases.CmdPass, Branch: 0, Reason: "材料齐全，符合条件"})
+	s.act("C", "depthead", day(4, 2, 11), cases.Command{Kind: cases.CmdPass, Branch: 0, Reason: "材料齐全，符合条件"})
 }
 
 // login signs in from the home page by clicking 登录.
@@ -254,6 +254,6 @@ func (s *supScenario) escalation() {
 
 // finishA: the department decides case A on 04-09, its due date.
 func (s *supScenario) finishA() {
-	s.act("A", "approver", day(4, 9, 10), cases.Command{Kind: cases.CmdPass, Branch: 0})
-	s.act("A", "depthead", day(4, 9, 11), cases.Command{Kind: cases.CmdPass, Branch: 0})
+	s.act("A", "approver", day(4, 9, 10), cases.Command{Kind: cases.CmdPass, Branch: 0, Reason: "材料齐全，符合条件"})
+	s.act("A", "depthead", day(4, 9, 11), cases.Command{Kind: cases.CmdPass, Branch: 0, Reason: "材料齐全，符合条件"})
 }

@@ -42,7 +42,7 @@ func TestSupervision(t *testing.T) {
 		checkOrders(f, a)
 		f.evaluateAt(cst(3, 10, 9, 0))
 		f.clock.Set(cst(3, 11, 14, 0))
-		f.act(f.approver, a, cases.Command{Kind: cases.CmdPass, Branch: 0})
+		f.act(f.approver, a, cases.Command{Kind: cases.CmdPass, Branch: 0, Reason: "材料齐全，符合条件"})
 		f.evaluateAt(cst(3, 11, 14, 1))
 		checkClosed(f, a)
 		checkCounts(f)
