@@ -147,7 +147,20 @@ func (s *Service) runSpec(ctx context.Context, src Source, sp Spec, force bool, 
 	if err == nil && added {
 		res.Versions++
 	}
+	if err != nil && d == nil && s.createdMeanwhile(ctx, src, sp) {
+		// Another run (the job on change, another node) created the
+		// dataset between our look and our insert; it holds the data, and
+		// the next regeneration compares against it.
+		return nil
+	}
 	return err
+}
+
+// createdMeanwhile reports whether the dataset of sp exists now, after its
+// creation failed.
+func (s *Service) createdMeanwhile(ctx context.Context, src Source, sp Spec) bool {
+	d, err := s.d.Store.FindDatasetByGenerator(ctx, sp.key(src))
+	return err == nil && d != nil
 }
 
 func isNotFound(err error) bool { return apperr.Is(err, apperr.NotFound) }

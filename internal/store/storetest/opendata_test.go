@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -208,4 +209,46 @@ func TestOpenDataGeneratedDatasets(t *testing.T) {
 			t.Fatal("a generated dataset was edited by hand")
 		}
 	})
+}
+
+// TestOpenDataConcurrentFirstGeneration: two regenerations that both find
+// no dataset yet (the job on change and a start-up run, or two nodes) do
+// not fail: the one that loses the race leaves the dataset to the other.
+func TestOpenDataConcurrentFirstGeneration(t *testing.T) {
+	ForEach(t, func(t *testing.T, b Backend) {
+		e := newOpenDataEnv(t, b.Open(t, nil))
+		rows := [][]string{{"a"}, {"b"}}
+		both := &sync.WaitGroup{}
+		both.Add(2)
+		e.od.Register(barrierSource{fakeSource{&rows}, both})
+		errs := make(chan error, 2)
+		for range 2 {
+			go func() {
+				_, err := e.od.Regenerate(context.Background(), "", true)
+				errs <- err
+			}()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatalf("concurrent first generation: %v", err)
+			}
+		}
+		d, err := e.od.Dataset(context.Background(), nil, "fake-stats")
+		if err != nil || d.Version < 1 {
+			t.Fatalf("generated dataset: %+v %v", d, err)
+		}
+	})
+}
+
+// barrierSource holds each run at its rows until both runs have looked for
+// the dataset and found none.
+type barrierSource struct {
+	fakeSource
+	both *sync.WaitGroup
+}
+
+func (b barrierSource) Rows(ctx context.Context, sp opendata.Spec, emit func([]string) error) error {
+	b.both.Done()
+	b.both.Wait()
+	return b.fakeSource.Rows(ctx, sp, emit)
 }
