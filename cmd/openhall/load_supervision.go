@@ -218,7 +218,8 @@ func supervisionTemplates(ctx context.Context, a *app.App) (closed, open string,
 			return "", err
 		}
 		for _, s := range steps {
-			cmd := cases.Command{Kind: cases.CommandKind(s[1])}
+			// A step's decision carries its 审查意见, as the hall requires.
+			cmd := cases.Command{Kind: cases.CommandKind(s[1]), Reason: "材料齐全，符合条件"}
 			if _, err := a.Services.Cases.Act(ctx, demoActor(ctx, a, s[0]), filed.Case.ID, cases.Action{Command: cmd}); err != nil && !apperr.Is(err, apperr.Conflict) {
 				return "", err
 			}
