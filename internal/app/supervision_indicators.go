@@ -59,10 +59,10 @@ func (s indicatorSource) scope(ctx context.Context, q supervision.IndicatorQuery
 	return rating.FigureFilter{By: dimension(q.Dim), From: from.Time(), To: to.AddDays(1).Time(), RegionPrefix: r.Path}, true, nil
 }
 
-// wanted maps the asked subjects' keys to their ids; with none asked,
-// every key counts towards id 0 (the centre as a whole).
+// wanted maps the asked subjects' keys to their ids; for the centre as a
+// whole, every key counts towards id 0.
 func wanted(q supervision.IndicatorQuery) func(key string) (int64, bool) {
-	if len(q.IDs) == 0 {
+	if q.Whole {
 		return func(string) (int64, bool) { return 0, true }
 	}
 	ids := make(map[int64]bool, len(q.IDs))
