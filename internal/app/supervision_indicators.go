@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"strconv"
+	"time"
+
+	"openhall/internal/calendar"
 
 	"openhall/internal/complaint"
 	"openhall/internal/rating"
@@ -111,29 +114,70 @@ func (s indicatorSource) complaints(ctx context.Context, q supervision.Indicator
 	if !ok || err != nil {
 		return nil, err
 	}
-	counts, err := s.a.Stores.Complaints.CountComplaints(ctx, complaint.FigureFilter{By: string(f.By), From: f.From, To: f.To, RegionPrefix: f.RegionPrefix})
+	list, err := s.a.Stores.Complaints.ComplaintsSubmitted(ctx, complaint.FigureFilter{From: f.From, To: f.To, RegionPrefix: f.RegionPrefix})
 	if err != nil {
 		return nil, err
 	}
-	pick := wanted(q)
-	sums := map[int64]*complaint.Count{}
-	for _, c := range counts {
-		if id, ok := pick(c.Key); ok {
-			if sums[id] == nil {
-				sums[id] = &complaint.Count{}
-			}
-			sums[id].Received += c.Received
-			sums[id].Refused += c.Refused
-			sums[id].Answered += c.Answered
+	pick, now := wanted(q), s.a.Services.Supervision.Now()
+	sums := map[int64]*complaintSum{}
+	for _, c := range list {
+		id, ok := pick(complaintKey(c, q.Dim))
+		if !ok {
+			continue
+		}
+		if sums[id] == nil {
+			sums[id] = &complaintSum{}
+		}
+		if err := sums[id].add(c, s.a.Services.Calendar, now); err != nil {
+			return nil, err
 		}
 	}
 	out := map[int64]supervision.IndicatorValue{}
 	for id, c := range sums {
-		if v, ok := supervision.ComplaintValue(c.Received, c.Refused, c.Answered); ok {
+		if v, ok := supervision.ComplaintValue(c.received, c.accepted, c.answered, c.late); ok {
 			out[id] = v
 		}
 	}
 	return out, nil
+}
+
+// complaintKey is the subject a complaint counts against in a dimension:
+// the department it was assigned to, the window or the clerk complained of.
+func complaintKey(c *complaint.Complaint, d supervision.Dimension) string {
+	switch d {
+	case supervision.DimWindow:
+		return strconv.FormatInt(c.Subject.WindowID, 10)
+	case supervision.DimUser:
+		return strconv.FormatInt(c.Subject.StaffID, 10)
+	}
+	return strconv.FormatInt(c.DepartmentID, 10)
+}
+
+// complaintSum adds up a subject's complaints.
+type complaintSum struct{ received, accepted, answered, late int }
+
+func (s *complaintSum) add(c *complaint.Complaint, cals interface {
+	ForRegion(string) (*calendar.Calendar, error)
+}, now time.Time) error {
+	cal, err := cals.ForRegion(c.RegionPath)
+	if err != nil {
+		return err
+	}
+	late, err := complaint.Late(c, cal, now)
+	if err != nil {
+		return err
+	}
+	s.received++
+	if c.Status != complaint.StatusSubmitted && c.Status != complaint.StatusRefused {
+		s.accepted++
+	}
+	if c.Status == complaint.StatusAnswered || c.Status == complaint.StatusClosed {
+		s.answered++
+	}
+	if late {
+		s.late++
+	}
+	return nil
 }
 
 func merge(a, b map[int64]int) map[int64]bool {

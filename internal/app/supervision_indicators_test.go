@@ -41,20 +41,12 @@ func TestEvaluationCountsSatisfaction(t *testing.T) {
 		if len(byDept) < 2 || len(byWindow) < 2 {
 			t.Fatalf("the seed spans two departments and two windows: %d, %d", len(byDept), len(byWindow))
 		}
-		sat, cmp := indicator(t, a, supervision.IndSatisfaction), indicator(t, a, supervision.IndComplaints)
+		sat := indicator(t, a, supervision.IndSatisfaction)
 		for dim, want := range map[supervision.Dimension]map[int64][2]int{supervision.DimDept: byDept, supervision.DimWindow: byWindow} {
 			checkSatisfaction(t, sat, supervision.IndicatorQuery{Dim: dim, IDs: keys(want), CentreID: centre.ID, Months: months}, want)
 		}
 
-		w := demoWindow(t, a, "A01")
-		if _, err := a.Services.Complaints.Submit(ctx, actor(t, a, "citizen"), complaint.Input{Subject: complaint.SubjectWindow,
-			WindowID: w.ID, Content: "窗口工作人员态度生硬，拒绝解释材料要求"}); err != nil {
-			t.Fatal(err)
-		}
-		vals, err := cmp.Values(ctx, supervision.IndicatorQuery{Dim: supervision.DimWindow, IDs: []int64{w.ID}, CentreID: centre.ID, Months: []string{"2026-03"}})
-		if err != nil || vals[w.ID].Score != 90 || vals[w.ID].Display != "收到 1 件，受理 1 件，已答复 0 件" {
-			t.Fatalf("the complaint against A01: %+v %v", vals, err)
-		}
+		checkComplaints(t, a, clock, indicator(t, a, supervision.IndComplaints), centre.ID)
 
 		pub, err := a.Services.Supervision.PublicCentre(ctx, centre.ID)
 		if err != nil {
@@ -192,5 +184,50 @@ func addRating(t *testing.T, a *apptest.App, path string, deptID int64, level ra
 		Target: rating.Target{RegionPath: path, DepartmentID: deptID}, Source: rating.SourceImport, Key: fmt.Sprintf("test-%d-%d", deptID, at.Unix()), At: at}
 	if err := a.Stores.Ratings.CreateRatings(context.Background(), []*rating.Rating{r}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// checkComplaints: of two complaints against window A01, one is accepted,
+// replied to and answered in time, the other never accepted: by 20 March
+// it is late (受理 within 5 working days of 9 March: 16 March).
+func checkComplaints(t *testing.T, a *apptest.App, clock *testClock, ind supervision.Indicator, centreID int64) {
+	t.Helper()
+	ctx := context.Background()
+	w := demoWindow(t, a, "A01")
+	var ids []int64
+	for _, text := range []string{"窗口工作人员态度生硬，拒绝解释材料要求", "窗口要求提供清单之外的材料"} {
+		filed, err := a.Services.Complaints.Submit(ctx, actor(t, a, "citizen"), complaint.Input{Subject: complaint.SubjectWindow, WindowID: w.ID, Content: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, filed.Complaint.ID)
+	}
+	clock.Set(cstAt(3, 10, 9))
+	for _, s := range []struct {
+		who string
+		cmd complaint.Command
+	}{
+		{"supervisor", complaint.Command{Kind: complaint.CmdAccept, DepartmentID: deptID(t, a, "西湖区市场监督管理局"), Days: 5}},
+		{"approver", complaint.Command{Kind: complaint.CmdReply, Text: "已约谈该窗口人员并加强培训"}},
+		{"supervisor", complaint.Command{Kind: complaint.CmdAnswer, Text: "经核查，已约谈相关人员"}},
+	} {
+		if _, err := a.Services.Complaints.Act(ctx, actor(t, a, s.who), ids[0], s.cmd, 0); err != nil {
+			t.Fatalf("%s %s: %v", s.who, s.cmd.Kind, err)
+		}
+	}
+	q := supervision.IndicatorQuery{Dim: supervision.DimWindow, IDs: []int64{w.ID}, CentreID: centreID, Months: []string{"2026-03"}}
+	for _, c := range []struct {
+		at      time.Time
+		display string
+		score   float64
+	}{
+		{cstAt(3, 11, 9), "收到 2 件，受理 1 件，已答复 1 件，超期 0 件", 90},
+		{cstAt(3, 20, 9), "收到 2 件，受理 1 件，已答复 1 件，超期 1 件", 80},
+	} {
+		clock.Set(c.at)
+		vals, err := ind.Values(ctx, q)
+		if err != nil || vals[w.ID].Display != c.display || vals[w.ID].Score != c.score {
+			t.Fatalf("A01's complaints on %s: %+v %v, want %s", c.at.Format("01-02"), vals, err, c.display)
+		}
 	}
 }

@@ -14,7 +14,7 @@ const (
 )
 
 // ComplaintPenalty is how many points the complaints indicator loses per
-// complaint accepted against a subject. The weighting of complaints in a
+// complaint accepted against a subject and per complaint handled late. The weighting of complaints in a
 // 绩效评估 is set locally; no national rule fixes it (unverified).
 const ComplaintPenalty = 10
 
@@ -31,15 +31,15 @@ func SatisfactionValue(good, bad int) (IndicatorValue, bool) {
 }
 
 // ComplaintValue is the complaints figure: received, of them accepted (not
-// refused as outside the rules) and answered. Each accepted complaint
+// refused as outside the rules nor still waiting to be), answered, and
+// late (a deadline missed). Each accepted complaint and each late one
 // costs ComplaintPenalty points. Nothing received gives no figure.
-func ComplaintValue(received, refused, answered int) (IndicatorValue, bool) {
+func ComplaintValue(received, accepted, answered, late int) (IndicatorValue, bool) {
 	if received == 0 {
 		return IndicatorValue{}, false
 	}
-	accepted := received - refused
-	return IndicatorValue{Value: float64(accepted), Score: float64(max(0, 100-accepted*ComplaintPenalty)),
-		Display: fmt.Sprintf("收到 %d 件，受理 %d 件，已答复 %d 件", received, accepted, answered)}, true
+	return IndicatorValue{Value: float64(accepted), Score: float64(max(0, 100-(accepted+late)*ComplaintPenalty)),
+		Display: fmt.Sprintf("收到 %d 件，受理 %d 件，已答复 %d 件，超期 %d 件", received, accepted, answered, late)}, true
 }
 
 // MonthsSpan is the first and last day of the months of a query ("2026-01"

@@ -25,16 +25,17 @@ func TestSatisfactionValue(t *testing.T) {
 
 func TestComplaintValue(t *testing.T) {
 	for _, c := range []struct {
-		received, refused, answered int
-		ok                          bool
-		score                       float64
+		received, accepted, answered, late int
+		ok                                 bool
+		score                              float64
 	}{
-		{0, 0, 0, false, 0},
-		{1, 1, 0, true, 100}, // refused: not a complaint against the subject
-		{3, 1, 1, true, 80},
-		{15, 0, 15, true, 0}, // never below 0
+		{0, 0, 0, 0, false, 0},
+		{1, 0, 0, 0, true, 100}, // refused or not yet accepted: not held against the subject
+		{3, 2, 1, 0, true, 80},
+		{3, 2, 1, 1, true, 70},   // one of them late
+		{15, 15, 15, 0, true, 0}, // never below 0
 	} {
-		v, ok := ComplaintValue(c.received, c.refused, c.answered)
+		v, ok := ComplaintValue(c.received, c.accepted, c.answered, c.late)
 		if ok != c.ok || v.Score != c.score {
 			t.Errorf("%+v: %+v %v", c, v, ok)
 		}
