@@ -86,40 +86,20 @@ func (s *Service) ReevaluateAll(ctx context.Context) (int, error) {
 }
 
 // reevaluateRange evaluates the watched cases with ids in (after, upTo].
-// The next batch is read while the current one is evaluated and written,
-// so the database and the evaluation work at the same time.
 func (s *Service) reevaluateRange(ctx context.Context, after, upTo int64) (int, error) {
 	total := 0
-	next := s.prefetch(ctx, after, upTo)
 	for {
-		f := <-next
-		if f.err != nil || len(f.batch) == 0 {
-			return total, f.err
-		}
-		next = s.prefetch(ctx, f.batch[len(f.batch)-1].CaseID, upTo)
-		n, err := s.evaluateBatch(ctx, f.batch)
-		total += n
-		if err != nil {
-			<-next
+		batch, err := s.d.Store.CasesBetween(ctx, after, upTo, 1000)
+		if err != nil || len(batch) == 0 {
 			return total, err
 		}
+		n, err := s.evaluateBatch(ctx, batch)
+		total += n
+		if err != nil {
+			return total, err
+		}
+		after = batch[len(batch)-1].CaseID
 	}
-}
-
-// fetched is a batch read ahead.
-type fetched struct {
-	batch []*Watched
-	err   error
-}
-
-// prefetch reads the watched cases after an id in the background.
-func (s *Service) prefetch(ctx context.Context, after, upTo int64) <-chan fetched {
-	ch := make(chan fetched, 1)
-	go func() {
-		b, err := s.d.Store.CasesBetween(ctx, after, upTo, 1000)
-		ch <- fetched{b, err}
-	}()
-	return ch
 }
 
 // WatchOpenCases starts watching the open cases that are not watched
