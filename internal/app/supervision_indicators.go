@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"openhall/internal/calendar"
-
 	"openhall/internal/complaint"
 	"openhall/internal/rating"
 	"openhall/internal/supervision"

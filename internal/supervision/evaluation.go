@@ -186,7 +186,7 @@ func (s *Service) compute(ctx context.Context, c *org.Centre, p Period) (*Evalua
 	if err != nil {
 		return nil, err
 	}
-	ev := &Evaluation{CentreID: c.ID, CentreName: c.Name, Period: p.String(), Label: p.Label(), Policy: rules.Policy, ComputedAt: s.d.Now()}
+	ev := &Evaluation{CentreID: c.ID, CentreName: c.Name, Period: p.String(), Label: p.Label(), Policy: s.withDefaultWeights(rules.Policy), ComputedAt: s.d.Now()}
 	sums := map[Dimension]map[int64]*Counts{DimDept: {}, DimWindow: {}, DimUser: {}}
 	for _, r := range rows {
 		m := sums[r.Dim]
