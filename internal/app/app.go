@@ -102,6 +102,7 @@ func (a *App) build(ctx context.Context, o Options) error {
 	}
 	a.queue = q
 	a.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.registerStoreMetrics()
 	a.handler, err = a.routes(ctx)
 	return err
 }
