@@ -20,7 +20,7 @@ import (
 // server with the demo data.
 func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usagef("用法：openhall load db [--data DIR | --db URL] | openhall load cases --url URL | openhall load lookup [--data DIR | --db URL] [--cases N]")
+		return usagef("用法：openhall load db [--data DIR | --db URL] | openhall load cases --url URL | openhall load lookup [--data DIR | --db URL] [--cases N] | openhall load compare --baseline BIN [--db URL]")
 	}
 	switch args[0] {
 	case "db":
@@ -29,6 +29,8 @@ func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return loadCases(ctx, args[1:], stdout, stderr)
 	case "lookup":
 		return loadLookup(ctx, args[1:], stdout, stderr)
+	case "compare":
+		return loadCompare(ctx, args[1:], stdout, stderr)
 	}
 	return usagef("未知的 load 子命令 %q", args[0])
 }
