@@ -44,10 +44,12 @@ func (s *Server) handleCaseAction(w http.ResponseWriter, r *http.Request) error 
 	}
 	act := cases.Action{Version: in.Version, Materials: ms, Command: cases.Command{Kind: in.Kind, Branch: in.Branch,
 		ToStep: in.ToStep, Reason: in.Reason, Items: in.Items, Days: in.Days, Code: in.Code, Decision: in.Decision, AmountFen: in.AmountFen}}
-	if _, err := s.svc.Cases.Act(r.Context(), a, id, act); err != nil {
+	// The case as the action left it, read once under its lock.
+	c, err := s.svc.Cases.Act(r.Context(), a, id, act)
+	if err != nil {
 		return err
 	}
-	c, cl, err := s.svc.Cases.Get(r.Context(), a, id)
+	cl, err := s.svc.Cases.Clocks(c)
 	if err != nil {
 		return err
 	}

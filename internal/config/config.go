@@ -60,6 +60,10 @@ type Config struct {
 	SMTPUser     string
 	SMTPPassword string
 	SMTPFrom     string
+
+	// SMSGateway is how SMS leave: "" sends none (no SMS is queued), "log"
+	// writes each to the log with the number masked (development).
+	SMSGateway string
 }
 
 // Default returns the configuration used when nothing is set.
@@ -126,6 +130,7 @@ func (c Config) Validate() error {
 	bad = append(bad, checkChoice("--sqlite-sync", c.SQLiteSync, "full", "normal")...)
 	bad = append(bad, checkChoice("--secure-cookies", c.SecureCookies, "auto", "yes", "no")...)
 	bad = append(bad, checkChoice("--log-level", c.LogLevel, "debug", "info", "warn", "error")...)
+	bad = append(bad, checkChoice("--sms-gateway", c.SMSGateway, "", "log")...)
 	if c.SessionIdle <= 0 || c.SessionAbsolute < c.SessionIdle {
 		bad = append(bad, "会话超时设置无效：空闲超时须大于 0 且不大于绝对超时")
 	}

@@ -19,13 +19,13 @@ func (db *DB) Audit() *AuditStore { return &AuditStore{db} }
 const auditColumns = `id, COALESCE(seq, 0), at, actor_id, actor_label, scope, action, object_type, object_id, detail, digest, COALESCE(prev_hash, ''::bytea), COALESCE(hash, ''::bytea)`
 
 // AppendAuditEntry inserts an unsealed entry; the column tx takes the id of
-// the appending transaction by default.
+// the appending transaction by default. In a transaction the insert is
+// queued and sent with the commit (or the next read).
 func (s *AuditStore) AppendAuditEntry(ctx context.Context, e *audit.Entry) error {
-	_, err := s.db.q(ctx).Exec(ctx, `
+	return s.db.write(ctx, nil, `
 		INSERT INTO audit_log (at, actor_id, actor_label, scope, action, object_type, object_id, detail, digest)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		e.At, e.ActorID, e.ActorLabel, e.Scope, e.Action, e.ObjectType, e.ObjectID, e.Detail, e.Digest)
-	return mapError(err)
 }
 
 // sealable selects, after a mark and in mark order, the entries of

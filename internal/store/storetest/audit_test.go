@@ -122,6 +122,9 @@ func sealBehindRunning(t *testing.T, b Backend) {
 	go func() {
 		done <- s.InTx(context.Background(), func(ctx context.Context) error {
 			err := log.Append(ctx, audit.Record{Action: "test.older", ObjectType: "thing", ObjectID: "older", Change: 1})
+			if err == nil { // a read sends what a pipelined transaction has queued
+				_, err = s.Audit.FindAuditEntries(ctx, audit.Filter{Limit: 1})
+			}
 			close(appended)
 			<-release
 			return err

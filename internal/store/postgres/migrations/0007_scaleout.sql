@@ -26,3 +26,24 @@ DROP INDEX audit_log_unsealed;
 -- New entries have no seq of their own: only the old ones are indexed by it.
 ALTER TABLE audit_log DROP CONSTRAINT audit_log_seq_key;
 CREATE UNIQUE INDEX audit_log_seq ON audit_log(seq) WHERE seq IS NOT NULL;
+
+-- A case names its procedure by content key (SHA-256 of its JSON); each
+-- distinct procedure is stored once, instead of with every case. Cases
+-- filed before keep theirs in cases.procedure (procedure_key NULL).
+CREATE TABLE case_procedures (
+    key       bytea PRIMARY KEY,
+    procedure jsonb NOT NULL
+);
+ALTER TABLE cases ADD COLUMN procedure_key bytea;
+ALTER TABLE cases ALTER COLUMN procedure DROP NOT NULL;
+
+-- A conditional update queued in a pipelined transaction cannot be checked
+-- before the commit is sent with it: instead the statement ends with this
+-- call, which fails the transaction unless exactly one row was found.
+CREATE FUNCTION openhall_expect_one(n bigint) RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+    IF n <> 1 THEN
+        RAISE EXCEPTION 'expected one row, found %', n USING ERRCODE = 'serialization_failure';
+    END IF;
+    RETURN n;
+END $$;

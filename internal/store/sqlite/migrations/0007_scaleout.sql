@@ -19,3 +19,13 @@ ALTER TABLE audit_head ADD COLUMN mark_id INTEGER NOT NULL DEFAULT 0;
 -- SQLite's one writer commits entries in row order: the mark is the row id.
 UPDATE audit_head SET mark_id = (SELECT IFNULL(MAX(id), 0) FROM audit_log WHERE seq IS NOT NULL);
 DROP INDEX audit_log_unsealed;
+
+-- A case names its procedure by content key (SHA-256 of its JSON); each
+-- distinct procedure is stored once, instead of with every case. Cases
+-- filed before keep theirs in cases.procedure (procedure_key NULL); new
+-- ones leave that column empty.
+CREATE TABLE case_procedures (
+    key       BLOB PRIMARY KEY,
+    procedure TEXT NOT NULL
+) WITHOUT ROWID;
+ALTER TABLE cases ADD COLUMN procedure_key BLOB;
