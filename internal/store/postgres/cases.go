@@ -90,40 +90,49 @@ func (s *CasesStore) loadWhere(ctx context.Context, where string, lock, withMate
 			WHERE case_id = (SELECT id FROM cases WHERE `+where+`) ORDER BY seq`, arg)
 	}
 	br := s.db.q(ctx).(batcher).SendBatch(ctx, b)
-	c, hash, err := s.readCase(ctx, br, withMaterials)
+	r, err := readCase(br, withMaterials)
 	if closeErr := br.Close(); err == nil && closeErr != nil {
 		err = mapError(closeErr)
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	return c, hash, nil
-}
-
-// readCase reads the results of loadWhere's statements.
-func (s *CasesStore) readCase(ctx context.Context, br pgx.BatchResults, withMaterials bool) (*cases.Case, []byte, error) {
-	var c cases.Case
-	var key, proc, app, form []byte
-	var hash []byte
-	err := br.QueryRow().Scan(&c.ID, &c.Number, &key, &proc, &app, &form, &c.AgentID, &c.Channel, &c.Fee.DueFen, &hash)
-	if err != nil {
-		return nil, nil, notFound(err, "办件不存在")
-	}
-	err = firstErr(s.procedure(ctx, key, proc, c.ID, &c.Procedure), json.Unmarshal(app, &c.Applicant), json.Unmarshal(form, &c.Form))
+	// Decoded once the batch is closed: a procedure not decoded yet is read
+	// with a statement of its own, on the same connection in a transaction.
+	c := r.c
+	err = firstErr(s.procedure(ctx, r.key, r.proc, c.ID, &c.Procedure), json.Unmarshal(r.app, &c.Applicant),
+		json.Unmarshal(r.form, &c.Form))
 	if err != nil {
 		return nil, nil, fmt.Errorf("decode case %d: %w", c.ID, err)
 	}
-	evs, err := events(br.Query())
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, e := range evs {
+	for _, e := range r.events {
 		c.Apply(e)
+	}
+	return c, r.hash, nil
+}
+
+// caseRead is what loadWhere's statements return, not decoded yet.
+type caseRead struct {
+	c                          *cases.Case
+	key, proc, app, form, hash []byte
+	events                     []cases.Event
+}
+
+// readCase reads the results of loadWhere's statements.
+func readCase(br pgx.BatchResults, withMaterials bool) (caseRead, error) {
+	r := caseRead{c: &cases.Case{}}
+	c := r.c
+	err := br.QueryRow().Scan(&c.ID, &c.Number, &r.key, &r.proc, &r.app, &r.form, &c.AgentID, &c.Channel, &c.Fee.DueFen, &r.hash)
+	if err != nil {
+		return r, notFound(err, "办件不存在")
+	}
+	if r.events, err = events(br.Query()); err != nil {
+		return r, err
 	}
 	if withMaterials {
 		c.Materials, err = materials(br.Query())
 	}
-	return &c, hash, err
+	return r, err
 }
 
 // procedure decodes a case's procedure: the one stored under key, or for a

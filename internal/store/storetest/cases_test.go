@@ -257,7 +257,8 @@ func registerCitizen(t *testing.T, sv *Services) *identity.Actor {
 // stored one is refused and none of it is written (on PostgreSQL the check
 // travels with the commit); a case whose procedure is kept in its own row,
 // as before procedures were stored once by key, still loads and is looked
-// up.
+// up; a process that has not decoded a procedure yet loads it under the
+// case's lock.
 func TestCaseSaves(t *testing.T) {
 	ForEach(t, func(t *testing.T, b Backend) {
 		sv := NewServices(b.Open(t, nil), nil)
@@ -283,9 +284,22 @@ func TestCaseSaves(t *testing.T) {
 		if now, err := sv.Stores.Cases.LoadCase(ctx, c.ID, false); err != nil || len(now.Events) != len(c.Events) {
 			t.Fatalf("a refused save wrote events: %v", err)
 		}
+		// A process that has not decoded the procedure yet reads it inside
+		// the transaction that locks the case.
+		fresh := withFreshCases(sv)
+		err = fresh.Stores.InTx(ctx, func(ctx context.Context) error {
+			locked, err := fresh.Stores.Cases.LoadCase(ctx, c.ID, true)
+			if err == nil && locked.Procedure.ItemName != c.Procedure.ItemName {
+				t.Errorf("procedure of a locked case: %+v", locked.Procedure)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatalf("a case locked by a process that has not decoded its procedure: %v", err)
+		}
 		b.Exec(t, sv.Stores, `UPDATE cases SET procedure = (SELECT procedure FROM case_procedures WHERE key = cases.procedure_key),
 			procedure_key = NULL WHERE id = ?`, c.ID)
-		fresh := withFreshCases(sv) // nothing decoded yet
+		fresh = withFreshCases(sv) // nothing decoded yet
 		old, err := fresh.Stores.Cases.LoadCase(ctx, c.ID, true)
 		if err != nil || old.Procedure.ItemName != c.Procedure.ItemName || len(old.Procedure.Materials) != len(c.Procedure.Materials) {
 			t.Fatalf("a case with its own procedure: %+v %v", old, err)
