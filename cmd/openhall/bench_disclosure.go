@@ -32,6 +32,9 @@ func cmdBenchDisclosure(ctx context.Context, args []string, stdout, stderr io.Wr
 	laws := fs.String("laws", "", "法律法规库目录（可选）")
 	requests := fs.Int("requests", 100000, "年度报告基准中一个机关一年的申请数")
 	rounds := fs.Int("rounds", 20, "每个检索词的测量次数")
+	var h httpBench
+	fs.IntVar(&h.clients, "clients", 8, "JSON 接口测量的并发客户端数；0 表示不测量接口")
+	fs.DurationVar(&h.duration, "duration", 5*time.Second, "JSON 接口每项测量的时长（另有 1 秒预热）")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -44,6 +47,11 @@ func cmdBenchDisclosure(ctx context.Context, args []string, stdout, stderr io.Wr
 	b := &benchRun{a: a, out: stdout}
 	if err := b.search(ctx, *docs, *laws, *rounds); err != nil {
 		return err
+	}
+	if h.clients > 0 {
+		if err := h.run(ctx, b, *docs); err != nil {
+			return err
+		}
 	}
 	return b.report(ctx, *requests)
 }
@@ -85,7 +93,10 @@ func (b *benchRun) search(ctx context.Context, docs int, laws string, rounds int
 		fmt.Fprintln(b.out, "索引已存在（本数据库先前已构建），直接测量")
 	}
 	b.size(ctx)
-	b.memory("构建后")
+	if err := b.loadIndex(ctx); err != nil {
+		return err
+	}
+	b.memory("载入检索索引后")
 	if err := b.baseline(ctx); err != nil {
 		return err
 	}
@@ -144,6 +155,26 @@ func (b *benchRun) maintain(ctx context.Context) error {
 	}
 	fmt.Fprintf(b.out, "索引维护（%d 步）：%s\n", steps, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// loadIndex builds the search engine's in-memory index, as a server does
+// at start, and prints how long it took and how large it is.
+func (b *benchRun) loadIndex(ctx context.Context) error {
+	eng, ok := b.a.Services.Disclosure.Search().(interface {
+		Ready(ctx context.Context) error
+		Stats(ctx context.Context) (items, postings int, err error)
+	})
+	if !ok {
+		return nil
+	}
+	start := time.Now()
+	if err := eng.Ready(ctx); err != nil {
+		return err
+	}
+	took := time.Since(start)
+	items, postings, err := eng.Stats(ctx)
+	fmt.Fprintf(b.out, "检索索引载入：%s（%d 条，%d 个倒排项）\n", took.Round(time.Millisecond), items, postings)
+	return err
 }
 
 // size prints the search tables' sizes when the backend reports them.

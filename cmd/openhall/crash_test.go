@@ -209,6 +209,12 @@ func (c *filingClient) file(key string) attempt {
 // loadAndKill files applications from crashWorkers clients until the load
 // has run long enough and enough were acknowledged, then kills the server.
 func (c *filingClient) loadAndKill(t *testing.T, p *proc) ([]attempt, time.Time) {
+	return c.loadAndSignal(t, p, os.Kill)
+}
+
+// loadAndSignal is loadAndKill with another signal; it returns once the
+// server has exited.
+func (c *filingClient) loadAndSignal(t *testing.T, p *proc, sig os.Signal) ([]attempt, time.Time) {
 	t.Helper()
 	var (
 		mu       sync.Mutex
@@ -234,8 +240,8 @@ func (c *filingClient) loadAndKill(t *testing.T, p *proc) ([]attempt, time.Time)
 	}
 	enough := waitForAcks(&acks)
 	killedAt := time.Now()
-	if err := p.cmd.Process.Kill(); err != nil {
-		t.Errorf("kill: %v", err)
+	if err := p.cmd.Process.Signal(sig); err != nil {
+		t.Errorf("signal %v: %v", sig, err)
 	}
 	stop.Store(true)
 	wg.Wait()

@@ -44,10 +44,16 @@ func cmdImportDocs(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	start := time.Now()
+	skipped := 0
 	n, err := a.Services.Disclosure.ImportLaws(ctx, ag.ID, os.DirFS(dir), ".", *limit, func(name string, err error) {
+		skipped++
 		fmt.Fprintf(stderr, "跳过 %s：%v\n", name, err)
 	})
-	fmt.Fprintf(stdout, "已导入 %d 份文件到“%s”，用时 %s\n", n, ag.Name, time.Since(start).Round(time.Millisecond))
+	took := time.Since(start)
+	fmt.Fprintf(stdout, "已导入 %d 份文件到“%s”，跳过 %d 份（原因见上），用时 %s（%.0f 份/秒）\n", n, ag.Name, skipped,
+		took.Round(time.Millisecond), float64(n)/max(took.Seconds(), 0.001))
+	// Skipped files are reported, not failures: only a real error (the
+	// database, an unreadable folder) makes the command fail.
 	return err
 }
 

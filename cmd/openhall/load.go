@@ -20,7 +20,7 @@ import (
 // server with the demo data.
 func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usagef("用法：openhall load db [--data DIR | --db URL] | openhall load cases --url URL | openhall load lookup [--data DIR | --db URL] [--cases N] | openhall load compare --baseline BIN [--db URL]")
+		return usagef("用法：openhall load db [--data DIR | --db URL] | openhall load cases --url URL | openhall load lookup [--data DIR | --db URL] [--cases N] | openhall load supervision [--data DIR | --db URL] [--cases N] [--open N] | openhall load counter [--data DIR | --db URL] | openhall load ratings-report [--ratings N] | openhall load opendata [--data DIR | --db URL] | openhall load compare --baseline BIN [--db URL]")
 	}
 	switch args[0] {
 	case "db":
@@ -31,6 +31,14 @@ func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return loadLookup(ctx, args[1:], stdout, stderr)
 	case "compare":
 		return loadCompare(ctx, args[1:], stdout, stderr)
+	case "supervision":
+		return loadSupervision(ctx, args[1:], stdout, stderr)
+	case "counter":
+		return loadCounter(ctx, args[1:], stdout, stderr)
+	case "ratings-report":
+		return loadRatingsReport(ctx, args[1:], stdout, stderr)
+	case "opendata":
+		return loadOpenData(ctx, args[1:], stdout, stderr)
 	}
 	return usagef("未知的 load 子命令 %q", args[0])
 }
@@ -58,6 +66,11 @@ func loadDB(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 
 func loadCases(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flagSet("load cases", stderr)
+	cfg := config.Default()
+	cfg.DataDir = "" // --embedded: a temporary directory unless given
+	dbFlags(fs, &cfg)
+	embedded := fs.Bool("embedded", false, "自行在 --data 或 --db 上启动服务，轮流测量不启用与启用电子监察时的状态变更成本（不用 --url）")
+	rounds := fs.Int("rounds", 2, "--embedded 时测量的轮数")
 	base := fs.String("url", "http://127.0.0.1:8080", "服务地址")
 	item := fs.String("item", "特种设备使用登记", "申请的演示事项名称")
 	steps := fs.String("steps", "clerk,approver,depthead", "依次办理的账号：受理的窗口人员，然后各审批环节的人员")
@@ -66,6 +79,10 @@ func loadCases(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	db := fs.String("db", "", "服务所用 PostgreSQL 数据库的连接串：同时测量数据库的提交、WAL、语句与 CPU（服务使用 SQLite 时留空）")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *embedded {
+		l := loadgen.CaseLoad{Password: "demo2026", Applicant: "citizen", Steps: strings.Split(*steps, ","), Concurrency: *conc, Duration: *d}
+		return loadCasesEmbedded(ctx, cfg, l, *item, *rounds, stdout)
 	}
 	version, err := itemVersionByName(*base, *item)
 	if err != nil {

@@ -67,6 +67,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // supportFlags registers the settings of certificates, links and email.
 func supportFlags(fs *flag.FlagSet, cfg *config.Config) {
 	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "公众访问本系统的地址，如 https://zw.example.gov.cn（用于证照二维码与邮件中的链接）；留空取每个请求的主机名")
+	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", cfg.TrustedProxies, "可信的反向代理（CIDR 网段或地址，逗号分隔；none 表示没有代理）：只有来自它们的请求，其 X-Forwarded-For 与 X-Forwarded-Proto 才被采信")
+	fs.StringVar(&cfg.HSTS, "hsts", cfg.HSTS, "HTTPS 严格传输（HSTS）：auto（--public-url 为 https 时发送）或 no")
+	fs.StringVar(&cfg.HotlineToken, "hotline-token", cfg.HotlineToken, "12345 热线系统调用交接接口的令牌（至少 16 个字符，建议用环境变量 OPENHALL_HOTLINE_TOKEN）；留空则关闭该接口")
 	fs.StringVar(&cfg.CertKEK, "cert-kek", cfg.CertKEK, "电子证照签名私钥的加密密钥：32 位十六进制数字；生产环境必填（建议用环境变量 OPENHALL_CERT_KEK）")
 	fs.StringVar(&cfg.SMTPHost, "smtp-host", cfg.SMTPHost, "发信 SMTP 服务器；留空则不发送邮件")
 	fs.IntVar(&cfg.SMTPPort, "smtp-port", cfg.SMTPPort, "SMTP 端口（提交端口通常为 587）")

@@ -131,7 +131,7 @@ const maxBody = 1 << 20
 // decode reads a JSON body into v, refusing unknown fields so that a typo
 // in a field name is an error rather than silently ignored.
 func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
+	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
@@ -147,11 +147,14 @@ func decode(r *http.Request, v any) error {
 func decodeError(err error) error {
 	var syntax *json.SyntaxError
 	var typeErr *json.UnmarshalTypeError
+	var tooLarge *http.MaxBytesError
 	switch {
+	case errors.As(err, &tooLarge):
+		return apperr.New(apperr.TooLarge, "请求体超过 %s 的上限", httpkit.HumanSize(tooLarge.Limit))
 	case errors.Is(err, io.EOF):
 		return apperr.New(apperr.Invalid, "请求体为空，应为 JSON 对象")
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return apperr.New(apperr.Invalid, "请求体不完整：JSON 未结束，或超过了 1 MB 的上限")
+		return apperr.New(apperr.Invalid, "请求体不完整：JSON 未结束")
 	case errors.As(err, &typeErr) && typeErr.Field == "":
 		return apperr.New(apperr.Invalid, "请求体应为 JSON 对象")
 	case errors.As(err, &typeErr):
@@ -163,7 +166,40 @@ func decodeError(err error) error {
 		name = strings.Trim(name, `"`)
 		return apperr.Field(name, "没有这个字段："+name+"（字段名区分大小写，见接口文档）")
 	}
-	return apperr.Wrap(err, apperr.Invalid, "请求体无法解析："+err.Error())
+	return apperr.Wrap(err, apperr.Invalid, "请求体无法解析，请检查是否为合法的 JSON 对象")
+}
+
+// readBody reads a whole (limited) body into memory.
+// readFormFile reads the one file of a multipart form's field into memory
+// (at most max bytes), part by part as it arrives; hint says what to send
+// when the field is missing.
+func readFormFile(w http.ResponseWriter, r *http.Request, field string, max int64, hint string) (httpkit.Upload, error) {
+	p, err := httpkit.OpenParts(w, r, 0)
+	if err != nil {
+		return httpkit.Upload{}, apperr.Field(field, hint)
+	}
+	ups, err := p.Files(r.Context(), nil, func(f string) (httpkit.FileRule, bool) {
+		return httpkit.FileRule{MaxBytes: max, Memory: true}, f == field
+	})
+	if err == nil && len(ups) == 0 {
+		err = apperr.Field(field, hint)
+	}
+	if err != nil {
+		return httpkit.Upload{}, err
+	}
+	return ups[0], nil
+}
+
+func readBody(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(r.Body)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return nil, httpkit.TooLargeError(tooLarge.Limit)
+	}
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Invalid, "请求体读取中断，请重新提交")
+	}
+	return b, nil
 }
 
 // jsonType names the JSON type a Go type is decoded from, for messages.
@@ -196,7 +232,7 @@ func decodeString(s string, v any) error {
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return apperr.Field("case", "case 字段不是合法的申请 JSON："+err.Error())
+		return apperr.Field("case", "case 字段不是合法的申请 JSON："+apperr.MessageOf(decodeError(err)))
 	}
 	return nil
 }

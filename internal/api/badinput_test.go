@@ -1,7 +1,9 @@
 package api_test
 
 import (
+	"bytes"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -73,6 +75,22 @@ func TestAPI_BadInput(t *testing.T) {
 			r.mustError(t, "login as text/plain", unprocessable)
 			r = anon.do("POST", "/api/v1/register", `{"kind": "person"}`, asForm)
 			r.mustError(t, "register as text/plain", unprocessable)
+		})
+		t.Run("BodyLimits", func(t *testing.T) {
+			// A JSON endpoint takes 1 MB; an upload one file of 10 MB and its form.
+			big := `{"name": "` + strings.Repeat("x", 2<<20) + `"}`
+			if e := root.fail("POST", "/api/v1/regions", big, http.StatusRequestEntityTooLarge); e.Error.Code != "too_large" {
+				t.Errorf("2 MB of JSON: %+v", e)
+			}
+			var body bytes.Buffer
+			w := multipart.NewWriter(&body)
+			part, _ := w.CreateFormFile("file", "big.pdf")
+			part.Write(append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("%"), 12<<20)...))
+			w.Close()
+			r := root.do("POST", "/api/v1/uploads", body.Bytes(), func(req *http.Request) { req.Header.Set("Content-Type", w.FormDataContentType()) })
+			if e := r.mustError(t, "a 12 MB upload", http.StatusRequestEntityTooLarge); e.Error.Code != "too_large" {
+				t.Errorf("12 MB upload: %+v", e)
+			}
 		})
 		t.Run("NotFound", func(t *testing.T) {
 			e := anon.fail("GET", "/api/v1/nope", nil, http.StatusNotFound)

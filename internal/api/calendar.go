@@ -19,6 +19,7 @@ func (s *Server) registerCalendarRoutes() {
 	s.handle("GET /api/v1/calendar/add-workdays", s.handleAddWorkdays)
 	s.handle("GET /api/v1/calendar/workdays-between", s.handleWorkdaysBetween)
 	s.handle("POST /api/v1/calendar/schedules", s.handleScheduleImport)
+	s.handle("POST /api/v1/calendar/notices", s.handleScheduleEnter)
 	s.handle("POST /api/v1/calendar/overrides", s.handleOverrideCreate)
 	s.handle("DELETE /api/v1/calendar/overrides/{id}", deleteOne(func(ctx context.Context, a *identity.Actor, id int64) error {
 		return s.svc.Calendar.DeleteOverride(ctx, a, id)
@@ -199,4 +200,44 @@ func (s *Server) handleOverrideCreate(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, toOverride(o))
+}
+
+// noticeRequest is a year's State Council notice typed in: its holidays as
+// blocks of days off and its make-up working days.
+type noticeRequest struct {
+	Year     int    `json:"year"`
+	Paper    string `json:"paper"`
+	Holidays []struct {
+		Name string `json:"name"`
+		From string `json:"from"`
+		To   string `json:"to"`
+	} `json:"holidays"`
+	MakeUps []struct {
+		Date string `json:"date"`
+		Name string `json:"name"`
+	} `json:"makeups"`
+}
+
+// handleScheduleEnter stores a year's schedule entered from the notice.
+func (s *Server) handleScheduleEnter(w http.ResponseWriter, r *http.Request) error {
+	a, err := actor(r)
+	if err != nil {
+		return err
+	}
+	var in noticeRequest
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	m := calendar.ManualSchedule{Year: in.Year, Paper: in.Paper}
+	for _, h := range in.Holidays {
+		m.Holidays = append(m.Holidays, calendar.HolidayBlock{Name: h.Name, From: h.From, To: h.To})
+	}
+	for _, d := range in.MakeUps {
+		m.MakeUps = append(m.MakeUps, calendar.MakeUpDay{Date: d.Date, Name: d.Name})
+	}
+	sch, err := s.svc.Calendar.EnterSchedule(r.Context(), a, m)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, toSchedule(sch))
 }

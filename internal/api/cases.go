@@ -1,14 +1,13 @@
 package api
 
 import (
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"time"
 
 	"openhall/internal/apperr"
-	"openhall/internal/blob"
 	"openhall/internal/cases"
+	"openhall/internal/httpkit"
 	"openhall/internal/identity"
 	"openhall/internal/pii"
 )
@@ -23,10 +22,12 @@ func (s *Server) registerCaseRoutes() {
 	s.handle("GET /api/v1/queues/intake", s.handleIntake)
 	s.handle("GET /api/v1/queues/approval", s.handleApprovals)
 	s.handle("POST /api/v1/progress", s.handleProgress)
+	s.registerCaseDeskRoutes()
 }
 
-// maxUpload bounds one uploaded material.
-const maxUpload = 10 << 20
+// maxFilingBytes bounds the files of a multipart filing before its item is
+// known; readFiling lowers it to the item's materials.
+const maxFilingBytes = 64 << 20
 
 // uploadJSON describes a stored file a case can refer to.
 type uploadJSON struct {
@@ -42,17 +43,21 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) error {
 	if _, err := actor(r); err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload+1<<20)
-	file, hdr, err := r.FormFile("file")
-	if err != nil {
-		return apperr.Field("file", "请以 multipart/form-data 的 file 字段上传一个文件（不超过 10 MB）")
-	}
-	defer file.Close()
-	b, err := s.svc.Blobs.Put(r.Context(), file, blob.PutOptions{MaxBytes: maxUpload, Name: hdr.Filename})
+	p, err := httpkit.OpenParts(w, r, 0)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, uploadJSON{SHA256: b.SHA256, Size: b.Size, MIME: b.MIME, FileName: hdr.Filename})
+	ups, err := p.Files(r.Context(), s.svc.Blobs, func(field string) (httpkit.FileRule, bool) {
+		return httpkit.FileRule{MaxBytes: cases.MaxMaterialBytes}, field == "file"
+	})
+	if err != nil {
+		return err
+	}
+	if len(ups) != 1 {
+		return apperr.Field("file", "请以 multipart/form-data 的 file 字段上传一个文件（不超过 10 MB）")
+	}
+	b := ups[0].Blob
+	return writeJSON(w, http.StatusCreated, uploadJSON{SHA256: b.SHA256, Size: b.Size, MIME: b.MIME, FileName: ups[0].Name})
 }
 
 func (s *Server) handleProcedure(w http.ResponseWriter, r *http.Request) error {
@@ -101,7 +106,7 @@ func (s *Server) handleFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in, uploaded, err := s.readFiling(r)
+	in, uploaded, err := s.readFiling(w, r)
 	if err != nil {
 		return err
 	}
@@ -118,54 +123,47 @@ func (s *Server) handleFile(w http.ResponseWriter, r *http.Request) error {
 	if filed.Repeated {
 		status = http.StatusOK
 	}
-	out := s.caseJSON(a, filed.Case, nil)
+	cl, err := s.svc.Cases.Clocks(filed.Case)
+	if err != nil {
+		return err
+	}
+	out := s.caseJSON(a, filed.Case, &cl)
 	out.QueryCode = filed.QueryCode
 	return writeJSON(w, status, out)
 }
 
 // readFiling reads the application as JSON, or as multipart/form-data with
-// the JSON in the "case" field and the files in "material.<code>" fields,
-// so that an application and its materials can travel in one request.
-func (s *Server) readFiling(r *http.Request) (fileRequest, []cases.MaterialFile, error) {
+// the JSON in the "case" field, before the files, and the files in
+// "material.<code>" fields, so that an application and its materials can
+// travel in one request. The files stream into the blob store as they
+// arrive, within what the item's materials may hold.
+func (s *Server) readFiling(w http.ResponseWriter, r *http.Request) (fileRequest, []cases.MaterialFile, error) {
 	var in fileRequest
-	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+	if !httpkit.IsMultipart(r) {
 		return in, nil, decode(r, &in)
 	}
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		return in, nil, apperr.New(apperr.Invalid, "multipart 请求无法解析：%s", err.Error())
-	}
-	if err := decodeString(r.FormValue("case"), &in); err != nil {
+	p, err := httpkit.OpenParts(w, r, 0)
+	if err != nil {
 		return in, nil, err
 	}
-	var out []cases.MaterialFile
-	var f apperr.Fields
-	for field, fhs := range r.MultipartForm.File {
+	if err := decodeString(p.Values.Get("case"), &in); err != nil {
+		return in, nil, err
+	}
+	proc, err := s.svc.Cases.Procedure(r.Context(), in.ItemVersionID)
+	if err != nil {
+		return in, nil, err
+	}
+	p.Limit(proc.UploadBytes() + httpkit.MaxFieldBytes + httpkit.MultipartOverhead)
+	ups, err := p.Files(r.Context(), s.svc.Blobs, func(field string) (httpkit.FileRule, bool) {
 		code, ok := strings.CutPrefix(field, "material.")
-		if !ok || len(fhs) == 0 {
-			continue
-		}
-		m, err := s.storeFile(r, fhs[0])
-		if err != nil {
-			f.AddErr(field, err)
-			continue
-		}
-		m.Code = code
-		out = append(out, m)
+		return httpkit.FileRule{MaxBytes: cases.MaxMaterialBytes}, ok && proc.Uploads(code)
+	})
+	out := make([]cases.MaterialFile, 0, len(ups))
+	for _, up := range ups {
+		code, _ := strings.CutPrefix(up.Field, "material.")
+		out = append(out, cases.MaterialFile{Code: code, FileName: up.Name, SHA256: up.Blob.SHA256, Size: up.Blob.Size, MIME: up.Blob.MIME})
 	}
-	return in, out, f.Err()
-}
-
-func (s *Server) storeFile(r *http.Request, fh *multipart.FileHeader) (cases.MaterialFile, error) {
-	file, err := fh.Open()
-	if err != nil {
-		return cases.MaterialFile{}, apperr.New(apperr.Invalid, "无法读取上传的文件")
-	}
-	defer file.Close()
-	b, err := s.svc.Blobs.Put(r.Context(), file, blob.PutOptions{MaxBytes: maxUpload, Name: fh.Filename})
-	if err != nil {
-		return cases.MaterialFile{}, err
-	}
-	return cases.MaterialFile{FileName: fh.Filename, SHA256: b.SHA256, Size: b.Size, MIME: b.MIME}, nil
+	return in, out, err
 }
 
 func (s *Server) fileInput(in fileRequest, key string) (cases.FileInput, error) {
@@ -238,6 +236,14 @@ type caseJSON struct {
 	Clocks      *clocksJSON        `json:"clocks,omitempty"`
 	Actions     []optionJSON       `json:"actions"`
 	QueryCode   string             `json:"query_code,omitempty"`
+	// Fee details beyond what is due and paid.
+	FeeAtAccept    bool   `json:"fee_at_accept"`
+	FeePayable     bool   `json:"fee_payable"`
+	FeeRefundedFen int64  `json:"fee_refunded_fen"`
+	RefundOwedFen  int64  `json:"refund_owed_fen"`
+	PersonalMasked bool   `json:"personal_data_masked"`
+	BundleNumber   string `json:"bundle_number,omitempty"`
+	BundleID       int64  `json:"bundle_application_id,omitempty"`
 }
 
 func (s *Server) caseJSON(a *identity.Actor, c *cases.Case, cl *cases.Clocks) caseJSON {
@@ -247,7 +253,9 @@ func (s *Server) caseJSON(a *identity.Actor, c *cases.Case, cl *cases.Clocks) ca
 		Applicant: applicantJSON{Kind: app.Kind, Name: app.Name, IDNumber: app.IDNumber, CreditCode: app.CreditCode, Phone: app.Phone},
 		Channel:   c.Channel, FeeDueFen: c.Fee.DueFen, FeePaidFen: c.Fee.PaidFen, Certificate: c.Certificate, Rounds: c.Rounds,
 		Form: c.Form, Materials: []caseMaterialJSON{}, Events: []eventJSON{}, Branches: []branchJSON{}, Actions: []optionJSON{}}
-	if !(a.UserID == app.UserID || a.UserID == c.AgentID || a.IsStaff()) {
+	out.FeeAtAccept, out.FeePayable, out.FeeRefundedFen, out.RefundOwedFen = c.Procedure.FeeAtAccept, cases.FeePayable(c), c.Fee.RefundedFen, c.RefundOwed()
+	if !cases.NeedsPersonalData(a, c) {
+		out.PersonalMasked = true
 		out.Applicant.Name, out.Applicant.IDNumber, out.Applicant.Phone = pii.MaskName(app.Name), pii.MaskIDNumber(app.IDNumber), pii.MaskMobile(app.Phone)
 	}
 	for i, m := range c.Materials {
@@ -259,7 +267,11 @@ func (s *Server) caseJSON(a *identity.Actor, c *cases.Case, cl *cases.Clocks) ca
 	for i, b := range c.Branches {
 		out.Branches = append(out.Branches, toBranch(c, i, b))
 	}
-	for _, o := range cases.Options(a, c) {
+	var clocks cases.Clocks
+	if cl != nil {
+		clocks = *cl
+	}
+	for _, o := range cases.Options(a, c, clocks) {
 		out.Actions = append(out.Actions, optionJSON{Kind: o.Kind, Label: o.Label, Branch: o.Branch})
 	}
 	if cl != nil {
@@ -299,5 +311,9 @@ func (s *Server) handleCase(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, s.caseJSON(a, c, &cl))
+	out, err := s.caseWithClocks(r, c, cl)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out)
 }

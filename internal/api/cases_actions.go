@@ -16,6 +16,8 @@ type actionRequest struct {
 	ToStep    int               `json:"to_step"`
 	Reason    string            `json:"reason"`
 	Items     []string          `json:"items"`
+	Needs     []string          `json:"needs"`
+	Answers   []string          `json:"answers"`
 	Days      int               `json:"days"`
 	Code      string            `json:"code"`
 	Decision  cases.Decision    `json:"decision"`
@@ -43,17 +45,20 @@ func (s *Server) handleCaseAction(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	act := cases.Action{Version: in.Version, Materials: ms, Command: cases.Command{Kind: in.Kind, Branch: in.Branch,
-		ToStep: in.ToStep, Reason: in.Reason, Items: in.Items, Days: in.Days, Code: in.Code, Decision: in.Decision, AmountFen: in.AmountFen}}
-	// The case as the action left it, read once under its lock.
-	c, err := s.svc.Cases.Act(r.Context(), a, id, act)
+		ToStep: in.ToStep, Reason: in.Reason, Items: in.Items, Needs: in.Needs, Answers: in.Answers, Days: in.Days, Code: in.Code,
+		Decision: in.Decision, AmountFen: in.AmountFen}}
+	if _, err := s.svc.Cases.Act(r.Context(), a, id, act); err != nil {
+		return err
+	}
+	c, cl, err := s.svc.Cases.Get(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
-	cl, err := s.svc.Cases.Clocks(c)
+	out, err := s.caseWithClocks(r, c, cl)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, s.caseJSON(a, c, &cl))
+	return writeJSON(w, http.StatusOK, out)
 }
 
 // summaryJSON is a case in a list.
@@ -71,6 +76,7 @@ type summaryJSON struct {
 	LegalDue    string         `json:"legal_due"`
 	Branch      int            `json:"branch"`
 	StepDue     string         `json:"step_due"`
+	IntakeDue   string         `json:"intake_due"`
 }
 
 type summariesJSON struct {
@@ -83,7 +89,7 @@ func toSummaries(list []*cases.Summary, total int) summariesJSON {
 	for _, c := range list {
 		sm := summaryJSON{ID: c.ID, Number: c.Number, Status: c.Status, StatusLabel: c.Status.Label(), Decision: c.Decision,
 			ItemName: c.ItemName, Applicant: maskName(c.ApplicantName), Channel: c.Channel, PromisedDue: c.PromisedDue,
-			LegalDue: c.LegalDue, Branch: c.Branch, StepDue: c.StepDue}
+			LegalDue: c.LegalDue, Branch: c.Branch, StepDue: c.StepDue, IntakeDue: c.IntakeDue}
 		if !c.SubmittedAt.IsZero() {
 			t := c.SubmittedAt
 			sm.SubmittedAt = &t

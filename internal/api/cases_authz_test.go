@@ -3,14 +3,18 @@ package api_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"openhall/internal/apptest"
 	"openhall/internal/demo"
+	"openhall/internal/identity"
 )
 
 // fileFood files a 食品经营许可 (市场监管, 承诺件) as the demo citizen.
@@ -22,7 +26,7 @@ func fileFood(t *testing.T, a *apptest.App, key string) caseView {
 		u := c.upload(code+".pdf", tinyPDF+fmt.Sprintf("%% %s %d\n", key, i))
 		ms = append(ms, map[string]string{"code": code, "sha256": u.SHA256, "file_name": code + ".pdf"})
 	}
-	body := map[string]any{"item_version_id": itemVersion(t, a, "食品经营许可"), "form": map[string]string{"summary": "开办小吃店"}, "materials": ms}
+	body := map[string]any{"item_version_id": itemVersion(t, a, "食品经营许可"), "form": foodForm, "materials": ms}
 	r := c.do("POST", "/api/v1/cases", body, func(req *http.Request) { req.Header.Set("Idempotency-Key", key) })
 	if r.status != http.StatusCreated {
 		t.Fatalf("file: %d %s", r.status, r.body)
@@ -31,6 +35,9 @@ func fileFood(t *testing.T, a *apptest.App, key string) caseView {
 	jsonUnmarshal(t, r.body, &v)
 	return v
 }
+
+// foodForm is a complete application form of the 食品经营许可.
+var foodForm = map[string]string{"summary": "开办小吃店", "经营场所": "西湖区文三路 100 号", "经营面积（平方米）": "45", "主体业态": "餐饮服务经营者"}
 
 func TestCaseAuthorizationMatrix(t *testing.T) {
 	clock := newTestClock(cst(11, 2, 10))
@@ -52,14 +59,15 @@ func TestCaseAuthorizationMatrix(t *testing.T) {
 		{"applicant cannot accept", "citizen", "POST", actions, map[string]any{"kind": "accept"}, http.StatusForbidden},
 		{"approver cannot accept", "approver", "POST", actions, map[string]any{"kind": "accept"}, http.StatusForbidden},
 		{"agent outside the item's scope cannot accept", "agent", "POST", actions, map[string]any{"kind": "accept"}, http.StatusNotFound},
-		{"step before acceptance", "approver", "POST", actions, map[string]any{"kind": "pass", "branch": 0}, http.StatusConflict},
+		{"step before acceptance", "approver", "POST", actions, map[string]any{"kind": "pass", "branch": 0, "reason": "同意"}, http.StatusConflict},
 		{"clerk accepts", "clerk", "POST", actions, map[string]any{"kind": "accept"}, http.StatusOK},
 		{"accepting twice", "clerk", "POST", actions, map[string]any{"kind": "accept"}, http.StatusConflict},
-		{"approver of another department", "approver2", "POST", actions, map[string]any{"kind": "pass", "branch": 0}, http.StatusNotFound},
-		{"clerk cannot approve", "clerk", "POST", actions, map[string]any{"kind": "pass", "branch": 0}, http.StatusForbidden},
+		{"approver of another department", "approver2", "POST", actions, map[string]any{"kind": "pass", "branch": 0, "reason": "同意"}, http.StatusNotFound},
+		{"clerk cannot approve", "clerk", "POST", actions, map[string]any{"kind": "pass", "branch": 0, "reason": "同意"}, http.StatusForbidden},
 		{"department head cannot act as the applicant", "depthead", "POST", actions, map[string]any{"kind": "withdraw"}, http.StatusForbidden},
-		{"approver approves 审查", "approver", "POST", actions, map[string]any{"kind": "pass", "branch": 0}, http.StatusOK},
-		{"approver cannot take the head's 决定", "approver", "POST", actions, map[string]any{"kind": "pass", "branch": 0}, http.StatusForbidden},
+		{"approver approves 审查", "approver", "POST", actions, map[string]any{"kind": "pass", "branch": 0, "reason": "同意"}, http.StatusOK},
+		{"approver cannot take the head's 决定", "approver", "POST", actions, map[string]any{"kind": "pass", "branch": 0, "reason": "同意"}, http.StatusForbidden},
+		{"a step's decision needs the opinion", "depthead", "POST", actions, map[string]any{"kind": "pass", "branch": 0}, http.StatusUnprocessableEntity},
 		{"intake queue is the clerks'", "citizen", "GET", "/api/v1/queues/intake", nil, http.StatusForbidden},
 		{"approval queue is the approvers'", "clerk", "GET", "/api/v1/queues/approval", nil, http.StatusForbidden},
 	}
@@ -98,7 +106,7 @@ func TestCaseBadInput(t *testing.T) {
 		r := c.do("POST", "/api/v1/cases", map[string]any{"item_version_id": version, "form": map[string]string{}},
 			func(req *http.Request) { req.Header.Set("Idempotency-Key", "bad-1") })
 		e := r.mustError(t, "file", http.StatusUnprocessableEntity)
-		for _, f := range []string{"form.summary", "material.m1", "material.m3", "material.m4"} {
+		for _, f := range []string{"form.summary", "form.经营场所", "form.经营面积（平方米）", "form.主体业态", "material.m1", "material.m3", "material.m4"} {
 			if e.Error.Fields[f] == "" {
 				t.Errorf("no error on %s: %v", f, e.Error.Fields)
 			}
@@ -154,4 +162,75 @@ func (c *client) uploadRaw(name, content string) response {
 	part.Write([]byte(content))
 	w.Close()
 	return c.do("POST", "/api/v1/uploads", body.Bytes(), func(req *http.Request) { req.Header.Set("Content-Type", w.FormDataContentType()) })
+}
+
+// A case that exists but is not the caller's answers exactly like one that
+// does not exist, for reading, its materials and its actions alike.
+func TestCaseExistenceNotDisclosed(t *testing.T) {
+	a := demoApp(t, "sqlite", newTestClock(cst(11, 2, 10)))
+	filed := fileFood(t, a, "exists-1")
+	stranger := loginWith(t, a, "company", demo.Password)
+	for _, c := range []struct{ method, path string }{
+		{"GET", "/api/v1/cases/%d"},
+		{"POST", "/api/v1/cases/%d/actions"},
+	} {
+		var body any
+		if c.method == "POST" {
+			body = map[string]any{"kind": "withdraw"}
+		}
+		theirs := stranger.do(c.method, fmt.Sprintf(c.path, filed.ID), body)
+		none := stranger.do(c.method, fmt.Sprintf(c.path, filed.ID+1000), body)
+		if theirs.status != http.StatusNotFound || theirs.status != none.status || string(theirs.body) != string(none.body) {
+			t.Errorf("%s %s: another's case %d %s; no case %d %s", c.method, c.path, theirs.status, theirs.body, none.status, none.body)
+		}
+	}
+	page := func(id int64) string {
+		res, err := stranger.http.Get(a.URL(fmt.Sprintf("/cases/%d/materials/1", id)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		return fmt.Sprint(res.StatusCode)
+	}
+	if theirs, none := page(filed.ID), page(filed.ID+1000); theirs != "404" || theirs != none {
+		t.Errorf("material download: another's case %s, no case %s", theirs, none)
+	}
+}
+
+// A material whose file was damaged on disk is refused on download with a
+// message saying so, and none of the damaged content is sent.
+func TestDamagedMaterialNotServed(t *testing.T) {
+	a := demoApp(t, "sqlite", newTestClock(cst(11, 2, 10)))
+	filed := fileFood(t, a, "damaged-1")
+	c, _, err := a.Services.Cases.Get(t.Context(), identity.SystemActor(), filed.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := c.Materials[0].SHA256
+	path := filepath.Join(a.Config.DataDir, "blobs", sum[:2], sum[2:4], sum)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)-3] ^= 0x20 // one flipped bit near the end
+	if err := os.WriteFile(path, data, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	citizen := loginWith(t, a, "citizen", demo.Password)
+	res, err := citizen.http.Get(a.URL(fmt.Sprintf("/cases/%d/materials/1", filed.ID)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "已损坏") || bytes.Contains(body, data[:8]) {
+		t.Fatalf("damaged material: %d %q", res.StatusCode, body)
+	}
+	for i, m := range c.Materials[1:] {
+		res, err := citizen.http.Get(a.URL(fmt.Sprintf("/cases/%d/materials/%d", filed.ID, i+2)))
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("intact material %s: %v %v", m.Code, res.Status, err)
+		}
+		res.Body.Close()
+	}
 }

@@ -21,6 +21,7 @@ type eventJSON struct {
 	ToStep     int             `json:"to_step"`
 	Reason     string          `json:"reason"`
 	Items      []string        `json:"items"`
+	Needs      []string        `json:"needs"`
 	Days       int             `json:"days"`
 	Code       string          `json:"code"`
 	Decision   cases.Decision  `json:"decision"`
@@ -28,12 +29,16 @@ type eventJSON struct {
 }
 
 func toEvent(e cases.Event) eventJSON {
-	items := e.Items
-	if items == nil {
-		items = []string{}
+	items := nonNilStrings(e.Items)
+	var needs []string
+	if e.Kind == cases.EventSupplementRequested || e.Kind == cases.EventReturnedToApplicant {
+		for i := range e.Items {
+			needs = append(needs, e.Need(i))
+		}
 	}
 	return eventJSON{Seq: e.Seq, Kind: e.Kind, KindLabel: e.Kind.Label(), At: e.At, ActorLabel: e.ActorLabel, Branch: e.Branch,
-		Step: e.Step, ToStep: e.ToStep, Reason: e.Reason, Items: items, Days: e.Days, Code: e.Code, Decision: e.Decision, Ref: e.Ref}
+		Step: e.Step, ToStep: e.ToStep, Reason: e.Reason, Items: items, Needs: nonNilStrings(needs), Days: e.Days, Code: e.Code,
+		Decision: e.Decision, Ref: e.Ref}
 }
 
 // branchJSON is one department's part of the approval.
@@ -78,6 +83,55 @@ type clocksJSON struct {
 	Legal    clockJSON         `json:"legal"`
 	Promised clockJSON         `json:"promised"`
 	Branches []branchClockJSON `json:"branches"`
+	Intake   intakeJSON        `json:"intake"`
+	Specials []specialJSON     `json:"specials"`
+}
+
+// intakeJSON is where a case stands against 行政许可法 Art 32's period.
+type intakeJSON struct {
+	Started         bool       `json:"started"`
+	Received        *time.Time `json:"received"`
+	Due             string     `json:"due"`
+	Answered        *time.Time `json:"answered"`
+	Overdue         bool       `json:"overdue"`
+	Deemed          bool       `json:"deemed_accepted"`
+	ProvisionalYear int        `json:"provisional_year,omitempty"`
+}
+
+// specialJSON is a special procedure and the days it took.
+type specialJSON struct {
+	Branch       int        `json:"branch"`
+	Code         string     `json:"code"`
+	Name         string     `json:"name"`
+	StopsClock   bool       `json:"stops_clock"`
+	Unit         string     `json:"unit"`
+	Start        time.Time  `json:"start"`
+	End          *time.Time `json:"end"`
+	ExpectedDays int        `json:"expected_days"`
+	Days         int        `json:"days"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func nonNilStrings(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return xs
+}
+
+func toIntake(ic cases.IntakeClock) intakeJSON {
+	out := intakeJSON{Started: ic.Started, Received: timePtr(ic.Received), Answered: timePtr(ic.Answered), Overdue: ic.Overdue,
+		Deemed: ic.Deemed, ProvisionalYear: ic.Provisional}
+	if ic.Started {
+		out.Due = ic.DueDate.String()
+	}
+	return out
 }
 
 type branchClockJSON struct {
@@ -96,9 +150,14 @@ func toClock(c cases.Clock) clockJSON {
 }
 
 func toClocks(cl cases.Clocks) *clocksJSON {
-	out := &clocksJSON{Legal: toClock(cl.Legal), Promised: toClock(cl.Promised), Branches: []branchClockJSON{}}
+	out := &clocksJSON{Legal: toClock(cl.Legal), Promised: toClock(cl.Promised), Branches: []branchClockJSON{},
+		Intake: toIntake(cl.Intake), Specials: []specialJSON{}}
 	for _, b := range cl.Branches {
 		out.Branches = append(out.Branches, branchClockJSON{Branch: toClock(b.Branch), Step: toClock(b.Step)})
+	}
+	for _, sp := range cl.Specials {
+		out.Specials = append(out.Specials, specialJSON{Branch: sp.Branch, Code: sp.Kind.Code, Name: sp.Kind.Name, StopsClock: sp.Kind.StopsClock,
+			Unit: string(sp.Kind.DaysUnit()), Start: sp.Start, End: timePtr(sp.End), ExpectedDays: sp.Expected, Days: sp.Days})
 	}
 	return out
 }

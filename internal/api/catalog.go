@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 
@@ -352,6 +351,9 @@ type importAnswer struct {
 	Items   []itemJSON `json:"items"`
 }
 
+// maxWorkbookBytes bounds an imported workbook.
+const maxWorkbookBytes = 32 << 20
+
 // handleImport reads an .xlsx body and creates drafts, all or nothing.
 // A refused file answers 422 with one field per problem, keyed by the cell.
 func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) error {
@@ -359,7 +361,11 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, err := sheet.Read(io.LimitReader(r.Body, 64<<20))
+	data, err := readBody(r)
+	var rows []catalog.ImportRow
+	if err == nil {
+		rows, err = sheet.Read(bytes.NewReader(data))
+	}
 	if err == nil {
 		var its []*catalog.Item
 		if its, err = s.svc.Catalog.Import(r.Context(), a, rows); err == nil {

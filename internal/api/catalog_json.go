@@ -196,6 +196,8 @@ type guideJSON struct {
 	Appointment   bool                 `json:"appointment"`
 	Delivery      bool                 `json:"delivery"`
 	FAQs          []catalog.FAQ        `json:"faqs"`
+	JointMode     codeLabel            `json:"joint_mode"`
+	Fields        []catalog.FormField  `json:"fields"`
 }
 
 type subjectJSON struct {
@@ -256,6 +258,8 @@ type feesJSON struct {
 	Text    string    `json:"text"`
 	Items   []feeJSON `json:"items"`
 	Note    string    `json:"note"`
+	Due     codeLabel `json:"due"`
+	Payment string    `json:"payment"`
 }
 
 type feeJSON struct {
@@ -278,8 +282,9 @@ func toGuide(g *catalog.Guide) guideJSON {
 		Kind: codeLabel{string(g.Kind), g.Kind.Label()}, Scope: codeLabel{string(g.Scope), g.Scope.Label()},
 		Audiences: codesOf(g.Audiences), Themes: strs(g.Themes), Forms: codesOf(g.Forms), Location: g.Location, Hours: g.Hours,
 		Consult: g.Consult, Complaint: g.Complaint, Online: g.Online, OnlineURL: g.OnlineURL, Appointment: g.Appointment,
-		Delivery: g.Delivery, FAQs: nonNil(g.FAQs), Fees: toFees(g.Fees),
-		Result: resultJSON{g.Result.Name, codeLabel{string(g.Result.Type), g.Result.Type.Label()}, g.Result.ValidMonths, g.Result.Validity, toFile(g.Result.Sample)}}
+		Delivery: g.Delivery, FAQs: nonNil(g.FAQs), Fees: toFees(g.Fees), Fields: nonNil(g.Fields),
+		JointMode: codeLabel{string(g.JointMode), g.JointMode.Label()},
+		Result:    resultJSON{g.Result.Name, codeLabel{string(g.Result.Type), g.Result.Type.Label()}, g.Result.ValidMonths, g.Result.Validity, toFile(g.Result.Sample)}}
 	for _, m := range g.Materials {
 		j.Materials = append(j.Materials, materialJSON{m.Name, m.Source, m.Issuer, m.Originals, m.Copies, codeLabel{string(m.Need), m.Need.Label()},
 			m.Condition, codeLabel{string(m.Type), m.Type.Label()}, toFile(m.Form), toFile(m.Sample), m.Note})
@@ -296,7 +301,8 @@ func toGuide(g *catalog.Guide) guideJSON {
 }
 
 func toFees(f catalog.Fees) feesJSON {
-	j := feesJSON{Charged: f.Charged, Text: "不收费", Items: []feeJSON{}, Note: f.Note}
+	j := feesJSON{Charged: f.Charged, Text: "不收费", Items: []feeJSON{}, Note: f.Note, Due: codeLabel{string(f.Due), f.Due.Label()},
+		Payment: f.Payment}
 	if f.Charged {
 		j.Text = "收费"
 	}

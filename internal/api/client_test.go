@@ -81,6 +81,7 @@ func loginWith(t *testing.T, a *apptest.App, username, pw string) *client {
 
 // response is one answer of the API.
 type response struct {
+	header http.Header
 	status int
 	body   []byte
 }
@@ -126,7 +127,12 @@ func (c *client) do(method, path string, body any, edit ...func(*http.Request)) 
 		c.t.Fatal(err)
 	}
 	checkContract(c.t, req, resp.StatusCode, data)
-	return response{status: resp.StatusCode, body: data}
+	// Answers carry personal data (accounts, cases, inboxes): no browser or
+	// shared cache may keep one.
+	if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+		c.t.Errorf("%s %s: Cache-Control %q, want no-store", method, path, cc)
+	}
+	return response{status: resp.StatusCode, body: data, header: resp.Header}
 }
 
 // call sends a request, fails the test unless the status is want and

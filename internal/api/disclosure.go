@@ -30,6 +30,7 @@ func (s *Server) registerDisclosureRoutes() {
 	s.handle("POST /api/v1/disclosure/docs/{id}/validity", s.handleDisclosureValidity)
 	s.handle("GET /api/v1/disclosure/search", s.handleDisclosureSearch)
 	s.registerDisclosureRequestRoutes()
+	s.registerPublishRuleRoutes()
 }
 
 type agencyJSON struct {

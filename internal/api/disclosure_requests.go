@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"openhall/internal/apperr"
+	"openhall/internal/calendar"
 	"openhall/internal/disclosure"
 	"openhall/internal/identity"
 )
@@ -48,12 +49,16 @@ type requestJSON struct {
 	ReceivedOn    string                   `json:"received_on"`
 	ClosedOn      string                   `json:"closed_on"`
 	Due           string                   `json:"due"`
-	DaysLeft      int                      `json:"days_left"`
-	Warning       string                   `json:"warning"`
-	Pause         disclosure.EventKind     `json:"pause"`
-	Steps         []string                 `json:"steps"`
-	Events        []requestEventJSON       `json:"events"`
-	Masked        bool                     `json:"masked"`
+	// ProvisionalYear: the deadlines were counted over a year whose holiday
+	// schedule is not imported; they are provisional (暂定) until it is.
+	ProvisionalYear int                  `json:"provisional_year,omitempty"`
+	FeeDue          string               `json:"fee_due,omitempty"`
+	DaysLeft        int                  `json:"days_left"`
+	Warning         string               `json:"warning"`
+	Pause           disclosure.EventKind `json:"pause"`
+	Steps           []string             `json:"steps"`
+	Events          []requestEventJSON   `json:"events"`
+	Masked          bool                 `json:"masked"`
 }
 
 type requestEventJSON struct {
@@ -75,7 +80,10 @@ func toRequest(v *disclosure.RequestView) requestJSON {
 		Answer: r.Answer, Reason: r.Reason, ReceivedOn: r.Received(), ClosedOn: r.Closed(), DaysLeft: v.DaysLeft,
 		Warning: v.Warning, Pause: c.Pause, Steps: nonNil(c.Steps), Events: []requestEventJSON{}, Masked: v.Masked}
 	if c.Received {
-		out.Due = c.Due.String()
+		out.Due, out.ProvisionalYear = c.Due.String(), c.Provisional
+	}
+	if c.FeeDue != (calendar.Date{}) {
+		out.FeeDue = c.FeeDue.String()
 	}
 	for _, e := range v.Events {
 		out.Events = append(out.Events, requestEventJSON{Kind: e.Kind, KindLabel: e.Kind.Label(), On: e.On.String(), Days: e.Days,

@@ -172,3 +172,35 @@ func reportShowsRequest(t *testing.T, officer *client, agency int64) {
 		t.Fatalf("a year with no data: %v", empty.Table3)
 	}
 }
+
+// A request that exists but is not the caller's answers exactly like one
+// that does not exist, for reading it and for the officers' steps alike.
+func TestDisclosureRequestExistenceNotDisclosed(t *testing.T) {
+	a := apptest.New(t, "sqlite", apptest.Options{Now: disclosureNow})
+	a.Staff(t, "officer", "disclosure_officer", &a.Tree.County.ID, nil)
+	citizenAccount(t, a)
+	storetest.Registered(t, &storetest.Services{Stores: a.Stores, Identity: a.Services.Identity}, identity.UserInput{
+		Kind: identity.KindPerson, Username: "stranger", Name: "李四", IDNumber: storetest.IDNumber(10), Password: password})
+	officer, citizen, stranger := login(t, a, "officer"), login(t, a, "citizen"), login(t, a, "stranger")
+	var ag idJSON
+	officer.call("POST", "/api/v1/disclosure/agencies", map[string]any{"region_id": a.Tree.County.ID, "name": "西湖区人民政府",
+		"code": "002482133"}, http.StatusCreated, &ag)
+	var r requestOut
+	citizen.call("POST", "/api/v1/disclosure/requests", map[string]any{"agency_id": ag.ID, "channel": "online", "name": "张三",
+		"phone": "13800138000", "description": "西湖区2025年老旧小区改造项目清单", "delivery": "电子邮件"}, http.StatusCreated, &r)
+	for _, c := range []struct{ method, path string }{
+		{"GET", "/api/v1/disclosure/requests/%d"},
+		{"POST", "/api/v1/disclosure/requests/%d/confirm"},
+		{"POST", "/api/v1/disclosure/requests/%d/answer"},
+	} {
+		var body any
+		if c.method == "POST" {
+			body = map[string]any{}
+		}
+		theirs := stranger.do(c.method, fmt.Sprintf(c.path, r.ID), body)
+		none := stranger.do(c.method, fmt.Sprintf(c.path, r.ID+1000), body)
+		if c.method == "GET" && theirs.status != http.StatusNotFound || theirs.status != none.status || string(theirs.body) != string(none.body) {
+			t.Errorf("%s %s: another's request %d %s; no request %d %s", c.method, c.path, theirs.status, theirs.body, none.status, none.body)
+		}
+	}
+}

@@ -63,7 +63,24 @@ func mergeOpenAPI(fsys fs.FS) ([]byte, error) {
 			return nil, err
 		}
 	}
+	addTooLarge(doc)
 	return json.MarshalIndent(doc, "", "  ")
+}
+
+// addTooLarge documents the 413 of every operation that takes a body: each
+// endpoint limits its body (see bodyLimits).
+func addTooLarge(doc object) {
+	for _, item := range sub(doc, "paths") {
+		for _, op := range item.(object) {
+			o, ok := op.(object)
+			if _, body := o["requestBody"]; !ok || !body {
+				continue
+			}
+			if rs := sub(o, "responses"); rs["413"] == nil {
+				rs["413"] = object{"$ref": "#/components/responses/TooLarge"}
+			}
+		}
+	}
 }
 
 func readFragment(fsys fs.FS, name string) (object, error) {

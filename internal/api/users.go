@@ -207,17 +207,24 @@ func (s *Server) handleGrantCreate(w http.ResponseWriter, r *http.Request) error
 }
 
 // handleRegister creates a public account for a citizen or a company. It
-// needs no login; the answer is masked like any reply to a stranger.
+// needs no login and tells a stranger nothing about existing accounts.
 func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) error {
 	var in registerRequest
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	u, err := s.svc.Identity.Register(r.Context(), identity.UserInput{Kind: in.Kind, Username: in.Username, Name: in.Name,
+	err := s.svc.Identity.Register(r.Context(), identity.UserInput{Kind: in.Kind, Username: in.Username, Name: in.Name,
 		IDNumber: in.IDNumber, CreditCode: in.CreditCode, ContactName: in.ContactName, Phone: in.Phone, Email: in.Email,
-		Password: in.Password})
+		Password: in.Password}, httpkit.ClientAddr(r))
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, userView(httpkit.ActorFrom(r.Context()))(u))
+	return writeJSON(w, http.StatusAccepted, registeredJSON{Message: identity.RegisteredMessage})
+}
+
+// registeredJSON is the one answer to a registration that passed its
+// checks: the same whether it created an account or found the ID number
+// already registered (see identity.RegisteredMessage).
+type registeredJSON struct {
+	Message string `json:"message"`
 }

@@ -40,8 +40,11 @@ type App struct {
 	Metrics  *prometheus.Registry
 	queue    jobQueue
 	handler  http.Handler
-	now      func() time.Time
-	workers  bool
+	// searchEngine is the portal's search, shared by disclosure and the
+	// service catalogue.
+	searchEngine *search.Engine
+	now          func() time.Time
+	workers      bool
 }
 
 // Options tune Open beyond the configuration.
@@ -51,6 +54,9 @@ type Options struct {
 	Workers bool                   // work background jobs (serve); false for CLI commands
 	// Jobs registers extra job handlers (tests use it to observe the queue).
 	Jobs func(reg *jobs.Registry)
+	// NoSupervision leaves electronic supervision out (a measurement's
+	// baseline): cases are not watched.
+	NoSupervision bool
 }
 
 // Open opens storage, applies or checks migrations and builds everything.
@@ -84,11 +90,22 @@ func (a *App) build(ctx context.Context, o Options) error {
 	if err := a.addSupport(ctx, o); err != nil {
 		return err
 	}
-	procs := newProcedures(a.Services.Catalog, a.Services.Org, a.Config.SupplementDays)
+	a.addParticipation(o)
+	if err := a.addRatings(ctx, o); err != nil {
+		return err
+	}
+	procs := newProcedures(a.Services.Catalog, a.Services.Org, a.Config.SupplementDays, o.now())
+	if err := a.addSupervision(ctx, o); err != nil {
+		return err
+	}
 	if err := a.addCases(ctx, o, procs); err != nil {
 		return err
 	}
+	a.addOpenData(o)
 	if err := a.Services.Calendar.Reload(ctx); err != nil {
+		return err
+	}
+	if err := a.indexCatalogOnce(ctx); err != nil {
 		return err
 	}
 	reg := jobs.NewRegistry()
@@ -101,6 +118,8 @@ func (a *App) build(ctx context.Context, o Options) error {
 		return err
 	}
 	a.queue = q
+	a.hookCalendar()
+	a.Services.OpenData.SetQueue(regenerateQueue{a})
 	a.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.registerStoreMetrics()
 	a.handler, err = a.routes(ctx)
@@ -117,15 +136,19 @@ func (a *App) services(o Options) *svc.Services {
 	}
 	orgs := org.NewService(s.Org, s, log, o.Now)
 	cals := calendar.NewService(s.Calendar, orgs, s, log, o.Now)
+	a.searchEngine = search.NewEngine(s.Search)
+	cat := catalog.NewService(s.Catalog, orgs, s, log, o.Now)
+	cat.SetIndexer(catalogIndex{cat: cat, eng: a.searchEngine})
+	cat.SetSearcher(catalogSearch{store: s.Catalog, eng: a.searchEngine})
 	return &svc.Services{
 		Audit:    log,
 		Org:      orgs,
 		Identity: identity.NewService(s.Identity, orgs, s, log, policy, o.Now),
 		Calendar: cals,
 		Health:   s.Backend,
-		Catalog:  catalog.NewService(s.Catalog, orgs, s, log, o.Now),
+		Catalog:  cat,
 		Disclosure: disclosure.NewService(disclosure.Deps{Store: s.Disclosure, Tx: s, Audit: log, Regions: orgs,
-			Calendars: cals, Search: search.NewEngine(s.Search), Now: o.Now}),
+			Calendars: cals, Search: a.searchEngine, Now: o.Now}),
 	}
 }
 
@@ -146,6 +169,11 @@ func (a *App) registerJobs(reg *jobs.Registry) {
 	a.registerSupportJobs(reg)
 	a.registerCaseJobs(reg)
 	a.registerDisclosureJobs(reg)
+	a.registerCalendarJobs(reg)
+	a.registerSupervisionJobs(reg)
+	a.registerRatingJobs(reg)
+	a.registerParticipationJobs(reg)
+	a.registerOpenDataJobs(reg)
 }
 
 // Handler is the process's HTTP handler.
@@ -197,6 +225,11 @@ func (a *App) startBackground(ctx context.Context, wg *sync.WaitGroup) error {
 	go func() {
 		defer wg.Done()
 		a.Services.Audit.RunSealer(ctx, time.Second, func(err error) { a.Log.Error("seal audit log", "err", err) })
+	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		a.Services.Calendar.Watch(ctx, calendarWatch, func(err error) { a.Log.Error("refresh the working-day calendar", "err", err) })
 	}()
 	return nil
 }

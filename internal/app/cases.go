@@ -9,10 +9,13 @@ import (
 	"openhall/internal/apperr"
 	"openhall/internal/calendar"
 	"openhall/internal/cases"
+	"openhall/internal/catalog"
 	"openhall/internal/certs"
+	"openhall/internal/hall"
 	"openhall/internal/identity"
 	"openhall/internal/jobs"
 	"openhall/internal/notify"
+	"openhall/internal/store"
 )
 
 // addCases builds the cases service over the catalogue and the support
@@ -24,9 +27,12 @@ func (a *App) addCases(ctx context.Context, o Options, procs cases.Procedures) e
 	}
 	s := a.Services
 	s.Cases = cases.NewService(cases.Deps{Store: a.Stores.Cases, Tx: a.Stores, Audit: s.Audit, Procedures: procs,
-		Calendars: s.Calendar, Notifier: caseNotifier{s.Notify}, Certifier: certifier{a}, Throttle: lookupThrottle{a.Stores.Identity, o.now()},
-		Accounts: a.Stores.Identity, Scheduler: caseTimers{a}, Secret: secret, Now: o.Now})
+		Calendars: s.Calendar, Notifier: closedCases{caseNotifier{n: s.Notify, a: a}, s.Ratings}, Certifier: certifier{a}, Throttle: lookupThrottle{a.Stores.Identity, a.Stores.Backend, o.now()},
+		Accounts: a.Stores.Identity, Scheduler: caseTimers{a}, Secret: secret, Now: o.Now,
+		Watcher: a.caseWatcher(), Decisions: decisionFeed{a}})
 	s.Certs.SetAuthorizer(a.certificateViewer)
+	s.Hall = hall.NewService(hall.Deps{Store: a.Stores.Hall, Tx: a.Stores, Audit: s.Audit, Cases: s.Cases, Catalog: s.Catalog,
+		Orgs: s.Org, Calendars: s.Calendar, Notifier: s.Notify, Now: o.Now})
 	return nil
 }
 
@@ -39,10 +45,16 @@ func (o Options) now() func() time.Time {
 
 // caseNotifier tells the applicant (and the agent who filed) about a case:
 // in the inbox, by email and by SMS.
-type caseNotifier struct{ n *notify.Service }
+type caseNotifier struct {
+	n *notify.Service
+	a *App
+}
 
 func (c caseNotifier) NotifyCase(ctx context.Context, cs *cases.Case, e cases.Event) error {
 	title, body := caseMessage(cs, e)
+	if d := c.dates(cs, e); d != "" {
+		body += d
+	}
 	for _, uid := range []int64{cs.Applicant.UserID, cs.AgentID} {
 		if uid == 0 {
 			continue
@@ -54,6 +66,33 @@ func (c caseNotifier) NotifyCase(ctx context.Context, cs *cases.Case, e cases.Ev
 		}
 	}
 	return nil
+}
+
+// dates adds to a message the date it announces: the promised completion
+// on acceptance, the end of a 补正 period; with the 暂定 note where a
+// year's holiday schedule is missing, never a zero date.
+func (c caseNotifier) dates(cs *cases.Case, e cases.Event) string {
+	svc := c.a.Services.Cases
+	switch e.Kind {
+	case cases.EventAccepted:
+		cl, err := svc.Clocks(cs)
+		if err != nil || cl.Promised.Due.IsZero() || cs.Procedure.Instant {
+			return ""
+		}
+		return fmt.Sprintf("承诺于 %s%s前作出决定。", cl.Promised.Due, calendar.ProvisionalNote(cl.Promised.Provisional))
+	case cases.EventSupplementRequested, cases.EventReturnedToApplicant:
+		cal, err := c.a.Services.Calendar.ForRegion(cs.Procedure.RegionPath)
+		if err != nil {
+			return ""
+		}
+		due, err := cases.SupplementDue(cs, cal, calendar.DefaultOfficeHours())
+		if err != nil {
+			return ""
+		}
+		d := calendar.DateOf(due)
+		return fmt.Sprintf("补正期限至 %s%s。", d, calendar.ProvisionalNote(cal.Provisional(calendar.DateOf(e.At), d)))
+	}
+	return ""
 }
 
 // caseMessage says what happened in plain words.
@@ -70,7 +109,19 @@ func caseMessage(c *cases.Case, e cases.Event) (string, string) {
 	case cases.EventExtensionApproved:
 		return title, fmt.Sprintf("您申请的“%s”经批准延长审批 %d 个工作日。", item, e.Days)
 	case cases.EventDecided:
+		if c.Status == cases.StatusPayment {
+			return title, fmt.Sprintf("您申请的“%s”已准予许可。请缴纳费用 %s 后领取办理结果（缴费通知书可在办件页查看）。", item, catalog.Yuan(c.Fee.Owed()))
+		}
 		return title, fmt.Sprintf("您申请的“%s”已作出决定：%s。", item, e.Decision.Label())
+	case cases.EventSpecialStarted:
+		k, _ := c.Procedure.AllowsSpecial(e.Code)
+		counts := "所需时间计入办理时限"
+		if k.StopsClock {
+			counts = "所需时间不计算在办理时限内（行政许可法第四十五条）"
+		}
+		return title, fmt.Sprintf("您申请的“%s”需进行%s，预计需要 %d 个%s，%s。", item, k.Name, e.Days, k.DaysUnit().Label(), counts)
+	case cases.EventRefunded:
+		return title, fmt.Sprintf("您申请的“%s”已缴的费用 %s 已退还，退费凭证 %s。", item, catalog.Yuan(c.Fee.RefundedFen), e.Ref)
 	case cases.EventCertificateIssued:
 		return title, fmt.Sprintf("“%s”的电子证照已出具，证照编号 %s。", item, e.Ref)
 	}
@@ -152,6 +203,7 @@ func (a *App) registerCaseJobs(reg *jobs.Registry) {
 // throttle's, so every node of a cluster sees them.
 type lookupThrottle struct {
 	s   identity.Store
+	tx  store.Backend
 	now func() time.Time
 }
 
@@ -160,15 +212,22 @@ const (
 	lookupWindow   = 15 * time.Minute
 )
 
+// Fail counts one wrong guess under key, read and written in one
+// transaction so that concurrent guesses are all counted.
 func (l lookupThrottle) Fail(ctx context.Context, key string) error {
 	now := l.now().UTC()
-	t, err := l.s.FindThrottle(ctx, key)
-	if err != nil || now.Sub(t.WindowStart) > lookupWindow {
-		t = &identity.Throttle{Key: key, WindowStart: now}
-	}
-	t.Failures++
-	if t.Failures >= lookupFailures {
-		t.LockedUntil = now.Add(lookupWindow)
-	}
-	return l.s.PutThrottle(ctx, t)
+	return l.tx.InTx(ctx, func(ctx context.Context) error {
+		t, err := l.s.FindThrottle(ctx, key)
+		if apperr.Is(err, apperr.NotFound) || err == nil && now.Sub(t.WindowStart) > lookupWindow {
+			t, err = &identity.Throttle{Key: key, WindowStart: now}, nil
+		}
+		if err != nil {
+			return err
+		}
+		t.Failures++
+		if t.Failures >= lookupFailures {
+			t.LockedUntil = now.Add(lookupWindow)
+		}
+		return l.s.PutThrottle(ctx, t)
+	})
 }

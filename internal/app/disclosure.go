@@ -14,21 +14,20 @@ type sweepRequests struct{}
 func (sweepRequests) Kind() string { return "disclosure.sweep_requests" }
 
 // maintainSearch is the periodic job that keeps the search index compact.
+// Each node runs it on its own index: the job only reads the database.
 type maintainSearch struct{}
 
 func (maintainSearch) Kind() string { return "disclosure.maintain_search" }
 
-// searchMaintainer is what both backends' search stores offer.
-type searchMaintainer interface {
-	MaintainSearch(ctx context.Context) (more bool, err error)
+// searchCompactor is what the search engine offers: dropping the postings
+// of replaced and removed items from its in-memory index.
+type searchCompactor interface {
+	Compact(ctx context.Context) error
 }
 
 func (a *App) registerDisclosureJobs(reg *jobs.Registry) {
-	if m, ok := a.Stores.Search.(searchMaintainer); ok {
-		jobs.Register(reg, func(ctx context.Context, _ maintainSearch) error {
-			_, err := m.MaintainSearch(ctx)
-			return err
-		})
+	if c, ok := a.Services.Disclosure.Search().(searchCompactor); ok {
+		jobs.Register(reg, func(ctx context.Context, _ maintainSearch) error { return c.Compact(ctx) })
 		reg.Every(10*time.Minute, maintainSearch{})
 	}
 	jobs.Register(reg, func(ctx context.Context, _ sweepRequests) error {

@@ -80,8 +80,12 @@ func TestNotificationsSurviveRestart(t *testing.T) {
 			cfg.DB = storetest.PostgresDatabase(t)
 		}
 		first := openApp(t, cfg, false, io.Discard)
-		u, err := first.Services.Identity.Register(context.Background(), identity.UserInput{Kind: identity.KindPerson,
-			Username: "receiver", Name: "收件人", IDNumber: storetest.IDNumber(3), Phone: "13912345678", Email: "r@example.com", Password: "secret123"})
+		err := first.Services.Identity.Register(context.Background(), identity.UserInput{Kind: identity.KindPerson,
+			Username: "receiver", Name: "收件人", IDNumber: storetest.IDNumber(3), Phone: "13912345678", Email: "r@example.com", Password: "secret123"}, "127.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := first.Stores.Identity.FindUserByUsername(context.Background(), "receiver")
 		if err != nil {
 			t.Fatal(err)
 		}

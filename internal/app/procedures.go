@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"openhall/internal/apperr"
+	"openhall/internal/calendar"
 	"openhall/internal/cases"
 	"openhall/internal/catalog"
 	"openhall/internal/identity"
@@ -20,12 +22,23 @@ type procedures struct {
 	cat            *catalog.Service
 	org            *org.Service
 	supplementDays int
+	now            func() time.Time
 	mu             sync.RWMutex
 	cache          map[int64]*cases.Procedure
+	current        map[currentKey]int64 // the version in effect, per item state and day
 }
 
-func newProcedures(cat *catalog.Service, o *org.Service, supplementDays int) *procedures {
-	return &procedures{cat: cat, org: o, supplementDays: supplementDays, cache: map[int64]*cases.Procedure{}}
+// currentKey is what the version in effect depends on: the item (its
+// stamp moves with every publication) and the day.
+type currentKey struct {
+	item    int64
+	updated time.Time
+	day     calendar.Date
+}
+
+func newProcedures(cat *catalog.Service, o *org.Service, supplementDays int, now func() time.Time) *procedures {
+	return &procedures{cat: cat, org: o, supplementDays: supplementDays, now: now, cache: map[int64]*cases.Procedure{},
+		current: map[currentKey]int64{}}
 }
 
 // Procedure returns a copy of the procedure of a published version of an
@@ -50,8 +63,37 @@ func (p *procedures) Procedure(ctx context.Context, versionID int64) (*cases.Pro
 	if !it.Accepting() {
 		return nil, apperr.New(apperr.Conflict, "该事项%s，暂不受理申请", it.Status.Label())
 	}
+	if err := p.inEffect(ctx, it, versionID); err != nil {
+		return nil, err
+	}
 	cp := *cached
 	return &cp, nil
+}
+
+// inEffect refuses a version that is not the one in effect today: an
+// application is made under the guide in force, not a replaced one.
+func (p *procedures) inEffect(ctx context.Context, it *catalog.Item, versionID int64) error {
+	k := currentKey{it.ID, it.UpdatedAt, calendar.DateOf(p.now())}
+	p.mu.RLock()
+	cur, ok := p.current[k]
+	p.mu.RUnlock()
+	if !ok {
+		v, err := p.cat.PublishedVersion(ctx, it.ID, p.now())
+		if err != nil {
+			return apperr.New(apperr.Conflict, "“%s”的办事指南尚未施行，暂不能申请", it.Name)
+		}
+		cur = v.ID
+		p.mu.Lock()
+		if len(p.current) > 10000 {
+			p.current = map[currentKey]int64{}
+		}
+		p.current[k] = cur
+		p.mu.Unlock()
+	}
+	if cur != versionID {
+		return apperr.New(apperr.Conflict, "您申请所依据的“%s”办事指南版本已不再施行，请打开该事项的现行办事指南重新申请", it.Name)
+	}
+	return nil
 }
 
 func (p *procedures) build(ctx context.Context, versionID int64) (*cases.Procedure, error) {
@@ -68,13 +110,38 @@ func (p *procedures) build(ctx context.Context, versionID int64) (*cases.Procedu
 		return nil, err
 	}
 	g := v.Guide
+	extDays, extBasis := g.ExtensionLimit()
 	return &cases.Procedure{ItemID: it.ID, ItemVersionID: v.ID, ItemCode: it.Code, ItemName: g.Name,
 		RegionID: region.ID, RegionPath: region.Path, RegionCode: region.Code, DepartmentID: it.DepartmentID,
-		Department: it.DepartmentName, Instant: g.Kind == catalog.KindImmediate, Legal: g.LegalLimit.Limit,
-		Promised: g.PromisedLimit.Limit, SupplementDays: p.supplementDays, AnyRefusalDenies: true,
-		Branches: branchesOf(it, g), Special: specialsOf(g.Procedures), Materials: materialsOf(g.Materials),
-		Fields: fieldsOf(g.Fees), Fee: g.Fees,
+		Department: it.DepartmentName, Where: g.Location + "（" + g.Hours + "）", Instant: g.Kind == catalog.KindImmediate,
+		Legal: g.LegalLimit.Limit, Promised: g.PromisedLimit.Limit, SupplementDays: p.supplementDays, AnyRefusalDenies: true,
+		Branches: branchesOf(it, g), Special: specialsOf(g.Procedures), ExtensionMax: extDays, ExtensionBasis: extBasis,
+		Online: g.Online, Audiences: audiencesOf(g.Audiences), FeeAtAccept: g.Fees.Due == catalog.FeeAtAccept,
+		FeePayment: feePayment(g.Fees), Materials: materialsOf(g.Materials), Fields: fieldsOf(&g), Fee: g.Fees,
 		Result: cases.Result{Name: g.Result.Name, Certificate: g.Result.Type == catalog.ResultCertificate, ValidMonths: g.Result.ValidMonths}}, nil
+}
+
+// audiencesOf maps the 服务对象 to the account kinds that may file.
+func audiencesOf(as []catalog.Audience) []string {
+	person, legal := catalog.AudienceFlags(as)
+	var out []string
+	if person {
+		out = append(out, string(identity.KindPerson))
+	}
+	if legal {
+		out = append(out, string(identity.KindLegal))
+	}
+	return out
+}
+
+func feePayment(f catalog.Fees) string {
+	if !f.Charged {
+		return ""
+	}
+	if f.Payment != "" {
+		return f.Payment
+	}
+	return catalog.DefaultPayment
 }
 
 // branchesOf groups the approval steps by department: the item's own
@@ -127,7 +194,8 @@ func specialsOf(ps []catalog.Procedure) []cases.SpecialKind {
 		case code == "":
 			code = fmt.Sprintf("special_%d", i+1)
 		}
-		out = append(out, cases.SpecialKind{Code: code, Name: p.Name, StopsClock: p.StopsClock && code != cases.Extension})
+		out = append(out, cases.SpecialKind{Code: code, Name: p.Name, StopsClock: p.StopsClock && code != cases.Extension,
+			MaxDays: p.MaxLimit.N, Unit: p.MaxLimit.Unit, Basis: p.Basis})
 	}
 	return out
 }
@@ -143,12 +211,28 @@ func materialsOf(ms []catalog.Material) []cases.Material {
 	return out
 }
 
-// fieldsOf is the application form: what the applicant asks for, and the
-// quantities the fees are computed from.
-func fieldsOf(fees catalog.Fees) []cases.Field {
+// fieldsOf is the application form: what the applicant asks for, the
+// fields of the item's 申请表, and the quantities the fees are computed
+// from (a number of at least 0, unless the 申请表 declares it).
+func fieldsOf(g *catalog.Guide) []cases.Field {
 	fields := []cases.Field{{Name: "summary", Label: "申请事项说明", Type: cases.FieldText, Required: true, Max: 500}}
-	for _, q := range fees.Quantities() {
-		fields = append(fields, cases.Field{Name: q, Label: q, Type: cases.FieldNumber, Required: true})
+	for _, fd := range g.Fields {
+		fields = append(fields, cases.Field{Name: fd.Name, Label: fd.Name, Type: cases.FieldType(fd.Type), Required: fd.Required,
+			Choices: fd.Choices, MinValue: fd.Min, MaxValue: fd.Max, Unit: fd.Unit, Hint: fd.Hint, Max: textMax(fd.Type)})
+	}
+	zero := 0.0
+	for _, q := range g.Fees.Quantities() {
+		if _, ok := g.Field(q); !ok {
+			fields = append(fields, cases.Field{Name: q, Label: q, Type: cases.FieldNumber, Required: true, MinValue: &zero})
+		}
 	}
 	return fields
+}
+
+// textMax bounds a free text field.
+func textMax(t catalog.FieldType) int {
+	if t == catalog.FieldText {
+		return 500
+	}
+	return 0
 }

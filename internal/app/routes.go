@@ -25,10 +25,18 @@ func (a *App) routes(ctx context.Context) (http.Handler, error) {
 	mux.HandleFunc("GET /healthz", a.handleHealth)
 	mux.HandleFunc("GET /readyz", a.handleReady)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Metrics, promhttp.HandlerOpts{}))
-	mux.Handle("/api/v1/", api.New(deps).Handler())
+	apiHandler := api.New(deps).Handler()
+	mux.Handle("/api/v1/", apiHandler)
+	mux.Handle("/api/3/", apiHandler)      // the CKAN-compatible open data API
+	mux.Handle("/api/action/", apiHandler) // the same, as ckanapi calls it
 	mux.Handle("/", web.New(deps).Handler())
 	metrics := httpkit.NewMetrics(a.Metrics)
-	return httpkit.SecurityHeaders(httpkit.Observe(a.Log, metrics, httpkit.Routed(mux))), nil
+	h := httpkit.SecurityHeaders(httpkit.Observe(a.Log, metrics, httpkit.Routed(mux)))
+	if a.Config.SendHSTS() {
+		h = httpkit.StrictTransport(h)
+	}
+	proxies, err := httpkit.ParseProxies(a.Config.TrustedProxies)
+	return proxies.Resolve(h), err
 }
 
 // handleHealth answers while the process is up.

@@ -24,6 +24,7 @@ const (
 	Forbidden       Code = "forbidden"       // authenticated but not allowed
 	Unauthenticated Code = "unauthenticated" // login required or session expired
 	TooMany         Code = "too_many"        // throttled or locked out
+	TooLarge        Code = "too_large"       // a request body over the endpoint's limit
 	Unavailable     Code = "unavailable"     // a dependency (database) is down
 	Internal        Code = "internal"        // anything else; never shown in detail
 )

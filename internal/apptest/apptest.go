@@ -35,8 +35,9 @@ type Options struct {
 	Workers  bool // run background jobs
 	Log      io.Writer
 	Jobs     func(reg *jobs.Registry)
-	Postgres string // join this database instead of creating one (a second node)
-	NoTree   bool   // do not build the organisation tree (it already exists)
+	Postgres string               // join this database instead of creating one (a second node)
+	NoTree   bool                 // do not build the organisation tree (it already exists)
+	Config   func(*config.Config) // changes the configuration before the app opens
 }
 
 // New starts an App on the backend with a small organisation tree already
@@ -51,6 +52,9 @@ func New(t testing.TB, backend string, o Options) *App {
 		if cfg.DB == "" {
 			cfg.DB = storetest.PostgresDatabase(t)
 		}
+	}
+	if o.Config != nil {
+		o.Config(&cfg)
 	}
 	logOut := o.Log
 	if logOut == nil {
@@ -96,7 +100,9 @@ func (a *App) serve(t testing.TB) {
 // follow redirects, so tests see them.
 func (a *App) Client(t testing.TB) *http.Client {
 	jar, _ := cookiejar.New(nil)
-	return &http.Client{Jar: jar, Timeout: 30 * time.Second,
+	// The timeout is generous: CI machines are shared, and a slow answer is
+	// not a wrong one.
+	return &http.Client{Jar: jar, Timeout: 2 * time.Minute,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 

@@ -51,9 +51,15 @@ const DefaultMaxBytes = 20 << 20
 // tempPrefix names upload files that are still being written.
 const tempPrefix = ".upload-"
 
-// staleAfter is how old a temporary file must be before New removes it: an
-// upload of another node on shared storage may still be writing a younger one.
+// staleAfter is how old a temporary file must be before New removes it
+// where it cannot tell whether another process is still writing it (see
+// holdTemp): an upload of another node on shared storage may be writing a
+// younger one. Where it can, New removes every abandoned one at once.
 const staleAfter = time.Hour
+
+// freshEmpty is how young an empty temporary file is spared even when
+// nobody holds it: it may have been created an instant before its lock.
+const freshEmpty = time.Minute
 
 // Blob describes stored content.
 type Blob struct {
@@ -90,12 +96,18 @@ func New(root string) (*Store, error) {
 // Root returns the store's directory.
 func (s *Store) Root() string { return s.root }
 
+// removeStale removes the temporary files of uploads that will never
+// finish: their process died (a crash, a kill) before it could remove them.
 func (s *Store) removeStale(now time.Time) {
 	entries, _ := os.ReadDir(s.root)
 	for _, e := range entries {
 		info, err := e.Info()
-		if err == nil && strings.HasPrefix(e.Name(), tempPrefix) && now.Sub(info.ModTime()) > staleAfter {
-			os.Remove(filepath.Join(s.root, e.Name()))
+		if err != nil || !strings.HasPrefix(e.Name(), tempPrefix) {
+			continue
+		}
+		path, age := filepath.Join(s.root, e.Name()), now.Sub(info.ModTime())
+		if age > staleAfter || (info.Size() > 0 || age > freshEmpty) && abandoned(path) {
+			os.Remove(path)
 		}
 	}
 }
@@ -108,6 +120,7 @@ func (s *Store) Put(ctx context.Context, r io.Reader, o PutOptions) (Blob, error
 	if err != nil {
 		return Blob{}, errSave(err)
 	}
+	defer holdTemp(tmp.Name())()
 	placed := false
 	defer func() {
 		tmp.Close()

@@ -1,10 +1,14 @@
 package blob
 
 import (
+	"crypto/sha256"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"time"
+
+	"openhall/internal/apperr"
 )
 
 // Serve writes the blob at sum as a download named name. The caller has
@@ -12,13 +16,18 @@ import (
 // content, never from the name; the file is always an attachment, the
 // browser may not guess another type, and a sandbox policy keeps it from
 // running anything even if it were opened inline. Range requests work.
-// A missing blob is an apperr.NotFound error for the caller to render.
+// A missing blob is an apperr.NotFound error for the caller to render; a
+// blob whose content no longer has its address (a disk fault, a hand
+// edit) is an apperr.Unavailable error, and nothing of it is sent.
 func (s *Store) Serve(w http.ResponseWriter, r *http.Request, sum, name string) error {
 	rc, b, err := s.Open(sum)
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
+	if err := verify(rc.(io.ReadSeeker), sum); err != nil {
+		return err
+	}
 	h := w.Header()
 	h.Set("Content-Type", b.MIME)
 	h.Set("Content-Disposition", ContentDisposition(name, b))
@@ -28,6 +37,22 @@ func (s *Store) Serve(w http.ResponseWriter, r *http.Request, sum, name string) 
 	h.Set("ETag", `"`+b.SHA256+`"`)
 	http.ServeContent(w, r, "", time.Time{}, rc.(io.ReadSeeker))
 	return nil
+}
+
+// verify reads the file through and checks it against its address, then
+// rewinds it. Materials are at most tens of megabytes and mostly in the
+// page cache right after, so the second read is cheap.
+func verify(f io.ReadSeeker, sum string) error {
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return apperr.Wrap(err, apperr.Unavailable, "材料文件暂时无法读取")
+	}
+	if got := hexSum(h); got != sum {
+		return apperr.Wrap(fmt.Errorf("blob %s holds content with SHA-256 %s", sum, got), apperr.Unavailable,
+			"该材料文件已损坏，暂时无法下载；已记录此问题，请联系管理员从备份恢复")
+	}
+	_, err := f.Seek(0, io.SeekStart)
+	return err
 }
 
 // ContentDisposition returns an attachment header for name (RFC 6266): an

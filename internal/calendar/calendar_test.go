@@ -1,8 +1,10 @@
 package calendar
 
 import (
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -248,22 +250,55 @@ func TestNoDataErrorMessage(t *testing.T) {
 // TestConcurrentUse exercises one Calendar from many goroutines; run with
 // -race to check that queries never write shared state.
 func TestConcurrentUse(t *testing.T) {
-	c, oh := embeddedCalendar(t), DefaultOfficeHours()
+	oh := DefaultOfficeHours()
 	start := date(t, "2026-01-05") // t.Fatal must not be called from the goroutines
-	done := make(chan bool)
-	for g := range 8 {
-		go func() {
-			d := start.AddDays(g)
-			for n := range 200 {
-				e, _ := c.AddWorkdays(d, n%60)
-				_, _ = c.WorkdaysBetween(d, e)
-				_, _ = c.Day(e)
-				_, _ = c.Due(e.Time(), Limit{n % 30, UnitHour}, oh)
+	// The answers of a calendar used by one goroutine are the reference;
+	// a fresh calendar shared by eight must give exactly the same ones.
+	want := make([][]concurrentAnswer, 8)
+	ref := embeddedCalendar(t)
+	for g := range want {
+		want[g] = concurrentRun(ref, start.AddDays(g), oh)
+	}
+	c := embeddedCalendar(t)
+	got := make([][]concurrentAnswer, 8)
+	var wg sync.WaitGroup
+	for g := range got {
+		wg.Go(func() { got[g] = concurrentRun(c, start.AddDays(g), oh) })
+	}
+	wg.Wait()
+	for g := range want {
+		if len(want[g]) != 200 {
+			t.Fatalf("goroutine %d: %d answers, want 200", g, len(want[g]))
+		}
+		for n := range want[g] {
+			if got[g][n] != want[g][n] {
+				t.Fatalf("goroutine %d, step %d: shared calendar answered %+v, alone %+v", g, n, got[g][n], want[g][n])
 			}
-			done <- true
-		}()
+		}
 	}
-	for range 8 {
-		<-done
+}
+
+// concurrentAnswer is what one step of TestConcurrentUse asks the calendar.
+type concurrentAnswer struct {
+	End     Date
+	Between int
+	Day     Day
+	Due     string // the instant and its zone offset
+	Errs    string
+}
+
+func concurrentRun(c *Calendar, d Date, oh OfficeHours) []concurrentAnswer {
+	out := make([]concurrentAnswer, 0, 200)
+	for n := range 200 {
+		var a concurrentAnswer
+		var e1, e2, e3 error
+		a.End, e1 = c.AddWorkdays(d, n%60)
+		a.Between, e2 = c.WorkdaysBetween(d, a.End)
+		a.Day, e3 = c.Day(a.End)
+		due, e4 := c.Due(a.End.Time(), Limit{n % 30, UnitHour}, oh)
+		a.Due = due.Format(time.RFC3339Nano)
+		a.Errs = fmt.Sprint(e1, e2, e3, e4)
+		out = append(out, a)
 	}
+	return out
 }

@@ -133,6 +133,10 @@ func (d Date) Sub(e Date) int {
 	return int(d.days - e.days)
 }
 
+// IsZero reports whether d is the zero Date, which means "no date" to the
+// types that hold one; it is never shown as a date.
+func (d Date) IsZero() bool { return d == Date{} }
+
 // Before reports whether d is earlier than e.
 func (d Date) Before(e Date) bool { return d.days < e.days }
 

@@ -77,7 +77,7 @@ func decodeICS(r io.Reader) (cal *ical.Calendar, err error) {
 	}()
 	cal, err = ical.NewDecoder(r).Decode()
 	if err != nil {
-		return nil, fmt.Errorf("ICS 日历解析失败：%v", err)
+		return nil, &parseError{"ICS 日历解析失败：文件不是有效的 iCalendar（ICS）格式", err}
 	}
 	return cal, nil
 }

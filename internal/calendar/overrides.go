@@ -40,20 +40,26 @@ func (s *Service) AddOverride(ctx context.Context, a *identity.Actor, in Overrid
 	}
 	o := &StoredOverride{RegionID: in.RegionID, RegionPath: path, Override: Override{Date: d, IsOffDay: in.IsOffDay, Name: in.Name},
 		CreatedAt: s.now().UTC()}
+	var saved *StoredOverride
 	err = s.tx.InTx(ctx, func(ctx context.Context) error {
-		if err := s.store.CreateOverride(ctx, o); err != nil {
+		saved = nil
+		fresh := *o // the first run's insert must not leave its ID on o
+		if err := s.store.CreateOverride(ctx, &fresh); err != nil {
 			return err
 		}
-		if err := s.recordOverride(ctx, a, "calendar.override.create", o); err != nil {
+		if err := s.recordOverride(ctx, a, "calendar.override.create", &fresh); err != nil {
 			return err
 		}
-		o, err = s.store.FindOverrideByID(ctx, o.ID) // with the region's name
+		if err := s.changed(ctx, fresh.Date); err != nil {
+			return err
+		}
+		saved, err = s.store.FindOverrideByID(ctx, fresh.ID) // with the region's name
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return o, s.Reload(ctx)
+	return saved, s.Reload(ctx)
 }
 
 // DeleteOverride removes a region adjustment.
@@ -69,7 +75,10 @@ func (s *Service) DeleteOverride(ctx context.Context, a *identity.Actor, id int6
 		if err := s.store.DeleteOverride(ctx, id); err != nil {
 			return err
 		}
-		return s.recordOverride(ctx, a, "calendar.override.delete", o)
+		if err := s.recordOverride(ctx, a, "calendar.override.delete", o); err != nil {
+			return err
+		}
+		return s.changed(ctx, o.Date)
 	})
 	if err != nil {
 		return err

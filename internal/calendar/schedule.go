@@ -70,7 +70,7 @@ func ParseScheduleJSON(r io.Reader) (Schedule, error) {
 	var raw jsonSchedule
 	dec := json.NewDecoder(r)
 	if err := dec.Decode(&raw); err != nil {
-		return Schedule{}, fmt.Errorf("节假日安排 JSON 解析失败：%v", err)
+		return Schedule{}, jsonError(err)
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
 		return Schedule{}, errors.New("节假日安排 JSON 解析失败：文档结束后还有多余内容")

@@ -74,3 +74,36 @@ func TestParseScheduleJSONErrors(t *testing.T) {
 		})
 	}
 }
+
+// A file the decoders refuse is explained in the uploader's words; the
+// decoders' own (English) text stays out of the message.
+func TestParseErrorsSpeakChinese(t *testing.T) {
+	for name, parse := range map[string]func() error{
+		"bad JSON": func() error {
+			_, err := ParseScheduleJSON(strings.NewReader(`{"year": 2027, "days": [tru`))
+			return err
+		},
+		"wrong type": func() error {
+			_, err := ParseScheduleJSON(strings.NewReader(`{"year": "2027", "days": []}`))
+			return err
+		},
+		"cut short": func() error { _, err := ParseScheduleJSON(strings.NewReader(`{"year": 2027, "days": [`)); return err },
+		"not iCalendar": func() error {
+			_, err := ParseScheduleICS(strings.NewReader("BEGIN:VCALENDAR\nthis is not ics\n"), 2027)
+			return err
+		},
+		"binary ICS": func() error { _, err := ParseScheduleICS(strings.NewReader("\x00\x01\x02PK"), 2027); return err },
+	} {
+		err := parse()
+		if err == nil {
+			t.Errorf("%s: accepted", name)
+			continue
+		}
+		msg := err.Error()
+		for _, english := range []string{"invalid", "unexpected", "ical", "json:", "EOF", "cannot", "character"} {
+			if strings.Contains(msg, english) {
+				t.Errorf("%s: %q carries the decoder's text", name, msg)
+			}
+		}
+	}
+}

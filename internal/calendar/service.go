@@ -43,7 +43,17 @@ type Store interface {
 	FindOverrideByID(ctx context.Context, id int64) (*StoredOverride, error) // NotFound
 	CreateOverride(ctx context.Context, o *StoredOverride) error             // Conflict on the same region and date
 	DeleteOverride(ctx context.Context, id int64) error
+	// Version is a number every change of the stored calendar raises
+	// (BumpVersion, in the change's transaction): one cheap read tells a
+	// node of a cluster whether another node changed the calendar.
+	Version(ctx context.Context) (int64, error)
+	BumpVersion(ctx context.Context) error
 }
+
+// ChangeHook runs inside the transaction of every change of the calendar,
+// with the first day the change can affect: what was computed from the
+// calendar and stored (due dates kept for queues) is recomputed from it.
+type ChangeHook func(ctx context.Context, from Date) error
 
 // Regions resolves region paths for scoping overrides.
 type Regions interface {
@@ -71,11 +81,67 @@ type Service struct {
 	audit   Auditor
 	now     func() time.Time
 
+	hook ChangeHook
+
 	mu        sync.RWMutex
+	version   int64 // the stored version the calendars were built from
 	schedules []Schedule
 	national  *Calendar
 	overrides []*StoredOverride
 	byPath    map[string]*Calendar
+	onChange  []func(ctx context.Context) error // see OnChange
+}
+
+// SetChangeHook sets what runs in the transaction of every change.
+func (s *Service) SetChangeHook(h ChangeHook) { s.hook = h }
+
+// changed records a change of the stored calendar inside its transaction:
+// the version other nodes check, and the hook.
+func (s *Service) changed(ctx context.Context, from Date) error {
+	if err := s.store.BumpVersion(ctx); err != nil {
+		return err
+	}
+	if err := s.notifyChange(ctx); err != nil {
+		return err
+	}
+	if s.hook == nil {
+		return nil
+	}
+	return s.hook(ctx, from)
+}
+
+// Refresh reloads the calendars when the stored version moved (another
+// node imported a schedule or changed an adjustment); otherwise it costs
+// one small read.
+func (s *Service) Refresh(ctx context.Context) error {
+	v, err := s.store.Version(ctx)
+	if err != nil {
+		return err
+	}
+	s.mu.RLock()
+	same := v == s.version
+	s.mu.RUnlock()
+	if same {
+		return nil
+	}
+	return s.Reload(ctx)
+}
+
+// Watch refreshes the calendars every interval until ctx ends, so that a
+// node notices what another node changed within that time.
+func (s *Service) Watch(ctx context.Context, every time.Duration, onErr func(error)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.Refresh(ctx); err != nil && ctx.Err() == nil {
+				onErr(err)
+			}
+		}
+	}
 }
 
 // NewService returns a Service; call Reload before use.
@@ -88,6 +154,10 @@ func NewService(store Store, regions Regions, tx Transactor, auditor Auditor, no
 
 // Reload rebuilds the calendars from the shipped and stored data.
 func (s *Service) Reload(ctx context.Context) error {
+	version, err := s.store.Version(ctx)
+	if err != nil {
+		return fmt.Errorf("read the calendar version: %w", err)
+	}
 	schedules := EmbeddedSchedules()
 	stored, err := s.store.FindSchedules(ctx)
 	if err != nil {
@@ -110,6 +180,7 @@ func (s *Service) Reload(ctx context.Context) error {
 	}
 	s.mu.Lock()
 	s.schedules, s.national, s.overrides, s.byPath = schedules, national, overrides, map[string]*Calendar{}
+	s.version = version
 	s.mu.Unlock()
 	return nil
 }
@@ -196,25 +267,36 @@ func (s *Service) ImportSchedule(ctx context.Context, a *identity.Actor, format,
 	if err != nil {
 		return Schedule{}, err
 	}
+	return sch, s.storeSchedule(ctx, a, sch, format+":"+name, "calendar.schedule.import")
+}
+
+// storeSchedule checks a year's schedule against the calendar, stores it
+// (replacing the year), audits it and tells the hook, in one transaction,
+// then reloads the calendars.
+func (s *Service) storeSchedule(ctx context.Context, a *identity.Actor, sch Schedule, source, action string) error {
 	if err := s.checkFits(sch); err != nil {
-		return Schedule{}, err
+		return err
 	}
 	js, err := json.Marshal(scheduleJSON(sch))
 	if err != nil {
-		return Schedule{}, err
+		return err
 	}
-	st := &StoredSchedule{Year: sch.Year, Data: js, Source: format + ":" + name, ImportedBy: a.UserID, ImportedAt: s.now().UTC()}
 	err = s.tx.InTx(ctx, func(ctx context.Context) error {
+		st := &StoredSchedule{Year: sch.Year, Data: js, Source: source, ImportedBy: a.UserID, ImportedAt: s.now().UTC()}
 		if err := s.store.PutSchedule(ctx, st); err != nil {
 			return err
 		}
-		return s.audit.Append(ctx, audit.Record{Actor: a.Audit(), Scope: "system", Action: "calendar.schedule.import",
-			ObjectType: "calendar_year", ObjectID: strconv.Itoa(sch.Year), Change: map[string]any{"source": st.Source, "days": len(sch.Days)}})
+		if err := s.audit.Append(ctx, audit.Record{Actor: a.Audit(), Scope: "system", Action: action,
+			ObjectType: "calendar_year", ObjectID: strconv.Itoa(sch.Year), Change: map[string]any{"source": source, "days": len(sch.Days)}}); err != nil {
+			return err
+		}
+		// The notice for a year can govern the last days of December before it.
+		return s.changed(ctx, NewDate(sch.Year-1, time.December, 1))
 	})
 	if err != nil {
-		return Schedule{}, err
+		return err
 	}
-	return sch, s.Reload(ctx)
+	return s.Reload(ctx)
 }
 
 func parseUpload(format string, year int, data []byte) (Schedule, error) {

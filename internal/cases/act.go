@@ -30,10 +30,7 @@ func (s *Service) Act(ctx context.Context, a *identity.Actor, caseID int64, act 
 	var c *Case
 	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		if c, err = s.d.Store.LoadCase(ctx, caseID, true); err != nil {
-			return err
-		}
-		if err := CanView(a, c); err != nil {
+		if c, err = s.loadFor(ctx, a, caseID, true); err != nil {
 			return err
 		}
 		if act.Version != 0 && act.Version != c.Version {
@@ -55,10 +52,8 @@ func (s *Service) Act(ctx context.Context, a *identity.Actor, caseID int64, act 
 // certificate, notifications, timers) and saves, all in one transaction.
 func (s *Service) apply(ctx context.Context, a *identity.Actor, c *Case, act Action) error {
 	from := c.Version
-	if act.Kind == CmdSupplement || act.Kind == CmdCorrect {
-		if err := checkSupplementMaterials(c, act.Materials); err != nil {
-			return err
-		}
+	if err := s.prepareCommand(c, &act); err != nil {
+		return err
 	}
 	evs, err := Transition(c, act.Command, s.d.Now())
 	if err != nil {
@@ -79,12 +74,55 @@ func (s *Service) apply(ctx context.Context, a *identity.Actor, c *Case, act Act
 	return s.effects(ctx, a, c, c.Events[len(c.Events)-len(evs):])
 }
 
+// prepareCommand adds to a command what its rules need beyond the case:
+// the files a supplement hands in, the end of the 补正 period on the
+// calendar, and, for a draft, that the stored application is complete.
+func (s *Service) prepareCommand(c *Case, act *Action) error {
+	switch act.Kind {
+	case CmdSupplement, CmdCorrect:
+		if err := checkSupplementMaterials(c, act.Materials); err != nil {
+			return err
+		}
+		act.Supplied = nil
+		for _, m := range act.Materials {
+			act.Supplied = append(act.Supplied, m.Code)
+		}
+	case CmdRequestSupplement:
+		cl, err := s.Clocks(c)
+		if err != nil {
+			return err
+		}
+		act.IntakeDue = cl.Intake.Due
+	case CmdSubmit:
+		return validateApplication(&c.Procedure, FileInput{Form: c.Form, Materials: c.Materials})
+	}
+	return nil
+}
+
 func (s *Service) save(ctx context.Context, c *Case, from int, evs []Event, materials []MaterialFile) error {
 	due, err := s.dues(c)
 	if err != nil {
 		return err
 	}
-	return s.d.Store.SaveCase(ctx, c, from, evs, materials, due)
+	if err := s.d.Store.SaveCase(ctx, c, from, evs, materials, due); err != nil {
+		return err
+	}
+	if movesIntake(evs) {
+		return s.d.Store.SetIntakeDue(ctx, c.ID, due.Intake)
+	}
+	return nil
+}
+
+// movesIntake reports whether events start or end a wait for the window's
+// answer (行政许可法 Art 32), which the intake queue sorts by.
+func movesIntake(evs []Event) bool {
+	for _, e := range evs {
+		switch e.Kind {
+		case EventSubmitted, EventSupplemented, EventSupplementRequested, EventAccepted, EventRefused, EventWithdrawn:
+			return true
+		}
+	}
+	return false
 }
 
 // numberEvent gives the documents an event produces their numbers: the
@@ -104,14 +142,21 @@ func numberEvent(c *Case, e *Event) {
 		if e.Ref == "" {
 			e.Ref = fmt.Sprintf("收费-%s-%d", c.Number, len(c.Events)+1)
 		}
+	case EventRefunded:
+		if e.Ref == "" {
+			e.Ref = fmt.Sprintf("退费-%s-%d", c.Number, len(c.Events)+1)
+		}
+	case EventSpecialStarted:
+		e.Ref = fmt.Sprintf("特别程序-%s-%d", c.Number, len(c.Events)+1)
 	}
 }
 
 // withCertificate issues the certificate of an approved case that results
-// in one, recording it just before the case closes (出证办结).
+// in one, recording it just before the case closes (出证办结): at the
+// decision, or once the fee is paid where the result waits for it.
 func (s *Service) withCertificate(ctx context.Context, a *identity.Actor, c *Case, evs []Event) ([]Event, error) {
 	for i, e := range evs {
-		if e.Kind != EventDecided || e.Decision != DecisionApproved || !c.Procedure.Result.Certificate {
+		if e.Kind != EventClosed || Completion(e.Code) != CompletionCertificate {
 			continue
 		}
 		trial := *c
@@ -121,7 +166,7 @@ func (s *Service) withCertificate(ctx context.Context, a *identity.Actor, c *Cas
 			return nil, fmt.Errorf("issue certificate for case %s: %w", c.Number, err)
 		}
 		cert := Event{Kind: EventCertificateIssued, At: e.At, ActorID: e.ActorID, ActorLabel: e.ActorLabel, Branch: -1, Ref: number}
-		return append(append(append([]Event{}, evs[:i+1]...), cert), evs[i+1:]...), nil
+		return append(append(append([]Event{}, evs[:i]...), cert), evs[i:]...), nil
 	}
 	return evs, nil
 }
@@ -131,6 +176,9 @@ func (s *Service) withCertificate(ctx context.Context, a *identity.Actor, c *Cas
 // if the change committed.
 func (s *Service) effects(ctx context.Context, a *identity.Actor, c *Case, evs []Event) error {
 	if err := s.record(ctx, a, c, evs); err != nil {
+		return err
+	}
+	if err := s.watch(ctx, c); err != nil {
 		return err
 	}
 	for _, e := range evs {
@@ -144,6 +192,11 @@ func (s *Service) effects(ctx context.Context, a *identity.Actor, c *Case, evs [
 				return err
 			}
 		}
+		if e.Kind == EventDecided && s.d.Decisions != nil {
+			if err := s.d.Decisions.CaseDecided(ctx, c, e); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -152,6 +205,7 @@ func (s *Service) effects(ctx context.Context, a *identity.Actor, c *Case, evs [
 var notifies = map[EventKind]bool{
 	EventAccepted: true, EventRefused: true, EventSupplementRequested: true, EventReturnedToApplicant: true,
 	EventExtensionApproved: true, EventDecided: true, EventCertificateIssued: true, EventSupplementTimeout: true,
+	EventSpecialStarted: true, EventRefunded: true,
 }
 
 // scheduleTimeout sets the timer of the latest 补正 notice for the end of

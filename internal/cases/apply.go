@@ -44,7 +44,8 @@ var appliers = map[EventKind]func(*Case, Event){
 		b := &c.Branches[e.Branch]
 		b.Done, b.Decision = true, e.Decision
 	},
-	EventDecided:           func(c *Case, e Event) { c.Decision = e.Decision },
+	EventDecided:           applyDecided,
+	EventRefunded:          applyRefunded,
 	EventCertificateIssued: func(c *Case, e Event) { c.Certificate = e.Ref },
 	EventClosed: func(c *Case, e Event) {
 		c.Status, c.Completion, c.ClosedAt = StatusClosed, Completion(e.Code), e.At
@@ -77,4 +78,19 @@ func (c *Case) Before(n int) *Case {
 		b.Apply(e)
 	}
 	return b
+}
+
+// applyDecided records the decision; an approval whose fee is still owed
+// waits for it before the result is issued.
+func applyDecided(c *Case, e Event) {
+	c.Decision = e.Decision
+	if e.Decision == DecisionApproved && !c.Fee.Paid() {
+		c.Status = StatusPayment
+	}
+}
+
+func applyRefunded(c *Case, e Event) {
+	n, _ := strconv.ParseInt(e.Code, 10, 64)
+	c.Fee.RefundedFen += n
+	c.Fee.RefundReceipt = e.Ref
 }

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"context"
 	"strings"
 
 	"openhall/internal/apperr"
@@ -10,15 +11,17 @@ import (
 // Authorization rules of this package, one function per rule. Each returns
 // nil or an error saying what is missing.
 
-// CanFile: citizens and companies file for themselves; a window clerk files
-// at the window of a region covering the item's; a 代办员 files for
-// residents of the village point inside the region that handles the item.
+// CanFile: citizens and companies file for themselves, online, the items
+// whose guide offers 网上办理 and whose 服务对象 include their kind; a
+// window clerk files at the window of a region covering the item's; a
+// 代办员 files for residents of the village point inside the region that
+// handles the item.
 func CanFile(a *identity.Actor, p *Procedure, forOther bool) error {
 	switch {
 	case a == nil:
 		return apperr.New(apperr.Unauthenticated, "请先登录后再申请")
 	case a.IsPublic() && !forOther:
-		return nil
+		return canFileOnline(a, p)
 	case a.HasIn(identity.RoleWindowClerk, p.RegionPath, p.DepartmentID) || a.HasIn(identity.RoleWindowClerk, p.RegionPath, 0):
 		return nil
 	case agentInside(a, p.RegionPath):
@@ -27,6 +30,30 @@ func CanFile(a *identity.Actor, p *Procedure, forOther bool) error {
 		return apperr.New(apperr.Forbidden, "公众账号只能为本人或本单位申请")
 	}
 	return apperr.New(apperr.Forbidden, "只有窗口人员或代办员可以代为申请该事项")
+}
+
+// canFileOnline: the item is filed online, by its kind of applicant.
+func canFileOnline(a *identity.Actor, p *Procedure) error {
+	if !p.Online {
+		where := ""
+		if p.Where != "" {
+			where = "请到" + p.Where + "办理"
+		}
+		return apperr.New(apperr.Conflict, "“%s”不支持网上申请。%s", p.ItemName, where)
+	}
+	if !p.Serves(string(a.Kind)) {
+		return apperr.New(apperr.Conflict, "“%s”的服务对象不包括%s，%s账号不能申请该事项", p.ItemName, a.Kind.Label(), a.Kind.Label())
+	}
+	return nil
+}
+
+// CanFileFor: an application filed for someone is for a kind of applicant
+// the item serves.
+func CanFileFor(p *Procedure, kind string) error {
+	if p.Serves(kind) {
+		return nil
+	}
+	return apperr.Field("applicant_kind", "“"+p.ItemName+"”的服务对象不包括"+identity.Kind(kind).Label())
 }
 
 // agentInside reports whether a 代办员's point lies inside the region.
@@ -58,7 +85,27 @@ func CanView(a *identity.Actor, c *Case) error {
 	if approvesAny(a, c) {
 		return nil
 	}
-	return apperr.New(apperr.NotFound, "办件不存在或您无权查看")
+	return errNoCase
+}
+
+// errNoCase answers both a case that does not exist and one the actor may
+// not see, so that nobody learns which case numbers exist.
+var errNoCase = apperr.New(apperr.NotFound, "办件不存在或您无权查看")
+
+// loadFor loads a case for someone allowed to see it; a missing case and
+// one out of sight are the same error.
+func (s *Service) loadFor(ctx context.Context, a *identity.Actor, id int64, lock bool) (*Case, error) {
+	c, err := s.d.Store.LoadCase(ctx, id, lock)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, errNoCase
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := CanView(a, c); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 func isApplicant(a *identity.Actor, c *Case) bool {
@@ -129,7 +176,7 @@ func authorize(a *identity.Actor, c *Case, cmd Command) error {
 	switch cmd.Kind {
 	case CmdSubmit, CmdSupplement, CmdCorrect, CmdWithdraw:
 		return CanActAsApplicant(a, c)
-	case CmdRequestSupplement, CmdAccept, CmdRefuse, CmdDecideInstant, CmdPayFee:
+	case CmdRequestSupplement, CmdAccept, CmdRefuse, CmdDecideInstant, CmdPayFee, CmdRefund:
 		return CanIntake(a, c)
 	case CmdApproveExtension, CmdDenyExtension:
 		return CanApproveExtension(a, c, cmd.Branch)
@@ -137,4 +184,31 @@ func authorize(a *identity.Actor, c *Case, cmd Command) error {
 		return apperr.New(apperr.Forbidden, "补正超时由系统自动办结")
 	}
 	return CanActOnStep(a, c, cmd.Branch)
+}
+
+// NeedsPersonalData: the applicant, the person who filed the case, and the
+// staff who handle it (the window clerks of its region and the approvers
+// of its departments) see the applicant's ID number and phone in full;
+// everyone else (监察人员, administrators) sees them masked, unless they
+// open the full record, which is audited (see Service.Reveal).
+func NeedsPersonalData(a *identity.Actor, c *Case) bool {
+	if a == nil {
+		return false
+	}
+	if isApplicant(a, c) || (c.AgentID != 0 && c.AgentID == a.UserID) {
+		return true
+	}
+	p := &c.Procedure
+	return a.HasIn(identity.RoleWindowClerk, p.RegionPath, 0) || a.HasIn(identity.RoleWindowClerk, p.RegionPath, p.DepartmentID) || approvesAny(a, c)
+}
+
+// CanReveal: a 监察人员 or administrator whose scope covers the case may
+// open the applicant's full personal data, with a stated reason, recorded
+// in the audit log.
+func CanReveal(a *identity.Actor, c *Case) error {
+	path := c.Procedure.RegionPath
+	if a.HasIn(identity.RoleSupervisor, path, 0) || a.HasIn(identity.RoleSysAdmin, path, 0) {
+		return nil
+	}
+	return apperr.New(apperr.Forbidden, "只有监察人员或系统管理员可以查看完整信息")
 }

@@ -10,16 +10,20 @@ type Option struct {
 }
 
 var caseCommands = []CommandKind{CmdSubmit, CmdAccept, CmdDecideInstant, CmdRequestSupplement, CmdRefuse, CmdPayFee,
-	CmdSupplement, CmdCorrect, CmdWithdraw}
+	CmdRefund, CmdSupplement, CmdCorrect, CmdWithdraw}
 
 var branchCommands = []CommandKind{CmdPass, CmdFail, CmdReturn, CmdReturnToApplicant, CmdStartSpecial, CmdEndSpecial,
 	CmdRequestExtension, CmdApproveExtension, CmdDenyExtension}
 
-// Options lists what a may do with c now, so that a page or an API client
-// offers exactly the commands that would be accepted.
-func Options(a *identity.Actor, c *Case) []Option {
+// Options lists what a may do with c now (its clocks measured now), so that
+// a page or an API client offers exactly the commands that would be
+// accepted.
+func Options(a *identity.Actor, c *Case, cl Clocks) []Option {
 	var out []Option
 	for _, k := range caseCommands {
+		if k == CmdRequestSupplement && cl.Intake.Started && cl.Intake.Deemed {
+			continue // past Art 32's 5 working days: no notice any more
+		}
 		if offered(a, c, Command{Kind: k, Branch: -1}) {
 			out = append(out, Option{Kind: k, Label: rules[k].label, Branch: -1})
 		}
@@ -50,11 +54,13 @@ func stateAllows(c *Case, cmd Command) bool {
 	b := c.BranchOf(cmd.Branch)
 	switch cmd.Kind {
 	case CmdAccept:
-		return !c.Procedure.Instant && c.Fee.Paid()
+		return !c.Procedure.Instant && (!c.Procedure.FeeAtAccept || c.Fee.Paid())
 	case CmdDecideInstant:
 		return c.Procedure.Instant && c.Fee.Paid()
 	case CmdPayFee:
-		return !c.Fee.Paid()
+		return FeePayable(c)
+	case CmdRefund:
+		return c.RefundOwed() > 0
 	case CmdPass, CmdFail, CmdReturnToApplicant:
 		return !b.Done && b.Special == ""
 	case CmdReturn:
@@ -65,7 +71,7 @@ func stateAllows(c *Case, cmd Command) bool {
 		return !b.Done && b.Special != ""
 	case CmdRequestExtension:
 		_, ok := c.Procedure.AllowsSpecial(Extension)
-		return ok && !b.Done && b.Pending == 0
+		return ok && !b.Done && !extended(c)
 	case CmdApproveExtension, CmdDenyExtension:
 		return !b.Done && b.Pending > 0
 	}
@@ -85,3 +91,14 @@ func startable(c *Case) []SpecialKind {
 
 // Startable is startable for pages.
 func (c *Case) Startable() []SpecialKind { return startable(c) }
+
+// extended reports whether the case's one extension was approved or is
+// being asked for.
+func extended(c *Case) bool {
+	for _, b := range c.Branches {
+		if b.Extension > 0 || b.Pending > 0 {
+			return true
+		}
+	}
+	return false
+}

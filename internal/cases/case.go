@@ -65,14 +65,29 @@ type BranchState struct {
 
 // FeeState records the fee of a case.
 type FeeState struct {
-	DueFen  int64     `json:"due_fen"`
-	PaidFen int64     `json:"paid_fen"`
-	Receipt string    `json:"receipt,omitempty"`
-	PaidAt  time.Time `json:"paid_at,omitempty"`
+	DueFen        int64     `json:"due_fen"`
+	PaidFen       int64     `json:"paid_fen"`
+	Receipt       string    `json:"receipt,omitempty"`
+	PaidAt        time.Time `json:"paid_at,omitempty"`
+	RefundedFen   int64     `json:"refunded_fen,omitempty"`
+	RefundReceipt string    `json:"refund_receipt,omitempty"`
 }
 
 // Paid reports whether nothing is owed.
 func (f FeeState) Paid() bool { return f.PaidFen >= f.DueFen }
+
+// Owed is what remains to be paid.
+func (f FeeState) Owed() int64 { return max(f.DueFen-f.PaidFen, 0) }
+
+// RefundOwed is what must be paid back: a fee paid on a case that closed
+// without being approved (refused, denied, withdrawn, timed out) is
+// refunded in full, and the refund recorded.
+func (c *Case) RefundOwed() int64 {
+	if c.Status != StatusClosed || c.Decision == DecisionApproved {
+		return 0
+	}
+	return max(c.Fee.PaidFen-c.Fee.RefundedFen, 0)
+}
 
 // BranchOf returns the state of branch i.
 func (c *Case) BranchOf(i int) *BranchState {

@@ -34,8 +34,16 @@ type Clock struct {
 	MissingYear int
 }
 
-// span is a stretch of time the clock did not run; To is zero while it lasts.
-type span struct{ From, To time.Time }
+// span is a stretch of time the clock did not run; To is zero while it
+// lasts. A whole span takes whole days out of a count in days, its first
+// day included: a special procedure consumes the working days from its
+// start day to its end day, both included (行政许可法 Art 45: the time it
+// needs does not count). Other pauses take out the days after their start,
+// as a period's own start does.
+type span struct {
+	From, To time.Time
+	whole    bool
+}
 
 // meter measures limits on one calendar.
 type meter struct {
@@ -77,6 +85,8 @@ func (m meter) measure(limit calendar.Limit, start, end time.Time, pauses []span
 
 // segments cuts [start, stop] into the stretches the clock ran. The last
 // segment is open-ended (its end is stop) unless the clock is paused at stop.
+// A segment ended by a whole pause is marked whole: its last day, the
+// pause's first, does not count.
 func segments(start, stop time.Time, pauses []span) ([]span, bool) {
 	var segs []span
 	from := start
@@ -88,14 +98,14 @@ func segments(start, stop time.Time, pauses []span) ([]span, bool) {
 			break
 		}
 		if p.From.After(from) {
-			segs = append(segs, span{from, p.From})
+			segs = append(segs, span{From: from, To: p.From, whole: p.whole})
 		}
 		if p.To.IsZero() || p.To.After(stop) {
 			return segs, true
 		}
 		from = p.To
 	}
-	return append(segs, span{from, stop}), false
+	return append(segs, span{From: from, To: stop}), false
 }
 
 // merge sorts pauses and joins overlapping ones (two branches' procedures).
@@ -105,6 +115,7 @@ func merge(ps []span) []span {
 	for _, p := range ps {
 		last := len(out) - 1
 		if last >= 0 && (out[last].To.IsZero() || !p.From.After(out[last].To)) {
+			out[last].whole = out[last].whole || (p.whole && calendar.DateOf(p.From) == calendar.DateOf(out[last].From))
 			if out[last].To.IsZero() || p.To.IsZero() {
 				out[last].To = time.Time{}
 			} else if p.To.After(out[last].To) {
@@ -125,6 +136,9 @@ func (m meter) measureDays(c *Clock, segs []span) error {
 	dueFound := false
 	for i, s := range segs {
 		from, to := calendar.DateOf(s.From), calendar.DateOf(s.To)
+		if s.whole {
+			to = to.AddDays(-1) // the pause's first day is the pause's
+		}
 		n, err := m.daysBetween(c.Limit.Unit, from, to)
 		if err != nil {
 			return err
@@ -145,6 +159,9 @@ func (m meter) measureDays(c *Clock, segs []span) error {
 }
 
 func (m meter) daysBetween(u calendar.Unit, from, to calendar.Date) (int, error) {
+	if !to.After(from) {
+		return 0, nil
+	}
 	if u == calendar.UnitNaturalDay {
 		return max(to.Sub(from), 0), nil
 	}

@@ -46,21 +46,27 @@ func TestClocksAcrossSpringFestival(t *testing.T) {
 	}
 }
 
+// TestSiteInspectionStopsTheClock: a special procedure consumes the working
+// days from its start day to its end day, both included (行政许可法 Art 45),
+// here across the Spring Festival's make-up Saturday 02-28.
 func TestSiteInspectionStopsTheClock(t *testing.T) {
 	c := accepted(t)
-	do(t, c, Command{Kind: CmdStartSpecial, Branch: 0, Code: "site_inspection", Reason: "核查场所"}, at(2026, 2, 26, 15, 0))
+	do(t, c, Command{Kind: CmdStartSpecial, Branch: 0, Code: "site_inspection", Reason: "核查场所", Days: 3}, at(2026, 2, 26, 15, 0))
 	during := clocksAt(t, c, at(2026, 3, 2, 10, 0))
 	if !during.Promised.Paused || !during.Branches[0].Branch.Paused || during.Branches[1].Branch.Paused {
 		t.Fatalf("paused: case %v, 甲局 %v, 乙局 %v; want true, true, false", during.Promised.Paused, during.Branches[0].Branch.Paused, during.Branches[1].Branch.Paused)
 	}
-	if during.Promised.Consumed != 4 {
-		t.Errorf("consumed while paused = %d, want 4 (02-14, 02-24, 02-25, 02-26)", during.Promised.Consumed)
+	if during.Promised.Consumed != 3 {
+		t.Errorf("consumed while paused = %d, want 3 (02-14, 02-24, 02-25: the start day 02-26 is the procedure's)", during.Promised.Consumed)
 	}
 	do(t, c, Command{Kind: CmdEndSpecial, Branch: 0, Reason: "场所符合要求"}, at(2026, 3, 3, 11, 0))
 	after := clocksAt(t, c, at(2026, 3, 4, 9, 0))
-	// 02-27, 02-28, 03-02 and 03-03 did not count: the due date moves by 4 working days.
-	if got := after.Promised.Due.String(); got != "2026-03-11" {
-		t.Errorf("promised due after the inspection = %s, want 2026-03-11", got)
+	// 02-26, 02-27, 02-28, 03-02 and 03-03 did not count: the due date moves by 5 working days.
+	if got := after.Promised.Due.String(); got != "2026-03-12" {
+		t.Errorf("promised due after the inspection = %s, want 2026-03-12", got)
+	}
+	if sp := after.Specials; len(sp) != 1 || sp[0].Days != 5 || sp[0].Expected != 3 || sp[0].End.IsZero() {
+		t.Errorf("the inspection took 5 working days (02-26 … 03-03, both included), 3 expected: %+v", sp)
 	}
 	if got := after.Branches[1].Branch.Due.String(); got != "2026-03-05" {
 		t.Errorf("乙局's own clock must not move: %s", got)
@@ -71,12 +77,30 @@ func TestSiteInspectionStopsTheClock(t *testing.T) {
 	}
 }
 
-func TestExpertReviewDoesNotStopTheClock(t *testing.T) {
+// TestCountedProcedureDoesNotStopTheClock: a procedure the item counts
+// (not one of Art 45's) leaves the due date where it was.
+func TestCountedProcedureDoesNotStopTheClock(t *testing.T) {
 	c := accepted(t)
-	do(t, c, Command{Kind: CmdStartSpecial, Branch: 0, Code: "expert_review", Reason: "组织评审"}, at(2026, 2, 26, 15, 0))
-	do(t, c, Command{Kind: CmdEndSpecial, Branch: 0, Reason: "评审通过"}, at(2026, 3, 3, 11, 0))
-	if got := clocksAt(t, c, at(2026, 3, 4, 9, 0)).Promised.Due.String(); got != "2026-03-05" {
+	do(t, c, Command{Kind: CmdStartSpecial, Branch: 0, Code: "public_notice", Reason: "批前公示", Days: 7}, at(2026, 2, 26, 15, 0))
+	do(t, c, Command{Kind: CmdEndSpecial, Branch: 0, Reason: "公示无异议"}, at(2026, 3, 3, 11, 0))
+	cl := clocksAt(t, c, at(2026, 3, 4, 9, 0))
+	if got := cl.Promised.Due.String(); got != "2026-03-05" {
 		t.Errorf("promised due = %s, want it unchanged at 2026-03-05", got)
+	}
+	if sp := cl.Specials; len(sp) != 1 || sp[0].Days != 6 {
+		t.Errorf("批前公示 counts natural days 02-26 … 03-03, both included: %+v", sp)
+	}
+}
+
+// TestSameDaySpecialProcedure: a procedure started and ended on one day
+// takes that whole day, and no other.
+func TestSameDaySpecialProcedure(t *testing.T) {
+	c := accepted(t)
+	do(t, c, Command{Kind: CmdStartSpecial, Branch: 0, Code: "expert_review", Reason: "专家论证", Days: 1}, at(2026, 2, 25, 9, 0))
+	do(t, c, Command{Kind: CmdEndSpecial, Branch: 0, Reason: "论证通过"}, at(2026, 2, 25, 16, 0))
+	cl := clocksAt(t, c, at(2026, 2, 26, 9, 0))
+	if cl.Promised.Due.String() != "2026-03-06" || cl.Specials[0].Days != 1 {
+		t.Errorf("one day out: due %s (want 2026-03-06), took %d", cl.Promised.Due, cl.Specials[0].Days)
 	}
 }
 
@@ -99,7 +123,7 @@ func TestExtensionLengthensOnlyTheLegalLimit(t *testing.T) {
 func TestReturnToApplicantPausesAndOverdue(t *testing.T) {
 	c := accepted(t)
 	do(t, c, Command{Kind: CmdReturnToApplicant, Branch: 1, Reason: "图纸缺页", Items: []string{"平面图第2页"}}, at(2026, 2, 25, 9, 0))
-	do(t, c, Command{Kind: CmdCorrect}, at(2026, 3, 4, 16, 0))
+	do(t, c, Command{Kind: CmdCorrect, Answers: []string{"已补第2页"}}, at(2026, 3, 4, 16, 0))
 	cl := clocksAt(t, c, at(2026, 3, 20, 9, 0))
 	// Paused 02-26 … 03-04 (6 working days incl. the make-up Saturday 02-28).
 	if got := cl.Promised.Due.String(); got != "2026-03-13" {
@@ -115,9 +139,9 @@ func TestReturnToApplicantPausesAndOverdue(t *testing.T) {
 
 func TestClosedCaseStopsItsClocks(t *testing.T) {
 	c := accepted(t)
-	do(t, c, Command{Kind: CmdPass, Branch: 1}, at(2026, 2, 25, 10, 0))
-	do(t, c, Command{Kind: CmdPass, Branch: 0}, at(2026, 2, 26, 10, 0))
-	do(t, c, Command{Kind: CmdPass, Branch: 0}, at(2026, 2, 27, 10, 0))
+	do(t, c, Command{Kind: CmdPass, Branch: 1, Reason: "同意"}, at(2026, 2, 25, 10, 0))
+	do(t, c, Command{Kind: CmdPass, Branch: 0, Reason: "同意"}, at(2026, 2, 26, 10, 0))
+	do(t, c, Command{Kind: CmdPass, Branch: 0, Reason: "准予"}, at(2026, 2, 27, 10, 0))
 	cl := clocksAt(t, c, at(2026, 6, 1, 9, 0))
 	if !cl.Promised.Stopped || cl.Promised.Overdue || cl.Promised.Consumed != 5 {
 		t.Errorf("closed on 02-27: stopped %v overdue %v consumed %d", cl.Promised.Stopped, cl.Promised.Overdue, cl.Promised.Consumed)

@@ -11,6 +11,8 @@ type Clocks struct {
 	Legal    Clock
 	Promised Clock
 	Branches []BranchClocks
+	Intake   IntakeClock   // 行政许可法 Art 32's period for a 补正 notice
+	Specials []SpecialSpan // the special procedures and the days they took
 }
 
 // BranchClocks are one department's limits.
@@ -27,12 +29,18 @@ type BranchClocks struct {
 func ComputeClocks(c *Case, cal *calendar.Calendar, oh calendar.OfficeHours, now time.Time) (Clocks, error) {
 	m := meter{cal: cal, oh: oh, now: now}
 	h := readHistory(c)
+	var out Clocks
+	var err error
+	if out.Intake, err = m.intake(c); err != nil {
+		return out, err
+	}
 	start := c.AcceptedAt
+	if out.Intake.Deemed {
+		start = out.Intake.Received // 行政许可法 Art 32: accepted from the day of receipt
+	}
 	if c.Procedure.ClockFromSubmission && !c.SubmittedAt.IsZero() {
 		start = c.SubmittedAt
 	}
-	var out Clocks
-	var err error
 	all := append(append([]span{}, h.corrections...), h.allSpecials()...)
 	legal := c.Procedure.Legal
 	legal.N += h.extensionDays()
@@ -49,7 +57,8 @@ func ComputeClocks(c *Case, cal *calendar.Calendar, oh calendar.OfficeHours, now
 		}
 		out.Branches = append(out.Branches, bc)
 	}
-	return out, nil
+	out.Specials, err = m.specials(c)
+	return out, err
 }
 
 func (m meter) branchClocks(c *Case, h history, i int) (BranchClocks, error) {
@@ -106,7 +115,7 @@ func (h *history) read(c *Case, e Event) {
 		h.corrections[len(h.corrections)-1].To = e.At
 	case EventSpecialStarted:
 		if k, _ := c.Procedure.AllowsSpecial(e.Code); k.StopsClock {
-			h.specials[e.Branch] = append(h.specials[e.Branch], span{From: e.At})
+			h.specials[e.Branch] = append(h.specials[e.Branch], span{From: e.At, whole: true})
 		}
 	case EventSpecialEnded:
 		if ss := h.specials[e.Branch]; len(ss) > 0 && ss[len(ss)-1].To.IsZero() {
@@ -127,9 +136,9 @@ func (h history) allSpecials() []span {
 	return out
 }
 
-// extensionDays is the longest approved extension of any branch: the case's
-// legal limit grows by it (branches run in parallel, so their extensions
-// overlap rather than add up).
+// extensionDays is the approved extension of the case (one per case,
+// 行政许可法 Art 42; cases from before that rule may have one per branch,
+// which run in parallel and overlap rather than add up).
 func (h history) extensionDays() int {
 	longest := 0
 	for _, d := range h.extensions {
@@ -156,4 +165,46 @@ func SupplementDue(c *Case, cal *calendar.Calendar, oh calendar.OfficeHours) (ti
 		return time.Time{}, err
 	}
 	return d.Time().Add(oh.PMEnd), nil
+}
+
+// SpecialSpan is one special procedure of a case and the days it took:
+// the working days (or natural days, as the item counts it) from its
+// start day to its end day, both included, or to today while it runs.
+type SpecialSpan struct {
+	Branch     int
+	Kind       SpecialKind
+	Start, End time.Time // End is zero while it runs
+	Expected   int       // the duration the applicant was told, in Kind's unit
+	Days       int       // the days it took so far
+}
+
+func (m meter) specials(c *Case) ([]SpecialSpan, error) {
+	var out []SpecialSpan
+	open := map[int]int{}
+	for _, e := range c.Events {
+		switch e.Kind {
+		case EventSpecialStarted:
+			k, _ := c.Procedure.AllowsSpecial(e.Code)
+			open[e.Branch] = len(out)
+			out = append(out, SpecialSpan{Branch: e.Branch, Kind: k, Start: e.At, Expected: e.Days})
+		case EventSpecialEnded:
+			if i, ok := open[e.Branch]; ok {
+				out[i].End = e.At
+				delete(open, e.Branch)
+			}
+		}
+	}
+	for i := range out {
+		end := out[i].End
+		if end.IsZero() {
+			end = m.now
+		}
+		from, to := calendar.DateOf(out[i].Start).AddDays(-1), calendar.DateOf(end)
+		n, err := m.daysBetween(out[i].Kind.DaysUnit(), from, to)
+		if err != nil {
+			return nil, err
+		}
+		out[i].Days = n
+	}
+	return out, nil
 }

@@ -34,6 +34,7 @@ const (
 	EventDecided             EventKind = "decided"               // 作出决定
 	EventCertificateIssued   EventKind = "certificate_issued"    // 出证
 	EventClosed              EventKind = "closed"                // 办结
+	EventRefunded            EventKind = "refunded"              // 退费
 )
 
 // Label is the event's Chinese name, as shown in the progress view.
@@ -53,7 +54,7 @@ var eventLabels = map[EventKind]string{
 	EventSpecialStarted: "特别程序开始", EventSpecialEnded: "特别程序结束",
 	EventExtensionRequested: "申请延长审批", EventExtensionApproved: "批准延长审批",
 	EventExtensionDenied: "不批准延长审批", EventBranchDecided: "部门审批完成",
-	EventDecided: "作出决定", EventCertificateIssued: "出具电子证照", EventClosed: "办结",
+	EventDecided: "作出决定", EventCertificateIssued: "出具电子证照", EventClosed: "办结", EventRefunded: "退还费用",
 }
 
 // Event is one recorded change.
@@ -68,10 +69,13 @@ type Event struct {
 	ToStep     int       `json:"to_step,omitempty"`
 	Reason     string    `json:"reason,omitempty"`
 	Items      []string  `json:"items,omitempty"`
-	Days       int       `json:"days,omitempty"`
-	Code       string    `json:"code,omitempty"`
-	Decision   Decision  `json:"decision,omitempty"`
-	Ref        string    `json:"ref,omitempty"` // receipt, notice or certificate number
+	// Needs says, per item of a 补正 notice, what answers it: a material's
+	// code (a file is needed) or NeedStatement (a written statement).
+	Needs    []string `json:"needs,omitempty"`
+	Days     int      `json:"days,omitempty"`
+	Code     string   `json:"code,omitempty"`
+	Decision Decision `json:"decision,omitempty"`
+	Ref      string   `json:"ref,omitempty"` // receipt, notice or certificate number
 }
 
 // detail is the part of an event that storage keeps as one JSON value; the
@@ -81,6 +85,7 @@ type detail struct {
 	ToStep   int      `json:"to_step,omitempty"`
 	Reason   string   `json:"reason,omitempty"`
 	Items    []string `json:"items,omitempty"`
+	Needs    []string `json:"needs,omitempty"`
 	Days     int      `json:"days,omitempty"`
 	Code     string   `json:"code,omitempty"`
 	Decision Decision `json:"decision,omitempty"`
@@ -89,7 +94,7 @@ type detail struct {
 
 // DetailJSON encodes the event's details for storage.
 func (e Event) DetailJSON() ([]byte, error) {
-	return json.Marshal(detail{e.Step, e.ToStep, e.Reason, e.Items, e.Days, e.Code, e.Decision, e.Ref})
+	return json.Marshal(detail{e.Step, e.ToStep, e.Reason, e.Items, e.Needs, e.Days, e.Code, e.Decision, e.Ref})
 }
 
 // SetDetail decodes details stored by DetailJSON into e.
@@ -98,6 +103,7 @@ func (e *Event) SetDetail(b []byte) error {
 	if err := json.Unmarshal(b, &d); err != nil {
 		return err
 	}
-	e.Step, e.ToStep, e.Reason, e.Items, e.Days, e.Code, e.Decision, e.Ref = d.Step, d.ToStep, d.Reason, d.Items, d.Days, d.Code, d.Decision, d.Ref
+	e.Step, e.ToStep, e.Reason, e.Items, e.Needs = d.Step, d.ToStep, d.Reason, d.Items, d.Needs
+	e.Days, e.Code, e.Decision, e.Ref = d.Days, d.Code, d.Decision, d.Ref
 	return nil
 }

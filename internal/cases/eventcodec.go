@@ -12,13 +12,18 @@ import (
 // It decodes several times faster than JSON and takes about a third of
 // the space.
 
-const eventsCodecV1 = 1
+// Version 2 adds each event's Needs after its Items; version 1 values,
+// written before, still decode.
+const (
+	eventsCodecV1 = 1
+	eventsCodecV2 = 2
+)
 
 var errEventsCodec = errors.New("events: malformed compact encoding")
 
 // AppendEvents appends the compact encoding of evs to b.
 func AppendEvents(b []byte, evs []Event) []byte {
-	b = append(b, eventsCodecV1)
+	b = append(b, eventsCodecV2)
 	b = binary.AppendUvarint(b, uint64(len(evs)))
 	for _, e := range evs {
 		b = appendEvent(b, e)
@@ -33,8 +38,12 @@ func appendEvent(b []byte, e Event) []byte {
 	for _, s := range []string{string(e.Kind), e.ActorLabel, e.Reason, e.Code, string(e.Decision), e.Ref} {
 		b = appendString(b, s)
 	}
-	b = binary.AppendUvarint(b, uint64(len(e.Items)))
-	for _, s := range e.Items {
+	return appendStrings(appendStrings(b, e.Items), e.Needs)
+}
+
+func appendStrings(b []byte, ss []string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(ss)))
+	for _, s := range ss {
 		b = appendString(b, s)
 	}
 	return b
@@ -46,10 +55,10 @@ func appendString(b []byte, s string) []byte {
 
 // DecodeEvents decodes what AppendEvents encoded.
 func DecodeEvents(b []byte) ([]Event, error) {
-	if len(b) == 0 || b[0] != eventsCodecV1 {
+	if len(b) == 0 || (b[0] != eventsCodecV1 && b[0] != eventsCodecV2) {
 		return nil, errEventsCodec
 	}
-	r := &reader{b: b[1:]}
+	r := &reader{b: b[1:], version: b[0]}
 	n := r.count()
 	evs := make([]Event, 0, n)
 	for i := 0; i < n && r.err == nil; i++ {
@@ -63,8 +72,9 @@ func DecodeEvents(b []byte) ([]Event, error) {
 
 // reader consumes an encoding; after the first error it reads zeros.
 type reader struct {
-	b   []byte
-	err error
+	b       []byte
+	version byte
+	err     error
 }
 
 func (r *reader) event() Event {
@@ -75,13 +85,23 @@ func (r *reader) event() Event {
 	e.Branch, e.Step, e.ToStep, e.Days = int(r.varint()), int(r.varint()), int(r.varint()), int(r.varint())
 	e.Kind, e.ActorLabel, e.Reason = EventKind(r.string()), r.string(), r.string()
 	e.Code, e.Decision, e.Ref = r.string(), Decision(r.string()), r.string()
-	if n := r.count(); n > 0 {
-		e.Items = make([]string, n)
-		for i := range e.Items {
-			e.Items[i] = r.string()
-		}
+	e.Items = r.strings()
+	if r.version >= eventsCodecV2 {
+		e.Needs = r.strings()
 	}
 	return e
+}
+
+func (r *reader) strings() []string {
+	n := r.count()
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = r.string()
+	}
+	return out
 }
 
 func (r *reader) varint() int64 {

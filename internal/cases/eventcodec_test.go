@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"encoding/binary"
 	"reflect"
 	"testing"
 	"time"
@@ -11,7 +12,7 @@ func codecSample() []Event {
 	return []Event{
 		{Seq: 1, Kind: EventSubmitted, At: at, ActorID: 7, ActorLabel: "张*（citizen）", Branch: -1, Code: "online"},
 		{Seq: 2, Kind: EventSupplementRequested, At: at.Add(time.Hour), ActorID: 3, ActorLabel: "陈静（clerk）", Branch: -1,
-			Reason: "材料不全", Items: []string{"营业执照复印件", "", "身份证明"}, Days: 5},
+			Reason: "材料不全", Items: []string{"营业执照复印件", "", "身份证明"}, Needs: []string{"m1", "statement", "m2"}, Days: 5},
 		{Seq: 3, Kind: EventStepReturned, At: at.Add(48 * time.Hour), ActorID: 1 << 40, Branch: 2, Step: 3, ToStep: 1,
 			Decision: DecisionDenied, Ref: "受理-33010626112500000001"},
 	}
@@ -23,6 +24,23 @@ func TestEventsCodecRoundTrip(t *testing.T) {
 		if err != nil || len(got) != len(evs) || (len(evs) > 0 && !reflect.DeepEqual(got, evs)) {
 			t.Fatalf("round trip:\n got %+v %v\nwant %+v", got, err, evs)
 		}
+	}
+}
+
+// TestEventsCodecReadsVersion1 decodes a value written before events had
+// Needs: an old progress row still decodes.
+func TestEventsCodecReadsVersion1(t *testing.T) {
+	old := []byte{eventsCodecV1, 1}
+	for _, n := range []int64{1, 0, 7, -1, 0, 0, 0} {
+		old = binary.AppendVarint(old, n)
+	}
+	for _, s := range []string{"submitted", "张*", "", "online", "", ""} {
+		old = appendString(old, s)
+	}
+	old = append(old, 0) // no items
+	evs, err := DecodeEvents(old)
+	if err != nil || len(evs) != 1 || evs[0].Kind != EventSubmitted || evs[0].Code != "online" || evs[0].Needs != nil {
+		t.Fatalf("version 1: %+v %v", evs, err)
 	}
 }
 

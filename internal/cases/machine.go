@@ -33,6 +33,7 @@ const (
 	CmdRequestExtension  CommandKind = "request_extension"
 	CmdApproveExtension  CommandKind = "approve_extension"
 	CmdDenyExtension     CommandKind = "deny_extension"
+	CmdRefund            CommandKind = "refund"
 )
 
 // Command is one request to change a case.
@@ -42,13 +43,21 @@ type Command struct {
 	ActorLabel string
 	Branch     int      // for branch commands
 	ToStep     int      // for CmdReturn
-	Reason     string   // required where the law wants reasons
+	Reason     string   // required where the law wants reasons; a step's 审查意见
 	Items      []string // materials to supplement
+	Needs      []string // per item: the material code a file answers, or NeedStatement
+	Answers    []string // a supplement's written statements, per item of the notice
+	Supplied   []string // the material codes of the files a supplement hands in
 	Days       int      // extension length
 	Code       string   // special procedure code
 	Ref        string   // receipt or notice number
-	AmountFen  int64    // CmdPayFee
+	AmountFen  int64    // CmdPayFee, CmdRefund
 	Decision   Decision // CmdDecideInstant
+	// IntakeDue is the end of the period for a 补正 notice (行政许可法 Art
+	// 32); the service computes it on the calendar (see Intake).
+	IntakeDue time.Time
+
+	at time.Time // when the command is given; set by Transition
 }
 
 // illegal is the error of a command the case's state does not allow.
@@ -67,6 +76,7 @@ func Transition(c *Case, cmd Command, at time.Time) ([]Event, error) {
 	if !allowedIn(rule.from, c.Status) {
 		return nil, illegal(c, "不能%s", rule.label)
 	}
+	cmd.at = at
 	if err := rule.check(c, cmd); err != nil {
 		return nil, err
 	}
@@ -110,7 +120,7 @@ type rule struct {
 	events func(c *Case, cmd Command) []Event
 }
 
-var open = []Status{StatusSubmitted, StatusSupplement, StatusReview, StatusCorrection}
+var open = []Status{StatusSubmitted, StatusSupplement, StatusReview, StatusCorrection, StatusPayment}
 
 func ev(kind EventKind, branch int) Event { return Event{Kind: kind, Branch: branch} }
 
@@ -137,14 +147,8 @@ func init() {
 		CmdSubmit: {"提交申请", []Status{StatusDraft}, none, func(c *Case, cmd Command) []Event {
 			return []Event{ev(EventSubmitted, -1)}
 		}},
-		CmdRequestSupplement: {"发出补正告知", []Status{StatusSubmitted}, checkItems, func(c *Case, cmd Command) []Event {
-			e := ev(EventSupplementRequested, -1)
-			e.Items, e.Days, e.Ref = trimItems(cmd.Items), c.Procedure.SupplementDays, cmd.Ref
-			return []Event{e}
-		}},
-		CmdSupplement: {"补正材料", []Status{StatusSupplement}, none, func(c *Case, cmd Command) []Event {
-			return []Event{ev(EventSupplemented, -1)}
-		}},
+		CmdRequestSupplement: {"发出补正告知", []Status{StatusSubmitted}, allOf(checkNotice, checkIntakeInTime, checkOneNotice), supplementNotice},
+		CmdSupplement:        {"补正材料", []Status{StatusSupplement}, checkAnswers(EventSupplementRequested), answerEvent(EventSupplemented)},
 		CmdSupplementTimeout: {"按补正超时办结", []Status{StatusSupplement}, none, func(c *Case, cmd Command) []Event {
 			return []Event{ev(EventSupplementTimeout, -1), closed(CompletionTimeout)}
 		}},
@@ -161,15 +165,17 @@ func init() {
 		CmdDecideInstant: {"当场办结", []Status{StatusSubmitted}, checkInstant, instantEvents},
 		CmdWithdraw:      {"撤回", open, none, func(c *Case, cmd Command) []Event { return []Event{ev(EventWithdrawn, -1), closed(CompletionVoided)} }},
 		CmdPayFee:        {"缴费", open, checkPay, payEvents},
-		CmdPass:          {"审批通过", []Status{StatusReview}, checkBranchAct, passEvents},
+		CmdRefund:        {"退费", []Status{StatusClosed}, checkRefund, refundEvents},
+		CmdPass:          {"审批通过", []Status{StatusReview}, allOf(checkBranchAct, needReason("审查意见")), passEvents},
 		CmdFail:          {"审批不通过", []Status{StatusReview}, allOf(checkBranchAct, needReason("不通过的理由")), failEvents},
 		CmdReturn:        {"退回", []Status{StatusReview}, allOf(checkBranchAct, needReason("退回的理由"), checkReturnTo), returnEvents},
-		CmdReturnToApplicant: {"退回申请人", []Status{StatusReview}, allOf(checkBranchAct, needReason("退回的理由"), checkItems), func(c *Case, cmd Command) []Event {
+		CmdReturnToApplicant: {"退回申请人", []Status{StatusReview}, allOf(checkBranchAct, needReason("退回的理由"), checkNotice), func(c *Case, cmd Command) []Event {
 			e := ev(EventReturnedToApplicant, cmd.Branch)
-			e.Items, e.Step = trimItems(cmd.Items), c.Branches[cmd.Branch].Step
+			e.Items, e.Needs = noticeItems(cmd)
+			e.Step = c.Branches[cmd.Branch].Step
 			return []Event{e}
 		}},
-		CmdCorrect:          {"补正后重新提交", []Status{StatusCorrection}, none, func(c *Case, cmd Command) []Event { return []Event{ev(EventCorrected, -1)} }},
+		CmdCorrect:          {"补正后重新提交", []Status{StatusCorrection}, checkAnswers(EventReturnedToApplicant), answerEvent(EventCorrected)},
 		CmdStartSpecial:     {"启动特别程序", []Status{StatusReview}, allOf(checkBranchOpen, needReason("特别程序的理由"), checkStartSpecial), startSpecialEvents},
 		CmdEndSpecial:       {"结束特别程序", []Status{StatusReview}, allOf(checkBranchOpen, needReason("特别程序的结果"), checkEndSpecial), endSpecialEvents},
 		CmdRequestExtension: {"申请延长审批", []Status{StatusReview}, allOf(checkBranchOpen, needReason("延长的理由"), checkRequestExtension), requestExtensionEvents},
@@ -203,79 +209,6 @@ func trimItems(items []string) []string {
 		}
 	}
 	return out
-}
-
-// checkItems: a 补正 notice lists everything that is missing or defective,
-// at once (一次性告知), so it cannot be empty.
-func checkItems(_ *Case, cmd Command) error {
-	if len(trimItems(cmd.Items)) == 0 {
-		return apperr.Field("items", "请逐项列明需要补正的材料或内容（一次性告知）")
-	}
-	return nil
-}
-
-func checkAccept(c *Case, cmd Command) error {
-	if !c.Fee.Paid() {
-		return apperr.New(apperr.Conflict, "该事项应缴费用 %s 元尚未缴纳，缴费后方可受理", yuan(c.Fee.DueFen-c.Fee.PaidFen))
-	}
-	if c.Procedure.Instant {
-		return apperr.New(apperr.Conflict, "即办件应当场办结，请选择“当场办结”")
-	}
-	return nil
-}
-
-func checkInstant(c *Case, cmd Command) error {
-	if !c.Procedure.Instant {
-		return apperr.New(apperr.Conflict, "该事项是承诺件，须受理后按环节审批")
-	}
-	if !c.Fee.Paid() {
-		return apperr.New(apperr.Conflict, "应缴费用 %s 元尚未缴纳", yuan(c.Fee.DueFen-c.Fee.PaidFen))
-	}
-	if cmd.Decision != DecisionApproved && cmd.Decision != DecisionDenied {
-		return apperr.Field("decision", "请选择准予或不予")
-	}
-	if cmd.Decision == DecisionDenied {
-		return needReason("不予许可的理由")(c, cmd)
-	}
-	return nil
-}
-
-func instantEvents(c *Case, cmd Command) []Event {
-	acc := ev(EventAccepted, -1)
-	acc.Ref = cmd.Ref
-	dec := ev(EventDecided, -1)
-	dec.Decision = cmd.Decision
-	return []Event{acc, dec, closed(completionFor(c, cmd.Decision))}
-}
-
-func completionFor(c *Case, d Decision) Completion {
-	switch {
-	case d == DecisionDenied:
-		return CompletionReturned
-	case c.Procedure.Result.Certificate:
-		return CompletionCertificate
-	}
-	return CompletionDone
-}
-
-func yuan(fen int64) string { return fmt.Sprintf("%d.%02d", fen/100, fen%100) }
-
-func checkPay(c *Case, cmd Command) error {
-	owed := c.Fee.DueFen - c.Fee.PaidFen
-	switch {
-	case owed <= 0:
-		return apperr.New(apperr.Conflict, "该办件没有待缴费用")
-	case cmd.AmountFen != owed:
-		return apperr.Field("amount", fmt.Sprintf("应缴金额为 %s 元", yuan(owed)))
-	}
-	return nil
-}
-
-func payEvents(c *Case, cmd Command) []Event {
-	e := ev(EventFeePaid, -1)
-	e.Ref, e.Days = cmd.Ref, 0
-	e.Code = fmt.Sprint(cmd.AmountFen)
-	return []Event{e}
 }
 
 // CommandLabel is the Chinese name of a command.

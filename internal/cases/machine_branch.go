@@ -1,6 +1,8 @@
 package cases
 
 import (
+	"fmt"
+
 	"openhall/internal/apperr"
 )
 
@@ -66,7 +68,10 @@ func branchDecided(c *Case, branch int, d Decision) []Event {
 	if final, ok := caseDecision(c, branch, d); ok {
 		dec := ev(EventDecided, -1)
 		dec.Decision = final
-		out = append(out, dec, closed(completionFor(c, final)))
+		out = append(out, dec)
+		if final == DecisionDenied || c.Fee.Paid() {
+			out = append(out, closed(completionFor(c, final)))
+		} // else the result waits for the fee (StatusPayment)
 	}
 	return out
 }
@@ -112,12 +117,29 @@ func checkStartSpecial(c *Case, cmd Command) error {
 		active, _ := c.Procedure.AllowsSpecial(c.BranchOf(cmd.Branch).Special)
 		return apperr.New(apperr.Conflict, "特别程序“%s”正在进行中，不能同时启动“%s”", active.Name, k.Name)
 	}
+	return checkSpecialDays(k, cmd.Days)
+}
+
+// maxSpecialDays bounds an expected duration the item does not bound.
+const maxSpecialDays = 365
+
+// checkSpecialDays: the applicant is told in writing how long the
+// procedure is expected to take (行政许可法 Art 45), within the item's
+// bound where it sets one.
+func checkSpecialDays(k SpecialKind, days int) error {
+	limit := k.MaxDays
+	if limit <= 0 {
+		limit = maxSpecialDays
+	}
+	if days < 1 || days > limit {
+		return apperr.Field("days", fmt.Sprintf("请填写“%s”预计所需的时间：1 至 %d 个%s（将书面告知申请人）", k.Name, limit, k.DaysUnit().Label()))
+	}
 	return nil
 }
 
 func startSpecialEvents(c *Case, cmd Command) []Event {
 	e := ev(EventSpecialStarted, cmd.Branch)
-	e.Code, e.Step = cmd.Code, c.BranchOf(cmd.Branch).Step
+	e.Code, e.Step, e.Days = cmd.Code, c.BranchOf(cmd.Branch).Step, cmd.Days
 	return []Event{e}
 }
 
@@ -135,16 +157,25 @@ func endSpecialEvents(c *Case, cmd Command) []Event {
 	return []Event{e}
 }
 
+// checkRequestExtension: one extension per case, of at most 10 working
+// days (15 for 统一、联合、集中办理), unless another law the item names
+// allows more (行政许可法 Art 42). A second extension is refused, whichever
+// department asks.
 func checkRequestExtension(c *Case, cmd Command) error {
-	b := c.BranchOf(cmd.Branch)
 	if _, ok := c.Procedure.AllowsSpecial(Extension); !ok {
 		return apperr.New(apperr.Conflict, "该事项不适用延长审批")
 	}
-	if b.Pending > 0 {
-		return apperr.New(apperr.Conflict, "已有待批准的延长申请")
+	for i, b := range c.Branches {
+		dept := c.Procedure.Branches[i].Department
+		if b.Extension > 0 {
+			return apperr.New(apperr.Conflict, "本办件已经%s批准延长 %d 个工作日；审批期限只能延长一次，不得再次延长（行政许可法第四十二条）", dept, b.Extension)
+		}
+		if b.Pending > 0 {
+			return apperr.New(apperr.Conflict, "%s已申请延长 %d 个工作日，正在等待负责人批准", dept, b.Pending)
+		}
 	}
-	if max := c.Procedure.Legal.N; cmd.Days < 1 || cmd.Days > max {
-		return apperr.Field("days", "延长的期限须为 1 至 "+itoa(max)+" 个工作日（不超过法定时限）")
+	if max := c.Procedure.ExtensionLimit(); cmd.Days < 1 || cmd.Days > max {
+		return apperr.Field("days", fmt.Sprintf("延长的期限须为 1 至 %d 个工作日（行政许可法第四十二条）", max))
 	}
 	return nil
 }

@@ -25,7 +25,13 @@ func caseIn(t *testing.T, s Status) *Case {
 		do(t, c, Command{Kind: CmdAccept}, t0)
 	case StatusCorrection:
 		do(t, c, Command{Kind: CmdAccept}, t0)
-		do(t, c, Command{Kind: CmdReturnToApplicant, Branch: 0, Reason: "图纸不清晰", Items: []string{"平面图"}}, t0)
+		do(t, c, Command{Kind: CmdReturnToApplicant, Branch: 0, Reason: "图纸不清晰", Items: []string{"平面图"}, Needs: []string{"m1"}}, t0)
+	case StatusPayment:
+		c.Fee.DueFen = 1000
+		do(t, c, Command{Kind: CmdAccept}, t0)
+		do(t, c, Command{Kind: CmdPass, Branch: 1, Reason: "同意"}, t0)
+		do(t, c, Command{Kind: CmdPass, Branch: 0, Reason: "同意"}, t0)
+		do(t, c, Command{Kind: CmdPass, Branch: 0, Reason: "准予"}, t0)
 	case StatusClosed:
 		do(t, c, Command{Kind: CmdRefuse, Reason: "不属于本机关职权范围"}, t0)
 	}
@@ -35,20 +41,20 @@ func caseIn(t *testing.T, s Status) *Case {
 // TestTransitionTable checks, for every command, the statuses it is
 // allowed in; everywhere else it must be refused as a conflict (HTTP 409).
 func TestTransitionTable(t *testing.T) {
-	all := []Status{StatusDraft, StatusSubmitted, StatusSupplement, StatusReview, StatusCorrection, StatusClosed}
+	all := []Status{StatusDraft, StatusSubmitted, StatusSupplement, StatusReview, StatusCorrection, StatusPayment, StatusClosed}
 	valid := map[CommandKind]Command{
 		CmdSubmit:            {Kind: CmdSubmit},
 		CmdRequestSupplement: {Kind: CmdRequestSupplement, Items: []string{"身份证复印件"}},
-		CmdSupplement:        {Kind: CmdSupplement},
+		CmdSupplement:        {Kind: CmdSupplement, Answers: []string{"已附营业执照复印件"}},
 		CmdSupplementTimeout: {Kind: CmdSupplementTimeout},
 		CmdAccept:            {Kind: CmdAccept},
 		CmdRefuse:            {Kind: CmdRefuse, Reason: "材料不全且无法补正"},
 		CmdWithdraw:          {Kind: CmdWithdraw},
-		CmdPass:              {Kind: CmdPass},
+		CmdPass:              {Kind: CmdPass, Reason: "材料齐全，符合条件"},
 		CmdFail:              {Kind: CmdFail, Reason: "不符合条件"},
 		CmdReturnToApplicant: {Kind: CmdReturnToApplicant, Reason: "需补充说明", Items: []string{"说明"}},
-		CmdCorrect:           {Kind: CmdCorrect},
-		CmdStartSpecial:      {Kind: CmdStartSpecial, Code: "site_inspection", Reason: "需现场核查"},
+		CmdCorrect:           {Kind: CmdCorrect, Supplied: []string{"m1"}},
+		CmdStartSpecial:      {Kind: CmdStartSpecial, Code: "site_inspection", Reason: "需现场核查", Days: 3},
 		CmdRequestExtension:  {Kind: CmdRequestExtension, Days: 10, Reason: "情况复杂"},
 	}
 	allowed := map[CommandKind][]Status{
@@ -58,7 +64,7 @@ func TestTransitionTable(t *testing.T) {
 		CmdSupplementTimeout: {StatusSupplement},
 		CmdAccept:            {StatusSubmitted},
 		CmdRefuse:            {StatusSubmitted, StatusSupplement},
-		CmdWithdraw:          {StatusSubmitted, StatusSupplement, StatusReview, StatusCorrection},
+		CmdWithdraw:          {StatusSubmitted, StatusSupplement, StatusReview, StatusCorrection, StatusPayment},
 		CmdPass:              {StatusReview},
 		CmdFail:              {StatusReview},
 		CmdReturnToApplicant: {StatusReview},
@@ -94,7 +100,7 @@ func TestTransitionRefusalsNameTheProblem(t *testing.T) {
 		{"UnknownSpecial", StatusReview, Command{Kind: CmdStartSpecial, Code: "hearing", Reason: "听证"}, "code", apperr.Invalid},
 		{"ExtensionTooLong", StatusReview, Command{Kind: CmdRequestExtension, Days: 21, Reason: "复杂"}, "days", apperr.Invalid},
 		{"NoPendingExtension", StatusReview, Command{Kind: CmdApproveExtension}, "", apperr.Conflict},
-		{"NoSuchBranch", StatusReview, Command{Kind: CmdPass, Branch: 5}, "", apperr.NotFound},
+		{"NoSuchBranch", StatusReview, Command{Kind: CmdPass, Branch: 5, Reason: "同意"}, "", apperr.NotFound},
 		{"InstantOnPromisedItem", StatusSubmitted, Command{Kind: CmdDecideInstant, Decision: DecisionApproved}, "", apperr.Conflict},
 	}
 	for _, tc := range cases {
@@ -107,11 +113,11 @@ func TestTransitionRefusalsNameTheProblem(t *testing.T) {
 
 func TestParallelApproval(t *testing.T) {
 	c := caseIn(t, StatusReview)
-	do(t, c, Command{Kind: CmdPass, Branch: 1}, t0)
+	do(t, c, Command{Kind: CmdPass, Branch: 1, Reason: "同意"}, t0)
 	if !c.Branches[1].Done || c.Branches[1].Decision != DecisionApproved || c.Status != StatusReview {
 		t.Fatalf("after 乙局 approves: %+v %s", c.Branches[1], c.Status)
 	}
-	do(t, c, Command{Kind: CmdPass, Branch: 0}, t0)
+	do(t, c, Command{Kind: CmdPass, Branch: 0, Reason: "同意"}, t0)
 	if c.Branches[0].Step != 1 || c.Branches[0].Done {
 		t.Fatalf("甲局 should move to 批准: %+v", c.Branches[0])
 	}
@@ -119,12 +125,12 @@ func TestParallelApproval(t *testing.T) {
 	if c.Branches[0].Step != 0 {
 		t.Fatal("return did not go back to 审核")
 	}
-	do(t, c, Command{Kind: CmdPass, Branch: 0}, t0)
-	do(t, c, Command{Kind: CmdPass, Branch: 0}, t0)
+	do(t, c, Command{Kind: CmdPass, Branch: 0, Reason: "同意"}, t0)
+	do(t, c, Command{Kind: CmdPass, Branch: 0, Reason: "同意"}, t0)
 	if c.Status != StatusClosed || c.Decision != DecisionApproved || c.Completion != CompletionCertificate {
 		t.Fatalf("both approved: %s %s %s", c.Status, c.Decision, c.Completion)
 	}
-	if _, err := Transition(c, Command{Kind: CmdPass, Branch: 0}, t0); !apperr.Is(err, apperr.Conflict) {
+	if _, err := Transition(c, Command{Kind: CmdPass, Branch: 0, Reason: "同意"}, t0); !apperr.Is(err, apperr.Conflict) {
 		t.Fatalf("acting on a closed case: %v", err)
 	}
 }
@@ -144,8 +150,8 @@ func TestOneRefusalDenies(t *testing.T) {
 	if c.Status != StatusReview {
 		t.Fatal("without the rule the case waits for the other department")
 	}
-	do(t, c, Command{Kind: CmdPass, Branch: 0}, t0)
-	do(t, c, Command{Kind: CmdPass, Branch: 0}, t0)
+	do(t, c, Command{Kind: CmdPass, Branch: 0, Reason: "同意"}, t0)
+	do(t, c, Command{Kind: CmdPass, Branch: 0, Reason: "同意"}, t0)
 	if c.Decision != DecisionApproved {
 		t.Fatalf("partial approval: %s", c.Decision)
 	}
@@ -153,15 +159,15 @@ func TestOneRefusalDenies(t *testing.T) {
 
 func TestSpecialProcedureBlocksTheStep(t *testing.T) {
 	c := caseIn(t, StatusReview)
-	do(t, c, Command{Kind: CmdStartSpecial, Branch: 0, Code: "site_inspection", Reason: "核查经营场所"}, t0)
-	if _, err := Transition(c, Command{Kind: CmdPass, Branch: 0}, t0); !apperr.Is(err, apperr.Conflict) {
+	do(t, c, Command{Kind: CmdStartSpecial, Branch: 0, Code: "site_inspection", Reason: "核查经营场所", Days: 2}, t0)
+	if _, err := Transition(c, Command{Kind: CmdPass, Branch: 0, Reason: "同意"}, t0); !apperr.Is(err, apperr.Conflict) {
 		t.Fatalf("passing during 现场勘察: %v", err)
 	}
-	if _, err := Transition(c, Command{Kind: CmdStartSpecial, Branch: 0, Code: "expert_review", Reason: "评审"}, t0); !apperr.Is(err, apperr.Conflict) {
+	if _, err := Transition(c, Command{Kind: CmdStartSpecial, Branch: 0, Code: "expert_review", Reason: "评审", Days: 5}, t0); !apperr.Is(err, apperr.Conflict) {
 		t.Fatalf("second procedure at once: %v", err)
 	}
 	do(t, c, Command{Kind: CmdEndSpecial, Branch: 0, Reason: "现场符合要求"}, t0)
-	do(t, c, Command{Kind: CmdPass, Branch: 0}, t0)
+	do(t, c, Command{Kind: CmdPass, Branch: 0, Reason: "同意"}, t0)
 }
 
 func TestInstantItem(t *testing.T) {
@@ -178,24 +184,11 @@ func TestInstantItem(t *testing.T) {
 	}
 }
 
-func TestFeeMustBePaidBeforeAcceptance(t *testing.T) {
-	c := caseIn(t, StatusSubmitted)
-	c.Fee.DueFen = 5000
-	if _, err := Transition(c, Command{Kind: CmdAccept}, t0); !apperr.Is(err, apperr.Conflict) {
-		t.Fatalf("accepting unpaid: %v", err)
-	}
-	if _, err := Transition(c, Command{Kind: CmdPayFee, AmountFen: 100}, t0); apperr.FieldsOf(err)["amount"] == "" {
-		t.Fatalf("wrong amount: %v", err)
-	}
-	do(t, c, Command{Kind: CmdPayFee, AmountFen: 5000, Ref: "SF0001"}, t0)
-	do(t, c, Command{Kind: CmdAccept}, t0)
-}
-
 func TestReplayRebuildsTheCase(t *testing.T) {
 	c := caseIn(t, StatusReview)
 	do(t, c, Command{Kind: CmdRequestExtension, Branch: 0, Days: 5, Reason: "复杂"}, t0)
 	do(t, c, Command{Kind: CmdApproveExtension, Branch: 0}, t0)
-	do(t, c, Command{Kind: CmdPass, Branch: 1}, t0)
+	do(t, c, Command{Kind: CmdPass, Branch: 1, Reason: "同意"}, t0)
 	replay := &Case{Procedure: c.Procedure}
 	for _, e := range c.Events {
 		replay.Apply(e)
@@ -211,7 +204,7 @@ func TestOptionsFollowRolesAndState(t *testing.T) {
 	c.Procedure.Branches[0].DepartmentID, c.Procedure.Branches[1].DepartmentID = 10, 20
 	approverA := &identity.Actor{UserID: 5, Kind: identity.KindStaff, Grants: []*identity.Grant{{Role: identity.RoleApprover, RegionPath: "/1/", DepartmentID: ptr(int64(10))}}}
 	got := map[string]bool{}
-	for _, o := range Options(approverA, c) {
+	for _, o := range Options(approverA, c, Clocks{}) {
 		got[string(o.Kind)+":"+itoa(o.Branch)] = true
 	}
 	for _, want := range []string{"pass:0", "fail:0", "return_to_applicant:0", "start_special:0", "request_extension:0"} {

@@ -20,6 +20,7 @@ type Procedure struct {
 	RegionCode    string `json:"region_code"`
 	DepartmentID  int64  `json:"department_id"` // the lead (accepting) department
 	Department    string `json:"department"`
+	Where         string `json:"where,omitempty"` // 办理地点和时间, for those who cannot file online
 
 	Instant  bool           `json:"instant"`  // 即办件: decided at the window in one step
 	Legal    calendar.Limit `json:"legal"`    // 法定办结时限
@@ -36,11 +37,25 @@ type Procedure struct {
 	// AnyRefusalDenies: one department refusing makes the decision 不予许可.
 	AnyRefusalDenies bool `json:"any_refusal_denies"`
 
-	Special   []SpecialKind `json:"special"` // 特别程序 the item allows
-	Materials []Material    `json:"materials"`
-	Fields    []Field       `json:"fields"`
-	Fee       catalog.Fees  `json:"fee"` // computable: fixed amounts and formulas over named quantities
-	Result    Result        `json:"result"`
+	Special []SpecialKind `json:"special"` // 特别程序 the item allows
+	// ExtensionMax is how many working days one 延长审批 may add (行政许可法
+	// Art 42: 10, or 15 for 统一、联合、集中办理; more only where another law
+	// the item names allows it); ExtensionBasis names the rule.
+	ExtensionMax   int    `json:"extension_max,omitempty"`
+	ExtensionBasis string `json:"extension_basis,omitempty"`
+	// Online and Audiences say who may file the item how: online filing
+	// only where the guide says 网上办理, and only by the kinds of applicant
+	// (person, legal) among its 服务对象.
+	Online    bool     `json:"online,omitempty"`
+	Audiences []string `json:"audiences,omitempty"`
+	// FeeAtAccept: the fee is due before 受理; otherwise (the default) before
+	// the result is issued. FeePayment says how to pay.
+	FeeAtAccept bool         `json:"fee_at_accept,omitempty"`
+	FeePayment  string       `json:"fee_payment,omitempty"`
+	Materials   []Material   `json:"materials"`
+	Fields      []Field      `json:"fields"`
+	Fee         catalog.Fees `json:"fee"` // computable: fixed amounts and formulas over named quantities
+	Result      Result       `json:"result"`
 }
 
 // Branch is one department's part of the approval: its own steps, assignee
@@ -64,6 +79,20 @@ type SpecialKind struct {
 	Code       string `json:"code"` // hearing, expert_review, site_inspection, testing, extension, other
 	Name       string `json:"name"` // 听证, 专家评审, 现场勘察, 检验检测, 延长审批 …
 	StopsClock bool   `json:"stops_clock"`
+	// MaxDays bounds the expected duration the applicant is told of (in
+	// Unit; 0: no bound set by the item); Basis is the law the item names.
+	MaxDays int           `json:"max_days,omitempty"`
+	Unit    calendar.Unit `json:"unit,omitempty"`
+	Basis   string        `json:"basis,omitempty"`
+}
+
+// DaysUnit is the unit of the procedure's duration (working days unless
+// the item says otherwise).
+func (k SpecialKind) DaysUnit() calendar.Unit {
+	if k.Unit == "" {
+		return calendar.UnitWorkday
+	}
+	return k.Unit
 }
 
 // Extension is the code of 延长审批, which extends the legal limit instead
@@ -79,6 +108,32 @@ const (
 	MaterialShow   MaterialKind = "show"   // shown at the window
 	MaterialSign   MaterialKind = "sign"   // signed at collection
 )
+
+// MaxMaterialBytes bounds one uploaded material file.
+const MaxMaterialBytes = 10 << 20
+
+// UploadBytes is the most the files of one filing or supplement may hold:
+// one file for each material uploaded online, and the signed 委托书 a
+// 代办员 files with.
+func (p *Procedure) UploadBytes() int64 {
+	n := int64(1)
+	for _, m := range p.Materials {
+		if m.Kind == MaterialUpload {
+			n++
+		}
+	}
+	return n * MaxMaterialBytes
+}
+
+// Uploads reports whether the material with code is uploaded as a file.
+func (p *Procedure) Uploads(code string) bool {
+	for _, m := range p.Materials {
+		if m.Code == code && m.Kind == MaterialUpload {
+			return true
+		}
+	}
+	return false
+}
 
 // Material is a required or conditional material of the application.
 type Material struct {
@@ -100,6 +155,8 @@ const (
 	FieldNumber FieldType = "number"
 	FieldDate   FieldType = "date"
 	FieldChoice FieldType = "choice"
+	FieldEmail  FieldType = "email"
+	FieldPhone  FieldType = "phone"
 )
 
 // Field is one entry of the application form.
@@ -110,6 +167,11 @@ type Field struct {
 	Required bool      `json:"required"`
 	Choices  []string  `json:"choices,omitempty"`
 	Max      int       `json:"max,omitempty"` // maximum length of a text
+	// MinValue and MaxValue bound a number, Unit says what it counts.
+	MinValue *float64 `json:"min_value,omitempty"`
+	MaxValue *float64 `json:"max_value,omitempty"`
+	Unit     string   `json:"unit,omitempty"`
+	Hint     string   `json:"hint,omitempty"`
 }
 
 // Result is what the applicant receives when the case is approved.
@@ -117,6 +179,32 @@ type Result struct {
 	Name        string `json:"name"` // e.g. 食品经营许可证
 	Certificate bool   `json:"certificate"`
 	ValidMonths int    `json:"valid_years,omitempty"`
+}
+
+// defaultExtension is Art 42's one extension of at most 10 working days,
+// for procedures stored before the item said its own.
+const defaultExtension = 10
+
+// ExtensionLimit is how many working days one 延长审批 may add.
+func (p *Procedure) ExtensionLimit() int {
+	if p.ExtensionMax > 0 {
+		return p.ExtensionMax
+	}
+	return defaultExtension
+}
+
+// Serves reports whether an applicant of this kind (person, legal) is
+// among the item's 服务对象; a procedure that lists none serves everyone.
+func (p *Procedure) Serves(kind string) bool {
+	if len(p.Audiences) == 0 {
+		return true
+	}
+	for _, a := range p.Audiences {
+		if a == kind {
+			return true
+		}
+	}
+	return false
 }
 
 // AllowsSpecial returns the allowed special procedure with code.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -15,11 +16,8 @@ import (
 
 // Get returns a case and its clocks for someone allowed to see it.
 func (s *Service) Get(ctx context.Context, a *identity.Actor, id int64) (*Case, Clocks, error) {
-	c, err := s.d.Store.LoadCase(ctx, id, false)
+	c, err := s.loadFor(ctx, a, id, false)
 	if err != nil {
-		return nil, Clocks{}, err
-	}
-	if err := CanView(a, c); err != nil {
 		return nil, Clocks{}, err
 	}
 	cl, err := s.Clocks(c)
@@ -62,8 +60,12 @@ func (s *Service) Lookup(ctx context.Context, number, code, addr string) (*Progr
 		return nil, apperr.New(apperr.TooMany, "查询错误次数过多，请于 %s 后再试", g.LockedUntil.In(chinaTime).Format("15:04"))
 	}
 	if g.Case == nil || !equalHash(g.CodeHash, s.hashQueryCode(code)) {
+		// A guess that could not be counted is not answered either, or
+		// guessing while the database refuses writes would be free.
 		for _, k := range keys {
-			s.d.Throttle.Fail(ctx, k)
+			if err := s.d.Throttle.Fail(ctx, k); err != nil {
+				return nil, err
+			}
 		}
 		return nil, apperr.New(apperr.NotFound, "办件编号或查询密码不正确")
 	}
@@ -118,8 +120,37 @@ func (s *Service) Mine(ctx context.Context, a *identity.Actor, offset int) ([]*S
 	return s.d.Store.FindCases(ctx, f)
 }
 
-// IntakeQueue lists the submitted cases waiting at the windows the clerk serves.
+// IntakeQueue lists the submitted cases waiting at the windows the clerk
+// serves, with the end of each one's 补正 period (行政许可法 Art 32), the
+// soonest first.
 func (s *Service) IntakeQueue(ctx context.Context, a *identity.Actor, offset int) ([]*Summary, int, error) {
+	prefixes, err := clerkRegions(a)
+	if err != nil {
+		return nil, 0, err
+	}
+	list, total, err := s.d.Store.FindCases(ctx, Filter{Status: []Status{StatusSubmitted}, RegionPrefixes: prefixes, Offset: offset, Limit: 100})
+	if err != nil {
+		return nil, 0, err
+	}
+	ids := make([]int64, len(list))
+	for i, c := range list {
+		ids[i] = c.ID
+	}
+	ds, err := s.d.Store.FindDetails(ctx, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, c := range list {
+		c.IntakeDue = ds[c.ID].IntakeDue
+	}
+	sort.SliceStable(list, func(i, j int) bool { return dueBefore(list[i].IntakeDue, list[j].IntakeDue) })
+	return list, total, nil
+}
+
+// dueBefore orders due dates, unknown ones last.
+func dueBefore(a, b string) bool { return a != "" && (b == "" || a < b) }
+
+func clerkRegions(a *identity.Actor) ([]string, error) {
 	var prefixes []string
 	for _, g := range a.Grants {
 		if g.Role == identity.RoleWindowClerk {
@@ -127,9 +158,25 @@ func (s *Service) IntakeQueue(ctx context.Context, a *identity.Actor, offset int
 		}
 	}
 	if len(prefixes) == 0 {
-		return nil, 0, apperr.New(apperr.Forbidden, "只有窗口人员有受理队列")
+		return nil, apperr.New(apperr.Forbidden, "只有窗口人员有受理队列")
 	}
-	return s.d.Store.FindCases(ctx, Filter{Status: []Status{StatusSubmitted}, RegionPrefixes: prefixes, Offset: offset, Limit: 100})
+	return prefixes, nil
+}
+
+// FeeQueue lists what the windows the clerk serves have to collect or pay
+// back: approved cases waiting for their fee before the result is issued,
+// and closed cases whose paid fee must be refunded.
+func (s *Service) FeeQueue(ctx context.Context, a *identity.Actor) (due, refunds []*Summary, err error) {
+	prefixes, err := clerkRegions(a)
+	if err != nil {
+		return nil, nil, err
+	}
+	due, _, err = s.d.Store.FindCases(ctx, Filter{Status: []Status{StatusPayment}, RegionPrefixes: prefixes, Limit: 100})
+	if err != nil {
+		return nil, nil, err
+	}
+	refunds, _, err = s.d.Store.FindCases(ctx, Filter{RefundOwed: true, RegionPrefixes: prefixes, Limit: 100})
+	return due, refunds, err
 }
 
 // ApprovalQueue lists the branches waiting on the departments the actor
@@ -160,11 +207,8 @@ func (s *Service) Procedure(ctx context.Context, versionID int64) (*Procedure, e
 // Material returns material seq (1-based) of a case for someone allowed to
 // see the case.
 func (s *Service) Material(ctx context.Context, a *identity.Actor, caseID int64, seq int) (MaterialFile, error) {
-	c, err := s.d.Store.LoadCase(ctx, caseID, false)
+	c, err := s.loadFor(ctx, a, caseID, false)
 	if err != nil {
-		return MaterialFile{}, err
-	}
-	if err := CanView(a, c); err != nil {
 		return MaterialFile{}, err
 	}
 	if seq < 1 || seq > len(c.Materials) {

@@ -13,6 +13,7 @@ package cases
 
 import (
 	"context"
+	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/sha256"
 	"fmt"
@@ -38,7 +39,9 @@ type Deps struct {
 	Throttle   Throttle
 	Accounts   Accounts
 	Scheduler  Scheduler
-	Secret     []byte // keys the query-code hashes
+	Watcher    Watcher          // optional: electronic supervision
+	Decisions  DecisionRecorder // optional: the 双公示 register
+	Secret     []byte           // keys the query-code hashes
 	Now        func() time.Time
 	Hours      calendar.OfficeHours
 }
@@ -53,7 +56,8 @@ type Accounts interface {
 // Service handles cases.
 type Service struct {
 	d    Deps
-	macs sync.Pool // of hash.Hash: HMAC-SHA256 keyed with d.Secret
+	macs sync.Pool   // of hash.Hash: HMAC-SHA256 keyed with d.Secret
+	seal cipher.AEAD // seals the 查询密码 kept for the applicant
 }
 
 // NewService returns a Service.
@@ -66,7 +70,7 @@ func NewService(d Deps) *Service {
 	if d.Hours == (calendar.OfficeHours{}) {
 		d.Hours = calendar.DefaultOfficeHours()
 	}
-	s := &Service{d: d}
+	s := &Service{d: d, seal: newSealer(d.Secret)}
 	s.macs.New = func() any { return hmac.New(sha256.New, d.Secret) }
 	return s
 }
@@ -129,6 +133,9 @@ func (s *Service) dues(c *Case) (Dues, error) {
 	for _, b := range cl.Branches {
 		d.Branches = append(d.Branches, dueString(b.Step))
 	}
+	if cl.Intake.Waiting() && c.Status == StatusSubmitted {
+		d.Intake = cl.Intake.DueDate.String()
+	}
 	return d, nil
 }
 
@@ -137,4 +144,31 @@ func dueString(c Clock) string {
 		return ""
 	}
 	return c.Due.String()
+}
+
+// ClocksAsOf measures a case's clocks as they stood right after event seq
+// (1-based), on today's calendar: what a document issued then (the 受理
+// notice) states, corrected should the calendar have changed since.
+func (s *Service) ClocksAsOf(c *Case, seq int) (Clocks, error) {
+	then := &Case{ID: c.ID, Number: c.Number, Procedure: c.Procedure, Applicant: c.Applicant, Fee: FeeState{DueFen: c.Fee.DueFen}}
+	for _, e := range c.Events[:min(max(seq, 0), len(c.Events))] {
+		then.Apply(e)
+	}
+	cal, err := s.calendarFor(c)
+	if err != nil {
+		return Clocks{}, err
+	}
+	at := s.d.Now()
+	if n := len(then.Events); n > 0 {
+		at = then.Events[n-1].At
+	}
+	return ComputeClocks(then, cal, s.d.Hours, at)
+}
+
+// watch tells the Watcher, if any, that the case changed.
+func (s *Service) watch(ctx context.Context, c *Case) error {
+	if s.d.Watcher == nil || c.Status == StatusDraft {
+		return nil
+	}
+	return s.d.Watcher.CaseChanged(ctx, c)
 }

@@ -11,6 +11,7 @@ const (
 	StatusSupplement Status = "supplement" // 待补正（一次性告知）
 	StatusReview     Status = "review"     // 审批中
 	StatusCorrection Status = "correction" // 退回申请人补正
+	StatusPayment    Status = "payment"    // 准予许可，待缴费后出证
 	StatusClosed     Status = "closed"     // 已办结
 )
 
@@ -27,6 +28,8 @@ func (s Status) Label() string {
 		return "审批中"
 	case StatusCorrection:
 		return "退回补正"
+	case StatusPayment:
+		return "待缴费出证"
 	case StatusClosed:
 		return "已办结"
 	}

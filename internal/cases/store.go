@@ -34,6 +34,33 @@ type Store interface {
 	SaveCase(ctx context.Context, c *Case, fromVersion int, events []Event, materials []MaterialFile, due Dues) error
 	// FindCases lists case summaries with the total.
 	FindCases(ctx context.Context, f Filter) ([]*Summary, int, error)
+
+	// PutDetails writes what a case keeps beside its row (replacing what
+	// was there): its sealed 查询密码 and its intake due date.
+	PutDetails(ctx context.Context, caseID int64, d Details) error
+	// SetIntakeDue changes the intake due date of a case's details.
+	SetIntakeDue(ctx context.Context, caseID int64, due string) error
+	// FindDetails returns the details of cases by id; cases filed before
+	// details were kept are missing from the map.
+	FindDetails(ctx context.Context, ids []int64) (map[int64]Details, error)
+	// ResetQueryCode replaces a case's 查询密码: its hash on the case and
+	// progress rows, and its sealed copy.
+	ResetQueryCode(ctx context.Context, caseID int64, hash, sealed []byte) error
+	// UpdateDraft rewrites a draft's form, applicant, fee and materials.
+	UpdateDraft(ctx context.Context, c *Case) error
+	// FindOpenCaseIDs lists, in id order after afterID, the open cases with
+	// a due date (promised, legal, a branch's or the intake's) on or after
+	// from (YYYY-MM-DD).
+	FindOpenCaseIDs(ctx context.Context, from string, afterID int64, limit int) ([]int64, error)
+	// UpdateDues rewrites the due dates kept for queues, refusing (Conflict)
+	// when the case's stored version is no longer c.Version.
+	UpdateDues(ctx context.Context, c *Case, due Dues) error
+}
+
+// Details are what a case keeps beside its row.
+type Details struct {
+	QueryCode []byte // the 查询密码, sealed with the deployment's key
+	IntakeDue string // YYYY-MM-DD while a receipt waits for an answer, else ""
 }
 
 // Guarded is a case found for the public lookup with its guards.
@@ -48,6 +75,7 @@ type Dues struct {
 	Promised string // YYYY-MM-DD, "" when not running
 	Legal    string
 	Branches []string // per branch: its current step's due date
+	Intake   string   // the end of 行政许可法 Art 32's period while a receipt waits
 }
 
 // Filter selects cases; zero fields do not filter.
@@ -58,6 +86,7 @@ type Filter struct {
 	RegionPrefixes  []string // intake: cases handled in these subtrees
 	DepartmentIDs   []int64  // approval: open branches of these departments
 	StepRoles       []identity.Role
+	RefundOwed      bool // closed, not approved, a fee paid and not refunded
 	Offset, Limit   int
 }
 
@@ -78,6 +107,7 @@ type Summary struct {
 	Branch        int    // for approval queues: the branch waiting on the department
 	StepDue       string // its step's due date
 	Department    int64
+	IntakeDue     string // intake queue: the end of 行政许可法 Art 32's period
 }
 
 // Procedures turns a published item version into the procedure a case
@@ -117,4 +147,19 @@ type Certifier interface {
 // reports whether too many have locked a key.
 type Throttle interface {
 	Fail(ctx context.Context, key string) error
+}
+
+// Watcher follows the cases being handled (electronic supervision). It is
+// told of every change of a submitted case inside the change's transaction
+// and must do little there: the transition waits for it.
+type Watcher interface {
+	CaseChanged(ctx context.Context, c *Case) error
+}
+
+// DecisionRecorder is told about each decision (准予 or 不予) inside the
+// decision's transaction, so that the register of decisions made public
+// (双公示) gets it if and only if the decision committed. It should only
+// enqueue or write one small row.
+type DecisionRecorder interface {
+	CaseDecided(ctx context.Context, c *Case, e Event) error
 }

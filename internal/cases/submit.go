@@ -56,11 +56,12 @@ func (s *Service) File(ctx context.Context, a *identity.Actor, in FileInput) (*F
 		return nil, err
 	}
 	code := newQueryCode()
+	details, err := s.details(c, code)
+	if err != nil {
+		return nil, err
+	}
 	err = s.d.Tx.InTx(ctx, func(ctx context.Context) error {
-		if err := s.d.Store.CreateCase(ctx, c, in.Key, s.hashQueryCode(code)); err != nil {
-			return err
-		}
-		return s.record(ctx, a, c, c.Events)
+		return s.create(ctx, a, c, in.Key, code, details)
 	})
 	if apperr.Is(err, apperr.Conflict) {
 		if prev, ferr := s.d.Store.FindCaseByIdempotencyKey(ctx, in.Key); ferr == nil {
@@ -71,6 +72,28 @@ func (s *Service) File(ctx context.Context, a *identity.Actor, in FileInput) (*F
 		return nil, err
 	}
 	return &Filed{Case: c, QueryCode: code}, nil
+}
+
+// details are what a new case keeps beside its row: its sealed code and
+// its intake due date.
+func (s *Service) details(c *Case, code string) (Details, error) {
+	due, err := s.dues(c)
+	return Details{QueryCode: s.sealCode(code), IntakeDue: due.Intake}, err
+}
+
+// create inserts a case with its details and audit entry, inside the
+// caller's transaction.
+func (s *Service) create(ctx context.Context, a *identity.Actor, c *Case, key, code string, d Details) error {
+	if err := s.d.Store.CreateCase(ctx, c, key, s.hashQueryCode(code)); err != nil {
+		return err
+	}
+	if err := s.d.Store.PutDetails(ctx, c.ID, d); err != nil {
+		return err
+	}
+	if err := s.watch(ctx, c); err != nil {
+		return err
+	}
+	return s.record(ctx, a, c, c.Events)
 }
 
 func (s *Service) repeated(a *identity.Actor, c *Case) (*Filed, error) {
@@ -155,6 +178,9 @@ func (s *Service) fillApplicant(ctx context.Context, a *identity.Actor, c *Case,
 	if err := validateApplicant(&app); err != nil {
 		return err
 	}
+	if err := CanFileFor(&c.Procedure, app.Kind); err != nil {
+		return err
+	}
 	if c.Channel == ChannelProxy && in.Authorization == nil {
 		return apperr.Field("authorization", "代办须上传申请人签字的授权委托书")
 	}
@@ -217,8 +243,11 @@ func checkField(f *apperr.Fields, fd Field, v string, draft bool) {
 	case v == "":
 		f.Check(fd.Required && !draft, key, "请填写“"+fd.Label+"”")
 	case fd.Type == FieldNumber:
-		_, err := strconv.ParseFloat(v, 64)
-		f.Check(err != nil, key, "“"+fd.Label+"”应为数字")
+		checkNumber(f, key, fd, v)
+	case fd.Type == FieldEmail:
+		f.AddErr(key, pii.CheckEmail(v))
+	case fd.Type == FieldPhone:
+		f.AddErr(key, pii.CheckMobile(v))
 	case fd.Type == FieldDate:
 		_, err := calendar.ParseDate(v)
 		f.Check(err != nil, key, "“"+fd.Label+"”应为日期，如 2026-03-01")
@@ -228,6 +257,25 @@ func checkField(f *apperr.Fields, fd Field, v string, draft bool) {
 		f.Check(utf8.RuneCountInString(v) > fd.Max, key, fmt.Sprintf("“%s”不能超过 %d 个字", fd.Label, fd.Max))
 	}
 }
+
+// checkNumber: a number, within the field's range, which names its unit.
+func checkNumber(f *apperr.Fields, key string, fd Field, v string) {
+	n, err := strconv.ParseFloat(v, 64)
+	unit := ""
+	if fd.Unit != "" {
+		unit = "（单位：" + fd.Unit + "）"
+	}
+	switch {
+	case err != nil || math.IsNaN(n) || math.IsInf(n, 0):
+		f.Add(key, "“"+fd.Label+"”应为数字"+unit)
+	case fd.MinValue != nil && n < *fd.MinValue:
+		f.Add(key, fmt.Sprintf("“%s”不能小于 %s%s", fd.Label, num(*fd.MinValue), unit))
+	case fd.MaxValue != nil && n > *fd.MaxValue:
+		f.Add(key, fmt.Sprintf("“%s”不能大于 %s%s", fd.Label, num(*fd.MaxValue), unit))
+	}
+}
+
+func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 func contains(xs []string, v string) bool {
 	for _, x := range xs {

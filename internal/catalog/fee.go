@@ -125,3 +125,33 @@ func contains[T comparable](xs []T, x T) bool {
 	}
 	return false
 }
+
+// FeePoint is when a charged item's fee is due.
+type FeePoint string
+
+// Fee points. The default is before the result is issued: charging before
+// acceptance would turn every refused or withdrawn application into a
+// refund.
+const (
+	FeeBeforeResult FeePoint = ""       // 出证（领取结果）前缴纳
+	FeeAtAccept     FeePoint = "accept" // 受理时缴纳
+)
+
+var feePoints = table[FeePoint]{{"", "出证前缴纳"}, {"accept", "受理时缴纳"}}
+
+// Label is the point's Chinese name.
+func (p FeePoint) Label() string { return feePoints.label(p) }
+
+// ParseFeePoint accepts a code or a label; blank is before the result.
+func ParseFeePoint(s string) (FeePoint, error) {
+	if s == "" {
+		return FeeBeforeResult, nil
+	}
+	if v, ok := feePoints.parse(s); ok {
+		return v, nil
+	}
+	return "", feePoints.parseErr("缴费时点", s)
+}
+
+// DefaultPayment is how a fee is paid when the item does not say.
+const DefaultPayment = "持缴费通知书到办理地点的收费窗口缴纳（现金、银行卡或扫码支付），当场取得缴费票据"

@@ -199,6 +199,8 @@ type Guide struct {
 	Audiences     []Audience     `json:"audiences"`          // 服务对象 A.4
 	Themes        []string       `json:"themes"`             // 服务主题 / life events
 	Forms         []HandlingForm `json:"forms"`              // 办理形式 A.5
+	JointMode     JointMode      `json:"joint_mode"`         // 统一、联合、集中办理 (行政许可法 Art 26 ¶2)
+	Fields        []FormField    `json:"fields"`             // 申请表: what the applicant fills in
 	Location      string         `json:"location"`           // 办理地点
 	Hours         string         `json:"hours"`              // 办理时间
 	Consult       string         `json:"consult"`            // 咨询方式
@@ -328,9 +330,11 @@ type Procedure struct {
 
 // Fees is 收费: whether the item is charged and what.
 type Fees struct {
-	Charged bool   `json:"charged"`
-	Items   []Fee  `json:"items"`
-	Note    string `json:"note,omitempty"`
+	Charged bool     `json:"charged"`
+	Items   []Fee    `json:"items"`
+	Note    string   `json:"note,omitempty"`
+	Due     FeePoint `json:"due,omitempty"`     // when the fee is due
+	Payment string   `json:"payment,omitempty"` // how to pay (缴费方式), as the fee notice says
 }
 
 // ResultType is the kind of 办理结果.

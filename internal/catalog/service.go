@@ -25,15 +25,23 @@ type Searcher interface {
 	SearchItems(ctx context.Context, q SearchQuery) ([]*Item, int, error)
 }
 
+// Indexer is told of every change of an item's public listing (a version
+// published, the item suspended, resumed or cancelled), inside the
+// transaction of the change, so that a search index follows the catalogue.
+type Indexer interface {
+	ItemChanged(ctx context.Context, it *Item) error
+}
+
 // Service manages the catalogue.
 type Service struct {
-	store  Store
-	search Searcher
-	orgs   Orgs
-	tx     Transactor
-	audit  Auditor
-	now    func() time.Time
-	views  viewCache
+	store   Store
+	search  Searcher
+	indexer Indexer
+	orgs    Orgs
+	tx      Transactor
+	audit   Auditor
+	now     func() time.Time
+	views   viewCache
 }
 
 // NewService returns a Service that searches through the store.
@@ -47,6 +55,17 @@ func NewService(store Store, orgs Orgs, tx Transactor, auditor Auditor, now func
 
 // SetSearcher replaces the search engine.
 func (s *Service) SetSearcher(se Searcher) { s.search = se }
+
+// SetIndexer sets who is told of listing changes.
+func (s *Service) SetIndexer(ix Indexer) { s.indexer = ix }
+
+// indexed tells the indexer, if any, that an item's listing changed.
+func (s *Service) indexed(ctx context.Context, it *Item) error {
+	if s.indexer == nil {
+		return nil
+	}
+	return s.indexer.ItemChanged(ctx, it)
+}
 
 // today is the civil date in China now.
 func (s *Service) today() calendar.Date { return calendar.DateOf(s.now()) }
@@ -227,8 +246,8 @@ func (s *Service) File(ctx context.Context, id int64) (*File, error) {
 	return s.store.FindFile(ctx, id)
 }
 
-// maxFile bounds an uploaded form or sample.
-const maxFile = 5 << 20
+// MaxFileBytes bounds an uploaded form or sample.
+const MaxFileBytes = 5 << 20
 
 // AddFile stores a blank form or sample for use in a guide.
 func (s *Service) AddFile(ctx context.Context, a *identity.Actor, name, contentType string, data []byte) (*File, error) {
@@ -238,12 +257,14 @@ func (s *Service) AddFile(ctx context.Context, a *identity.Actor, name, contentT
 	var f apperr.Fields
 	text(&f, "file", "文件名", name, 200, true)
 	f.Check(len(data) == 0, "file", "文件为空")
-	f.Check(len(data) > maxFile, "file", "文件不能超过 5 MB")
+	f.Check(len(data) > MaxFileBytes, "file", "文件不能超过 5 MB")
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	file := &File{Name: name, ContentType: contentType, Data: data, CreatedBy: a.UserID, CreatedAt: s.now()}
+	now := s.now()
+	var file *File
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
+		file = &File{Name: name, ContentType: contentType, Data: data, CreatedBy: a.UserID, CreatedAt: now}
 		if err := s.store.CreateFile(ctx, file); err != nil {
 			return err
 		}

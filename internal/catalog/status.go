@@ -73,6 +73,9 @@ func (s *Service) saveStatus(ctx context.Context, a *identity.Actor, it *Item, p
 	if err := s.store.UpdateItem(ctx, it); err != nil {
 		return err
 	}
+	if err := s.indexed(ctx, it); err != nil {
+		return err
+	}
 	if err := s.store.AddEvent(ctx, e); err != nil {
 		return err
 	}

@@ -68,8 +68,11 @@ func (in *ItemInput) validate() error {
 
 func (g *Guide) normalize() {
 	for _, p := range []*string{&g.Name, &g.Conditions, &g.Location, &g.Hours, &g.Consult, &g.Complaint, &g.OnlineURL,
-		&g.Subject.Name, &g.Result.Name, &g.Result.Validity, &g.Fees.Note} {
+		&g.Subject.Name, &g.Result.Name, &g.Result.Validity, &g.Fees.Note, &g.Fees.Payment} {
 		*p = strings.TrimSpace(*p)
+	}
+	for i := range g.Fields {
+		g.Fields[i].Name, g.Fields[i].Unit = strings.TrimSpace(g.Fields[i].Name), strings.TrimSpace(g.Fields[i].Unit)
 	}
 	g.Subject.CreditCode = pii.NormalizeCreditCode(g.Subject.CreditCode)
 }
@@ -95,6 +98,9 @@ func (g *Guide) check() apperr.Fields {
 	g.checkFees(&f)
 	g.checkResult(&f)
 	g.checkService(&f)
+	g.checkFields(&f)
+	f.Check(g.JointMode.Label() == "", "joint_mode", "办理方式无效："+jointModes.choices())
+	g.checkLaw(&f)
 	return f
 }
 
@@ -225,6 +231,7 @@ func (g *Guide) checkProcedures(f *apperr.Fields) {
 func (g *Guide) checkFees(f *apperr.Fields) {
 	f.Check(g.Fees.Charged && len(g.Fees.Items) == 0, "fees", "收费事项须至少填写一项收费项目")
 	f.Check(!g.Fees.Charged && len(g.Fees.Items) > 0, "fees", "不收费的事项不能填写收费项目")
+	f.Check(utf8.RuneCountInString(g.Fees.Payment) > 500, "fees.payment", "缴费方式不能超过 500 个字")
 	for i, fee := range g.Fees.Items {
 		p, n := "fees.items."+strconv.Itoa(i)+".", fmt.Sprintf("第 %d 项收费的", i+1)
 		text(f, p+"name", n+"项目名称", fee.Name, 100, true)

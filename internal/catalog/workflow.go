@@ -446,6 +446,9 @@ func (s *Service) publish(ctx context.Context, a *identity.Actor, it *Item, p pl
 	if err := s.store.UpdateItem(ctx, it); err != nil {
 		return err
 	}
+	if err := s.indexed(ctx, it); err != nil {
+		return err
+	}
 	change := map[string]any{"version_id": v.ID, "version": v.Number, "effective_date": v.EffectiveDate, "note": v.ReviewNote}
 	if err := s.record(ctx, a, p, "catalog.version.approve", it.ID, change); err != nil {
 		return err

@@ -7,46 +7,35 @@ import (
 	"image/color"
 	"image/png"
 
-	"github.com/yeqown/go-qrcode/v2"
+	qrcode "github.com/skip2/go-qrcode"
 )
 
-// QR code geometry: pixels per module and the quiet zone (modules of white
-// around the code) that scanners need.
-const (
-	qrScale = 8
-	qrQuiet = 4
-)
+// qrScale is the pixels per module. The module matrix comes with the quiet
+// zone (four modules of white around the code) that scanners need.
+const qrScale = 8
 
 // QRCodePNG draws text (the verification URL) as a QR code in a PNG image:
-// black modules on white, error correction level M as the library sets it.
+// black modules on white, error correction level M.
 func QRCodePNG(text string) ([]byte, error) {
-	code, err := qrcode.New(text)
+	code, err := qrcode.New(text, qrcode.Medium)
 	if err != nil {
 		return nil, fmt.Errorf("encode QR code: %w", err)
 	}
-	w := &pngWriter{}
-	if err := code.Save(w); err != nil {
-		return nil, fmt.Errorf("draw QR code: %w", err)
-	}
-	return w.buf.Bytes(), nil
-}
-
-// pngWriter renders the code's module matrix as a black-and-white PNG.
-type pngWriter struct{ buf bytes.Buffer }
-
-func (w *pngWriter) Write(mat qrcode.Matrix) error {
-	bits := mat.Bitmap()
-	n := len(bits)
-	side := (n + 2*qrQuiet) * qrScale
+	bits := code.Bitmap()
+	side := len(bits) * qrScale
 	img := image.NewPaletted(image.Rect(0, 0, side, side), color.Palette{color.White, color.Black})
 	for y, row := range bits {
 		for x, dark := range row {
 			if dark {
-				fill(img, (x+qrQuiet)*qrScale, (y+qrQuiet)*qrScale)
+				fill(img, x*qrScale, y*qrScale)
 			}
 		}
 	}
-	return png.Encode(&w.buf, img)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return nil, fmt.Errorf("draw QR code: %w", err)
+	}
+	return buf.Bytes(), nil
 }
 
 func fill(img *image.Paletted, x0, y0 int) {
@@ -56,5 +45,3 @@ func fill(img *image.Paletted, x0, y0 int) {
 		}
 	}
 }
-
-func (w *pngWriter) Close() error { return nil }

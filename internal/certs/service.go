@@ -43,6 +43,7 @@ type Service struct {
 	sealer    *Sealer
 	now       func() time.Time
 	authorize Authorizer
+	revoked   RevokeListener
 	publicURL string
 	privates  sync.Map // key id → *sm2.PrivateKey
 	publics   sync.Map // key id → *ecdsa.PublicKey
@@ -67,6 +68,17 @@ func NewService(store Store, centres Centres, tx Transactor, auditor Auditor, o 
 // Options.Authorize) once the module that owns it is built. Call it while
 // wiring the application, before the service handles requests.
 func (s *Service) SetAuthorizer(fn Authorizer) { s.authorize = fn }
+
+// RevokeListener is told about each revocation inside the revocation's
+// transaction, so that what depends on the certificate (the register of
+// decisions made public) follows if and only if the revocation committed.
+// It should only enqueue or write one small row.
+type RevokeListener interface {
+	CertificateRevoked(ctx context.Context, c *Certificate) error
+}
+
+// SetRevokeListener installs l; call it while wiring the application.
+func (s *Service) SetRevokeListener(l RevokeListener) { s.revoked = l }
 
 // IssueInput is what Issue needs.
 type IssueInput struct {
@@ -171,6 +183,11 @@ func (s *Service) Revoke(ctx context.Context, a *identity.Actor, id int64, reaso
 		c.RevokedAt, c.RevokedBy, c.RevokeReason = s.now(), a.UserID, cleanReason(reason)
 		if err := s.store.RevokeCertificate(ctx, c); err != nil {
 			return err
+		}
+		if s.revoked != nil {
+			if err := s.revoked.CertificateRevoked(ctx, c); err != nil {
+				return err
+			}
 		}
 		return s.record(ctx, a, "certs.revoke", c, map[string]any{"reason": c.RevokeReason})
 	})

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"openhall/internal/httpkit"
 )
 
 // Config is the complete configuration of one openhall process.
@@ -50,9 +52,20 @@ type Config struct {
 	// that leave it (certificate QR codes, email); "" takes each request's
 	// own host.
 	PublicURL string
+	// TrustedProxies lists the reverse proxies (CIDR ranges or addresses,
+	// comma-separated; "none" for no proxy) whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed.
+	TrustedProxies string
+	// HSTS is "auto" (send Strict-Transport-Security when PublicURL is
+	// https) or "no".
+	HSTS string
 	// CertKEK is the key-encryption key of the certificate signing keys,
 	// 32 hex digits; "" keeps a generated one in DataDir (development only).
 	CertKEK string
+
+	// HotlineToken is the bearer token of the 12345 hotline's system on the
+	// hand-off interface (/api/v1/hotline/…); "" turns the interface off.
+	HotlineToken string
 
 	// Outgoing email; no SMTPHost means email is not sent.
 	SMTPHost     string
@@ -80,6 +93,8 @@ func Default() Config {
 		SupplementDays:  10,
 		Workers:         20,
 		SMTPPort:        587,
+		TrustedProxies:  httpkit.DefaultProxies,
+		HSTS:            "auto",
 	}
 }
 
@@ -93,6 +108,12 @@ func (c Config) GoProcs(cpus int) int {
 		return cpus
 	}
 	return 2 * cpus
+}
+
+// SendHSTS reports whether responses carry Strict-Transport-Security: the
+// product is public over https, and the operator did not turn it off.
+func (c Config) SendHSTS() bool {
+	return c.HSTS == "auto" && strings.HasPrefix(c.PublicURL, "https://")
 }
 
 // IsPostgres reports whether the configuration selects PostgreSQL.
@@ -131,6 +152,10 @@ func (c Config) Validate() error {
 	bad = append(bad, checkChoice("--secure-cookies", c.SecureCookies, "auto", "yes", "no")...)
 	bad = append(bad, checkChoice("--log-level", c.LogLevel, "debug", "info", "warn", "error")...)
 	bad = append(bad, checkChoice("--sms-gateway", c.SMSGateway, "", "log")...)
+	bad = append(bad, checkChoice("--hsts", c.HSTS, "auto", "no")...)
+	if _, err := httpkit.ParseProxies(c.TrustedProxies); err != nil {
+		bad = append(bad, "--trusted-proxies："+err.Error())
+	}
 	if c.SessionIdle <= 0 || c.SessionAbsolute < c.SessionIdle {
 		bad = append(bad, "会话超时设置无效：空闲超时须大于 0 且不大于绝对超时")
 	}
@@ -153,6 +178,9 @@ func (c Config) Validate() error {
 // checkSupport checks the settings of certificates, links and email.
 func (c Config) checkSupport() []string {
 	var bad []string
+	if c.HotlineToken != "" && len(c.HotlineToken) < 16 {
+		bad = append(bad, "--hotline-token 至少 16 个字符")
+	}
 	if c.PublicURL != "" {
 		u, err := url.Parse(c.PublicURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {

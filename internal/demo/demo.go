@@ -82,7 +82,8 @@ func Load(ctx context.Context, st *store.Stores, s *svc.Services) (bool, error) 
 	}
 	l := &loader{s: s, sys: identity.SystemActor(), regions: map[string]*org.Region{},
 		centres: map[string]int64{}, depts: map[string]int64{}, users: map[string]int64{}}
-	for _, step := range []func(context.Context, *dataSet) error{l.loadRegions, l.loadCentres, l.loadDepartments, l.loadUsers, l.loadWindows, l.loadCatalog, l.loadDisclosure} {
+	for _, step := range []func(context.Context, *dataSet) error{l.loadRegions, l.loadCentres, l.loadDepartments, l.loadUsers, l.loadWindows, l.loadCatalog, l.loadBundles, l.loadDisclosure,
+		l.loadParticipation, l.loadOpenData} {
 		if err := step(ctx, &ds); err != nil {
 			return false, err
 		}

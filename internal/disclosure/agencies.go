@@ -85,8 +85,12 @@ func (s *Service) AgencyByName(ctx context.Context, name string) (*Agency, error
 // SaveAgency creates (id 0) or edits an agency.
 func (s *Service) SaveAgency(ctx context.Context, a *identity.Actor, id int64, in AgencyInput) (*Agency, error) {
 	in.normalize()
-	ag := &Agency{}
+	var saved *Agency
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
+		// Built afresh on every run: a rerun must not find the ID the
+		// first, rolled-back insert set and take the update path.
+		ag := &Agency{}
+		saved = nil
 		if id != 0 {
 			var err error
 			if ag, err = s.store.FindAgencyByID(ctx, id); err != nil {
@@ -109,9 +113,13 @@ func (s *Service) SaveAgency(ctx context.Context, a *identity.Actor, id int64, i
 		}
 		ag.Name, ag.Code, ag.IndexTemplate, ag.Guide = in.Name, in.Code, in.IndexTemplate, in.Guide
 		ag.Address, ag.Phone, ag.Hours = in.Address, in.Phone, in.Hours
-		return s.saveAgency(ctx, a, ag)
+		if err := s.saveAgency(ctx, a, ag); err != nil {
+			return err
+		}
+		saved = ag
+		return nil
 	})
-	return ag, err
+	return saved, err
 }
 
 func (s *Service) saveAgency(ctx context.Context, a *identity.Actor, ag *Agency) error {

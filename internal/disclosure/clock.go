@@ -12,14 +12,15 @@ type EventKind string
 // Clock events. Each is recorded with its legal date; the deadlines are
 // recomputed from them (ComputeClock), never stored.
 const (
-	EvReceived      EventKind = "received"          // Art 31 receipt
-	EvCorrection    EventKind = "correction_notice" // Art 30 补正 notice (once, within 7 wd)
-	EvCorrected     EventKind = "corrected"         // corrected request received: the period restarts
-	EvExtension     EventKind = "extension"         // Art 33 extension (once, ≤ 20 wd, head's approval)
-	EvConsultThird  EventKind = "consult_third"     // Art 32 third-party consultation sent (15 wd)
-	EvConsultAgency EventKind = "consult_agency"    // Art 34 other-agency consultation sent (15 wd, silence = consent)
-	EvConsultReply  EventKind = "consult_reply"     // the open consultation answered
-	EvFeeNotice     EventKind = "fee_notice"        // 信息处理费 notice (国办函〔2020〕109号)
+	EvReceived      EventKind = "received"            // Art 31 receipt
+	EvCorrection    EventKind = "correction_notice"   // Art 30 补正 notice (once, within 7 wd)
+	EvCorrected     EventKind = "corrected"           // corrected request received: the period restarts
+	EvExtension     EventKind = "extension"           // Art 33 extension (once, ≤ 20 wd, head's approval)
+	EvConsultThird  EventKind = "consult_third"       // Art 32 third-party consultation sent (15 wd)
+	EvConsultAgency EventKind = "consult_agency"      // Art 34 other-agency consultation sent (15 wd, silence = consent)
+	EvConsultReply  EventKind = "consult_reply"       // the open consultation answered
+	EvFeeNotice     EventKind = "fee_notice"          // 信息处理费 notice (国办函〔2020〕109号)
+	EvFeeReceived   EventKind = "fee_notice_received" // the applicant received the fee notice (Party: the delivery channel)
 	EvFeePaid       EventKind = "fee_paid"
 	EvAnswered      EventKind = "answered"
 	EvDelivered     EventKind = "delivered"
@@ -31,7 +32,7 @@ const (
 func (k EventKind) Label() string {
 	return map[EventKind]string{EvReceived: "收到申请", EvCorrection: "发出补正通知", EvCorrected: "收到补正后的申请",
 		EvExtension: "延长答复期限", EvConsultThird: "征求第三方意见", EvConsultAgency: "征求其他机关意见",
-		EvConsultReply: "收到征求意见答复", EvFeeNotice: "发出收费通知", EvFeePaid: "申请人缴纳费用", EvAnswered: "作出答复",
+		EvConsultReply: "收到征求意见答复", EvFeeNotice: "发出收费通知", EvFeeReceived: "收费通知已送达申请人", EvFeePaid: "申请人缴纳费用", EvAnswered: "作出答复",
 		EvDelivered: "送达告知书", EvAbandoned: "视为放弃申请", EvRemedy: "行政复议、行政诉讼"}[k]
 }
 
@@ -56,7 +57,8 @@ type Clock struct {
 	PausedDays    int
 	Pause         EventKind     // the consultation or fee notice open now, if any
 	PauseEnds     calendar.Date // when it ends at the latest
-	FeeDue        calendar.Date
+	FeeDue        calendar.Date // zero until the applicant's receipt of the fee notice is recorded
+	FeeNoticeOn   calendar.Date
 	Due           calendar.Date // answer deadline
 	Steps         []string      // how Due was reached, for the officer and the applicant
 	// Provisional is the first year a computed date reaches whose holiday
@@ -75,6 +77,9 @@ type pause struct {
 
 // ComputeClock recomputes the deadlines from the events, in order, on the
 // calendar, as of today. It is pure: the same events give the same clock.
+// It fails only for dates the calendar cannot answer at all (decades past
+// its last schedule); a year without an imported schedule makes the
+// affected dates provisional (Clock.Provisional), never an error.
 //
 // Periods start on the day after their event (calendar.AddWorkdays). A
 // correction restarts the answer period from the corrected request's
@@ -83,6 +88,9 @@ type pause struct {
 // unanswered agency consultation ends on its 15th day (silence = consent).
 // [?] A fee notice also stops the clock until payment: the reference notes
 // that 国办函〔2020〕109号 probably says so but the text was not verified.
+// The applicant pays within 20 working days from the day after receiving the
+// notice (109号, as quoted by the 四川 implementing notice): the deadline
+// is known once the receipt is recorded (EvFeeReceived), with its channel.
 func ComputeClock(cal *calendar.Calendar, events []*Event, today calendar.Date) (Clock, error) {
 	k := &clockCalc{cal: cal}
 	for _, e := range events {
@@ -176,8 +184,22 @@ func (k *clockCalc) apply(e *Event) {
 	case EvConsultThird, EvConsultAgency:
 		k.open = &pause{kind: e.Kind, from: e.On, deadline: k.add(e.On, consultWorkdays)}
 	case EvFeeNotice:
+		c.FeeNoticeOn, c.FeeDue = e.On, calendar.Date{}
+		// Until the receipt is known the pause has no end of its own.
+		k.open = &pause{kind: e.Kind, from: e.On, deadline: e.On.AddDays(366 * 30)}
+		c.Steps = append(c.Steps, fmt.Sprintf("%s 发出收费通知（%d 元），缴费期限自申请人收到通知之次日起计算", e.On, e.Amount))
+	case EvFeeReceived:
 		c.FeeDue = k.add(e.On, feePaymentWorkdays)
-		k.open = &pause{kind: e.Kind, from: e.On, deadline: c.FeeDue}
-		c.Steps = append(c.Steps, fmt.Sprintf("%s 发出收费通知（%d 元），须在 %s 前缴纳", e.On, e.Amount, c.FeeDue))
+		if k.open != nil && k.open.kind == EvFeeNotice {
+			k.open.deadline = c.FeeDue
+		}
+		c.Steps = append(c.Steps, fmt.Sprintf("%s 申请人收到收费通知（%s），须在 %s 前缴纳", e.On, e.Party, c.FeeDue))
 	}
 }
+
+// ProvisionalNote is the words to show after the clock's dates when they
+// were counted over a year without an imported holiday schedule (暂定).
+func (c Clock) ProvisionalNote() string { return calendar.ProvisionalNote(c.Provisional) }
+
+// DueText is the answer deadline as shown: the date, marked when provisional.
+func (c Clock) DueText() string { return c.Due.String() + c.ProvisionalNote() }

@@ -68,11 +68,39 @@ func TestComputeClock(t *testing.T) {
 	}
 }
 
+// TestComputeClock_FeeDeadline: the payment period (20 working days) runs
+// from the day after the applicant received the notice, not from the
+// notice's date (国办函〔2020〕109号); before the receipt is recorded there
+// is no payment deadline, and the answer period stays stopped.
 func TestComputeClock_FeeDeadline(t *testing.T) {
 	cal, _ := calendar.New(calendar.EmbeddedSchedules(), nil)
-	got, err := ComputeClock(cal, []*Event{ev(EvReceived, "2026-03-02", 0), {Kind: EvFeeNotice, On: date("2026-03-05"), Amount: 100}}, date("2026-03-06"))
-	if err != nil || got.FeeDue.String() != "2026-04-02" || got.Pause != EvFeeNotice {
-		t.Fatalf("fee due %s (pause %q), want 2026-04-02: %v", got.FeeDue, got.Pause, err)
+	events := []*Event{ev(EvReceived, "2026-03-02", 0), {Kind: EvFeeNotice, On: date("2026-03-05"), Amount: 100}}
+	got, err := ComputeClock(cal, events, date("2026-03-06"))
+	if err != nil || got.FeeDue != (calendar.Date{}) || got.Pause != EvFeeNotice {
+		t.Fatalf("before receipt: fee due %s (pause %q): %v", got.FeeDue, got.Pause, err)
+	}
+	// Received on Friday 6 March: 9–13, 16–20, 23–27 March, 30 March–3
+	// April are the 20 working days (清明 is 4–6 April).
+	events = append(events, &Event{Kind: EvFeeReceived, On: date("2026-03-06"), Party: "邮寄"})
+	got, err = ComputeClock(cal, events, date("2026-03-09"))
+	if err != nil || got.FeeDue.String() != "2026-04-03" || got.Pause != EvFeeNotice {
+		t.Fatalf("fee due %s (pause %q), want 2026-04-03: %v", got.FeeDue, got.Pause, err)
+	}
+	// Received on 3 April, the period crosses 清明 (4–6 April).
+	events[len(events)-1].On = date("2026-04-03")
+	if got, _ = ComputeClock(cal, events, date("2026-04-07")); got.FeeDue.String() != "2026-05-07" {
+		t.Fatalf("fee due across 清明 and 劳动节: %s, want 2026-05-07", got.FeeDue)
+	}
+}
+
+// TestComputeClock_DecemberFee: a fee notice received in December runs into
+// a year without an imported schedule: provisional, never a zero date.
+func TestComputeClock_DecemberFee(t *testing.T) {
+	cal, _ := calendar.New(calendar.EmbeddedSchedules(), nil)
+	got, err := ComputeClock(cal, []*Event{ev(EvReceived, "2026-12-01", 0), {Kind: EvFeeNotice, On: date("2026-12-10"), Amount: 100},
+		{Kind: EvFeeReceived, On: date("2026-12-14"), Party: "电子邮件"}}, date("2026-12-15"))
+	if err != nil || got.Provisional != 2027 || got.FeeDue.Year() != 2027 || got.Due.Year() != 2027 {
+		t.Fatalf("fee due %s, due %s, provisional %d: %v", got.FeeDue, got.Due, got.Provisional, err)
 	}
 }
 

@@ -45,6 +45,7 @@ type Store interface {
 	DocStore
 	RequestStore
 	ReportStore
+	PublishRuleStore
 }
 
 // AgencyStore keeps agencies.

@@ -80,8 +80,8 @@ func (s *Service) Attachment(ctx context.Context, a *identity.Actor, id int64) (
 	return at, err
 }
 
-// maxAttachment bounds one uploaded file.
-const maxAttachment = 8 << 20
+// MaxAttachmentBytes bounds one uploaded file.
+const MaxAttachmentBytes = 8 << 20
 
 // AttachToDocument adds a file to a draft or published document; a
 // published one is re-indexed, so the file's text is searchable at once.
@@ -101,7 +101,7 @@ func (s *Service) AttachToDocument(ctx context.Context, a *identity.Actor, id in
 		if err := wantStatus(d, StatusDraft, StatusPublished); err != nil {
 			return err
 		}
-		at.CreatedAt = s.now()
+		at.ID, at.CreatedAt = 0, s.now() // set afresh: this may be a rerun
 		if err := s.store.CreateAttachment(ctx, at); err != nil {
 			return err
 		}
@@ -129,7 +129,7 @@ func newAttachment(ownerType string, id int64, name, contentType string, content
 func (at *Attachment) validate() error {
 	var f apperr.Fields
 	f.Check(at.Size == 0, "file", "请选择要上传的文件")
-	f.Check(at.Size > maxAttachment, "file", "单个附件不能超过 8 MB")
+	f.Check(at.Size > MaxAttachmentBytes, "file", "单个附件不能超过 8 MB")
 	return f.Err()
 }
 
@@ -157,14 +157,14 @@ type Workbench struct {
 	Requests  []*RequestView
 	Agencies  []*Agency
 	AsOf      calendar.Date
-	Deadlines map[int64]calendar.Date // Art 26 deadline per listed document
+	Deadlines map[int64]PublishDue // publication deadline per listed document
 }
 
 // Workbench gathers an officer's work across the agencies they serve:
 // drafts past the Art 26 deadline, items waiting for review, withheld items
 // due for re-review, and open requests with their due dates.
 func (s *Service) Workbench(ctx context.Context, a *identity.Actor) (*Workbench, error) {
-	w := &Workbench{AsOf: s.today(), Deadlines: map[int64]calendar.Date{}}
+	w := &Workbench{AsOf: s.today(), Deadlines: map[int64]PublishDue{}}
 	all, err := s.store.FindAgencies(ctx, AgencyFilter{})
 	if err != nil {
 		return nil, err
@@ -185,13 +185,7 @@ func (s *Service) fillWorkbench(ctx context.Context, a *identity.Actor, ag *Agen
 	if err != nil {
 		return err
 	}
-	// A deadline before today means formed more than 20 working days ago:
-	// count back from today to find the latest formation date that is late.
-	lateIfFormedBefore, err := formedCutoff(cal, w.AsOf)
-	if err != nil {
-		return err
-	}
-	overdue, _, err := s.store.FindDocuments(ctx, DocFilter{AgencyID: ag.ID, OverdueOn: lateIfFormedBefore, Limit: 200})
+	overdue, err := s.overdueDocuments(ctx, cal, ag, w)
 	if err != nil {
 		return err
 	}
@@ -199,14 +193,12 @@ func (s *Service) fillWorkbench(ctx context.Context, a *identity.Actor, ag *Agen
 	if err != nil {
 		return err
 	}
+	if err := s.fillDeadlines(ctx, cal, inReview, w); err != nil {
+		return err
+	}
 	rereview, _, err := s.store.FindDocuments(ctx, DocFilter{AgencyID: ag.ID, RereviewDue: w.AsOf, Limit: 200})
 	if err != nil {
 		return err
-	}
-	for _, d := range append(append([]*Document{}, overdue...), inReview...) {
-		if w.Deadlines[d.ID], err = cal.AddWorkdays(d.FormedOn, publishWorkdays); err != nil {
-			return err
-		}
 	}
 	w.Overdue, w.InReview, w.Rereview = append(w.Overdue, overdue...), append(w.InReview, inReview...), append(w.Rereview, rereview...)
 	reqs, _, err := s.AgencyRequests(ctx, a, RequestFilter{AgencyID: ag.ID, Open: true, Limit: 500})
@@ -214,11 +206,64 @@ func (s *Service) fillWorkbench(ctx context.Context, a *identity.Actor, ag *Agen
 	return err
 }
 
-// formedCutoff returns the first formation date whose Art 26 deadline has
-// passed by today: documents formed before it are overdue if unpublished.
-func formedCutoff(cal *calendar.Calendar, today calendar.Date) (calendar.Date, error) {
+// overdueDocuments finds an agency's active items unpublished past their
+// category's deadline. The store is asked for those formed before the
+// latest cutoff of any rule (the shortest period); each is then held
+// against its own rule.
+func (s *Service) overdueDocuments(ctx context.Context, cal *calendar.Calendar, ag *Agency, w *Workbench) ([]*Document, error) {
+	rules, err := s.PublishRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var cutoff calendar.Date
+	for _, r := range rules {
+		c, err := formedCutoff(cal, r, w.AsOf)
+		if err != nil {
+			return nil, err
+		}
+		if c.After(cutoff) {
+			cutoff = c
+		}
+	}
+	maybe, _, err := s.store.FindDocuments(ctx, DocFilter{AgencyID: ag.ID, OverdueOn: cutoff, Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	var late []*Document
+	for _, d := range maybe {
+		p, err := dueUnder(cal, ruleFor(rules, d.Category), d.FormedOn)
+		if err != nil {
+			return nil, err
+		}
+		if p.Overdue(w.AsOf) {
+			late, w.Deadlines[d.ID] = append(late, d), p
+		}
+	}
+	return late, nil
+}
+
+func (s *Service) fillDeadlines(ctx context.Context, cal *calendar.Calendar, docs []*Document, w *Workbench) error {
+	rules, err := s.PublishRules(ctx)
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		if w.Deadlines[d.ID], err = dueUnder(cal, ruleFor(rules, d.Category), d.FormedOn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// formedCutoff returns the day after the latest formation date whose
+// deadline under r has passed by today: documents formed before it are
+// overdue if unpublished.
+func formedCutoff(cal *calendar.Calendar, r *PublishRule, today calendar.Date) (calendar.Date, error) {
+	if r.Calendar {
+		return today.AddDays(-r.Days), nil
+	}
 	d := today
-	for n := 0; n < publishWorkdays; {
+	for n := 0; n < r.Days; {
 		d = d.AddDays(-1)
 		work, err := cal.IsWorkday(d)
 		if err != nil {

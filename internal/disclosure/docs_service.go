@@ -30,8 +30,12 @@ func (s *Service) docFor(ctx context.Context, id int64) (*Document, *Agency, err
 // SaveDocument creates a draft (id 0) or edits a draft.
 func (s *Service) SaveDocument(ctx context.Context, a *identity.Actor, id int64, in DocInput) (*Document, error) {
 	in.normalize()
-	d := &Document{Status: StatusDraft, Validity: Valid}
+	var saved *Document
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
+		// Built afresh on every run: a rerun must not find the ID the
+		// first, rolled-back insert set and take the update path.
+		d := &Document{Status: StatusDraft, Validity: Valid}
+		saved = nil
 		if id != 0 {
 			var err error
 			if d, err = s.store.FindDocumentByID(ctx, id); err != nil {
@@ -52,9 +56,13 @@ func (s *Service) SaveDocument(ctx context.Context, a *identity.Actor, id int64,
 		if err := s.fillDocument(ctx, d, in); err != nil {
 			return err
 		}
-		return s.saveDocument(ctx, a, ag, d)
+		if err := s.saveDocument(ctx, a, ag, d); err != nil {
+			return err
+		}
+		saved = d
+		return nil
 	})
-	return d, err
+	return saved, err
 }
 
 // fillDocument validates in and copies it into d.
@@ -184,12 +192,44 @@ func (s *Service) Approve(ctx context.Context, a *identity.Actor, id int64) (*Do
 	})
 }
 
-// Deadline is the Art 26 publication deadline of a document on its agency's
-// calendar: 20 working days after it was formed or changed.
-func (s *Service) Deadline(ag *Agency, d *Document) (calendar.Date, error) {
+// PublishDue is a document's publication deadline under its category's
+// rule, marked provisional when it spans a year without a holiday schedule.
+type PublishDue struct {
+	Due             calendar.Date
+	Rule            *PublishRule
+	ProvisionalYear int
+}
+
+// String is the deadline as shown, with the 暂定 note when provisional.
+func (p PublishDue) String() string {
+	return p.Due.String() + calendar.ProvisionalNote(p.ProvisionalYear)
+}
+
+// Overdue reports whether the deadline has passed by today.
+func (p PublishDue) Overdue(today calendar.Date) bool { return p.Due.Before(today) }
+
+// Deadline is the publication deadline of a document on its agency's
+// calendar under its category's rule (Art 26, or the law it defers to).
+func (s *Service) Deadline(ctx context.Context, ag *Agency, d *Document) (PublishDue, error) {
+	rules, err := s.PublishRules(ctx)
+	if err != nil {
+		return PublishDue{}, err
+	}
 	cal, err := s.cals.ForRegion(ag.RegionPath)
 	if err != nil {
-		return calendar.Date{}, err
+		return PublishDue{}, err
 	}
-	return cal.AddWorkdays(d.FormedOn, publishWorkdays)
+	return dueUnder(cal, ruleFor(rules, d.Category), d.FormedOn)
+}
+
+func dueUnder(cal *calendar.Calendar, r *PublishRule, formed calendar.Date) (PublishDue, error) {
+	due, err := r.due(cal, formed)
+	if err != nil {
+		return PublishDue{}, err
+	}
+	p := PublishDue{Due: due, Rule: r}
+	if !r.Calendar { // calendar days do not depend on the holiday schedule
+		p.ProvisionalYear = cal.Provisional(formed, due)
+	}
+	return p, nil
 }

@@ -4,19 +4,24 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"path"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"openhall/internal/calendar"
 	"openhall/internal/identity"
 )
 
-// LawFile is a law or regulation in the Markdown format of the laws corpus:
-// the title in the first heading, promulgation lines before the
-// "<!-- INFO END -->" marker, the text after it, and the date in the file
-// name ("政府信息公开条例(2019-04-03).md").
+// LawFile is a law or regulation in the Markdown format of the laws corpus
+// (LawRefBook): the title in the first heading, promulgation lines before
+// the "<!-- INFO END -->" marker, the text after it. Its date is the one in
+// the file name ("政府信息公开条例(2019-04-03).md") or, when the name has
+// none, the latest promulgation date of its header lines (公布, 通过,
+// 修订, 修正; 施行 only when nothing else is dated).
 type LawFile struct {
 	Title   string
 	Info    []string // promulgation and amendment lines
@@ -34,7 +39,7 @@ func ParseLawFile(name string, content []byte) (*LawFile, error) {
 	text := strings.ReplaceAll(string(content), "\r\n", "\n")
 	head, body, ok := strings.Cut(text, infoEnd)
 	if !ok {
-		return nil, fmt.Errorf("%s: no %s marker", name, infoEnd)
+		return nil, fmt.Errorf("没有 %s 标记，不是法律法规库格式", infoEnd)
 	}
 	lf := &LawFile{Body: strings.TrimSpace(body), Section: filepath.Base(filepath.Dir(name))}
 	for _, line := range strings.Split(head, "\n") {
@@ -48,28 +53,72 @@ func ParseLawFile(name string, content []byte) (*LawFile, error) {
 		}
 	}
 	if lf.Title == "" {
-		return nil, fmt.Errorf("%s: no title heading", name)
+		return nil, fmt.Errorf("没有标题（# 开头的第一行）")
 	}
-	m := fileDate.FindStringSubmatch(filepath.Base(name))
-	if m == nil {
-		return nil, fmt.Errorf("%s: no (YYYY-MM-DD) date in the file name", name)
-	}
-	d, err := calendar.ParseDate(m[1])
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+	d, ok := lawDate(filepath.Base(name), lf.Info)
+	if !ok {
+		return nil, fmt.Errorf("文件名和公布信息中都没有日期")
 	}
 	lf.Date = d
 	return lf, nil
 }
 
-var decreeNo = regexp.MustCompile(`(中华人民共和国)?(国务院令|主席令|令)第\s*[0-9一二三四五六七八九十百零〇]+\s*号`)
+var headerDate = regexp.MustCompile(`(\d{4})年(\d{1,2})月(\d{1,2})日`)
 
-// docNo is the decree number of the last promulgation line that has one
-// (国务院令第711号), the 文号 of a regulation.
+// lawDate is the file name's date, else the latest promulgation date of
+// the header lines, else the latest date there at all.
+func lawDate(base string, info []string) (calendar.Date, bool) {
+	if m := fileDate.FindStringSubmatch(base); m != nil {
+		if d, err := calendar.ParseDate(m[1]); err == nil {
+			return d, true
+		}
+	}
+	var best, any calendar.Date
+	for _, line := range info {
+		for _, m := range headerDate.FindAllStringSubmatch(line, -1) {
+			y, _ := strconv.Atoi(m[1])
+			mo, _ := strconv.Atoi(m[2])
+			day, _ := strconv.Atoi(m[3])
+			if mo < 1 || mo > 12 || day < 1 || day > 31 || y < 1949 {
+				continue
+			}
+			d := calendar.NewDate(y, time.Month(mo), day)
+			any = later(any, d)
+			if !strings.Contains(line, "施行") || strings.ContainsAny(line, "公布通过修订修正发布") {
+				best = later(best, d)
+			}
+		}
+	}
+	if best == (calendar.Date{}) {
+		best = any
+	}
+	return best, best != (calendar.Date{})
+}
+
+func later(a, b calendar.Date) calendar.Date {
+	if a == (calendar.Date{}) || b.After(a) {
+		return b
+	}
+	return a
+}
+
+// docNumberForms are the 文号 found in promulgation lines: decrees
+// (国务院令第711号), bracketed years (法释〔2021〕1号, 国发[2016]8号 …) and
+// announcements (…公告2020年第12号).
+var docNumberForms = []*regexp.Regexp{
+	regexp.MustCompile(`(中华人民共和国)?\p{Han}{0,12}令第\s*[0-9一二三四五六七八九十百零〇]+\s*号`),
+	regexp.MustCompile(`\p{Han}{1,12}[〔\[（(【［]\s*\d{4}\s*[〕\]）)】］]\s*第?\s*\d+\s*号`),
+	regexp.MustCompile(`\p{Han}{0,12}公告\s*(\d{4}\s*年)?\s*第\s*\d+\s*号`),
+}
+
+// docNo is the number of the last promulgation line that has one, in the
+// official form (NormalizeDocNo).
 func (lf *LawFile) docNo() string {
 	for i := len(lf.Info) - 1; i >= 0; i-- {
-		if m := decreeNo.FindString(lf.Info[i]); m != "" {
-			return strings.TrimPrefix(m, "中华人民共和国")
+		for _, re := range docNumberForms {
+			if m := re.FindString(lf.Info[i]); m != "" {
+				return NormalizeDocNo(strings.TrimPrefix(m, "中华人民共和国"))
+			}
 		}
 	}
 	return ""
@@ -138,7 +187,7 @@ func truncate(s string, n int) string {
 func (s *Service) ImportLaws(ctx context.Context, agencyID int64, fsys fs.FS, root string, limit int, skip func(name string, err error)) (int, error) {
 	var names []string
 	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") && path.Base(p) != "_index.md" { // _index.md: a folder's front matter
 			names = append(names, p)
 		}
 		return err

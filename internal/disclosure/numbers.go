@@ -88,3 +88,26 @@ func IndexNumber(t, orgCode, class string, d calendar.Date, seq int) string {
 		return fmt.Sprintf("%0*d", width, seq)
 	})
 }
+
+// RequestNumberPrefix is the start of the numbers an agency gives its
+// requests in a year: "YSQ-<agency code>-<year>", read as 依申请 of that
+// agency. The code keeps its letters and digits (upper case); an agency
+// without one is named by its id. The sequence after it is counted per
+// prefix, so numbers are unique in the deployment even when two agencies
+// share a code. Numbers issued before the code was part of them
+// ("YSQ-<year>-<seq>") stay as they were.
+func RequestNumberPrefix(ag *Agency, year int) string {
+	code := strings.Map(func(r rune) rune {
+		switch {
+		case r >= '0' && r <= '9', r >= 'A' && r <= 'Z':
+			return r
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		}
+		return -1
+	}, ag.Code)
+	if code == "" {
+		code = "A" + strconv.FormatInt(ag.ID, 10)
+	}
+	return fmt.Sprintf("YSQ-%s-%d", code, year)
+}

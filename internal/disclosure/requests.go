@@ -144,7 +144,7 @@ type RequestStore interface {
 	FindRequestByID(ctx context.Context, id int64) (*Request, error)
 	FindRequests(ctx context.Context, f RequestFilter) ([]*Request, int, error)
 	CountApplicantRequests(ctx context.Context, agencyID int64, name, idNumber string, from, to calendar.Date) (int, error)
-	NextRequestSeq(ctx context.Context, agencyID int64, year int) (int, error)
+	NextNumberSeq(ctx context.Context, prefix string) (int, error) // per request number prefix
 	CreateEvent(ctx context.Context, e *Event) error
 	FindEvents(ctx context.Context, requestID int64) ([]*Event, error)
 	FindEventsOf(ctx context.Context, requestIDs []int64) (map[int64][]*Event, error)

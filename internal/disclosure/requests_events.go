@@ -28,6 +28,12 @@ func (s *Service) RecordEvent(ctx context.Context, a *identity.Actor, id int64, 
 			return err
 		}
 		e := &Event{RequestID: r.ID, Kind: in.Kind, On: on, Days: in.Days, Amount: in.Amount, Party: in.Party, Note: in.Note}
+		if e.Kind == EvFeeNotice && e.Days == 0 {
+			// Days records the request's rank in the applicant's month (按件).
+			if e.Days, _, err = s.SuggestFee(ctx, v); err != nil {
+				return err
+			}
+		}
 		if err := checkEvent(v, e); err != nil {
 			return err
 		}
@@ -40,7 +46,7 @@ func (s *Service) RecordEvent(ctx context.Context, a *identity.Actor, id int64, 
 func checkEvent(v *RequestView, e *Event) error {
 	r, c := v.Request, v.Clock
 	if v.ClockError != "" && e.Kind != EvRemedy && e.Kind != EvDelivered {
-		return apperr.New(apperr.Unavailable, "%s", v.ClockError)
+		return apperr.Field("on", v.ClockError)
 	}
 	if !r.Status.Closed() && e.On.Before(r.ReceivedOn) {
 		return apperr.Field("on", "日期不能早于收到申请之日 "+r.ReceivedOn.String())
@@ -59,7 +65,15 @@ func checkEvent(v *RequestView, e *Event) error {
 	case EvConsultReply:
 		return want(r.Status == ReqPaused && (c.Pause == EvConsultThird || c.Pause == EvConsultAgency), "没有正在进行的征求意见")
 	case EvFeeNotice:
-		return firstErr(want(r.Status == ReqProcessing, "只有办理中的申请可以发出收费通知"), positive(e.Amount, "amount", "收费金额须大于 0 元"))
+		var f apperr.Fields
+		f.Check(e.Amount <= 0, "amount", "收费金额须大于 0 元")
+		f.Check(e.Note == "", "note", "请填写缴费方式（收费通知书须载明，国办函〔2020〕109号）")
+		return firstErr(want(r.Status == ReqProcessing, "只有办理中的申请可以发出收费通知"), f.Err())
+	case EvFeeReceived:
+		var f apperr.Fields
+		f.Check(e.Party == "", "party", "请填写收费通知的送达方式（如：当面送达、邮寄、电子邮件）")
+		f.Check(e.On.Before(c.FeeNoticeOn), "on", "送达日期不能早于发出收费通知之日 "+c.FeeNoticeOn.String())
+		return firstErr(want(r.Status == ReqPaused && c.Pause == EvFeeNotice && c.FeeDue == (calendar.Date{}), "没有待送达的收费通知"), f.Err())
 	case EvFeePaid:
 		return want(r.Status == ReqPaused && c.Pause == EvFeeNotice, "没有待缴纳的费用")
 	case EvDelivered:
@@ -169,8 +183,9 @@ func (s *Service) SweepRequests(ctx context.Context) (int, error) {
 }
 
 func (s *Service) sweepOne(ctx context.Context, id int64) (bool, error) {
-	closed := false
+	var closed bool
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
+		closed = false
 		r, err := s.store.FindRequestByID(ctx, id)
 		if err != nil {
 			return err
@@ -201,7 +216,7 @@ func lapsed(v *RequestView, today calendar.Date) (string, bool) {
 	switch {
 	case v.Request.Status == ReqCorrection && c.CorrectionDue != (calendar.Date{}) && today.After(c.CorrectionDue):
 		return "no_correction", true
-	case v.Request.Status == ReqPaused && c.Pause == EvFeeNotice && today.After(c.FeeDue):
+	case v.Request.Status == ReqPaused && c.Pause == EvFeeNotice && c.FeeDue != (calendar.Date{}) && today.After(c.FeeDue):
 		return "unpaid_fee", true
 	}
 	return "", false

@@ -22,6 +22,28 @@ func (s *Service) SubmitRequest(ctx context.Context, a *identity.Actor, in Reque
 	if err != nil {
 		return nil, err
 	}
+	var saved *Request
+	err = s.tx.InTx(ctx, func(ctx context.Context) error {
+		saved = nil
+		ag, err := s.agencyOf(ctx, "agency_id", in.AgencyID)
+		if err != nil {
+			return err
+		}
+		r := newRequest(in, missing) // afresh on every run of the transaction
+		received, err := s.intakeRule(a, ag, r, &in)
+		if err != nil {
+			return err
+		}
+		if err := s.createRequest(ctx, a, ag, r, received); err != nil {
+			return err
+		}
+		saved = r
+		return nil
+	})
+	return saved, err
+}
+
+func newRequest(in RequestInput, missing []string) *Request {
 	r := &Request{AgencyID: in.AgencyID, ApplicantType: in.ApplicantType, Name: in.Name, IDType: in.IDType,
 		IDNumber: in.IDNumber, Phone: in.Phone, Email: in.Email, Address: in.Address, Description: in.Description,
 		Delivery: in.Delivery, Channel: in.Channel, Missing: missing, Status: ReqSubmitted}
@@ -29,18 +51,7 @@ func (s *Service) SubmitRequest(ctx context.Context, a *identity.Actor, in Reque
 	if in.ApplicantType == ApplicantPerson {
 		r.ApplicantKind = "person"
 	}
-	err = s.tx.InTx(ctx, func(ctx context.Context) error {
-		ag, err := s.agencyOf(ctx, "agency_id", in.AgencyID)
-		if err != nil {
-			return err
-		}
-		received, err := s.intakeRule(a, ag, r, &in)
-		if err != nil {
-			return err
-		}
-		return s.createRequest(ctx, a, ag, r, received)
-	})
-	return r, err
+	return r
 }
 
 // intakeRule applies who may submit by which channel and returns the
@@ -62,12 +73,12 @@ func (s *Service) intakeRule(a *identity.Actor, ag *Agency, r *Request, in *Requ
 
 func (s *Service) createRequest(ctx context.Context, a *identity.Actor, ag *Agency, r *Request, received *calendar.Date) error {
 	now := s.now()
-	year := s.today().Year()
-	seq, err := s.store.NextRequestSeq(ctx, ag.ID, year)
+	prefix := RequestNumberPrefix(ag, s.today().Year())
+	seq, err := s.store.NextNumberSeq(ctx, prefix)
 	if err != nil {
 		return err
 	}
-	r.Number = fmt.Sprintf("YSQ-%d-%05d", year, seq)
+	r.Number = fmt.Sprintf("%s-%05d", prefix, seq)
 	r.SubmittedAt, r.CreatedAt, r.UpdatedAt = now, now, now
 	if err := s.store.CreateRequest(ctx, r); err != nil {
 		return err
@@ -123,6 +134,9 @@ func (s *Service) requestFor(ctx context.Context, a *identity.Actor, id int64) (
 	ag, err := s.agencyOf(ctx, "", r.AgencyID)
 	if err != nil {
 		return nil, nil, err
+	}
+	if err := CanViewRequest(a, ag, r); err != nil {
+		return nil, nil, err // the same answer as a request that does not exist
 	}
 	return r, ag, CanHandleRequests(a, ag)
 }
@@ -181,7 +195,7 @@ func (s *Service) AttachToRequest(ctx context.Context, a *identity.Actor, id int
 		return nil, err
 	}
 	_, err := s.onRequest(ctx, a, id, func(ctx context.Context, r *Request, ag *Agency) error {
-		at.CreatedAt = s.now()
+		at.ID, at.CreatedAt = 0, s.now() // set afresh: this may be a rerun
 		if err := s.store.CreateAttachment(ctx, at); err != nil {
 			return err
 		}

@@ -17,11 +17,13 @@ type RequestView struct {
 	Events   []*Event
 	Clock    Clock
 	Today    calendar.Date
-	DaysLeft int    // working days until Clock.Due; negative when overdue
-	Warning  string // "", "soon" (≤ 5 working days), "overdue"
-	Masked   bool   // personal data masked for this reader
-	// ClockError says why the deadlines could not be computed: the working-
-	// day calendar lacks a year (next year's schedule not yet imported).
+	DaysLeft int                // working days until Clock.Due; negative when overdue
+	Warning  string             // "", "soon" (≤ 5 working days), "overdue"
+	Masked   bool               // personal data masked for this reader
+	Calendar *calendar.Calendar // the agency's working-day calendar, for letters
+	// ClockError says why the deadlines could not be computed: a date the
+	// working-day calendar cannot answer at all (decades past its last
+	// schedule). A year merely not imported yet gives provisional dates.
 	ClockError string
 }
 
@@ -53,11 +55,11 @@ func (s *Service) buildView(ag *Agency, r *Request, events []*Event) (*RequestVi
 	}
 	today := s.today()
 	c, err := ComputeClock(cal, events, today)
-	v := &RequestView{Request: r, Agency: ag, Events: events, Clock: c, Today: today}
+	v := &RequestView{Request: r, Agency: ag, Events: events, Clock: c, Today: today, Calendar: cal}
 	if err != nil {
 		// One request beyond the calendar must not hide the others from a
 		// list; the page of the request says why it has no deadline.
-		v.ClockError = "工作日历缺少所需年份的节假日安排，无法计算期限，请系统管理员导入：" + err.Error()
+		v.ClockError = "期限无法计算：所涉日期超出工作日历支持的范围，请核对各事项的日期（" + err.Error() + "）"
 		return v, nil
 	}
 	if c.Received && (r.Status == ReqProcessing || r.Status == ReqPaused) {

@@ -102,14 +102,27 @@ func Routed(mux *http.ServeMux) http.Handler {
 	})
 }
 
-// SecurityHeaders sets the headers every response carries.
+// SecurityHeaders sets the headers every response carries. Responses are
+// not to be stored by browsers or shared caches (most carry personal data:
+// the name in the page header, a case, an inbox); the few public resources
+// meant to be cached (static files, QR codes, blank forms) say so themselves.
 func SecurityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		h.Set("Cache-Control", "no-store")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// StrictTransport tells browsers to reach the product over https only, for
+// a year (HSTS), once they have seen it over https.
+func StrictTransport(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Strict-Transport-Security", "max-age=31536000")
 		next.ServeHTTP(w, r)
 	})
 }

@@ -12,19 +12,25 @@ import (
 type Policy struct {
 	IdleTimeout     time.Duration // session ends after this long without a request
 	AbsoluteTimeout time.Duration // and this long after login in any case
-	AccountFailures int           // failed logins per account before it is locked
-	AddressFailures int           // failed logins per address before it is blocked
+	AccountFailures int           // failed logins of one account from one address before that pair is locked
+	AddressFailures int           // failed logins from one address, any account, before the address is blocked
+	SlowAfter       int           // failed logins of one account, any address, before its logins are slowed down
+	SlowMax         time.Duration // the longest wait between two logins of a slowed-down account
 	FailureWindow   time.Duration // failures older than this are forgotten
 	LockFor         time.Duration // how long a lock lasts
-	Argon2          Argon2Params
+
+	RegistrationsPerAddress int           // self-registrations from one address …
+	RegistrationWindow      time.Duration // … in this long
+	Argon2                  Argon2Params
 }
 
 // DefaultPolicy is the policy used unless configured otherwise.
 func DefaultPolicy() Policy {
 	return Policy{
 		IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour,
-		AccountFailures: 5, AddressFailures: 20,
+		AccountFailures: 5, AddressFailures: 20, SlowAfter: 10, SlowMax: 30 * time.Second,
 		FailureWindow: 15 * time.Minute, LockFor: 15 * time.Minute,
+		RegistrationsPerAddress: 20, RegistrationWindow: time.Hour,
 		Argon2: DefaultArgon2,
 	}
 }
@@ -103,7 +109,9 @@ func (s *Service) GrantRole(ctx context.Context, a *Actor, in GrantInput) (*Gran
 		return nil, err
 	}
 	g.CreatedBy, g.CreatedAt = a.UserID, s.now().UTC()
+	var saved *Grant
 	err = s.tx.InTx(ctx, func(ctx context.Context) error {
+		saved = nil
 		u, err := s.store.FindUserByID(ctx, g.UserID)
 		if err != nil {
 			return err
@@ -111,16 +119,17 @@ func (s *Service) GrantRole(ctx context.Context, a *Actor, in GrantInput) (*Gran
 		if u.Kind != KindStaff {
 			return apperr.Field("user_id", "只能给工作人员账号授予角色")
 		}
-		if err := s.store.CreateGrant(ctx, g); err != nil {
+		fresh := *g // the first run's insert must not leave its ID on g
+		if err := s.store.CreateGrant(ctx, &fresh); err != nil {
 			return err
 		}
-		if err := s.record(ctx, a, "identity.grant.create", g.UserID, grantChange(g)); err != nil {
+		if err := s.record(ctx, a, "identity.grant.create", fresh.UserID, grantChange(&fresh)); err != nil {
 			return err
 		}
-		g, err = s.store.FindGrantByID(ctx, g.ID) // with the scope's names
+		saved, err = s.store.FindGrantByID(ctx, fresh.ID) // with the scope's names
 		return err
 	})
-	return g, err
+	return saved, err
 }
 
 // RevokeRole removes a grant.

@@ -23,9 +23,9 @@ type LoginInput struct {
 // touchEvery limits how often a session's last-seen time is written.
 const touchEvery = time.Minute
 
-// Login checks the credentials, applying per-account and per-address
-// throttling, and opens a session. It returns the session token for the
-// cookie and the actor.
+// Login checks the credentials, applying the throttles (see loginKeys),
+// and opens a session. It returns the session token for the cookie and the
+// actor.
 func (s *Service) Login(ctx context.Context, in LoginInput) (string, *Actor, error) {
 	in.Username = strings.TrimSpace(in.Username)
 	if in.Username == "" || in.Password == "" {
@@ -35,15 +35,34 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (string, *Actor, err
 		return "", nil, f.Err()
 	}
 	now := s.now().UTC()
-	acctKey, addrKey := "acct:"+strings.ToLower(in.Username), "addr:"+in.Address
-	if err := s.checkLocks(ctx, now, acctKey, addrKey); err != nil {
+	keys := loginKeys(in.Username, in.Address)
+	if err := s.checkLocks(ctx, now, keys); err != nil {
 		return "", nil, err
 	}
 	u, ok := s.verify(ctx, in.Username, in.Password)
 	if !ok {
-		return "", nil, s.failLogin(ctx, now, acctKey, addrKey)
+		return "", nil, s.failLogin(ctx, now, keys)
 	}
-	return s.openSession(ctx, u, in, now, acctKey)
+	return s.openSession(ctx, u, in, now, keys.pair)
+}
+
+// throttleKeys name the failure counters of one login attempt:
+//   - pair: the account from this address. AccountFailures lock the pair,
+//     so a stranger guessing from elsewhere cannot lock the owner out;
+//   - addr: the address, whatever the account. AddressFailures block it:
+//     one address guessing many accounts;
+//   - acct: the account, from any address. Past SlowAfter its logins are
+//     slowed down (one attempt per wait, the wait doubling up to SlowMax),
+//     never refused for long: guessing from many addresses gets slow while
+//     the owner waits seconds at most.
+//
+// The keys are built from the typed name, whether the account exists or
+// not, so the answers do not tell which accounts exist.
+type throttleKeys struct{ pair, addr, acct string }
+
+func loginKeys(username, addr string) throttleKeys {
+	name := strings.ToLower(username)
+	return throttleKeys{pair: "pair:" + name + "|" + addr, addr: "addr:" + addr, acct: "acct:" + name}
 }
 
 // verify looks up the account and checks the password. An unknown account
@@ -60,7 +79,7 @@ func (s *Service) verify(ctx context.Context, username, password string) (*User,
 	return u, true
 }
 
-func (s *Service) openSession(ctx context.Context, u *User, in LoginInput, now time.Time, acctKey string) (string, *Actor, error) {
+func (s *Service) openSession(ctx context.Context, u *User, in LoginInput, now time.Time, pairKey string) (string, *Actor, error) {
 	token, id := newToken()
 	sess := &Session{ID: id, UserID: u.ID, CreatedAt: now, LastSeenAt: now,
 		ExpiresAt: now.Add(s.policy.AbsoluteTimeout), Address: in.Address, UserAgent: truncate(in.UserAgent, 200)}
@@ -69,7 +88,7 @@ func (s *Service) openSession(ctx context.Context, u *User, in LoginInput, now t
 		if err := s.store.CreateSession(ctx, sess); err != nil {
 			return err
 		}
-		if err := s.store.DeleteThrottle(ctx, acctKey); err != nil {
+		if err := s.store.DeleteThrottle(ctx, pairKey); err != nil {
 			return err
 		}
 		var err error
@@ -104,9 +123,10 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-// checkLocks refuses a login while the account or the address is locked.
-func (s *Service) checkLocks(ctx context.Context, now time.Time, acctKey, addrKey string) error {
-	for _, key := range []string{acctKey, addrKey} {
+// checkLocks refuses a login while its pair or address is locked or its
+// account is slowed down.
+func (s *Service) checkLocks(ctx context.Context, now time.Time, k throttleKeys) error {
+	for _, key := range []string{k.pair, k.addr, k.acct} {
 		t, err := s.store.FindThrottle(ctx, key)
 		if apperr.Is(err, apperr.NotFound) {
 			continue
@@ -115,44 +135,76 @@ func (s *Service) checkLocks(ctx context.Context, now time.Time, acctKey, addrKe
 			return err
 		}
 		if now.Before(t.LockedUntil) {
-			return lockedError(key, t.LockedUntil)
+			return lockedError(key, now, t.LockedUntil)
 		}
 	}
 	return nil
 }
 
-func lockedError(key string, until time.Time) error {
-	at := until.In(chinaTime).Format("15:04")
-	if strings.HasPrefix(key, "acct:") {
-		return apperr.New(apperr.TooMany, "登录失败次数过多，该账号已被临时锁定，请于 %s 后再试；如忘记密码请联系管理员重置", at)
+func lockedError(key string, now, until time.Time) error {
+	switch {
+	case strings.HasPrefix(key, "acct:"):
+		wait := int(until.Sub(now).Round(time.Second) / time.Second)
+		return apperr.New(apperr.TooMany, "该账号近期登录失败较多，为防止密码被猜测，请于 %d 秒后再试", max(wait, 1))
+	case strings.HasPrefix(key, "pair:"):
+		return apperr.New(apperr.TooMany, "登录失败次数过多，已暂停从您所在网络地址登录该账号，请于 %s 后再试；如忘记密码请联系管理员重置",
+			until.In(chinaTime).Format("15:04"))
 	}
-	return apperr.New(apperr.TooMany, "来自您所在网络地址的登录失败次数过多，已暂停登录，请于 %s 后再试", at)
+	return apperr.New(apperr.TooMany, "来自您所在网络地址的登录失败次数过多，已暂停登录，请于 %s 后再试", until.In(chinaTime).Format("15:04"))
 }
 
 var chinaTime = time.FixedZone("CST", 8*3600)
 
-// failLogin counts the failure for both keys and says how many tries remain.
-func (s *Service) failLogin(ctx context.Context, now time.Time, acctKey, addrKey string) error {
-	var acct *Throttle
+// failLogin counts the failure under every key and says how many tries
+// remain from this address.
+func (s *Service) failLogin(ctx context.Context, now time.Time, k throttleKeys) error {
+	var pair *Throttle
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		if acct, err = s.countFailure(ctx, now, acctKey, s.policy.AccountFailures); err != nil {
+		if pair, err = s.countFailure(ctx, now, k.pair, s.lockAt(s.policy.AccountFailures)); err != nil {
 			return err
 		}
-		_, err = s.countFailure(ctx, now, addrKey, s.policy.AddressFailures)
+		if _, err = s.countFailure(ctx, now, k.addr, s.lockAt(s.policy.AddressFailures)); err != nil {
+			return err
+		}
+		_, err = s.countFailure(ctx, now, k.acct, s.slowDown)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	if !acct.LockedUntil.IsZero() && now.Before(acct.LockedUntil) {
-		return lockedError(acctKey, acct.LockedUntil)
+	if now.Before(pair.LockedUntil) {
+		return lockedError(k.pair, now, pair.LockedUntil)
 	}
-	left := s.policy.AccountFailures - acct.Failures
-	return apperr.New(apperr.Unauthenticated, "登录名或密码错误（再失败 %d 次账号将被临时锁定 %d 分钟）", left, int(s.policy.LockFor.Minutes()))
+	left := s.policy.AccountFailures - pair.Failures
+	return apperr.New(apperr.Unauthenticated, "登录名或密码错误（再失败 %d 次将暂停从本网络地址登录该账号 %d 分钟）", left, int(s.policy.LockFor.Minutes()))
 }
 
-func (s *Service) countFailure(ctx context.Context, now time.Time, key string, limit int) (*Throttle, error) {
+// lockAt locks a counter for LockFor once it reaches limit failures.
+func (s *Service) lockAt(limit int) func(failures int, now time.Time) time.Time {
+	return func(failures int, now time.Time) time.Time {
+		if failures >= limit {
+			return now.Add(s.policy.LockFor)
+		}
+		return time.Time{}
+	}
+}
+
+// slowDown is the account's wait before its next login: none up to
+// SlowAfter failures, then one second, doubling per failure, up to SlowMax.
+func (s *Service) slowDown(failures int, now time.Time) time.Time {
+	over := failures - s.policy.SlowAfter
+	if over < 0 {
+		return time.Time{}
+	}
+	wait := s.policy.SlowMax
+	if over < 16 {
+		wait = min(wait, time.Second<<over)
+	}
+	return now.Add(wait)
+}
+
+func (s *Service) countFailure(ctx context.Context, now time.Time, key string, until func(int, time.Time) time.Time) (*Throttle, error) {
 	t, err := s.store.FindThrottle(ctx, key)
 	if apperr.Is(err, apperr.NotFound) || (err == nil && now.Sub(t.WindowStart) > s.policy.FailureWindow) {
 		t, err = &Throttle{Key: key, WindowStart: now}, nil
@@ -161,9 +213,7 @@ func (s *Service) countFailure(ctx context.Context, now time.Time, key string, l
 		return nil, err
 	}
 	t.Failures++
-	if t.Failures >= limit {
-		t.LockedUntil = now.Add(s.policy.LockFor)
-	}
+	t.LockedUntil = until(t.Failures, now)
 	return t, s.store.PutThrottle(ctx, t)
 }
 
@@ -192,7 +242,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Actor, error
 // records activity at most once every touchEvery.
 func (s *Service) keepSession(ctx context.Context, sess *Session, u *User, now time.Time) error {
 	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > s.policy.IdleTimeout {
-		s.store.DeleteSession(ctx, sess.ID)
+		if err := s.store.DeleteSession(ctx, sess.ID); err != nil {
+			return err
+		}
 		return apperr.New(apperr.Unauthenticated, "登录已超时，请重新登录")
 	}
 	if u.Disabled {

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"openhall/internal/apperr"
@@ -108,12 +109,69 @@ func checkContact(f *apperr.Fields, phone, email string) {
 	}
 }
 
-// Register creates a public account (a person or a company) for its owner.
-func (s *Service) Register(ctx context.Context, in UserInput) (*User, error) {
+// RegisteredMessage is the one answer to a registration that passed its
+// checks, whether it created an account or found the ID number (or credit
+// code) already registered: a stranger must not learn from it whether a
+// number has an account.
+const RegisteredMessage = "注册申请已受理。如该证件号码此前未注册，现在即可用所填登录名登录；" +
+	"如此前已注册过，请用原账号登录，忘记密码请到政务服务中心窗口或联系管理员重置。"
+
+// Register creates a public account (a person or a company) for its owner,
+// who registers from address addr. Registrations are limited per address
+// (RegistrationsPerAddress in RegistrationWindow). An ID number or credit
+// code that already has an account is answered like a new one (see
+// RegisteredMessage), and nothing is created.
+func (s *Service) Register(ctx context.Context, in UserInput, addr string) error {
 	if in.Kind == KindStaff {
-		return nil, apperr.Field("kind", "工作人员账号只能由管理员创建")
+		return apperr.Field("kind", "工作人员账号只能由管理员创建")
 	}
-	return s.createUser(ctx, nil, in)
+	in.normalize()
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	if err := s.countRegistration(ctx, addr); err != nil {
+		return err
+	}
+	_, err := s.insertUser(ctx, nil, in)
+	if identityTaken(err) {
+		return nil
+	}
+	return err
+}
+
+// identityTaken reports whether err is the refusal of an ID number or
+// credit code that already has an account.
+func identityTaken(err error) bool {
+	f := apperr.FieldsOf(err)
+	return apperr.Is(err, apperr.Invalid) && len(f) == 1 && (f["id_number"] != "" || f["credit_code"] != "")
+}
+
+// countRegistration counts a registration from addr and refuses one past
+// the address's limit.
+func (s *Service) countRegistration(ctx context.Context, addr string) error {
+	now, key := s.now().UTC(), "register:"+addr
+	var locked time.Time
+	err := s.tx.InTx(ctx, func(ctx context.Context) error {
+		t, err := s.store.FindThrottle(ctx, key)
+		if apperr.Is(err, apperr.NotFound) || err == nil && now.Sub(t.WindowStart) > s.policy.RegistrationWindow {
+			t, err = &Throttle{Key: key, WindowStart: now}, nil
+		}
+		if err != nil {
+			return err
+		}
+		if locked = t.LockedUntil; now.Before(locked) {
+			return nil
+		}
+		t.Failures++
+		if t.Failures >= s.policy.RegistrationsPerAddress {
+			t.LockedUntil = t.WindowStart.Add(s.policy.RegistrationWindow)
+		}
+		return s.store.PutThrottle(ctx, t)
+	})
+	if err == nil && now.Before(locked) {
+		return apperr.New(apperr.TooMany, "从您所在网络地址注册的账号过多，请于 %s 后再试", locked.In(chinaTime).Format("15:04"))
+	}
+	return err
 }
 
 // CreateUser creates an account on behalf of an administrator.
@@ -132,25 +190,34 @@ func (s *Service) createUser(ctx context.Context, a *Actor, in UserInput) (*User
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
+	return s.insertUser(ctx, a, in)
+}
+
+// insertUser hashes the password and creates the checked account; a nil
+// actor is the account's owner registering.
+func (s *Service) insertUser(ctx context.Context, a *Actor, in UserInput) (*User, error) {
 	hash, err := HashPassword(in.Password, s.policy.Argon2)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now().UTC()
-	u := &User{Kind: in.Kind, Username: in.Username, Name: in.Name, IDNumber: in.IDNumber,
-		CreditCode: in.CreditCode, ContactName: in.ContactName, Phone: in.Phone, Email: in.Email,
-		PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
+	var saved *User
 	err = s.tx.InTx(ctx, func(ctx context.Context) error {
+		saved = nil
+		u := &User{Kind: in.Kind, Username: in.Username, Name: in.Name, IDNumber: in.IDNumber,
+			CreditCode: in.CreditCode, ContactName: in.ContactName, Phone: in.Phone, Email: in.Email,
+			PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
 		if err := s.store.CreateUser(ctx, u); err != nil {
 			return err
 		}
+		saved = u
 		actor, action := a, "identity.user.create"
 		if actor == nil {
 			actor, action = &Actor{UserID: u.ID, Kind: u.Kind, Username: u.Username, Name: u.Name}, "identity.user.register"
 		}
 		return s.record(ctx, actor, action, u.ID, userChange(u))
 	})
-	return u, err
+	return saved, err
 }
 
 // userChange is the audit view of an account: personal data masked.

@@ -145,7 +145,8 @@ func (s *session) submit(itemVersion int64, materials []string, key string) (fil
 }
 
 func (s *session) act(id int64, kind string, version int) (filed, error) {
-	body, _ := json.Marshal(map[string]any{"kind": kind, "branch": 0, "version": version})
+	// A step's decision carries the approver's 审查意见.
+	body, _ := json.Marshal(map[string]any{"kind": kind, "branch": 0, "version": version, "reason": "符合法定条件"})
 	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/api/v1/cases/%d/actions", s.base, id), bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	var f filed

@@ -58,9 +58,10 @@ func (s *Service) Notify(ctx context.Context, m Message) (*Notification, error) 
 	if err := m.validate(); err != nil {
 		return nil, err
 	}
+	now := s.now()
 	var n *Notification
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
-		n = &Notification{UserID: m.UserID, Kind: m.Kind, Title: m.Title, Body: m.Body, Link: m.Link, CreatedAt: s.now()}
+		n = &Notification{UserID: m.UserID, Kind: m.Kind, Title: m.Title, Body: m.Body, Link: m.Link, CreatedAt: now}
 		chs, err := s.channels(ctx, m)
 		if err != nil {
 			return err

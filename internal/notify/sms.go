@@ -21,3 +21,17 @@ func (g LogGateway) Send(ctx context.Context, phone, text string) error {
 		"chars", utf8.RuneCountInString(text), "text", text)
 	return nil
 }
+
+// Text sends one SMS to a number that belongs to no account (a visitor a
+// window clerk asked to rate the service), with a link to a path of this
+// product. The number is validated and never logged unmasked.
+func (s *Service) Text(ctx context.Context, phone, text, link string) error {
+	if err := pii.CheckMobile(phone); err != nil {
+		s.log.Info("not a mobile number; SMS skipped", "phone", pii.MaskMobile(phone))
+		return nil
+	}
+	if link != "" {
+		text += s.baseURL + link
+	}
+	return s.sms.Send(ctx, pii.NormalizeMobile(phone), text)
+}

@@ -70,8 +70,9 @@ func (s *Service) Regions(ctx context.Context, f RegionFilter) ([]*Region, error
 func (s *Service) CreateRegion(ctx context.Context, a *identity.Actor, in RegionInput) (*Region, error) {
 	in.normalize()
 	now := s.now().UTC()
-	r := &Region{ParentID: in.ParentID, Code: in.Code, Name: in.Name, Level: in.Level, CreatedAt: now, UpdatedAt: now}
+	var saved *Region
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
+		saved = nil
 		parent, err := s.parentOf(ctx, in.ParentID)
 		if err != nil {
 			return err
@@ -82,12 +83,14 @@ func (s *Service) CreateRegion(ctx context.Context, a *identity.Actor, in Region
 		if err := in.validate(parent); err != nil {
 			return err
 		}
+		r := &Region{ParentID: in.ParentID, Code: in.Code, Name: in.Name, Level: in.Level, CreatedAt: now, UpdatedAt: now}
 		if err := s.store.CreateRegion(ctx, r); err != nil {
 			return err
 		}
+		saved = r
 		return s.record(ctx, a, r.Path, "org.region.create", "region", r.ID, r)
 	})
-	return r, err
+	return saved, err
 }
 
 func pathOf(r *Region) string {

@@ -33,8 +33,12 @@ func (s *Service) Centres(ctx context.Context, f CentreFilter) ([]*Centre, error
 // SaveCentre creates a centre (id 0) or edits one.
 func (s *Service) SaveCentre(ctx context.Context, a *identity.Actor, id int64, in CentreInput) (*Centre, error) {
 	in.normalize()
-	c := &Centre{}
+	var saved *Centre
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
+		// Built afresh on every run: a rerun must not find the ID the
+		// first, rolled-back insert set and take the update path.
+		c := &Centre{}
+		saved = nil
 		if id != 0 {
 			var err error
 			if c, err = s.store.FindCentreByID(ctx, id); err != nil {
@@ -55,10 +59,10 @@ func (s *Service) SaveCentre(ctx context.Context, a *identity.Actor, id int64, i
 		if err := s.saveCentre(ctx, a, region, c); err != nil {
 			return err
 		}
-		c, err = s.store.FindCentreByID(ctx, c.ID)
+		saved, err = s.store.FindCentreByID(ctx, c.ID)
 		return err
 	})
-	return c, err
+	return saved, err
 }
 
 func (s *Service) saveCentre(ctx context.Context, a *identity.Actor, region *Region, c *Centre) error {
@@ -90,8 +94,10 @@ func (s *Service) Departments(ctx context.Context, f DepartmentFilter) ([]*Depar
 // SaveDepartment creates a department (id 0) or edits one.
 func (s *Service) SaveDepartment(ctx context.Context, a *identity.Actor, id int64, in DepartmentInput) (*Department, error) {
 	in.normalize()
-	d := &Department{}
+	var saved *Department
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
+		d := &Department{} // afresh on every run (see SaveCentre)
+		saved = nil
 		if id != 0 {
 			var err error
 			if d, err = s.store.FindDepartmentByID(ctx, id); err != nil {
@@ -116,10 +122,10 @@ func (s *Service) SaveDepartment(ctx context.Context, a *identity.Actor, id int6
 		if err := s.saveDepartment(ctx, a, region, d); err != nil {
 			return err
 		}
-		d, err = s.store.FindDepartmentByID(ctx, d.ID)
+		saved, err = s.store.FindDepartmentByID(ctx, d.ID)
 		return err
 	})
-	return d, err
+	return saved, err
 }
 
 func (s *Service) centreOf(ctx context.Context, id *int64) (*Centre, error) {

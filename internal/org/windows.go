@@ -22,8 +22,10 @@ func (s *Service) Windows(ctx context.Context, f WindowFilter) ([]*Window, error
 // serves and the staff who sit at it.
 func (s *Service) SaveWindow(ctx context.Context, a *identity.Actor, id int64, in WindowInput) (*Window, error) {
 	in.normalize()
-	w := &Window{}
+	var saved *Window
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
+		w := &Window{} // afresh on every run (see SaveCentre)
+		saved = nil
 		if id != 0 {
 			var err error
 			if w, err = s.store.FindWindowByID(ctx, id); err != nil {
@@ -45,10 +47,10 @@ func (s *Service) SaveWindow(ctx context.Context, a *identity.Actor, id int64, i
 		if err := s.saveWindow(ctx, a, region, w); err != nil {
 			return err
 		}
-		w, err = s.store.FindWindowByID(ctx, w.ID)
+		saved, err = s.store.FindWindowByID(ctx, w.ID)
 		return err
 	})
-	return w, err
+	return saved, err
 }
 
 // centreRegion loads a window's centre and checks the actor administers its region.

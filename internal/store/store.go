@@ -8,16 +8,28 @@ import (
 	"context"
 
 	"openhall/internal/audit"
+	"openhall/internal/budget"
 	"openhall/internal/calendar"
 	"openhall/internal/cases"
 	"openhall/internal/catalog"
 	"openhall/internal/certs"
+	"openhall/internal/complaint"
+	"openhall/internal/consult"
 	"openhall/internal/disclosure"
 	"openhall/internal/disclosure/search"
+	"openhall/internal/hall"
+	"openhall/internal/hotline"
 	"openhall/internal/identity"
+	"openhall/internal/mailbox"
 	"openhall/internal/notify"
+	"openhall/internal/opendata"
+	"openhall/internal/opendata/sources"
 	"openhall/internal/org"
+	"openhall/internal/powers"
+	"openhall/internal/publicity"
+	"openhall/internal/rating"
 	"openhall/internal/store/migrate"
+	"openhall/internal/supervision"
 )
 
 // Backend is the part of a storage backend that is not a domain store.
@@ -52,4 +64,28 @@ type Stores struct {
 
 	Disclosure disclosure.Store
 	Search     search.Store
+	Hall       hall.Store
+
+	Supervision supervision.Store
+
+	Ratings    rating.Store
+	Complaints complaint.Store
+	Hotline    hotline.Store
+
+	Consult   consult.Store
+	Mailbox   mailbox.Store
+	Powers    powers.Store
+	Publicity publicity.Store
+
+	OpenData OpenDataStore
+	Budget   budget.Store
+}
+
+// OpenDataStore is the open-data store with the statistics its sources
+// read from other modules' tables.
+type OpenDataStore interface {
+	opendata.Store
+	CaseMonthlyStats(ctx context.Context) ([]sources.CaseStat, error)
+	PublishedReports(ctx context.Context) ([]sources.ReportSnapshot, error)
+	LicenceDecisions(ctx context.Context, prefix string, after int64, limit int) ([]sources.Licence, error)
 }

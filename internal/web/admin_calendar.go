@@ -1,7 +1,6 @@
 package web
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -18,19 +17,38 @@ func (s *Server) registerCalendarRoutes() {
 	admin := func(fn handlerFunc) http.HandlerFunc { return s.requireRole(identity.RoleSysAdmin, fn) }
 	s.mux.HandleFunc("GET /admin/calendar", admin(s.handleCalendar))
 	s.mux.HandleFunc("POST /admin/calendar/import", admin(s.handleCalendarImport))
+	s.mux.HandleFunc("POST /admin/calendar/schedules", admin(s.handleScheduleEnter))
 	s.mux.HandleFunc("POST /admin/calendar/overrides", admin(s.handleOverrideAdd))
 	s.mux.HandleFunc("POST /admin/calendar/overrides/{id}/delete", admin(s.handleOverrideDelete))
 }
 
 type calendarPage struct {
 	Page
-	Years      []int
-	Overrides  []*calendar.StoredOverride
-	Regions    []option
-	ImportForm form
-	AddForm    form
-	CalcForm   form
-	CalcResult string
+	MissingYear int // next year's schedule is not imported (from 1 November)
+	Years       []int
+	Overrides   []*calendar.StoredOverride
+	Regions     []option
+	ImportForm  form
+	AddForm     form
+	CalcForm    form
+	CalcResult  string
+	EnterForm   form
+	Holidays    []int // the rows of the hand-entry form
+	MakeUps     []int
+}
+
+// holidayNames prefill the hand-entry form's rows in the order of a notice.
+var holidayNames = []string{"元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节"}
+
+// enterForm is the hand-entry form, its holiday rows named.
+func enterForm(v url.Values, err error) form {
+	if v == nil {
+		v = url.Values{}
+		for i, n := range holidayNames {
+			v.Set("holidays."+strconv.Itoa(i)+".name", n)
+		}
+	}
+	return newForm(v, err)
 }
 
 func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, status int, p calendarPage) error {
@@ -40,6 +58,13 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, status int
 	}
 	p.Page, p.Regions = up.Page, up.Regions
 	p.Years = s.svc.Calendar.National().Years()
+	if year, missing := s.svc.Calendar.MissingNextYear(); missing {
+		p.MissingYear = year
+	}
+	if p.EnterForm.Values == nil {
+		p.EnterForm = enterForm(nil, nil)
+	}
+	p.Holidays, p.MakeUps = rows(9), rows(8)
 	if p.Overrides, err = s.svc.Calendar.Overrides(r.Context()); err != nil {
 		return err
 	}
@@ -99,35 +124,31 @@ func weekday(d calendar.Date) string {
 const maxScheduleBytes = 1 << 20
 
 func (s *Server) handleCalendarImport(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseMultipartForm(maxScheduleBytes); err != nil {
-		return s.importFailed(w, r, apperr.Field("file", "请选择不超过 1 MB 的节假日安排文件"))
+	ups, err := s.readUploads(r, 0, memoryFile("file", maxScheduleBytes))
+	if err == nil && len(ups) == 0 {
+		err = apperr.Field("file", "请选择要导入的文件（不超过 1 MB）")
 	}
-	file, hdr, err := r.FormFile("file")
 	if err != nil {
-		return s.importFailed(w, r, apperr.Field("file", "请选择要导入的文件"))
+		return s.importFailed(w, r, err)
 	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, maxScheduleBytes))
-	if err != nil {
-		return err
-	}
-	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(hdr.Filename)), ".")
-	year, _ := strconv.Atoi(r.FormValue("year"))
-	sch, err := s.svc.Calendar.ImportSchedule(r.Context(), httpkit.ActorFrom(r.Context()), format, hdr.Filename, year, data)
-	if apperr.Is(err, apperr.Invalid) {
+	name := ups[0].Name
+	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(name)), ".")
+	year, _ := strconv.Atoi(r.PostForm.Get("year"))
+	sch, err := s.svc.Calendar.ImportSchedule(r.Context(), httpkit.ActorFrom(r.Context()), format, name, year, ups[0].Data)
+	if formError(err) {
 		return s.importFailed(w, r, err)
 	}
 	if err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/admin/calendar", "已导入 "+strconv.Itoa(sch.Year)+" 年节假日安排（"+strconv.Itoa(len(sch.Days))+" 天调整）")
+	return s.redirect(w, r, "/admin/calendar", "已导入 "+strconv.Itoa(sch.Year)+" 年节假日安排（"+strconv.Itoa(len(sch.Days))+" 天调整），涉及的到期日正在自动更正")
 }
 
 func (s *Server) importFailed(w http.ResponseWriter, r *http.Request, err error) error {
 	if apperr.FieldsOf(err) == nil {
 		err = apperr.Field("file", apperr.MessageOf(err))
 	}
-	p := calendarPage{ImportForm: newForm(url.Values{"year": {r.FormValue("year")}}, err), AddForm: newForm(nil, nil), CalcForm: newForm(nil, nil)}
+	p := calendarPage{ImportForm: newForm(url.Values{"year": {r.PostForm.Get("year")}}, err), AddForm: newForm(nil, nil), CalcForm: newForm(nil, nil)}
 	return s.calendarPage(w, r, http.StatusUnprocessableEntity, p)
 }
 
@@ -157,4 +178,51 @@ func (s *Server) handleOverrideDelete(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	return s.redirect(w, r, "/admin/calendar", "已删除该调整")
+}
+
+func rows(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// handleScheduleEnter stores a year's schedule typed from the notice.
+func (s *Server) handleScheduleEnter(w http.ResponseWriter, r *http.Request) error {
+	v := r.PostForm
+	year, _ := strconv.Atoi(strings.TrimSpace(v.Get("notice_year")))
+	in := calendar.ManualSchedule{Year: year, Paper: v.Get("notice_paper")}
+	for i := 0; i < 20; i++ {
+		k := "holidays." + strconv.Itoa(i) + "."
+		if v.Has(k + "name") {
+			in.Holidays = append(in.Holidays, calendar.HolidayBlock{Name: v.Get(k + "name"), From: v.Get(k + "from"), To: v.Get(k + "to")})
+		}
+		if k := "makeups." + strconv.Itoa(i) + "."; v.Has(k + "date") {
+			in.MakeUps = append(in.MakeUps, calendar.MakeUpDay{Date: v.Get(k + "date"), Name: v.Get(k + "name")})
+		}
+	}
+	sch, err := s.svc.Calendar.EnterSchedule(r.Context(), httpkit.ActorFrom(r.Context()), in)
+	if apperr.Is(err, apperr.Invalid) {
+		p := calendarPage{ImportForm: newForm(nil, nil), AddForm: newForm(nil, nil), CalcForm: newForm(nil, nil), EnterForm: enterForm(v, noticeErrors(err))}
+		return s.calendarPage(w, r, http.StatusUnprocessableEntity, p)
+	}
+	if err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/admin/calendar", "已录入 "+strconv.Itoa(sch.Year)+" 年节假日安排（"+strconv.Itoa(len(sch.Days))+" 天调整），涉及的到期日正在自动更正")
+}
+
+// noticeErrors names the year and the notice as the hand-entry form does,
+// apart from the import form's year on the same page.
+func noticeErrors(err error) error {
+	fs := apperr.FieldsOf(err)
+	out := apperr.Fields{}
+	for k, msg := range fs {
+		if k == "year" || k == "paper" {
+			k = "notice_" + k
+		}
+		out[k] = msg
+	}
+	return &apperr.Error{Code: apperr.Invalid, Message: apperr.MessageOf(err), Fields: out}
 }

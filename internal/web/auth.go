@@ -86,19 +86,19 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) error {
 	if v.Get("password") != v.Get("password2") {
 		return s.registerFailed(w, r, apperr.Field("password2", "两次输入的密码不一致"))
 	}
-	if _, err := s.svc.Identity.Register(r.Context(), in); err != nil {
+	if err := s.svc.Identity.Register(r.Context(), in, httpkit.ClientAddr(r)); err != nil {
 		return s.registerFailed(w, r, err)
 	}
-	return s.redirect(w, r, "/login", "注册成功，请登录")
+	return s.redirect(w, r, "/login", identity.RegisteredMessage)
 }
 
 func (s *Server) registerFailed(w http.ResponseWriter, r *http.Request, err error) error {
-	if !apperr.Is(err, apperr.Invalid) {
+	if !apperr.Is(err, apperr.Invalid) && !apperr.Is(err, apperr.TooMany) {
 		return err
 	}
 	r.PostForm.Del("password")
 	r.PostForm.Del("password2")
-	return s.render(w, http.StatusUnprocessableEntity, "register", registerPage{Page: s.page(w, r, "注册账号"), Form: newForm(r.PostForm, err)})
+	return s.render(w, httpkit.StatusOf(apperr.CodeOf(err)), "register", registerPage{Page: s.page(w, r, "注册账号"), Form: newForm(r.PostForm, err)})
 }
 
 type accountPage struct {

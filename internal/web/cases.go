@@ -4,17 +4,18 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"openhall/internal/apperr"
-	"openhall/internal/blob"
 	"openhall/internal/cases"
+	"openhall/internal/catalog"
+	"openhall/internal/hall"
 	"openhall/internal/httpkit"
 	"openhall/internal/identity"
+	"openhall/internal/supervision"
 )
 
 func (s *Server) registerCaseRoutes() {
@@ -22,6 +23,10 @@ func (s *Server) registerCaseRoutes() {
 	s.mux.HandleFunc("POST /apply/{version}", s.requireLogin(s.handleApply))
 	s.mux.HandleFunc("GET /cases", s.requireLogin(s.handleMyCases))
 	s.mux.HandleFunc("GET /cases/{id}", s.requireLogin(s.handleCase))
+	s.mux.HandleFunc("GET /cases/{id}/edit", s.requireLogin(s.handleDraftForm))
+	s.mux.HandleFunc("POST /cases/{id}/edit", s.requireLogin(s.handleDraft))
+	s.mux.HandleFunc("POST /cases/{id}/reveal", s.requireStaff(s.handleReveal))
+	s.mux.HandleFunc("POST /cases/{id}/query-code", s.requireLogin(s.handleResetQueryCode))
 	s.mux.HandleFunc("POST /cases/{id}/actions", s.requireLogin(s.handleCaseAction))
 	s.mux.HandleFunc("POST /cases/{id}/materials", s.requireLogin(s.handleSupplement))
 	s.mux.HandleFunc("GET /cases/{id}/materials/{seq}", s.requireLogin(s.handleMaterial))
@@ -32,17 +37,15 @@ func (s *Server) registerCaseRoutes() {
 	s.mux.HandleFunc("GET /staff/approvals", s.requireStaff(s.handleApprovalQueue))
 }
 
-// maxMaterialBytes bounds one uploaded material.
-const maxMaterialBytes = 10 << 20
-
 type applyPage struct {
 	Page
 	Form      form
 	Procedure *cases.Procedure
-	VersionID int64
-	ForOther  bool // a clerk or agent files for someone
-	Proxy     bool // a 代办员: needs the signed 委托书
+	Action    string // where the form posts: a new application or the draft
+	ForOther  bool   // a clerk or agent files for someone
+	Proxy     bool   // a 代办员: needs the signed 委托书
 	Key       string
+	Draft     *cases.Case // the draft being resumed, if any
 }
 
 func newKey() string {
@@ -51,6 +54,9 @@ func newKey() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// applyPage shows the application form of a version in effect that the
+// viewer may file: refused, with the reason, for an item not filed online,
+// not for the viewer's kind of applicant, or no longer in effect.
 func (s *Server) applyPage(w http.ResponseWriter, r *http.Request, status int, f form) error {
 	version, err := pathID(r.PathValue("version"))
 	if err != nil {
@@ -60,6 +66,10 @@ func (s *Server) applyPage(w http.ResponseWriter, r *http.Request, status int, f
 	if err != nil {
 		return err
 	}
+	return s.showApply(w, r, status, f, p, "/apply/"+idStr(version), nil)
+}
+
+func (s *Server) showApply(w http.ResponseWriter, r *http.Request, status int, f form, p *cases.Procedure, action string, draft *cases.Case) error {
 	a := httpkit.ActorFrom(r.Context())
 	if err := cases.CanFile(a, p, a.IsStaff()); err != nil {
 		return err
@@ -68,7 +78,7 @@ func (s *Server) applyPage(w http.ResponseWriter, r *http.Request, status int, f
 	if key == "" {
 		key = newKey()
 	}
-	page := applyPage{Page: s.page(w, r, "申请："+p.ItemName), Form: f, Procedure: p, VersionID: version,
+	page := applyPage{Page: s.page(w, r, "申请："+p.ItemName), Form: f, Procedure: p, Action: action, Draft: draft,
 		ForOther: a.IsStaff(), Proxy: a.Has(identity.RoleProxyAgent) && !a.Has(identity.RoleWindowClerk), Key: key}
 	return s.render(w, status, "cases/apply", page)
 }
@@ -78,24 +88,43 @@ func (s *Server) handleApplyForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 // handleApply files the application: the uploaded materials are stored
-// first (durably), then the case in one transaction.
+// first (durably, as they stream in), then the case in one transaction. A
+// form with errors comes back with what was typed and the files already
+// received.
 func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) error {
 	version, err := pathID(r.PathValue("version"))
 	if err != nil {
 		return err
 	}
 	a := httpkit.ActorFrom(r.Context())
-	in, err := s.applicationOf(r, version, a)
+	p, err := s.svc.Cases.Procedure(r.Context(), version)
+	if err != nil {
+		return err
+	}
+	in, err := s.applicationOf(r, p, version, a)
 	if err == nil {
 		var filed *cases.Filed
 		if filed, err = s.svc.Cases.File(r.Context(), a, in); err == nil {
 			return s.redirect(w, r, fmt.Sprintf("/cases/%d", filed.Case.ID), filedMessage(filed))
 		}
 	}
-	if apperr.Is(err, apperr.Invalid) {
-		return s.applyPage(w, r, http.StatusUnprocessableEntity, newForm(r.MultipartForm.Value, err))
+	if formError(err) {
+		return s.applyPage(w, r, httpkit.StatusOf(apperr.CodeOf(err)), s.keptForm(r, in, err))
 	}
 	return err
+}
+
+// keptForm is a failed application form with its files kept.
+func (s *Server) keptForm(r *http.Request, in cases.FileInput, err error) form {
+	v := url.Values{}
+	for k, x := range r.PostForm {
+		v[k] = x
+	}
+	keepUploads(v, "material.", in.Materials)
+	if in.Authorization != nil {
+		v.Set("kept.authorization", keptRef(*in.Authorization))
+	}
+	return newForm(v, err)
 }
 
 func filedMessage(f *cases.Filed) string {
@@ -103,18 +132,17 @@ func filedMessage(f *cases.Filed) string {
 		return "该申请此前已提交，办件编号 " + f.Case.Number
 	}
 	if f.Case.Status == cases.StatusDraft {
-		return "草稿已保存，办件编号 " + f.Case.Number + "，可随时继续填写后提交"
+		return "草稿已保存，办件编号 " + f.Case.Number + "，可在“我的办件”中继续填写后提交"
 	}
-	return "申请已提交。办件编号：" + f.Case.Number + "，查询密码：" + f.QueryCode + "（请妥善保存，凭编号和密码可随时查询进度）"
+	return "申请已提交。办件编号：" + f.Case.Number + "，查询密码：" + f.QueryCode + "（办件页和申请回执上随时可查看）"
 }
 
 // applicationOf reads the form: applicant (when filing for someone), the
-// item's fields and the uploaded materials.
-func (s *Server) applicationOf(r *http.Request, version int64, a *identity.Actor) (cases.FileInput, error) {
-	if r.MultipartForm == nil {
-		return cases.FileInput{}, apperr.New(apperr.Invalid, "请使用页面上的表单提交申请")
-	}
-	v := r.MultipartForm.Value
+// item's fields, the uploaded materials and those kept from before.
+// p is the procedure applied for (a draft's own when version is 0).
+func (s *Server) applicationOf(r *http.Request, p *cases.Procedure, version int64, a *identity.Actor) (cases.FileInput, error) {
+	ups, err := s.readUploads(r, p.UploadBytes(), materialRules(p, true))
+	v := r.PostForm
 	in := cases.FileInput{ItemVersionID: version, Key: first(v, "key"), Draft: first(v, "draft") == "1", Form: map[string]string{}}
 	for k, vals := range v {
 		if name, ok := strings.CutPrefix(k, "form."); ok && len(vals) > 0 {
@@ -125,19 +153,19 @@ func (s *Server) applicationOf(r *http.Request, version int64, a *identity.Actor
 		in.Applicant = &cases.Applicant{Kind: first(v, "applicant_kind"), Name: first(v, "applicant_name"),
 			IDNumber: first(v, "applicant_id_number"), CreditCode: first(v, "applicant_credit_code"), Phone: first(v, "applicant_phone")}
 	}
-	var err error
-	in.Materials, err = s.storeUploads(r, r.MultipartForm.File)
-	if err != nil {
-		return in, err
-	}
-	if fhs := r.MultipartForm.File["authorization"]; len(fhs) > 0 {
-		m, err := s.storeUpload(r, "authorization", fhs[0])
-		if err != nil {
-			return in, err
+	for _, up := range ups {
+		m := materialOf(up)
+		if up.Field == "authorization" {
+			in.Authorization = &m
+		} else {
+			in.Materials = append(in.Materials, m)
 		}
+	}
+	in.Materials = s.withKept(v, "material.", in.Materials)
+	if m, ok := s.keptFile(first(v, "kept.authorization")); ok && in.Authorization == nil {
 		in.Authorization = &m
 	}
-	return in, nil
+	return in, err
 }
 
 func first(v url.Values, k string) string {
@@ -147,53 +175,54 @@ func first(v url.Values, k string) string {
 	return strings.TrimSpace(v[k][0])
 }
 
-// storeUploads stores every file field named material.<code>, durably,
-// before the case that refers to them is written.
-func (s *Server) storeUploads(r *http.Request, files map[string][]*multipart.FileHeader) ([]cases.MaterialFile, error) {
-	var out []cases.MaterialFile
-	var f apperr.Fields
-	for field, fhs := range files {
+// materialRules takes a file for every material of p uploaded online
+// (field material.<code>) and, when filing, the signed 委托书.
+func materialRules(p *cases.Procedure, filing bool) func(string) (httpkit.FileRule, bool) {
+	return func(field string) (httpkit.FileRule, bool) {
 		code, ok := strings.CutPrefix(field, "material.")
-		if !ok {
-			continue
-		}
-		for _, fh := range fhs {
-			if fh.Size == 0 && fh.Filename == "" {
-				continue
-			}
-			m, err := s.storeUpload(r, field, fh)
-			if err != nil {
-				f.AddErr(field, err)
-				continue
-			}
-			m.Code = code
-			out = append(out, m)
-		}
+		ok = ok && p.Uploads(code) || filing && field == "authorization"
+		return httpkit.FileRule{MaxBytes: cases.MaxMaterialBytes}, ok
 	}
-	return out, f.Err()
 }
 
-func (s *Server) storeUpload(r *http.Request, field string, fh *multipart.FileHeader) (cases.MaterialFile, error) {
-	file, err := fh.Open()
-	if err != nil {
-		return cases.MaterialFile{}, apperr.Field(field, "无法读取上传的文件，请重新选择")
+// materialOf is an uploaded file as a case material.
+func materialOf(up httpkit.Upload) cases.MaterialFile {
+	code, _ := strings.CutPrefix(up.Field, "material.")
+	return cases.MaterialFile{Code: code, FileName: up.Name, SHA256: up.Blob.SHA256, Size: up.Blob.Size, MIME: up.Blob.MIME}
+}
+
+// caseRow is a case in a list, with its due date as the list shows it.
+type caseRow struct {
+	*cases.Summary
+	Overdue bool // the list's due date has passed
+}
+
+func rowsOf(list []*cases.Summary, today string) []*caseRow {
+	out := make([]*caseRow, len(list))
+	for i, c := range list {
+		due := c.IntakeDue
+		if c.Branch >= 0 {
+			due = c.StepDue
+		}
+		out[i] = &caseRow{Summary: c, Overdue: due != "" && due < today}
 	}
-	defer file.Close()
-	b, err := s.svc.Blobs.Put(r.Context(), file, blob.PutOptions{MaxBytes: maxMaterialBytes, Name: fh.Filename})
-	if err != nil {
-		return cases.MaterialFile{}, err
-	}
-	return cases.MaterialFile{FileName: fh.Filename, SHA256: b.SHA256, Size: b.Size, MIME: b.MIME}, nil
+	return out
 }
 
 type casesPage struct {
 	Page
-	Cases   []*cases.Summary
-	Total   int
-	Heading string
-	Queue   string // "", "intake" or "approval"
+	Cases        []*caseRow
+	Total        int
+	Heading      string
+	Queue        string // "", "intake" or "approval"
+	Drafts       []*cases.Summary
+	Applications []*hall.Application
+	Favourites   []*catalog.Item
+	Cards        map[int64][]*supervision.Card // the cards in force on queued cases
 }
 
+// handleMyCases is 我的办件: a new application, the drafts to resume, the
+// 一件事 filed, every case, and the favourite items.
 func (s *Server) handleMyCases(w http.ResponseWriter, r *http.Request) error {
 	a := httpkit.ActorFrom(r.Context())
 	offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
@@ -205,7 +234,17 @@ func (s *Server) handleMyCases(w http.ResponseWriter, r *http.Request) error {
 	if a.IsStaff() {
 		heading = "我代为申请的办件"
 	}
-	return s.render(w, http.StatusOK, "cases/list", casesPage{Page: s.page(w, r, heading), Cases: list, Total: total, Heading: heading})
+	p := casesPage{Page: s.page(w, r, heading), Cases: rowsOf(list, s.today()), Total: total, Heading: heading}
+	if p.Drafts, err = s.svc.Cases.Drafts(r.Context(), a); err != nil {
+		return err
+	}
+	if p.Applications, err = s.svc.Hall.MyApplications(r.Context(), a); err != nil {
+		return err
+	}
+	if p.Favourites, err = s.svc.Hall.Favourites(r.Context(), a); err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "cases/list", p)
 }
 
 func (s *Server) handleIntakeQueue(w http.ResponseWriter, r *http.Request) error {
@@ -213,8 +252,8 @@ func (s *Server) handleIntakeQueue(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "cases/list", casesPage{Page: s.page(w, r, "待受理"), Cases: list, Total: total,
-		Heading: "待受理的申请", Queue: "intake"})
+	return s.render(w, http.StatusOK, "cases/list", casesPage{Page: s.page(w, r, "待受理"), Cases: rowsOf(list, s.today()), Total: total,
+		Heading: "待受理的申请（按告知补正期限排序）", Queue: "intake", Cards: s.queueCards(r, list)})
 }
 
 func (s *Server) handleApprovalQueue(w http.ResponseWriter, r *http.Request) error {
@@ -222,6 +261,9 @@ func (s *Server) handleApprovalQueue(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "cases/list", casesPage{Page: s.page(w, r, "待审批"), Cases: list, Total: total,
-		Heading: "待我审批的办件（按到期日排序）", Queue: "approval"})
+	return s.render(w, http.StatusOK, "cases/list", casesPage{Page: s.page(w, r, "待审批"), Cases: rowsOf(list, s.today()), Total: total,
+		Heading: "待我审批的办件（按到期日排序）", Queue: "approval", Cards: s.queueCards(r, list)})
 }
+
+// today is the service's date in China, as YYYY-MM-DD.
+func (s *Server) today() string { return s.svc.Catalog.Today().String() }

@@ -98,10 +98,12 @@ func (s *Server) browseOptions(r *http.Request, p *itemsPage) error {
 	return nil
 }
 
-// guidePage is the guide page: the layout around the guide's body.
+// guidePage is the guide page: the layout around the viewer's actions and
+// the guide's body.
 type guidePage struct {
 	Page
-	Body template.HTML
+	Actions template.HTML
+	Body    template.HTML
 }
 
 // guideBody is what the guide's body shows; it depends on the version and
@@ -170,7 +172,15 @@ func (s *Server) handleGuide(w http.ResponseWriter, r *http.Request) error {
 	if cacheable(r) {
 		return s.anonymousGuide(w, r, view, abs, body)
 	}
+	ga, err := s.actionsFor(r.Context(), httpkit.ActorFrom(r.Context()), view.Item, view.Version, abs)
+	if err != nil {
+		return err
+	}
 	p := guidePage{Page: s.page(w, r, view.Version.Guide.Name), Body: template.HTML(body)} // rendered by html/template above
+	ga.CSRF = p.CSRF
+	if p.Actions, err = s.renderActions(ga); err != nil {
+		return err
+	}
 	return s.render(w, http.StatusOK, "catalog/guide", p)
 }
 
@@ -193,13 +203,18 @@ func (s *Server) anonymousGuide(w http.ResponseWriter, r *http.Request, view *ca
 	d := displayOf(r)
 	page, err := view.Rendered("page "+abs+" "+d.Classes(), func() ([]byte, error) {
 		p := guidePage{Page: Page{Title: view.Version.Guide.Name, CSRF: csrfMark, Nav: navFor(nil, r.URL.Path), Display: d,
-			Path: r.URL.Path}, Body: template.HTML(body)}
+			Path: r.URL.Path}, Actions: guideActionsMark, Body: template.HTML(body)}
 		return s.fragment("catalog/guide", "layout", p)
 	})
 	if err != nil {
 		return err
 	}
-	out := bytes.ReplaceAll(page, []byte(csrfMark), []byte(s.sessions.CSRFToken(w, r)))
+	actions, err := s.anonymousActions(r.Context(), view.Item, view.Version, abs)
+	if err != nil {
+		return err
+	}
+	out := bytes.Replace(page, []byte(guideActionsMark), actions, 1)
+	out = bytes.ReplaceAll(out, []byte(csrfMark), []byte(s.sessions.CSRFToken(w, r)))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, err = w.Write(out)

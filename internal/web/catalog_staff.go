@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -369,28 +368,32 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) error {
 	return sheet.Send(w, "事项目录.xlsx", ins)
 }
 
-// maxUpload bounds an uploaded workbook or form.
-const maxUpload = 32 << 20
+// maxWorkbookBytes bounds an uploaded workbook, maxCatalogFileBytes a
+// blank form or sample (catalog keeps it in the database).
+const (
+	maxWorkbookBytes    = 32 << 20
+	maxCatalogFileBytes = catalog.MaxFileBytes
+)
 
-// uploaded reads the file of a multipart form field.
-func uploaded(w http.ResponseWriter, r *http.Request, field string) (string, string, []byte, error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
-	f, h, err := r.FormFile(field)
-	if err != nil {
-		return "", "", nil, apperr.Field(field, "请选择要上传的文件（不超过 32 MB）")
+// uploaded reads the one file of a multipart form field into memory.
+func (s *Server) uploaded(r *http.Request, field string, max int64) (httpkit.Upload, error) {
+	ups, err := s.readUploads(r, 0, memoryFile(field, max))
+	if err == nil && len(ups) == 0 {
+		err = apperr.Field(field, "请选择要上传的文件（不超过 "+httpkit.HumanSize(max)+"）")
 	}
-	defer f.Close()
-	data, err := io.ReadAll(f)
-	return h.Filename, h.Header.Get("Content-Type"), data, err
+	if err != nil {
+		return httpkit.Upload{}, err
+	}
+	return ups[0], nil
 }
 
 // handleImport creates drafts from an uploaded workbook, all or nothing.
 func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) error {
-	_, _, data, err := uploaded(w, r, "file")
+	up, err := s.uploaded(r, "file", maxWorkbookBytes)
 	var its []*catalog.Item
 	if err == nil {
 		var rows []catalog.ImportRow
-		if rows, err = sheet.Read(bytes.NewReader(data)); err == nil {
+		if rows, err = sheet.Read(bytes.NewReader(up.Data)); err == nil {
 			its, err = s.svc.Catalog.Import(r.Context(), httpkit.ActorFrom(r.Context()), rows)
 		}
 	}
@@ -406,10 +409,10 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) error {
 // handleFileUpload stores a blank form or sample and says its number, to
 // be named in a material of a guide.
 func (s *Server) handleFileUpload(w http.ResponseWriter, r *http.Request) error {
-	name, ctype, data, err := uploaded(w, r, "file")
+	up, err := s.uploaded(r, "file", maxCatalogFileBytes)
 	if err == nil {
 		var f *catalog.File
-		if f, err = s.svc.Catalog.AddFile(r.Context(), httpkit.ActorFrom(r.Context()), name, ctype, data); err == nil {
+		if f, err = s.svc.Catalog.AddFile(r.Context(), httpkit.ActorFrom(r.Context()), up.Name, up.ContentType, up.Data); err == nil {
 			return s.redirect(w, r, "/staff/catalog", "已上传文件“"+f.Name+"”，文件编号 "+idStr(f.ID)+"：在申请材料中填写该编号即可供下载")
 		}
 	}

@@ -131,9 +131,9 @@ func (s *Server) requestView(w http.ResponseWriter, r *http.Request, title strin
 		return nil, err
 	}
 	p := &requestPage{Page: s.page(w, r, title+" "+v.Request.Number), View: v, Form: newForm(nil, nil)}
-	for _, k := range []disclosure.EventKind{disclosure.EvCorrection, disclosure.EvExtension} {
+	for _, k := range disclosure.LetterKinds {
 		if hasEvent(v, k) {
-			p.LetterKinds = append(p.LetterKinds, option{string(k), k.Label()})
+			p.LetterKinds = append(p.LetterKinds, option{string(k), letterLabels[k]})
 		}
 	}
 	if v.Request.Status == disclosure.ReqAnswered {
@@ -142,6 +142,10 @@ func (s *Server) requestView(w http.ResponseWriter, r *http.Request, title strin
 	p.Attachments, err = s.svc.Disclosure.Attachments(r.Context(), "request", id)
 	return p, err
 }
+
+// letterLabels name the letters of request events.
+var letterLabels = map[disclosure.EventKind]string{disclosure.EvCorrection: "补正通知书", disclosure.EvExtension: "延期答复告知书",
+	disclosure.EvConsultThird: "征求第三方意见函", disclosure.EvConsultAgency: "征求其他机关意见函", disclosure.EvFeeNotice: "收费通知书"}
 
 func hasEvent(v *disclosure.RequestView, k disclosure.EventKind) bool {
 	for _, e := range v.Events {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -246,18 +245,16 @@ func (s *Server) docStep(r *http.Request, id int64, action string) (*disclosure.
 	return nil, apperr.New(apperr.NotFound, "页面不存在")
 }
 
+// maxAttachmentBytes bounds a disclosure attachment.
+const maxAttachmentBytes = disclosure.MaxAttachmentBytes
+
 func (s *Server) attach(r *http.Request, id int64) (*disclosure.Document, error) {
-	file, hdr, err := r.FormFile("file")
-	if err != nil {
-		return nil, apperr.Field("file", "请选择要上传的文件（不超过 8 MB）")
-	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, maxFormBytes))
+	up, err := s.uploaded(r, "file", maxAttachmentBytes)
 	if err != nil {
 		return nil, err
 	}
 	a := httpkit.ActorFrom(r.Context())
-	if _, err := s.svc.Disclosure.AttachToDocument(r.Context(), a, id, hdr.Filename, hdr.Header.Get("Content-Type"), data); err != nil {
+	if _, err := s.svc.Disclosure.AttachToDocument(r.Context(), a, id, up.Name, up.ContentType, up.Data); err != nil {
 		return nil, err
 	}
 	return s.svc.Disclosure.Document(r.Context(), a, id)
@@ -265,12 +262,14 @@ func (s *Server) attach(r *http.Request, id int64) (*disclosure.Document, error)
 
 type staffDocPage struct {
 	docPage
-	Reviews    []*disclosure.Review
-	Deadline   string
-	Form       form
-	Action     string // the step whose form failed
-	Reasons    []option
-	Validities []option
+	Reviews      []*disclosure.Review
+	Deadline     string
+	DeadlineRule string // the law and the period, e.g. 《预算法》第十四条：批复之日起 20 日内
+	Overdue      bool
+	Form         form
+	Action       string // the step whose form failed
+	Reasons      []option
+	Validities   []option
 }
 
 func (s *Server) handleStaffDoc(w http.ResponseWriter, r *http.Request) error {
@@ -291,8 +290,9 @@ func (s *Server) showStaffDoc(w http.ResponseWriter, r *http.Request, status int
 	if p.Reviews, err = s.svc.Disclosure.Reviews(r.Context(), id); err != nil {
 		return err
 	}
-	if due, err := s.svc.Disclosure.Deadline(dp.Agency, dp.Doc); err == nil {
-		p.Deadline = due.String()
+	if due, err := s.svc.Disclosure.Deadline(r.Context(), dp.Agency, dp.Doc); err == nil {
+		p.Deadline, p.DeadlineRule = due.String(), due.Rule.Basis+"："+due.Rule.Period()
+		p.Overdue = dp.Doc.Mode == disclosure.ModeActive && due.Overdue(s.svc.Disclosure.Today())
 	}
 	for _, c := range disclosure.WithholdReasons {
 		p.Reasons = append(p.Reasons, option{c.Code, c.Label})

@@ -7,19 +7,14 @@ import (
 	"time"
 
 	"openhall/internal/disclosure"
+	"openhall/internal/httpkit"
 
 	"github.com/gorilla/feeds"
 )
 
 // siteURL is the absolute base of links in feeds and the sitemap, taken
 // from the request so that every deployment links to itself.
-func siteURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
+func siteURL(r *http.Request) string { return httpkit.BaseURL(r) }
 
 // handleFeed serves an agency's latest publications as Atom or RSS.
 func (s *Server) handleFeed(w http.ResponseWriter, r *http.Request) error {

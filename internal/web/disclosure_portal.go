@@ -57,7 +57,7 @@ type searchPage struct {
 // long or odd; filters narrow it.
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 	q := searchQuery(r.URL.Query())
-	p := searchPage{Page: s.page(w, r, "站内检索"), Query: q, Categories: disclosure.Categories, Topics: disclosure.Topics,
+	p := searchPage{Page: s.page(w, r, "站内检索：办事与政府信息"), Query: q, Categories: disclosure.Categories, Topics: disclosure.Topics,
 		Validities: disclosure.Validities}
 	var err error
 	if p.Agencies, err = s.svc.Disclosure.Agencies(r.Context(), disclosure.AgencyFilter{}); err != nil {
@@ -76,12 +76,20 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) error {
 func searchQuery(v url.Values) search.Query {
 	atoi := func(k string) int { n, _ := strconv.Atoi(v.Get(k)); return n }
 	scope, _ := strconv.ParseInt(v.Get("agency"), 10, 64)
-	q := search.Query{Text: v.Get("q"), Scope: scope, Category: v.Get("category"), Topic: v.Get("topic"),
+	q := search.Query{Text: v.Get("q"), Kind: kindParam(v.Get("kind")), Scope: scope, Category: v.Get("category"), Topic: v.Get("topic"),
 		Validity: v.Get("validity"), Year: atoi("year"), Sort: search.Sort(v.Get("sort")), Offset: atoi("offset"), Limit: 20}
 	if q.Sort != search.ByDate {
 		q.Sort = search.ByRelevance
 	}
 	return q
+}
+
+// kindParam keeps a known kind of item; anything else means every kind.
+func kindParam(k string) string {
+	if k == search.KindService || k == search.KindDocument {
+		return k
+	}
+	return ""
 }
 
 // pageLinks returns the query strings of the previous and next pages.
@@ -111,6 +119,7 @@ type agencyPortalPage struct {
 	Categories []countedOption
 	Topics     []countedOption
 	Latest     []*disclosure.Document
+	Reports    []*disclosure.Document // published annual reports (Art 49–50), newest first
 }
 
 // countedOption is a catalogue heading with its number of documents.
@@ -146,6 +155,10 @@ func (s *Server) handleAgencyPortal(w http.ResponseWriter, r *http.Request) erro
 		p.Topics = append(p.Topics, countedOption{t, t, byTopic[t]})
 	}
 	p.Latest, _, err = s.svc.Disclosure.PublishedDocuments(ctx, disclosure.DocFilter{AgencyID: ag.ID, Limit: 10})
+	if err != nil {
+		return err
+	}
+	p.Reports, _, err = s.svc.Disclosure.PublishedDocuments(ctx, disclosure.DocFilter{AgencyID: ag.ID, Category: "a49", Limit: 50})
 	if err != nil {
 		return err
 	}

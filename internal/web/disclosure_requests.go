@@ -1,7 +1,6 @@
 package web
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -127,16 +126,11 @@ func (s *Server) requestStep(r *http.Request, id int64, action string) (string, 
 			Reason: v.Get("reason"), Text: v.Get("text"), ReferTo: v.Get("refer_to")})
 		return "已答复，可打印告知书送达申请人", err
 	case "attachments":
-		file, hdr, ferr := r.FormFile("file")
-		if ferr != nil {
-			return "", apperr.Field("file", "请选择要上传的文件（不超过 8 MB）")
+		up, uerr := s.uploaded(r, "file", maxAttachmentBytes)
+		if uerr != nil {
+			return "", uerr
 		}
-		defer file.Close()
-		data, rerr := io.ReadAll(io.LimitReader(file, maxFormBytes))
-		if rerr != nil {
-			return "", rerr
-		}
-		_, err = s.svc.Disclosure.AttachToRequest(ctx, a, id, hdr.Filename, hdr.Header.Get("Content-Type"), data)
+		_, err = s.svc.Disclosure.AttachToRequest(ctx, a, id, up.Name, up.ContentType, up.Data)
 		return "已上传答复材料", err
 	}
 	return "", apperr.New(apperr.NotFound, "页面不存在")

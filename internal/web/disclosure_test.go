@@ -10,8 +10,12 @@ import (
 	"time"
 
 	"openhall/internal/apptest"
+	"openhall/internal/catalog"
 	"openhall/internal/disclosure"
 	"openhall/internal/identity"
+	"openhall/internal/store/storetest"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // disclosureNow keeps every deadline inside the shipped 2026 calendar.
@@ -94,9 +98,32 @@ func TestDisclosurePortal(t *testing.T) {
 		if p := b.get("/open/docs/" + idStr(docs["new"]) + "/print"); p.status != 200 || p.doc.Find(".print-view").Length() != 1 {
 			t.Fatalf("print view: %d", p.status)
 		}
+		catalogueLinks(t, b, home)
 		feedsAndSitemap(t, b, agency)
 		searchPage(t, b)
 	})
+}
+
+// catalogueLinks follows every category and topic link of an agency page:
+// each heading reads as written (not URL-encoded) and lists the documents
+// the link's count promises.
+func catalogueLinks(t *testing.T, b *browser, home *page) {
+	n := 0
+	home.doc.Find(".catalogue li").Each(func(_ int, li *goquery.Selection) {
+		a := li.Find("a")
+		href, _ := a.Attr("href")
+		label := strings.TrimSpace(a.Text())
+		p := b.get(href)
+		heading := p.doc.Find("h1").Text()
+		rows := p.doc.Find("tbody tr td a").Length()
+		if p.status != 200 || strings.Contains(heading, "%") || !strings.Contains(heading, label) || rows == 0 {
+			t.Errorf("link %q (%s): %d, heading %q, %d documents", label, href, p.status, heading, rows)
+		}
+		n++
+	})
+	if n < 2 {
+		t.Fatalf("agency page has %d catalogue links, want a category and a topic at least", n)
+	}
 }
 
 func feedsAndSitemap(t *testing.T, b *browser, agency string) {
@@ -156,4 +183,52 @@ func TestDisclosureStaffForms(t *testing.T) {
 	if rep.status != 200 || rep.doc.Find("#table3 tbody tr").Length() != len(disclosure.Table3Rows) || rep.doc.Find("#checks .check-failed").Length() != 0 {
 		t.Fatalf("report page: %d, %d rows", rep.status, rep.doc.Find("#table3 tbody tr").Length())
 	}
+}
+
+// TestPortalSearch_OneBox: the portal's box finds a service item and a
+// document for one query, marks their kinds, links the item to its guide,
+// and filters by kind; the catalogue's own search asks the same engine.
+func TestPortalSearch_OneBox(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a, _, _ := disclosureApp(t, backend)
+		ctx, sys := context.Background(), identity.SystemActor()
+		in := storetest.SampleItem(a.Tree, "XK00012000")
+		in.Guide.Name = "停车场经营备案"
+		it, _, err := a.Services.Catalog.CreateItem(ctx, sys, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Services.Catalog.Submit(ctx, sys, it.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Services.Catalog.Approve(ctx, sys, it.ID, catalog.ReviewInput{}); err != nil {
+			t.Fatal(err)
+		}
+		b := newBrowser(t, a)
+		p := b.get("/open/search?q=" + url.QueryEscape("停车"))
+		kinds := p.doc.Find(".result .badge-kind").Text()
+		href, _ := p.doc.Find(`.result a[href^="/items/"]`).Attr("href")
+		if p.status != 200 || !strings.Contains(kinds, "办事") || !strings.Contains(kinds, "信息") || href == "" {
+			t.Fatalf("one box: %d, kinds %q, item link %q", p.status, kinds, href)
+		}
+		if g := b.get(href); g.status != 200 || !strings.Contains(g.doc.Find("h1").Text(), "停车场经营备案") {
+			t.Fatalf("item hit's guide %s: %d", href, g.status)
+		}
+		only := b.get("/open/search?kind=service&q=" + url.QueryEscape("停车"))
+		if n := only.doc.Find(".result").Length(); n != 1 {
+			t.Fatalf("kind filter: %d results", n)
+		}
+		items := b.get("/items?q=" + url.QueryEscape("停车场"))
+		if !strings.Contains(items.doc.Find("main").Text(), "停车场经营备案") {
+			t.Fatalf("/items?q= does not find the item")
+		}
+		// Suspending the item keeps it findable, re-indexed in the same
+		// transaction.
+		if _, err := a.Services.Catalog.Suspend(ctx, sys, it.ID, catalog.StatusInput{Reason: "系统升级"}); err != nil {
+			t.Fatal(err)
+		}
+		if p := b.get("/open/search?kind=service&q=" + url.QueryEscape("停车")); p.doc.Find(".result").Length() != 1 {
+			t.Fatalf("suspended item lost from the index")
+		}
+	})
 }

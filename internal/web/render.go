@@ -13,9 +13,12 @@ import (
 	"time"
 
 	"openhall/internal/apperr"
+	"openhall/internal/calendar"
 	"openhall/internal/httpkit"
 	"openhall/internal/identity"
 	"openhall/internal/pii"
+	"openhall/internal/rating"
+	"openhall/internal/supervision"
 )
 
 //go:embed templates static
@@ -50,7 +53,39 @@ func funcs() template.FuncMap {
 		"sub":          func(a, b int64) int64 { return a - b },
 		"fieldType":    fieldInputType,
 		"materialName": materialName,
+		"idStr":        idStr,
+		"clockDue":     clockDue,
+		"intakeText":   intakeText,
+		"specialDays":  specialDaysText,
+		"fieldUnit":    fieldUnit,
+		"num":          fmtNum,
+		"needName":     needName,
+		"eventDays":    eventDays,
+		"latestNotice": latestNotice,
+		"keptName":     keptName,
+		"sub1":         func(n int) int { return n - 1 },
+		"labelUnit":    labelUnit,
+		"pct":          pct,
+		"num1":         func(v float64) string { return fmt.Sprintf("%.1f", v) },
+		"provNote":     calendar.ProvisionalNote,
+		"deref64":      func(p *float64) float64 { return *p },
+		"slice1":       func(r supervision.Row) []supervision.Row { return []supervision.Row{r} },
+		"ratingLevels": func() []rating.Level { return rating.Levels },
+		"indicators":   func(online bool) []rating.Indicator { return indicatorsFor(online) },
+		"codeLabel":    rating.CodeLabel,
+		"redact":       pii.Redact,
+		"percent":      func(x float64) string { return fmt.Sprintf("%.1f%%", x) },
+		"neg":          func(n int) int { return -n },
+		"day":          dayText,
 	}
+}
+
+// dayText shows a civil date, "" for none (never 1970-01-01).
+func dayText(d calendar.Date) string {
+	if d == (calendar.Date{}) {
+		return ""
+	}
+	return d.String()
 }
 
 func fmtTime(t time.Time, layout string) string {
@@ -92,14 +127,14 @@ func dict(kv ...any) (map[string]any, error) {
 	return m, nil
 }
 
-func mustParseTemplates() *templates {
+func mustParseTemplates(extra template.FuncMap) *templates {
 	t := &templates{pages: map[string]*template.Template{}}
 	err := fs.WalkDir(assets, "templates/pages", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
 			return err
 		}
 		name := strings.TrimSuffix(strings.TrimPrefix(p, "templates/pages/"), ".html")
-		tpl, err := template.New(path.Base(p)).Funcs(funcs()).ParseFS(assets, "templates/layout.html", "templates/partials/*.html", p)
+		tpl, err := template.New(path.Base(p)).Funcs(funcs()).Funcs(extra).ParseFS(assets, "templates/layout.html", "templates/partials/*.html", p)
 		if err != nil {
 			return fmt.Errorf("parse page %s: %w", name, err)
 		}
@@ -114,6 +149,9 @@ func mustParseTemplates() *templates {
 
 // Page is what every page's data embeds: the layout reads it.
 type Page struct {
+	// Reminder is next year's missing holiday schedule, shown to the
+	// deployment's administrators from 1 November until it is imported.
+	Reminder  int
 	Title     string
 	Actor     *identity.Actor
 	CSRF      string
@@ -128,8 +166,14 @@ type Page struct {
 // page builds the common data of a page.
 func (s *Server) page(w http.ResponseWriter, r *http.Request, title string) Page {
 	a := httpkit.ActorFrom(r.Context())
-	return Page{Title: title, Actor: a, CSRF: s.sessions.CSRFToken(w, r), Flash: s.takeFlash(w, r),
+	p := Page{Title: title, Actor: a, CSRF: s.sessions.CSRFToken(w, r), Flash: s.takeFlash(w, r),
 		Nav: navFor(a, r.URL.Path), Display: displayOf(r), Path: r.URL.Path, Unread: s.unread(r)}
+	if a.IsGlobalAdmin() {
+		if year, missing := s.svc.Calendar.MissingNextYear(); missing {
+			p.Reminder = year
+		}
+	}
+	return p
 }
 
 // unread counts the actor's unread messages for the header. A failure only

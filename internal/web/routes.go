@@ -11,6 +11,7 @@ func (s *Server) registerRoutes() {
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
 	s.mux.HandleFunc("GET /{$}", s.h(s.handleHome))
 	s.mux.HandleFunc("POST /display", s.h(s.handleDisplay))
+	s.mux.HandleFunc("POST /region", s.h(s.handleRegion))
 	s.registerAuthRoutes()
 	s.mux.HandleFunc("GET /staff", s.requireStaff(s.handleStaffHome))
 	s.registerOrgRoutes()
@@ -22,6 +23,15 @@ func (s *Server) registerRoutes() {
 	s.registerNotifyRoutes()
 	s.registerCatalogRoutes()
 	s.registerDisclosureRoutes()
+	s.registerHallRoutes()
+	s.registerSupervisionRoutes()
+	s.registerRatingRoutes()
+	s.registerComplaintRoutes()
+	s.registerParticipationRoutes()
+	s.registerPowerRoutes()
+	s.registerPublicityRoutes()
+	s.registerOpenDataRoutes()
+	s.registerBudgetRoutes()
 	s.mux.HandleFunc("/", s.h(s.handleNotFound))
 }
 

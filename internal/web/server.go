@@ -6,13 +6,14 @@
 package web
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"openhall/internal/apperr"
 	"openhall/internal/httpkit"
 	"openhall/internal/identity"
+	"openhall/internal/opendata"
 	"openhall/internal/svc"
 )
 
@@ -23,12 +24,15 @@ type Server struct {
 	log      *slog.Logger
 	tpl      *templates
 	mux      *http.ServeMux
+	home     homeCache
+	points   pointsCache
 }
 
 // New returns the UI server; it panics if a template does not parse, so a
 // broken template never reaches production.
 func New(d httpkit.Deps) *Server {
-	s := &Server{svc: d.Services, sessions: d.Sessions, log: d.Log, tpl: mustParseTemplates(), mux: http.NewServeMux()}
+	s := &Server{svc: d.Services, sessions: d.Sessions, log: d.Log, mux: http.NewServeMux()}
+	s.tpl = mustParseTemplates(s.dateFuncs())
 	s.registerRoutes()
 	return s
 }
@@ -50,30 +54,108 @@ func (s *Server) h(fn handlerFunc) http.HandlerFunc {
 	}
 }
 
-// csrf checks the token of every unsafe request.
+// csrf checks the token of every unsafe request. The body is limited
+// first, to what the route accepts. A multipart form is not parsed: its
+// plain fields up to the first file are read (the token is the first field
+// of every form), and the handler streams the files from there (see
+// readUploads); nothing reaches the temporary directory.
 func (s *Server) csrf(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			limit := int64(maxFormBytes)
-			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-				limit = maxUploadBytes
-			}
-			r.Body = http.MaxBytesReader(w, r.Body, limit)
-			if err := s.sessions.CheckCSRF(r); err != nil {
-				s.renderError(w, r, err)
-				return
-			}
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		r, err := s.openBody(w, r)
+		if err == nil {
+			err = s.sessions.CheckCSRF(r)
+		}
+		if err != nil {
+			s.renderError(w, r, err)
+			return
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-// maxFormBytes bounds a posted form; maxUploadBytes a form with files (each
-// file has its own, smaller limit).
+// openBody limits the body of an unsafe request and, for a multipart form,
+// reads its plain fields before the first file into r.PostForm.
+func (s *Server) openBody(w http.ResponseWriter, r *http.Request) (*http.Request, error) {
+	if !httpkit.IsMultipart(r) {
+		httpkit.LimitBody(w, r, maxFormBytes)
+		var tooLarge *http.MaxBytesError
+		if err := r.ParseForm(); errors.As(err, &tooLarge) {
+			return r, httpkit.TooLargeError(tooLarge.Limit)
+		}
+		return r, nil
+	}
+	p, err := httpkit.OpenParts(w, r, s.uploadLimit(r))
+	if err != nil {
+		return r, err
+	}
+	r.PostForm, r.Form = p.Values, p.Values
+	return r.WithContext(httpkit.WithParts(r.Context(), p)), nil
+}
+
+// uploadLimit is the most a multipart form to r's route may carry: the
+// files the route takes, its form and the multipart framing. Filings and
+// supplements are lowered further to the item's materials (readUploads).
+func (s *Server) uploadLimit(r *http.Request) int64 {
+	_, pattern := s.mux.Handler(r)
+	return uploadRoutes[pattern] + maxFormBytes + httpkit.MultipartOverhead
+}
+
+// uploadRoutes are the routes that take files, with the most their files
+// may hold together.
+var uploadRoutes = map[string]int64{
+	"POST /apply/{version}":                     maxFilingBytes,
+	"POST /cases/{id}/materials":                maxFilingBytes,
+	"POST /cases/{id}/edit":                     maxFilingBytes,
+	"POST /bundles/{id}/apply":                  maxFilingBytes,
+	"POST /staff/powers/versions/{id}/{action}": maxWorkbookBytes,
+	"POST /staff/publicity/import":              maxWorkbookBytes,
+	"POST /staff/ratings/import":                maxImportBytes,
+	"POST /staff/opendata/datasets/{id}/upload": opendata.MaxUploadBytes,
+	"POST /staff/budgets/{id}/import":           maxBudgetBytes,
+	"POST /admin/calendar/import":               maxScheduleBytes,
+	"POST /staff/catalog/import":                maxWorkbookBytes,
+	"POST /staff/catalog/files":                 maxCatalogFileBytes,
+	"POST /disclosure/docs/{id}/{action}":       maxAttachmentBytes,
+	"POST /disclosure/requests/{id}/{action}":   maxAttachmentBytes,
+}
+
+// maxFormBytes bounds a posted form without files, and the fields of one
+// with files. maxFilingBytes bounds the files of a filing before its item
+// is known (readUploads then lowers it to the item's materials).
 const (
-	maxFormBytes   = 1 << 20
-	maxUploadBytes = 64 << 20
+	maxFormBytes   = httpkit.MaxFieldBytes
+	maxFilingBytes = 64 << 20
 )
+
+// readUploads reads the files of the multipart form csrf opened, each by
+// its field's rule, after lowering the body's limit to limit (0 keeps the
+// route's). The form's fields are then complete in r.PostForm.
+func (s *Server) readUploads(r *http.Request, limit int64, rules func(field string) (httpkit.FileRule, bool)) ([]httpkit.Upload, error) {
+	p := httpkit.PartsFrom(r.Context())
+	if p == nil {
+		return nil, apperr.New(apperr.Invalid, "请使用页面上的表单上传文件")
+	}
+	if limit > 0 {
+		p.Limit(limit + maxFormBytes + httpkit.MultipartOverhead)
+	}
+	return p.Files(r.Context(), s.svc.Blobs, rules)
+}
+
+// memoryFile is the rule of a single file field kept in memory.
+func memoryFile(field string, max int64) func(string) (httpkit.FileRule, bool) {
+	return func(f string) (httpkit.FileRule, bool) {
+		return httpkit.FileRule{MaxBytes: max, Memory: true}, f == field
+	}
+}
+
+// formError reports whether err is the person's to correct on the form.
+func formError(err error) bool {
+	return apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.TooLarge)
+}
 
 // requireLogin sends anonymous visitors to the login page and back.
 func (s *Server) requireLogin(fn handlerFunc) http.HandlerFunc {

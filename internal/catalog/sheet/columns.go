@@ -101,6 +101,8 @@ var columns = func() []column {
 		flag("是否收费", "fees", func(in *catalog.ItemInput) *bool { return &g(in).Fees.Charged }),
 		fees,
 		text("收费说明", "fees.note", func(in *catalog.ItemInput) *string { return &g(in).Fees.Note }),
+		code("缴费时点", "fees.due", func(in *catalog.ItemInput) *catalog.FeePoint { return &g(in).Fees.Due }, catalog.ParseFeePoint),
+		text("缴费方式", "fees.payment", func(in *catalog.ItemInput) *string { return &g(in).Fees.Payment }),
 		text("办理结果名称", "result.name", func(in *catalog.ItemInput) *string { return &g(in).Result.Name }),
 		code("结果类型", "result.type", func(in *catalog.ItemInput) *catalog.ResultType { return &g(in).Result.Type }, catalog.ParseResultType),
 		validMonths,
@@ -119,6 +121,8 @@ var columns = func() []column {
 		flag("是否支持预约", "appointment", func(in *catalog.ItemInput) *bool { return &g(in).Appointment }),
 		flag("是否支持快递", "delivery", func(in *catalog.ItemInput) *bool { return &g(in).Delivery }),
 		faqs,
+		code("办理方式", "joint_mode", func(in *catalog.ItemInput) *catalog.JointMode { return &g(in).JointMode }, catalog.ParseJointMode),
+		formFields,
 	)
 	return cs
 }()

@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"openhall/internal/catalog"
@@ -250,4 +251,53 @@ func columnName(i int) string {
 		name = string(rune('A'+(i-1)%26)) + name
 	}
 	return name
+}
+
+// formFields: 名称|类型|是否必填|最小值|最大值|单位|选项（以、分隔）|填写说明
+var formFields = listColumn("申请表字段", "fields", 8,
+	func(in *catalog.ItemInput) []string {
+		var out []string
+		for _, f := range in.Guide.Fields {
+			out = append(out, join(f.Name, f.Type.Label(), yesNo(f.Required), fmtNum(f.Min), fmtNum(f.Max), f.Unit,
+				strings.Join(f.Choices, "、"), f.Hint))
+		}
+		return out
+	},
+	func(in *catalog.ItemInput, p []string, i int) error {
+		f := catalog.FormField{Name: p[0], Unit: p[5], Hint: p[7]}
+		what := fmt.Sprintf("第 %d 个申请表字段的", i+1)
+		var errs []error
+		var err error
+		f.Type, err = catalog.ParseFieldType(p[1])
+		errs = append(errs, err)
+		f.Required, err = yes(p[2], what+"是否必填")
+		errs = append(errs, err)
+		f.Min, err = optNum(p[3], what+"最小值")
+		errs = append(errs, err)
+		f.Max, err = optNum(p[4], what+"最大值")
+		errs = append(errs, err)
+		if p[6] != "" {
+			f.Choices = strings.Split(p[6], "、")
+		}
+		in.Guide.Fields = append(in.Guide.Fields, f)
+		return first(errs)
+	})
+
+func fmtNum(p *float64) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*p, 'f', -1, 64)
+}
+
+// optNum parses an optional number; blank is none.
+func optNum(s, what string) (*float64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return nil, fmt.Errorf("%s“%s”应为数字", what, s)
+	}
+	return &v, nil
 }

@@ -73,11 +73,9 @@ func BenchmarkSearch(b *testing.B) {
 			os.Remove(path)
 			b.Fatal(err)
 		}
-		for more := true; more; {
-			if more, err = db.Search().MaintainSearch(ctx); err != nil {
-				b.Fatal(err)
-			}
-		}
+	}
+	if err := eng.Ready(ctx); err != nil {
+		b.Fatal(err)
 	}
 	for _, c := range bench.Classes(n) {
 		b.Run(c.Name, func(b *testing.B) {

@@ -48,7 +48,8 @@ type Class struct {
 }
 
 // Classes are the measured queries: one-, two- and four-character words
-// from common to rare, and 文号 looked up in the brackets people type.
+// from common to rare, two words together, and 文号 looked up in the
+// brackets people type.
 func Classes(docs int) []Class {
 	words := func(ws ...string) []search.Query {
 		var qs []search.Query
@@ -76,6 +77,7 @@ func Classes(docs int) []Class {
 		{"一字", words("税", "公", "费", "桥", "令")},
 		{"二字", words("公开", "预算", "就业", "补贴", "泵站")},
 		{"四字", words("政府信息", "安全生产", "行政许可", "社会救助", "紫金港路")},
+		{"两词", words("公开 预算", "就业 补贴", "安全生产 监督", "个人所得税 申请", "西溪 驿站")},
 		{"文号", numbers},
 	}
 }

@@ -4,79 +4,93 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"openhall/internal/calendar"
 )
 
-// Entry is an item as stored: display fields, the normalised texts the
-// substring checks run on, and the grams the index holds.
+// Entry is an item as stored: display and filter fields, and its
+// normalised text, one line each for title, number and summary, then the
+// body (and attachments).
 type Entry struct {
-	Key       int64 // sort key, unique: newest first is Key descending
-	Kind      string
-	Ref       int64
-	Scope     int64
-	Category  string
-	Topic     string
-	Validity  string
-	Year      int
-	Date      calendar.Date
-	Title     string
-	Number    string
-	URL       string
-	Text      string // normalised: title, number, summary, body, extra, one per line
-	TitleText string // normalised: title and number
-
-	Grams      []string // grams of Text and the filter tokens
-	TitleGrams []string // grams of TitleText and the filter tokens
-}
-
-// Tier selects which part of the hits a Plan asks for.
-type Tier int
-
-// Tiers.
-const (
-	TierAll      Tier = iota // every hit
-	TierTitle                // hits with every term in the title text
-	TierNotTitle             // the other hits
-)
-
-// Plan is a search as the store runs it; both backends must answer a Plan
-// with the same rows in the same order (Key descending).
-type Plan struct {
-	Tier   Tier
-	Grams  []string // all present in Grams (TierAll, TierNotTitle) or TitleGrams (TierTitle)
-	Verify []string // each a substring of Text (TierAll, TierNotTitle) or TitleText (TierTitle)
-	Terms  []string // TierNotTitle: not every one a substring of TitleText
-	Filter Filter   // exact column checks behind the filter tokens
-	Offset int
-	Limit  int
-	// Count is how many items match, as counted before the page is read
-	// (at most MaxCount+1); a store may choose its access path by it.
-	Count int
-}
-
-// Filter holds the exact values the filter tokens stand for.
-type Filter struct {
+	Key      int64 // sort key, unique: newest first is Key descending
 	Kind     string
+	Ref      int64
 	Scope    int64
 	Category string
 	Topic    string
 	Validity string
 	Year     int
+	Date     calendar.Date
+	Title    string
+	Number   string
+	URL      string
+	Text     string // normalised fields, see above; a page's entries carry an excerpt
 }
 
-// Store keeps entries; methods join the transaction in ctx.
+// Change is one entry of the change log: the item of kind and ref was put
+// or removed.
+type Change struct {
+	Seq  int64
+	Kind string
+	Ref  int64
+}
+
+// Store keeps the entries and their change log in the shared database.
+// Methods join the transaction in ctx; both backends answer alike.
 type Store interface {
-	PutSearchEntry(ctx context.Context, e *Entry) error // replaces the entry with the same kind and ref
+	// PutSearchEntry replaces the entry with e's kind and ref and logs it.
+	PutSearchEntry(ctx context.Context, e *Entry) error
+	// DeleteSearchEntry removes an entry (if any) and logs it.
 	DeleteSearchEntry(ctx context.Context, kind string, ref int64) error
-	FindSearchEntries(ctx context.Context, p Plan) ([]*Entry, error) // Key descending; Grams not filled
-	CountSearchEntries(ctx context.Context, p Plan, max int) (int, error)
+	// LoadSearchEntries returns up to limit entries with keys above after,
+	// ascending, with their whole text.
+	LoadSearchEntries(ctx context.Context, after int64, limit int) ([]*Entry, error)
+	// FindSearchEntry returns the entry of a kind and ref: NotFound.
+	FindSearchEntry(ctx context.Context, kind string, ref int64) (*Entry, error)
+	// SearchChanges lists the log's changes with seq above after, ascending.
+	SearchChanges(ctx context.Context, after int64, limit int) ([]Change, error)
+	// SearchLogHead is the highest seq logged, 0 for none.
+	SearchLogHead(ctx context.Context) (int64, error)
+	// MatchSearchTerms tells, per key, which terms its text holds as
+	// substrings (bit i for terms[i]); keys without any are left out.
+	MatchSearchTerms(ctx context.Context, keys []int64, terms []string) (map[int64]uint64, error)
+	// SearchPage returns the entries of keys with an excerpt of about runes
+	// characters of the text around the first occurrence of needle (the
+	// text's start without one).
+	SearchPage(ctx context.Context, keys []int64, needle string, runes int) ([]*Entry, error)
 }
 
-// Engine is the Searcher over a Store.
-type Engine struct{ store Store }
+// Engine is the Searcher: entries in the store, answered from an in-memory
+// index that follows the store's change log.
+type Engine struct {
+	store Store
 
-// NewEngine returns an Engine.
+	mu       sync.RWMutex
+	ix       *memIndex
+	applied  int64          // every change up to here is in ix
+	seen     map[int64]bool // changes above applied−lookback already in ix
+	lastPoll time.Time
+
+	loadMu  sync.Mutex
+	written atomic.Int64 // unix nanos of this process's last write
+}
+
+// lookback is how far back the change log is re-read at each poll: on
+// PostgreSQL a transaction may commit after one that logged a later seq.
+const lookback = 1000
+
+// pollEvery is how stale the index may be for changes made by other
+// processes; this process's own writes are looked for at every search for
+// a while after they are made.
+const (
+	pollEvery  = 250 * time.Millisecond
+	ownWriteIn = 5 * time.Second
+)
+
+// NewEngine returns an Engine; its index is built on first use.
 func NewEngine(s Store) *Engine { return &Engine{store: s} }
 
 // Index stores or replaces d.
@@ -85,11 +99,13 @@ func (e *Engine) Index(ctx context.Context, d Doc) error {
 	if err != nil {
 		return err
 	}
+	e.written.Store(time.Now().UnixNano())
 	return e.store.PutSearchEntry(ctx, en)
 }
 
 // Remove drops an item; removing one that is not indexed is not an error.
 func (e *Engine) Remove(ctx context.Context, kind string, ref int64) error {
+	e.written.Store(time.Now().UnixNano())
 	return e.store.DeleteSearchEntry(ctx, kind, ref)
 }
 
@@ -109,164 +125,170 @@ func entryOf(d Doc) (*Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	title := Normalize(d.Title + "\n" + d.Number)
-	text := title + "\n" + Normalize(strings.Join([]string{d.Summary, d.Body, d.Extra}, "\n"))
-	f := Filter{Kind: d.Kind, Scope: d.Scope, Category: d.Category, Topic: d.Topic, Validity: d.Validity, Year: d.Date.Year()}
-	tokens := f.tokens()
+	line := func(s string) string { return strings.ReplaceAll(Normalize(s), "\n", " ") }
+	body := Normalize(strings.Join([]string{d.Body, d.Extra}, "\n"))
+	text := line(d.Title) + "\n" + line(d.Number) + "\n" + line(d.Summary) + "\n" + body
 	return &Entry{Key: key, Kind: d.Kind, Ref: d.Ref, Scope: d.Scope, Category: d.Category, Topic: d.Topic,
-		Validity: d.Validity, Year: d.Date.Year(), Date: d.Date, Title: d.Title, Number: d.Number,
-		URL: d.URL, Text: text, TitleText: title,
-		Grams: append(Grams(text), tokens...), TitleGrams: append(Grams(title), tokens...)}, nil
+		Validity: d.Validity, Year: d.Date.Year(), Date: d.Date, Title: d.Title, Number: d.Number, URL: d.URL, Text: text}, nil
 }
 
-// tokens returns the filter tokens of an entry (every field set) or of a
-// query (only the fields it filters on).
-func (f Filter) tokens() []string {
-	var out []string
-	if f.Kind != "" {
-		out = append(out, filterToken('k', f.Kind))
+// Ready builds the index if it is not built yet; searches do it on first
+// use, a server may call it at start.
+func (e *Engine) Ready(ctx context.Context) error { return e.fresh(ctx) }
+
+// fresh makes the index current: built once, then following the log.
+func (e *Engine) fresh(ctx context.Context) error {
+	e.mu.RLock()
+	built, due := e.ix != nil, time.Since(e.lastPoll) > pollEvery || time.Now().UnixNano()-e.written.Load() < int64(ownWriteIn)
+	e.mu.RUnlock()
+	if built && !due {
+		return nil
 	}
-	if f.Scope != 0 {
-		out = append(out, filterToken('s', fmt.Sprint(f.Scope)))
+	e.loadMu.Lock()
+	defer e.loadMu.Unlock()
+	if e.ix == nil {
+		return e.load(ctx)
 	}
-	if f.Category != "" {
-		out = append(out, filterToken('c', f.Category))
-	}
-	if f.Topic != "" {
-		out = append(out, filterToken('t', f.Topic))
-	}
-	if f.Validity != "" {
-		out = append(out, filterToken('v', f.Validity))
-	}
-	if f.Year != 0 {
-		out = append(out, filterToken('y', fmt.Sprint(f.Year)))
-	}
-	return out
+	return e.poll(ctx)
 }
 
-// Search runs q.
-func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
-	if q.Limit <= 0 || q.Limit > 50 {
-		q.Limit = 20
-	}
-	q.Offset = min(max(q.Offset, 0), MaxCount)
-	res := &Result{Terms: ParseQuery(q.Text)}
-	if len(res.Terms) == 0 {
-		return res, nil
-	}
-	base := planFor(res.Terms, q)
-	var err error
-	if q.Sort == ByDate {
-		err = e.searchByDate(ctx, base, q, res)
-	} else {
-		err = e.searchByRelevance(ctx, base, q, res)
-	}
+// loadBatch is how many entries one read of the initial build takes.
+const loadBatch = 2000
+
+func (e *Engine) load(ctx context.Context) error {
+	head, err := e.store.SearchLogHead(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", q.Text, err)
+		return fmt.Errorf("search index: %w", err)
 	}
-	return res, nil
-}
-
-// planFor builds the TierAll plan of the terms and filters.
-func planFor(terms []string, q Query) Plan {
-	f := Filter{Kind: q.Kind, Scope: q.Scope, Category: q.Category, Topic: q.Topic, Validity: q.Validity, Year: q.Year}
-	p := Plan{Tier: TierAll, Terms: terms, Filter: f, Limit: q.Limit}
-	seen := map[string]bool{}
-	for _, t := range terms {
-		grams, exact := termGrams(t)
-		for _, g := range grams {
-			if !seen[g] {
-				seen[g] = true
-				p.Grams = append(p.Grams, g)
-			}
-		}
-		if !exact {
-			p.Verify = append(p.Verify, t)
-		}
-	}
-	p.Grams = append(p.Grams, f.tokens()...)
-	return p
-}
-
-func (e *Engine) searchByDate(ctx context.Context, p Plan, q Query, res *Result) error {
-	n, err := e.store.CountSearchEntries(ctx, p, MaxCount+1)
-	if err != nil || n == 0 {
-		return err
-	}
-	res.Total, res.Capped = min(n, MaxCount), n > MaxCount
-	p.Offset, p.Count = q.Offset, n
-	entries, err := e.store.FindSearchEntries(ctx, p)
-	res.Hits = hitsOf(entries, res.Terms)
-	return err
-}
-
-// searchByRelevance pages through the title tier, then the rest.
-func (e *Engine) searchByRelevance(ctx context.Context, p Plan, q Query, res *Result) error {
-	n, err := e.store.CountSearchEntries(ctx, p, MaxCount+1)
-	if err != nil || n == 0 {
-		return err
-	}
-	res.Total, res.Capped = min(n, MaxCount), n > MaxCount
-	title := titlePlan(p)
-	nTitle, err := e.store.CountSearchEntries(ctx, title, MaxCount+1)
+	recent, err := e.store.SearchChanges(ctx, head-lookback, lookback)
 	if err != nil {
-		return err
+		return fmt.Errorf("search index: %w", err)
 	}
-	var entries []*Entry
-	if q.Offset < nTitle {
-		title.Offset, title.Count = q.Offset, nTitle
-		if entries, err = e.store.FindSearchEntries(ctx, title); err != nil {
-			return err
-		}
-	}
-	if need := q.Limit - len(entries); need > 0 && n > nTitle {
-		rest := p
-		rest.Tier, rest.Offset, rest.Limit, rest.Count = TierNotTitle, max(q.Offset-nTitle, 0), need, n-nTitle
-		more, err := e.store.FindSearchEntries(ctx, rest)
+	ix := newMemIndex()
+	for after := int64(-1 << 62); ; {
+		batch, err := e.store.LoadSearchEntries(ctx, after, loadBatch)
 		if err != nil {
-			return err
+			return fmt.Errorf("search index: %w", err)
 		}
-		entries = append(entries, more...)
+		addAll(ix, batch)
+		if len(batch) < loadBatch {
+			break
+		}
+		after = batch[len(batch)-1].Key
 	}
-	res.Hits = hitsOf(entries, res.Terms)
+	ix.trim()
+	seen := map[int64]bool{}
+	for _, c := range recent {
+		seen[c.Seq] = true
+	}
+	e.mu.Lock()
+	e.ix, e.applied, e.seen, e.lastPoll = ix, head, seen, time.Now()
+	e.mu.Unlock()
 	return nil
 }
 
-// titlePlan narrows p to items whose title text holds every term.
-func titlePlan(p Plan) Plan {
-	t := p
-	t.Tier, t.Verify = TierTitle, nil
-	for _, term := range p.Terms {
-		if _, exact := termGrams(term); !exact {
-			t.Verify = append(t.Verify, term)
+// addAll tokenizes a batch on every CPU and adds it in order.
+func addAll(ix *memIndex, batch []*Entry) {
+	grams := make([]entryGrams, len(batch))
+	var wg sync.WaitGroup
+	workers := 2
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var tk tokenizer
+			for i := w; i < len(batch); i += workers {
+				grams[i] = tk.gramsOf(batch[i].Text, batch[i].Validity)
+			}
+		}()
+	}
+	wg.Wait()
+	for i, en := range batch {
+		ix.add(en, grams[i])
+	}
+}
+
+// poll applies the changes logged since the last poll.
+func (e *Engine) poll(ctx context.Context) error {
+	changes, err := e.store.SearchChanges(ctx, e.applied-lookback, 1<<20)
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	todo := map[kindRef]bool{}
+	for _, c := range changes {
+		if !e.seen[c.Seq] {
+			todo[kindRef{c.Kind, c.Ref}] = true
 		}
 	}
-	return t
-}
-
-func hitsOf(entries []*Entry, terms []string) []Hit {
-	hits := make([]Hit, 0, len(entries))
-	for _, en := range entries {
-		hits = append(hits, Hit{Kind: en.Kind, Ref: en.Ref, Scope: en.Scope, Title: Highlight(en.Title, terms),
-			Number: en.Number, Category: en.Category, Validity: en.Validity, Date: en.Date, URL: en.URL,
-			Snippet: Snippet(bodyOf(en), terms, snippetRunes), InTitle: containsAll(en.TitleText, terms)})
+	updates, err := e.fetch(ctx, todo)
+	if err != nil {
+		return err
 	}
-	return hits
-}
-
-// bodyOf is the part of an entry's text after the title and number lines.
-func bodyOf(en *Entry) string {
-	return strings.TrimPrefix(en.Text, en.TitleText+"\n")
-}
-
-func containsAll(s string, terms []string) bool {
-	for _, t := range terms {
-		if !strings.Contains(s, t) {
-			return false
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for k, en := range updates {
+		if en == nil {
+			e.ix.remove(k.kind, k.ref)
+		} else {
+			var tk tokenizer
+			e.ix.add(en, tk.gramsOf(en.Text, en.Validity))
 		}
 	}
-	return true
+	for _, c := range changes {
+		e.seen[c.Seq] = true
+		e.applied = max(e.applied, c.Seq)
+	}
+	for s := range e.seen {
+		if s <= e.applied-lookback {
+			delete(e.seen, s)
+		}
+	}
+	e.lastPoll = time.Now()
+	return nil
 }
 
-// snippetRunes is the length of a result's text excerpt.
-const snippetRunes = 120
+// fetch reads the current entries of changed items; nil for removed ones.
+func (e *Engine) fetch(ctx context.Context, todo map[kindRef]bool) (map[kindRef]*Entry, error) {
+	out := make(map[kindRef]*Entry, len(todo))
+	for k := range todo {
+		en, err := e.store.FindSearchEntry(ctx, k.kind, k.ref)
+		if err != nil && !isNotFound(err) {
+			return nil, fmt.Errorf("search index: %w", err)
+		}
+		out[k] = en
+	}
+	return out, nil
+}
+
+// Compact drops the postings of removed and replaced items, which searches
+// skip meanwhile; the periodic maintenance job calls it.
+func (e *Engine) Compact(ctx context.Context) error {
+	if err := e.fresh(ctx); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.ix.removals > 0 {
+		e.ix.compact()
+	}
+	return nil
+}
+
+// Stats reports the index's size: live items and postings.
+func (e *Engine) Stats(ctx context.Context) (items, postings int, err error) {
+	if err := e.fresh(ctx); err != nil {
+		return 0, 0, err
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	for _, pl := range e.ix.grams {
+		postings += len(pl.p)
+	}
+	return e.ix.live, postings, nil
+}
+
+// TitleText is the normalised title and number lines of the entry's text.
+func (e *Entry) TitleText() string {
+	f := splitFields(e.Text)
+	return f[fieldTitle] + "\n" + f[fieldNumber]
+}

@@ -1,20 +1,20 @@
 // Package search is the portal's one search box: Chinese full-text search
-// over items of any kind (government information now, the service catalogue
-// later) kept in the shared database, so that every node of a cluster sees
-// the same index and SQLite and PostgreSQL give the same answers.
+// over items of any kind (government information, service items, and what
+// other modules add with kinds of their own), ranked by relevance.
 //
-// Matching is exact substring matching on normalised text (see Normalize):
-// a document matches when it contains every query term as written. The
-// index holds, per item, the distinct one- and two-character grams of its
-// text: a one- or two-character term is answered by its gram alone; a longer
-// term by the AND of its bigrams, then checked against the stored text. No
-// dictionary, so no segmentation errors: 税 finds 个人所得税, and 张益唐 finds
-// only 张益唐.
+// The entries live in the shared database, with a change log; each node
+// answers searches from an in-memory index it builds from the entries and
+// keeps current by following the log, so every node sees the same items and
+// SQLite and PostgreSQL give the same answers.
 //
-// Ranking is by tiers, then date: items whose title or number contains every
-// term come first, then the rest, each newest first. Both backends store the
-// sort key as the row key, so the first page is read in key order and the
-// scan stops after a page: cost depends on the page, not on the hit count.
+// Matching needs no dictionary: the index holds every one- and
+// two-character gram of an item's normalised text (see Normalize), with its
+// impact band (see model.go). A one- or two-character term is one gram, so
+// 税 finds 个人所得税; a longer Chinese term is found as written or as its
+// two-character pieces apart (食品经营, 食品 … 经营), the first ranked above
+// the second; a 文号, a phrase in quotes or a term with digits or Latin
+// letters must hold every bigram and is then confirmed as written against
+// the stored text, so 张益唐 finds only 张益唐.
 package search
 
 import (
@@ -28,10 +28,12 @@ import (
 const (
 	KindDocument = "doc"     // 政府信息 (disclosure catalogue)
 	KindService  = "service" // 办事指南 (service catalogue), fed by that module
+
+	KindConsultation = "consult" // 意见征集 (public consultations), fed by that module
 )
 
 // kindCodes give each kind a place in the sort key; a new kind adds a code.
-var kindCodes = map[string]int64{KindDocument: 1, KindService: 2}
+var kindCodes = map[string]int64{KindDocument: 1, KindService: 2, KindConsultation: 8}
 
 // Doc is one searchable item, as its module describes it.
 type Doc struct {

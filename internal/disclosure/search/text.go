@@ -1,8 +1,6 @@
 package search
 
 import (
-	"hash/fnv"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -100,65 +98,6 @@ func Grams(s string) []string {
 	return out
 }
 
-// termGrams returns the grams a document must contain to possibly contain
-// term: the term itself when it is one indexable rune, else some of its
-// bigrams. exact is true when containing those grams already means
-// containing term.
-//
-// A long term does not need all its bigrams: the substring check confirms
-// every candidate. Bigrams of digits alone (20, 01, 17 — years and numbers)
-// and the grams of a year's opening bracket hold most of a catalogue and
-// only slow the intersection, so they are left out when the
-// term has others, and at most maxTermGrams are kept, spread over the term.
-func termGrams(term string) (grams []string, exact bool) {
-	n := utf8.RuneCountInString(term)
-	all := Grams(term)
-	if n == 1 {
-		return all, len(all) == 1
-	}
-	var words, digits []string
-	for _, g := range all {
-		switch {
-		case utf8.RuneCountInString(g) != 2, strings.ContainsRune(g, '〔'):
-			// "发〔" ends most issuers and "〔2" opens every year of this
-			// century: they select nothing. "7〕" and "〕4" do.
-		case isDigitString(g):
-			digits = append(digits, g)
-		default:
-			words = append(words, g)
-		}
-	}
-	if len(words) == 0 {
-		words = digits
-	}
-	exact = n == 2 && len(words) == 1
-	return spread(words, maxTermGrams), exact
-}
-
-// maxTermGrams bounds the grams one term adds to a query.
-const maxTermGrams = 6
-
-func isDigitString(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// spread keeps at most n of xs, evenly spaced, first and last included.
-func spread(xs []string, n int) []string {
-	if len(xs) <= n {
-		return xs
-	}
-	out := make([]string, n)
-	for i := range out {
-		out[i] = xs[i*(len(xs)-1)/(n-1)]
-	}
-	return out
-}
-
 // Query limits: a pasted page of text is cut, not refused, and stays fast.
 const (
 	maxQueryRunes = 200
@@ -168,20 +107,33 @@ const (
 
 // ParseQuery splits a query into normalised terms. Terms are separated by
 // white space; text in double quotes (ASCII or Chinese) is one term, spaces
-// included. Every term must occur in a matching document, as written
-// (substring match), so a term is also a phrase. Terms without any letter
-// or digit are dropped: a query of punctuation has no terms.
+// included, matched exactly as written. Terms without any letter or digit
+// are dropped: a query of punctuation has no terms.
 func ParseQuery(q string) []string {
+	var out []string
+	for _, t := range parseTerms(q) {
+		out = append(out, t.text)
+	}
+	return out
+}
+
+// parsedTerm is a query term and whether it was quoted.
+type parsedTerm struct {
+	text   string
+	quoted bool
+}
+
+func parseTerms(q string) []parsedTerm {
 	q = Normalize(truncateRunes(q, maxQueryRunes))
 	q = strings.NewReplacer("“", `"`, "”", `"`).Replace(q)
-	var terms []string
+	var terms []parsedTerm
 	for i, part := range strings.Split(q, `"`) {
 		if i%2 == 1 {
-			terms = appendTerm(terms, strings.TrimSpace(part))
+			terms = appendTerm(terms, strings.TrimSpace(part), true)
 			continue
 		}
 		for _, f := range strings.Fields(part) {
-			terms = appendTerm(terms, f)
+			terms = appendTerm(terms, f, false)
 		}
 	}
 	if len(terms) > maxTerms {
@@ -190,17 +142,17 @@ func ParseQuery(q string) []string {
 	return terms
 }
 
-func appendTerm(terms []string, t string) []string {
+func appendTerm(terms []parsedTerm, t string, quoted bool) []parsedTerm {
 	t = strings.TrimFunc(truncateRunes(t, maxTermRunes), func(r rune) bool { return !indexable(r) })
 	if !hasWordRune(t) {
 		return terms
 	}
 	for _, x := range terms {
-		if x == t {
+		if x.text == t {
 			return terms
 		}
 	}
-	return append(terms, t)
+	return append(terms, parsedTerm{text: t, quoted: quoted})
 }
 
 // hasWordRune reports whether t has a letter or digit: a term of brackets
@@ -214,12 +166,4 @@ func truncateRunes(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n])
-}
-
-// filterToken turns a filter value into a token no gram can equal: grams
-// are at most two runes, filter tokens are longer and ASCII.
-func filterToken(field byte, value string) string {
-	h := fnv.New32a()
-	h.Write([]byte(value))
-	return "zz" + string(field) + strconv.FormatUint(uint64(h.Sum32()), 36)
 }

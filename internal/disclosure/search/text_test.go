@@ -56,23 +56,43 @@ func TestParseQuery(t *testing.T) {
 	}
 }
 
-func TestTermGrams(t *testing.T) {
+func TestAnalyze(t *testing.T) {
 	cases := []struct {
-		term  string
-		grams []string
-		exact bool
+		term         string
+		quoted       bool
+		need, extra  []string
+		exact, loose bool
 	}{
-		{"税", []string{"税"}, true},
-		{"预算", []string{"预算"}, true},
-		{"政府信息", []string{"政府", "府信", "信息"}, false},
-		{"2017", []string{"20", "01", "17"}, false},
-		{"国办发〔2017〕47号", []string{"国办", "办发", "7〕", "〕4", "7号"}, false},
+		{"税", false, []string{"税"}, nil, true, false},
+		{"预算", false, []string{"预算"}, nil, true, false},
+		{"食品经营", false, []string{"食品", "经营"}, []string{"品经"}, false, true},
+		{"个人所得税", false, []string{"个人", "所得", "得税"}, []string{"人所"}, false, true},
+		{"食品经营", true, []string{"食品", "品经", "经营"}, nil, false, false},
+		{"国办发〔2017〕47号", false, []string{"国办", "办发", "发〔", "〔2", "20", "01", "17", "7〕", "〕4", "47", "7号"}, nil, false, false},
+		{"gb/t", false, []string{"gb", "t"}, nil, false, false},
 	}
 	for _, c := range cases {
-		grams, exact := termGrams(c.term)
-		if !slices.Equal(grams, c.grams) || exact != c.exact {
-			t.Errorf("termGrams(%q) = %v %v, want %v %v", c.term, grams, exact, c.grams, c.exact)
+		got := analyze(parsedTerm{text: c.term, quoted: c.quoted})
+		if !slices.Equal(got.need, c.need) || !slices.Equal(got.extra, c.extra) || got.exact != c.exact || got.loose != c.loose {
+			t.Errorf("analyze(%q, quoted %v) = need %v extra %v exact %v loose %v", c.term, c.quoted, got.need, got.extra, got.exact, got.loose)
 		}
+	}
+}
+
+// TestBands: a title hit outweighs any number of body mentions, a short
+// text outweighs a long one with the same count, and a repealed item sinks
+// two bands.
+func TestBands(t *testing.T) {
+	lens := [numFields]int{15, 0, 40, 300}
+	title := bandOf(impact([numFields]int{1, 0, 0, 0}, lens, 1))
+	body := bandOf(impact([numFields]int{0, 0, 0, 30}, lens, 1))
+	longBody := bandOf(impact([numFields]int{0, 0, 0, 30}, [numFields]int{15, 0, 40, 200000}, 1))
+	repealed := bandOf(impact([numFields]int{1, 0, 0, 0}, lens, validityFactor("repealed")))
+	if title <= body || body <= longBody || title-repealed != 2 {
+		t.Fatalf("bands: title %d, body ×30 %d, long body ×30 %d, repealed title %d", title, body, longBody, repealed)
+	}
+	if b := bandOf(impact([numFields]int{3, 2, 3, 100}, [numFields]int{10, 12, 20, 100}, 1)); b != bands-1 && bandValue(b) < 20 {
+		t.Fatalf("the strongest item is in band %d", b)
 	}
 }
 

@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"errors"
+	"strconv"
 
 	"openhall/internal/apperr"
 	"openhall/internal/calendar"
@@ -79,4 +81,26 @@ func (s *CalendarStore) CreateOverride(ctx context.Context, o *calendar.StoredOv
 func (s *CalendarStore) DeleteOverride(ctx context.Context, id int64) error {
 	_, err := s.db.q(ctx).Exec(ctx, `DELETE FROM calendar_overrides WHERE id = $1`, id)
 	return mapError(err)
+}
+
+// Version is the number every change of the stored calendar raises.
+func (s *CalendarStore) Version(ctx context.Context) (int64, error) {
+	var v string
+	err := s.db.q(ctx).QueryRow(ctx, `SELECT value FROM settings WHERE key = 'calendar.version'`).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, mapError(err)
+	}
+	return strconv.ParseInt(v, 10, 64)
+}
+
+// BumpVersion raises the version, inside the caller's transaction.
+func (s *CalendarStore) BumpVersion(ctx context.Context) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		_, err := s.db.q(ctx).Exec(ctx, `INSERT INTO settings (key, value) VALUES ('calendar.version', '1')
+			ON CONFLICT (key) DO UPDATE SET value = (settings.value::bigint + 1)::text`)
+		return mapError(err)
+	})
 }

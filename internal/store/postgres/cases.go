@@ -191,6 +191,9 @@ func (s *CasesStore) FindCases(ctx context.Context, f cases.Filter) ([]*cases.Su
 	if f.ApplicantUserID != 0 {
 		w.add("c.applicant_user_id = ?", f.ApplicantUserID)
 	}
+	if f.RefundOwed {
+		w.add(refundOwed)
+	}
 	if f.AgentID != 0 {
 		w.add("c.agent_id = ?", f.AgentID)
 	}
@@ -250,3 +253,8 @@ func summaryOrder(f cases.Filter) string {
 	}
 	return "c.created_at DESC, c.id DESC"
 }
+
+// refundOwed selects closed cases not approved whose paid fee was not
+// refunded yet.
+const refundOwed = `c.status = 'closed' AND c.decision <> 'approved' AND c.fee_paid > 0
+	AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind = 'refunded')`

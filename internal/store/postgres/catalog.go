@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"strings"
 
 	"openhall/internal/apperr"
 	"openhall/internal/catalog"
@@ -27,7 +26,7 @@ func itemConflict(err error, it *catalog.Item) error {
 	if !isUnique(err) {
 		return mapError(err)
 	}
-	if strings.Contains(err.Error(), "impl_code") {
+	if constraint(err) == "catalog_items_impl_code_key" {
 		return apperr.Field("impl_code", "实施编码 "+it.ImplCode+" 已存在")
 	}
 	return apperr.Field("code", "基本编码 "+it.Code+" 在该区域已有事项使用")

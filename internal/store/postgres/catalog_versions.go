@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"openhall/internal/apperr"
@@ -73,7 +72,7 @@ func (s *CatalogStore) UpdateVersion(ctx context.Context, v *catalog.Version) er
 	_, err = s.db.q(ctx).Exec(ctx, `UPDATE catalog_versions SET state = $1, guide = $2, effective_date = $3, changes = $4,
 		review_note = $5, created_by = $6, submitted_by = $7, reviewed_by = $8, created_at = $9, updated_at = $10,
 		submitted_at = $11, reviewed_at = $12 WHERE id = $13`, append(vals, v.ID)...)
-	if err != nil && strings.Contains(err.Error(), "immutable") {
+	if isRefusedByTrigger(err) { // catalog_versions_frozen
 		return apperr.Wrap(err, apperr.Conflict, "已发布的版本不能修改；请新建草稿")
 	}
 	return mapError(err)

@@ -86,5 +86,9 @@ func (db *DB) Stores() *store.Stores {
 	return &store.Stores{Backend: db, Audit: db.Audit(), Calendar: db.Calendar(), Cases: db.Cases(),
 		Identity: db.Identity(), Org: db.Org(), Settings: db.Settings(),
 		Certs: db.Certs(), Notify: db.Notify(), Catalog: db.Catalog(),
-		Disclosure: db.Disclosure(), Search: db.Search()}
+		Disclosure: db.Disclosure(), Search: db.Search(), Hall: db.Hall(),
+		Supervision: db.Supervision(),
+		Ratings:     db.Ratings(), Complaints: db.Complaints(), Hotline: db.Complaints(),
+		Consult: db.Consult(), Mailbox: db.Mailbox(), Powers: db.Powers(), Publicity: db.Publicity(),
+		OpenData: db.OpenData(), Budget: db.Budget()}
 }

@@ -3,8 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strings"
 	"time"
 
 	"openhall/internal/apperr"
@@ -12,7 +10,6 @@ import (
 	"openhall/internal/disclosure"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // DisclosureStore implements disclosure.Store.
@@ -38,48 +35,14 @@ func textDate(s string) calendar.Date {
 	return d
 }
 
-// rebound runs SQL written with ? placeholders, as the disclosure stores of
-// both backends write it, numbering them for PostgreSQL.
-type rebound struct{ q querier }
-
-func (db *DB) r(ctx context.Context) rebound { return rebound{db.q(ctx)} }
-
-func (r rebound) row(ctx context.Context, sql string, args ...any) pgx.Row {
-	return r.q.QueryRow(ctx, rebind(sql), args...)
-}
-
-func (r rebound) rows(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	return r.q.Query(ctx, rebind(sql), args...)
-}
-
-func (r rebound) exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	return r.q.Exec(ctx, rebind(sql), args...)
-}
-
-// rebind numbers ? placeholders as $1, $2 …; the disclosure SQL has no ? in
-// literals.
-func rebind(q string) string {
-	var b strings.Builder
-	n := 0
-	for _, c := range q {
-		if c == '?' {
-			n++
-			fmt.Fprintf(&b, "$%d", n)
-			continue
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
 const agencyColumns = `a.id, a.region_id, a.department_id, a.name, a.code, a.index_template, a.guide, a.address, a.phone, a.hours,
 	r.path, a.created_at, a.updated_at`
 
 // CreateAgency inserts a.
 func (s *DisclosureStore) CreateAgency(ctx context.Context, a *disclosure.Agency) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		err := s.db.r(ctx).row(ctx, `INSERT INTO disclosure_agencies (region_id, department_id, name, code, index_template,
-			guide, address, phone, hours, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO disclosure_agencies (region_id, department_id, name, code, index_template,
+			guide, address, phone, hours, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 			a.RegionID, a.DepartmentID, a.Name, a.Code, a.IndexTemplate, a.Guide, a.Address, a.Phone, a.Hours,
 			a.CreatedAt, a.UpdatedAt).Scan(&a.ID)
 		return agencyConflict(err)
@@ -96,8 +59,8 @@ func agencyConflict(err error) error {
 // UpdateAgency saves a.
 func (s *DisclosureStore) UpdateAgency(ctx context.Context, a *disclosure.Agency) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		_, err := s.db.r(ctx).exec(ctx, `UPDATE disclosure_agencies SET name = ?, code = ?, index_template = ?, guide = ?,
-			address = ?, phone = ?, hours = ?, updated_at = ? WHERE id = ?`,
+		_, err := s.db.q(ctx).Exec(ctx, `UPDATE disclosure_agencies SET name = $1, code = $2, index_template = $3, guide = $4,
+			address = $5, phone = $6, hours = $7, updated_at = $8 WHERE id = $9`,
 			a.Name, a.Code, a.IndexTemplate, a.Guide, a.Address, a.Phone, a.Hours, a.UpdatedAt, a.ID)
 		return agencyConflict(err)
 	})
@@ -105,22 +68,22 @@ func (s *DisclosureStore) UpdateAgency(ctx context.Context, a *disclosure.Agency
 
 // FindAgencyByID returns one agency.
 func (s *DisclosureStore) FindAgencyByID(ctx context.Context, id int64) (*disclosure.Agency, error) {
-	a, err := scanAgency(s.db.r(ctx).row(ctx, `SELECT `+agencyColumns+`
-		FROM disclosure_agencies a JOIN regions r ON r.id = a.region_id WHERE a.id = ?`, id))
+	a, err := scanAgency(s.db.q(ctx).QueryRow(ctx, `SELECT `+agencyColumns+`
+		FROM disclosure_agencies a JOIN regions r ON r.id = a.region_id WHERE a.id = $1`, id))
 	return a, notFound(err, "公开主体不存在")
 }
 
 // FindAgencies lists agencies by region and name.
 func (s *DisclosureStore) FindAgencies(ctx context.Context, f disclosure.AgencyFilter) ([]*disclosure.Agency, error) {
-	where, args := []string{"1 = 1"}, []any{}
+	w := newWhere()
 	if f.PathPrefix != "" {
-		where, args = append(where, "substr(r.path, 1, ?) = ?"), append(args, len(f.PathPrefix), f.PathPrefix)
+		w.add("substr(r.path, 1, ?) = ?", len(f.PathPrefix), f.PathPrefix)
 	}
 	if f.Name != "" {
-		where, args = append(where, "a.name = ?"), append(args, f.Name)
+		w.add("a.name = ?", f.Name)
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+agencyColumns+` FROM disclosure_agencies a JOIN regions r ON r.id = a.region_id
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY r.path, a.id`, args...)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+agencyColumns+` FROM disclosure_agencies a JOIN regions r ON r.id = a.region_id
+		WHERE `+w.sql()+` ORDER BY r.path, a.id`, w.args...)
 	return scanAll(rows, err, scanAgency)
 }
 
@@ -149,16 +112,16 @@ func docArgs(d *disclosure.Document) []any {
 		dateText(d.RereviewOn), d.ApprovedBy, d.UpdatedAt}
 }
 
-const docSet = `index_no = ?, title = ?, doc_no = ?, topic = ?, genre = ?, category = ?, validity = ?, validity_on = ?,
-	replaced_by = ?, summary = ?, body_format = ?, body_source = ?, body_html = ?, mode = ?, withhold_basis = ?, formed_on = ?,
-	published_on = ?, status = ?, needs_interp = ?, interprets_id = ?, rereview_on = ?, approved_by = ?, updated_at = ?`
+const docSet = `index_no = $1, title = $2, doc_no = $3, topic = $4, genre = $5, category = $6, validity = $7, validity_on = $8,
+	replaced_by = $9, summary = $10, body_format = $11, body_source = $12, body_html = $13, mode = $14, withhold_basis = $15, formed_on = $16,
+	published_on = $17, status = $18, needs_interp = $19, interprets_id = $20, rereview_on = $21, approved_by = $22, updated_at = $23`
 
 // CreateDocument inserts d.
 func (s *DisclosureStore) CreateDocument(ctx context.Context, d *disclosure.Document) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		q := s.db.r(ctx)
-		err := q.row(ctx, `INSERT INTO disclosure_docs (agency_id, title, topic, genre, category, validity, body_format,
-			mode, formed_on, status, created_by, created_at, updated_at) VALUES (?, '', '', '', '', '', '', '', '', '', ?, ?, ?)
+		q := s.db.q(ctx)
+		err := q.QueryRow(ctx, `INSERT INTO disclosure_docs (agency_id, title, topic, genre, category, validity, body_format,
+			mode, formed_on, status, created_by, created_at, updated_at) VALUES ($1, '', '', '', '', '', '', '', '', '', $2, $3, $4)
 			RETURNING id`, d.AgencyID, d.CreatedBy, d.CreatedAt, d.UpdatedAt).Scan(&d.ID)
 		if err != nil {
 			return mapError(err)
@@ -170,7 +133,7 @@ func (s *DisclosureStore) CreateDocument(ctx context.Context, d *disclosure.Docu
 // UpdateDocument saves d.
 func (s *DisclosureStore) UpdateDocument(ctx context.Context, d *disclosure.Document) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		_, err := s.db.r(ctx).exec(ctx, `UPDATE disclosure_docs SET `+docSet+` WHERE id = ?`, append(docArgs(d), d.ID)...)
+		_, err := s.db.q(ctx).Exec(ctx, `UPDATE disclosure_docs SET `+docSet+` WHERE id = $24`, append(docArgs(d), d.ID)...)
 		if isUnique(err) {
 			return apperr.New(apperr.Conflict, "索引号 %s 已被使用", d.IndexNo)
 		}
@@ -180,34 +143,33 @@ func (s *DisclosureStore) UpdateDocument(ctx context.Context, d *disclosure.Docu
 
 // FindDocumentByID returns one document.
 func (s *DisclosureStore) FindDocumentByID(ctx context.Context, id int64) (*disclosure.Document, error) {
-	d, err := scanDoc(s.db.r(ctx).row(ctx, `SELECT `+docColumns+`
-		FROM disclosure_docs d JOIN disclosure_agencies a ON a.id = d.agency_id WHERE d.id = ?`, id))
+	d, err := scanDoc(s.db.q(ctx).QueryRow(ctx, `SELECT `+docColumns+`
+		FROM disclosure_docs d JOIN disclosure_agencies a ON a.id = d.agency_id WHERE d.id = $1`, id))
 	return d, notFound(err, "信息不存在")
 }
 
 // FindDocuments lists documents, newest publication (or formation) first.
 func (s *DisclosureStore) FindDocuments(ctx context.Context, f disclosure.DocFilter) ([]*disclosure.Document, int, error) {
-	where, args := docWhere(f)
+	w := docWhere(f)
 	var total int
-	q := s.db.r(ctx)
-	from := ` FROM disclosure_docs d JOIN disclosure_agencies a ON a.id = d.agency_id JOIN regions r ON r.id = a.region_id WHERE ` + where
-	if err := q.row(ctx, `SELECT count(*)`+from, args...).Scan(&total); err != nil {
+	q := s.db.q(ctx)
+	from := ` FROM disclosure_docs d JOIN disclosure_agencies a ON a.id = d.agency_id JOIN regions r ON r.id = a.region_id WHERE ` + w.sql()
+	if err := q.QueryRow(ctx, `SELECT count(*)`+from, w.args...).Scan(&total); err != nil {
 		return nil, 0, mapError(err)
 	}
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	rows, err := q.rows(ctx, `SELECT `+docColumns+from+` ORDER BY d.published_on DESC, d.formed_on DESC, d.id DESC LIMIT ? OFFSET ?`,
-		append(args, f.Limit, f.Offset)...)
+	page := ` ORDER BY d.published_on DESC, d.formed_on DESC, d.id DESC LIMIT ` + w.arg(f.Limit) + ` OFFSET ` + w.arg(f.Offset)
+	rows, err := q.Query(ctx, `SELECT `+docColumns+from+page, w.args...)
 	ds, err := scanAll(rows, err, scanDoc)
 	return ds, total, err
 }
 
-// docWhere builds the condition of a filter; both backends use the same
-// conditions with their own placeholders.
-func docWhere(f disclosure.DocFilter) (string, []any) {
-	where, args := []string{"1 = 1"}, []any{}
-	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+// docWhere builds the condition of a filter.
+func docWhere(f disclosure.DocFilter) *where {
+	w := newWhere()
+	add := w.add
 	if f.AgencyID != 0 {
 		add("d.agency_id = ?", f.AgencyID)
 	}
@@ -235,7 +197,7 @@ func docWhere(f disclosure.DocFilter) (string, []any) {
 	if f.RereviewDue != (calendar.Date{}) {
 		add("d.status = 'withheld' AND d.rereview_on <= ?", f.RereviewDue.String())
 	}
-	return strings.Join(where, " AND "), args
+	return w
 }
 
 func scanDoc(r pgx.Row) (*disclosure.Document, error) {
@@ -252,21 +214,21 @@ func scanDoc(r pgx.Row) (*disclosure.Document, error) {
 
 // FindInterpretations lists the interpretations of a policy.
 func (s *DisclosureStore) FindInterpretations(ctx context.Context, policyID int64) ([]*disclosure.Document, error) {
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+docColumns+` FROM disclosure_docs d JOIN disclosure_agencies a ON a.id = d.agency_id
-		WHERE d.interprets_id = ? ORDER BY d.id`, policyID)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+docColumns+` FROM disclosure_docs d JOIN disclosure_agencies a ON a.id = d.agency_id
+		WHERE d.interprets_id = $1 ORDER BY d.id`, policyID)
 	return scanAll(rows, err, scanDoc)
 }
 
 // NextIndexSeq returns the next 索引号 sequence number of an agency's period.
 func (s *DisclosureStore) NextIndexSeq(ctx context.Context, agencyID int64, period string) (int, error) {
-	return s.nextSeq(ctx, `INSERT INTO disclosure_index_seq (agency_id, period, last) VALUES (?, ?, 1)
+	return s.nextSeq(ctx, `INSERT INTO disclosure_index_seq (agency_id, period, last) VALUES ($1, $2, 1)
 		ON CONFLICT (agency_id, period) DO UPDATE SET last = disclosure_index_seq.last + 1 RETURNING last`, agencyID, period)
 }
 
 func (s *DisclosureStore) nextSeq(ctx context.Context, query string, args ...any) (int, error) {
 	var n int
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
-		return mapError(s.db.r(ctx).row(ctx, query, args...).Scan(&n))
+		return mapError(s.db.q(ctx).QueryRow(ctx, query, args...).Scan(&n))
 	})
 	return n, err
 }
@@ -276,8 +238,8 @@ func (s *DisclosureStore) DocumentCounts(ctx context.Context, agencyID int64, fi
 	if field != "category" && field != "topic" {
 		return nil, errors.New("document counts: unknown field " + field)
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+field+`, count(*) FROM disclosure_docs
-		WHERE agency_id = ? AND status = 'published' GROUP BY `+field, agencyID)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+field+`, count(*) FROM disclosure_docs
+		WHERE agency_id = $1 AND status = 'published' GROUP BY `+field, agencyID)
 	if err != nil {
 		return nil, mapError(err)
 	}

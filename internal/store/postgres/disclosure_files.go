@@ -12,8 +12,8 @@ import (
 // CreateReview inserts a 保密审查 record.
 func (s *DisclosureStore) CreateReview(ctx context.Context, r *disclosure.Review) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		err := s.db.r(ctx).row(ctx, `INSERT INTO disclosure_reviews (doc_id, reviewer_id, reviewer_name, reviewed_on,
-			conclusion, basis, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, r.DocID, r.ReviewerID, r.ReviewerName,
+		err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO disclosure_reviews (doc_id, reviewer_id, reviewer_name, reviewed_on,
+			conclusion, basis, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, r.DocID, r.ReviewerID, r.ReviewerName,
 			dateText(r.ReviewedOn), r.Conclusion, r.Basis, r.Note, r.CreatedAt).Scan(&r.ID)
 		return mapError(err)
 	})
@@ -21,8 +21,8 @@ func (s *DisclosureStore) CreateReview(ctx context.Context, r *disclosure.Review
 
 // FindReviews lists a document's reviews, oldest first.
 func (s *DisclosureStore) FindReviews(ctx context.Context, docID int64) ([]*disclosure.Review, error) {
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT id, doc_id, reviewer_id, reviewer_name, reviewed_on, conclusion, basis, note,
-		created_at FROM disclosure_reviews WHERE doc_id = ? ORDER BY id`, docID)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT id, doc_id, reviewer_id, reviewer_name, reviewed_on, conclusion, basis, note,
+		created_at FROM disclosure_reviews WHERE doc_id = $1 ORDER BY id`, docID)
 	return scanAll(rows, err, func(r pgx.Row) (*disclosure.Review, error) {
 		var v disclosure.Review
 		var on string
@@ -36,8 +36,8 @@ func (s *DisclosureStore) FindReviews(ctx context.Context, docID int64) ([]*disc
 // CreateAttachment inserts a file.
 func (s *DisclosureStore) CreateAttachment(ctx context.Context, a *disclosure.Attachment) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		err := s.db.r(ctx).row(ctx, `INSERT INTO disclosure_attachments (owner_type, owner_id, name, content_type, size,
-			text, content, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, a.OwnerType, a.OwnerID, a.Name, a.ContentType,
+		err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO disclosure_attachments (owner_type, owner_id, name, content_type, size,
+			text, content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, a.OwnerType, a.OwnerID, a.Name, a.ContentType,
 			a.Size, a.Text, a.Content, a.CreatedAt).Scan(&a.ID)
 		return mapError(err)
 	})
@@ -47,16 +47,16 @@ const attachmentColumns = `id, owner_type, owner_id, name, content_type, size, t
 
 // FindAttachments lists the files of an owner, without content.
 func (s *DisclosureStore) FindAttachments(ctx context.Context, ownerType string, ownerID int64) ([]*disclosure.Attachment, error) {
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+attachmentColumns+` FROM disclosure_attachments
-		WHERE owner_type = ? AND owner_id = ? ORDER BY id`, ownerType, ownerID)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+attachmentColumns+` FROM disclosure_attachments
+		WHERE owner_type = $1 AND owner_id = $2 ORDER BY id`, ownerType, ownerID)
 	return scanAll(rows, err, func(r pgx.Row) (*disclosure.Attachment, error) { return scanAttachment(r) })
 }
 
 // FindAttachment returns one file with its content.
 func (s *DisclosureStore) FindAttachment(ctx context.Context, id int64) (*disclosure.Attachment, error) {
 	var content []byte
-	a, err := scanAttachment(s.db.r(ctx).row(ctx, `SELECT `+attachmentColumns+`, content
-		FROM disclosure_attachments WHERE id = ?`, id), &content)
+	a, err := scanAttachment(s.db.q(ctx).QueryRow(ctx, `SELECT `+attachmentColumns+`, content
+		FROM disclosure_attachments WHERE id = $1`, id), &content)
 	if err != nil {
 		return nil, notFound(err, "附件不存在")
 	}

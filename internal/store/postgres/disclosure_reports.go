@@ -14,8 +14,8 @@ import (
 func (s *DisclosureStore) FindReport(ctx context.Context, agencyID int64, year int) (*disclosure.Report, error) {
 	var r disclosure.Report
 	var updated time.Time
-	err := s.db.r(ctx).row(ctx, `SELECT id, agency_id, year, section1, section5, section6, permits, penalties,
-		enforcement, fees_wan, doc_id, snapshot, updated_at FROM disclosure_reports WHERE agency_id = ? AND year = ?`, agencyID, year).
+	err := s.db.q(ctx).QueryRow(ctx, `SELECT id, agency_id, year, section1, section5, section6, permits, penalties,
+		enforcement, fees_wan, doc_id, snapshot, updated_at FROM disclosure_reports WHERE agency_id = $1 AND year = $2`, agencyID, year).
 		Scan(&r.ID, &r.AgencyID, &r.Year, &r.Section1, &r.Section5, &r.Section6, &r.Permits, &r.Penalties, &r.Enforcement,
 			&r.FeesWan, &r.DocID, &r.Snapshot, &updated)
 	r.UpdatedAt = updated.UTC()
@@ -25,8 +25,8 @@ func (s *DisclosureStore) FindReport(ctx context.Context, agencyID int64, year i
 // SaveReport inserts or replaces the report of an agency's year.
 func (s *DisclosureStore) SaveReport(ctx context.Context, r *disclosure.Report) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		err := s.db.r(ctx).row(ctx, `INSERT INTO disclosure_reports (agency_id, year, section1, section5, section6,
-			permits, penalties, enforcement, fees_wan, doc_id, snapshot, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO disclosure_reports (agency_id, year, section1, section5, section6,
+			permits, penalties, enforcement, fees_wan, doc_id, snapshot, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 			ON CONFLICT (agency_id, year) DO UPDATE SET section1 = excluded.section1, section5 = excluded.section5,
 			section6 = excluded.section6, permits = excluded.permits, penalties = excluded.penalties,
 			enforcement = excluded.enforcement, fees_wan = excluded.fees_wan, doc_id = excluded.doc_id,
@@ -41,11 +41,11 @@ func (s *DisclosureStore) SaveReport(ctx context.Context, r *disclosure.Report) 
 // (by 成文日期), repealed or expired in the year, and in force at its end.
 func (s *DisclosureStore) ReportDocStats(ctx context.Context, agencyID int64, year int) (disclosure.DocStats, error) {
 	y, end := fmt.Sprint(year), fmt.Sprintf("%d-12-31", year)
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT genre,
-		sum(CASE WHEN substr(formed_on, 1, 4) = ? THEN 1 ELSE 0 END),
-		sum(CASE WHEN validity IN ('repealed', 'expired') AND substr(validity_on, 1, 4) = ? THEN 1 ELSE 0 END),
-		sum(CASE WHEN formed_on <= ? AND (validity = 'valid' OR validity_on > ?) THEN 1 ELSE 0 END)
-		FROM disclosure_docs WHERE agency_id = ? AND status = 'published' AND genre IN ('rule', 'normative') GROUP BY genre`,
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT genre,
+		sum(CASE WHEN substr(formed_on, 1, 4) = $1 THEN 1 ELSE 0 END),
+		sum(CASE WHEN validity IN ('repealed', 'expired') AND substr(validity_on, 1, 4) = $2 THEN 1 ELSE 0 END),
+		sum(CASE WHEN formed_on <= $3 AND (validity = 'valid' OR validity_on > $4) THEN 1 ELSE 0 END)
+		FROM disclosure_docs WHERE agency_id = $5 AND status = 'published' AND genre IN ('rule', 'normative') GROUP BY genre`,
 		y, y, end, end, agencyID)
 	var st disclosure.DocStats
 	if err != nil {
@@ -82,9 +82,10 @@ func (s *DisclosureStore) ReportRequestStats(ctx context.Context, agencyID int64
 		out, err = s.requestCounts(ctx, cond, append([]any{agencyID}, args...)...)
 		return out
 	}
-	st.New = count(`received_on BETWEEN ? AND ?`, from, to)
-	st.CarriedIn = count(`received_on <> '' AND received_on < ? AND (answered_on = '' OR answered_on >= ?)`, from, from)
-	st.CarriedOut = count(`received_on <> '' AND received_on <= ? AND (answered_on = '' OR answered_on > ?)`, to, to)
+	// The conditions' placeholders follow requestCounts' $1 (the agency).
+	st.New = count(`received_on BETWEEN $2 AND $3`, from, to)
+	st.CarriedIn = count(`received_on <> '' AND received_on < $2 AND (answered_on = '' OR answered_on >= $2)`, from)
+	st.CarriedOut = count(`received_on <> '' AND received_on <= $2 AND (answered_on = '' OR answered_on > $2)`, to)
 	if err != nil {
 		return st, err
 	}
@@ -96,8 +97,8 @@ func (s *DisclosureStore) ReportRequestStats(ctx context.Context, agencyID int64
 }
 
 func (s *DisclosureStore) requestCounts(ctx context.Context, cond string, args ...any) ([]disclosure.RequestCount, error) {
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT applicant_type, count(*) FROM disclosure_requests
-		WHERE agency_id = ? AND `+cond+` GROUP BY applicant_type`, args...)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT applicant_type, count(*) FROM disclosure_requests
+		WHERE agency_id = $1 AND `+cond+` GROUP BY applicant_type`, args...)
 	return scanAll(rows, err, func(r pgx.Row) (disclosure.RequestCount, error) {
 		var c disclosure.RequestCount
 		return c, r.Scan(&c.Type, &c.Count)
@@ -105,8 +106,8 @@ func (s *DisclosureStore) requestCounts(ctx context.Context, cond string, args .
 }
 
 func (s *DisclosureStore) outcomeCounts(ctx context.Context, agencyID int64, from, to string) ([]disclosure.OutcomeCount, error) {
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT applicant_type, answer, reason, count(*) FROM disclosure_requests
-		WHERE agency_id = ? AND received_on <> '' AND answered_on BETWEEN ? AND ? GROUP BY applicant_type, answer, reason`,
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT applicant_type, answer, reason, count(*) FROM disclosure_requests
+		WHERE agency_id = $1 AND received_on <> '' AND answered_on BETWEEN $2 AND $3 GROUP BY applicant_type, answer, reason`,
 		agencyID, from, to)
 	return scanAll(rows, err, func(r pgx.Row) (disclosure.OutcomeCount, error) {
 		var c disclosure.OutcomeCount
@@ -115,10 +116,10 @@ func (s *DisclosureStore) outcomeCounts(ctx context.Context, agencyID int64, fro
 }
 
 func (s *DisclosureStore) remedyCounts(ctx context.Context, agencyID int64, from, to string) ([]disclosure.RemedyCount, error) {
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT party, note, count(*) FROM (
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT party, note, count(*) FROM (
 			SELECT e.party, e.note, row_number() OVER (PARTITION BY e.request_id, e.party ORDER BY e.id DESC) AS rn
 			FROM disclosure_events e JOIN disclosure_requests q ON q.id = e.request_id
-			WHERE q.agency_id = ? AND e.kind = 'remedy' AND e.on_date BETWEEN ? AND ?) AS latest
+			WHERE q.agency_id = $1 AND e.kind = 'remedy' AND e.on_date BETWEEN $2 AND $3) AS latest
 		WHERE rn = 1 GROUP BY party, note`, agencyID, from, to)
 	return scanAll(rows, err, func(r pgx.Row) (disclosure.RemedyCount, error) {
 		var c disclosure.RemedyCount

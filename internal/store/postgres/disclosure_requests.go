@@ -18,9 +18,9 @@ const requestColumns = `q.id, q.agency_id, q.number, q.user_id, q.applicant_kind
 // CreateRequest inserts r.
 func (s *DisclosureStore) CreateRequest(ctx context.Context, r *disclosure.Request) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		err := s.db.r(ctx).row(ctx, `INSERT INTO disclosure_requests (agency_id, number, user_id, applicant_kind,
+		err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO disclosure_requests (agency_id, number, user_id, applicant_kind,
 			applicant_type, name, id_type, id_number, phone, email, address, description, delivery, channel, submitted_at, status,
-			missing, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			missing, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`,
 			r.AgencyID, r.Number, r.UserID, r.ApplicantKind, r.ApplicantType, r.Name, r.IDType, r.IDNumber, r.Phone, r.Email,
 			r.Address, r.Description, r.Delivery, r.Channel, r.SubmittedAt, r.Status, strings.Join(r.Missing, "\n"),
 			r.CreatedAt, r.UpdatedAt).Scan(&r.ID)
@@ -31,8 +31,8 @@ func (s *DisclosureStore) CreateRequest(ctx context.Context, r *disclosure.Reque
 // UpdateRequest saves the state of r.
 func (s *DisclosureStore) UpdateRequest(ctx context.Context, r *disclosure.Request) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		_, err := s.db.r(ctx).exec(ctx, `UPDATE disclosure_requests SET received_on = ?, status = ?, answer = ?, reason = ?,
-			answered_on = ?, refer_to = ?, answer_text = ?, missing = ?, updated_at = ? WHERE id = ?`,
+		_, err := s.db.q(ctx).Exec(ctx, `UPDATE disclosure_requests SET received_on = $1, status = $2, answer = $3, reason = $4,
+			answered_on = $5, refer_to = $6, answer_text = $7, missing = $8, updated_at = $9 WHERE id = $10`,
 			dateText(r.ReceivedOn), r.Status, r.Answer, r.Reason, dateText(r.AnsweredOn), r.ReferTo, r.AnswerText,
 			strings.Join(r.Missing, "\n"), r.UpdatedAt, r.ID)
 		return mapError(err)
@@ -41,32 +41,32 @@ func (s *DisclosureStore) UpdateRequest(ctx context.Context, r *disclosure.Reque
 
 // FindRequestByID returns one request.
 func (s *DisclosureStore) FindRequestByID(ctx context.Context, id int64) (*disclosure.Request, error) {
-	r, err := scanRequest(s.db.r(ctx).row(ctx, `SELECT `+requestColumns+`
-		FROM disclosure_requests q JOIN disclosure_agencies a ON a.id = q.agency_id WHERE q.id = ?`, id))
+	r, err := scanRequest(s.db.q(ctx).QueryRow(ctx, `SELECT `+requestColumns+`
+		FROM disclosure_requests q JOIN disclosure_agencies a ON a.id = q.agency_id WHERE q.id = $1`, id))
 	return r, notFound(err, "申请不存在")
 }
 
 // FindRequests lists requests: open ones first, by receipt, then the rest.
 func (s *DisclosureStore) FindRequests(ctx context.Context, f disclosure.RequestFilter) ([]*disclosure.Request, int, error) {
-	where, args := requestWhere(f)
-	from := ` FROM disclosure_requests q JOIN disclosure_agencies a ON a.id = q.agency_id JOIN regions r ON r.id = a.region_id WHERE ` + where
+	w := requestWhere(f)
+	from := ` FROM disclosure_requests q JOIN disclosure_agencies a ON a.id = q.agency_id JOIN regions r ON r.id = a.region_id WHERE ` + w.sql()
 	var total int
-	q := s.db.r(ctx)
-	if err := q.row(ctx, `SELECT count(*)`+from, args...).Scan(&total); err != nil {
+	q := s.db.q(ctx)
+	if err := q.QueryRow(ctx, `SELECT count(*)`+from, w.args...).Scan(&total); err != nil {
 		return nil, 0, mapError(err)
 	}
 	if f.Limit <= 0 {
 		f.Limit = 100000
 	}
-	rows, err := q.rows(ctx, `SELECT `+requestColumns+from+` ORDER BY q.answered_on <> '', q.received_on, q.id LIMIT ? OFFSET ?`,
-		append(args, f.Limit, f.Offset)...)
+	page := ` ORDER BY q.answered_on <> '', q.received_on, q.id LIMIT ` + w.arg(f.Limit) + ` OFFSET ` + w.arg(f.Offset)
+	rows, err := q.Query(ctx, `SELECT `+requestColumns+from+page, w.args...)
 	rs, err := scanAll(rows, err, scanRequest)
 	return rs, total, err
 }
 
-func requestWhere(f disclosure.RequestFilter) (string, []any) {
-	where, args := []string{"1 = 1"}, []any{}
-	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+func requestWhere(f disclosure.RequestFilter) *where {
+	w := newWhere()
+	add := w.add
 	if f.AgencyID != 0 {
 		add("q.agency_id = ?", f.AgencyID)
 	}
@@ -80,13 +80,13 @@ func requestWhere(f disclosure.RequestFilter) (string, []any) {
 		add("q.status NOT IN ('answered', 'abandoned')")
 	}
 	if len(f.Statuses) > 0 {
-		ph := strings.TrimSuffix(strings.Repeat("?, ", len(f.Statuses)), ", ")
-		for _, st := range f.Statuses {
-			args = append(args, st)
+		statuses := make([]string, len(f.Statuses))
+		for i, st := range f.Statuses {
+			statuses[i] = string(st)
 		}
-		where = append(where, "q.status IN ("+ph+")")
+		add("q.status = ANY(?)", statuses)
 	}
-	return strings.Join(where, " AND "), args
+	return w
 }
 
 func scanRequest(r pgx.Row) (*disclosure.Request, error) {
@@ -112,22 +112,24 @@ func (s *DisclosureStore) CountApplicantRequests(ctx context.Context, agencyID i
 		key, value = "id_number", idNumber
 	}
 	var n int
-	err := s.db.r(ctx).row(ctx, `SELECT count(*) FROM disclosure_requests WHERE agency_id = ? AND `+key+` = ?
-		AND received_on BETWEEN ? AND ?`, agencyID, value, from.String(), to.String()).Scan(&n)
+	err := s.db.q(ctx).QueryRow(ctx, `SELECT count(*) FROM disclosure_requests WHERE agency_id = $1 AND `+key+` = $2
+		AND received_on BETWEEN $3 AND $4`, agencyID, value, from.String(), to.String()).Scan(&n)
 	return n, mapError(err)
 }
 
-// NextRequestSeq returns the next request number of an agency's year.
-func (s *DisclosureStore) NextRequestSeq(ctx context.Context, agencyID int64, year int) (int, error) {
-	return s.nextSeq(ctx, `INSERT INTO disclosure_request_seq (agency_id, year, last) VALUES (?, ?, 1)
-		ON CONFLICT (agency_id, year) DO UPDATE SET last = disclosure_request_seq.last + 1 RETURNING last`, agencyID, year)
+// NextNumberSeq returns the next sequence number of a request number
+// prefix ("YSQ-<agency code>-<year>"): numbers sharing a prefix share one
+// counter, so two agencies with the same code never issue the same number.
+func (s *DisclosureStore) NextNumberSeq(ctx context.Context, prefix string) (int, error) {
+	return s.nextSeq(ctx, `INSERT INTO disclosure_number_seq (prefix, last) VALUES ($1, 1)
+		ON CONFLICT (prefix) DO UPDATE SET last = disclosure_number_seq.last + 1 RETURNING last`, prefix)
 }
 
 // CreateEvent inserts a clock event.
 func (s *DisclosureStore) CreateEvent(ctx context.Context, e *disclosure.Event) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		err := s.db.r(ctx).row(ctx, `INSERT INTO disclosure_events (request_id, kind, on_date, days, amount, party, note,
-			actor_id, actor_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, e.RequestID, e.Kind, dateText(e.On),
+		err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO disclosure_events (request_id, kind, on_date, days, amount, party, note,
+			actor_id, actor_name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, e.RequestID, e.Kind, dateText(e.On),
 			e.Days, e.Amount, e.Party, e.Note, e.ActorID, e.ActorName, e.CreatedAt).Scan(&e.ID)
 		return mapError(err)
 	})
@@ -137,14 +139,14 @@ const eventColumns = `id, request_id, kind, on_date, days, amount, party, note, 
 
 // FindEvents lists a request's events in the order they were recorded.
 func (s *DisclosureStore) FindEvents(ctx context.Context, requestID int64) ([]*disclosure.Event, error) {
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+eventColumns+` FROM disclosure_events WHERE request_id = ? ORDER BY id`, requestID)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+eventColumns+` FROM disclosure_events WHERE request_id = $1 ORDER BY id`, requestID)
 	return scanAll(rows, err, scanEvent)
 }
 
 // FindEventsOf lists the events of several requests.
 func (s *DisclosureStore) FindEventsOf(ctx context.Context, ids []int64) (map[int64][]*disclosure.Event, error) {
 	out := map[int64][]*disclosure.Event{}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+eventColumns+` FROM disclosure_events WHERE request_id = ANY(?) ORDER BY id`, ids)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+eventColumns+` FROM disclosure_events WHERE request_id = ANY($1) ORDER BY id`, ids)
 	es, err := scanAll(rows, err, scanEvent)
 	for _, e := range es {
 		out[e.RequestID] = append(out[e.RequestID], e)

@@ -17,6 +17,19 @@ func pgCode(err error) string {
 	return ""
 }
 
+// constraint names the constraint or unique index err violated, or "".
+func constraint(err error) string {
+	var e *pgconn.PgError
+	if errors.As(err, &e) {
+		return e.ConstraintName
+	}
+	return ""
+}
+
+// isRefusedByTrigger reports a check violation that names no constraint:
+// a trigger that keeps rows unchanged raised it (catalog_refuse_change).
+func isRefusedByTrigger(err error) bool { return pgCode(err) == "23514" && constraint(err) == "" }
+
 // isUnique reports a unique violation.
 func isUnique(err error) bool { return pgCode(err) == "23505" }
 

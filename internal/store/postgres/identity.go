@@ -23,11 +23,10 @@ func userConflict(err error, u *identity.User) error {
 	if !isUnique(err) {
 		return mapError(err)
 	}
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "id_number"):
+	switch constraint(err) {
+	case "users_id_number":
 		return apperr.Field("id_number", "该身份证号码已注册过账号")
-	case strings.Contains(msg, "credit_code"):
+	case "users_credit_code":
 		return apperr.Field("credit_code", "该统一社会信用代码已注册过账号")
 	}
 	return apperr.Field("username", "登录名 "+u.Username+" 已被使用")
@@ -271,8 +270,11 @@ func (s *IdentityStore) DeleteExpiredSessions(ctx context.Context, idleBefore, n
 func (s *IdentityStore) FindThrottle(ctx context.Context, key string) (*identity.Throttle, error) {
 	t := identity.Throttle{Key: key}
 	var locked *time.Time
-	err := s.db.q(ctx).QueryRow(ctx, `SELECT failures, window_start, locked_until FROM login_throttle WHERE key = $1`, key).
-		Scan(&t.Failures, &t.WindowStart, &locked)
+	query := `SELECT failures, window_start, locked_until FROM login_throttle WHERE key = $1`
+	if _, inTx := TxFromContext(ctx); inTx {
+		query += ` FOR UPDATE` // a failure is counted on the row as read: concurrent failures queue
+	}
+	err := s.db.q(ctx).QueryRow(ctx, query, key).Scan(&t.Failures, &t.WindowStart, &locked)
 	if err != nil {
 		return nil, notFound(err, "无失败记录")
 	}

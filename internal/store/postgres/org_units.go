@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"strings"
 
 	"openhall/internal/apperr"
 	"openhall/internal/org"
@@ -17,7 +16,7 @@ func departmentConflict(err error, d *org.Department) error {
 	if !isUnique(err) {
 		return mapError(err)
 	}
-	if strings.Contains(err.Error(), "credit_code") {
+	if constraint(err) == "departments_credit_code_key" {
 		return apperr.Field("credit_code", "统一社会信用代码 "+d.CreditCode+" 已被其他部门使用")
 	}
 	return apperr.Field("name", "该区域已有同名部门")

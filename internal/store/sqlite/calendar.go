@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"strconv"
 
 	"openhall/internal/apperr"
 	"openhall/internal/calendar"
@@ -108,6 +110,28 @@ func (s *CalendarStore) CreateOverride(ctx context.Context, o *calendar.StoredOv
 func (s *CalendarStore) DeleteOverride(ctx context.Context, id int64) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
 		_, err := s.db.q(ctx).ExecContext(ctx, `DELETE FROM calendar_overrides WHERE id = ?`, id)
+		return mapError(err)
+	})
+}
+
+// Version is the number every change of the stored calendar raises.
+func (s *CalendarStore) Version(ctx context.Context) (int64, error) {
+	var v string
+	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'calendar.version'`).Scan(&v)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, mapError(err)
+	}
+	return strconv.ParseInt(v, 10, 64)
+}
+
+// BumpVersion raises the version, inside the caller's transaction.
+func (s *CalendarStore) BumpVersion(ctx context.Context) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		_, err := s.db.q(ctx).ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('calendar.version', '1')
+			ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT)`)
 		return mapError(err)
 	})
 }

@@ -346,6 +346,9 @@ func (s *CasesStore) FindCases(ctx context.Context, f cases.Filter) ([]*cases.Su
 	if f.ApplicantUserID != 0 {
 		where, args = append(where, "c.applicant_user_id = ?"), append(args, f.ApplicantUserID)
 	}
+	if f.RefundOwed {
+		where = append(where, refundOwed)
+	}
 	if f.AgentID != 0 {
 		where, args = append(where, "c.agent_id = ?"), append(args, f.AgentID)
 	}
@@ -407,3 +410,8 @@ func int64Args(ids []int64) []any {
 	}
 	return out
 }
+
+// refundOwed selects closed cases not approved whose paid fee was not
+// refunded yet.
+const refundOwed = `c.status = 'closed' AND c.decision <> 'approved' AND c.fee_paid > 0
+	AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind = 'refunded')`

@@ -31,11 +31,15 @@ const itemColumns = `i.id, i.code, i.impl_code, i.region_id, i.department_id, i.
 const itemFrom = ` FROM catalog_items i JOIN regions r ON r.id = i.region_id JOIN departments d ON d.id = i.department_id`
 
 // itemConflict names the field a unique violation is about.
-func itemConflict(err error, it *catalog.Item) error {
+func (s *CatalogStore) itemConflict(ctx context.Context, err error, it *catalog.Item) error {
 	if !isUnique(err) {
 		return mapError(err)
 	}
-	if strings.Contains(err.Error(), "impl_code") {
+	taken, err := s.db.taken(ctx, `SELECT 1 FROM catalog_items WHERE impl_code = ?`, it.ImplCode)
+	if err != nil {
+		return err
+	}
+	if taken {
 		return apperr.Field("impl_code", "实施编码 "+it.ImplCode+" 已存在")
 	}
 	return apperr.Field("code", "基本编码 "+it.Code+" 在该区域已有事项使用")
@@ -50,7 +54,7 @@ func (s *CatalogStore) CreateItem(ctx context.Context, it *catalog.Item) error {
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			append([]any{it.Code, it.ImplCode, it.RegionID, it.DepartmentID}, itemValues(it)...)...)
 		if err != nil {
-			return itemConflict(err, it)
+			return s.itemConflict(ctx, err, it)
 		}
 		it.ID, err = res.LastInsertId()
 		return err

@@ -72,7 +72,7 @@ func (s *CatalogStore) UpdateVersion(ctx context.Context, v *catalog.Version) er
 		_, err = s.db.q(ctx).ExecContext(ctx, `UPDATE catalog_versions SET state = ?, guide = ?, effective_date = ?, changes = ?,
 			review_note = ?, created_by = ?, submitted_by = ?, reviewed_by = ?, created_at = ?, updated_at = ?, submitted_at = ?,
 			reviewed_at = ? WHERE id = ?`, append(vals, v.ID)...)
-		if err != nil && strings.Contains(err.Error(), "immutable") {
+		if isRefusedByTrigger(err) { // catalog_versions_frozen
 			return apperr.Wrap(err, apperr.Conflict, "已发布的版本不能修改；请新建草稿")
 		}
 		return mapError(err)

@@ -30,6 +30,9 @@ type Options struct {
 	Path string // database file; created if missing
 	Sync string // "full" (default) or "normal"
 	Now  func() time.Time
+	// RunTwice runs every write transaction's function twice, the first
+	// run rolled back: a test mode (see TwiceEnv), also on when TwiceEnv is 1.
+	RunTwice bool
 }
 
 // DB is an open SQLite database.
@@ -42,11 +45,23 @@ type DB struct {
 	now   func() time.Time
 	count *store.Counters
 
+	// twice runs every write transaction's function twice, the first run
+	// rolled back (TwiceEnv; a test mode, see rehearse).
+	twice bool
+
 	units   chan *unit
 	closing chan struct{}
 	wg      sync.WaitGroup
 	once    sync.Once
 }
+
+// TwiceEnv names the environment variable that, set to 1, runs every write
+// transaction's function twice with the first run rolled back. The writer
+// may run a function again whenever another function of its batch fails;
+// scripts/test sets it for the whole suite, so that a function that is not
+// safe to repeat fails its tests instead of failing in production once in a
+// while.
+const TwiceEnv = "OPENHALL_TX_TWICE"
 
 var sqliteHeader = []byte("SQLite format 3\x00")
 
@@ -74,7 +89,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	jobs := openDB(dsn(o.Path, o.Sync, false), count)
 	jobs.SetMaxOpenConns(1)
 	db := &DB{path: o.Path, read: read, write: write, jobs: jobs, now: o.Now, count: count,
-		units: make(chan *unit, 256), closing: make(chan struct{})}
+		twice: o.RunTwice || os.Getenv(TwiceEnv) == "1", units: make(chan *unit, 256), closing: make(chan struct{})}
 	if err := db.Ping(ctx); err != nil {
 		db.closePools()
 		return nil, err
@@ -183,5 +198,9 @@ func (db *DB) Stores() *store.Stores {
 	return &store.Stores{Backend: db, Audit: db.Audit(), Calendar: db.Calendar(), Cases: db.Cases(),
 		Identity: db.Identity(), Org: db.Org(), Settings: db.Settings(),
 		Certs: db.Certs(), Notify: db.Notify(), Catalog: db.Catalog(),
-		Disclosure: db.Disclosure(), Search: db.Search()}
+		Disclosure: db.Disclosure(), Search: db.Search(), Hall: db.Hall(),
+		Supervision: db.Supervision(),
+		Ratings:     db.Ratings(), Complaints: db.Complaints(), Hotline: db.Complaints(),
+		Consult: db.Consult(), Mailbox: db.Mailbox(), Powers: db.Powers(), Publicity: db.Publicity(),
+		OpenData: db.OpenData(), Budget: db.Budget()}
 }

@@ -115,10 +115,12 @@ func (s *DisclosureStore) CountApplicantRequests(ctx context.Context, agencyID i
 	return n, mapError(err)
 }
 
-// NextRequestSeq returns the next request number of an agency's year.
-func (s *DisclosureStore) NextRequestSeq(ctx context.Context, agencyID int64, year int) (int, error) {
-	return s.nextSeq(ctx, `INSERT INTO disclosure_request_seq (agency_id, year, last) VALUES (?, ?, 1)
-		ON CONFLICT (agency_id, year) DO UPDATE SET last = last + 1 RETURNING last`, agencyID, year)
+// NextNumberSeq returns the next sequence number of a request number
+// prefix ("YSQ-<agency code>-<year>"): numbers sharing a prefix share one
+// counter, so two agencies with the same code never issue the same number.
+func (s *DisclosureStore) NextNumberSeq(ctx context.Context, prefix string) (int, error) {
+	return s.nextSeq(ctx, `INSERT INTO disclosure_number_seq (prefix, last) VALUES (?, 1)
+		ON CONFLICT (prefix) DO UPDATE SET last = last + 1 RETURNING last`, prefix)
 }
 
 // CreateEvent inserts a clock event.

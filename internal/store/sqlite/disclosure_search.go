@@ -2,190 +2,144 @@ package sqlite
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"openhall/internal/disclosure/search"
 )
 
-// SearchStore implements search.Store on FTS5: two contentless tables map
-// each gram to the rowids (sort keys) of the entries holding it.
+// SearchStore implements search.Store: the entries with their normalised
+// texts, and the change log the nodes' in-memory indexes follow.
 type SearchStore struct{ db *DB }
 
 // Search returns the search store.
 func (db *DB) Search() *SearchStore { return &SearchStore{db} }
 
-// PutSearchEntry replaces the entry of e's kind and ref.
+// PutSearchEntry replaces the entry of e's kind and ref and logs the change.
 func (s *SearchStore) PutSearchEntry(ctx context.Context, e *search.Entry) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		if err := s.DeleteSearchEntry(ctx, e.Kind, e.Ref); err != nil {
-			return err
-		}
 		q := s.db.q(ctx)
+		if _, err := q.ExecContext(ctx, `DELETE FROM search_entries WHERE kind = ? AND ref = ?`, e.Kind, e.Ref); err != nil {
+			return mapError(err)
+		}
 		_, err := q.ExecContext(ctx, `INSERT INTO search_entries (id, kind, ref, scope, category, topic, validity, year, date, title,
 			number, url, text, title_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.Key, e.Kind, e.Ref, e.Scope, e.Category, e.Topic, e.Validity, e.Year, e.Date.String(), e.Title, e.Number,
-			e.URL, e.Text, e.TitleText)
+			e.URL, e.Text, e.TitleText())
 		if err != nil {
 			return mapError(err)
 		}
-		if _, err := q.ExecContext(ctx, `INSERT INTO search_grams (rowid, grams) VALUES (?, ?)`, e.Key, strings.Join(e.Grams, " ")); err != nil {
-			return mapError(err)
-		}
-		_, err = q.ExecContext(ctx, `INSERT INTO search_title_grams (rowid, grams) VALUES (?, ?)`, e.Key, strings.Join(e.TitleGrams, " "))
-		return mapError(err)
+		return s.log(ctx, e.Kind, e.Ref)
 	})
 }
 
-// DeleteSearchEntry removes an entry and its grams.
+func (s *SearchStore) log(ctx context.Context, kind string, ref int64) error {
+	_, err := s.db.q(ctx).ExecContext(ctx, `INSERT INTO search_log (kind, ref) VALUES (?, ?)`, kind, ref)
+	return mapError(err)
+}
+
+// DeleteSearchEntry removes an entry and logs the change.
 func (s *SearchStore) DeleteSearchEntry(ctx context.Context, kind string, ref int64) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		q := s.db.q(ctx)
-		for _, stmt := range []string{
-			`DELETE FROM search_grams WHERE rowid IN (SELECT id FROM search_entries WHERE kind = ? AND ref = ?)`,
-			`DELETE FROM search_title_grams WHERE rowid IN (SELECT id FROM search_entries WHERE kind = ? AND ref = ?)`,
-			`DELETE FROM search_entries WHERE kind = ? AND ref = ?`,
-		} {
-			if _, err := q.ExecContext(ctx, stmt, kind, ref); err != nil {
-				return mapError(err)
-			}
+		if _, err := s.db.q(ctx).ExecContext(ctx, `DELETE FROM search_entries WHERE kind = ? AND ref = ?`, kind, ref); err != nil {
+			return mapError(err)
 		}
-		return nil
+		return s.log(ctx, kind, ref)
 	})
 }
 
-const searchColumns = `e.id, e.kind, e.ref, e.scope, e.category, e.topic, e.validity, e.year, e.date, e.title, e.number,
-	e.url, e.text, e.title_text`
+const searchColumns = `id, kind, ref, scope, category, topic, validity, year, date, title, number, url`
 
-// FindSearchEntries answers a plan, newest first.
-func (s *SearchStore) FindSearchEntries(ctx context.Context, p search.Plan) ([]*search.Entry, error) {
-	from, args := searchFrom(p)
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+searchColumns+from+` ORDER BY g.rowid DESC LIMIT ? OFFSET ?`,
-		append(args, p.Limit, p.Offset)...)
+// LoadSearchEntries reads entries in key order, with their texts.
+func (s *SearchStore) LoadSearchEntries(ctx context.Context, after int64, limit int) ([]*search.Entry, error) {
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+searchColumns+`, text FROM search_entries WHERE id > ? ORDER BY id LIMIT ?`,
+		after, limit)
 	return collect(rows, err, scanSearchEntry)
 }
 
-// CountSearchEntries counts the matches of a plan, stopping at max.
-func (s *SearchStore) CountSearchEntries(ctx context.Context, p search.Plan, max int) (int, error) {
-	from, args := searchFrom(p)
-	var n int
-	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1`+from+` LIMIT ?)`, append(args, max)...).Scan(&n)
+// FindSearchEntry returns one entry with its text.
+func (s *SearchStore) FindSearchEntry(ctx context.Context, kind string, ref int64) (*search.Entry, error) {
+	row := s.db.q(ctx).QueryRowContext(ctx, `SELECT `+searchColumns+`, text FROM search_entries WHERE kind = ? AND ref = ?`, kind, ref)
+	e, err := scanSearchEntry(row)
+	return e, notFound(err, "检索条目不存在")
+}
+
+// SearchChanges lists logged changes after a seq.
+func (s *SearchStore) SearchChanges(ctx context.Context, after int64, limit int) ([]search.Change, error) {
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT seq, kind, ref FROM search_log WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	return collect(rows, err, func(r scanner) (search.Change, error) {
+		var c search.Change
+		return c, r.Scan(&c.Seq, &c.Kind, &c.Ref)
+	})
+}
+
+// SearchLogHead is the last logged seq.
+func (s *SearchStore) SearchLogHead(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM search_log`).Scan(&n)
 	return n, mapError(err)
 }
 
-// searchFrom builds the FROM and WHERE of a plan: the FTS5 match on the
-// grams (and filter tokens), the substring checks and the exact filters.
-func searchFrom(p search.Plan) (string, []any) {
-	table, text := "search_grams", "e.text"
-	if p.Tier == search.TierTitle {
-		table, text = "search_title_grams", "e.title_text"
+// MatchSearchTerms reports which terms each entry's text holds.
+func (s *SearchStore) MatchSearchTerms(ctx context.Context, keys []int64, terms []string) (map[int64]uint64, error) {
+	out := map[int64]uint64{}
+	if len(keys) == 0 || len(terms) == 0 {
+		return out, nil
 	}
-	quoted := make([]string, len(p.Grams))
-	for i, g := range p.Grams {
-		quoted[i] = `"` + g + `"`
+	var bits []string
+	var args []any
+	for i, t := range terms {
+		bits = append(bits, "((instr(text, ?) > 0) << "+strconv.Itoa(i)+")")
+		args = append(args, t)
 	}
-	where, args := []string{table + " MATCH ?"}, []any{strings.Join(quoted, " AND ")}
-	for _, v := range p.Verify {
-		where, args = append(where, "instr("+text+", ?) > 0"), append(args, v)
-	}
-	if p.Tier == search.TierNotTitle {
-		var all []string
-		for _, t := range p.Terms {
-			all, args = append(all, "instr(e.title_text, ?) > 0"), append(args, t)
+	args = append(args, keyArgs(keys)...)
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT id, `+strings.Join(bits, " | ")+` FROM search_entries
+		WHERE id IN (`+placeholders(len(keys))+`)`, args...)
+	list, err := collect(rows, err, func(r scanner) ([2]int64, error) {
+		var v [2]int64
+		return v, r.Scan(&v[0], &v[1])
+	})
+	for _, v := range list {
+		if v[1] != 0 {
+			out[v[0]] = uint64(v[1])
 		}
-		where = append(where, "NOT ("+strings.Join(all, " AND ")+")")
 	}
-	w, a := searchFilter(p.Filter)
-	return ` FROM ` + table + ` g JOIN search_entries e ON e.id = g.rowid WHERE ` + strings.Join(append(where, w...), " AND "), append(args, a...)
+	return out, err
 }
 
-// searchFilter is the exact check behind the filter tokens.
-func searchFilter(f search.Filter) ([]string, []any) {
-	var where []string
-	var args []any
-	add := func(cond string, v any) { where, args = append(where, cond), append(args, v) }
-	if f.Kind != "" {
-		add("e.kind = ?", f.Kind)
+// SearchPage reads the page's entries, each with an excerpt of its body
+// (the text after the title and number lines) around needle.
+func (s *SearchStore) SearchPage(ctx context.Context, keys []int64, needle string, runes int) ([]*search.Entry, error) {
+	if len(keys) == 0 {
+		return nil, nil
 	}
-	if f.Scope != 0 {
-		add("e.scope = ?", f.Scope)
+	args := append([]any{needle, runes}, keyArgs(keys)...)
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+searchColumns+`, substr(body, max(1, instr(body, ?1) - 40), ?2)
+		FROM (SELECT *, substr(text, length(title_text) + 2) AS body FROM search_entries WHERE id IN (`+placeholdersFrom(3, len(keys))+`))`, args...)
+	return collect(rows, err, scanSearchEntry)
+}
+
+func keyArgs(keys []int64) []any {
+	out := make([]any, len(keys))
+	for i, k := range keys {
+		out[i] = k
 	}
-	if f.Category != "" {
-		add("e.category = ?", f.Category)
+	return out
+}
+
+func placeholdersFrom(first, n int) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = "?" + strconv.Itoa(first+i)
 	}
-	if f.Topic != "" {
-		add("e.topic = ?", f.Topic)
-	}
-	if f.Validity != "" {
-		add("e.validity = ?", f.Validity)
-	}
-	if f.Year != 0 {
-		add("e.year = ?", f.Year)
-	}
-	return where, args
+	return strings.Join(parts, ", ")
 }
 
 func scanSearchEntry(r scanner) (*search.Entry, error) {
 	var e search.Entry
 	var date string
 	err := r.Scan(&e.Key, &e.Kind, &e.Ref, &e.Scope, &e.Category, &e.Topic, &e.Validity, &e.Year, &date, &e.Title, &e.Number,
-		&e.URL, &e.Text, &e.TitleText)
+		&e.URL, &e.Text)
 	e.Date = textDate(date)
 	return &e, err
-}
-
-// SearchIndexSize reports the bytes the search tables take (entries with
-// their texts, the two gram indexes), for benchmarks and operators.
-func (s *SearchStore) SearchIndexSize(ctx context.Context) (map[string]int64, error) {
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT CASE
-			WHEN name LIKE 'search_title_grams%' THEN 'title_grams'
-			WHEN name LIKE 'search_grams%' THEN 'grams'
-			WHEN name LIKE '%search_entries%' THEN 'entries'
-			ELSE 'other' END, sum(pgsize) FROM dbstat GROUP BY 1`)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	out := map[string]int64{}
-	for rows.Next() {
-		var k string
-		var n int64
-		if err := rows.Scan(&k, &n); err != nil {
-			return nil, mapError(err)
-		}
-		out[k] = n
-	}
-	return out, mapError(rows.Err())
-}
-
-// mergePages bounds the work of one maintenance step, so that it never
-// holds the single writer for long.
-const mergePages = 2000
-
-// MaintainSearch merges the FTS5 segments that indexing leaves behind (each
-// transaction adds small ones; queries read every segment of a gram), at
-// most mergePages pages of each index per call. It reports whether more
-// work remains.
-func (s *SearchStore) MaintainSearch(ctx context.Context) (bool, error) {
-	more := false
-	err := s.db.InTx(ctx, func(ctx context.Context) error {
-		q := s.db.q(ctx)
-		for _, table := range []string{"search_grams", "search_title_grams"} {
-			var before, after int64
-			if err := q.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&before); err != nil {
-				return mapError(err)
-			}
-			// A negative page count merges segments of any level, not
-			// only levels that reached the automerge threshold.
-			if _, err := q.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('merge', ?)`, -mergePages); err != nil {
-				return mapError(err)
-			}
-			if err := q.QueryRowContext(ctx, `SELECT total_changes()`).Scan(&after); err != nil {
-				return mapError(err)
-			}
-			// FTS5 documents a change count of 2 or more as "merged something".
-			more = more || after-before >= 2
-		}
-		return nil
-	})
-	return more, err
 }

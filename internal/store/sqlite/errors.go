@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -24,6 +25,24 @@ func code(err error) int {
 func isUnique(err error) bool {
 	c := code(err)
 	return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+}
+
+// isRefusedByTrigger reports a RAISE(ABORT, …) of a trigger that keeps
+// rows unchanged.
+func isRefusedByTrigger(err error) bool { return code(err) == sqlite3.SQLITE_CONSTRAINT_TRIGGER }
+
+// taken reports whether query finds a row. SQLite's result code does not
+// name the unique index a violation was about; asking which value is
+// already there does, without reading the driver's message text. On a
+// violation only the statement is undone, so this runs in the same
+// transaction and sees what the failed statement collided with.
+func (db *DB) taken(ctx context.Context, query string, args ...any) (bool, error) {
+	var one int
+	err := db.q(ctx).QueryRowContext(ctx, query, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, mapError(err)
 }
 
 // isForeignKey reports a FOREIGN KEY violation.

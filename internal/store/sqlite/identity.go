@@ -17,15 +17,24 @@ func (db *DB) Identity() *IdentityStore { return &IdentityStore{db} }
 
 const userColumns = `id, kind, username, name, id_number, credit_code, contact_name, phone, email, password_hash, disabled, created_at, updated_at`
 
-func userConflict(err error, u *identity.User) error {
+// userConflict names the field a unique violation of a new account is
+// about (an update changes none of the unique columns).
+func (s *IdentityStore) userConflict(ctx context.Context, err error, u *identity.User) error {
 	if !isUnique(err) {
 		return mapError(err)
 	}
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "id_number"):
+	idTaken, err := s.db.taken(ctx, `SELECT 1 FROM users WHERE id_number = ? AND id_number <> ''`, u.IDNumber)
+	if err != nil {
+		return err
+	}
+	if idTaken {
 		return apperr.Field("id_number", "该身份证号码已注册过账号")
-	case strings.Contains(msg, "credit_code"):
+	}
+	codeTaken, err := s.db.taken(ctx, `SELECT 1 FROM users WHERE credit_code = ? AND credit_code <> ''`, u.CreditCode)
+	if err != nil {
+		return err
+	}
+	if codeTaken {
 		return apperr.Field("credit_code", "该统一社会信用代码已注册过账号")
 	}
 	return apperr.Field("username", "登录名 "+u.Username+" 已被使用")
@@ -38,7 +47,7 @@ func (s *IdentityStore) CreateUser(ctx context.Context, u *identity.User) error 
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.Kind, u.Username, u.Name, u.IDNumber, u.CreditCode, u.ContactName,
 			u.Phone, u.Email, u.PasswordHash, boolInt(u.Disabled), micro(u.CreatedAt), micro(u.UpdatedAt))
 		if err != nil {
-			return userConflict(err, u)
+			return s.userConflict(ctx, err, u)
 		}
 		u.ID, err = res.LastInsertId()
 		return err
@@ -51,7 +60,7 @@ func (s *IdentityStore) UpdateUser(ctx context.Context, u *identity.User) error 
 		_, err := s.db.q(ctx).ExecContext(ctx, `UPDATE users SET name = ?, contact_name = ?, phone = ?, email = ?, password_hash = ?, disabled = ?, updated_at = ?
 			WHERE id = ?`, u.Name, u.ContactName, u.Phone, u.Email, u.PasswordHash, boolInt(u.Disabled), micro(u.UpdatedAt), u.ID)
 		if err != nil {
-			return userConflict(err, u)
+			return s.userConflict(ctx, err, u)
 		}
 		return nil
 	})

@@ -11,11 +11,17 @@ import (
 const departmentColumns = `d.id, d.region_id, d.centre_id, d.name, d.credit_code, d.phone, r.name, IFNULL(c.name, ''), d.created_at, d.updated_at`
 const departmentFrom = ` FROM departments d JOIN regions r ON r.id = d.region_id LEFT JOIN centres c ON c.id = d.centre_id`
 
-func departmentConflict(err error, d *org.Department) error {
+// departmentConflict names the field a unique violation is about; self is
+// the department being updated (0 for a new one).
+func (s *OrgStore) departmentConflict(ctx context.Context, err error, d *org.Department, self int64) error {
 	if !isUnique(err) {
 		return mapError(err)
 	}
-	if strings.Contains(err.Error(), "credit_code") {
+	taken, err := s.db.taken(ctx, `SELECT 1 FROM departments WHERE credit_code = ? AND id <> ?`, d.CreditCode, self)
+	if err != nil {
+		return err
+	}
+	if taken {
 		return apperr.Field("credit_code", "统一社会信用代码 "+d.CreditCode+" 已被其他部门使用")
 	}
 	return apperr.Field("name", "该区域已有同名部门")
@@ -27,7 +33,7 @@ func (s *OrgStore) CreateDepartment(ctx context.Context, d *org.Department) erro
 		res, err := s.db.q(ctx).ExecContext(ctx, `INSERT INTO departments (region_id, centre_id, name, credit_code, phone, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, d.RegionID, nullID(d.CentreID), d.Name, d.CreditCode, d.Phone, micro(d.CreatedAt), micro(d.UpdatedAt))
 		if err != nil {
-			return departmentConflict(err, d)
+			return s.departmentConflict(ctx, err, d, 0)
 		}
 		d.ID, err = res.LastInsertId()
 		return err
@@ -40,7 +46,7 @@ func (s *OrgStore) UpdateDepartment(ctx context.Context, d *org.Department) erro
 		_, err := s.db.q(ctx).ExecContext(ctx, `UPDATE departments SET region_id = ?, centre_id = ?, name = ?, credit_code = ?, phone = ?, updated_at = ?
 			WHERE id = ?`, d.RegionID, nullID(d.CentreID), d.Name, d.CreditCode, d.Phone, micro(d.UpdatedAt), d.ID)
 		if err != nil {
-			return departmentConflict(err, d)
+			return s.departmentConflict(ctx, err, d, d.ID)
 		}
 		return nil
 	})

@@ -112,6 +112,11 @@ func (db *DB) drain() {
 // each unit in a savepoint of its own, so that a failure undoes only its
 // own work.
 func (db *DB) runBatch(batch []*unit) {
+	if db.twice {
+		db.rehearse(batch)
+		db.runIsolated(batch)
+		return
+	}
 	if len(batch) == 1 {
 		db.runOne(batch[0])
 		return
@@ -129,6 +134,24 @@ func (db *DB) runBatch(batch []*unit) {
 		}
 	}
 	finish(batch, mapError(tx.Commit()))
+}
+
+// rehearse is the first, discarded run of every unit in the run-twice
+// test mode: each unit runs to its end, whatever the others did, and the
+// transaction is rolled back. The units then run for real, so a function
+// that keeps something from its first run (a record whose ID the first
+// insert set, a result it only assigns on success, an effect outside the
+// database) gives a wrong answer in every test that uses it, not just in
+// the rare batch where another caller fails.
+func (db *DB) rehearse(batch []*unit) {
+	tx, err := db.begin()
+	if err != nil {
+		return
+	}
+	for _, u := range batch {
+		runSaved(tx, u)
+	}
+	tx.Rollback()
 }
 
 // runIsolated runs the units in one transaction, each in a savepoint.

@@ -59,13 +59,47 @@ func TestBatchRetriesIsolatedAfterFailure(t *testing.T) {
 // next units queue up and are taken as one batch.
 func holdWriter(t *testing.T, db *DB) chan struct{} {
 	release, started := make(chan struct{}), make(chan struct{})
+	var once sync.Once
 	go db.InTx(context.Background(), func(context.Context) error {
-		close(started)
+		once.Do(func() { close(started) })
 		<-release
 		return nil
 	})
 	<-started
 	return release
+}
+
+// In the run-twice mode every unit runs twice, the first run rolled back
+// whatever it returned, so a function that keeps state from its first run
+// shows it in every test; the results are those of the second run.
+func TestRunTwiceMode(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, Options{Path: filepath.Join(t.TempDir(), "t.db"), RunTwice: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.wconn.ExecContext(ctx, `CREATE TABLE kv (k TEXT PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	var runs atomic.Int32
+	reused := 0 // set by the first run only: the mistake the mode exposes
+	err = db.InTx(ctx, func(ctx context.Context) error {
+		runs.Add(1)
+		if reused == 0 {
+			reused = 1
+			_, err := db.q(ctx).ExecContext(ctx, `INSERT INTO kv (k) VALUES ('first')`)
+			return err
+		}
+		return errors.New("second run saw the first run's state")
+	})
+	if runs.Load() != 2 || err == nil {
+		t.Fatalf("ran %d times, error %v; want 2 runs and the second run's error", runs.Load(), err)
+	}
+	var n int
+	if err := db.read.QueryRow(`SELECT count(*) FROM kv`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("the first run's insert was kept: %d rows, %v", n, err)
+	}
 }
 
 func waitQueued(t *testing.T, db *DB, n int) {

@@ -32,10 +32,11 @@ func (c calendars) ForRegion(string) (*calendar.Calendar, error) { return c.cal,
 
 // sideEffects records what the service asked for besides storage.
 type sideEffects struct {
-	mu       sync.Mutex
-	notified []cases.EventKind
-	timers   int
-	certs    int
+	mu          sync.Mutex
+	notified    []cases.EventKind
+	timers      int
+	certs       int
+	throttleErr error // what counting a wrong lookup answers
 }
 
 func (s *sideEffects) NotifyCase(_ context.Context, _ *cases.Case, e cases.Event) error {
@@ -56,7 +57,11 @@ func (s *sideEffects) ScheduleSupplementTimeout(context.Context, int64, int, tim
 	s.timers++
 	return nil
 }
-func (s *sideEffects) Fail(context.Context, string) error { return nil }
+func (s *sideEffects) Fail(context.Context, string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.throttleErr
+}
 
 // accounts adapts the identity store.
 type accounts struct{ s identity.Store }
@@ -73,7 +78,7 @@ func testProcedure(tr *Tree) *cases.Procedure {
 	return &cases.Procedure{ItemVersionID: 1, ItemCode: "XK00001000", ItemName: "食品经营许可", RegionID: tr.County.ID,
 		RegionPath: tr.County.Path, RegionCode: tr.County.Code, DepartmentID: tr.Department.ID, Department: tr.Department.Name,
 		Legal: calendar.Limit{N: 20, Unit: calendar.UnitWorkday}, Promised: calendar.Limit{N: 10, Unit: calendar.UnitWorkday},
-		SupplementDays: 5, AnyRefusalDenies: true,
+		SupplementDays: 5, AnyRefusalDenies: true, Online: true,
 		Branches: []cases.Branch{{DepartmentID: tr.Department.ID, Department: tr.Department.Name,
 			Steps: []cases.Step{{Name: "审核", Role: identity.RoleApprover, Limit: w}}}},
 		Fields:    []cases.Field{{Name: "shop", Label: "店名", Type: cases.FieldText, Required: true, Max: 50}},
@@ -132,7 +137,7 @@ func TestCases(t *testing.T) {
 		if err != nil || n != 1 || appr[0].StepDue == "" || appr[0].Branch != 0 {
 			t.Fatalf("approval queue: %+v %d %v", appr, n, err)
 		}
-		done, err := svc.Act(ctx, approver, c.ID, cases.Action{Command: cases.Command{Kind: cases.CmdPass, Branch: 0}})
+		done, err := svc.Act(ctx, approver, c.ID, cases.Action{Command: cases.Command{Kind: cases.CmdPass, Branch: 0, Reason: "符合条件"}})
 		if err != nil || done.Status != cases.StatusClosed || done.Certificate != "ZZ-"+c.Number {
 			t.Fatalf("approve: %+v %v", done, err)
 		}
@@ -150,6 +155,11 @@ func TestCases(t *testing.T) {
 		if _, err := svc.Lookup(ctx, c.Number, "000000x", "10.0.0.1"); !apperr.Is(err, apperr.NotFound) {
 			t.Fatalf("wrong code: %v", err)
 		}
+		fx.throttleErr = apperr.New(apperr.Unavailable, "数据库暂时不可用")
+		if _, err := svc.Lookup(ctx, c.Number, "000000x", "10.0.0.1"); !apperr.Is(err, apperr.Unavailable) {
+			t.Fatalf("a wrong code whose failure could not be counted: %v, want the counting's error", err)
+		}
+		fx.throttleErr = nil
 		g, err := sv.Stores.Cases.FindCaseForLookup(ctx, c.Number, []string{"k1", "k2"})
 		light, hash := g.Case, g.CodeHash
 		if err != nil || len(hash) == 0 || light.Status != cases.StatusClosed || len(light.Events) != len(done.Events) ||
@@ -242,8 +252,8 @@ func concurrentAccept(t *testing.T, svc *cases.Service, c *cases.Case, a, b *ide
 func registerCitizen(t *testing.T, sv *Services) *identity.Actor {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := sv.Identity.Register(ctx, identity.UserInput{Kind: identity.KindPerson, Username: "zhang3",
-		Name: "张三", IDNumber: IDNumber(21), Phone: "13800138000", Password: "secret123"}); err != nil {
+	if err := sv.Identity.Register(ctx, identity.UserInput{Kind: identity.KindPerson, Username: "zhang3",
+		Name: "张三", IDNumber: IDNumber(21), Phone: "13800138000", Password: "secret123"}, "127.0.0.1"); err != nil {
 		t.Fatal(err)
 	}
 	_, a, err := sv.Identity.Login(ctx, identity.LoginInput{Username: "zhang3", Password: "secret123"})

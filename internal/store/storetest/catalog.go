@@ -32,7 +32,7 @@ func SampleGuide(name string) catalog.Guide {
 		LegalLimit:    catalog.TimeLimit{Limit: wd(20)},
 		PromisedLimit: catalog.TimeLimit{Limit: wd(15)},
 		Kind:          catalog.KindPromised,
-		Procedures:    []catalog.Procedure{{Kind: catalog.ProcedureOther, Name: "现场核查", StopsClock: true, MaxLimit: wd(10)}},
+		Procedures:    []catalog.Procedure{{Kind: catalog.ProcedureOther, Name: "现场核查", StopsClock: true, MaxLimit: wd(10), Basis: "《食品经营许可和备案管理办法》"}},
 		Fees:          catalog.Fees{Charged: false},
 		Result:        catalog.Result{Name: "食品经营许可证", Type: catalog.ResultCertificate, ValidMonths: 60, Validity: "5年"},
 		Scope:         catalog.ScopeNone,

@@ -154,3 +154,42 @@ func requestWithCorrection(t *testing.T, e *disclosureEnv, citizen *identity.Act
 	}
 	return r.ID
 }
+
+// TestDisclosureRequests_NumbersPerAgency: requests to several agencies,
+// two of them sharing an organisation code, all get numbers, each readable
+// as its agency's and none repeated in the deployment.
+func TestDisclosureRequests_NumbersPerAgency(t *testing.T) {
+	ForEach(t, func(t *testing.T, b Backend) {
+		e := newDisclosureEnv(t, b.Open(t, nil), nil)
+		ctx, sys := context.Background(), identity.SystemActor()
+		agencies := []*disclosure.Agency{e.agency}
+		for _, in := range []disclosure.AgencyInput{
+			{RegionID: e.tree.County.ID, DepartmentID: &e.tree.Department.ID, Name: "西湖区市场监督管理局", Code: "11330106mb1234567x"},
+			{RegionID: e.tree.County.ID, Name: "西湖区人民政府办公室", Code: "002482133"}, // the government's code again
+		} {
+			ag, err := e.d.SaveAgency(ctx, sys, 0, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			agencies = append(agencies, ag)
+		}
+		_, officer := Staff(t, e.sv, "officer2", identity.RoleDisclosureOfficer, &e.tree.County.ID, nil)
+		seen := map[string]bool{}
+		for round := 0; round < 2; round++ {
+			for _, ag := range agencies {
+				r, err := e.d.SubmitRequest(ctx, officer, disclosure.RequestInput{AgencyID: ag.ID, Channel: disclosure.ChannelInPerson,
+					Name: "李四", Description: "本机关2025年财政预算", Delivery: "纸质文本"})
+				if err != nil {
+					t.Fatalf("request to %s: %v", ag.Name, err)
+				}
+				if seen[r.Number] || !strings.HasPrefix(r.Number, disclosure.RequestNumberPrefix(ag, 2026)+"-") {
+					t.Fatalf("request to %s numbered %s (seen before: %v)", ag.Name, r.Number, seen[r.Number])
+				}
+				seen[r.Number] = true
+			}
+		}
+		if !seen["YSQ-11330106MB1234567X-2026-00001"] || !seen["YSQ-002482133-2026-00004"] {
+			t.Fatalf("numbers: %v", seen)
+		}
+	})
+}

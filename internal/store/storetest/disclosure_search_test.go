@@ -97,10 +97,13 @@ func TestSearch(t *testing.T) {
 			{search.Query{Text: "国办发[2017]47号"}, []int64{3}},
 			{search.Query{Text: "国办发 (2017) 47号"}, []int64{3}},
 			{search.Query{Text: "政府信息公开"}, []int64{4}},
-			{search.Query{Text: "公开"}, []int64{2, 4}},
+			// By relevance: 4 has 公开 in its title, summary and body.
+			{search.Query{Text: "公开"}, []int64{4, 2}},
 			{search.Query{Text: "网站", Sort: search.ByDate}, []int64{3}},
 			{search.Query{Text: "通知", Sort: search.ByDate}, []int64{1, 5, 7, 3}},
-			{search.Query{Text: "通知"}, []int64{1, 5, 7, 3}},
+			// All four have it in the title: the shortest title first,
+			// the repealed notice last.
+			{search.Query{Text: "通知"}, []int64{5, 1, 3, 7}},
 			{search.Query{Text: "通知", Year: 2026}, []int64{1}},
 			{search.Query{Text: "通知", Validity: "repealed"}, []int64{7}},
 			{search.Query{Text: "收费目录"}, []int64{7}},

@@ -43,11 +43,8 @@ func TestIdentity(t *testing.T) {
 
 func registerAndFind(t *testing.T, sv *Services) {
 	ctx := context.Background()
-	u, err := sv.Identity.Register(ctx, identity.UserInput{Kind: identity.KindPerson, Username: "Zhangsan",
+	u := Registered(t, sv, identity.UserInput{Kind: identity.KindPerson, Username: "Zhangsan",
 		Name: "张三", IDNumber: IDNumber(11), Phone: "+86 138-0013-8000", Password: "secret123"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if u.Phone != "13800138000" {
 		t.Fatalf("phone not normalised: %q", u.Phone)
 	}
@@ -61,11 +58,8 @@ func registerAndFind(t *testing.T, sv *Services) {
 	if _, err := sv.Stores.Identity.FindUserByIDNumber(ctx, ""); !apperr.Is(err, apperr.NotFound) {
 		t.Fatalf("an empty ID number must match nobody: %v", err)
 	}
-	legal, err := sv.Identity.Register(ctx, identity.UserInput{Kind: identity.KindLegal, Username: "acme",
+	legal := Registered(t, sv, identity.UserInput{Kind: identity.KindLegal, Username: "acme",
 		Name: "杭州某某科技有限公司", CreditCode: CreditCode(50), ContactName: "李四", Phone: "13900139000", Password: "secret123"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	kind := identity.KindLegal
 	list, total, err := sv.Identity.FindUsers(ctx, identity.SystemActor(), identity.UserFilter{Kind: &kind})
 	if err != nil || total != 1 || list[0].ID != legal.ID {
@@ -88,7 +82,6 @@ func registerErrors(t *testing.T, sv *Services) {
 	}{
 		{"BadCheckDigit", identity.UserInput{Kind: identity.KindPerson, Username: "wang1", Name: "王五", IDNumber: bad, Password: "secret123"}, "id_number"},
 		{"MissingID", identity.UserInput{Kind: identity.KindPerson, Username: "wang2", Name: "王五", Password: "secret123"}, "id_number"},
-		{"DuplicateID", identity.UserInput{Kind: identity.KindPerson, Username: "wang3", Name: "王五", IDNumber: IDNumber(11), Password: "secret123"}, "id_number"},
 		{"DuplicateUsername", identity.UserInput{Kind: identity.KindPerson, Username: "ZHANGSAN", Name: "王五", IDNumber: IDNumber(13), Password: "secret123"}, "username"},
 		{"WeakPassword", identity.UserInput{Kind: identity.KindPerson, Username: "wang4", Name: "王五", IDNumber: IDNumber(14), Password: "short"}, "password"},
 		{"UsernameIsANumber", identity.UserInput{Kind: identity.KindPerson, Username: "13800138000", Name: "王五", IDNumber: IDNumber(15), Password: "secret123"}, "username"},
@@ -97,9 +90,36 @@ func registerErrors(t *testing.T, sv *Services) {
 		{"StaffBySelf", identity.UserInput{Kind: identity.KindStaff, Username: "sneaky", Name: "某", Password: "secret123"}, "kind"},
 	}
 	for _, c := range cases {
-		_, err := sv.Identity.Register(ctx, c.in)
+		err := sv.Identity.Register(ctx, c.in, "10.3.0.1")
 		if apperr.FieldsOf(err)[c.field] == "" {
 			t.Errorf("%s: got %v, want an error on %s", c.name, err, c.field)
+		}
+	}
+	registerUniform(t, sv)
+}
+
+// registerUniform: an ID number or credit code that has an account is
+// answered like a new one and creates nothing; one address registers at
+// most RegistrationsPerAddress accounts an hour.
+func registerUniform(t *testing.T, sv *Services) {
+	ctx := context.Background()
+	for _, in := range []identity.UserInput{
+		{Kind: identity.KindPerson, Username: "wang3", Name: "王五", IDNumber: IDNumber(11), Password: "secret123"},
+		{Kind: identity.KindLegal, Username: "acme2", Name: "另一家公司", CreditCode: CreditCode(50), ContactName: "王五", Phone: "13900139001", Password: "secret123"},
+	} {
+		if err := sv.Identity.Register(ctx, in, "10.3.0.2"); err != nil {
+			t.Errorf("%s with a number already registered: %v, want the answer of a new registration", in.Username, err)
+		}
+		if _, err := sv.Stores.Identity.FindUserByUsername(ctx, in.Username); !apperr.Is(err, apperr.NotFound) {
+			t.Errorf("%s: a second account for one number: %v", in.Username, err)
+		}
+	}
+	limit := identity.DefaultPolicy().RegistrationsPerAddress
+	for i := range limit + 1 {
+		err := sv.Identity.Register(ctx, identity.UserInput{Kind: identity.KindPerson, Username: "flood" + itoa(int64(i)),
+			Name: "批量", IDNumber: IDNumber(100 + i), Password: "secret123"}, "10.3.0.9")
+		if want := i == limit; apperr.Is(err, apperr.TooMany) != want || !want && err != nil {
+			t.Fatalf("registration %d from one address: %v", i+1, err)
 		}
 	}
 }
@@ -261,6 +281,10 @@ func authenticateWithGrants(t *testing.T, sv *Services, tr *Tree) {
 	}
 }
 
+// throttle: failures lock the (account, address) pair, so a stranger
+// cannot lock the owner out; guessing one account from many addresses slows
+// its logins down without refusing the owner for long; one address guessing
+// many accounts is blocked.
 func throttle(t *testing.T, sv *Services, tr *Tree, clock *fakeClock) {
 	ctx := context.Background()
 	Staff(t, sv, "victim", identity.RoleSupervisor, &tr.Province.ID, nil)
@@ -273,16 +297,16 @@ func throttle(t *testing.T, sv *Services, tr *Tree, clock *fakeClock) {
 			t.Fatalf("failure %d: %v", i+1, err)
 		}
 	}
-	if err := try("wrong", "10.0.0.3"); !apperr.Is(err, apperr.TooMany) {
-		t.Fatalf("fifth failure should lock the account: %v", err)
+	if err := try("wrong", "10.0.0.2"); !apperr.Is(err, apperr.TooMany) {
+		t.Fatalf("fifth failure from one address should lock that address out of the account: %v", err)
 	}
-	if err := try("secret123", "10.0.0.4"); !apperr.Is(err, apperr.TooMany) {
-		t.Fatalf("right password while locked: %v", err)
+	if err := try("secret123", "10.0.0.2"); !apperr.Is(err, apperr.TooMany) {
+		t.Fatalf("right password from the locked address: %v", err)
 	}
-	clock.Add(16 * time.Minute)
 	if err := try("secret123", "10.0.0.4"); err != nil {
-		t.Fatalf("after the lock: %v", err)
+		t.Fatalf("the owner from another address, after a stranger's five failures: %v", err)
 	}
+	distributed(t, sv, clock, try)
 	for i := 0; i < 20; i++ {
 		sv.Identity.Login(ctx, identity.LoginInput{Username: "nobody" + itoa(int64(i)), Password: "x", Address: "10.9.9.9"})
 	}
@@ -293,6 +317,33 @@ func throttle(t *testing.T, sv *Services, tr *Tree, clock *fakeClock) {
 	th, err := sv.Stores.Identity.FindThrottle(ctx, "addr:10.9.9.9")
 	if err != nil || th.LockedUntil.IsZero() {
 		t.Fatalf("throttle row: %+v %v", th, err)
+	}
+}
+
+// distributed guesses the account from a new address each time: past ten
+// failures every attempt waits for the one before (1 s, 2 s, 4 s …), and
+// the owner gets in after that wait.
+func distributed(t *testing.T, sv *Services, clock *fakeClock, try func(pw, addr string) error) {
+	clock.Add(16 * time.Minute) // forget the failures above
+	for i := range 10 {
+		if err := try("wrong", "10.1.0."+itoa(int64(i))); !apperr.Is(err, apperr.Unauthenticated) {
+			t.Fatalf("guess %d from its own address: %v", i+1, err)
+		}
+	}
+	err := try("secret123", "10.2.0.1")
+	if !apperr.Is(err, apperr.TooMany) || !strings.Contains(apperr.MessageOf(err), "1 秒后再试") {
+		t.Fatalf("right after the tenth distributed failure: %v", err)
+	}
+	clock.Add(time.Second)
+	if err := try("wrong", "10.1.1.1"); !apperr.Is(err, apperr.Unauthenticated) {
+		t.Fatalf("eleventh guess after the wait: %v", err)
+	}
+	if err := try("secret123", "10.2.0.1"); !apperr.Is(err, apperr.TooMany) || !strings.Contains(apperr.MessageOf(err), "2 秒后再试") {
+		t.Fatalf("the wait doubles: %v", err)
+	}
+	clock.Add(2 * time.Second)
+	if err := try("secret123", "10.2.0.1"); err != nil {
+		t.Fatalf("the owner after the wait: %v", err)
 	}
 }
 

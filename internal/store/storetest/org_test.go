@@ -155,10 +155,7 @@ func indexOf(c byte) int {
 func windows(t *testing.T, sv *Services, tr *Tree) {
 	ctx, sys := context.Background(), identity.SystemActor()
 	clerk, _ := Staff(t, sv, "clerk1", identity.RoleWindowClerk, &tr.County.ID, nil)
-	citizen, err := sv.Identity.Register(ctx, identity.UserInput{Kind: identity.KindPerson, Username: "citizen1", Name: "张三", IDNumber: IDNumber(1), Password: "secret123"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	citizen := Registered(t, sv, identity.UserInput{Kind: identity.KindPerson, Username: "citizen1", Name: "张三", IDNumber: IDNumber(1), Password: "secret123"})
 	in := org.WindowInput{CentreID: tr.Centre.ID, Number: "a01", Name: "市场监管专窗", Kind: org.WindowDedicated,
 		DepartmentIDs: []int64{tr.Department.ID}, StaffIDs: []int64{clerk.ID, citizen.ID}}
 	if _, err := sv.Org.SaveWindow(ctx, sys, 0, in); apperr.FieldsOf(err)["staff_ids"] == "" {

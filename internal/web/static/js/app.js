@@ -15,14 +15,37 @@
     }
     kinds.forEach(function (k) { k.addEventListener("change", sync); });
     if (kinds.length) { sync(); }
-    // Print buttons on printable documents.
-    document.querySelectorAll("[data-print]").forEach(function (b) {
-      b.addEventListener("click", function () { window.print(); });
-    });
     // Ask before destructive actions.
     document.querySelectorAll("form[data-confirm]").forEach(function (f) {
       f.addEventListener("submit", function (e) { if (!window.confirm(f.getAttribute("data-confirm"))) { e.preventDefault(); } });
     });
+    // Copy buttons (a guide page's address) appear where the browser can copy.
+    document.querySelectorAll("[data-copy]").forEach(function (b) {
+      if (!navigator.clipboard) { return; }
+      b.hidden = false;
+      b.addEventListener("click", function () {
+        navigator.clipboard.writeText(b.getAttribute("data-copy")).then(function () { b.textContent = "已复制"; });
+      });
+    });
+    // Live figures (the supervision workbench): poll the JSON the page
+    // names and update the numbers in place; without this script the
+    // page is simply reloaded.
+    var live = document.querySelector("[data-live]");
+    if (live && window.fetch) {
+      window.setInterval(function () {
+        fetch(live.getAttribute("data-live"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (d) {
+            if (!d || !d.figures) { return; }
+            d.figures.at = d.at_label;
+            Object.keys(d.figures).forEach(function (k) {
+              var el = document.querySelector('[data-figure="' + k + '"]');
+              if (el && el.textContent !== String(d.figures[k])) { el.textContent = d.figures[k]; }
+            });
+          })
+          .catch(function () {});
+      }, 15000);
+    }
     // Print buttons are hidden until this script can make them work.
     document.querySelectorAll("[data-print]").forEach(function (b) {
       b.hidden = false;

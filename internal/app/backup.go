@@ -1,0 +1,94 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"time"
+
+	"openhall/internal/backup"
+	"openhall/internal/blob"
+	"openhall/internal/config"
+	"openhall/internal/store/postgres"
+	"openhall/internal/store/sqlite"
+)
+
+// Backup writes an archive of the deployment to out while it runs: on
+// SQLite a consistent copy of the database and every material it refers
+// to; on PostgreSQL the materials the database refers to, the database
+// itself being pg_dump's (run it first: materials are never removed, so
+// the ones referred to after the dump include the dump's).
+func Backup(ctx context.Context, cfg config.Config, out string) (backup.Manifest, error) {
+	if err := cfg.Validate(); err != nil {
+		return backup.Manifest{}, err
+	}
+	s, err := openStores(ctx, cfg, time.Now)
+	if err != nil {
+		return backup.Manifest{}, err
+	}
+	defer s.Close()
+	blobs, err := blob.New(filepath.Join(cfg.DataDir, "blobs"))
+	if err != nil {
+		return backup.Manifest{}, err
+	}
+	w, err := backup.Create(out, s.Backend.Backend(), time.Now())
+	if err != nil {
+		return backup.Manifest{}, err
+	}
+	switch db := s.Backend.(type) {
+	case *sqlite.DB:
+		err = backupSQLite(ctx, db, blobs, w)
+	case *postgres.DB:
+		err = db.MaterialHashes(ctx, func(sum string) error { return w.AddBlob(blobs, sum) })
+	}
+	if err != nil {
+		w.Abort()
+		return backup.Manifest{}, err
+	}
+	return w.Commit()
+}
+
+// backupSQLite copies the database beside the archive, then puts the
+// materials that copy refers to and the copy itself into the archive.
+func backupSQLite(ctx context.Context, db *sqlite.DB, blobs *blob.Store, w *backup.Writer) error {
+	dir, err := os.MkdirTemp(w.TempDir(), ".openhall-backup-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, backup.DatabaseFile)
+	if err := db.Snapshot(ctx, path); err != nil {
+		return err
+	}
+	snap, err := sqlite.Open(ctx, sqlite.Options{Path: path})
+	if err != nil {
+		return err
+	}
+	counts, err := snap.Counts(ctx)
+	if err == nil {
+		err = snap.MaterialHashes(ctx, func(sum string) error { return w.AddBlob(blobs, sum) })
+	}
+	if err = errors.Join(err, snap.Close()); err != nil {
+		return err
+	}
+	return w.AddDatabase(path, counts)
+}
+
+// Restore unpacks an archive into a new data directory (cfg.DataDir). On
+// PostgreSQL only the materials come back; the database comes back with
+// pg_restore.
+func Restore(ctx context.Context, cfg config.Config, from string) (backup.Manifest, error) {
+	if err := cfg.Validate(); err != nil {
+		return backup.Manifest{}, err
+	}
+	m, err := backup.Restore(ctx, from, cfg.DataDir, openSQLiteCopy)
+	if err == nil && m.Database && cfg.IsPostgres() {
+		err = errors.New("该备份是 SQLite 部署的备份（含数据库文件），已恢复到数据目录；它不能恢复到 PostgreSQL")
+	}
+	return m, err
+}
+
+func openSQLiteCopy(ctx context.Context, path string) (backup.Database, error) {
+	return sqlite.Open(ctx, sqlite.Options{Path: path})
+}

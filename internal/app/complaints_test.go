@@ -1,0 +1,252 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"openhall/internal/apperr"
+	"openhall/internal/apptest"
+	"openhall/internal/audit"
+	"openhall/internal/complaint"
+	"openhall/internal/hotline"
+	"openhall/internal/org"
+	"openhall/internal/rating"
+)
+
+func deptID(t *testing.T, a *apptest.App, name string) int64 {
+	t.Helper()
+	ds, err := a.Services.Org.Departments(context.Background(), orgDeptFilter())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds {
+		if d.Name == name {
+			return d.ID
+		}
+	}
+	t.Fatalf("no department %s", name)
+	return 0
+}
+
+// TestComplaintAboutWindow: a citizen complains about window A01; the
+// desk accepts and assigns it to a department, which replies without
+// seeing who complained; the desk answers; the citizen rates the answer.
+func TestComplaintAboutWindow(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a, clock := demoApp(t, backend, cstAt(3, 9, 10))
+		ctx := context.Background()
+		w := demoWindow(t, a, "A01")
+		citizen := actor(t, a, "citizen")
+		filed, err := a.Services.Complaints.Submit(ctx, citizen, complaint.Input{Subject: complaint.SubjectWindow, WindowID: w.ID,
+			Content: "窗口工作人员态度生硬，拒绝解释材料要求"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := filed.Complaint.ID
+		if len(filed.QueryCode) != 8 || !strings.HasPrefix(filed.Complaint.Number, "TS260309") {
+			t.Fatalf("number %s code %s", filed.Complaint.Number, filed.QueryCode)
+		}
+		if n := inbox(t, a, "supervisor", "complaint.desk"); len(n) != 1 {
+			t.Fatalf("the desk is told: %d", len(n))
+		}
+		scjg := deptID(t, a, "西湖区市场监督管理局")
+		act := func(who string, cmd complaint.Command) {
+			t.Helper()
+			if _, err := a.Services.Complaints.Act(ctx, actor(t, a, who), id, cmd, 0); err != nil {
+				t.Fatalf("%s %s: %v", who, cmd.Kind, err)
+			}
+		}
+		clock.Set(cstAt(3, 10, 9))
+		act("supervisor", complaint.Command{Kind: complaint.CmdAccept, DepartmentID: scjg, Days: 5})
+		view, err := a.Services.Complaints.Get(ctx, actor(t, a, "approver"), id)
+		if err != nil || view.Identity || view.Complaint.Complainant.Name != "" || strings.Contains(view.Complaint.Events[0].ActorLabel, "张") {
+			t.Fatalf("the department must not see who complained: %+v %v", view.Complaint.Complainant, err)
+		}
+		if _, err := a.Services.Complaints.Get(ctx, actor(t, a, "approver2"), id); !apperr.Is(err, apperr.NotFound) {
+			t.Fatalf("another department: %v", err)
+		}
+		act("approver", complaint.Command{Kind: complaint.CmdReply, Text: "已约谈该窗口人员并加强培训"})
+		act("supervisor", complaint.Command{Kind: complaint.CmdAnswer, Text: "经核查属实，已约谈相关人员"})
+		if n := inbox(t, a, "citizen", "complaint.answered"); len(n) != 1 {
+			t.Fatalf("the citizen is told the answer: %d", len(n))
+		}
+		act("citizen", complaint.Command{Kind: complaint.CmdRate, Level: 2})
+		desk, _ := a.Services.Complaints.Get(ctx, actor(t, a, "supervisor"), id)
+		if desk.Complaint.Status != complaint.StatusClosed || !desk.Identity || desk.Complaint.Complainant.Name == "" || !desk.Clocks.Accept.Met {
+			t.Fatalf("the desk's view %+v", desk.Complaint)
+		}
+		f, err := a.Services.Complaints.Figures(ctx, actor(t, a, "supervisor"), complaint.FigureQuery{By: "window", From: mustDate(t, "2026-03-01"), To: mustDate(t, "2026-03-31")})
+		if err != nil || f.Sum.Received != 1 || f.Sum.Satisfied != 1 || len(f.Rows) != 1 || !strings.Contains(f.Rows[0].Label, "A01") {
+			t.Fatalf("complaint figures %+v %v", f, err)
+		}
+	})
+}
+
+// TestAnonymousComplaintKeepsNoIdentity: an anonymous complaint stores
+// nothing of who filed it and is followed with its number and 查询码.
+func TestAnonymousComplaintKeepsNoIdentity(t *testing.T) {
+	a, _ := demoApp(t, "sqlite", cstAt(3, 9, 10))
+	ctx := context.Background()
+	filed, err := a.Services.Complaints.Submit(ctx, actor(t, a, "citizen"), complaint.Input{Subject: complaint.SubjectWindow,
+		WindowID: demoWindow(t, a, "A01").ID, Content: "窗口长时间无人", Anonymous: true, Name: "张三", Phone: "13800001234"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	desk, _ := a.Services.Complaints.Get(ctx, actor(t, a, "supervisor"), filed.Complaint.ID)
+	if desk.Complaint.Complainant != (complaint.Complainant{}) || desk.Complaint.Events[0].ActorID != 0 || desk.Complaint.Events[0].ActorLabel != "匿名" {
+		t.Fatalf("stored identity: %+v %+v", desk.Complaint.Complainant, desk.Complaint.Events[0])
+	}
+	if _, err := a.Services.Complaints.Track(ctx, filed.Complaint.Number, "00000000", "1.2.3.4"); !apperr.Is(err, apperr.NotFound) {
+		t.Fatalf("a wrong code: %v", err)
+	}
+	v, err := a.Services.Complaints.Track(ctx, filed.Complaint.Number, filed.QueryCode, "1.2.3.4")
+	if err != nil || !v.Complainant {
+		t.Fatalf("tracking: %v", err)
+	}
+	entries, _ := a.Services.Audit.Find(ctx, auditFilter("complaint"))
+	for _, e := range entries {
+		if strings.Contains(string(e.Detail), "13800001234") || strings.Contains(e.ActorLabel, "张") {
+			t.Fatalf("the audit log holds the complainant: %s %s", e.ActorLabel, e.Detail)
+		}
+	}
+}
+
+// TestHotlineHandOff: a 12345 ticket arrives as a complaint, a repeat is
+// recognised, and the desk's answer is returned to the hotline's feed.
+func TestHotlineHandOff(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a, _ := demoApp(t, backend, cstAt(3, 9, 10))
+		ctx := context.Background()
+		tk := hotline.Ticket{Kind: "complaint", TicketNo: "12345-20260309-0001", RegionCode: "330106", ReceivedAt: cstAt(3, 9, 9),
+			Caller: hotline.Caller{Name: "赵六", Phone: "13700001111"}, Subject: hotline.Subject{Kind: "window", Text: "西湖区政务服务中心 A01"},
+			Content: "来电反映窗口午休时间无人值守"}
+		rc, err := a.Services.Hotline.Receive(ctx, tk)
+		if err != nil || rc.Repeated || !strings.HasPrefix(rc.Ref, "TS") {
+			t.Fatalf("receipt %+v %v", rc, err)
+		}
+		again, err := a.Services.Hotline.Receive(ctx, tk)
+		if err != nil || !again.Repeated || again.Ref != rc.Ref {
+			t.Fatalf("repeat %+v %v", again, err)
+		}
+		tk.Kind = "letter"
+		if _, err := a.Services.Hotline.Receive(ctx, tk); !apperr.Is(err, apperr.Invalid) {
+			t.Fatalf("an unregistered kind: %v", err)
+		}
+		list, _ := a.Services.Complaints.Queue(ctx, actor(t, a, "supervisor"), false)
+		if len(list) != 1 || list[0].Complaint.Channel != complaint.ChannelHotline {
+			t.Fatalf("desk queue %d", len(list))
+		}
+		id := list[0].Complaint.ID
+		sup := actor(t, a, "supervisor")
+		if _, err := a.Services.Complaints.Act(ctx, sup, id, complaint.Command{Kind: complaint.CmdAccept}, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Services.Complaints.Act(ctx, sup, id, complaint.Command{Kind: complaint.CmdAnswer, Text: "已安排午间轮岗"}, 0); err != nil {
+			t.Fatal(err)
+		}
+		st, err := a.Services.Hotline.Status(ctx, "complaint", tk.TicketNo)
+		if err != nil || st.Status != string(complaint.StatusAnswered) || !strings.Contains(st.Answer, "午间轮岗") {
+			t.Fatalf("status %+v %v", st, err)
+		}
+		feed, err := a.Services.Hotline.Answers(ctx, 0, 10)
+		if err != nil || len(feed) != 1 || feed[0].TicketNo != tk.TicketNo || feed[0].Ref != rc.Ref {
+			t.Fatalf("feed %+v %v", feed, err)
+		}
+	})
+}
+
+// TestExportImportRoundTrip: ratings exported in the national format come
+// back through the import with the right levels and channels; importing
+// again into the same system skips every record.
+func TestExportImportRoundTrip(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a, _ := demoApp(t, backend, cstAt(3, 9, 10))
+		ctx := context.Background()
+		c := decidedCase(t, a, "个体工商户设立登记", "citizen")
+		if _, err := a.Services.Ratings.RateCase(ctx, actor(t, a, "citizen"), c.ID, rating.Input{Level: rating.VerySatisfied, Channel: rating.ChannelMobile}); err != nil {
+			t.Fatal(err)
+		}
+		tok, _, _ := a.Services.Ratings.StartCounter(ctx, actor(t, a, "clerk"), demoWindow(t, a, "A01").ID)
+		counter, _ := a.Services.Ratings.CounterByToken(ctx, tok)
+		if _, err := a.Services.Ratings.RateCounter(ctx, counter, rating.Input{Level: rating.VeryDissatisfied}); err != nil {
+			t.Fatal(err)
+		}
+		sup := actor(t, a, "supervisor")
+		recs, err := a.Services.Ratings.Export(ctx, sup, rating.ExportQuery{From: mustDate(t, "2026-03-09"), To: mustDate(t, "2026-03-09")})
+		if err != nil || len(recs) != 2 {
+			t.Fatalf("export %d %v", len(recs), err)
+		}
+		byPf := map[string]rating.Record{}
+		for _, r := range recs {
+			byPf[r.Pf] = r
+		}
+		if byPf["2"].Satisfaction != "5" || byPf["4"].Satisfaction != "1" || byPf["2"].ProjectNo != c.Number || byPf["2"].DeptCode == "" {
+			t.Fatalf("national codes %+v", byPf)
+		}
+		data, _ := json.Marshal(recs)
+		res, err := a.Services.Ratings.Import(ctx, sup, "/1/2/3/", data, false)
+		if err != nil || res.Existing != 2 || res.New != 0 || res.Imported {
+			t.Fatalf("re-import into the same system: %+v", res)
+		}
+		checkImportElsewhere(t, backend, data)
+	})
+}
+
+// checkImportElsewhere imports the file into a second system.
+func checkImportElsewhere(t *testing.T, backend string, data []byte) {
+	t.Helper()
+	b, _ := demoApp(t, backend, cstAt(3, 20, 10))
+	ctx := context.Background()
+	admin := actor(t, b, "xhadmin")
+	region, _ := b.Services.Org.RegionByCode(ctx, "330106")
+	res, err := b.Services.Ratings.Import(ctx, admin, region.Path, data, false)
+	if err != nil || res.New != 2 || res.Bad != 0 || !res.Imported {
+		t.Fatalf("import elsewhere: %+v %v", res, err)
+	}
+	f, err := b.Services.Ratings.Figures(ctx, admin, rating.FigureQuery{By: rating.ByDepartment, From: mustDate(t, "2026-03-01"), To: mustDate(t, "2026-03-31")})
+	if err != nil || f.Sum.Levels[0] != 1 || f.Sum.Levels[4] != 1 || f.Sum.Tickets != 1 {
+		t.Fatalf("imported levels (非常满意 %d, 非常不满意 %d, tickets %d) %v", f.Sum.Levels[0], f.Sum.Levels[4], f.Sum.Tickets, err)
+	}
+}
+
+// TestDefaultRating: a case left unrated gets the default rating once the
+// period (15 working days after 办结, across 清明) has passed, not before.
+func TestDefaultRating(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a, clock := demoApp(t, backend, cstAt(3, 27, 10))
+		ctx := context.Background()
+		c := decidedCase(t, a, "出生登记", "citizen")
+		// 15 working days from Friday 03-27: 03-30 … 04-03 (5), 04-07 … 04-10 (9; 04-06 is 清明),
+		// 04-13 … 04-17 (14), 04-20 (15): the default comes on 04-21.
+		clock.Set(cstAt(4, 20, 23))
+		if err := a.Services.Ratings.GiveDefault(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if st, _ := a.Services.Ratings.ForCase(ctx, actor(t, a, "citizen"), c.ID); len(st.Ratings) != 0 {
+			t.Fatal("the default came before the period ended")
+		}
+		clock.Set(cstAt(4, 21, 0).Add(time.Minute))
+		if err := a.Services.Ratings.GiveDefault(ctx, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Services.Ratings.GiveDefault(ctx, c.ID); err != nil {
+			t.Fatal("a repeated timer must be harmless:", err)
+		}
+		st, _ := a.Services.Ratings.ForCase(ctx, actor(t, a, "citizen"), c.ID)
+		if len(st.Ratings) != 1 || !st.Ratings[0].Default || st.Ratings[0].Channel != rating.ChannelDefault || st.Ratings[0].Level != rating.Satisfied {
+			t.Fatalf("default rating %+v", st.Ratings)
+		}
+		if st.CanRate {
+			t.Fatal("after the default rating the stage is rated")
+		}
+	})
+}
+
+func orgDeptFilter() org.DepartmentFilter { return org.DepartmentFilter{} }
+
+func auditFilter(objectType string) audit.Filter {
+	return audit.Filter{ObjectType: objectType, Limit: 500}
+}

@@ -1,0 +1,304 @@
+package complaint
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"openhall/internal/apperr"
+	"openhall/internal/identity"
+)
+
+// View is a complaint as one person sees it.
+type View struct {
+	Complaint   *Complaint
+	Clocks      Clocks
+	Identity    bool // the viewer sees who complained
+	Desk        bool
+	Department  bool
+	Complainant bool
+	Options     []CommandKind
+}
+
+// Get returns a complaint for someone allowed to see it; the department
+// sees who complained only when the complainant agreed.
+func (s *Service) Get(ctx context.Context, a *identity.Actor, id int64) (*View, error) {
+	c, err := s.d.Store.LoadComplaint(ctx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := CanView(a, c); err != nil {
+		return nil, err
+	}
+	return s.view(a, c, false)
+}
+
+func (s *Service) view(a *identity.Actor, c *Complaint, holder bool) (*View, error) {
+	cal, err := s.d.Calendars.ForRegion(c.RegionPath)
+	if err != nil {
+		return nil, err
+	}
+	v := &View{Complaint: c, Desk: IsDesk(a, c), Department: isDepartment(a, c), Complainant: holder || isComplainant(a, c)}
+	if v.Clocks, err = ComputeClocks(c, cal, s.d.Now()); err != nil {
+		return nil, err
+	}
+	v.Identity = v.Complainant || SeesIdentity(a, c)
+	if !v.Identity {
+		v.Complaint = hideIdentity(c)
+	}
+	for _, k := range []CommandKind{CmdAccept, CmdRefuse, CmdAssign, CmdReturn, CmdReply, CmdAnswer, CmdRate, CmdReopen} {
+		if _, err := Transition(c, probe(k), s.d.Now()); apperr.CodeOf(err) != apperr.Conflict && authorize(a, c, k, holder) == nil {
+			v.Options = append(v.Options, k)
+		}
+	}
+	return v, nil
+}
+
+// probe is a command filled enough to pass the state check alone.
+func probe(k CommandKind) Command {
+	return Command{Kind: k, Text: "probe", DepartmentID: 1, Days: 1, Level: 1}
+}
+
+// hideIdentity is a copy of c without who complained: the complainant's
+// name and phone, and their name on the steps they took.
+func hideIdentity(c *Complaint) *Complaint {
+	cp := *c
+	cp.Complainant = Complainant{}
+	cp.Events = append([]Event(nil), c.Events...)
+	for i, e := range cp.Events {
+		if e.Kind == EvSubmitted && c.Channel == ChannelOnline || e.Kind == EvRated || e.Kind == EvReopened {
+			cp.Events[i].ActorID, cp.Events[i].ActorLabel = 0, "投诉人"
+		}
+	}
+	return &cp
+}
+
+// Act applies one command of a logged-in person.
+func (s *Service) Act(ctx context.Context, a *identity.Actor, id int64, cmd Command, version int) (*Complaint, error) {
+	var c *Complaint
+	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if c, err = s.d.Store.LoadComplaint(ctx, id, true); err != nil {
+			return err
+		}
+		if err := CanView(a, c); err != nil {
+			return err
+		}
+		return s.act(ctx, a, c, cmd, version, false)
+	})
+	return c, err
+}
+
+func (s *Service) act(ctx context.Context, a *identity.Actor, c *Complaint, cmd Command, version int, holder bool) error {
+	if version != 0 && version != c.Version {
+		return apperr.New(apperr.Conflict, "%s已被他人处理（当前为“%s”），请刷新后重试", c.Kind.Label(), c.Status.Label())
+	}
+	if err := authorize(a, c, cmd.Kind, holder); err != nil {
+		return err
+	}
+	if cmd.DepartmentID != 0 {
+		name, _, err := s.d.Orgs.DepartmentName(ctx, cmd.DepartmentID)
+		if err != nil {
+			return apperr.Field("department_id", "所选部门不存在")
+		}
+		cmd.Department = name
+	}
+	who := a.Audit()
+	if a == nil {
+		who.Label = "投诉人"
+	}
+	cmd.ActorID, cmd.ActorLabel = who.ID, who.Label
+	evs, err := Transition(c, cmd, s.d.Now())
+	if err != nil {
+		return err
+	}
+	from := c.Version
+	for _, e := range evs {
+		c.Apply(e)
+	}
+	added := c.Events[len(c.Events)-len(evs):]
+	if err := s.d.Store.SaveComplaint(ctx, c, from, added); err != nil {
+		return err
+	}
+	if err := s.record(ctx, who, c, added); err != nil {
+		return err
+	}
+	return s.effects(ctx, c, added)
+}
+
+// effects tells whoever acts next, and returns answers to the hotline.
+func (s *Service) effects(ctx context.Context, c *Complaint, evs []Event) error {
+	for _, e := range evs {
+		var err error
+		switch e.Kind {
+		case EvAssigned:
+			err = s.tellDepartment(ctx, c, e)
+		case EvReplied, EvReturned, EvRated, EvReopened:
+			err = s.tellDesk(ctx, c, fmt.Sprintf("%s %s：%s", c.Kind.Label(), c.Number, e.Kind.Label()), e.Text)
+		case EvAnswered, EvRefused:
+			err = s.answerComplainant(ctx, c, e)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) tellDepartment(ctx context.Context, c *Complaint, e Event) error {
+	ids, err := s.d.Store.DepartmentStaff(ctx, e.DepartmentID, c.RegionPath, []identity.Role{identity.RoleApprover, identity.RoleDeptHead})
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	return s.d.Notifier.Tell(ctx, ids, Note{Kind: "complaint.assigned", Title: fmt.Sprintf("转办%s %s，请在 %d 个工作日内答复", c.Kind.Label(), c.Number, e.Days),
+		Body: c.Subject.Label, Link: fmt.Sprintf("/complaints/%d", c.ID)})
+}
+
+// answerComplainant tells the complainant the answer (or the refusal) and
+// returns it to the hotline when the complaint came from there.
+func (s *Service) answerComplainant(ctx context.Context, c *Complaint, e Event) error {
+	if c.Complainant.UserID != 0 {
+		err := s.d.Notifier.Tell(ctx, []int64{c.Complainant.UserID}, Note{Kind: "complaint.answered", SMS: true,
+			Title: fmt.Sprintf("您的%s %s：%s", c.Kind.Label(), c.Number, e.Kind.Label()), Body: e.Text, Link: fmt.Sprintf("/complaints/%d", c.ID)})
+		if err != nil {
+			return err
+		}
+	}
+	if c.Channel == ChannelHotline && c.HotlineTicket != "" && s.d.Hotline != nil {
+		return s.d.Hotline.ReturnAnswer(ctx, c.Kind, c.HotlineTicket, c.Number, e.Kind.Label()+"："+e.Text, e.At)
+	}
+	return nil
+}
+
+// Track opens a complaint with its number and 查询码, without login.
+// Wrong guesses are counted per address and per number.
+func (s *Service) Track(ctx context.Context, number, code, addr string) (*View, error) {
+	c, err := s.byCode(ctx, number, code, addr)
+	if err != nil {
+		return nil, err
+	}
+	return s.view(nil, c, true)
+}
+
+// ActByCode applies a complainant's command (rate, reopen) given with the
+// number and 查询码.
+func (s *Service) ActByCode(ctx context.Context, number, code, addr string, cmd Command) (*Complaint, error) {
+	var c *Complaint
+	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+		found, err := s.byCode(ctx, number, code, addr)
+		if err != nil {
+			return err
+		}
+		if c, err = s.d.Store.LoadComplaint(ctx, found.ID, true); err != nil {
+			return err
+		}
+		return s.act(ctx, nil, c, cmd, 0, true)
+	})
+	return c, err
+}
+
+func (s *Service) byCode(ctx context.Context, number, code, addr string) (*Complaint, error) {
+	number, code = strings.TrimSpace(number), strings.TrimSpace(code)
+	var f apperr.Fields
+	f.Check(number == "", "number", "请输入投诉编号")
+	f.Check(code == "", "code", "请输入查询码")
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	keys := []string{"complaint-addr:" + addr, "complaint-no:" + number}
+	until, err := s.d.Throttle.LockedUntil(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	if s.d.Now().Before(until) {
+		return nil, apperr.New(apperr.TooMany, "查询错误次数过多，请于 %s 后再试", until.In(chinaTime).Format("15:04"))
+	}
+	c, hash, err := s.d.Store.FindComplaintByNumber(ctx, number)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		return nil, err
+	}
+	if c == nil || !hmacEqual(hash, s.hash(code)) {
+		for _, k := range keys {
+			s.d.Throttle.Fail(ctx, k)
+		}
+		return nil, apperr.New(apperr.NotFound, "投诉编号或查询码不正确")
+	}
+	return c, nil
+}
+
+func hmacEqual(a, b []byte) bool {
+	if len(a) == 0 || len(a) != len(b) {
+		return false
+	}
+	var v byte
+	for i := range a {
+		v |= a[i] ^ b[i]
+	}
+	return v == 0
+}
+
+// Item is a complaint as a row of a list.
+type Item struct {
+	Complaint *Complaint
+	Clocks    Clocks
+}
+
+// Queue lists the complaints the actor handles: the desk's of its regions
+// and the departments' assigned to them; open ones unless all.
+func (s *Service) Queue(ctx context.Context, a *identity.Actor, all bool) ([]Item, error) {
+	f := Filter{Open: !all, Limit: 500}
+	for _, g := range a.Grants {
+		switch {
+		case g.Role == identity.RoleSupervisor:
+			f.RegionPrefixes = append(f.RegionPrefixes, g.RegionPath)
+		case (g.Role == identity.RoleApprover || g.Role == identity.RoleDeptHead) && g.DepartmentID != nil:
+			f.DepartmentIDs = append(f.DepartmentIDs, *g.DepartmentID)
+		}
+	}
+	if len(f.RegionPrefixes)+len(f.DepartmentIDs) == 0 {
+		return nil, apperr.New(apperr.Forbidden, "投诉办理仅供监察人员和承办部门使用")
+	}
+	return s.items(ctx, a, f)
+}
+
+// Mine lists the complaints the actor filed under their name.
+func (s *Service) Mine(ctx context.Context, a *identity.Actor) ([]Item, error) {
+	if a == nil {
+		return nil, apperr.New(apperr.Unauthenticated, "请先登录")
+	}
+	return s.items(ctx, a, Filter{ComplainantID: a.UserID, Limit: 200})
+}
+
+// ForCase lists the complaints about a case, for its timeline: only the
+// desk sees them.
+func (s *Service) ForCase(ctx context.Context, a *identity.Actor, caseID int64) ([]Item, error) {
+	if !a.Has(identity.RoleSupervisor) {
+		return nil, nil
+	}
+	list, err := s.items(ctx, a, Filter{CaseID: caseID, Limit: 50})
+	var out []Item
+	for _, it := range list {
+		if IsDesk(a, it.Complaint) {
+			out = append(out, it)
+		}
+	}
+	return out, err
+}
+
+func (s *Service) items(ctx context.Context, a *identity.Actor, f Filter) ([]Item, error) {
+	list, err := s.d.Store.FindComplaints(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Item, 0, len(list))
+	for _, c := range list {
+		v, err := s.view(a, c, false)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Item{Complaint: v.Complaint, Clocks: v.Clocks})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Clocks.Warning().Rank() > out[j].Clocks.Warning().Rank() })
+	return out, nil
+}

@@ -1,0 +1,81 @@
+package complaint
+
+import (
+	"openhall/internal/apperr"
+	"openhall/internal/identity"
+)
+
+// Authorization rules of this package, one function per rule.
+
+// IsDesk: the complaint desk of a complaint is a 监察人员 whose region
+// covers it.
+func IsDesk(a *identity.Actor, c *Complaint) bool {
+	return a.HasIn(identity.RoleSupervisor, c.RegionPath, 0)
+}
+
+// isDepartment: the 审批人员 and 部门负责人 of the department it is
+// assigned to.
+func isDepartment(a *identity.Actor, c *Complaint) bool {
+	if c.DepartmentID == 0 {
+		return false
+	}
+	return holdsDept(a, identity.RoleApprover, c.DepartmentID) || holdsDept(a, identity.RoleDeptHead, c.DepartmentID)
+}
+
+// holdsDept reports a grant of role in the department, wherever the
+// department stands (a complaint may be assigned to a department above or
+// below the region it concerns).
+func holdsDept(a *identity.Actor, role identity.Role, deptID int64) bool {
+	if a == nil {
+		return false
+	}
+	for _, g := range a.Grants {
+		if g.Role == role && g.DepartmentID != nil && *g.DepartmentID == deptID {
+			return true
+		}
+	}
+	return false
+}
+
+// isComplainant: the account that complained.
+func isComplainant(a *identity.Actor, c *Complaint) bool {
+	return a != nil && c.Complainant.UserID != 0 && c.Complainant.UserID == a.UserID
+}
+
+// CanView: the complainant, the desk and the department it is assigned to.
+func CanView(a *identity.Actor, c *Complaint) error {
+	if a == nil {
+		return apperr.New(apperr.Unauthenticated, "请先登录，或凭投诉编号和查询码查询")
+	}
+	if isComplainant(a, c) || IsDesk(a, c) || isDepartment(a, c) {
+		return nil
+	}
+	return apperr.New(apperr.NotFound, "%s不存在或您无权查看", c.Kind.Label())
+}
+
+// SeesIdentity: who complained is seen by the complainant and the desk,
+// and by the department only when the complainant agreed.
+func SeesIdentity(a *identity.Actor, c *Complaint) bool {
+	return isComplainant(a, c) || IsDesk(a, c) || c.Consent && isDepartment(a, c)
+}
+
+// authorize applies the rule of a command; holder reports a complainant
+// who proved themselves with the number and 查询码.
+func authorize(a *identity.Actor, c *Complaint, k CommandKind, holder bool) error {
+	switch k {
+	case CmdAccept, CmdRefuse, CmdAssign, CmdAnswer:
+		if IsDesk(a, c) {
+			return nil
+		}
+		return apperr.New(apperr.Forbidden, "该操作由投诉受理机构（本地区监察人员）办理")
+	case CmdReturn, CmdReply:
+		if isDepartment(a, c) {
+			return nil
+		}
+		return apperr.New(apperr.Forbidden, "该操作由承办部门%s办理", c.Department)
+	}
+	if holder || isComplainant(a, c) {
+		return nil
+	}
+	return apperr.New(apperr.Forbidden, "只有投诉人可以评价答复或申请重新办理")
+}

@@ -1,0 +1,166 @@
+package complaint
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"openhall/internal/apperr"
+	"openhall/internal/calendar"
+	"openhall/internal/identity"
+	"openhall/internal/workclock"
+)
+
+var cst = time.FixedZone("CST", 8*3600)
+
+func at(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, cst) }
+
+func filed(when time.Time) *Complaint {
+	c := &Complaint{Kind: KindComplaint, RegionPath: "/1/2/3/", Channel: ChannelOnline, Complainant: Complainant{UserID: 9, Name: "李四", Phone: "13800001234"}}
+	c.Apply(Event{Kind: EvSubmitted, At: when, ActorID: 9, ActorLabel: "李*（citizen）"})
+	return c
+}
+
+func do(t *testing.T, c *Complaint, cmd Command, when time.Time) {
+	t.Helper()
+	evs, err := Transition(c, cmd, when)
+	if err != nil {
+		t.Fatalf("%s: %v", cmd.Kind, err)
+	}
+	for _, e := range evs {
+		c.Apply(e)
+	}
+}
+
+func TestTransitions(t *testing.T) {
+	tests := []struct {
+		name   string
+		status Status
+		cmd    Command
+		code   apperr.Code
+		want   Status
+	}{
+		{"accept and assign", StatusSubmitted, Command{Kind: CmdAccept, DepartmentID: 7, Days: 10}, "", StatusAssigned},
+		{"accept only", StatusSubmitted, Command{Kind: CmdAccept}, "", StatusAccepted},
+		{"accept with a bad deadline", StatusSubmitted, Command{Kind: CmdAccept, DepartmentID: 7, Days: 31}, apperr.Invalid, ""},
+		{"refuse without reason", StatusSubmitted, Command{Kind: CmdRefuse}, apperr.Invalid, ""},
+		{"refuse", StatusSubmitted, Command{Kind: CmdRefuse, Text: "不属于政务服务投诉范围"}, "", StatusRefused},
+		{"assign", StatusAccepted, Command{Kind: CmdAssign, DepartmentID: 7, Days: 5}, "", StatusAssigned},
+		{"assign without department", StatusAccepted, Command{Kind: CmdAssign, Days: 5}, apperr.Invalid, ""},
+		{"department returns", StatusAssigned, Command{Kind: CmdReturn, Text: "非本部门职责"}, "", StatusAccepted},
+		{"department replies", StatusAssigned, Command{Kind: CmdReply, Text: "已约谈窗口人员"}, "", StatusReplied},
+		{"reply before assignment", StatusAccepted, Command{Kind: CmdReply, Text: "答复"}, apperr.Conflict, ""},
+		{"answer", StatusReplied, Command{Kind: CmdAnswer, Text: "经查属实，已整改"}, "", StatusAnswered},
+		{"answer a consultation directly", StatusAccepted, Command{Kind: CmdAnswer, Text: "可网上办理"}, "", StatusAnswered},
+		{"rate", StatusAnswered, Command{Kind: CmdRate, Level: 2}, "", StatusClosed},
+		{"rate out of range", StatusAnswered, Command{Kind: CmdRate, Level: 6}, apperr.Invalid, ""},
+		{"reopen", StatusClosed, Command{Kind: CmdReopen, Text: "问题仍未解决"}, "", StatusAccepted},
+		{"reopen a refusal", StatusRefused, Command{Kind: CmdReopen, Text: "再议"}, apperr.Conflict, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := filed(at(2026, 3, 9, 10))
+			c.Status = tt.status
+			evs, err := Transition(c, tt.cmd, at(2026, 3, 10, 10))
+			if got := apperr.CodeOf(err); got != tt.code {
+				t.Fatalf("error %v (code %q), want %q", err, got, tt.code)
+			}
+			for _, e := range evs {
+				c.Apply(e)
+			}
+			if err == nil && c.Status != tt.want {
+				t.Fatalf("status %s, want %s", c.Status, tt.want)
+			}
+		})
+	}
+}
+
+func TestReopenOnce(t *testing.T) {
+	c := filed(at(2026, 3, 9, 10))
+	do(t, c, Command{Kind: CmdAccept, DepartmentID: 7, Days: 10}, at(2026, 3, 9, 15))
+	do(t, c, Command{Kind: CmdReply, Text: "已处理"}, at(2026, 3, 12, 10))
+	do(t, c, Command{Kind: CmdAnswer, Text: "已处理"}, at(2026, 3, 12, 15))
+	do(t, c, Command{Kind: CmdReopen, Text: "未解决"}, at(2026, 3, 13, 10))
+	do(t, c, Command{Kind: CmdAssign, DepartmentID: 7, Days: 5}, at(2026, 3, 13, 15))
+	do(t, c, Command{Kind: CmdReply, Text: "已再次处理"}, at(2026, 3, 16, 10))
+	do(t, c, Command{Kind: CmdAnswer, Text: "已再次处理"}, at(2026, 3, 16, 15))
+	if _, err := Transition(c, Command{Kind: CmdReopen, Text: "还是不行"}, at(2026, 3, 17, 10)); !apperr.Is(err, apperr.Conflict) {
+		t.Fatalf("a second reopening: %v", err)
+	}
+}
+
+func national(t *testing.T) *calendar.Calendar {
+	t.Helper()
+	cal, err := calendar.New(calendar.EmbeddedSchedules(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cal
+}
+
+// TestClocks: acceptance within 5 working days and the department's
+// deadline, on an ordinary day, across the Spring Festival block (02-14
+// and 02-28 are make-up Saturdays) and in December without the 2027
+// schedule.
+func TestClocks(t *testing.T) {
+	cal := national(t)
+	tests := []struct {
+		name                 string
+		submitted, assigned  time.Time
+		now                  time.Time
+		accept, dept         string
+		acceptWarn, deptWarn workclock.Warning
+		provisional          int
+	}{
+		{"ordinary", at(2026, 3, 9, 10), at(2026, 3, 10, 10), at(2026, 3, 13, 9), "2026-03-16", "2026-03-24", workclock.WarnNone, workclock.WarnNone, 0},
+		{"spring festival", at(2026, 2, 12, 10), at(2026, 2, 13, 10), at(2026, 2, 24, 9), "2026-02-26", "2026-03-05", workclock.WarnNone, workclock.WarnNone, 0},
+		{"december", at(2026, 12, 28, 10), at(2026, 12, 29, 10), at(2026, 12, 30, 9), "2027-01-04", "2027-01-12", workclock.WarnNone, workclock.WarnNone, 2027},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := filed(tt.submitted)
+			do(t, c, Command{Kind: CmdAccept, DepartmentID: 7, Days: 10}, tt.assigned)
+			cl, err := ComputeClocks(c, cal, tt.now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cl.Accept.Due.String() != tt.accept || cl.Department.Due.String() != tt.dept || cl.Department.Provisional != tt.provisional {
+				t.Fatalf("受理 %s, 部门 %s (暂定 %d); want %s, %s (%d)", cl.Accept.Due, cl.Department.Due, cl.Department.Provisional, tt.accept, tt.dept, tt.provisional)
+			}
+			if !cl.Accept.Met || cl.Accept.Warning != tt.acceptWarn || cl.Department.Warning != tt.deptWarn {
+				t.Fatalf("warnings %q %q", cl.Accept.Warning, cl.Department.Warning)
+			}
+		})
+	}
+}
+
+func TestUnacceptedComplaintTurnsRed(t *testing.T) {
+	cal := national(t)
+	c := filed(at(2026, 3, 9, 10))
+	yellow, _ := ComputeClocks(c, cal, at(2026, 3, 13, 9))
+	red, _ := ComputeClocks(c, cal, at(2026, 3, 17, 9))
+	if yellow.Warning() != workclock.WarnYellow || red.Warning() != workclock.WarnRed {
+		t.Fatalf("warnings %q then %q", yellow.Warning(), red.Warning())
+	}
+}
+
+// TestIdentityOnlyForTheDesk: the department sees who complained only
+// with the complainant's consent; the desk always.
+func TestIdentityOnlyForTheDesk(t *testing.T) {
+	dept := int64(7)
+	deptActor := &identity.Actor{UserID: 2, Kind: identity.KindStaff, Grants: []*identity.Grant{{Role: identity.RoleApprover, DepartmentID: &dept, RegionPath: "/1/2/3/"}}}
+	desk := &identity.Actor{UserID: 3, Kind: identity.KindStaff, Grants: []*identity.Grant{{Role: identity.RoleSupervisor, RegionPath: "/1/2/"}}}
+	c := filed(at(2026, 3, 9, 10))
+	do(t, c, Command{Kind: CmdAccept, DepartmentID: 7, Days: 10}, at(2026, 3, 9, 15))
+	if SeesIdentity(deptActor, c) || !SeesIdentity(desk, c) {
+		t.Fatal("without consent only the desk sees the complainant")
+	}
+	hidden := hideIdentity(c)
+	if hidden.Complainant != (Complainant{}) || strings.Contains(hidden.Events[0].ActorLabel, "李") || c.Complainant.Name != "李四" {
+		t.Fatalf("hidden copy: %+v / %+v", hidden.Complainant, hidden.Events[0])
+	}
+	c.Consent = true
+	if !SeesIdentity(deptActor, c) {
+		t.Fatal("with consent the department sees the complainant")
+	}
+}

@@ -1,0 +1,162 @@
+package complaint
+
+import (
+	"context"
+	"time"
+
+	"openhall/internal/audit"
+	"openhall/internal/calendar"
+	"openhall/internal/identity"
+)
+
+// Store is what complaints need from storage. Every method joins the
+// transaction in ctx.
+type Store interface {
+	// CreateComplaint inserts a complaint with its events, sets its ID and
+	// its Number (number(id)). A second complaint with the same hotline
+	// ticket is a Conflict.
+	CreateComplaint(ctx context.Context, c *Complaint, codeHash []byte, number func(id int64) string) error
+	// LoadComplaint returns a complaint with its events; with lock, the row
+	// is locked for the rest of the transaction.
+	LoadComplaint(ctx context.Context, id int64, lock bool) (*Complaint, error)
+	// FindComplaintByNumber returns a complaint and its 查询码 hash.
+	FindComplaintByNumber(ctx context.Context, number string) (*Complaint, []byte, error)
+	FindComplaintByHotline(ctx context.Context, ticketNo string) (*Complaint, error) // NotFound
+	// SaveComplaint appends events and writes the projection, refusing
+	// (Conflict) when the stored version is no longer fromVersion.
+	SaveComplaint(ctx context.Context, c *Complaint, fromVersion int, evs []Event) error
+	// FindComplaints lists complaints with their events, newest first.
+	FindComplaints(ctx context.Context, f Filter) ([]*Complaint, error)
+	// CountComplaints counts the complaints of a period per dimension key.
+	CountComplaints(ctx context.Context, f FigureFilter) ([]Count, error)
+	// DepartmentStaff lists the users holding one of roles in a department
+	// (deptID > 0), or, for deptID 0, over the region at regionPath or one
+	// above it.
+	DepartmentStaff(ctx context.Context, deptID int64, regionPath string, roles []identity.Role) ([]int64, error)
+}
+
+// Filter selects complaints; zero fields do not filter.
+type Filter struct {
+	Open           bool
+	ComplainantID  int64
+	CaseID         int64
+	DepartmentIDs  []int64  // assigned to these departments
+	RegionPrefixes []string // in these subtrees (the desk)
+	Limit          int
+}
+
+// FigureFilter selects the complaints figures count: submitted in [From,
+// To) in a region subtree, optionally of some departments only.
+type FigureFilter struct {
+	By            string // department, window, staff or item
+	From, To      time.Time
+	RegionPrefix  string
+	DepartmentIDs []int64
+}
+
+// Count sums the complaints of one key.
+type Count struct {
+	Key       string
+	Received  int
+	Refused   int
+	Answered  int // answered or closed
+	Rated     int // answers rated by the complainant
+	Satisfied int // of them, 非常满意, 满意 or 基本满意
+	Reopened  int
+}
+
+// CaseRef is what complaints need of a case.
+type CaseRef struct {
+	ID              int64
+	Number          string
+	ItemName        string
+	RegionPath      string
+	DepartmentID    int64
+	ApplicantUserID int64
+}
+
+// Cases finds cases complained about.
+type Cases interface {
+	CaseByNumber(ctx context.Context, number string) (*CaseRef, error) // NotFound
+}
+
+// WindowRef is what complaints need of a window.
+type WindowRef struct {
+	ID           int64
+	Label        string // "A01 综合受理窗口（西湖区政务服务中心）"
+	RegionPath   string
+	DepartmentID int64 // a dedicated window's department
+}
+
+// Windows finds windows complained about.
+type Windows interface {
+	WindowRef(ctx context.Context, id int64) (*WindowRef, error) // NotFound
+}
+
+// ItemRef is what complaints need of a service item.
+type ItemRef struct {
+	Code         string // 实施编码
+	Name         string
+	RegionPath   string
+	DepartmentID int64
+}
+
+// Items finds items complained about.
+type Items interface {
+	ItemRef(ctx context.Context, code string) (*ItemRef, error) // NotFound
+}
+
+// Orgs resolves regions and departments.
+type Orgs interface {
+	RegionPath(ctx context.Context, regionID int64) (string, error)       // NotFound
+	RegionByCode(ctx context.Context, code string) (string, error)        // NotFound
+	DepartmentName(ctx context.Context, id int64) (string, string, error) // name and region path; NotFound
+	// Label names a dimension's key for figures.
+	Label(ctx context.Context, by string, key string) string
+}
+
+// Users gives the complainants' accounts.
+type Users interface {
+	FindUserByID(ctx context.Context, id int64) (*identity.User, error)
+}
+
+// Calendars gives the working-day calendar of a region.
+type Calendars interface {
+	ForRegion(regionPath string) (*calendar.Calendar, error)
+}
+
+// Transactor runs fn in one transaction.
+type Transactor interface {
+	InTx(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
+// Auditor appends to the audit log inside the caller's transaction.
+type Auditor interface {
+	Append(ctx context.Context, r audit.Record) error
+}
+
+// Note is a message to people: in their inbox, and by SMS when asked.
+type Note struct {
+	Kind  string
+	Title string
+	Body  string
+	Link  string
+	SMS   bool
+}
+
+// Notifier tells people, inside the caller's transaction.
+type Notifier interface {
+	Tell(ctx context.Context, userIDs []int64, n Note) error
+}
+
+// Throttle limits guesses of 查询码: keys locked until a time.
+type Throttle interface {
+	LockedUntil(ctx context.Context, keys []string) (time.Time, error)
+	Fail(ctx context.Context, key string) error
+}
+
+// HotlineAnswers returns answers to the 12345 hotline, in the caller's
+// transaction.
+type HotlineAnswers interface {
+	ReturnAnswer(ctx context.Context, kind Kind, ticketNo, ref, text string, at time.Time) error
+}

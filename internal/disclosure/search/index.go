@@ -1,0 +1,241 @@
+package search
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// memIndex is the in-memory inverted index a node answers searches from.
+// The database holds the entries (the source of truth, shared by every
+// node); each node builds this index from them and follows their change
+// log. Items get internal ids in the order the node learns of them, so
+// posting lists only ever grow at their end; a replaced or removed item's
+// postings stay behind as dead ids until the next restart.
+type memIndex struct {
+	docs     []docMeta
+	upTo     []int64 // upTo[id]: the highest key among items 0 … id, for newest-first scans
+	byRef    map[kindRef]uint32
+	grams    map[string]*postings
+	live     int
+	removals uint32   // items removed so far: lists counted before are stale
+	names    interner // categories and topics
+}
+
+type kindRef struct {
+	kind string
+	ref  int64
+}
+
+// docMeta is what filtering and ordering need of an item.
+type docMeta struct {
+	key      int64
+	ref      int64
+	scope    int64
+	kind     uint8
+	validity string
+	category uint16
+	topic    uint16
+	year     uint16
+	dead     bool
+}
+
+// postings lists the items holding a gram: id<<5 | band, ids ascending,
+// with the number of live items per band.
+type postings struct {
+	p     []uint32
+	hist  [bands]int32 // valid while epoch equals the index's removals
+	epoch uint32
+}
+
+func histSum(h [bands]int32) int {
+	n := 0
+	for _, c := range h {
+		n += int(c)
+	}
+	return n
+}
+
+const bandBits = 5
+
+func newMemIndex() *memIndex {
+	return &memIndex{byRef: map[kindRef]uint32{}, grams: map[string]*postings{}, names: interner{m: map[string]uint16{}}}
+}
+
+// interner gives short ids to the few distinct categories and topics.
+type interner struct {
+	m     map[string]uint16
+	names []string
+}
+
+func (in *interner) id(s string) uint16 {
+	if id, ok := in.m[s]; ok {
+		return id
+	}
+	id := uint16(len(in.names))
+	in.m[s], in.names = id, append(in.names, s)
+	return id
+}
+
+// lookup returns the id of s and whether any item ever had it.
+func (in *interner) lookup(s string) (uint16, bool) {
+	id, ok := in.m[s]
+	return id, ok
+}
+
+// add indexes an entry, replacing the item of the same kind and ref.
+func (ix *memIndex) add(e *Entry, g entryGrams) {
+	ix.remove(e.Kind, e.Ref)
+	id := uint32(len(ix.docs))
+	hi := e.Key
+	if id > 0 {
+		hi = max(hi, ix.upTo[id-1])
+	}
+	ix.upTo = append(ix.upTo, hi)
+	ix.docs = append(ix.docs, docMeta{key: e.Key, ref: e.Ref, scope: e.Scope, kind: uint8(kindCodes[e.Kind]),
+		validity: e.Validity, category: ix.names.id(e.Category), topic: ix.names.id(e.Topic), year: uint16(max(e.Year, 0))})
+	ix.byRef[kindRef{e.Kind, e.Ref}] = id
+	ix.live++
+	for _, gb := range g {
+		pl := ix.grams[gb.gram]
+		if pl == nil {
+			pl = &postings{epoch: ix.removals}
+			ix.grams[strings.Clone(gb.gram)] = pl
+		}
+		pl.p = append(pl.p, id<<bandBits|uint32(gb.band))
+		pl.hist[gb.band]++ // only meaningful while the epoch is current
+	}
+}
+
+// remove marks an item dead; removing an unknown item does nothing. Its
+// postings stay in the lists (skipped as dead) until compact; the per-band
+// counts of the lists holding it are recounted when next needed (liveHist).
+func (ix *memIndex) remove(kind string, ref int64) {
+	id, ok := ix.byRef[kindRef{kind, ref}]
+	if !ok {
+		return
+	}
+	delete(ix.byRef, kindRef{kind, ref})
+	ix.docs[id].dead = true
+	ix.live--
+	ix.removals++
+}
+
+// liveHist counts the live items of a list per band: the kept counts while
+// nothing was removed since they were made, else a count over the list.
+func (ix *memIndex) liveHist(pl *postings) [bands]int32 {
+	if pl.epoch == ix.removals {
+		return pl.hist
+	}
+	var h [bands]int32
+	for _, x := range pl.p {
+		if !ix.docs[x>>bandBits].dead {
+			h[x&(1<<bandBits-1)]++
+		}
+	}
+	return h
+}
+
+// trim gives every list exactly the room it uses, after a bulk build.
+func (ix *memIndex) trim() {
+	for _, pl := range ix.grams {
+		if cap(pl.p) > len(pl.p) {
+			pl.p = slices.Clip(append([]uint32(nil), pl.p...))
+		}
+	}
+}
+
+// compact drops dead postings and makes every list's counts current.
+func (ix *memIndex) compact() {
+	for g, pl := range ix.grams {
+		kept := pl.p[:0]
+		var h [bands]int32
+		for _, x := range pl.p {
+			if !ix.docs[x>>bandBits].dead {
+				kept = append(kept, x)
+				h[x&(1<<bandBits-1)]++
+			}
+		}
+		if len(kept) == 0 {
+			delete(ix.grams, g)
+			continue
+		}
+		pl.p, pl.hist, pl.epoch = kept, h, ix.removals
+	}
+}
+
+// entryGrams lists each gram of an entry with its band.
+type entryGrams []gramBand
+
+type gramBand struct {
+	gram string // a substring of the entry's text: cloned when the index keeps it
+	band uint8
+}
+
+// splitFields cuts an entry's text into title, number, summary and body.
+func splitFields(text string) [numFields]string {
+	var f [numFields]string
+	for i := 0; i < numFields-1; i++ {
+		var ok bool
+		f[i], text, ok = strings.Cut(text, "\n")
+		if !ok {
+			return f
+		}
+	}
+	f[numFields-1] = text
+	return f
+}
+
+// tokenizer computes entries' grams, reusing its tables between entries.
+type tokenizer struct {
+	at     map[string]int32
+	counts [][numFields]int
+	order  []string
+}
+
+// gramsOf computes the band of every gram of an entry's text.
+func (tk *tokenizer) gramsOf(text, validity string) entryGrams {
+	if tk.at == nil {
+		tk.at = map[string]int32{}
+	}
+	clear(tk.at)
+	tk.counts, tk.order = tk.counts[:0], tk.order[:0]
+	var lens [numFields]int
+	for i, f := range splitFields(text) {
+		lens[i] = utf8.RuneCountInString(f)
+		countGrams(f, func(g string) {
+			j, ok := tk.at[g]
+			if !ok {
+				j = int32(len(tk.counts))
+				tk.at[g] = j
+				tk.counts = append(tk.counts, [numFields]int{})
+				tk.order = append(tk.order, g)
+			}
+			tk.counts[j][i]++
+		})
+	}
+	vf := validityFactor(validity)
+	out := make(entryGrams, len(tk.order))
+	for j, g := range tk.order {
+		out[j] = gramBand{g, bandOf(impact(tk.counts[j], lens, vf))}
+	}
+	return out
+}
+
+// countGrams calls fn for every occurrence of a unigram or bigram of
+// indexable runes in s (the grams Grams lists, with repetitions).
+func countGrams(s string, fn func(g string)) {
+	prev := -1
+	for i, r := range s {
+		if !indexable(r) {
+			prev = -1
+			continue
+		}
+		size := utf8.RuneLen(r)
+		fn(s[i : i+size])
+		if prev >= 0 {
+			fn(s[prev : i+size])
+		}
+		prev = i
+	}
+}

@@ -1,0 +1,382 @@
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// term is a query term as the index answers it.
+type term struct {
+	text  string
+	need  []string // grams every match must hold
+	extra []string // further grams of a loose term: holding them too makes an exact match possible
+	exact bool     // holding need means holding the term as written (a one- or two-character term)
+	loose bool     // a longer Chinese term, also found as separate words (食品 … 经营), ranked lower
+}
+
+// analyze turns a parsed term into the grams the index is asked for. A
+// one- or two-character term is one gram: exact. A longer term made only
+// of Chinese characters, unless quoted, matches when its two-character
+// pieces all occur (食品经营 → 食品, 经营), as written or apart; any other
+// term (a 文号, a phrase in quotes, words with digits or Latin letters)
+// must hold every bigram and is then checked as written.
+func analyze(t parsedTerm) *term {
+	runs := indexableRuns(t.text)
+	out := &term{text: t.text}
+	if len(runs) == 1 && runs[0] == t.text && utf8.RuneCountInString(t.text) <= 2 {
+		out.need, out.exact = []string{t.text}, true
+		return out
+	}
+	all := distinct(runGrams(runs))
+	if !t.quoted && len(runs) == 1 && runs[0] == t.text && allHan(t.text) {
+		out.loose, out.need = true, distinct(chunks(t.text))
+		for _, g := range all {
+			if !contains(out.need, g) {
+				out.extra = append(out.extra, g)
+			}
+		}
+		return out
+	}
+	out.need = all
+	return out
+}
+
+// indexableRuns splits s into its runs of indexable runes.
+func indexableRuns(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return !indexable(r) })
+}
+
+// runGrams are the bigrams of each run, or the rune of a one-rune run.
+func runGrams(runs []string) []string {
+	var out []string
+	for _, r := range runs {
+		rs := []rune(r)
+		if len(rs) == 1 {
+			out = append(out, r)
+			continue
+		}
+		for i := 0; i+1 < len(rs); i++ {
+			out = append(out, string(rs[i:i+2]))
+		}
+	}
+	return out
+}
+
+// chunks covers a term with two-character pieces, from the start; an odd
+// term's last piece overlaps the one before (个人所得税 → 个人, 所得, 得税).
+func chunks(s string) []string {
+	rs := []rune(s)
+	var out []string
+	for i := 0; i+1 < len(rs); i += 2 {
+		out = append(out, string(rs[i:i+2]))
+	}
+	if len(rs)%2 == 1 {
+		out = append(out, string(rs[len(rs)-2:]))
+	}
+	return out
+}
+
+func allHan(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return true
+}
+
+func distinct(xs []string) []string {
+	var out []string
+	for _, x := range xs {
+		if !contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if x == y {
+			return true
+		}
+	}
+	return false
+}
+
+// filterIDs is a Query's filter in the index's terms.
+type filterIDs struct {
+	kind, category, topic   uint16
+	scope                   int64
+	validity                string
+	year                    int
+	hasKind, hasCat, hasTop bool
+	none                    bool // a filter value no item has: nothing matches
+}
+
+func (ix *memIndex) filterOf(q Query) filterIDs {
+	f := filterIDs{scope: q.Scope, validity: q.Validity, year: q.Year}
+	if q.Kind != "" {
+		code, ok := kindCodes[q.Kind]
+		f.kind, f.hasKind, f.none = uint16(code), true, !ok
+	}
+	if q.Category != "" {
+		var ok bool
+		f.category, ok = ix.names.lookup(q.Category)
+		f.hasCat, f.none = true, f.none || !ok
+	}
+	if q.Topic != "" {
+		var ok bool
+		f.topic, ok = ix.names.lookup(q.Topic)
+		f.hasTop, f.none = true, f.none || !ok
+	}
+	return f
+}
+
+// all reports whether the filter passes every item.
+func (f filterIDs) all() bool {
+	return !f.hasKind && f.scope == 0 && !f.hasCat && !f.hasTop && f.validity == "" && f.year == 0 && !f.none
+}
+
+func (f *filterIDs) keep(d *docMeta) bool {
+	return !d.dead && (!f.hasKind || uint16(d.kind) == f.kind) && (f.scope == 0 || d.scope == f.scope) &&
+		(!f.hasCat || d.category == f.category) && (!f.hasTop || d.topic == f.topic) &&
+		(f.validity == "" || d.validity == f.validity) && (f.year == 0 || int(d.year) == f.year)
+}
+
+// cand is one matching item with its score.
+type cand struct {
+	id       uint32
+	key      int64
+	score    float64
+	possible bool // every loose term's other grams are there too: it may hold them as written
+}
+
+// cursor walks a posting list forward to ids in ascending order.
+type cursor struct {
+	p []uint32
+	i int
+}
+
+// seek moves to id and reports its band, false when the list lacks it.
+func (c *cursor) seek(id uint32) (uint8, bool) {
+	step := 1
+	for c.i+step < len(c.p) && c.p[c.i+step]>>bandBits < id {
+		c.i += step
+		step *= 2
+	}
+	for c.i < len(c.p) && c.p[c.i]>>bandBits < id {
+		c.i++
+	}
+	if c.i < len(c.p) && c.p[c.i]>>bandBits == id {
+		return uint8(c.p[c.i] & (1<<bandBits - 1)), true
+	}
+	return 0, false
+}
+
+// termLists are a term's posting lists and weight.
+type termLists struct {
+	need, extra []*cursor
+	idf         float64
+}
+
+// lists looks up the terms' grams; ok is false when a needed gram is
+// absent, so that nothing matches.
+func (ix *memIndex) lists(terms []*term) ([]termLists, bool) {
+	out := make([]termLists, len(terms))
+	for i, t := range terms {
+		df := ix.live
+		for _, g := range t.need {
+			pl := ix.grams[g]
+			if pl == nil {
+				return nil, false
+			}
+			out[i].need = append(out[i].need, &cursor{p: pl.p})
+			df = min(df, histSum(ix.liveHist(pl)))
+		}
+		for _, g := range t.extra {
+			if pl := ix.grams[g]; pl != nil {
+				out[i].extra = append(out[i].extra, &cursor{p: pl.p})
+			} else {
+				out[i].extra = append(out[i].extra, &cursor{})
+			}
+		}
+		if df == 0 {
+			return nil, false
+		}
+		out[i].idf = idf(df, ix.live)
+	}
+	return out, true
+}
+
+// candidates calls visit with every live item holding all needed grams
+// and passing the filter, scored: a term's band in an item is the lowest
+// band among its grams there (a term occurs at most as often as each of
+// its grams). It returns how many there are. With one exact term, items
+// below band floor are only counted, not visited.
+func (ix *memIndex) candidates(terms []*term, f filterIDs, floor uint8, visit func(cand)) int {
+	tl, ok := ix.lists(terms)
+	if !ok || f.none {
+		return 0
+	}
+	if len(terms) == 1 && terms[0].exact {
+		return ix.single(tl[0], f, floor, visit)
+	}
+	return ix.walk(tl, f, shortest(tl, false), false, -1, visit)
+}
+
+// possibleOnes visits only the candidates that hold every gram of every
+// term, driven by the rarest of all those grams (a loose term's middle
+// gram, 府信 in 政府信息, is often far rarer than its pieces).
+func (ix *memIndex) possibleOnes(terms []*term, f filterIDs, visit func(cand)) {
+	tl, ok := ix.lists(terms)
+	if !ok || f.none {
+		return
+	}
+	ix.walk(tl, f, shortest(tl, true), true, -1, visit)
+}
+
+// countUpTo counts the candidates, stopping at limit.
+func (ix *memIndex) countUpTo(terms []*term, f filterIDs, limit int) int {
+	tl, ok := ix.lists(terms)
+	if !ok || f.none {
+		return 0
+	}
+	return ix.walk(tl, f, shortest(tl, false), false, limit, func(cand) {})
+}
+
+// walk visits the items of the driver list holding the terms' grams (all
+// of them when possibleOnly), at most limit when limit ≥ 0.
+func (ix *memIndex) walk(tl []termLists, f filterIDs, driver *cursor, possibleOnly bool, limit int, visit func(cand)) int {
+	n := 0
+	for _, x := range driver.p {
+		if n == limit {
+			break
+		}
+		id := x >> bandBits
+		d := &ix.docs[id]
+		if !f.keep(d) {
+			continue
+		}
+		if c, ok := scoreOne(tl, id); ok && (c.possible || !possibleOnly) {
+			c.key = d.key
+			n++
+			visit(c)
+		}
+	}
+	return n
+}
+
+// newest visits one exact term's items from the highest id down, until no
+// lower id can hold a key above the worst kept (low reports it): items are
+// numbered in key order when the index is built, so a newest-first page
+// usually stops after the page. It returns the count, -1 when it stopped
+// early.
+func (ix *memIndex) newest(t termLists, f filterIDs, low func() (int64, bool), visit func(cand)) int {
+	p := t.need[0].p
+	n := 0
+	for i := len(p) - 1; i >= 0; i-- {
+		id := p[i] >> bandBits
+		if k, full := low(); full && ix.upTo[id] < k {
+			return -1
+		}
+		d := &ix.docs[id]
+		if !f.keep(d) {
+			continue
+		}
+		n++
+		visit(cand{id: id, key: d.key, score: t.idf * bandValue(uint8(p[i]&(1<<bandBits-1))), possible: true})
+	}
+	return n
+}
+
+// single is candidates for one exact term: one list, its bands the scores.
+func (ix *memIndex) single(t termLists, f filterIDs, floor uint8, visit func(cand)) int {
+	p := t.need[0].p
+	if f.all() && ix.removals == 0 {
+		// Counting is free: every posting is live and passes.
+		for _, x := range p {
+			if b := uint8(x & (1<<bandBits - 1)); b >= floor {
+				id := x >> bandBits
+				visit(cand{id: id, key: ix.docs[id].key, score: t.idf * bandValue(b), possible: true})
+			}
+		}
+		return len(p)
+	}
+	n := 0
+	for _, x := range p {
+		id := x >> bandBits
+		d := &ix.docs[id]
+		if !f.keep(d) {
+			continue
+		}
+		n++
+		if b := uint8(x & (1<<bandBits - 1)); b >= floor {
+			visit(cand{id: id, key: d.key, score: t.idf * bandValue(b), possible: true})
+		}
+	}
+	return n
+}
+
+// floorFor is the lowest band that can reach the first need items of one
+// exact term's list (from its live counts; filters only make it lower).
+func (ix *memIndex) floorFor(terms []*term, f filterIDs, need int) uint8 {
+	if len(terms) != 1 || !terms[0].exact || !f.all() {
+		return 0
+	}
+	pl := ix.grams[terms[0].need[0]]
+	if pl == nil {
+		return 0
+	}
+	h := ix.liveHist(pl)
+	n := 0
+	for b := bands - 1; b > 0; b-- {
+		if n += int(h[b]); n >= need {
+			return uint8(b)
+		}
+	}
+	return 0
+}
+
+// shortest is the shortest needed list (or of all lists, with extra).
+func shortest(tl []termLists, extra bool) *cursor {
+	var best *cursor
+	for _, t := range tl {
+		cs := t.need
+		if extra {
+			cs = append(append([]*cursor{}, t.need...), t.extra...)
+		}
+		for _, c := range cs {
+			if best == nil || len(c.p) < len(best.p) {
+				best = c
+			}
+		}
+	}
+	return &cursor{p: best.p}
+}
+
+// scoreOne checks that item id holds every needed gram and scores it.
+func scoreOne(tl []termLists, id uint32) (cand, bool) {
+	c := cand{id: id, possible: true}
+	for _, t := range tl {
+		low := uint8(bands)
+		for _, cur := range t.need {
+			b, ok := cur.seek(id)
+			if !ok {
+				return c, false
+			}
+			low = min(low, b)
+		}
+		for _, cur := range t.extra {
+			b, ok := cur.seek(id)
+			if !ok {
+				c.possible = false
+				continue
+			}
+			low = min(low, b)
+		}
+		c.score += t.idf * bandValue(low)
+	}
+	return c, true
+}

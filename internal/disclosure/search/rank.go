@@ -1,0 +1,489 @@
+package search
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"openhall/internal/apperr"
+)
+
+func isNotFound(err error) bool { return apperr.Is(err, apperr.NotFound) }
+
+// Verification bounds: terms the index cannot confirm (a 文号, a quoted
+// phrase, a longer term as written) are checked against the stored text,
+// best candidates first, in batches, at most maxVerify candidates a search.
+const (
+	verifyBatch = 128
+	maxVerify   = 1024
+)
+
+// Search runs q.
+func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
+	if q.Limit <= 0 || q.Limit > 50 {
+		q.Limit = 20
+	}
+	q.Offset = min(max(q.Offset, 0), MaxCount)
+	parsed := parseTerms(q.Text)
+	res := &Result{}
+	for _, t := range parsed {
+		res.Terms = append(res.Terms, t.text)
+	}
+	if len(parsed) == 0 {
+		return res, nil
+	}
+	if err := e.fresh(ctx); err != nil {
+		return nil, err
+	}
+	terms := make([]*term, len(parsed))
+	for i, t := range parsed {
+		terms[i] = analyze(t)
+	}
+	r := &run{e: e, q: q, terms: terms}
+	if err := r.order(ctx); err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.Text, err)
+	}
+	if err := r.page(ctx, res); err != nil {
+		return nil, fmt.Errorf("search %q: %w", q.Text, err)
+	}
+	return res, nil
+}
+
+// run is one search under way.
+type run struct {
+	e      *Engine
+	q      Query
+	terms  []*term
+	ranked []cand // the result order, as far as the page needs it
+	total  int
+	capped bool
+}
+
+// order finds the candidates and puts the first offset+limit in order.
+func (r *run) order(ctx context.Context) error {
+	need := r.q.Offset + r.q.Limit
+	verify := r.checked()
+	switch {
+	case len(verify) > 0 && !r.allLoose():
+		return r.confirmed(ctx, r.collect(), need)
+	case len(verify) > 0 && r.q.Sort != ByDate:
+		return r.tiered(ctx, need)
+	case r.q.Sort == ByDate:
+		r.ranked = r.byDate(need)
+		return nil
+	}
+	r.ranked = r.stream(max(need, headRerank), byScore)
+	return r.proximity(ctx)
+}
+
+// collect returns every candidate.
+func (r *run) collect() []cand {
+	var cands []cand
+	r.e.mu.RLock()
+	defer r.e.mu.RUnlock()
+	r.e.ix.candidates(r.terms, r.e.ix.filterOf(r.q), 0, func(c cand) { cands = append(cands, c) })
+	return cands
+}
+
+// byDate keeps the newest n candidates; for one exact term it scans from
+// the newest items and counts the rest from the list's live counts.
+func (r *run) byDate(n int) []cand {
+	r.e.mu.RLock()
+	fast := len(r.terms) == 1 && r.terms[0].exact && r.e.ix.filterOf(r.q).all()
+	r.e.mu.RUnlock()
+	if !fast {
+		return r.stream(n, byDate)
+	}
+	r.e.mu.RLock()
+	defer r.e.mu.RUnlock()
+	ix := r.e.ix
+	tl, ok := ix.lists(r.terms)
+	if !ok {
+		return nil
+	}
+	h := &candHeap{less: byDate, cs: make([]cand, 0, n)}
+	low := func() (int64, bool) {
+		if h.Len() < n {
+			return 0, false
+		}
+		return h.cs[0].key, true
+	}
+	ix.newest(tl[0], ix.filterOf(r.q), low, func(c cand) { h.offer(c, n) })
+	r.total = histSum(ix.liveHist(ix.grams[r.terms[0].need[0]]))
+	return h.sorted()
+}
+
+// stream keeps the best n candidates as they come, and counts them all.
+func (r *run) stream(n int, less func(a, b cand) bool) []cand {
+	h := &candHeap{less: less, cs: make([]cand, 0, n)}
+	r.e.mu.RLock()
+	ix := r.e.ix
+	f := ix.filterOf(r.q)
+	var floor uint8
+	if r.q.Sort != ByDate {
+		floor = ix.floorFor(r.terms, f, n)
+	}
+	r.total = ix.candidates(r.terms, f, floor, func(c cand) { h.offer(c, n) })
+	r.e.mu.RUnlock()
+	return h.sorted()
+}
+
+// checked are the terms the index alone cannot confirm as written.
+func (r *run) checked() []*term {
+	var out []*term
+	for _, t := range r.terms {
+		if !t.exact {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (r *run) allLoose() bool {
+	for _, t := range r.checked() {
+		if !t.loose {
+			return false
+		}
+	}
+	return true
+}
+
+// confirmed orders a search with terms that must occur as written: the
+// candidates are checked against the text, best (or newest) first, until
+// MaxCount+1 matches are confirmed; loose terms found as written put a
+// match in the first tier.
+func (r *run) confirmed(ctx context.Context, cands []cand, need int) error {
+	less := byScore
+	if r.q.Sort == ByDate {
+		less = byDate
+	}
+	pool := top(cands, maxVerify, less)
+	var exact, loose []cand
+	for start := 0; start < len(pool) && len(exact)+len(loose) <= MaxCount; start += verifyBatch {
+		ex, lo, err := r.check(ctx, pool[start:min(start+verifyBatch, len(pool))])
+		if err != nil {
+			return err
+		}
+		exact, loose = append(exact, ex...), append(loose, lo...)
+	}
+	n := len(exact) + len(loose)
+	r.total, r.capped = min(n, MaxCount), n > MaxCount || (len(pool) < len(cands) && n == 0)
+	if r.q.Sort == ByDate {
+		r.ranked = top(append(exact, loose...), need, byDate)
+		return nil
+	}
+	r.ranked = append(exact, loose...)
+	return nil
+}
+
+// check verifies candidates: all must-terms present (else dropped), and
+// whether the loose terms occur as written (exact) or only apart (loose).
+func (r *run) check(ctx context.Context, cs []cand) (exact, loose []cand, err error) {
+	verify := r.checked()
+	texts := make([]string, len(verify))
+	for i, t := range verify {
+		texts[i] = t.text
+	}
+	keys := make([]int64, len(cs))
+	for i, c := range cs {
+		keys[i] = c.key
+	}
+	masks, err := r.e.store.MatchSearchTerms(ctx, keys, texts)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, c := range cs {
+		m, asWritten := masks[c.key], true
+		ok := true
+		for i, t := range verify {
+			has := m&(1<<i) != 0
+			ok = ok && (has || t.loose)
+			asWritten = asWritten && has
+		}
+		switch {
+		case !ok:
+		case asWritten:
+			exact = append(exact, c)
+		default:
+			loose = append(loose, c)
+		}
+	}
+	return exact, loose, nil
+}
+
+// tiered orders a search whose longer terms may match apart: candidates
+// that can hold every term as written are checked, best first, until the
+// page is filled with exact matches; then come the others by score. The
+// total is counted up to MaxCount+1, like every count.
+func (r *run) tiered(ctx context.Context, need int) error {
+	possible := &candHeap{less: byScore}
+	r.e.mu.RLock()
+	ix := r.e.ix
+	f := ix.filterOf(r.q)
+	ix.possibleOnes(r.terms, f, func(c cand) { possible.offer(c, maxVerify) })
+	r.total = ix.countUpTo(r.terms, f, MaxCount+1)
+	r.e.mu.RUnlock()
+	pool := possible.sorted()
+	var exact []cand
+	batch := need + 8
+	for checked := 0; checked < len(pool) && len(exact) < need; checked += batch {
+		ex, _, err := r.check(ctx, pool[checked:min(checked+batch, len(pool))])
+		if err != nil {
+			return err
+		}
+		exact = append(exact, ex...)
+		batch = verifyBatch
+	}
+	r.ranked = exact
+	if len(exact) >= need {
+		return nil
+	}
+	isExact := map[uint32]bool{}
+	for _, c := range exact {
+		isExact[c.id] = true
+	}
+	rest := &candHeap{less: byScore}
+	r.e.mu.RLock()
+	ix.candidates(r.terms, f, 0, func(c cand) {
+		if !isExact[c.id] {
+			rest.offer(c, need-len(exact))
+		}
+	})
+	r.e.mu.RUnlock()
+	r.ranked = append(r.ranked, rest.sorted()...)
+	return nil
+}
+
+// proximity boosts, among the best headRerank, the items holding the terms
+// together as typed ("公开 预算" → 公开预算). Only items holding the grams
+// where the terms meet are checked against the text.
+func (r *run) proximity(ctx context.Context) error {
+	if len(r.terms) < 2 || len(r.ranked) == 0 {
+		return nil
+	}
+	head := r.ranked[:min(len(r.ranked), headRerank)]
+	var joined []string
+	for _, t := range r.terms {
+		joined = append(joined, t.text)
+	}
+	keys := r.meeting(head)
+	if len(keys) == 0 {
+		return nil
+	}
+	masks, err := r.e.store.MatchSearchTerms(ctx, keys, []string{strings.Join(joined, "")})
+	if err != nil {
+		return err
+	}
+	for i := range head {
+		if masks[head[i].key] != 0 {
+			head[i].score *= proxBoost
+		}
+	}
+	slices.SortFunc(head, func(a, b cand) int {
+		if byScore(a, b) {
+			return -1
+		}
+		return 1
+	})
+	return nil
+}
+
+// meeting returns the keys of the items holding every gram where one term
+// ends and the next begins.
+func (r *run) meeting(head []cand) []int64 {
+	var juncs []*postings
+	r.e.mu.RLock()
+	defer r.e.mu.RUnlock()
+	for i := 0; i+1 < len(r.terms); i++ {
+		a, b := []rune(r.terms[i].text), []rune(r.terms[i+1].text)
+		if !indexable(a[len(a)-1]) || !indexable(b[0]) {
+			return nil
+		}
+		pl := r.e.ix.grams[string([]rune{a[len(a)-1], b[0]})]
+		if pl == nil {
+			return nil
+		}
+		juncs = append(juncs, pl)
+	}
+	var keys []int64
+	for _, c := range head {
+		ok := true
+		for _, pl := range juncs {
+			cur := cursor{p: pl.p}
+			_, has := cur.seek(c.id)
+			ok = ok && has
+		}
+		if ok {
+			keys = append(keys, c.key)
+		}
+	}
+	return keys
+}
+
+// byScore orders by score, then newest first; byDate newest first.
+func byScore(a, b cand) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.key > b.key
+}
+
+func byDate(a, b cand) bool { return a.key > b.key }
+
+// top returns the first n of cs in the order less, sorted: a bounded heap,
+// so that a common word's hundred thousand candidates cost one pass.
+func top(cs []cand, n int, less func(a, b cand) bool) []cand {
+	if n <= 0 {
+		return nil
+	}
+	h := &candHeap{less: less}
+	for _, c := range cs {
+		h.offer(c, n)
+	}
+	return h.sorted()
+}
+
+// offer keeps c if it is among the best n seen.
+func (h *candHeap) offer(c cand, n int) {
+	if h.Len() < n {
+		heap.Push(h, c)
+	} else if n > 0 && h.less(c, h.cs[0]) {
+		h.cs[0] = c
+		heap.Fix(h, 0)
+	}
+}
+
+// sorted returns the kept candidates, best first.
+func (h *candHeap) sorted() []cand {
+	out := h.cs
+	slices.SortFunc(out, func(a, b cand) int {
+		if h.less(a, b) {
+			return -1
+		}
+		if h.less(b, a) {
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// candHeap keeps the worst of the best at its root.
+type candHeap struct {
+	cs   []cand
+	less func(a, b cand) bool
+}
+
+func (h *candHeap) Len() int           { return len(h.cs) }
+func (h *candHeap) Less(i, j int) bool { return h.less(h.cs[j], h.cs[i]) }
+func (h *candHeap) Swap(i, j int)      { h.cs[i], h.cs[j] = h.cs[j], h.cs[i] }
+func (h *candHeap) Push(x any)         { h.cs = append(h.cs, x.(cand)) }
+func (h *candHeap) Pop() any {
+	x := h.cs[len(h.cs)-1]
+	h.cs = h.cs[:len(h.cs)-1]
+	return x
+}
+
+// page reads the page's entries and makes the hits.
+func (r *run) page(ctx context.Context, res *Result) error {
+	if r.total > MaxCount {
+		r.total, r.capped = MaxCount, true
+	}
+	res.Total, res.Capped = r.total, r.capped
+	if r.q.Offset >= len(r.ranked) {
+		return nil
+	}
+	pg := r.ranked[r.q.Offset:min(len(r.ranked), r.q.Offset+r.q.Limit)]
+	keys := make([]int64, len(pg))
+	for i, c := range pg {
+		keys[i] = c.key
+	}
+	entries, err := r.e.store.SearchPage(ctx, keys, r.needle(), snippetRunes+snippetRunes/2)
+	if err != nil {
+		return err
+	}
+	byKey := make(map[int64]*Entry, len(entries))
+	for _, en := range entries {
+		byKey[en.Key] = en
+	}
+	for _, k := range keys {
+		if en := byKey[k]; en != nil {
+			res.Hits = append(res.Hits, hitOf(en, res.Terms, r.highlights()))
+		}
+	}
+	return nil
+}
+
+// needle is what the excerpt is cut around: the first term, or for a loose
+// term its first piece.
+func (r *run) needle() string {
+	t := r.terms[0]
+	if t.loose {
+		return t.need[0]
+	}
+	return t.text
+}
+
+// highlights are the strings marked in titles and excerpts: the terms, and
+// the pieces of loose terms.
+func (r *run) highlights() []string {
+	var out []string
+	for _, t := range r.terms {
+		out = append(out, t.text)
+		if t.loose {
+			out = append(out, t.need...)
+		}
+	}
+	return out
+}
+
+func hitOf(en *Entry, terms, marks []string) Hit {
+	title := Normalize(en.Title + "\n" + en.Number)
+	return Hit{Kind: en.Kind, Ref: en.Ref, Scope: en.Scope, Title: Highlight(en.Title, marks), Number: en.Number,
+		Category: en.Category, Validity: en.Validity, Date: en.Date, URL: en.URL,
+		Snippet: Snippet(en.Text, marks, snippetRunes), InTitle: containsAll(title, terms)}
+}
+
+func containsAll(s string, terms []string) bool {
+	for _, t := range terms {
+		if !strings.Contains(s, t) {
+			return false
+		}
+	}
+	return true
+}
+
+// snippetRunes is the length of a result's text excerpt.
+const snippetRunes = 120
+
+// SearchRefs returns the refs of the first n results of q (at most
+// MaxCount), in order, and how many results there are (counted up to
+// MaxCount+1 where counting is bounded): for a module that shows its own
+// listing of the hits, such as the service catalogue.
+func (e *Engine) SearchRefs(ctx context.Context, q Query, n int) ([]int64, int, error) {
+	q.Offset, q.Limit = 0, min(max(n, 1), MaxCount)
+	parsed := parseTerms(q.Text)
+	if len(parsed) == 0 {
+		return nil, 0, nil
+	}
+	if err := e.fresh(ctx); err != nil {
+		return nil, 0, err
+	}
+	terms := make([]*term, len(parsed))
+	for i, t := range parsed {
+		terms[i] = analyze(t)
+	}
+	r := &run{e: e, q: q, terms: terms}
+	if err := r.order(ctx); err != nil {
+		return nil, 0, fmt.Errorf("search %q: %w", q.Text, err)
+	}
+	refs := make([]int64, 0, min(len(r.ranked), q.Limit))
+	e.mu.RLock()
+	for _, c := range r.ranked[:min(len(r.ranked), q.Limit)] {
+		refs = append(refs, e.ix.docs[c.id].ref)
+	}
+	e.mu.RUnlock()
+	return refs, r.total, nil
+}

@@ -1,0 +1,126 @@
+package rating
+
+import (
+	"openhall/internal/apperr"
+	"openhall/internal/identity"
+)
+
+// Authorization rules of this package, one function per rule.
+
+// CanRateCase: the applicant rates their own case; staff never rate.
+func CanRateCase(a *identity.Actor, c *CaseInfo) error {
+	if a == nil {
+		return apperr.New(apperr.Unauthenticated, "请先登录后评价，或扫描受理通知书上的二维码评价")
+	}
+	if c.ApplicantUserID == 0 || c.ApplicantUserID != a.UserID {
+		// Not found rather than forbidden: a case's existence is not told
+		// to those who may not see it.
+		return apperr.New(apperr.NotFound, "办件不存在，或您不是该办件的申请人（只有申请人可以评价）")
+	}
+	return nil
+}
+
+// CanHandleTicket: the department that served handles the review of its
+// service (谁办理谁负责): its 审批人员 and 部门负责人; a review of a
+// comprehensive window, which serves no single department, goes to the
+// centre's management, the region's 系统管理员.
+func CanHandleTicket(a *identity.Actor, t *Ticket) error {
+	if handles(a, t) {
+		return nil
+	}
+	if t.DepartmentID == 0 {
+		return apperr.New(apperr.Forbidden, "该差评由服务中心管理人员（本地区系统管理员）处理")
+	}
+	return apperr.New(apperr.Forbidden, "该差评由%s处理", orDept(t.Department))
+}
+
+func handles(a *identity.Actor, t *Ticket) bool {
+	if t.DepartmentID == 0 {
+		return a.HasIn(identity.RoleSysAdmin, t.RegionPath, 0)
+	}
+	return a.HasIn(identity.RoleApprover, t.RegionPath, t.DepartmentID) || a.HasIn(identity.RoleDeptHead, t.RegionPath, t.DepartmentID)
+}
+
+func orDept(name string) string {
+	if name == "" {
+		return "责任部门"
+	}
+	return name
+}
+
+// CanAppeal: the department's head (or, for a centre's ticket, the
+// region's administrator) appeals a review as false or malicious.
+func CanAppeal(a *identity.Actor, t *Ticket) error {
+	if t.DepartmentID == 0 && a.HasIn(identity.RoleSysAdmin, t.RegionPath, 0) ||
+		t.DepartmentID != 0 && a.HasIn(identity.RoleDeptHead, t.RegionPath, t.DepartmentID) {
+		return nil
+	}
+	return apperr.New(apperr.Forbidden, "申诉须由%s负责人提出", orDept(t.Department))
+}
+
+// CanDecideAppeal: a 监察人员 of the region decides appeals (申诉复核).
+func CanDecideAppeal(a *identity.Actor, t *Ticket) error {
+	if a.HasIn(identity.RoleSupervisor, t.RegionPath, 0) {
+		return nil
+	}
+	return apperr.New(apperr.Forbidden, "申诉复核由本地区的监察人员办理")
+}
+
+// CanViewTicket: those who handle it, supervisors and administrators of
+// the region.
+func CanViewTicket(a *identity.Actor, t *Ticket) error {
+	if a == nil {
+		return apperr.New(apperr.Unauthenticated, "请先登录")
+	}
+	if handles(a, t) || a.HasIn(identity.RoleSupervisor, t.RegionPath, 0) || a.HasIn(identity.RoleSysAdmin, t.RegionPath, 0) {
+		return nil
+	}
+	return apperr.New(apperr.NotFound, "整改工单不存在或您无权查看")
+}
+
+// authorizeTicket applies the rule of a command.
+func authorizeTicket(a *identity.Actor, t *Ticket, k TicketCommandKind) error {
+	switch k {
+	case TcUphold, TcReject:
+		return CanDecideAppeal(a, t)
+	case TcAppeal:
+		return CanAppeal(a, t)
+	case TcRerate, TcCloseUnrated:
+		return apperr.New(apperr.Forbidden, "该步骤由系统自动完成")
+	}
+	return CanHandleTicket(a, t)
+}
+
+// CanSeeFigures: supervisors and administrators see the figures of their
+// regions, department heads those of their department.
+func CanSeeFigures(a *identity.Actor) error {
+	if a.Has(identity.RoleSupervisor) || a.Has(identity.RoleSysAdmin) || a.Has(identity.RoleDeptHead) {
+		return nil
+	}
+	return apperr.New(apperr.Forbidden, "评价统计仅供监察人员、系统管理员和部门负责人查看")
+}
+
+// CanExchange: supervisors and administrators export and import ratings
+// in the national format.
+func CanExchange(a *identity.Actor, regionPath string) error {
+	if a.HasIn(identity.RoleSupervisor, regionPath, 0) || a.HasIn(identity.RoleSysAdmin, regionPath, 0) {
+		return nil
+	}
+	return apperr.New(apperr.Forbidden, "只有该地区的监察人员或系统管理员可以导出、导入评价数据")
+}
+
+// TicketOptions lists the steps the actor may take on the ticket now.
+func TicketOptions(a *identity.Actor, t *Ticket) []TicketCommandKind {
+	var out []TicketCommandKind
+	for _, k := range []TicketCommandKind{TcCallback, TcSkipCallback, TcVerify, TcRectify, TcAppeal, TcFeedback, TcUphold, TcReject} {
+		rule := ticketRules[k]
+		if !statusIn(t.Status, rule.from) || authorizeTicket(a, t, k) != nil {
+			continue
+		}
+		if (k == TcCallback && t.Anonymous) || (k == TcSkipCallback && !t.Anonymous) || (k == TcAppeal && t.Appealed) {
+			continue
+		}
+		out = append(out, k)
+	}
+	return out
+}

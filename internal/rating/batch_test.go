@@ -1,0 +1,85 @@
+package rating
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestBatcherStoresEveryRatingOnce: many concurrent callers each return
+// after their own rating was flushed, every rating is flushed exactly
+// once, and slow flushes gather the waiting ratings into batches.
+func TestBatcherStoresEveryRatingOnce(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]int{}
+	var flushes atomic.Int32
+	b := &batcher{flush: func(_ context.Context, batch []*pending) error {
+		flushes.Add(1)
+		time.Sleep(2 * time.Millisecond)
+		mu.Lock()
+		defer mu.Unlock()
+		for _, p := range batch {
+			seen[p.r.Key]++
+			p.out = p.r
+		}
+		return nil
+	}}
+	const n = 400
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := &pending{r: Rating{Key: string(rune('A'+i%26)) + string(rune(i))}}
+			if err := b.submit(context.Background(), p); err != nil || p.out.Key != p.r.Key {
+				t.Errorf("submit: %v, out %q", err, p.out.Key)
+			}
+		}()
+	}
+	wg.Wait()
+	if len(seen) != n {
+		t.Fatalf("%d distinct ratings flushed, want %d", len(seen), n)
+	}
+	for k, c := range seen {
+		if c != 1 {
+			t.Fatalf("rating %q flushed %d times", k, c)
+		}
+	}
+	if f := flushes.Load(); f >= n/2 {
+		t.Fatalf("%d flushes for %d ratings: no batching", f, n)
+	}
+	if b.busy || len(b.queue) != 0 {
+		t.Fatal("the batcher did not become idle")
+	}
+}
+
+func TestBatcherReportsFailure(t *testing.T) {
+	boom := errors.New("disk full")
+	b := &batcher{flush: func(context.Context, []*pending) error { return boom }}
+	if err := b.submit(context.Background(), &pending{}); !errors.Is(err, boom) {
+		t.Fatalf("got %v", err)
+	}
+	if err := b.submit(context.Background(), &pending{}); !errors.Is(err, boom) {
+		t.Fatalf("the batcher must stay usable: %v", err)
+	}
+}
+
+func TestLinkTokens(t *testing.T) {
+	s := &Service{d: Deps{Secret: []byte("k1")}}
+	tok := s.token('c', 42)
+	if k, id, ok := s.parseToken(tok); !ok || k != 'c' || id != 42 {
+		t.Fatalf("parse: %c %d %v", k, id, ok)
+	}
+	other := &Service{d: Deps{Secret: []byte("k2")}}
+	if _, _, ok := other.parseToken(tok); ok {
+		t.Fatal("a token signed with another secret was accepted")
+	}
+	forged := []byte(tok)
+	forged[3] ^= 1
+	if _, _, ok := s.parseToken(string(forged)); ok {
+		t.Fatal("a changed token was accepted")
+	}
+}

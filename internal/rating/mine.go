@@ -1,0 +1,55 @@
+package rating
+
+import (
+	"context"
+
+	"openhall/internal/apperr"
+	"openhall/internal/identity"
+)
+
+// Mine lists the ratings the actor gave under their name, newest first.
+func (s *Service) Mine(ctx context.Context, a *identity.Actor) ([]*Rating, error) {
+	if a == nil {
+		return nil, apperr.New(apperr.Unauthenticated, "请先登录")
+	}
+	list, _, err := s.d.Store.FindRatings(ctx, Filter{RaterUserID: a.UserID, Limit: 200})
+	return list, err
+}
+
+// RaterView is a rating as its rater sees it: with the handling of a bad
+// review (the department's feedback) and whether to evaluate again.
+type RaterView struct {
+	Rating   *Rating
+	Second   *Rating // the second evaluation, once given
+	Ticket   *Ticket
+	Feedback *TicketEvent
+	CanAgain bool
+}
+
+// RaterRating returns one of the actor's ratings.
+func (s *Service) RaterRating(ctx context.Context, a *identity.Actor, id int64) (*RaterView, error) {
+	r, err := s.d.Store.FindRatingByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if a == nil || r.RaterUserID == 0 || r.RaterUserID != a.UserID {
+		return nil, apperr.New(apperr.NotFound, "评价不存在或您无权查看")
+	}
+	v := &RaterView{Rating: r}
+	if r.Number == SecondEvaluation {
+		return v, nil
+	}
+	t, err := s.d.Store.FindTicketByRating(ctx, r.ID)
+	if apperr.Is(err, apperr.NotFound) {
+		return v, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	v.Ticket, v.Feedback, v.CanAgain = t, t.feedback(), t.Status == TicketFedBack
+	seconds, _, err := s.d.Store.FindRatings(ctx, Filter{FirstID: r.ID, Limit: 1})
+	if err == nil && len(seconds) > 0 {
+		v.Second = seconds[0]
+	}
+	return v, err
+}

@@ -1,0 +1,371 @@
+package rating
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"openhall/internal/apperr"
+	"openhall/internal/audit"
+	"openhall/internal/calendar"
+	"openhall/internal/identity"
+	"openhall/internal/workclock"
+)
+
+// openTicket opens the rectification ticket of a bad first rating, with
+// the periods of its region, and tells whoever handles it.
+func (s *Service) openTicket(ctx context.Context, r *Rating) (*Ticket, error) {
+	lim, err := s.LimitsFor(ctx, r.RegionPath)
+	if err != nil {
+		return nil, err
+	}
+	t := &Ticket{RatingID: r.ID, Target: r.Target, Anonymous: r.Anonymous}
+	sys := identity.SystemActor().Audit()
+	t.ApplyTicket(TicketEvent{Kind: TevOpened, At: r.At, ActorLabel: sys.Label, Days: lim.CallbackDays, Days2: lim.RectifyDays,
+		Level: r.Level, RatingID: r.ID})
+	if err := s.d.Store.CreateTicket(ctx, t); err != nil {
+		return nil, err
+	}
+	if err := s.recordTicket(ctx, sys, t, t.Events); err != nil {
+		return nil, err
+	}
+	return t, s.tellHandlers(ctx, t, r)
+}
+
+func (s *Service) recordTicket(ctx context.Context, who audit.Actor, t *Ticket, evs []TicketEvent) error {
+	kinds := make([]string, len(evs))
+	for i, e := range evs {
+		kinds[i] = string(e.Kind)
+	}
+	return s.d.Audit.Append(ctx, audit.Record{Actor: who, Scope: "region:" + t.RegionPath, Action: "rating.ticket." + kinds[len(kinds)-1],
+		ObjectType: "rating_ticket", ObjectID: strconv.FormatInt(t.ID, 10),
+		Change: map[string]any{"rating": t.RatingID, "events": kinds, "status": t.Status, "version": t.Version}})
+}
+
+// handlerRoles are who a ticket goes to.
+func handlerRoles(t *Ticket) []identity.Role {
+	if t.DepartmentID == 0 {
+		return []identity.Role{identity.RoleSysAdmin}
+	}
+	return []identity.Role{identity.RoleApprover, identity.RoleDeptHead}
+}
+
+func (s *Service) tellHandlers(ctx context.Context, t *Ticket, r *Rating) error {
+	ids, err := s.d.Store.DepartmentStaff(ctx, t.DepartmentID, t.RegionPath, handlerRoles(t))
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	what := r.ItemName
+	if what == "" {
+		what = "窗口服务"
+	}
+	return s.d.Notifier.Tell(ctx, ids, Note{Kind: "rating.ticket", Title: fmt.Sprintf("收到差评（%s），请及时回访整改", r.Level.Label()),
+		Body: fmt.Sprintf("“%s”收到%s评价，已生成整改工单，请在 %d 个工作日内回访、%d 个工作日内整改并反馈。", what, r.Level.Label(), t.CallbackDays, t.RectifyDays),
+		Link: fmt.Sprintf("/staff/ratings/tickets/%d", t.ID)})
+}
+
+// TicketView is a ticket with its rating and clocks, for staff.
+type TicketView struct {
+	Ticket  *Ticket
+	Rating  *Rating
+	Clocks  TicketClocks
+	Contact string // the rater's name and phone, for the department calling back
+}
+
+// TicketClocks are a ticket's two deadlines.
+type TicketClocks struct {
+	Callback workclock.Clock // 回访
+	Rectify  workclock.Clock // 整改 and 反馈
+}
+
+// Warning is the most urgent of the running clocks.
+func (c TicketClocks) Warning() workclock.Warning {
+	if c.Rectify.Warning.Rank() > c.Callback.Warning.Rank() {
+		return c.Rectify.Warning
+	}
+	return c.Callback.Warning
+}
+
+// ComputeTicketClocks measures a ticket's clocks from its events on cal
+// at now: 回访 runs from the opening until the call back (not for an
+// anonymous review, which cannot be called back); 整改 runs from the
+// opening until the feedback, paused while an appeal is decided.
+func ComputeTicketClocks(t *Ticket, cal *calendar.Calendar, now time.Time) (TicketClocks, error) {
+	var callbackEnd, rectifyEnd time.Time
+	var pauses []workclock.Span
+	for _, e := range t.Events {
+		switch e.Kind {
+		case TevCalledBack, TevCallbackSkipped:
+			callbackEnd = e.At
+		case TevFedBack, TevAppealUpheld:
+			rectifyEnd = e.At
+		case TevAppealed:
+			pauses = append(pauses, workclock.Span{From: e.At})
+		case TevAppealRejected:
+			pauses[len(pauses)-1].To = e.At
+		}
+	}
+	var out TicketClocks
+	var err error
+	if !t.Anonymous {
+		if out.Callback, err = workclock.Measure(cal, t.CallbackDays, t.OpenedAt, callbackEnd, nil, now); err != nil {
+			return out, err
+		}
+	}
+	out.Rectify, err = workclock.Measure(cal, t.RectifyDays, t.OpenedAt, rectifyEnd, pauses, now)
+	return out, err
+}
+
+// Ticket returns a ticket for someone allowed to see it.
+func (s *Service) Ticket(ctx context.Context, a *identity.Actor, id int64) (*TicketView, error) {
+	t, err := s.d.Store.LoadTicket(ctx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := CanViewTicket(a, t); err != nil {
+		return nil, err
+	}
+	return s.view(ctx, a, t)
+}
+
+func (s *Service) view(ctx context.Context, a *identity.Actor, t *Ticket) (*TicketView, error) {
+	r, err := s.d.Store.FindRatingByID(ctx, t.RatingID)
+	if err != nil {
+		return nil, err
+	}
+	v := &TicketView{Ticket: t, Rating: r}
+	if v.Clocks, err = s.clocks(t); err != nil {
+		return nil, err
+	}
+	if handles(a, t) {
+		v.Contact = s.contact(ctx, r)
+	}
+	return v, nil
+}
+
+func (s *Service) clocks(t *Ticket) (TicketClocks, error) {
+	cal, err := s.calendarFor(t.RegionPath)
+	if err != nil {
+		return TicketClocks{}, err
+	}
+	return ComputeTicketClocks(t, cal, s.d.Now())
+}
+
+// contact is how the department reaches a real-name rater: the account's
+// name and phone, or the phone the visit's SMS went to.
+func (s *Service) contact(ctx context.Context, r *Rating) string {
+	if r.Anonymous {
+		return ""
+	}
+	if r.RaterUserID != 0 {
+		if u, err := s.d.Users.FindUserByID(ctx, r.RaterUserID); err == nil {
+			return u.Name + " " + u.Phone
+		}
+	}
+	if r.VisitID != 0 {
+		if v, err := s.d.Store.FindVisitByID(ctx, r.VisitID); err == nil {
+			return v.Phone
+		}
+	}
+	return ""
+}
+
+// Tickets lists the open tickets the actor handles or supervises, most
+// urgent first.
+func (s *Service) Tickets(ctx context.Context, a *identity.Actor, open bool) ([]*TicketView, error) {
+	f := ticketScope(a)
+	if len(f.DepartmentIDs)+len(f.CentreRegions)+len(f.RegionPrefixes) == 0 {
+		return nil, apperr.New(apperr.Forbidden, "只有部门审批人员、部门负责人、监察人员和系统管理员处理差评工单")
+	}
+	f.Open, f.Limit = open, 500
+	list, err := s.d.Store.FindTickets(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*TicketView, 0, len(list))
+	for _, t := range list {
+		v := &TicketView{Ticket: t}
+		if v.Clocks, err = s.clocks(t); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Clocks.Warning().Rank() > out[j].Clocks.Warning().Rank() })
+	return out, nil
+}
+
+// ticketScope is which tickets an actor sees.
+func ticketScope(a *identity.Actor) TicketFilter {
+	var f TicketFilter
+	if a == nil {
+		return f
+	}
+	for _, g := range a.Grants {
+		switch {
+		case (g.Role == identity.RoleApprover || g.Role == identity.RoleDeptHead) && g.DepartmentID != nil:
+			f.DepartmentIDs = append(f.DepartmentIDs, *g.DepartmentID)
+		case g.Role == identity.RoleSysAdmin:
+			f.CentreRegions = append(f.CentreRegions, g.RegionPath)
+		case g.Role == identity.RoleSupervisor:
+			f.RegionPrefixes = append(f.RegionPrefixes, g.RegionPath)
+		}
+	}
+	return f
+}
+
+// ActTicket applies one step to a ticket on behalf of a.
+func (s *Service) ActTicket(ctx context.Context, a *identity.Actor, id int64, c TicketCommand, version int) (*Ticket, error) {
+	var t *Ticket
+	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		if t, err = s.d.Store.LoadTicket(ctx, id, true); err != nil {
+			return err
+		}
+		if err := CanViewTicket(a, t); err != nil {
+			return err
+		}
+		if version != 0 && version != t.Version {
+			return apperr.New(apperr.Conflict, "工单已被他人处理（当前为“%s”），请刷新后重试", t.Status.Label())
+		}
+		if err := authorizeTicket(a, t, c.Kind); err != nil {
+			return err
+		}
+		return s.actTicket(ctx, a, t, c)
+	})
+	return t, err
+}
+
+// actTicket runs the machine, saves and adds the effects, in the caller's
+// transaction.
+func (s *Service) actTicket(ctx context.Context, a *identity.Actor, t *Ticket, c TicketCommand) error {
+	c.ActorID, c.ActorLabel = a.UserID, a.Audit().Label
+	evs, err := TransitionTicket(t, c, s.d.Now())
+	if err != nil {
+		return err
+	}
+	from := t.Version
+	if c.Kind == TcFeedback {
+		lim, err := s.LimitsFor(ctx, t.RegionPath)
+		if err != nil {
+			return err
+		}
+		evs[0].Days = lim.DefaultDays // the period to re-rate in
+	}
+	for _, e := range evs {
+		t.ApplyTicket(e)
+	}
+	added := t.Events[len(t.Events)-len(evs):]
+	if err := s.d.Store.SaveTicket(ctx, t, from, added); err != nil {
+		return err
+	}
+	if err := s.recordTicket(ctx, a.Audit(), t, added); err != nil {
+		return err
+	}
+	return s.ticketEffects(ctx, t, added)
+}
+
+// ticketEffects: an upheld appeal takes the review out of the figures; a
+// feedback is sent to the rater, who may then evaluate again.
+func (s *Service) ticketEffects(ctx context.Context, t *Ticket, evs []TicketEvent) error {
+	for _, e := range evs {
+		switch e.Kind {
+		case TevAppealUpheld:
+			if err := s.d.Store.ExcludeRating(ctx, t.RatingID); err != nil {
+				return err
+			}
+		case TevFedBack:
+			if err := s.sendFeedback(ctx, t, e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// sendFeedback tells the rater the department's feedback and sets the
+// timer that closes the ticket if they do not evaluate again in time.
+func (s *Service) sendFeedback(ctx context.Context, t *Ticket, e TicketEvent) error {
+	r, err := s.d.Store.FindRatingByID(ctx, t.RatingID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case r.RaterUserID != 0:
+		err = s.d.Notifier.Tell(ctx, []int64{r.RaterUserID}, Note{Kind: "rating.feedback", SMS: true,
+			Title: "您的评价已有整改反馈，请再次评价", Body: e.Reason, Link: fmt.Sprintf("/ratings/%d", r.ID)})
+	case r.VisitID != 0 && !r.Anonymous:
+		err = s.d.Scheduler.ScheduleVisitSMS(ctx, r.VisitID)
+	}
+	if err != nil {
+		return err
+	}
+	end, prov, err := s.rerateDeadline(t)
+	if err != nil {
+		return err
+	}
+	return s.d.Scheduler.ScheduleTicketCheck(ctx, t.ID, s.checkAt(end, prov))
+}
+
+// rerateDeadline is when a ticket waiting for the second evaluation
+// closes without it: the end of the period given at the feedback.
+func (s *Service) rerateDeadline(t *Ticket) (time.Time, bool, error) {
+	fb := t.feedback()
+	if fb == nil {
+		return s.d.Now(), false, nil
+	}
+	return s.endOfPeriod(t.RegionPath, fb.At, fb.Days)
+}
+
+// endOfPeriod is the start of the day after the last day of a period of
+// days working days from start, and whether it is provisional (reaches a
+// year without a holiday schedule, or beyond the calendar).
+func (s *Service) endOfPeriod(path string, start time.Time, days int) (time.Time, bool, error) {
+	cal, err := s.calendarFor(path)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	due, err := cal.AddWorkdays(calendar.DateOf(start), max(days, 1))
+	if err != nil {
+		return s.d.Now().Add(24 * time.Hour), true, nil
+	}
+	return due.AddDays(1).Time(), cal.Provisional(calendar.DateOf(start), due) != 0, nil
+}
+
+// checkAt is when a timer for a period ending at end runs: then, or, while
+// the period is provisional, a day from now at the latest and again daily,
+// so that it follows the holiday schedule once imported.
+func (s *Service) checkAt(end time.Time, provisional bool) time.Time {
+	if provisional {
+		return minTime(end, s.d.Now().Add(24*time.Hour))
+	}
+	return end
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// CheckTicket is the ticket timer's handler: a ticket still waiting for
+// the second evaluation after its period is closed without it. A late or
+// repeated timer does nothing.
+func (s *Service) CheckTicket(ctx context.Context, id int64) error {
+	return s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+		t, err := s.d.Store.LoadTicket(ctx, id, true)
+		if err != nil || t.Status != TicketFedBack {
+			return err
+		}
+		end, prov, err := s.rerateDeadline(t)
+		if err != nil {
+			return err
+		}
+		if s.d.Now().Before(end) {
+			return s.d.Scheduler.ScheduleTicketCheck(ctx, id, s.checkAt(end, prov))
+		}
+		return s.actTicket(ctx, identity.SystemActor(), t, TicketCommand{Kind: TcCloseUnrated})
+	})
+}

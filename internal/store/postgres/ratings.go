@@ -1,0 +1,331 @@
+package postgres
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"openhall/internal/apperr"
+	"openhall/internal/identity"
+	"openhall/internal/rating"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// RatingsStore implements rating.Store.
+type RatingsStore struct{ db *DB }
+
+// Ratings returns the ratings store.
+func (db *DB) Ratings() *RatingsStore { return &RatingsStore{db} }
+
+const ratingColumns = `id, rkey, subject, COALESCE(case_id, 0), case_number, COALESCE(visit_id, 0), stage, number, COALESCE(first_id, 0),
+	level, indicators, channel, anonymous, COALESCE(rater_user_id, 0), rater_kind, comment, is_default, excluded, region_path,
+	region_code, department_id, department, window_id, staff_id, item_code, item_name, instant, source, at`
+
+const ratingInsertColumns = `id, rkey, subject, case_id, case_number, visit_id, stage, number, first_id, level, indicators, channel,
+	anonymous, rater_user_id, rater_kind, comment, is_default, excluded, region_path, region_code, department_id, department,
+	window_id, staff_id, item_code, item_name, instant, source, at`
+
+// ratingChunk bounds the rows of one INSERT.
+const ratingChunk = 500
+
+// textType is the type keys are cast to.
+const textType = "text"
+
+// tuples is "(?, …), (?, …)": rows groups of cols placeholders, numbered
+// by rebind.
+func tuples(rows, cols int) string {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
+}
+
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+func int64Args(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
+
+// CreateRatings takes ids from the sequence, inserts ratings in
+// statements of up to 500 rows and adds them to the per-day counts.
+func (s *RatingsStore) CreateRatings(ctx context.Context, rs []*rating.Rating) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		rows, err := s.db.q(ctx).Query(ctx, `SELECT nextval(pg_get_serial_sequence('ratings', 'id')) FROM generate_series(1, $1)`, len(rs))
+		ids, err := collect(rows, err, func(r pgx.Row) (int64, error) {
+			var id int64
+			return id, r.Scan(&id)
+		})
+		if err != nil {
+			return err
+		}
+		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+		for i, r := range rs {
+			r.ID = ids[i]
+		}
+		for start := 0; start < len(rs); start += ratingChunk {
+			if err := s.insertRatings(ctx, rs[start:min(start+ratingChunk, len(rs))]); err != nil {
+				return err
+			}
+		}
+		return s.addCounts(ctx, rating.CountsOf(rs, 1))
+	})
+}
+
+func (s *RatingsStore) insertRatings(ctx context.Context, rs []*rating.Rating) error {
+	args := make([]any, 0, 29*len(rs))
+	for _, r := range rs {
+		args = append(args, r.ID, r.Key, r.Subject, nullable(r.CaseID), r.CaseNumber, nullable(r.VisitID), int(r.Stage), r.Number,
+			nullable(r.FirstID), int(r.Level), rating.EncodeIndicators(r.Indicators), string(r.Channel), r.Anonymous, nullable(r.RaterUserID),
+			r.RaterKind, r.Comment, r.Default, r.Excluded, r.RegionPath, r.RegionCode, r.DepartmentID, r.Department,
+			r.WindowID, r.StaffID, r.ItemCode, r.ItemName, r.Instant, r.Source, r.At)
+	}
+	_, err := s.db.r(ctx).exec(ctx, `INSERT INTO ratings (`+ratingInsertColumns+`) VALUES `+tuples(len(rs), 29), args...)
+	if isUnique(err) {
+		return apperr.New(apperr.Conflict, "评价已存在")
+	}
+	return mapError(err)
+}
+
+// countChunk bounds the count rows of one upsert.
+const countChunk = 1000
+
+// addCounts adds count rows (negative to take away), in the rows' order
+// (so that concurrent transactions lock shared rows in the same order), in
+// statements of up to countChunk rows.
+func (s *RatingsStore) addCounts(ctx context.Context, rows []rating.CountRow) error {
+	for _, t := range []struct {
+		table string
+		rows  []rating.CountRow
+	}{{"rating_counts", rows}, {"rating_counts_month", rating.MonthsOf(rows)}} {
+		for start := 0; start < len(t.rows); start += countChunk {
+			if err := s.upsertCounts(ctx, t.table, t.rows[start:min(start+countChunk, len(t.rows))]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// upsertCounts adds count rows in one statement.
+func (s *RatingsStore) upsertCounts(ctx context.Context, table string, rows []rating.CountRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 9*len(rows))
+	for _, c := range rows {
+		args = append(args, c.Day, c.RegionPath, c.DepartmentID, c.WindowID, c.StaffID, c.ItemCode, int(c.Level), c.Default, c.N)
+	}
+	_, err := s.db.r(ctx).exec(ctx, `INSERT INTO `+table+` (day, region_path, department_id, window_id, staff_id,
+		item_code, level, is_default, n) VALUES `+tuples(len(rows), 9)+`
+		ON CONFLICT (day, region_path, department_id, window_id, staff_id, item_code, level, is_default)
+		DO UPDATE SET n = `+table+`.n + excluded.n`, args...)
+	return mapError(err)
+}
+
+// FindRatingByID returns one rating.
+func (s *RatingsStore) FindRatingByID(ctx context.Context, id int64) (*rating.Rating, error) {
+	r, err := scanRating(s.db.q(ctx).QueryRow(ctx, `SELECT `+ratingColumns+` FROM ratings WHERE id = $1`, id))
+	return r, notFound(err, "评价不存在")
+}
+
+// FindRatings lists ratings newest first with the total.
+func (s *RatingsStore) FindRatings(ctx context.Context, f rating.Filter) ([]*rating.Rating, int, error) {
+	where, args := ratingWhere(f)
+	r := s.db.r(ctx)
+	var total int
+	if err := r.row(ctx, `SELECT count(*) FROM ratings WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, mapError(err)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	rows, err := r.rows(ctx, `SELECT `+ratingColumns+` FROM ratings WHERE `+where+` ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`,
+		append(args, limit, f.Offset)...)
+	list, err := collect(rows, err, scanRating)
+	return list, total, err
+}
+
+func ratingWhere(f rating.Filter) (string, []any) {
+	where, args := []string{"TRUE"}, []any{}
+	add := func(cond string, v any) { where, args = append(where, cond), append(args, v) }
+	if f.CaseID != 0 {
+		add("case_id = ?", f.CaseID)
+	}
+	if f.VisitID != 0 {
+		add("visit_id = ?", f.VisitID)
+	}
+	if f.RaterUserID != 0 {
+		add("rater_user_id = ?", f.RaterUserID)
+	}
+	if f.FirstID != 0 {
+		add("first_id = ?", f.FirstID)
+	}
+	if f.RegionPrefix != "" {
+		add(`region_path LIKE ?`, likePrefix(f.RegionPrefix))
+	}
+	if len(f.DepartmentIDs) > 0 {
+		where, args = append(where, "department_id IN ("+placeholders(len(f.DepartmentIDs))+")"), append(args, int64Args(f.DepartmentIDs)...)
+	}
+	if !f.From.IsZero() {
+		add("at >= ?", f.From)
+	}
+	if !f.To.IsZero() {
+		add("at < ?", f.To)
+	}
+	return strings.Join(where, " AND "), args
+}
+
+func scanRating(r pgx.Row) (*rating.Rating, error) {
+	var x rating.Rating
+	var ind string
+	var stage, number, level int
+	err := r.Scan(&x.ID, &x.Key, &x.Subject, &x.CaseID, &x.CaseNumber, &x.VisitID, &stage, &number, &x.FirstID, &level, &ind,
+		&x.Channel, &x.Anonymous, &x.RaterUserID, &x.RaterKind, &x.Comment, &x.Default, &x.Excluded, &x.RegionPath, &x.RegionCode,
+		&x.DepartmentID, &x.Department, &x.WindowID, &x.StaffID, &x.ItemCode, &x.ItemName, &x.Instant, &x.Source, &x.At)
+	if err != nil {
+		return nil, err
+	}
+	x.Stage, x.Number, x.Level = rating.Stage(stage), number, rating.Level(level)
+	x.Indicators, x.At = rating.DecodeIndicators(ind), x.At.UTC()
+	return &x, nil
+}
+
+// ExistingKeys returns which keys are stored.
+func (s *RatingsStore) ExistingKeys(ctx context.Context, keys []string) (map[string]bool, error) {
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT rkey FROM ratings WHERE rkey = ANY($1)`, keys)
+	found, err := collect(rows, err, func(r pgx.Row) (string, error) {
+		var k string
+		return k, r.Scan(&k)
+	})
+	out := map[string]bool{}
+	for _, k := range found {
+		out[k] = true
+	}
+	return out, err
+}
+
+// ExcludeRating marks a rating false or malicious and takes it out of the
+// counts.
+func (s *RatingsStore) ExcludeRating(ctx context.Context, id int64) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		r, err := scanRating(s.db.q(ctx).QueryRow(ctx, `SELECT `+ratingColumns+` FROM ratings WHERE id = $1 FOR UPDATE`, id))
+		if err != nil {
+			return notFound(err, "评价不存在")
+		}
+		if r.Excluded {
+			return nil
+		}
+		if _, err := s.db.q(ctx).Exec(ctx, `UPDATE ratings SET excluded = true WHERE id = $1`, id); err != nil {
+			return mapError(err)
+		}
+		return s.addCounts(ctx, rating.CountsOf([]*rating.Rating{r}, -1))
+	})
+}
+
+// CountRatings sums the counts of a period by a dimension: the monthly
+// counts for its whole months, the daily ones for the rest.
+func (s *RatingsStore) CountRatings(ctx context.Context, f rating.FigureFilter) ([]rating.LevelCount, error) {
+	col := rating.DimensionColumn(f.By)
+	p := rating.PeriodOf(f.From, f.To)
+	var parts []string
+	var args []any
+	if p.Months[0] != "" {
+		where, a := countWhere(f, "day >= ? AND day < ?", p.Months[0], p.Months[1])
+		parts, args = append(parts, `SELECT CAST(`+col+` AS `+textType+`) AS k, level, is_default, n FROM rating_counts_month WHERE `+where), append(args, a...)
+	}
+	for _, d := range p.Days {
+		where, a := countWhere(f, "day >= ? AND day < ?", d[0], d[1])
+		parts, args = append(parts, `SELECT CAST(`+col+` AS `+textType+`) AS k, level, is_default, n FROM rating_counts WHERE `+where), append(args, a...)
+	}
+	rows, err := s.db.r(ctx).rows(ctx, `SELECT k, level, is_default, SUM(n) FROM (`+strings.Join(parts, " UNION ALL ")+
+		`) AS c GROUP BY k, level, is_default HAVING SUM(n) <> 0`, args...)
+	return collect(rows, err, func(r pgx.Row) (rating.LevelCount, error) {
+		var c rating.LevelCount
+		var level int
+		err := r.Scan(&c.Key, &level, &c.Default, &c.N)
+		c.Level = rating.Level(level)
+		return c, err
+	})
+}
+
+// countWhere adds a figure filter's region and departments to a period.
+func countWhere(f rating.FigureFilter, period string, from, to any) (string, []any) {
+	where, args := []string{period}, []any{from, to}
+	if f.RegionPrefix != "" {
+		where, args = append(where, "region_path LIKE ?"), append(args, likePrefix(f.RegionPrefix))
+	}
+	if len(f.DepartmentIDs) > 0 {
+		where, args = append(where, "department_id IN ("+placeholders(len(f.DepartmentIDs))+")"), append(args, int64Args(f.DepartmentIDs)...)
+	}
+	return strings.Join(where, " AND "), args
+}
+
+// CreateVisit inserts a visit.
+func (s *RatingsStore) CreateVisit(ctx context.Context, v *rating.Visit) error {
+	t := v.Target
+	err := s.db.r(ctx).row(ctx, `INSERT INTO rating_visits (region_path, region_code, department_id, department, window_id,
+		window_name, staff_id, phone, case_number, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		t.RegionPath, t.RegionCode, t.DepartmentID, t.Department, t.WindowID, v.WindowName, t.StaffID, v.Phone, v.CaseNumber, v.CreatedAt).Scan(&v.ID)
+	return mapError(err)
+}
+
+// FindVisitByID returns one visit.
+func (s *RatingsStore) FindVisitByID(ctx context.Context, id int64) (*rating.Visit, error) {
+	var v rating.Visit
+	err := s.db.q(ctx).QueryRow(ctx, `SELECT id, region_path, region_code, department_id, department, window_id, window_name,
+		staff_id, phone, case_number, created_at FROM rating_visits WHERE id = $1`, id).Scan(&v.ID, &v.Target.RegionPath,
+		&v.Target.RegionCode, &v.Target.DepartmentID, &v.Target.Department, &v.Target.WindowID, &v.WindowName, &v.Target.StaffID,
+		&v.Phone, &v.CaseNumber, &v.CreatedAt)
+	v.CreatedAt = v.CreatedAt.UTC()
+	return &v, notFound(err, "评价链接无效")
+}
+
+// FindLimits returns every region's limits.
+func (s *RatingsStore) FindLimits(ctx context.Context) ([]*rating.Limits, error) {
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT region_id, region_path, callback_days, rectify_days, default_days,
+		updated_at, updated_by FROM rating_limits`)
+	return collect(rows, err, func(r pgx.Row) (*rating.Limits, error) {
+		var l rating.Limits
+		err := r.Scan(&l.RegionID, &l.RegionPath, &l.CallbackDays, &l.RectifyDays, &l.DefaultDays, &l.UpdatedAt, &l.UpdatedBy)
+		l.UpdatedAt = l.UpdatedAt.UTC()
+		return &l, err
+	})
+}
+
+// PutLimits creates or replaces a region's limits.
+func (s *RatingsStore) PutLimits(ctx context.Context, l *rating.Limits) error {
+	_, err := s.db.q(ctx).Exec(ctx, `INSERT INTO rating_limits (region_id, region_path, callback_days, rectify_days,
+		default_days, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (region_id) DO UPDATE SET region_path = excluded.region_path, callback_days = excluded.callback_days,
+		rectify_days = excluded.rectify_days, default_days = excluded.default_days, updated_at = excluded.updated_at,
+		updated_by = excluded.updated_by`, l.RegionID, l.RegionPath, l.CallbackDays, l.RectifyDays, l.DefaultDays, l.UpdatedAt, l.UpdatedBy)
+	return mapError(err)
+}
+
+// DepartmentStaff lists who holds one of roles in a department, or over
+// the region at regionPath (a grant on it or on a region above it).
+func (s *RatingsStore) DepartmentStaff(ctx context.Context, deptID int64, regionPath string, roles []identity.Role) ([]int64, error) {
+	return departmentStaff(ctx, s.db, deptID, regionPath, roles)
+}
+
+func departmentStaff(ctx context.Context, db *DB, deptID int64, regionPath string, roles []identity.Role) ([]int64, error) {
+	q := `SELECT DISTINCT g.user_id FROM role_grants g WHERE g.role = ANY($1) AND g.department_id = $2 ORDER BY g.user_id`
+	var arg any = deptID
+	if deptID == 0 {
+		q = `SELECT DISTINCT g.user_id FROM role_grants g JOIN regions r ON r.id = g.region_id
+			WHERE g.role = ANY($1) AND g.department_id IS NULL AND starts_with($2::text, r.path) ORDER BY g.user_id`
+		arg = regionPath
+	}
+	rows, err := db.q(ctx).Query(ctx, q, roleStrings(roles), arg)
+	return collect(rows, err, func(r pgx.Row) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	})
+}

@@ -1,0 +1,243 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"openhall/internal/apperr"
+	"openhall/internal/rating"
+
+	"github.com/jackc/pgx/v5"
+)
+
+const ticketColumns = `id, rating_id, status, region_path, region_code, department_id, department, window_id, staff_id, item_code,
+	item_name, anonymous, callback_days, rectify_days, called_back, rectified, appealed, upheld, outcome, opened_at, closed_at, version`
+
+// ticketDetail is the part of a ticket event kept as JSON.
+type ticketDetail struct {
+	Code     string       `json:"code,omitempty"`
+	Reason   string       `json:"reason,omitempty"`
+	Level    rating.Level `json:"level,omitempty"`
+	Days     int          `json:"days,omitempty"`
+	Days2    int          `json:"days2,omitempty"`
+	RatingID int64        `json:"rating_id,omitempty"`
+}
+
+func ticketDetailOf(e rating.TicketEvent) []byte {
+	b, _ := json.Marshal(ticketDetail{e.Code, e.Reason, e.Level, e.Days, e.Days2, e.RatingID})
+	return b
+}
+
+// CreateTicket inserts a ticket with its events.
+func (s *RatingsStore) CreateTicket(ctx context.Context, t *rating.Ticket) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		err := s.db.r(ctx).row(ctx, `INSERT INTO rating_tickets (rating_id, status, region_path, region_code, department_id,
+			department, window_id, staff_id, item_code, item_name, anonymous, callback_days, rectify_days, opened_at, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, t.RatingID, string(t.Status), t.RegionPath, t.RegionCode,
+			t.DepartmentID, t.Department, t.WindowID, t.StaffID, t.ItemCode, t.ItemName, t.Anonymous, t.CallbackDays, t.RectifyDays,
+			t.OpenedAt, t.Version).Scan(&t.ID)
+		if isUnique(err) {
+			return apperr.New(apperr.Conflict, "该评价已有整改工单")
+		}
+		if err != nil {
+			return mapError(err)
+		}
+		return s.insertTicketEvents(ctx, t.ID, t.Events)
+	})
+}
+
+func (s *RatingsStore) insertTicketEvents(ctx context.Context, id int64, evs []rating.TicketEvent) error {
+	args := make([]any, 0, 7*len(evs))
+	for _, e := range evs {
+		args = append(args, id, e.Seq, string(e.Kind), e.At, e.ActorID, e.ActorLabel, ticketDetailOf(e))
+	}
+	_, err := s.db.r(ctx).exec(ctx, `INSERT INTO rating_ticket_events (ticket_id, seq, kind, at, actor_id, actor_label, detail)
+		VALUES `+tuples(len(evs), 7), args...)
+	return mapError(err)
+}
+
+// LoadTicket returns a ticket with its events; with lock, its row is
+// locked until the transaction ends.
+func (s *RatingsStore) LoadTicket(ctx context.Context, id int64, lock bool) (*rating.Ticket, error) {
+	q := `SELECT ` + ticketColumns + ` FROM rating_tickets WHERE id = $1`
+	if lock {
+		q += ` FOR UPDATE`
+	}
+	t, err := scanTicket(s.db.q(ctx).QueryRow(ctx, q, id))
+	if err != nil {
+		return nil, notFound(err, "整改工单不存在")
+	}
+	return t, s.loadTicketEvents(ctx, []*rating.Ticket{t})
+}
+
+// FindTicketByRating returns the ticket of a rating.
+func (s *RatingsStore) FindTicketByRating(ctx context.Context, ratingID int64) (*rating.Ticket, error) {
+	t, err := scanTicket(s.db.q(ctx).QueryRow(ctx, `SELECT `+ticketColumns+` FROM rating_tickets WHERE rating_id = $1`, ratingID))
+	if err != nil {
+		return nil, notFound(err, "整改工单不存在")
+	}
+	return t, s.loadTicketEvents(ctx, []*rating.Ticket{t})
+}
+
+func (s *RatingsStore) loadTicketEvents(ctx context.Context, ts []*rating.Ticket) error {
+	if len(ts) == 0 {
+		return nil
+	}
+	byID := map[int64]*rating.Ticket{}
+	ids := make([]int64, len(ts))
+	for i, t := range ts {
+		byID[t.ID], ids[i] = t, t.ID
+	}
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT ticket_id, seq, kind, at, actor_id, actor_label, detail FROM rating_ticket_events
+		WHERE ticket_id = ANY($1) ORDER BY ticket_id, seq`, ids)
+	if err != nil {
+		return mapError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var tid int64
+		var e rating.TicketEvent
+		var det ticketDetail
+		if err := rows.Scan(&tid, &e.Seq, &e.Kind, &e.At, &e.ActorID, &e.ActorLabel, &det); err != nil {
+			return mapError(err)
+		}
+		e.At, e.Code, e.Reason, e.Level, e.Days, e.Days2, e.RatingID = e.At.UTC(), det.Code, det.Reason, det.Level, det.Days, det.Days2, det.RatingID
+		byID[tid].Events = append(byID[tid].Events, e)
+	}
+	return mapError(rows.Err())
+}
+
+// SaveTicket appends events and writes the projection, if unchanged since
+// fromVersion.
+func (s *RatingsStore) SaveTicket(ctx context.Context, t *rating.Ticket, fromVersion int, evs []rating.TicketEvent) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		tag, err := s.db.r(ctx).exec(ctx, `UPDATE rating_tickets SET status = ?, called_back = ?, rectified = ?, appealed = ?,
+			upheld = ?, outcome = ?, closed_at = ?, version = ? WHERE id = ? AND version = ?`, string(t.Status), t.CalledBack,
+			t.Rectified, t.Appealed, t.Upheld, t.Outcome, nullTime(t.ClosedAt), t.Version, t.ID, fromVersion)
+		if err != nil {
+			return mapError(err)
+		}
+		if tag.RowsAffected() == 0 {
+			return apperr.New(apperr.Conflict, "工单已被他人处理，请刷新后重试")
+		}
+		return s.insertTicketEvents(ctx, t.ID, evs)
+	})
+}
+
+// FindTickets lists tickets with their events, oldest first.
+func (s *RatingsStore) FindTickets(ctx context.Context, f rating.TicketFilter) ([]*rating.Ticket, error) {
+	var or []string
+	var args []any
+	if len(f.DepartmentIDs) > 0 {
+		or, args = append(or, "department_id IN ("+placeholders(len(f.DepartmentIDs))+")"), append(args, int64Args(f.DepartmentIDs)...)
+	}
+	for _, p := range f.CentreRegions {
+		or, args = append(or, "(department_id = 0 AND region_path LIKE ?)"), append(args, likePrefix(p))
+	}
+	for _, p := range f.RegionPrefixes {
+		or, args = append(or, "region_path LIKE ?"), append(args, likePrefix(p))
+	}
+	if len(or) == 0 {
+		return nil, nil
+	}
+	where := "(" + strings.Join(or, " OR ") + ")"
+	if f.Open {
+		where += " AND status <> 'closed'"
+	}
+	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+ticketColumns+` FROM rating_tickets WHERE `+where+` ORDER BY opened_at, id LIMIT ?`,
+		append(args, max(f.Limit, 1))...)
+	list, err := collect(rows, err, scanTicket)
+	if err != nil {
+		return nil, err
+	}
+	return list, s.loadTicketEvents(ctx, list)
+}
+
+// CountTickets counts the tickets of ratings given in a period.
+func (s *RatingsStore) CountTickets(ctx context.Context, f rating.FigureFilter) ([]rating.TicketCount, error) {
+	col := rating.DimensionColumn(f.By)
+	where, args := countWhere(f, "opened_at >= ? AND opened_at < ?", f.From, f.To)
+	rows, err := s.db.r(ctx).rows(ctx, `SELECT CAST(`+col+` AS text), count(*) FILTER (WHERE NOT upheld),
+		count(*) FILTER (WHERE NOT anonymous AND NOT upheld), count(*) FILTER (WHERE called_back),
+		count(*) FILTER (WHERE rectified AND NOT upheld), count(*) FILTER (WHERE status = 'closed'), count(*) FILTER (WHERE upheld)
+		FROM rating_tickets WHERE `+where+` GROUP BY `+col, args...)
+	return collect(rows, err, func(r pgx.Row) (rating.TicketCount, error) {
+		var c rating.TicketCount
+		return c, r.Scan(&c.Key, &c.Tickets, &c.RealName, &c.CalledBack, &c.Rectified, &c.Closed, &c.Upheld)
+	})
+}
+
+func scanTicket(r pgx.Row) (*rating.Ticket, error) {
+	var t rating.Ticket
+	var closed *time.Time
+	err := r.Scan(&t.ID, &t.RatingID, &t.Status, &t.RegionPath, &t.RegionCode, &t.DepartmentID, &t.Department, &t.WindowID,
+		&t.StaffID, &t.ItemCode, &t.ItemName, &t.Anonymous, &t.CallbackDays, &t.RectifyDays, &t.CalledBack, &t.Rectified, &t.Appealed, &t.Upheld, &t.Outcome,
+		&t.OpenedAt, &closed, &t.Version)
+	if err != nil {
+		return nil, err
+	}
+	t.OpenedAt, t.ClosedAt = t.OpenedAt.UTC(), utcOrZero(closed)
+	return &t, nil
+}
+
+const counterColumns = `id, token_hash, window_id, window_number, window_name, staff_id, staff_name, region_path, region_code,
+	department_id, department, started_at, ended_at`
+
+// StartCounter inserts a counter, ending any other running at its window.
+func (s *RatingsStore) StartCounter(ctx context.Context, c *rating.Counter) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		if _, err := s.db.q(ctx).Exec(ctx, `UPDATE rating_counters SET ended_at = $1 WHERE window_id = $2 AND ended_at IS NULL`,
+			c.StartedAt, c.WindowID); err != nil {
+			return mapError(err)
+		}
+		t := c.Target
+		err := s.db.r(ctx).row(ctx, `INSERT INTO rating_counters (token_hash, window_id, window_number, window_name, staff_id,
+			staff_name, region_path, region_code, department_id, department, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			RETURNING id`, c.TokenHash, c.WindowID, c.WindowNumber, c.WindowName, c.StaffID, c.StaffName, t.RegionPath, t.RegionCode,
+			t.DepartmentID, t.Department, c.StartedAt).Scan(&c.ID)
+		return mapError(err)
+	})
+}
+
+// FindCounterByToken returns the counter of a token hash.
+func (s *RatingsStore) FindCounterByToken(ctx context.Context, h []byte) (*rating.Counter, error) {
+	c, err := scanCounter(s.db.q(ctx).QueryRow(ctx, `SELECT `+counterColumns+` FROM rating_counters WHERE token_hash = $1`, h))
+	return c, notFound(err, "评价器不存在")
+}
+
+// FindCounterByID returns one counter.
+func (s *RatingsStore) FindCounterByID(ctx context.Context, id int64) (*rating.Counter, error) {
+	c, err := scanCounter(s.db.q(ctx).QueryRow(ctx, `SELECT `+counterColumns+` FROM rating_counters WHERE id = $1`, id))
+	return c, notFound(err, "评价器不存在")
+}
+
+// EndCounter stops a counter.
+func (s *RatingsStore) EndCounter(ctx context.Context, id int64, at time.Time) error {
+	_, err := s.db.q(ctx).Exec(ctx, `UPDATE rating_counters SET ended_at = $1 WHERE id = $2 AND ended_at IS NULL`, at, id)
+	return mapError(err)
+}
+
+// FindCounters lists the counters running at the windows.
+func (s *RatingsStore) FindCounters(ctx context.Context, windowIDs []int64) ([]*rating.Counter, error) {
+	if len(windowIDs) == 0 {
+		return nil, nil
+	}
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+counterColumns+` FROM rating_counters
+		WHERE ended_at IS NULL AND window_id = ANY($1) ORDER BY id`, windowIDs)
+	return collect(rows, err, scanCounter)
+}
+
+func scanCounter(r pgx.Row) (*rating.Counter, error) {
+	var c rating.Counter
+	var ended *time.Time
+	err := r.Scan(&c.ID, &c.TokenHash, &c.WindowID, &c.WindowNumber, &c.WindowName, &c.StaffID, &c.StaffName, &c.Target.RegionPath,
+		&c.Target.RegionCode, &c.Target.DepartmentID, &c.Target.Department, &c.StartedAt, &ended)
+	if err != nil {
+		return nil, err
+	}
+	c.StartedAt, c.EndedAt = c.StartedAt.UTC(), utcOrZero(ended)
+	c.Target.WindowID, c.Target.StaffID = c.WindowID, c.StaffID
+	return &c, nil
+}

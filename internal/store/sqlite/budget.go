@@ -1,0 +1,138 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"openhall/internal/apperr"
+	"openhall/internal/budget"
+)
+
+// BudgetStore implements budget.Store.
+type BudgetStore struct{ db *DB }
+
+// Budget returns the budget store.
+func (db *DB) Budget() *BudgetStore { return &BudgetStore{db} }
+
+const setColumns = `s.id, s.agency_id, s.year, s.kind, s.approved_on, s.explanation, s.status, s.doc_id, s.imported_at,
+	s.created_by, s.created_at, s.updated_at, a.name, r.path, COALESCE(d.published_on, '')`
+
+const setFrom = ` FROM budget_sets s JOIN disclosure_agencies a ON a.id = s.agency_id JOIN regions r ON r.id = a.region_id
+	LEFT JOIN disclosure_docs d ON d.id = s.doc_id AND d.status = 'published'`
+
+func scanSet(sc scanner) (*budget.Set, error) {
+	var s budget.Set
+	var approved, published string
+	var imported, created, updated int64
+	err := sc.Scan(&s.ID, &s.AgencyID, &s.Year, &s.Kind, &approved, &s.Explanation, &s.Status, &s.DocID, &imported,
+		&s.CreatedBy, &created, &updated, &s.AgencyName, &s.RegionPath, &published)
+	s.ApprovedOn, s.PublishedOn = textDate(approved), textDate(published)
+	s.ImportedAt, s.CreatedAt, s.UpdatedAt = fromMicro(imported), fromMicro(created), fromMicro(updated)
+	return &s, err
+}
+
+// CreateSet inserts a set.
+func (s *BudgetStore) CreateSet(ctx context.Context, set *budget.Set) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		err := s.db.q(ctx).QueryRowContext(ctx, `INSERT INTO budget_sets (agency_id, year, kind, approved_on, explanation, status,
+			doc_id, imported_at, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			set.AgencyID, set.Year, set.Kind, dateText(set.ApprovedOn), set.Explanation, set.Status, nullID(set.DocID),
+			micro(set.ImportedAt), set.CreatedBy, micro(set.CreatedAt), micro(set.UpdatedAt)).Scan(&set.ID)
+		if isUnique(err) {
+			return apperr.New(apperr.Conflict, "%s %d 年的%s已经建立，请在列表中打开它", set.AgencyName, set.Year, set.Kind.Label())
+		}
+		return mapError(err)
+	})
+}
+
+// UpdateSet saves a set (not its lines).
+func (s *BudgetStore) UpdateSet(ctx context.Context, set *budget.Set) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		_, err := s.db.q(ctx).ExecContext(ctx, `UPDATE budget_sets SET approved_on = ?, explanation = ?, status = ?, doc_id = ?,
+			imported_at = ?, updated_at = ? WHERE id = ?`, dateText(set.ApprovedOn), set.Explanation, set.Status, nullID(set.DocID),
+			micro(set.ImportedAt), micro(set.UpdatedAt), set.ID)
+		return mapError(err)
+	})
+}
+
+// ReplaceLines replaces a set's lines.
+func (s *BudgetStore) ReplaceLines(ctx context.Context, setID int64, lines []budget.Line) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		q := s.db.q(ctx)
+		if _, err := q.ExecContext(ctx, `DELETE FROM budget_lines WHERE set_id = ?`, setID); err != nil {
+			return mapError(err)
+		}
+		for start := 0; start < len(lines); start += 100 {
+			chunk := lines[start:min(start+100, len(lines))]
+			args := make([]any, 0, 6*len(chunk))
+			for _, l := range chunk {
+				amts, err := json.Marshal(l.Amounts)
+				if err != nil {
+					return err
+				}
+				args = append(args, setID, l.Table, l.Seq, l.Code, l.Name, string(amts))
+			}
+			if _, err := q.ExecContext(ctx, `INSERT INTO budget_lines (set_id, tbl, seq, code, name, amounts) VALUES `+
+				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?), ", len(chunk)), ", "), args...); err != nil {
+				return mapError(err)
+			}
+		}
+		return nil
+	})
+}
+
+// FindSetByID returns a set with its lines.
+func (s *BudgetStore) FindSetByID(ctx context.Context, id int64) (*budget.Set, error) {
+	set, err := scanSet(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+setColumns+setFrom+` WHERE s.id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "预决算不存在")
+	}
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT tbl, seq, code, name, amounts FROM budget_lines WHERE set_id = ? ORDER BY tbl, seq`, id)
+	set.Lines, err = collect(rows, err, scanLine)
+	return set, err
+}
+
+func scanLine(sc scanner) (budget.Line, error) {
+	var l budget.Line
+	var amts string
+	if err := sc.Scan(&l.Table, &l.Seq, &l.Code, &l.Name, &amts); err != nil {
+		return l, err
+	}
+	if err := json.Unmarshal([]byte(amts), &l.Amounts); err != nil {
+		return l, fmt.Errorf("budget line %s/%d: %w", l.Table, l.Seq, err)
+	}
+	return l, nil
+}
+
+// FindSet returns an agency's set of a year and kind, without lines.
+func (s *BudgetStore) FindSet(ctx context.Context, agencyID int64, year int, kind budget.Kind) (*budget.Set, error) {
+	set, err := scanSet(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+setColumns+setFrom+` WHERE s.agency_id = ? AND s.year = ? AND s.kind = ?`,
+		agencyID, year, kind))
+	return set, notFound(err, fmt.Sprintf("%d 年%s不存在", year, kind.Label()))
+}
+
+// FindSets lists sets, newest year first.
+func (s *BudgetStore) FindSets(ctx context.Context, f budget.SetFilter) ([]*budget.Set, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+	if f.AgencyID != 0 {
+		add("s.agency_id = ?", f.AgencyID)
+	}
+	if f.PathPrefix != "" {
+		add("substr(r.path, 1, ?) = ?", len(f.PathPrefix), f.PathPrefix)
+	}
+	if f.Year != 0 {
+		add("s.year = ?", f.Year)
+	}
+	if f.Kind != "" {
+		add("s.kind = ?", f.Kind)
+	}
+	if f.Published {
+		add("d.id IS NOT NULL")
+	}
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+setColumns+setFrom+` WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY s.year DESC, a.name, s.kind LIMIT 2000`, args...)
+	return collect(rows, err, scanSet)
+}

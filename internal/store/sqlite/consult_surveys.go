@@ -1,0 +1,115 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+
+	"openhall/internal/apperr"
+	"openhall/internal/consult"
+)
+
+const surveyColumns = `s.id, s.agency_id, s.title, s.intro, s.questions, s.opens_on, s.closes_on, s.status, s.created_by,
+	s.created_at, s.updated_at, a.name, r.path`
+
+const surveyFrom = ` FROM surveys s JOIN disclosure_agencies a ON a.id = s.agency_id JOIN regions r ON r.id = a.region_id`
+
+// CreateSurvey inserts a survey.
+func (s *ConsultStore) CreateSurvey(ctx context.Context, sv *consult.Survey) error {
+	qs, err := json.Marshal(sv.Questions)
+	if err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		return mapError(s.db.q(ctx).QueryRowContext(ctx, `INSERT INTO surveys (agency_id, title, intro, questions, opens_on,
+			closes_on, status, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			sv.AgencyID, sv.Title, sv.Intro, string(qs), dateText(sv.OpensOn), dateText(sv.ClosesOn), sv.Status, sv.CreatedBy,
+			micro(sv.CreatedAt), micro(sv.UpdatedAt)).Scan(&sv.ID))
+	})
+}
+
+// UpdateSurvey saves a survey.
+func (s *ConsultStore) UpdateSurvey(ctx context.Context, sv *consult.Survey) error {
+	qs, err := json.Marshal(sv.Questions)
+	if err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		_, err := s.db.q(ctx).ExecContext(ctx, `UPDATE surveys SET title = ?, intro = ?, questions = ?, opens_on = ?, closes_on = ?,
+			status = ?, updated_at = ? WHERE id = ?`, sv.Title, sv.Intro, string(qs), dateText(sv.OpensOn), dateText(sv.ClosesOn),
+			sv.Status, micro(sv.UpdatedAt), sv.ID)
+		return mapError(err)
+	})
+}
+
+// FindSurvey returns one survey.
+func (s *ConsultStore) FindSurvey(ctx context.Context, id int64) (*consult.Survey, error) {
+	sv, err := scanSurvey(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+surveyColumns+surveyFrom+` WHERE s.id = ?`, id))
+	return sv, notFound(err, "调查不存在")
+}
+
+// FindSurveys lists surveys newest first, with the total.
+func (s *ConsultStore) FindSurveys(ctx context.Context, f consult.SurveyFilter) ([]*consult.Survey, int, error) {
+	cond, args := ` WHERE 1 = 1`, []any{}
+	if f.AgencyID != 0 {
+		cond, args = cond+` AND s.agency_id = ?`, append(args, f.AgencyID)
+	}
+	if f.Public {
+		cond += ` AND s.status <> 'draft'`
+	}
+	var total int
+	if err := s.db.q(ctx).QueryRowContext(ctx, `SELECT count(*)`+surveyFrom+cond, args...).Scan(&total); err != nil {
+		return nil, 0, mapError(err)
+	}
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+surveyColumns+surveyFrom+cond+` ORDER BY s.id DESC LIMIT ? OFFSET ?`,
+		append(args, limitOf(f.Limit), f.Offset)...)
+	out, err := collect(rows, err, scanSurvey)
+	return out, total, err
+}
+
+func scanSurvey(r scanner) (*consult.Survey, error) {
+	var sv consult.Survey
+	var qs, opens, closes string
+	var created, updated int64
+	err := r.Scan(&sv.ID, &sv.AgencyID, &sv.Title, &sv.Intro, &qs, &opens, &closes, &sv.Status, &sv.CreatedBy, &created, &updated,
+		&sv.AgencyName, &sv.RegionPath)
+	if err != nil {
+		return nil, err
+	}
+	sv.OpensOn, sv.ClosesOn, sv.CreatedAt, sv.UpdatedAt = textDate(opens), textDate(closes), fromMicro(created), fromMicro(updated)
+	return &sv, json.Unmarshal([]byte(qs), &sv.Questions)
+}
+
+// CreateResponse inserts a response; the voter's second is a Conflict.
+func (s *ConsultStore) CreateResponse(ctx context.Context, r *consult.Response) error {
+	answers, err := json.Marshal(r.Answers)
+	if err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		err := s.db.q(ctx).QueryRowContext(ctx, `INSERT INTO survey_responses (survey_id, voter, answers, created_at)
+			VALUES (?, ?, ?, ?) ON CONFLICT (survey_id, voter) DO NOTHING RETURNING id`,
+			r.SurveyID, r.Voter, string(answers), micro(r.CreatedAt)).Scan(&r.ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return apperr.New(apperr.Conflict, "该账号或设备已参加过本次调查")
+		}
+		return mapError(err)
+	})
+}
+
+// FindResponses returns a survey's responses in order.
+func (s *ConsultStore) FindResponses(ctx context.Context, surveyID int64) ([]*consult.Response, error) {
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT id, survey_id, voter, answers, created_at FROM survey_responses
+		WHERE survey_id = ? ORDER BY id`, surveyID)
+	return collect(rows, err, func(r scanner) (*consult.Response, error) {
+		var x consult.Response
+		var answers string
+		var created int64
+		if err := r.Scan(&x.ID, &x.SurveyID, &x.Voter, &answers, &created); err != nil {
+			return nil, err
+		}
+		x.CreatedAt = fromMicro(created)
+		return &x, json.Unmarshal([]byte(answers), &x.Answers)
+	})
+}

@@ -1,0 +1,245 @@
+package sqlite
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"openhall/internal/apperr"
+	"openhall/internal/mailbox"
+)
+
+// MailboxStore implements mailbox.Store.
+type MailboxStore struct{ db *DB }
+
+// Mailbox returns the mailbox store.
+func (db *DB) Mailbox() *MailboxStore { return &MailboxStore{db} }
+
+const mailboxColumns = `m.id, m.agency_id, m.name, m.kind, m.intro, m.days, m.active, m.created_at, m.updated_at,
+	a.name, coalesce(a.department_id, 0), r.path`
+
+const mailboxFrom = ` FROM mailboxes m JOIN disclosure_agencies a ON a.id = m.agency_id JOIN regions r ON r.id = a.region_id`
+
+// CreateMailbox inserts m.
+func (s *MailboxStore) CreateMailbox(ctx context.Context, m *mailbox.Mailbox) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		return mapError(s.db.q(ctx).QueryRowContext(ctx, `INSERT INTO mailboxes (agency_id, name, kind, intro, days, active,
+			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, m.AgencyID, m.Name, m.Kind, m.Intro, m.Days,
+			boolInt(m.Active), micro(m.CreatedAt), micro(m.UpdatedAt)).Scan(&m.ID))
+	})
+}
+
+// UpdateMailbox saves m.
+func (s *MailboxStore) UpdateMailbox(ctx context.Context, m *mailbox.Mailbox) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		_, err := s.db.q(ctx).ExecContext(ctx, `UPDATE mailboxes SET name = ?, kind = ?, intro = ?, days = ?, active = ?,
+			updated_at = ? WHERE id = ?`, m.Name, m.Kind, m.Intro, m.Days, boolInt(m.Active), micro(m.UpdatedAt), m.ID)
+		return mapError(err)
+	})
+}
+
+// FindMailbox returns one mailbox.
+func (s *MailboxStore) FindMailbox(ctx context.Context, id int64) (*mailbox.Mailbox, error) {
+	m, err := scanMailbox(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+mailboxColumns+mailboxFrom+` WHERE m.id = ?`, id))
+	return m, notFound(err, "信箱不存在")
+}
+
+// FindMailboxes lists mailboxes by agency and name.
+func (s *MailboxStore) FindMailboxes(ctx context.Context, f mailbox.MailboxFilter) ([]*mailbox.Mailbox, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	if f.AgencyID != 0 {
+		where, args = append(where, "m.agency_id = ?"), append(args, f.AgencyID)
+	}
+	if f.PathPrefix != "" {
+		where, args = append(where, "substr(r.path, 1, ?) = ?"), append(args, len(f.PathPrefix), f.PathPrefix)
+	}
+	if f.Active {
+		where = append(where, "m.active = 1")
+	}
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+mailboxColumns+mailboxFrom+` WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY r.path, m.agency_id, m.id`, args...)
+	return collect(rows, err, scanMailbox)
+}
+
+func scanMailbox(r scanner) (*mailbox.Mailbox, error) {
+	var m mailbox.Mailbox
+	var active int
+	var created, updated int64
+	err := r.Scan(&m.ID, &m.AgencyID, &m.Name, &m.Kind, &m.Intro, &m.Days, &active, &created, &updated,
+		&m.AgencyName, &m.AgencyDeptID, &m.RegionPath)
+	m.Active, m.CreatedAt, m.UpdatedAt = active == 1, fromMicro(created), fromMicro(updated)
+	return &m, err
+}
+
+const letterColumns = `l.id, l.mailbox_id, l.source, coalesce(l.ticket_no, ''), coalesce(l.user_id, 0), l.writer_name, l.writer_phone,
+	l.topic, l.subject, l.content, l.consent, l.status, l.days, coalesce(l.dept_id, 0), l.draft, l.answer, l.answer_unit,
+	l.public_text, l.published, l.rating, l.rating_note, l.received_at, l.answered_at, l.updated_at,
+	m.name, m.agency_id, a.name, coalesce(a.department_id, 0), r.path, coalesce(d.name, ''), coalesce(dr.path, '')`
+
+const letterFrom = ` FROM letters l JOIN mailboxes m ON m.id = l.mailbox_id JOIN disclosure_agencies a ON a.id = m.agency_id
+	JOIN regions r ON r.id = a.region_id LEFT JOIN departments d ON d.id = l.dept_id LEFT JOIN regions dr ON dr.id = d.region_id`
+
+// CreateLetter inserts a letter and its first events.
+func (s *MailboxStore) CreateLetter(ctx context.Context, l *mailbox.Letter, events []mailbox.Event) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		err := s.db.q(ctx).QueryRowContext(ctx, `INSERT INTO letters (mailbox_id, source, ticket_no, user_id, writer_name,
+			writer_phone, topic, subject, content, consent, status, days, received_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			l.MailboxID, l.Source, nullText(l.TicketNo), nullInt(l.UserID), l.WriterName, l.WriterPhone, l.Topic, l.Subject,
+			l.Content, boolInt(l.Consent), l.Status, l.Days, micro(l.ReceivedAt), micro(l.UpdatedAt)).Scan(&l.ID)
+		if isUnique(err) {
+			return apperr.Field("ticket_no", "工单号 "+l.TicketNo+" 已转入过")
+		}
+		if err != nil {
+			return mapError(err)
+		}
+		return s.appendEvents(ctx, l.ID, 0, events)
+	})
+}
+
+// appendEvents inserts events after the letter's last seq.
+func (s *MailboxStore) appendEvents(ctx context.Context, id int64, last int, events []mailbox.Event) error {
+	for i, e := range events {
+		_, err := s.db.q(ctx).ExecContext(ctx, `INSERT INTO letter_events (letter_id, seq, kind, at, actor_id, actor_label,
+			dept_id, days, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, last+i+1, e.Kind, micro(e.At), e.ActorID, e.ActorLabel, e.DeptID, e.Days, e.Note)
+		if err != nil {
+			return mapError(err)
+		}
+	}
+	return nil
+}
+
+// SaveLetter writes a letter after events, refusing a stale write.
+func (s *MailboxStore) SaveLetter(ctx context.Context, l *mailbox.Letter, updatedAt time.Time, events []mailbox.Event) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		res, err := s.db.q(ctx).ExecContext(ctx, `UPDATE letters SET status = ?, days = ?, dept_id = ?, draft = ?, answer = ?,
+			answer_unit = ?, public_text = ?, published = ?, rating = ?, rating_note = ?, answered_at = ?, updated_at = ?
+			WHERE id = ? AND updated_at = ?`,
+			l.Status, l.Days, nullInt(l.DeptID), l.Draft, l.Answer, l.AnswerUnit, l.PublicText, boolInt(l.Published), l.Rating,
+			l.RatingNote, micro(l.AnsweredAt), micro(l.UpdatedAt), l.ID, micro(updatedAt))
+		if err != nil {
+			return mapError(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.New(apperr.Conflict, "信件已被他人处理，请刷新后重试")
+		}
+		var last int
+		if err := s.db.q(ctx).QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM letter_events WHERE letter_id = ?`, l.ID).Scan(&last); err != nil {
+			return mapError(err)
+		}
+		return s.appendEvents(ctx, l.ID, last, events)
+	})
+}
+
+// FindLetter returns a letter with its events.
+func (s *MailboxStore) FindLetter(ctx context.Context, id int64) (*mailbox.Letter, error) {
+	l, err := scanLetter(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+letterColumns+letterFrom+` WHERE l.id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "信件不存在")
+	}
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT seq, kind, at, actor_id, actor_label, dept_id, days, note
+		FROM letter_events WHERE letter_id = ? ORDER BY seq`, id)
+	l.Events, err = collect(rows, err, func(r scanner) (mailbox.Event, error) {
+		var e mailbox.Event
+		var at int64
+		err := r.Scan(&e.Seq, &e.Kind, &at, &e.ActorID, &e.ActorLabel, &e.DeptID, &e.Days, &e.Note)
+		e.At = fromMicro(at)
+		return e, err
+	})
+	return l, err
+}
+
+// FindLetterByTicket returns the letter of a 12345 ticket.
+func (s *MailboxStore) FindLetterByTicket(ctx context.Context, ticketNo string) (*mailbox.Letter, error) {
+	l, err := scanLetter(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+letterColumns+letterFrom+` WHERE l.ticket_no = ?`, ticketNo))
+	return l, notFound(err, "工单不存在")
+}
+
+// FindLetters lists letters newest first, with the total.
+func (s *MailboxStore) FindLetters(ctx context.Context, f mailbox.LetterFilter) ([]*mailbox.Letter, int, error) {
+	cond, args := letterWhere(f)
+	var total int
+	if err := s.db.q(ctx).QueryRowContext(ctx, `SELECT count(*)`+letterFrom+cond, args...).Scan(&total); err != nil {
+		return nil, 0, mapError(err)
+	}
+	order := ` ORDER BY l.id DESC`
+	if f.Published {
+		order = ` ORDER BY l.answered_at DESC, l.id DESC`
+	}
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+letterColumns+letterFrom+cond+order+` LIMIT ? OFFSET ?`,
+		append(args, limitOf(f.Limit), f.Offset)...)
+	out, err := collect(rows, err, scanLetter)
+	return out, total, err
+}
+
+func letterWhere(f mailbox.LetterFilter) (string, []any) {
+	where, args := []string{"1 = 1"}, []any{}
+	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+	if f.MailboxID != 0 {
+		add("l.mailbox_id = ?", f.MailboxID)
+	}
+	if f.AgencyID != 0 {
+		add("m.agency_id = ?", f.AgencyID)
+	}
+	if len(f.DeptIDs) > 0 {
+		add("l.dept_id IN ("+placeholders(len(f.DeptIDs))+")", anySlice(f.DeptIDs)...)
+	}
+	if len(f.Statuses) > 0 {
+		add("l.status IN ("+placeholders(len(f.Statuses))+")", anySlice(f.Statuses)...)
+	}
+	if f.UserID != 0 {
+		add("l.user_id = ?", f.UserID)
+	}
+	if f.Published {
+		add("l.published = 1")
+	}
+	return ` WHERE ` + strings.Join(where, " AND "), args
+}
+
+// FindLettersForStats returns the letters received in a period under a
+// region subtree or agency.
+func (s *MailboxStore) FindLettersForStats(ctx context.Context, f mailbox.StatsFilter) ([]*mailbox.Letter, error) {
+	where, args := []string{"l.received_at >= ?", "l.received_at < ?"}, []any{micro(f.From), micro(f.To)}
+	if f.AgencyID != 0 {
+		where, args = append(where, "m.agency_id = ?"), append(args, f.AgencyID)
+	}
+	if f.PathPrefix != "" {
+		where, args = append(where, "substr(r.path, 1, ?) = ?"), append(args, len(f.PathPrefix), f.PathPrefix)
+	}
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+letterColumns+letterFrom+` WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY l.id`, args...)
+	return collect(rows, err, scanLetter)
+}
+
+func scanLetter(r scanner) (*mailbox.Letter, error) {
+	var l mailbox.Letter
+	var consent, published int
+	var received, answered, updated int64
+	err := r.Scan(&l.ID, &l.MailboxID, &l.Source, &l.TicketNo, &l.UserID, &l.WriterName, &l.WriterPhone, &l.Topic, &l.Subject,
+		&l.Content, &consent, &l.Status, &l.Days, &l.DeptID, &l.Draft, &l.Answer, &l.AnswerUnit, &l.PublicText, &published,
+		&l.Rating, &l.RatingNote, &received, &answered, &updated, &l.MailboxName, &l.AgencyID, &l.AgencyName, &l.AgencyDept,
+		&l.RegionPath, &l.DeptName, &l.DeptPath)
+	if err != nil {
+		return nil, err
+	}
+	l.Consent, l.Published = consent == 1, published == 1
+	l.ReceivedAt, l.AnsweredAt, l.UpdatedAt = fromMicro(received), fromMicro(answered), fromMicro(updated)
+	return &l, nil
+}
+
+// nullText stores "" as NULL, for optional unique columns.
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// nullInt stores 0 as NULL, for optional references.
+func nullInt(n int64) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}

@@ -1,0 +1,142 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"openhall/internal/opendata"
+)
+
+// rowsPerInsert is how many data rows one INSERT statement carries.
+const rowsPerInsert = 200
+
+// rowsPage is how many rows one read of ScanRows fetches.
+const rowsPage = 256
+
+// CreateVersion inserts v and its rows.
+func (s *OpenDataStore) CreateVersion(ctx context.Context, v *opendata.Version, rows [][]string) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		q := s.db.q(ctx)
+		err := q.QueryRowContext(ctx, `INSERT INTO opendata_versions (dataset_id, number, row_count, sha256, note, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, v.DatasetID, v.Number, v.RowCount, v.SHA256, v.Note, v.CreatedBy,
+			micro(v.CreatedAt)).Scan(&v.ID)
+		if err != nil {
+			return mapError(err)
+		}
+		for start := 0; start < len(rows); start += rowsPerInsert {
+			if err := s.insertRows(ctx, v.ID, start, rows[start:min(start+rowsPerInsert, len(rows))]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *OpenDataStore) insertRows(ctx context.Context, versionID int64, first int, rows [][]string) error {
+	args := make([]any, 0, 3*len(rows))
+	for i, r := range rows {
+		data, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		args = append(args, versionID, first+i, string(data))
+	}
+	_, err := s.db.q(ctx).ExecContext(ctx, `INSERT INTO opendata_rows (version_id, seq, data) VALUES `+
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(rows)), ", "), args...)
+	return mapError(err)
+}
+
+const dataVersionColumns = `id, dataset_id, number, row_count, sha256, note, pruned, created_by, created_at`
+
+func scanDataVersion(sc scanner) (*opendata.Version, error) {
+	var v opendata.Version
+	var created int64
+	var pruned int
+	if err := sc.Scan(&v.ID, &v.DatasetID, &v.Number, &v.RowCount, &v.SHA256, &v.Note, &pruned, &v.CreatedBy, &created); err != nil {
+		return nil, err
+	}
+	v.Pruned, v.CreatedAt = pruned != 0, fromMicro(created)
+	return &v, nil
+}
+
+// FindVersions lists a dataset's versions, newest first.
+func (s *OpenDataStore) FindVersions(ctx context.Context, datasetID int64) ([]*opendata.Version, error) {
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+dataVersionColumns+` FROM opendata_versions WHERE dataset_id = ?
+		ORDER BY number DESC`, datasetID)
+	return collect(rows, err, scanDataVersion)
+}
+
+// FindVersion returns one version of a dataset.
+func (s *OpenDataStore) FindVersion(ctx context.Context, datasetID int64, number int) (*opendata.Version, error) {
+	v, err := scanDataVersion(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+dataVersionColumns+` FROM opendata_versions
+		WHERE dataset_id = ? AND number = ?`, datasetID, number))
+	return v, notFound(err, fmt.Sprintf("没有第 %d 版", number))
+}
+
+// ScanRows reads rows seq >= from in pages, calling fn for each.
+func (s *OpenDataStore) ScanRows(ctx context.Context, versionID int64, from, limit int, fn func(row []string) error) error {
+	done := 0
+	for {
+		page := rowsPage
+		if limit > 0 {
+			page = min(page, limit-done)
+		}
+		if page <= 0 {
+			return nil
+		}
+		n, next, err := s.scanPage(ctx, versionID, from, page, fn)
+		if err != nil || n < page {
+			return err
+		}
+		done, from = done+n, next
+	}
+}
+
+// scanPage reads one page; it returns how many rows it read and the seq to
+// continue from.
+func (s *OpenDataStore) scanPage(ctx context.Context, versionID int64, from, page int, fn func(row []string) error) (int, int, error) {
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT seq, data FROM opendata_rows WHERE version_id = ? AND seq >= ?
+		ORDER BY seq LIMIT ?`, versionID, from, page)
+	if err != nil {
+		return 0, 0, mapError(err)
+	}
+	defer rows.Close()
+	n, next := 0, from
+	var row []string
+	for rows.Next() {
+		var seq int
+		var data []byte
+		if err := rows.Scan(&seq, &data); err != nil {
+			return n, next, mapError(err)
+		}
+		row = row[:0]
+		if err := json.Unmarshal(data, &row); err != nil {
+			return n, next, fmt.Errorf("row %d of version %d: %w", seq, versionID, err)
+		}
+		if err := fn(row); err != nil {
+			return n, next, err
+		}
+		n, next = n+1, seq+1
+	}
+	return n, next, mapError(rows.Err())
+}
+
+// PruneVersions drops the rows of all but the newest keep versions.
+func (s *OpenDataStore) PruneVersions(ctx context.Context, datasetID int64, keep int) error {
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		q := s.db.q(ctx)
+		var cutoff int
+		err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) - ? FROM opendata_versions WHERE dataset_id = ?`, keep, datasetID).Scan(&cutoff)
+		if err != nil || cutoff <= 0 {
+			return mapError(err)
+		}
+		if _, err := q.ExecContext(ctx, `DELETE FROM opendata_rows WHERE version_id IN (SELECT id FROM opendata_versions
+			WHERE dataset_id = ? AND number <= ? AND pruned = 0)`, datasetID, cutoff); err != nil {
+			return mapError(err)
+		}
+		_, err = q.ExecContext(ctx, `UPDATE opendata_versions SET pruned = 1 WHERE dataset_id = ? AND number <= ?`, datasetID, cutoff)
+		return mapError(err)
+	})
+}

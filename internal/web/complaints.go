@@ -1,0 +1,248 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"openhall/internal/apperr"
+	"openhall/internal/complaint"
+	"openhall/internal/httpkit"
+	"openhall/internal/identity"
+	"openhall/internal/org"
+	"openhall/internal/rating"
+)
+
+func (s *Server) registerComplaintRoutes() {
+	s.mux.HandleFunc("GET /complaints", s.h(s.handleComplaintsHome))
+	s.mux.HandleFunc("GET /complaints/new", s.h(s.handleComplaintForm))
+	s.mux.HandleFunc("POST /complaints", s.h(s.handleComplaintSubmit))
+	s.mux.HandleFunc("GET /complaints/track", s.h(s.handleTrackForm))
+	s.mux.HandleFunc("POST /complaints/track", s.h(s.handleTrack))
+	s.mux.HandleFunc("POST /complaints/track/act", s.h(s.handleTrackAct))
+	s.mux.HandleFunc("GET /complaints/{id}", s.requireLogin(s.handleComplaint))
+	s.mux.HandleFunc("POST /complaints/{id}/actions", s.requireLogin(s.handleComplaintAction))
+	s.mux.HandleFunc("GET /staff/complaints", s.requireStaff(s.handleComplaintQueue))
+}
+
+type complaintsHomePage struct {
+	Page
+	Mine []complaint.Item
+}
+
+// handleComplaintsHome is the entry for complainants: file one, follow
+// one by number, and (logged in) the list of their own.
+func (s *Server) handleComplaintsHome(w http.ResponseWriter, r *http.Request) error {
+	p := complaintsHomePage{Page: s.page(w, r, "投诉与咨询")}
+	if a := httpkit.ActorFrom(r.Context()); a != nil {
+		var err error
+		if p.Mine, err = s.svc.Complaints.Mine(r.Context(), a); err != nil {
+			return err
+		}
+	}
+	return s.render(w, http.StatusOK, "complaints/home", p)
+}
+
+type complaintFormPage struct {
+	Page
+	Form     form
+	Subjects []complaint.SubjectKind
+	Windows  []*org.Window
+	Regions  []*org.Region
+	Desk     bool // a supervisor recording a complaint from the hotline, the hall or a letter
+}
+
+func (s *Server) handleComplaintForm(w http.ResponseWriter, r *http.Request) error {
+	f := newForm(nil, nil)
+	q := r.URL.Query()
+	f.Values.Set("kind", "complaint")
+	f.Values.Set("subject", "platform")
+	switch {
+	case q.Get("case") != "":
+		f.Values.Set("subject", "case")
+		f.Values.Set("case_number", q.Get("case"))
+	case q.Get("window") != "":
+		f.Values.Set("subject", "window")
+		f.Values.Set("window_id", q.Get("window"))
+	case q.Get("item") != "":
+		f.Values.Set("subject", "item")
+		f.Values.Set("item_code", q.Get("item"))
+	}
+	return s.complaintForm(w, r, http.StatusOK, f)
+}
+
+func (s *Server) complaintForm(w http.ResponseWriter, r *http.Request, status int, f form) error {
+	ws, err := s.svc.Org.Windows(r.Context(), org.WindowFilter{})
+	if err != nil {
+		return err
+	}
+	regions, err := s.svc.Org.Regions(r.Context(), org.RegionFilter{MaxLevel: org.LevelCounty})
+	if err != nil {
+		return err
+	}
+	p := complaintFormPage{Page: s.page(w, r, "投诉与咨询"), Form: f, Subjects: complaint.Subjects, Windows: ws, Regions: regions,
+		Desk: httpkit.ActorFrom(r.Context()).Has(identity.RoleSupervisor)}
+	return s.render(w, status, "complaints/new", p)
+}
+
+// handleComplaintSubmit files a complaint. Its number and 查询码 are shown
+// once, in the message after filing.
+func (s *Server) handleComplaintSubmit(w http.ResponseWriter, r *http.Request) error {
+	v := r.PostForm
+	windowID, _ := strconv.ParseInt(v.Get("window_id"), 10, 64)
+	regionID, _ := strconv.ParseInt(v.Get("region_id"), 10, 64)
+	in := complaint.Input{Kind: complaint.Kind(v.Get("kind")), Subject: complaint.SubjectKind(v.Get("subject")), CaseNumber: v.Get("case_number"),
+		WindowID: windowID, StaffName: v.Get("staff_name"), ItemCode: v.Get("item_code"), RegionID: regionID, Content: v.Get("content"),
+		Anonymous: v.Get("anonymous") == "1", Consent: v.Get("consent") == "1", Name: v.Get("name"), Phone: v.Get("phone"),
+		Channel: complaint.Channel(v.Get("channel")), Ticket: v.Get("ticket")}
+	a := httpkit.ActorFrom(r.Context())
+	filed, err := s.svc.Complaints.Submit(r.Context(), a, in)
+	if apperr.Is(err, apperr.Invalid) {
+		return s.complaintForm(w, r, http.StatusUnprocessableEntity, newForm(v, err))
+	}
+	if err != nil {
+		return err
+	}
+	c := filed.Complaint
+	msg := fmt.Sprintf("%s已提交。编号：%s，查询码：%s（请妥善保存，凭编号和查询码可查询办理进度和答复）", c.Kind.Label(), c.Number, filed.QueryCode)
+	if a != nil && (c.Complainant.UserID == a.UserID || a.Has(identity.RoleSupervisor)) {
+		return s.redirect(w, r, fmt.Sprintf("/complaints/%d", c.ID), msg)
+	}
+	return s.redirect(w, r, "/complaints/track", msg)
+}
+
+type complaintPage struct {
+	Page
+	View        *complaint.View
+	Departments []*org.Department
+	Levels      []int
+	LevelLabels map[int]string
+	Number      string // for a complainant who proved themselves with the 查询码
+	Code        string
+	Form        form
+}
+
+func (s *Server) handleComplaint(w http.ResponseWriter, r *http.Request) error {
+	return s.complaintPage(w, r, http.StatusOK, newForm(nil, nil))
+}
+
+func (s *Server) complaintPage(w http.ResponseWriter, r *http.Request, status int, f form) error {
+	id, err := pathID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	v, err := s.svc.Complaints.Get(r.Context(), httpkit.ActorFrom(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	return s.renderComplaint(w, r, status, v, f, "", "", "")
+}
+
+// renderComplaint shows a complaint; number and code are set for a
+// complainant who opened it with them, note is a message of this request.
+func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, status int, v *complaint.View, f form, number, code, note string) error {
+	p := complaintPage{Page: s.page(w, r, v.Complaint.Kind.Label()+" "+v.Complaint.Number), View: v, Levels: []int{1, 2, 3, 4, 5},
+		LevelLabels: levelLabels(), Number: number, Code: code, Form: f}
+	if note != "" {
+		p.Flash = &flash{Kind: flashSuccess, Message: note}
+	}
+	if v.Desk {
+		p.Departments, _ = s.svc.Org.Departments(r.Context(), org.DepartmentFilter{})
+	}
+	return s.render(w, status, "complaints/complaint", p)
+}
+
+// commandOf reads a complaint command from a posted form.
+func commandOf(r *http.Request) (complaint.Command, int) {
+	v := r.PostForm
+	dept, _ := strconv.ParseInt(v.Get("department_id"), 10, 64)
+	days, _ := strconv.Atoi(v.Get("days"))
+	level, _ := strconv.Atoi(v.Get("level"))
+	version, _ := strconv.Atoi(v.Get("version"))
+	return complaint.Command{Kind: complaint.CommandKind(v.Get("kind")), Text: v.Get("text"), DepartmentID: dept, Days: days, Level: level}, version
+}
+
+func (s *Server) handleComplaintAction(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	cmd, version := commandOf(r)
+	_, err = s.svc.Complaints.Act(r.Context(), httpkit.ActorFrom(r.Context()), id, cmd, version)
+	switch apperr.CodeOf(err) {
+	case "":
+		return s.redirect(w, r, fmt.Sprintf("/complaints/%d", id), "已"+cmd.Kind.Label())
+	case apperr.Invalid, apperr.Conflict:
+		return s.complaintPage(w, r, httpkit.StatusOf(apperr.CodeOf(err)), newForm(r.PostForm, err))
+	}
+	return err
+}
+
+type trackPage struct {
+	Page
+	Form form
+}
+
+func (s *Server) handleTrackForm(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, http.StatusOK, "complaints/track", trackPage{Page: s.page(w, r, "投诉进度查询"), Form: newForm(nil, nil)})
+}
+
+// handleTrack opens a complaint with its number and 查询码, without login.
+func (s *Server) handleTrack(w http.ResponseWriter, r *http.Request) error {
+	number, code := r.PostForm.Get("number"), r.PostForm.Get("code")
+	v, err := s.svc.Complaints.Track(r.Context(), number, code, httpkit.ClientAddr(r))
+	if err != nil {
+		c := apperr.CodeOf(err)
+		if c != apperr.Invalid && c != apperr.NotFound && c != apperr.TooMany {
+			return err
+		}
+		r.PostForm.Del("code")
+		return s.render(w, httpkit.StatusOf(c), "complaints/track", trackPage{Page: s.page(w, r, "投诉进度查询"), Form: newForm(r.PostForm, err)})
+	}
+	return s.renderComplaint(w, r, http.StatusOK, v, newForm(nil, nil), number, code, "")
+}
+
+// handleTrackAct takes a complainant's step (rate, reopen) with the number
+// and 查询码.
+func (s *Server) handleTrackAct(w http.ResponseWriter, r *http.Request) error {
+	number, code := r.PostForm.Get("number"), r.PostForm.Get("code")
+	cmd, _ := commandOf(r)
+	_, err := s.svc.Complaints.ActByCode(r.Context(), number, code, httpkit.ClientAddr(r), cmd)
+	if err != nil && !apperr.Is(err, apperr.Invalid) && !apperr.Is(err, apperr.Conflict) {
+		return err
+	}
+	v, verr := s.svc.Complaints.Track(r.Context(), number, code, httpkit.ClientAddr(r))
+	if verr != nil {
+		return verr
+	}
+	if err != nil {
+		return s.renderComplaint(w, r, httpkit.StatusOf(apperr.CodeOf(err)), v, newForm(r.PostForm, err), number, code, "")
+	}
+	return s.renderComplaint(w, r, http.StatusOK, v, newForm(nil, nil), number, code, "已"+cmd.Kind.Label())
+}
+
+type complaintQueuePage struct {
+	Page
+	Items []complaint.Item
+	All   bool
+}
+
+// handleComplaintQueue lists the complaints the desk or a department
+// handles, the most urgent first.
+func (s *Server) handleComplaintQueue(w http.ResponseWriter, r *http.Request) error {
+	all := r.URL.Query().Get("all") == "1"
+	list, err := s.svc.Complaints.Queue(r.Context(), httpkit.ActorFrom(r.Context()), all)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "complaints/queue", complaintQueuePage{Page: s.page(w, r, "投诉办理"), Items: list, All: all})
+}
+
+// levelLabels names the satisfaction levels of a complaint's answer.
+func levelLabels() map[int]string {
+	out := map[int]string{}
+	for _, l := range rating.Levels {
+		out[int(l)] = l.Label()
+	}
+	return out
+}

@@ -1,0 +1,85 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"openhall/internal/apperr"
+	"openhall/internal/httpkit"
+	"openhall/internal/identity"
+	"openhall/internal/rating"
+)
+
+func (s *Server) registerTicketRoutes() {
+	s.mux.HandleFunc("GET /staff/ratings", s.requireStaff(s.handleTickets))
+	s.mux.HandleFunc("GET /staff/ratings/tickets/{id}", s.requireStaff(s.handleTicket))
+	s.mux.HandleFunc("POST /staff/ratings/tickets/{id}/actions", s.requireStaff(s.handleTicketAction))
+}
+
+type ticketsPage struct {
+	Page
+	Tickets    []*rating.TicketView
+	All        bool
+	Figures    bool // the actor may see the figures
+	Exchange   bool
+	SetsLimits bool
+}
+
+// handleTickets lists the bad reviews the actor handles or supervises,
+// the most urgent first.
+func (s *Server) handleTickets(w http.ResponseWriter, r *http.Request) error {
+	a := httpkit.ActorFrom(r.Context())
+	all := r.URL.Query().Get("all") == "1"
+	list, err := s.svc.Ratings.Tickets(r.Context(), a, !all)
+	if err != nil {
+		return err
+	}
+	p := ticketsPage{Page: s.page(w, r, "差评整改"), Tickets: list, All: all, Figures: rating.CanSeeFigures(a) == nil,
+		Exchange: canExchangeAnywhere(a), SetsLimits: a.Has(identity.RoleSysAdmin)}
+	return s.render(w, http.StatusOK, "ratings/tickets", p)
+}
+
+type ticketPage struct {
+	Page
+	View    *rating.TicketView
+	Options []rating.TicketCommandKind
+	Form    form
+}
+
+func (s *Server) handleTicket(w http.ResponseWriter, r *http.Request) error {
+	return s.ticketPage(w, r, http.StatusOK, newForm(nil, nil))
+}
+
+func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, status int, f form) error {
+	id, err := pathID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	a := httpkit.ActorFrom(r.Context())
+	v, err := s.svc.Ratings.Ticket(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	p := ticketPage{Page: s.page(w, r, "差评整改工单"), View: v, Options: rating.TicketOptions(a, v.Ticket), Form: f}
+	return s.render(w, status, "ratings/ticket", p)
+}
+
+// handleTicketAction takes one step of a ticket.
+func (s *Server) handleTicketAction(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	v := r.PostForm
+	version, _ := strconv.Atoi(v.Get("version"))
+	cmd := rating.TicketCommand{Kind: rating.TicketCommandKind(v.Get("kind")), Code: v.Get("code"), Reason: v.Get("reason")}
+	_, err = s.svc.Ratings.ActTicket(r.Context(), httpkit.ActorFrom(r.Context()), id, cmd, version)
+	switch apperr.CodeOf(err) {
+	case "":
+		return s.redirect(w, r, fmt.Sprintf("/staff/ratings/tickets/%d", id), "已"+cmd.Kind.Label())
+	case apperr.Invalid, apperr.Conflict:
+		return s.ticketPage(w, r, httpkit.StatusOf(apperr.CodeOf(err)), newForm(v, err))
+	}
+	return err
+}

@@ -1,0 +1,155 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"openhall/internal/apptest"
+	"openhall/internal/demo"
+)
+
+func ratingsApp(t *testing.T) *apptest.App {
+	t.Helper()
+	at := time.Date(2026, 3, 9, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	a := apptest.New(t, "sqlite", apptest.Options{NoTree: true, Now: func() time.Time { return at }})
+	if _, err := demo.Load(context.Background(), a.Stores, a.Services); err != nil {
+		t.Fatal(err)
+	}
+	decideForCitizen(t, a)
+	return a
+}
+
+// TestRatingFormKeepsInput: a bad rating without a reason is refused with
+// the field named, and the form keeps what was chosen and typed; a good
+// rating then goes through, once per stage.
+func TestRatingFormKeepsInput(t *testing.T) {
+	a := ratingsApp(t)
+	b := newBrowser(t, a)
+	b.login("citizen", demo.Password)
+	casePath := caseLink(t, b)
+	p := b.post(casePath, casePath+"/rating", url.Values{"level": {"4"}, "ind.guide": {"5"}})
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.doc.Find("#rate-e-comment").Text(), "原因") {
+		t.Fatalf("status %d, comment error %q", p.status, p.doc.Find("#rate-e-comment").Text())
+	}
+	if _, ok := p.doc.Find(`#rating input[name=level][value="4"]`).Attr("checked"); !ok {
+		t.Fatal("the chosen level was lost")
+	}
+	if v, _ := p.doc.Find(`#rate-ind-guide option[selected]`).Attr("value"); v != "5" {
+		t.Fatalf("the indicator was lost: %q", v)
+	}
+	p = b.post(casePath, casePath+"/rating", url.Values{"level": {"1"}, "comment": {"很快"}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("good rating: %d", p.status)
+	}
+	page := b.get(casePath)
+	if page.doc.Find(`#rating form`).Length() != 0 || !strings.Contains(page.doc.Find("#rating").Text(), "非常满意") {
+		t.Fatalf("after rating the stage: %s", page.doc.Find("#rating").Text())
+	}
+	other := newBrowser(t, a)
+	other.login("company", demo.Password)
+	if p := other.get(casePath); p.status != http.StatusNotFound {
+		t.Fatalf("another citizen opens the case: %d", p.status)
+	}
+}
+
+func caseLink(t *testing.T, b *browser) string {
+	t.Helper()
+	href, ok := b.get("/cases").doc.Find(`main table a`).First().Attr("href")
+	if !ok {
+		t.Fatal("no case in 我的办件")
+	}
+	return href
+}
+
+// TestTicketPageSteps: the department's steps on the ticket page, with a
+// missing record refused and named.
+func TestTicketPageSteps(t *testing.T) {
+	a := ratingsApp(t)
+	citizen := newBrowser(t, a)
+	citizen.login("citizen", demo.Password)
+	casePath := caseLink(t, citizen)
+	if p := citizen.post(casePath, casePath+"/rating", url.Values{"level": {"5"}, "comment": {"态度差"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("rating: %d", p.status)
+	}
+	b := newBrowser(t, a)
+	b.login("approver", demo.Password)
+	href, _ := b.get("/staff/ratings").doc.Find(`main table a`).First().Attr("href")
+	page := b.get(href)
+	if page.doc.Find("#tk-callback").Length() != 1 || page.doc.Find("#tk-uphold").Length() != 0 {
+		t.Fatalf("options: %s", page.doc.Find(".action summary").Text())
+	}
+	version, _ := page.doc.Find(`#tk-callback input[name=version]`).Attr("value")
+	p := b.post(href, href+"/actions", url.Values{"kind": {"callback"}, "version": {version}})
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.doc.Find("#tk-callback .error").Text(), "回访记录") {
+		t.Fatalf("empty call back: %d %q", p.status, p.doc.Find(".form-error").Text())
+	}
+	p = b.post(href, href+"/actions", url.Values{"kind": {"callback"}, "version": {version}, "reason": {"已电话联系"}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("call back: %d %s", p.status, p.doc.Find(".form-error").Text())
+	}
+	p = b.post(href, href+"/actions", url.Values{"kind": {"verify"}, "version": {version}, "code": {"founded"}, "reason": {"属实"}})
+	if p.status != http.StatusConflict {
+		t.Fatalf("a stale version must be refused: %d", p.status)
+	}
+}
+
+// TestComplaintFormErrors: a complaint without what is needed names each
+// field and keeps the text.
+func TestComplaintFormErrors(t *testing.T) {
+	a := ratingsApp(t)
+	b := newBrowser(t, a)
+	p := b.post("/complaints/new", "/complaints", url.Values{"kind": {"complaint"}, "subject": {"window"}, "content": {"窗口无人值守很久"}})
+	if p.status != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", p.status)
+	}
+	msg := p.doc.Find(".form-error").Text()
+	for _, want := range []string{"请选择窗口", "请填写姓名", "手机号码"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("errors lack %q: %s", want, msg)
+		}
+	}
+	if got := p.doc.Find("#f-content").Text(); got != "窗口无人值守很久" {
+		t.Fatalf("the text was lost: %q", got)
+	}
+}
+
+// TestCounterWithoutToken: a device not started as a tablet says so; the
+// receipt carries the rating QR code.
+func TestCounterWithoutToken(t *testing.T) {
+	a := ratingsApp(t)
+	b := newBrowser(t, a)
+	if p := b.get("/counter"); p.status != http.StatusNotFound || !strings.Contains(p.body, "尚未启用为窗口评价器") {
+		t.Fatalf("counter without a token: %d", p.status)
+	}
+	if p := b.post("/complaints/new", "/counter/ratings", url.Values{"level": {"1"}}); p.status != http.StatusNotFound {
+		t.Fatalf("rating without a token: %d", p.status)
+	}
+	b.login("citizen", demo.Password)
+	casePath := caseLink(t, b)
+	// The QR code is printed on the decision of this 即办件 (it has no
+	// separate receipt); whoever scans it reaches the rating page.
+	doc := b.get(casePath + "/docs/decision")
+	src, ok := doc.doc.Find(".receipt-rating img").Attr("src")
+	if doc.status != http.StatusOK || !ok {
+		t.Fatalf("decision %d without a rating QR code", doc.status)
+	}
+	if img := b.get(src); img.status != http.StatusOK || img.header.Get("Content-Type") != "image/png" {
+		t.Fatalf("QR code %s: %d", src, img.status)
+	}
+	link := strings.TrimSuffix(src, "/qr.png")
+	scanner := newBrowser(t, a)
+	page := scanner.get(link) // the address in the QR code
+	if !strings.Contains(page.body, "个体工商户设立登记") || page.doc.Find(`form input[name=level]`).Length() != 5 {
+		t.Fatalf("the QR code's page: %d", page.status)
+	}
+	if p := scanner.post(link, link, url.Values{"level": {"2"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("rating by QR code: %d %s", p.status, p.doc.Find(".form-error").Text())
+	}
+	if p := scanner.get(link); !strings.Contains(p.body, "本次服务已评价") && !strings.Contains(p.body, "已作出评价") {
+		t.Fatalf("after rating by QR code:\n%s", p.doc.Find("main").Text())
+	}
+}

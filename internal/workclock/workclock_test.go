@@ -1,0 +1,96 @@
+package workclock
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"openhall/internal/calendar"
+)
+
+var cst = time.FixedZone("CST", 8*3600)
+
+func at(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, cst) }
+
+func national(t *testing.T) *calendar.Calendar {
+	t.Helper()
+	cal, err := calendar.New(calendar.EmbeddedSchedules(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cal
+}
+
+// TestMeasure covers an ordinary month, the 2026 Spring Festival block
+// with its make-up Saturdays (02-14, 02-28), 国庆 with its make-up Saturday
+// (10-10; 10-01…10-07 off), and December 2026, when the 2027 schedule is not imported.
+func TestMeasure(t *testing.T) {
+	cal := national(t)
+	tests := []struct {
+		name        string
+		days        int
+		start, now  time.Time
+		due         string
+		remaining   int
+		warning     Warning
+		provisional int
+	}{
+		{"ordinary", 15, at(2026, 3, 10, 10), at(2026, 3, 12, 9), "2026-03-31", 13, WarnNone, 0},
+		{"ordinary, last day", 15, at(2026, 3, 10, 10), at(2026, 3, 31, 9), "2026-03-31", 0, WarnYellow, 0},
+		{"ordinary, day before", 15, at(2026, 3, 10, 10), at(2026, 3, 30, 9), "2026-03-31", 1, WarnYellow, 0},
+		{"ordinary, overdue", 15, at(2026, 3, 10, 10), at(2026, 4, 1, 9), "2026-03-31", -1, WarnRed, 0},
+		{"spring festival 5", 5, at(2026, 2, 13, 16), at(2026, 2, 20, 9), "2026-02-27", 4, WarnNone, 0},
+		{"spring festival 15", 15, at(2026, 2, 13, 16), at(2026, 2, 24, 9), "2026-03-12", 13, WarnNone, 0},
+		{"national day 5", 5, at(2026, 9, 30, 11), at(2026, 10, 9, 9), "2026-10-13", 3, WarnNone, 0}, // 10-08, 10-09 used
+		{"december", 15, at(2026, 12, 24, 10), at(2026, 12, 28, 9), "2027-01-14", 13, WarnNone, 2027},
+		{"december, 2 days", 2, at(2026, 12, 30, 10), at(2026, 12, 31, 9), "2027-01-01", 1, WarnYellow, 2027},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Measure(cal, tt.days, tt.start, time.Time{}, nil, tt.now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Due.String() != tt.due || c.Remaining != tt.remaining || c.Warning != tt.warning || c.Provisional != tt.provisional {
+				t.Fatalf("due %s remaining %d warning %q provisional %d; want %s %d %q %d",
+					c.Due, c.Remaining, c.Warning, c.Provisional, tt.due, tt.remaining, tt.warning, tt.provisional)
+			}
+			if strings.Contains(c.Text(), "0001") || strings.Contains(c.Text(), "1970") {
+				t.Fatalf("zero date shown: %s", c.Text())
+			}
+			if tt.provisional != 0 && !strings.Contains(c.Text(), "暂定") {
+				t.Fatalf("a provisional due date must say 暂定: %s", c.Text())
+			}
+		})
+	}
+}
+
+func TestMetAndPaused(t *testing.T) {
+	cal := national(t)
+	start := at(2026, 3, 10, 10)
+	met, _ := Measure(cal, 2, start, at(2026, 3, 13, 15), nil, at(2026, 4, 1, 9))
+	if !met.Met || !met.Overdue || met.Warning != WarnNone || met.Remaining != -1 {
+		t.Fatalf("met a day late: %+v", met)
+	}
+	onTime, _ := Measure(cal, 2, start, at(2026, 3, 12, 15), nil, at(2026, 4, 1, 9))
+	if onTime.Overdue || !strings.Contains(onTime.Text(), "按期") {
+		t.Fatalf("met on the due day: %+v %s", onTime, onTime.Text())
+	}
+	// An appeal from Thursday 03-12 to Tuesday 03-17 takes 03-13, 03-16
+	// and 03-17 out: a 5-day period due 03-17 moves to 03-20.
+	paused, _ := Measure(cal, 5, start, time.Time{}, []Span{{at(2026, 3, 12, 9), at(2026, 3, 17, 16)}}, at(2026, 3, 18, 9))
+	if paused.Due.String() != "2026-03-20" || paused.Consumed != 3 {
+		t.Fatalf("after a pause: due %s consumed %d", paused.Due, paused.Consumed)
+	}
+	open, _ := Measure(cal, 5, start, time.Time{}, []Span{{From: at(2026, 3, 12, 9)}}, at(2026, 3, 30, 9))
+	if !open.Paused || open.Overdue || open.Warning != WarnNone {
+		t.Fatalf("a paused clock is neither overdue nor warned: %+v", open)
+	}
+}
+
+func TestNotStarted(t *testing.T) {
+	c, err := Measure(national(t), 5, time.Time{}, time.Time{}, nil, at(2026, 3, 1, 9))
+	if err != nil || c.Known() || c.Text() != "尚未开始计时" {
+		t.Fatalf("%+v %v", c, err)
+	}
+}
