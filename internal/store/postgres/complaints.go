@@ -42,10 +42,10 @@ func (s *ComplaintsStore) CreateComplaint(ctx context.Context, c *complaint.Comp
 			return mapError(err)
 		}
 		c.Number = number(c.ID)
-		_, err := s.db.r(ctx).exec(ctx, `INSERT INTO complaints (id, number, kind, status, subject, subject_kind, case_id, window_id,
+		_, err := s.db.q(ctx).Exec(ctx, `INSERT INTO complaints (id, number, kind, status, subject, subject_kind, case_id, window_id,
 			staff_id, item_code, region_path, suggested_department_id, channel, hotline_ticket, anonymous, consent,
 			complainant_user_id, complainant, query_code_hash, content, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.Number, string(c.Kind), string(c.Status),
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`, c.ID, c.Number, string(c.Kind), string(c.Status),
 			subj, string(c.Subject.Kind), nullable(c.Subject.CaseID), c.Subject.WindowID, c.Subject.StaffID, c.Subject.ItemCode, c.RegionPath,
 			c.Suggested, string(c.Channel), nullString(c.HotlineTicket), c.Anonymous, c.Consent, nullable(c.Complainant.UserID), who,
 			codeHash, c.Content, c.Version, c.CreatedAt, c.CreatedAt)
@@ -151,8 +151,8 @@ func (s *ComplaintsStore) loadEvents(ctx context.Context, cs []*complaint.Compla
 // since fromVersion.
 func (s *ComplaintsStore) SaveComplaint(ctx context.Context, c *complaint.Complaint, fromVersion int, evs []complaint.Event) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		tag, err := s.db.r(ctx).exec(ctx, `UPDATE complaints SET status = ?, department_id = ?, department = ?, reopened = ?,
-			answer_level = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`, string(c.Status), c.DepartmentID, c.Department,
+		tag, err := s.db.q(ctx).Exec(ctx, `UPDATE complaints SET status = $1, department_id = $2, department = $3, reopened = $4,
+			answer_level = $5, version = $6, updated_at = $7 WHERE id = $8 AND version = $9`, string(c.Status), c.DepartmentID, c.Department,
 			c.Reopened, c.AnswerLevel, c.Version, evs[len(evs)-1].At, c.ID, fromVersion)
 		if err != nil {
 			return mapError(err)

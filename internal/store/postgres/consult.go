@@ -29,9 +29,9 @@ func (s *ConsultStore) CreateConsultation(ctx context.Context, c *consult.Consul
 	if err != nil {
 		return err
 	}
-	return mapError(s.db.r(ctx).row(ctx, `INSERT INTO consultations (agency_id, title, draft, sections, explanation,
+	return mapError(s.db.q(ctx).QueryRow(ctx, `INSERT INTO consultations (agency_id, title, draft, sections, explanation,
 		channels, days, short_reason, real_name, status, opens_on, decision, result_doc_id, feedback_on, created_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
 		c.AgencyID, c.Title, c.Draft, sections, c.Explanation, c.Channels, c.Days, c.ShortReason, c.RealName,
 		c.Status, dateText(c.OpensOn), c.Decision, c.ResultDocID, dateText(c.FeedbackOn), c.CreatedBy,
 		c.CreatedAt, c.UpdatedAt).Scan(&c.ID))
@@ -43,9 +43,9 @@ func (s *ConsultStore) UpdateConsultation(ctx context.Context, c *consult.Consul
 	if err != nil {
 		return err
 	}
-	_, err = s.db.r(ctx).exec(ctx, `UPDATE consultations SET title = ?, draft = ?, sections = ?, explanation = ?,
-		channels = ?, days = ?, short_reason = ?, real_name = ?, status = ?, opens_on = ?, decision = ?, result_doc_id = ?,
-		feedback_on = ?, updated_at = ? WHERE id = ?`,
+	_, err = s.db.q(ctx).Exec(ctx, `UPDATE consultations SET title = $1, draft = $2, sections = $3, explanation = $4,
+		channels = $5, days = $6, short_reason = $7, real_name = $8, status = $9, opens_on = $10, decision = $11, result_doc_id = $12,
+		feedback_on = $13, updated_at = $14 WHERE id = $15`,
 		c.Title, c.Draft, sections, c.Explanation, c.Channels, c.Days, c.ShortReason, c.RealName, c.Status,
 		dateText(c.OpensOn), c.Decision, c.ResultDocID, dateText(c.FeedbackOn), c.UpdatedAt, c.ID)
 	return mapError(err)
@@ -53,7 +53,7 @@ func (s *ConsultStore) UpdateConsultation(ctx context.Context, c *consult.Consul
 
 // FindConsultation returns one consultation.
 func (s *ConsultStore) FindConsultation(ctx context.Context, id int64) (*consult.Consultation, error) {
-	c, err := scanConsultation(s.db.r(ctx).row(ctx, `SELECT `+consultationColumns+consultationFrom+` WHERE c.id = ?`, id))
+	c, err := scanConsultation(s.db.q(ctx).QueryRow(ctx, `SELECT `+consultationColumns+consultationFrom+` WHERE c.id = $1`, id))
 	return c, notFound(err, "意见征集不存在")
 }
 
@@ -129,15 +129,15 @@ func (s *ConsultStore) CreateComment(ctx context.Context, c *consult.Comment) er
 
 // UpdateComment saves the moderation and answer of a comment.
 func (s *ConsultStore) UpdateComment(ctx context.Context, c *consult.Comment) error {
-	_, err := s.db.r(ctx).exec(ctx, `UPDATE consultation_comments SET status = ?, hidden_reason = ?, verdict = ?,
-		reason = ?, answered_by = ?, answered_at = ? WHERE id = ?`,
+	_, err := s.db.q(ctx).Exec(ctx, `UPDATE consultation_comments SET status = $1, hidden_reason = $2, verdict = $3,
+		reason = $4, answered_by = $5, answered_at = $6 WHERE id = $7`,
 		c.Status, c.HiddenReason, c.Verdict, c.Reason, c.AnsweredBy, nullTime(c.AnsweredAt), c.ID)
 	return mapError(err)
 }
 
 // FindComment returns one comment.
 func (s *ConsultStore) FindComment(ctx context.Context, id int64) (*consult.Comment, error) {
-	c, err := scanComment(s.db.r(ctx).row(ctx, `SELECT `+commentColumns+` FROM consultation_comments WHERE id = ?`, id))
+	c, err := scanComment(s.db.q(ctx).QueryRow(ctx, `SELECT `+commentColumns+` FROM consultation_comments WHERE id = $1`, id))
 	return c, notFound(err, "意见不存在")
 }
 
@@ -158,8 +158,8 @@ func (s *ConsultStore) FindComments(ctx context.Context, f consult.CommentFilter
 // CountComments counts a consultation's comments by section, status and
 // verdict (from the covering index).
 func (s *ConsultStore) CountComments(ctx context.Context, id int64) (consult.Counts, error) {
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT section, status, verdict, count(*) FROM consultation_comments
-		WHERE consultation_id = ? GROUP BY section, status, verdict`, id)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT section, status, verdict, count(*) FROM consultation_comments
+		WHERE consultation_id = $1 GROUP BY section, status, verdict`, id)
 	if err != nil {
 		return consult.Counts{}, mapError(err)
 	}

@@ -90,10 +90,10 @@ func (s *OpenDataStore) CreateDataset(ctx context.Context, d *opendata.Dataset) 
 		return err
 	}
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		err := s.db.r(ctx).row(ctx, `INSERT INTO opendata_datasets (name, title, description, publisher_id, theme,
+		err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO opendata_datasets (name, title, description, publisher_id, theme,
 			keywords, frequency, temporal_from, temporal_to, spatial, license, contact_name, contact_email, contact_phone, tier,
 			tier_reason, source, generator, columns, search_text, status, version, row_count, checked_at, issued_at, modified_at,
-			created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)
 			RETURNING id`, args...).Scan(&d.ID)
 		return datasetConflict(err)
 	})
@@ -106,11 +106,11 @@ func (s *OpenDataStore) UpdateDataset(ctx context.Context, d *opendata.Dataset) 
 		return err
 	}
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		_, err := s.db.r(ctx).exec(ctx, `UPDATE opendata_datasets SET name = ?, title = ?, description = ?, publisher_id = ?,
-			theme = ?, keywords = ?, frequency = ?, temporal_from = ?, temporal_to = ?, spatial = ?, license = ?, contact_name = ?,
-			contact_email = ?, contact_phone = ?, tier = ?, tier_reason = ?, source = ?, generator = ?, columns = ?, search_text = ?, status = ?,
-			version = ?, row_count = ?, checked_at = ?, issued_at = ?, modified_at = ?, created_by = ?, created_at = ?, updated_at = ?
-			WHERE id = ?`, append(args, d.ID)...)
+		_, err := s.db.q(ctx).Exec(ctx, `UPDATE opendata_datasets SET name = $1, title = $2, description = $3, publisher_id = $4,
+			theme = $5, keywords = $6, frequency = $7, temporal_from = $8, temporal_to = $9, spatial = $10, license = $11, contact_name = $12,
+			contact_email = $13, contact_phone = $14, tier = $15, tier_reason = $16, source = $17, generator = $18, columns = $19, search_text = $20, status = $21,
+			version = $22, row_count = $23, checked_at = $24, issued_at = $25, modified_at = $26, created_by = $27, created_at = $28, updated_at = $29
+			WHERE id = $30`, append(args, d.ID)...)
 		return datasetConflict(err)
 	})
 }
@@ -200,6 +200,6 @@ func datasetWhere(f opendata.DatasetFilter) (string, []any) {
 
 // CountDownload adds one to a dataset's download count.
 func (s *OpenDataStore) CountDownload(ctx context.Context, id int64) error {
-	_, err := s.db.r(ctx).exec(ctx, `UPDATE opendata_datasets SET downloads = downloads + 1 WHERE id = ?`, id)
+	_, err := s.db.q(ctx).Exec(ctx, `UPDATE opendata_datasets SET downloads = downloads + 1 WHERE id = $1`, id)
 	return mapError(err)
 }

@@ -67,30 +67,30 @@ func entryValues(e *publicity.Entry) []any {
 // UpdateEntry saves an entry; its key and grams follow its date and text.
 func (s *PublicityStore) UpdateEntry(ctx context.Context, e *publicity.Entry) error {
 	e.Key = publicity.SortKey(e.DecidedOn, e.ID)
-	_, err := s.db.r(ctx).exec(ctx, `UPDATE publicity_entries SET key = ?, number = ?, title = ?, holder_kind = ?, holder_name = ?,
-		credit_code = ?, decided_on = ?, valid_from = ?, valid_to = ?, content = ?, basis = ?, penalty_kinds = ?, fine_fen = ?,
-		power_id = ?, benchmark_seq = ?, outside_reason = ?, status = ?, status_reason = ?, status_on = ?, published_on = ?,
-		public_until = ?, text = ?, grams = ?, created_by = ?, created_at = ?, updated_at = ? WHERE id = ?`,
+	_, err := s.db.q(ctx).Exec(ctx, `UPDATE publicity_entries SET key = $1, number = $2, title = $3, holder_kind = $4, holder_name = $5,
+		credit_code = $6, decided_on = $7, valid_from = $8, valid_to = $9, content = $10, basis = $11, penalty_kinds = $12, fine_fen = $13,
+		power_id = $14, benchmark_seq = $15, outside_reason = $16, status = $17, status_reason = $18, status_on = $19, published_on = $20,
+		public_until = $21, text = $22, grams = $23, created_by = $24, created_at = $25, updated_at = $26 WHERE id = $27`,
 		append(append([]any{e.Key, e.Number}, entryValues(e)...), e.ID)...)
 	return mapError(err)
 }
 
 // FindEntry returns one entry.
 func (s *PublicityStore) FindEntry(ctx context.Context, id int64) (*publicity.Entry, error) {
-	e, err := scanEntry(s.db.r(ctx).row(ctx, `SELECT `+entryColumns+entryFrom+` WHERE e.id = ?`, id))
+	e, err := scanEntry(s.db.q(ctx).QueryRow(ctx, `SELECT `+entryColumns+entryFrom+` WHERE e.id = $1`, id))
 	return e, notFound(err, "公示信息不存在")
 }
 
 // FindEntryBySource returns the entry of a case.
 func (s *PublicityStore) FindEntryBySource(ctx context.Context, source string) (*publicity.Entry, error) {
-	e, err := scanEntry(s.db.r(ctx).row(ctx, `SELECT `+entryColumns+entryFrom+` WHERE e.source = ?`, source))
+	e, err := scanEntry(s.db.q(ctx).QueryRow(ctx, `SELECT `+entryColumns+entryFrom+` WHERE e.source = $1`, source))
 	return e, notFound(err, "公示信息不存在")
 }
 
 // FindEntryByNumber returns a department's entry with a decision number.
 func (s *PublicityStore) FindEntryByNumber(ctx context.Context, deptID int64, kind publicity.Kind, number string) (*publicity.Entry, error) {
-	e, err := scanEntry(s.db.r(ctx).row(ctx, `SELECT `+entryColumns+entryFrom+
-		` WHERE e.department_id = ? AND e.kind = ? AND e.number = ?`, deptID, kind, number))
+	e, err := scanEntry(s.db.q(ctx).QueryRow(ctx, `SELECT `+entryColumns+entryFrom+
+		` WHERE e.department_id = $1 AND e.kind = $2 AND e.number = $3`, deptID, kind, number))
 	return e, notFound(err, "公示信息不存在")
 }
 
@@ -205,8 +205,8 @@ func registerWhere(q publicity.Query) ([]string, []any) {
 
 // ExpireEntries ends the publication of entries whose period is over.
 func (s *PublicityStore) ExpireEntries(ctx context.Context, day calendar.Date) (int, error) {
-	tag, err := s.db.r(ctx).exec(ctx, `UPDATE publicity_entries SET status = 'expired', status_on = ?
-		WHERE status = 'published' AND public_until <> '' AND public_until < ?`, day.String(), day.String())
+	tag, err := s.db.q(ctx).Exec(ctx, `UPDATE publicity_entries SET status = 'expired', status_on = $1
+		WHERE status = 'published' AND public_until <> '' AND public_until < $2`, day.String(), day.String())
 	if err != nil {
 		return 0, mapError(err)
 	}

@@ -270,8 +270,8 @@ func countWhere(f rating.FigureFilter, period string, from, to any) (string, []a
 // CreateVisit inserts a visit.
 func (s *RatingsStore) CreateVisit(ctx context.Context, v *rating.Visit) error {
 	t := v.Target
-	err := s.db.r(ctx).row(ctx, `INSERT INTO rating_visits (region_path, region_code, department_id, department, window_id,
-		window_name, staff_id, phone, case_number, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO rating_visits (region_path, region_code, department_id, department, window_id,
+		window_name, staff_id, phone, case_number, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 		t.RegionPath, t.RegionCode, t.DepartmentID, t.Department, t.WindowID, v.WindowName, t.StaffID, v.Phone, v.CaseNumber, v.CreatedAt).Scan(&v.ID)
 	return mapError(err)
 }

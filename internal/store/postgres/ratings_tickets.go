@@ -33,9 +33,9 @@ func ticketDetailOf(e rating.TicketEvent) []byte {
 // CreateTicket inserts a ticket with its events.
 func (s *RatingsStore) CreateTicket(ctx context.Context, t *rating.Ticket) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		err := s.db.r(ctx).row(ctx, `INSERT INTO rating_tickets (rating_id, status, region_path, region_code, department_id,
+		err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO rating_tickets (rating_id, status, region_path, region_code, department_id,
 			department, window_id, staff_id, item_code, item_name, anonymous, callback_days, rectify_days, opened_at, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, t.RatingID, string(t.Status), t.RegionPath, t.RegionCode,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`, t.RatingID, string(t.Status), t.RegionPath, t.RegionCode,
 			t.DepartmentID, t.Department, t.WindowID, t.StaffID, t.ItemCode, t.ItemName, t.Anonymous, t.CallbackDays, t.RectifyDays,
 			t.OpenedAt, t.Version).Scan(&t.ID)
 		if isUnique(err) {
@@ -113,8 +113,8 @@ func (s *RatingsStore) loadTicketEvents(ctx context.Context, ts []*rating.Ticket
 // fromVersion.
 func (s *RatingsStore) SaveTicket(ctx context.Context, t *rating.Ticket, fromVersion int, evs []rating.TicketEvent) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		tag, err := s.db.r(ctx).exec(ctx, `UPDATE rating_tickets SET status = ?, called_back = ?, rectified = ?, appealed = ?,
-			upheld = ?, outcome = ?, closed_at = ?, version = ? WHERE id = ? AND version = ?`, string(t.Status), t.CalledBack,
+		tag, err := s.db.q(ctx).Exec(ctx, `UPDATE rating_tickets SET status = $1, called_back = $2, rectified = $3, appealed = $4,
+			upheld = $5, outcome = $6, closed_at = $7, version = $8 WHERE id = $9 AND version = $10`, string(t.Status), t.CalledBack,
 			t.Rectified, t.Appealed, t.Upheld, t.Outcome, nullTime(t.ClosedAt), t.Version, t.ID, fromVersion)
 		if err != nil {
 			return mapError(err)
@@ -193,8 +193,8 @@ func (s *RatingsStore) StartCounter(ctx context.Context, c *rating.Counter) erro
 			return mapError(err)
 		}
 		t := c.Target
-		err := s.db.r(ctx).row(ctx, `INSERT INTO rating_counters (token_hash, window_id, window_number, window_name, staff_id,
-			staff_name, region_path, region_code, department_id, department, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO rating_counters (token_hash, window_id, window_number, window_name, staff_id,
+			staff_name, region_path, region_code, department_id, department, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 			RETURNING id`, c.TokenHash, c.WindowID, c.WindowNumber, c.WindowName, c.StaffID, c.StaffName, t.RegionPath, t.RegionCode,
 			t.DepartmentID, t.Department, c.StartedAt).Scan(&c.ID)
 		return mapError(err)

@@ -9,8 +9,9 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// rebound runs SQL written with ? placeholders, as several modules' stores
-// write it, numbering them for PostgreSQL. New SQL writes $n directly.
+// rebound runs SQL whose filters are assembled from fragments written with
+// ? placeholders (the participation, ratings, complaints, open-data and
+// budget lists), numbering them for PostgreSQL. Fixed statements write $n.
 type rebound struct{ q querier }
 
 func (db *DB) r(ctx context.Context) rebound { return rebound{db.q(ctx)} }
