@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"openhall/internal/consult"
@@ -59,8 +58,8 @@ func (s *ConsultStore) FindConsultation(ctx context.Context, id int64) (*consult
 
 // FindConsultations lists consultations newest first, with the total.
 func (s *ConsultStore) FindConsultations(ctx context.Context, f consult.Filter) ([]*consult.Consultation, int, error) {
-	where, args := []string{"TRUE"}, []any{}
-	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+	w := newWhere()
+	add := w.add
 	if f.AgencyID != 0 {
 		add("c.agency_id = ?", f.AgencyID)
 	}
@@ -73,13 +72,14 @@ func (s *ConsultStore) FindConsultations(ctx context.Context, f consult.Filter) 
 	if f.Status != "" {
 		add("c.status = ?", f.Status)
 	}
-	cond := ` WHERE ` + strings.Join(where, " AND ")
+	cond := ` WHERE ` + w.sql()
 	var total int
-	if err := s.db.r(ctx).row(ctx, `SELECT count(*)`+consultationFrom+cond, args...).Scan(&total); err != nil {
+	if err := s.db.q(ctx).QueryRow(ctx, `SELECT count(*)`+consultationFrom+cond, w.args...).Scan(&total); err != nil {
 		return nil, 0, mapError(err)
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+consultationColumns+consultationFrom+cond+
-		` ORDER BY c.opens_on DESC, c.id DESC LIMIT ? OFFSET ?`, append(args, limitOf(f.Limit), f.Offset)...)
+	page := ` LIMIT ` + w.arg(limitOf(f.Limit)) + ` OFFSET ` + w.arg(f.Offset)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+consultationColumns+consultationFrom+cond+
+		` ORDER BY c.opens_on DESC, c.id DESC`+page, w.args...)
 	out, err := collect(rows, err, scanConsultation)
 	return out, total, err
 }
@@ -143,15 +143,17 @@ func (s *ConsultStore) FindComment(ctx context.Context, id int64) (*consult.Comm
 
 // FindComments returns a page of a consultation's comments in order.
 func (s *ConsultStore) FindComments(ctx context.Context, f consult.CommentFilter) ([]*consult.Comment, error) {
-	where, args := "consultation_id = ?", []any{f.ConsultationID}
+	w := newWhere()
+	w.add("consultation_id = ?", f.ConsultationID)
 	if f.Section != nil {
-		where, args = where+" AND section = ?", append(args, *f.Section)
+		w.add("section = ?", *f.Section)
 	}
 	if f.Unanswered {
-		where += " AND status = 'published' AND verdict = ''"
+		w.add("status = 'published' AND verdict = ''")
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+commentColumns+` FROM consultation_comments WHERE `+where+
-		` ORDER BY seq LIMIT ? OFFSET ?`, append(args, limitOf(f.Limit), f.Offset)...)
+	page := ` LIMIT ` + w.arg(limitOf(f.Limit)) + ` OFFSET ` + w.arg(f.Offset)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+commentColumns+` FROM consultation_comments WHERE `+w.sql()+
+		` ORDER BY seq`+page, w.args...)
 	return collect(rows, err, scanComment)
 }
 

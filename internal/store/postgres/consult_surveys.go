@@ -48,19 +48,20 @@ func (s *ConsultStore) FindSurvey(ctx context.Context, id int64) (*consult.Surve
 
 // FindSurveys lists surveys newest first, with the total.
 func (s *ConsultStore) FindSurveys(ctx context.Context, f consult.SurveyFilter) ([]*consult.Survey, int, error) {
-	cond, args := ` WHERE TRUE`, []any{}
+	w := newWhere()
 	if f.AgencyID != 0 {
-		cond, args = cond+` AND s.agency_id = ?`, append(args, f.AgencyID)
+		w.add("s.agency_id = ?", f.AgencyID)
 	}
 	if f.Public {
-		cond += ` AND s.status <> 'draft'`
+		w.add("s.status <> 'draft'")
 	}
+	cond := ` WHERE ` + w.sql()
 	var total int
-	if err := s.db.r(ctx).row(ctx, `SELECT count(*)`+surveyFrom+cond, args...).Scan(&total); err != nil {
+	if err := s.db.q(ctx).QueryRow(ctx, `SELECT count(*)`+surveyFrom+cond, w.args...).Scan(&total); err != nil {
 		return nil, 0, mapError(err)
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+surveyColumns+surveyFrom+cond+` ORDER BY s.id DESC LIMIT ? OFFSET ?`,
-		append(args, limitOf(f.Limit), f.Offset)...)
+	page := ` LIMIT ` + w.arg(limitOf(f.Limit)) + ` OFFSET ` + w.arg(f.Offset)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+surveyColumns+surveyFrom+cond+` ORDER BY s.id DESC`+page, w.args...)
 	out, err := collect(rows, err, scanSurvey)
 	return out, total, err
 }

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"openhall/internal/apperr"
@@ -44,18 +43,18 @@ func (s *MailboxStore) FindMailbox(ctx context.Context, id int64) (*mailbox.Mail
 
 // FindMailboxes lists mailboxes by agency and name.
 func (s *MailboxStore) FindMailboxes(ctx context.Context, f mailbox.MailboxFilter) ([]*mailbox.Mailbox, error) {
-	where, args := []string{"TRUE"}, []any{}
+	w := newWhere()
 	if f.AgencyID != 0 {
-		where, args = append(where, "m.agency_id = ?"), append(args, f.AgencyID)
+		w.add("m.agency_id = ?", f.AgencyID)
 	}
 	if f.PathPrefix != "" {
-		where, args = append(where, "r.path LIKE ?"), append(args, likePrefix(f.PathPrefix))
+		w.add("r.path LIKE ?", likePrefix(f.PathPrefix))
 	}
 	if f.Active {
-		where = append(where, "m.active")
+		w.add("m.active")
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+mailboxColumns+mailboxFrom+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY r.path, m.agency_id, m.id`, args...)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+mailboxColumns+mailboxFrom+` WHERE `+w.sql()+
+		` ORDER BY r.path, m.agency_id, m.id`, w.args...)
 	return collect(rows, err, scanMailbox)
 }
 
@@ -153,24 +152,25 @@ func (s *MailboxStore) FindLetterByTicket(ctx context.Context, ticketNo string) 
 
 // FindLetters lists letters newest first, with the total.
 func (s *MailboxStore) FindLetters(ctx context.Context, f mailbox.LetterFilter) ([]*mailbox.Letter, int, error) {
-	cond, args := letterWhere(f)
+	w := letterWhere(f)
+	cond := ` WHERE ` + w.sql()
 	var total int
-	if err := s.db.r(ctx).row(ctx, `SELECT count(*)`+letterFrom+cond, args...).Scan(&total); err != nil {
+	if err := s.db.q(ctx).QueryRow(ctx, `SELECT count(*)`+letterFrom+cond, w.args...).Scan(&total); err != nil {
 		return nil, 0, mapError(err)
 	}
 	order := ` ORDER BY l.id DESC`
 	if f.Published {
 		order = ` ORDER BY l.answered_at DESC, l.id DESC`
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+letterColumns+letterFrom+cond+order+` LIMIT ? OFFSET ?`,
-		append(args, limitOf(f.Limit), f.Offset)...)
+	page := ` LIMIT ` + w.arg(limitOf(f.Limit)) + ` OFFSET ` + w.arg(f.Offset)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+letterColumns+letterFrom+cond+order+page, w.args...)
 	out, err := collect(rows, err, scanLetter)
 	return out, total, err
 }
 
-func letterWhere(f mailbox.LetterFilter) (string, []any) {
-	where, args := []string{"TRUE"}, []any{}
-	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+func letterWhere(f mailbox.LetterFilter) *where {
+	w := newWhere()
+	add := w.add
 	if f.MailboxID != 0 {
 		add("l.mailbox_id = ?", f.MailboxID)
 	}
@@ -189,21 +189,22 @@ func letterWhere(f mailbox.LetterFilter) (string, []any) {
 	if f.Published {
 		add("l.published")
 	}
-	return ` WHERE ` + strings.Join(where, " AND "), args
+	return w
 }
 
 // FindLettersForStats returns the letters received in a period under a
 // region subtree or agency.
 func (s *MailboxStore) FindLettersForStats(ctx context.Context, f mailbox.StatsFilter) ([]*mailbox.Letter, error) {
-	where, args := []string{"l.received_at >= ?", "l.received_at < ?"}, []any{f.From, f.To}
+	w := newWhere()
+	w.add("l.received_at >= ? AND l.received_at < ?", f.From, f.To)
 	if f.AgencyID != 0 {
-		where, args = append(where, "m.agency_id = ?"), append(args, f.AgencyID)
+		w.add("m.agency_id = ?", f.AgencyID)
 	}
 	if f.PathPrefix != "" {
-		where, args = append(where, "r.path LIKE ?"), append(args, likePrefix(f.PathPrefix))
+		w.add("r.path LIKE ?", likePrefix(f.PathPrefix))
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+letterColumns+letterFrom+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY l.id`, args...)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+letterColumns+letterFrom+` WHERE `+w.sql()+
+		` ORDER BY l.id`, w.args...)
 	return collect(rows, err, scanLetter)
 }
 
