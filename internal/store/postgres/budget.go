@@ -118,8 +118,8 @@ func (s *BudgetStore) FindSet(ctx context.Context, agencyID int64, year int, kin
 
 // FindSets lists sets, newest year first.
 func (s *BudgetStore) FindSets(ctx context.Context, f budget.SetFilter) ([]*budget.Set, error) {
-	where, args := []string{"1 = 1"}, []any{}
-	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+	w := newWhere()
+	add := w.add
 	if f.AgencyID != 0 {
 		add("s.agency_id = ?", f.AgencyID)
 	}
@@ -135,7 +135,7 @@ func (s *BudgetStore) FindSets(ctx context.Context, f budget.SetFilter) ([]*budg
 	if f.Published {
 		add("d.id IS NOT NULL")
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+setColumns+setFrom+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY s.year DESC, a.name, s.kind LIMIT 2000`, args...)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+setColumns+setFrom+` WHERE `+w.sql()+
+		` ORDER BY s.year DESC, a.name, s.kind LIMIT 2000`, w.args...)
 	return collect(rows, err, scanSet)
 }

@@ -59,21 +59,21 @@ func (s *OpenDataStore) FindApplicationByID(ctx context.Context, id int64) (*ope
 
 // FindApplications lists applications, newest first.
 func (s *OpenDataStore) FindApplications(ctx context.Context, f opendata.ApplicationFilter) ([]*opendata.Application, error) {
-	where, args := "1 = 1", []any{}
+	w := newWhere()
 	if f.UserID != 0 {
-		where, args = where+" AND p.user_id = ?", append(args, f.UserID)
+		w.add("p.user_id = ?", f.UserID)
 	}
 	if f.DatasetID != 0 {
-		where, args = where+" AND p.dataset_id = ?", append(args, f.DatasetID)
+		w.add("p.dataset_id = ?", f.DatasetID)
 	}
 	if f.PathPrefix != "" {
-		where, args = where+" AND r.path LIKE ?", append(args, likePrefix(f.PathPrefix))
+		w.add("r.path LIKE ?", likePrefix(f.PathPrefix))
 	}
 	if f.Status != "" {
-		where, args = where+" AND p.status = ?", append(args, string(f.Status))
+		w.add("p.status = ?", string(f.Status))
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+applicationColumns+applicationFrom+` WHERE `+where+
-		` ORDER BY p.id DESC LIMIT 1000`, args...)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+applicationColumns+applicationFrom+` WHERE `+w.sql()+
+		` ORDER BY p.id DESC LIMIT 1000`, w.args...)
 	return collect(rows, err, scanApplication)
 }
 

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"openhall/internal/apperr"
@@ -53,20 +52,21 @@ func (s *PowersStore) FindPower(ctx context.Context, id int64) (*powers.Power, e
 
 // FindPowers lists powers by department and code, with the total.
 func (s *PowersStore) FindPowers(ctx context.Context, f powers.Filter) ([]*powers.Power, int, error) {
-	cond, args := powerWhere(f)
+	w := powerWhere(f)
+	cond := ` WHERE ` + w.sql()
 	var total int
-	if err := s.db.r(ctx).row(ctx, `SELECT count(*)`+powerFrom+cond, args...).Scan(&total); err != nil {
+	if err := s.db.q(ctx).QueryRow(ctx, `SELECT count(*)`+powerFrom+cond, w.args...).Scan(&total); err != nil {
 		return nil, 0, mapError(err)
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+powerColumns+powerFrom+cond+` ORDER BY r.path, d.name, p.code LIMIT ? OFFSET ?`,
-		append(args, limitOf(f.Limit), f.Offset)...)
+	page := ` LIMIT ` + w.arg(limitOf(f.Limit)) + ` OFFSET ` + w.arg(f.Offset)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+powerColumns+powerFrom+cond+` ORDER BY r.path, d.name, p.code`+page, w.args...)
 	out, err := collect(rows, err, scanPower)
 	return out, total, err
 }
 
-func powerWhere(f powers.Filter) (string, []any) {
-	where, args := []string{"TRUE"}, []any{}
-	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+func powerWhere(f powers.Filter) *where {
+	w := newWhere()
+	add := w.add
 	if f.DepartmentID != 0 {
 		add("p.department_id = ?", f.DepartmentID)
 	}
@@ -88,7 +88,7 @@ func powerWhere(f powers.Filter) (string, []any) {
 	if f.ItemID != 0 {
 		add("p.id IN (SELECT power_id FROM power_items WHERE item_id = ?)", f.ItemID)
 	}
-	return ` WHERE ` + strings.Join(where, " AND "), args
+	return w
 }
 
 func scanPower(r pgx.Row) (*powers.Power, error) {
