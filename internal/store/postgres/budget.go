@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"openhall/internal/apperr"
@@ -63,8 +62,8 @@ func (s *BudgetStore) UpdateSet(ctx context.Context, set *budget.Set) error {
 // ReplaceLines replaces a set's lines.
 func (s *BudgetStore) ReplaceLines(ctx context.Context, setID int64, lines []budget.Line) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		q := s.db.r(ctx)
-		if _, err := q.exec(ctx, `DELETE FROM budget_lines WHERE set_id = ?`, setID); err != nil {
+		q := s.db.q(ctx)
+		if _, err := q.Exec(ctx, `DELETE FROM budget_lines WHERE set_id = $1`, setID); err != nil {
 			return mapError(err)
 		}
 		for start := 0; start < len(lines); start += 100 {
@@ -77,8 +76,7 @@ func (s *BudgetStore) ReplaceLines(ctx context.Context, setID int64, lines []bud
 				}
 				args = append(args, setID, l.Table, l.Seq, l.Code, l.Name, string(amts))
 			}
-			if _, err := q.exec(ctx, `INSERT INTO budget_lines (set_id, tbl, seq, code, name, amounts) VALUES `+
-				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?), ", len(chunk)), ", "), args...); err != nil {
+			if _, err := q.Exec(ctx, `INSERT INTO budget_lines (set_id, tbl, seq, code, name, amounts) VALUES `+tuples(len(chunk), 6), args...); err != nil {
 				return mapError(err)
 			}
 		}

@@ -72,7 +72,7 @@ func (s *ComplaintsStore) insertEvents(ctx context.Context, id int64, evs []comp
 		d, _ := json.Marshal(complaintDetail{e.Text, e.DepartmentID, e.Department, e.Days, e.Level})
 		args = append(args, id, e.Seq, string(e.Kind), e.At, e.ActorID, e.ActorLabel, d)
 	}
-	_, err := s.db.r(ctx).exec(ctx, `INSERT INTO complaint_events (complaint_id, seq, kind, at, actor_id, actor_label, detail)
+	_, err := s.db.q(ctx).Exec(ctx, `INSERT INTO complaint_events (complaint_id, seq, kind, at, actor_id, actor_label, detail)
 		VALUES `+tuples(len(evs), 7), args...)
 	return mapError(err)
 }

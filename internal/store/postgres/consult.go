@@ -114,14 +114,14 @@ const commentColumns = `id, consultation_id, seq, section, COALESCE(user_id, 0),
 // the counter's row lock orders concurrent comments.
 func (s *ConsultStore) CreateComment(ctx context.Context, c *consult.Comment) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		q := s.db.r(ctx)
-		err := q.row(ctx, `UPDATE consultations SET comments = comments + 1 WHERE id = ? RETURNING comments`, c.ConsultationID).Scan(&c.Seq)
+		q := s.db.q(ctx)
+		err := q.QueryRow(ctx, `UPDATE consultations SET comments = comments + 1 WHERE id = $1 RETURNING comments`, c.ConsultationID).Scan(&c.Seq)
 		if err != nil {
 			return notFound(err, "意见征集不存在")
 		}
-		return mapError(q.row(ctx, `INSERT INTO consultation_comments (consultation_id, seq, section, user_id, author,
+		return mapError(q.QueryRow(ctx, `INSERT INTO consultation_comments (consultation_id, seq, section, user_id, author,
 			body, status, hidden_reason, verdict, reason, answered_by, answered_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 			c.ConsultationID, c.Seq, c.Section, nullable(c.UserID), c.Author, c.Body, c.Status, c.HiddenReason, c.Verdict, c.Reason,
 			c.AnsweredBy, nullTime(c.AnsweredAt), c.CreatedAt).Scan(&c.ID))
 	})

@@ -122,12 +122,12 @@ func (s *OpenDataStore) FindKeys(ctx context.Context, applicationID int64) ([]*o
 func (s *OpenDataStore) UseKey(ctx context.Context, u opendata.KeyUse, limit int, since time.Time) (bool, error) {
 	var ok bool
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
-		r := s.db.r(ctx)
-		if _, err := r.exec(ctx, `UPDATE opendata_keys SET last_used_at = ? WHERE id = ?`, u.At, u.KeyID); err != nil {
+		r := s.db.q(ctx)
+		if _, err := r.Exec(ctx, `UPDATE opendata_keys SET last_used_at = $1 WHERE id = $2`, u.At, u.KeyID); err != nil {
 			return mapError(err)
 		}
 		var n int
-		err := r.row(ctx, `SELECT count(*) FROM opendata_key_log WHERE key_id = ? AND at > ? AND status = 200`, u.KeyID, since).Scan(&n)
+		err := r.QueryRow(ctx, `SELECT count(*) FROM opendata_key_log WHERE key_id = $1 AND at > $2 AND status = 200`, u.KeyID, since).Scan(&n)
 		if err != nil {
 			return mapError(err)
 		}
@@ -136,7 +136,7 @@ func (s *OpenDataStore) UseKey(ctx context.Context, u opendata.KeyUse, limit int
 		if !ok {
 			status, rows = 429, 0
 		}
-		_, err = r.exec(ctx, `INSERT INTO opendata_key_log (key_id, at, endpoint, row_count, status) VALUES (?, ?, ?, ?, ?)`,
+		_, err = r.Exec(ctx, `INSERT INTO opendata_key_log (key_id, at, endpoint, row_count, status) VALUES ($1, $2, $3, $4, $5)`,
 			u.KeyID, u.At, u.Endpoint, rows, status)
 		return mapError(err)
 	})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"openhall/internal/opendata"
 
@@ -44,8 +43,7 @@ func (s *OpenDataStore) insertRows(ctx context.Context, versionID int64, first i
 		}
 		args = append(args, versionID, first+i, string(data))
 	}
-	_, err := s.db.r(ctx).exec(ctx, `INSERT INTO opendata_rows (version_id, seq, data) VALUES `+
-		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(rows)), ", "), args...)
+	_, err := s.db.q(ctx).Exec(ctx, `INSERT INTO opendata_rows (version_id, seq, data) VALUES `+tuples(len(rows), 3), args...)
 	return mapError(err)
 }
 
@@ -123,17 +121,17 @@ func (s *OpenDataStore) scanPage(ctx context.Context, versionID int64, from, pag
 // PruneVersions drops the rows of all but the newest keep versions.
 func (s *OpenDataStore) PruneVersions(ctx context.Context, datasetID int64, keep int) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		r := s.db.r(ctx)
+		r := s.db.q(ctx)
 		var cutoff int
-		err := r.row(ctx, `SELECT COALESCE(MAX(number), 0) - ? FROM opendata_versions WHERE dataset_id = ?`, keep, datasetID).Scan(&cutoff)
+		err := r.QueryRow(ctx, `SELECT COALESCE(MAX(number), 0) - $1 FROM opendata_versions WHERE dataset_id = $2`, keep, datasetID).Scan(&cutoff)
 		if err != nil || cutoff <= 0 {
 			return mapError(err)
 		}
-		if _, err := r.exec(ctx, `DELETE FROM opendata_rows WHERE version_id IN (SELECT id FROM opendata_versions
-			WHERE dataset_id = ? AND number <= ? AND NOT pruned)`, datasetID, cutoff); err != nil {
+		if _, err := r.Exec(ctx, `DELETE FROM opendata_rows WHERE version_id IN (SELECT id FROM opendata_versions
+			WHERE dataset_id = $1 AND number <= $2 AND NOT pruned)`, datasetID, cutoff); err != nil {
 			return mapError(err)
 		}
-		_, err = r.exec(ctx, `UPDATE opendata_versions SET pruned = true WHERE dataset_id = ? AND number <= ?`, datasetID, cutoff)
+		_, err = r.Exec(ctx, `UPDATE opendata_versions SET pruned = true WHERE dataset_id = $1 AND number <= $2`, datasetID, cutoff)
 		return mapError(err)
 	})
 }

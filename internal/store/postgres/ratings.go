@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"sort"
+	"strconv"
 	"strings"
 
 	"openhall/internal/apperr"
@@ -35,8 +36,21 @@ const textType = "text"
 // tuples is "(?, …), (?, …)": rows groups of cols placeholders, numbered
 // by rebind.
 func tuples(rows, cols int) string {
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
-	return strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
+	var b strings.Builder
+	for r := range rows {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for c := range cols {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("$" + strconv.Itoa(r*cols+c+1))
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
 }
 
 func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
@@ -85,7 +99,7 @@ func (s *RatingsStore) insertRatings(ctx context.Context, rs []*rating.Rating) e
 			r.RaterKind, r.Comment, r.Default, r.Excluded, r.RegionPath, r.RegionCode, r.DepartmentID, r.Department,
 			r.WindowID, r.StaffID, r.ItemCode, r.ItemName, r.Instant, r.Source, r.At)
 	}
-	_, err := s.db.r(ctx).exec(ctx, `INSERT INTO ratings (`+ratingInsertColumns+`) VALUES `+tuples(len(rs), 29), args...)
+	_, err := s.db.q(ctx).Exec(ctx, `INSERT INTO ratings (`+ratingInsertColumns+`) VALUES `+tuples(len(rs), 29), args...)
 	if isUnique(err) {
 		return apperr.New(apperr.Conflict, "评价已存在")
 	}
@@ -121,7 +135,7 @@ func (s *RatingsStore) upsertCounts(ctx context.Context, table string, rows []ra
 	for _, c := range rows {
 		args = append(args, c.Day, c.RegionPath, c.DepartmentID, c.WindowID, c.StaffID, c.ItemCode, int(c.Level), c.Default, c.N)
 	}
-	_, err := s.db.r(ctx).exec(ctx, `INSERT INTO `+table+` (day, region_path, department_id, window_id, staff_id,
+	_, err := s.db.q(ctx).Exec(ctx, `INSERT INTO `+table+` (day, region_path, department_id, window_id, staff_id,
 		item_code, level, is_default, n) VALUES `+tuples(len(rows), 9)+`
 		ON CONFLICT (day, region_path, department_id, window_id, staff_id, item_code, level, is_default)
 		DO UPDATE SET n = `+table+`.n + excluded.n`, args...)

@@ -53,7 +53,7 @@ func (s *RatingsStore) insertTicketEvents(ctx context.Context, id int64, evs []r
 	for _, e := range evs {
 		args = append(args, id, e.Seq, string(e.Kind), e.At, e.ActorID, e.ActorLabel, ticketDetailOf(e))
 	}
-	_, err := s.db.r(ctx).exec(ctx, `INSERT INTO rating_ticket_events (ticket_id, seq, kind, at, actor_id, actor_label, detail)
+	_, err := s.db.q(ctx).Exec(ctx, `INSERT INTO rating_ticket_events (ticket_id, seq, kind, at, actor_id, actor_label, detail)
 		VALUES `+tuples(len(evs), 7), args...)
 	return mapError(err)
 }
