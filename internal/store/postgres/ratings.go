@@ -33,8 +33,8 @@ const ratingChunk = 500
 // textType is the type keys are cast to.
 const textType = "text"
 
-// tuples is "(?, …), (?, …)": rows groups of cols placeholders, numbered
-// by rebind.
+// tuples is "($1, …), ($k, …)": rows groups of cols placeholders, numbered
+// from $1, for a multi-row INSERT whose only arguments they are.
 func tuples(rows, cols int) string {
 	var b strings.Builder
 	for r := range rows {
@@ -51,16 +51,6 @@ func tuples(rows, cols int) string {
 		b.WriteByte(')')
 	}
 	return b.String()
-}
-
-func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
-
-func int64Args(ids []int64) []any {
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = id
-	}
-	return out
 }
 
 // CreateRatings takes ids from the sequence, inserts ratings in
@@ -150,25 +140,26 @@ func (s *RatingsStore) FindRatingByID(ctx context.Context, id int64) (*rating.Ra
 
 // FindRatings lists ratings newest first with the total.
 func (s *RatingsStore) FindRatings(ctx context.Context, f rating.Filter) ([]*rating.Rating, int, error) {
-	where, args := ratingWhere(f)
-	r := s.db.r(ctx)
+	w := ratingWhere(f)
+	q := s.db.q(ctx)
 	var total int
-	if err := r.row(ctx, `SELECT count(*) FROM ratings WHERE `+where, args...).Scan(&total); err != nil {
+	if err := q.QueryRow(ctx, `SELECT count(*) FROM ratings WHERE `+w.sql(), w.args...).Scan(&total); err != nil {
 		return nil, 0, mapError(err)
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := r.rows(ctx, `SELECT `+ratingColumns+` FROM ratings WHERE `+where+` ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`,
-		append(args, limit, f.Offset)...)
+	cond := w.sql()
+	page := ` LIMIT ` + w.arg(limit) + ` OFFSET ` + w.arg(f.Offset)
+	rows, err := q.Query(ctx, `SELECT `+ratingColumns+` FROM ratings WHERE `+cond+` ORDER BY at DESC, id DESC`+page, w.args...)
 	list, err := collect(rows, err, scanRating)
 	return list, total, err
 }
 
-func ratingWhere(f rating.Filter) (string, []any) {
-	where, args := []string{"TRUE"}, []any{}
-	add := func(cond string, v any) { where, args = append(where, cond), append(args, v) }
+func ratingWhere(f rating.Filter) *where {
+	w := newWhere()
+	add := func(cond string, v any) { w.add(cond, v) }
 	if f.CaseID != 0 {
 		add("case_id = ?", f.CaseID)
 	}
@@ -185,7 +176,7 @@ func ratingWhere(f rating.Filter) (string, []any) {
 		add(`region_path LIKE ?`, likePrefix(f.RegionPrefix))
 	}
 	if len(f.DepartmentIDs) > 0 {
-		where, args = append(where, "department_id IN ("+placeholders(len(f.DepartmentIDs))+")"), append(args, int64Args(f.DepartmentIDs)...)
+		add("department_id = ANY(?)", f.DepartmentIDs)
 	}
 	if !f.From.IsZero() {
 		add("at >= ?", f.From)
@@ -193,7 +184,7 @@ func ratingWhere(f rating.Filter) (string, []any) {
 	if !f.To.IsZero() {
 		add("at < ?", f.To)
 	}
-	return strings.Join(where, " AND "), args
+	return w
 }
 
 func scanRating(r pgx.Row) (*rating.Rating, error) {
@@ -249,17 +240,17 @@ func (s *RatingsStore) CountRatings(ctx context.Context, f rating.FigureFilter) 
 	col := rating.DimensionColumn(f.By)
 	p := rating.PeriodOf(f.From, f.To)
 	var parts []string
-	var args []any
+	w := &where{}
 	if p.Months[0] != "" {
-		where, a := countWhere(f, "day >= ? AND day < ?", p.Months[0], p.Months[1])
-		parts, args = append(parts, `SELECT CAST(`+col+` AS `+textType+`) AS k, level, is_default, n FROM rating_counts_month WHERE `+where), append(args, a...)
+		parts = append(parts, `SELECT CAST(`+col+` AS `+textType+`) AS k, level, is_default, n FROM rating_counts_month WHERE `+
+			countWhere(w, f, "day", p.Months[0], p.Months[1]))
 	}
 	for _, d := range p.Days {
-		where, a := countWhere(f, "day >= ? AND day < ?", d[0], d[1])
-		parts, args = append(parts, `SELECT CAST(`+col+` AS `+textType+`) AS k, level, is_default, n FROM rating_counts WHERE `+where), append(args, a...)
+		parts = append(parts, `SELECT CAST(`+col+` AS `+textType+`) AS k, level, is_default, n FROM rating_counts WHERE `+
+			countWhere(w, f, "day", d[0], d[1]))
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT k, level, is_default, SUM(n) FROM (`+strings.Join(parts, " UNION ALL ")+
-		`) AS c GROUP BY k, level, is_default HAVING SUM(n) <> 0`, args...)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT k, level, is_default, SUM(n) FROM (`+strings.Join(parts, " UNION ALL ")+
+		`) AS c GROUP BY k, level, is_default HAVING SUM(n) <> 0`, w.args...)
 	return collect(rows, err, func(r pgx.Row) (rating.LevelCount, error) {
 		var c rating.LevelCount
 		var level int
@@ -269,16 +260,17 @@ func (s *RatingsStore) CountRatings(ctx context.Context, f rating.FigureFilter) 
 	})
 }
 
-// countWhere adds a figure filter's region and departments to a period.
-func countWhere(f rating.FigureFilter, period string, from, to any) (string, []any) {
-	where, args := []string{period}, []any{from, to}
+// countWhere is the condition of a period [from, to) of column with a
+// figure filter's region and departments, its arguments numbered in w.
+func countWhere(w *where, f rating.FigureFilter, column string, from, to any) string {
+	conds := []string{column + " >= " + w.arg(from), column + " < " + w.arg(to)}
 	if f.RegionPrefix != "" {
-		where, args = append(where, "region_path LIKE ?"), append(args, likePrefix(f.RegionPrefix))
+		conds = append(conds, "region_path LIKE "+w.arg(likePrefix(f.RegionPrefix)))
 	}
 	if len(f.DepartmentIDs) > 0 {
-		where, args = append(where, "department_id IN ("+placeholders(len(f.DepartmentIDs))+")"), append(args, int64Args(f.DepartmentIDs)...)
+		conds = append(conds, "department_id = ANY("+w.arg(f.DepartmentIDs)+")")
 	}
-	return strings.Join(where, " AND "), args
+	return strings.Join(conds, " AND ")
 }
 
 // CreateVisit inserts a visit.

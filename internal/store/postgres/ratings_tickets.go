@@ -129,25 +129,25 @@ func (s *RatingsStore) SaveTicket(ctx context.Context, t *rating.Ticket, fromVer
 // FindTickets lists tickets with their events, oldest first.
 func (s *RatingsStore) FindTickets(ctx context.Context, f rating.TicketFilter) ([]*rating.Ticket, error) {
 	var or []string
-	var args []any
+	w := &where{}
 	if len(f.DepartmentIDs) > 0 {
-		or, args = append(or, "department_id IN ("+placeholders(len(f.DepartmentIDs))+")"), append(args, int64Args(f.DepartmentIDs)...)
+		or = append(or, "department_id = ANY("+w.arg(f.DepartmentIDs)+")")
 	}
 	for _, p := range f.CentreRegions {
-		or, args = append(or, "(department_id = 0 AND region_path LIKE ?)"), append(args, likePrefix(p))
+		or = append(or, "(department_id = 0 AND region_path LIKE "+w.arg(likePrefix(p))+")")
 	}
 	for _, p := range f.RegionPrefixes {
-		or, args = append(or, "region_path LIKE ?"), append(args, likePrefix(p))
+		or = append(or, "region_path LIKE "+w.arg(likePrefix(p)))
 	}
 	if len(or) == 0 {
 		return nil, nil
 	}
-	where := "(" + strings.Join(or, " OR ") + ")"
+	cond := "(" + strings.Join(or, " OR ") + ")"
 	if f.Open {
-		where += " AND status <> 'closed'"
+		cond += " AND status <> 'closed'"
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+ticketColumns+` FROM rating_tickets WHERE `+where+` ORDER BY opened_at, id LIMIT ?`,
-		append(args, max(f.Limit, 1))...)
+	cond += ` ORDER BY opened_at, id LIMIT ` + w.arg(max(f.Limit, 1))
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+ticketColumns+` FROM rating_tickets WHERE `+cond, w.args...)
 	list, err := collect(rows, err, scanTicket)
 	if err != nil {
 		return nil, err
@@ -158,11 +158,12 @@ func (s *RatingsStore) FindTickets(ctx context.Context, f rating.TicketFilter) (
 // CountTickets counts the tickets of ratings given in a period.
 func (s *RatingsStore) CountTickets(ctx context.Context, f rating.FigureFilter) ([]rating.TicketCount, error) {
 	col := rating.DimensionColumn(f.By)
-	where, args := countWhere(f, "opened_at >= ? AND opened_at < ?", f.From, f.To)
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT CAST(`+col+` AS text), count(*) FILTER (WHERE NOT upheld),
+	w := &where{}
+	cond := countWhere(w, f, "opened_at", f.From, f.To)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT CAST(`+col+` AS text), count(*) FILTER (WHERE NOT upheld),
 		count(*) FILTER (WHERE NOT anonymous AND NOT upheld), count(*) FILTER (WHERE called_back),
 		count(*) FILTER (WHERE rectified AND NOT upheld), count(*) FILTER (WHERE status = 'closed'), count(*) FILTER (WHERE upheld)
-		FROM rating_tickets WHERE `+where+` GROUP BY `+col, args...)
+		FROM rating_tickets WHERE `+cond+` GROUP BY `+col, w.args...)
 	return collect(rows, err, func(r pgx.Row) (rating.TicketCount, error) {
 		var c rating.TicketCount
 		return c, r.Scan(&c.Key, &c.Tickets, &c.RealName, &c.CalledBack, &c.Rectified, &c.Closed, &c.Upheld)
