@@ -29,7 +29,7 @@ type PublicView struct {
 	Version *Version
 	History []HistoryEntry
 
-	renders sync.Map // name → []byte: renderings the faces keep with the view
+	renders sync.Map // name → []byte or kept: renderings the faces keep with the view
 }
 
 // Rendered returns the rendering of the view called name, making it once
@@ -45,6 +45,30 @@ func (v *PublicView) Rendered(name string, render func() ([]byte, error)) ([]byt
 	}
 	v.renders.Store(name, b)
 	return b, nil
+}
+
+// Current returns what build made for version under name, making it anew
+// with build when the one kept was made for another version: only the
+// latest is kept, so a rendering that depends on more than the view (the
+// caller's version) does not pile up.
+func (v *PublicView) Current(name, version string, build func() (any, error)) (any, error) {
+	if c, ok := v.renders.Load(name); ok {
+		if k, ok := c.(kept); ok && k.version == version {
+			return k.value, nil
+		}
+	}
+	x, err := build()
+	if err != nil {
+		return nil, err
+	}
+	v.renders.Store(name, kept{version, x})
+	return x, nil
+}
+
+// kept is a rendering made for a version.
+type kept struct {
+	version string
+	value   any
 }
 
 type viewKey struct {

@@ -192,30 +192,29 @@ func cacheable(r *http.Request) bool {
 	return httpkit.ActorFrom(r.Context()) == nil && err != nil
 }
 
-// csrfMark stands in for the visitor's CSRF token in a page kept for
-// anonymous visitors; it is replaced by the real token on each request.
-const csrfMark = "CSRF-MARK-0c7e1d5b9a"
-
-// anonymousGuide serves the whole page rendered once per view and display
-// mode, with this visitor's CSRF token put in: the guide page is the most
-// visited page, and most of its visitors are not logged in.
+// anonymousGuide serves the whole page, kept per view, display mode and
+// the region's proxy points it shows: the guide page is the most visited
+// page, and most of its visitors are not logged in. The page is the same
+// for all of them (see isPreference).
 func (s *Server) anonymousGuide(w http.ResponseWriter, r *http.Request, view *catalog.PublicView, abs string, body []byte) error {
 	d := displayOf(r)
-	page, err := view.Rendered("page "+abs+" "+d.Classes(), func() ([]byte, error) {
-		p := guidePage{Page: Page{Title: view.Version.Guide.Name, CSRF: csrfMark, Nav: navFor(nil, r.URL.Path), Display: d,
-			Path: r.URL.Path}, Actions: guideActionsMark, Body: template.HTML(body)}
-		return s.fragment("catalog/guide", "layout", p)
+	actions, points, err := s.anonymousActions(r.Context(), view.Item, view.Version, abs)
+	if err != nil {
+		return err
+	}
+	page, err := view.Current("page "+abs+" "+d.Classes(), points, func() (any, error) {
+		p := guidePage{Page: Page{Title: view.Version.Guide.Name, Nav: navFor(nil, r.URL.Path), Display: d, Path: r.URL.Path},
+			Actions: template.HTML(actions), Body: template.HTML(body)} // both rendered by html/template
+		raw, err := s.fragment("catalog/guide", "layout", p)
+		if err != nil {
+			return nil, err
+		}
+		return keepPage(raw)
 	})
 	if err != nil {
 		return err
 	}
-	actions, err := s.anonymousActions(r.Context(), view.Item, view.Version, abs)
-	if err != nil {
-		return err
-	}
-	out := bytes.Replace(page, []byte(guideActionsMark), actions, 1)
-	out = bytes.ReplaceAll(out, []byte(csrfMark), []byte(s.sessions.CSRFToken(w, r)))
-	return writeHTML(w, http.StatusOK, out)
+	return page.(*keptPage).write(w, r)
 }
 
 // handleOldGuide shows one published version of an item by its id.

@@ -70,11 +70,11 @@ func (u *ui) login(username string) {
 	u.t.Helper()
 	u.do(chromedp.Navigate(u.app.URL("/")))
 	if n := text(u.t, u.ctx, chromedp.Evaluate[string](`String(document.querySelectorAll('form[action="/logout"] button').length)`)); n == "1" {
-		u.do(chromedp.SetAttributeValue(chromedp.CSS("body"), "data-stale", "1"), chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
+		u.do(markStale(), chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
 			chromedp.WaitNotPresent(chromedp.CSS("body[data-stale]")), chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`)))
 	}
 	u.do(chromedp.Navigate(u.app.URL("/login")), chromedp.WaitVisible(chromedp.ID("f-username")),
-		chromedp.SendKeys(chromedp.ID("f-username"), username), chromedp.SetAttributeValue(chromedp.CSS("body"), "data-stale", "1"),
+		chromedp.SendKeys(chromedp.ID("f-username"), username), markStale(),
 		chromedp.SendKeys(chromedp.ID("f-password"), demo.Password+"\n"),
 		chromedp.WaitNotPresent(chromedp.CSS("body[data-stale]")), chromedp.WaitVisible(chromedp.CSS(`form[action="/logout"]`)))
 }
@@ -84,7 +84,7 @@ func (u *ui) login(username string) {
 // one.
 func (u *ui) submit(button string) {
 	u.t.Helper()
-	u.do(chromedp.SetAttributeValue(chromedp.CSS("body"), "data-stale", "1"), chromedp.Click(chromedp.CSS(button)),
+	u.do(markStale(), chromedp.Click(chromedp.CSS(button)),
 		chromedp.WaitNotPresent(chromedp.CSS("body[data-stale]")), chromedp.WaitVisible(chromedp.CSS(`.flash, .form-error`)))
 	if msg := text(u.t, u.ctx, chromedp.Evaluate[string](`(document.querySelector('.form-error')||{}).innerText||''`)); msg != "" {
 		u.t.Fatalf("form refused: %s", msg)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"html/template"
 	"net/url"
+	"strconv"
 	"sync"
 	"time"
 
@@ -18,9 +19,6 @@ import (
 // serve it), 收藏 and 分享; an item without online filing says where and
 // when to go instead. Anonymous visitors share one rendering, spliced into
 // the page kept for them.
-
-// guideActionsMark stands for the actions in a page kept for anonymous visitors.
-const guideActionsMark = "<!--GUIDE-ACTIONS-0c7e1d5b9a-->"
 
 // pointsTTL is how long the proxy points of a region are reused.
 const pointsTTL = time.Minute
@@ -54,7 +52,7 @@ type pointsCache struct {
 type pointsEntry struct {
 	at      time.Time
 	points  []*org.Centre
-	renders map[string][]byte // by 实施编码: the anonymous actions
+	renders map[string][]byte // by 实施编码, address and item state: the anonymous actions
 }
 
 // actionsFor builds the actions of a guide for a viewer.
@@ -132,32 +130,35 @@ func (s *Server) proxyPoints(ctx context.Context, it *catalog.Item) ([]*org.Cent
 }
 
 // anonymousActions is the actions block every anonymous visitor of a guide
-// sees, rendered once per item while its region's points are kept.
-func (s *Server) anonymousActions(ctx context.Context, it *catalog.Item, v *catalog.Version, abs string) ([]byte, error) {
+// sees, rendered once per item while its region's points are kept, and the
+// version of those points.
+func (s *Server) anonymousActions(ctx context.Context, it *catalog.Item, v *catalog.Version, abs string) ([]byte, string, error) {
 	_, key, err := s.proxyPoints(ctx, it)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
+	name := it.ImplCode + " " + abs + " " + strconv.FormatInt(v.ID, 10) + " " + strconv.FormatInt(it.UpdatedAt.UnixNano(), 10)
 	s.points.mu.Lock()
-	b, ok := s.points.entries[key].renders[it.ImplCode+" "+abs]
+	e := s.points.entries[key]
+	b, ok := e.renders[name]
 	s.points.mu.Unlock()
+	version := key + "@" + strconv.FormatInt(e.at.UnixNano(), 10)
 	if ok {
-		return b, nil
+		return b, version, nil
 	}
 	ga, err := s.actionsFor(ctx, nil, it, v, abs)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	ga.CSRF = csrfMark
 	if b, err = s.fragment("catalog/guide", "guide-actions", ga); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	s.points.mu.Lock()
 	if e, ok := s.points.entries[key]; ok {
-		e.renders[it.ImplCode+" "+abs] = b
+		e.renders[name] = b
 	}
 	s.points.mu.Unlock()
-	return b, nil
+	return b, version, nil
 }
 
 // renderActions renders the actions of a logged-in viewer.

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"strconv"
@@ -67,7 +66,7 @@ type homeEntry struct {
 
 type homeRender struct {
 	at   time.Time
-	page []byte
+	page *keptPage
 }
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
@@ -94,12 +93,16 @@ func (s *Server) anonymousHome(w http.ResponseWriter, r *http.Request, regionID 
 		if err != nil {
 			return err
 		}
-		p := homePage{Page: Page{Title: "阳光政务大厅", CSRF: csrfMark, Nav: navFor(nil, r.URL.Path), Display: d, Path: r.URL.Path}, homeData: data}
+		p := homePage{Page: Page{Title: "阳光政务大厅", Nav: navFor(nil, r.URL.Path), Display: d, Path: r.URL.Path}, homeData: data}
 		b, err := s.fragment("home", "layout", p)
 		if err != nil {
 			return err
 		}
-		cached = homeRender{at: time.Now(), page: b}
+		kp, err := keepPage(b)
+		if err != nil {
+			return err
+		}
+		cached = homeRender{at: time.Now(), page: kp}
 		s.home.mu.Lock()
 		if s.home.pages == nil || len(s.home.pages) > 1000 {
 			s.home.pages = map[string]homeRender{}
@@ -107,8 +110,7 @@ func (s *Server) anonymousHome(w http.ResponseWriter, r *http.Request, regionID 
 		s.home.pages[key] = cached
 		s.home.mu.Unlock()
 	}
-	out := bytes.ReplaceAll(cached.page, []byte(csrfMark), []byte(s.sessions.CSRFToken(w, r)))
-	return writeHTML(w, http.StatusOK, out)
+	return cached.page.write(w, r)
 }
 
 // homeRegion is the region the visitor chose, or a staff member's own;

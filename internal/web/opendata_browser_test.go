@@ -51,7 +51,7 @@ func TestBrowserOpenDataDoneWhen(t *testing.T) {
 // nav clicks a link of the main navigation and waits for its page.
 func (u *ui) nav(href string) {
 	u.t.Helper()
-	u.do(chromedp.SetAttributeValue(chromedp.CSS("body"), "data-stale", "1"),
+	u.do(markStale(),
 		chromedp.Click(chromedp.CSS(`nav a[href="`+href+`"]`)), chromedp.WaitNotPresent(chromedp.CSS("body[data-stale]")),
 		chromedp.WaitVisible(chromedp.CSS("main h1")))
 }
@@ -59,7 +59,7 @@ func (u *ui) nav(href string) {
 // follow clicks a link and waits for the next page.
 func (u *ui) follow(sel string) {
 	u.t.Helper()
-	u.do(chromedp.SetAttributeValue(chromedp.CSS("body"), "data-stale", "1"), chromedp.Click(chromedp.CSS(sel)),
+	u.do(markStale(), chromedp.Click(chromedp.CSS(sel)),
 		chromedp.WaitNotPresent(chromedp.CSS("body[data-stale]")), chromedp.WaitReady(chromedp.CSS("body")))
 }
 
@@ -202,7 +202,7 @@ func (u *ui) departmentImportsBudget() string {
 	u.submit(`#create-set`)
 	set := text(u.t, u.ctx, chromedp.Evaluate[string](`location.pathname`))
 	u.do(chromedp.SetUploadFiles(chromedp.ID("f-file"), []string{u.budgetWorkbook(true)}))
-	u.do(chromedp.SetAttributeValue(chromedp.CSS("body"), "data-stale", "1"), chromedp.Click(chromedp.ID("import-btn")),
+	u.do(markStale(), chromedp.Click(chromedp.ID("import-btn")),
 		chromedp.WaitNotPresent(chromedp.CSS("body[data-stale]")), chromedp.WaitVisible(chromedp.ID("problems")))
 	u.shot("budget-refused")
 	if p := u.text(`#problems`); !strings.Contains(p, "《“三公”经费支出表》C3") || !strings.Contains(p, "各分项之和") {

@@ -74,21 +74,21 @@ func (p *pscene) signIn(username string) {
 	}
 	p.click(`.main-nav a[href="/login"]`)
 	p.do(chromedp.WaitVisible(chromedp.ID("f-username")), chromedp.SendKeys(chromedp.ID("f-username"), username),
-		chromedp.SetAttributeValue(chromedp.CSS("body"), "data-stale", "1"), chromedp.SendKeys(chromedp.ID("f-password"), demo.Password+"\n"),
+		markStale(), chromedp.SendKeys(chromedp.ID("f-password"), demo.Password+"\n"),
 		chromedp.WaitNotPresent(chromedp.CSS("body[data-stale]")), chromedp.WaitVisible(chromedp.CSS(`form[action="/logout"]`)))
 }
 
 // click follows a link or presses a button and waits for the next page.
 func (p *pscene) click(sel string) {
 	p.t.Helper()
-	p.do(chromedp.SetAttributeValue(chromedp.CSS("body"), "data-stale", "1"), chromedp.Click(chromedp.CSS(sel)),
+	p.do(markStale(), chromedp.Click(chromedp.CSS(sel)),
 		chromedp.WaitNotPresent(chromedp.CSS("body[data-stale]")), chromedp.WaitVisible(chromedp.CSS("main")))
 }
 
 // clickText follows the link whose text contains s.
 func (p *pscene) clickText(s string) {
 	p.t.Helper()
-	p.do(chromedp.SetAttributeValue(chromedp.CSS("body"), "data-stale", "1"),
+	p.do(markStale(),
 		js(`[...document.querySelectorAll('main a')].find(a => a.textContent.includes(`+jsString(s)+`)).click()`),
 		chromedp.WaitNotPresent(chromedp.CSS("body[data-stale]")), chromedp.WaitVisible(chromedp.CSS("main")))
 }
@@ -169,7 +169,7 @@ func (p *pscene) answer(key, verdict, reason string) {
 // submitJS clicks the element a script finds and waits for the flash.
 func (p *pscene) submitJS(find string) {
 	p.t.Helper()
-	p.do(chromedp.SetAttributeValue(chromedp.CSS("body"), "data-stale", "1"), js(find+`.click()`),
+	p.do(markStale(), js(find+`.click()`),
 		chromedp.WaitNotPresent(chromedp.CSS("body[data-stale]")), chromedp.WaitVisible(chromedp.CSS(`.flash`)))
 	if p.text(`.flash`) == "" || strings.Contains(text(p.t, p.ctx, chromedp.Evaluate[string](`document.querySelector('.flash').className`)), "warning") {
 		p.t.Fatalf("refused: %s", p.text(`.flash`))
@@ -413,4 +413,12 @@ func js(expr string) chromedp.Action[chromedp.Void] {
 		_, err := chromedp.Evaluate[any](expr)(ctx, t)
 		return chromedp.Void{}, err
 	}
+}
+
+// markStale marks the page's body, so that a wait for the mark to go sees
+// the next page. It runs as script, not on a node: the body may be replaced
+// meanwhile by a navigation still finishing, whose node a DOM call would
+// no longer find.
+func markStale() chromedp.Action[chromedp.Void] {
+	return js(`document.body && document.body.setAttribute("data-stale", "1")`)
 }

@@ -26,12 +26,14 @@ type Server struct {
 	mux      *http.ServeMux
 	home     homeCache
 	points   pointsCache
+	origins  *http.CrossOriginProtection // checks the preference forms
 }
 
 // New returns the UI server; it panics if a template does not parse, so a
 // broken template never reaches production.
 func New(d httpkit.Deps) *Server {
-	s := &Server{svc: d.Services, sessions: d.Sessions, log: d.Log, mux: http.NewServeMux()}
+	s := &Server{svc: d.Services, sessions: d.Sessions, log: d.Log, mux: http.NewServeMux(),
+		origins: http.NewCrossOriginProtection()}
 	s.tpl = mustParseTemplates(s.dateFuncs())
 	s.registerRoutes()
 	return s
@@ -67,7 +69,7 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 		}
 		r, err := s.openBody(w, r)
 		if err == nil {
-			err = s.sessions.CheckCSRF(r)
+			err = s.checkSource(r)
 		}
 		if err != nil {
 			s.renderError(w, r, err)
@@ -75,6 +77,28 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isPreference reports whether a path takes a form that sets only the
+// visitor's own preference cookies (display mode, region), which every
+// page shows, anonymous pages too. Such forms carry no token, so that a
+// page for anonymous visitors is the same for all of them and kept whole;
+// they are refused when the browser says the form came from another site
+// (Sec-Fetch-Site, else Origin).
+func isPreference(path string) bool {
+	return path == "/display" || path == "/region"
+}
+
+// checkSource checks that an unsafe request comes from our own pages: by
+// its CSRF token, or for a preference form by its origin.
+func (s *Server) checkSource(r *http.Request) error {
+	if !isPreference(r.URL.Path) {
+		return s.sessions.CheckCSRF(r)
+	}
+	if s.origins.Check(r) != nil {
+		return apperr.New(apperr.Forbidden, "请求来源无法验证（来自其他网站的提交），请在本站页面上重新操作")
+	}
+	return nil
 }
 
 // openBody limits the body of an unsafe request and, for a multipart form,

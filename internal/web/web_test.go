@@ -221,6 +221,49 @@ func TestDisplayModes(t *testing.T) {
 	}
 }
 
+// TestPreferenceForms: the display and region forms carry no token (the
+// pages kept for anonymous visitors are the same for all of them); a
+// browser's post from another site is refused, one from our pages is not.
+func TestPreferenceForms(t *testing.T) {
+	a := apptest.New(t, "sqlite", apptest.Options{NoTree: true})
+	b := newBrowser(t, a)
+	home := b.get("/")
+	if n := home.doc.Find(`input[name=csrf_token]`).Length(); n != 0 || home.header.Get("Set-Cookie") != "" {
+		t.Fatalf("anonymous home page: %d tokens, Set-Cookie %q", n, home.header.Get("Set-Cookie"))
+	}
+	for _, tc := range []struct {
+		path, site, origin string
+		want               int
+	}{
+		{"/display", "same-origin", "", http.StatusSeeOther},
+		{"/display", "cross-site", "", http.StatusForbidden},
+		{"/display", "", "https://evil.example", http.StatusForbidden},
+		{"/region", "same-site", "", http.StatusForbidden},
+		{"/region", "same-origin", "", http.StatusSeeOther},
+		{"/region", "none", "", http.StatusSeeOther}, // typed or bookmarked by the user
+	} {
+		req, _ := http.NewRequest(http.MethodPost, a.URL(tc.path), strings.NewReader("toggle=large&region_id="))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if tc.site != "" {
+			req.Header.Set("Sec-Fetch-Site", tc.site)
+		}
+		if tc.origin != "" {
+			req.Header.Set("Origin", tc.origin)
+		}
+		if p := b.do(req); p.status != tc.want {
+			t.Errorf("%s from %s%s: %d, want %d", tc.path, tc.site, tc.origin, p.status, tc.want)
+		} else if tc.want == http.StatusForbidden && !strings.Contains(p.body, "来自其他网站的提交") {
+			t.Errorf("%s refused without saying why: %s", tc.path, p.doc.Find("main").Text())
+		}
+	}
+	// Anything else still needs its token, whatever the origin says.
+	req, _ := http.NewRequest(http.MethodPost, a.URL("/logout"), nil)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	if p := b.do(req); p.status != http.StatusForbidden {
+		t.Errorf("logout without a token: %d", p.status)
+	}
+}
+
 func TestNotFound(t *testing.T) {
 	a := apptest.New(t, "sqlite", apptest.Options{NoTree: true})
 	p := newBrowser(t, a).get("/no/such/page")
