@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"strings"
+	"time"
+
+	"openhall/internal/demo"
+)
+
+// probe is one browser-like client: its cookies go to whichever node it
+// calls, as behind a reverse proxy.
+type probe struct {
+	http *http.Client
+	csrf string
+	from string // the client address the proxy forwards, when set
+}
+
+func newProbe(from string) *probe {
+	jar, _ := cookiejar.New(nil)
+	return &probe{http: &http.Client{Jar: jar, Timeout: 30 * time.Second}, from: from}
+}
+
+// call sends a JSON request and returns the status and the body.
+func (p *probe) call(method, url string, body any) (int, string) {
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, url, r)
+	req.Header.Set("Content-Type", "application/json")
+	if p.csrf != "" {
+		req.Header.Set("X-CSRF-Token", p.csrf)
+	}
+	if p.from != "" {
+		req.Header.Set("X-Forwarded-For", p.from)
+	}
+	res, err := p.http.Do(req)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func (p *probe) login(base, user, password string) (int, string) {
+	status, body := p.call(http.MethodPost, base+"/api/v1/session", map[string]string{"username": user, "password": password})
+	var me struct {
+		CSRF string `json:"csrf_token"`
+	}
+	if status == http.StatusCreated && json.Unmarshal([]byte(body), &me) == nil {
+		p.csrf = me.CSRF
+	}
+	return status, body
+}
+
+// checkSharedSession logs in on a, uses the session on b, logs out on b
+// and checks that a no longer knows the session.
+func checkSharedSession(rep *clusterReport, a, b string) {
+	p := newProbe("")
+	if status, body := p.login(a, "clerk", demo.Password); status != http.StatusCreated {
+		rep.problem("login on node A: %d %.200s", status, body)
+		return
+	}
+	if status, body := p.call(http.MethodGet, b+"/api/v1/me", nil); status != http.StatusOK || !strings.Contains(body, "clerk") {
+		rep.problem("a session opened on node A is not known on node B: %d %.200s", status, body)
+	}
+	if status, body := p.call(http.MethodDelete, b+"/api/v1/session", nil); status >= 300 {
+		rep.problem("logout on node B of a session opened on node A: %d %.200s", status, body)
+	}
+	if status, _ := p.call(http.MethodGet, a+"/api/v1/me", nil); status != http.StatusUnauthorized {
+		rep.problem("after logging out on node B the session still works on node A: %d", status)
+	}
+}
+
+// throttleAccount is a login name the throttle check guesses at: the
+// counters are kept per typed name, existing or not, so no demo account is
+// locked by the check.
+const throttleAccount = "cluster-guess"
+
+// checkSharedThrottle fails logins alternately on a and b from one client
+// address and checks that the lock after five failures (identity's
+// AccountFailures) counts failures on both nodes and holds on both.
+func checkSharedThrottle(rep *clusterReport, a, b string) {
+	p := newProbe("198.51.100.7")
+	nodes := []string{a, b, a, b}
+	for i, base := range nodes {
+		status, body := p.login(base, throttleAccount, "wrong-password")
+		if status != http.StatusUnauthorized {
+			rep.problem("failed login %d: %d %.200s", i+1, status, body)
+			return
+		}
+		if i == len(nodes)-1 && !strings.Contains(body, "再失败 1 次") {
+			rep.problem("after four failures on two nodes the fourth answer does not count all four: %.200s", body)
+		}
+	}
+	if status, body := p.login(a, throttleAccount, "wrong-password"); status != http.StatusTooManyRequests {
+		rep.problem("the fifth failure (on node A) does not lock: %d %.200s", status, body)
+	}
+	if status, body := p.login(b, throttleAccount, "wrong-password"); status != http.StatusTooManyRequests {
+		rep.problem("the lock set on node A does not hold on node B: %d %.200s", status, body)
+	}
+}
