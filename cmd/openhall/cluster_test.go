@@ -27,9 +27,12 @@ func TestClusterKillNode(t *testing.T) {
 		t.Skip("builds the server and runs two nodes")
 	}
 	testutil.PostgresURL(t)
-	o := clusterOptions{Bin: buildBinary(t), DB: storetest.PostgresDatabase(t), Data: filepath.Join(t.TempDir(), "shared"),
+	start := time.Now()
+	bin := buildBinary(t)
+	t.Logf("built in %v", time.Since(start).Round(time.Second))
+	o := clusterOptions{Bin: bin, DB: storetest.PostgresDatabase(t), Data: filepath.Join(t.TempDir(), "shared"),
 		Blobs: os.Getenv("OPENHALL_TEST_CLUSTER_BLOBS"), Item: "特种设备使用登记", Concurrency: 16, Phase: 4 * time.Second,
-		Progress: testWriter{t}}
+		Progress: testWriter{t, time.Now()}}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	rep, err := runCluster(ctx, o)
@@ -47,9 +50,12 @@ func TestClusterKillNode(t *testing.T) {
 }
 
 // testWriter writes progress lines to the test log.
-type testWriter struct{ t *testing.T }
+type testWriter struct {
+	t     *testing.T
+	start time.Time
+}
 
 func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
+	w.t.Logf("%5.1fs %s", time.Since(w.start).Seconds(), strings.TrimRight(string(p), "\n"))
 	return len(p), nil
 }

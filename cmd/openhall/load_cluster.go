@@ -64,6 +64,7 @@ func runCluster(ctx context.Context, o clusterOptions) (*clusterReport, error) {
 	if err := migrateCluster(ctx, o); err != nil {
 		return nil, err
 	}
+	fmt.Fprintln(o.Progress, "database migrated")
 	nodes := [2]*node{newNode(o, "A"), newNode(o, "B")}
 	defer func() {
 		for _, n := range nodes {
@@ -76,13 +77,16 @@ func runCluster(ctx context.Context, o clusterOptions) (*clusterReport, error) {
 	if err := nodes[1].start(ctx); err != nil {
 		return nil, err
 	}
+	fmt.Fprintf(o.Progress, "nodes A (%s, demo data loaded) and B (%s) ready\n", nodes[0].addr, nodes[1].addr)
 	rep := &clusterReport{}
 	checkSharedSession(rep, nodes[0].url(), nodes[1].url())
 	checkSharedThrottle(rep, nodes[0].url(), nodes[1].url())
 	if err := runClusterLoad(ctx, o, nodes, rep); err != nil {
 		return rep, err
 	}
-	return rep, checkCluster(ctx, o, nodes, rep)
+	err := checkCluster(ctx, o, nodes, rep)
+	fmt.Fprintln(o.Progress, "database checked")
+	return rep, err
 }
 
 // migrateCluster brings the schema up to date once, as a deployment does
@@ -108,6 +112,7 @@ func runClusterLoad(ctx context.Context, o clusterOptions, nodes [2]*node, rep *
 	}
 	defer l.Stop()
 	l.SetUp(1, false)
+	time.Sleep(o.Phase / 4) // warm-up: connections, caches
 	mark := markWindows(o, rep)
 	mark("one node (A)", o.Phase)
 	l.SetUp(1, true)

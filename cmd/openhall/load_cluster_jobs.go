@@ -133,7 +133,11 @@ func classifyDelivery(rep *clusterReport, id int64, state string, attempt int, a
 	case state == "completed":
 		s.Completed++
 		if attempt > 1 {
+			// The logging SMS gateway never fails, and River rescues a dead
+			// node's jobs only after rescueAfter: within a run, a second
+			// attempt means a job was run twice.
 			s.RunAgain++
+			rep.problem("delivery job %d completed after %d attempts", id, attempt)
 		}
 	case state == "running" && at.Before(rep.Killed):
 		s.Orphaned++
