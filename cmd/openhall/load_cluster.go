@@ -197,8 +197,12 @@ func loadCluster(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if !strings.HasPrefix(o.DB, "postgres") {
 		return usagef("load cluster 需要 --db postgres://…（多个节点共用一个 PostgreSQL）")
 	}
+	temporary := o.Data == ""
 	if err := clusterDefaults(&o); err != nil {
 		return err
+	}
+	if temporary {
+		defer os.RemoveAll(o.Data)
 	}
 	rep, err := runCluster(ctx, o)
 	if rep != nil {
