@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"strings"
+	"sync"
 	"time"
 
 	"openhall/internal/demo"
@@ -86,7 +87,8 @@ const throttleAccount = "cluster-guess"
 
 // checkSharedThrottle fails logins alternately on a and b from one client
 // address and checks that the lock after five failures (identity's
-// AccountFailures) counts failures on both nodes and holds on both.
+// AccountFailures) counts failures on both nodes and holds on both, also
+// when the failures arrive at the same moment.
 func checkSharedThrottle(rep *clusterReport, a, b string) {
 	p := newProbe("198.51.100.7")
 	nodes := []string{a, b, a, b}
@@ -105,5 +107,20 @@ func checkSharedThrottle(rep *clusterReport, a, b string) {
 	}
 	if status, body := p.login(b, throttleAccount, "wrong-password"); status != http.StatusTooManyRequests {
 		rep.problem("the lock set on node A does not hold on node B: %d %.200s", status, body)
+	}
+	checkConcurrentThrottle(rep, a, b)
+}
+
+// checkConcurrentThrottle fails four logins at the same moment, two on
+// each node, from another address: the fifth failure must lock.
+func checkConcurrentThrottle(rep *clusterReport, a, b string) {
+	p := newProbe("198.51.100.8")
+	var wg sync.WaitGroup
+	for _, base := range []string{a, b, a, b} {
+		wg.Go(func() { p.login(base, throttleAccount, "wrong-password") })
+	}
+	wg.Wait()
+	if status, body := p.login(a, throttleAccount, "wrong-password"); status != http.StatusTooManyRequests {
+		rep.problem("four failures at once on two nodes, then a fifth does not lock: %d %.200s", status, body)
 	}
 }
