@@ -9,12 +9,14 @@ import (
 	"openhall/internal/loadgen"
 )
 
-// checkCluster checks, after the load, that the restarted node serves and
-// that the database holds every acknowledged operation and every job of
+// checkCluster checks, after the load, that the restarted node serves,
+// that each node serves the materials filed on the other, and that the
+// database holds every acknowledged operation and every job of
 // the run exactly once.
 func checkCluster(ctx context.Context, o clusterOptions, nodes [2]*node, rep *clusterReport) error {
 	countWindows(rep)
 	checkWindows(rep)
+	checkSharedMaterials(rep, []string{nodes[0].url(), nodes[1].url()})
 	conn, err := pgx.Connect(ctx, o.DB)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"openhall/internal/demo"
+	"openhall/internal/loadgen"
 )
 
 // probe is one browser-like client: its cookies go to whichever node it
@@ -123,4 +125,51 @@ func checkConcurrentThrottle(rep *clusterReport, a, b string) {
 	if status, body := p.login(a, throttleAccount, "wrong-password"); status != http.StatusTooManyRequests {
 		rep.problem("four failures at once on two nodes, then a fifth does not lock: %d %.200s", status, body)
 	}
+}
+
+// materialsAcrossNodes is how many filings of each node have their
+// materials downloaded from the other node.
+const materialsAcrossNodes = 10
+
+// checkSharedMaterials downloads, from the other node, the materials of
+// filings each node acknowledged: both nodes must see one blob location.
+func checkSharedMaterials(rep *clusterReport, nodes []string) {
+	p := newProbe("")
+	if status, body := p.login(nodes[0], "citizen", demo.Password); status != http.StatusCreated {
+		rep.problem("login of the applicant: %d %.200s", status, body)
+		return
+	}
+	checked := make([]int, len(nodes))
+	for _, a := range rep.Acks {
+		if a.Op != "submit" || checked[a.Node] >= materialsAcrossNodes {
+			continue
+		}
+		checked[a.Node]++
+		other := nodes[(a.Node+1)%len(nodes)]
+		if msg := p.materialsOf(other, a); msg != "" {
+			rep.problem("%s", msg)
+		}
+	}
+	rep.note("materials of %v filings per node downloaded from the other node", checked)
+}
+
+// materialsOf downloads every material of the case a filed from base and
+// checks that each is the file sent for it (it names the filing's key).
+func (p *probe) materialsOf(base string, a loadgen.Ack) string {
+	status, body := p.call(http.MethodGet, fmt.Sprintf("%s/api/v1/cases/%d", base, a.Case), nil)
+	var c struct {
+		Materials []struct {
+			Seq int `json:"seq"`
+		} `json:"materials"`
+	}
+	if status != http.StatusOK || json.Unmarshal([]byte(body), &c) != nil || len(c.Materials) == 0 {
+		return fmt.Sprintf("case %s filed on node %d, read on the other: %d %.200s", a.Number, a.Node, status, body)
+	}
+	for _, m := range c.Materials {
+		status, got := p.call(http.MethodGet, fmt.Sprintf("%s/cases/%d/materials/%d", base, a.Case, m.Seq), nil)
+		if status != http.StatusOK || !strings.Contains(got, a.Key) {
+			return fmt.Sprintf("material %d of case %s filed on node %d, downloaded from the other: %d %.100q", m.Seq, a.Number, a.Node, status, got)
+		}
+	}
+	return ""
 }
