@@ -21,6 +21,17 @@ type Config struct {
 	Work bool
 }
 
+const (
+	// jobTimeout cancels a job that runs longer.
+	jobTimeout = 5 * time.Minute
+	// rescueAfter is when a job still marked running is taken to belong to
+	// a node that died (SIGKILL, power loss) and is retried by another: no
+	// live job runs past jobTimeout, so a minute more never runs one twice.
+	// River's default, an hour, would leave a dead node's notifications
+	// unsent that long.
+	rescueAfter = jobTimeout + time.Minute
+)
+
 // Queue enqueues and works jobs. TTx is the backend's transaction type.
 type Queue[TTx any] struct {
 	client *river.Client[TTx]
@@ -30,7 +41,7 @@ type Queue[TTx any] struct {
 // New returns a Queue over a River driver. txFrom extracts the transaction a
 // storage backend carries in a context, so Enqueue joins it.
 func New[TTx any](driver riverdriver.Driver[TTx], txFrom func(context.Context) (TTx, bool), reg *Registry, cfg Config) (*Queue[TTx], error) {
-	rc := &river.Config{Logger: cfg.Logger, JobTimeout: 5 * time.Minute}
+	rc := &river.Config{Logger: cfg.Logger, JobTimeout: jobTimeout, RescueStuckJobsAfter: rescueAfter}
 	if cfg.Work {
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max(cfg.Workers, 1)}}
 		rc.Workers = reg.workers

@@ -266,13 +266,24 @@ func (s *IdentityStore) DeleteExpiredSessions(ctx context.Context, idleBefore, n
 	return tag.RowsAffected(), mapError(err)
 }
 
+// throttleLockClass is the first key of the advisory locks on login
+// throttle counters (the two-key lock space; River uses the one-key space).
+const throttleLockClass int32 = 0x7468726f // "thro"
+
 // FindThrottle returns the failure counter of key.
 func (s *IdentityStore) FindThrottle(ctx context.Context, key string) (*identity.Throttle, error) {
 	t := identity.Throttle{Key: key}
 	var locked *time.Time
 	query := `SELECT failures, window_start, locked_until FROM login_throttle WHERE key = $1`
 	if _, inTx := TxFromContext(ctx); inTx {
-		query += ` FOR UPDATE` // a failure is counted on the row as read: concurrent failures queue
+		// A failure is counted on the row as read: concurrent failures
+		// queue, on any node. FOR UPDATE alone cannot lock a counter that
+		// does not exist yet, so the first failures would each write 1;
+		// the key's transaction-scoped advisory lock queues them too.
+		if err := s.exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, throttleLockClass, key); err != nil {
+			return nil, err
+		}
+		query += ` FOR UPDATE`
 	}
 	err := s.db.q(ctx).QueryRow(ctx, query, key).Scan(&t.Failures, &t.WindowStart, &locked)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -37,6 +38,7 @@ func TestIdentity(t *testing.T) {
 		t.Run("SessionActor", func(t *testing.T) { sessionActor(t, sv, tr, clock) })
 		t.Run("AuthenticateWithGrants", func(t *testing.T) { authenticateWithGrants(t, sv, tr) })
 		t.Run("Throttle", func(t *testing.T) { throttle(t, sv, tr, clock) })
+		t.Run("ThrottleConcurrentFailures", func(t *testing.T) { throttleConcurrent(t, sv) })
 		t.Run("UpdateAndPassword", func(t *testing.T) { updateAndPassword(t, sv, tr) })
 	})
 }
@@ -370,5 +372,30 @@ func updateAndPassword(t *testing.T, sv *Services, tr *Tree) {
 	}
 	if _, _, err := sv.Identity.Login(ctx, identity.LoginInput{Username: "changer", Password: "newpass123"}); err == nil {
 		t.Fatal("disabled account logged in")
+	}
+}
+
+// throttleConcurrent fails logins of one name from one address at the same
+// moment, as from several nodes at once: every failure is counted, the
+// first ones too (when no counter exists yet).
+func throttleConcurrent(t *testing.T, sv *Services) {
+	ctx := context.Background()
+	const n = 4 // below identity's AccountFailures: none of them is refused as locked
+	for round := range 3 {
+		name := fmt.Sprintf("racer%d", round)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for range n {
+			wg.Go(func() {
+				<-start
+				sv.Identity.Login(ctx, identity.LoginInput{Username: name, Password: "wrong", Address: "10.7.7.7"})
+			})
+		}
+		close(start)
+		wg.Wait()
+		th, err := sv.Stores.Identity.FindThrottle(ctx, "pair:"+name+"|10.7.7.7")
+		if err != nil || th.Failures != n {
+			t.Fatalf("%d concurrent failures counted as %+v (%v)", n, th, err)
+		}
 	}
 }
