@@ -158,10 +158,10 @@ func (s *ConsultStore) FindComments(ctx context.Context, f consult.CommentFilter
 }
 
 // CountComments counts a consultation's comments by section, status and
-// verdict (from the covering index).
+// verdict, from the counts the triggers keep.
 func (s *ConsultStore) CountComments(ctx context.Context, id int64) (consult.Counts, error) {
-	rows, err := s.db.q(ctx).Query(ctx, `SELECT section, status, verdict, count(*) FROM consultation_comments
-		WHERE consultation_id = $1 GROUP BY section, status, verdict`, id)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT section, status, verdict, n FROM consultation_comment_counts
+		WHERE consultation_id = $1 AND n > 0`, id)
 	if err != nil {
 		return consult.Counts{}, mapError(err)
 	}

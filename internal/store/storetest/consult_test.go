@@ -46,7 +46,15 @@ func TestConsultation(t *testing.T) {
 		if err != nil || len(public) != 3 || public[2].Body != "" || public[2].HiddenReason != "含商业广告" {
 			t.Fatalf("public comments %+v %v", public, err)
 		}
+		// The counts follow the hiding (kept by the store as comments change).
+		n, err := e.cons.Counts(ctx, c.ID)
+		if err != nil || n.Total != 3 || n.Hidden != 1 || n.Visible != 2 || n.BySection[1] != 1 || n.BySection[3] != 1 || n.BySection[0] != 0 {
+			t.Fatalf("counts after hiding %+v %v", n, err)
+		}
 		e.answerAndConclude(t, c)
+		if n, err = e.cons.Counts(ctx, c.ID); err != nil || n.Answered != 2 || n.Adopted+n.Partial+n.Rejected != 2 || n.Visible != 2 {
+			t.Fatalf("counts after answering %+v %v", n, err)
+		}
 		wantActions(t, e.sv, "consultation", "consult.create", "consult.publish")
 		wantActions(t, e.sv, "consultation_comment", "consult.comment", "consult.comment.hide", "consult.comment.answer", "consult.conclude")
 	})
