@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -87,7 +88,10 @@ func (s *OpenDataStore) CreateDataset(ctx context.Context, d *opendata.Dataset) 
 			tier_reason, source, generator, columns, search_text, status, version, row_count, checked_at, issued_at, modified_at,
 			created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			RETURNING id`, args...).Scan(&d.ID)
-		return datasetConflict(err)
+		if err != nil {
+			return datasetConflict(err)
+		}
+		return s.putGrams(ctx, d.ID, d.SearchText())
 	})
 }
 
@@ -103,8 +107,30 @@ func (s *OpenDataStore) UpdateDataset(ctx context.Context, d *opendata.Dataset) 
 			contact_email = ?, contact_phone = ?, tier = ?, tier_reason = ?, source = ?, generator = ?, columns = ?, search_text = ?, status = ?,
 			version = ?, row_count = ?, checked_at = ?, issued_at = ?, modified_at = ?, created_by = ?, created_at = ?, updated_at = ?
 			WHERE id = ?`, append(args, d.ID)...)
-		return datasetConflict(err)
+		if err != nil {
+			return datasetConflict(err)
+		}
+		if _, err := s.db.q(ctx).ExecContext(ctx, `DELETE FROM opendata_grams WHERE rowid = ?`, d.ID); err != nil {
+			return mapError(err)
+		}
+		return s.putGrams(ctx, d.ID, d.SearchText())
 	})
+}
+
+// putGrams indexes a dataset's search text by its bigrams, each written as
+// the hex of its bytes (see migration opendata2).
+func (s *OpenDataStore) putGrams(ctx context.Context, id int64, text string) error {
+	_, err := s.db.q(ctx).ExecContext(ctx, `INSERT INTO opendata_grams (rowid, grams) VALUES (?, ?)`, id,
+		strings.Join(hexGrams(opendata.SearchGrams(text)), " "))
+	return mapError(err)
+}
+
+func hexGrams(grams []string) []string {
+	out := make([]string, len(grams))
+	for i, g := range grams {
+		out[i] = strings.ToUpper(hex.EncodeToString([]byte(g)))
+	}
+	return out
 }
 
 func (s *OpenDataStore) findDataset(ctx context.Context, cond string, arg any) (*opendata.Dataset, error) {
@@ -164,7 +190,12 @@ func datasetWhere(f opendata.DatasetFilter) (string, []any) {
 	where, args := []string{"1 = 1"}, []any{}
 	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
 	if q := strings.TrimSpace(f.Q); q != "" {
-		add("instr(d.search_text, ?) > 0", strings.ToLower(q))
+		if grams := hexGrams(opendata.QueryGrams(q)); len(grams) > 0 {
+			add("d.id IN (SELECT rowid FROM opendata_grams WHERE opendata_grams MATCH ?)", `"`+strings.Join(grams, `" AND "`)+`"`)
+		}
+		if opendata.QueryNeedsCheck(q) {
+			add("instr(d.search_text, ?) > 0", strings.ToLower(q))
+		}
 	}
 	if f.Theme != "" {
 		add("d.theme = ?", f.Theme)
