@@ -7,3 +7,7 @@ UPDATE opendata_datasets SET grams = ARRAY(SELECT DISTINCT substr(search_text, i
                                            FROM generate_series(1, char_length(search_text) - 1) AS i);
 
 CREATE INDEX opendata_datasets_grams ON opendata_datasets USING gin (grams);
+
+-- A publisher's listed datasets (CKAN's fq=organization:…), counted and
+-- paged newest first from the index alone.
+CREATE INDEX opendata_datasets_publisher_listing ON opendata_datasets(status, publisher_id, modified_at, id, tier);

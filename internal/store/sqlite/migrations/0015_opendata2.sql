@@ -8,3 +8,7 @@ INSERT INTO opendata_grams (rowid, grams)
 SELECT d.id, (WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < length(d.search_text) - 1)
               SELECT group_concat(DISTINCT hex(substr(d.search_text, n, 2))) FROM i)
 FROM opendata_datasets d;
+
+-- A publisher's listed datasets (CKAN's fq=organization:…), counted and
+-- paged newest first from the index alone.
+CREATE INDEX opendata_datasets_publisher_listing ON opendata_datasets(status, publisher_id, modified_at, id, tier);
