@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -91,7 +90,7 @@ func (s *OpenDataStore) CreateDataset(ctx context.Context, d *opendata.Dataset) 
 		if err != nil {
 			return datasetConflict(err)
 		}
-		return s.putGrams(ctx, d.ID, d.SearchText())
+		return s.putSearch(ctx, d)
 	})
 }
 
@@ -113,24 +112,8 @@ func (s *OpenDataStore) UpdateDataset(ctx context.Context, d *opendata.Dataset) 
 		if _, err := s.db.q(ctx).ExecContext(ctx, `DELETE FROM opendata_grams WHERE rowid = ?`, d.ID); err != nil {
 			return mapError(err)
 		}
-		return s.putGrams(ctx, d.ID, d.SearchText())
+		return s.putSearch(ctx, d)
 	})
-}
-
-// putGrams indexes a dataset's search text by its bigrams, each written as
-// the hex of its bytes (see migration opendata2).
-func (s *OpenDataStore) putGrams(ctx context.Context, id int64, text string) error {
-	_, err := s.db.q(ctx).ExecContext(ctx, `INSERT INTO opendata_grams (rowid, grams) VALUES (?, ?)`, id,
-		strings.Join(hexGrams(opendata.SearchGrams(text)), " "))
-	return mapError(err)
-}
-
-func hexGrams(grams []string) []string {
-	out := make([]string, len(grams))
-	for i, g := range grams {
-		out[i] = strings.ToUpper(hex.EncodeToString([]byte(g)))
-	}
-	return out
 }
 
 func (s *OpenDataStore) findDataset(ctx context.Context, cond string, arg any) (*opendata.Dataset, error) {
@@ -155,6 +138,9 @@ func (s *OpenDataStore) FindDatasetByGenerator(ctx context.Context, key string) 
 
 // FindDatasets lists datasets with the total count.
 func (s *OpenDataStore) FindDatasets(ctx context.Context, f opendata.DatasetFilter) ([]*opendata.Dataset, int, error) {
+	if keyOrdered(f) {
+		return s.findByKeys(ctx, f)
+	}
 	where, args := datasetWhere(f)
 	var total int
 	q := s.db.q(ctx)
@@ -190,10 +176,10 @@ func datasetWhere(f opendata.DatasetFilter) (string, []any) {
 	where, args := []string{"1 = 1"}, []any{}
 	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
 	if q := strings.TrimSpace(f.Q); q != "" {
-		if grams := hexGrams(opendata.QueryGrams(q)); len(grams) > 0 {
-			add("d.id IN (SELECT rowid FROM opendata_grams WHERE opendata_grams MATCH ?)", `"`+strings.Join(grams, `" AND "`)+`"`)
+		if match := gramMatch(q); match != "" && f.Listed {
+			add("d.id IN (SELECT rowid & ? FROM opendata_grams WHERE opendata_grams MATCH ?)", keyIDMask, match)
 		}
-		if opendata.QueryNeedsCheck(q) {
+		if opendata.QueryNeedsCheck(q) || !f.Listed {
 			add("instr(d.search_text, ?) > 0", strings.ToLower(q))
 		}
 	}

@@ -35,6 +35,26 @@ func TestOpenDataSearchByGrams(t *testing.T) {
 		if err != nil || n != 1 || len(got) != 1 || got[0].ID != d.ID {
 			t.Fatalf("search 交通 by name: %d %v", n, err)
 		}
+		second := e.published(t, "second-register", opendata.TierOpen)
+		for _, tc := range []struct {
+			sort          string
+			offset, limit int
+			want          string
+		}{
+			{"", 0, 1, "second-register"}, {"", 1, 5, "market-register"}, {"modified_asc", 0, 1, "market-register"},
+			{"name", 0, 1, "market-register"}, {"id", 1, 1, "second-register"},
+		} {
+			got, n, err := e.od.Search(ctx, opendata.DatasetFilter{Q: "登记", Sort: tc.sort, Offset: tc.offset, Limit: tc.limit})
+			if err != nil || n != 2 || len(got) != 1 || got[0].Name != tc.want {
+				t.Errorf("search 登记 sorted %q from %d: %d results %v, want %s first", tc.sort, tc.offset, n, err, tc.want)
+			}
+		}
+		if _, err := e.od.SetStatus(ctx, e.drafter, second.ID, opendata.StatusWithdrawn); err != nil {
+			t.Fatal(err)
+		}
+		if _, n, _ := e.od.Search(ctx, opendata.DatasetFilter{Q: "登记"}); n != 1 {
+			t.Fatalf("a withdrawn dataset is still found: %d", n)
+		}
 	})
 }
 

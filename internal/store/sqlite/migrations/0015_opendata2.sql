@@ -1,13 +1,20 @@
--- The catalogue search: every dataset's search text as its distinct bigrams
--- (each written as the hex of its UTF-8 bytes, so that no tokenizer rule
--- splits or drops one), keyed by the dataset's id. A query of two or more
--- characters reads the datasets holding all its bigrams from here.
+-- The public catalogue search: every listed dataset (published and not
+-- 不予开放) as the distinct bigrams of its search text, each written as the
+-- hex of its UTF-8 bytes so that no tokenizer rule splits or drops one.
+-- The FTS rowid is the dataset's search key: its modification second in
+-- the high bits and its id in the low 24, so the newest matches come
+-- first in rowid order and a page is read from the FTS index alone.
+ALTER TABLE opendata_datasets ADD COLUMN search_key INTEGER NOT NULL DEFAULT 0;
+
+UPDATE opendata_datasets SET search_key = ((modified_at / 1000000) << 24) | id
+WHERE status = 'published' AND tier <> 'closed';
+
 CREATE VIRTUAL TABLE opendata_grams USING fts5(grams, content='', contentless_delete=1, detail=none);
 
 INSERT INTO opendata_grams (rowid, grams)
-SELECT d.id, (WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < length(d.search_text) - 1)
-              SELECT group_concat(DISTINCT hex(substr(d.search_text, n, 2))) FROM i)
-FROM opendata_datasets d;
+SELECT d.search_key, (WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < length(d.search_text) - 1)
+                      SELECT group_concat(DISTINCT hex(substr(d.search_text, n, 2))) FROM i)
+FROM opendata_datasets d WHERE d.search_key <> 0;
 
 -- A publisher's listed datasets (CKAN's fq=organization:…), counted and
 -- paged newest first from the index alone.

@@ -1,0 +1,91 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/hex"
+	"strings"
+
+	"openhall/internal/opendata"
+)
+
+// The public catalogue search (see the opendata_grams table): listed
+// datasets are indexed by their bigrams under their search key, so a
+// query's matches are counted, and the newest paged, from the FTS index
+// alone; other searches use it as a filter.
+
+// keyIDBits is how many low bits of a search key hold the dataset's id.
+const keyIDBits = 24
+
+const keyIDMask = 1<<keyIDBits - 1
+
+// searchKey is a listed dataset's key (0 when it is not listed): newer
+// datasets have larger keys.
+func searchKey(d *opendata.Dataset) int64 {
+	if d.Status != opendata.StatusPublished || d.Tier == opendata.TierClosed {
+		return 0
+	}
+	return max(d.ModifiedAt.Unix(), 0)<<keyIDBits | d.ID
+}
+
+// putSearch indexes d under a fresh key, dropping its old entry first.
+func (s *OpenDataStore) putSearch(ctx context.Context, d *opendata.Dataset) error {
+	q := s.db.q(ctx)
+	if _, err := q.ExecContext(ctx, `DELETE FROM opendata_grams WHERE rowid = (SELECT search_key FROM opendata_datasets
+		WHERE id = ? AND search_key <> 0)`, d.ID); err != nil {
+		return mapError(err)
+	}
+	key := searchKey(d)
+	if _, err := q.ExecContext(ctx, `UPDATE opendata_datasets SET search_key = ? WHERE id = ?`, key, d.ID); err != nil || key == 0 {
+		return mapError(err)
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO opendata_grams (rowid, grams) VALUES (?, ?)`, key,
+		strings.Join(hexGrams(opendata.SearchGrams(d.SearchText())), " "))
+	return mapError(err)
+}
+
+func hexGrams(grams []string) []string {
+	out := make([]string, len(grams))
+	for i, g := range grams {
+		out[i] = strings.ToUpper(hex.EncodeToString([]byte(g)))
+	}
+	return out
+}
+
+// gramMatch is the FTS query of q's grams ("" when q has none).
+func gramMatch(q string) string {
+	grams := hexGrams(opendata.QueryGrams(q))
+	if len(grams) == 0 {
+		return ""
+	}
+	return `"` + strings.Join(grams, `" AND "`) + `"`
+}
+
+// keyOrdered reports whether a search is answered from the FTS index
+// alone: the public catalogue searched by a query that its bigrams decide
+// (two characters), newest or oldest first, with no other filter.
+func keyOrdered(f opendata.DatasetFilter) bool {
+	q := strings.TrimSpace(f.Q)
+	plain := f.Theme == "" && f.PublisherID == 0 && f.PathPrefix == "" && f.Tier == "" && f.Since.IsZero() &&
+		(f.Status == "" || f.Status == opendata.StatusPublished)
+	return f.Listed && plain && !opendata.QueryNeedsCheck(q) && (f.Sort == "" || f.Sort == "modified" || f.Sort == "modified_asc")
+}
+
+// findByKeys answers a keyOrdered search: the count and a page of ids
+// from the FTS index, then those datasets.
+func (s *OpenDataStore) findByKeys(ctx context.Context, f opendata.DatasetFilter) ([]*opendata.Dataset, int, error) {
+	q, match := s.db.q(ctx), gramMatch(f.Q)
+	var total int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM opendata_grams WHERE opendata_grams MATCH ?`, match).Scan(&total); err != nil {
+		return nil, 0, mapError(err)
+	}
+	dir := "DESC"
+	if f.Sort == "modified_asc" {
+		dir = "ASC"
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+datasetColumns+` FROM (SELECT rowid AS k FROM opendata_grams
+		WHERE opendata_grams MATCH ? ORDER BY rowid `+dir+` LIMIT ? OFFSET ?) g
+		CROSS JOIN opendata_datasets d ON d.id = g.k & ? JOIN disclosure_agencies a ON a.id = d.publisher_id
+		JOIN regions r ON r.id = a.region_id ORDER BY g.k `+dir, match, max(f.Limit, 1), f.Offset, keyIDMask)
+	ds, err := collect(rows, err, scanDataset)
+	return ds, total, err
+}
