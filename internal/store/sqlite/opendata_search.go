@@ -13,18 +13,21 @@ import (
 // query's matches are counted, and the newest paged, from the FTS index
 // alone; other searches use it as a filter.
 
-// keyIDBits is how many low bits of a search key hold the dataset's id.
-const keyIDBits = 24
+// A search key is the seconds from keyEpoch to the dataset's modification
+// in the high 31 bits and its id in the low keyIDBits: unique, and larger
+// for newer datasets until 2088.
+const (
+	keyIDBits = 32
+	keyIDMask = 1<<keyIDBits - 1
+	keyEpoch  = 1577836800 // 2020-01-01T00:00:00Z
+)
 
-const keyIDMask = 1<<keyIDBits - 1
-
-// searchKey is a listed dataset's key (0 when it is not listed): newer
-// datasets have larger keys.
+// searchKey is a listed dataset's key (0 when it is not listed).
 func searchKey(d *opendata.Dataset) int64 {
 	if d.Status != opendata.StatusPublished || d.Tier == opendata.TierClosed {
 		return 0
 	}
-	return max(d.ModifiedAt.Unix(), 0)<<keyIDBits | d.ID
+	return max(d.ModifiedAt.Unix()-keyEpoch, 0)<<keyIDBits | d.ID
 }
 
 // putSearch indexes d under a fresh key, dropping its old entry first.

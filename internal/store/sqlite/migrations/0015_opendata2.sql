@@ -1,12 +1,13 @@
 -- The public catalogue search: every listed dataset (published and not
 -- 不予开放) as the distinct bigrams of its search text, each written as the
 -- hex of its UTF-8 bytes so that no tokenizer rule splits or drops one.
--- The FTS rowid is the dataset's search key: its modification second in
--- the high bits and its id in the low 24, so the newest matches come
--- first in rowid order and a page is read from the FTS index alone.
+-- The FTS rowid is the dataset's search key: the seconds from 2020 to its
+-- modification in the high bits and its id in the low 32, so the newest
+-- matches come first in rowid order and a page is read from the FTS index
+-- alone.
 ALTER TABLE opendata_datasets ADD COLUMN search_key INTEGER NOT NULL DEFAULT 0;
 
-UPDATE opendata_datasets SET search_key = ((modified_at / 1000000) << 24) | id
+UPDATE opendata_datasets SET search_key = (max(modified_at / 1000000 - 1577836800, 0) << 32) | id
 WHERE status = 'published' AND tier <> 'closed';
 
 CREATE VIRTUAL TABLE opendata_grams USING fts5(grams, content='', contentless_delete=1, detail=none);
