@@ -90,7 +90,7 @@ func (s *OpenDataStore) CreateDataset(ctx context.Context, d *opendata.Dataset) 
 		if err != nil {
 			return datasetConflict(err)
 		}
-		return s.putSearch(ctx, d)
+		return s.putSearch(ctx, d, listing{})
 	})
 }
 
@@ -101,7 +101,11 @@ func (s *OpenDataStore) UpdateDataset(ctx context.Context, d *opendata.Dataset) 
 		return err
 	}
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		_, err := s.db.q(ctx).ExecContext(ctx, `UPDATE opendata_datasets SET name = ?, title = ?, description = ?, publisher_id = ?,
+		old, err := s.listingOf(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		_, err = s.db.q(ctx).ExecContext(ctx, `UPDATE opendata_datasets SET name = ?, title = ?, description = ?, publisher_id = ?,
 			theme = ?, keywords = ?, frequency = ?, temporal_from = ?, temporal_to = ?, spatial = ?, license = ?, contact_name = ?,
 			contact_email = ?, contact_phone = ?, tier = ?, tier_reason = ?, source = ?, generator = ?, columns = ?, search_text = ?, status = ?,
 			version = ?, row_count = ?, checked_at = ?, issued_at = ?, modified_at = ?, created_by = ?, created_at = ?, updated_at = ?
@@ -109,10 +113,7 @@ func (s *OpenDataStore) UpdateDataset(ctx context.Context, d *opendata.Dataset) 
 		if err != nil {
 			return datasetConflict(err)
 		}
-		if _, err := s.db.q(ctx).ExecContext(ctx, `DELETE FROM opendata_grams WHERE rowid = ?`, d.ID); err != nil {
-			return mapError(err)
-		}
-		return s.putSearch(ctx, d)
+		return s.putSearch(ctx, d, old)
 	})
 }
 
@@ -142,10 +143,10 @@ func (s *OpenDataStore) FindDatasets(ctx context.Context, f opendata.DatasetFilt
 		return s.findByKeys(ctx, f)
 	}
 	where, args := datasetWhere(f)
-	var total int
 	q := s.db.q(ctx)
-	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM opendata_datasets d WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, 0, mapError(err)
+	total, err := s.countDatasets(ctx, f, where, args)
+	if err != nil {
+		return nil, 0, err
 	}
 	rows, err := q.QueryContext(ctx, datasetPageQuery(where, f.Sort), append(args, max(f.Limit, 1), f.Offset)...)
 	ds, err := collect(rows, err, scanDataset)

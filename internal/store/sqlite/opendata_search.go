@@ -30,16 +30,37 @@ func searchKey(d *opendata.Dataset) int64 {
 	return max(d.ModifiedAt.Unix()-keyEpoch, 0)<<keyIDBits | d.ID
 }
 
-// putSearch indexes d under a fresh key, dropping its old entry first.
-func (s *OpenDataStore) putSearch(ctx context.Context, d *opendata.Dataset) error {
+// listing is where a dataset stood in the public catalogue before a
+// change: its search key (0 = not listed) and publisher.
+type listing struct {
+	key, publisherID int64
+}
+
+func (s *OpenDataStore) listingOf(ctx context.Context, id int64) (listing, error) {
+	var l listing
+	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT search_key, publisher_id FROM opendata_datasets WHERE id = ?`, id).
+		Scan(&l.key, &l.publisherID)
+	return l, notFound(err, "数据集不存在")
+}
+
+// putSearch indexes d under a fresh key in place of its old listing, and
+// keeps the listed counts per publisher.
+func (s *OpenDataStore) putSearch(ctx context.Context, d *opendata.Dataset, old listing) error {
 	q := s.db.q(ctx)
-	if _, err := q.ExecContext(ctx, `DELETE FROM opendata_grams WHERE rowid = (SELECT search_key FROM opendata_datasets
-		WHERE id = ? AND search_key <> 0)`, d.ID); err != nil {
-		return mapError(err)
-	}
 	key := searchKey(d)
+	if old.key != 0 {
+		if _, err := q.ExecContext(ctx, `DELETE FROM opendata_grams WHERE rowid = ?`, old.key); err != nil {
+			return mapError(err)
+		}
+		if err := s.addListed(ctx, old.publisherID, -1); err != nil {
+			return err
+		}
+	}
 	if _, err := q.ExecContext(ctx, `UPDATE opendata_datasets SET search_key = ? WHERE id = ?`, key, d.ID); err != nil || key == 0 {
 		return mapError(err)
+	}
+	if err := s.addListed(ctx, d.PublisherID, 1); err != nil {
+		return err
 	}
 	_, err := q.ExecContext(ctx, `INSERT INTO opendata_grams (rowid, grams) VALUES (?, ?)`, key,
 		strings.Join(hexGrams(opendata.SearchGrams(d.SearchText())), " "))
@@ -91,4 +112,24 @@ func (s *OpenDataStore) findByKeys(ctx context.Context, f opendata.DatasetFilter
 		JOIN regions r ON r.id = a.region_id ORDER BY g.k `+dir, match, max(f.Limit, 1), f.Offset, keyIDMask)
 	ds, err := collect(rows, err, scanDataset)
 	return ds, total, err
+}
+
+func (s *OpenDataStore) addListed(ctx context.Context, publisherID int64, n int) error {
+	_, err := s.db.q(ctx).ExecContext(ctx, `INSERT INTO opendata_listed_counts (publisher_id, n) VALUES (?, ?)
+		ON CONFLICT (publisher_id) DO UPDATE SET n = n + excluded.n`, publisherID, n)
+	return mapError(err)
+}
+
+// countDatasets counts a search's matches: a listing of the public
+// catalogue, whole or one publisher's, from the kept counts; anything else
+// by counting the rows.
+func (s *OpenDataStore) countDatasets(ctx context.Context, f opendata.DatasetFilter, where string, args []any) (int, error) {
+	var total int
+	query, qargs := `SELECT count(*) FROM opendata_datasets d WHERE `+where, args
+	plain := f.Theme == "" && f.PathPrefix == "" && f.Tier == "" && f.Since.IsZero() && (f.Status == "" || f.Status == opendata.StatusPublished)
+	if f.Listed && plain && strings.TrimSpace(f.Q) == "" {
+		query, qargs = `SELECT COALESCE(sum(n), 0) FROM opendata_listed_counts WHERE ? IN (0, publisher_id)`, []any{f.PublisherID}
+	}
+	err := s.db.q(ctx).QueryRowContext(ctx, query, qargs...).Scan(&total)
+	return total, mapError(err)
 }

@@ -55,6 +55,15 @@ func TestOpenDataSearchByGrams(t *testing.T) {
 		if _, n, _ := e.od.Search(ctx, opendata.DatasetFilter{Q: "登记"}); n != 1 {
 			t.Fatalf("a withdrawn dataset is still found: %d", n)
 		}
+		for _, tc := range []struct {
+			publisher int64
+			want      int
+		}{{0, 2}, {e.agency.ID, 2}, {e.other.ID, 0}, {-1, 0}} {
+			got, n, err := e.od.Search(ctx, opendata.DatasetFilter{PublisherID: tc.publisher, Limit: 10})
+			if err != nil || n != tc.want || len(got) != tc.want {
+				t.Errorf("listing of publisher %d: %d (%d on the page) %v, want %d", tc.publisher, n, len(got), err, tc.want)
+			}
+		}
 	})
 }
 

@@ -17,6 +17,16 @@ SELECT d.search_key, (WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FR
                       SELECT group_concat(DISTINCT hex(substr(d.search_text, n, 2))) FROM i)
 FROM opendata_datasets d WHERE d.search_key <> 0;
 
+-- How many datasets each publisher has listed, kept with the search keys:
+-- the public catalogue's counts without counting rows.
+CREATE TABLE opendata_listed_counts (
+    publisher_id INTEGER PRIMARY KEY,
+    n            INTEGER NOT NULL
+);
+
+INSERT INTO opendata_listed_counts (publisher_id, n)
+SELECT publisher_id, count(*) FROM opendata_datasets WHERE search_key <> 0 GROUP BY publisher_id;
+
 -- A publisher's listed datasets (CKAN's fq=organization:…), counted and
 -- paged newest first from the index alone.
 CREATE INDEX opendata_datasets_publisher_listing ON opendata_datasets(status, publisher_id, modified_at, id, tier);
