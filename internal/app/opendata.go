@@ -27,6 +27,9 @@ func (a *App) addOpenData(o Options) {
 		sources.Cases{Stats: st.OpenData, Departments: s.Org},
 		sources.Budgets{Agencies: s.Disclosure, Sets: s.Budget},
 		sources.Licences{Decisions: st.OpenData, Departments: s.Org},
+		sources.Penalties{Register: s.Publicity},
+		sources.Ratings{Figures: s.Ratings, Now: o.now()},
+		sources.Complaints{Figures: s.Complaints, Now: o.now()},
 	} {
 		s.OpenData.Register(src)
 	}

@@ -73,7 +73,15 @@ func datasetArgs(d *opendata.Dataset) ([]any, error) {
 	return []any{d.Name, d.Title, d.Description, d.PublisherID, d.Theme, string(kwJSON), d.Frequency, dateText(d.TemporalFrom),
 		dateText(d.TemporalTo), d.Spatial, d.License, d.ContactName, d.ContactEmail, d.ContactPhone, d.Tier, d.TierReason,
 		d.Source, d.Generator, string(cols), d.SearchText(), d.Status, d.Version, d.RowCount, nullTime(d.CheckedAt), nullTime(d.IssuedAt),
-		nullTime(d.ModifiedAt), d.CreatedBy, d.CreatedAt, d.UpdatedAt}, nil
+		nullTime(d.ModifiedAt), d.CreatedBy, d.CreatedAt, d.UpdatedAt, searchGrams(d)}, nil
+}
+
+// searchGrams are the bigrams the catalogue search finds d by (never NULL).
+func searchGrams(d *opendata.Dataset) []string {
+	if g := opendata.SearchGrams(d.SearchText()); g != nil {
+		return g
+	}
+	return []string{}
 }
 
 func datasetConflict(err error) error {
@@ -93,7 +101,7 @@ func (s *OpenDataStore) CreateDataset(ctx context.Context, d *opendata.Dataset) 
 		err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO opendata_datasets (name, title, description, publisher_id, theme,
 			keywords, frequency, temporal_from, temporal_to, spatial, license, contact_name, contact_email, contact_phone, tier,
 			tier_reason, source, generator, columns, search_text, status, version, row_count, checked_at, issued_at, modified_at,
-			created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)
+			created_by, created_at, updated_at, grams) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)
 			RETURNING id`, args...).Scan(&d.ID)
 		return datasetConflict(err)
 	})
@@ -109,8 +117,8 @@ func (s *OpenDataStore) UpdateDataset(ctx context.Context, d *opendata.Dataset) 
 		_, err := s.db.q(ctx).Exec(ctx, `UPDATE opendata_datasets SET name = $1, title = $2, description = $3, publisher_id = $4,
 			theme = $5, keywords = $6, frequency = $7, temporal_from = $8, temporal_to = $9, spatial = $10, license = $11, contact_name = $12,
 			contact_email = $13, contact_phone = $14, tier = $15, tier_reason = $16, source = $17, generator = $18, columns = $19, search_text = $20, status = $21,
-			version = $22, row_count = $23, checked_at = $24, issued_at = $25, modified_at = $26, created_by = $27, created_at = $28, updated_at = $29
-			WHERE id = $30`, append(args, d.ID)...)
+			version = $22, row_count = $23, checked_at = $24, issued_at = $25, modified_at = $26, created_by = $27, created_at = $28, updated_at = $29,
+			grams = $30 WHERE id = $31`, append(args, d.ID)...)
 		return datasetConflict(err)
 	})
 }
@@ -175,7 +183,12 @@ func datasetWhere(f opendata.DatasetFilter) *where {
 	w := newWhere()
 	add := w.add
 	if q := strings.TrimSpace(f.Q); q != "" {
-		add("strpos(d.search_text, ?) > 0", strings.ToLower(q))
+		if grams := opendata.QueryGrams(q); len(grams) > 0 {
+			add("d.grams @> ?", grams)
+		}
+		if opendata.QueryNeedsCheck(q) {
+			add("strpos(d.search_text, ?) > 0", strings.ToLower(q))
+		}
 	}
 	if f.Theme != "" {
 		add("d.theme = ?", f.Theme)

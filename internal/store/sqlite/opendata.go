@@ -87,7 +87,10 @@ func (s *OpenDataStore) CreateDataset(ctx context.Context, d *opendata.Dataset) 
 			tier_reason, source, generator, columns, search_text, status, version, row_count, checked_at, issued_at, modified_at,
 			created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			RETURNING id`, args...).Scan(&d.ID)
-		return datasetConflict(err)
+		if err != nil {
+			return datasetConflict(err)
+		}
+		return s.putSearch(ctx, d, listing{})
 	})
 }
 
@@ -98,12 +101,19 @@ func (s *OpenDataStore) UpdateDataset(ctx context.Context, d *opendata.Dataset) 
 		return err
 	}
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		_, err := s.db.q(ctx).ExecContext(ctx, `UPDATE opendata_datasets SET name = ?, title = ?, description = ?, publisher_id = ?,
+		old, err := s.listingOf(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		_, err = s.db.q(ctx).ExecContext(ctx, `UPDATE opendata_datasets SET name = ?, title = ?, description = ?, publisher_id = ?,
 			theme = ?, keywords = ?, frequency = ?, temporal_from = ?, temporal_to = ?, spatial = ?, license = ?, contact_name = ?,
 			contact_email = ?, contact_phone = ?, tier = ?, tier_reason = ?, source = ?, generator = ?, columns = ?, search_text = ?, status = ?,
 			version = ?, row_count = ?, checked_at = ?, issued_at = ?, modified_at = ?, created_by = ?, created_at = ?, updated_at = ?
 			WHERE id = ?`, append(args, d.ID)...)
-		return datasetConflict(err)
+		if err != nil {
+			return datasetConflict(err)
+		}
+		return s.putSearch(ctx, d, old)
 	})
 }
 
@@ -129,11 +139,14 @@ func (s *OpenDataStore) FindDatasetByGenerator(ctx context.Context, key string) 
 
 // FindDatasets lists datasets with the total count.
 func (s *OpenDataStore) FindDatasets(ctx context.Context, f opendata.DatasetFilter) ([]*opendata.Dataset, int, error) {
+	if keyOrdered(f) {
+		return s.findByKeys(ctx, f)
+	}
 	where, args := datasetWhere(f)
-	var total int
 	q := s.db.q(ctx)
-	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM opendata_datasets d WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, 0, mapError(err)
+	total, err := s.countDatasets(ctx, f, where, args)
+	if err != nil {
+		return nil, 0, err
 	}
 	rows, err := q.QueryContext(ctx, datasetPageQuery(where, f.Sort), append(args, max(f.Limit, 1), f.Offset)...)
 	ds, err := collect(rows, err, scanDataset)
@@ -164,7 +177,12 @@ func datasetWhere(f opendata.DatasetFilter) (string, []any) {
 	where, args := []string{"1 = 1"}, []any{}
 	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
 	if q := strings.TrimSpace(f.Q); q != "" {
-		add("instr(d.search_text, ?) > 0", strings.ToLower(q))
+		if match := gramMatch(q); match != "" && f.Listed {
+			add("d.id IN (SELECT rowid & ? FROM opendata_grams WHERE opendata_grams MATCH ?)", keyIDMask, match)
+		}
+		if opendata.QueryNeedsCheck(q) || !f.Listed {
+			add("instr(d.search_text, ?) > 0", strings.ToLower(q))
+		}
 	}
 	if f.Theme != "" {
 		add("d.theme = ?", f.Theme)
