@@ -76,6 +76,16 @@ type PutOptions struct {
 	Name     string // the declared file name, checked against the content only
 }
 
+// Blobs is what the users of a blob store depend on. The local Store and
+// the object store S3 keep the same contract (contract_test.go); only the
+// local Store's Open returns a reader that seeks.
+type Blobs interface {
+	Put(ctx context.Context, r io.Reader, o PutOptions) (Blob, error)
+	Open(sum string) (io.ReadCloser, Blob, error)
+	Exists(sum string) (bool, error)
+	Serve(w http.ResponseWriter, r *http.Request, sum, name string) error
+}
+
 // Store is a content-addressed file store.
 type Store struct {
 	root  string
@@ -128,7 +138,7 @@ func (s *Store) Put(ctx context.Context, r io.Reader, o PutOptions) (Blob, error
 			os.Remove(tmp.Name())
 		}
 	}()
-	b, err := s.write(ctx, tmp, r, o)
+	b, err := write(ctx, tmp, r, o)
 	if err != nil {
 		return Blob{}, err
 	}
@@ -147,7 +157,7 @@ func (o PutOptions) withDefaults() PutOptions {
 }
 
 // write streams r into f while hashing, then checks size and content.
-func (s *Store) write(ctx context.Context, f *os.File, r io.Reader, o PutOptions) (Blob, error) {
+func write(ctx context.Context, f *os.File, r io.Reader, o PutOptions) (Blob, error) {
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(ctxReader{ctx, r}, o.MaxBytes+1))
 	if err != nil {

@@ -1,0 +1,293 @@
+package blob
+
+import (
+	"context"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+
+	"openhall/internal/apperr"
+)
+
+// kindMeta is the user metadata key that keeps a blob's recognised kind, so
+// that Open describes it without reading it.
+const kindMeta = "Openhall-Kind"
+
+// S3Config locates an S3 bucket: URL is s3://bucket/prefix, Endpoint the
+// server (http://host:port or https://host).
+type S3Config struct {
+	URL       string
+	Endpoint  string
+	AccessKey string
+	SecretKey string
+	Region    string // empty: us-east-1
+}
+
+// S3 is a content-addressed blob store in an S3 bucket (any server that
+// speaks the S3 API with signature V4): object <prefix>/<aa>/<bb>/<sha256>.
+// It checks uploads exactly as Store does; content is spooled to a local
+// temporary file to be sniffed and hashed, then sent with its MD5 so the
+// server refuses a body damaged in transit, and Put reports success only
+// after the stored object's size and ETag match.
+type S3 struct {
+	client *minio.Client
+	bucket string
+	prefix string
+	spool  string // directory for temporary files; "" = os.TempDir
+}
+
+// NewS3 connects to the bucket and checks that it exists.
+func NewS3(ctx context.Context, c S3Config) (*S3, error) {
+	bucket, prefix, err := ParseS3URL(c.URL)
+	if err != nil {
+		return nil, err
+	}
+	ep, err := url.Parse(c.Endpoint)
+	if err != nil || ep.Host == "" || (ep.Scheme != "http" && ep.Scheme != "https") {
+		return nil, apperr.Field("s3-endpoint", "对象存储地址应为 http(s)://主机:端口")
+	}
+	region := c.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	client, err := minio.New(ep.Host, &minio.Options{
+		Creds:  credentials.NewStaticV4(c.AccessKey, c.SecretKey, ""),
+		Secure: ep.Scheme == "https", Region: region,
+	})
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Invalid, "对象存储配置无效")
+	}
+	ok, err := client.BucketExists(ctx, bucket)
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable, "无法连接对象存储 "+c.Endpoint)
+	}
+	if !ok {
+		return nil, apperr.New(apperr.Unavailable, "对象存储中没有存储桶 %s", bucket)
+	}
+	return &S3{client: client, bucket: bucket, prefix: prefix}, nil
+}
+
+// ParseS3URL splits s3://bucket/prefix.
+func ParseS3URL(s string) (bucket, prefix string, err error) {
+	rest, ok := strings.CutPrefix(s, "s3://")
+	bucket, prefix, _ = strings.Cut(rest, "/")
+	if !ok || bucket == "" {
+		return "", "", apperr.Field("blobs", "对象存储位置应为 s3://存储桶/前缀")
+	}
+	return bucket, strings.Trim(prefix, "/"), nil
+}
+
+// CreateBucket makes the bucket of c if it is missing (for setup and tests).
+func CreateBucket(ctx context.Context, c S3Config) error {
+	bucket, _, err := ParseS3URL(c.URL)
+	if err != nil {
+		return err
+	}
+	ep, err := url.Parse(c.Endpoint)
+	if err != nil {
+		return apperr.Field("s3-endpoint", "对象存储地址应为 http(s)://主机:端口")
+	}
+	client, err := minio.New(ep.Host, &minio.Options{
+		Creds: credentials.NewStaticV4(c.AccessKey, c.SecretKey, ""), Secure: ep.Scheme == "https",
+	})
+	if err != nil {
+		return apperr.Wrap(err, apperr.Invalid, "对象存储配置无效")
+	}
+	if ok, err := client.BucketExists(ctx, bucket); err == nil && ok {
+		return nil
+	}
+	if err := client.MakeBucket(ctx, bucket, minio.MakeBucketOptions{}); err != nil {
+		return apperr.Wrap(err, apperr.Unavailable, "无法创建存储桶 "+bucket)
+	}
+	return nil
+}
+
+func (s *S3) key(sum string) string {
+	k := sum[0:2] + "/" + sum[2:4] + "/" + sum
+	if s.prefix != "" {
+		k = s.prefix + "/" + k
+	}
+	return k
+}
+
+// Put checks and stores the content of r; see Store.Put for the refusals.
+func (s *S3) Put(ctx context.Context, r io.Reader, o PutOptions) (Blob, error) {
+	o = o.withDefaults()
+	tmp, err := os.CreateTemp(s.spool, tempPrefix+"*")
+	if err != nil {
+		return Blob{}, errSave(err)
+	}
+	defer func() { tmp.Close(); os.Remove(tmp.Name()) }()
+	b, err := write(ctx, tmp, r, o)
+	if err != nil {
+		return Blob{}, err
+	}
+	etag, err := fileMD5(tmp)
+	if err != nil {
+		return Blob{}, errSave(err)
+	}
+	if s.holds(ctx, b, etag) {
+		return b, nil
+	}
+	return b, s.upload(ctx, tmp, b, etag)
+}
+
+// upload sends f as the object of b and confirms what the server stored.
+func (s *S3) upload(ctx context.Context, f *os.File, b Blob, etag string) error {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return errSave(err)
+	}
+	_, err := s.client.PutObject(ctx, s.bucket, s.key(b.SHA256), f, b.Size, minio.PutObjectOptions{
+		ContentType: b.MIME, UserMetadata: map[string]string{kindMeta: string(b.Kind)},
+		SendContentMd5: true, DisableMultipart: true,
+	})
+	if err != nil {
+		return errSave(err)
+	}
+	if !s.holds(ctx, b, etag) {
+		return errSave(fmt.Errorf("object %s: stored size or ETag differs from the upload", b.SHA256))
+	}
+	return nil
+}
+
+// holds reports whether the object of b exists with b's size and the MD5
+// etag (the ETag of an object stored in one PUT).
+func (s *S3) holds(ctx context.Context, b Blob, etag string) bool {
+	info, err := s.client.StatObject(ctx, s.bucket, s.key(b.SHA256), minio.StatObjectOptions{})
+	return err == nil && info.Size == b.Size && strings.Trim(info.ETag, `"`) == etag
+}
+
+func fileMD5(f *os.File) (string, error) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return "", err
+	}
+	h := md5.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Open returns the content at sum, streamed from the bucket. The reader
+// checks the content against its address as it reaches the end: a damaged
+// or truncated object ends in an apperr.Unavailable error instead of
+// io.EOF.
+func (s *S3) Open(sum string) (io.ReadCloser, Blob, error) {
+	if !ValidHash(sum) {
+		return nil, Blob{}, apperr.New(apperr.NotFound, "材料文件不存在")
+	}
+	ctx := context.Background()
+	info, err := s.client.StatObject(ctx, s.bucket, s.key(sum), minio.StatObjectOptions{})
+	if err != nil {
+		return nil, Blob{}, s3ReadError(err)
+	}
+	obj, err := s.client.GetObject(ctx, s.bucket, s.key(sum), minio.GetObjectOptions{})
+	if err != nil {
+		return nil, Blob{}, s3ReadError(err)
+	}
+	k := Kind(info.UserMetadata[kindMeta])
+	b := Blob{SHA256: sum, Size: info.Size, MIME: k.MIME(), Kind: k}
+	return &checked{rc: obj, sum: sum, size: info.Size, h: sha256.New()}, b, nil
+}
+
+// Exists reports whether content with the hash is stored.
+func (s *S3) Exists(sum string) (bool, error) {
+	if !ValidHash(sum) {
+		return false, apperr.New(apperr.NotFound, "材料文件不存在")
+	}
+	_, err := s.client.StatObject(context.Background(), s.bucket, s.key(sum), minio.StatObjectOptions{})
+	if isMissing(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, s3ReadError(err)
+	}
+	return true, nil
+}
+
+// Serve writes the blob as a download, like Store.Serve. The object is
+// copied to a local temporary file and checked against its address before
+// the first byte is sent, so a damaged object is never served, and Range
+// requests are answered from that copy.
+func (s *S3) Serve(w http.ResponseWriter, r *http.Request, sum, name string) error {
+	rc, b, err := s.Open(sum)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	tmp, err := os.CreateTemp(s.spool, tempPrefix+"*")
+	if err != nil {
+		return apperr.Wrap(err, apperr.Unavailable, "材料文件暂时无法读取")
+	}
+	defer func() { tmp.Close(); os.Remove(tmp.Name()) }()
+	if _, err := io.Copy(tmp, rc); err != nil {
+		return asReadError(err)
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return apperr.Wrap(err, apperr.Unavailable, "材料文件暂时无法读取")
+	}
+	setDownloadHeaders(w.Header(), b, name)
+	http.ServeContent(w, r, "", time.Time{}, tmp)
+	return nil
+}
+
+// checked verifies streamed content against its address at the end.
+type checked struct {
+	rc   io.ReadCloser
+	sum  string
+	size int64
+	n    int64
+	h    hash.Hash
+}
+
+func (c *checked) Read(p []byte) (int, error) {
+	n, err := c.rc.Read(p)
+	c.h.Write(p[:n])
+	c.n += int64(n)
+	if err == io.EOF && (c.n != c.size || hexSum(c.h) != c.sum) {
+		return n, errDamaged(c.sum, hexSum(c.h))
+	}
+	if err != nil && err != io.EOF {
+		return n, s3ReadError(err)
+	}
+	return n, err
+}
+
+func (c *checked) Close() error { return c.rc.Close() }
+
+func errDamaged(sum, got string) error {
+	return apperr.Wrap(fmt.Errorf("blob %s holds content with SHA-256 %s", sum, got), apperr.Unavailable,
+		"该材料文件已损坏，暂时无法下载；已记录此问题，请联系管理员从备份恢复")
+}
+
+// asReadError keeps an apperr from checked and wraps anything else.
+func asReadError(err error) error {
+	if ae := (*apperr.Error)(nil); errors.As(err, &ae) {
+		return err
+	}
+	return apperr.Wrap(err, apperr.Unavailable, "材料文件暂时无法读取")
+}
+
+func isMissing(err error) bool {
+	code := minio.ToErrorResponse(err).Code
+	return code == "NoSuchKey" || code == "NotFound"
+}
+
+func s3ReadError(err error) error {
+	if isMissing(err) {
+		return apperr.New(apperr.NotFound, "材料文件不存在")
+	}
+	return apperr.Wrap(err, apperr.Unavailable, "材料文件暂时无法读取")
+}
