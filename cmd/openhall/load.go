@@ -20,7 +20,7 @@ import (
 // server with the demo data.
 func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usagef("用法：openhall load db [--data DIR | --db URL] | openhall load cases --url URL | openhall load lookup [--data DIR | --db URL] [--cases N] | openhall load supervision [--data DIR | --db URL] [--cases N] [--open N] | openhall load counter [--data DIR | --db URL] | openhall load ratings-report [--ratings N] | openhall load opendata [--data DIR | --db URL]")
+		return usagef("用法：openhall load db [--data DIR | --db URL] | openhall load cases --url URL | openhall load lookup [--data DIR | --db URL] [--cases N] | openhall load supervision [--data DIR | --db URL] [--cases N] [--open N] | openhall load counter [--data DIR | --db URL] | openhall load ratings-report [--ratings N] | openhall load opendata [--data DIR | --db URL] | openhall load compare --baseline BIN [--db URL]")
 	}
 	switch args[0] {
 	case "db":
@@ -29,6 +29,8 @@ func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return loadCases(ctx, args[1:], stdout, stderr)
 	case "lookup":
 		return loadLookup(ctx, args[1:], stdout, stderr)
+	case "compare":
+		return loadCompare(ctx, args[1:], stdout, stderr)
 	case "supervision":
 		return loadSupervision(ctx, args[1:], stdout, stderr)
 	case "counter":
@@ -74,6 +76,7 @@ func loadCases(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	steps := fs.String("steps", "clerk,approver,depthead", "依次办理的账号：受理的窗口人员，然后各审批环节的人员")
 	conc := fs.Int("concurrency", 64, "并发连接数")
 	d := fs.Duration("duration", 20*time.Second, "每个阶段的时长")
+	db := fs.String("db", "", "服务所用 PostgreSQL 数据库的连接串：同时测量数据库的提交、WAL、语句与 CPU（服务使用 SQLite 时留空）")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -85,21 +88,45 @@ func loadCases(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	meter, err := newMeter(ctx, *base, *db)
+	if err != nil {
+		return err
+	}
+	defer meter.Close()
 	l := loadgen.CaseLoad{BaseURL: *base, ItemVersion: version, Password: "demo2026", Applicant: "citizen",
-		Steps: strings.Split(*steps, ","), Concurrency: *conc, Duration: *d}
-	sub, err := l.RunSubmissions(ctx)
+		Steps: strings.Split(*steps, ","), Concurrency: *conc, Duration: *d, Meter: meter.Meter}
+	sub, tr, err := runCaseLoad(ctx, l, meter)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "submissions: %d in %v: %.0f/s, p50 %v, p99 %v, %d errors %s\n", sub.Submissions, *d, sub.SubmitRate,
-		sub.SubmitP50.Round(time.Microsecond), sub.SubmitP99.Round(time.Microsecond), sub.SubmitErrors, sub.FirstErr)
-	tr, err := l.RunTransitions(ctx, sub.Cases)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "transitions: %d: %.0f/s, p99 %v, %d errors %s\n", tr.Transitions, tr.TransitionRate,
-		tr.TransitionP99.Round(time.Microsecond), tr.TransitionErrs, tr.FirstErr)
+	printCaseLoad(stdout, sub, tr)
+	meter.printTop(ctx, stdout)
 	return nil
+}
+
+// runCaseLoad runs submissions, then transitions of the cases filed.
+func runCaseLoad(ctx context.Context, l loadgen.CaseLoad, m *meter) (sub, tr loadgen.CaseReport, err error) {
+	if err = m.reset(ctx); err != nil {
+		return
+	}
+	if sub, err = l.RunSubmissions(ctx); err != nil {
+		return
+	}
+	tr, err = l.RunTransitions(ctx, sub.Cases)
+	return
+}
+
+func printCaseLoad(w io.Writer, sub, tr loadgen.CaseReport) {
+	fmt.Fprintf(w, "submissions: %d: %.0f/s, p50 %v, p99 %v, %d errors %s\n", sub.Submissions, sub.SubmitRate,
+		sub.SubmitP50.Round(time.Microsecond), sub.SubmitP99.Round(time.Microsecond), sub.SubmitErrors, sub.FirstErr)
+	if sub.Cost.Ops > 0 {
+		fmt.Fprintf(w, "  %s\n", sub.Cost)
+	}
+	fmt.Fprintf(w, "transitions: %d: %.0f/s, p99 %v, %d errors %s\n", tr.Transitions, tr.TransitionRate,
+		tr.TransitionP99.Round(time.Microsecond), tr.TransitionErrs, tr.FirstErr)
+	if tr.Cost.Ops > 0 {
+		fmt.Fprintf(w, "  %s\n", tr.Cost)
+	}
 }
 
 // itemVersionByName finds the published version of a catalogue item.

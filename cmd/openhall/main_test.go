@@ -103,7 +103,7 @@ func TestMigrateUserAudit(t *testing.T) {
 	if code, out, errOut := cli(t, dir, "audit", "verify"); code != 0 || !strings.Contains(out, "校验通过") {
 		t.Fatalf("audit verify: %d %q %q", code, out, errOut)
 	}
-	tamper(t, filepath.Join(dir, "openhall.db"), `UPDATE audit_log SET actor_label = '他人' WHERE seq = 1`)
+	tamper(t, filepath.Join(dir, "openhall.db"), `UPDATE audit_log SET actor_label = '他人' WHERE id = (SELECT MIN(id) FROM audit_log)`)
 	if code, _, errOut := cli(t, dir, "audit", "verify"); code != 1 || !strings.Contains(errOut, "第 1 条记录") {
 		t.Fatalf("tampered log: %d %q", code, errOut)
 	}

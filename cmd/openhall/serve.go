@@ -76,6 +76,7 @@ func supportFlags(fs *flag.FlagSet, cfg *config.Config) {
 	fs.StringVar(&cfg.SMTPUser, "smtp-user", cfg.SMTPUser, "SMTP 登录名；留空则不认证")
 	fs.StringVar(&cfg.SMTPPassword, "smtp-password", cfg.SMTPPassword, "SMTP 密码（建议用环境变量 OPENHALL_SMTP_PASSWORD）")
 	fs.StringVar(&cfg.SMTPFrom, "smtp-from", cfg.SMTPFrom, "发件人，如 阳光政务大厅 <noreply@example.gov.cn>")
+	fs.StringVar(&cfg.SMSGateway, "sms-gateway", cfg.SMSGateway, "短信网关：留空则不发送短信；log 把每条短信（号码打码）写入日志，供开发调试")
 }
 
 func backendLabel(cfg config.Config) string {

@@ -121,6 +121,7 @@ func (a *App) build(ctx context.Context, o Options) error {
 	a.hookCalendar()
 	a.Services.OpenData.SetQueue(regenerateQueue{a})
 	a.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.registerStoreMetrics()
 	a.handler, err = a.routes(ctx)
 	return err
 }

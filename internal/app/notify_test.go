@@ -75,7 +75,7 @@ func TestNotificationsSurviveRestart(t *testing.T) {
 		cfg := config.Default()
 		cfg.DataDir, cfg.Migrate = t.TempDir(), "yes"
 		cfg.SMTPHost, cfg.SMTPPort, cfg.SMTPFrom = mail.Host, mail.Port, "阳光政务大厅 <noreply@example.gov.cn>"
-		cfg.PublicURL = "https://zw.example.gov.cn"
+		cfg.PublicURL, cfg.SMSGateway = "https://zw.example.gov.cn", "log"
 		if backend == "postgres" {
 			cfg.DB = storetest.PostgresDatabase(t)
 		}

@@ -27,7 +27,7 @@ func (a *App) addSupervision(ctx context.Context, o Options) error {
 		Cases: a.Stores.Cases, Calendars: s.Calendar, Directory: s.Org, Items: onlineItems{s.Catalog},
 		Notifier: staffNotifier{s.Notify}, Scheduler: supervisionTimers{a}, Heads: a.Stores.Audit, Secret: secret, Log: a.Log, Now: o.Now})
 	s.Calendar.OnChange(s.Supervision.CalendarChanged)
-	return nil
+	return a.registerContributedIndicators()
 }
 
 // caseWatcher is what the cases service tells of every change:

@@ -40,7 +40,7 @@ func (a *App) addSupport(ctx context.Context, o Options) error {
 		a.Log.Error("certificate signing keys do not open with the configured KEK; issuing certificates will fail", "err", err)
 	}
 	s.Notify = notify.NewService(a.Stores.Notify, a.Stores.Identity, a.Stores, deliveryQueue{a},
-		notify.Options{Mail: a.mailSender(), Log: a.Log, BaseURL: a.Config.PublicURL, Now: o.Now})
+		notify.Options{Mail: a.mailSender(), SMS: a.smsGateway(), Log: a.Log, BaseURL: a.Config.PublicURL, Now: o.Now})
 	return nil
 }
 
@@ -71,6 +71,14 @@ func (a *App) mailSender() notify.Sender {
 		return nil
 	}
 	return &notify.SMTPSender{Host: c.SMTPHost, Port: c.SMTPPort, User: c.SMTPUser, Password: c.SMTPPassword, From: c.SMTPFrom}
+}
+
+// smsGateway is the configured SMS gateway, nil when SMS are not sent.
+func (a *App) smsGateway() notify.Gateway {
+	if a.Config.SMSGateway == "log" {
+		return notify.LogGateway{Log: a.Log}
+	}
+	return nil
 }
 
 // deliveryQueue puts notification deliveries on the job queue, in the

@@ -73,19 +73,56 @@ func link(head Head, pending []*Entry) Head {
 		prev = e.Hash
 	}
 	head.Hash = prev
+	if len(pending) > 0 {
+		head.Mark = pending[len(pending)-1].Mark
+	}
 	return head
 }
 
-// Seal links every entry committed so far into the chain.
+const (
+	// sealBatch bounds the entries of one seal.
+	sealBatch = 1000
+	// sealWait bounds how long Seal waits for entries held back by an
+	// older transaction that is still running.
+	sealWait = 5 * time.Second
+)
+
+// Seal links every entry committed so far into the chain. An entry waits
+// for the transactions that began writing before it (see the package
+// comment); Seal waits for them too, up to sealWait, until it has sealed as
+// many entries as were pending when it began.
 func (l *Log) Seal(ctx context.Context) (int, error) {
+	_, target, err := l.store.AuditHead(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("read audit head: %w", err)
+	}
+	total, deadline := 0, time.Now().Add(sealWait)
+	for {
+		n, err := l.sealAvailable(ctx)
+		total += n
+		if err != nil || int64(total) >= target || time.Now().After(deadline) {
+			return total, err
+		}
+		if n == 0 {
+			select {
+			case <-ctx.Done():
+				return total, ctx.Err()
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}
+}
+
+// sealAvailable seals what can be sealed now, without waiting.
+func (l *Log) sealAvailable(ctx context.Context) (int, error) {
 	total := 0
 	for {
-		n, err := l.store.SealAuditEntries(ctx, 1000, link)
+		n, err := l.store.SealAuditEntries(ctx, sealBatch, link)
 		total += n
 		if err != nil {
 			return total, fmt.Errorf("seal audit entries: %w", err)
 		}
-		if n < 1000 {
+		if n < sealBatch {
 			return total, nil
 		}
 	}
@@ -103,7 +140,7 @@ func (l *Log) RunSealer(ctx context.Context, interval time.Duration, onErr func(
 		case <-t.C:
 		case <-l.kick:
 		}
-		if _, err := l.Seal(ctx); err != nil && ctx.Err() == nil && onErr != nil {
+		if _, err := l.sealAvailable(ctx); err != nil && ctx.Err() == nil && onErr != nil {
 			onErr(err)
 		}
 	}

@@ -23,8 +23,9 @@ type Report struct {
 var errStop = errors.New("stop walk")
 
 // Verify re-walks the whole chain from the first entry and checks sequence
-// continuity, every digest, every link and every hash, and finally the stored
-// head. It stops at the first fault and names it.
+// continuity, every digest, every link and every hash, that no entry behind
+// the sealed end is missing from the chain, and finally the stored head. It
+// stops at the first fault and names it.
 func (l *Log) Verify(ctx context.Context) (*Report, error) {
 	head, pending, err := l.store.AuditHead(ctx)
 	if err != nil {
@@ -35,6 +36,11 @@ func (l *Log) Verify(ctx context.Context) (*Report, error) {
 	// the walk runs belong to a later verification.
 	v := &verifier{c: newChainHasher(), prev: append([]byte(nil), zeroHash...), r: r, upTo: head.Seq}
 	err = l.store.WalkAuditChain(ctx, v.check)
+	if err == nil || errors.Is(err, errStop) {
+		if r.Problem == "" {
+			err = l.verifySealed(ctx, v, head.Mark)
+		}
+	}
 	if err != nil && !errors.Is(err, errStop) {
 		return nil, fmt.Errorf("walk audit chain: %w", err)
 	}
@@ -43,6 +49,90 @@ func (l *Log) Verify(ctx context.Context) (*Report, error) {
 	}
 	r.OK = r.Problem == ""
 	return r, nil
+}
+
+// verifySealed walks the seals and, beside them, the entries they should
+// list, in the same order.
+func (l *Log) verifySealed(ctx context.Context, v *verifier, through Mark) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	entries, walkErr := make(chan *Entry, 256), make(chan error, 1)
+	go func() {
+		defer close(entries)
+		walkErr <- l.store.WalkAuditMarked(ctx, through, func(e *Entry) error {
+			select {
+			case entries <- e:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	m := &merge{v: v, next: entries}
+	err := l.store.WalkAuditSeals(ctx, m.seal)
+	if err == nil && v.r.Problem == "" {
+		err = m.rest(through)
+	}
+	cancel()
+	for range entries {
+	}
+	if werr := <-walkErr; err == nil && werr != nil && !errors.Is(werr, context.Canceled) {
+		err = werr
+	}
+	return err
+}
+
+// merge matches the entries of the marked walk against the seals.
+type merge struct {
+	v      *verifier
+	next   <-chan *Entry
+	peeked *Entry
+}
+
+func (m *merge) peek() *Entry {
+	if m.peeked == nil {
+		m.peeked = <-m.next
+	}
+	return m.peeked
+}
+
+// seal checks the entries one seal lists. A listed entry that is missing
+// shows as a gap in the chain positions; an entry the seal should list but
+// does not was slipped in behind the sealer.
+func (m *merge) seal(s *Seal) error {
+	if s.FirstSeq > m.v.upTo {
+		return errStop // sealed after the head was read
+	}
+	listed := make(map[int64]bool, len(s.IDs))
+	for _, id := range s.IDs {
+		listed[id] = true
+	}
+	for i, id := range s.IDs {
+		e := m.peek()
+		if e != nil && e.ID != id && !e.Mark.After(s.Through) && !listed[e.ID] {
+			return m.v.slippedIn(e)
+		}
+		if e == nil || e.ID != id {
+			continue // missing: the next entry found shows the gap
+		}
+		m.peeked = nil
+		s.links(i, e)
+		if err := m.v.check(e); err != nil {
+			return err
+		}
+	}
+	if e := m.peek(); e != nil && !e.Mark.After(s.Through) {
+		return m.v.slippedIn(e)
+	}
+	return nil
+}
+
+// rest checks that no entry up to the head's mark is left over.
+func (m *merge) rest(through Mark) error {
+	if e := m.peek(); e != nil && !e.Mark.After(through) {
+		return m.v.slippedIn(e)
+	}
+	return nil
 }
 
 type verifier struct {
@@ -65,6 +155,12 @@ func (v *verifier) check(e *Entry) error {
 	v.prev = append(v.prev[:0], e.Hash...)
 	v.r.Checked++
 	return nil
+}
+
+func (v *verifier) slippedIn(e *Entry) error {
+	v.r.BadID = e.ID
+	v.r.Problem = fmt.Sprintf("行号 %d 的记录不在哈希链中（在封存之后被插入）", e.ID)
+	return errStop
 }
 
 func (v *verifier) problem(e *Entry) string {

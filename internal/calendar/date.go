@@ -22,12 +22,14 @@ const secondsPerDay = 24 * 60 * 60
 // cstOffset is the offset of China Standard Time from UTC in seconds.
 const cstOffset = 8 * 60 * 60
 
-// chinaTime returns the China Standard Time zone. It is built on demand
-// rather than loaded from tzdata so that the package works on hosts without a
-// time zone database and keeps no package-level state.
-func chinaTime() *time.Location {
-	return time.FixedZone("CST", cstOffset)
-}
+// chinaZone is the China Standard Time zone, built rather than loaded from tzdata
+// so that the package works on hosts without a time zone database. A
+// Location never changes, so one serves every caller (building it per call
+// cost an allocation on every date conversion).
+var chinaZone = time.FixedZone("CST", cstOffset)
+
+// chinaTime returns the China Standard Time zone.
+func chinaTime() *time.Location { return chinaZone }
 
 // NewDate returns the Date for year y, month m and day d. Like time.Date, it
 // normalises out-of-range values: NewDate(2026, 2, 29) is 2026-03-01.

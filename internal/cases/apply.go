@@ -68,6 +68,18 @@ func applyFeePaid(c *Case, e Event) {
 	c.Fee.Receipt, c.Fee.PaidAt = e.Ref, e.At
 }
 
+// Before returns the case as it was before its last n events: the projection
+// rebuilt from the events before them. What no event changes (procedure,
+// applicant, form, fee due) is shared with c; materials are left out.
+func (c *Case) Before(n int) *Case {
+	b := &Case{ID: c.ID, Number: c.Number, Procedure: c.Procedure, Applicant: c.Applicant, AgentID: c.AgentID,
+		Channel: c.Channel, Form: c.Form, Fee: FeeState{DueFen: c.Fee.DueFen}}
+	for _, e := range c.Events[:max(0, len(c.Events)-n)] {
+		b.Apply(e)
+	}
+	return b
+}
+
 // applyDecided records the decision; an approval whose fee is still owed
 // waits for it before the result is issued.
 func applyDecided(c *Case, e Event) {

@@ -11,10 +11,10 @@ import (
 // The public guide is the most visited page of the product, and what it
 // shows changes only when an item is published, suspended, resumed or
 // cancelled, each of which moves the item's UpdatedAt, or when a version
-// takes effect on a later day. A request therefore reads only the item's
-// stamp (one indexed row) and reuses the view built for that stamp and day.
-// Every node checks the stamp in the database, so a node never serves a
-// guide another node has since replaced.
+// takes effect on a later day. A request therefore needs only the item's
+// stamp (see stamps.go) and reuses the view built for that stamp and day.
+// A node serves a guide another node has since replaced for at most
+// stampTTL.
 
 // Stamp identifies the state of an item's public view.
 type Stamp struct {
@@ -87,7 +87,7 @@ func (c *viewCache) put(k viewKey, v *PublicView) {
 // PublicGuide returns the guide of the item with a 实施编码 in effect today,
 // with its change history.
 func (s *Service) PublicGuide(ctx context.Context, implCode string) (*PublicView, error) {
-	st, err := s.store.FindItemStamp(ctx, implCode)
+	st, err := s.itemStamp(ctx, implCode)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"openhall/internal/apperr"
@@ -42,6 +43,8 @@ type Service struct {
 	audit   Auditor
 	now     func() time.Time
 	views   viewCache
+	stamps  stampCache
+	epoch   *atomic.Uint64 // ends with each write transaction (epochTx)
 }
 
 // NewService returns a Service that searches through the store.
@@ -49,7 +52,8 @@ func NewService(store Store, orgs Orgs, tx Transactor, auditor Auditor, now func
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, search: store, orgs: orgs, tx: tx, audit: auditor,
+	epoch := new(atomic.Uint64)
+	return &Service{store: store, search: store, orgs: orgs, tx: epochTx{tx, epoch}, audit: auditor, epoch: epoch,
 		now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
 }
 

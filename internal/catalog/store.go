@@ -19,6 +19,7 @@ type Store interface {
 	FindItemByID(ctx context.Context, id int64) (*Item, error)            // NotFound
 	FindItemByImplCode(ctx context.Context, code string) (*Item, error)   // NotFound
 	FindItemStamp(ctx context.Context, code string) (Stamp, error)        // NotFound; by 实施编码
+	CatalogueStamp(ctx context.Context) (string, error)                   // changes whenever any item's stamp does
 	FindItems(ctx context.Context, f ItemFilter) ([]*Item, int, error)    // page and total
 	SearchItems(ctx context.Context, q SearchQuery) ([]*Item, int, error) // ranked page and total
 

@@ -29,6 +29,9 @@ type Store interface {
 	FindComplaints(ctx context.Context, f Filter) ([]*Complaint, error)
 	// CountComplaints counts the complaints of a period per dimension key.
 	CountComplaints(ctx context.Context, f FigureFilter) ([]Count, error)
+	// ComplaintsSubmitted lists the complaints (not consultations)
+	// submitted in [f.From, f.To) under f.RegionPrefix, with their events.
+	ComplaintsSubmitted(ctx context.Context, f FigureFilter) ([]*Complaint, error)
 	// DepartmentStaff lists the users holding one of roles in a department
 	// (deptID > 0), or, for deptID 0, over the region at regionPath or one
 	// above it.

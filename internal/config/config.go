@@ -73,6 +73,10 @@ type Config struct {
 	SMTPUser     string
 	SMTPPassword string
 	SMTPFrom     string
+
+	// SMSGateway is how SMS leave: "" sends none (no SMS is queued), "log"
+	// writes each to the log with the number masked (development).
+	SMSGateway string
 }
 
 // Default returns the configuration used when nothing is set.
@@ -147,6 +151,7 @@ func (c Config) Validate() error {
 	bad = append(bad, checkChoice("--sqlite-sync", c.SQLiteSync, "full", "normal")...)
 	bad = append(bad, checkChoice("--secure-cookies", c.SecureCookies, "auto", "yes", "no")...)
 	bad = append(bad, checkChoice("--log-level", c.LogLevel, "debug", "info", "warn", "error")...)
+	bad = append(bad, checkChoice("--sms-gateway", c.SMSGateway, "", "log")...)
 	bad = append(bad, checkChoice("--hsts", c.HSTS, "auto", "no")...)
 	if _, err := httpkit.ParseProxies(c.TrustedProxies); err != nil {
 		bad = append(bad, "--trusted-proxies："+err.Error())

@@ -26,6 +26,7 @@ type CaseLoad struct {
 	Steps       []string // accounts that act, in order: a clerk accepts, then each step's approver passes
 	Concurrency int
 	Duration    time.Duration
+	Meter       *Meter // nil: the cost per operation is not measured
 }
 
 // CaseReport is what a run measured.
@@ -41,6 +42,7 @@ type CaseReport struct {
 	TransitionP99  time.Duration
 	FirstErr       string
 	Cases          []int64
+	Cost           Cost // of a submission or a transition, when measured
 }
 
 // session is a logged-in API client.
@@ -166,6 +168,10 @@ func (l CaseLoad) RunSubmissions(ctx context.Context) (CaseReport, error) {
 	var lat []time.Duration
 	var seq atomic.Int64
 	run := fmt.Sprintf("%x", time.Now().UnixNano())
+	before, err := l.sample(ctx)
+	if err != nil {
+		return rep, err
+	}
 	start := time.Now()
 	l.parallel(ctx, func(ctx context.Context) {
 		t0 := time.Now()
@@ -185,7 +191,29 @@ func (l CaseLoad) RunSubmissions(ctx context.Context) (CaseReport, error) {
 	rep.Submissions = len(rep.Cases)
 	rep.SubmitRate = float64(rep.Submissions) / time.Since(start).Seconds()
 	rep.SubmitP50, rep.SubmitP99 = percentile(lat, 0.5), percentile(lat, 0.99)
-	return rep, nil
+	rep.Cost, err = l.costSince(ctx, before, rep.Submissions)
+	return rep, err
+}
+
+// sample reads the meter, if any.
+func (l CaseLoad) sample(ctx context.Context) (Sample, error) {
+	if l.Meter == nil {
+		return Sample{}, nil
+	}
+	l.Meter.Settle()
+	return l.Meter.Take(ctx)
+}
+
+// costSince is the cost of each of ops operations since before.
+func (l CaseLoad) costSince(ctx context.Context, before Sample, ops int) (Cost, error) {
+	if l.Meter == nil {
+		return Cost{}, nil
+	}
+	after, err := l.sample(ctx)
+	if err != nil {
+		return Cost{}, err
+	}
+	return l.Meter.CostOf(before, after, ops), nil
 }
 
 // parallel runs fn from Concurrency goroutines until the duration ends.
@@ -232,6 +260,10 @@ func (l CaseLoad) RunTransitions(ctx context.Context, ids []int64) (CaseReport, 
 	var mu sync.Mutex
 	var rep CaseReport
 	var lat []time.Duration
+	before, err := l.sample(ctx)
+	if err != nil {
+		return rep, err
+	}
 	start := time.Now()
 	l.parallel(ctx, func(ctx context.Context) {
 		id, ok := <-work
@@ -255,7 +287,8 @@ func (l CaseLoad) RunTransitions(ctx context.Context, ids []int64) (CaseReport, 
 	})
 	rep.TransitionRate = float64(rep.Transitions) / time.Since(start).Seconds()
 	rep.TransitionP99 = percentile(lat, 0.99)
-	return rep, nil
+	rep.Cost, err = l.costSince(ctx, before, rep.Transitions)
+	return rep, err
 }
 
 // advance takes one case through every step.

@@ -56,6 +56,10 @@ func (s *Service) sendEmail(ctx context.Context, n *Notification, u *identity.Us
 }
 
 func (s *Service) sendSMS(ctx context.Context, n *Notification, u *identity.User) (Outcome, error) {
+	if s.sms == nil {
+		s.log.Warn("SMS not configured; notification kept in the inbox only", "notification", n.ID, "user", u.ID)
+		return OutcomeSkipped, nil
+	}
 	if u.Phone == "" {
 		s.log.Info("recipient has no phone number; SMS skipped", "notification", n.ID, "user", u.ID)
 		return OutcomeSkipped, nil

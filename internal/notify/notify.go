@@ -4,7 +4,8 @@
 // Notify writes the inbox row and enqueues one delivery job per outside
 // channel inside the caller's transaction, so a notification exists if and
 // only if the change that caused it committed, and its deliveries survive a
-// restart. The job system retries failed deliveries. Each delivery leaves a
+// restart. A channel gets a job only when it is configured (SMTP, an SMS
+// gateway) and the recipient has an address on it. The job system retries failed deliveries. Each delivery leaves a
 // marker row (notification, channel) once it succeeded or was skipped, so a
 // retried job never sends twice after a success; a crash between a send and
 // its marker can still send once more, which is the most an SMTP server or
@@ -12,8 +13,9 @@
 // derived from the notification, so mail systems can drop the duplicate).
 //
 // Contact details come from the recipient's account. A user without an email
-// address or phone number is not an error: that channel is skipped with a
-// log line, and the inbox still has the message.
+// address or phone number is not an error: that channel is left out (or,
+// when the address went away after the job was queued, skipped with a log
+// line), and the inbox still has the message.
 package notify
 
 import (
@@ -79,6 +81,7 @@ const (
 
 // Store is what notify needs from storage. Methods join the transaction in ctx.
 type Store interface {
+	// CreateNotification inserts n and sets its ID.
 	CreateNotification(ctx context.Context, n *Notification) error
 	FindNotificationByID(ctx context.Context, id int64) (*Notification, error) // NotFound
 	FindNotifications(ctx context.Context, f Filter) ([]*Notification, error)

@@ -4,18 +4,20 @@ import (
 	"context"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"openhall/internal/apperr"
 	"openhall/internal/identity"
+	"openhall/internal/pii"
 )
 
 // Options configure a Service.
 type Options struct {
-	Mail    Sender  // nil: email is not configured and email deliveries are skipped
-	SMS     Gateway // nil: LogGateway
+	Mail    Sender  // nil: email is not configured and no email is queued
+	SMS     Gateway // nil: SMS are not configured and none is queued
 	Log     *slog.Logger
 	BaseURL string // absolute URL of the product, for links in email and SMS; "" = paths only
 	Now     func() time.Time
@@ -39,9 +41,6 @@ func NewService(store Store, users Users, tx Transactor, enq Enqueuer, o Options
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	if o.SMS == nil {
-		o.SMS = LogGateway{Log: o.Log}
-	}
 	now := o.Now
 	if now == nil {
 		now = time.Now
@@ -50,8 +49,10 @@ func NewService(store Store, users Users, tx Transactor, enq Enqueuer, o Options
 		baseURL: strings.TrimRight(o.BaseURL, "/"), now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
 }
 
-// Notify puts m in the user's inbox and enqueues its email and SMS
-// deliveries, all in the transaction carried by ctx (or its own).
+// Notify puts m in the user's inbox and enqueues its deliveries over the
+// outside channels it asks for that are configured and reach the
+// recipient (an email address, a mobile number), all in the transaction
+// carried by ctx (or its own).
 func (s *Service) Notify(ctx context.Context, m Message) (*Notification, error) {
 	m = m.normalized()
 	if err := m.validate(); err != nil {
@@ -60,32 +61,48 @@ func (s *Service) Notify(ctx context.Context, m Message) (*Notification, error) 
 	now := s.now()
 	var n *Notification
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
-		n = &Notification{UserID: m.UserID, Kind: m.Kind, Title: m.Title, Body: m.Body, Link: m.Link,
-			Email: m.Email, SMS: m.SMS, CreatedAt: now}
+		n = &Notification{UserID: m.UserID, Kind: m.Kind, Title: m.Title, Body: m.Body, Link: m.Link, CreatedAt: now}
+		chs, err := s.channels(ctx, m)
+		if err != nil {
+			return err
+		}
+		n.Email, n.SMS = slices.Contains(chs, ChannelEmail), slices.Contains(chs, ChannelSMS)
 		if err := s.store.CreateNotification(ctx, n); err != nil {
 			return err
 		}
-		var ds []Delivery
-		for _, ch := range n.channels() {
-			ds = append(ds, Delivery{NotificationID: n.ID, Channel: ch})
-		}
-		if len(ds) == 0 {
+		if len(chs) == 0 {
 			return nil
+		}
+		ds := make([]Delivery, len(chs))
+		for i, ch := range chs {
+			ds[i] = Delivery{NotificationID: n.ID, Channel: ch}
 		}
 		return s.enqueue.Enqueue(ctx, ds)
 	})
 	return n, err
 }
 
-func (n *Notification) channels() []Channel {
+// channels are the outside channels of m that exist for its recipient.
+func (s *Service) channels(ctx context.Context, m Message) ([]Channel, error) {
+	email, sms := m.Email && s.mail != nil, m.SMS && s.sms != nil
+	if !email && !sms {
+		return nil, nil
+	}
+	u, err := s.users.FindUserByID(ctx, m.UserID)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, apperr.Field("user_id", "接收人不存在")
+	}
+	if err != nil {
+		return nil, err
+	}
 	var out []Channel
-	if n.Email {
+	if email && u.Email != "" {
 		out = append(out, ChannelEmail)
 	}
-	if n.SMS {
+	if sms && pii.CheckMobile(u.Phone) == nil {
 		out = append(out, ChannelSMS)
 	}
-	return out
+	return out, nil
 }
 
 func (m Message) normalized() Message {

@@ -23,6 +23,7 @@ type Row struct {
 	Scored      bool      `json:"scored"`
 	Score       float64   `json:"score"`
 	Grade       string    `json:"grade"`
+	whole       bool      // the centre's total row
 }
 
 // Figure returns the row's figure of an indicator, if present.
@@ -185,7 +186,7 @@ func (s *Service) compute(ctx context.Context, c *org.Centre, p Period) (*Evalua
 	if err != nil {
 		return nil, err
 	}
-	ev := &Evaluation{CentreID: c.ID, CentreName: c.Name, Period: p.String(), Label: p.Label(), Policy: rules.Policy, ComputedAt: s.d.Now()}
+	ev := &Evaluation{CentreID: c.ID, CentreName: c.Name, Period: p.String(), Label: p.Label(), Policy: s.withDefaultWeights(rules.Policy), ComputedAt: s.d.Now()}
 	sums := map[Dimension]map[int64]*Counts{DimDept: {}, DimWindow: {}, DimUser: {}}
 	for _, r := range rows {
 		m := sums[r.Dim]
@@ -216,12 +217,12 @@ func (s *Service) compute(ctx context.Context, c *org.Centre, p Period) (*Evalua
 			ev.Users = list
 		}
 	}
-	ev.Total = Row{Dim: DimDept, Name: "合计"}
+	ev.Total = Row{Dim: DimDept, Name: "合计", whole: true}
 	for _, r := range ev.Depts {
 		ev.Total.Counts.Add(r.Counts)
 	}
 	total := []Row{ev.Total}
-	if err := s.score(ctx, 0, p, total, rules.Policy); err != nil {
+	if err := s.score(ctx, c.ID, p, total, rules.Policy); err != nil {
 		return nil, err
 	}
 	ev.Total = total[0]
@@ -304,9 +305,11 @@ func (s *Service) contributed(ctx context.Context, centreID int64, p Period, row
 	if len(rows) == 0 {
 		return out, nil
 	}
-	q := IndicatorQuery{Dim: rows[0].Dim, CentreID: centreID, Months: p.Months()}
+	q := IndicatorQuery{Dim: rows[0].Dim, CentreID: centreID, Months: p.Months(), Whole: rows[0].whole}
 	for _, r := range rows {
-		q.IDs = append(q.IDs, r.ID)
+		if !r.whole {
+			q.IDs = append(q.IDs, r.ID)
+		}
 	}
 	rules, err := s.rules.get(ctx, centreID, s.d.Now())
 	if err != nil {

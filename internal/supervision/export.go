@@ -155,3 +155,20 @@ func evaluationRows(ev *Evaluation, rows []Row) [][]any {
 }
 
 func round1(v float64) float64 { return float64(int64(v*10+0.5)) / 10 }
+
+// OrdersXLSX is a list of 督办 as a workbook; late marks those past their
+// feedback deadline without an answer.
+func OrdersXLSX(orders []*Order, late func(*Order) bool) ([]byte, error) {
+	out := [][]any{{"督办编号", "级别", "被督办部门", "办件编号", "督办内容", "发出时间", "发出人", "反馈期限", "暂定", "状态", "逾期",
+		"反馈", "反馈时间", "监察结果描述", "办结时间", "升级时间", "升级至"}}
+	for _, o := range orders {
+		prov := ""
+		if o.Provisional != 0 {
+			prov = fmt.Sprintf("%d 年节假日未导入", o.Provisional)
+		}
+		out = append(out, []any{o.Number, o.LevelLabel(), o.DeptName, o.CaseNumber, o.Content, cstTime(o.IssuedAt), o.IssuedByLabel,
+			o.Due.String(), prov, o.Status.Label(), yes(late(o)), o.Feedback, cstTime(o.AnsweredAt), o.Result, cstTime(o.ClosedAt),
+			cstTime(o.EscalatedAt), o.EscalatedTo})
+	}
+	return sheetOf("督办", "督办清单", out)
+}

@@ -51,6 +51,9 @@ type IndicatorQuery struct {
 	IDs      []int64
 	CentreID int64
 	Months   []string // "2026-01" …, the period's months
+	// Whole asks for the centre as a whole, answered under id 0 (IDs is
+	// then empty); otherwise only the subjects in IDs are asked for.
+	Whole bool
 }
 
 // IndicatorValue is one subject's value of a contributed indicator.

@@ -169,7 +169,7 @@ func (s *Service) publicExtra(ctx context.Context, centreID, deptID int64, month
 		if !ind.Public {
 			continue
 		}
-		q := IndicatorQuery{Dim: DimDept, CentreID: centreID, Months: months}
+		q := IndicatorQuery{Dim: DimDept, CentreID: centreID, Months: months, Whole: deptID == 0}
 		if deptID != 0 {
 			q.IDs = []int64{deptID}
 		}

@@ -12,7 +12,9 @@ func (s *Service) RulesOf(ctx context.Context, a *identity.Actor, centreID int64
 	if _, _, _, err := s.centre(ctx, a, centreID); err != nil && !a.Has(identity.RoleSysAdmin) {
 		return Rules{}, err
 	}
-	return s.rules.get(ctx, centreID, s.d.Now())
+	r, err := s.rules.get(ctx, centreID, s.d.Now())
+	r.Policy = s.withDefaultWeights(r.Policy)
+	return r, err
 }
 
 // SaveRules sets a centre's card thresholds and evaluation policy. The new

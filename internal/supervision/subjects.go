@@ -3,6 +3,7 @@ package supervision
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"openhall/internal/calendar"
@@ -30,9 +31,9 @@ const (
 	keyCase = "case"
 )
 
-func branchKey(i int) string         { return fmt.Sprintf("b%d", i) }
-func stepKey(i, startSeq int) string { return fmt.Sprintf("s%d@%d", i, startSeq) }
-func intakeKey(startSeq int) string  { return fmt.Sprintf("i@%d", startSeq) }
+func branchKey(i int) string         { return "b" + strconv.Itoa(i) }
+func stepKey(i, startSeq int) string { return "s" + strconv.Itoa(i) + "@" + strconv.Itoa(startSeq) }
+func intakeKey(startSeq int) string  { return "i@" + strconv.Itoa(startSeq) }
 
 // Rule numbers (监察规则编号). GB/T 39046 names the field without a code
 // table that was retrieved, so these are the product's own (unverified).
@@ -64,7 +65,7 @@ func (e *evaluator) subjects(t time.Time) ([]subject, error) {
 	if err != nil {
 		return nil, fmt.Errorf("clocks of case %d: %w", c.ID, err)
 	}
-	var out []subject
+	out := make([]subject, 0, 2+2*len(c.Branches))
 	p := &c.Procedure
 	if running(cl.Promised) {
 		out = append(out, e.measured(subject{key: keyCase, kind: KindOvertime, rule: ruleCase, dept: p.DepartmentID,

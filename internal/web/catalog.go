@@ -215,10 +215,7 @@ func (s *Server) anonymousGuide(w http.ResponseWriter, r *http.Request, view *ca
 	}
 	out := bytes.Replace(page, []byte(guideActionsMark), actions, 1)
 	out = bytes.ReplaceAll(out, []byte(csrfMark), []byte(s.sessions.CSRFToken(w, r)))
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	_, err = w.Write(out)
-	return err
+	return writeHTML(w, http.StatusOK, out)
 }
 
 // handleOldGuide shows one published version of an item by its id.

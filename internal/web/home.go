@@ -108,10 +108,7 @@ func (s *Server) anonymousHome(w http.ResponseWriter, r *http.Request, regionID 
 		s.home.mu.Unlock()
 	}
 	out := bytes.ReplaceAll(cached.page, []byte(csrfMark), []byte(s.sessions.CSRFToken(w, r)))
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	_, err := w.Write(out)
-	return err
+	return writeHTML(w, http.StatusOK, out)
 }
 
 // homeRegion is the region the visitor chose, or a staff member's own;

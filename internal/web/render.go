@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -197,10 +198,18 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, data any
 	if err := tpl.ExecuteTemplate(&buf, "layout", data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	return writeHTML(w, status, buf.Bytes())
+}
+
+// writeHTML sends a page rendered in full. Its length is declared, so the
+// page goes out in one piece instead of in chunks.
+func writeHTML(w http.ResponseWriter, status int, page []byte) error {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(len(page)))
 	w.WriteHeader(status)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(page)
 	return err
 }
 

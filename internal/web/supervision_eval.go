@@ -183,7 +183,7 @@ func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request, status int, f
 		return err
 	}
 	return s.render(w, status, "supervision/rules", rulesPage{Page: s.page(w, r, "监察规则"), Centres: centres, Centre: centre,
-		R: rules, Form: f, CanEdit: a.Has(identity.RoleSysAdmin), Labels: supervision.BuiltinLabels()})
+		R: rules, Form: f, CanEdit: a.Has(identity.RoleSysAdmin), Labels: sv.IndicatorLabels()})
 }
 
 func (s *Server) handleRules(w http.ResponseWriter, r *http.Request) error {
@@ -197,7 +197,7 @@ func (s *Server) handleSaveRules(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	centre, _ := strconv.ParseInt(r.PostFormValue("centre"), 10, 64)
-	rules, err := rulesOf(r.PostForm)
+	rules, err := rulesOf(r.PostForm, sv.IndicatorLabels())
 	if err == nil {
 		_, err = sv.SaveRules(r.Context(), httpkit.ActorFrom(r.Context()), centre, rules)
 	}
@@ -211,7 +211,7 @@ func (s *Server) handleSaveRules(w http.ResponseWriter, r *http.Request) error {
 }
 
 // rulesOf reads the rules form; every number is checked for its field.
-func rulesOf(v url.Values) (supervision.Rules, error) {
+func rulesOf(v url.Values, labels [][2]string) (supervision.Rules, error) {
 	var fs apperr.Fields
 	num := func(name string) int {
 		n, err := strconv.Atoi(strings.TrimSpace(v.Get(name)))
@@ -222,7 +222,7 @@ func rulesOf(v url.Values) (supervision.Rules, error) {
 		BackfillMinutes: num("backfill_minutes"), Policy: supervision.Policy{Weights: map[string]int{}, Excellent: num("excellent"),
 			Good: num("good"), Pass: num("pass"), YellowPenalty: num("yellow_penalty"), RedPenalty: num("red_penalty"),
 			OrderPenalty: num("order_penalty")}}
-	for _, l := range supervision.BuiltinLabels() {
+	for _, l := range labels {
 		r.Policy.Weights[l[0]] = num("weight." + l[0])
 	}
 	return r, fs.Err()

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"openhall/internal/apperr"
@@ -12,6 +14,7 @@ import (
 
 func (s *Server) registerSupervisionOrderRoutes() {
 	s.mux.HandleFunc("GET /supervision/orders", s.requireStaff(s.handleOrders))
+	s.mux.HandleFunc("GET /supervision/orders.xlsx", s.requireStaff(s.handleOrdersXLSX))
 	s.mux.HandleFunc("GET /supervision/orders/new", s.requireStaff(s.handleOrderForm))
 	s.mux.HandleFunc("POST /supervision/orders", s.requireStaff(s.handleIssueOrder))
 	s.mux.HandleFunc("GET /supervision/orders/{id}", s.requireStaff(s.handleOrder))
@@ -26,6 +29,7 @@ type ordersPage struct {
 	Status  string
 	Overdue string
 	Late    map[int64]bool // past their deadline without feedback
+	Query   template.URL   // the filters, for the export link
 }
 
 func (s *Server) handleOrders(w http.ResponseWriter, r *http.Request) error {
@@ -34,10 +38,11 @@ func (s *Server) handleOrders(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	f := supervision.OrderFilter{Status: supervision.OrderStatus(q.Get("status")), Overdue: q.Get("overdue"), Limit: 200}
-	if f.Status != "" && f.Status != supervision.OrderOpen && f.Status != supervision.OrderAnswered && f.Status != supervision.OrderClosed {
-		return apperr.Field("status", "督办状态无效")
+	f, err := orderFilterOf(q)
+	if err != nil {
+		return err
 	}
+	f.Limit = 200
 	list, total, err := sv.Orders(r.Context(), httpkit.ActorFrom(r.Context()), f)
 	if err != nil {
 		return err
@@ -47,7 +52,46 @@ func (s *Server) handleOrders(w http.ResponseWriter, r *http.Request) error {
 		late[o.ID] = o.Overdue(sv.Now())
 	}
 	return s.render(w, http.StatusOK, "supervision/orders", ordersPage{Page: s.page(w, r, "督办"), Orders: list, Total: total,
-		Status: q.Get("status"), Overdue: f.Overdue, Late: late})
+		Status: q.Get("status"), Overdue: f.Overdue, Late: late, Query: template.URL(q.Encode())})
+}
+
+// orderFilterOf reads the 督办 list's filters: status, overdue, department.
+func orderFilterOf(q url.Values) (supervision.OrderFilter, error) {
+	f := supervision.OrderFilter{Status: supervision.OrderStatus(q.Get("status")), Overdue: q.Get("overdue")}
+	if f.Status != "" && f.Status != supervision.OrderOpen && f.Status != supervision.OrderAnswered && f.Status != supervision.OrderClosed {
+		return f, apperr.Field("status", "督办状态无效")
+	}
+	if d := q.Get("dept"); d != "" {
+		id, err := strconv.ParseInt(d, 10, 64)
+		if err != nil || id <= 0 {
+			return f, apperr.Field("dept", "被督办部门无效")
+		}
+		f.DeptID = id
+	}
+	return f, nil
+}
+
+// handleOrdersXLSX exports the 督办 list with its filters.
+func (s *Server) handleOrdersXLSX(w http.ResponseWriter, r *http.Request) error {
+	sv, err := s.supervision()
+	if err != nil {
+		return err
+	}
+	f, err := orderFilterOf(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	f.Limit = supervision.ExportLimit
+	list, _, err := sv.Orders(r.Context(), httpkit.ActorFrom(r.Context()), f)
+	if err != nil {
+		return err
+	}
+	now := sv.Now()
+	data, err := supervision.OrdersXLSX(list, func(o *supervision.Order) bool { return o.Overdue(now) })
+	if err != nil {
+		return err
+	}
+	return sendXLSX(w, "督办清单.xlsx", data)
 }
 
 type orderFormPage struct {

@@ -51,10 +51,14 @@ func TestSupervisionPages(t *testing.T) {
 	if v, _ := bad.doc.Find("#f-item").Attr("value"); v != "XK1" {
 		t.Fatalf("the filter keeps what was typed: %q", v)
 	}
-	for _, path := range []string{"/supervision/cases.xlsx?status=review", "/supervision/cards.xlsx", "/supervision/evaluation.xlsx?period=2026-03"} {
+	for _, path := range []string{"/supervision/cases.xlsx?status=review", "/supervision/cards.xlsx", "/supervision/evaluation.xlsx?period=2026-03",
+		"/supervision/orders.xlsx?status=open&dept=1"} {
 		if p := sup.get(path); p.status != http.StatusOK || p.header.Get("Content-Type") != supervision.XLSXType || !strings.HasPrefix(p.body, "PK") {
 			t.Errorf("%s: %d %s", path, p.status, p.header.Get("Content-Type"))
 		}
+	}
+	if p := sup.get("/supervision/orders.xlsx?dept=x"); p.status != http.StatusUnprocessableEntity || !strings.Contains(p.body, "被督办部门") {
+		t.Errorf("a bad department filter: %d", p.status)
 	}
 	order := sup.post("/supervision/orders/new", "/supervision/orders", url.Values{"dept_id": {""}, "content": {"请报告超期情况"}, "days": {"x"}})
 	if order.status != http.StatusUnprocessableEntity || order.fieldError(t, "days") == "" {

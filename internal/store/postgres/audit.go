@@ -18,83 +18,157 @@ func (db *DB) Audit() *AuditStore { return &AuditStore{db} }
 
 const auditColumns = `id, COALESCE(seq, 0), at, actor_id, actor_label, scope, action, object_type, object_id, detail, digest, COALESCE(prev_hash, ''::bytea), COALESCE(hash, ''::bytea)`
 
-// AppendAuditEntry inserts an unsealed entry.
+// AppendAuditEntry inserts an unsealed entry; the column tx takes the id of
+// the appending transaction by default. In a transaction the insert is
+// queued and sent with the commit (or the next read).
 func (s *AuditStore) AppendAuditEntry(ctx context.Context, e *audit.Entry) error {
-	err := s.db.q(ctx).QueryRow(ctx, `
+	return s.db.write(ctx, nil, `
 		INSERT INTO audit_log (at, actor_id, actor_label, scope, action, object_type, object_id, detail, digest)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		e.At, e.ActorID, e.ActorLabel, e.Scope, e.Action, e.ObjectType, e.ObjectID, e.Detail, e.Digest).Scan(&e.ID)
-	return mapError(err)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		e.At, e.ActorID, e.ActorLabel, e.Scope, e.Action, e.ObjectType, e.ObjectID, e.Detail, e.Digest)
 }
 
-// SealAuditEntries links pending entries into the chain. The row lock on
-// audit_head is the chain lock: sealers on several nodes take turns.
+// sealable selects, after a mark and in mark order, the entries of
+// transactions that began writing before every transaction of this
+// database still running: none of those can commit an entry behind them.
+// The bound is the smallest id among the snapshot's running transactions
+// (or the first one not yet assigned), leaving out the transactions that
+// pg_stat_activity shows in other databases. An id it cannot place counts
+// as this database's, which only delays sealing.
+const sealable = `WITH snap AS (SELECT pg_current_snapshot() AS s),
+	others AS (SELECT backend_xid::text::bigint AS x FROM pg_stat_activity WHERE backend_xid IS NOT NULL
+		AND datid <> (SELECT oid FROM pg_database WHERE datname = current_database())),
+	bound AS (SELECT COALESCE(min(x::text::bigint), (SELECT pg_snapshot_xmax(s)::text::bigint FROM snap)) AS b
+		FROM snap, pg_snapshot_xip(snap.s) AS x WHERE x::text::bigint % 4294967296 NOT IN (SELECT x FROM others))
+	SELECT ` + auditColumns + `, tx FROM audit_log, bound
+	WHERE tx IS NOT NULL AND (tx, id) > ($1, $2) AND tx < bound.b ORDER BY tx, id LIMIT $3`
+
+// SealAuditEntries links the entries that can no longer be preceded and
+// stores their links as one seal. The row lock on audit_head is the chain
+// lock: sealers on several nodes take turns.
 func (s *AuditStore) SealAuditEntries(ctx context.Context, max int, seal func(audit.Head, []*audit.Entry) audit.Head) (int, error) {
 	n := 0
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
 		q := s.db.q(ctx)
 		var head audit.Head
-		if err := q.QueryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE`).Scan(&head.Seq, &head.Hash); err != nil {
+		err := q.QueryRow(ctx, `SELECT seq, hash, mark_tx, mark_id FROM audit_head WHERE id = 1 FOR UPDATE`).
+			Scan(&head.Seq, &head.Hash, &head.Mark.Tx, &head.Mark.ID)
+		if err != nil {
 			return mapError(err)
 		}
-		pending, err := scanAudit(q.Query(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT $1`, max))
+		rows, err := q.Query(ctx, sealable, head.Mark.Tx, head.Mark.ID, max)
+		pending, err := collect(rows, err, scanMarked)
 		if err != nil || len(pending) == 0 {
 			return err
 		}
 		head = seal(head, pending)
-		if err := s.saveSealed(ctx, q, pending); err != nil {
+		if err := s.insertSeal(ctx, q, audit.NewSeal(pending, s.db.now())); err != nil {
 			return err
 		}
 		n = len(pending)
-		_, err = q.Exec(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, head.Seq, head.Hash)
+		_, err = q.Exec(ctx, `UPDATE audit_head SET seq = $1, hash = $2, mark_tx = $3, mark_id = $4 WHERE id = 1`,
+			head.Seq, head.Hash, head.Mark.Tx, head.Mark.ID)
 		return mapError(err)
 	})
 	return n, err
 }
 
-// saveSealed writes the links of many entries in one statement.
-func (s *AuditStore) saveSealed(ctx context.Context, q querier, es []*audit.Entry) error {
-	ids, seqs := make([]int64, len(es)), make([]int64, len(es))
-	prevs, hashes := make([][]byte, len(es)), make([][]byte, len(es))
-	for i, e := range es {
-		ids[i], seqs[i], prevs[i], hashes[i] = e.ID, e.Seq, e.PrevHash, e.Hash
-	}
-	_, err := q.Exec(ctx, `
-		UPDATE audit_log a SET seq = u.seq, prev_hash = u.prev_hash, hash = u.hash
-		FROM unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::bytea[]) AS u(id, seq, prev_hash, hash)
-		WHERE a.id = u.id`, ids, seqs, prevs, hashes)
-	if err != nil {
-		return fmt.Errorf("store sealed audit entries: %w", mapError(err))
-	}
-	return nil
+func (s *AuditStore) insertSeal(ctx context.Context, q querier, sl *audit.Seal) error {
+	_, err := q.Exec(ctx, `INSERT INTO audit_seals (first_seq, min_id, max_id, through_tx, through_id, ids, prev_hash, hashes, sealed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, sl.FirstSeq, sl.MinID(), sl.MaxID(), sl.Through.Tx, sl.Through.ID,
+		sl.EncodeIDs(), sl.PrevHash, sl.Hashes, sl.SealedAt)
+	return mapError(err)
 }
 
-// WalkAuditChain streams sealed entries in chain order.
+// scanMarked scans an entry followed by its transaction id.
+func scanMarked(r pgx.Row) (*audit.Entry, error) {
+	e := &audit.Entry{}
+	err := r.Scan(&e.ID, &e.Seq, &e.At, &e.ActorID, &e.ActorLabel, &e.Scope, &e.Action,
+		&e.ObjectType, &e.ObjectID, &e.Detail, &e.Digest, &e.PrevHash, &e.Hash, &e.Mark.Tx)
+	e.At, e.Mark.ID = e.At.UTC(), e.ID
+	return e, err
+}
+
+// WalkAuditChain streams the entries linked in their own rows in chain order.
 func (s *AuditStore) WalkAuditChain(ctx context.Context, fn func(*audit.Entry) error) error {
-	rows, err := s.db.pool.Query(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE seq IS NOT NULL ORDER BY seq`)
+	return s.walk(ctx, fn, `SELECT `+auditColumns+`, 0::bigint FROM audit_log WHERE seq IS NOT NULL ORDER BY seq`)
+}
+
+// WalkAuditMarked streams the entries sealed (or to be sealed) in batches
+// up to through, in mark order; entries without a transaction id (which
+// only tampering makes) come first.
+func (s *AuditStore) WalkAuditMarked(ctx context.Context, through audit.Mark, fn func(*audit.Entry) error) error {
+	err := s.walk(ctx, fn, `SELECT `+auditColumns+`, -1::bigint FROM audit_log WHERE seq IS NULL AND tx IS NULL ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	return s.walk(ctx, fn, `SELECT `+auditColumns+`, tx FROM audit_log WHERE tx IS NOT NULL AND (tx, id) <= ($1, $2)
+		AND seq IS NULL ORDER BY tx, id`, through.Tx, through.ID)
+}
+
+func (s *AuditStore) walk(ctx context.Context, fn func(*audit.Entry) error, query string, args ...any) error {
+	rows, err := s.db.pool.Query(ctx, query, args...)
 	if err != nil {
 		return mapError(err)
 	}
 	defer rows.Close()
-	var e audit.Entry
 	for rows.Next() {
-		if err := scanAuditRow(rows, &e); err != nil {
-			return err
+		e, err := scanMarked(rows)
+		if err != nil {
+			return mapError(err)
 		}
-		if err := fn(&e); err != nil {
+		if err := fn(e); err != nil {
 			return err
 		}
 	}
 	return mapError(rows.Err())
 }
 
+const sealColumns = `first_seq, through_tx, through_id, ids, prev_hash, hashes, sealed_at`
+
+// WalkAuditSeals streams the seals in chain order.
+func (s *AuditStore) WalkAuditSeals(ctx context.Context, fn func(*audit.Seal) error) error {
+	rows, err := s.db.pool.Query(ctx, `SELECT `+sealColumns+` FROM audit_seals ORDER BY first_seq`)
+	if err != nil {
+		return mapError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		sl, err := scanSeal(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(sl); err != nil {
+			return err
+		}
+	}
+	return mapError(rows.Err())
+}
+
+// FindAuditSeals returns the seals whose IDs overlap [minID, maxID].
+func (s *AuditStore) FindAuditSeals(ctx context.Context, minID, maxID int64) ([]*audit.Seal, error) {
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+sealColumns+` FROM audit_seals WHERE max_id >= $1 AND min_id <= $2
+		ORDER BY first_seq`, minID, maxID)
+	return collect(rows, err, scanSeal)
+}
+
+func scanSeal(r pgx.Row) (*audit.Seal, error) {
+	sl := &audit.Seal{}
+	var ids []byte
+	if err := r.Scan(&sl.FirstSeq, &sl.Through.Tx, &sl.Through.ID, &ids, &sl.PrevHash, &sl.Hashes, &sl.SealedAt); err != nil {
+		return nil, mapError(err)
+	}
+	sl.SealedAt = sl.SealedAt.UTC()
+	return sl, sl.DecodeIDs(ids)
+}
+
 // AuditHead returns the stored head and the number of unsealed entries.
 func (s *AuditStore) AuditHead(ctx context.Context) (audit.Head, int64, error) {
 	var h audit.Head
 	var pending int64
-	err := s.db.pool.QueryRow(ctx, `
-		SELECT seq, hash, (SELECT count(*) FROM audit_log WHERE seq IS NULL) FROM audit_head WHERE id = 1`).
-		Scan(&h.Seq, &h.Hash, &pending)
+	err := s.db.pool.QueryRow(ctx, `SELECT seq, hash, mark_tx, mark_id, (SELECT count(*) FROM audit_log
+		WHERE tx IS NOT NULL AND (tx, id) > (audit_head.mark_tx, audit_head.mark_id)) FROM audit_head WHERE id = 1`).
+		Scan(&h.Seq, &h.Hash, &h.Mark.Tx, &h.Mark.ID, &pending)
 	return h, pending, mapError(err)
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"openhall/internal/apperr"
@@ -39,8 +38,8 @@ func scanSet(sc pgx.Row) (*budget.Set, error) {
 // CreateSet inserts a set.
 func (s *BudgetStore) CreateSet(ctx context.Context, set *budget.Set) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		err := s.db.r(ctx).row(ctx, `INSERT INTO budget_sets (agency_id, year, kind, approved_on, explanation, status,
-			doc_id, imported_at, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO budget_sets (agency_id, year, kind, approved_on, explanation, status,
+			doc_id, imported_at, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 			set.AgencyID, set.Year, string(set.Kind), dateText(set.ApprovedOn), set.Explanation, string(set.Status), set.DocID,
 			nullTime(set.ImportedAt), set.CreatedBy, set.CreatedAt, set.UpdatedAt).Scan(&set.ID)
 		if isUnique(err) {
@@ -53,8 +52,8 @@ func (s *BudgetStore) CreateSet(ctx context.Context, set *budget.Set) error {
 // UpdateSet saves a set (not its lines).
 func (s *BudgetStore) UpdateSet(ctx context.Context, set *budget.Set) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		_, err := s.db.r(ctx).exec(ctx, `UPDATE budget_sets SET approved_on = ?, explanation = ?, status = ?, doc_id = ?,
-			imported_at = ?, updated_at = ? WHERE id = ?`, dateText(set.ApprovedOn), set.Explanation, string(set.Status), set.DocID,
+		_, err := s.db.q(ctx).Exec(ctx, `UPDATE budget_sets SET approved_on = $1, explanation = $2, status = $3, doc_id = $4,
+			imported_at = $5, updated_at = $6 WHERE id = $7`, dateText(set.ApprovedOn), set.Explanation, string(set.Status), set.DocID,
 			nullTime(set.ImportedAt), set.UpdatedAt, set.ID)
 		return mapError(err)
 	})
@@ -63,8 +62,8 @@ func (s *BudgetStore) UpdateSet(ctx context.Context, set *budget.Set) error {
 // ReplaceLines replaces a set's lines.
 func (s *BudgetStore) ReplaceLines(ctx context.Context, setID int64, lines []budget.Line) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		q := s.db.r(ctx)
-		if _, err := q.exec(ctx, `DELETE FROM budget_lines WHERE set_id = ?`, setID); err != nil {
+		q := s.db.q(ctx)
+		if _, err := q.Exec(ctx, `DELETE FROM budget_lines WHERE set_id = $1`, setID); err != nil {
 			return mapError(err)
 		}
 		for start := 0; start < len(lines); start += 100 {
@@ -77,8 +76,7 @@ func (s *BudgetStore) ReplaceLines(ctx context.Context, setID int64, lines []bud
 				}
 				args = append(args, setID, l.Table, l.Seq, l.Code, l.Name, string(amts))
 			}
-			if _, err := q.exec(ctx, `INSERT INTO budget_lines (set_id, tbl, seq, code, name, amounts) VALUES `+
-				strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?), ", len(chunk)), ", "), args...); err != nil {
+			if _, err := q.Exec(ctx, `INSERT INTO budget_lines (set_id, tbl, seq, code, name, amounts) VALUES `+tuples(len(chunk), 6), args...); err != nil {
 				return mapError(err)
 			}
 		}
@@ -88,11 +86,11 @@ func (s *BudgetStore) ReplaceLines(ctx context.Context, setID int64, lines []bud
 
 // FindSetByID returns a set with its lines.
 func (s *BudgetStore) FindSetByID(ctx context.Context, id int64) (*budget.Set, error) {
-	set, err := scanSet(s.db.r(ctx).row(ctx, `SELECT `+setColumns+setFrom+` WHERE s.id = ?`, id))
+	set, err := scanSet(s.db.q(ctx).QueryRow(ctx, `SELECT `+setColumns+setFrom+` WHERE s.id = $1`, id))
 	if err != nil {
 		return nil, notFound(err, "预决算不存在")
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT tbl, seq, code, name, amounts FROM budget_lines WHERE set_id = ? ORDER BY tbl, seq`, id)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT tbl, seq, code, name, amounts FROM budget_lines WHERE set_id = $1 ORDER BY tbl, seq`, id)
 	set.Lines, err = collect(rows, err, scanLine)
 	return set, err
 }
@@ -111,15 +109,15 @@ func scanLine(sc pgx.Row) (budget.Line, error) {
 
 // FindSet returns an agency's set of a year and kind, without lines.
 func (s *BudgetStore) FindSet(ctx context.Context, agencyID int64, year int, kind budget.Kind) (*budget.Set, error) {
-	set, err := scanSet(s.db.r(ctx).row(ctx, `SELECT `+setColumns+setFrom+` WHERE s.agency_id = ? AND s.year = ? AND s.kind = ?`,
+	set, err := scanSet(s.db.q(ctx).QueryRow(ctx, `SELECT `+setColumns+setFrom+` WHERE s.agency_id = $1 AND s.year = $2 AND s.kind = $3`,
 		agencyID, year, string(kind)))
 	return set, notFound(err, fmt.Sprintf("%d 年%s不存在", year, kind.Label()))
 }
 
 // FindSets lists sets, newest year first.
 func (s *BudgetStore) FindSets(ctx context.Context, f budget.SetFilter) ([]*budget.Set, error) {
-	where, args := []string{"1 = 1"}, []any{}
-	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+	w := newWhere()
+	add := w.add
 	if f.AgencyID != 0 {
 		add("s.agency_id = ?", f.AgencyID)
 	}
@@ -135,7 +133,7 @@ func (s *BudgetStore) FindSets(ctx context.Context, f budget.SetFilter) ([]*budg
 	if f.Published {
 		add("d.id IS NOT NULL")
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+setColumns+setFrom+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY s.year DESC, a.name, s.kind LIMIT 2000`, args...)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+setColumns+setFrom+` WHERE `+w.sql()+
+		` ORDER BY s.year DESC, a.name, s.kind LIMIT 2000`, w.args...)
 	return collect(rows, err, scanSet)
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"openhall/internal/apperr"
 	"openhall/internal/cases"
 
 	"github.com/jackc/pgx/v5"
@@ -15,50 +14,18 @@ import (
 
 // CasesStore implements cases.Store. A case is stored as a row (the
 // projection used by queries), its events, its branches and its materials;
-// loading replays the events over the stored procedure, decoded once per
-// distinct procedure.
+// loading replays the events over the stored procedure, which is stored
+// once per distinct procedure and decoded once per process.
 type CasesStore struct {
-	db    *DB
-	procs *cases.ProcedureCache
+	db     *DB
+	decode *cases.ProcedureCache
+	procs  *procedures
+	ids    *idBlock
 }
 
 // Cases returns the cases store.
-func (db *DB) Cases() *CasesStore { return &CasesStore{db: db, procs: &cases.ProcedureCache{}} }
-
-// CreateCase inserts a new case with its number, taken from the id sequence
-// before the insert.
-func (s *CasesStore) CreateCase(ctx context.Context, c *cases.Case, key string, codeHash []byte) error {
-	a, err1 := json.Marshal(c.Applicant)
-	p, err2 := json.Marshal(c.Procedure)
-	f, err3 := json.Marshal(c.Form)
-	if err := firstErr(err1, err2, err3); err != nil {
-		return fmt.Errorf("encode case: %w", err)
-	}
-	return s.db.InTx(ctx, func(ctx context.Context) error {
-		q := s.db.q(ctx)
-		if err := q.QueryRow(ctx, `SELECT nextval(pg_get_serial_sequence('cases', 'id'))`).Scan(&c.ID); err != nil {
-			return mapError(err)
-		}
-		c.Number = cases.FormatNumber(c.Procedure.RegionCode, c.CreatedAt, c.ID)
-		_, err := q.Exec(ctx, `INSERT INTO cases (id, number, status, item_version_id, item_code, item_name, region_path, department_id,
-			applicant_user_id, applicant, applicant_name, agent_id, channel, procedure, form, fee_due, version, idempotency_key,
-			query_code_hash, created_at, submitted_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-			$15, $16, $17, $18, $19, $20, $21, $22)`, c.ID, c.Number, c.Status, c.Procedure.ItemVersionID, c.Procedure.ItemCode,
-			c.Procedure.ItemName, c.Procedure.RegionPath, c.Procedure.DepartmentID, nullable(c.Applicant.UserID), a, c.Applicant.Name,
-			nullable(c.AgentID), c.Channel, p, f, c.Fee.DueFen, c.Version, key, codeHash, c.CreatedAt, nullTime(c.SubmittedAt), c.CreatedAt)
-		if isUnique(err) {
-			return apperr.New(apperr.Conflict, "该申请已经提交过")
-		}
-		if err != nil {
-			return mapError(err)
-		}
-		b, err := historyBatch(c.ID, c.Events, c.Materials, 0)
-		if err != nil {
-			return err
-		}
-		queueProgressInsert(b, c, p, codeHash)
-		return s.sendBatch(ctx, b)
-	})
+func (db *DB) Cases() *CasesStore {
+	return &CasesStore{db: db, decode: &cases.ProcedureCache{}, procs: &procedures{}, ids: newIDBlock(db, "cases", 32)}
 }
 
 func firstErr(errs ...error) error {
@@ -77,73 +44,10 @@ func nullable(id int64) any {
 	return id
 }
 
-// historyBatch queues the events and materials to append.
-func historyBatch(id int64, evs []cases.Event, ms []cases.MaterialFile, materialsBefore int) (*pgx.Batch, error) {
-	b := &pgx.Batch{}
-	for _, e := range evs {
-		d, err := e.DetailJSON()
-		if err != nil {
-			return nil, err
-		}
-		b.Queue(`INSERT INTO case_events (case_id, seq, kind, at, actor_id, actor_label, branch, detail)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, e.Seq, e.Kind, e.At, e.ActorID, e.ActorLabel, e.Branch, d)
-	}
-	for i, m := range ms {
-		b.Queue(`INSERT INTO case_materials (case_id, seq, code, file_name, sha256, size, mime, round, added_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, id, materialsBefore+i+1, m.Code, m.FileName, m.SHA256, m.Size, m.MIME, m.Round, m.Added)
-	}
-	return b, nil
-}
-
-// sendBatch runs queued statements in one round trip.
-func (s *CasesStore) sendBatch(ctx context.Context, b *pgx.Batch) error {
-	tx, ok := TxFromContext(ctx)
-	if !ok {
-		return fmt.Errorf("case history written outside a transaction")
-	}
-	return mapError(tx.SendBatch(ctx, b).Close())
-}
-
-// SaveCase writes a case after new events, if nobody changed it meanwhile.
-func (s *CasesStore) SaveCase(ctx context.Context, c *cases.Case, from int, evs []cases.Event, ms []cases.MaterialFile, due cases.Dues) error {
-	return s.db.InTx(ctx, func(ctx context.Context) error {
-		tag, err := s.db.q(ctx).Exec(ctx, `UPDATE cases SET status = $1, decision = $2, completion = $3, fee_paid = $4, fee_receipt = $5,
-			rounds = $6, certificate = $7, version = $8, promised_due = $9, legal_due = $10, submitted_at = $11, accepted_at = $12,
-			closed_at = $13, updated_at = $14 WHERE id = $15 AND version = $16`, c.Status, c.Decision, c.Completion, c.Fee.PaidFen,
-			c.Fee.Receipt, c.Rounds, c.Certificate, c.Version, due.Promised, due.Legal, nullTime(c.SubmittedAt), nullTime(c.AcceptedAt),
-			nullTime(c.ClosedAt), evs[len(evs)-1].At, c.ID, from)
-		if err != nil {
-			return mapError(err)
-		}
-		if tag.RowsAffected() == 0 {
-			return apperr.New(apperr.Conflict, "办件已被他人处理，请刷新后重试")
-		}
-		b, err := historyBatch(c.ID, evs, ms, len(c.Materials)-len(ms))
-		if err != nil {
-			return err
-		}
-		queueProgressUpdate(b, c)
-		queueBranches(b, c, due)
-		return s.sendBatch(ctx, b)
-	})
-}
-
-// queueBranches queues the rewrite of a case's branch rows.
-func queueBranches(b *pgx.Batch, c *cases.Case, due cases.Dues) {
-	b.Queue(`DELETE FROM case_branches WHERE case_id = $1`, c.ID)
-	for i, br := range c.Branches {
-		state, _ := json.Marshal(br)
-		d := ""
-		if i < len(due.Branches) {
-			d = due.Branches[i]
-		}
-		b.Queue(`INSERT INTO case_branches (case_id, idx, department_id, step, step_role, done, state, due)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.ID, i, c.Procedure.Branches[i].DepartmentID, br.Step,
-			c.CurrentStep(&c.Branches[i]).Role, br.Done || c.Status == cases.StatusClosed, state, d)
-	}
-}
-
-const caseColumns = `id, COALESCE(number, ''), procedure, applicant, form, COALESCE(agent_id, 0), channel, fee_due, query_code_hash`
+// caseColumns read the procedure itself only for cases filed before
+// procedures were stored by key.
+const caseColumns = `id, COALESCE(number, ''), procedure_key, CASE WHEN procedure_key IS NULL THEN procedure END, applicant, form,
+	COALESCE(agent_id, 0), channel, fee_due, query_code_hash`
 
 // LoadCase returns a case rebuilt from its events; with lock, the row stays
 // locked until the transaction ends, so concurrent commands queue.
@@ -186,40 +90,68 @@ func (s *CasesStore) loadWhere(ctx context.Context, where string, lock, withMate
 			WHERE case_id = (SELECT id FROM cases WHERE `+where+`) ORDER BY seq`, arg)
 	}
 	br := s.db.q(ctx).(batcher).SendBatch(ctx, b)
-	c, hash, err := s.readCase(br, withMaterials)
+	r, err := readCase(br, withMaterials)
 	if closeErr := br.Close(); err == nil && closeErr != nil {
 		err = mapError(closeErr)
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	return c, hash, nil
-}
-
-// readCase reads the results of loadWhere's statements.
-func (s *CasesStore) readCase(br pgx.BatchResults, withMaterials bool) (*cases.Case, []byte, error) {
-	var c cases.Case
-	var proc, app, form []byte
-	var hash []byte
-	err := br.QueryRow().Scan(&c.ID, &c.Number, &proc, &app, &form, &c.AgentID, &c.Channel, &c.Fee.DueFen, &hash)
-	if err != nil {
-		return nil, nil, notFound(err, "办件不存在")
-	}
-	err = firstErr(s.procs.Decode(proc, &c.Procedure), json.Unmarshal(app, &c.Applicant), json.Unmarshal(form, &c.Form))
+	// Decoded once the batch is closed: a procedure not decoded yet is read
+	// with a statement of its own, on the same connection in a transaction.
+	c := r.c
+	err = firstErr(s.procedure(ctx, r.key, r.proc, c.ID, &c.Procedure), json.Unmarshal(r.app, &c.Applicant),
+		json.Unmarshal(r.form, &c.Form))
 	if err != nil {
 		return nil, nil, fmt.Errorf("decode case %d: %w", c.ID, err)
 	}
-	evs, err := events(br.Query())
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, e := range evs {
+	for _, e := range r.events {
 		c.Apply(e)
+	}
+	return c, r.hash, nil
+}
+
+// caseRead is what loadWhere's statements return, not decoded yet.
+type caseRead struct {
+	c                          *cases.Case
+	key, proc, app, form, hash []byte
+	events                     []cases.Event
+}
+
+// readCase reads the results of loadWhere's statements.
+func readCase(br pgx.BatchResults, withMaterials bool) (caseRead, error) {
+	r := caseRead{c: &cases.Case{}}
+	c := r.c
+	err := br.QueryRow().Scan(&c.ID, &c.Number, &r.key, &r.proc, &r.app, &r.form, &c.AgentID, &c.Channel, &c.Fee.DueFen, &r.hash)
+	if err != nil {
+		return r, notFound(err, "办件不存在")
+	}
+	if r.events, err = events(br.Query()); err != nil {
+		return r, err
 	}
 	if withMaterials {
 		c.Materials, err = materials(br.Query())
 	}
-	return &c, hash, err
+	return r, err
+}
+
+// procedure decodes a case's procedure: the one stored under key, or for a
+// case filed before procedures were stored by key, proc.
+func (s *CasesStore) procedure(ctx context.Context, key, proc []byte, id int64, p *cases.Procedure) error {
+	if key == nil {
+		return s.decode.Decode(proc, p)
+	}
+	return s.decode.DecodeKeyed(string(key), func() ([]byte, error) { return s.storedProcedure(ctx, key, id) }, p)
+}
+
+// storedProcedure reads the procedure stored under key or, for a case filed
+// before procedures were stored by key (whose progress row still names the
+// key of its own JSON), the case's own.
+func (s *CasesStore) storedProcedure(ctx context.Context, key []byte, id int64) ([]byte, error) {
+	var proc []byte
+	err := s.db.q(ctx).QueryRow(ctx, `SELECT COALESCE((SELECT procedure FROM case_procedures WHERE key = $1),
+		(SELECT procedure FROM cases WHERE id = $2))`, key, id).Scan(&proc)
+	return proc, mapError(err)
 }
 
 func events(rows pgx.Rows, err error) ([]cases.Event, error) {

@@ -132,3 +132,28 @@ func (s *CasesStore) UpdateDues(ctx context.Context, c *cases.Case, due cases.Du
 		return s.sendBatch(ctx, b)
 	})
 }
+
+// historyBatch queues the inserts of events and materials appended to a
+// case (materials numbered after the materialsBefore it has).
+func historyBatch(id int64, evs []cases.Event, ms []cases.MaterialFile, materialsBefore int) (*pgx.Batch, error) {
+	b := &pgx.Batch{}
+	for _, e := range evs {
+		d, err := e.DetailJSON()
+		if err != nil {
+			return nil, err
+		}
+		b.Queue(`INSERT INTO case_events (case_id, seq, kind, at, actor_id, actor_label, branch, detail)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, e.Seq, e.Kind, e.At, e.ActorID, e.ActorLabel, e.Branch, d)
+	}
+	for i, m := range ms {
+		b.Queue(`INSERT INTO case_materials (case_id, seq, code, file_name, sha256, size, mime, round, added_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, id, materialsBefore+i+1, m.Code, m.FileName, m.SHA256, m.Size, m.MIME, m.Round, m.Added)
+	}
+	return b, nil
+}
+
+// sendBatch runs queued statements in one round trip of the transaction
+// carried by ctx.
+func (s *CasesStore) sendBatch(ctx context.Context, b *pgx.Batch) error {
+	return mapError(s.db.q(ctx).(batcher).SendBatch(ctx, b).Close())
+}

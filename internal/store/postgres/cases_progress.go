@@ -7,29 +7,11 @@ import (
 
 	"openhall/internal/apperr"
 	"openhall/internal/cases"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // The progress row (table case_progress) is what the public lookup reads:
 // one indexed read instead of the case row and its events. It is written
 // with the case and rewritten with every change, in the same transaction.
-
-// queueProgressInsert queues the progress row of a newly created case;
-// procedure is the JSON stored in cases.procedure.
-func queueProgressInsert(b *pgx.Batch, c *cases.Case, procedure, codeHash []byte) {
-	evs := cases.AppendEvents(nil, c.Events)
-	b.Queue(`INSERT INTO case_progress (number, case_id, query_code_hash, procedure_key, applicant_name, events)
-		VALUES ($1, $2, $3, $4, $5, $6)`, c.Number, c.ID, codeHash, cases.ProcedureKey(procedure), c.Applicant.Name, evs)
-}
-
-// queueProgressUpdate queues the rewrite of a case's events in its progress
-// row; a case filed before the table existed has none and keeps being
-// looked up the old way.
-func queueProgressUpdate(b *pgx.Batch, c *cases.Case) {
-	evs := cases.AppendEvents(nil, c.Events)
-	b.Queue(`UPDATE case_progress SET events = $1 WHERE number = $2`, evs, c.Number)
-}
 
 // FindCaseForLookup reads a case's progress row and the latest lock of the
 // throttle keys in one statement.
@@ -70,13 +52,9 @@ func (s *CasesStore) lookupFromEvents(ctx context.Context, number string, g case
 func (s *CasesStore) progressCase(ctx context.Context, id int64, number string, key []byte, name string, evs []byte) (*cases.Case, error) {
 	c := &cases.Case{ID: id, Number: number}
 	c.Applicant.Name = name
-	load := func() ([]byte, error) {
-		var proc []byte
-		err := s.db.q(ctx).QueryRow(ctx, `SELECT procedure FROM cases WHERE id = $1`, id).Scan(&proc)
-		return proc, mapError(err)
-	}
+	load := func() ([]byte, error) { return s.storedProcedure(ctx, key, id) }
 	list, err := cases.DecodeEvents(evs)
-	err = firstErr(err, s.procs.DecodeKeyed(string(key), load, &c.Procedure))
+	err = firstErr(err, s.decode.DecodeKeyed(string(key), load, &c.Procedure))
 	if err != nil {
 		return nil, fmt.Errorf("decode progress of case %d: %w", id, err)
 	}

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 
 	"openhall/internal/apperr"
 	"openhall/internal/catalog"
@@ -80,6 +81,17 @@ func (s *CatalogStore) FindItemStamp(ctx context.Context, code string) (catalog.
 	err := s.db.q(ctx).QueryRow(ctx, `SELECT id, updated_at FROM catalog_items WHERE impl_code = $1`, code).Scan(&st.ID, &st.UpdatedAt)
 	st.UpdatedAt = st.UpdatedAt.UTC()
 	return st, notFound(err, "实施编码为 "+code+" 的事项不存在")
+}
+
+// CatalogueStamp returns the number of items, the highest id and a
+// checksum of the items' UpdatedAt: any item created or stamped anew
+// changes it.
+func (s *CatalogStore) CatalogueStamp(ctx context.Context) (string, error) {
+	var n, top, sum int64
+	err := s.db.q(ctx).QueryRow(ctx, `SELECT count(*), COALESCE(max(id), 0),
+		COALESCE(sum((extract(epoch FROM updated_at) * 1000000)::bigint % 2147483647), 0)::bigint
+		FROM catalog_items`).Scan(&n, &top, &sum)
+	return fmt.Sprintf("%d:%d:%d", n, top, sum), mapError(err)
 }
 
 // itemWhere builds the conditions of a filter.

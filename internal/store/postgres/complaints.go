@@ -42,10 +42,10 @@ func (s *ComplaintsStore) CreateComplaint(ctx context.Context, c *complaint.Comp
 			return mapError(err)
 		}
 		c.Number = number(c.ID)
-		_, err := s.db.r(ctx).exec(ctx, `INSERT INTO complaints (id, number, kind, status, subject, subject_kind, case_id, window_id,
+		_, err := s.db.q(ctx).Exec(ctx, `INSERT INTO complaints (id, number, kind, status, subject, subject_kind, case_id, window_id,
 			staff_id, item_code, region_path, suggested_department_id, channel, hotline_ticket, anonymous, consent,
 			complainant_user_id, complainant, query_code_hash, content, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.Number, string(c.Kind), string(c.Status),
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`, c.ID, c.Number, string(c.Kind), string(c.Status),
 			subj, string(c.Subject.Kind), nullable(c.Subject.CaseID), c.Subject.WindowID, c.Subject.StaffID, c.Subject.ItemCode, c.RegionPath,
 			c.Suggested, string(c.Channel), nullString(c.HotlineTicket), c.Anonymous, c.Consent, nullable(c.Complainant.UserID), who,
 			codeHash, c.Content, c.Version, c.CreatedAt, c.CreatedAt)
@@ -72,7 +72,7 @@ func (s *ComplaintsStore) insertEvents(ctx context.Context, id int64, evs []comp
 		d, _ := json.Marshal(complaintDetail{e.Text, e.DepartmentID, e.Department, e.Days, e.Level})
 		args = append(args, id, e.Seq, string(e.Kind), e.At, e.ActorID, e.ActorLabel, d)
 	}
-	_, err := s.db.r(ctx).exec(ctx, `INSERT INTO complaint_events (complaint_id, seq, kind, at, actor_id, actor_label, detail)
+	_, err := s.db.q(ctx).Exec(ctx, `INSERT INTO complaint_events (complaint_id, seq, kind, at, actor_id, actor_label, detail)
 		VALUES `+tuples(len(evs), 7), args...)
 	return mapError(err)
 }
@@ -151,8 +151,8 @@ func (s *ComplaintsStore) loadEvents(ctx context.Context, cs []*complaint.Compla
 // since fromVersion.
 func (s *ComplaintsStore) SaveComplaint(ctx context.Context, c *complaint.Complaint, fromVersion int, evs []complaint.Event) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		tag, err := s.db.r(ctx).exec(ctx, `UPDATE complaints SET status = ?, department_id = ?, department = ?, reopened = ?,
-			answer_level = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`, string(c.Status), c.DepartmentID, c.Department,
+		tag, err := s.db.q(ctx).Exec(ctx, `UPDATE complaints SET status = $1, department_id = $2, department = $3, reopened = $4,
+			answer_level = $5, version = $6, updated_at = $7 WHERE id = $8 AND version = $9`, string(c.Status), c.DepartmentID, c.Department,
 			c.Reopened, c.AnswerLevel, c.Version, evs[len(evs)-1].At, c.ID, fromVersion)
 		if err != nil {
 			return mapError(err)
@@ -166,9 +166,10 @@ func (s *ComplaintsStore) SaveComplaint(ctx context.Context, c *complaint.Compla
 
 // FindComplaints lists complaints with their events, newest first.
 func (s *ComplaintsStore) FindComplaints(ctx context.Context, f complaint.Filter) ([]*complaint.Complaint, error) {
-	where, args := complaintWhere(f)
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+complaintColumns+` FROM complaints WHERE `+where+
-		` ORDER BY created_at DESC, id DESC LIMIT ?`, append(args, max(f.Limit, 1))...)
+	w := complaintWhere(f)
+	query := `SELECT ` + complaintColumns + ` FROM complaints WHERE ` + w.sql() +
+		` ORDER BY created_at DESC, id DESC LIMIT ` + w.arg(max(f.Limit, 1))
+	rows, err := s.db.q(ctx).Query(ctx, query, w.args...)
 	list, err := collect(rows, err, scanComplaint)
 	if err != nil {
 		return nil, err
@@ -176,28 +177,28 @@ func (s *ComplaintsStore) FindComplaints(ctx context.Context, f complaint.Filter
 	return list, s.loadEvents(ctx, list)
 }
 
-func complaintWhere(f complaint.Filter) (string, []any) {
-	where, args := []string{"TRUE"}, []any{}
+func complaintWhere(f complaint.Filter) *where {
+	w := newWhere()
 	if f.Open {
-		where = append(where, "status IN ('submitted', 'accepted', 'assigned', 'replied')")
+		w.add("status IN ('submitted', 'accepted', 'assigned', 'replied')")
 	}
 	if f.ComplainantID != 0 {
-		where, args = append(where, "complainant_user_id = ?"), append(args, f.ComplainantID)
+		w.add("complainant_user_id = ?", f.ComplainantID)
 	}
 	if f.CaseID != 0 {
-		where, args = append(where, "case_id = ?"), append(args, f.CaseID)
+		w.add("case_id = ?", f.CaseID)
 	}
 	var or []string
 	if len(f.DepartmentIDs) > 0 {
-		or, args = append(or, "department_id IN ("+placeholders(len(f.DepartmentIDs))+")"), append(args, int64Args(f.DepartmentIDs)...)
+		or = append(or, "department_id = ANY("+w.arg(f.DepartmentIDs)+")")
 	}
 	for _, p := range f.RegionPrefixes {
-		or, args = append(or, "region_path LIKE ?"), append(args, likePrefix(p))
+		or = append(or, "region_path LIKE "+w.arg(likePrefix(p)))
 	}
 	if len(or) > 0 {
-		where = append(where, "("+strings.Join(or, " OR ")+")")
+		w.add("(" + strings.Join(or, " OR ") + ")")
 	}
-	return strings.Join(where, " AND "), args
+	return w
 }
 
 // CountComplaints counts the complaints of a period per dimension key.
@@ -206,17 +207,18 @@ func (s *ComplaintsStore) CountComplaints(ctx context.Context, f complaint.Figur
 	if col == "" {
 		col = "department_id"
 	}
-	where, args := []string{"created_at >= ? AND created_at < ?"}, []any{f.From, f.To}
+	w := newWhere()
+	w.add("created_at >= ? AND created_at < ?", f.From, f.To)
 	if f.RegionPrefix != "" {
-		where, args = append(where, "region_path LIKE ?"), append(args, likePrefix(f.RegionPrefix))
+		w.add("region_path LIKE ?", likePrefix(f.RegionPrefix))
 	}
 	if len(f.DepartmentIDs) > 0 {
-		where, args = append(where, "department_id IN ("+placeholders(len(f.DepartmentIDs))+")"), append(args, int64Args(f.DepartmentIDs)...)
+		w.add("department_id = ANY(?)", f.DepartmentIDs)
 	}
-	rows, err := s.db.r(ctx).rows(ctx, fmt.Sprintf(`SELECT CAST(%s AS text), count(*), count(*) FILTER (WHERE status = 'refused'),
+	rows, err := s.db.q(ctx).Query(ctx, fmt.Sprintf(`SELECT CAST(%s AS text), count(*), count(*) FILTER (WHERE status = 'refused'),
 		count(*) FILTER (WHERE status IN ('answered', 'closed')), count(*) FILTER (WHERE answer_level > 0),
 		count(*) FILTER (WHERE answer_level BETWEEN 1 AND 3), count(*) FILTER (WHERE reopened)
-		FROM complaints WHERE %s GROUP BY %s`, col, strings.Join(where, " AND "), col), args...)
+		FROM complaints WHERE %s GROUP BY %s`, col, w.sql(), col), w.args...)
 	return collect(rows, err, func(r pgx.Row) (complaint.Count, error) {
 		var c complaint.Count
 		return c, r.Scan(&c.Key, &c.Received, &c.Refused, &c.Answered, &c.Rated, &c.Satisfied, &c.Reopened)

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"openhall/internal/consult"
@@ -29,9 +28,9 @@ func (s *ConsultStore) CreateConsultation(ctx context.Context, c *consult.Consul
 	if err != nil {
 		return err
 	}
-	return mapError(s.db.r(ctx).row(ctx, `INSERT INTO consultations (agency_id, title, draft, sections, explanation,
+	return mapError(s.db.q(ctx).QueryRow(ctx, `INSERT INTO consultations (agency_id, title, draft, sections, explanation,
 		channels, days, short_reason, real_name, status, opens_on, decision, result_doc_id, feedback_on, created_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
 		c.AgencyID, c.Title, c.Draft, sections, c.Explanation, c.Channels, c.Days, c.ShortReason, c.RealName,
 		c.Status, dateText(c.OpensOn), c.Decision, c.ResultDocID, dateText(c.FeedbackOn), c.CreatedBy,
 		c.CreatedAt, c.UpdatedAt).Scan(&c.ID))
@@ -43,9 +42,9 @@ func (s *ConsultStore) UpdateConsultation(ctx context.Context, c *consult.Consul
 	if err != nil {
 		return err
 	}
-	_, err = s.db.r(ctx).exec(ctx, `UPDATE consultations SET title = ?, draft = ?, sections = ?, explanation = ?,
-		channels = ?, days = ?, short_reason = ?, real_name = ?, status = ?, opens_on = ?, decision = ?, result_doc_id = ?,
-		feedback_on = ?, updated_at = ? WHERE id = ?`,
+	_, err = s.db.q(ctx).Exec(ctx, `UPDATE consultations SET title = $1, draft = $2, sections = $3, explanation = $4,
+		channels = $5, days = $6, short_reason = $7, real_name = $8, status = $9, opens_on = $10, decision = $11, result_doc_id = $12,
+		feedback_on = $13, updated_at = $14 WHERE id = $15`,
 		c.Title, c.Draft, sections, c.Explanation, c.Channels, c.Days, c.ShortReason, c.RealName, c.Status,
 		dateText(c.OpensOn), c.Decision, c.ResultDocID, dateText(c.FeedbackOn), c.UpdatedAt, c.ID)
 	return mapError(err)
@@ -53,14 +52,14 @@ func (s *ConsultStore) UpdateConsultation(ctx context.Context, c *consult.Consul
 
 // FindConsultation returns one consultation.
 func (s *ConsultStore) FindConsultation(ctx context.Context, id int64) (*consult.Consultation, error) {
-	c, err := scanConsultation(s.db.r(ctx).row(ctx, `SELECT `+consultationColumns+consultationFrom+` WHERE c.id = ?`, id))
+	c, err := scanConsultation(s.db.q(ctx).QueryRow(ctx, `SELECT `+consultationColumns+consultationFrom+` WHERE c.id = $1`, id))
 	return c, notFound(err, "意见征集不存在")
 }
 
 // FindConsultations lists consultations newest first, with the total.
 func (s *ConsultStore) FindConsultations(ctx context.Context, f consult.Filter) ([]*consult.Consultation, int, error) {
-	where, args := []string{"TRUE"}, []any{}
-	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+	w := newWhere()
+	add := w.add
 	if f.AgencyID != 0 {
 		add("c.agency_id = ?", f.AgencyID)
 	}
@@ -73,13 +72,14 @@ func (s *ConsultStore) FindConsultations(ctx context.Context, f consult.Filter) 
 	if f.Status != "" {
 		add("c.status = ?", f.Status)
 	}
-	cond := ` WHERE ` + strings.Join(where, " AND ")
+	cond := ` WHERE ` + w.sql()
 	var total int
-	if err := s.db.r(ctx).row(ctx, `SELECT count(*)`+consultationFrom+cond, args...).Scan(&total); err != nil {
+	if err := s.db.q(ctx).QueryRow(ctx, `SELECT count(*)`+consultationFrom+cond, w.args...).Scan(&total); err != nil {
 		return nil, 0, mapError(err)
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+consultationColumns+consultationFrom+cond+
-		` ORDER BY c.opens_on DESC, c.id DESC LIMIT ? OFFSET ?`, append(args, limitOf(f.Limit), f.Offset)...)
+	page := ` LIMIT ` + w.arg(limitOf(f.Limit)) + ` OFFSET ` + w.arg(f.Offset)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+consultationColumns+consultationFrom+cond+
+		` ORDER BY c.opens_on DESC, c.id DESC`+page, w.args...)
 	out, err := collect(rows, err, scanConsultation)
 	return out, total, err
 }
@@ -114,14 +114,14 @@ const commentColumns = `id, consultation_id, seq, section, COALESCE(user_id, 0),
 // the counter's row lock orders concurrent comments.
 func (s *ConsultStore) CreateComment(ctx context.Context, c *consult.Comment) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		q := s.db.r(ctx)
-		err := q.row(ctx, `UPDATE consultations SET comments = comments + 1 WHERE id = ? RETURNING comments`, c.ConsultationID).Scan(&c.Seq)
+		q := s.db.q(ctx)
+		err := q.QueryRow(ctx, `UPDATE consultations SET comments = comments + 1 WHERE id = $1 RETURNING comments`, c.ConsultationID).Scan(&c.Seq)
 		if err != nil {
 			return notFound(err, "意见征集不存在")
 		}
-		return mapError(q.row(ctx, `INSERT INTO consultation_comments (consultation_id, seq, section, user_id, author,
+		return mapError(q.QueryRow(ctx, `INSERT INTO consultation_comments (consultation_id, seq, section, user_id, author,
 			body, status, hidden_reason, verdict, reason, answered_by, answered_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 			c.ConsultationID, c.Seq, c.Section, nullable(c.UserID), c.Author, c.Body, c.Status, c.HiddenReason, c.Verdict, c.Reason,
 			c.AnsweredBy, nullTime(c.AnsweredAt), c.CreatedAt).Scan(&c.ID))
 	})
@@ -129,37 +129,39 @@ func (s *ConsultStore) CreateComment(ctx context.Context, c *consult.Comment) er
 
 // UpdateComment saves the moderation and answer of a comment.
 func (s *ConsultStore) UpdateComment(ctx context.Context, c *consult.Comment) error {
-	_, err := s.db.r(ctx).exec(ctx, `UPDATE consultation_comments SET status = ?, hidden_reason = ?, verdict = ?,
-		reason = ?, answered_by = ?, answered_at = ? WHERE id = ?`,
+	_, err := s.db.q(ctx).Exec(ctx, `UPDATE consultation_comments SET status = $1, hidden_reason = $2, verdict = $3,
+		reason = $4, answered_by = $5, answered_at = $6 WHERE id = $7`,
 		c.Status, c.HiddenReason, c.Verdict, c.Reason, c.AnsweredBy, nullTime(c.AnsweredAt), c.ID)
 	return mapError(err)
 }
 
 // FindComment returns one comment.
 func (s *ConsultStore) FindComment(ctx context.Context, id int64) (*consult.Comment, error) {
-	c, err := scanComment(s.db.r(ctx).row(ctx, `SELECT `+commentColumns+` FROM consultation_comments WHERE id = ?`, id))
+	c, err := scanComment(s.db.q(ctx).QueryRow(ctx, `SELECT `+commentColumns+` FROM consultation_comments WHERE id = $1`, id))
 	return c, notFound(err, "意见不存在")
 }
 
 // FindComments returns a page of a consultation's comments in order.
 func (s *ConsultStore) FindComments(ctx context.Context, f consult.CommentFilter) ([]*consult.Comment, error) {
-	where, args := "consultation_id = ?", []any{f.ConsultationID}
+	w := newWhere()
+	w.add("consultation_id = ?", f.ConsultationID)
 	if f.Section != nil {
-		where, args = where+" AND section = ?", append(args, *f.Section)
+		w.add("section = ?", *f.Section)
 	}
 	if f.Unanswered {
-		where += " AND status = 'published' AND verdict = ''"
+		w.add("status = 'published' AND verdict = ''")
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+commentColumns+` FROM consultation_comments WHERE `+where+
-		` ORDER BY seq LIMIT ? OFFSET ?`, append(args, limitOf(f.Limit), f.Offset)...)
+	page := ` LIMIT ` + w.arg(limitOf(f.Limit)) + ` OFFSET ` + w.arg(f.Offset)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+commentColumns+` FROM consultation_comments WHERE `+w.sql()+
+		` ORDER BY seq`+page, w.args...)
 	return collect(rows, err, scanComment)
 }
 
 // CountComments counts a consultation's comments by section, status and
 // verdict (from the covering index).
 func (s *ConsultStore) CountComments(ctx context.Context, id int64) (consult.Counts, error) {
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT section, status, verdict, count(*) FROM consultation_comments
-		WHERE consultation_id = ? GROUP BY section, status, verdict`, id)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT section, status, verdict, count(*) FROM consultation_comments
+		WHERE consultation_id = $1 GROUP BY section, status, verdict`, id)
 	if err != nil {
 		return consult.Counts{}, mapError(err)
 	}

@@ -22,8 +22,8 @@ func (s *ConsultStore) CreateSurvey(ctx context.Context, sv *consult.Survey) err
 	if err != nil {
 		return err
 	}
-	return mapError(s.db.r(ctx).row(ctx, `INSERT INTO surveys (agency_id, title, intro, questions, opens_on,
-		closes_on, status, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	return mapError(s.db.q(ctx).QueryRow(ctx, `INSERT INTO surveys (agency_id, title, intro, questions, opens_on,
+		closes_on, status, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 		sv.AgencyID, sv.Title, sv.Intro, qs, dateText(sv.OpensOn), dateText(sv.ClosesOn), sv.Status, sv.CreatedBy,
 		sv.CreatedAt, sv.UpdatedAt).Scan(&sv.ID))
 }
@@ -34,33 +34,34 @@ func (s *ConsultStore) UpdateSurvey(ctx context.Context, sv *consult.Survey) err
 	if err != nil {
 		return err
 	}
-	_, err = s.db.r(ctx).exec(ctx, `UPDATE surveys SET title = ?, intro = ?, questions = ?, opens_on = ?, closes_on = ?,
-		status = ?, updated_at = ? WHERE id = ?`, sv.Title, sv.Intro, qs, dateText(sv.OpensOn), dateText(sv.ClosesOn),
+	_, err = s.db.q(ctx).Exec(ctx, `UPDATE surveys SET title = $1, intro = $2, questions = $3, opens_on = $4, closes_on = $5,
+		status = $6, updated_at = $7 WHERE id = $8`, sv.Title, sv.Intro, qs, dateText(sv.OpensOn), dateText(sv.ClosesOn),
 		sv.Status, sv.UpdatedAt, sv.ID)
 	return mapError(err)
 }
 
 // FindSurvey returns one survey.
 func (s *ConsultStore) FindSurvey(ctx context.Context, id int64) (*consult.Survey, error) {
-	sv, err := scanSurvey(s.db.r(ctx).row(ctx, `SELECT `+surveyColumns+surveyFrom+` WHERE s.id = ?`, id))
+	sv, err := scanSurvey(s.db.q(ctx).QueryRow(ctx, `SELECT `+surveyColumns+surveyFrom+` WHERE s.id = $1`, id))
 	return sv, notFound(err, "调查不存在")
 }
 
 // FindSurveys lists surveys newest first, with the total.
 func (s *ConsultStore) FindSurveys(ctx context.Context, f consult.SurveyFilter) ([]*consult.Survey, int, error) {
-	cond, args := ` WHERE TRUE`, []any{}
+	w := newWhere()
 	if f.AgencyID != 0 {
-		cond, args = cond+` AND s.agency_id = ?`, append(args, f.AgencyID)
+		w.add("s.agency_id = ?", f.AgencyID)
 	}
 	if f.Public {
-		cond += ` AND s.status <> 'draft'`
+		w.add("s.status <> 'draft'")
 	}
+	cond := ` WHERE ` + w.sql()
 	var total int
-	if err := s.db.r(ctx).row(ctx, `SELECT count(*)`+surveyFrom+cond, args...).Scan(&total); err != nil {
+	if err := s.db.q(ctx).QueryRow(ctx, `SELECT count(*)`+surveyFrom+cond, w.args...).Scan(&total); err != nil {
 		return nil, 0, mapError(err)
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+surveyColumns+surveyFrom+cond+` ORDER BY s.id DESC LIMIT ? OFFSET ?`,
-		append(args, limitOf(f.Limit), f.Offset)...)
+	page := ` LIMIT ` + w.arg(limitOf(f.Limit)) + ` OFFSET ` + w.arg(f.Offset)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+surveyColumns+surveyFrom+cond+` ORDER BY s.id DESC`+page, w.args...)
 	out, err := collect(rows, err, scanSurvey)
 	return out, total, err
 }
@@ -84,8 +85,8 @@ func (s *ConsultStore) CreateResponse(ctx context.Context, r *consult.Response) 
 	if err != nil {
 		return err
 	}
-	err = s.db.r(ctx).row(ctx, `INSERT INTO survey_responses (survey_id, voter, answers, created_at)
-		VALUES (?, ?, ?, ?) ON CONFLICT (survey_id, voter) DO NOTHING RETURNING id`,
+	err = s.db.q(ctx).QueryRow(ctx, `INSERT INTO survey_responses (survey_id, voter, answers, created_at)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (survey_id, voter) DO NOTHING RETURNING id`,
 		r.SurveyID, r.Voter, answers, r.CreatedAt).Scan(&r.ID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return apperr.New(apperr.Conflict, "该账号或设备已参加过本次调查")
@@ -95,8 +96,8 @@ func (s *ConsultStore) CreateResponse(ctx context.Context, r *consult.Response) 
 
 // FindResponses returns a survey's responses in order.
 func (s *ConsultStore) FindResponses(ctx context.Context, surveyID int64) ([]*consult.Response, error) {
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT id, survey_id, voter, answers, created_at FROM survey_responses
-		WHERE survey_id = ? ORDER BY id`, surveyID)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT id, survey_id, voter, answers, created_at FROM survey_responses
+		WHERE survey_id = $1 ORDER BY id`, surveyID)
 	return collect(rows, err, func(r pgx.Row) (*consult.Response, error) {
 		var x consult.Response
 		var answers []byte

@@ -24,8 +24,9 @@ type Options struct {
 
 // DB is a pool of connections to one PostgreSQL database.
 type DB struct {
-	pool *pgxpool.Pool
-	now  func() time.Time
+	pool     *pgxpool.Pool
+	now      func() time.Time
+	counters *store.Counters
 }
 
 // Open connects and checks the server is reachable. It does not migrate.
@@ -42,11 +43,13 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	counters := &store.Counters{}
+	cfg.ConnConfig.Tracer = counting{counters}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, apperr.Wrap(err, apperr.Unavailable, "无法连接 PostgreSQL")
 	}
-	db := &DB{pool: pool, now: o.Now}
+	db := &DB{pool: pool, now: o.Now, counters: counters}
 	if err := db.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, err

@@ -90,10 +90,10 @@ func (s *OpenDataStore) CreateDataset(ctx context.Context, d *opendata.Dataset) 
 		return err
 	}
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		err := s.db.r(ctx).row(ctx, `INSERT INTO opendata_datasets (name, title, description, publisher_id, theme,
+		err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO opendata_datasets (name, title, description, publisher_id, theme,
 			keywords, frequency, temporal_from, temporal_to, spatial, license, contact_name, contact_email, contact_phone, tier,
 			tier_reason, source, generator, columns, search_text, status, version, row_count, checked_at, issued_at, modified_at,
-			created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)
 			RETURNING id`, args...).Scan(&d.ID)
 		return datasetConflict(err)
 	})
@@ -106,44 +106,47 @@ func (s *OpenDataStore) UpdateDataset(ctx context.Context, d *opendata.Dataset) 
 		return err
 	}
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		_, err := s.db.r(ctx).exec(ctx, `UPDATE opendata_datasets SET name = ?, title = ?, description = ?, publisher_id = ?,
-			theme = ?, keywords = ?, frequency = ?, temporal_from = ?, temporal_to = ?, spatial = ?, license = ?, contact_name = ?,
-			contact_email = ?, contact_phone = ?, tier = ?, tier_reason = ?, source = ?, generator = ?, columns = ?, search_text = ?, status = ?,
-			version = ?, row_count = ?, checked_at = ?, issued_at = ?, modified_at = ?, created_by = ?, created_at = ?, updated_at = ?
-			WHERE id = ?`, append(args, d.ID)...)
+		_, err := s.db.q(ctx).Exec(ctx, `UPDATE opendata_datasets SET name = $1, title = $2, description = $3, publisher_id = $4,
+			theme = $5, keywords = $6, frequency = $7, temporal_from = $8, temporal_to = $9, spatial = $10, license = $11, contact_name = $12,
+			contact_email = $13, contact_phone = $14, tier = $15, tier_reason = $16, source = $17, generator = $18, columns = $19, search_text = $20, status = $21,
+			version = $22, row_count = $23, checked_at = $24, issued_at = $25, modified_at = $26, created_by = $27, created_at = $28, updated_at = $29
+			WHERE id = $30`, append(args, d.ID)...)
 		return datasetConflict(err)
 	})
 }
 
-func (s *OpenDataStore) findDataset(ctx context.Context, cond string, arg any) (*opendata.Dataset, error) {
-	d, err := scanDataset(s.db.r(ctx).row(ctx, `SELECT `+datasetColumns+datasetFrom+` WHERE `+cond, arg))
+// findDataset reads the dataset whose column (d.id, d.name or d.generator)
+// equals arg.
+func (s *OpenDataStore) findDataset(ctx context.Context, column string, arg any) (*opendata.Dataset, error) {
+	d, err := scanDataset(s.db.q(ctx).QueryRow(ctx, `SELECT `+datasetColumns+datasetFrom+` WHERE `+column+` = $1`, arg))
 	return d, notFound(err, "数据集不存在")
 }
 
 // FindDatasetByID returns a dataset.
 func (s *OpenDataStore) FindDatasetByID(ctx context.Context, id int64) (*opendata.Dataset, error) {
-	return s.findDataset(ctx, "d.id = ?", id)
+	return s.findDataset(ctx, "d.id", id)
 }
 
 // FindDatasetByName returns a dataset by its name.
 func (s *OpenDataStore) FindDatasetByName(ctx context.Context, name string) (*opendata.Dataset, error) {
-	return s.findDataset(ctx, "d.name = ?", name)
+	return s.findDataset(ctx, "d.name", name)
 }
 
 // FindDatasetByGenerator returns the dataset a source part produces.
 func (s *OpenDataStore) FindDatasetByGenerator(ctx context.Context, key string) (*opendata.Dataset, error) {
-	return s.findDataset(ctx, "d.generator = ?", key)
+	return s.findDataset(ctx, "d.generator", key)
 }
 
 // FindDatasets lists datasets with the total count.
 func (s *OpenDataStore) FindDatasets(ctx context.Context, f opendata.DatasetFilter) ([]*opendata.Dataset, int, error) {
-	where, args := datasetWhere(f)
+	w := datasetWhere(f)
 	var total int
-	r := s.db.r(ctx)
-	if err := r.row(ctx, `SELECT count(*) FROM opendata_datasets d WHERE `+where, args...).Scan(&total); err != nil {
+	q := s.db.q(ctx)
+	if err := q.QueryRow(ctx, `SELECT count(*) FROM opendata_datasets d WHERE `+w.sql(), w.args...).Scan(&total); err != nil {
 		return nil, 0, mapError(err)
 	}
-	rows, err := r.rows(ctx, datasetPageQuery(where, f.Sort), append(args, max(f.Limit, 1), f.Offset)...)
+	query := datasetPageQuery(w, f.Sort, max(f.Limit, 1), f.Offset) // adds the page's arguments
+	rows, err := q.Query(ctx, query, w.args...)
 	ds, err := collect(rows, err, scanDataset)
 	return ds, total, err
 }
@@ -151,9 +154,9 @@ func (s *OpenDataStore) FindDatasets(ctx context.Context, f opendata.DatasetFilt
 // datasetPageQuery picks a page of ids from the datasets table alone (its
 // filters need no join, so the order comes from an index), then reads those
 // rows with their publisher.
-func datasetPageQuery(where, sort string) string {
-	return `SELECT ` + datasetColumns + datasetFrom + ` WHERE d.id IN (SELECT d.id FROM opendata_datasets d WHERE ` + where +
-		` ORDER BY ` + datasetOrder(sort) + ` LIMIT ? OFFSET ?) ORDER BY ` + datasetOrder(sort)
+func datasetPageQuery(w *where, sort string, limit, offset int) string {
+	return `SELECT ` + datasetColumns + datasetFrom + ` WHERE d.id IN (SELECT d.id FROM opendata_datasets d WHERE ` + w.sql() +
+		` ORDER BY ` + datasetOrder(sort) + ` LIMIT ` + w.arg(limit) + ` OFFSET ` + w.arg(offset) + `) ORDER BY ` + datasetOrder(sort)
 }
 
 func datasetOrder(sort string) string {
@@ -168,9 +171,9 @@ func datasetOrder(sort string) string {
 	return "d.modified_at DESC NULLS LAST, d.id DESC"
 }
 
-func datasetWhere(f opendata.DatasetFilter) (string, []any) {
-	where, args := []string{"1 = 1"}, []any{}
-	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+func datasetWhere(f opendata.DatasetFilter) *where {
+	w := newWhere()
+	add := w.add
 	if q := strings.TrimSpace(f.Q); q != "" {
 		add("strpos(d.search_text, ?) > 0", strings.ToLower(q))
 	}
@@ -195,11 +198,11 @@ func datasetWhere(f opendata.DatasetFilter) (string, []any) {
 	if !f.Since.IsZero() {
 		add("d.modified_at >= ?", f.Since)
 	}
-	return strings.Join(where, " AND "), args
+	return w
 }
 
 // CountDownload adds one to a dataset's download count.
 func (s *OpenDataStore) CountDownload(ctx context.Context, id int64) error {
-	_, err := s.db.r(ctx).exec(ctx, `UPDATE opendata_datasets SET downloads = downloads + 1 WHERE id = ?`, id)
+	_, err := s.db.q(ctx).Exec(ctx, `UPDATE opendata_datasets SET downloads = downloads + 1 WHERE id = $1`, id)
 	return mapError(err)
 }

@@ -36,8 +36,8 @@ func (s *OpenDataStore) CreateApplication(ctx context.Context, p *opendata.Appli
 	if err != nil {
 		return err
 	}
-	err = s.db.r(ctx).row(ctx, `INSERT INTO opendata_applications (dataset_id, user_id, applicant, purpose, fields,
-		period_from, period_to, status, submitted_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	err = s.db.q(ctx).QueryRow(ctx, `INSERT INTO opendata_applications (dataset_id, user_id, applicant, purpose, fields,
+		period_from, period_to, status, submitted_on, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 		p.DatasetID, p.UserID, p.Applicant, p.Purpose, string(fields), dateText(p.PeriodFrom), dateText(p.PeriodTo), string(p.Status),
 		dateText(p.SubmittedOn), p.CreatedAt, p.UpdatedAt).Scan(&p.ID)
 	return mapError(err)
@@ -45,35 +45,35 @@ func (s *OpenDataStore) CreateApplication(ctx context.Context, p *opendata.Appli
 
 // UpdateApplication saves a decision.
 func (s *OpenDataStore) UpdateApplication(ctx context.Context, p *opendata.Application) error {
-	_, err := s.db.r(ctx).exec(ctx, `UPDATE opendata_applications SET status = ?, decided_on = ?, decided_by = ?,
-		decision_reason = ?, rate_limit = ?, updated_at = ? WHERE id = ?`, string(p.Status), dateText(p.DecidedOn), p.DecidedBy, p.Reason,
+	_, err := s.db.q(ctx).Exec(ctx, `UPDATE opendata_applications SET status = $1, decided_on = $2, decided_by = $3,
+		decision_reason = $4, rate_limit = $5, updated_at = $6 WHERE id = $7`, string(p.Status), dateText(p.DecidedOn), p.DecidedBy, p.Reason,
 		p.RateLimit, p.UpdatedAt, p.ID)
 	return mapError(err)
 }
 
 // FindApplicationByID returns an application.
 func (s *OpenDataStore) FindApplicationByID(ctx context.Context, id int64) (*opendata.Application, error) {
-	p, err := scanApplication(s.db.r(ctx).row(ctx, `SELECT `+applicationColumns+applicationFrom+` WHERE p.id = ?`, id))
+	p, err := scanApplication(s.db.q(ctx).QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+` WHERE p.id = $1`, id))
 	return p, notFound(err, "申请不存在")
 }
 
 // FindApplications lists applications, newest first.
 func (s *OpenDataStore) FindApplications(ctx context.Context, f opendata.ApplicationFilter) ([]*opendata.Application, error) {
-	where, args := "1 = 1", []any{}
+	w := newWhere()
 	if f.UserID != 0 {
-		where, args = where+" AND p.user_id = ?", append(args, f.UserID)
+		w.add("p.user_id = ?", f.UserID)
 	}
 	if f.DatasetID != 0 {
-		where, args = where+" AND p.dataset_id = ?", append(args, f.DatasetID)
+		w.add("p.dataset_id = ?", f.DatasetID)
 	}
 	if f.PathPrefix != "" {
-		where, args = where+" AND r.path LIKE ?", append(args, likePrefix(f.PathPrefix))
+		w.add("r.path LIKE ?", likePrefix(f.PathPrefix))
 	}
 	if f.Status != "" {
-		where, args = where+" AND p.status = ?", append(args, string(f.Status))
+		w.add("p.status = ?", string(f.Status))
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+applicationColumns+applicationFrom+` WHERE `+where+
-		` ORDER BY p.id DESC LIMIT 1000`, args...)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+applicationColumns+applicationFrom+` WHERE `+w.sql()+
+		` ORDER BY p.id DESC LIMIT 1000`, w.args...)
 	return collect(rows, err, scanApplication)
 }
 
@@ -91,27 +91,27 @@ func scanAPIKey(sc pgx.Row) (*opendata.Key, error) {
 
 // CreateKey inserts a key.
 func (s *OpenDataStore) CreateKey(ctx context.Context, k *opendata.Key) error {
-	err := s.db.r(ctx).row(ctx, `INSERT INTO opendata_keys (application_id, prefix, hash, created_at)
-		VALUES (?, ?, ?, ?) RETURNING id`, k.ApplicationID, k.Prefix, k.Hash, k.CreatedAt).Scan(&k.ID)
+	err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO opendata_keys (application_id, prefix, hash, created_at)
+		VALUES ($1, $2, $3, $4) RETURNING id`, k.ApplicationID, k.Prefix, k.Hash, k.CreatedAt).Scan(&k.ID)
 	return mapError(err)
 }
 
 // UpdateKey saves a key's revocation.
 func (s *OpenDataStore) UpdateKey(ctx context.Context, k *opendata.Key) error {
-	_, err := s.db.r(ctx).exec(ctx, `UPDATE opendata_keys SET revoked_at = ?, revoked_by = ? WHERE id = ?`,
+	_, err := s.db.q(ctx).Exec(ctx, `UPDATE opendata_keys SET revoked_at = $1, revoked_by = $2 WHERE id = $3`,
 		nullTime(k.RevokedAt), k.RevokedBy, k.ID)
 	return mapError(err)
 }
 
 // FindKeyByHash returns the key with this hash.
 func (s *OpenDataStore) FindKeyByHash(ctx context.Context, hash []byte) (*opendata.Key, error) {
-	k, err := scanAPIKey(s.db.r(ctx).row(ctx, `SELECT `+apiKeyColumns+` FROM opendata_keys WHERE hash = ?`, hash))
+	k, err := scanAPIKey(s.db.q(ctx).QueryRow(ctx, `SELECT `+apiKeyColumns+` FROM opendata_keys WHERE hash = $1`, hash))
 	return k, notFound(err, "密钥不存在")
 }
 
 // FindKeys lists an application's keys, newest first.
 func (s *OpenDataStore) FindKeys(ctx context.Context, applicationID int64) ([]*opendata.Key, error) {
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+apiKeyColumns+` FROM opendata_keys WHERE application_id = ?
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+apiKeyColumns+` FROM opendata_keys WHERE application_id = $1
 		ORDER BY id DESC`, applicationID)
 	return collect(rows, err, scanAPIKey)
 }
@@ -122,12 +122,12 @@ func (s *OpenDataStore) FindKeys(ctx context.Context, applicationID int64) ([]*o
 func (s *OpenDataStore) UseKey(ctx context.Context, u opendata.KeyUse, limit int, since time.Time) (bool, error) {
 	var ok bool
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
-		r := s.db.r(ctx)
-		if _, err := r.exec(ctx, `UPDATE opendata_keys SET last_used_at = ? WHERE id = ?`, u.At, u.KeyID); err != nil {
+		r := s.db.q(ctx)
+		if _, err := r.Exec(ctx, `UPDATE opendata_keys SET last_used_at = $1 WHERE id = $2`, u.At, u.KeyID); err != nil {
 			return mapError(err)
 		}
 		var n int
-		err := r.row(ctx, `SELECT count(*) FROM opendata_key_log WHERE key_id = ? AND at > ? AND status = 200`, u.KeyID, since).Scan(&n)
+		err := r.QueryRow(ctx, `SELECT count(*) FROM opendata_key_log WHERE key_id = $1 AND at > $2 AND status = 200`, u.KeyID, since).Scan(&n)
 		if err != nil {
 			return mapError(err)
 		}
@@ -136,7 +136,7 @@ func (s *OpenDataStore) UseKey(ctx context.Context, u opendata.KeyUse, limit int
 		if !ok {
 			status, rows = 429, 0
 		}
-		_, err = r.exec(ctx, `INSERT INTO opendata_key_log (key_id, at, endpoint, row_count, status) VALUES (?, ?, ?, ?, ?)`,
+		_, err = r.Exec(ctx, `INSERT INTO opendata_key_log (key_id, at, endpoint, row_count, status) VALUES ($1, $2, $3, $4, $5)`,
 			u.KeyID, u.At, u.Endpoint, rows, status)
 		return mapError(err)
 	})
@@ -145,8 +145,8 @@ func (s *OpenDataStore) UseKey(ctx context.Context, u opendata.KeyUse, limit int
 
 // FindKeyUses lists the latest calls of an application's keys.
 func (s *OpenDataStore) FindKeyUses(ctx context.Context, applicationID int64, limit int) ([]opendata.KeyUse, error) {
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT l.key_id, l.at, l.endpoint, l.row_count, l.status FROM opendata_key_log l
-		JOIN opendata_keys k ON k.id = l.key_id WHERE k.application_id = ? ORDER BY l.id DESC LIMIT ?`, applicationID, limit)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT l.key_id, l.at, l.endpoint, l.row_count, l.status FROM opendata_key_log l
+		JOIN opendata_keys k ON k.id = l.key_id WHERE k.application_id = $1 ORDER BY l.id DESC LIMIT $2`, applicationID, limit)
 	return collect(rows, err, func(sc pgx.Row) (opendata.KeyUse, error) {
 		var u opendata.KeyUse
 		err := sc.Scan(&u.KeyID, &u.At, &u.Endpoint, &u.Rows, &u.Status)

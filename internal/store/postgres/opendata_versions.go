@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"openhall/internal/opendata"
 
@@ -20,8 +19,8 @@ const rowsPage = 256
 // CreateVersion inserts v and its rows.
 func (s *OpenDataStore) CreateVersion(ctx context.Context, v *opendata.Version, rows [][]string) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		err := s.db.r(ctx).row(ctx, `INSERT INTO opendata_versions (dataset_id, number, row_count, sha256, note, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, v.DatasetID, v.Number, v.RowCount, v.SHA256, v.Note, v.CreatedBy,
+		err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO opendata_versions (dataset_id, number, row_count, sha256, note, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, v.DatasetID, v.Number, v.RowCount, v.SHA256, v.Note, v.CreatedBy,
 			v.CreatedAt).Scan(&v.ID)
 		if err != nil {
 			return mapError(err)
@@ -44,8 +43,7 @@ func (s *OpenDataStore) insertRows(ctx context.Context, versionID int64, first i
 		}
 		args = append(args, versionID, first+i, string(data))
 	}
-	_, err := s.db.r(ctx).exec(ctx, `INSERT INTO opendata_rows (version_id, seq, data) VALUES `+
-		strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", len(rows)), ", "), args...)
+	_, err := s.db.q(ctx).Exec(ctx, `INSERT INTO opendata_rows (version_id, seq, data) VALUES `+tuples(len(rows), 3), args...)
 	return mapError(err)
 }
 
@@ -62,15 +60,15 @@ func scanDataVersion(sc pgx.Row) (*opendata.Version, error) {
 
 // FindVersions lists a dataset's versions, newest first.
 func (s *OpenDataStore) FindVersions(ctx context.Context, datasetID int64) ([]*opendata.Version, error) {
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+dataVersionColumns+` FROM opendata_versions WHERE dataset_id = ?
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+dataVersionColumns+` FROM opendata_versions WHERE dataset_id = $1
 		ORDER BY number DESC`, datasetID)
 	return collect(rows, err, scanDataVersion)
 }
 
 // FindVersion returns one version of a dataset.
 func (s *OpenDataStore) FindVersion(ctx context.Context, datasetID int64, number int) (*opendata.Version, error) {
-	v, err := scanDataVersion(s.db.r(ctx).row(ctx, `SELECT `+dataVersionColumns+` FROM opendata_versions
-		WHERE dataset_id = ? AND number = ?`, datasetID, number))
+	v, err := scanDataVersion(s.db.q(ctx).QueryRow(ctx, `SELECT `+dataVersionColumns+` FROM opendata_versions
+		WHERE dataset_id = $1 AND number = $2`, datasetID, number))
 	return v, notFound(err, fmt.Sprintf("没有第 %d 版", number))
 }
 
@@ -94,8 +92,8 @@ func (s *OpenDataStore) ScanRows(ctx context.Context, versionID int64, from, lim
 }
 
 func (s *OpenDataStore) scanPage(ctx context.Context, versionID int64, from, page int, fn func(row []string) error) (int, int, error) {
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT seq, data FROM opendata_rows WHERE version_id = ? AND seq >= ?
-		ORDER BY seq LIMIT ?`, versionID, from, page)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT seq, data FROM opendata_rows WHERE version_id = $1 AND seq >= $2
+		ORDER BY seq LIMIT $3`, versionID, from, page)
 	if err != nil {
 		return 0, 0, mapError(err)
 	}
@@ -123,17 +121,17 @@ func (s *OpenDataStore) scanPage(ctx context.Context, versionID int64, from, pag
 // PruneVersions drops the rows of all but the newest keep versions.
 func (s *OpenDataStore) PruneVersions(ctx context.Context, datasetID int64, keep int) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		r := s.db.r(ctx)
+		r := s.db.q(ctx)
 		var cutoff int
-		err := r.row(ctx, `SELECT COALESCE(MAX(number), 0) - ? FROM opendata_versions WHERE dataset_id = ?`, keep, datasetID).Scan(&cutoff)
+		err := r.QueryRow(ctx, `SELECT COALESCE(MAX(number), 0) - $1 FROM opendata_versions WHERE dataset_id = $2`, keep, datasetID).Scan(&cutoff)
 		if err != nil || cutoff <= 0 {
 			return mapError(err)
 		}
-		if _, err := r.exec(ctx, `DELETE FROM opendata_rows WHERE version_id IN (SELECT id FROM opendata_versions
-			WHERE dataset_id = ? AND number <= ? AND NOT pruned)`, datasetID, cutoff); err != nil {
+		if _, err := r.Exec(ctx, `DELETE FROM opendata_rows WHERE version_id IN (SELECT id FROM opendata_versions
+			WHERE dataset_id = $1 AND number <= $2 AND NOT pruned)`, datasetID, cutoff); err != nil {
 			return mapError(err)
 		}
-		_, err = r.exec(ctx, `UPDATE opendata_versions SET pruned = true WHERE dataset_id = ? AND number <= ?`, datasetID, cutoff)
+		_, err = r.Exec(ctx, `UPDATE opendata_versions SET pruned = true WHERE dataset_id = $1 AND number <= $2`, datasetID, cutoff)
 		return mapError(err)
 	})
 }

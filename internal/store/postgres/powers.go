@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"openhall/internal/apperr"
@@ -26,8 +25,8 @@ const powerFrom = ` FROM powers p JOIN departments d ON d.id = p.department_id J
 // CreatePower inserts p.
 func (s *PowersStore) CreatePower(ctx context.Context, p *powers.Power) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		err := s.db.r(ctx).row(ctx, `INSERT INTO powers (department_id, code, published_id, name, type, search_text,
-			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, p.DepartmentID, p.Code, p.PublishedID,
+		err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO powers (department_id, code, published_id, name, type, search_text,
+			created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, p.DepartmentID, p.Code, p.PublishedID,
 			p.Name, p.Type, p.SearchText, p.CreatedAt, p.UpdatedAt).Scan(&p.ID)
 		if isUnique(err) {
 			return apperr.Field("code", "职权编码 "+p.Code+" 在本部门已使用")
@@ -39,34 +38,35 @@ func (s *PowersStore) CreatePower(ctx context.Context, p *powers.Power) error {
 // UpdatePower saves the listing columns of p.
 func (s *PowersStore) UpdatePower(ctx context.Context, p *powers.Power) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		_, err := s.db.r(ctx).exec(ctx, `UPDATE powers SET published_id = ?, name = ?, type = ?, search_text = ?,
-			updated_at = ? WHERE id = ?`, p.PublishedID, p.Name, p.Type, p.SearchText, p.UpdatedAt, p.ID)
+		_, err := s.db.q(ctx).Exec(ctx, `UPDATE powers SET published_id = $1, name = $2, type = $3, search_text = $4,
+			updated_at = $5 WHERE id = $6`, p.PublishedID, p.Name, p.Type, p.SearchText, p.UpdatedAt, p.ID)
 		return mapError(err)
 	})
 }
 
 // FindPower returns one power.
 func (s *PowersStore) FindPower(ctx context.Context, id int64) (*powers.Power, error) {
-	p, err := scanPower(s.db.r(ctx).row(ctx, `SELECT `+powerColumns+powerFrom+` WHERE p.id = ?`, id))
+	p, err := scanPower(s.db.q(ctx).QueryRow(ctx, `SELECT `+powerColumns+powerFrom+` WHERE p.id = $1`, id))
 	return p, notFound(err, "职权不存在")
 }
 
 // FindPowers lists powers by department and code, with the total.
 func (s *PowersStore) FindPowers(ctx context.Context, f powers.Filter) ([]*powers.Power, int, error) {
-	cond, args := powerWhere(f)
+	w := powerWhere(f)
+	cond := ` WHERE ` + w.sql()
 	var total int
-	if err := s.db.r(ctx).row(ctx, `SELECT count(*)`+powerFrom+cond, args...).Scan(&total); err != nil {
+	if err := s.db.q(ctx).QueryRow(ctx, `SELECT count(*)`+powerFrom+cond, w.args...).Scan(&total); err != nil {
 		return nil, 0, mapError(err)
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+powerColumns+powerFrom+cond+` ORDER BY r.path, d.name, p.code LIMIT ? OFFSET ?`,
-		append(args, limitOf(f.Limit), f.Offset)...)
+	page := ` LIMIT ` + w.arg(limitOf(f.Limit)) + ` OFFSET ` + w.arg(f.Offset)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+powerColumns+powerFrom+cond+` ORDER BY r.path, d.name, p.code`+page, w.args...)
 	out, err := collect(rows, err, scanPower)
 	return out, total, err
 }
 
-func powerWhere(f powers.Filter) (string, []any) {
-	where, args := []string{"TRUE"}, []any{}
-	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+func powerWhere(f powers.Filter) *where {
+	w := newWhere()
+	add := w.add
 	if f.DepartmentID != 0 {
 		add("p.department_id = ?", f.DepartmentID)
 	}
@@ -88,7 +88,7 @@ func powerWhere(f powers.Filter) (string, []any) {
 	if f.ItemID != 0 {
 		add("p.id IN (SELECT power_id FROM power_items WHERE item_id = ?)", f.ItemID)
 	}
-	return ` WHERE ` + strings.Join(where, " AND "), args
+	return w
 }
 
 func scanPower(r pgx.Row) (*powers.Power, error) {
@@ -102,11 +102,11 @@ func scanPower(r pgx.Row) (*powers.Power, error) {
 // SetPowerItems replaces the service items a power links.
 func (s *PowersStore) SetPowerItems(ctx context.Context, powerID int64, itemIDs []int64) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		if _, err := s.db.r(ctx).exec(ctx, `DELETE FROM power_items WHERE power_id = ?`, powerID); err != nil {
+		if _, err := s.db.q(ctx).Exec(ctx, `DELETE FROM power_items WHERE power_id = $1`, powerID); err != nil {
 			return mapError(err)
 		}
 		for _, id := range itemIDs {
-			if _, err := s.db.r(ctx).exec(ctx, `INSERT INTO power_items (power_id, item_id) VALUES (?, ?)
+			if _, err := s.db.q(ctx).Exec(ctx, `INSERT INTO power_items (power_id, item_id) VALUES ($1, $2)
 				ON CONFLICT DO NOTHING`, powerID, id); err != nil {
 				return mapError(err)
 			}
@@ -124,8 +124,8 @@ func (s *PowersStore) CreateVersion(ctx context.Context, v *powers.Version) erro
 		return err
 	}
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		err := s.db.r(ctx).row(ctx, `INSERT INTO power_versions (power_id, number, state, content, note, created_by,
-			reviewed_by, published_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO power_versions (power_id, number, state, content, note, created_by,
+			reviewed_by, published_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 			v.PowerID, v.Number, v.State, content, v.Note, v.CreatedBy, v.ReviewedBy, nullTime(v.PublishedAt),
 			v.CreatedAt, v.UpdatedAt).Scan(&v.ID)
 		if isUnique(err) {
@@ -142,8 +142,8 @@ func (s *PowersStore) UpdateVersion(ctx context.Context, v *powers.Version) erro
 		return err
 	}
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		tag, err := s.db.r(ctx).exec(ctx, `UPDATE power_versions SET state = ?, content = ?, note = ?, reviewed_by = ?,
-			published_at = ?, updated_at = ? WHERE id = ? AND state <> 'published'`, v.State, content, v.Note, v.ReviewedBy,
+		tag, err := s.db.q(ctx).Exec(ctx, `UPDATE power_versions SET state = $1, content = $2, note = $3, reviewed_by = $4,
+			published_at = $5, updated_at = $6 WHERE id = $7 AND state <> 'published'`, v.State, content, v.Note, v.ReviewedBy,
 			nullTime(v.PublishedAt), v.UpdatedAt, v.ID)
 		if err != nil {
 			return mapError(err)
@@ -158,21 +158,21 @@ func (s *PowersStore) UpdateVersion(ctx context.Context, v *powers.Version) erro
 // SupersedeVersion marks a published version as replaced.
 func (s *PowersStore) SupersedeVersion(ctx context.Context, id int64, at time.Time) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		_, err := s.db.r(ctx).exec(ctx, `UPDATE power_versions SET state = 'superseded', updated_at = ?
-			WHERE id = ? AND state = 'published'`, at, id)
+		_, err := s.db.q(ctx).Exec(ctx, `UPDATE power_versions SET state = 'superseded', updated_at = $1
+			WHERE id = $2 AND state = 'published'`, at, id)
 		return mapError(err)
 	})
 }
 
 // FindVersion returns one version.
 func (s *PowersStore) FindVersion(ctx context.Context, id int64) (*powers.Version, error) {
-	v, err := scanPowerVersion(s.db.r(ctx).row(ctx, `SELECT `+powerVersionColumns+` FROM power_versions WHERE id = ?`, id))
+	v, err := scanPowerVersion(s.db.q(ctx).QueryRow(ctx, `SELECT `+powerVersionColumns+` FROM power_versions WHERE id = $1`, id))
 	return v, notFound(err, "版本不存在")
 }
 
 // FindVersions lists a power's versions newest first.
 func (s *PowersStore) FindVersions(ctx context.Context, powerID int64) ([]*powers.Version, error) {
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+powerVersionColumns+` FROM power_versions WHERE power_id = ?
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+powerVersionColumns+` FROM power_versions WHERE power_id = $1
 		ORDER BY number DESC`, powerID)
 	return collect(rows, err, scanPowerVersion)
 }

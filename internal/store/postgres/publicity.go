@@ -38,16 +38,16 @@ const entryFrom = ` FROM publicity_entries e` + entryJoins
 // taken first, so that the key (which holds it) goes in with the row.
 func (s *PublicityStore) CreateEntry(ctx context.Context, e *publicity.Entry) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		q := s.db.r(ctx)
-		if err := q.row(ctx, `SELECT nextval(pg_get_serial_sequence('publicity_entries', 'id'))`).Scan(&e.ID); err != nil {
+		q := s.db.q(ctx)
+		if err := q.QueryRow(ctx, `SELECT nextval(pg_get_serial_sequence('publicity_entries', 'id'))`).Scan(&e.ID); err != nil {
 			return mapError(err)
 		}
 		e.Key = publicity.SortKey(e.DecidedOn, e.ID)
-		_, err := q.exec(ctx, `INSERT INTO publicity_entries (id, key, kind, department_id, number, source, title,
+		_, err := q.Exec(ctx, `INSERT INTO publicity_entries (id, key, kind, department_id, number, source, title,
 			holder_kind, holder_name, credit_code, decided_on, valid_from, valid_to, content, basis, penalty_kinds, fine_fen,
 			power_id, benchmark_seq, outside_reason, status, status_reason, status_on, published_on, public_until, text,
 			grams, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)`,
 			append([]any{e.ID, e.Key, e.Kind, e.DepartmentID, e.Number, nullText(e.Source)}, entryValues(e)...)...)
 		if isUnique(err) {
 			return apperr.New(apperr.Conflict, "该决定已在公示目录中（文号“%s”）", e.Number)
@@ -67,45 +67,47 @@ func entryValues(e *publicity.Entry) []any {
 // UpdateEntry saves an entry; its key and grams follow its date and text.
 func (s *PublicityStore) UpdateEntry(ctx context.Context, e *publicity.Entry) error {
 	e.Key = publicity.SortKey(e.DecidedOn, e.ID)
-	_, err := s.db.r(ctx).exec(ctx, `UPDATE publicity_entries SET key = ?, number = ?, title = ?, holder_kind = ?, holder_name = ?,
-		credit_code = ?, decided_on = ?, valid_from = ?, valid_to = ?, content = ?, basis = ?, penalty_kinds = ?, fine_fen = ?,
-		power_id = ?, benchmark_seq = ?, outside_reason = ?, status = ?, status_reason = ?, status_on = ?, published_on = ?,
-		public_until = ?, text = ?, grams = ?, created_by = ?, created_at = ?, updated_at = ? WHERE id = ?`,
+	_, err := s.db.q(ctx).Exec(ctx, `UPDATE publicity_entries SET key = $1, number = $2, title = $3, holder_kind = $4, holder_name = $5,
+		credit_code = $6, decided_on = $7, valid_from = $8, valid_to = $9, content = $10, basis = $11, penalty_kinds = $12, fine_fen = $13,
+		power_id = $14, benchmark_seq = $15, outside_reason = $16, status = $17, status_reason = $18, status_on = $19, published_on = $20,
+		public_until = $21, text = $22, grams = $23, created_by = $24, created_at = $25, updated_at = $26 WHERE id = $27`,
 		append(append([]any{e.Key, e.Number}, entryValues(e)...), e.ID)...)
 	return mapError(err)
 }
 
 // FindEntry returns one entry.
 func (s *PublicityStore) FindEntry(ctx context.Context, id int64) (*publicity.Entry, error) {
-	e, err := scanEntry(s.db.r(ctx).row(ctx, `SELECT `+entryColumns+entryFrom+` WHERE e.id = ?`, id))
+	e, err := scanEntry(s.db.q(ctx).QueryRow(ctx, `SELECT `+entryColumns+entryFrom+` WHERE e.id = $1`, id))
 	return e, notFound(err, "公示信息不存在")
 }
 
 // FindEntryBySource returns the entry of a case.
 func (s *PublicityStore) FindEntryBySource(ctx context.Context, source string) (*publicity.Entry, error) {
-	e, err := scanEntry(s.db.r(ctx).row(ctx, `SELECT `+entryColumns+entryFrom+` WHERE e.source = ?`, source))
+	e, err := scanEntry(s.db.q(ctx).QueryRow(ctx, `SELECT `+entryColumns+entryFrom+` WHERE e.source = $1`, source))
 	return e, notFound(err, "公示信息不存在")
 }
 
 // FindEntryByNumber returns a department's entry with a decision number.
 func (s *PublicityStore) FindEntryByNumber(ctx context.Context, deptID int64, kind publicity.Kind, number string) (*publicity.Entry, error) {
-	e, err := scanEntry(s.db.r(ctx).row(ctx, `SELECT `+entryColumns+entryFrom+
-		` WHERE e.department_id = ? AND e.kind = ? AND e.number = ?`, deptID, kind, number))
+	e, err := scanEntry(s.db.q(ctx).QueryRow(ctx, `SELECT `+entryColumns+entryFrom+
+		` WHERE e.department_id = $1 AND e.kind = $2 AND e.number = $3`, deptID, kind, number))
 	return e, notFound(err, "公示信息不存在")
 }
 
 // FindEntries lists departments' entries newest decision first.
 func (s *PublicityStore) FindEntries(ctx context.Context, f publicity.StaffFilter) ([]*publicity.Entry, int, error) {
-	cond, args := ` WHERE e.department_id = ANY(?)`, []any{f.DepartmentIDs}
+	w := &where{}
+	w.add("e.department_id = ANY(?)", f.DepartmentIDs)
 	if f.Kind != "" {
-		cond, args = cond+` AND e.kind = ?`, append(args, f.Kind)
+		w.add("e.kind = ?", f.Kind)
 	}
+	cond := ` WHERE ` + w.sql()
 	var total int
-	if err := s.db.r(ctx).row(ctx, `SELECT count(*) FROM publicity_entries e`+cond, args...).Scan(&total); err != nil {
+	if err := s.db.q(ctx).QueryRow(ctx, `SELECT count(*) FROM publicity_entries e`+cond, w.args...).Scan(&total); err != nil {
 		return nil, 0, mapError(err)
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+entryColumns+entryFrom+cond+` ORDER BY e.key DESC LIMIT ? OFFSET ?`,
-		append(args, limitOf(f.Limit), f.Offset)...)
+	page := ` LIMIT ` + w.arg(limitOf(f.Limit)) + ` OFFSET ` + w.arg(f.Offset)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+entryColumns+entryFrom+cond+` ORDER BY e.key DESC`+page, w.args...)
 	out, err := collect(rows, err, scanEntry)
 	return out, total, err
 }
@@ -130,10 +132,9 @@ const windowShare = 0.01
 // when the grams are common and those rows hold a whole page, else through
 // the grams' GIN index. Both give the same answer.
 func (s *PublicityStore) SearchRegister(ctx context.Context, q publicity.Query) ([]*publicity.Entry, error) {
-	where, args := registerWhere(q)
-	cond := ` WHERE ` + strings.Join(where, " AND ")
 	if len(q.Grams) == 0 {
-		return s.page(ctx, entryFrom+cond, args, q.Limit)
+		w := &where{}
+		return s.page(ctx, w, entryFrom+registerWhere(w, q), q.Limit)
 	}
 	share, err := s.stats.share(ctx, s.db.q(ctx), q.Grams)
 	if err != nil {
@@ -141,23 +142,28 @@ func (s *PublicityStore) SearchRegister(ctx context.Context, q publicity.Query) 
 	}
 	var out []*publicity.Entry
 	if share >= windowShare {
-		window := `(SELECT ` + registerWindowColumns + ` FROM publicity_entries WHERE key < ? ORDER BY key DESC LIMIT ` +
-			strconv.Itoa(registerWindow) + `) e`
-		out, err = s.page(ctx, ` FROM `+window+entryJoins+cond, append([]any{before(q)}, args...), q.Limit)
+		w := &where{}
+		window := `(SELECT ` + registerWindowColumns + ` FROM publicity_entries WHERE key < ` + w.arg(before(q)) +
+			` ORDER BY key DESC LIMIT ` + strconv.Itoa(registerWindow) + `) e`
+		out, err = s.page(ctx, w, ` FROM `+window+entryJoins+registerWhere(w, q), q.Limit)
 		if err != nil || len(out) == q.Limit {
 			return out, err
 		}
 	}
 	err = s.withPath(ctx, func(ctx context.Context) error {
-		out, err = s.page(ctx, entryFrom+cond+` AND e.grams @> ?`, append(args, q.Grams), q.Limit)
+		w := &where{}
+		from := entryFrom + registerWhere(w, q)
+		out, err = s.page(ctx, w, from+` AND e.grams @> `+w.arg(q.Grams), q.Limit)
 		return err
 	})
 	return out, err
 }
 
-// page reads up to limit entries from a FROM-and-WHERE, newest first.
-func (s *PublicityStore) page(ctx context.Context, from string, args []any, limit int) ([]*publicity.Entry, error) {
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+entryColumns+from+` ORDER BY e.key DESC LIMIT ?`, append(args, limit)...)
+// page reads up to limit entries from a FROM-and-WHERE whose arguments w
+// numbered, newest first.
+func (s *PublicityStore) page(ctx context.Context, w *where, from string, limit int) ([]*publicity.Entry, error) {
+	query := `SELECT ` + entryColumns + from + ` ORDER BY e.key DESC LIMIT ` + w.arg(limit)
+	rows, err := s.db.q(ctx).Query(ctx, query, w.args...)
 	return collect(rows, err, scanEntry)
 }
 
@@ -184,29 +190,30 @@ func before(q publicity.Query) int64 {
 	return q.Before
 }
 
-// registerWhere is what a public match must satisfy besides its grams.
-func registerWhere(q publicity.Query) ([]string, []any) {
-	where := []string{"e.status IN ('published', 'revoked')", "(e.public_until = '' OR e.public_until >= ?)"}
-	args := []any{q.Today.String()}
+// registerWhere is the WHERE clause a public match must satisfy besides
+// its grams, its arguments numbered in w.
+func registerWhere(w *where, q publicity.Query) string {
+	w.add("e.status IN ('published', 'revoked')")
+	w.add("(e.public_until = '' OR e.public_until >= ?)", q.Today.String())
 	for _, t := range q.Terms {
-		where, args = append(where, "strpos(e.text, ?) > 0"), append(args, t)
+		w.add("strpos(e.text, ?) > 0", t)
 	}
 	if q.Kind != "" {
-		where, args = append(where, "e.kind = ?"), append(args, q.Kind)
+		w.add("e.kind = ?", q.Kind)
 	}
 	if q.DepartmentID != 0 {
-		where, args = append(where, "e.department_id = ?"), append(args, q.DepartmentID)
+		w.add("e.department_id = ?", q.DepartmentID)
 	}
 	if q.Before != 0 {
-		where, args = append(where, "e.key < ?"), append(args, q.Before)
+		w.add("e.key < ?", q.Before)
 	}
-	return where, args
+	return ` WHERE ` + w.sql()
 }
 
 // ExpireEntries ends the publication of entries whose period is over.
 func (s *PublicityStore) ExpireEntries(ctx context.Context, day calendar.Date) (int, error) {
-	tag, err := s.db.r(ctx).exec(ctx, `UPDATE publicity_entries SET status = 'expired', status_on = ?
-		WHERE status = 'published' AND public_until <> '' AND public_until < ?`, day.String(), day.String())
+	tag, err := s.db.q(ctx).Exec(ctx, `UPDATE publicity_entries SET status = 'expired', status_on = $1
+		WHERE status = 'published' AND public_until <> '' AND public_until < $2`, day.String(), day.String())
 	if err != nil {
 		return 0, mapError(err)
 	}

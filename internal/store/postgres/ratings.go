@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"sort"
+	"strconv"
 	"strings"
 
 	"openhall/internal/apperr"
@@ -32,21 +33,24 @@ const ratingChunk = 500
 // textType is the type keys are cast to.
 const textType = "text"
 
-// tuples is "(?, …), (?, …)": rows groups of cols placeholders, numbered
-// by rebind.
+// tuples is "($1, …), ($k, …)": rows groups of cols placeholders, numbered
+// from $1, for a multi-row INSERT whose only arguments they are.
 func tuples(rows, cols int) string {
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
-	return strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
-}
-
-func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
-
-func int64Args(ids []int64) []any {
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = id
+	var b strings.Builder
+	for r := range rows {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for c := range cols {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("$" + strconv.Itoa(r*cols+c+1))
+		}
+		b.WriteByte(')')
 	}
-	return out
+	return b.String()
 }
 
 // CreateRatings takes ids from the sequence, inserts ratings in
@@ -85,7 +89,7 @@ func (s *RatingsStore) insertRatings(ctx context.Context, rs []*rating.Rating) e
 			r.RaterKind, r.Comment, r.Default, r.Excluded, r.RegionPath, r.RegionCode, r.DepartmentID, r.Department,
 			r.WindowID, r.StaffID, r.ItemCode, r.ItemName, r.Instant, r.Source, r.At)
 	}
-	_, err := s.db.r(ctx).exec(ctx, `INSERT INTO ratings (`+ratingInsertColumns+`) VALUES `+tuples(len(rs), 29), args...)
+	_, err := s.db.q(ctx).Exec(ctx, `INSERT INTO ratings (`+ratingInsertColumns+`) VALUES `+tuples(len(rs), 29), args...)
 	if isUnique(err) {
 		return apperr.New(apperr.Conflict, "评价已存在")
 	}
@@ -121,7 +125,7 @@ func (s *RatingsStore) upsertCounts(ctx context.Context, table string, rows []ra
 	for _, c := range rows {
 		args = append(args, c.Day, c.RegionPath, c.DepartmentID, c.WindowID, c.StaffID, c.ItemCode, int(c.Level), c.Default, c.N)
 	}
-	_, err := s.db.r(ctx).exec(ctx, `INSERT INTO `+table+` (day, region_path, department_id, window_id, staff_id,
+	_, err := s.db.q(ctx).Exec(ctx, `INSERT INTO `+table+` (day, region_path, department_id, window_id, staff_id,
 		item_code, level, is_default, n) VALUES `+tuples(len(rows), 9)+`
 		ON CONFLICT (day, region_path, department_id, window_id, staff_id, item_code, level, is_default)
 		DO UPDATE SET n = `+table+`.n + excluded.n`, args...)
@@ -136,25 +140,26 @@ func (s *RatingsStore) FindRatingByID(ctx context.Context, id int64) (*rating.Ra
 
 // FindRatings lists ratings newest first with the total.
 func (s *RatingsStore) FindRatings(ctx context.Context, f rating.Filter) ([]*rating.Rating, int, error) {
-	where, args := ratingWhere(f)
-	r := s.db.r(ctx)
+	w := ratingWhere(f)
+	q := s.db.q(ctx)
 	var total int
-	if err := r.row(ctx, `SELECT count(*) FROM ratings WHERE `+where, args...).Scan(&total); err != nil {
+	if err := q.QueryRow(ctx, `SELECT count(*) FROM ratings WHERE `+w.sql(), w.args...).Scan(&total); err != nil {
 		return nil, 0, mapError(err)
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := r.rows(ctx, `SELECT `+ratingColumns+` FROM ratings WHERE `+where+` ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`,
-		append(args, limit, f.Offset)...)
+	cond := w.sql()
+	page := ` LIMIT ` + w.arg(limit) + ` OFFSET ` + w.arg(f.Offset)
+	rows, err := q.Query(ctx, `SELECT `+ratingColumns+` FROM ratings WHERE `+cond+` ORDER BY at DESC, id DESC`+page, w.args...)
 	list, err := collect(rows, err, scanRating)
 	return list, total, err
 }
 
-func ratingWhere(f rating.Filter) (string, []any) {
-	where, args := []string{"TRUE"}, []any{}
-	add := func(cond string, v any) { where, args = append(where, cond), append(args, v) }
+func ratingWhere(f rating.Filter) *where {
+	w := newWhere()
+	add := func(cond string, v any) { w.add(cond, v) }
 	if f.CaseID != 0 {
 		add("case_id = ?", f.CaseID)
 	}
@@ -171,7 +176,7 @@ func ratingWhere(f rating.Filter) (string, []any) {
 		add(`region_path LIKE ?`, likePrefix(f.RegionPrefix))
 	}
 	if len(f.DepartmentIDs) > 0 {
-		where, args = append(where, "department_id IN ("+placeholders(len(f.DepartmentIDs))+")"), append(args, int64Args(f.DepartmentIDs)...)
+		add("department_id = ANY(?)", f.DepartmentIDs)
 	}
 	if !f.From.IsZero() {
 		add("at >= ?", f.From)
@@ -179,7 +184,7 @@ func ratingWhere(f rating.Filter) (string, []any) {
 	if !f.To.IsZero() {
 		add("at < ?", f.To)
 	}
-	return strings.Join(where, " AND "), args
+	return w
 }
 
 func scanRating(r pgx.Row) (*rating.Rating, error) {
@@ -235,17 +240,17 @@ func (s *RatingsStore) CountRatings(ctx context.Context, f rating.FigureFilter) 
 	col := rating.DimensionColumn(f.By)
 	p := rating.PeriodOf(f.From, f.To)
 	var parts []string
-	var args []any
+	w := &where{}
 	if p.Months[0] != "" {
-		where, a := countWhere(f, "day >= ? AND day < ?", p.Months[0], p.Months[1])
-		parts, args = append(parts, `SELECT CAST(`+col+` AS `+textType+`) AS k, level, is_default, n FROM rating_counts_month WHERE `+where), append(args, a...)
+		parts = append(parts, `SELECT CAST(`+col+` AS `+textType+`) AS k, level, is_default, n FROM rating_counts_month WHERE `+
+			countWhere(w, f, "day", p.Months[0], p.Months[1]))
 	}
 	for _, d := range p.Days {
-		where, a := countWhere(f, "day >= ? AND day < ?", d[0], d[1])
-		parts, args = append(parts, `SELECT CAST(`+col+` AS `+textType+`) AS k, level, is_default, n FROM rating_counts WHERE `+where), append(args, a...)
+		parts = append(parts, `SELECT CAST(`+col+` AS `+textType+`) AS k, level, is_default, n FROM rating_counts WHERE `+
+			countWhere(w, f, "day", d[0], d[1]))
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT k, level, is_default, SUM(n) FROM (`+strings.Join(parts, " UNION ALL ")+
-		`) AS c GROUP BY k, level, is_default HAVING SUM(n) <> 0`, args...)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT k, level, is_default, SUM(n) FROM (`+strings.Join(parts, " UNION ALL ")+
+		`) AS c GROUP BY k, level, is_default HAVING SUM(n) <> 0`, w.args...)
 	return collect(rows, err, func(r pgx.Row) (rating.LevelCount, error) {
 		var c rating.LevelCount
 		var level int
@@ -255,23 +260,24 @@ func (s *RatingsStore) CountRatings(ctx context.Context, f rating.FigureFilter) 
 	})
 }
 
-// countWhere adds a figure filter's region and departments to a period.
-func countWhere(f rating.FigureFilter, period string, from, to any) (string, []any) {
-	where, args := []string{period}, []any{from, to}
+// countWhere is the condition of a period [from, to) of column with a
+// figure filter's region and departments, its arguments numbered in w.
+func countWhere(w *where, f rating.FigureFilter, column string, from, to any) string {
+	conds := []string{column + " >= " + w.arg(from), column + " < " + w.arg(to)}
 	if f.RegionPrefix != "" {
-		where, args = append(where, "region_path LIKE ?"), append(args, likePrefix(f.RegionPrefix))
+		conds = append(conds, "region_path LIKE "+w.arg(likePrefix(f.RegionPrefix)))
 	}
 	if len(f.DepartmentIDs) > 0 {
-		where, args = append(where, "department_id IN ("+placeholders(len(f.DepartmentIDs))+")"), append(args, int64Args(f.DepartmentIDs)...)
+		conds = append(conds, "department_id = ANY("+w.arg(f.DepartmentIDs)+")")
 	}
-	return strings.Join(where, " AND "), args
+	return strings.Join(conds, " AND ")
 }
 
 // CreateVisit inserts a visit.
 func (s *RatingsStore) CreateVisit(ctx context.Context, v *rating.Visit) error {
 	t := v.Target
-	err := s.db.r(ctx).row(ctx, `INSERT INTO rating_visits (region_path, region_code, department_id, department, window_id,
-		window_name, staff_id, phone, case_number, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO rating_visits (region_path, region_code, department_id, department, window_id,
+		window_name, staff_id, phone, case_number, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 		t.RegionPath, t.RegionCode, t.DepartmentID, t.Department, t.WindowID, v.WindowName, t.StaffID, v.Phone, v.CaseNumber, v.CreatedAt).Scan(&v.ID)
 	return mapError(err)
 }

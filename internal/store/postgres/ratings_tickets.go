@@ -33,9 +33,9 @@ func ticketDetailOf(e rating.TicketEvent) []byte {
 // CreateTicket inserts a ticket with its events.
 func (s *RatingsStore) CreateTicket(ctx context.Context, t *rating.Ticket) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		err := s.db.r(ctx).row(ctx, `INSERT INTO rating_tickets (rating_id, status, region_path, region_code, department_id,
+		err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO rating_tickets (rating_id, status, region_path, region_code, department_id,
 			department, window_id, staff_id, item_code, item_name, anonymous, callback_days, rectify_days, opened_at, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, t.RatingID, string(t.Status), t.RegionPath, t.RegionCode,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`, t.RatingID, string(t.Status), t.RegionPath, t.RegionCode,
 			t.DepartmentID, t.Department, t.WindowID, t.StaffID, t.ItemCode, t.ItemName, t.Anonymous, t.CallbackDays, t.RectifyDays,
 			t.OpenedAt, t.Version).Scan(&t.ID)
 		if isUnique(err) {
@@ -53,7 +53,7 @@ func (s *RatingsStore) insertTicketEvents(ctx context.Context, id int64, evs []r
 	for _, e := range evs {
 		args = append(args, id, e.Seq, string(e.Kind), e.At, e.ActorID, e.ActorLabel, ticketDetailOf(e))
 	}
-	_, err := s.db.r(ctx).exec(ctx, `INSERT INTO rating_ticket_events (ticket_id, seq, kind, at, actor_id, actor_label, detail)
+	_, err := s.db.q(ctx).Exec(ctx, `INSERT INTO rating_ticket_events (ticket_id, seq, kind, at, actor_id, actor_label, detail)
 		VALUES `+tuples(len(evs), 7), args...)
 	return mapError(err)
 }
@@ -113,8 +113,8 @@ func (s *RatingsStore) loadTicketEvents(ctx context.Context, ts []*rating.Ticket
 // fromVersion.
 func (s *RatingsStore) SaveTicket(ctx context.Context, t *rating.Ticket, fromVersion int, evs []rating.TicketEvent) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		tag, err := s.db.r(ctx).exec(ctx, `UPDATE rating_tickets SET status = ?, called_back = ?, rectified = ?, appealed = ?,
-			upheld = ?, outcome = ?, closed_at = ?, version = ? WHERE id = ? AND version = ?`, string(t.Status), t.CalledBack,
+		tag, err := s.db.q(ctx).Exec(ctx, `UPDATE rating_tickets SET status = $1, called_back = $2, rectified = $3, appealed = $4,
+			upheld = $5, outcome = $6, closed_at = $7, version = $8 WHERE id = $9 AND version = $10`, string(t.Status), t.CalledBack,
 			t.Rectified, t.Appealed, t.Upheld, t.Outcome, nullTime(t.ClosedAt), t.Version, t.ID, fromVersion)
 		if err != nil {
 			return mapError(err)
@@ -129,25 +129,25 @@ func (s *RatingsStore) SaveTicket(ctx context.Context, t *rating.Ticket, fromVer
 // FindTickets lists tickets with their events, oldest first.
 func (s *RatingsStore) FindTickets(ctx context.Context, f rating.TicketFilter) ([]*rating.Ticket, error) {
 	var or []string
-	var args []any
+	w := &where{}
 	if len(f.DepartmentIDs) > 0 {
-		or, args = append(or, "department_id IN ("+placeholders(len(f.DepartmentIDs))+")"), append(args, int64Args(f.DepartmentIDs)...)
+		or = append(or, "department_id = ANY("+w.arg(f.DepartmentIDs)+")")
 	}
 	for _, p := range f.CentreRegions {
-		or, args = append(or, "(department_id = 0 AND region_path LIKE ?)"), append(args, likePrefix(p))
+		or = append(or, "(department_id = 0 AND region_path LIKE "+w.arg(likePrefix(p))+")")
 	}
 	for _, p := range f.RegionPrefixes {
-		or, args = append(or, "region_path LIKE ?"), append(args, likePrefix(p))
+		or = append(or, "region_path LIKE "+w.arg(likePrefix(p)))
 	}
 	if len(or) == 0 {
 		return nil, nil
 	}
-	where := "(" + strings.Join(or, " OR ") + ")"
+	cond := "(" + strings.Join(or, " OR ") + ")"
 	if f.Open {
-		where += " AND status <> 'closed'"
+		cond += " AND status <> 'closed'"
 	}
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT `+ticketColumns+` FROM rating_tickets WHERE `+where+` ORDER BY opened_at, id LIMIT ?`,
-		append(args, max(f.Limit, 1))...)
+	cond += ` ORDER BY opened_at, id LIMIT ` + w.arg(max(f.Limit, 1))
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+ticketColumns+` FROM rating_tickets WHERE `+cond, w.args...)
 	list, err := collect(rows, err, scanTicket)
 	if err != nil {
 		return nil, err
@@ -158,11 +158,12 @@ func (s *RatingsStore) FindTickets(ctx context.Context, f rating.TicketFilter) (
 // CountTickets counts the tickets of ratings given in a period.
 func (s *RatingsStore) CountTickets(ctx context.Context, f rating.FigureFilter) ([]rating.TicketCount, error) {
 	col := rating.DimensionColumn(f.By)
-	where, args := countWhere(f, "opened_at >= ? AND opened_at < ?", f.From, f.To)
-	rows, err := s.db.r(ctx).rows(ctx, `SELECT CAST(`+col+` AS text), count(*) FILTER (WHERE NOT upheld),
+	w := &where{}
+	cond := countWhere(w, f, "opened_at", f.From, f.To)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT CAST(`+col+` AS text), count(*) FILTER (WHERE NOT upheld),
 		count(*) FILTER (WHERE NOT anonymous AND NOT upheld), count(*) FILTER (WHERE called_back),
 		count(*) FILTER (WHERE rectified AND NOT upheld), count(*) FILTER (WHERE status = 'closed'), count(*) FILTER (WHERE upheld)
-		FROM rating_tickets WHERE `+where+` GROUP BY `+col, args...)
+		FROM rating_tickets WHERE `+cond+` GROUP BY `+col, w.args...)
 	return collect(rows, err, func(r pgx.Row) (rating.TicketCount, error) {
 		var c rating.TicketCount
 		return c, r.Scan(&c.Key, &c.Tickets, &c.RealName, &c.CalledBack, &c.Rectified, &c.Closed, &c.Upheld)
@@ -193,8 +194,8 @@ func (s *RatingsStore) StartCounter(ctx context.Context, c *rating.Counter) erro
 			return mapError(err)
 		}
 		t := c.Target
-		err := s.db.r(ctx).row(ctx, `INSERT INTO rating_counters (token_hash, window_id, window_number, window_name, staff_id,
-			staff_name, region_path, region_code, department_id, department, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO rating_counters (token_hash, window_id, window_number, window_name, staff_id,
+			staff_name, region_path, region_code, department_id, department, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 			RETURNING id`, c.TokenHash, c.WindowID, c.WindowNumber, c.WindowName, c.StaffID, c.StaffName, t.RegionPath, t.RegionCode,
 			t.DepartmentID, t.Department, c.StartedAt).Scan(&c.ID)
 		return mapError(err)

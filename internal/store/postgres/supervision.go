@@ -113,9 +113,7 @@ func (s *SupervisionStore) watched(ctx context.Context, where string, args ...an
 func (s *SupervisionStore) procedure(ctx context.Context, w *supervision.Watched, key string) error {
 	p := new(cases.Procedure)
 	load := func() ([]byte, error) {
-		var proc []byte
-		err := s.db.q(ctx).QueryRow(ctx, `SELECT procedure FROM cases WHERE id = $1`, w.CaseID).Scan(&proc)
-		return proc, mapError(err)
+		return s.db.Cases().storedProcedure(ctx, []byte(key), w.CaseID)
 	}
 	if err := s.procs.DecodeKeyed(key, load, p); err != nil {
 		return fmt.Errorf("procedure of case %d: %w", w.CaseID, err)

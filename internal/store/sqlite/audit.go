@@ -30,60 +30,130 @@ func (s *AuditStore) AppendAuditEntry(ctx context.Context, e *audit.Entry) error
 	})
 }
 
-// SealAuditEntries links pending entries into the chain. The single writer
-// is the chain lock on SQLite.
+// SealAuditEntries links the entries committed after the head's mark and
+// stores their links as one seal. The single writer is the chain lock on
+// SQLite, and it commits entries in row order, so the row id is the mark.
 func (s *AuditStore) SealAuditEntries(ctx context.Context, max int, seal func(audit.Head, []*audit.Entry) audit.Head) (int, error) {
 	n := 0
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
+		n = 0
 		q := s.db.q(ctx)
-		var head audit.Head
-		if err := q.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&head.Seq, &head.Hash); err != nil {
-			return mapError(err)
+		head, err := s.head(ctx, q)
+		if err != nil {
+			return err
 		}
-		pending, err := scanAudit(q.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT ?`, max))
+		pending, err := scanAudit(q.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE id > ? AND seq IS NULL
+			ORDER BY id LIMIT ?`, head.Mark.ID, max))
 		if err != nil || len(pending) == 0 {
 			return err
 		}
-		head = seal(head, pending)
 		for _, e := range pending {
-			if _, err := q.ExecContext(ctx, `UPDATE audit_log SET seq = ?, prev_hash = ?, hash = ? WHERE id = ?`,
-				e.Seq, e.PrevHash, e.Hash, e.ID); err != nil {
-				return mapError(err)
-			}
+			e.Mark = audit.Mark{ID: e.ID}
+		}
+		head = seal(head, pending)
+		if err := s.insertSeal(ctx, q, audit.NewSeal(pending, s.db.now())); err != nil {
+			return err
 		}
 		n = len(pending)
-		_, err = q.ExecContext(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, head.Seq, head.Hash)
+		_, err = q.ExecContext(ctx, `UPDATE audit_head SET seq = ?, hash = ?, mark_tx = ?, mark_id = ? WHERE id = 1`,
+			head.Seq, head.Hash, head.Mark.Tx, head.Mark.ID)
 		return mapError(err)
 	})
 	return n, err
 }
 
-// WalkAuditChain streams sealed entries in chain order.
+func (s *AuditStore) head(ctx context.Context, q querier) (audit.Head, error) {
+	var h audit.Head
+	err := q.QueryRowContext(ctx, `SELECT seq, hash, mark_tx, mark_id FROM audit_head WHERE id = 1`).
+		Scan(&h.Seq, &h.Hash, &h.Mark.Tx, &h.Mark.ID)
+	return h, mapError(err)
+}
+
+func (s *AuditStore) insertSeal(ctx context.Context, q querier, sl *audit.Seal) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO audit_seals (first_seq, min_id, max_id, through_tx, through_id, ids, prev_hash,
+		hashes, sealed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, sl.FirstSeq, sl.MinID(), sl.MaxID(), sl.Through.Tx, sl.Through.ID,
+		sl.EncodeIDs(), sl.PrevHash, sl.Hashes, micro(sl.SealedAt))
+	return mapError(err)
+}
+
+// WalkAuditChain streams the entries linked in their own rows in chain order.
 func (s *AuditStore) WalkAuditChain(ctx context.Context, fn func(*audit.Entry) error) error {
-	rows, err := s.db.read.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE seq IS NOT NULL ORDER BY seq`)
+	return s.walk(ctx, fn, `SELECT `+auditColumns+` FROM audit_log WHERE seq IS NOT NULL ORDER BY seq`)
+}
+
+// WalkAuditMarked streams the entries sealed (or to be sealed) in batches
+// up to through, in row order.
+func (s *AuditStore) WalkAuditMarked(ctx context.Context, through audit.Mark, fn func(*audit.Entry) error) error {
+	return s.walk(ctx, func(e *audit.Entry) error {
+		e.Mark = audit.Mark{ID: e.ID}
+		return fn(e)
+	}, `SELECT `+auditColumns+` FROM audit_log WHERE seq IS NULL AND id <= ? ORDER BY id`, through.ID)
+}
+
+func (s *AuditStore) walk(ctx context.Context, fn func(*audit.Entry) error, query string, args ...any) error {
+	rows, err := s.db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return mapError(err)
 	}
 	defer rows.Close()
-	var e audit.Entry
 	for rows.Next() {
-		if err := scanAuditRow(rows, &e); err != nil {
+		e := &audit.Entry{}
+		if err := scanAuditRow(rows, e); err != nil {
 			return err
 		}
-		if err := fn(&e); err != nil {
+		if err := fn(e); err != nil {
 			return err
 		}
 	}
 	return mapError(rows.Err())
 }
 
+const sealColumns = `first_seq, through_tx, through_id, ids, prev_hash, hashes, sealed_at`
+
+// WalkAuditSeals streams the seals in chain order.
+func (s *AuditStore) WalkAuditSeals(ctx context.Context, fn func(*audit.Seal) error) error {
+	rows, err := s.db.read.QueryContext(ctx, `SELECT `+sealColumns+` FROM audit_seals ORDER BY first_seq`)
+	if err != nil {
+		return mapError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		sl, err := scanSeal(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(sl); err != nil {
+			return err
+		}
+	}
+	return mapError(rows.Err())
+}
+
+// FindAuditSeals returns the seals whose IDs overlap [minID, maxID].
+func (s *AuditStore) FindAuditSeals(ctx context.Context, minID, maxID int64) ([]*audit.Seal, error) {
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+sealColumns+` FROM audit_seals WHERE max_id >= ? AND min_id <= ?
+		ORDER BY first_seq`, minID, maxID)
+	return collect(rows, err, scanSeal)
+}
+
+func scanSeal(r scanner) (*audit.Seal, error) {
+	sl := &audit.Seal{}
+	var ids []byte
+	var at int64
+	if err := r.Scan(&sl.FirstSeq, &sl.Through.Tx, &sl.Through.ID, &ids, &sl.PrevHash, &sl.Hashes, &at); err != nil {
+		return nil, mapError(err)
+	}
+	sl.SealedAt = fromMicro(at)
+	return sl, sl.DecodeIDs(ids)
+}
+
 // AuditHead returns the stored head and the number of unsealed entries.
 func (s *AuditStore) AuditHead(ctx context.Context) (audit.Head, int64, error) {
 	var h audit.Head
 	var pending int64
-	err := s.db.read.QueryRowContext(ctx, `
-		SELECT seq, hash, (SELECT count(*) FROM audit_log WHERE seq IS NULL) FROM audit_head WHERE id = 1`).
-		Scan(&h.Seq, &h.Hash, &pending)
+	err := s.db.read.QueryRowContext(ctx, `SELECT seq, hash, mark_tx, mark_id,
+		(SELECT count(*) FROM audit_log WHERE id > audit_head.mark_id AND seq IS NULL) FROM audit_head WHERE id = 1`).
+		Scan(&h.Seq, &h.Hash, &h.Mark.Tx, &h.Mark.ID, &pending)
 	return h, pending, mapError(err)
 }
 

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"openhall/internal/store"
 	"os"
 	"strings"
 
@@ -14,7 +15,7 @@ import (
 // up, and the copy is compact. The copy is synced to disk before Snapshot
 // returns.
 func (db *DB) Snapshot(ctx context.Context, path string) error {
-	conn := openDB(dsn(db.path, "full", false))
+	conn := openDB(dsn(db.path, "full", false), &store.Counters{})
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
 		return apperr.Wrap(err, apperr.Unavailable, "无法复制数据库（磁盘空间不足或目标不可写？）")

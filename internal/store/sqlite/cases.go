@@ -12,8 +12,8 @@ import (
 
 // CasesStore implements cases.Store. A case is stored as a row (the
 // projection used by queries), its events, its branches and its materials;
-// loading replays the events over the stored procedure, decoded once per
-// distinct procedure.
+// loading replays the events over the stored procedure, which is stored
+// once per distinct procedure and decoded once per process.
 type CasesStore struct {
 	db    *DB
 	procs *cases.ProcedureCache
@@ -36,13 +36,17 @@ func (s *CasesStore) CreateCase(ctx context.Context, c *cases.Case, key string, 
 			return mapError(err)
 		}
 		c.Number = cases.FormatNumber(c.Procedure.RegionCode, c.CreatedAt, c.ID)
+		if _, err := q.ExecContext(ctx, `INSERT OR IGNORE INTO case_procedures (key, procedure) VALUES (?, ?)`,
+			row.key, row.procedure); err != nil {
+			return mapError(err)
+		}
 		_, err := q.ExecContext(ctx, `INSERT INTO cases (id, number, status, item_version_id, item_code, item_name, region_path,
-			department_id, applicant_user_id, applicant, applicant_name, agent_id, channel, procedure, form, fee_due, version,
-			idempotency_key, query_code_hash, created_at, submitted_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			department_id, applicant_user_id, applicant, applicant_name, agent_id, channel, procedure, procedure_key, form, fee_due,
+			version, idempotency_key, query_code_hash, created_at, submitted_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ID, c.Number, c.Status, c.Procedure.ItemVersionID, c.Procedure.ItemCode, c.Procedure.ItemName, c.Procedure.RegionPath,
 			c.Procedure.DepartmentID, nullable(c.Applicant.UserID), row.applicant, c.Applicant.Name, nullable(c.AgentID),
-			c.Channel, row.procedure, row.form, c.Fee.DueFen, c.Version, key, codeHash, micro(c.CreatedAt),
+			c.Channel, row.key, row.form, c.Fee.DueFen, c.Version, key, codeHash, micro(c.CreatedAt),
 			micro(c.SubmittedAt), micro(c.CreatedAt))
 		if isUnique(err) {
 			return apperr.New(apperr.Conflict, "该申请已经提交过")
@@ -57,8 +61,11 @@ func (s *CasesStore) CreateCase(ctx context.Context, c *cases.Case, key string, 
 	})
 }
 
-// caseRow holds the JSON columns of a case.
-type caseRow struct{ applicant, procedure, form string }
+// caseRow holds the JSON columns of a case and its procedure's key.
+type caseRow struct {
+	applicant, procedure, form string
+	key                        []byte
+}
 
 func caseRowOf(c *cases.Case) (caseRow, error) {
 	a, err1 := json.Marshal(c.Applicant)
@@ -67,7 +74,7 @@ func caseRowOf(c *cases.Case) (caseRow, error) {
 	if err := firstErr(err1, err2, err3); err != nil {
 		return caseRow{}, fmt.Errorf("encode case: %w", err)
 	}
-	return caseRow{string(a), string(p), string(f)}, nil
+	return caseRow{string(a), string(p), string(f), cases.ProcedureKey(p)}, nil
 }
 
 func firstErr(errs ...error) error {
@@ -123,14 +130,16 @@ func tuples(rows, cols int) string {
 	return strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
 }
 
-// SaveCase writes a case after new events, if nobody changed it meanwhile.
+// SaveCase writes a case after new events, if nobody changed it meanwhile:
+// the row (only the columns that changed, besides those every change
+// sets), the new events and materials, the progress row, and the branch
+// rows that are new or differ from the stored ones.
 func (s *CasesStore) SaveCase(ctx context.Context, c *cases.Case, from int, evs []cases.Event, ms []cases.MaterialFile, due cases.Dues) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		res, err := s.db.q(ctx).ExecContext(ctx, `UPDATE cases SET status = ?, decision = ?, completion = ?, fee_paid = ?, fee_receipt = ?,
-			rounds = ?, certificate = ?, version = ?, promised_due = ?, legal_due = ?, submitted_at = ?, accepted_at = ?, closed_at = ?,
-			updated_at = ? WHERE id = ? AND version = ?`, c.Status, c.Decision, c.Completion, c.Fee.PaidFen, c.Fee.Receipt, c.Rounds,
-			c.Certificate, c.Version, due.Promised, due.Legal, micro(c.SubmittedAt), micro(c.AcceptedAt), micro(c.ClosedAt),
-			micro(evs[len(evs)-1].At), c.ID, from)
+		sets, args := changedColumns(c.Before(len(evs)), c)
+		args = append(args, c.ID, from)
+		res, err := s.db.q(ctx).ExecContext(ctx, `UPDATE cases SET version = ?, updated_at = ?, promised_due = ?, legal_due = ?`+
+			sets+` WHERE id = ? AND version = ?`, append([]any{c.Version, micro(evs[len(evs)-1].At), due.Promised, due.Legal}, args...)...)
 		if err != nil {
 			return mapError(err)
 		}
@@ -147,28 +156,58 @@ func (s *CasesStore) SaveCase(ctx context.Context, c *cases.Case, from int, evs 
 	})
 }
 
-func (s *CasesStore) saveBranches(ctx context.Context, c *cases.Case, due cases.Dues) error {
-	q := s.db.q(ctx)
-	if _, err := q.ExecContext(ctx, `DELETE FROM case_branches WHERE case_id = ?`, c.ID); err != nil {
-		return mapError(err)
+// changedColumns is the SET list of the projection columns whose value
+// differs from before, and their arguments.
+func changedColumns(before, after *cases.Case) (string, []any) {
+	var b strings.Builder
+	var args []any
+	set := func(col string, changed bool, v any) {
+		if changed {
+			b.WriteString(", " + col + " = ?")
+			args = append(args, v)
+		}
 	}
+	set("status", before.Status != after.Status, after.Status)
+	set("decision", before.Decision != after.Decision, after.Decision)
+	set("completion", before.Completion != after.Completion, after.Completion)
+	set("fee_paid", before.Fee.PaidFen != after.Fee.PaidFen, after.Fee.PaidFen)
+	set("fee_receipt", before.Fee.Receipt != after.Fee.Receipt, after.Fee.Receipt)
+	set("rounds", before.Rounds != after.Rounds, after.Rounds)
+	set("certificate", before.Certificate != after.Certificate, after.Certificate)
+	set("submitted_at", !before.SubmittedAt.Equal(after.SubmittedAt), micro(after.SubmittedAt))
+	set("accepted_at", !before.AcceptedAt.Equal(after.AcceptedAt), micro(after.AcceptedAt))
+	set("closed_at", !before.ClosedAt.Equal(after.ClosedAt), micro(after.ClosedAt))
+	return b.String(), args
+}
+
+// saveBranches writes, in one statement, the branch rows that are new or
+// differ from the stored ones; an unchanged row is not written.
+func (s *CasesStore) saveBranches(ctx context.Context, c *cases.Case, due cases.Dues) error {
+	if len(c.Branches) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 8*len(c.Branches))
 	for i, b := range c.Branches {
 		state, _ := json.Marshal(b)
 		d := ""
 		if i < len(due.Branches) {
 			d = due.Branches[i]
 		}
-		_, err := q.ExecContext(ctx, `INSERT INTO case_branches (case_id, idx, department_id, step, step_role, done, state, due)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, i, c.Procedure.Branches[i].DepartmentID, b.Step, c.CurrentStep(&c.Branches[i]).Role,
+		args = append(args, c.ID, i, c.Procedure.Branches[i].DepartmentID, b.Step, c.CurrentStep(&c.Branches[i]).Role,
 			boolInt(b.Done || c.Status == cases.StatusClosed), string(state), d)
-		if err != nil {
-			return mapError(err)
-		}
 	}
-	return nil
+	_, err := s.db.q(ctx).ExecContext(ctx, `INSERT INTO case_branches (case_id, idx, department_id, step, step_role, done, state, due)
+		VALUES `+tuples(len(c.Branches), 8)+` ON CONFLICT (case_id, idx) DO UPDATE SET step = excluded.step,
+		step_role = excluded.step_role, done = excluded.done, state = excluded.state, due = excluded.due
+		WHERE (step, step_role, done, state, due) IS NOT (excluded.step, excluded.step_role, excluded.done, excluded.state, excluded.due)`,
+		args...)
+	return mapError(err)
 }
 
-const caseColumns = `id, IFNULL(number, ''), procedure, applicant, form, IFNULL(agent_id, 0), channel, fee_due, query_code_hash`
+// caseColumns read the procedure itself only for cases filed before
+// procedures were stored by key.
+const caseColumns = `id, IFNULL(number, ''), procedure_key, CASE WHEN procedure_key IS NULL THEN procedure END, applicant, form,
+	IFNULL(agent_id, 0), channel, fee_due, query_code_hash`
 
 // LoadCase returns a case, rebuilt from its events. SQLite's single writer
 // already serialises changes, so lock needs no extra statement.
@@ -191,15 +230,15 @@ func (s *CasesStore) FindCaseByIdempotencyKey(ctx context.Context, key string) (
 func (s *CasesStore) loadWhere(ctx context.Context, where string, arg any, withMaterials bool) (*cases.Case, []byte, error) {
 	q := s.db.q(ctx)
 	var c cases.Case
-	var proc []byte
+	var key, proc []byte
 	var app, form string
 	var hash []byte
-	err := q.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE `+where, arg).Scan(&c.ID, &c.Number, &proc, &app,
+	err := q.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE `+where, arg).Scan(&c.ID, &c.Number, &key, &proc, &app,
 		&form, &c.AgentID, &c.Channel, &c.Fee.DueFen, &hash)
 	if err != nil {
 		return nil, nil, notFound(err, "办件不存在")
 	}
-	if err := s.decodeCase(&c, proc, app, form); err != nil {
+	if err := s.decodeCase(ctx, &c, key, proc, app, form); err != nil {
 		return nil, nil, err
 	}
 	evs, err := s.events(ctx, c.ID)
@@ -215,13 +254,32 @@ func (s *CasesStore) loadWhere(ctx context.Context, where string, arg any, withM
 	return &c, hash, err
 }
 
-func (s *CasesStore) decodeCase(c *cases.Case, proc []byte, app, form string) error {
-	err := firstErr(s.procs.Decode(proc, &c.Procedure), json.Unmarshal([]byte(app), &c.Applicant),
+func (s *CasesStore) decodeCase(ctx context.Context, c *cases.Case, key, proc []byte, app, form string) error {
+	err := firstErr(s.procedure(ctx, key, proc, c.ID, &c.Procedure), json.Unmarshal([]byte(app), &c.Applicant),
 		json.Unmarshal([]byte(form), &c.Form))
 	if err != nil {
 		return fmt.Errorf("decode case %d: %w", c.ID, err)
 	}
 	return nil
+}
+
+// procedure decodes a case's procedure: the one stored under key, or for a
+// case filed before procedures were stored by key, proc.
+func (s *CasesStore) procedure(ctx context.Context, key, proc []byte, id int64, p *cases.Procedure) error {
+	if key == nil {
+		return s.procs.Decode(proc, p)
+	}
+	return s.procs.DecodeKeyed(string(key), func() ([]byte, error) { return s.storedProcedure(ctx, key, id) }, p)
+}
+
+// storedProcedure reads the procedure stored under key or, for a case filed
+// before procedures were stored by key (whose progress row still names the
+// key of its own JSON), the case's own.
+func (s *CasesStore) storedProcedure(ctx context.Context, key []byte, id int64) ([]byte, error) {
+	var proc []byte
+	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT IFNULL((SELECT procedure FROM case_procedures WHERE key = ?),
+		(SELECT procedure FROM cases WHERE id = ?))`, key, id).Scan(&proc)
+	return proc, mapError(err)
 }
 
 func (s *CasesStore) events(ctx context.Context, id int64) ([]cases.Event, error) {

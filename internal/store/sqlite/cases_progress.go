@@ -17,8 +17,7 @@ import (
 func (s *CasesStore) insertProgress(ctx context.Context, c *cases.Case, row caseRow, codeHash []byte) error {
 	evs := cases.AppendEvents(nil, c.Events)
 	_, err := s.db.q(ctx).ExecContext(ctx, `INSERT INTO case_progress (number, case_id, query_code_hash, procedure_key,
-		applicant_name, events) VALUES (?, ?, ?, ?, ?, ?)`, c.Number, c.ID, codeHash, cases.ProcedureKey([]byte(row.procedure)),
-		c.Applicant.Name, evs)
+		applicant_name, events) VALUES (?, ?, ?, ?, ?, ?)`, c.Number, c.ID, codeHash, row.key, c.Applicant.Name, evs)
 	return mapError(err)
 }
 
@@ -102,11 +101,7 @@ func (s *CasesStore) lookupFromEvents(ctx context.Context, number string, g case
 func (s *CasesStore) progressCase(ctx context.Context, r progressRow, number string) (*cases.Case, error) {
 	c := &cases.Case{ID: r.id, Number: number}
 	c.Applicant.Name = r.name
-	load := func() ([]byte, error) {
-		var proc []byte
-		err := s.db.q(ctx).QueryRowContext(ctx, `SELECT procedure FROM cases WHERE id = ?`, r.id).Scan(&proc)
-		return proc, mapError(err)
-	}
+	load := func() ([]byte, error) { return s.storedProcedure(ctx, []byte(r.key), r.id) }
 	err := firstErr(r.eventsError, s.procs.DecodeKeyed(r.key, load, &c.Procedure))
 	if err != nil {
 		return nil, fmt.Errorf("decode progress of case %d: %w", r.id, err)

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -110,6 +111,16 @@ func (s *CatalogStore) FindItemStamp(ctx context.Context, code string) (catalog.
 	err := row.Scan(&st.ID, &at)
 	st.UpdatedAt = fromMicro(at)
 	return st, notFound(err, "实施编码为 "+code+" 的事项不存在")
+}
+
+// CatalogueStamp returns the number of items, the highest id and a
+// checksum of the items' UpdatedAt: any item created or stamped anew
+// changes it.
+func (s *CatalogStore) CatalogueStamp(ctx context.Context) (string, error) {
+	var n, top, sum int64
+	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT count(*), IFNULL(max(id), 0), IFNULL(sum(updated_at % 2147483647), 0)
+		FROM catalog_items`).Scan(&n, &top, &sum)
+	return fmt.Sprintf("%d:%d:%d", n, top, sum), mapError(err)
 }
 
 // itemWhere builds the conditions of a filter.

@@ -43,6 +43,7 @@ type DB struct {
 	wconn *sql.Conn // the writer's connection: every write transaction runs on it
 	jobs  *sql.DB   // one connection of the job queue's own (River polls on it)
 	now   func() time.Time
+	count *store.Counters
 
 	// twice runs every write transaction's function twice, the first run
 	// rolled back (TwiceEnv; a test mode, see rehearse).
@@ -76,17 +77,18 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	write := openDB(dsn(o.Path, o.Sync, false))
+	count := &store.Counters{}
+	write := openDB(dsn(o.Path, o.Sync, false), count)
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	read := openDB(dsn(o.Path, o.Sync, true))
+	read := openDB(dsn(o.Path, o.Sync, true), count)
 	// Readers are many: a read that misses a connection's page cache waits
 	// in a pread (the SQLite build has no mmap), and meanwhile others run.
 	read.SetMaxOpenConns(max(16, runtime.NumCPU()*8))
 	read.SetMaxIdleConns(max(16, runtime.NumCPU()*8))
-	jobs := openDB(dsn(o.Path, o.Sync, false))
+	jobs := openDB(dsn(o.Path, o.Sync, false), count)
 	jobs.SetMaxOpenConns(1)
-	db := &DB{path: o.Path, read: read, write: write, jobs: jobs, now: o.Now,
+	db := &DB{path: o.Path, read: read, write: write, jobs: jobs, now: o.Now, count: count,
 		twice: o.RunTwice || os.Getenv(TwiceEnv) == "1", units: make(chan *unit, 256), closing: make(chan struct{})}
 	if err := db.Ping(ctx); err != nil {
 		db.closePools()
@@ -184,6 +186,9 @@ func (db *DB) Path() string { return db.path }
 // inserted in the writer's transactions; River polls and completes jobs on
 // this connection, waiting for the writer through SQLite's busy timeout.
 func (db *DB) JobsDB() *sql.DB { return db.jobs }
+
+// Counters are the counts of every connection, the job queue's included.
+func (db *DB) Counters() *store.Counters { return db.count }
 
 // Backend names the storage backend.
 func (db *DB) Backend() string { return "sqlite" }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"reflect"
 
+	"openhall/internal/store"
+
 	msqlite "modernc.org/sqlite"
 )
 
@@ -19,13 +21,14 @@ const maxCachedStatements = 500
 // Parsing and planning a statement costs more than running most of ours,
 // and the driver prepares afresh on every Exec or Query, including the job
 // queue's queries that run inside our transactions.
-func openDB(dsn string) *sql.DB {
-	return sql.OpenDB(cachingConnector{dsn: dsn, drv: &msqlite.Driver{}})
+func openDB(dsn string, n *store.Counters) *sql.DB {
+	return sql.OpenDB(cachingConnector{dsn: dsn, drv: &msqlite.Driver{}, n: n})
 }
 
 type cachingConnector struct {
 	dsn string
 	drv *msqlite.Driver
+	n   *store.Counters
 }
 
 func (c cachingConnector) Connect(context.Context) (driver.Conn, error) {
@@ -33,7 +36,7 @@ func (c cachingConnector) Connect(context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cachingConn{inner: inner, stmts: map[string]*cachedStmt{}}, nil
+	return &cachingConn{inner: inner, stmts: map[string]*cachedStmt{}, n: c.n}, nil
 }
 
 func (c cachingConnector) Driver() driver.Driver { return c.drv }
@@ -44,6 +47,7 @@ func (c cachingConnector) Driver() driver.Driver { return c.drv }
 type cachingConn struct {
 	inner driver.Conn
 	stmts map[string]*cachedStmt
+	n     *store.Counters
 }
 
 // cachedStmt is a prepared statement; busy while rows read from it are open
@@ -58,6 +62,7 @@ var errNoContext = errors.New("sqlite driver lacks context methods")
 // stmt returns the cached statement of query, or a one-off statement (and
 // false) when the cached one is busy or the cache is full.
 func (c *cachingConn) stmt(ctx context.Context, query string) (*cachedStmt, bool, error) {
+	c.count(1)
 	if cs, ok := c.stmts[query]; ok && !cs.busy {
 		return cs, true, nil
 	}
@@ -136,7 +141,38 @@ func (c *cachingConn) Begin() (driver.Tx, error) {
 }
 
 func (c *cachingConn) BeginTx(ctx context.Context, o driver.TxOptions) (driver.Tx, error) {
-	return c.inner.(driver.ConnBeginTx).BeginTx(ctx, o)
+	tx, err := c.inner.(driver.ConnBeginTx).BeginTx(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	c.count(1)
+	return countedTx{tx, c}, nil
+}
+
+// count adds statements (each one a call into SQLite) to the counters.
+func (c *cachingConn) count(statements int64) {
+	c.n.Statements.Add(statements)
+	c.n.RoundTrips.Add(statements)
+}
+
+// countedTx counts the COMMIT (or ROLLBACK) of a transaction.
+type countedTx struct {
+	driver.Tx
+	c *cachingConn
+}
+
+func (t countedTx) Commit() error {
+	t.c.count(1)
+	err := t.Tx.Commit()
+	if err == nil {
+		t.c.n.Commits.Add(1)
+	}
+	return err
+}
+
+func (t countedTx) Rollback() error {
+	t.c.count(1)
+	return t.Tx.Rollback()
 }
 
 func (c *cachingConn) Ping(ctx context.Context) error { return c.inner.(driver.Pinger).Ping(ctx) }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+
+	"openhall/internal/store"
 )
 
 // The statement cache: a query whose statement is still being read gets a
@@ -12,7 +14,7 @@ import (
 // is reported, not cached.
 func TestStatementCache(t *testing.T) {
 	ctx := context.Background()
-	db := openDB(dsn(filepath.Join(t.TempDir(), "c.db"), "full", false))
+	db := openDB(dsn(filepath.Join(t.TempDir(), "c.db"), "full", false), &store.Counters{})
 	defer db.Close()
 	db.SetMaxOpenConns(1)
 	if _, err := db.ExecContext(ctx, `CREATE TABLE t (n INTEGER)`); err != nil {

@@ -102,9 +102,7 @@ func (s *SupervisionStore) history(ctx context.Context, w *supervision.Watched, 
 	}
 	p := new(cases.Procedure)
 	load := func() ([]byte, error) {
-		var proc []byte
-		err := s.db.read.QueryRowContext(ctx, `SELECT procedure FROM cases WHERE id = ?`, w.CaseID).Scan(&proc)
-		return proc, mapError(err)
+		return s.db.Cases().storedProcedure(ctx, []byte(key), w.CaseID)
 	}
 	if err := s.procs.DecodeKeyed(key, load, p); err != nil {
 		return fmt.Errorf("procedure of case %d: %w", w.CaseID, err)

@@ -56,8 +56,14 @@ func TestAuditChain(t *testing.T) {
 				t.Fatalf("after sealing: %+v", r)
 			}
 			entries, err := log.Find(context.Background(), audit.Filter{ObjectType: "thing", ObjectID: "3"})
-			if err != nil || len(entries) != 1 || entries[0].Action != "test.thing.update" || entries[0].Seq == 0 {
+			if err != nil || len(entries) != 1 || entries[0].Action != "test.thing.update" || entries[0].Seq != 4 ||
+				len(entries[0].Hash) != audit.HashSize || len(entries[0].PrevHash) != audit.HashSize {
 				t.Fatalf("find: %v %+v", err, entries)
+			}
+			appendN(t, s, log, 3)
+			sealAll(t, log)
+			if r := mustVerify(t, log); !r.OK || r.Checked != 28 || r.Head.Seq != 28 {
+				t.Fatalf("after a second seal: %+v", r)
 			}
 		})
 		t.Run("RollbackLeavesNoEntry", func(t *testing.T) {
@@ -72,6 +78,9 @@ func TestAuditChain(t *testing.T) {
 			}
 		})
 		t.Run("ConcurrentAppendsAndSealers", func(t *testing.T) { concurrentSeal(t, b) })
+		if b.Name == "postgres" { // SQLite's one writer never holds a transaction open beside another
+			t.Run("EntryBehindARunningTransactionWaits", func(t *testing.T) { sealBehindRunning(t, b) })
+		}
 		for _, tc := range tamperCases {
 			t.Run("Detects"+tc.name, func(t *testing.T) { detectTamper(t, b, tc) })
 		}
@@ -103,25 +112,76 @@ func concurrentSeal(t *testing.T, b Backend) {
 	}
 }
 
+// sealBehindRunning: an entry committed while an older transaction that
+// appends too is still running is not sealed until that one ends, and then
+// both are sealed in the order they began writing; none is skipped.
+func sealBehindRunning(t *testing.T, b Backend) {
+	s := b.Open(t, nil)
+	log := audit.NewLog(s.Audit, nil)
+	appended, release, done := make(chan struct{}), make(chan struct{}), make(chan error)
+	go func() {
+		done <- s.InTx(context.Background(), func(ctx context.Context) error {
+			err := log.Append(ctx, audit.Record{Action: "test.older", ObjectType: "thing", ObjectID: "older", Change: 1})
+			if err == nil { // a read sends what a pipelined transaction has queued
+				_, err = s.Audit.FindAuditEntries(ctx, audit.Filter{Limit: 1})
+			}
+			close(appended)
+			<-release
+			return err
+		})
+	}()
+	<-appended
+	appendN(t, s, log, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	log.Seal(ctx)
+	cancel()
+	if r := mustVerify(t, log); !r.OK || r.Checked != 0 || r.Pending != 1 {
+		t.Fatalf("the later entry was sealed before the older transaction ended: %+v", r)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	sealAll(t, log)
+	if r := mustVerify(t, log); !r.OK || r.Checked != 2 || r.Pending != 0 {
+		t.Fatalf("after the older transaction ended: %+v", r)
+	}
+	es, err := log.Find(context.Background(), audit.Filter{ObjectType: "thing", ObjectID: "older"})
+	if err != nil || len(es) != 1 || es[0].Seq != 1 {
+		t.Fatalf("the older transaction's entry must come first in the chain: %v %+v", err, es)
+	}
+}
+
 type tamper struct {
 	name    string
 	sql     string
+	pgSQL   string // when PostgreSQL needs other SQL
 	args    []any
-	badSeq  int64
+	badSeq  int64 // -1: any entry
 	problem string
 }
 
+// Entries 1–10 are appended one per transaction and sealed, so entry n has
+// row id n and chain position n.
 var tamperCases = []tamper{
-	{"EditedDetail", `UPDATE audit_log SET detail = ? WHERE seq = 5`, []any{[]byte(`{"n":999}`)}, 5, "内容被修改"},
-	{"EditedActor", `UPDATE audit_log SET actor_label = '他人' WHERE seq = 6`, nil, 6, "记录被修改"},
-	{"EditedDigestAndDetail", `UPDATE audit_log SET detail = ?, digest = ? WHERE seq = 7`,
-		[]any{[]byte(`{"n":1}`), audit.Digest([]byte(`{"n":1}`))}, 7, "记录被修改"},
-	{"DeletedRow", `DELETE FROM audit_log WHERE seq = 4`, nil, 5, "序号不连续"},
-	// seq is UNIQUE, so swapping two rows takes three steps.
-	{"Reordered", `UPDATE audit_log SET seq = -1 WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = 8;
-		UPDATE audit_log SET seq = 8 WHERE seq = -1`, nil, 3, "前一条记录的哈希"},
-	{"DeletedTail", `DELETE FROM audit_log WHERE seq = 10`, nil, 0, "链尾记录不符"},
-	{"RewrittenHead", `UPDATE audit_head SET seq = 9`, nil, 0, "链尾记录不符"},
+	{name: "EditedDetail", sql: `UPDATE audit_log SET detail = ? WHERE id = 5`, args: []any{[]byte(`{"n":999}`)}, badSeq: 5, problem: "内容被修改"},
+	{name: "EditedActor", sql: `UPDATE audit_log SET actor_label = '他人' WHERE id = 6`, badSeq: 6, problem: "记录被修改"},
+	{name: "EditedDigestAndDetail", sql: `UPDATE audit_log SET detail = ?, digest = ? WHERE id = 7`,
+		args: []any{[]byte(`{"n":1}`), audit.Digest([]byte(`{"n":1}`))}, badSeq: 7, problem: "记录被修改"},
+	{name: "DeletedRow", sql: `DELETE FROM audit_log WHERE id = 4`, badSeq: 5, problem: "序号不连续"},
+	// Row ids swapped: SQLite finds entry 8's content at position 3, while
+	// PostgreSQL, which orders by transaction first, finds position 3 gone.
+	{name: "Reordered", sql: `UPDATE audit_log SET id = -1 WHERE id = 3; UPDATE audit_log SET id = 3 WHERE id = 8;
+		UPDATE audit_log SET id = 8 WHERE id = -1`, badSeq: -1, problem: "记录"},
+	{name: "DeletedTail", sql: `DELETE FROM audit_log WHERE id = 10`, problem: "链尾记录不符"},
+	{name: "RewrittenHead", sql: `UPDATE audit_head SET seq = 9`, problem: "链尾记录不符"},
+	{name: "EditedSeal", sql: `UPDATE audit_seals SET prev_hash = ? WHERE first_seq = 1`, args: []any{make([]byte, audit.HashSize-1)},
+		badSeq: 1, problem: "前一条记录的哈希"},
+	{name: "SlippedIn", sql: `INSERT INTO audit_log (id, at, actor_id, actor_label, scope, action, object_type, object_id, detail, digest)
+		VALUES (0, 0, 0, '系统', 'system', 'test.forged', 'thing', '0', ?, ?)`,
+		pgSQL: `INSERT INTO audit_log (id, at, actor_id, actor_label, scope, action, object_type, object_id, detail, digest, tx)
+		VALUES (0, now(), 0, '系统', 'system', 'test.forged', 'thing', '0', ?, ?, 0)`,
+		args: []any{[]byte(`{}`), audit.Digest([]byte(`{}`))}, problem: "不在哈希链中"},
 }
 
 func detectTamper(t *testing.T, b Backend, tc tamper) {
@@ -132,11 +192,16 @@ func detectTamper(t *testing.T, b Backend, tc tamper) {
 	if r := mustVerify(t, log); !r.OK {
 		t.Fatalf("untouched chain: %+v", r)
 	}
-	for _, stmt := range strings.Split(tc.sql, ";") {
+	query := tc.sql
+	if b.Name == "postgres" && tc.pgSQL != "" {
+		query = tc.pgSQL
+	}
+	for _, stmt := range strings.Split(query, ";") {
 		b.Exec(t, s, strings.TrimSpace(stmt), tc.args...)
 	}
 	r := mustVerify(t, log)
-	if r.OK || r.BadSeq != tc.badSeq || !strings.Contains(r.Problem, tc.problem) {
+	badSeq := r.BadSeq == tc.badSeq || tc.badSeq < 0 && r.BadSeq > 0
+	if r.OK || !badSeq || !strings.Contains(r.Problem, tc.problem) {
 		t.Fatalf("got OK=%v BadSeq=%d Problem=%q; want BadSeq=%d and %q", r.OK, r.BadSeq, r.Problem, tc.badSeq, tc.problem)
 	}
 }

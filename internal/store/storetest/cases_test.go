@@ -12,6 +12,7 @@ import (
 	"openhall/internal/calendar"
 	"openhall/internal/cases"
 	"openhall/internal/identity"
+	"openhall/internal/store"
 )
 
 // procedures serves fixed procedures to the cases service.
@@ -260,4 +261,72 @@ func registerCitizen(t *testing.T, sv *Services) *identity.Actor {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// TestCaseSaves: a change saved against a version that is no longer the
+// stored one is refused and none of it is written (on PostgreSQL the check
+// travels with the commit); a case whose procedure is kept in its own row,
+// as before procedures were stored once by key, still loads and is looked
+// up; a process that has not decoded a procedure yet loads it under the
+// case's lock.
+func TestCaseSaves(t *testing.T) {
+	ForEach(t, func(t *testing.T, b Backend) {
+		sv := NewServices(b.Open(t, nil), nil)
+		tr := BuildTree(t, sv)
+		svc := newCases(sv, tr, &sideEffects{})
+		ctx := context.Background()
+		filed, err := svc.File(ctx, registerCitizen(t, sv), fileInput("stale"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := filed.Case
+		stale, err := sv.Stores.Cases.LoadCase(ctx, c.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stale.Apply(cases.Event{Kind: cases.EventWithdrawn, At: time.Now().UTC().Truncate(time.Microsecond), Branch: -1})
+		err = sv.Stores.InTx(ctx, func(ctx context.Context) error {
+			return sv.Stores.Cases.SaveCase(ctx, stale, stale.Version, stale.Events[len(stale.Events)-1:], nil, cases.Dues{})
+		})
+		if !apperr.Is(err, apperr.Conflict) {
+			t.Fatalf("a save against another version: %v", err)
+		}
+		if now, err := sv.Stores.Cases.LoadCase(ctx, c.ID, false); err != nil || len(now.Events) != len(c.Events) {
+			t.Fatalf("a refused save wrote events: %v", err)
+		}
+		// A process that has not decoded the procedure yet reads it inside
+		// the transaction that locks the case.
+		fresh := withFreshCases(sv)
+		err = fresh.Stores.InTx(ctx, func(ctx context.Context) error {
+			locked, err := fresh.Stores.Cases.LoadCase(ctx, c.ID, true)
+			if err == nil && locked.Procedure.ItemName != c.Procedure.ItemName {
+				t.Errorf("procedure of a locked case: %+v", locked.Procedure)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatalf("a case locked by a process that has not decoded its procedure: %v", err)
+		}
+		b.Exec(t, sv.Stores, `UPDATE cases SET procedure = (SELECT procedure FROM case_procedures WHERE key = cases.procedure_key),
+			procedure_key = NULL WHERE id = ?`, c.ID)
+		fresh = withFreshCases(sv) // nothing decoded yet
+		old, err := fresh.Stores.Cases.LoadCase(ctx, c.ID, true)
+		if err != nil || old.Procedure.ItemName != c.Procedure.ItemName || len(old.Procedure.Materials) != len(c.Procedure.Materials) {
+			t.Fatalf("a case with its own procedure: %+v %v", old, err)
+		}
+		p, err := newCases(withFreshCases(sv), tr, &sideEffects{}).Lookup(ctx, c.Number, filed.QueryCode, "10.0.0.9")
+		if err != nil || p.ItemName != c.Procedure.ItemName {
+			t.Fatalf("lookup of a case with its own procedure: %+v %v", p, err)
+		}
+	})
+}
+
+// withFreshCases is sv with a new cases store over the same database, whose
+// caches are empty.
+func withFreshCases(sv *Services) *Services {
+	st := *sv.Stores
+	st.Cases = st.Backend.(interface{ Stores() *store.Stores }).Stores().Cases
+	fresh := *sv
+	fresh.Stores = &st
+	return &fresh
 }
