@@ -25,6 +25,10 @@ import (
 // that Open describes it without reading it.
 const kindMeta = "Openhall-Kind"
 
+// sumMeta is the user metadata key that records the SHA-256 an object was
+// uploaded with, beside the one its key names.
+const sumMeta = "Openhall-Sha256"
+
 // S3Config locates an S3 bucket: URL is s3://bucket/prefix, Endpoint the
 // server (http://host:port or https://host).
 type S3Config struct {
@@ -39,13 +43,17 @@ type S3Config struct {
 // speaks the S3 API with signature V4): object <prefix>/<aa>/<bb>/<sha256>.
 // It checks uploads exactly as Store does; content is spooled to a local
 // temporary file to be sniffed and hashed, then sent with its MD5 so the
-// server refuses a body damaged in transit, and Put reports success only
-// after the stored object's size and ETag match.
+// server refuses a body damaged in transit and with its SHA-256 as user
+// metadata, and Put reports success only after the stored object's size,
+// SHA-256 and content are confirmed (see confirm).
 type S3 struct {
 	client *minio.Client
 	bucket string
 	prefix string
 	spool  string // directory for temporary files; "" = os.TempDir
+	// partSize is the size of the parts of a multipart upload; objects no
+	// larger go in one request. 0 is minio's (16 MiB).
+	partSize uint64
 }
 
 // NewS3 connects to the bucket and checks that it exists.
@@ -123,6 +131,7 @@ func (s *S3) key(sum string) string {
 }
 
 // Put checks and stores the content of r; see Store.Put for the refusals.
+// The object is confirmed (s.confirm) before Put returns.
 func (s *S3) Put(ctx context.Context, r io.Reader, o PutOptions) (Blob, error) {
 	o = o.withDefaults()
 	tmp, err := os.CreateTemp(s.spool, tempPrefix+"*")
@@ -134,42 +143,76 @@ func (s *S3) Put(ctx context.Context, r io.Reader, o PutOptions) (Blob, error) {
 	if err != nil {
 		return Blob{}, err
 	}
-	etag, err := fileMD5(tmp)
-	if err != nil {
-		return Blob{}, errSave(err)
-	}
-	if s.holds(ctx, b, etag) {
-		return b, nil
-	}
-	return b, s.upload(ctx, tmp, b, etag)
+	_, err = s.store(ctx, tmp, b)
+	return b, err
 }
 
-// upload sends f as the object of b and confirms what the server stored.
-func (s *S3) upload(ctx context.Context, f *os.File, b Blob, etag string) error {
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return errSave(err)
+// store uploads the content of f as the object of b, unless an object that
+// s.confirm accepts is there already; uploaded says which.
+func (s *S3) store(ctx context.Context, f io.ReadSeeker, b Blob) (uploaded bool, err error) {
+	md5sum, err := readMD5(f)
+	if err != nil {
+		return false, errSave(err)
 	}
-	_, err := s.client.PutObject(ctx, s.bucket, s.key(b.SHA256), f, b.Size, minio.PutObjectOptions{
-		ContentType: b.MIME, UserMetadata: map[string]string{kindMeta: string(b.Kind)},
-		SendContentMd5: true, DisableMultipart: true,
+	if s.confirm(ctx, b, md5sum) == nil {
+		return false, nil
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return false, errSave(err)
+	}
+	_, err = s.client.PutObject(ctx, s.bucket, s.key(b.SHA256), f, b.Size, minio.PutObjectOptions{
+		ContentType:  b.MIME,
+		UserMetadata: map[string]string{kindMeta: string(b.Kind), sumMeta: b.SHA256},
+		// Each request carries its body's MD5, so the server refuses a
+		// body damaged in transit; large objects go in parts.
+		SendContentMd5: true, PartSize: s.partSize,
 	})
 	if err != nil {
-		return errSave(err)
+		return false, errSave(err)
 	}
-	if !s.holds(ctx, b, etag) {
-		return errSave(fmt.Errorf("object %s: stored size or ETag differs from the upload", b.SHA256))
+	if err := s.confirm(ctx, b, md5sum); err != nil {
+		return false, errSave(err)
 	}
-	return nil
+	return true, nil
 }
 
-// holds reports whether the object of b exists with b's size and the MD5
-// etag (the ETag of an object stored in one PUT).
-func (s *S3) holds(ctx context.Context, b Blob, etag string) bool {
+// confirm checks that the object of b is stored whole: its size, the
+// SHA-256 recorded with it, and its content. An object stored in one
+// request has the MD5 of its content as ETag, which then must be md5sum;
+// one stored in parts has an ETag made of its parts' MD5s, so its content
+// is read back and hashed.
+func (s *S3) confirm(ctx context.Context, b Blob, md5sum string) error {
 	info, err := s.client.StatObject(ctx, s.bucket, s.key(b.SHA256), minio.StatObjectOptions{})
-	return err == nil && info.Size == b.Size && strings.Trim(info.ETag, `"`) == etag
+	if err != nil {
+		return err
+	}
+	if info.Size != b.Size || info.UserMetadata[sumMeta] != b.SHA256 {
+		return fmt.Errorf("object %s: size %d or recorded SHA-256 %q differs from the upload", b.SHA256, info.Size, info.UserMetadata[sumMeta])
+	}
+	etag := strings.Trim(info.ETag, `"`)
+	if !strings.Contains(etag, "-") {
+		if etag != md5sum {
+			return fmt.Errorf("object %s: ETag %s is not the upload's MD5 %s", b.SHA256, etag, md5sum)
+		}
+		return nil
+	}
+	return s.readBack(ctx, b)
 }
 
-func fileMD5(f *os.File) (string, error) {
+// readBack reads the object of b through and checks it against its address.
+func (s *S3) readBack(ctx context.Context, b Blob) error {
+	obj, err := s.client.GetObject(ctx, s.bucket, s.key(b.SHA256), minio.GetObjectOptions{})
+	if err != nil {
+		return err
+	}
+	defer obj.Close()
+	c := &checked{rc: obj, sum: b.SHA256, size: b.Size, h: sha256.New()}
+	_, err = io.Copy(io.Discard, c)
+	return err
+}
+
+// readMD5 hashes f from its start.
+func readMD5(f io.ReadSeeker) (string, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return "", err
 	}
