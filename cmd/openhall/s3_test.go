@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -111,6 +112,8 @@ func TestServeWithObjectStore(t *testing.T) {
 		t.Fatalf("range request: %d %q, want 206 %q", status, body, want[5:15])
 	}
 
+	backupFromBucket(t, bin, append(b.env(), "OPENHALL_DATA="+data))
+
 	damaged := bytes.Clone(want)
 	damaged[len(damaged)-2] ^= 1
 	b.put(t, m.SHA256, damaged)
@@ -127,6 +130,18 @@ func TestServeWithObjectStore(t *testing.T) {
 	p.cmd.Wait()
 	if strings.Contains(p.stderr.String(), b.cfg.SecretKey) {
 		t.Error("the S3 secret key is in the server's log")
+	}
+}
+
+// backupFromBucket runs openhall backup, which reads the materials from the
+// bucket and checks each against its address.
+func backupFromBucket(t *testing.T, bin string, env []string) {
+	t.Helper()
+	cmd := exec.Command(bin, "backup", "--out", filepath.Join(t.TempDir(), "backup.tar"))
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "已备份数据库与") {
+		t.Fatalf("backup with the materials in the bucket: %v\n%s", err, out)
 	}
 }
 

@@ -58,24 +58,9 @@ type S3 struct {
 
 // NewS3 connects to the bucket and checks that it exists.
 func NewS3(ctx context.Context, c S3Config) (*S3, error) {
-	bucket, prefix, err := ParseS3URL(c.URL)
+	client, bucket, prefix, err := c.client()
 	if err != nil {
 		return nil, err
-	}
-	ep, err := url.Parse(c.Endpoint)
-	if err != nil || ep.Host == "" || (ep.Scheme != "http" && ep.Scheme != "https") {
-		return nil, apperr.Field("s3-endpoint", "对象存储地址应为 http(s)://主机:端口")
-	}
-	region := c.Region
-	if region == "" {
-		region = "us-east-1"
-	}
-	client, err := minio.New(ep.Host, &minio.Options{
-		Creds:  credentials.NewStaticV4(c.AccessKey, c.SecretKey, ""),
-		Secure: ep.Scheme == "https", Region: region,
-	})
-	if err != nil {
-		return nil, apperr.Wrap(err, apperr.Invalid, "对象存储配置无效")
 	}
 	ok, err := client.BucketExists(ctx, bucket)
 	if err != nil {
@@ -85,6 +70,30 @@ func NewS3(ctx context.Context, c S3Config) (*S3, error) {
 		return nil, apperr.New(apperr.Unavailable, "对象存储中没有存储桶 %s", bucket)
 	}
 	return &S3{client: client, bucket: bucket, prefix: prefix}, nil
+}
+
+// client makes a client for c's endpoint and splits its URL.
+func (c S3Config) client() (client *minio.Client, bucket, prefix string, err error) {
+	bucket, prefix, err = ParseS3URL(c.URL)
+	if err != nil {
+		return nil, "", "", err
+	}
+	ep, err := url.Parse(c.Endpoint)
+	if err != nil || ep.Host == "" || (ep.Scheme != "http" && ep.Scheme != "https") {
+		return nil, "", "", apperr.Field("s3-endpoint", "对象存储地址应为 http(s)://主机:端口")
+	}
+	region := c.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	client, err = minio.New(ep.Host, &minio.Options{
+		Creds:  credentials.NewStaticV4(c.AccessKey, c.SecretKey, ""),
+		Secure: ep.Scheme == "https", Region: region,
+	})
+	if err != nil {
+		return nil, "", "", apperr.Wrap(err, apperr.Invalid, "对象存储配置无效")
+	}
+	return client, bucket, prefix, nil
 }
 
 // ParseS3URL splits s3://bucket/prefix.
@@ -99,24 +108,14 @@ func ParseS3URL(s string) (bucket, prefix string, err error) {
 
 // CreateBucket makes the bucket of c if it is missing (for setup and tests).
 func CreateBucket(ctx context.Context, c S3Config) error {
-	bucket, _, err := ParseS3URL(c.URL)
+	client, bucket, _, err := c.client()
 	if err != nil {
 		return err
-	}
-	ep, err := url.Parse(c.Endpoint)
-	if err != nil {
-		return apperr.Field("s3-endpoint", "对象存储地址应为 http(s)://主机:端口")
-	}
-	client, err := minio.New(ep.Host, &minio.Options{
-		Creds: credentials.NewStaticV4(c.AccessKey, c.SecretKey, ""), Secure: ep.Scheme == "https",
-	})
-	if err != nil {
-		return apperr.Wrap(err, apperr.Invalid, "对象存储配置无效")
 	}
 	if ok, err := client.BucketExists(ctx, bucket); err == nil && ok {
 		return nil
 	}
-	if err := client.MakeBucket(ctx, bucket, minio.MakeBucketOptions{}); err != nil {
+	if err := client.MakeBucket(ctx, bucket, minio.MakeBucketOptions{Region: c.Region}); err != nil {
 		return apperr.Wrap(err, apperr.Unavailable, "无法创建存储桶 "+bucket)
 	}
 	return nil
