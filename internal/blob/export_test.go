@@ -31,3 +31,6 @@ func (s *S3) InParts(ctx context.Context, sum string) (bool, error) {
 	info, err := s.client.StatObject(ctx, s.bucket, s.key(sum), minio.StatObjectOptions{})
 	return strings.Contains(info.ETag, "-"), err
 }
+
+// RemoveBucket deletes the store's (empty) bucket.
+func (s *S3) RemoveBucket(ctx context.Context) error { return s.client.RemoveBucket(ctx, s.bucket) }

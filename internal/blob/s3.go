@@ -96,6 +96,15 @@ func (c S3Config) client() (client *minio.Client, bucket, prefix string, err err
 	return client, bucket, prefix, nil
 }
 
+// Ping reports whether the bucket answers, for readiness checks.
+func (s *S3) Ping(ctx context.Context) error {
+	ok, err := s.client.BucketExists(ctx, s.bucket)
+	if err == nil && !ok {
+		err = fmt.Errorf("bucket %s is gone", s.bucket)
+	}
+	return err
+}
+
 // ParseS3URL splits s3://bucket/prefix.
 func ParseS3URL(s string) (bucket, prefix string, err error) {
 	rest, ok := strings.CutPrefix(s, "s3://")

@@ -55,3 +55,21 @@ func TestS3Multipart(t *testing.T) {
 		t.Fatal("the damaged object in parts was kept instead of the upload")
 	}
 }
+
+// TestS3Ping: the readiness check fails once the bucket is gone.
+func TestS3Ping(t *testing.T) {
+	ctx := context.Background()
+	s, err := blob.NewS3(ctx, s3TestConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RemoveBucket(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ping(ctx); err == nil {
+		t.Fatal("Ping succeeds without the bucket")
+	}
+}
