@@ -236,10 +236,14 @@ func readMD5(f io.ReadSeeker) (string, error) {
 // or truncated object ends in an apperr.Unavailable error instead of
 // io.EOF.
 func (s *S3) Open(sum string) (io.ReadCloser, Blob, error) {
+	return s.open(context.Background(), sum)
+}
+
+// open is Open under ctx.
+func (s *S3) open(ctx context.Context, sum string) (io.ReadCloser, Blob, error) {
 	if !ValidHash(sum) {
 		return nil, Blob{}, apperr.New(apperr.NotFound, "材料文件不存在")
 	}
-	ctx := context.Background()
 	info, err := s.client.StatObject(ctx, s.bucket, s.key(sum), minio.StatObjectOptions{})
 	if err != nil {
 		return nil, Blob{}, s3ReadError(err)
@@ -273,7 +277,7 @@ func (s *S3) Exists(sum string) (bool, error) {
 // the first byte is sent, so a damaged object is never served, and Range
 // requests are answered from that copy.
 func (s *S3) Serve(w http.ResponseWriter, r *http.Request, sum, name string) error {
-	rc, b, err := s.Open(sum)
+	rc, b, err := s.open(r.Context(), sum)
 	if err != nil {
 		return err
 	}
