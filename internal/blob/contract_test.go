@@ -69,7 +69,7 @@ func s3Backend(t *testing.T) backend {
 }
 
 // s3TestConfig creates a bucket of its own for t on the test S3 server.
-func s3TestConfig(t *testing.T) blob.S3Config {
+func s3TestConfig(t testing.TB) blob.S3Config {
 	t.Helper()
 	endpoint := os.Getenv("OPENHALL_TEST_S3")
 	if endpoint == "" {

@@ -3,7 +3,9 @@ package blob_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"net/http/httptest"
 	"testing"
 
 	"openhall/internal/blob"
@@ -71,5 +73,55 @@ func TestS3Ping(t *testing.T) {
 	}
 	if err := s.Ping(ctx); err == nil {
 		t.Fatal("Ping succeeds without the bucket")
+	}
+}
+
+// BenchmarkStores puts distinct PDFs and serves one, on local disk and in
+// the S3 bucket, so that the object store's cost reads as a ratio against
+// the disk measured in the same run.
+func BenchmarkStores(b *testing.B) {
+	stores := []struct {
+		name string
+		open func(b *testing.B) blob.Blobs
+	}{
+		{"local", func(b *testing.B) blob.Blobs { return newStore(b) }},
+		{"s3", func(b *testing.B) blob.Blobs {
+			s, err := blob.NewS3(context.Background(), s3TestConfig(b))
+			if err != nil {
+				b.Fatal(err)
+			}
+			return s
+		}},
+	}
+	for _, st := range stores {
+		for _, size := range []int{20 << 10, 2 << 20} {
+			b.Run(fmt.Sprintf("%s/put-%dKB", st.name, size>>10), func(b *testing.B) { benchPut(b, st.open(b), size) })
+		}
+		b.Run(st.name+"/serve-2048KB", func(b *testing.B) { benchServe(b, st.open(b), 2<<20) })
+	}
+}
+
+func benchPut(b *testing.B, s blob.Blobs, size int) {
+	data := bigPDF(size, 0)
+	b.SetBytes(int64(size))
+	for i := 0; b.Loop(); i++ {
+		copy(data[size-8:], []byte{byte(i), byte(i >> 8), byte(i >> 16), byte(i >> 24), 1, 2, 3, 4})
+		if _, err := s.Put(context.Background(), bytes.NewReader(data), blob.PutOptions{Name: "b.pdf"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchServe(b *testing.B, s blob.Blobs, size int) {
+	got, err := s.Put(context.Background(), bytes.NewReader(bigPDF(size, 3)), blob.PutOptions{Name: "b.pdf"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(size))
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		if err := s.Serve(w, httptest.NewRequest("GET", "/d", nil), got.SHA256, "b.pdf"); err != nil || w.Body.Len() != size {
+			b.Fatal(err)
+		}
 	}
 }
