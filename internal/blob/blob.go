@@ -99,7 +99,7 @@ func New(root string) (*Store, error) {
 		return nil, apperr.Wrap(err, apperr.Unavailable, fmt.Sprintf("无法创建材料存储目录 %s", root))
 	}
 	s := &Store{root: root, flush: openFlusher(root)}
-	s.removeStale(time.Now())
+	removeStale(root, time.Now())
 	return s, nil
 }
 
@@ -108,14 +108,14 @@ func (s *Store) Root() string { return s.root }
 
 // removeStale removes the temporary files of uploads that will never
 // finish: their process died (a crash, a kill) before it could remove them.
-func (s *Store) removeStale(now time.Time) {
-	entries, _ := os.ReadDir(s.root)
+func removeStale(dir string, now time.Time) {
+	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		info, err := e.Info()
 		if err != nil || !strings.HasPrefix(e.Name(), tempPrefix) {
 			continue
 		}
-		path, age := filepath.Join(s.root, e.Name()), now.Sub(info.ModTime())
+		path, age := filepath.Join(dir, e.Name()), now.Sub(info.ModTime())
 		if age > staleAfter || (info.Size() > 0 || age > freshEmpty) && abandoned(path) {
 			os.Remove(path)
 		}

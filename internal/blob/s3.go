@@ -37,6 +37,9 @@ type S3Config struct {
 	AccessKey string
 	SecretKey string
 	Region    string // empty: us-east-1
+	// Spool is the directory where uploads and downloads are staged;
+	// "" is the system's temporary directory.
+	Spool string
 }
 
 // S3 is a content-addressed blob store in an S3 bucket (any server that
@@ -50,7 +53,7 @@ type S3 struct {
 	client *minio.Client
 	bucket string
 	prefix string
-	spool  string // directory for temporary files; "" = os.TempDir
+	spool  string // directory of the staged files
 	// partSize is the size of the parts of a multipart upload; objects no
 	// larger go in one request. 0 is minio's (16 MiB).
 	partSize uint64
@@ -69,7 +72,12 @@ func NewS3(ctx context.Context, c S3Config) (*S3, error) {
 	if !ok {
 		return nil, apperr.New(apperr.Unavailable, "对象存储中没有存储桶 %s", bucket)
 	}
-	return &S3{client: client, bucket: bucket, prefix: prefix}, nil
+	spool := c.Spool
+	if spool == "" {
+		spool = os.TempDir()
+	}
+	removeStale(spool, time.Now())
+	return &S3{client: client, bucket: bucket, prefix: prefix, spool: spool}, nil
 }
 
 // client makes a client for c's endpoint and splits its URL.
@@ -146,6 +154,7 @@ func (s *S3) Put(ctx context.Context, r io.Reader, o PutOptions) (Blob, error) {
 	if err != nil {
 		return Blob{}, errSave(err)
 	}
+	defer holdTemp(tmp.Name())()
 	defer func() { tmp.Close(); os.Remove(tmp.Name()) }()
 	b, err := write(ctx, tmp, r, o)
 	if err != nil {
@@ -286,6 +295,7 @@ func (s *S3) Serve(w http.ResponseWriter, r *http.Request, sum, name string) err
 	if err != nil {
 		return apperr.Wrap(err, apperr.Unavailable, "材料文件暂时无法读取")
 	}
+	defer holdTemp(tmp.Name())()
 	defer func() { tmp.Close(); os.Remove(tmp.Name()) }()
 	if _, err := io.Copy(tmp, rc); err != nil {
 		return asReadError(err)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"openhall/internal/blob"
@@ -123,5 +125,36 @@ func benchServe(b *testing.B, s blob.Blobs, size int) {
 		if err := s.Serve(w, httptest.NewRequest("GET", "/d", nil), got.SHA256, "b.pdf"); err != nil || w.Body.Len() != size {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestS3SpoolCleanedAtStart: the staged file of an upload whose process
+// died is removed when a store opens on the same spool directory.
+func TestS3SpoolCleanedAtStart(t *testing.T) {
+	c := s3TestConfig(t)
+	c.Spool = t.TempDir()
+	dead := filepath.Join(c.Spool, ".upload-dead")
+	if err := os.WriteFile(dead, []byte("%PDF-1.4 half an upload"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(c.Spool, "someone-else")
+	if err := os.WriteFile(other, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := blob.NewS3(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dead); err == nil {
+		t.Error("the abandoned staged upload is still there")
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Error("a file that is not a staged upload was removed")
+	}
+	if _, err := s.Put(context.Background(), bytes.NewReader(bigPDF(1000, 4)), blob.PutOptions{Name: "a.pdf"}); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := filepath.Glob(filepath.Join(c.Spool, ".upload-*")); len(m) != 0 {
+		t.Errorf("left in the spool after an upload: %v", m)
 	}
 }
