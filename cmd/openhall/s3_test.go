@@ -92,7 +92,8 @@ func TestServeWithObjectStore(t *testing.T) {
 	b := newTestBucket(t)
 	bin := buildBinary(t)
 	data := filepath.Join(t.TempDir(), "data")
-	p := startServe(t, bin, append(b.env(), "OPENHALL_DATA="+data), "--demo")
+	env := append(b.env(), "OPENHALL_DATA="+data)
+	p := startServe(t, bin, env, "--demo")
 	c := newFilingClient(t, p.addr, 0, nil)
 	a := c.file("s3-serve-1")
 	if !a.acked() {
@@ -112,7 +113,7 @@ func TestServeWithObjectStore(t *testing.T) {
 		t.Fatalf("range request: %d %q, want 206 %q", status, body, want[5:15])
 	}
 
-	backupFromBucket(t, bin, append(b.env(), "OPENHALL_DATA="+data))
+	backupAndRestore(t, bin, env, b.cfg.URL)
 
 	damaged := bytes.Clone(want)
 	damaged[len(damaged)-2] ^= 1
@@ -133,16 +134,40 @@ func TestServeWithObjectStore(t *testing.T) {
 	}
 }
 
-// backupFromBucket runs openhall backup, which reads the materials from the
-// bucket and checks each against its address.
-func backupFromBucket(t *testing.T, bin string, env []string) {
+// backupAndRestore backs up a deployment whose materials are in the
+// bucket (backup reads each from the bucket and checks it against its
+// address), restores the archive, which puts the materials in the new data
+// directory and says how to bring them to the bucket, and does so: every
+// restored material is found in the bucket already, confirmed.
+func backupAndRestore(t *testing.T, bin string, env []string, bucket string) {
 	t.Helper()
-	cmd := exec.Command(bin, "backup", "--out", filepath.Join(t.TempDir(), "backup.tar"))
+	dir := t.TempDir()
+	archive, restored := filepath.Join(dir, "backup.tar"), filepath.Join(dir, "restored")
+	out := runEnv(t, bin, env, "backup", "--out", archive)
+	if !strings.Contains(out, "已备份数据库与") {
+		t.Fatalf("backup with the materials in the bucket: %s", out)
+	}
+	out = runEnv(t, bin, env, "restore", "--from", archive, "--data", restored)
+	hint := "openhall migrate-blobs --from " + filepath.Join(restored, "blobs")
+	if !strings.Contains(out, hint) {
+		t.Fatalf("restore does not say how to bring the materials to the bucket: %s", out)
+	}
+	out = runEnv(t, bin, env, "migrate-blobs", "--from", filepath.Join(restored, "blobs"), "--to", bucket)
+	if !strings.Contains(out, "复制 0 个") || !strings.Contains(out, "失败 0 个") {
+		t.Fatalf("migrate-blobs of the restored materials: %s", out)
+	}
+}
+
+// runEnv runs openhall with env added to the test's environment.
+func runEnv(t *testing.T, bin string, env []string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "已备份数据库与") {
-		t.Fatalf("backup with the materials in the bucket: %v\n%s", err, out)
+	if err != nil {
+		t.Fatalf("openhall %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
+	return string(out)
 }
 
 // get fetches path (with a Range header unless rng is "") as the client.
