@@ -74,6 +74,7 @@ func blobFlags(fs *flag.FlagSet, cfg *config.Config) {
 // are best given as OPENHALL_S3_ACCESS_KEY and OPENHALL_S3_SECRET_KEY.
 func s3Flags(fs *flag.FlagSet, cfg *config.Config) {
 	fs.StringVar(&cfg.S3Endpoint, "s3-endpoint", cfg.S3Endpoint, "对象存储地址 http(s)://主机:端口（https 即用 TLS）")
+	fs.StringVar(&cfg.S3CA, "s3-ca", cfg.S3CA, "校验 https 对象存储证书所用的 CA 证书文件（PEM）；留空用系统的")
 	fs.StringVar(&cfg.S3Region, "s3-region", cfg.S3Region, "对象存储区域；留空为 us-east-1")
 	fs.StringVar(&cfg.S3AccessKey, "s3-access-key", cfg.S3AccessKey, "对象存储访问密钥 ID（建议用环境变量 OPENHALL_S3_ACCESS_KEY）")
 	fs.StringVar(&cfg.S3SecretKey, "s3-secret-key", cfg.S3SecretKey, "对象存储私有访问密钥（建议用环境变量 OPENHALL_S3_SECRET_KEY；不会写入日志）")

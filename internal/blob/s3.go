@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/md5"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -37,6 +38,9 @@ type S3Config struct {
 	AccessKey string
 	SecretKey string
 	Region    string // empty: us-east-1
+	// CAFile is a PEM file of the certificate authorities an https
+	// endpoint's certificate is checked against; "" trusts the system's.
+	CAFile string
 	// Spool is the directory where uploads and downloads are staged;
 	// "" is the system's temporary directory.
 	Spool string
@@ -94,9 +98,13 @@ func (c S3Config) client() (client *minio.Client, bucket, prefix string, err err
 	if region == "" {
 		region = "us-east-1"
 	}
+	tr, err := c.transport(ep.Scheme == "https")
+	if err != nil {
+		return nil, "", "", err
+	}
 	client, err = minio.New(ep.Host, &minio.Options{
 		Creds:  credentials.NewStaticV4(c.AccessKey, c.SecretKey, ""),
-		Secure: ep.Scheme == "https", Region: region,
+		Secure: ep.Scheme == "https", Region: region, Transport: tr,
 	})
 	if err != nil {
 		return nil, "", "", apperr.Wrap(err, apperr.Invalid, "对象存储配置无效")
@@ -111,6 +119,24 @@ func (s *S3) Ping(ctx context.Context) error {
 		err = fmt.Errorf("bucket %s is gone", s.bucket)
 	}
 	return err
+}
+
+// transport is minio's, trusting c.CAFile's authorities when it is set.
+func (c S3Config) transport(secure bool) (*http.Transport, error) {
+	tr, err := minio.DefaultTransport(secure)
+	if err != nil || c.CAFile == "" || !secure {
+		return tr, err
+	}
+	pem, err := os.ReadFile(c.CAFile)
+	if err != nil {
+		return nil, apperr.Field("s3-ca", "无法读取对象存储的 CA 证书文件 "+c.CAFile)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, apperr.Field("s3-ca", c.CAFile+" 中没有 PEM 格式的证书")
+	}
+	tr.TLSClientConfig.RootCAs = pool
+	return tr, nil
 }
 
 // ParseS3URL splits s3://bucket/prefix.

@@ -3,13 +3,17 @@ package blob_test
 import (
 	"bytes"
 	"context"
+	"encoding/pem"
 	"fmt"
 	"io"
+	"log"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"openhall/internal/apperr"
 	"openhall/internal/blob"
 )
 
@@ -156,5 +160,35 @@ func TestS3SpoolCleanedAtStart(t *testing.T) {
 	}
 	if m, _ := filepath.Glob(filepath.Join(c.Spool, ".upload-*")); len(m) != 0 {
 		t.Errorf("left in the spool after an upload: %v", m)
+	}
+}
+
+// TestS3CAFile: an https endpoint's certificate is checked against the
+// configured authorities (here a test server's own certificate).
+func TestS3CAFile(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK) // every bucket exists
+	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes
+	srv.StartTLS()
+	defer srv.Close()
+	dir := t.TempDir()
+	ca, junk := filepath.Join(dir, "ca.pem"), filepath.Join(dir, "junk.pem")
+	pemCert := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	if os.WriteFile(ca, pemCert, 0o600) != nil || os.WriteFile(junk, []byte("not a certificate"), 0o600) != nil {
+		t.Fatal("cannot write the CA files")
+	}
+	c := blob.S3Config{URL: "s3://materials/p", Endpoint: srv.URL, AccessKey: "k", SecretKey: "s"}
+	ctx := context.Background()
+	if _, err := blob.NewS3(ctx, c); !apperr.Is(err, apperr.Unavailable) {
+		t.Errorf("an unknown authority was trusted: %v", err)
+	}
+	c.CAFile = junk
+	if _, err := blob.NewS3(ctx, c); apperr.FieldsOf(err)["s3-ca"] == "" {
+		t.Errorf("a CA file without certificates: %v", err)
+	}
+	c.CAFile = ca
+	if _, err := blob.NewS3(ctx, c); err != nil {
+		t.Errorf("with the server's CA: %v", err)
 	}
 }

@@ -23,7 +23,7 @@ func (c Config) BlobDir() string {
 // S3 is the object store configuration of an s3:// Blobs.
 func (c Config) S3() blob.S3Config {
 	return blob.S3Config{URL: c.Blobs, Endpoint: c.S3Endpoint, Region: c.S3Region,
-		AccessKey: c.S3AccessKey, SecretKey: c.S3SecretKey}
+		AccessKey: c.S3AccessKey, SecretKey: c.S3SecretKey, CAFile: c.S3CA}
 }
 
 // BlobLabel describes where materials are kept, without credentials.
@@ -49,6 +49,9 @@ func (c Config) checkBlobs() []string {
 	u, err := url.Parse(c.S3Endpoint)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
 		bad = append(bad, fmt.Sprintf("--s3-endpoint %q 应为 http(s)://主机:端口（使用对象存储时必填）", c.S3Endpoint))
+	}
+	if c.S3CA != "" && u != nil && u.Scheme != "https" {
+		bad = append(bad, "--s3-ca 只用于 https:// 的 --s3-endpoint")
 	}
 	if (c.S3AccessKey == "") != (c.S3SecretKey == "") {
 		bad = append(bad, "--s3-access-key 与 --s3-secret-key 须同时设置（建议用环境变量 OPENHALL_S3_ACCESS_KEY、OPENHALL_S3_SECRET_KEY）")

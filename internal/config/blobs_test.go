@@ -32,6 +32,7 @@ func TestBlobSettings(t *testing.T) {
 		{func(c *config.Config) { c.S3Endpoint = "s3.example.gov.cn:9000" }, "--s3-endpoint"},
 		{func(c *config.Config) { c.S3Endpoint = "http://s3.example.gov.cn/bucket" }, "--s3-endpoint"},
 		{func(c *config.Config) { c.S3SecretKey = "" }, "--s3-access-key 与 --s3-secret-key"},
+		{func(c *config.Config) { c.S3Endpoint, c.S3CA = "http://127.0.0.1:8333", "ca.pem" }, "--s3-ca"},
 	} {
 		c := ok
 		tc.edit(&c)

@@ -86,6 +86,7 @@ type Config struct {
 	S3Region    string // "" = us-east-1
 	S3AccessKey string
 	S3SecretKey string // never printed or logged
+	S3CA        string // PEM file of the CAs of an https endpoint; "" = the system's
 }
 
 // Default returns the configuration used when nothing is set.
