@@ -76,7 +76,6 @@ func loadCases(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	steps := fs.String("steps", "clerk,approver,depthead", "依次办理的账号：受理的窗口人员，然后各审批环节的人员")
 	conc := fs.Int("concurrency", 64, "并发连接数")
 	d := fs.Duration("duration", 20*time.Second, "每个阶段的时长")
-	db := fs.String("db", "", "服务所用 PostgreSQL 数据库的连接串：同时测量数据库的提交、WAL、语句与 CPU（服务使用 SQLite 时留空）")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -88,7 +87,7 @@ func loadCases(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	meter, err := newMeter(ctx, *base, *db)
+	meter, err := newMeter(ctx, *base, cfg.DB)
 	if err != nil {
 		return err
 	}

@@ -63,6 +63,17 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
+// TestLoadUsage defines every load command's flags (a flag defined twice
+// panics) and refuses an unknown one.
+func TestLoadUsage(t *testing.T) {
+	dir := t.TempDir()
+	for _, sub := range []string{"db", "cases", "lookup", "compare", "supervision", "counter", "ratings-report", "opendata"} {
+		if code, _, errOut := cli(t, dir, "load", sub, "--no-such-flag"); code != 2 || !strings.Contains(errOut, "no-such-flag") {
+			t.Errorf("load %s: exit %d, %q", sub, code, errOut)
+		}
+	}
+}
+
 func TestBadConfiguration(t *testing.T) {
 	dir := t.TempDir()
 	code, _, errOut := cli(t, dir, "serve", "--addr", "not-an-address", "--sqlite-sync", "sometimes")

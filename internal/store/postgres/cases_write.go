@@ -10,6 +10,7 @@ import (
 
 	"openhall/internal/apperr"
 	"openhall/internal/cases"
+	"openhall/internal/store"
 )
 
 // A case is written in one statement: the case row with its events,
@@ -203,23 +204,11 @@ func branchParts(as *args, id string, c *cases.Case, due cases.Dues) string {
 }
 
 // changedColumns is the SET list of the projection columns whose value
-// differs from before, with their arguments added to as.
+// differs from before, their values numbered in as.
 func changedColumns(as *args, before, after *cases.Case) string {
 	var b strings.Builder
-	set := func(col string, changed bool, v any) {
-		if changed {
-			b.WriteString(", " + col + " = " + as.add(v))
-		}
+	for _, col := range store.CaseChanges(before, after, nullTime) {
+		b.WriteString(", " + col.Name + " = " + as.add(col.Value))
 	}
-	set("status", before.Status != after.Status, after.Status)
-	set("decision", before.Decision != after.Decision, after.Decision)
-	set("completion", before.Completion != after.Completion, after.Completion)
-	set("fee_paid", before.Fee.PaidFen != after.Fee.PaidFen, after.Fee.PaidFen)
-	set("fee_receipt", before.Fee.Receipt != after.Fee.Receipt, after.Fee.Receipt)
-	set("rounds", before.Rounds != after.Rounds, after.Rounds)
-	set("certificate", before.Certificate != after.Certificate, after.Certificate)
-	set("submitted_at", !before.SubmittedAt.Equal(after.SubmittedAt), nullTime(after.SubmittedAt))
-	set("accepted_at", !before.AcceptedAt.Equal(after.AcceptedAt), nullTime(after.AcceptedAt))
-	set("closed_at", !before.ClosedAt.Equal(after.ClosedAt), nullTime(after.ClosedAt))
 	return b.String()
 }

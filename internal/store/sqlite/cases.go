@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"openhall/internal/apperr"
 	"openhall/internal/cases"
+	"openhall/internal/store"
 )
 
 // CasesStore implements cases.Store. A case is stored as a row (the
@@ -161,22 +163,10 @@ func (s *CasesStore) SaveCase(ctx context.Context, c *cases.Case, from int, evs 
 func changedColumns(before, after *cases.Case) (string, []any) {
 	var b strings.Builder
 	var args []any
-	set := func(col string, changed bool, v any) {
-		if changed {
-			b.WriteString(", " + col + " = ?")
-			args = append(args, v)
-		}
+	for _, col := range store.CaseChanges(before, after, func(t time.Time) any { return micro(t) }) {
+		b.WriteString(", " + col.Name + " = ?")
+		args = append(args, col.Value)
 	}
-	set("status", before.Status != after.Status, after.Status)
-	set("decision", before.Decision != after.Decision, after.Decision)
-	set("completion", before.Completion != after.Completion, after.Completion)
-	set("fee_paid", before.Fee.PaidFen != after.Fee.PaidFen, after.Fee.PaidFen)
-	set("fee_receipt", before.Fee.Receipt != after.Fee.Receipt, after.Fee.Receipt)
-	set("rounds", before.Rounds != after.Rounds, after.Rounds)
-	set("certificate", before.Certificate != after.Certificate, after.Certificate)
-	set("submitted_at", !before.SubmittedAt.Equal(after.SubmittedAt), micro(after.SubmittedAt))
-	set("accepted_at", !before.AcceptedAt.Equal(after.AcceptedAt), micro(after.AcceptedAt))
-	set("closed_at", !before.ClosedAt.Equal(after.ClosedAt), micro(after.ClosedAt))
 	return b.String(), args
 }
 
