@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"openhall/internal/app"
@@ -65,5 +66,18 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintln(stdout, "数据库请用 pg_restore 从 pg_dump 的备份恢复。")
 	}
 	fmt.Fprintln(stdout, "证照签名私钥的加密密钥（--cert-kek 或数据目录中的 cert-kek）不在备份中，请另行恢复。")
+	restoredBlobsNote(stdout, cfg)
 	return nil
+}
+
+// restoredBlobsNote says where the restored materials are when the
+// deployment keeps its materials elsewhere (--blobs).
+func restoredBlobsNote(w io.Writer, cfg config.Config) {
+	local := filepath.Join(cfg.DataDir, "blobs")
+	switch {
+	case cfg.BlobsInS3():
+		fmt.Fprintf(w, "材料恢复在 %s；本部署的材料在对象存储中，请用 openhall migrate-blobs --from %s --to %s 复制过去。\n", local, local, cfg.Blobs)
+	case cfg.Blobs != "" && filepath.Clean(cfg.Blobs) != local:
+		fmt.Fprintf(w, "材料恢复在 %s；本部署的材料目录为 %s，请把它们移过去。\n", local, cfg.Blobs)
+	}
 }

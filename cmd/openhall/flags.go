@@ -61,6 +61,23 @@ func dbFlags(fs *flag.FlagSet, cfg *config.Config) {
 	fs.StringVar(&cfg.SQLiteSync, "sqlite-sync", cfg.SQLiteSync, "SQLite 同步级别：full（每次提交落盘）或 normal")
 	fs.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "日志级别：debug、info、warn、error")
 	fs.IntVar(&cfg.Procs, "procs", cfg.Procs, "同时运行 Go 代码的处理器数（GOMAXPROCS）；0 为自动：SQLite 取 CPU 数的两倍，PostgreSQL 取 CPU 数")
+	blobFlags(fs, cfg)
+}
+
+// blobFlags registers where uploaded materials are kept.
+func blobFlags(fs *flag.FlagSet, cfg *config.Config) {
+	fs.StringVar(&cfg.Blobs, "blobs", cfg.Blobs, "材料文件存放处：留空为数据目录下的 blobs/，或另一目录，或 s3://存储桶/前缀（S3 兼容的对象存储，多节点共用）")
+	s3Flags(fs, cfg)
+}
+
+// s3Flags registers the object store's address and credentials; the keys
+// are best given as OPENHALL_S3_ACCESS_KEY and OPENHALL_S3_SECRET_KEY.
+func s3Flags(fs *flag.FlagSet, cfg *config.Config) {
+	fs.StringVar(&cfg.S3Endpoint, "s3-endpoint", cfg.S3Endpoint, "对象存储地址 http(s)://主机:端口（https 即用 TLS）")
+	fs.StringVar(&cfg.S3CA, "s3-ca", cfg.S3CA, "校验 https 对象存储证书所用的 CA 证书文件（PEM）；留空用系统的")
+	fs.StringVar(&cfg.S3Region, "s3-region", cfg.S3Region, "对象存储区域；留空为 us-east-1")
+	fs.StringVar(&cfg.S3AccessKey, "s3-access-key", cfg.S3AccessKey, "对象存储访问密钥 ID（建议用环境变量 OPENHALL_S3_ACCESS_KEY）")
+	fs.StringVar(&cfg.S3SecretKey, "s3-secret-key", cfg.S3SecretKey, "对象存储私有访问密钥（建议用环境变量 OPENHALL_S3_SECRET_KEY；不会写入日志）")
 }
 
 // tuneRuntime applies the configured GOMAXPROCS, unless the GOMAXPROCS

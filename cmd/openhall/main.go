@@ -12,6 +12,7 @@
 //	openhall import-docs DIR --org AGENCY [--limit N]
 //	openhall bench-disclosure [--docs N] [--laws DIR] [--requests N]
 //	openhall supervision recount
+//	openhall migrate-blobs --from DIR --to s3://BUCKET/PREFIX --s3-endpoint URL
 //
 // Every flag can also be set with an OPENHALL_* environment variable
 // (--data → OPENHALL_DATA, --sqlite-sync → OPENHALL_SQLITE_SYNC).
@@ -51,6 +52,7 @@ const usage = `用法：openhall <命令> [参数]
   bench-disclosure               政务公开检索与年度报告的性能测量（构建一次索引后测量）
   supervision recount            按全部办件的事件重新统计电子监察绩效数据
   load supervision               百万办件下测量监察工作台、红黄牌重新评估与季度考评
+  migrate-blobs --from 目录 --to s3://… 把本地材料复制到对象存储（可续传，逐个核对哈希）
 
 各命令的参数见 openhall <命令> -h；参数也可用 OPENHALL_* 环境变量设置。
 `
@@ -87,6 +89,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdBenchDisclosure(ctx, rest, stdout, stderr)
 	case "supervision":
 		err = cmdSupervision(ctx, rest, stdout, stderr)
+	case "migrate-blobs":
+		err = cmdMigrateBlobs(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

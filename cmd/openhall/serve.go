@@ -60,7 +60,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("无法监听 %s：%w", cfg.Addr, err)
 	}
-	fmt.Fprintf(stdout, "阳光政务大厅已启动：http://%s/ （数据库：%s；按 Ctrl+C 停止）\n", ln.Addr(), backendLabel(cfg))
+	fmt.Fprintf(stdout, "阳光政务大厅已启动：http://%s/ （数据库：%s；材料：%s；按 Ctrl+C 停止）\n", ln.Addr(), backendLabel(cfg), cfg.BlobLabel())
 	return a.Run(ctx, ln, *grace)
 }
 

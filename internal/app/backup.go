@@ -28,7 +28,7 @@ func Backup(ctx context.Context, cfg config.Config, out string) (backup.Manifest
 		return backup.Manifest{}, err
 	}
 	defer s.Close()
-	blobs, err := blob.New(filepath.Join(cfg.DataDir, "blobs"))
+	blobs, err := OpenBlobs(ctx, cfg)
 	if err != nil {
 		return backup.Manifest{}, err
 	}
@@ -51,7 +51,7 @@ func Backup(ctx context.Context, cfg config.Config, out string) (backup.Manifest
 
 // backupSQLite copies the database beside the archive, then puts the
 // materials that copy refers to and the copy itself into the archive.
-func backupSQLite(ctx context.Context, db *sqlite.DB, blobs *blob.Store, w *backup.Writer) error {
+func backupSQLite(ctx context.Context, db *sqlite.DB, blobs blob.Blobs, w *backup.Writer) error {
 	dir, err := os.MkdirTemp(w.TempDir(), ".openhall-backup-")
 	if err != nil {
 		return err

@@ -55,6 +55,8 @@ func (a *App) handleReady(w http.ResponseWriter, r *http.Request) {
 		status, body["status"], body["reason"] = http.StatusServiceUnavailable, "unavailable", "数据库不可达"
 	} else if st, err := a.Stores.SchemaStatus(ctx); err != nil || !st.UpToDate() {
 		status, body["status"], body["reason"] = http.StatusServiceUnavailable, "unavailable", "数据库结构版本不是最新"
+	} else if p, ok := a.Services.Blobs.(interface{ Ping(context.Context) error }); ok && p.Ping(ctx) != nil {
+		status, body["status"], body["reason"] = http.StatusServiceUnavailable, "unavailable", "对象存储不可达"
 	} else {
 		body["schema_version"] = st.Current
 	}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"openhall/internal/blob"
 	"openhall/internal/certs"
 	"openhall/internal/jobs"
 	"openhall/internal/notify"
@@ -19,7 +18,7 @@ const kekFile = "cert-kek"
 // addSupport builds the blob store, the certificate service and the
 // notifier into a.Services.
 func (a *App) addSupport(ctx context.Context, o Options) error {
-	blobs, err := blob.New(filepath.Join(a.Config.DataDir, "blobs"))
+	blobs, err := OpenBlobs(ctx, a.Config)
 	if err != nil {
 		return err
 	}

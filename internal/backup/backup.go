@@ -94,7 +94,7 @@ func (w *Writer) AddDatabase(path string, counts map[string]int64) error {
 
 // AddBlob copies the material at sum from the store into the archive,
 // checking that its content still has that address.
-func (w *Writer) AddBlob(store *blob.Store, sum string) error {
+func (w *Writer) AddBlob(store blob.Blobs, sum string) error {
 	rc, b, err := store.Open(sum)
 	if err != nil {
 		return fmt.Errorf("材料 %s：%s", sum, apperr.MessageOf(err))

@@ -76,6 +76,16 @@ type PutOptions struct {
 	Name     string // the declared file name, checked against the content only
 }
 
+// Blobs is what the users of a blob store depend on. The local Store and
+// the object store S3 keep the same contract (contract_test.go); only the
+// local Store's Open returns a reader that seeks.
+type Blobs interface {
+	Put(ctx context.Context, r io.Reader, o PutOptions) (Blob, error)
+	Open(sum string) (io.ReadCloser, Blob, error)
+	Exists(sum string) (bool, error)
+	Serve(w http.ResponseWriter, r *http.Request, sum, name string) error
+}
+
 // Store is a content-addressed file store.
 type Store struct {
 	root  string
@@ -89,7 +99,7 @@ func New(root string) (*Store, error) {
 		return nil, apperr.Wrap(err, apperr.Unavailable, fmt.Sprintf("无法创建材料存储目录 %s", root))
 	}
 	s := &Store{root: root, flush: openFlusher(root)}
-	s.removeStale(time.Now())
+	removeStale(root, time.Now())
 	return s, nil
 }
 
@@ -98,14 +108,14 @@ func (s *Store) Root() string { return s.root }
 
 // removeStale removes the temporary files of uploads that will never
 // finish: their process died (a crash, a kill) before it could remove them.
-func (s *Store) removeStale(now time.Time) {
-	entries, _ := os.ReadDir(s.root)
+func removeStale(dir string, now time.Time) {
+	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		info, err := e.Info()
 		if err != nil || !strings.HasPrefix(e.Name(), tempPrefix) {
 			continue
 		}
-		path, age := filepath.Join(s.root, e.Name()), now.Sub(info.ModTime())
+		path, age := filepath.Join(dir, e.Name()), now.Sub(info.ModTime())
 		if age > staleAfter || (info.Size() > 0 || age > freshEmpty) && abandoned(path) {
 			os.Remove(path)
 		}
@@ -128,7 +138,7 @@ func (s *Store) Put(ctx context.Context, r io.Reader, o PutOptions) (Blob, error
 			os.Remove(tmp.Name())
 		}
 	}()
-	b, err := s.write(ctx, tmp, r, o)
+	b, err := write(ctx, tmp, r, o)
 	if err != nil {
 		return Blob{}, err
 	}
@@ -147,7 +157,7 @@ func (o PutOptions) withDefaults() PutOptions {
 }
 
 // write streams r into f while hashing, then checks size and content.
-func (s *Store) write(ctx context.Context, f *os.File, r io.Reader, o PutOptions) (Blob, error) {
+func write(ctx context.Context, f *os.File, r io.Reader, o PutOptions) (Blob, error) {
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(ctxReader{ctx, r}, o.MaxBytes+1))
 	if err != nil {

@@ -28,15 +28,19 @@ func (s *Store) Serve(w http.ResponseWriter, r *http.Request, sum, name string) 
 	if err := verify(rc.(io.ReadSeeker), sum); err != nil {
 		return err
 	}
-	h := w.Header()
+	setDownloadHeaders(w.Header(), b, name)
+	http.ServeContent(w, r, "", time.Time{}, rc.(io.ReadSeeker))
+	return nil
+}
+
+// setDownloadHeaders marks a download as an attachment that runs nothing.
+func setDownloadHeaders(h http.Header, b Blob, name string) {
 	h.Set("Content-Type", b.MIME)
 	h.Set("Content-Disposition", ContentDisposition(name, b))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("ETag", `"`+b.SHA256+`"`)
-	http.ServeContent(w, r, "", time.Time{}, rc.(io.ReadSeeker))
-	return nil
 }
 
 // verify reads the file through and checks it against its address, then

@@ -77,6 +77,16 @@ type Config struct {
 	// SMSGateway is how SMS leave: "" sends none (no SMS is queued), "log"
 	// writes each to the log with the number masked (development).
 	SMSGateway string
+
+	// Blobs is where uploaded materials are kept: "" for the directory
+	// blobs/ in DataDir, another directory, or s3://bucket/prefix for an
+	// S3-compatible object store at S3Endpoint (http(s)://host:port).
+	Blobs       string
+	S3Endpoint  string
+	S3Region    string // "" = us-east-1
+	S3AccessKey string
+	S3SecretKey string // never printed or logged
+	S3CA        string // PEM file of the CAs of an https endpoint; "" = the system's
 }
 
 // Default returns the configuration used when nothing is set.
@@ -169,6 +179,7 @@ func (c Config) Validate() error {
 		bad = append(bad, fmt.Sprintf("--procs %d 超出范围 0–1024（0 为自动）", c.Procs))
 	}
 	bad = append(bad, c.checkSupport()...)
+	bad = append(bad, c.checkBlobs()...)
 	if len(bad) > 0 {
 		return fmt.Errorf("配置有误：\n  %s", strings.Join(bad, "\n  "))
 	}

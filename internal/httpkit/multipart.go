@@ -181,7 +181,7 @@ type Upload struct {
 // empty file input is skipped. A refused file is a field error and reading
 // goes on, so that one answer names every bad file; a body that breaks off
 // or passes its limit ends the reading.
-func (p *Parts) Files(ctx context.Context, blobs *blob.Store, rules func(field string) (FileRule, bool)) ([]Upload, error) {
+func (p *Parts) Files(ctx context.Context, blobs blob.Blobs, rules func(field string) (FileRule, bool)) ([]Upload, error) {
 	var out []Upload
 	var f apperr.Fields
 	for {
@@ -204,7 +204,7 @@ func (p *Parts) Files(ctx context.Context, blobs *blob.Store, rules func(field s
 }
 
 // take stores one file part by its rule; nil for an empty file input.
-func (p *Parts) take(ctx context.Context, part *multipart.Part, blobs *blob.Store, rules func(string) (FileRule, bool)) (*Upload, error) {
+func (p *Parts) take(ctx context.Context, part *multipart.Part, blobs blob.Blobs, rules func(string) (FileRule, bool)) (*Upload, error) {
 	rule, ok := rules(part.FormName())
 	if !ok {
 		return nil, apperr.Field(part.FormName(), "不接受这个文件字段："+part.FormName())

@@ -44,7 +44,7 @@ type Services struct {
 	Identity *identity.Service
 	Org      *org.Service
 	Health   Health
-	Blobs    *blob.Store     // uploaded materials
+	Blobs    blob.Blobs      // uploaded materials
 	Certs    *certs.Service  // electronic certificates
 	Notify   *notify.Service // inbox, email and SMS
 	Catalog  *catalog.Service

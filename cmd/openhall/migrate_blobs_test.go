@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"openhall/internal/blob"
+)
+
+// TestMigrateBlobs copies a local store with one damaged file to a
+// bucket: the run copies the rest, names the damaged file and fails; after
+// the file is repaired a second run copies it alone and skips the others
+// as already there and confirmed. The bucket then holds every file whole.
+func TestMigrateBlobs(t *testing.T) {
+	b := newTestBucket(t)
+	t.Setenv("OPENHALL_S3_ACCESS_KEY", b.cfg.AccessKey)
+	t.Setenv("OPENHALL_S3_SECRET_KEY", b.cfg.SecretKey)
+	dir := filepath.Join(t.TempDir(), "blobs")
+	local, err := blob.New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for i := range 4 {
+		data := materialPDF(fmt.Sprint("migrate-", i), "m")
+		got, err := local.Put(context.Background(), bytes.NewReader(data), blob.PutOptions{Name: "m.pdf"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[got.SHA256] = data
+	}
+	var damaged string
+	for sum := range files {
+		damaged = sum
+	}
+	path := filepath.Join(dir, damaged[0:2], damaged[2:4], damaged)
+	if err := os.WriteFile(path, []byte("%PDF-1.4 rotten"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"migrate-blobs", "--from", dir, "--to", b.cfg.URL, "--s3-endpoint", b.cfg.Endpoint}
+	code, out, errOut := cli(t, t.TempDir(), args...)
+	if code != 1 || !strings.Contains(out, "失败 "+damaged+"：本地材料文件已损坏") || !strings.Contains(out, "复制 3 个") || !strings.Contains(errOut, "有 1 个材料未能复制") {
+		t.Fatalf("run with a damaged file: exit %d\n%s%s", code, out, errOut)
+	}
+	if err := os.WriteFile(path, files[damaged], 0o640); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = cli(t, t.TempDir(), args...)
+	if code != 0 || !strings.Contains(out, "复制 1 个") || !strings.Contains(out, "已存在并核对无误 3 个") || !strings.Contains(out, "失败 0 个") {
+		t.Fatalf("second run: exit %d\n%s%s", code, out, errOut)
+	}
+	checkBucket(t, b, files)
+}
+
+func checkBucket(t *testing.T, b testBucket, files map[string][]byte) {
+	t.Helper()
+	s, err := blob.NewS3(context.Background(), b.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for sum, data := range files {
+		rc, _, err := s.Open(sum)
+		if err != nil {
+			t.Fatalf("%s: %v", sum, err)
+		}
+		got, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil || !bytes.Equal(got, data) {
+			t.Errorf("%s in the bucket: %q, %v", sum, got, err)
+		}
+	}
+}
+
+func TestMigrateBlobsUsage(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"migrate-blobs", "--from", dir},
+		{"migrate-blobs", "--from", dir, "--to", "/elsewhere"},
+		{"migrate-blobs", "--from", filepath.Join(dir, "none"), "--to", "s3://b/p", "--s3-endpoint", "http://127.0.0.1:1"},
+	} {
+		if code, _, errOut := cli(t, dir, args...); code != 2 || !strings.Contains(errOut, "参数错误") {
+			t.Errorf("%v: exit %d, %s", args, code, errOut)
+		}
+	}
+	code, _, errOut := cli(t, dir, "migrate-blobs", "--from", dir, "--to", "s3://b/p", "--s3-endpoint", "localhost:9000")
+	if code != 1 || !strings.Contains(errOut, "--s3-endpoint") {
+		t.Errorf("bad endpoint: exit %d, %s", code, errOut)
+	}
+}

@@ -1,0 +1,384 @@
+package blob
+
+import (
+	"context"
+	"crypto/md5"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+
+	"openhall/internal/apperr"
+)
+
+// kindMeta is the user metadata key that keeps a blob's recognised kind, so
+// that Open describes it without reading it.
+const kindMeta = "Openhall-Kind"
+
+// sumMeta is the user metadata key that records the SHA-256 an object was
+// uploaded with, beside the one its key names.
+const sumMeta = "Openhall-Sha256"
+
+// S3Config locates an S3 bucket: URL is s3://bucket/prefix, Endpoint the
+// server (http://host:port or https://host).
+type S3Config struct {
+	URL       string
+	Endpoint  string
+	AccessKey string
+	SecretKey string
+	Region    string // empty: us-east-1
+	// CAFile is a PEM file of the certificate authorities an https
+	// endpoint's certificate is checked against; "" trusts the system's.
+	CAFile string
+	// Spool is the directory where uploads and downloads are staged;
+	// "" is the system's temporary directory.
+	Spool string
+}
+
+// S3 is a content-addressed blob store in an S3 bucket (any server that
+// speaks the S3 API with signature V4): object <prefix>/<aa>/<bb>/<sha256>.
+// It checks uploads exactly as Store does; content is spooled to a local
+// temporary file to be sniffed and hashed, then sent with its MD5 so the
+// server refuses a body damaged in transit and with its SHA-256 as user
+// metadata, and Put reports success only after the stored object's size,
+// SHA-256 and content are confirmed (see confirm).
+type S3 struct {
+	client *minio.Client
+	bucket string
+	prefix string
+	spool  string // directory of the staged files
+	// partSize is the size of the parts of a multipart upload; objects no
+	// larger go in one request. 0 is minio's (16 MiB).
+	partSize uint64
+}
+
+// NewS3 connects to the bucket and checks that it exists.
+func NewS3(ctx context.Context, c S3Config) (*S3, error) {
+	client, bucket, prefix, err := c.client()
+	if err != nil {
+		return nil, err
+	}
+	ok, err := client.BucketExists(ctx, bucket)
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Unavailable, "无法连接对象存储 "+c.Endpoint)
+	}
+	if !ok {
+		return nil, apperr.New(apperr.Unavailable, "对象存储中没有存储桶 %s", bucket)
+	}
+	spool := c.Spool
+	if spool == "" {
+		spool = os.TempDir()
+	}
+	removeStale(spool, time.Now())
+	return &S3{client: client, bucket: bucket, prefix: prefix, spool: spool}, nil
+}
+
+// client makes a client for c's endpoint and splits its URL.
+func (c S3Config) client() (client *minio.Client, bucket, prefix string, err error) {
+	bucket, prefix, err = ParseS3URL(c.URL)
+	if err != nil {
+		return nil, "", "", err
+	}
+	ep, err := url.Parse(c.Endpoint)
+	if err != nil || ep.Host == "" || (ep.Scheme != "http" && ep.Scheme != "https") {
+		return nil, "", "", apperr.Field("s3-endpoint", "对象存储地址应为 http(s)://主机:端口")
+	}
+	region := c.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	tr, err := c.transport(ep.Scheme == "https")
+	if err != nil {
+		return nil, "", "", err
+	}
+	client, err = minio.New(ep.Host, &minio.Options{
+		Creds:  credentials.NewStaticV4(c.AccessKey, c.SecretKey, ""),
+		Secure: ep.Scheme == "https", Region: region, Transport: tr,
+	})
+	if err != nil {
+		return nil, "", "", apperr.Wrap(err, apperr.Invalid, "对象存储配置无效")
+	}
+	return client, bucket, prefix, nil
+}
+
+// Ping reports whether the bucket answers, for readiness checks.
+func (s *S3) Ping(ctx context.Context) error {
+	ok, err := s.client.BucketExists(ctx, s.bucket)
+	if err == nil && !ok {
+		err = fmt.Errorf("bucket %s is gone", s.bucket)
+	}
+	return err
+}
+
+// transport is minio's, trusting c.CAFile's authorities when it is set.
+func (c S3Config) transport(secure bool) (*http.Transport, error) {
+	tr, err := minio.DefaultTransport(secure)
+	if err != nil || c.CAFile == "" || !secure {
+		return tr, err
+	}
+	pem, err := os.ReadFile(c.CAFile)
+	if err != nil {
+		return nil, apperr.Field("s3-ca", "无法读取对象存储的 CA 证书文件 "+c.CAFile)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, apperr.Field("s3-ca", c.CAFile+" 中没有 PEM 格式的证书")
+	}
+	tr.TLSClientConfig.RootCAs = pool
+	return tr, nil
+}
+
+// ParseS3URL splits s3://bucket/prefix.
+func ParseS3URL(s string) (bucket, prefix string, err error) {
+	rest, ok := strings.CutPrefix(s, "s3://")
+	bucket, prefix, _ = strings.Cut(rest, "/")
+	if !ok || bucket == "" {
+		return "", "", apperr.Field("blobs", "对象存储位置应为 s3://存储桶/前缀")
+	}
+	return bucket, strings.Trim(prefix, "/"), nil
+}
+
+// CreateBucket makes the bucket of c if it is missing (for setup and tests).
+func CreateBucket(ctx context.Context, c S3Config) error {
+	client, bucket, _, err := c.client()
+	if err != nil {
+		return err
+	}
+	if ok, err := client.BucketExists(ctx, bucket); err == nil && ok {
+		return nil
+	}
+	if err := client.MakeBucket(ctx, bucket, minio.MakeBucketOptions{Region: c.Region}); err != nil {
+		return apperr.Wrap(err, apperr.Unavailable, "无法创建存储桶 "+bucket)
+	}
+	return nil
+}
+
+func (s *S3) key(sum string) string {
+	k := sum[0:2] + "/" + sum[2:4] + "/" + sum
+	if s.prefix != "" {
+		k = s.prefix + "/" + k
+	}
+	return k
+}
+
+// Put checks and stores the content of r; see Store.Put for the refusals.
+// The object is confirmed (s.confirm) before Put returns.
+func (s *S3) Put(ctx context.Context, r io.Reader, o PutOptions) (Blob, error) {
+	o = o.withDefaults()
+	tmp, err := os.CreateTemp(s.spool, tempPrefix+"*")
+	if err != nil {
+		return Blob{}, errSave(err)
+	}
+	defer holdTemp(tmp.Name())()
+	defer func() { tmp.Close(); os.Remove(tmp.Name()) }()
+	b, err := write(ctx, tmp, r, o)
+	if err != nil {
+		return Blob{}, err
+	}
+	_, err = s.store(ctx, tmp, b)
+	return b, err
+}
+
+// store uploads the content of f as the object of b, unless an object that
+// s.confirm accepts is there already; uploaded says which.
+func (s *S3) store(ctx context.Context, f io.ReadSeeker, b Blob) (uploaded bool, err error) {
+	md5sum, err := readMD5(f)
+	if err != nil {
+		return false, errSave(err)
+	}
+	if s.confirm(ctx, b, md5sum) == nil {
+		return false, nil
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return false, errSave(err)
+	}
+	_, err = s.client.PutObject(ctx, s.bucket, s.key(b.SHA256), f, b.Size, minio.PutObjectOptions{
+		ContentType:  b.MIME,
+		UserMetadata: map[string]string{kindMeta: string(b.Kind), sumMeta: b.SHA256},
+		// Each request carries its body's MD5, so the server refuses a
+		// body damaged in transit; large objects go in parts.
+		SendContentMd5: true, PartSize: s.partSize,
+	})
+	if err != nil {
+		return false, errSave(err)
+	}
+	if err := s.confirm(ctx, b, md5sum); err != nil {
+		return false, errSave(err)
+	}
+	return true, nil
+}
+
+// confirm checks that the object of b is stored whole: its size, the
+// SHA-256 recorded with it, and its content. An object stored in one
+// request has the MD5 of its content as ETag, which then must be md5sum;
+// one stored in parts has an ETag made of its parts' MD5s, so its content
+// is read back and hashed.
+func (s *S3) confirm(ctx context.Context, b Blob, md5sum string) error {
+	info, err := s.client.StatObject(ctx, s.bucket, s.key(b.SHA256), minio.StatObjectOptions{})
+	if err != nil {
+		return err
+	}
+	if info.Size != b.Size || info.UserMetadata[sumMeta] != b.SHA256 {
+		return fmt.Errorf("object %s: size %d or recorded SHA-256 %q differs from the upload", b.SHA256, info.Size, info.UserMetadata[sumMeta])
+	}
+	etag := strings.Trim(info.ETag, `"`)
+	if !strings.Contains(etag, "-") {
+		if etag != md5sum {
+			return fmt.Errorf("object %s: ETag %s is not the upload's MD5 %s", b.SHA256, etag, md5sum)
+		}
+		return nil
+	}
+	return s.readBack(ctx, b)
+}
+
+// readBack reads the object of b through and checks it against its address.
+func (s *S3) readBack(ctx context.Context, b Blob) error {
+	obj, err := s.client.GetObject(ctx, s.bucket, s.key(b.SHA256), minio.GetObjectOptions{})
+	if err != nil {
+		return err
+	}
+	defer obj.Close()
+	c := &checked{rc: obj, sum: b.SHA256, size: b.Size, h: sha256.New()}
+	_, err = io.Copy(io.Discard, c)
+	return err
+}
+
+// readMD5 hashes f from its start.
+func readMD5(f io.ReadSeeker) (string, error) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return "", err
+	}
+	h := md5.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Open returns the content at sum, streamed from the bucket. The reader
+// checks the content against its address as it reaches the end: a damaged
+// or truncated object ends in an apperr.Unavailable error instead of
+// io.EOF.
+func (s *S3) Open(sum string) (io.ReadCloser, Blob, error) {
+	return s.open(context.Background(), sum)
+}
+
+// open is Open under ctx.
+func (s *S3) open(ctx context.Context, sum string) (io.ReadCloser, Blob, error) {
+	if !ValidHash(sum) {
+		return nil, Blob{}, apperr.New(apperr.NotFound, "材料文件不存在")
+	}
+	info, err := s.client.StatObject(ctx, s.bucket, s.key(sum), minio.StatObjectOptions{})
+	if err != nil {
+		return nil, Blob{}, s3ReadError(err)
+	}
+	obj, err := s.client.GetObject(ctx, s.bucket, s.key(sum), minio.GetObjectOptions{})
+	if err != nil {
+		return nil, Blob{}, s3ReadError(err)
+	}
+	k := Kind(info.UserMetadata[kindMeta])
+	b := Blob{SHA256: sum, Size: info.Size, MIME: k.MIME(), Kind: k}
+	return &checked{rc: obj, sum: sum, size: info.Size, h: sha256.New()}, b, nil
+}
+
+// Exists reports whether content with the hash is stored.
+func (s *S3) Exists(sum string) (bool, error) {
+	if !ValidHash(sum) {
+		return false, apperr.New(apperr.NotFound, "材料文件不存在")
+	}
+	_, err := s.client.StatObject(context.Background(), s.bucket, s.key(sum), minio.StatObjectOptions{})
+	if isMissing(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, s3ReadError(err)
+	}
+	return true, nil
+}
+
+// Serve writes the blob as a download, like Store.Serve. The object is
+// copied to a local temporary file and checked against its address before
+// the first byte is sent, so a damaged object is never served, and Range
+// requests are answered from that copy.
+func (s *S3) Serve(w http.ResponseWriter, r *http.Request, sum, name string) error {
+	rc, b, err := s.open(r.Context(), sum)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	tmp, err := os.CreateTemp(s.spool, tempPrefix+"*")
+	if err != nil {
+		return apperr.Wrap(err, apperr.Unavailable, "材料文件暂时无法读取")
+	}
+	defer holdTemp(tmp.Name())()
+	defer func() { tmp.Close(); os.Remove(tmp.Name()) }()
+	if _, err := io.Copy(tmp, rc); err != nil {
+		return asReadError(err)
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return apperr.Wrap(err, apperr.Unavailable, "材料文件暂时无法读取")
+	}
+	setDownloadHeaders(w.Header(), b, name)
+	http.ServeContent(w, r, "", time.Time{}, tmp)
+	return nil
+}
+
+// checked verifies streamed content against its address at the end.
+type checked struct {
+	rc   io.ReadCloser
+	sum  string
+	size int64
+	n    int64
+	h    hash.Hash
+}
+
+func (c *checked) Read(p []byte) (int, error) {
+	n, err := c.rc.Read(p)
+	c.h.Write(p[:n])
+	c.n += int64(n)
+	if err == io.EOF && (c.n != c.size || hexSum(c.h) != c.sum) {
+		return n, errDamaged(c.sum, hexSum(c.h))
+	}
+	if err != nil && err != io.EOF {
+		return n, s3ReadError(err)
+	}
+	return n, err
+}
+
+func (c *checked) Close() error { return c.rc.Close() }
+
+func errDamaged(sum, got string) error {
+	return apperr.Wrap(fmt.Errorf("blob %s holds content with SHA-256 %s", sum, got), apperr.Unavailable,
+		"该材料文件已损坏，暂时无法下载；已记录此问题，请联系管理员从备份恢复")
+}
+
+// asReadError keeps an apperr from checked and wraps anything else.
+func asReadError(err error) error {
+	if ae := (*apperr.Error)(nil); errors.As(err, &ae) {
+		return err
+	}
+	return apperr.Wrap(err, apperr.Unavailable, "材料文件暂时无法读取")
+}
+
+func isMissing(err error) bool {
+	code := minio.ToErrorResponse(err).Code
+	return code == "NoSuchKey" || code == "NotFound"
+}
+
+func s3ReadError(err error) error {
+	if isMissing(err) {
+		return apperr.New(apperr.NotFound, "材料文件不存在")
+	}
+	return apperr.Wrap(err, apperr.Unavailable, "材料文件暂时无法读取")
+}

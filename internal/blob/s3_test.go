@@ -1,0 +1,194 @@
+package blob_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"openhall/internal/apperr"
+	"openhall/internal/blob"
+)
+
+// bigPDF is a PDF of n bytes whose content depends on seed.
+func bigPDF(n int, seed byte) []byte {
+	data := append(pdfSample(), bytes.Repeat([]byte{'0' + seed%10}, n)...)
+	return data[:n]
+}
+
+func readAll(t *testing.T, s blob.Blobs, sum string) []byte {
+	t.Helper()
+	rc, _, err := s.Open(sum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// TestS3Multipart: an object stored in parts has no MD5 ETag; its upload
+// is confirmed by reading it back, and an object in parts with the right
+// size and recorded SHA-256 but other content is found and replaced.
+func TestS3Multipart(t *testing.T) {
+	ctx := context.Background()
+	s, err := blob.NewS3(ctx, s3TestConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetPartSize(5 << 20)
+	data := bigPDF(11<<20, 1)
+	want := sum(data)
+	if err := s.PutRaw(ctx, want, bigPDF(len(data), 2)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Put(ctx, bytes.NewReader(data), blob.PutOptions{Name: "big.pdf", MaxBytes: 20 << 20})
+	if err != nil || got.SHA256 != want {
+		t.Fatalf("Put = %+v, %v", got, err)
+	}
+	if parts, err := s.InParts(ctx, want); !parts || err != nil {
+		t.Fatalf("the object was not stored in parts (%v): the test does not reach the read-back", err)
+	}
+	if !bytes.Equal(readAll(t, s, want), data) {
+		t.Fatal("the damaged object in parts was kept instead of the upload")
+	}
+}
+
+// TestS3Ping: the readiness check fails once the bucket is gone.
+func TestS3Ping(t *testing.T) {
+	ctx := context.Background()
+	s, err := blob.NewS3(ctx, s3TestConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RemoveBucket(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ping(ctx); err == nil {
+		t.Fatal("Ping succeeds without the bucket")
+	}
+}
+
+// BenchmarkStores puts distinct PDFs and serves one, on local disk and in
+// the S3 bucket, so that the object store's cost reads as a ratio against
+// the disk measured in the same run.
+func BenchmarkStores(b *testing.B) {
+	stores := []struct {
+		name string
+		open func(b *testing.B) blob.Blobs
+	}{
+		{"local", func(b *testing.B) blob.Blobs { return newStore(b) }},
+		{"s3", func(b *testing.B) blob.Blobs {
+			s, err := blob.NewS3(context.Background(), s3TestConfig(b))
+			if err != nil {
+				b.Fatal(err)
+			}
+			return s
+		}},
+	}
+	for _, st := range stores {
+		for _, size := range []int{20 << 10, 2 << 20} {
+			b.Run(fmt.Sprintf("%s/put-%dKB", st.name, size>>10), func(b *testing.B) { benchPut(b, st.open(b), size) })
+		}
+		b.Run(st.name+"/serve-2048KB", func(b *testing.B) { benchServe(b, st.open(b), 2<<20) })
+	}
+}
+
+func benchPut(b *testing.B, s blob.Blobs, size int) {
+	data := bigPDF(size, 0)
+	b.SetBytes(int64(size))
+	for i := 0; b.Loop(); i++ {
+		copy(data[size-8:], []byte{byte(i), byte(i >> 8), byte(i >> 16), byte(i >> 24), 1, 2, 3, 4})
+		if _, err := s.Put(context.Background(), bytes.NewReader(data), blob.PutOptions{Name: "b.pdf"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchServe(b *testing.B, s blob.Blobs, size int) {
+	got, err := s.Put(context.Background(), bytes.NewReader(bigPDF(size, 3)), blob.PutOptions{Name: "b.pdf"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(size))
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		if err := s.Serve(w, httptest.NewRequest("GET", "/d", nil), got.SHA256, "b.pdf"); err != nil || w.Body.Len() != size {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestS3SpoolCleanedAtStart: the staged file of an upload whose process
+// died is removed when a store opens on the same spool directory.
+func TestS3SpoolCleanedAtStart(t *testing.T) {
+	c := s3TestConfig(t)
+	c.Spool = t.TempDir()
+	dead := filepath.Join(c.Spool, ".upload-dead")
+	if err := os.WriteFile(dead, []byte("%PDF-1.4 half an upload"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(c.Spool, "someone-else")
+	if err := os.WriteFile(other, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := blob.NewS3(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dead); err == nil {
+		t.Error("the abandoned staged upload is still there")
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Error("a file that is not a staged upload was removed")
+	}
+	if _, err := s.Put(context.Background(), bytes.NewReader(bigPDF(1000, 4)), blob.PutOptions{Name: "a.pdf"}); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := filepath.Glob(filepath.Join(c.Spool, ".upload-*")); len(m) != 0 {
+		t.Errorf("left in the spool after an upload: %v", m)
+	}
+}
+
+// TestS3CAFile: an https endpoint's certificate is checked against the
+// configured authorities (here a test server's own certificate).
+func TestS3CAFile(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK) // every bucket exists
+	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes
+	srv.StartTLS()
+	defer srv.Close()
+	dir := t.TempDir()
+	ca, junk := filepath.Join(dir, "ca.pem"), filepath.Join(dir, "junk.pem")
+	pemCert := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	if os.WriteFile(ca, pemCert, 0o600) != nil || os.WriteFile(junk, []byte("not a certificate"), 0o600) != nil {
+		t.Fatal("cannot write the CA files")
+	}
+	c := blob.S3Config{URL: "s3://materials/p", Endpoint: srv.URL, AccessKey: "k", SecretKey: "s"}
+	ctx := context.Background()
+	if _, err := blob.NewS3(ctx, c); !apperr.Is(err, apperr.Unavailable) {
+		t.Errorf("an unknown authority was trusted: %v", err)
+	}
+	c.CAFile = junk
+	if _, err := blob.NewS3(ctx, c); apperr.FieldsOf(err)["s3-ca"] == "" {
+		t.Errorf("a CA file without certificates: %v", err)
+	}
+	c.CAFile = ca
+	if _, err := blob.NewS3(ctx, c); err != nil {
+		t.Errorf("with the server's CA: %v", err)
+	}
+}

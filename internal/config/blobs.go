@@ -1,0 +1,60 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"openhall/internal/blob"
+)
+
+// BlobsInS3 reports whether materials are kept in an object store.
+func (c Config) BlobsInS3() bool { return strings.HasPrefix(c.Blobs, "s3://") }
+
+// BlobDir is the directory of the local blob store.
+func (c Config) BlobDir() string {
+	if c.Blobs == "" {
+		return filepath.Join(c.DataDir, "blobs")
+	}
+	return c.Blobs
+}
+
+// S3 is the object store configuration of an s3:// Blobs.
+func (c Config) S3() blob.S3Config {
+	return blob.S3Config{URL: c.Blobs, Endpoint: c.S3Endpoint, Region: c.S3Region,
+		AccessKey: c.S3AccessKey, SecretKey: c.S3SecretKey, CAFile: c.S3CA}
+}
+
+// BlobLabel describes where materials are kept, without credentials.
+func (c Config) BlobLabel() string {
+	if c.BlobsInS3() {
+		return "对象存储 " + c.Blobs + "（" + c.S3Endpoint + "）"
+	}
+	return "目录 " + c.BlobDir()
+}
+
+// checkBlobs checks the location of materials and the object store settings.
+func (c Config) checkBlobs() []string {
+	if !c.BlobsInS3() {
+		if strings.Contains(c.Blobs, "://") {
+			return []string{fmt.Sprintf("--blobs %q 无法识别：留空使用数据目录，或给出目录、s3://存储桶/前缀", c.Blobs)}
+		}
+		return nil
+	}
+	var bad []string
+	if _, _, err := blob.ParseS3URL(c.Blobs); err != nil {
+		bad = append(bad, fmt.Sprintf("--blobs %q 应为 s3://存储桶/前缀", c.Blobs))
+	}
+	u, err := url.Parse(c.S3Endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		bad = append(bad, fmt.Sprintf("--s3-endpoint %q 应为 http(s)://主机:端口（使用对象存储时必填）", c.S3Endpoint))
+	}
+	if c.S3CA != "" && u != nil && u.Scheme != "https" {
+		bad = append(bad, "--s3-ca 只用于 https:// 的 --s3-endpoint")
+	}
+	if (c.S3AccessKey == "") != (c.S3SecretKey == "") {
+		bad = append(bad, "--s3-access-key 与 --s3-secret-key 须同时设置（建议用环境变量 OPENHALL_S3_ACCESS_KEY、OPENHALL_S3_SECRET_KEY）")
+	}
+	return bad
+}
