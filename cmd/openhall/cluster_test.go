@@ -19,9 +19,10 @@ import (
 // queued or delivered other than once, a node that carried no load when it
 // should have, or a session or login throttle not shared between nodes.
 //
-// OPENHALL_TEST_CLUSTER_BLOBS, when set, is passed to every node as
-// --blobs (an object store both nodes share); else the nodes share one
-// data directory.
+// The nodes share an object store: a fresh bucket on the S3 server
+// scripts/test started (OPENHALL_TEST_S3), or OPENHALL_TEST_CLUSTER_BLOBS
+// when set, passed to every node as --blobs; with neither (and S3 not
+// required) they share one data directory.
 func TestClusterKillNode(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the server and runs two nodes")
@@ -31,7 +32,7 @@ func TestClusterKillNode(t *testing.T) {
 	bin := buildBinary(t)
 	t.Logf("built in %v", time.Since(start).Round(time.Second))
 	o := clusterOptions{Bin: bin, DB: storetest.PostgresDatabase(t), Data: filepath.Join(t.TempDir(), "shared"),
-		Blobs: os.Getenv("OPENHALL_TEST_CLUSTER_BLOBS"), Item: "特种设备使用登记", Concurrency: 16, Phase: 4 * time.Second,
+		Blobs: clusterBlobs(t), Item: "特种设备使用登记", Concurrency: 16, Phase: 4 * time.Second,
 		Progress: testWriter{t, time.Now()}}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -47,6 +48,26 @@ func TestClusterKillNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// clusterBlobs is the --blobs of the test's nodes, their S3 settings put
+// in the environment they inherit.
+func clusterBlobs(t *testing.T) string {
+	if b := os.Getenv("OPENHALL_TEST_CLUSTER_BLOBS"); b != "" {
+		return b
+	}
+	if os.Getenv("OPENHALL_TEST_S3") == "" && os.Getenv("OPENHALL_REQUIRE_S3") != "1" {
+		t.Log("no S3 server: the nodes share a data directory")
+		return ""
+	}
+	b := newTestBucket(t)
+	for _, kv := range b.env() {
+		k, v, _ := strings.Cut(kv, "=")
+		if k != "OPENHALL_BLOBS" {
+			t.Setenv(k, v)
+		}
+	}
+	return b.cfg.URL
 }
 
 // testWriter writes progress lines to the test log.
