@@ -46,6 +46,7 @@ type Store interface {
 	RequestStore
 	ReportStore
 	PublishRuleStore
+	PermitDecisions
 }
 
 // AgencyStore keeps agencies.

@@ -126,3 +126,14 @@ func (s *DisclosureStore) remedyCounts(ctx context.Context, agencyID int64, from
 		return c, r.Scan(&c.Kind, &c.Result, &c.Count)
 	})
 }
+
+// PermitDecisionCount counts a department's cases of items whose code starts
+// with codePrefix that were decided (准予 or 不予) in [from, to): a case counts
+// once, at its decision, whether or not it has closed since.
+func (s *DisclosureStore) PermitDecisionCount(ctx context.Context, departmentID int64, codePrefix string, from, to time.Time) (int, error) {
+	var n int
+	err := s.db.q(ctx).QueryRow(ctx, `SELECT count(DISTINCT c.id) FROM cases c JOIN case_events e ON e.case_id = c.id
+		WHERE c.department_id = $1 AND starts_with(c.item_code, $2) AND e.kind = 'decided' AND e.at >= $3 AND e.at < $4`,
+		departmentID, codePrefix, from, to).Scan(&n)
+	return n, mapError(err)
+}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"openhall/internal/disclosure"
 )
@@ -121,4 +122,15 @@ func (s *DisclosureStore) remedyCounts(ctx context.Context, agencyID int64, from
 		var c disclosure.RemedyCount
 		return c, r.Scan(&c.Kind, &c.Result, &c.Count)
 	})
+}
+
+// PermitDecisionCount counts a department's cases of items whose code starts
+// with codePrefix that were decided (准予 or 不予) in [from, to): a case counts
+// once, at its decision, whether or not it has closed since.
+func (s *DisclosureStore) PermitDecisionCount(ctx context.Context, departmentID int64, codePrefix string, from, to time.Time) (int, error) {
+	var n int
+	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT count(DISTINCT c.id) FROM cases c JOIN case_events e ON e.case_id = c.id
+		WHERE c.department_id = ? AND substr(c.item_code, 1, length(?)) = ? AND e.kind = 'decided' AND e.at >= ? AND e.at < ?`,
+		departmentID, codePrefix, codePrefix, micro(from), micro(to)).Scan(&n)
+	return n, mapError(err)
 }
