@@ -140,6 +140,28 @@ func (s *Server) handleReportXLSX(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	return writeReportXLSX(w, ag, year, t)
+}
+
+// handlePublishedReportXLSX is the public download of a published report's
+// tables, as frozen when its document was made.
+func (s *Server) handlePublishedReportXLSX(w http.ResponseWriter, r *http.Request) error {
+	ag, err := s.agencyFromPath(r)
+	if err != nil {
+		return err
+	}
+	year, err := strconv.Atoi(r.PathValue("year"))
+	if err != nil {
+		return apperr.New(apperr.NotFound, "页面不存在")
+	}
+	p, err := s.svc.Disclosure.PublishedReport(r.Context(), ag.ID, year)
+	if err != nil {
+		return err
+	}
+	return writeReportXLSX(w, ag, year, p.Tables)
+}
+
+func writeReportXLSX(w http.ResponseWriter, ag *disclosure.Agency, year int, t *disclosure.Tables) error {
 	data, err := disclosure.ReportXLSX(ag, year, t)
 	if err != nil {
 		return err

@@ -10,16 +10,31 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// FindReport returns an agency's report of a year.
-func (s *DisclosureStore) FindReport(ctx context.Context, agencyID int64, year int) (*disclosure.Report, error) {
+const disclosureReportColumns = `id, agency_id, year, section1, section5, section6, permits, penalties, enforcement, fees_wan, doc_id,
+	snapshot, updated_at`
+
+func scanDisclosureReport(sc pgx.Row) (*disclosure.Report, error) {
 	var r disclosure.Report
 	var updated time.Time
-	err := s.db.q(ctx).QueryRow(ctx, `SELECT id, agency_id, year, section1, section5, section6, permits, penalties,
-		enforcement, fees_wan, doc_id, snapshot, updated_at FROM disclosure_reports WHERE agency_id = $1 AND year = $2`, agencyID, year).
-		Scan(&r.ID, &r.AgencyID, &r.Year, &r.Section1, &r.Section5, &r.Section6, &r.Permits, &r.Penalties, &r.Enforcement,
-			&r.FeesWan, &r.DocID, &r.Snapshot, &updated)
+	err := sc.Scan(&r.ID, &r.AgencyID, &r.Year, &r.Section1, &r.Section5, &r.Section6, &r.Permits, &r.Penalties, &r.Enforcement,
+		&r.FeesWan, &r.DocID, &r.Snapshot, &updated)
 	r.UpdatedAt = updated.UTC()
-	return &r, notFound(err, fmt.Sprintf("%d 年度报告尚未编写", year))
+	return &r, err
+}
+
+// FindReport returns an agency's report of a year.
+func (s *DisclosureStore) FindReport(ctx context.Context, agencyID int64, year int) (*disclosure.Report, error) {
+	r, err := scanDisclosureReport(s.db.q(ctx).QueryRow(ctx, `SELECT `+disclosureReportColumns+`
+		FROM disclosure_reports WHERE agency_id = $1 AND year = $2`, agencyID, year))
+	return r, notFound(err, fmt.Sprintf("%d 年度报告尚未编写", year))
+}
+
+// FindReports returns an agency's reports, newest year first.
+func (s *DisclosureStore) FindReports(ctx context.Context, agencyID int64) ([]*disclosure.Report, error) {
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+disclosureReportColumns+`
+		FROM disclosure_reports WHERE agency_id = $1 ORDER BY year DESC`, agencyID)
+	out, err := collect(rows, err, scanDisclosureReport)
+	return out, mapError(err)
 }
 
 // SaveReport inserts or replaces the report of an agency's year.

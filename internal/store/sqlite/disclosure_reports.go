@@ -8,16 +8,31 @@ import (
 	"openhall/internal/disclosure"
 )
 
-// FindReport returns an agency's report of a year.
-func (s *DisclosureStore) FindReport(ctx context.Context, agencyID int64, year int) (*disclosure.Report, error) {
+const disclosureReportColumns = `id, agency_id, year, section1, section5, section6, permits, penalties, enforcement, fees_wan, doc_id,
+	snapshot, updated_at`
+
+func scanDisclosureReport(sc scanner) (*disclosure.Report, error) {
 	var r disclosure.Report
 	var updated int64
-	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT id, agency_id, year, section1, section5, section6, permits, penalties,
-		enforcement, fees_wan, doc_id, snapshot, updated_at FROM disclosure_reports WHERE agency_id = ? AND year = ?`, agencyID, year).
-		Scan(&r.ID, &r.AgencyID, &r.Year, &r.Section1, &r.Section5, &r.Section6, &r.Permits, &r.Penalties, &r.Enforcement,
-			&r.FeesWan, &r.DocID, &r.Snapshot, &updated)
+	err := sc.Scan(&r.ID, &r.AgencyID, &r.Year, &r.Section1, &r.Section5, &r.Section6, &r.Permits, &r.Penalties, &r.Enforcement,
+		&r.FeesWan, &r.DocID, &r.Snapshot, &updated)
 	r.UpdatedAt = fromMicro(updated)
-	return &r, notFound(err, fmt.Sprintf("%d 年度报告尚未编写", year))
+	return &r, err
+}
+
+// FindReport returns an agency's report of a year.
+func (s *DisclosureStore) FindReport(ctx context.Context, agencyID int64, year int) (*disclosure.Report, error) {
+	r, err := scanDisclosureReport(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+disclosureReportColumns+`
+		FROM disclosure_reports WHERE agency_id = ? AND year = ?`, agencyID, year))
+	return r, notFound(err, fmt.Sprintf("%d 年度报告尚未编写", year))
+}
+
+// FindReports returns an agency's reports, newest year first.
+func (s *DisclosureStore) FindReports(ctx context.Context, agencyID int64) ([]*disclosure.Report, error) {
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+disclosureReportColumns+`
+		FROM disclosure_reports WHERE agency_id = ? ORDER BY year DESC`, agencyID)
+	out, err := collect(rows, err, scanDisclosureReport)
+	return out, mapError(err)
 }
 
 // SaveReport inserts or replaces the report of an agency's year.
