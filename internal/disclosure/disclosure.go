@@ -47,6 +47,7 @@ type Store interface {
 	ReportStore
 	PublishRuleStore
 	PermitDecisions
+	RepeatStore
 }
 
 // AgencyStore keeps agencies.
