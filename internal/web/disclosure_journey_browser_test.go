@@ -237,8 +237,8 @@ func (u *ui) officerInDecember(id string) {
 	u.letter("consult_third", "征求")
 	u.event("consult_reply", map[string]string{"f-note": "同意公开"})
 	u.event("fee_notice", map[string]string{"f-amount": "100", "f-note": "请通过统一公共支付平台缴纳"})
-	u.letter("fee_notice", "收费")
 	u.event("fee_notice_received", map[string]string{"f-party": "电子邮件"})
+	u.letter("fee_notice", "收费") // the payment period runs from the day after receipt: dated once delivery is recorded
 	if p := u.text(`#pause`); !strings.Contains(p, "暂定") {
 		u.t.Fatalf("fee period not marked provisional: %q", p)
 	}
