@@ -31,6 +31,7 @@ func (s *Server) registerDisclosureRoutes() {
 	s.handle("GET /api/v1/disclosure/search", s.handleDisclosureSearch)
 	s.registerDisclosureRequestRoutes()
 	s.registerPublishRuleRoutes()
+	s.registerRepeatedRoutes()
 }
 
 type agencyJSON struct {

@@ -46,6 +46,8 @@ type Store interface {
 	RequestStore
 	ReportStore
 	PublishRuleStore
+	PermitDecisions
+	RepeatStore
 }
 
 // AgencyStore keeps agencies.

@@ -136,6 +136,7 @@ type RequestStats struct {
 // ReportStore keeps reports and computes their inputs.
 type ReportStore interface {
 	FindReport(ctx context.Context, agencyID int64, year int) (*Report, error) // NotFound
+	FindReports(ctx context.Context, agencyID int64) ([]*Report, error)        // newest year first
 	SaveReport(ctx context.Context, r *Report) error                           // insert or replace by agency and year
 	ReportDocStats(ctx context.Context, agencyID int64, year int) (DocStats, error)
 	ReportRequestStats(ctx context.Context, agencyID int64, year int) (RequestStats, error)

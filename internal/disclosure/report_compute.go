@@ -132,7 +132,11 @@ func (s *Service) reportTables(ctx context.Context, ag *Agency, year int) (*Repo
 	if err != nil {
 		return nil, nil, err
 	}
-	return rep, ComputeTables(year, docs, rep, st, prev), nil
+	t := ComputeTables(year, docs, rep, st, prev)
+	if t.Table2.Permits, err = s.permitDecisions(ctx, ag, rep); err != nil {
+		return nil, nil, err
+	}
+	return rep, t, nil
 }
 
 // previousCarried is 四 of last year's published report, nil without one.

@@ -113,6 +113,8 @@ type requestPage struct {
 	FeeRank     int
 	Fee         int64
 	LetterKinds []option
+	Topic       string // the request's 申请主题 (Art 44 report)
+	CanTag      bool
 }
 
 // answerOption is an answer type with its sub-reasons, for the answer form.

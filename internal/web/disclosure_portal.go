@@ -26,6 +26,7 @@ func (s *Server) registerPortalRoutes() {
 	s.mux.HandleFunc("GET /open/agencies/{id}/feed.atom", s.h(s.handleFeed))
 	s.mux.HandleFunc("GET /open/agencies/{id}/feed.rss", s.h(s.handleFeed))
 	s.mux.HandleFunc("GET /open/sitemap.xml", s.h(s.handleSitemap))
+	s.mux.HandleFunc("GET /open/agencies/{id}/reports/{year}/xlsx", s.h(s.handlePublishedReportXLSX))
 	s.registerApplyRoutes()
 }
 
@@ -119,7 +120,7 @@ type agencyPortalPage struct {
 	Categories []countedOption
 	Topics     []countedOption
 	Latest     []*disclosure.Document
-	Reports    []*disclosure.Document // published annual reports (Art 49–50), newest first
+	Reports    []*disclosure.PublishedReport // published annual reports (Art 49–50), newest year first
 }
 
 // countedOption is a catalogue heading with its number of documents.
@@ -158,8 +159,7 @@ func (s *Server) handleAgencyPortal(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	p.Reports, _, err = s.svc.Disclosure.PublishedDocuments(ctx, disclosure.DocFilter{AgencyID: ag.ID, Category: "a49", Limit: 50})
-	if err != nil {
+	if p.Reports, err = s.svc.Disclosure.PublishedReports(ctx, ag.ID); err != nil {
 		return err
 	}
 	return s.render(w, http.StatusOK, "disclosure/agency", p)

@@ -30,6 +30,8 @@ type reportPage struct {
 	Corner   string
 	Form     form
 	Query    string
+	// PermitsCounted: Table 2's 行政许可 row comes from the cases module.
+	PermitsCounted bool
 }
 
 // reportTarget reads the agency and year of a report page (query or form).
@@ -68,7 +70,7 @@ func (s *Server) reportData(w http.ResponseWriter, r *http.Request, f form) (*re
 	}
 	p := &reportPage{Page: s.page(w, r, fmt.Sprintf("%s%d年政府信息公开工作年度报告", ag.Name, year)), Agency: ag, Year: year,
 		Report: rep, Tables: t, Rows: disclosure.Table3Rows, Corner: disclosure.Table3Corner, Form: f,
-		Query: url.Values{"agency": {idStr(ag.ID)}, "year": {strconv.Itoa(year)}}.Encode()}
+		Query: url.Values{"agency": {idStr(ag.ID)}, "year": {strconv.Itoa(year)}}.Encode(), PermitsCounted: disclosure.PermitsCounted(ag)}
 	if p.Form.Values.Get("section1") == "" && r.Method == http.MethodGet {
 		p.Form = newForm(url.Values{"section1": {rep.Section1}, "section5": {rep.Section5}, "section6": {rep.Section6},
 			"permits": {strconv.Itoa(rep.Permits)}, "penalties": {strconv.Itoa(rep.Penalties)},
@@ -138,6 +140,28 @@ func (s *Server) handleReportXLSX(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	return writeReportXLSX(w, ag, year, t)
+}
+
+// handlePublishedReportXLSX is the public download of a published report's
+// tables, as frozen when its document was made.
+func (s *Server) handlePublishedReportXLSX(w http.ResponseWriter, r *http.Request) error {
+	ag, err := s.agencyFromPath(r)
+	if err != nil {
+		return err
+	}
+	year, err := strconv.Atoi(r.PathValue("year"))
+	if err != nil {
+		return apperr.New(apperr.NotFound, "页面不存在")
+	}
+	p, err := s.svc.Disclosure.PublishedReport(r.Context(), ag.ID, year)
+	if err != nil {
+		return err
+	}
+	return writeReportXLSX(w, ag, year, p.Tables)
+}
+
+func writeReportXLSX(w http.ResponseWriter, ag *disclosure.Agency, year int, t *disclosure.Tables) error {
 	data, err := disclosure.ReportXLSX(ag, year, t)
 	if err != nil {
 		return err

@@ -8,6 +8,8 @@ import (
 	"openhall/internal/apptest"
 	"openhall/internal/disclosure"
 	"openhall/internal/identity"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // TestAnnualReportsOnPortal: last year's published report is listed on the
@@ -55,7 +57,8 @@ func TestAnnualReportsOnPortal(t *testing.T) {
 		}
 		links := b.get(card).doc.Find("#annual-reports a")
 		href, _ := links.First().Attr("href")
-		if links.Length() != 2 || !strings.Contains(links.First().Text(), "2025年政府信息公开工作年度报告") {
+		if links.Length() != 3 || !strings.Contains(links.First().Text(), "2025年政府信息公开工作年度报告") ||
+			b.get(card).doc.Find(`#annual-reports li[data-year="2025"]`).Length() != 1 {
 			t.Fatalf("reports listed: %d %q", links.Length(), links.Text())
 		}
 		report := b.get(href)
@@ -65,6 +68,23 @@ func TestAnnualReportsOnPortal(t *testing.T) {
 		printHref, _ := links.Eq(1).Attr("href")
 		if p := b.get(printHref); p.status != 200 || p.doc.Find(".print-view").Length() != 1 {
 			t.Fatalf("print view: %d", p.status)
+		}
+		xlsxHref, _ := links.Eq(2).Attr("href")
+		x := b.get(xlsxHref)
+		if x.status != 200 || x.header.Get("Content-Type") != disclosure.XLSXType {
+			t.Fatalf("xlsx: %d %s", x.status, x.header.Get("Content-Type"))
+		}
+		book, err := excelize.OpenReader(strings.NewReader(x.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := book.GetCellValue("表二 主动公开", "A1"); v == "" || len(book.GetSheetList()) != 3 {
+			t.Fatalf("workbook sheets: %v", book.GetSheetList())
+		}
+		for _, p := range []string{"/reports/2024/xlsx", "/reports/x/xlsx"} {
+			if st := b.get(agencyPath + p).status; st != 404 {
+				t.Fatalf("%s: %d, want 404", p, st)
+			}
 		}
 	})
 }

@@ -87,6 +87,13 @@ func (s *Server) showStaffRequest(w http.ResponseWriter, r *http.Request, status
 	if p.FeeRank, p.Fee, err = s.svc.Disclosure.SuggestFee(r.Context(), p.View); err != nil {
 		return err
 	}
+	p.Topic, err = s.svc.Disclosure.RequestTopic(r.Context(), httpkit.ActorFrom(r.Context()), p.View.Request.ID)
+	if p.CanTag = err == nil; err != nil && !apperr.Is(err, apperr.Forbidden) {
+		return err
+	}
+	if !p.Form.Values.Has("topic") {
+		p.Form.Values.Set("topic", p.Topic)
+	}
 	return s.render(w, status, "disclosure/request", p)
 }
 
@@ -121,6 +128,12 @@ func (s *Server) requestStep(r *http.Request, id int64, action string) (string, 
 		_, err = s.svc.Disclosure.RecordEvent(ctx, a, id, disclosure.EventInput{Kind: kind, On: v.Get("on"), Days: days,
 			Amount: amount, Party: v.Get("party"), Note: v.Get("note")})
 		return "已记录：" + kind.Label(), err
+	case "topic":
+		topic, err := s.svc.Disclosure.TagRequest(ctx, a, id, v.Get("topic"))
+		if topic == "" {
+			return "已清除申请主题", err
+		}
+		return "已标注申请主题：" + topic, err
 	case "answer":
 		_, err = s.svc.Disclosure.Answer(ctx, a, id, disclosure.AnswerInput{Type: disclosure.AnswerType(v.Get("type")),
 			Reason: v.Get("reason"), Text: v.Get("text"), ReferTo: v.Get("refer_to")})

@@ -23,6 +23,7 @@ func (s *Server) registerDisclosureRoutes() {
 	s.registerDocRoutes()
 	s.registerRequestRoutes()
 	s.registerReportRoutes()
+	s.registerRepeatedRoutes()
 	s.registerPublishRuleRoutes()
 }
 

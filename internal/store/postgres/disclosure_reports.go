@@ -10,16 +10,31 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// FindReport returns an agency's report of a year.
-func (s *DisclosureStore) FindReport(ctx context.Context, agencyID int64, year int) (*disclosure.Report, error) {
+const disclosureReportColumns = `id, agency_id, year, section1, section5, section6, permits, penalties, enforcement, fees_wan, doc_id,
+	snapshot, updated_at`
+
+func scanDisclosureReport(sc pgx.Row) (*disclosure.Report, error) {
 	var r disclosure.Report
 	var updated time.Time
-	err := s.db.q(ctx).QueryRow(ctx, `SELECT id, agency_id, year, section1, section5, section6, permits, penalties,
-		enforcement, fees_wan, doc_id, snapshot, updated_at FROM disclosure_reports WHERE agency_id = $1 AND year = $2`, agencyID, year).
-		Scan(&r.ID, &r.AgencyID, &r.Year, &r.Section1, &r.Section5, &r.Section6, &r.Permits, &r.Penalties, &r.Enforcement,
-			&r.FeesWan, &r.DocID, &r.Snapshot, &updated)
+	err := sc.Scan(&r.ID, &r.AgencyID, &r.Year, &r.Section1, &r.Section5, &r.Section6, &r.Permits, &r.Penalties, &r.Enforcement,
+		&r.FeesWan, &r.DocID, &r.Snapshot, &updated)
 	r.UpdatedAt = updated.UTC()
-	return &r, notFound(err, fmt.Sprintf("%d 年度报告尚未编写", year))
+	return &r, err
+}
+
+// FindReport returns an agency's report of a year.
+func (s *DisclosureStore) FindReport(ctx context.Context, agencyID int64, year int) (*disclosure.Report, error) {
+	r, err := scanDisclosureReport(s.db.q(ctx).QueryRow(ctx, `SELECT `+disclosureReportColumns+`
+		FROM disclosure_reports WHERE agency_id = $1 AND year = $2`, agencyID, year))
+	return r, notFound(err, fmt.Sprintf("%d 年度报告尚未编写", year))
+}
+
+// FindReports returns an agency's reports, newest year first.
+func (s *DisclosureStore) FindReports(ctx context.Context, agencyID int64) ([]*disclosure.Report, error) {
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+disclosureReportColumns+`
+		FROM disclosure_reports WHERE agency_id = $1 ORDER BY year DESC`, agencyID)
+	out, err := collect(rows, err, scanDisclosureReport)
+	return out, mapError(err)
 }
 
 // SaveReport inserts or replaces the report of an agency's year.
@@ -125,4 +140,15 @@ func (s *DisclosureStore) remedyCounts(ctx context.Context, agencyID int64, from
 		var c disclosure.RemedyCount
 		return c, r.Scan(&c.Kind, &c.Result, &c.Count)
 	})
+}
+
+// PermitDecisionCount counts a department's cases of items whose code starts
+// with codePrefix that were decided (准予 or 不予) in [from, to): a case counts
+// once, at its decision, whether or not it has closed since.
+func (s *DisclosureStore) PermitDecisionCount(ctx context.Context, departmentID int64, codePrefix string, from, to time.Time) (int, error) {
+	var n int
+	err := s.db.q(ctx).QueryRow(ctx, `SELECT count(DISTINCT c.id) FROM cases c JOIN case_events e ON e.case_id = c.id
+		WHERE c.department_id = $1 AND starts_with(c.item_code, $2) AND e.kind = 'decided' AND e.at >= $3 AND e.at < $4`,
+		departmentID, codePrefix, from, to).Scan(&n)
+	return n, mapError(err)
 }

@@ -3,20 +3,36 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"openhall/internal/disclosure"
 )
 
-// FindReport returns an agency's report of a year.
-func (s *DisclosureStore) FindReport(ctx context.Context, agencyID int64, year int) (*disclosure.Report, error) {
+const disclosureReportColumns = `id, agency_id, year, section1, section5, section6, permits, penalties, enforcement, fees_wan, doc_id,
+	snapshot, updated_at`
+
+func scanDisclosureReport(sc scanner) (*disclosure.Report, error) {
 	var r disclosure.Report
 	var updated int64
-	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT id, agency_id, year, section1, section5, section6, permits, penalties,
-		enforcement, fees_wan, doc_id, snapshot, updated_at FROM disclosure_reports WHERE agency_id = ? AND year = ?`, agencyID, year).
-		Scan(&r.ID, &r.AgencyID, &r.Year, &r.Section1, &r.Section5, &r.Section6, &r.Permits, &r.Penalties, &r.Enforcement,
-			&r.FeesWan, &r.DocID, &r.Snapshot, &updated)
+	err := sc.Scan(&r.ID, &r.AgencyID, &r.Year, &r.Section1, &r.Section5, &r.Section6, &r.Permits, &r.Penalties, &r.Enforcement,
+		&r.FeesWan, &r.DocID, &r.Snapshot, &updated)
 	r.UpdatedAt = fromMicro(updated)
-	return &r, notFound(err, fmt.Sprintf("%d 年度报告尚未编写", year))
+	return &r, err
+}
+
+// FindReport returns an agency's report of a year.
+func (s *DisclosureStore) FindReport(ctx context.Context, agencyID int64, year int) (*disclosure.Report, error) {
+	r, err := scanDisclosureReport(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+disclosureReportColumns+`
+		FROM disclosure_reports WHERE agency_id = ? AND year = ?`, agencyID, year))
+	return r, notFound(err, fmt.Sprintf("%d 年度报告尚未编写", year))
+}
+
+// FindReports returns an agency's reports, newest year first.
+func (s *DisclosureStore) FindReports(ctx context.Context, agencyID int64) ([]*disclosure.Report, error) {
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+disclosureReportColumns+`
+		FROM disclosure_reports WHERE agency_id = ? ORDER BY year DESC`, agencyID)
+	out, err := collect(rows, err, scanDisclosureReport)
+	return out, mapError(err)
 }
 
 // SaveReport inserts or replaces the report of an agency's year.
@@ -121,4 +137,15 @@ func (s *DisclosureStore) remedyCounts(ctx context.Context, agencyID int64, from
 		var c disclosure.RemedyCount
 		return c, r.Scan(&c.Kind, &c.Result, &c.Count)
 	})
+}
+
+// PermitDecisionCount counts a department's cases of items whose code starts
+// with codePrefix that were decided (准予 or 不予) in [from, to): a case counts
+// once, at its decision, whether or not it has closed since.
+func (s *DisclosureStore) PermitDecisionCount(ctx context.Context, departmentID int64, codePrefix string, from, to time.Time) (int, error) {
+	var n int
+	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT count(DISTINCT c.id) FROM cases c JOIN case_events e ON e.case_id = c.id
+		WHERE c.department_id = ? AND substr(c.item_code, 1, length(?)) = ? AND e.kind = 'decided' AND e.at >= ? AND e.at < ?`,
+		departmentID, codePrefix, codePrefix, micro(from), micro(to)).Scan(&n)
+	return n, mapError(err)
 }
