@@ -67,6 +67,7 @@ type requestEventJSON struct {
 	On        string               `json:"on"`
 	Days      int                  `json:"days"`
 	Amount    int64                `json:"amount"`
+	Pages     int                  `json:"pages"`
 	Party     string               `json:"party"`
 	Note      string               `json:"note"`
 	At        time.Time            `json:"at"`
@@ -87,7 +88,7 @@ func toRequest(v *disclosure.RequestView) requestJSON {
 	}
 	for _, e := range v.Events {
 		out.Events = append(out.Events, requestEventJSON{Kind: e.Kind, KindLabel: e.Kind.Label(), On: e.On.String(), Days: e.Days,
-			Amount: e.Amount, Party: e.Party, Note: e.Note, At: e.CreatedAt})
+			Amount: e.Amount, Pages: e.Pages, Party: e.Party, Note: e.Note, At: e.CreatedAt})
 	}
 	return out
 }
@@ -180,6 +181,7 @@ type eventRequest struct {
 	On     string               `json:"on"`
 	Days   int                  `json:"days"`
 	Amount int64                `json:"amount"`
+	Pages  int                  `json:"pages"`
 	Party  string               `json:"party"`
 	Note   string               `json:"note"`
 }
@@ -187,7 +189,7 @@ type eventRequest struct {
 func (s *Server) handleDisclosureEvent(w http.ResponseWriter, r *http.Request) error {
 	return requestStep(s, w, r, func(ctx context.Context, a *identity.Actor, id int64, in eventRequest) error {
 		_, err := s.svc.Disclosure.RecordEvent(ctx, a, id, disclosure.EventInput{Kind: in.Kind, On: in.On, Days: in.Days,
-			Amount: in.Amount, Party: in.Party, Note: in.Note})
+			Amount: in.Amount, Pages: in.Pages, Party: in.Party, Note: in.Note})
 		return err
 	})
 }

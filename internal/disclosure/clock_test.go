@@ -3,6 +3,7 @@ package disclosure
 import (
 	"testing"
 
+	"openhall/internal/apperr"
 	"openhall/internal/calendar"
 )
 
@@ -137,5 +138,36 @@ func TestFees(t *testing.T) {
 		if got := FeeByPages(pages); got != want {
 			t.Errorf("%d pages: %d 元, want %d", pages, got, want)
 		}
+	}
+}
+
+// TestFeeNoticeRules: a fee notice charges only what 国办函〔2020〕109号 sets
+// (条例第四十二条): per request by the applicant's rank in the month, or by
+// volume when pages are given, never where the rule charges nothing.
+func TestFeeNoticeRules(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		rank, pages int
+		amount      int64
+		field       string // the field refused; "" when allowed
+	}{
+		{"first request this month, per request", 1, 0, 100, "amount"},
+		{"tenth request, per request", 10, 0, 100, "amount"},
+		{"eleventh request, per request", 11, 0, 100, ""},
+		{"eleventh request, wrong amount", 11, 0, 200, "amount"},
+		{"thirty-first request", 31, 0, 200, ""},
+		{"first request, by volume, 40 pages", 1, 40, 100, ""},
+		{"by volume, 30 pages", 1, 30, 0, "pages"},
+		{"by volume, wrong amount", 1, 101, 700, "amount"},
+		{"by volume, negative pages", 1, -1, 10, "pages"},
+	} {
+		e := &Event{Kind: EvFeeNotice, Days: tc.rank, Pages: tc.pages, Amount: tc.amount, Note: "统一公共支付平台"}
+		err := checkFeeNotice(e)
+		if tc.field == "" && err != nil || tc.field != "" && apperr.FieldsOf(err)[tc.field] == "" {
+			t.Errorf("%s: %v, want refusal of %q", tc.name, err, tc.field)
+		}
+	}
+	if err := checkFeeNotice(&Event{Kind: EvFeeNotice, Days: 12, Amount: 100}); apperr.FieldsOf(err)["note"] == "" {
+		t.Errorf("a fee notice without the way to pay: %v", err)
 	}
 }

@@ -117,8 +117,9 @@ type Event struct {
 	RequestID int64
 	Kind      EventKind
 	On        calendar.Date // the legal date of the event
-	Days      int           // extension length; correction period
+	Days      int           // extension length; correction period; a fee notice's rank in the applicant's month
 	Amount    int64         // fee in yuan
+	Pages     int           // a fee notice by volume (按量): the pages charged for; 0 per request (按件)
 	Party     string        // consulted third party or agency; approving head; delivery method
 	Note      string
 	ActorID   int64

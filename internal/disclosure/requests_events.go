@@ -27,11 +27,14 @@ func (s *Service) RecordEvent(ctx context.Context, a *identity.Actor, id int64, 
 		if err != nil {
 			return err
 		}
-		e := &Event{RequestID: r.ID, Kind: in.Kind, On: on, Days: in.Days, Amount: in.Amount, Party: in.Party, Note: in.Note}
-		if e.Kind == EvFeeNotice && e.Days == 0 {
+		e := &Event{RequestID: r.ID, Kind: in.Kind, On: on, Days: in.Days, Amount: in.Amount, Pages: in.Pages, Party: in.Party, Note: in.Note}
+		if e.Kind == EvFeeNotice {
 			// Days records the request's rank in the applicant's month (按件).
 			if e.Days, _, err = s.SuggestFee(ctx, v); err != nil {
 				return err
+			}
+			if e.Amount == 0 {
+				e.Amount, _ = feeDue(e)
 			}
 		}
 		if err := checkEvent(v, e); err != nil {
@@ -65,10 +68,7 @@ func checkEvent(v *RequestView, e *Event) error {
 	case EvConsultReply:
 		return want(r.Status == ReqPaused && (c.Pause == EvConsultThird || c.Pause == EvConsultAgency), "没有正在进行的征求意见")
 	case EvFeeNotice:
-		var f apperr.Fields
-		f.Check(e.Amount <= 0, "amount", "收费金额须大于 0 元")
-		f.Check(e.Note == "", "note", "请填写缴费方式（收费通知书须载明，国办函〔2020〕109号）")
-		return firstErr(want(r.Status == ReqProcessing, "只有办理中的申请可以发出收费通知"), f.Err())
+		return firstErr(want(r.Status == ReqProcessing, "只有办理中的申请可以发出收费通知"), checkFeeNotice(e))
 	case EvFeeReceived:
 		var f apperr.Fields
 		f.Check(e.Party == "", "party", "请填写收费通知的送达方式（如：当面送达、邮寄、电子邮件）")

@@ -97,6 +97,7 @@ type EventInput struct {
 	On     string // YYYY-MM-DD; empty = today
 	Days   int
 	Amount int64
+	Pages  int // a fee notice by volume (按量计收): the pages charged for
 	Party  string
 	Note   string
 }

@@ -236,7 +236,9 @@ func (u *ui) officerInDecember(id string) {
 	u.event("consult_third", map[string]string{"f-party": "杭州某某餐饮有限公司", "f-note": "抽查结果涉及贵单位的商业信息"})
 	u.letter("consult_third", "征求")
 	u.event("consult_reply", map[string]string{"f-note": "同意公开"})
-	u.event("fee_notice", map[string]string{"f-amount": "100", "f-note": "请通过统一公共支付平台缴纳"})
+	// The applicant's first request this month is free per request (按件); the
+	// copy runs to 40 pages, charged by volume (按量): 10 pages over 30 at 10 元.
+	u.event("fee_notice", map[string]string{"f-amount": "100", "f-pages": "40", "f-note": "请通过统一公共支付平台缴纳"})
 	u.event("fee_notice_received", map[string]string{"f-party": "电子邮件"})
 	u.letter("fee_notice", "收费") // the payment period runs from the day after receipt: dated once delivery is recorded
 	if p := u.text(`#pause`); !strings.Contains(p, "暂定") {

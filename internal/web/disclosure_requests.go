@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"openhall/internal/apperr"
 	"openhall/internal/disclosure"
@@ -122,11 +123,12 @@ func (s *Server) requestStep(r *http.Request, id int64, action string) (string, 
 		_, err = s.svc.Disclosure.ConfirmReceipt(ctx, a, id, v.Get("on"))
 		return "已确认收到申请", err
 	case "events":
-		days, _ := strconv.Atoi(v.Get("days"))
-		amount, _ := strconv.ParseInt(v.Get("amount"), 10, 64)
-		kind := disclosure.EventKind(v.Get("kind"))
-		_, err = s.svc.Disclosure.RecordEvent(ctx, a, id, disclosure.EventInput{Kind: kind, On: v.Get("on"), Days: days,
-			Amount: amount, Party: v.Get("party"), Note: v.Get("note")})
+		in, err := eventInput(v)
+		if err != nil {
+			return "", err
+		}
+		_, err = s.svc.Disclosure.RecordEvent(ctx, a, id, in)
+		kind := in.Kind
 		return "已记录：" + kind.Label(), err
 	case "topic":
 		topic, err := s.svc.Disclosure.TagRequest(ctx, a, id, v.Get("topic"))
@@ -147,4 +149,18 @@ func (s *Server) requestStep(r *http.Request, id int64, action string) (string, 
 		return "已上传答复材料", err
 	}
 	return "", apperr.New(apperr.NotFound, "页面不存在")
+}
+
+// eventInput reads the event form; a number field that is not a whole
+// number is named, not read as zero.
+func eventInput(v url.Values) (disclosure.EventInput, error) {
+	in := disclosure.EventInput{Kind: disclosure.EventKind(v.Get("kind")), On: v.Get("on"), Party: v.Get("party"), Note: v.Get("note")}
+	var f apperr.Fields
+	number := func(name, label string) int64 {
+		n, err := strconv.ParseInt(strings.TrimSpace(v.Get(name)), 10, 64)
+		f.Check(err != nil && strings.TrimSpace(v.Get(name)) != "", name, label+"须为整数")
+		return n
+	}
+	in.Days, in.Amount, in.Pages = int(number("days", "工作日数")), number("amount", "收费金额"), int(number("pages", "页数"))
+	return in, f.Err()
 }

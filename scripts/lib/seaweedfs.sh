@@ -97,12 +97,28 @@ sw_random_hex() {
 # requires signed requests, and wait until the gateway answers.
 sw_start() {
 	[[ -n $WEED ]] || die "sw_start: no SeaweedFS binary"
+	local attempt
+	# A port found free can be taken before the server binds it (another
+	# process's outgoing connection): start again on other ports.
+	for attempt in 1 2 3; do
+		sw_start_once && return 0
+		tail -n 30 "$SW_TMP/weed.log" >&2 || true
+		sw_stop
+		[[ $attempt == 3 ]] || rm -rf "$SW_TMP"
+		log "SeaweedFS did not start (attempt $attempt of 3)"
+	done
+	die "SeaweedFS did not answer on its S3 port (log above)"
+}
+
+# sw_start_once starts the server on fresh ports and waits for its S3 port;
+# it fails when the server exits or does not answer within a minute.
+sw_start_once() {
 	SW_TMP=$(mktemp -d "${TMPDIR:-/tmp}/openhall-s3.XXXXXX")
 	local access secret master volume filer s3
 	access=OH$(sw_random_hex 18)
 	secret=$(sw_random_hex 40)
 	master=$(sw_free_port) && volume=$(sw_free_port) && filer=$(sw_free_port) &&
-		s3=$(sw_free_port) || die "no free TCP ports for SeaweedFS"
+		s3=$(sw_free_port) || return 1
 	cat >"$SW_TMP/s3.json" <<-JSON
 		{"identities": [{"name": "openhall", "credentials": [{"accessKey": "$access", "secretKey": "$secret"}],
 		  "actions": ["Admin", "Read", "List", "Tagging", "Write"]}]}
@@ -124,11 +140,10 @@ sw_start() {
 			log "SeaweedFS $SEAWEEDFS_VERSION: S3 on $OPENHALL_TEST_S3 (data in $SW_TMP, after ${i}×0.5 s)"
 			return 0
 		fi
-		kill -0 "$SW_PID" 2>/dev/null || break
+		kill -0 "$SW_PID" 2>/dev/null || return 1
 		sleep 0.5
 	done
-	tail -n 30 "$SW_TMP/weed.log" >&2 || true
-	die "SeaweedFS did not answer on its S3 port (log above)"
+	return 1
 }
 
 # sw_stop: SeaweedFS does not always stop on SIGTERM within seconds; give it

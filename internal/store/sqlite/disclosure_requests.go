@@ -126,14 +126,14 @@ func (s *DisclosureStore) NextNumberSeq(ctx context.Context, prefix string) (int
 // CreateEvent inserts a clock event.
 func (s *DisclosureStore) CreateEvent(ctx context.Context, e *disclosure.Event) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		err := s.db.q(ctx).QueryRowContext(ctx, `INSERT INTO disclosure_events (request_id, kind, on_date, days, amount, party, note,
-			actor_id, actor_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, e.RequestID, e.Kind, dateText(e.On),
-			e.Days, e.Amount, e.Party, e.Note, e.ActorID, e.ActorName, micro(e.CreatedAt)).Scan(&e.ID)
+		err := s.db.q(ctx).QueryRowContext(ctx, `INSERT INTO disclosure_events (request_id, kind, on_date, days, amount, pages, party, note,
+			actor_id, actor_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, e.RequestID, e.Kind, dateText(e.On),
+			e.Days, e.Amount, e.Pages, e.Party, e.Note, e.ActorID, e.ActorName, micro(e.CreatedAt)).Scan(&e.ID)
 		return mapError(err)
 	})
 }
 
-const eventColumns = `id, request_id, kind, on_date, days, amount, party, note, actor_id, actor_name, created_at`
+const eventColumns = `id, request_id, kind, on_date, days, amount, pages, party, note, actor_id, actor_name, created_at`
 
 // FindEvents lists a request's events in the order they were recorded.
 func (s *DisclosureStore) FindEvents(ctx context.Context, requestID int64) ([]*disclosure.Event, error) {
@@ -168,7 +168,7 @@ func scanEvent(r scanner) (*disclosure.Event, error) {
 	var e disclosure.Event
 	var on string
 	var created int64
-	err := r.Scan(&e.ID, &e.RequestID, &e.Kind, &on, &e.Days, &e.Amount, &e.Party, &e.Note, &e.ActorID, &e.ActorName, &created)
+	err := r.Scan(&e.ID, &e.RequestID, &e.Kind, &on, &e.Days, &e.Amount, &e.Pages, &e.Party, &e.Note, &e.ActorID, &e.ActorName, &created)
 	e.On, e.CreatedAt = textDate(on), fromMicro(created)
 	return &e, err
 }
