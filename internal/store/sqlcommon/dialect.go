@@ -26,6 +26,14 @@ func (sqliteDialect) In(w *Where, col string, ids []int64) string {
 	return col + " IN (" + strings.Join(marks, ", ") + ")"
 }
 
+func (sqliteDialect) InText(w *Where, col string, vals []string) string {
+	marks := make([]string, len(vals))
+	for i, v := range vals {
+		marks[i] = w.Arg(v)
+	}
+	return col + " IN (" + strings.Join(marks, ", ") + ")"
+}
+
 func (sqliteDialect) Prefix(w *Where, col, p string) string {
 	// The prefixes are region paths, ASCII codes: bytes are characters.
 	n := w.Arg(len(p))
@@ -47,6 +55,10 @@ func (postgresDialect) In(w *Where, col string, ids []int64) string {
 	return col + " = ANY(" + w.Arg(ids) + ")"
 }
 
+func (postgresDialect) InText(w *Where, col string, vals []string) string {
+	return col + " = ANY(" + w.Arg(vals) + ")"
+}
+
 func (postgresDialect) Prefix(w *Where, col, p string) string {
 	return col + " LIKE " + w.Arg(LikePrefix(p))
 }
@@ -57,4 +69,13 @@ func (postgresDialect) Time(t time.Time) any { return t }
 func LikePrefix(p string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(p) + "%"
+}
+
+// Texts converts a slice of a string type for InText.
+func Texts[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
 }

@@ -12,6 +12,8 @@ type Dialect interface {
 	Placeholder(n int) string
 	// In is a condition that col is one of ids.
 	In(w *Where, col string, ids []int64) string
+	// InText is a condition that the text col is one of vals.
+	InText(w *Where, col string, vals []string) string
 	// Prefix is a condition that the text col starts with p.
 	Prefix(w *Where, col, p string) string
 	// Time is a time as the backend stores it.
@@ -49,6 +51,9 @@ func (w *Where) Add(cond string, args ...any) {
 
 // In is the dialect's condition that col is one of ids.
 func (w *Where) In(col string, ids []int64) string { return w.d.In(w, col, ids) }
+
+// InText is the dialect's condition that col is one of vals.
+func (w *Where) InText(col string, vals []string) string { return w.d.InText(w, col, vals) }
 
 // Prefix is the dialect's condition that col starts with p.
 func (w *Where) Prefix(col, p string) string { return w.d.Prefix(w, col, p) }
