@@ -40,6 +40,10 @@ func (sqliteDialect) Prefix(w *Where, col, p string) string {
 	return fmt.Sprintf("substr(%s, 1, %s) = %s", col, n, w.Arg(p))
 }
 
+func (sqliteDialect) Contains(w *Where, col, q string) string {
+	return "instr(" + col + ", " + w.Arg(q) + ") > 0"
+}
+
 func (sqliteDialect) Time(t time.Time) any {
 	if t.IsZero() {
 		return int64(0)
@@ -61,6 +65,10 @@ func (postgresDialect) InText(w *Where, col string, vals []string) string {
 
 func (postgresDialect) Prefix(w *Where, col, p string) string {
 	return col + " LIKE " + w.Arg(LikePrefix(p))
+}
+
+func (postgresDialect) Contains(w *Where, col, q string) string {
+	return "strpos(" + col + ", " + w.Arg(q) + ") > 0"
 }
 
 func (postgresDialect) Time(t time.Time) any { return t }

@@ -16,6 +16,8 @@ type Dialect interface {
 	InText(w *Where, col string, vals []string) string
 	// Prefix is a condition that the text col starts with p.
 	Prefix(w *Where, col, p string) string
+	// Contains is a condition that the text col contains q.
+	Contains(w *Where, col, q string) string
 	// Time is a time as the backend stores it.
 	Time(t time.Time) any
 }
@@ -57,6 +59,9 @@ func (w *Where) InText(col string, vals []string) string { return w.d.InText(w, 
 
 // Prefix is the dialect's condition that col starts with p.
 func (w *Where) Prefix(col, p string) string { return w.d.Prefix(w, col, p) }
+
+// Contains is the dialect's condition that col contains q.
+func (w *Where) Contains(col, q string) string { return w.d.Contains(w, col, q) }
 
 // Time is t as the backend stores it.
 func (w *Where) Time(t time.Time) any { return w.d.Time(t) }
