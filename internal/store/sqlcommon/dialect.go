@@ -40,8 +40,8 @@ func (sqliteDialect) Prefix(w *Where, col, p string) string {
 	return fmt.Sprintf("substr(%s, 1, %s) = %s", col, n, w.Arg(p))
 }
 
-func (sqliteDialect) Contains(w *Where, col, q string) string {
-	return "instr(" + col + ", " + w.Arg(q) + ") > 0"
+func (sqliteDialect) Position(w *Where, col, q string) string {
+	return "instr(" + col + ", " + w.Arg(q) + ")"
 }
 
 func (sqliteDialect) Time(t time.Time) any {
@@ -67,8 +67,8 @@ func (postgresDialect) Prefix(w *Where, col, p string) string {
 	return col + " LIKE " + w.Arg(LikePrefix(p))
 }
 
-func (postgresDialect) Contains(w *Where, col, q string) string {
-	return "strpos(" + col + ", " + w.Arg(q) + ") > 0"
+func (postgresDialect) Position(w *Where, col, q string) string {
+	return "strpos(" + col + ", " + w.Arg(q) + ")"
 }
 
 func (postgresDialect) Time(t time.Time) any { return t }

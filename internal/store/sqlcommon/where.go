@@ -16,8 +16,8 @@ type Dialect interface {
 	InText(w *Where, col string, vals []string) string
 	// Prefix is a condition that the text col starts with p.
 	Prefix(w *Where, col, p string) string
-	// Contains is a condition that the text col contains q.
-	Contains(w *Where, col, q string) string
+	// Position is the 1-based position of q in the text col, 0 if absent.
+	Position(w *Where, col, q string) string
 	// Time is a time as the backend stores it.
 	Time(t time.Time) any
 }
@@ -61,7 +61,10 @@ func (w *Where) InText(col string, vals []string) string { return w.d.InText(w, 
 func (w *Where) Prefix(col, p string) string { return w.d.Prefix(w, col, p) }
 
 // Contains is the dialect's condition that col contains q.
-func (w *Where) Contains(col, q string) string { return w.d.Contains(w, col, q) }
+func (w *Where) Contains(col, q string) string { return w.d.Position(w, col, q) + " > 0" }
+
+// Position is the dialect's position of q in col (0 when absent).
+func (w *Where) Position(col, q string) string { return w.d.Position(w, col, q) }
 
 // Time is t as the backend stores it.
 func (w *Where) Time(t time.Time) any { return w.d.Time(t) }
