@@ -141,16 +141,22 @@ func (c *filingClient) call(method, path, ctype string, body io.Reader, want int
 
 // do sends a request and reads the whole answer.
 func (c *filingClient) do(req *http.Request) (int, []byte, error) {
+	status, _, b, err := c.doHeader(req)
+	return status, b, err
+}
+
+// doHeader is do that also returns the answer's header.
+func (c *filingClient) doHeader(req *http.Request) (int, http.Header, []byte, error) {
 	if c.csrf != "" {
 		req.Header.Set("X-CSRF-Token", c.csrf)
 	}
 	res, err := c.http.Do(req)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
-	return res.StatusCode, b, err
+	return res.StatusCode, res.Header, b, err
 }
 
 // materialPDF is the file sent for one material of one filing: a tiny PDF
@@ -167,6 +173,15 @@ type attempt struct {
 	id      int64
 	number  string
 	err     string
+	refusal refusal // the error answer, if the server gave one
+}
+
+// refusal is an error answer of the server.
+type refusal struct {
+	status     int
+	retryAfter string
+	code       string
+	message    string
 }
 
 // acked reports whether the client got the case back.
@@ -189,7 +204,7 @@ func (c *filingClient) file(key string) attempt {
 	req, _ := http.NewRequest(http.MethodPost, c.base+"/api/v1/cases", &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	req.Header.Set("Idempotency-Key", key)
-	status, b, err := c.do(req)
+	status, h, b, err := c.doHeader(req)
 	if err != nil {
 		a.err = err.Error()
 		return a
@@ -197,9 +212,14 @@ func (c *filingClient) file(key string) attempt {
 	var out struct {
 		ID     int64  `json:"id"`
 		Number string `json:"number"`
+		Error  struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
 	}
 	if err := json.Unmarshal(b, &out); err != nil || status >= 300 {
 		a.err = fmt.Sprintf("%d %.300s", status, b)
+		a.refusal = refusal{status: status, retryAfter: h.Get("Retry-After"), code: out.Error.Code, message: out.Error.Message}
 		return a
 	}
 	a.status, a.id, a.number = status, out.ID, out.Number

@@ -114,7 +114,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == apperr.Internal || code == apperr.Unavailable {
 		httpkit.LogFailure(s.log, r, "api request failed", err)
 	}
-	writeJSON(w, httpkit.StatusOf(code), errorBody{Error: errorDetail{Code: code, Message: apperr.MessageOf(err), Fields: apperr.FieldsOf(err)}})
+	writeJSON(w, httpkit.WriteStatus(w, code), errorBody{Error: errorDetail{Code: code, Message: apperr.MessageOf(err), Fields: apperr.FieldsOf(err)}})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {

@@ -40,6 +40,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"openhall/internal/apperr"
@@ -159,7 +160,7 @@ func (o PutOptions) withDefaults() PutOptions {
 // write streams r into f while hashing, then checks size and content.
 func write(ctx context.Context, f *os.File, r io.Reader, o PutOptions) (Blob, error) {
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(ctxReader{ctx, r}, o.MaxBytes+1))
+	n, err := io.Copy(io.MultiWriter(fileWriter{f}, h), io.LimitReader(ctxReader{ctx, r}, o.MaxBytes+1))
 	if err != nil {
 		return Blob{}, readError(ctx, err)
 	}
@@ -173,6 +174,15 @@ func write(ctx context.Context, f *os.File, r io.Reader, o PutOptions) (Blob, er
 	return Blob{SHA256: hexSum(h), Size: n, MIME: k.MIME(), Kind: k}, nil
 }
 
+// fileWriter tells a failure to store (a full disk) from a failure to
+// receive: the first is the service's, retryable, the second the upload's.
+type fileWriter struct{ f *os.File }
+
+func (w fileWriter) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	return n, errSave(err)
+}
+
 func hexSum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
 
 // readError explains a failed upload stream.
@@ -183,6 +193,9 @@ func readError(ctx context.Context, err error) error {
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
 		return apperr.Field("file", fmt.Sprintf("上传内容超过请求大小上限 %s", humanSize(tooLarge.Limit)))
+	}
+	if apperr.Is(err, apperr.Unavailable) {
+		return err // from fileWriter
 	}
 	return apperr.Wrap(err, apperr.Invalid, "文件上传中断，请重新上传")
 }
@@ -295,6 +308,9 @@ func (s *Store) commitEach(f *os.File, sum string) (placed bool, err error) {
 func errSave(err error) error {
 	if err == nil {
 		return nil
+	}
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return apperr.Wrap(err, apperr.Unavailable, "服务器存储空间不足，材料未保存，请稍后重试；如持续出现请联系管理员")
 	}
 	return apperr.Wrap(err, apperr.Unavailable, "材料暂时无法保存，请稍后重试")
 }

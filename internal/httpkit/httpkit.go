@@ -6,10 +6,27 @@ package httpkit
 import (
 	"context"
 	"net/http"
+	"strconv"
 
 	"openhall/internal/apperr"
 	"openhall/internal/identity"
 )
+
+// RetryAfterSeconds is what a 503 answer tells clients to wait before they
+// try again: a database restart or a full disk freed by an operator takes
+// seconds, and a request repeated sooner would only fail again.
+const RetryAfterSeconds = 5
+
+// WriteStatus writes the status of an error answer, with Retry-After when
+// the error is one a client may retry (the service is unavailable for the
+// moment; nothing of the request was kept).
+func WriteStatus(w http.ResponseWriter, code apperr.Code) int {
+	status := StatusOf(code)
+	if code == apperr.Unavailable {
+		w.Header().Set("Retry-After", strconv.Itoa(RetryAfterSeconds))
+	}
+	return status
+}
 
 // StatusOf maps an application error code to its HTTP status. It is the only
 // such table in the product.

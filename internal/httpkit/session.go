@@ -30,7 +30,10 @@ type Sessions struct {
 }
 
 // Authenticate puts the actor of the session cookie into the request, or
-// leaves it anonymous. An expired session is cleared.
+// leaves it anonymous. An expired session is cleared; one that could not be
+// checked (the database is unavailable) is kept, and the request fails with
+// that error wherever it needs its actor, so that a database restart does
+// not log everybody out.
 func (s *Sessions) Authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := r.Cookie(SessionCookie)
@@ -40,7 +43,9 @@ func (s *Sessions) Authenticate(next http.Handler) http.Handler {
 		}
 		a, err := s.Identity.Authenticate(r.Context(), c.Value)
 		if err != nil {
-			s.ClearSession(w, r)
+			if apperr.Is(err, apperr.Unauthenticated) {
+				s.ClearSession(w, r)
+			}
 			r = r.WithContext(withAuthError(r.Context(), err))
 			next.ServeHTTP(w, r)
 			return

@@ -6,6 +6,8 @@
 //
 //	OPENHALL_TEST_POSTGRES     URL of a throwaway PostgreSQL server (PostgresURL)
 //	OPENHALL_REQUIRE_POSTGRES  "1": a missing server fails the test instead of skipping it
+//	OPENHALL_PG_BINDIR         PostgreSQL server binaries, for a private cluster (PrivatePostgres)
+//	OPENHALL_PG_USER           the account such a cluster runs as when the tests run as root
 //	OPENHALL_CHROMIUM          path of the Chromium binary (Browser)
 //	OPENHALL_REQUIRE_BROWSER   "1": a missing browser fails the test instead of skipping it
 //	OPENHALL_TEST_ARTIFACTS    directory for screenshots (default <repo root>/test-artifacts)

@@ -222,6 +222,9 @@ type errorPage struct {
 // renderError shows a safe message; internal errors are logged, never shown.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	code := apperr.CodeOf(err)
+	if ae := httpkit.AuthError(r.Context()); code == apperr.Unauthenticated && ae != nil && !apperr.Is(ae, apperr.Unauthenticated) {
+		err, code = ae, apperr.CodeOf(ae) // the session could not be checked
+	}
 	if code == apperr.Unauthenticated && httpkit.ActorFrom(r.Context()) == nil && r.Method == http.MethodGet {
 		s.toLogin(w, r)
 		return
@@ -229,7 +232,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	if code == apperr.Internal || code == apperr.Unavailable {
 		httpkit.LogFailure(s.log, r, "page request failed", err)
 	}
-	status := httpkit.StatusOf(code)
+	status := httpkit.WriteStatus(w, code)
 	p := errorPage{Page: s.page(w, r, errorTitle(status)), Status: status, Message: apperr.MessageOf(err)}
 	if rerr := s.render(w, status, "error", p); rerr != nil {
 		s.log.Error("render error page", "err", rerr)

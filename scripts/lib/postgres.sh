@@ -1,7 +1,9 @@
 # shellcheck shell=bash
 # A throwaway PostgreSQL server for one test run. Sourced by scripts/test.
 #
-# Sets PG_BINDIR, PG_USER, PG_PORT, PG_TMP and exports OPENHALL_TEST_POSTGRES.
+# Sets PG_BINDIR, PG_USER, PG_PORT, PG_TMP and exports OPENHALL_TEST_POSTGRES,
+# and OPENHALL_PG_BINDIR and OPENHALL_PG_USER for the fault tests that start
+# a private cluster of their own (testutil.PrivatePostgres).
 # pg_cleanup (called from scripts/test's EXIT trap) stops the server and
 # removes every file of it.
 
@@ -169,6 +171,7 @@ pg_start() {
 		PG_PORT=$(pick_port) || die "no free TCP port found for PostgreSQL"
 		if pg_start_on "$PG_PORT"; then
 			export OPENHALL_TEST_POSTGRES="postgres://$PG_USER@127.0.0.1:$PG_PORT/postgres?sslmode=disable"
+			export OPENHALL_PG_BINDIR=$PG_BINDIR OPENHALL_PG_USER=$PG_USER
 			log "PostgreSQL $("$PG_BINDIR/postgres" --version | awk '{print $3}') running as $PG_USER on 127.0.0.1:$PG_PORT (data in $PG_TMP)"
 			return 0
 		fi

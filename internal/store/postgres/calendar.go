@@ -7,6 +7,7 @@ import (
 
 	"openhall/internal/apperr"
 	"openhall/internal/calendar"
+	"openhall/internal/store/sqlcommon"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -19,14 +20,8 @@ func (db *DB) Calendar() *CalendarStore { return &CalendarStore{db} }
 
 // FindSchedules lists imported schedules by year.
 func (s *CalendarStore) FindSchedules(ctx context.Context) ([]*calendar.StoredSchedule, error) {
-	rows, err := s.db.q(ctx).Query(ctx, `SELECT year, data, source, imported_by, imported_at FROM calendar_schedules ORDER BY year`)
-	return collect(rows, err, func(r pgx.Row) (*calendar.StoredSchedule, error) {
-		var st calendar.StoredSchedule
-		var data string
-		err := r.Scan(&st.Year, &data, &st.Source, &st.ImportedBy, &st.ImportedAt)
-		st.Data, st.ImportedAt = []byte(data), st.ImportedAt.UTC()
-		return &st, err
-	})
+	rows, err := s.db.q(ctx).Query(ctx, sqlcommon.ScheduleSelect)
+	return collect(rows, err, shared(sqlcommon.ScanSchedule))
 }
 
 // PutSchedule stores or replaces a year.
@@ -38,8 +33,7 @@ func (s *CalendarStore) PutSchedule(ctx context.Context, st *calendar.StoredSche
 	return mapError(err)
 }
 
-const overrideSelect = `SELECT o.id, o.region_id, r.path, r.name, to_char(o.date, 'YYYY-MM-DD'), o.is_off_day, o.name, o.created_at
-	FROM calendar_overrides o JOIN regions r ON r.id = o.region_id`
+var overrideSelect = sqlcommon.OverrideSelect("to_char(o.date, 'YYYY-MM-DD')")
 
 // FindOverrides lists every override.
 func (s *CalendarStore) FindOverrides(ctx context.Context) ([]*calendar.StoredOverride, error) {
@@ -53,19 +47,7 @@ func (s *CalendarStore) FindOverrideByID(ctx context.Context, id int64) (*calend
 	return o, notFound(err, "工作日历调整不存在")
 }
 
-func scanOverride(r pgx.Row) (*calendar.StoredOverride, error) {
-	var o calendar.StoredOverride
-	var date string
-	if err := r.Scan(&o.ID, &o.RegionID, &o.RegionPath, &o.RegionName, &date, &o.IsOffDay, &o.Name, &o.CreatedAt); err != nil {
-		return nil, err
-	}
-	d, err := calendar.ParseDate(date)
-	if err != nil {
-		return nil, err
-	}
-	o.Date, o.CreatedAt = d, o.CreatedAt.UTC()
-	return &o, nil
-}
+var scanOverride = shared(sqlcommon.ScanOverride)
 
 // CreateOverride inserts an override.
 func (s *CalendarStore) CreateOverride(ctx context.Context, o *calendar.StoredOverride) error {

@@ -6,8 +6,7 @@ import (
 
 	"openhall/internal/apperr"
 	"openhall/internal/catalog"
-
-	"github.com/jackc/pgx/v5"
+	"openhall/internal/store/sqlcommon"
 )
 
 // CatalogStore implements catalog.Store.
@@ -16,11 +15,9 @@ type CatalogStore struct{ db *DB }
 // Catalog returns the catalogue store.
 func (db *DB) Catalog() *CatalogStore { return &CatalogStore{db} }
 
-const itemColumns = `i.id, i.code, i.impl_code, i.region_id, i.department_id, i.status, i.status_reason, i.status_date,
-	i.published_id, i.name, i.type, i.level, i.audiences, i.themes, i.kind, i.promised_n, i.promised_unit, i.online,
-	r.name, r.code, d.name, d.credit_code, i.created_at, i.updated_at`
+const itemColumns = sqlcommon.ItemColumns
 
-const itemFrom = ` FROM catalog_items i JOIN regions r ON r.id = i.region_id JOIN departments d ON d.id = i.department_id`
+const itemFrom = sqlcommon.ItemFrom
 
 // itemConflict names the field a unique violation is about.
 func itemConflict(err error, it *catalog.Item) error {
@@ -94,96 +91,32 @@ func (s *CatalogStore) CatalogueStamp(ctx context.Context) (string, error) {
 	return fmt.Sprintf("%d:%d:%d", n, top, sum), mapError(err)
 }
 
-// itemWhere builds the conditions of a filter.
-func itemWhere(f catalog.ItemFilter) *where {
-	w := newWhere()
-	if f.PublicOnly {
-		w.add("i.published_id IS NOT NULL")
-	}
-	if len(f.Statuses) > 0 {
-		w.add("i.status = ANY(?)", textSlice(f.Statuses))
-	}
-	if f.DepartmentID != 0 {
-		w.add("i.department_id = ?", f.DepartmentID)
-	}
-	if f.RegionID != 0 {
-		w.add("i.region_id = ?", f.RegionID)
-	}
-	if f.PathPrefix != "" {
-		w.add("r.path LIKE ?", likePrefix(f.PathPrefix))
-	}
-	if f.Level != "" {
-		w.add("i.level = ?", f.Level)
-	}
-	if f.Audience != "" {
-		w.add("strpos(i.audiences, ?) > 0", ","+string(f.Audience)+",")
-	}
-	if f.Legal {
-		w.add("i.for_legal")
-	}
-	if f.Theme != "" {
-		w.add("strpos(i.themes, ?) > 0", ","+f.Theme+",")
-	}
-	if f.Type != "" {
-		w.add("i.type = ?", f.Type)
-	}
-	if f.Code != "" {
-		w.add("i.code = ?", f.Code)
-	}
-	return w
-}
-
 // FindItems returns a page of items by name and the total.
 func (s *CatalogStore) FindItems(ctx context.Context, f catalog.ItemFilter) ([]*catalog.Item, int, error) {
-	return s.page(ctx, itemWhere(f), func(*where) string { return `i.name, i.id` }, f)
+	return s.page(ctx, sqlcommon.ItemWhere(dialect, f), func(*sqlcommon.Where) string { return `i.name, i.id` }, f)
 }
 
 // SearchItems matches the folded query as a substring of each item's search
 // text and ranks items whose name contains it first, earlier and shorter
 // names before later and longer ones.
 func (s *CatalogStore) SearchItems(ctx context.Context, q catalog.SearchQuery) ([]*catalog.Item, int, error) {
-	w := itemWhere(q.ItemFilter)
-	w.add("strpos(i.search_text, ?) > 0", q.Text)
-	return s.page(ctx, w, func(w *where) string {
-		p := w.arg(q.Text)
-		return `strpos(i.search_name, ` + p + `) = 0, strpos(i.search_name, ` + p + `), length(i.name), i.name, i.id`
-	}, q.ItemFilter)
+	w := sqlcommon.ItemWhere(dialect, q.ItemFilter)
+	w.Add(w.Contains("i.search_text", q.Text))
+	return s.page(ctx, w, func(w *sqlcommon.Where) string { return sqlcommon.ItemSearchOrder(w, q.Text) }, q.ItemFilter)
 }
 
 // page runs the count and the page query of a listing; order may add
 // arguments after the filter's.
-func (s *CatalogStore) page(ctx context.Context, w *where, order func(*where) string, f catalog.ItemFilter) ([]*catalog.Item, int, error) {
+func (s *CatalogStore) page(ctx context.Context, w *sqlcommon.Where, order func(*sqlcommon.Where) string, f catalog.ItemFilter) ([]*catalog.Item, int, error) {
 	var total int
-	if err := s.db.q(ctx).QueryRow(ctx, `SELECT count(*)`+itemFrom+` WHERE `+w.sql(), w.args...).Scan(&total); err != nil {
+	if err := s.db.q(ctx).QueryRow(ctx, `SELECT count(*)`+itemFrom+` WHERE `+w.SQL(), w.Args...).Scan(&total); err != nil {
 		return nil, 0, mapError(err)
 	}
 	ord := order(w)
-	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+itemColumns+itemFrom+` WHERE `+w.sql()+` ORDER BY `+ord+
-		` LIMIT `+w.arg(f.Limit)+` OFFSET `+w.arg(f.Offset), w.args...)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+itemColumns+itemFrom+` WHERE `+w.SQL()+` ORDER BY `+ord+
+		` LIMIT `+w.Arg(f.Limit)+` OFFSET `+w.Arg(f.Offset), w.Args...)
 	items, err := collect(rows, err, scanItem)
 	return items, total, err
 }
 
-func scanItem(r pgx.Row) (*catalog.Item, error) {
-	var it catalog.Item
-	var statusDate, audiences, themes string
-	err := r.Scan(&it.ID, &it.Code, &it.ImplCode, &it.RegionID, &it.DepartmentID, &it.Status, &it.StatusReason, &statusDate,
-		&it.PublishedID, &it.Name, &it.Type, &it.Level, &audiences, &themes, &it.Kind, &it.Promised.N, &it.Promised.Unit, &it.Online,
-		&it.RegionName, &it.RegionCode, &it.DepartmentName, &it.DepartmentCode, &it.CreatedAt, &it.UpdatedAt)
-	if err != nil {
-		return nil, err
-	}
-	it.StatusDate, err = catalog.ParseDateText(statusDate)
-	it.Audiences, it.Themes = catalog.SplitList[catalog.Audience](audiences), catalog.SplitList[string](themes)
-	it.CreatedAt, it.UpdatedAt = it.CreatedAt.UTC(), it.UpdatedAt.UTC()
-	return &it, err
-}
-
-// textSlice converts named string values for an = ANY(…) parameter.
-func textSlice[T ~string](xs []T) []string {
-	out := make([]string, len(xs))
-	for i, x := range xs {
-		out[i] = string(x)
-	}
-	return out
-}
+var scanItem = shared(sqlcommon.ScanItem)

@@ -8,6 +8,7 @@ import (
 	"openhall/internal/apperr"
 	"openhall/internal/calendar"
 	"openhall/internal/catalog"
+	"openhall/internal/store/sqlcommon"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -100,15 +101,8 @@ func (s *CatalogStore) FindPublishedVersion(ctx context.Context, itemID int64, d
 
 // FindOpenVersions lists versions under work, oldest change first.
 func (s *CatalogStore) FindOpenVersions(ctx context.Context, f catalog.OpenFilter) ([]*catalog.Version, error) {
-	w := newWhere()
-	w.add("state <> 'published'")
-	if len(f.States) > 0 {
-		w.add("state = ANY(?)", textSlice(f.States))
-	}
-	if f.ItemID != 0 {
-		w.add("item_id = ?", f.ItemID)
-	}
-	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+versionColumns+` FROM catalog_versions WHERE `+w.sql()+` ORDER BY updated_at, id`, w.args...)
+	w := sqlcommon.OpenVersionWhere(dialect, f)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+versionColumns+` FROM catalog_versions WHERE `+w.SQL()+` ORDER BY updated_at, id`, w.Args...)
 	return collect(rows, err, scanVersion)
 }
 

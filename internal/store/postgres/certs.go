@@ -9,6 +9,7 @@ import (
 
 	"openhall/internal/apperr"
 	"openhall/internal/certs"
+	"openhall/internal/store/sqlcommon"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -19,7 +20,7 @@ type CertsStore struct{ db *DB }
 // Certs returns the certificate store.
 func (db *DB) Certs() *CertsStore { return &CertsStore{db} }
 
-const keyColumns = `id, centre_id, algorithm, public_key, fingerprint, sealed, created_at, created_by, retired_at`
+const keyColumns = sqlcommon.KeyColumns
 
 // CreateKeyIfNone inserts k unless its centre has an active key. A
 // concurrent insert for the same centre makes this one wait for it and then
@@ -59,18 +60,9 @@ func (s *CertsStore) RetireKey(ctx context.Context, id int64, at time.Time) erro
 	return mapError(err)
 }
 
-func scanKey(r pgx.Row) (*certs.SigningKey, error) {
-	var k certs.SigningKey
-	var retired *time.Time
-	err := r.Scan(&k.ID, &k.CentreID, &k.Algorithm, &k.PublicKey, &k.Fingerprint, &k.Sealed, &k.CreatedAt, &k.CreatedBy, &retired)
-	if err != nil {
-		return nil, err
-	}
-	k.CreatedAt, k.RetiredAt = k.CreatedAt.UTC(), utcOrZero(retired)
-	return &k, nil
-}
+var scanKey = shared(sqlcommon.ScanKey)
 
-const certColumns = `id, centre_id, key_id, holder_user_id, data, signature, issued_at, issued_by, revoked_at, revoked_by, revoke_reason`
+const certColumns = sqlcommon.CertColumns
 
 // CreateCertificate inserts c.
 func (s *CertsStore) CreateCertificate(ctx context.Context, c *certs.Certificate) error {
@@ -101,15 +93,9 @@ func (s *CertsStore) FindCertificateByNumber(ctx context.Context, n string) (*ce
 
 // FindCertificates lists certificates, newest first.
 func (s *CertsStore) FindCertificates(ctx context.Context, f certs.CertificateFilter) ([]*certs.Certificate, error) {
-	w := newWhere()
-	if f.CaseNumber != "" {
-		w.add("case_number = ?", f.CaseNumber)
-	}
-	if f.HolderUserID != 0 {
-		w.add("holder_user_id = ?", f.HolderUserID)
-	}
-	q := `SELECT ` + certColumns + ` FROM certificates WHERE ` + w.sql() + ` ORDER BY id DESC LIMIT ` + w.arg(f.Limit)
-	rows, err := s.db.q(ctx).Query(ctx, q, w.args...)
+	w := sqlcommon.CertWhere(dialect, f)
+	query := `SELECT ` + certColumns + ` FROM certificates WHERE ` + w.SQL() + ` ORDER BY id DESC LIMIT ` + w.Arg(f.Limit)
+	rows, err := s.db.q(ctx).Query(ctx, query, w.Args...)
 	return collect(rows, err, scanCert)
 }
 
@@ -120,22 +106,7 @@ func (s *CertsStore) RevokeCertificate(ctx context.Context, c *certs.Certificate
 	return mapError(err)
 }
 
-func scanCert(r pgx.Row) (*certs.Certificate, error) {
-	var c certs.Certificate
-	var holder, revokedBy *int64
-	var revoked *time.Time
-	var data string
-	err := r.Scan(&c.ID, &c.CentreID, &c.KeyID, &holder, &data, &c.Signature, &c.IssuedAt, &c.IssuedBy, &revoked, &revokedBy, &c.RevokeReason)
-	if err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal([]byte(data), &c.Data); err != nil {
-		return nil, fmt.Errorf("decode certificate %d: %w", c.ID, err)
-	}
-	c.HolderUserID, c.RevokedBy = derefZero(holder), derefZero(revokedBy)
-	c.IssuedAt, c.RevokedAt = c.IssuedAt.UTC(), utcOrZero(revoked)
-	return &c, nil
-}
+var scanCert = shared(sqlcommon.ScanCert)
 
 // utcOrZero reads a nullable time.
 func utcOrZero(t *time.Time) time.Time {
@@ -151,11 +122,4 @@ func nullZero(id int64) *int64 {
 		return nil
 	}
 	return &id
-}
-
-func derefZero(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
 }

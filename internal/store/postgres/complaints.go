@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"openhall/internal/apperr"
 	"openhall/internal/complaint"
 	"openhall/internal/hotline"
 	"openhall/internal/identity"
+	"openhall/internal/store/sqlcommon"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -20,17 +20,7 @@ type ComplaintsStore struct{ db *DB }
 // Complaints returns the complaints store.
 func (db *DB) Complaints() *ComplaintsStore { return &ComplaintsStore{db} }
 
-const complaintColumns = `id, COALESCE(number, ''), kind, status, subject, region_path, department_id, department, suggested_department_id,
-	channel, COALESCE(hotline_ticket, ''), anonymous, consent, complainant, content, reopened, answer_level, version, created_at`
-
-// complaintDetail is the part of an event kept as JSON.
-type complaintDetail struct {
-	Text         string `json:"text,omitempty"`
-	DepartmentID int64  `json:"department_id,omitempty"`
-	Department   string `json:"department,omitempty"`
-	Days         int    `json:"days,omitempty"`
-	Level        int    `json:"level,omitempty"`
-}
+const complaintColumns = sqlcommon.ComplaintColumns
 
 // CreateComplaint inserts a complaint and its events with the number made
 // from the id taken from the sequence.
@@ -69,7 +59,7 @@ func nullString(s string) any {
 func (s *ComplaintsStore) insertEvents(ctx context.Context, id int64, evs []complaint.Event) error {
 	args := make([]any, 0, 7*len(evs))
 	for _, e := range evs {
-		d, _ := json.Marshal(complaintDetail{e.Text, e.DepartmentID, e.Department, e.Days, e.Level})
+		d, _ := json.Marshal(sqlcommon.NewComplaintDetail(e))
 		args = append(args, id, e.Seq, string(e.Kind), e.At, e.ActorID, e.ActorLabel, d)
 	}
 	_, err := s.db.q(ctx).Exec(ctx, `INSERT INTO complaint_events (complaint_id, seq, kind, at, actor_id, actor_label, detail)
@@ -128,20 +118,17 @@ func (s *ComplaintsStore) loadEvents(ctx context.Context, cs []*complaint.Compla
 	for i, c := range cs {
 		byID[c.ID], ids[i] = c, c.ID
 	}
-	rows, err := s.db.q(ctx).Query(ctx, `SELECT complaint_id, seq, kind, at, actor_id, actor_label, detail FROM complaint_events
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+sqlcommon.ComplaintEventColumns+` FROM complaint_events
 		WHERE complaint_id = ANY($1) ORDER BY complaint_id, seq`, ids)
 	if err != nil {
 		return mapError(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var cid int64
-		var e complaint.Event
-		var det complaintDetail
-		if err := rows.Scan(&cid, &e.Seq, &e.Kind, &e.At, &e.ActorID, &e.ActorLabel, &det); err != nil {
+		cid, e, err := sqlcommon.ScanComplaintEvent(rows)
+		if err != nil {
 			return mapError(err)
 		}
-		e.At, e.Text, e.DepartmentID, e.Department, e.Days, e.Level = e.At.UTC(), det.Text, det.DepartmentID, det.Department, det.Days, det.Level
 		byID[cid].Events = append(byID[cid].Events, e)
 	}
 	return mapError(rows.Err())
@@ -166,10 +153,9 @@ func (s *ComplaintsStore) SaveComplaint(ctx context.Context, c *complaint.Compla
 
 // FindComplaints lists complaints with their events, newest first.
 func (s *ComplaintsStore) FindComplaints(ctx context.Context, f complaint.Filter) ([]*complaint.Complaint, error) {
-	w := complaintWhere(f)
-	query := `SELECT ` + complaintColumns + ` FROM complaints WHERE ` + w.sql() +
-		` ORDER BY created_at DESC, id DESC LIMIT ` + w.arg(max(f.Limit, 1))
-	rows, err := s.db.q(ctx).Query(ctx, query, w.args...)
+	w := sqlcommon.ComplaintWhere(dialect, f)
+	query := `SELECT ` + complaintColumns + ` FROM complaints WHERE ` + w.SQL() + ` ORDER BY created_at DESC, id DESC LIMIT ` + w.Arg(max(f.Limit, 1))
+	rows, err := s.db.q(ctx).Query(ctx, query, w.Args...)
 	list, err := collect(rows, err, scanComplaint)
 	if err != nil {
 		return nil, err
@@ -177,52 +163,15 @@ func (s *ComplaintsStore) FindComplaints(ctx context.Context, f complaint.Filter
 	return list, s.loadEvents(ctx, list)
 }
 
-func complaintWhere(f complaint.Filter) *where {
-	w := newWhere()
-	if f.Open {
-		w.add("status IN ('submitted', 'accepted', 'assigned', 'replied')")
-	}
-	if f.ComplainantID != 0 {
-		w.add("complainant_user_id = ?", f.ComplainantID)
-	}
-	if f.CaseID != 0 {
-		w.add("case_id = ?", f.CaseID)
-	}
-	var or []string
-	if len(f.DepartmentIDs) > 0 {
-		or = append(or, "department_id = ANY("+w.arg(f.DepartmentIDs)+")")
-	}
-	for _, p := range f.RegionPrefixes {
-		or = append(or, "region_path LIKE "+w.arg(likePrefix(p)))
-	}
-	if len(or) > 0 {
-		w.add("(" + strings.Join(or, " OR ") + ")")
-	}
-	return w
-}
-
 // CountComplaints counts the complaints of a period per dimension key.
 func (s *ComplaintsStore) CountComplaints(ctx context.Context, f complaint.FigureFilter) ([]complaint.Count, error) {
-	col := map[string]string{"window": "window_id", "staff": "staff_id", "item": "item_code"}[f.By]
-	if col == "" {
-		col = "department_id"
-	}
-	w := newWhere()
-	w.add("created_at >= ? AND created_at < ?", f.From, f.To)
-	if f.RegionPrefix != "" {
-		w.add("region_path LIKE ?", likePrefix(f.RegionPrefix))
-	}
-	if len(f.DepartmentIDs) > 0 {
-		w.add("department_id = ANY(?)", f.DepartmentIDs)
-	}
+	col := sqlcommon.ComplaintFigureColumn(f.By)
+	w := sqlcommon.ComplaintFigureWhere(dialect, f)
 	rows, err := s.db.q(ctx).Query(ctx, fmt.Sprintf(`SELECT CAST(%s AS text), count(*), count(*) FILTER (WHERE status = 'refused'),
 		count(*) FILTER (WHERE status IN ('answered', 'closed')), count(*) FILTER (WHERE answer_level > 0),
 		count(*) FILTER (WHERE answer_level BETWEEN 1 AND 3), count(*) FILTER (WHERE reopened)
-		FROM complaints WHERE %s GROUP BY %s`, col, w.sql(), col), w.args...)
-	return collect(rows, err, func(r pgx.Row) (complaint.Count, error) {
-		var c complaint.Count
-		return c, r.Scan(&c.Key, &c.Received, &c.Refused, &c.Answered, &c.Rated, &c.Satisfied, &c.Reopened)
-	})
+		FROM complaints WHERE %s GROUP BY %s`, col, w.SQL(), col), w.Args...)
+	return collect(rows, err, shared(sqlcommon.ScanComplaintCount))
 }
 
 // DepartmentStaff lists who holds one of roles in a department or over a region.
@@ -230,17 +179,7 @@ func (s *ComplaintsStore) DepartmentStaff(ctx context.Context, deptID int64, reg
 	return departmentStaff(ctx, s.db, deptID, regionPath, roles)
 }
 
-func scanComplaint(r pgx.Row) (*complaint.Complaint, error) {
-	var c complaint.Complaint
-	var level int16
-	err := r.Scan(&c.ID, &c.Number, &c.Kind, &c.Status, &c.Subject, &c.RegionPath, &c.DepartmentID, &c.Department, &c.Suggested,
-		&c.Channel, &c.HotlineTicket, &c.Anonymous, &c.Consent, &c.Complainant, &c.Content, &c.Reopened, &level, &c.Version, &c.CreatedAt)
-	if err != nil {
-		return nil, err
-	}
-	c.AnswerLevel, c.CreatedAt = int(level), c.CreatedAt.UTC()
-	return &c, nil
-}
+var scanComplaint = shared(sqlcommon.ScanComplaint)
 
 // AddHotlineAnswer appends an answer to the hotline's feed.
 func (s *ComplaintsStore) AddHotlineAnswer(ctx context.Context, a *hotline.Answer) error {
@@ -251,12 +190,7 @@ func (s *ComplaintsStore) AddHotlineAnswer(ctx context.Context, a *hotline.Answe
 
 // FindHotlineAnswers lists the answers after a feed position.
 func (s *ComplaintsStore) FindHotlineAnswers(ctx context.Context, after int64, limit int) ([]*hotline.Answer, error) {
-	rows, err := s.db.q(ctx).Query(ctx, `SELECT id, kind, ticket_no, ref, answer, answered_at FROM hotline_answers
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+sqlcommon.HotlineAnswerColumns+` FROM hotline_answers
 		WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
-	return collect(rows, err, func(r pgx.Row) (*hotline.Answer, error) {
-		var a hotline.Answer
-		err := r.Scan(&a.ID, &a.Kind, &a.TicketNo, &a.Ref, &a.Text, &a.AnsweredAt)
-		a.AnsweredAt = a.AnsweredAt.UTC()
-		return &a, err
-	})
+	return collect(rows, err, shared(sqlcommon.ScanHotlineAnswer))
 }

@@ -2,6 +2,9 @@ package postgres
 
 import (
 	"errors"
+	"io"
+	"net"
+	"syscall"
 
 	"openhall/internal/apperr"
 
@@ -54,10 +57,25 @@ func mapError(err error) error {
 	case len(c) == 2+3 && (c[:2] == "08" || c[:2] == "57" || c[:2] == "53"):
 		return apperr.Wrap(err, apperr.Unavailable, "数据库暂时不可用，请稍后重试")
 	}
-	if pgconn.SafeToRetry(err) || pgconn.Timeout(err) {
+	if pgconn.SafeToRetry(err) || pgconn.Timeout(err) || connectionLost(err) {
 		return apperr.Wrap(err, apperr.Unavailable, "数据库暂时不可用，请稍后重试")
 	}
 	return err
+}
+
+// connectionLost reports an error of the connection rather than of the
+// statement: the server could not be reached (down, restarting) or the
+// connection broke in the middle of a statement. The pool drops such a
+// connection and dials afresh for the next request, so the client may
+// retry; a write whose commit was cut off may or may not have been kept,
+// which its Idempotency-Key settles.
+func connectionLost(err error) bool {
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &ne) ||
+		errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 // notFound converts pgx.ErrNoRows into a NotFound error with message.

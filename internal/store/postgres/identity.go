@@ -2,13 +2,11 @@ package postgres
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"openhall/internal/apperr"
 	"openhall/internal/identity"
-
-	"github.com/jackc/pgx/v5"
+	"openhall/internal/store/sqlcommon"
 )
 
 // IdentityStore implements identity.Store.
@@ -17,7 +15,7 @@ type IdentityStore struct{ db *DB }
 // Identity returns the accounts store.
 func (db *DB) Identity() *IdentityStore { return &IdentityStore{db} }
 
-const userColumns = `id, kind, username, name, id_number, credit_code, contact_name, phone, email, password_hash, disabled, created_at, updated_at`
+const userColumns = sqlcommon.UserColumns
 
 func userConflict(err error, u *identity.User) error {
 	if !isUnique(err) {
@@ -73,34 +71,19 @@ func (s *IdentityStore) FindUserByIDNumber(ctx context.Context, idNumber string)
 
 // FindUsers lists accounts with the total count.
 func (s *IdentityStore) FindUsers(ctx context.Context, f identity.UserFilter) ([]*identity.User, int, error) {
-	w := newWhere()
-	if f.Kind != nil {
-		w.add("kind = ?", *f.Kind)
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		w.add("(strpos(username, ?) > 0 OR strpos(name, ?) > 0)", q, q)
-	}
-	limit, offset := w.arg(f.Limit), w.arg(f.Offset)
+	w := sqlcommon.UserWhere(dialect, f)
+	limit, offset := w.Arg(f.Limit), w.Arg(f.Offset)
 	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+userColumns+`, count(*) OVER () FROM users WHERE `+
-		w.sql()+` ORDER BY id LIMIT `+limit+` OFFSET `+offset, w.args...)
+		w.SQL()+` ORDER BY id LIMIT `+limit+` OFFSET `+offset, w.Args...)
 	total := 0
-	users, err := collect(rows, err, func(r pgx.Row) (*identity.User, error) { return scanUser(r, &total) })
+	users, err := collect(rows, err, shared(func(r sqlcommon.Scanner) (*identity.User, error) { return sqlcommon.ScanUser(r, &total) }))
 	return users, total, err
 }
 
-func scanUser(r pgx.Row, extra ...any) (*identity.User, error) {
-	var u identity.User
-	dest := []any{&u.ID, &u.Kind, &u.Username, &u.Name, &u.IDNumber, &u.CreditCode, &u.ContactName, &u.Phone,
-		&u.Email, &u.PasswordHash, &u.Disabled, &u.CreatedAt, &u.UpdatedAt}
-	if err := r.Scan(append(dest, extra...)...); err != nil {
-		return nil, err
-	}
-	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
-	return &u, nil
-}
+var scanUser = shared(func(r sqlcommon.Scanner) (*identity.User, error) { return sqlcommon.ScanUser(r) })
 
-const grantColumns = `g.id, g.user_id, g.role, g.region_id, g.department_id, COALESCE(r.path, ''), COALESCE(r.name, ''), COALESCE(d.name, ''), g.created_by, g.created_at`
-const grantFrom = ` FROM role_grants g LEFT JOIN regions r ON r.id = g.region_id LEFT JOIN departments d ON d.id = g.department_id`
+const grantColumns = sqlcommon.GrantColumns
+const grantFrom = sqlcommon.GrantFrom
 
 // CreateGrant inserts g.
 func (s *IdentityStore) CreateGrant(ctx context.Context, g *identity.Grant) error {
@@ -129,37 +112,7 @@ func (s *IdentityStore) FindGrantsByUser(ctx context.Context, userID int64) ([]*
 	return collect(rows, err, scanGrant)
 }
 
-func scanGrant(r pgx.Row) (*identity.Grant, error) {
-	var c grantCells
-	if err := r.Scan(c.dest()...); err != nil {
-		return nil, err
-	}
-	return c.grant(), nil
-}
-
-// grantCells receives grantColumns, which are all NULL in a row of an outer
-// join that found no grant.
-type grantCells struct {
-	g                     identity.Grant
-	id, userID, createdBy *int64
-	role                  *string
-	created               *time.Time
-}
-
-func (c *grantCells) dest() []any {
-	return []any{&c.id, &c.userID, &c.role, &c.g.RegionID, &c.g.DepartmentID, &c.g.RegionPath, &c.g.RegionName,
-		&c.g.DeptName, &c.createdBy, &c.created}
-}
-
-// grant is the grant read, or nil when the row held none.
-func (c *grantCells) grant() *identity.Grant {
-	if c.id == nil {
-		return nil
-	}
-	g := c.g
-	g.ID, g.UserID, g.Role, g.CreatedBy, g.CreatedAt = *c.id, *c.userID, identity.Role(*c.role), *c.createdBy, c.created.UTC()
-	return &g
-}
+var scanGrant = shared(sqlcommon.ScanGrant)
 
 // CreateSession inserts a session.
 func (s *IdentityStore) CreateSession(ctx context.Context, ss *identity.Session) error {
@@ -167,35 +120,20 @@ func (s *IdentityStore) CreateSession(ctx context.Context, ss *identity.Session)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, ss.ID, ss.UserID, ss.CreatedAt, ss.LastSeenAt, ss.ExpiresAt, ss.Address, ss.UserAgent)
 }
 
-const sessionColumns = `id, user_id, created_at, last_seen_at, expires_at, address, user_agent`
+const sessionColumns = sqlcommon.SessionColumns
 
 // FindSession returns a session by id.
 func (s *IdentityStore) FindSession(ctx context.Context, id []byte) (*identity.Session, error) {
 	var ss identity.Session
-	err := s.db.q(ctx).QueryRow(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = $1`, id).Scan(sessionDest(&ss)...)
+	err := s.db.q(ctx).QueryRow(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = $1`, id).Scan(sqlcommon.SessionDest(&ss)...)
 	if err != nil {
 		return nil, notFound(err, "会话不存在")
 	}
-	return utcSession(&ss), nil
+	return &ss, nil
 }
 
-// sessionDest receives sessionColumns into ss.
-func sessionDest(ss *identity.Session) []any {
-	return []any{&ss.ID, &ss.UserID, &ss.CreatedAt, &ss.LastSeenAt, &ss.ExpiresAt, &ss.Address, &ss.UserAgent}
-}
-
-func utcSession(ss *identity.Session) *identity.Session {
-	ss.CreatedAt, ss.LastSeenAt, ss.ExpiresAt = ss.CreatedAt.UTC(), ss.LastSeenAt.UTC(), ss.ExpiresAt.UTC()
-	return ss
-}
-
-// sessionActorQuery reads a session with its user and the user's grants:
-// one row per grant in FindGrantsByUser's order, or one row of NULL grant
-// columns for a user without grants.
-var sessionActorQuery = `SELECT ` + qualify("u", userColumns) + `, ` + qualify("s", sessionColumns) + `, ` + grantColumns + `
-	FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN role_grants g ON g.user_id = u.id
-	LEFT JOIN regions r ON r.id = g.region_id LEFT JOIN departments d ON d.id = g.department_id
-	WHERE s.id = $1 ORDER BY g.id`
+// sessionActorQuery reads a session with its user and the user's grants.
+var sessionActorQuery = sqlcommon.SessionActorQuery("$1")
 
 // FindSessionActor returns a session, its user and the user's grants.
 func (s *IdentityStore) FindSessionActor(ctx context.Context, id []byte) (*identity.Session, *identity.User, []*identity.Grant, error) {
@@ -207,43 +145,10 @@ func (s *IdentityStore) FindSessionActor(ctx context.Context, id []byte) (*ident
 	if len(found) == 0 {
 		return nil, nil, nil, apperr.New(apperr.NotFound, "会话不存在")
 	}
-	return found[0].session, found[0].user, sessionGrants(found), nil
+	return found[0].Session, found[0].User, sqlcommon.SessionGrants(found), nil
 }
 
-// sessionActorRow is one row of sessionActorQuery; grant is nil when the
-// user has no grant.
-type sessionActorRow struct {
-	session *identity.Session
-	user    *identity.User
-	grant   *identity.Grant
-}
-
-func scanSessionActor(r pgx.Row) (sessionActorRow, error) {
-	var ss identity.Session
-	var gc grantCells
-	u, err := scanUser(r, append(sessionDest(&ss), gc.dest()...)...)
-	if err != nil {
-		return sessionActorRow{}, err
-	}
-	return sessionActorRow{session: utcSession(&ss), user: u, grant: gc.grant()}, nil
-}
-
-// sessionGrants gathers the grants of the rows (nil when there are none,
-// as FindGrantsByUser returns).
-func sessionGrants(rows []sessionActorRow) []*identity.Grant {
-	var out []*identity.Grant
-	for _, r := range rows {
-		if r.grant != nil {
-			out = append(out, r.grant)
-		}
-	}
-	return out
-}
-
-// qualify prefixes each column of a column list with a table alias.
-func qualify(alias, columns string) string {
-	return alias + "." + strings.ReplaceAll(columns, ", ", ", "+alias+".")
-}
+var scanSessionActor = shared(sqlcommon.ScanSessionActor)
 
 // TouchSession records activity.
 func (s *IdentityStore) TouchSession(ctx context.Context, id []byte, at time.Time) error {

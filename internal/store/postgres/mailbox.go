@@ -6,8 +6,7 @@ import (
 
 	"openhall/internal/apperr"
 	"openhall/internal/mailbox"
-
-	"github.com/jackc/pgx/v5"
+	"openhall/internal/store/sqlcommon"
 )
 
 // MailboxStore implements mailbox.Store.
@@ -16,10 +15,9 @@ type MailboxStore struct{ db *DB }
 // Mailbox returns the mailbox store.
 func (db *DB) Mailbox() *MailboxStore { return &MailboxStore{db} }
 
-const mailboxColumns = `m.id, m.agency_id, m.name, m.kind, m.intro, m.days, m.active, m.created_at, m.updated_at,
-	a.name, COALESCE(a.department_id, 0), r.path`
+const mailboxColumns = sqlcommon.MailboxColumns
 
-const mailboxFrom = ` FROM mailboxes m JOIN disclosure_agencies a ON a.id = m.agency_id JOIN regions r ON r.id = a.region_id`
+const mailboxFrom = sqlcommon.MailboxFrom
 
 // CreateMailbox inserts m.
 func (s *MailboxStore) CreateMailbox(ctx context.Context, m *mailbox.Mailbox) error {
@@ -43,36 +41,17 @@ func (s *MailboxStore) FindMailbox(ctx context.Context, id int64) (*mailbox.Mail
 
 // FindMailboxes lists mailboxes by agency and name.
 func (s *MailboxStore) FindMailboxes(ctx context.Context, f mailbox.MailboxFilter) ([]*mailbox.Mailbox, error) {
-	w := newWhere()
-	if f.AgencyID != 0 {
-		w.add("m.agency_id = ?", f.AgencyID)
-	}
-	if f.PathPrefix != "" {
-		w.add("r.path LIKE ?", likePrefix(f.PathPrefix))
-	}
-	if f.Active {
-		w.add("m.active")
-	}
-	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+mailboxColumns+mailboxFrom+` WHERE `+w.sql()+
-		` ORDER BY r.path, m.agency_id, m.id`, w.args...)
+	w := sqlcommon.MailboxWhere(dialect, f)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+mailboxColumns+mailboxFrom+` WHERE `+w.SQL()+
+		` ORDER BY r.path, m.agency_id, m.id`, w.Args...)
 	return collect(rows, err, scanMailbox)
 }
 
-func scanMailbox(r pgx.Row) (*mailbox.Mailbox, error) {
-	var m mailbox.Mailbox
-	err := r.Scan(&m.ID, &m.AgencyID, &m.Name, &m.Kind, &m.Intro, &m.Days, &m.Active, &m.CreatedAt, &m.UpdatedAt,
-		&m.AgencyName, &m.AgencyDeptID, &m.RegionPath)
-	m.CreatedAt, m.UpdatedAt = m.CreatedAt.UTC(), m.UpdatedAt.UTC()
-	return &m, err
-}
+var scanMailbox = shared(sqlcommon.ScanMailbox)
 
-const letterColumns = `l.id, l.mailbox_id, l.source, COALESCE(l.ticket_no, ''), COALESCE(l.user_id, 0), l.writer_name, l.writer_phone,
-	l.topic, l.subject, l.content, l.consent, l.status, l.days, COALESCE(l.dept_id, 0), l.draft, l.answer, l.answer_unit,
-	l.public_text, l.published, l.rating, l.rating_note, l.received_at, l.answered_at, l.updated_at,
-	m.name, m.agency_id, a.name, COALESCE(a.department_id, 0), r.path, COALESCE(d.name, ''), COALESCE(dr.path, '')`
+const letterColumns = sqlcommon.LetterColumns
 
-const letterFrom = ` FROM letters l JOIN mailboxes m ON m.id = l.mailbox_id JOIN disclosure_agencies a ON a.id = m.agency_id
-	JOIN regions r ON r.id = a.region_id LEFT JOIN departments d ON d.id = l.dept_id LEFT JOIN regions dr ON dr.id = d.region_id`
+const letterFrom = sqlcommon.LetterFrom
 
 // CreateLetter inserts a letter and its first events.
 func (s *MailboxStore) CreateLetter(ctx context.Context, l *mailbox.Letter, events []mailbox.Event) error {
@@ -133,14 +112,9 @@ func (s *MailboxStore) FindLetter(ctx context.Context, id int64) (*mailbox.Lette
 	if err != nil {
 		return nil, notFound(err, "信件不存在")
 	}
-	rows, err := s.db.q(ctx).Query(ctx, `SELECT seq, kind, at, actor_id, actor_label, dept_id, days, note
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+sqlcommon.LetterEventColumns+`
 		FROM letter_events WHERE letter_id = $1 ORDER BY seq`, id)
-	l.Events, err = collect(rows, err, func(r pgx.Row) (mailbox.Event, error) {
-		var e mailbox.Event
-		err := r.Scan(&e.Seq, &e.Kind, &e.At, &e.ActorID, &e.ActorLabel, &e.DeptID, &e.Days, &e.Note)
-		e.At = e.At.UTC()
-		return e, err
-	})
+	l.Events, err = collect(rows, err, shared(sqlcommon.ScanLetterEvent))
 	return l, err
 }
 
@@ -152,75 +126,31 @@ func (s *MailboxStore) FindLetterByTicket(ctx context.Context, ticketNo string) 
 
 // FindLetters lists letters newest first, with the total.
 func (s *MailboxStore) FindLetters(ctx context.Context, f mailbox.LetterFilter) ([]*mailbox.Letter, int, error) {
-	w := letterWhere(f)
-	cond := ` WHERE ` + w.sql()
+	w := sqlcommon.LetterWhere(dialect, f)
+	cond := ` WHERE ` + w.SQL()
 	var total int
-	if err := s.db.q(ctx).QueryRow(ctx, `SELECT count(*)`+letterFrom+cond, w.args...).Scan(&total); err != nil {
+	if err := s.db.q(ctx).QueryRow(ctx, `SELECT count(*)`+letterFrom+cond, w.Args...).Scan(&total); err != nil {
 		return nil, 0, mapError(err)
 	}
 	order := ` ORDER BY l.id DESC`
 	if f.Published {
 		order = ` ORDER BY l.answered_at DESC, l.id DESC`
 	}
-	page := ` LIMIT ` + w.arg(limitOf(f.Limit)) + ` OFFSET ` + w.arg(f.Offset)
-	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+letterColumns+letterFrom+cond+order+page, w.args...)
+	page := ` LIMIT ` + w.Arg(limitOf(f.Limit)) + ` OFFSET ` + w.Arg(f.Offset)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+letterColumns+letterFrom+cond+order+page, w.Args...)
 	out, err := collect(rows, err, scanLetter)
 	return out, total, err
-}
-
-func letterWhere(f mailbox.LetterFilter) *where {
-	w := newWhere()
-	add := w.add
-	if f.MailboxID != 0 {
-		add("l.mailbox_id = ?", f.MailboxID)
-	}
-	if f.AgencyID != 0 {
-		add("m.agency_id = ?", f.AgencyID)
-	}
-	if len(f.DeptIDs) > 0 {
-		add("l.dept_id = ANY(?)", f.DeptIDs)
-	}
-	if len(f.Statuses) > 0 {
-		add("l.status = ANY(?)", textSlice(f.Statuses))
-	}
-	if f.UserID != 0 {
-		add("l.user_id = ?", f.UserID)
-	}
-	if f.Published {
-		add("l.published")
-	}
-	return w
 }
 
 // FindLettersForStats returns the letters received in a period under a
 // region subtree or agency.
 func (s *MailboxStore) FindLettersForStats(ctx context.Context, f mailbox.StatsFilter) ([]*mailbox.Letter, error) {
-	w := newWhere()
-	w.add("l.received_at >= ? AND l.received_at < ?", f.From, f.To)
-	if f.AgencyID != 0 {
-		w.add("m.agency_id = ?", f.AgencyID)
-	}
-	if f.PathPrefix != "" {
-		w.add("r.path LIKE ?", likePrefix(f.PathPrefix))
-	}
-	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+letterColumns+letterFrom+` WHERE `+w.sql()+
-		` ORDER BY l.id`, w.args...)
+	w := sqlcommon.LetterStatsWhere(dialect, f)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+letterColumns+letterFrom+` WHERE `+w.SQL()+` ORDER BY l.id`, w.Args...)
 	return collect(rows, err, scanLetter)
 }
 
-func scanLetter(r pgx.Row) (*mailbox.Letter, error) {
-	var l mailbox.Letter
-	var answered *time.Time
-	err := r.Scan(&l.ID, &l.MailboxID, &l.Source, &l.TicketNo, &l.UserID, &l.WriterName, &l.WriterPhone, &l.Topic, &l.Subject,
-		&l.Content, &l.Consent, &l.Status, &l.Days, &l.DeptID, &l.Draft, &l.Answer, &l.AnswerUnit, &l.PublicText, &l.Published,
-		&l.Rating, &l.RatingNote, &l.ReceivedAt, &answered, &l.UpdatedAt, &l.MailboxName, &l.AgencyID, &l.AgencyName, &l.AgencyDept,
-		&l.RegionPath, &l.DeptName, &l.DeptPath)
-	if err != nil {
-		return nil, err
-	}
-	l.ReceivedAt, l.AnsweredAt, l.UpdatedAt = l.ReceivedAt.UTC(), derefTime(answered), l.UpdatedAt.UTC()
-	return &l, nil
-}
+var scanLetter = shared(sqlcommon.ScanLetter)
 
 // nullText stores "" as NULL, for optional unique columns.
 func nullText(s string) any {

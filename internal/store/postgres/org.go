@@ -5,8 +5,7 @@ import (
 
 	"openhall/internal/apperr"
 	"openhall/internal/org"
-
-	"github.com/jackc/pgx/v5"
+	"openhall/internal/store/sqlcommon"
 )
 
 // OrgStore implements org.Store.
@@ -15,7 +14,7 @@ type OrgStore struct{ db *DB }
 // Org returns the organisation store.
 func (db *DB) Org() *OrgStore { return &OrgStore{db} }
 
-const regionColumns = `id, parent_id, code, name, level, path, created_at, updated_at`
+const regionColumns = sqlcommon.RegionColumns
 
 // CreateRegion inserts r and sets its path from its parent's.
 func (s *OrgStore) CreateRegion(ctx context.Context, r *org.Region) error {
@@ -53,23 +52,8 @@ func (s *OrgStore) FindRegionByID(ctx context.Context, id int64) (*org.Region, e
 
 // FindRegions lists regions by level and code.
 func (s *OrgStore) FindRegions(ctx context.Context, f org.RegionFilter) ([]*org.Region, error) {
-	w := newWhere()
-	if f.ParentID != nil {
-		w.add("parent_id = ?", *f.ParentID)
-	}
-	if f.Roots {
-		w.add("parent_id IS NULL")
-	}
-	if f.PathPrefix != "" {
-		w.add("path LIKE ?", likePrefix(f.PathPrefix))
-	}
-	if f.MaxLevel > 0 {
-		w.add("level <= ?", f.MaxLevel)
-	}
-	if f.Code != "" {
-		w.add("code = ?", f.Code)
-	}
-	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+regionColumns+` FROM regions WHERE `+w.sql()+` ORDER BY level, code`, w.args...)
+	w := sqlcommon.RegionWhere(dialect, f)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+regionColumns+` FROM regions WHERE `+w.SQL()+` ORDER BY level, code`, w.Args...)
 	return collect(rows, err, scanRegion)
 }
 
@@ -80,17 +64,9 @@ func (s *OrgStore) CountRegionChildren(ctx context.Context, id int64) (int, erro
 	return n, mapError(err)
 }
 
-func scanRegion(r pgx.Row) (*org.Region, error) {
-	var reg org.Region
-	err := r.Scan(&reg.ID, &reg.ParentID, &reg.Code, &reg.Name, &reg.Level, &reg.Path, &reg.CreatedAt, &reg.UpdatedAt)
-	if err != nil {
-		return nil, err
-	}
-	reg.CreatedAt, reg.UpdatedAt = reg.CreatedAt.UTC(), reg.UpdatedAt.UTC()
-	return &reg, nil
-}
+var scanRegion = shared(sqlcommon.ScanRegion)
 
-const centreColumns = `c.id, c.region_id, c.name, c.kind, c.address, c.phone, c.hours, r.name, c.created_at, c.updated_at`
+const centreColumns = sqlcommon.CentreColumns
 
 // CreateCentre inserts c.
 func (s *OrgStore) CreateCentre(ctx context.Context, c *org.Centre) error {
@@ -122,27 +98,12 @@ func (s *OrgStore) FindCentreByID(ctx context.Context, id int64) (*org.Centre, e
 
 // FindCentres lists centres.
 func (s *OrgStore) FindCentres(ctx context.Context, f org.CentreFilter) ([]*org.Centre, error) {
-	w := newWhere()
-	if f.RegionID != nil {
-		w.add("c.region_id = ?", *f.RegionID)
-	}
-	if f.PathPrefix != "" {
-		w.add("r.path LIKE ?", likePrefix(f.PathPrefix))
-	}
-	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+centreColumns+` FROM centres c JOIN regions r ON r.id = c.region_id
-		WHERE `+w.sql()+` ORDER BY r.path, c.name`, w.args...)
+	w := sqlcommon.CentreWhere(dialect, f)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+centreColumns+sqlcommon.CentreFrom+` WHERE `+w.SQL()+` ORDER BY r.path, c.name`, w.Args...)
 	return collect(rows, err, scanCentre)
 }
 
-func scanCentre(r pgx.Row) (*org.Centre, error) {
-	var c org.Centre
-	err := r.Scan(&c.ID, &c.RegionID, &c.Name, &c.Kind, &c.Address, &c.Phone, &c.Hours, &c.RegionName, &c.CreatedAt, &c.UpdatedAt)
-	if err != nil {
-		return nil, err
-	}
-	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC()
-	return &c, nil
-}
+var scanCentre = shared(sqlcommon.ScanCentre)
 
 // StaffKinds returns the kind of each existing user id.
 func (s *OrgStore) StaffKinds(ctx context.Context, ids []int64) (map[int64]string, error) {

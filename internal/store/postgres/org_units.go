@@ -5,12 +5,13 @@ import (
 
 	"openhall/internal/apperr"
 	"openhall/internal/org"
+	"openhall/internal/store/sqlcommon"
 
 	"github.com/jackc/pgx/v5"
 )
 
-const departmentColumns = `d.id, d.region_id, d.centre_id, d.name, d.credit_code, d.phone, r.name, COALESCE(c.name, ''), d.created_at, d.updated_at`
-const departmentFrom = ` FROM departments d JOIN regions r ON r.id = d.region_id LEFT JOIN centres c ON c.id = d.centre_id`
+const departmentColumns = sqlcommon.DepartmentColumns
+const departmentFrom = sqlcommon.DepartmentFrom
 
 func departmentConflict(err error, d *org.Department) error {
 	if !isUnique(err) {
@@ -51,32 +52,12 @@ func (s *OrgStore) FindDepartmentByID(ctx context.Context, id int64) (*org.Depar
 
 // FindDepartments lists departments.
 func (s *OrgStore) FindDepartments(ctx context.Context, f org.DepartmentFilter) ([]*org.Department, error) {
-	w := newWhere()
-	if f.RegionID != nil {
-		w.add("d.region_id = ?", *f.RegionID)
-	}
-	if f.CentreID != nil {
-		w.add("d.centre_id = ?", *f.CentreID)
-	}
-	if f.PathPrefix != "" {
-		w.add("r.path LIKE ?", likePrefix(f.PathPrefix))
-	}
-	if f.CreditCode != "" {
-		w.add("d.credit_code = ?", f.CreditCode)
-	}
-	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+departmentColumns+departmentFrom+` WHERE `+w.sql()+` ORDER BY r.path, d.name`, w.args...)
+	w := sqlcommon.DepartmentWhere(dialect, f)
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+departmentColumns+departmentFrom+` WHERE `+w.SQL()+` ORDER BY r.path, d.name`, w.Args...)
 	return collect(rows, err, scanDepartment)
 }
 
-func scanDepartment(r pgx.Row) (*org.Department, error) {
-	var d org.Department
-	err := r.Scan(&d.ID, &d.RegionID, &d.CentreID, &d.Name, &d.CreditCode, &d.Phone, &d.RegionName, &d.CentreName, &d.CreatedAt, &d.UpdatedAt)
-	if err != nil {
-		return nil, err
-	}
-	d.CreatedAt, d.UpdatedAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC()
-	return &d, nil
-}
+var scanDepartment = shared(sqlcommon.ScanDepartment)
 
 const windowColumns = `w.id, w.centre_id, w.number, w.name, w.kind, c.name, w.created_at, w.updated_at,
 	ARRAY(SELECT department_id FROM window_departments WHERE window_id = w.id ORDER BY department_id),
@@ -135,16 +116,10 @@ func (s *OrgStore) FindWindowByID(ctx context.Context, id int64) (*org.Window, e
 
 // FindWindows lists windows.
 func (s *OrgStore) FindWindows(ctx context.Context, f org.WindowFilter) ([]*org.Window, error) {
-	w := newWhere()
-	if f.CentreID != nil {
-		w.add("w.centre_id = ?", *f.CentreID)
-	}
-	if f.PathPrefix != "" {
-		w.add("r.path LIKE ?", likePrefix(f.PathPrefix))
-	}
+	w := sqlcommon.WindowWhere(dialect, f)
 	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+windowColumns+` FROM windows w
 		JOIN centres c ON c.id = w.centre_id JOIN regions r ON r.id = c.region_id
-		WHERE `+w.sql()+` ORDER BY r.path, c.name, w.number`, w.args...)
+		WHERE `+w.SQL()+` ORDER BY r.path, c.name, w.number`, w.Args...)
 	return collect(rows, err, scanWindow)
 }
 

@@ -9,6 +9,7 @@ import (
 	"openhall/internal/apperr"
 	"openhall/internal/identity"
 	"openhall/internal/rating"
+	"openhall/internal/store/sqlcommon"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -19,9 +20,7 @@ type RatingsStore struct{ db *DB }
 // Ratings returns the ratings store.
 func (db *DB) Ratings() *RatingsStore { return &RatingsStore{db} }
 
-const ratingColumns = `id, rkey, subject, COALESCE(case_id, 0), case_number, COALESCE(visit_id, 0), stage, number, COALESCE(first_id, 0),
-	level, indicators, channel, anonymous, COALESCE(rater_user_id, 0), rater_kind, comment, is_default, excluded, region_path,
-	region_code, department_id, department, window_id, staff_id, item_code, item_name, instant, source, at`
+const ratingColumns = sqlcommon.RatingColumns
 
 const ratingInsertColumns = `id, rkey, subject, case_id, case_number, visit_id, stage, number, first_id, level, indicators, channel,
 	anonymous, rater_user_id, rater_kind, comment, is_default, excluded, region_path, region_code, department_id, department,
@@ -140,67 +139,24 @@ func (s *RatingsStore) FindRatingByID(ctx context.Context, id int64) (*rating.Ra
 
 // FindRatings lists ratings newest first with the total.
 func (s *RatingsStore) FindRatings(ctx context.Context, f rating.Filter) ([]*rating.Rating, int, error) {
-	w := ratingWhere(f)
+	w := sqlcommon.RatingWhere(dialect, f)
 	q := s.db.q(ctx)
 	var total int
-	if err := q.QueryRow(ctx, `SELECT count(*) FROM ratings WHERE `+w.sql(), w.args...).Scan(&total); err != nil {
+	if err := q.QueryRow(ctx, `SELECT count(*) FROM ratings WHERE `+w.SQL(), w.Args...).Scan(&total); err != nil {
 		return nil, 0, mapError(err)
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
 	}
-	cond := w.sql()
-	page := ` LIMIT ` + w.arg(limit) + ` OFFSET ` + w.arg(f.Offset)
-	rows, err := q.Query(ctx, `SELECT `+ratingColumns+` FROM ratings WHERE `+cond+` ORDER BY at DESC, id DESC`+page, w.args...)
+	cond := w.SQL()
+	page := ` LIMIT ` + w.Arg(limit) + ` OFFSET ` + w.Arg(f.Offset)
+	rows, err := q.Query(ctx, `SELECT `+ratingColumns+` FROM ratings WHERE `+cond+` ORDER BY at DESC, id DESC`+page, w.Args...)
 	list, err := collect(rows, err, scanRating)
 	return list, total, err
 }
 
-func ratingWhere(f rating.Filter) *where {
-	w := newWhere()
-	add := func(cond string, v any) { w.add(cond, v) }
-	if f.CaseID != 0 {
-		add("case_id = ?", f.CaseID)
-	}
-	if f.VisitID != 0 {
-		add("visit_id = ?", f.VisitID)
-	}
-	if f.RaterUserID != 0 {
-		add("rater_user_id = ?", f.RaterUserID)
-	}
-	if f.FirstID != 0 {
-		add("first_id = ?", f.FirstID)
-	}
-	if f.RegionPrefix != "" {
-		add(`region_path LIKE ?`, likePrefix(f.RegionPrefix))
-	}
-	if len(f.DepartmentIDs) > 0 {
-		add("department_id = ANY(?)", f.DepartmentIDs)
-	}
-	if !f.From.IsZero() {
-		add("at >= ?", f.From)
-	}
-	if !f.To.IsZero() {
-		add("at < ?", f.To)
-	}
-	return w
-}
-
-func scanRating(r pgx.Row) (*rating.Rating, error) {
-	var x rating.Rating
-	var ind string
-	var stage, number, level int
-	err := r.Scan(&x.ID, &x.Key, &x.Subject, &x.CaseID, &x.CaseNumber, &x.VisitID, &stage, &number, &x.FirstID, &level, &ind,
-		&x.Channel, &x.Anonymous, &x.RaterUserID, &x.RaterKind, &x.Comment, &x.Default, &x.Excluded, &x.RegionPath, &x.RegionCode,
-		&x.DepartmentID, &x.Department, &x.WindowID, &x.StaffID, &x.ItemCode, &x.ItemName, &x.Instant, &x.Source, &x.At)
-	if err != nil {
-		return nil, err
-	}
-	x.Stage, x.Number, x.Level = rating.Stage(stage), number, rating.Level(level)
-	x.Indicators, x.At = rating.DecodeIndicators(ind), x.At.UTC()
-	return &x, nil
-}
+var scanRating = shared(sqlcommon.ScanRating)
 
 // ExistingKeys returns which keys are stored.
 func (s *RatingsStore) ExistingKeys(ctx context.Context, keys []string) (map[string]bool, error) {
@@ -240,37 +196,18 @@ func (s *RatingsStore) CountRatings(ctx context.Context, f rating.FigureFilter) 
 	col := rating.DimensionColumn(f.By)
 	p := rating.PeriodOf(f.From, f.To)
 	var parts []string
-	w := &where{}
+	w := sqlcommon.NewWhere(dialect)
 	if p.Months[0] != "" {
 		parts = append(parts, `SELECT CAST(`+col+` AS `+textType+`) AS k, level, is_default, n FROM rating_counts_month WHERE `+
-			countWhere(w, f, "day", p.Months[0], p.Months[1]))
+			sqlcommon.RatingCountWhere(w, f, "day", p.Months[0], p.Months[1]))
 	}
 	for _, d := range p.Days {
 		parts = append(parts, `SELECT CAST(`+col+` AS `+textType+`) AS k, level, is_default, n FROM rating_counts WHERE `+
-			countWhere(w, f, "day", d[0], d[1]))
+			sqlcommon.RatingCountWhere(w, f, "day", d[0], d[1]))
 	}
 	rows, err := s.db.q(ctx).Query(ctx, `SELECT k, level, is_default, SUM(n) FROM (`+strings.Join(parts, " UNION ALL ")+
-		`) AS c GROUP BY k, level, is_default HAVING SUM(n) <> 0`, w.args...)
-	return collect(rows, err, func(r pgx.Row) (rating.LevelCount, error) {
-		var c rating.LevelCount
-		var level int
-		err := r.Scan(&c.Key, &level, &c.Default, &c.N)
-		c.Level = rating.Level(level)
-		return c, err
-	})
-}
-
-// countWhere is the condition of a period [from, to) of column with a
-// figure filter's region and departments, its arguments numbered in w.
-func countWhere(w *where, f rating.FigureFilter, column string, from, to any) string {
-	conds := []string{column + " >= " + w.arg(from), column + " < " + w.arg(to)}
-	if f.RegionPrefix != "" {
-		conds = append(conds, "region_path LIKE "+w.arg(likePrefix(f.RegionPrefix)))
-	}
-	if len(f.DepartmentIDs) > 0 {
-		conds = append(conds, "department_id = ANY("+w.arg(f.DepartmentIDs)+")")
-	}
-	return strings.Join(conds, " AND ")
+		`) AS c GROUP BY k, level, is_default HAVING SUM(n) <> 0`, w.Args...)
+	return collect(rows, err, shared(sqlcommon.ScanLevelCount))
 }
 
 // CreateVisit inserts a visit.
@@ -284,25 +221,14 @@ func (s *RatingsStore) CreateVisit(ctx context.Context, v *rating.Visit) error {
 
 // FindVisitByID returns one visit.
 func (s *RatingsStore) FindVisitByID(ctx context.Context, id int64) (*rating.Visit, error) {
-	var v rating.Visit
-	err := s.db.q(ctx).QueryRow(ctx, `SELECT id, region_path, region_code, department_id, department, window_id, window_name,
-		staff_id, phone, case_number, created_at FROM rating_visits WHERE id = $1`, id).Scan(&v.ID, &v.Target.RegionPath,
-		&v.Target.RegionCode, &v.Target.DepartmentID, &v.Target.Department, &v.Target.WindowID, &v.WindowName, &v.Target.StaffID,
-		&v.Phone, &v.CaseNumber, &v.CreatedAt)
-	v.CreatedAt = v.CreatedAt.UTC()
-	return &v, notFound(err, "评价链接无效")
+	v, err := sqlcommon.ScanVisit(s.db.q(ctx).QueryRow(ctx, `SELECT `+sqlcommon.VisitColumns+` FROM rating_visits WHERE id = $1`, id))
+	return v, notFound(err, "评价链接无效")
 }
 
 // FindLimits returns every region's limits.
 func (s *RatingsStore) FindLimits(ctx context.Context) ([]*rating.Limits, error) {
-	rows, err := s.db.q(ctx).Query(ctx, `SELECT region_id, region_path, callback_days, rectify_days, default_days,
-		updated_at, updated_by FROM rating_limits`)
-	return collect(rows, err, func(r pgx.Row) (*rating.Limits, error) {
-		var l rating.Limits
-		err := r.Scan(&l.RegionID, &l.RegionPath, &l.CallbackDays, &l.RectifyDays, &l.DefaultDays, &l.UpdatedAt, &l.UpdatedBy)
-		l.UpdatedAt = l.UpdatedAt.UTC()
-		return &l, err
-	})
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+sqlcommon.LimitsColumns+` FROM rating_limits`)
+	return collect(rows, err, shared(sqlcommon.ScanLimits))
 }
 
 // PutLimits creates or replaces a region's limits.

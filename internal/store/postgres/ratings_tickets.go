@@ -3,30 +3,17 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"openhall/internal/apperr"
 	"openhall/internal/rating"
-
-	"github.com/jackc/pgx/v5"
+	"openhall/internal/store/sqlcommon"
 )
 
-const ticketColumns = `id, rating_id, status, region_path, region_code, department_id, department, window_id, staff_id, item_code,
-	item_name, anonymous, callback_days, rectify_days, called_back, rectified, appealed, upheld, outcome, opened_at, closed_at, version`
-
-// ticketDetail is the part of a ticket event kept as JSON.
-type ticketDetail struct {
-	Code     string       `json:"code,omitempty"`
-	Reason   string       `json:"reason,omitempty"`
-	Level    rating.Level `json:"level,omitempty"`
-	Days     int          `json:"days,omitempty"`
-	Days2    int          `json:"days2,omitempty"`
-	RatingID int64        `json:"rating_id,omitempty"`
-}
+const ticketColumns = sqlcommon.TicketColumns
 
 func ticketDetailOf(e rating.TicketEvent) []byte {
-	b, _ := json.Marshal(ticketDetail{e.Code, e.Reason, e.Level, e.Days, e.Days2, e.RatingID})
+	b, _ := json.Marshal(sqlcommon.NewTicketDetail(e))
 	return b
 }
 
@@ -90,20 +77,17 @@ func (s *RatingsStore) loadTicketEvents(ctx context.Context, ts []*rating.Ticket
 	for i, t := range ts {
 		byID[t.ID], ids[i] = t, t.ID
 	}
-	rows, err := s.db.q(ctx).Query(ctx, `SELECT ticket_id, seq, kind, at, actor_id, actor_label, detail FROM rating_ticket_events
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+sqlcommon.TicketEventColumns+` FROM rating_ticket_events
 		WHERE ticket_id = ANY($1) ORDER BY ticket_id, seq`, ids)
 	if err != nil {
 		return mapError(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var tid int64
-		var e rating.TicketEvent
-		var det ticketDetail
-		if err := rows.Scan(&tid, &e.Seq, &e.Kind, &e.At, &e.ActorID, &e.ActorLabel, &det); err != nil {
+		tid, e, err := sqlcommon.ScanTicketEvent(rows)
+		if err != nil {
 			return mapError(err)
 		}
-		e.At, e.Code, e.Reason, e.Level, e.Days, e.Days2, e.RatingID = e.At.UTC(), det.Code, det.Reason, det.Level, det.Days, det.Days2, det.RatingID
 		byID[tid].Events = append(byID[tid].Events, e)
 	}
 	return mapError(rows.Err())
@@ -128,26 +112,12 @@ func (s *RatingsStore) SaveTicket(ctx context.Context, t *rating.Ticket, fromVer
 
 // FindTickets lists tickets with their events, oldest first.
 func (s *RatingsStore) FindTickets(ctx context.Context, f rating.TicketFilter) ([]*rating.Ticket, error) {
-	var or []string
-	w := &where{}
-	if len(f.DepartmentIDs) > 0 {
-		or = append(or, "department_id = ANY("+w.arg(f.DepartmentIDs)+")")
-	}
-	for _, p := range f.CentreRegions {
-		or = append(or, "(department_id = 0 AND region_path LIKE "+w.arg(likePrefix(p))+")")
-	}
-	for _, p := range f.RegionPrefixes {
-		or = append(or, "region_path LIKE "+w.arg(likePrefix(p)))
-	}
-	if len(or) == 0 {
+	w := sqlcommon.TicketWhere(dialect, f)
+	if w == nil {
 		return nil, nil
 	}
-	cond := "(" + strings.Join(or, " OR ") + ")"
-	if f.Open {
-		cond += " AND status <> 'closed'"
-	}
-	cond += ` ORDER BY opened_at, id LIMIT ` + w.arg(max(f.Limit, 1))
-	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+ticketColumns+` FROM rating_tickets WHERE `+cond, w.args...)
+	query := `SELECT ` + ticketColumns + ` FROM rating_tickets WHERE ` + w.SQL() + ` ORDER BY opened_at, id LIMIT ` + w.Arg(max(f.Limit, 1))
+	rows, err := s.db.q(ctx).Query(ctx, query, w.Args...)
 	list, err := collect(rows, err, scanTicket)
 	if err != nil {
 		return nil, err
@@ -158,33 +128,18 @@ func (s *RatingsStore) FindTickets(ctx context.Context, f rating.TicketFilter) (
 // CountTickets counts the tickets of ratings given in a period.
 func (s *RatingsStore) CountTickets(ctx context.Context, f rating.FigureFilter) ([]rating.TicketCount, error) {
 	col := rating.DimensionColumn(f.By)
-	w := &where{}
-	cond := countWhere(w, f, "opened_at", f.From, f.To)
+	w := sqlcommon.NewWhere(dialect)
+	cond := sqlcommon.RatingCountWhere(w, f, "opened_at", w.Time(f.From), w.Time(f.To))
 	rows, err := s.db.q(ctx).Query(ctx, `SELECT CAST(`+col+` AS text), count(*) FILTER (WHERE NOT upheld),
 		count(*) FILTER (WHERE NOT anonymous AND NOT upheld), count(*) FILTER (WHERE called_back),
 		count(*) FILTER (WHERE rectified AND NOT upheld), count(*) FILTER (WHERE status = 'closed'), count(*) FILTER (WHERE upheld)
-		FROM rating_tickets WHERE `+cond+` GROUP BY `+col, w.args...)
-	return collect(rows, err, func(r pgx.Row) (rating.TicketCount, error) {
-		var c rating.TicketCount
-		return c, r.Scan(&c.Key, &c.Tickets, &c.RealName, &c.CalledBack, &c.Rectified, &c.Closed, &c.Upheld)
-	})
+		FROM rating_tickets WHERE `+cond+` GROUP BY `+col, w.Args...)
+	return collect(rows, err, shared(sqlcommon.ScanTicketCount))
 }
 
-func scanTicket(r pgx.Row) (*rating.Ticket, error) {
-	var t rating.Ticket
-	var closed *time.Time
-	err := r.Scan(&t.ID, &t.RatingID, &t.Status, &t.RegionPath, &t.RegionCode, &t.DepartmentID, &t.Department, &t.WindowID,
-		&t.StaffID, &t.ItemCode, &t.ItemName, &t.Anonymous, &t.CallbackDays, &t.RectifyDays, &t.CalledBack, &t.Rectified, &t.Appealed, &t.Upheld, &t.Outcome,
-		&t.OpenedAt, &closed, &t.Version)
-	if err != nil {
-		return nil, err
-	}
-	t.OpenedAt, t.ClosedAt = t.OpenedAt.UTC(), utcOrZero(closed)
-	return &t, nil
-}
+var scanTicket = shared(sqlcommon.ScanTicket)
 
-const counterColumns = `id, token_hash, window_id, window_number, window_name, staff_id, staff_name, region_path, region_code,
-	department_id, department, started_at, ended_at`
+const counterColumns = sqlcommon.CounterColumns
 
 // StartCounter inserts a counter, ending any other running at its window.
 func (s *RatingsStore) StartCounter(ctx context.Context, c *rating.Counter) error {
@@ -230,15 +185,4 @@ func (s *RatingsStore) FindCounters(ctx context.Context, windowIDs []int64) ([]*
 	return collect(rows, err, scanCounter)
 }
 
-func scanCounter(r pgx.Row) (*rating.Counter, error) {
-	var c rating.Counter
-	var ended *time.Time
-	err := r.Scan(&c.ID, &c.TokenHash, &c.WindowID, &c.WindowNumber, &c.WindowName, &c.StaffID, &c.StaffName, &c.Target.RegionPath,
-		&c.Target.RegionCode, &c.Target.DepartmentID, &c.Target.Department, &c.StartedAt, &ended)
-	if err != nil {
-		return nil, err
-	}
-	c.StartedAt, c.EndedAt = c.StartedAt.UTC(), utcOrZero(ended)
-	c.Target.WindowID, c.Target.StaffID = c.WindowID, c.StaffID
-	return &c, nil
-}
+var scanCounter = shared(sqlcommon.ScanCounter)

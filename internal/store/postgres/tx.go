@@ -81,7 +81,9 @@ func (db *DB) InTx(ctx context.Context, fn func(context.Context) error) (err err
 	}()
 	if err := fn(context.WithValue(ctx, txKey{}, tx)); err != nil {
 		tx.rollback(context.WithoutCancel(ctx))
-		return err
+		// A statement that failed because the server went away is
+		// reported as retryable, whichever store ran it.
+		return mapError(err)
 	}
 	if err := tx.commit(ctx); err != nil {
 		return mapError(fmt.Errorf("commit: %w", err))

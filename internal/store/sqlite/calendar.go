@@ -7,6 +7,7 @@ import (
 
 	"openhall/internal/apperr"
 	"openhall/internal/calendar"
+	"openhall/internal/store/sqlcommon"
 )
 
 // CalendarStore implements calendar.Store.
@@ -17,23 +18,8 @@ func (db *DB) Calendar() *CalendarStore { return &CalendarStore{db} }
 
 // FindSchedules lists imported schedules by year.
 func (s *CalendarStore) FindSchedules(ctx context.Context) ([]*calendar.StoredSchedule, error) {
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT year, data, source, imported_by, imported_at FROM calendar_schedules ORDER BY year`)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	var out []*calendar.StoredSchedule
-	for rows.Next() {
-		var st calendar.StoredSchedule
-		var at int64
-		var data string
-		if err := rows.Scan(&st.Year, &data, &st.Source, &st.ImportedBy, &at); err != nil {
-			return nil, err
-		}
-		st.Data, st.ImportedAt = []byte(data), fromMicro(at)
-		out = append(out, &st)
-	}
-	return out, mapError(rows.Err())
+	rows, err := s.db.q(ctx).QueryContext(ctx, sqlcommon.ScheduleSelect)
+	return collect(rows, err, shared(sqlcommon.ScanSchedule))
 }
 
 // PutSchedule stores or replaces a year.
@@ -47,25 +33,12 @@ func (s *CalendarStore) PutSchedule(ctx context.Context, st *calendar.StoredSche
 	})
 }
 
-const overrideSelect = `SELECT o.id, o.region_id, r.path, r.name, o.date, o.is_off_day, o.name, o.created_at
-	FROM calendar_overrides o JOIN regions r ON r.id = o.region_id`
+var overrideSelect = sqlcommon.OverrideSelect("o.date")
 
 // FindOverrides lists every override.
 func (s *CalendarStore) FindOverrides(ctx context.Context) ([]*calendar.StoredOverride, error) {
 	rows, err := s.db.q(ctx).QueryContext(ctx, overrideSelect+` ORDER BY o.date, r.path`)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	var out []*calendar.StoredOverride
-	for rows.Next() {
-		o, err := scanOverride(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, mapError(rows.Err())
+	return collect(rows, err, scanOverride)
 }
 
 // FindOverrideByID returns one override.
@@ -74,21 +47,7 @@ func (s *CalendarStore) FindOverrideByID(ctx context.Context, id int64) (*calend
 	return o, notFound(err, "工作日历调整不存在")
 }
 
-func scanOverride(r scanner) (*calendar.StoredOverride, error) {
-	var o calendar.StoredOverride
-	var date string
-	var off int
-	var at int64
-	if err := r.Scan(&o.ID, &o.RegionID, &o.RegionPath, &o.RegionName, &date, &off, &o.Name, &at); err != nil {
-		return nil, err
-	}
-	d, err := calendar.ParseDate(date)
-	if err != nil {
-		return nil, err
-	}
-	o.Date, o.IsOffDay, o.CreatedAt = d, off != 0, fromMicro(at)
-	return &o, nil
-}
+var scanOverride = shared(sqlcommon.ScanOverride)
 
 // CreateOverride inserts an override.
 func (s *CalendarStore) CreateOverride(ctx context.Context, o *calendar.StoredOverride) error {

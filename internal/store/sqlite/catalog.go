@@ -4,11 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"sync"
 
 	"openhall/internal/apperr"
 	"openhall/internal/catalog"
+	"openhall/internal/store/sqlcommon"
 )
 
 // CatalogStore implements catalog.Store.
@@ -25,11 +25,9 @@ type CatalogStore struct {
 // Catalog returns the catalogue store.
 func (db *DB) Catalog() *CatalogStore { return &CatalogStore{db: db} }
 
-const itemColumns = `i.id, i.code, i.impl_code, i.region_id, i.department_id, i.status, i.status_reason, i.status_date,
-	i.published_id, i.name, i.type, i.level, i.audiences, i.themes, i.kind, i.promised_n, i.promised_unit, i.online,
-	r.name, r.code, d.name, d.credit_code, i.created_at, i.updated_at`
+const itemColumns = sqlcommon.ItemColumns
 
-const itemFrom = ` FROM catalog_items i JOIN regions r ON r.id = i.region_id JOIN departments d ON d.id = i.department_id`
+const itemFrom = sqlcommon.ItemFrom
 
 // itemConflict names the field a unique violation is about.
 func (s *CatalogStore) itemConflict(ctx context.Context, err error, it *catalog.Item) error {
@@ -123,46 +121,6 @@ func (s *CatalogStore) CatalogueStamp(ctx context.Context) (string, error) {
 	return fmt.Sprintf("%d:%d:%d", n, top, sum), mapError(err)
 }
 
-// itemWhere builds the conditions of a filter.
-func itemWhere(f catalog.ItemFilter) ([]string, []any) {
-	where, args := []string{"1 = 1"}, []any{}
-	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
-	if f.PublicOnly {
-		add("i.published_id IS NOT NULL")
-	}
-	if len(f.Statuses) > 0 {
-		add("i.status IN ("+strings.TrimSuffix(strings.Repeat("?,", len(f.Statuses)), ",")+")", anySlice(f.Statuses)...)
-	}
-	if f.DepartmentID != 0 {
-		add("i.department_id = ?", f.DepartmentID)
-	}
-	if f.RegionID != 0 {
-		add("i.region_id = ?", f.RegionID)
-	}
-	if f.PathPrefix != "" {
-		add("substr(r.path, 1, ?) = ?", len(f.PathPrefix), f.PathPrefix)
-	}
-	if f.Level != "" {
-		add("i.level = ?", f.Level)
-	}
-	if f.Audience != "" {
-		add("instr(i.audiences, ?) > 0", ","+string(f.Audience)+",")
-	}
-	if f.Legal {
-		add("i.for_legal = 1")
-	}
-	if f.Theme != "" {
-		add("instr(i.themes, ?) > 0", ","+f.Theme+",")
-	}
-	if f.Type != "" {
-		add("i.type = ?", f.Type)
-	}
-	if f.Code != "" {
-		add("i.code = ?", f.Code)
-	}
-	return where, args
-}
-
 func anySlice[T any](xs []T) []any {
 	out := make([]any, len(xs))
 	for i, x := range xs {
@@ -173,56 +131,30 @@ func anySlice[T any](xs []T) []any {
 
 // FindItems returns a page of items by name and the total.
 func (s *CatalogStore) FindItems(ctx context.Context, f catalog.ItemFilter) ([]*catalog.Item, int, error) {
-	where, args := itemWhere(f)
-	return s.page(ctx, strings.Join(where, " AND "), args, `i.name, i.id`, nil, f)
+	return s.page(ctx, sqlcommon.ItemWhere(dialect, f), func(*sqlcommon.Where) string { return `i.name, i.id` }, f)
 }
 
 // SearchItems matches the folded query as a substring of each item's search
 // text and ranks items whose name contains it first, earlier and shorter
 // names before later and longer ones.
 func (s *CatalogStore) SearchItems(ctx context.Context, q catalog.SearchQuery) ([]*catalog.Item, int, error) {
-	where, args := itemWhere(q.ItemFilter)
-	where, args = append(where, "instr(i.search_text, ?) > 0"), append(args, q.Text)
-	order := `instr(i.search_name, ?) = 0, instr(i.search_name, ?), length(i.name), i.name, i.id`
-	return s.page(ctx, strings.Join(where, " AND "), args, order, []any{q.Text, q.Text}, q.ItemFilter)
+	w := sqlcommon.ItemWhere(dialect, q.ItemFilter)
+	w.Add(w.Contains("i.search_text", q.Text))
+	return s.page(ctx, w, func(w *sqlcommon.Where) string { return sqlcommon.ItemSearchOrder(w, q.Text) }, q.ItemFilter)
 }
 
-// page runs the count and the page query of a listing.
-func (s *CatalogStore) page(ctx context.Context, where string, args []any, order string, orderArgs []any, f catalog.ItemFilter) ([]*catalog.Item, int, error) {
+// page runs the count and the page query of a listing; order may add
+// arguments after the filter's.
+func (s *CatalogStore) page(ctx context.Context, w *sqlcommon.Where, order func(*sqlcommon.Where) string, f catalog.ItemFilter) ([]*catalog.Item, int, error) {
 	var total int
-	if err := s.db.q(ctx).QueryRowContext(ctx, `SELECT count(*)`+itemFrom+` WHERE `+where, args...).Scan(&total); err != nil {
+	if err := s.db.q(ctx).QueryRowContext(ctx, `SELECT count(*)`+itemFrom+` WHERE `+w.SQL(), w.Args...).Scan(&total); err != nil {
 		return nil, 0, mapError(err)
 	}
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+itemColumns+itemFrom+` WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
-		append(append(append([]any{}, args...), orderArgs...), f.Limit, f.Offset)...)
-	if err != nil {
-		return nil, 0, mapError(err)
-	}
-	defer rows.Close()
-	var out []*catalog.Item
-	for rows.Next() {
-		it, err := scanItem(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, it)
-	}
-	return out, total, mapError(rows.Err())
+	ord := order(w)
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+itemColumns+itemFrom+` WHERE `+w.SQL()+` ORDER BY `+ord+
+		` LIMIT `+w.Arg(f.Limit)+` OFFSET `+w.Arg(f.Offset), w.Args...)
+	items, err := collect(rows, err, scanItem)
+	return items, total, err
 }
 
-func scanItem(r scanner) (*catalog.Item, error) {
-	var it catalog.Item
-	var statusDate, audiences, themes string
-	var online int
-	var created, updated int64
-	err := r.Scan(&it.ID, &it.Code, &it.ImplCode, &it.RegionID, &it.DepartmentID, &it.Status, &it.StatusReason, &statusDate,
-		&it.PublishedID, &it.Name, &it.Type, &it.Level, &audiences, &themes, &it.Kind, &it.Promised.N, &it.Promised.Unit, &online,
-		&it.RegionName, &it.RegionCode, &it.DepartmentName, &it.DepartmentCode, &created, &updated)
-	if err != nil {
-		return nil, err
-	}
-	it.StatusDate, err = catalog.ParseDateText(statusDate)
-	it.Audiences, it.Themes = catalog.SplitList[catalog.Audience](audiences), catalog.SplitList[string](themes)
-	it.Online, it.CreatedAt, it.UpdatedAt = online == 1, fromMicro(created), fromMicro(updated)
-	return &it, err
-}
+var scanItem = shared(sqlcommon.ScanItem)

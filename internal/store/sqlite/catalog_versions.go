@@ -3,11 +3,11 @@ package sqlite
 import (
 	"context"
 	"encoding/json"
-	"strings"
 
 	"openhall/internal/apperr"
 	"openhall/internal/calendar"
 	"openhall/internal/catalog"
+	"openhall/internal/store/sqlcommon"
 )
 
 const versionColumns = `id, item_id, number, state, guide, effective_date, changes, review_note, created_by, submitted_by,
@@ -100,16 +100,8 @@ func (s *CatalogStore) FindPublishedVersion(ctx context.Context, itemID int64, d
 
 // FindOpenVersions lists versions under work, oldest change first.
 func (s *CatalogStore) FindOpenVersions(ctx context.Context, f catalog.OpenFilter) ([]*catalog.Version, error) {
-	where, args := []string{"state <> 'published'"}, []any{}
-	if len(f.States) > 0 {
-		where = append(where, "state IN ("+strings.TrimSuffix(strings.Repeat("?,", len(f.States)), ",")+")")
-		args = append(args, anySlice(f.States)...)
-	}
-	if f.ItemID != 0 {
-		where, args = append(where, "item_id = ?"), append(args, f.ItemID)
-	}
-	return s.versions(ctx, `SELECT `+versionColumns+` FROM catalog_versions WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY updated_at, id`, args...)
+	w := sqlcommon.OpenVersionWhere(dialect, f)
+	return s.versions(ctx, `SELECT `+versionColumns+` FROM catalog_versions WHERE `+w.SQL()+` ORDER BY updated_at, id`, w.Args...)
 }
 
 func (s *CatalogStore) versions(ctx context.Context, query string, args ...any) ([]*catalog.Version, error) {

@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"openhall/internal/apperr"
 	"openhall/internal/certs"
+	"openhall/internal/store/sqlcommon"
 )
 
 // CertsStore implements certs.Store.
@@ -19,7 +19,7 @@ type CertsStore struct{ db *DB }
 // Certs returns the certificate store.
 func (db *DB) Certs() *CertsStore { return &CertsStore{db} }
 
-const keyColumns = `id, centre_id, algorithm, public_key, fingerprint, sealed, created_at, created_by, retired_at`
+const keyColumns = sqlcommon.KeyColumns
 
 // CreateKeyIfNone inserts k unless its centre has an active key.
 func (s *CertsStore) CreateKeyIfNone(ctx context.Context, k *certs.SigningKey) (bool, error) {
@@ -64,19 +64,9 @@ func (s *CertsStore) RetireKey(ctx context.Context, id int64, at time.Time) erro
 	})
 }
 
-func scanKey(r scanner) (*certs.SigningKey, error) {
-	var k certs.SigningKey
-	var created int64
-	var retired *int64
-	err := r.Scan(&k.ID, &k.CentreID, &k.Algorithm, &k.PublicKey, &k.Fingerprint, &k.Sealed, &created, &k.CreatedBy, &retired)
-	if err != nil {
-		return nil, err
-	}
-	k.CreatedAt, k.RetiredAt = fromMicro(created), fromNullMicro(retired)
-	return &k, nil
-}
+var scanKey = shared(sqlcommon.ScanKey)
 
-const certColumns = `id, centre_id, key_id, holder_user_id, data, signature, issued_at, issued_by, revoked_at, revoked_by, revoke_reason`
+const certColumns = sqlcommon.CertColumns
 
 // CreateCertificate inserts c.
 func (s *CertsStore) CreateCertificate(ctx context.Context, c *certs.Certificate) error {
@@ -113,15 +103,9 @@ func (s *CertsStore) FindCertificateByNumber(ctx context.Context, n string) (*ce
 
 // FindCertificates lists certificates, newest first.
 func (s *CertsStore) FindCertificates(ctx context.Context, f certs.CertificateFilter) ([]*certs.Certificate, error) {
-	where, args := []string{"1 = 1"}, []any{}
-	if f.CaseNumber != "" {
-		where, args = append(where, "case_number = ?"), append(args, f.CaseNumber)
-	}
-	if f.HolderUserID != 0 {
-		where, args = append(where, "holder_user_id = ?"), append(args, f.HolderUserID)
-	}
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+certColumns+` FROM certificates WHERE `+
-		strings.Join(where, " AND ")+` ORDER BY id DESC LIMIT ?`, append(args, f.Limit)...)
+	w := sqlcommon.CertWhere(dialect, f)
+	query := `SELECT ` + certColumns + ` FROM certificates WHERE ` + w.SQL() + ` ORDER BY id DESC LIMIT ` + w.Arg(f.Limit)
+	rows, err := s.db.q(ctx).QueryContext(ctx, query, w.Args...)
 	return collect(rows, err, scanCert)
 }
 
@@ -134,22 +118,7 @@ func (s *CertsStore) RevokeCertificate(ctx context.Context, c *certs.Certificate
 	})
 }
 
-func scanCert(r scanner) (*certs.Certificate, error) {
-	var c certs.Certificate
-	var holder, revoked, revokedBy *int64
-	var issued int64
-	var data string
-	err := r.Scan(&c.ID, &c.CentreID, &c.KeyID, &holder, &data, &c.Signature, &issued, &c.IssuedBy, &revoked, &revokedBy, &c.RevokeReason)
-	if err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal([]byte(data), &c.Data); err != nil {
-		return nil, fmt.Errorf("decode certificate %d: %w", c.ID, err)
-	}
-	c.HolderUserID, c.RevokedBy = derefZero(holder), derefZero(revokedBy)
-	c.IssuedAt, c.RevokedAt = fromMicro(issued), fromNullMicro(revoked)
-	return &c, nil
-}
+var scanCert = shared(sqlcommon.ScanCert)
 
 // isNoRows reports a query that found nothing.
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
@@ -168,11 +137,4 @@ func nullZero(id int64) any {
 		return nil
 	}
 	return id
-}
-
-func derefZero(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
 }

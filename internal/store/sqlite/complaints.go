@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"openhall/internal/apperr"
 	"openhall/internal/complaint"
 	"openhall/internal/hotline"
 	"openhall/internal/identity"
+	"openhall/internal/store/sqlcommon"
 )
 
 // ComplaintsStore implements complaint.Store and hotline.Store.
@@ -18,17 +18,7 @@ type ComplaintsStore struct{ db *DB }
 // Complaints returns the complaints store.
 func (db *DB) Complaints() *ComplaintsStore { return &ComplaintsStore{db} }
 
-const complaintColumns = `id, IFNULL(number, ''), kind, status, subject, region_path, department_id, department, suggested_department_id,
-	channel, IFNULL(hotline_ticket, ''), anonymous, consent, complainant, content, reopened, answer_level, version, created_at`
-
-// complaintDetail is the part of an event kept as JSON.
-type complaintDetail struct {
-	Text         string `json:"text,omitempty"`
-	DepartmentID int64  `json:"department_id,omitempty"`
-	Department   string `json:"department,omitempty"`
-	Days         int    `json:"days,omitempty"`
-	Level        int    `json:"level,omitempty"`
-}
+const complaintColumns = sqlcommon.ComplaintColumns
 
 // CreateComplaint inserts a complaint and its events, then gives it its
 // number.
@@ -70,7 +60,7 @@ func nullString(s string) any {
 func (s *ComplaintsStore) insertEvents(ctx context.Context, id int64, evs []complaint.Event) error {
 	args := make([]any, 0, 7*len(evs))
 	for _, e := range evs {
-		d, _ := json.Marshal(complaintDetail{e.Text, e.DepartmentID, e.Department, e.Days, e.Level})
+		d, _ := json.Marshal(sqlcommon.NewComplaintDetail(e))
 		args = append(args, id, e.Seq, e.Kind, micro(e.At), e.ActorID, e.ActorLabel, string(d))
 	}
 	_, err := s.db.q(ctx).ExecContext(ctx, `INSERT INTO complaint_events (complaint_id, seq, kind, at, actor_id, actor_label, detail)
@@ -125,22 +115,17 @@ func (s *ComplaintsStore) loadEvents(ctx context.Context, cs []*complaint.Compla
 	for i, c := range cs {
 		byID[c.ID], ids[i] = c, c.ID
 	}
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT complaint_id, seq, kind, at, actor_id, actor_label, detail FROM complaint_events
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+sqlcommon.ComplaintEventColumns+` FROM complaint_events
 		WHERE complaint_id IN (`+placeholders(len(ids))+`) ORDER BY complaint_id, seq`, int64Args(ids)...)
 	if err != nil {
 		return mapError(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var cid, at int64
-		var e complaint.Event
-		var d string
-		if err := rows.Scan(&cid, &e.Seq, &e.Kind, &at, &e.ActorID, &e.ActorLabel, &d); err != nil {
+		cid, e, err := sqlcommon.ScanComplaintEvent(rows)
+		if err != nil {
 			return mapError(err)
 		}
-		var det complaintDetail
-		json.Unmarshal([]byte(d), &det)
-		e.At, e.Text, e.DepartmentID, e.Department, e.Days, e.Level = fromMicro(at), det.Text, det.DepartmentID, det.Department, det.Days, det.Level
 		byID[cid].Events = append(byID[cid].Events, e)
 	}
 	return mapError(rows.Err())
@@ -165,9 +150,9 @@ func (s *ComplaintsStore) SaveComplaint(ctx context.Context, c *complaint.Compla
 
 // FindComplaints lists complaints with their events, newest first.
 func (s *ComplaintsStore) FindComplaints(ctx context.Context, f complaint.Filter) ([]*complaint.Complaint, error) {
-	where, args := complaintWhere(f)
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+complaintColumns+` FROM complaints WHERE `+where+
-		` ORDER BY created_at DESC, id DESC LIMIT ?`, append(args, max(f.Limit, 1))...)
+	w := sqlcommon.ComplaintWhere(dialect, f)
+	query := `SELECT ` + complaintColumns + ` FROM complaints WHERE ` + w.SQL() + ` ORDER BY created_at DESC, id DESC LIMIT ` + w.Arg(max(f.Limit, 1))
+	rows, err := s.db.q(ctx).QueryContext(ctx, query, w.Args...)
 	list, err := collect(rows, err, scanComplaint)
 	if err != nil {
 		return nil, err
@@ -175,50 +160,14 @@ func (s *ComplaintsStore) FindComplaints(ctx context.Context, f complaint.Filter
 	return list, s.loadEvents(ctx, list)
 }
 
-func complaintWhere(f complaint.Filter) (string, []any) {
-	where, args := []string{"1 = 1"}, []any{}
-	if f.Open {
-		where = append(where, "status IN ('submitted', 'accepted', 'assigned', 'replied')")
-	}
-	if f.ComplainantID != 0 {
-		where, args = append(where, "complainant_user_id = ?"), append(args, f.ComplainantID)
-	}
-	if f.CaseID != 0 {
-		where, args = append(where, "case_id = ?"), append(args, f.CaseID)
-	}
-	var or []string
-	if len(f.DepartmentIDs) > 0 {
-		or, args = append(or, "department_id IN ("+placeholders(len(f.DepartmentIDs))+")"), append(args, int64Args(f.DepartmentIDs)...)
-	}
-	for _, p := range f.RegionPrefixes {
-		or, args = append(or, "substr(region_path, 1, ?) = ?"), append(args, len(p), p)
-	}
-	if len(or) > 0 {
-		where = append(where, "("+strings.Join(or, " OR ")+")")
-	}
-	return strings.Join(where, " AND "), args
-}
-
 // CountComplaints counts the complaints of a period per dimension key.
 func (s *ComplaintsStore) CountComplaints(ctx context.Context, f complaint.FigureFilter) ([]complaint.Count, error) {
-	col := map[string]string{"window": "window_id", "staff": "staff_id", "item": "item_code"}[f.By]
-	if col == "" {
-		col = "department_id"
-	}
-	where, args := []string{"created_at >= ? AND created_at < ?"}, []any{micro(f.From), micro(f.To)}
-	if f.RegionPrefix != "" {
-		where, args = append(where, "substr(region_path, 1, ?) = ?"), append(args, len(f.RegionPrefix), f.RegionPrefix)
-	}
-	if len(f.DepartmentIDs) > 0 {
-		where, args = append(where, "department_id IN ("+placeholders(len(f.DepartmentIDs))+")"), append(args, int64Args(f.DepartmentIDs)...)
-	}
+	col := sqlcommon.ComplaintFigureColumn(f.By)
+	w := sqlcommon.ComplaintFigureWhere(dialect, f)
 	rows, err := s.db.q(ctx).QueryContext(ctx, fmt.Sprintf(`SELECT CAST(%s AS TEXT), count(*), SUM(status = 'refused'),
 		SUM(status IN ('answered', 'closed')), SUM(answer_level > 0), SUM(answer_level BETWEEN 1 AND 3), SUM(reopened)
-		FROM complaints WHERE %s GROUP BY %s`, col, strings.Join(where, " AND "), col), args...)
-	return collect(rows, err, func(r scanner) (complaint.Count, error) {
-		var c complaint.Count
-		return c, r.Scan(&c.Key, &c.Received, &c.Refused, &c.Answered, &c.Rated, &c.Satisfied, &c.Reopened)
-	})
+		FROM complaints WHERE %s GROUP BY %s`, col, w.SQL(), col), w.Args...)
+	return collect(rows, err, shared(sqlcommon.ScanComplaintCount))
 }
 
 // DepartmentStaff lists who holds one of roles in a department or over a region.
@@ -226,20 +175,7 @@ func (s *ComplaintsStore) DepartmentStaff(ctx context.Context, deptID int64, reg
 	return departmentStaff(ctx, s.db, deptID, regionPath, roles)
 }
 
-func scanComplaint(r scanner) (*complaint.Complaint, error) {
-	var c complaint.Complaint
-	var subj, who string
-	var created int64
-	err := r.Scan(&c.ID, &c.Number, &c.Kind, &c.Status, &subj, &c.RegionPath, &c.DepartmentID, &c.Department, &c.Suggested,
-		&c.Channel, &c.HotlineTicket, &c.Anonymous, &c.Consent, &who, &c.Content, &c.Reopened, &c.AnswerLevel, &c.Version, &created)
-	if err != nil {
-		return nil, err
-	}
-	json.Unmarshal([]byte(subj), &c.Subject)
-	json.Unmarshal([]byte(who), &c.Complainant)
-	c.CreatedAt = fromMicro(created)
-	return &c, nil
-}
+var scanComplaint = shared(sqlcommon.ScanComplaint)
 
 // AddHotlineAnswer appends an answer to the hotline's feed.
 func (s *ComplaintsStore) AddHotlineAnswer(ctx context.Context, a *hotline.Answer) error {
@@ -256,13 +192,7 @@ func (s *ComplaintsStore) AddHotlineAnswer(ctx context.Context, a *hotline.Answe
 
 // FindHotlineAnswers lists the answers after a feed position.
 func (s *ComplaintsStore) FindHotlineAnswers(ctx context.Context, after int64, limit int) ([]*hotline.Answer, error) {
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT id, kind, ticket_no, ref, answer, answered_at FROM hotline_answers
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+sqlcommon.HotlineAnswerColumns+` FROM hotline_answers
 		WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
-	return collect(rows, err, func(r scanner) (*hotline.Answer, error) {
-		var a hotline.Answer
-		var at int64
-		err := r.Scan(&a.ID, &a.Kind, &a.TicketNo, &a.Ref, &a.Text, &at)
-		a.AnsweredAt = fromMicro(at)
-		return &a, err
-	})
+	return collect(rows, err, shared(sqlcommon.ScanHotlineAnswer))
 }

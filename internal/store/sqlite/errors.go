@@ -64,9 +64,9 @@ func mapError(err error) error {
 	case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
 		return apperr.Wrap(err, apperr.Unavailable, "数据库文件已损坏，请联系管理员从备份恢复")
 	case sqlite3.SQLITE_FULL:
-		return apperr.Wrap(err, apperr.Unavailable, "磁盘空间不足，数据未保存，请联系管理员")
+		return apperr.Wrap(err, apperr.Unavailable, "服务器存储空间不足，数据未保存，请稍后重试；如持续出现请联系管理员")
 	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
-		return apperr.Wrap(err, apperr.Unavailable, "数据库暂时无法写入，请联系管理员")
+		return apperr.Wrap(err, apperr.Unavailable, "数据库暂时无法写入，数据未保存，请稍后重试；如持续出现请联系管理员")
 	}
 	return err
 }

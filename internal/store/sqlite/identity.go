@@ -2,11 +2,11 @@ package sqlite
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"openhall/internal/apperr"
 	"openhall/internal/identity"
+	"openhall/internal/store/sqlcommon"
 )
 
 // IdentityStore implements identity.Store.
@@ -15,7 +15,7 @@ type IdentityStore struct{ db *DB }
 // Identity returns the accounts store.
 func (db *DB) Identity() *IdentityStore { return &IdentityStore{db} }
 
-const userColumns = `id, kind, username, name, id_number, credit_code, contact_name, phone, email, password_hash, disabled, created_at, updated_at`
+const userColumns = sqlcommon.UserColumns
 
 // userConflict names the field a unique violation of a new account is
 // about (an update changes none of the unique columns).
@@ -86,47 +86,19 @@ func (s *IdentityStore) FindUserByIDNumber(ctx context.Context, idNumber string)
 
 // FindUsers lists accounts with the total count.
 func (s *IdentityStore) FindUsers(ctx context.Context, f identity.UserFilter) ([]*identity.User, int, error) {
-	where, args := []string{"1 = 1"}, []any{}
-	if f.Kind != nil {
-		where, args = append(where, "kind = ?"), append(args, *f.Kind)
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		where, args = append(where, "(instr(username, ?) > 0 OR instr(name, ?) > 0)"), append(args, q, q)
-	}
-	args = append(args, f.Limit, f.Offset)
+	w := sqlcommon.UserWhere(dialect, f)
+	limit, offset := w.Arg(f.Limit), w.Arg(f.Offset)
 	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+userColumns+`, count(*) OVER () FROM users WHERE `+
-		strings.Join(where, " AND ")+` ORDER BY id LIMIT ? OFFSET ?`, args...)
-	if err != nil {
-		return nil, 0, mapError(err)
-	}
-	defer rows.Close()
-	var out []*identity.User
+		w.SQL()+` ORDER BY id LIMIT `+limit+` OFFSET `+offset, w.Args...)
 	total := 0
-	for rows.Next() {
-		u, err := scanUser(rows, &total)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, u)
-	}
-	return out, total, mapError(rows.Err())
+	users, err := collect(rows, err, shared(func(r sqlcommon.Scanner) (*identity.User, error) { return sqlcommon.ScanUser(r, &total) }))
+	return users, total, err
 }
 
-func scanUser(r scanner, extra ...any) (*identity.User, error) {
-	var u identity.User
-	var disabled int
-	var created, updated int64
-	dest := []any{&u.ID, &u.Kind, &u.Username, &u.Name, &u.IDNumber, &u.CreditCode, &u.ContactName, &u.Phone,
-		&u.Email, &u.PasswordHash, &disabled, &created, &updated}
-	if err := r.Scan(append(dest, extra...)...); err != nil {
-		return nil, err
-	}
-	u.Disabled, u.CreatedAt, u.UpdatedAt = disabled != 0, fromMicro(created), fromMicro(updated)
-	return &u, nil
-}
+var scanUser = shared(func(r sqlcommon.Scanner) (*identity.User, error) { return sqlcommon.ScanUser(r) })
 
-const grantColumns = `g.id, g.user_id, g.role, g.region_id, g.department_id, IFNULL(r.path, ''), IFNULL(r.name, ''), IFNULL(d.name, ''), g.created_by, g.created_at`
-const grantFrom = ` FROM role_grants g LEFT JOIN regions r ON r.id = g.region_id LEFT JOIN departments d ON d.id = g.department_id`
+const grantColumns = sqlcommon.GrantColumns
+const grantFrom = sqlcommon.GrantFrom
 
 // CreateGrant inserts g.
 func (s *IdentityStore) CreateGrant(ctx context.Context, g *identity.Grant) error {
@@ -176,36 +148,7 @@ func (s *IdentityStore) FindGrantsByUser(ctx context.Context, userID int64) ([]*
 	return out, mapError(rows.Err())
 }
 
-func scanGrant(r scanner) (*identity.Grant, error) {
-	var c grantCells
-	if err := r.Scan(c.dest()...); err != nil {
-		return nil, err
-	}
-	return c.grant(), nil
-}
-
-// grantCells receives grantColumns, which are all NULL in a row of an outer
-// join that found no grant.
-type grantCells struct {
-	g                              identity.Grant
-	id, userID, createdBy, created *int64
-	role                           *string
-}
-
-func (c *grantCells) dest() []any {
-	return []any{&c.id, &c.userID, &c.role, &c.g.RegionID, &c.g.DepartmentID, &c.g.RegionPath, &c.g.RegionName,
-		&c.g.DeptName, &c.createdBy, &c.created}
-}
-
-// grant is the grant read, or nil when the row held none.
-func (c *grantCells) grant() *identity.Grant {
-	if c.id == nil {
-		return nil
-	}
-	g := c.g
-	g.ID, g.UserID, g.Role, g.CreatedBy, g.CreatedAt = *c.id, *c.userID, identity.Role(*c.role), *c.createdBy, fromMicro(*c.created)
-	return &g
-}
+var scanGrant = shared(sqlcommon.ScanGrant)
 
 // CreateSession inserts a session.
 func (s *IdentityStore) CreateSession(ctx context.Context, ss *identity.Session) error {
@@ -216,41 +159,20 @@ func (s *IdentityStore) CreateSession(ctx context.Context, ss *identity.Session)
 	})
 }
 
-const sessionColumns = `id, user_id, created_at, last_seen_at, expires_at, address, user_agent`
+const sessionColumns = sqlcommon.SessionColumns
 
 // FindSession returns a session by id.
 func (s *IdentityStore) FindSession(ctx context.Context, id []byte) (*identity.Session, error) {
-	var c sessionCells
-	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id).Scan(c.dest()...)
+	var ss identity.Session
+	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = ?`, id).Scan(sqlcommon.SessionDest(&ss)...)
 	if err != nil {
 		return nil, notFound(err, "会话不存在")
 	}
-	return c.session(), nil
+	return &ss, nil
 }
 
-// sessionCells receives sessionColumns.
-type sessionCells struct {
-	ss                     identity.Session
-	created, seen, expires int64
-}
-
-func (c *sessionCells) dest() []any {
-	return []any{&c.ss.ID, &c.ss.UserID, &c.created, &c.seen, &c.expires, &c.ss.Address, &c.ss.UserAgent}
-}
-
-func (c *sessionCells) session() *identity.Session {
-	ss := c.ss
-	ss.CreatedAt, ss.LastSeenAt, ss.ExpiresAt = fromMicro(c.created), fromMicro(c.seen), fromMicro(c.expires)
-	return &ss
-}
-
-// sessionActorQuery reads a session with its user and the user's grants:
-// one row per grant in FindGrantsByUser's order, or one row of NULL grant
-// columns for a user without grants.
-var sessionActorQuery = `SELECT ` + qualify("u", userColumns) + `, ` + qualify("s", sessionColumns) + `, ` + grantColumns + `
-	FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN role_grants g ON g.user_id = u.id
-	LEFT JOIN regions r ON r.id = g.region_id LEFT JOIN departments d ON d.id = g.department_id
-	WHERE s.id = ? ORDER BY g.id`
+// sessionActorQuery reads a session with its user and the user's grants.
+var sessionActorQuery = sqlcommon.SessionActorQuery("?")
 
 // FindSessionActor returns a session, its user and the user's grants.
 func (s *IdentityStore) FindSessionActor(ctx context.Context, id []byte) (*identity.Session, *identity.User, []*identity.Grant, error) {
@@ -263,43 +185,10 @@ func (s *IdentityStore) FindSessionActor(ctx context.Context, id []byte) (*ident
 	if len(found) == 0 {
 		return nil, nil, nil, apperr.New(apperr.NotFound, "会话不存在")
 	}
-	return found[0].session, found[0].user, sessionGrants(found), nil
+	return found[0].Session, found[0].User, sqlcommon.SessionGrants(found), nil
 }
 
-// sessionActorRow is one row of sessionActorQuery; grant is nil when the
-// user has no grant.
-type sessionActorRow struct {
-	session *identity.Session
-	user    *identity.User
-	grant   *identity.Grant
-}
-
-func scanSessionActor(r scanner) (sessionActorRow, error) {
-	var sc sessionCells
-	var gc grantCells
-	u, err := scanUser(r, append(sc.dest(), gc.dest()...)...)
-	if err != nil {
-		return sessionActorRow{}, err
-	}
-	return sessionActorRow{session: sc.session(), user: u, grant: gc.grant()}, nil
-}
-
-// sessionGrants gathers the grants of the rows (nil when there are none,
-// as FindGrantsByUser returns).
-func sessionGrants(rows []sessionActorRow) []*identity.Grant {
-	var out []*identity.Grant
-	for _, r := range rows {
-		if r.grant != nil {
-			out = append(out, r.grant)
-		}
-	}
-	return out
-}
-
-// qualify prefixes each column of a column list with a table alias.
-func qualify(alias, columns string) string {
-	return alias + "." + strings.ReplaceAll(columns, ", ", ", "+alias+".")
-}
+var scanSessionActor = shared(sqlcommon.ScanSessionActor)
 
 // TouchSession records activity.
 func (s *IdentityStore) TouchSession(ctx context.Context, id []byte, at time.Time) error {

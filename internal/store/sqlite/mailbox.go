@@ -2,11 +2,11 @@ package sqlite
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"openhall/internal/apperr"
 	"openhall/internal/mailbox"
+	"openhall/internal/store/sqlcommon"
 )
 
 // MailboxStore implements mailbox.Store.
@@ -15,10 +15,9 @@ type MailboxStore struct{ db *DB }
 // Mailbox returns the mailbox store.
 func (db *DB) Mailbox() *MailboxStore { return &MailboxStore{db} }
 
-const mailboxColumns = `m.id, m.agency_id, m.name, m.kind, m.intro, m.days, m.active, m.created_at, m.updated_at,
-	a.name, coalesce(a.department_id, 0), r.path`
+const mailboxColumns = sqlcommon.MailboxColumns
 
-const mailboxFrom = ` FROM mailboxes m JOIN disclosure_agencies a ON a.id = m.agency_id JOIN regions r ON r.id = a.region_id`
+const mailboxFrom = sqlcommon.MailboxFrom
 
 // CreateMailbox inserts m.
 func (s *MailboxStore) CreateMailbox(ctx context.Context, m *mailbox.Mailbox) error {
@@ -46,38 +45,17 @@ func (s *MailboxStore) FindMailbox(ctx context.Context, id int64) (*mailbox.Mail
 
 // FindMailboxes lists mailboxes by agency and name.
 func (s *MailboxStore) FindMailboxes(ctx context.Context, f mailbox.MailboxFilter) ([]*mailbox.Mailbox, error) {
-	where, args := []string{"1 = 1"}, []any{}
-	if f.AgencyID != 0 {
-		where, args = append(where, "m.agency_id = ?"), append(args, f.AgencyID)
-	}
-	if f.PathPrefix != "" {
-		where, args = append(where, "substr(r.path, 1, ?) = ?"), append(args, len(f.PathPrefix), f.PathPrefix)
-	}
-	if f.Active {
-		where = append(where, "m.active = 1")
-	}
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+mailboxColumns+mailboxFrom+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY r.path, m.agency_id, m.id`, args...)
+	w := sqlcommon.MailboxWhere(dialect, f)
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+mailboxColumns+mailboxFrom+` WHERE `+w.SQL()+
+		` ORDER BY r.path, m.agency_id, m.id`, w.Args...)
 	return collect(rows, err, scanMailbox)
 }
 
-func scanMailbox(r scanner) (*mailbox.Mailbox, error) {
-	var m mailbox.Mailbox
-	var active int
-	var created, updated int64
-	err := r.Scan(&m.ID, &m.AgencyID, &m.Name, &m.Kind, &m.Intro, &m.Days, &active, &created, &updated,
-		&m.AgencyName, &m.AgencyDeptID, &m.RegionPath)
-	m.Active, m.CreatedAt, m.UpdatedAt = active == 1, fromMicro(created), fromMicro(updated)
-	return &m, err
-}
+var scanMailbox = shared(sqlcommon.ScanMailbox)
 
-const letterColumns = `l.id, l.mailbox_id, l.source, coalesce(l.ticket_no, ''), coalesce(l.user_id, 0), l.writer_name, l.writer_phone,
-	l.topic, l.subject, l.content, l.consent, l.status, l.days, coalesce(l.dept_id, 0), l.draft, l.answer, l.answer_unit,
-	l.public_text, l.published, l.rating, l.rating_note, l.received_at, l.answered_at, l.updated_at,
-	m.name, m.agency_id, a.name, coalesce(a.department_id, 0), r.path, coalesce(d.name, ''), coalesce(dr.path, '')`
+const letterColumns = sqlcommon.LetterColumns
 
-const letterFrom = ` FROM letters l JOIN mailboxes m ON m.id = l.mailbox_id JOIN disclosure_agencies a ON a.id = m.agency_id
-	JOIN regions r ON r.id = a.region_id LEFT JOIN departments d ON d.id = l.dept_id LEFT JOIN regions dr ON dr.id = d.region_id`
+const letterFrom = sqlcommon.LetterFrom
 
 // CreateLetter inserts a letter and its first events.
 func (s *MailboxStore) CreateLetter(ctx context.Context, l *mailbox.Letter, events []mailbox.Event) error {
@@ -138,15 +116,9 @@ func (s *MailboxStore) FindLetter(ctx context.Context, id int64) (*mailbox.Lette
 	if err != nil {
 		return nil, notFound(err, "信件不存在")
 	}
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT seq, kind, at, actor_id, actor_label, dept_id, days, note
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+sqlcommon.LetterEventColumns+`
 		FROM letter_events WHERE letter_id = ? ORDER BY seq`, id)
-	l.Events, err = collect(rows, err, func(r scanner) (mailbox.Event, error) {
-		var e mailbox.Event
-		var at int64
-		err := r.Scan(&e.Seq, &e.Kind, &at, &e.ActorID, &e.ActorLabel, &e.DeptID, &e.Days, &e.Note)
-		e.At = fromMicro(at)
-		return e, err
-	})
+	l.Events, err = collect(rows, err, shared(sqlcommon.ScanLetterEvent))
 	return l, err
 }
 
@@ -158,75 +130,31 @@ func (s *MailboxStore) FindLetterByTicket(ctx context.Context, ticketNo string) 
 
 // FindLetters lists letters newest first, with the total.
 func (s *MailboxStore) FindLetters(ctx context.Context, f mailbox.LetterFilter) ([]*mailbox.Letter, int, error) {
-	cond, args := letterWhere(f)
+	w := sqlcommon.LetterWhere(dialect, f)
+	cond := ` WHERE ` + w.SQL()
 	var total int
-	if err := s.db.q(ctx).QueryRowContext(ctx, `SELECT count(*)`+letterFrom+cond, args...).Scan(&total); err != nil {
+	if err := s.db.q(ctx).QueryRowContext(ctx, `SELECT count(*)`+letterFrom+cond, w.Args...).Scan(&total); err != nil {
 		return nil, 0, mapError(err)
 	}
 	order := ` ORDER BY l.id DESC`
 	if f.Published {
 		order = ` ORDER BY l.answered_at DESC, l.id DESC`
 	}
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+letterColumns+letterFrom+cond+order+` LIMIT ? OFFSET ?`,
-		append(args, limitOf(f.Limit), f.Offset)...)
+	page := ` LIMIT ` + w.Arg(limitOf(f.Limit)) + ` OFFSET ` + w.Arg(f.Offset)
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+letterColumns+letterFrom+cond+order+page, w.Args...)
 	out, err := collect(rows, err, scanLetter)
 	return out, total, err
-}
-
-func letterWhere(f mailbox.LetterFilter) (string, []any) {
-	where, args := []string{"1 = 1"}, []any{}
-	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
-	if f.MailboxID != 0 {
-		add("l.mailbox_id = ?", f.MailboxID)
-	}
-	if f.AgencyID != 0 {
-		add("m.agency_id = ?", f.AgencyID)
-	}
-	if len(f.DeptIDs) > 0 {
-		add("l.dept_id IN ("+placeholders(len(f.DeptIDs))+")", anySlice(f.DeptIDs)...)
-	}
-	if len(f.Statuses) > 0 {
-		add("l.status IN ("+placeholders(len(f.Statuses))+")", anySlice(f.Statuses)...)
-	}
-	if f.UserID != 0 {
-		add("l.user_id = ?", f.UserID)
-	}
-	if f.Published {
-		add("l.published = 1")
-	}
-	return ` WHERE ` + strings.Join(where, " AND "), args
 }
 
 // FindLettersForStats returns the letters received in a period under a
 // region subtree or agency.
 func (s *MailboxStore) FindLettersForStats(ctx context.Context, f mailbox.StatsFilter) ([]*mailbox.Letter, error) {
-	where, args := []string{"l.received_at >= ?", "l.received_at < ?"}, []any{micro(f.From), micro(f.To)}
-	if f.AgencyID != 0 {
-		where, args = append(where, "m.agency_id = ?"), append(args, f.AgencyID)
-	}
-	if f.PathPrefix != "" {
-		where, args = append(where, "substr(r.path, 1, ?) = ?"), append(args, len(f.PathPrefix), f.PathPrefix)
-	}
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+letterColumns+letterFrom+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY l.id`, args...)
+	w := sqlcommon.LetterStatsWhere(dialect, f)
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+letterColumns+letterFrom+` WHERE `+w.SQL()+` ORDER BY l.id`, w.Args...)
 	return collect(rows, err, scanLetter)
 }
 
-func scanLetter(r scanner) (*mailbox.Letter, error) {
-	var l mailbox.Letter
-	var consent, published int
-	var received, answered, updated int64
-	err := r.Scan(&l.ID, &l.MailboxID, &l.Source, &l.TicketNo, &l.UserID, &l.WriterName, &l.WriterPhone, &l.Topic, &l.Subject,
-		&l.Content, &consent, &l.Status, &l.Days, &l.DeptID, &l.Draft, &l.Answer, &l.AnswerUnit, &l.PublicText, &published,
-		&l.Rating, &l.RatingNote, &received, &answered, &updated, &l.MailboxName, &l.AgencyID, &l.AgencyName, &l.AgencyDept,
-		&l.RegionPath, &l.DeptName, &l.DeptPath)
-	if err != nil {
-		return nil, err
-	}
-	l.Consent, l.Published = consent == 1, published == 1
-	l.ReceivedAt, l.AnsweredAt, l.UpdatedAt = fromMicro(received), fromMicro(answered), fromMicro(updated)
-	return &l, nil
-}
+var scanLetter = shared(sqlcommon.ScanLetter)
 
 // nullText stores "" as NULL, for optional unique columns.
 func nullText(s string) any {

@@ -7,6 +7,7 @@ import (
 
 	"openhall/internal/apperr"
 	"openhall/internal/org"
+	"openhall/internal/store/sqlcommon"
 )
 
 // OrgStore implements org.Store.
@@ -15,7 +16,7 @@ type OrgStore struct{ db *DB }
 // Org returns the organisation store.
 func (db *DB) Org() *OrgStore { return &OrgStore{db} }
 
-const regionColumns = `id, parent_id, code, name, level, path, created_at, updated_at`
+const regionColumns = sqlcommon.RegionColumns
 
 // CreateRegion inserts r and sets its path from its parent's.
 func (s *OrgStore) CreateRegion(ctx context.Context, r *org.Region) error {
@@ -56,39 +57,11 @@ func (s *OrgStore) FindRegionByID(ctx context.Context, id int64) (*org.Region, e
 	return r, notFound(err, "区域不存在")
 }
 
-// FindRegions lists regions by path (a tree walk order).
+// FindRegions lists regions by level and code.
 func (s *OrgStore) FindRegions(ctx context.Context, f org.RegionFilter) ([]*org.Region, error) {
-	where, args := []string{"1 = 1"}, []any{}
-	if f.ParentID != nil {
-		where, args = append(where, "parent_id = ?"), append(args, *f.ParentID)
-	}
-	if f.Roots {
-		where = append(where, "parent_id IS NULL")
-	}
-	if f.PathPrefix != "" {
-		where, args = append(where, "substr(path, 1, ?) = ?"), append(args, len(f.PathPrefix), f.PathPrefix)
-	}
-	if f.MaxLevel > 0 {
-		where, args = append(where, "level <= ?"), append(args, f.MaxLevel)
-	}
-	if f.Code != "" {
-		where, args = append(where, "code = ?"), append(args, f.Code)
-	}
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+regionColumns+` FROM regions WHERE `+
-		strings.Join(where, " AND ")+` ORDER BY level, code`, args...)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	var out []*org.Region
-	for rows.Next() {
-		r, err := scanRegion(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, mapError(rows.Err())
+	w := sqlcommon.RegionWhere(dialect, f)
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+regionColumns+` FROM regions WHERE `+w.SQL()+` ORDER BY level, code`, w.Args...)
+	return collect(rows, err, scanRegion)
 }
 
 // CountRegionChildren counts direct children.
@@ -98,18 +71,9 @@ func (s *OrgStore) CountRegionChildren(ctx context.Context, id int64) (int, erro
 	return n, mapError(err)
 }
 
-func scanRegion(r scanner) (*org.Region, error) {
-	var reg org.Region
-	var parent *int64
-	var created, updated int64
-	if err := r.Scan(&reg.ID, &parent, &reg.Code, &reg.Name, &reg.Level, &reg.Path, &created, &updated); err != nil {
-		return nil, err
-	}
-	reg.ParentID, reg.CreatedAt, reg.UpdatedAt = parent, fromMicro(created), fromMicro(updated)
-	return &reg, nil
-}
+var scanRegion = shared(sqlcommon.ScanRegion)
 
-const centreColumns = `c.id, c.region_id, c.name, c.kind, c.address, c.phone, c.hours, r.name, c.created_at, c.updated_at`
+const centreColumns = sqlcommon.CentreColumns
 
 // CreateCentre inserts c.
 func (s *OrgStore) CreateCentre(ctx context.Context, c *org.Centre) error {
@@ -148,40 +112,12 @@ func (s *OrgStore) FindCentreByID(ctx context.Context, id int64) (*org.Centre, e
 
 // FindCentres lists centres.
 func (s *OrgStore) FindCentres(ctx context.Context, f org.CentreFilter) ([]*org.Centre, error) {
-	where, args := []string{"1 = 1"}, []any{}
-	if f.RegionID != nil {
-		where, args = append(where, "c.region_id = ?"), append(args, *f.RegionID)
-	}
-	if f.PathPrefix != "" {
-		where, args = append(where, "substr(r.path, 1, ?) = ?"), append(args, len(f.PathPrefix), f.PathPrefix)
-	}
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+centreColumns+` FROM centres c JOIN regions r ON r.id = c.region_id
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY r.path, c.name`, args...)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	var out []*org.Centre
-	for rows.Next() {
-		c, err := scanCentre(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, mapError(rows.Err())
+	w := sqlcommon.CentreWhere(dialect, f)
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+centreColumns+sqlcommon.CentreFrom+` WHERE `+w.SQL()+` ORDER BY r.path, c.name`, w.Args...)
+	return collect(rows, err, scanCentre)
 }
 
-func scanCentre(r scanner) (*org.Centre, error) {
-	var c org.Centre
-	var created, updated int64
-	err := r.Scan(&c.ID, &c.RegionID, &c.Name, &c.Kind, &c.Address, &c.Phone, &c.Hours, &c.RegionName, &created, &updated)
-	if err != nil {
-		return nil, err
-	}
-	c.CreatedAt, c.UpdatedAt = fromMicro(created), fromMicro(updated)
-	return &c, nil
-}
+var scanCentre = shared(sqlcommon.ScanCentre)
 
 // StaffKinds returns the kind of each existing user id.
 func (s *OrgStore) StaffKinds(ctx context.Context, ids []int64) (map[int64]string, error) {

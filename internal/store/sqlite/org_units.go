@@ -2,14 +2,14 @@ package sqlite
 
 import (
 	"context"
-	"strings"
 
 	"openhall/internal/apperr"
 	"openhall/internal/org"
+	"openhall/internal/store/sqlcommon"
 )
 
-const departmentColumns = `d.id, d.region_id, d.centre_id, d.name, d.credit_code, d.phone, r.name, IFNULL(c.name, ''), d.created_at, d.updated_at`
-const departmentFrom = ` FROM departments d JOIN regions r ON r.id = d.region_id LEFT JOIN centres c ON c.id = d.centre_id`
+const departmentColumns = sqlcommon.DepartmentColumns
+const departmentFrom = sqlcommon.DepartmentFrom
 
 // departmentConflict names the field a unique violation is about; self is
 // the department being updated (0 for a new one).
@@ -60,46 +60,12 @@ func (s *OrgStore) FindDepartmentByID(ctx context.Context, id int64) (*org.Depar
 
 // FindDepartments lists departments.
 func (s *OrgStore) FindDepartments(ctx context.Context, f org.DepartmentFilter) ([]*org.Department, error) {
-	where, args := []string{"1 = 1"}, []any{}
-	if f.RegionID != nil {
-		where, args = append(where, "d.region_id = ?"), append(args, *f.RegionID)
-	}
-	if f.CentreID != nil {
-		where, args = append(where, "d.centre_id = ?"), append(args, *f.CentreID)
-	}
-	if f.PathPrefix != "" {
-		where, args = append(where, "substr(r.path, 1, ?) = ?"), append(args, len(f.PathPrefix), f.PathPrefix)
-	}
-	if f.CreditCode != "" {
-		where, args = append(where, "d.credit_code = ?"), append(args, f.CreditCode)
-	}
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+departmentColumns+departmentFrom+` WHERE `+
-		strings.Join(where, " AND ")+` ORDER BY r.path, d.name`, args...)
-	if err != nil {
-		return nil, mapError(err)
-	}
-	defer rows.Close()
-	var out []*org.Department
-	for rows.Next() {
-		d, err := scanDepartment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, mapError(rows.Err())
+	w := sqlcommon.DepartmentWhere(dialect, f)
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+departmentColumns+departmentFrom+` WHERE `+w.SQL()+` ORDER BY r.path, d.name`, w.Args...)
+	return collect(rows, err, scanDepartment)
 }
 
-func scanDepartment(r scanner) (*org.Department, error) {
-	var d org.Department
-	var created, updated int64
-	err := r.Scan(&d.ID, &d.RegionID, &d.CentreID, &d.Name, &d.CreditCode, &d.Phone, &d.RegionName, &d.CentreName, &created, &updated)
-	if err != nil {
-		return nil, err
-	}
-	d.CreatedAt, d.UpdatedAt = fromMicro(created), fromMicro(updated)
-	return &d, nil
-}
+var scanDepartment = shared(sqlcommon.ScanDepartment)
 
 const windowColumns = `w.id, w.centre_id, w.number, w.name, w.kind, c.name, w.created_at, w.updated_at`
 
@@ -170,14 +136,8 @@ func (s *OrgStore) FindWindowByID(ctx context.Context, id int64) (*org.Window, e
 
 // FindWindows lists windows.
 func (s *OrgStore) FindWindows(ctx context.Context, f org.WindowFilter) ([]*org.Window, error) {
-	where, args := []string{"1 = 1"}, []any{}
-	if f.CentreID != nil {
-		where, args = append(where, "w.centre_id = ?"), append(args, *f.CentreID)
-	}
-	if f.PathPrefix != "" {
-		where, args = append(where, "substr(r.path, 1, ?) = ?"), append(args, len(f.PathPrefix), f.PathPrefix)
-	}
-	return s.findWindows(ctx, strings.Join(where, " AND "), args...)
+	w := sqlcommon.WindowWhere(dialect, f)
+	return s.findWindows(ctx, w.SQL(), w.Args...)
 }
 
 func (s *OrgStore) findWindows(ctx context.Context, where string, args ...any) ([]*org.Window, error) {

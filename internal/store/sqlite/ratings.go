@@ -7,6 +7,7 @@ import (
 	"openhall/internal/apperr"
 	"openhall/internal/identity"
 	"openhall/internal/rating"
+	"openhall/internal/store/sqlcommon"
 )
 
 // RatingsStore implements rating.Store.
@@ -15,9 +16,7 @@ type RatingsStore struct{ db *DB }
 // Ratings returns the ratings store.
 func (db *DB) Ratings() *RatingsStore { return &RatingsStore{db} }
 
-const ratingColumns = `id, rkey, subject, IFNULL(case_id, 0), case_number, IFNULL(visit_id, 0), stage, number, IFNULL(first_id, 0),
-	level, indicators, channel, anonymous, IFNULL(rater_user_id, 0), rater_kind, comment, is_default, excluded, region_path,
-	region_code, department_id, department, window_id, staff_id, item_code, item_name, instant, source, at`
+const ratingColumns = sqlcommon.RatingColumns
 
 // ratingChunk bounds the rows of one INSERT (SQLite's variable limit).
 const ratingChunk = 500
@@ -112,69 +111,24 @@ func (s *RatingsStore) FindRatingByID(ctx context.Context, id int64) (*rating.Ra
 
 // FindRatings lists ratings newest first with the total.
 func (s *RatingsStore) FindRatings(ctx context.Context, f rating.Filter) ([]*rating.Rating, int, error) {
-	where, args := ratingWhere(f)
+	w := sqlcommon.RatingWhere(dialect, f)
 	q := s.db.q(ctx)
 	var total int
-	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM ratings WHERE `+where, args...).Scan(&total); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM ratings WHERE `+w.SQL(), w.Args...).Scan(&total); err != nil {
 		return nil, 0, mapError(err)
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+ratingColumns+` FROM ratings WHERE `+where+` ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`,
-		append(args, limit, f.Offset)...)
+	cond := w.SQL()
+	page := ` LIMIT ` + w.Arg(limit) + ` OFFSET ` + w.Arg(f.Offset)
+	rows, err := q.QueryContext(ctx, `SELECT `+ratingColumns+` FROM ratings WHERE `+cond+` ORDER BY at DESC, id DESC`+page, w.Args...)
 	list, err := collect(rows, err, scanRating)
 	return list, total, err
 }
 
-func ratingWhere(f rating.Filter) (string, []any) {
-	where, args := []string{"1 = 1"}, []any{}
-	add := func(cond string, v any) { where, args = append(where, cond), append(args, v) }
-	if f.CaseID != 0 {
-		add("case_id = ?", f.CaseID)
-	}
-	if f.VisitID != 0 {
-		add("visit_id = ?", f.VisitID)
-	}
-	if f.RaterUserID != 0 {
-		add("rater_user_id = ?", f.RaterUserID)
-	}
-	if f.FirstID != 0 {
-		add("first_id = ?", f.FirstID)
-	}
-	if f.RegionPrefix != "" {
-		add("substr(region_path, 1, ?) = ?", len(f.RegionPrefix))
-		args = append(args, f.RegionPrefix)
-	}
-	if len(f.DepartmentIDs) > 0 {
-		where = append(where, "department_id IN ("+placeholders(len(f.DepartmentIDs))+")")
-		for _, id := range f.DepartmentIDs {
-			args = append(args, id)
-		}
-	}
-	if !f.From.IsZero() {
-		add("at >= ?", micro(f.From))
-	}
-	if !f.To.IsZero() {
-		add("at < ?", micro(f.To))
-	}
-	return strings.Join(where, " AND "), args
-}
-
-func scanRating(r scanner) (*rating.Rating, error) {
-	var x rating.Rating
-	var ind string
-	var at int64
-	err := r.Scan(&x.ID, &x.Key, &x.Subject, &x.CaseID, &x.CaseNumber, &x.VisitID, &x.Stage, &x.Number, &x.FirstID, &x.Level, &ind,
-		&x.Channel, &x.Anonymous, &x.RaterUserID, &x.RaterKind, &x.Comment, &x.Default, &x.Excluded, &x.RegionPath, &x.RegionCode,
-		&x.DepartmentID, &x.Department, &x.WindowID, &x.StaffID, &x.ItemCode, &x.ItemName, &x.Instant, &x.Source, &at)
-	if err != nil {
-		return nil, err
-	}
-	x.Indicators, x.At = rating.DecodeIndicators(ind), fromMicro(at)
-	return &x, nil
-}
+var scanRating = shared(sqlcommon.ScanRating)
 
 // ExistingKeys returns which keys are stored.
 func (s *RatingsStore) ExistingKeys(ctx context.Context, keys []string) (map[string]bool, error) {
@@ -221,36 +175,18 @@ func (s *RatingsStore) CountRatings(ctx context.Context, f rating.FigureFilter) 
 	col := rating.DimensionColumn(f.By)
 	p := rating.PeriodOf(f.From, f.To)
 	var parts []string
-	var args []any
+	w := sqlcommon.NewWhere(dialect)
 	if p.Months[0] != "" {
-		where, a := countWhere(f, "day >= ? AND day < ?", p.Months[0], p.Months[1])
-		parts, args = append(parts, `SELECT CAST(`+col+` AS `+textType+`) AS k, level, is_default, n FROM rating_counts_month WHERE `+where), append(args, a...)
+		parts = append(parts, `SELECT CAST(`+col+` AS `+textType+`) AS k, level, is_default, n FROM rating_counts_month WHERE `+
+			sqlcommon.RatingCountWhere(w, f, "day", p.Months[0], p.Months[1]))
 	}
 	for _, d := range p.Days {
-		where, a := countWhere(f, "day >= ? AND day < ?", d[0], d[1])
-		parts, args = append(parts, `SELECT CAST(`+col+` AS `+textType+`) AS k, level, is_default, n FROM rating_counts WHERE `+where), append(args, a...)
+		parts = append(parts, `SELECT CAST(`+col+` AS `+textType+`) AS k, level, is_default, n FROM rating_counts WHERE `+
+			sqlcommon.RatingCountWhere(w, f, "day", d[0], d[1]))
 	}
 	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT k, level, is_default, SUM(n) FROM (`+strings.Join(parts, " UNION ALL ")+
-		`) AS c GROUP BY k, level, is_default HAVING SUM(n) <> 0`, args...)
-	return collect(rows, err, func(r scanner) (rating.LevelCount, error) {
-		var c rating.LevelCount
-		return c, r.Scan(&c.Key, &c.Level, &c.Default, &c.N)
-	})
-}
-
-// countWhere adds a figure filter's region and departments to a period.
-func countWhere(f rating.FigureFilter, period string, from, to any) (string, []any) {
-	where, args := []string{period}, []any{from, to}
-	if f.RegionPrefix != "" {
-		where, args = append(where, "substr(region_path, 1, ?) = ?"), append(args, len(f.RegionPrefix), f.RegionPrefix)
-	}
-	if len(f.DepartmentIDs) > 0 {
-		where = append(where, "department_id IN ("+placeholders(len(f.DepartmentIDs))+")")
-		for _, id := range f.DepartmentIDs {
-			args = append(args, id)
-		}
-	}
-	return strings.Join(where, " AND "), args
+		`) AS c GROUP BY k, level, is_default HAVING SUM(n) <> 0`, w.Args...)
+	return collect(rows, err, shared(sqlcommon.ScanLevelCount))
 }
 
 // CreateVisit inserts a visit.
@@ -270,27 +206,14 @@ func (s *RatingsStore) CreateVisit(ctx context.Context, v *rating.Visit) error {
 
 // FindVisitByID returns one visit.
 func (s *RatingsStore) FindVisitByID(ctx context.Context, id int64) (*rating.Visit, error) {
-	var v rating.Visit
-	var at int64
-	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT id, region_path, region_code, department_id, department, window_id, window_name,
-		staff_id, phone, case_number, created_at FROM rating_visits WHERE id = ?`, id).Scan(&v.ID, &v.Target.RegionPath,
-		&v.Target.RegionCode, &v.Target.DepartmentID, &v.Target.Department, &v.Target.WindowID, &v.WindowName, &v.Target.StaffID,
-		&v.Phone, &v.CaseNumber, &at)
-	v.CreatedAt = fromMicro(at)
-	return &v, notFound(err, "评价链接无效")
+	v, err := sqlcommon.ScanVisit(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+sqlcommon.VisitColumns+` FROM rating_visits WHERE id = ?`, id))
+	return v, notFound(err, "评价链接无效")
 }
 
 // FindLimits returns every region's limits.
 func (s *RatingsStore) FindLimits(ctx context.Context) ([]*rating.Limits, error) {
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT region_id, region_path, callback_days, rectify_days, default_days,
-		updated_at, updated_by FROM rating_limits`)
-	return collect(rows, err, func(r scanner) (*rating.Limits, error) {
-		var l rating.Limits
-		var at int64
-		err := r.Scan(&l.RegionID, &l.RegionPath, &l.CallbackDays, &l.RectifyDays, &l.DefaultDays, &at, &l.UpdatedBy)
-		l.UpdatedAt = fromMicro(at)
-		return &l, err
-	})
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+sqlcommon.LimitsColumns+` FROM rating_limits`)
+	return collect(rows, err, shared(sqlcommon.ScanLimits))
 }
 
 // PutLimits creates or replaces a region's limits.

@@ -3,28 +3,17 @@ package sqlite
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"openhall/internal/apperr"
 	"openhall/internal/rating"
+	"openhall/internal/store/sqlcommon"
 )
 
-const ticketColumns = `id, rating_id, status, region_path, region_code, department_id, department, window_id, staff_id, item_code,
-	item_name, anonymous, callback_days, rectify_days, called_back, rectified, appealed, upheld, outcome, opened_at, closed_at, version`
-
-// ticketDetail is the part of a ticket event kept as JSON.
-type ticketDetail struct {
-	Code     string       `json:"code,omitempty"`
-	Reason   string       `json:"reason,omitempty"`
-	Level    rating.Level `json:"level,omitempty"`
-	Days     int          `json:"days,omitempty"`
-	Days2    int          `json:"days2,omitempty"`
-	RatingID int64        `json:"rating_id,omitempty"`
-}
+const ticketColumns = sqlcommon.TicketColumns
 
 func ticketDetailOf(e rating.TicketEvent) string {
-	b, _ := json.Marshal(ticketDetail{e.Code, e.Reason, e.Level, e.Days, e.Days2, e.RatingID})
+	b, _ := json.Marshal(sqlcommon.NewTicketDetail(e))
 	return string(b)
 }
 
@@ -86,22 +75,17 @@ func (s *RatingsStore) loadTicketEvents(ctx context.Context, ts []*rating.Ticket
 	for i, t := range ts {
 		byID[t.ID], ids[i] = t, t.ID
 	}
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT ticket_id, seq, kind, at, actor_id, actor_label, detail FROM rating_ticket_events
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+sqlcommon.TicketEventColumns+` FROM rating_ticket_events
 		WHERE ticket_id IN (`+placeholders(len(ids))+`) ORDER BY ticket_id, seq`, int64Args(ids)...)
 	if err != nil {
 		return mapError(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var tid, at int64
-		var e rating.TicketEvent
-		var d string
-		if err := rows.Scan(&tid, &e.Seq, &e.Kind, &at, &e.ActorID, &e.ActorLabel, &d); err != nil {
+		tid, e, err := sqlcommon.ScanTicketEvent(rows)
+		if err != nil {
 			return mapError(err)
 		}
-		var det ticketDetail
-		json.Unmarshal([]byte(d), &det)
-		e.At, e.Code, e.Reason, e.Level, e.Days, e.Days2, e.RatingID = fromMicro(at), det.Code, det.Reason, det.Level, det.Days, det.Days2, det.RatingID
 		byID[tid].Events = append(byID[tid].Events, e)
 	}
 	return mapError(rows.Err())
@@ -126,26 +110,12 @@ func (s *RatingsStore) SaveTicket(ctx context.Context, t *rating.Ticket, fromVer
 
 // FindTickets lists tickets with their events, oldest first.
 func (s *RatingsStore) FindTickets(ctx context.Context, f rating.TicketFilter) ([]*rating.Ticket, error) {
-	var or []string
-	var args []any
-	if len(f.DepartmentIDs) > 0 {
-		or, args = append(or, "department_id IN ("+placeholders(len(f.DepartmentIDs))+")"), append(args, int64Args(f.DepartmentIDs)...)
-	}
-	for _, p := range f.CentreRegions {
-		or, args = append(or, "(department_id = 0 AND substr(region_path, 1, ?) = ?)"), append(args, len(p), p)
-	}
-	for _, p := range f.RegionPrefixes {
-		or, args = append(or, "substr(region_path, 1, ?) = ?"), append(args, len(p), p)
-	}
-	if len(or) == 0 {
+	w := sqlcommon.TicketWhere(dialect, f)
+	if w == nil {
 		return nil, nil
 	}
-	where := "(" + strings.Join(or, " OR ") + ")"
-	if f.Open {
-		where += " AND status <> 'closed'"
-	}
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+ticketColumns+` FROM rating_tickets WHERE `+where+` ORDER BY opened_at, id LIMIT ?`,
-		append(args, max(f.Limit, 1))...)
+	query := `SELECT ` + ticketColumns + ` FROM rating_tickets WHERE ` + w.SQL() + ` ORDER BY opened_at, id LIMIT ` + w.Arg(max(f.Limit, 1))
+	rows, err := s.db.q(ctx).QueryContext(ctx, query, w.Args...)
 	list, err := collect(rows, err, scanTicket)
 	if err != nil {
 		return nil, err
@@ -156,31 +126,17 @@ func (s *RatingsStore) FindTickets(ctx context.Context, f rating.TicketFilter) (
 // CountTickets counts the tickets of ratings given in a period.
 func (s *RatingsStore) CountTickets(ctx context.Context, f rating.FigureFilter) ([]rating.TicketCount, error) {
 	col := rating.DimensionColumn(f.By)
-	where, args := countWhere(f, "opened_at >= ? AND opened_at < ?", micro(f.From), micro(f.To))
+	w := sqlcommon.NewWhere(dialect)
+	cond := sqlcommon.RatingCountWhere(w, f, "opened_at", w.Time(f.From), w.Time(f.To))
 	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT CAST(`+col+` AS TEXT), SUM(1 - upheld), SUM(CASE WHEN anonymous = 0 AND upheld = 0 THEN 1 ELSE 0 END),
 		SUM(called_back), SUM(CASE WHEN rectified = 1 AND upheld = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END), SUM(upheld)
-		FROM rating_tickets WHERE `+where+` GROUP BY `+col, args...)
-	return collect(rows, err, func(r scanner) (rating.TicketCount, error) {
-		var c rating.TicketCount
-		return c, r.Scan(&c.Key, &c.Tickets, &c.RealName, &c.CalledBack, &c.Rectified, &c.Closed, &c.Upheld)
-	})
+		FROM rating_tickets WHERE `+cond+` GROUP BY `+col, w.Args...)
+	return collect(rows, err, shared(sqlcommon.ScanTicketCount))
 }
 
-func scanTicket(r scanner) (*rating.Ticket, error) {
-	var t rating.Ticket
-	var opened, closed int64
-	err := r.Scan(&t.ID, &t.RatingID, &t.Status, &t.RegionPath, &t.RegionCode, &t.DepartmentID, &t.Department, &t.WindowID,
-		&t.StaffID, &t.ItemCode, &t.ItemName, &t.Anonymous, &t.CallbackDays, &t.RectifyDays, &t.CalledBack, &t.Rectified, &t.Appealed, &t.Upheld, &t.Outcome,
-		&opened, &closed, &t.Version)
-	if err != nil {
-		return nil, err
-	}
-	t.OpenedAt, t.ClosedAt = fromMicro(opened), fromMicro(closed)
-	return &t, nil
-}
+var scanTicket = shared(sqlcommon.ScanTicket)
 
-const counterColumns = `id, token_hash, window_id, window_number, window_name, staff_id, staff_name, region_path, region_code,
-	department_id, department, started_at, ended_at`
+const counterColumns = sqlcommon.CounterColumns
 
 // StartCounter inserts a counter, ending any other running at its window.
 func (s *RatingsStore) StartCounter(ctx context.Context, c *rating.Counter) error {
@@ -233,15 +189,4 @@ func (s *RatingsStore) FindCounters(ctx context.Context, windowIDs []int64) ([]*
 	return collect(rows, err, scanCounter)
 }
 
-func scanCounter(r scanner) (*rating.Counter, error) {
-	var c rating.Counter
-	var started, ended int64
-	err := r.Scan(&c.ID, &c.TokenHash, &c.WindowID, &c.WindowNumber, &c.WindowName, &c.StaffID, &c.StaffName, &c.Target.RegionPath,
-		&c.Target.RegionCode, &c.Target.DepartmentID, &c.Target.Department, &started, &ended)
-	if err != nil {
-		return nil, err
-	}
-	c.StartedAt, c.EndedAt = fromMicro(started), fromMicro(ended)
-	c.Target.WindowID, c.Target.StaffID = c.WindowID, c.StaffID
-	return &c, nil
-}
+var scanCounter = shared(sqlcommon.ScanCounter)
