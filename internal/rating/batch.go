@@ -3,7 +3,6 @@ package rating
 import (
 	"context"
 	"sync"
-	"time"
 )
 
 // pending is a tablet rating waiting to be stored.
@@ -27,14 +26,7 @@ type batcher struct {
 	queue []*pending
 	busy  bool
 	flush func(ctx context.Context, batch []*pending) error
-	// linger is how long the first caller waits for others before storing:
-	// a durable commit costs far more than a row, so a busy hall's ratings
-	// arriving within it share one (as PostgreSQL's commit_delay does).
-	linger time.Duration
 }
-
-// counterLinger is the tablets' linger: a visitor does not notice 2 ms.
-const counterLinger = 2 * time.Millisecond
 
 func (b *batcher) submit(ctx context.Context, p *pending) error {
 	p.done = make(chan error, 1)
@@ -44,9 +36,6 @@ func (b *batcher) submit(ctx context.Context, p *pending) error {
 	b.busy = true
 	b.mu.Unlock()
 	if lead {
-		if b.linger > 0 {
-			time.Sleep(b.linger)
-		}
 		ctx = context.WithoutCancel(ctx)
 		if b.flushNext(ctx) {
 			go b.drain(ctx)

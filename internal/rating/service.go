@@ -58,7 +58,7 @@ func NewService(d Deps) *Service {
 		d.CounterCacheTTL = 5 * time.Second
 	}
 	s := &Service{d: d, counters: newCounterCache(d.CounterCacheTTL)}
-	s.batch = &batcher{flush: s.flushCounter, linger: counterLinger}
+	s.batch = &batcher{flush: s.flushCounter}
 	return s
 }
 
