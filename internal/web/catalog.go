@@ -192,17 +192,18 @@ func cacheable(r *http.Request) bool {
 	return httpkit.ActorFrom(r.Context()) == nil && err != nil
 }
 
-// anonymousGuide serves the whole page, kept per view, display mode and
-// the region's proxy points it shows: the guide page is the most visited
+// anonymousGuide serves the whole page, kept per view and display mode as
+// long as the actions block it shows (with the region's proxy points, read
+// again every minute) stays the same: the guide page is the most visited
 // page, and most of its visitors are not logged in. The page is the same
 // for all of them (see isPreference).
 func (s *Server) anonymousGuide(w http.ResponseWriter, r *http.Request, view *catalog.PublicView, abs string, body []byte) error {
 	d := displayOf(r)
-	actions, points, err := s.anonymousActions(r.Context(), view.Item, view.Version, abs)
+	actions, err := s.anonymousActions(r.Context(), view.Item, view.Version, abs)
 	if err != nil {
 		return err
 	}
-	page, err := view.Current("page "+abs+" "+d.Classes(), points, func() (any, error) {
+	page, err := view.Current("page "+abs+" "+d.Classes(), string(actions), func() (any, error) {
 		p := guidePage{Page: Page{Title: view.Version.Guide.Name, Nav: navFor(nil, r.URL.Path), Display: d, Path: r.URL.Path},
 			Actions: template.HTML(actions), Body: template.HTML(body)} // both rendered by html/template
 		raw, err := s.fragment("catalog/guide", "layout", p)

@@ -130,35 +130,32 @@ func (s *Server) proxyPoints(ctx context.Context, it *catalog.Item) ([]*org.Cent
 }
 
 // anonymousActions is the actions block every anonymous visitor of a guide
-// sees, rendered once per item while its region's points are kept, and the
-// version of those points.
-func (s *Server) anonymousActions(ctx context.Context, it *catalog.Item, v *catalog.Version, abs string) ([]byte, string, error) {
+// sees, rendered once per item state while its region's points are kept.
+func (s *Server) anonymousActions(ctx context.Context, it *catalog.Item, v *catalog.Version, abs string) ([]byte, error) {
 	_, key, err := s.proxyPoints(ctx, it)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	name := it.ImplCode + " " + abs + " " + strconv.FormatInt(v.ID, 10) + " " + strconv.FormatInt(it.UpdatedAt.UnixNano(), 10)
 	s.points.mu.Lock()
-	e := s.points.entries[key]
-	b, ok := e.renders[name]
+	b, ok := s.points.entries[key].renders[name]
 	s.points.mu.Unlock()
-	version := key + "@" + strconv.FormatInt(e.at.UnixNano(), 10)
 	if ok {
-		return b, version, nil
+		return b, nil
 	}
 	ga, err := s.actionsFor(ctx, nil, it, v, abs)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	if b, err = s.fragment("catalog/guide", "guide-actions", ga); err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	s.points.mu.Lock()
 	if e, ok := s.points.entries[key]; ok {
 		e.renders[name] = b
 	}
 	s.points.mu.Unlock()
-	return b, version, nil
+	return b, nil
 }
 
 // renderActions renders the actions of a logged-in viewer.

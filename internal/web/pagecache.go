@@ -22,7 +22,7 @@ type keptPage struct {
 // keepPage encodes raw for keeping.
 func keepPage(raw []byte) (*keptPage, error) {
 	var b bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	zw, err := gzip.NewWriterLevel(&b, gzip.DefaultCompression)
 	if err != nil {
 		return nil, err
 	}
