@@ -35,6 +35,7 @@ func cmdBenchDisclosure(ctx context.Context, args []string, stdout, stderr io.Wr
 	var h httpBench
 	fs.IntVar(&h.clients, "clients", 8, "JSON 接口测量的并发客户端数；0 表示不测量接口")
 	fs.DurationVar(&h.duration, "duration", 5*time.Second, "JSON 接口每项测量的时长（另有 1 秒预热）")
+	fs.StringVar(&h.profile, "cpuprofile", "", "把 JSON 接口检索测量期间的 CPU 剖析写入此文件")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

@@ -21,6 +21,7 @@ import (
 type httpBench struct {
 	clients  int
 	duration time.Duration
+	profile  string // CPU profile of the search classes, when set
 }
 
 // run serves the app's handler on a loopback port for the measurement.
@@ -38,12 +39,17 @@ func (h httpBench) run(ctx context.Context, b *benchRun, docs int) error {
 	before := loadgen.Run(ctx, loadgen.Get(base+"/healthz"), o)
 	fmt.Fprintf(b.out, "  /healthz（前）        %s\n", before)
 	var results []httpResult
+	stopProfile, err := startProfile(h.profile)
+	if err != nil {
+		return err
+	}
 	for _, c := range bench.Classes(docs) {
 		for _, sort := range []search.Sort{search.ByRelevance, search.ByDate} {
 			r := loadgen.Run(ctx, rotateQueries(base, c.Queries, sort), o)
 			results = append(results, httpResult{c.Name, sort, r})
 		}
 	}
+	stopProfile()
 	after := loadgen.Run(ctx, loadgen.Get(base+"/healthz"), o)
 	fmt.Fprintf(b.out, "  /healthz（后）        %s\n", after)
 	health := max(before.P95, after.P95)
