@@ -9,6 +9,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -110,6 +111,10 @@ type errorDetail struct {
 // writeError renders err in the envelope; internal errors are logged and
 // shown only as a generic message.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if httpkit.Sent(err) || httpkit.Started(w) {
+		httpkit.LogFailure(s.log, r, "api request failed", err)
+		return
+	}
 	code := apperr.CodeOf(err)
 	if code == apperr.Internal || code == apperr.Unavailable {
 		httpkit.LogFailure(s.log, r, "api request failed", err)
@@ -117,12 +122,20 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, httpkit.WriteStatus(w, code), errorBody{Error: errorDetail{Code: code, Message: apperr.MessageOf(err), Fields: apperr.FieldsOf(err)}})
 }
 
+// writeJSON encodes v first, so that a value that cannot be encoded is
+// answered as an error, then sends it; a failure to send is marked as
+// such (httpkit.SendFailed).
 func writeJSON(w http.ResponseWriter, status int, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	_, err := w.Write(buf.Bytes())
+	return httpkit.SendFailed(err)
 }
 
 // maxBody bounds request bodies.

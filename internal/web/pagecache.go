@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"net/http"
+	"openhall/internal/httpkit"
 	"strconv"
 	"strings"
 )
@@ -49,7 +50,7 @@ func (p *keptPage) write(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	_, err := w.Write(body)
-	return err
+	return httpkit.SendFailed(err)
 }
 
 // acceptsGzip reports whether an Accept-Encoding header (RFC 9110 §12.5.3)

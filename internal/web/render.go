@@ -210,7 +210,7 @@ func writeHTML(w http.ResponseWriter, status int, page []byte) error {
 	h.Set("Content-Length", strconv.Itoa(len(page)))
 	w.WriteHeader(status)
 	_, err := w.Write(page)
-	return err
+	return httpkit.SendFailed(err)
 }
 
 type errorPage struct {
@@ -221,6 +221,10 @@ type errorPage struct {
 
 // renderError shows a safe message; internal errors are logged, never shown.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	if httpkit.Sent(err) || httpkit.Started(w) {
+		httpkit.LogFailure(s.log, r, "page request failed", err)
+		return
+	}
 	code := apperr.CodeOf(err)
 	if ae := httpkit.AuthError(r.Context()); code == apperr.Unauthenticated && ae != nil && !apperr.Is(ae, apperr.Unauthenticated) {
 		err, code = ae, apperr.CodeOf(ae) // the session could not be checked
