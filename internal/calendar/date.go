@@ -109,14 +109,23 @@ func (d Date) String() string {
 }
 
 // MarshalText implements encoding.TextMarshaler using the YYYY-MM-DD form, so
-// a Date can be used directly in JSON documents.
+// a Date can be used directly in JSON documents. The zero Date, "no date",
+// is the empty string: no document, API answer or audit entry shows it as
+// 1970-01-01.
 func (d Date) MarshalText() ([]byte, error) {
+	if d.IsZero() {
+		return []byte{}, nil
+	}
 	return []byte(d.String()), nil
 }
 
 // UnmarshalText implements encoding.TextUnmarshaler; it accepts what
-// ParseDate accepts.
+// ParseDate accepts, and the empty string as the zero Date.
 func (d *Date) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Date{}
+		return nil
+	}
 	v, err := ParseDate(string(b))
 	if err != nil {
 		return err

@@ -131,4 +131,13 @@ func TestDateJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"d":"2026-02-30"}`), &back); err == nil {
 		t.Error("Unmarshal of an impossible date succeeded")
 	}
+	// No date is the empty string, never 1970-01-01, and reads back as none.
+	b, err = json.Marshal(map[string]any{"d": Date{}})
+	if err != nil || string(b) != `{"d":""}` {
+		t.Fatalf("Marshal of no date = %s, %v", b, err)
+	}
+	back = doc{D: date(t, "2026-02-14")}
+	if err := json.Unmarshal([]byte(`{"d":""}`), &back); err != nil || !back.D.IsZero() {
+		t.Fatalf("Unmarshal of no date = %v, %v", back.D, err)
+	}
 }
