@@ -34,7 +34,8 @@ type supScenario struct {
 // 04-07; the supervisor opens it and issues a 督办, the department head
 // answers, the supervisor closes it; a 督办 left unanswered escalates to
 // 二级督办; April's evaluation of 西湖区政务服务中心 shows the figures the
-// test counts from the cases' events and the cards list.
+// test counts from the cases' events and the cards list, and the 好评率 and
+// complaints it counts from the applicants' ratings and complaints.
 func TestBrowserSupervision(t *testing.T) {
 	apptest.ForEach(t, func(t *testing.T, backend string) {
 		ctx := testutil.BrowserWithTimeout(t, 240*time.Second)
@@ -52,7 +53,7 @@ func TestBrowserSupervision(t *testing.T) {
 		s.closeOrder(order)
 		s.escalation()
 		s.finishA()
-		s.evaluation()
+		s.evaluation(s.rateAndComplain())
 	})
 }
 

@@ -19,6 +19,7 @@ import (
 // lists as the supervisor sees them.
 type handCount struct {
 	Received, Accepted, Refused, Decided, OnTime, Early, Yellow, Red, Orders int
+	Satisfaction, Complaints                                                 string // as the evaluation words them
 }
 
 // countEvents counts the April events of the arranged cases; a case is on
@@ -99,12 +100,14 @@ func (s *supScenario) count(sel string) int {
 
 // evaluation opens April's evaluation of 西湖区政务服务中心 and compares the
 // department's row with the hand count.
-func (s *supScenario) evaluation() {
+func (s *supScenario) evaluation(fb feedback) {
 	s.clock.Set(day(5, 6, 10))
 	s.login("supervisor")
 	want := s.countEvents()
 	s.countLists(&want)
-	if want != (handCount{Received: 3, Accepted: 2, Refused: 1, Decided: 2, OnTime: 2, Early: 1, Yellow: 3, Red: 1, Orders: 2}) {
+	fb.count(s, s.cases["A"].Procedure.DepartmentID, &want)
+	if want != (handCount{Received: 3, Accepted: 2, Refused: 1, Decided: 2, OnTime: 2, Early: 1, Yellow: 3, Red: 1, Orders: 2,
+		Satisfaction: "50.0%（1/2），差评 1 件", Complaints: "收到 2 件，受理 2 件，已答复 2 件，超期 0 件"}) {
 		s.t.Fatalf("the hand count itself is not the scenario's: %+v", want)
 	}
 	deadline := time.Now().Add(30 * time.Second)
@@ -151,6 +154,26 @@ func (s *supScenario) deptRow(name string) handCount {
 		return handCount{}
 	}
 	n := func(i int) int { v, _ := strconv.Atoi(strings.TrimSpace(cells[i])); return v }
-	// 收件 受理 不予受理 补正 办结 按时 提前 平均用时 黄牌 红牌 督办
-	return handCount{Received: n(0), Accepted: n(1), Refused: n(2), Decided: n(4), OnTime: n(5), Early: n(6), Yellow: n(8), Red: n(9), Orders: n(10)}
+	// 收件 受理 不予受理 补正 办结 按时 提前 平均用时 黄牌 红牌 督办, then the indicators
+	h := handCount{Received: n(0), Accepted: n(1), Refused: n(2), Decided: n(4), OnTime: n(5), Early: n(6), Yellow: n(8), Red: n(9), Orders: n(10)}
+	h.Satisfaction, h.Complaints = s.deptCell(cells, "好评率"), s.deptCell(cells, "投诉")
+	return h
+}
+
+// deptCell is the cell of a row of the 按部门 table under the column
+// headed label ("" when the table has no such column).
+func (s *supScenario) deptCell(cells []string, label string) string {
+	s.t.Helper()
+	js := `Array.from(document.querySelectorAll('main section')).filter(sec => sec.querySelector('h2') &&
+		sec.querySelector('h2').textContent === '按部门').map(sec => Array.from(sec.querySelectorAll('thead th'))
+		.findIndex(th => th.textContent.trim() === '` + label + `'))[0] ?? -1`
+	col, err := strconv.Atoi(text(s.t, s.ctx, chromedp.Evaluate[string](`String(`+js+`)`)))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	i := col - 1 // the row's first cell is its 名称 header
+	if i < 0 || i >= len(cells) {
+		return ""
+	}
+	return cells[i]
 }
