@@ -20,7 +20,7 @@ import (
 // server with the demo data.
 func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usagef("用法：openhall load db [--data DIR | --db URL] | openhall load cases --url URL | openhall load lookup [--data DIR | --db URL] [--cases N] | openhall load supervision [--data DIR | --db URL] [--cases N] [--open N] | openhall load counter [--data DIR | --db URL] | openhall load ratings-report [--ratings N] | openhall load opendata [--data DIR | --db URL] | openhall load compare --baseline BIN [--db URL] | openhall load cluster --db URL [--data DIR] [--blobs URL]")
+		return usagef("用法：openhall load db [--data DIR | --db URL] | openhall load cases --url URL | openhall load lookup [--data DIR | --db URL] [--cases N] | openhall load supervision [--data DIR | --db URL] [--cases N] [--open N] | openhall load counter [--data DIR | --db URL] | openhall load ratings-report [--ratings N] | openhall load opendata [--data DIR | --db URL] | openhall load compare --baseline BIN [--db URL] | openhall load cluster --db URL [--data DIR] [--blobs URL] | openhall load backup [--data DIR | --db URL] [--cases N]")
 	}
 	switch args[0] {
 	case "db":
@@ -41,6 +41,8 @@ func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return loadOpenData(ctx, args[1:], stdout, stderr)
 	case "cluster":
 		return loadCluster(ctx, args[1:], stdout, stderr)
+	case "backup":
+		return loadBackup(ctx, args[1:], stdout, stderr)
 	}
 	return usagef("未知的 load 子命令 %q", args[0])
 }

@@ -128,7 +128,8 @@ func (r supervisionRun) prepare(ctx context.Context, a *app.App) error {
 	} else if !apperr.Is(err, apperr.NotFound) {
 		return err
 	}
-	closed, open, err := supervisionTemplates(ctx, a)
+	fake := cases.MaterialFile{Code: "m4", FileName: "监督检验证书.pdf", SHA256: strings.Repeat("0", 64), Size: 1, MIME: "application/pdf"}
+	closed, open, err := supervisionTemplates(ctx, a, "load-supervision-", fake)
 	if err != nil {
 		return err
 	}
@@ -203,16 +204,17 @@ func (r supervisionRun) evaluateAll(ctx context.Context, a *app.App) error {
 }
 
 // supervisionTemplates files the two demo cases every copy repeats: one
-// decided through both steps, one accepted and waiting.
-func supervisionTemplates(ctx context.Context, a *app.App) (closed, open string, err error) {
+// decided through both steps, one accepted and waiting, each with the
+// material mat (code m4) and an idempotency key starting with keyPrefix.
+func supervisionTemplates(ctx context.Context, a *app.App, keyPrefix string, mat cases.MaterialFile) (closed, open string, err error) {
 	items, _, err := a.Services.Catalog.Search(ctx, catalog.SearchQuery{Text: "特种设备使用登记"})
 	if err != nil || len(items) == 0 || items[0].PublishedID == nil {
 		return "", "", fmt.Errorf("演示事项“特种设备使用登记”不存在：%v", err)
 	}
 	version := *items[0].PublishedID
 	file := func(key string, steps ...[2]string) (string, error) {
-		in := cases.FileInput{ItemVersionID: version, Key: "load-supervision-" + key, Form: map[string]string{"summary": "压力测试"},
-			Materials: []cases.MaterialFile{{Code: "m4", FileName: "监督检验证书.pdf", SHA256: strings.Repeat("0", 64), Size: 1, MIME: "application/pdf"}}}
+		in := cases.FileInput{ItemVersionID: version, Key: keyPrefix + key, Form: map[string]string{"summary": "压力测试"},
+			Materials: []cases.MaterialFile{mat}}
 		filed, err := a.Services.Cases.File(ctx, demoActor(ctx, a, "citizen"), in)
 		if err != nil {
 			return "", err

@@ -67,7 +67,7 @@ func TestUsageErrors(t *testing.T) {
 // panics) and refuses an unknown one.
 func TestLoadUsage(t *testing.T) {
 	dir := t.TempDir()
-	for _, sub := range []string{"db", "cases", "lookup", "compare", "supervision", "counter", "ratings-report", "opendata", "cluster"} {
+	for _, sub := range []string{"db", "cases", "lookup", "compare", "supervision", "counter", "ratings-report", "opendata", "cluster", "backup"} {
 		if code, _, errOut := cli(t, dir, "load", sub, "--no-such-flag"); code != 2 || !strings.Contains(errOut, "no-such-flag") {
 			t.Errorf("load %s: exit %d, %q", sub, code, errOut)
 		}

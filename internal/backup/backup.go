@@ -10,6 +10,7 @@ package backup
 
 import (
 	"archive/tar"
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -51,6 +52,7 @@ const formatVersion = 1
 type Writer struct {
 	path string
 	f    *os.File
+	buf  *bufio.Writer
 	tw   *tar.Writer
 	m    Manifest
 }
@@ -65,7 +67,8 @@ func Create(path, backend string, now time.Time) (*Writer, error) {
 	if err != nil {
 		return nil, apperr.Wrap(err, apperr.Unavailable, "无法在 "+filepath.Dir(path)+" 写入备份文件")
 	}
-	return &Writer{path: path, f: f, tw: tar.NewWriter(f),
+	buf := bufio.NewWriterSize(f, 1<<20)
+	return &Writer{path: path, f: f, buf: buf, tw: tar.NewWriter(buf),
 		m: Manifest{Format: formatVersion, CreatedAt: now.UTC(), Backend: backend}}, nil
 }
 
@@ -112,8 +115,11 @@ func (w *Writer) AddBlob(store blob.Blobs, sum string) error {
 	return nil
 }
 
+// add writes one entry. Its time is whole seconds, so that the header
+// needs no PAX record: a small material's entry is then one 512-byte
+// header and its content.
 func (w *Writer) add(name string, size int64, r io.Reader) error {
-	hdr := &tar.Header{Name: name, Mode: 0o640, Size: size, ModTime: w.m.CreatedAt, Typeflag: tar.TypeReg, Format: tar.FormatPAX}
+	hdr := &tar.Header{Name: name, Mode: 0o640, Size: size, ModTime: w.m.CreatedAt.Truncate(time.Second), Typeflag: tar.TypeReg, Format: tar.FormatPAX}
 	if err := w.tw.WriteHeader(hdr); err != nil {
 		return w.writeError(err)
 	}
@@ -138,7 +144,7 @@ func (w *Writer) Commit() (Manifest, error) {
 		return w.m, err
 	}
 	err = errors.Join(w.add(ManifestEntry, int64(len(js)), bytes.NewReader(js)), w.writeError(w.tw.Close()),
-		w.writeError(w.f.Sync()), w.writeError(w.f.Close()))
+		w.writeError(w.buf.Flush()), w.writeError(w.f.Sync()), w.writeError(w.f.Close()))
 	if err == nil {
 		err = w.writeError(os.Rename(w.f.Name(), w.path))
 	}

@@ -2,6 +2,7 @@ package backup
 
 import (
 	"archive/tar"
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -49,8 +50,13 @@ func Restore(ctx context.Context, path, dir string, open OpenFunc) (Manifest, er
 	}
 	staged := final + ".restoring"
 	defer os.Remove(staged)
-	r := &reader{store: store, staged: staged}
-	if err := r.read(ctx, tar.NewReader(f)); err != nil {
+	r := &reader{store: store.Batch(), staged: staged}
+	if err := r.read(ctx, tar.NewReader(bufio.NewReaderSize(f, 1<<20))); err != nil {
+		return r.m, err
+	}
+	// One sync for all the materials, before the database that refers to
+	// them is put in place.
+	if err := r.store.Sync(); err != nil {
 		return r.m, err
 	}
 	if err := r.verify(ctx, open); err != nil {
@@ -64,7 +70,7 @@ func Restore(ctx context.Context, path, dir string, open OpenFunc) (Manifest, er
 
 // reader unpacks one archive.
 type reader struct {
-	store    *blob.Store
+	store    *blob.Batch
 	staged   string
 	m        Manifest
 	manifest bool

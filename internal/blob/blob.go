@@ -244,6 +244,18 @@ func (s *Store) commit(f *os.File, b Blob) (placed bool, err error) {
 	if s.flush == nil {
 		return s.commitEach(f, b.SHA256)
 	}
+	placed, err = s.rename(f, b)
+	if err != nil {
+		return placed, err
+	}
+	// Flushed even when the name existed: a concurrent upload of the same
+	// content may have renamed it a moment ago, before its own sync.
+	return placed, errSave(s.flush.flush())
+}
+
+// rename closes f and renames it to b's address unless a file holding b's
+// content is there already; it does not wait for the disk.
+func (s *Store) rename(f *os.File, b Blob) (placed bool, err error) {
 	if err := f.Close(); err != nil {
 		return false, errSave(err)
 	}
@@ -258,9 +270,7 @@ func (s *Store) commit(f *os.File, b Blob) (placed bool, err error) {
 		}
 		placed = true
 	}
-	// Flushed even when the name existed: a concurrent upload of the same
-	// content may have renamed it a moment ago, before its own sync.
-	return placed, errSave(s.flush.flush())
+	return placed, nil
 }
 
 // intact reports whether the file at path holds exactly the content b
