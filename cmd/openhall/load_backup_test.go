@@ -1,0 +1,26 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestLoadBackupSmall runs the backup load mode end to end on a few
+// hundred cases with materials: it seeds them, backs up, restores, checks
+// the restore and prints each time next to its tar baseline.
+func TestLoadBackupSmall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds a database")
+	}
+	dir := filepath.Join(t.TempDir(), "data")
+	code, out, errOut := cli(t, dir, "load", "backup", "--data", dir, "--cases", "300", "--runs", "1")
+	if code != 0 {
+		t.Fatalf("exit %d\nout: %s\nerr: %s", code, out, errOut)
+	}
+	for _, want := range []string{"301 个文件", "tar 打包", "恢复校验通过"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
