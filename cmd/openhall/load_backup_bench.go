@@ -70,7 +70,7 @@ func (b backupBench) printSizes(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	db, err := b.databaseBytes(ctx)
+	db, err := dbSize(ctx, b.cfg)
 	if err != nil {
 		return err
 	}
@@ -79,24 +79,6 @@ func (b backupBench) printSizes(ctx context.Context) error {
 }
 
 func (b backupBench) blobDir() string { return filepath.Join(b.cfg.DataDir, "blobs") }
-
-func (b backupBench) databaseBytes(ctx context.Context) (int64, error) {
-	if !b.cfg.IsPostgres() {
-		st, err := os.Stat(b.cfg.SQLitePath())
-		if err != nil {
-			return 0, err
-		}
-		return st.Size(), nil
-	}
-	conn, err := pgx.Connect(ctx, b.cfg.DB)
-	if err != nil {
-		return 0, err
-	}
-	defer conn.Close(ctx)
-	var n int64
-	err = conn.QueryRow(ctx, `SELECT pg_database_size(current_database())`).Scan(&n)
-	return n, err
-}
 
 // once is one run: tar of the same files into an archive and back out
 // (the baseline), then backup, restore and the checks of the restore.
