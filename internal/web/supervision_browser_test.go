@@ -119,9 +119,23 @@ func (s *supScenario) login(user string) {
 	)
 }
 
+// click follows a link and waits for the page it leads to.
 func (s *supScenario) click(sel string) {
 	s.t.Helper()
-	do(s.t, s.ctx, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel)), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+	s.navigating(`main h1`, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel)))
+}
+
+// navigating runs actions that leave the page and waits for wait on the
+// page that answers: the old page is marked first, so that an element it
+// also has (a heading, a table) is not taken for the new page's.
+func (s *supScenario) navigating(wait string, actions ...chromedp.Action[chromedp.Void]) {
+	s.t.Helper()
+	var mark chromedp.Action[chromedp.Void] = func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Evaluate[bool](`document.body.classList.add("left-behind"), true`)(ctx, tg)
+		return chromedp.Void{}, err
+	}
+	steps := append([]chromedp.Action[chromedp.Void]{mark}, actions...)
+	do(s.t, s.ctx, append(steps, chromedp.WaitVisible(chromedp.CSS(`body:not(.left-behind) `+wait)))...)
 }
 
 func (s *supScenario) main() string {

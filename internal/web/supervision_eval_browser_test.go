@@ -75,12 +75,11 @@ func (s *supScenario) countLists(h *handCount) {
 	dept := strconv.FormatInt(s.cases["A"].Procedure.DepartmentID, 10)
 	s.click(`.main-nav a[href="/supervision"]`)
 	s.click(`a[href="/supervision/cards"]`)
-	do(s.t, s.ctx,
+	s.navigating(`main table`,
 		chromedp.SetValue(chromedp.ID("f-dept"), dept),
 		chromedp.SetValue(chromedp.ID("f-from"), "2026-04-01"),
 		chromedp.SetValue(chromedp.ID("f-to"), "2026-04-30"),
 		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`main table`)),
 	)
 	h.Yellow = s.count(`main tbody td span.card-yellow`)
 	h.Red = s.count(`main tbody td span.card-red`)
@@ -115,11 +114,10 @@ func (s *supScenario) evaluation(fb feedback) {
 	for {
 		s.click(`.main-nav a[href="/supervision"]`)
 		s.click(`a[href="/supervision/evaluation"]`)
-		do(s.t, s.ctx,
+		s.navigating(`main table`,
 			chromedp.SetValue(chromedp.ID("f-centre"), s.centreID("西湖区政务服务中心")),
 			chromedp.SetValue(chromedp.ID("f-period"), "2026-04"),
 			chromedp.Click(chromedp.CSS(`main form.toolbar button[type=submit]`)),
-			chromedp.WaitVisible(chromedp.CSS(`main table`)),
 		)
 		got = s.deptRow("西湖区市场监督管理局")
 		if got == want || time.Now().After(deadline) {
