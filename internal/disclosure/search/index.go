@@ -14,11 +14,13 @@ import (
 // postings stay behind as dead ids until the next restart.
 type memIndex struct {
 	docs     []docMeta
+	keys     []int64 // keys[id]: the item's sort key, apart from docs so that reading it touches little memory
 	upTo     []int64 // upTo[id]: the highest key among items 0 … id, for newest-first scans
 	byRef    map[kindRef]uint32
 	grams    map[string]*postings
 	live     int
 	removals uint32   // items removed so far: lists counted before are stale
+	dirty    bool     // some list holds a removed item's postings (until compact)
 	names    interner // categories and topics
 }
 
@@ -29,7 +31,6 @@ type kindRef struct {
 
 // docMeta is what filtering and ordering need of an item.
 type docMeta struct {
-	key      int64
 	ref      int64
 	scope    int64
 	kind     uint8
@@ -92,7 +93,8 @@ func (ix *memIndex) add(e *Entry, g entryGrams) {
 		hi = max(hi, ix.upTo[id-1])
 	}
 	ix.upTo = append(ix.upTo, hi)
-	ix.docs = append(ix.docs, docMeta{key: e.Key, ref: e.Ref, scope: e.Scope, kind: uint8(kindCodes[e.Kind]),
+	ix.keys = append(ix.keys, e.Key)
+	ix.docs = append(ix.docs, docMeta{ref: e.Ref, scope: e.Scope, kind: uint8(kindCodes[e.Kind]),
 		validity: e.Validity, category: ix.names.id(e.Category), topic: ix.names.id(e.Topic), year: uint16(max(e.Year, 0))})
 	ix.byRef[kindRef{e.Kind, e.Ref}] = id
 	ix.live++
@@ -119,6 +121,7 @@ func (ix *memIndex) remove(kind string, ref int64) {
 	ix.docs[id].dead = true
 	ix.live--
 	ix.removals++
+	ix.dirty = true
 }
 
 // liveHist counts the live items of a list per band: the kept counts while
@@ -162,6 +165,7 @@ func (ix *memIndex) compact() {
 		}
 		pl.p, pl.hist, pl.epoch = kept, h, ix.removals
 	}
+	ix.dirty = false
 }
 
 // entryGrams lists each gram of an entry with its band.

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -153,24 +154,63 @@ type cand struct {
 	possible bool // every loose term's other grams are there too: it may hold them as written
 }
 
-// cursor walks a posting list forward to ids in ascending order.
+// cursor walks a posting list to ids in ascending order (descending when
+// back).
 type cursor struct {
-	p []uint32
-	i int
+	p    []uint32
+	i    int
+	top  uint8 // the highest band in the list (an upper bound)
+	back bool
 }
 
-// seek moves to id and reports its band, false when the list lacks it.
+const bandMask = 1<<bandBits - 1
+
+// seek moves to id and reports its band, false when the list lacks it: it
+// gallops, then halves the last step.
 func (c *cursor) seek(id uint32) (uint8, bool) {
-	step := 1
-	for c.i+step < len(c.p) && c.p[c.i+step]>>bandBits < id {
-		c.i += step
+	if c.back {
+		return c.seekBack(id)
+	}
+	lo, step := c.i, 1
+	for lo+step < len(c.p) && c.p[lo+step]>>bandBits < id {
+		lo += step
 		step *= 2
 	}
-	for c.i < len(c.p) && c.p[c.i]>>bandBits < id {
-		c.i++
+	hi := min(lo+step, len(c.p)) // p[hi] ≥ id, or the end
+	for lo < hi && c.p[lo]>>bandBits < id {
+		mid := int(uint(lo+hi) / 2)
+		if c.p[mid]>>bandBits < id {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
 	}
-	if c.i < len(c.p) && c.p[c.i]>>bandBits == id {
-		return uint8(c.p[c.i] & (1<<bandBits - 1)), true
+	c.i = lo
+	if lo < len(c.p) && c.p[lo]>>bandBits == id {
+		return uint8(c.p[lo] & bandMask), true
+	}
+	return 0, false
+}
+
+// seekBack moves down to id, for a cursor walking downward.
+func (c *cursor) seekBack(id uint32) (uint8, bool) {
+	hi, step := c.i, 1
+	for hi-step >= 0 && c.p[hi-step]>>bandBits > id {
+		hi -= step
+		step *= 2
+	}
+	lo := max(hi-step, -1) // p[lo] ≤ id, or before the start
+	for lo < hi && (hi >= len(c.p) || c.p[hi]>>bandBits > id) {
+		mid := int(uint(lo+hi+1) / 2)
+		if c.p[mid]>>bandBits > id {
+			hi = mid - 1
+		} else {
+			lo = mid
+		}
+	}
+	c.i = hi
+	if hi >= 0 && hi < len(c.p) && c.p[hi]>>bandBits == id {
+		return uint8(c.p[hi] & bandMask), true
 	}
 	return 0, false
 }
@@ -192,8 +232,9 @@ func (ix *memIndex) lists(terms []*term) ([]termLists, bool) {
 			if pl == nil {
 				return nil, false
 			}
-			out[i].need = append(out[i].need, &cursor{p: pl.p})
-			df = min(df, histSum(ix.liveHist(pl)))
+			h := ix.liveHist(pl)
+			out[i].need = append(out[i].need, &cursor{p: pl.p, top: topBand(h)})
+			df = min(df, histSum(h))
 		}
 		for _, g := range t.extra {
 			if pl := ix.grams[g]; pl != nil {
@@ -205,23 +246,34 @@ func (ix *memIndex) lists(terms []*term) ([]termLists, bool) {
 		if df == 0 {
 			return nil, false
 		}
+		// The rarest gram first: an item lacking it is passed over soonest.
+		slices.SortStableFunc(out[i].need, func(a, b *cursor) int { return len(a.p) - len(b.p) })
 		out[i].idf = idf(df, ix.live)
 	}
 	return out, true
 }
 
+// topBand is the highest band with an item in a list's counts.
+func topBand(h [bands]int32) uint8 {
+	for b := bands - 1; b > 0; b-- {
+		if h[b] > 0 {
+			return uint8(b)
+		}
+	}
+	return 0
+}
+
 // candidates calls visit with every live item holding all needed grams
 // and passing the filter, scored: a term's band in an item is the lowest
 // band among its grams there (a term occurs at most as often as each of
-// its grams). It returns how many there are. With one exact term, items
-// below band floor are only counted, not visited.
-func (ix *memIndex) candidates(terms []*term, f filterIDs, floor uint8, visit func(cand)) int {
+// its grams). It returns how many there are.
+func (ix *memIndex) candidates(terms []*term, f filterIDs, visit func(cand)) int {
 	tl, ok := ix.lists(terms)
 	if !ok || f.none {
 		return 0
 	}
 	if len(terms) == 1 && terms[0].exact {
-		return ix.single(tl[0], f, floor, visit)
+		return ix.single(tl[0], f, visit)
 	}
 	return ix.walk(tl, f, shortest(tl, false), false, -1, visit)
 }
@@ -250,17 +302,18 @@ func (ix *memIndex) countUpTo(terms []*term, f filterIDs, limit int) int {
 // of them when possibleOnly), at most limit when limit ≥ 0.
 func (ix *memIndex) walk(tl []termLists, f filterIDs, driver *cursor, possibleOnly bool, limit int, visit func(cand)) int {
 	n := 0
+	filtered := !f.all() || ix.dirty
 	for _, x := range driver.p {
 		if n == limit {
 			break
 		}
 		id := x >> bandBits
-		d := &ix.docs[id]
-		if !f.keep(d) {
+		c, ok := scoreOne(tl, id)
+		if !ok || (filtered && !f.keep(&ix.docs[id])) {
 			continue
 		}
-		if c, ok := scoreOne(tl, id); ok && (c.possible || !possibleOnly) {
-			c.key = d.key
+		if c.possible || !possibleOnly {
+			c.key = ix.keys[id]
 			n++
 			visit(c)
 		}
@@ -286,35 +339,22 @@ func (ix *memIndex) newest(t termLists, f filterIDs, low func() (int64, bool), v
 			continue
 		}
 		n++
-		visit(cand{id: id, key: d.key, score: t.idf * bandValue(uint8(p[i]&(1<<bandBits-1))), possible: true})
+		visit(cand{id: id, key: ix.keys[id], score: t.idf * bandValue(uint8(p[i]&bandMask)), possible: true})
 	}
 	return n
 }
 
 // single is candidates for one exact term: one list, its bands the scores.
-func (ix *memIndex) single(t termLists, f filterIDs, floor uint8, visit func(cand)) int {
-	p := t.need[0].p
-	if f.all() && ix.removals == 0 {
-		// Counting is free: every posting is live and passes.
-		for _, x := range p {
-			if b := uint8(x & (1<<bandBits - 1)); b >= floor {
-				id := x >> bandBits
-				visit(cand{id: id, key: ix.docs[id].key, score: t.idf * bandValue(b), possible: true})
-			}
-		}
-		return len(p)
-	}
+func (ix *memIndex) single(t termLists, f filterIDs, visit func(cand)) int {
 	n := 0
-	for _, x := range p {
+	filtered := !f.all() || ix.dirty
+	for _, x := range t.need[0].p {
 		id := x >> bandBits
-		d := &ix.docs[id]
-		if !f.keep(d) {
+		if filtered && !f.keep(&ix.docs[id]) {
 			continue
 		}
 		n++
-		if b := uint8(x & (1<<bandBits - 1)); b >= floor {
-			visit(cand{id: id, key: d.key, score: t.idf * bandValue(b), possible: true})
-		}
+		visit(cand{id: id, key: ix.keys[id], score: t.idf * bandValue(uint8(x&bandMask)), possible: true})
 	}
 	return n
 }

@@ -83,7 +83,7 @@ func (r *run) collect() []cand {
 	var cands []cand
 	r.e.mu.RLock()
 	defer r.e.mu.RUnlock()
-	r.e.ix.candidates(r.terms, r.e.ix.filterOf(r.q), 0, func(c cand) { cands = append(cands, c) })
+	r.e.ix.candidates(r.terms, r.e.ix.filterOf(r.q), func(c cand) { cands = append(cands, c) })
 	return cands
 }
 
@@ -115,19 +115,44 @@ func (r *run) byDate(n int) []cand {
 	return h.sorted()
 }
 
-// stream keeps the best n candidates as they come, and counts them all.
+// stream keeps the best n candidates as they come, and counts them (up to
+// countCap where the walk may stop early).
 func (r *run) stream(n int, less func(a, b cand) bool) []cand {
 	h := &candHeap{less: less, cs: make([]cand, 0, n)}
+	if len(r.terms) > 1 || !r.terms[0].exact {
+		r.total = r.top(false, nil, h, n, r.q.Sort == ByDate)
+		return h.sorted()
+	}
 	r.e.mu.RLock()
 	ix := r.e.ix
 	f := ix.filterOf(r.q)
-	var floor uint8
-	if r.q.Sort != ByDate {
-		floor = ix.floorFor(r.terms, f, n)
+	defer r.e.mu.RUnlock()
+	if r.q.Sort == ByDate || !f.all() || ix.dirty {
+		r.total = ix.candidates(r.terms, f, func(c cand) { h.offer(c, n) })
+		return h.sorted()
 	}
-	r.total = ix.candidates(r.terms, f, floor, func(c cand) { h.offer(c, n) })
-	r.e.mu.RUnlock()
+	if tl, ok := ix.lists(r.terms); ok {
+		w := &topWalk{ix: ix, tl: tl, f: f, h: h, n: n}
+		r.total = w.single(ix.floorFor(r.terms, f, n))
+	}
 	return h.sorted()
+}
+
+// top runs a top-n walk (see prune.go) into h and returns its count.
+func (r *run) top(possibleOnly bool, skip func(uint32) bool, h *candHeap, n int, newest bool) int {
+	r.e.mu.RLock()
+	defer r.e.mu.RUnlock()
+	ix := r.e.ix
+	f := ix.filterOf(r.q)
+	tl, ok := ix.lists(r.terms)
+	if !ok || f.none {
+		return 0
+	}
+	w := &topWalk{ix: ix, tl: tl, f: f, possibleOnly: possibleOnly, skip: skip, h: h, n: n}
+	if newest {
+		return w.newest()
+	}
+	return w.byScore()
 }
 
 // checked are the terms the index alone cannot confirm as written.
@@ -219,11 +244,9 @@ func (r *run) check(ctx context.Context, cs []cand) (exact, loose []cand, err er
 // total is counted up to MaxCount+1, like every count.
 func (r *run) tiered(ctx context.Context, need int) error {
 	possible := &candHeap{less: byScore}
+	r.top(true, nil, possible, maxVerify, false)
 	r.e.mu.RLock()
-	ix := r.e.ix
-	f := ix.filterOf(r.q)
-	ix.possibleOnes(r.terms, f, func(c cand) { possible.offer(c, maxVerify) })
-	r.total = ix.countUpTo(r.terms, f, MaxCount+1)
+	r.total = r.e.ix.countUpTo(r.terms, r.e.ix.filterOf(r.q), countCap)
 	r.e.mu.RUnlock()
 	pool := possible.sorted()
 	var exact []cand
@@ -245,13 +268,7 @@ func (r *run) tiered(ctx context.Context, need int) error {
 		isExact[c.id] = true
 	}
 	rest := &candHeap{less: byScore}
-	r.e.mu.RLock()
-	ix.candidates(r.terms, f, 0, func(c cand) {
-		if !isExact[c.id] {
-			rest.offer(c, need-len(exact))
-		}
-	})
-	r.e.mu.RUnlock()
+	r.top(false, func(id uint32) bool { return isExact[id] }, rest, need-len(exact), false)
 	r.ranked = append(r.ranked, rest.sorted()...)
 	return nil
 }

@@ -1,0 +1,157 @@
+package search
+
+// Top-n walks. A search shows a page of the best (or newest) items and a
+// count that stops at MaxCount+1, so once that many matches are counted
+// and the kept set is full, an item that cannot enter it need not be
+// looked at:
+//
+//   - by score (MaxScore on the driving list): a posting's band bounds its
+//     term's part of the score, the other terms' highest bands bound the
+//     rest; a posting whose bound is below the worst kept score is passed
+//     over without seeking the other lists or reading the item;
+//   - newest first: the driving list is walked from its highest id down,
+//     and the walk stops where no lower id holds a key above the worst kept
+//     (items are numbered in key order when the index is built, so this is
+//     usually right after the page).
+//
+// Both keep exactly the items a full walk would keep, in the same order.
+
+// topWalk is one top-n walk.
+type topWalk struct {
+	ix           *memIndex
+	tl           []termLists
+	f            filterIDs
+	possibleOnly bool                 // keep only items that may hold every term as written
+	skip         func(id uint32) bool // items not to keep (still counted); nil for none
+	h            *candHeap
+	n            int // how many to keep
+}
+
+// countCap is how far a walk counts: the count shown stops at MaxCount.
+const countCap = MaxCount + 1
+
+// byScore walks the driving list upward, keeping the best n by score, and
+// returns the matches counted (exact below countCap).
+func (w *topWalk) byScore() int {
+	p, owner := driver(w.tl, w.possibleOnly)
+	rest, weight := w.bounds(owner)
+	filtered := w.filtered()
+	count := 0
+	for _, x := range p {
+		if count >= countCap && w.full() && (rest+weight*bandValue(uint8(x&bandMask)))*(1+1e-9) < w.h.cs[0].score {
+			continue
+		}
+		id := x >> bandBits
+		c, ok := scoreOne(w.tl, id)
+		if !ok || (w.possibleOnly && !c.possible) || (filtered && !w.f.keep(&w.ix.docs[id])) {
+			continue
+		}
+		count++
+		w.offer(c)
+	}
+	return count
+}
+
+// newest walks the driving list downward, keeping the newest n.
+func (w *topWalk) newest() int {
+	p, _ := driver(w.tl, w.possibleOnly)
+	for _, t := range w.tl {
+		for _, c := range append(append([]*cursor{}, t.need...), t.extra...) {
+			c.back, c.i = true, len(c.p)-1
+		}
+	}
+	filtered := w.filtered()
+	count := 0
+	for i := len(p) - 1; i >= 0; i-- {
+		id := p[i] >> bandBits
+		if count >= countCap && w.full() && w.ix.upTo[id] <= w.h.cs[0].key {
+			break
+		}
+		c, ok := scoreOne(w.tl, id)
+		if !ok || (w.possibleOnly && !c.possible) || (filtered && !w.f.keep(&w.ix.docs[id])) {
+			continue
+		}
+		count++
+		w.offer(c)
+	}
+	return count
+}
+
+// single keeps the best n of one exact term's list when nothing filters
+// and returns the list's length, its count. An item's score is its band's,
+// so every item above the floor band (fewer than n) is kept, and of the
+// floor band the newest: that band is walked from the highest id down, to
+// where no lower id can hold a newer key.
+func (w *topWalk) single(floor uint8) int {
+	p, idf := w.tl[0].need[0].p, w.tl[0].idf
+	for _, x := range p {
+		if b := uint8(x & bandMask); b > floor {
+			w.offer(cand{id: x >> bandBits, score: idf * bandValue(b), possible: true})
+		}
+	}
+	low := idf * bandValue(floor)
+	for i := len(p) - 1; i >= 0; i-- {
+		id := p[i] >> bandBits
+		if w.full() && (w.h.cs[0].score > low || w.ix.upTo[id] <= w.h.cs[0].key) {
+			break
+		}
+		if uint8(p[i]&bandMask) == floor {
+			w.offer(cand{id: id, score: low, possible: true})
+		}
+	}
+	return len(p)
+}
+
+// filtered reports whether items must be read to be filtered: a filter is
+// set, or removed items' postings are still in the lists.
+func (w *topWalk) filtered() bool { return !w.f.all() || w.ix.dirty }
+
+func (w *topWalk) full() bool { return w.h.Len() >= w.n }
+
+// offer keeps c if it may be among the best n; the item's key is read only
+// for the few that may.
+func (w *topWalk) offer(c cand) {
+	if w.n == 0 || (w.skip != nil && w.skip(c.id)) {
+		return
+	}
+	if w.full() && w.h.less(w.h.cs[0], cand{score: c.score, key: 1<<63 - 1}) {
+		return // even with the highest key it would not pass the worst kept
+	}
+	c.key = w.ix.keys[c.id]
+	w.h.offer(c, w.n)
+}
+
+// bounds returns the highest score the terms other than owner can add, and
+// owner's weight, by which a driving posting's band value is multiplied.
+func (w *topWalk) bounds(owner int) (rest, weight float64) {
+	for i, t := range w.tl {
+		if i == owner {
+			continue
+		}
+		top := uint8(bands - 1)
+		for _, c := range t.need {
+			top = min(top, c.top)
+		}
+		rest += t.idf * bandValue(top)
+	}
+	return rest, w.tl[owner].idf
+}
+
+// driver is the shortest needed list (of all lists, with possibleOnly) and
+// the index of the term it belongs to.
+func driver(tl []termLists, withExtra bool) ([]uint32, int) {
+	var best []uint32
+	owner := -1
+	for i, t := range tl {
+		cs := t.need
+		if withExtra {
+			cs = append(append([]*cursor{}, t.need...), t.extra...)
+		}
+		for _, c := range cs {
+			if owner < 0 || len(c.p) < len(best) {
+				best, owner = c.p, i
+			}
+		}
+	}
+	return best, owner
+}
