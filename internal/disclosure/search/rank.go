@@ -243,21 +243,12 @@ func (r *run) check(ctx context.Context, cs []cand) (exact, loose []cand, err er
 // page is filled with exact matches; then come the others by score. The
 // total is counted up to MaxCount+1, like every count.
 func (r *run) tiered(ctx context.Context, need int) error {
-	possible := &candHeap{less: byScore}
-	r.top(true, nil, possible, maxVerify, false)
 	r.e.mu.RLock()
 	r.total = r.e.ix.countUpTo(r.terms, r.e.ix.filterOf(r.q), countCap)
 	r.e.mu.RUnlock()
-	pool := possible.sorted()
-	var exact []cand
-	batch := need + 8
-	for checked := 0; checked < len(pool) && len(exact) < need; checked += batch {
-		ex, _, err := r.check(ctx, pool[checked:min(checked+batch, len(pool))])
-		if err != nil {
-			return err
-		}
-		exact = append(exact, ex...)
-		batch = verifyBatch
+	exact, err := r.exactFirst(ctx, need)
+	if err != nil {
+		return err
 	}
 	r.ranked = exact
 	if len(exact) >= need {
@@ -271,6 +262,33 @@ func (r *run) tiered(ctx context.Context, need int) error {
 	r.top(false, func(id uint32) bool { return isExact[id] }, rest, need-len(exact), false)
 	r.ranked = append(r.ranked, rest.sorted()...)
 	return nil
+}
+
+// exactFirst checks the candidates that may hold every term as written,
+// best first, until need hold them: the best need+8 (usually enough: an
+// item holding every gram of 政府信息 mostly holds it as written), then,
+// only if not, the best maxVerify in batches. The first pool is the
+// second's start, so nothing is checked twice.
+func (r *run) exactFirst(ctx context.Context, need int) ([]cand, error) {
+	var exact []cand
+	checked := 0
+	for _, size := range []int{need + 8, maxVerify} {
+		h := &candHeap{less: byScore}
+		r.top(true, nil, h, size, false)
+		pool := h.sorted()
+		for checked < len(pool) && len(exact) < need {
+			end := min(checked+verifyBatch, len(pool))
+			ex, _, err := r.check(ctx, pool[checked:end])
+			if err != nil {
+				return nil, err
+			}
+			exact, checked = append(exact, ex...), end
+		}
+		if len(exact) >= need || len(pool) < size {
+			break
+		}
+	}
+	return exact, nil
 }
 
 // proximity boosts, among the best headRerank, the items holding the terms

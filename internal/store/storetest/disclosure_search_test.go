@@ -49,11 +49,24 @@ func indexSearchDocs(t testing.TB, eng *search.Engine, docs []search.Doc) {
 	}
 }
 
-// resultKey is what must be the same on both backends.
+// spanText is an excerpt as shown, marks in brackets.
+func spanText(spans []search.Span) string {
+	var b strings.Builder
+	for _, sp := range spans {
+		if sp.Mark {
+			b.WriteString("[" + sp.Text + "]")
+		} else {
+			b.WriteString(sp.Text)
+		}
+	}
+	return b.String()
+}
+
+// resultKey is what must be the same on both backends, excerpts included.
 func resultKey(r *search.Result) string {
 	var refs []string
 	for _, h := range r.Hits {
-		refs = append(refs, fmt.Sprintf("%d:%v:%d", h.Ref, h.InTitle, len(h.Snippet)))
+		refs = append(refs, fmt.Sprintf("%d:%v:%s", h.Ref, h.InTitle, spanText(h.Snippet)))
 	}
 	return fmt.Sprintf("total=%d capped=%v terms=%q hits=%s", r.Total, r.Capped, r.Terms, strings.Join(refs, ","))
 }
