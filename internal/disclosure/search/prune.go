@@ -30,18 +30,22 @@ type topWalk struct {
 // countCap is how far a walk counts: the count shown stops at MaxCount.
 const countCap = MaxCount + 1
 
-// byScore walks the driving list upward, keeping the best n by score, and
-// returns the matches counted (exact below countCap).
+// byScore walks the driving list from its highest id down, keeping the
+// best n by score, and returns the matches counted (exact below countCap).
+// Scores come in few distinct values (bands), so many items tie with the
+// worst kept; walking down, a tied item is newer than none kept once no
+// lower id holds a higher key, and is passed over too.
 func (w *topWalk) byScore() int {
 	p, owner := driver(w.tl, w.possibleOnly)
-	rest, weight := w.bounds(owner)
+	tops := w.tops()
+	w.backward()
 	filtered := w.filtered()
 	count := 0
-	for _, x := range p {
-		if count >= countCap && w.full() && (rest+weight*bandValue(uint8(x&bandMask)))*(1+1e-9) < w.h.cs[0].score {
+	for i := len(p) - 1; i >= 0; i-- {
+		id := p[i] >> bandBits
+		if count >= countCap && w.full() && w.beaten(w.bound(tops, owner, uint8(p[i]&bandMask)), id) {
 			continue
 		}
-		id := x >> bandBits
 		c, ok := scoreOne(w.tl, id)
 		if !ok || (w.possibleOnly && !c.possible) || (filtered && !w.f.keep(&w.ix.docs[id])) {
 			continue
@@ -52,14 +56,58 @@ func (w *topWalk) byScore() int {
 	return count
 }
 
-// newest walks the driving list downward, keeping the newest n.
-func (w *topWalk) newest() int {
-	p, _ := driver(w.tl, w.possibleOnly)
+// beaten reports whether an item of id scoring at most bound cannot pass
+// the worst kept: a lower score, or the same and no newer key.
+func (w *topWalk) beaten(bound float64, id uint32) bool {
+	worst := w.h.cs[0]
+	return bound < worst.score || (bound == worst.score && w.ix.upTo[id] < worst.key)
+}
+
+// bound is the highest score of an item whose driving posting has band b:
+// the owner term at b, the others at their highest bands, summed in the
+// order scoreOne sums, so that a score is never above its bound (rounding
+// is monotone).
+func (w *topWalk) bound(tops []uint8, owner int, b uint8) float64 {
+	var sum float64
+	for i, t := range w.tl {
+		if i == owner {
+			sum += t.idf * bandValue(min(b, tops[i]))
+		} else {
+			sum += t.idf * bandValue(tops[i])
+		}
+	}
+	return sum
+}
+
+// tops are the terms' highest bands: a term's band in an item is at most
+// each of its needed grams' highest.
+func (w *topWalk) tops() []uint8 {
+	out := make([]uint8, len(w.tl))
+	for i, t := range w.tl {
+		out[i] = bands - 1
+		for _, c := range t.need {
+			out[i] = min(out[i], c.top)
+		}
+	}
+	return out
+}
+
+// backward sets every cursor to walk down from the end of its list.
+func (w *topWalk) backward() {
 	for _, t := range w.tl {
-		for _, c := range append(append([]*cursor{}, t.need...), t.extra...) {
+		for _, c := range t.need {
+			c.back, c.i = true, len(c.p)-1
+		}
+		for _, c := range t.extra {
 			c.back, c.i = true, len(c.p)-1
 		}
 	}
+}
+
+// newest walks the driving list downward, keeping the newest n.
+func (w *topWalk) newest() int {
+	p, _ := driver(w.tl, w.possibleOnly)
+	w.backward()
 	filtered := w.filtered()
 	count := 0
 	for i := len(p) - 1; i >= 0; i-- {
@@ -119,22 +167,6 @@ func (w *topWalk) offer(c cand) {
 	}
 	c.key = w.ix.keys[c.id]
 	w.h.offer(c, w.n)
-}
-
-// bounds returns the highest score the terms other than owner can add, and
-// owner's weight, by which a driving posting's band value is multiplied.
-func (w *topWalk) bounds(owner int) (rest, weight float64) {
-	for i, t := range w.tl {
-		if i == owner {
-			continue
-		}
-		top := uint8(bands - 1)
-		for _, c := range t.need {
-			top = min(top, c.top)
-		}
-		rest += t.idf * bandValue(top)
-	}
-	return rest, w.tl[owner].idf
 }
 
 // driver is the shortest needed list (of all lists, with possibleOnly) and

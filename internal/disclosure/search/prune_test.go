@@ -11,7 +11,7 @@ import (
 // randomIndex builds an index of n items written from a small alphabet, so
 // that grams are shared widely, with some items replaced (dead postings
 // until compact) and keys mostly, not always, rising with the ids.
-func randomIndex(rng *rand.Rand, n int) *memIndex {
+func randomIndex(rng *rand.Rand, n int, keyOf func(i int) int64) *memIndex {
 	const alphabet = "政府信息公开预算就业补贴安全生产监督"
 	rs := []rune(alphabet)
 	words := func(k int) string {
@@ -34,10 +34,7 @@ func randomIndex(rng *rand.Rand, n int) *memIndex {
 		}
 		validity := []string{"valid", "expired", "amended"}[rng.IntN(3)]
 		text := words(4+rng.IntN(8)) + "\n\n" + words(rng.IntN(20)) + "\n" + words(10+rng.IntN(300))
-		key := int64(i*10 + rng.IntN(25)) // sometimes below an earlier item's key
-		if rng.IntN(4) == 0 {
-			key += int64(rng.IntN(5000)) // or far above the items after it
-		}
+		key := keyOf(i)
 		for used[key] {
 			key++
 		}
@@ -70,16 +67,41 @@ func fullWalk(ix *memIndex, terms []*term, f filterIDs, possibleOnly bool, skip 
 
 func TestTopWalksKeepWhatAFullWalkKeeps(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
-	ix := randomIndex(rng, 3000)
-	queries := []string{"政府信息", "公开 预算", "安全生产 监督", "就业补贴 政府", "信息公开预算", "监 督", "府信 开预 算就", "补贴", "监", "公开"}
-	for round, compacted := range []bool{false, true} {
-		if compacted {
-			ix.compact()
+	keyOrders := []struct {
+		name  string
+		keyOf func(i int) int64
+	}{
+		// Keys mostly rising with the ids, as when the index is built;
+		// some a little below an earlier item's, some far above later ones.
+		{"mostly", func(i int) int64 {
+			key := int64(i*10 + rng.IntN(25))
+			if rng.IntN(4) == 0 {
+				key += int64(rng.IntN(5000))
+			}
+			return key
+		}},
+		{"nearly", func(i int) int64 { return int64(i*10 + rng.IntN(40)) }}, // neighbours swap
+		{"random", func(int) int64 { return int64(rng.IntN(1 << 30)) }},     // items added in any order
+	}
+	for _, o := range keyOrders {
+		ix := randomIndex(rng, 3000, o.keyOf)
+		for _, compacted := range []bool{false, true} {
+			if compacted {
+				ix.compact()
+			}
+			checkTopWalks(t, fmt.Sprintf("%s/compacted=%v", o.name, compacted), ix, rng)
 		}
+	}
+}
+
+func checkTopWalks(t *testing.T, round string, ix *memIndex, rng *rand.Rand) {
+	t.Helper()
+	queries := []string{"政府信息", "公开 预算", "安全生产 监督", "就业补贴 政府", "信息公开预算", "监 督", "府信 开预 算就", "补贴", "监", "公开"}
+	{
 		for _, q := range queries {
 			for _, scope := range []int64{0, 2} {
 				for _, n := range []int{1, 20, 64, 1024} {
-					name := fmt.Sprintf("round%d/%s/scope%d/n%d", round, q, scope, n)
+					name := fmt.Sprintf("%s/%s/scope%d/n%d", round, q, scope, n)
 					checkTopWalk(t, name, ix, q, filterIDs{scope: scope}, n, rng)
 				}
 			}
