@@ -45,6 +45,7 @@ type docMeta struct {
 // with the number of live items per band.
 type postings struct {
 	p     []uint32
+	bmax  []uint8      // bmax[k]: the highest band in p[k·blockSize:(k+1)·blockSize]
 	hist  [bands]int32 // valid while epoch equals the index's removals
 	epoch uint32
 }
@@ -58,6 +59,18 @@ func histSum(h [bands]int32) int {
 }
 
 const bandBits = 5
+
+// blockSize is how many postings share one highest-band entry (bmax).
+const blockSize = 64
+
+// noteBand keeps bmax current for the posting at i.
+func (pl *postings) noteBand(i int, band uint8) {
+	if k := i / blockSize; k == len(pl.bmax) {
+		pl.bmax = append(pl.bmax, band)
+	} else {
+		pl.bmax[k] = max(pl.bmax[k], band)
+	}
+}
 
 func newMemIndex() *memIndex {
 	return &memIndex{byRef: map[kindRef]uint32{}, grams: map[string]*postings{}, names: interner{m: map[string]uint16{}}}
@@ -105,6 +118,7 @@ func (ix *memIndex) add(e *Entry, g entryGrams) {
 			ix.grams[strings.Clone(gb.gram)] = pl
 		}
 		pl.p = append(pl.p, id<<bandBits|uint32(gb.band))
+		pl.noteBand(len(pl.p)-1, gb.band)
 		pl.hist[gb.band]++ // only meaningful while the epoch is current
 	}
 }
@@ -163,7 +177,10 @@ func (ix *memIndex) compact() {
 			delete(ix.grams, g)
 			continue
 		}
-		pl.p, pl.hist, pl.epoch = kept, h, ix.removals
+		pl.p, pl.hist, pl.epoch, pl.bmax = kept, h, ix.removals, pl.bmax[:0]
+		for i, x := range kept {
+			pl.noteBand(i, uint8(x&bandMask))
+		}
 	}
 	ix.dirty = false
 }

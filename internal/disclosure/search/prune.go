@@ -24,7 +24,8 @@ type topWalk struct {
 	possibleOnly bool                 // keep only items that may hold every term as written
 	skip         func(id uint32) bool // items not to keep (still counted); nil for none
 	h            *candHeap
-	n            int // how many to keep
+	n            int  // how many to keep
+	uncounted    bool // the count is not wanted: passing over may start as soon as n are kept
 }
 
 // countCap is how far a walk counts: the count shown stops at MaxCount.
@@ -37,13 +38,12 @@ const countCap = MaxCount + 1
 // lower id holds a higher key, and is passed over too.
 func (w *topWalk) byScore() int {
 	p, owner := driver(w.tl, w.possibleOnly)
-	tops := w.tops()
 	w.backward()
 	filtered := w.filtered()
 	count := 0
 	for i := len(p) - 1; i >= 0; i-- {
 		id := p[i] >> bandBits
-		if count >= countCap && w.full() && w.beaten(w.bound(tops, owner, uint8(p[i]&bandMask)), id) {
+		if w.counted(count) && w.full() && w.beaten(w.bound(owner, uint8(p[i]&bandMask), id), id) {
 			continue
 		}
 		c, ok := scoreOne(w.tl, id)
@@ -56,6 +56,9 @@ func (w *topWalk) byScore() int {
 	return count
 }
 
+// counted reports whether the walk has counted as far as it must.
+func (w *topWalk) counted(count int) bool { return w.uncounted || count >= countCap }
+
 // beaten reports whether an item of id scoring at most bound cannot pass
 // the worst kept: a lower score, or the same and no newer key.
 func (w *topWalk) beaten(bound float64, id uint32) bool {
@@ -63,40 +66,32 @@ func (w *topWalk) beaten(bound float64, id uint32) bool {
 	return bound < worst.score || (bound == worst.score && w.ix.upTo[id] < worst.key)
 }
 
-// bound is the highest score of an item whose driving posting has band b:
-// the owner term at b, the others at their highest bands, summed in the
-// order scoreOne sums, so that a score is never above its bound (rounding
-// is monotone).
-func (w *topWalk) bound(tops []uint8, owner int, b uint8) float64 {
+// bound is the highest score item id can have, its driving posting having
+// band b: each term at the lowest of its needed grams' block maxima there
+// (the owner also at b), summed in the order scoreOne sums, so that a score
+// is never above its bound (rounding is monotone). Block-max bounds, not
+// whole-list ones: with two terms, the other term's best band anywhere
+// would let almost every item through.
+func (w *topWalk) bound(owner int, b uint8, id uint32) float64 {
 	var sum float64
 	for i, t := range w.tl {
+		top := uint8(bands - 1)
 		if i == owner {
-			sum += t.idf * bandValue(min(b, tops[i]))
-		} else {
-			sum += t.idf * bandValue(tops[i])
+			top = b
 		}
+		for _, c := range t.need {
+			top = min(top, c.blockMax(id))
+		}
+		sum += t.idf * bandValue(top)
 	}
 	return sum
-}
-
-// tops are the terms' highest bands: a term's band in an item is at most
-// each of its needed grams' highest.
-func (w *topWalk) tops() []uint8 {
-	out := make([]uint8, len(w.tl))
-	for i, t := range w.tl {
-		out[i] = bands - 1
-		for _, c := range t.need {
-			out[i] = min(out[i], c.top)
-		}
-	}
-	return out
 }
 
 // backward sets every cursor to walk down from the end of its list.
 func (w *topWalk) backward() {
 	for _, t := range w.tl {
 		for _, c := range t.need {
-			c.back, c.i = true, len(c.p)-1
+			c.back, c.i, c.k = true, len(c.p)-1, len(c.bmax)-1
 		}
 		for _, c := range t.extra {
 			c.back, c.i = true, len(c.p)-1
@@ -112,7 +107,7 @@ func (w *topWalk) newest() int {
 	count := 0
 	for i := len(p) - 1; i >= 0; i-- {
 		id := p[i] >> bandBits
-		if count >= countCap && w.full() && w.ix.upTo[id] <= w.h.cs[0].key {
+		if w.counted(count) && w.full() && w.ix.upTo[id] <= w.h.cs[0].key {
 			break
 		}
 		c, ok := scoreOne(w.tl, id)

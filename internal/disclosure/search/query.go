@@ -159,8 +159,18 @@ type cand struct {
 type cursor struct {
 	p    []uint32
 	i    int
-	top  uint8 // the highest band in the list (an upper bound)
+	bmax []uint8 // the list's highest band per block
+	k    int     // the block blockMax last looked in
 	back bool
+}
+
+// blockMax is an upper bound of id's band in the list: the highest band of
+// the block where id would be. Ids must come in descending order.
+func (c *cursor) blockMax(id uint32) uint8 {
+	for c.k > 0 && c.p[c.k*blockSize]>>bandBits > id {
+		c.k--
+	}
+	return c.bmax[c.k]
 }
 
 const bandMask = 1<<bandBits - 1
@@ -232,9 +242,8 @@ func (ix *memIndex) lists(terms []*term) ([]termLists, bool) {
 			if pl == nil {
 				return nil, false
 			}
-			h := ix.liveHist(pl)
-			out[i].need = append(out[i].need, &cursor{p: pl.p, top: topBand(h)})
-			df = min(df, histSum(h))
+			out[i].need = append(out[i].need, &cursor{p: pl.p, bmax: pl.bmax})
+			df = min(df, histSum(ix.liveHist(pl)))
 		}
 		for _, g := range t.extra {
 			if pl := ix.grams[g]; pl != nil {
@@ -251,16 +260,6 @@ func (ix *memIndex) lists(terms []*term) ([]termLists, bool) {
 		out[i].idf = idf(df, ix.live)
 	}
 	return out, true
-}
-
-// topBand is the highest band with an item in a list's counts.
-func topBand(h [bands]int32) uint8 {
-	for b := bands - 1; b > 0; b-- {
-		if h[b] > 0 {
-			return uint8(b)
-		}
-	}
-	return 0
 }
 
 // candidates calls visit with every live item holding all needed grams

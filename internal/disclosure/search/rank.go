@@ -120,7 +120,7 @@ func (r *run) byDate(n int) []cand {
 func (r *run) stream(n int, less func(a, b cand) bool) []cand {
 	h := &candHeap{less: less, cs: make([]cand, 0, n)}
 	if len(r.terms) > 1 || !r.terms[0].exact {
-		r.total = r.top(false, nil, h, n, r.q.Sort == ByDate)
+		r.total = r.top(&topWalk{h: h, n: n}, r.q.Sort == ByDate)
 		return h.sorted()
 	}
 	r.e.mu.RLock()
@@ -138,8 +138,9 @@ func (r *run) stream(n int, less func(a, b cand) bool) []cand {
 	return h.sorted()
 }
 
-// top runs a top-n walk (see prune.go) into h and returns its count.
-func (r *run) top(possibleOnly bool, skip func(uint32) bool, h *candHeap, n int, newest bool) int {
+// top runs a top-n walk (see prune.go), filling in the index's side, and
+// returns its count.
+func (r *run) top(w *topWalk, newest bool) int {
 	r.e.mu.RLock()
 	defer r.e.mu.RUnlock()
 	ix := r.e.ix
@@ -148,7 +149,7 @@ func (r *run) top(possibleOnly bool, skip func(uint32) bool, h *candHeap, n int,
 	if !ok || f.none {
 		return 0
 	}
-	w := &topWalk{ix: ix, tl: tl, f: f, possibleOnly: possibleOnly, skip: skip, h: h, n: n}
+	w.ix, w.tl, w.f = ix, tl, f
 	if newest {
 		return w.newest()
 	}
@@ -259,7 +260,7 @@ func (r *run) tiered(ctx context.Context, need int) error {
 		isExact[c.id] = true
 	}
 	rest := &candHeap{less: byScore}
-	r.top(false, func(id uint32) bool { return isExact[id] }, rest, need-len(exact), false)
+	r.top(&topWalk{skip: func(id uint32) bool { return isExact[id] }, h: rest, n: need - len(exact), uncounted: true}, false)
 	r.ranked = append(r.ranked, rest.sorted()...)
 	return nil
 }
@@ -274,7 +275,7 @@ func (r *run) exactFirst(ctx context.Context, need int) ([]cand, error) {
 	checked := 0
 	for _, size := range []int{need + 8, maxVerify} {
 		h := &candHeap{less: byScore}
-		r.top(true, nil, h, size, false)
+		r.top(&topWalk{possibleOnly: true, h: h, n: size, uncounted: true}, false)
 		pool := h.sorted()
 		for checked < len(pool) && len(exact) < need {
 			end := min(checked+verifyBatch, len(pool))
