@@ -37,6 +37,7 @@ type opendataRun struct {
 	datasets int
 	rows     int
 	runs     int
+	profile  string // CPU profile of the package_search measurements
 	load     loadgen.Options
 	out      io.Writer
 }
@@ -52,6 +53,7 @@ func loadOpenData(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	runs := fs.Int("runs", 3, "每项测量的次数")
 	conc := fs.Int("concurrency", 16, "检索测量的并发连接数")
 	d := fs.Duration("duration", 10*time.Second, "每次检索测量的时长（另有 2 秒预热）")
+	profile := fs.String("cpuprofile", "", "把 package_search 测量期间的 CPU 剖析写入此文件")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -64,7 +66,7 @@ func loadOpenData(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	tuneRuntime(cfg)
 	fmt.Fprintf(stdout, "数据：%s（GOMAXPROCS %d）\n", backendLabel(cfg), runtime.GOMAXPROCS(0))
-	r := opendataRun{cfg: cfg, cases: *n, datasets: *ds, rows: *rows, runs: *runs, out: stdout,
+	r := opendataRun{cfg: cfg, cases: *n, datasets: *ds, rows: *rows, runs: *runs, profile: *profile, out: stdout,
 		load: loadgen.Options{Concurrency: *conc, Duration: *d, Warmup: 2 * time.Second}}
 	return r.phase(ctx)
 }
@@ -184,7 +186,12 @@ func (r opendataRun) search(ctx context.Context, a *app.App, base string) error 
 		h := loadgen.Run(ctx, loadgen.Get(hello+"/"), r.load)
 		stopHello()
 		hz := loadgen.Run(ctx, loadgen.Get(base+"/healthz"), r.load)
+		stopProfile, err := startProfile(r.profile)
+		if err != nil {
+			return err
+		}
 		s := loadgen.Run(ctx, req, o)
+		stopProfile()
 		fmt.Fprintf(r.out, "  第 %d 次：hello-world %s\n           /healthz %s\n           package_search %s\n", i+1, h, hz, s)
 		if s.FirstErr != nil {
 			fmt.Fprintf(r.out, "  首个错误：%v\n", s.FirstErr)
