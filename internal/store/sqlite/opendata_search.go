@@ -88,19 +88,32 @@ func gramMatch(q string) string {
 // alone: the public catalogue searched by a query that its bigrams decide
 // (two characters), newest or oldest first, with no other filter.
 func keyOrdered(f opendata.DatasetFilter) bool {
+	return gramsDecide(f) && (f.Sort == "" || f.Sort == "modified" || f.Sort == "modified_asc")
+}
+
+// gramsDecide reports whether the FTS index alone decides which datasets
+// match: the public catalogue, a query its bigrams decide, no other filter.
+func gramsDecide(f opendata.DatasetFilter) bool {
 	q := strings.TrimSpace(f.Q)
 	plain := f.Theme == "" && f.PublisherID == 0 && f.PathPrefix == "" && f.Tier == "" && f.Since.IsZero() &&
 		(f.Status == "" || f.Status == opendata.StatusPublished)
-	return f.Listed && plain && !opendata.QueryNeedsCheck(q) && (f.Sort == "" || f.Sort == "modified" || f.Sort == "modified_asc")
+	return f.Listed && plain && !opendata.QueryNeedsCheck(q)
+}
+
+// countMatches counts a search the FTS index decides.
+func (s *OpenDataStore) countMatches(ctx context.Context, q string) (int, error) {
+	var total int
+	err := s.db.q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM opendata_grams WHERE opendata_grams MATCH ?`, gramMatch(q)).Scan(&total)
+	return total, mapError(err)
 }
 
 // findByKeys answers a keyOrdered search: the count and a page of ids
 // from the FTS index, then those datasets.
 func (s *OpenDataStore) findByKeys(ctx context.Context, f opendata.DatasetFilter) ([]*opendata.Dataset, int, error) {
 	q, match := s.db.q(ctx), gramMatch(f.Q)
-	var total int
-	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM opendata_grams WHERE opendata_grams MATCH ?`, match).Scan(&total); err != nil {
-		return nil, 0, mapError(err)
+	total, err := s.countMatches(ctx, f.Q)
+	if err != nil {
+		return nil, 0, err
 	}
 	dir := "DESC"
 	if f.Sort == "modified_asc" {
@@ -124,6 +137,9 @@ func (s *OpenDataStore) addListed(ctx context.Context, publisherID int64, n int)
 // catalogue, whole or one publisher's, from the kept counts; anything else
 // by counting the rows.
 func (s *OpenDataStore) countDatasets(ctx context.Context, f opendata.DatasetFilter, where string, args []any) (int, error) {
+	if gramsDecide(f) {
+		return s.countMatches(ctx, f.Q) // sorted by name or id: the count is still the index's
+	}
 	var total int
 	query, qargs := `SELECT count(*) FROM opendata_datasets d WHERE `+where, args
 	plain := f.Theme == "" && f.PathPrefix == "" && f.Tier == "" && f.Since.IsZero() && (f.Status == "" || f.Status == opendata.StatusPublished)

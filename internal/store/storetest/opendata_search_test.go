@@ -52,8 +52,10 @@ func TestOpenDataSearchByGrams(t *testing.T) {
 		if _, err := e.od.SetStatus(ctx, e.drafter, second.ID, opendata.StatusWithdrawn); err != nil {
 			t.Fatal(err)
 		}
-		if _, n, _ := e.od.Search(ctx, opendata.DatasetFilter{Q: "登记"}); n != 1 {
-			t.Fatalf("a withdrawn dataset is still found: %d", n)
+		for _, sort := range []string{"", "name", "id"} {
+			if _, n, _ := e.od.Search(ctx, opendata.DatasetFilter{Q: "登记", Sort: sort}); n != 1 {
+				t.Fatalf("a withdrawn dataset is still counted (sorted %q): %d", sort, n)
+			}
 		}
 		for _, tc := range []struct {
 			publisher int64
