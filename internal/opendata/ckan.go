@@ -2,7 +2,6 @@ package opendata
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -163,7 +162,7 @@ func (s *Service) ckanPackageSearch(ctx context.Context, base string, p map[stri
 	if err != nil {
 		return nil, err
 	}
-	results := make([]map[string]any, len(ds))
+	results := make([]ckanPkg, len(ds))
 	for i, d := range ds {
 		results[i] = ckanPackage(base, d, nil)
 	}
@@ -237,78 +236,6 @@ func ckanTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.000000")
 }
 
-func ckanOrg(base string, id int64, name string, count int) map[string]any {
-	return map[string]any{"id": CKANID("agency", id), "name": orgName(id), "title": name, "display_name": name,
-		"description": name + "发布的开放数据", "type": "organization", "state": "active", "is_organization": true,
-		"approval_status": "approved", "image_url": "", "package_count": count, "created": "",
-		"url": base + "/opendata?publisher=" + strconv.FormatInt(id, 10)}
-}
-
-// ckanPackage is a dataset as a CKAN package dict; v (the latest version)
-// adds the resources' checksums when known.
-func ckanPackage(base string, d *Dataset, v *Version) map[string]any {
-	tags := make([]map[string]any, len(d.Keywords))
-	for i, k := range d.Keywords {
-		tags[i] = map[string]any{"name": k, "display_name": k, "state": "active"}
-	}
-	res := ckanResources(base, d, v)
-	org := ckanOrg(base, d.PublisherID, d.PublisherName, 0)
-	delete(org, "package_count")
-	return map[string]any{
-		"id": CKANID("dataset", d.ID), "name": d.Name, "title": d.Title, "notes": d.Description, "type": "dataset",
-		"state": "active", "private": false, "url": DatasetURL(base, d.Name), "version": strconv.Itoa(d.Version),
-		"license_id": d.License, "license_title": d.LicenseLabel(), "license_url": LicenseURI(base, d.License),
-		"author": d.PublisherName, "author_email": d.ContactEmail, "maintainer": d.ContactName, "maintainer_email": d.ContactEmail,
-		"metadata_created": ckanTime(d.IssuedAt), "metadata_modified": ckanTime(d.ModifiedAt),
-		"owner_org": org["id"], "organization": org, "tags": tags, "num_tags": len(tags),
-		"groups":    []map[string]any{{"name": d.Theme, "title": d.ThemeLabel(), "display_name": d.ThemeLabel()}},
-		"resources": res, "num_resources": len(res), "extras": ckanExtras(d),
-	}
-}
-
-func ckanExtras(d *Dataset) []map[string]string {
-	kv := [][2]string{{"openness_tier", string(d.Tier)}, {"openness_tier_label", d.Tier.Label()}, {"access_conditions", d.TierReason},
-		{"frequency", FrequencyURI(d.Frequency)}, {"spatial_text", d.Spatial}, {"theme", ThemeURI(d.Theme)},
-		{"contact_phone", d.ContactPhone}, {"source", d.Source}}
-	if d.TemporalFrom != (Dataset{}).TemporalFrom {
-		kv = append(kv, [2]string{"temporal_start", d.TemporalFrom.String()})
-	}
-	if d.TemporalTo != (Dataset{}).TemporalTo {
-		kv = append(kv, [2]string{"temporal_end", d.TemporalTo.String()})
-	}
-	var out []map[string]string
-	for _, x := range kv {
-		if x[1] != "" {
-			out = append(out, map[string]string{"key": x[0], "value": x[1]})
-		}
-	}
-	return out
-}
-
-func ckanResources(base string, d *Dataset, v *Version) []map[string]any {
-	var out []map[string]any
-	add := func(kind, name, format, url, mime string) {
-		r := map[string]any{"id": CKANID("resource:"+kind, d.ID), "package_id": CKANID("dataset", d.ID), "name": name,
-			"format": format, "url": url, "mimetype": mime, "state": "active", "position": len(out),
-			"created": ckanTime(d.IssuedAt), "last_modified": ckanTime(d.ModifiedAt), "description": ""}
-		if v != nil && format == "CSV" {
-			r["hash"] = "sha256:" + v.SHA256
-		}
-		out = append(out, r)
-	}
-	if !d.HasData() {
-		return []map[string]any{}
-	}
-	if d.Tier == TierOpen {
-		for _, f := range []string{FormatCSV, FormatJSON, FormatXLSX} {
-			add(f, fmt.Sprintf("%s（%s）", d.Title, strings.ToUpper(f)), strings.ToUpper(f), DownloadURL(base, d.Name, f),
-				strings.SplitN(MediaType(f), ";", 2)[0])
-		}
-	}
-	add("api", d.Title+"数据接口", "API", RowsURL(base, d.Name), "application/json")
-	return out
-}
-
 func (s *Service) ckanOrgList(ctx context.Context, base string, p map[string]string) (any, error) {
 	pubs, err := s.Publishers(ctx)
 	if err != nil {
@@ -345,11 +272,11 @@ func (s *Service) ckanOrgShow(ctx context.Context, base string, p map[string]str
 			if err != nil {
 				return nil, err
 			}
-			pkgs := make([]map[string]any, len(ds))
+			pkgs := make([]ckanPkg, len(ds))
 			for i, d := range ds {
 				pkgs[i] = ckanPackage(base, d, nil)
 			}
-			org["packages"] = pkgs
+			org.Packages = &pkgs
 		}
 		return org, nil
 	}
