@@ -43,7 +43,7 @@ func request(r *rand.Rand, agencyID int64, start calendar.Date, year, i int) *di
 		received = start.AddDays(-1 - r.IntN(30))
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	q := &disclosure.Request{AgencyID: agencyID, Number: fmt.Sprintf("BENCH-%d-%07d", year, i), ApplicantKind: "person",
+	q := &disclosure.Request{AgencyID: agencyID, Number: fmt.Sprintf("BENCH%d-%d-%07d", agencyID, year, i), ApplicantKind: "person",
 		ApplicantType: disclosure.ApplicantTypes[r.IntN(len(disclosure.ApplicantTypes))], Name: "申请人", Description: "基准测试",
 		Channel: disclosure.ChannelOnline, SubmittedAt: now, ReceivedOn: received, Status: disclosure.ReqProcessing,
 		CreatedAt: now, UpdatedAt: now}
