@@ -116,19 +116,24 @@ func (s *SearchStore) SearchPage(ctx context.Context, keys []int64, needle strin
 	}
 	// The excerpt is found and cut in bytes, on the text as a BLOB: TEXT's
 	// substr and instr count characters, which over a long law's 30,000
-	// was most of a search's time. It is cut wider than asked (a character
-	// is at most 4 bytes) and trimmed to whole characters in Go.
-	args := append([]any{needle, excerptBefore * utf8.UTFMax, (excerptBefore + runes) * utf8.UTFMax}, keyArgs(keys)...)
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+searchColumns+`, substr(t, CASE p WHEN 0 THEN b ELSE max(b, b + p - 1 - ?2) END, ?3)
-		FROM (SELECT *, instr(substr(t, b), CAST(?1 AS BLOB)) AS p
+	// was most of a search's time. SQLite looks for the needle in the
+	// body's first excerptScan bytes only and then cuts a piece wider than
+	// asked (a character is at most 4 bytes); without it there, the whole
+	// body comes back and Go, many times faster at it, looks further.
+	args := append([]any{needle, excerptBefore * utf8.UTFMax, (excerptBefore + runes) * utf8.UTFMax, excerptScan}, keyArgs(keys)...)
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+searchColumns+`, CASE p WHEN 0 THEN substr(t, b) ELSE substr(t, max(b, b + p - 1 - ?2), ?3) END
+		FROM (SELECT *, instr(substr(t, b, ?4), CAST(?1 AS BLOB)) AS p
 			FROM (SELECT *, CAST(text AS BLOB) AS t, length(CAST(title_text AS BLOB)) + 2 AS b
-				FROM search_entries WHERE id IN (`+placeholdersFrom(4, len(keys))+`)))`, args...)
+				FROM search_entries WHERE id IN (`+placeholdersFrom(5, len(keys))+`)))`, args...)
 	entries, err := collect(rows, err, scanSearchEntry)
 	for _, e := range entries {
 		e.Text = excerpt(e.Text, needle, runes)
 	}
 	return entries, err
 }
+
+// excerptScan is how far into a body SQLite looks for the needle.
+const excerptScan = 4096
 
 // excerptBefore is how many characters of an excerpt come before the
 // needle, as PostgreSQL's excerpt has them.
@@ -141,20 +146,26 @@ func excerpt(piece, needle string, runes int) string {
 	for piece != "" && !utf8.RuneStart(piece[0]) {
 		piece = piece[1:]
 	}
-	for i := len(piece) - 1; i >= 0 && i >= len(piece)-utf8.UTFMax; i-- {
-		if utf8.RuneStart(piece[i]) {
-			if !utf8.FullRuneInString(piece[i:]) {
-				piece = piece[:i]
+	from := 0
+	if at := strings.Index(piece, needle); at > 0 {
+		from = at
+		for range excerptBefore {
+			if from == 0 {
+				break
 			}
-			break
+			_, size := utf8.DecodeLastRuneInString(piece[:from])
+			from -= size
 		}
 	}
-	if at := strings.Index(piece, needle); at > 0 {
-		head := []rune(piece[:at])
-		piece = string(head[max(len(head)-excerptBefore, 0):]) + piece[at:]
+	to := from
+	for n := 0; n < runes && to < len(piece); n++ {
+		r, size := utf8.DecodeRuneInString(piece[to:])
+		if r == utf8.RuneError && !utf8.FullRuneInString(piece[to:]) {
+			break // a character cut at the piece's end
+		}
+		to += size
 	}
-	rs := []rune(piece)
-	return string(rs[:min(len(rs), runes)])
+	return strings.Clone(piece[from:to])
 }
 
 func keyArgs(keys []int64) []any {
