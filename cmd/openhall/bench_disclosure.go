@@ -238,7 +238,7 @@ func (b *benchRun) report(ctx context.Context, n int) error {
 	if err != nil {
 		return err
 	}
-	key := "bench.report." + strconv.Itoa(n)
+	key := "bench.report.agency." + strconv.FormatInt(ag.ID, 10) // its requests are made
 	if _, err := b.a.Stores.Settings.Setting(ctx, key); apperr.Is(err, apperr.NotFound) {
 		start := time.Now()
 		if err := bench.Requests(ctx, b.a.Stores, b.a.Stores.Disclosure, ag.ID, 2025, n, 2026); err != nil {
