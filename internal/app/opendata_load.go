@@ -54,9 +54,9 @@ func (a *App) spreadBatch(ctx context.Context, minDept, depts int64, now time.Ti
 		return err
 	case *postgres.DB:
 		_, err := db.Pool().Exec(ctx, `UPDATE cases SET department_id = $1 + id % $2,
-			submitted_at = $3 - (id % 730) * interval '1 day',
-			closed_at = CASE WHEN id % 5 = 0 THEN NULL ELSE $3 - (id % 730) * interval '1 day' + (id % 25) * interval '1 day' END,
-			promised_due = CASE WHEN id % 5 = 0 THEN '' ELSE to_char(($3 - (id % 730) * interval '1 day') AT TIME ZONE 'UTC'
+			submitted_at = $3::timestamptz - (id % 730) * interval '1 day',
+			closed_at = CASE WHEN id % 5 = 0 THEN NULL ELSE $3::timestamptz - (id % 730) * interval '1 day' + (id % 25) * interval '1 day' END,
+			promised_due = CASE WHEN id % 5 = 0 THEN '' ELSE to_char(($3::timestamptz - (id % 730) * interval '1 day') AT TIME ZONE 'UTC'
 				+ interval '8 hours' + interval '20 days', 'YYYY-MM-DD') END,
 			status = CASE WHEN id % 5 = 0 THEN status ELSE 'closed' END
 			WHERE id BETWEEN $4 AND $5`, minDept, depts, now, lo, hi)
