@@ -107,20 +107,20 @@ func TestOpenDataCKAN(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := res.(map[string]any)
-		if m["count"] != 3 || len(m["results"].([]map[string]any)) != 1 || m["results"].([]map[string]any)[0]["name"] != "c-three" {
+		m := asJSON(t, res)
+		if m["count"] != 3.0 || len(m["results"].([]any)) != 1 || m["results"].([]any)[0].(map[string]any)["name"] != "c-three" {
 			t.Fatalf("package_search page: %v", m)
 		}
 		pkg, err := e.od.CKAN(ctx, base, "package_show", map[string]string{"id": "b-two"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := pkg.(map[string]any)
-		res0 := p["resources"].([]map[string]any)[0]
+		p := asJSON(t, pkg)
+		res0 := p["resources"].([]any)[0].(map[string]any)
 		if p["owner_org"] == "" || res0["url"] != base+"/opendata/datasets/b-two/download.csv" || !strings.HasPrefix(res0["hash"].(string), "sha256:") {
 			t.Fatalf("package_show: %v", p)
 		}
-		if again, err := e.od.CKAN(ctx, base, "package_show", map[string]string{"id": p["id"].(string)}); err != nil || again.(map[string]any)["name"] != "b-two" {
+		if again, err := e.od.CKAN(ctx, base, "package_show", map[string]string{"id": p["id"].(string)}); err != nil || asJSON(t, again)["name"] != "b-two" {
 			t.Fatalf("package_show by id: %v", err)
 		}
 		if _, err := e.od.CKAN(ctx, base, "package_show", map[string]string{"id": "d-draft"}); err == nil {
@@ -131,11 +131,25 @@ func TestOpenDataCKAN(t *testing.T) {
 			t.Fatalf("organization_list: %v", orgs)
 		}
 		org, err := e.od.CKAN(ctx, base, "organization_show", map[string]string{"id": orgs.([]any)[0].(string), "include_datasets": "true"})
-		if err != nil || len(org.(map[string]any)["packages"].([]map[string]any)) != 3 {
+		if err != nil || len(asJSON(t, org)["packages"].([]any)) != 3 {
 			t.Fatalf("organization_show: %v %v", org, err)
 		}
 		if _, err := e.od.CKAN(ctx, base, "package_delete", nil); err == nil {
 			t.Fatal("a write action answered")
 		}
 	})
+}
+
+// asJSON is a CKAN answer as a client reads it.
+func asJSON(t *testing.T, v any) map[string]any {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
