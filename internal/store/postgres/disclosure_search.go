@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"openhall/internal/disclosure/search"
+	"openhall/internal/store/sqlcommon"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -120,10 +121,24 @@ func (s *SearchStore) SearchPage(ctx context.Context, keys []int64, needle strin
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+searchColumns+`, substr(body, greatest(1, strpos(body, $2) - 40), $3)
-		FROM (SELECT *, substr(text, length(title_text) + 2) AS body FROM search_entries WHERE id = ANY($1)) AS e`, keys, needle, runes)
-	return scanAll(rows, err, scanSearchEntry)
+	// The needle is looked for in the body's first excerptScan characters,
+	// which substr fetches alone from the uncompressed stored text (0019);
+	// without it there, the whole body comes back and Go looks further.
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+searchColumns+`,
+			CASE p WHEN 0 THEN substr(text, b) ELSE substr(text, greatest(b, b + p - 1 - $3), $4) END
+		FROM (SELECT *, strpos(substr(text, b, $5), $2) AS p
+			FROM (SELECT *, length(title_text) + 2 AS b FROM search_entries WHERE id = ANY($1)) AS e) AS e`,
+		keys, needle, sqlcommon.ExcerptBefore, sqlcommon.ExcerptBefore+runes, excerptScan)
+	entries, err := scanAll(rows, err, scanSearchEntry)
+	for _, e := range entries {
+		e.Text = sqlcommon.Excerpt(e.Text, needle, runes)
+	}
+	return entries, err
 }
+
+// excerptScan is how many characters into a body PostgreSQL looks for the
+// needle.
+const excerptScan = 1500
 
 func scanSearchEntry(r pgx.Row) (*search.Entry, error) {
 	var e search.Entry

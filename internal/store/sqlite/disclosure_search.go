@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"openhall/internal/disclosure/search"
+	"openhall/internal/store/sqlcommon"
 )
 
 // SearchStore implements search.Store: the entries with their normalised
@@ -120,53 +121,20 @@ func (s *SearchStore) SearchPage(ctx context.Context, keys []int64, needle strin
 	// body's first excerptScan bytes only and then cuts a piece wider than
 	// asked (a character is at most 4 bytes); without it there, the whole
 	// body comes back and Go, many times faster at it, looks further.
-	args := append([]any{needle, excerptBefore * utf8.UTFMax, (excerptBefore + runes) * utf8.UTFMax, excerptScan}, keyArgs(keys)...)
+	args := append([]any{needle, sqlcommon.ExcerptBefore * utf8.UTFMax, (sqlcommon.ExcerptBefore + runes) * utf8.UTFMax, excerptScan}, keyArgs(keys)...)
 	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+searchColumns+`, CASE p WHEN 0 THEN substr(t, b) ELSE substr(t, max(b, b + p - 1 - ?2), ?3) END
 		FROM (SELECT *, instr(substr(t, b, ?4), CAST(?1 AS BLOB)) AS p
 			FROM (SELECT *, CAST(text AS BLOB) AS t, length(CAST(title_text AS BLOB)) + 2 AS b
 				FROM search_entries WHERE id IN (`+placeholdersFrom(5, len(keys))+`)))`, args...)
 	entries, err := collect(rows, err, scanSearchEntry)
 	for _, e := range entries {
-		e.Text = excerpt(e.Text, needle, runes)
+		e.Text = sqlcommon.Excerpt(e.Text, needle, runes)
 	}
 	return entries, err
 }
 
 // excerptScan is how far into a body SQLite looks for the needle.
 const excerptScan = 4096
-
-// excerptBefore is how many characters of an excerpt come before the
-// needle, as PostgreSQL's excerpt has them.
-const excerptBefore = 40
-
-// excerpt trims a byte-cut piece of text to whole characters and to runes
-// characters, starting excerptBefore characters before needle's first
-// occurrence (the piece's start without one).
-func excerpt(piece, needle string, runes int) string {
-	for piece != "" && !utf8.RuneStart(piece[0]) {
-		piece = piece[1:]
-	}
-	from := 0
-	if at := strings.Index(piece, needle); at > 0 {
-		from = at
-		for range excerptBefore {
-			if from == 0 {
-				break
-			}
-			_, size := utf8.DecodeLastRuneInString(piece[:from])
-			from -= size
-		}
-	}
-	to := from
-	for n := 0; n < runes && to < len(piece); n++ {
-		r, size := utf8.DecodeRuneInString(piece[to:])
-		if r == utf8.RuneError && !utf8.FullRuneInString(piece[to:]) {
-			break // a character cut at the piece's end
-		}
-		to += size
-	}
-	return strings.Clone(piece[from:to])
-}
 
 func keyArgs(keys []int64) []any {
 	out := make([]any, len(keys))
