@@ -85,6 +85,9 @@ func (s *Server) handleBudgets(w http.ResponseWriter, r *http.Request) error {
 	if id := q.id("agency_id"); id != nil {
 		f.AgencyID = *id
 	}
+	if f.Kind != "" && !f.Kind.Valid() {
+		return apperr.Field("kind", "类型应为 budget、final、gov_budget 或 gov_final")
+	}
 	if err := q.err(); err != nil {
 		return err
 	}
@@ -206,13 +209,19 @@ func (s *Server) handleBudgetSubmit(w http.ResponseWriter, r *http.Request) erro
 	return s.writeBudget(w, r, id, http.StatusOK)
 }
 
+// handleBudgetTemplate serves the blank template of a kind (?kind=, a
+// department's by default).
 func (s *Server) handleBudgetTemplate(w http.ResponseWriter, r *http.Request) error {
+	sc, err := budget.TemplateSchema(r.URL.Query().Get("kind"))
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
-	if err := budget.WriteWorkbook(&buf, "部门预决算公开模板", nil); err != nil {
+	if err := budget.WriteWorkbook(&buf, sc, sc.Name, nil); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", budget.XLSXType)
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(budget.FileName("部门预决算公开模板")))
-	_, err := buf.WriteTo(w)
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(budget.FileName(sc.Name)))
+	_, err = buf.WriteTo(w)
 	return err
 }

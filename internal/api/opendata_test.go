@@ -110,6 +110,24 @@ func TestOpenDataAPI(t *testing.T) {
 			}
 		}
 		anon.call("GET", "/api/v1/budgets", nil, http.StatusOK, &dept)
+		var gov struct {
+			Budgets []struct{ Title, Kind string }
+		}
+		anon.call("GET", "/api/v1/budgets?kind=gov_budget", nil, http.StatusOK, &gov)
+		if len(gov.Budgets) != 1 || gov.Budgets[0].Kind != "gov_budget" || !strings.Contains(gov.Budgets[0].Title, "本级政府预算") {
+			t.Fatalf("government budgets: %+v", gov)
+		}
+		if e := anon.fail("GET", "/api/v1/budgets?kind=gov", nil, http.StatusUnprocessableEntity); e.Error.Fields["kind"] == "" {
+			t.Fatalf("an unknown kind: %+v", e)
+		}
+		tpl := anon.do("GET", "/api/v1/budgets/template.xlsx?kind=gov_final", nil)
+		if tpl.status != http.StatusOK || !bytes.HasPrefix(tpl.body, []byte("PK")) {
+			t.Fatalf("government template: %d", tpl.status)
+		}
+		if lines, err := budget.ParseWorkbook(budget.Government, tpl.body); err != nil || budget.Check(budget.Government, lines) != nil {
+			t.Fatalf("the government template does not read back: %v", err)
+		}
+		anon.fail("GET", "/api/v1/budgets/template.xlsx?kind=county", nil, http.StatusUnprocessableEntity)
 		type figures struct {
 			Years []struct{ Year, Total, Pending int }
 		}

@@ -22,22 +22,39 @@ import (
 	"openhall/internal/identity"
 )
 
-// Kind is 预算 or 决算.
+// Kind is a department's 预算 or 决算, or a government's own (本级).
 type Kind string
 
 // Kinds.
 const (
-	KindBudget Kind = "budget" // 部门预算
-	KindFinal  Kind = "final"  // 部门决算
+	KindBudget    Kind = "budget"     // 部门预算
+	KindFinal     Kind = "final"      // 部门决算
+	KindGovBudget Kind = "gov_budget" // 本级政府预算, approved by the people's congress
+	KindGovFinal  Kind = "gov_final"  // 本级政府决算, approved by its standing committee
 )
+
+// Kinds lists every kind in the order forms offer them.
+var Kinds = []Kind{KindBudget, KindFinal, KindGovBudget, KindGovFinal}
 
 // Label is the Chinese name.
 func (k Kind) Label() string {
-	return map[Kind]string{KindBudget: "预算", KindFinal: "决算"}[k]
+	return map[Kind]string{KindBudget: "部门预算", KindFinal: "部门决算", KindGovBudget: "本级政府预算", KindGovFinal: "本级政府决算"}[k]
 }
 
 // Valid reports whether k is known.
 func (k Kind) Valid() bool { return k.Label() != "" }
+
+// Government reports whether k is a government's own budget or final
+// accounts, which its finance department publishes (预算法 Art 14 ¶1).
+func (k Kind) Government() bool { return k == KindGovBudget || k == KindGovFinal }
+
+// Schema is the table set of the kind.
+func (k Kind) Schema() *Schema {
+	if k.Government() {
+		return Government
+	}
+	return Department
+}
 
 // Status is where a set stands; publication itself is the disclosure
 // document's (see View.Published).
@@ -98,9 +115,13 @@ type Set struct {
 	Lines       []Line        // filled by FindSetByID
 }
 
-// Title names the set as published.
+// Title names the set as published: a department's under its own name,
+// a government's own under the finance department that publishes it.
 func (s *Set) Title() string {
-	return fmt.Sprintf("%s%d年部门%s", s.AgencyName, s.Year, s.Kind.Label())
+	if s.Kind.Government() {
+		return fmt.Sprintf("%d年%s（%s公开）", s.Year, s.Kind.Label(), s.AgencyName)
+	}
+	return fmt.Sprintf("%s%d年%s", s.AgencyName, s.Year, s.Kind.Label())
 }
 
 // Published reports whether the set's document is published.

@@ -53,6 +53,7 @@ func cellOf(seq, col int) string {
 
 // checker collects errors over one set of tables.
 type checker struct {
+	schema *Schema
 	tables map[string][]Line
 	errs   []CellError
 }
@@ -74,24 +75,28 @@ func (c *checker) add(t *Table, seq, col int, format string, args ...any) {
 // Check verifies a whole set of tables: the rows each table must have,
 // codes and names, the row sums, that every 类 and 款 is the sum of its 款
 // and 项 (fixed totals the sum of their rows), the balances inside a table
-// and the agreements between tables. It returns nil or a *CheckError.
-func Check(lines []Line) error {
-	c := &checker{tables: map[string][]Line{}}
+// and the agreements between tables of the schema. It returns nil or a
+// *CheckError.
+func Check(sc *Schema, lines []Line) error {
+	c := &checker{schema: sc, tables: map[string][]Line{}}
 	for _, l := range lines {
+		if sc.Table(l.Table) == nil {
+			c.errs = append(c.errs, CellError{Table: l.Table, Cell: "-", Column: "报表", Message: "“" + sc.Name + "”中没有这张报表"})
+			continue
+		}
 		c.tables[l.Table] = append(c.tables[l.Table], l)
 	}
-	structured := true
-	for i := range Tables {
-		t := &Tables[i]
-		if !c.structure(t) {
+	structured := len(c.errs) == 0
+	for i := range sc.Tables {
+		if !c.structure(&sc.Tables[i]) {
 			structured = false
 		}
 	}
 	if !structured {
 		return c.err()
 	}
-	for i := range Tables {
-		t := &Tables[i]
+	for i := range sc.Tables {
+		t := &sc.Tables[i]
 		c.rowSums(t)
 		c.hierarchy(t)
 	}
@@ -130,6 +135,8 @@ func (c *checker) structure(t *Table) bool {
 var (
 	functionalCode = regexp.MustCompile(`^(\d{3}|\d{5}|\d{7})$`)
 	economicCode   = regexp.MustCompile(`^(\d{3}|\d{5})$`)
+	revenueCode    = regexp.MustCompile(`^1(\d{2}|\d{4}|\d{6})$`)
+	regionCode     = regexp.MustCompile(`^[1-9]\d{5}$`)
 )
 
 func (c *checker) checkCode(t *Table, l Line, seen map[string]bool) {
@@ -147,8 +154,12 @@ func (c *checker) checkCode(t *Table, l Line, seen map[string]bool) {
 		c.add(t, l.Seq, -1, "功能分类科目编码应为 3 位（类）、5 位（款）或 7 位（项）数字，不是“%s”", l.Code)
 	case t.Coding == Economic && l.Code != TotalCode && !economicCode.MatchString(l.Code):
 		c.add(t, l.Seq, -1, "经济分类科目编码应为 3 位（类）或 5 位（款）数字（基本支出细化到款），不是“%s”", l.Code)
-	case t.Coding != Fixed && l.Code != TotalCode && len(l.Code) > 3 && !seen[parentCode(l.Code)]:
-		c.add(t, l.Seq, -1, "科目 %s 的上级科目 %s 应列在它之前", l.Code, parentCode(l.Code))
+	case t.Coding == Revenue && l.Code != TotalCode && !revenueCode.MatchString(l.Code):
+		c.add(t, l.Seq, -1, "收入分类科目编码应为以 1 开头的 3 位（类）、5 位（款）或 7 位（项）数字，不是“%s”", l.Code)
+	case t.Coding == Region && l.Code != TotalCode && !regionCode.MatchString(l.Code):
+		c.add(t, l.Seq, -1, "地区应填 6 位行政区划代码（GB/T 2260），不是“%s”", l.Code)
+	case t.Coding != Fixed && t.parent(l.Code) != TotalCode && !seen[t.parent(l.Code)]:
+		c.add(t, l.Seq, -1, "科目 %s 的上级科目 %s 应列在它之前", l.Code, t.parent(l.Code))
 	}
 }
 
@@ -176,9 +187,10 @@ func codeLabel(code string) string {
 	return code
 }
 
-// parentCode is the 类 of a 款 or the 款 of a 项.
-func parentCode(code string) string {
-	if len(code) <= 3 {
+// parent is the 类 of a 款 or the 款 of a 项; a region's parent, and a
+// 类's, is the 合计 row.
+func (t *Table) parent(code string) string {
+	if t.Coding == Region || len(code) <= 3 {
 		return TotalCode
 	}
 	return code[:len(code)-2]
@@ -236,7 +248,7 @@ func (c *checker) children(t *Table, l Line, rows []Line) []string {
 	}
 	var out []string
 	for _, k := range rows {
-		if k.Code != TotalCode && parentCode(k.Code) == l.Code {
+		if k.Code != TotalCode && t.parent(k.Code) == l.Code {
 			out = append(out, k.Code)
 		}
 	}
@@ -247,6 +259,8 @@ func childLabel(t *Table, code string) string {
 	switch {
 	case t.Coding == Fixed:
 		return "各分项"
+	case t.Coding == Region:
+		return "各地区"
 	case code == TotalCode:
 		return "各类"
 	case len(code) == 3:
@@ -266,8 +280,8 @@ func (c *checker) cell(table, code string) (Line, bool) {
 }
 
 func (c *checker) balances() {
-	for _, b := range Balances {
-		t := TableByKey(b.Table)
+	for _, b := range c.schema.Balances {
+		t := c.schema.Table(b.Table)
 		x, ok1 := c.cell(b.Table, b.Row)
 		y, ok2 := c.cell(b.Table, b.Other)
 		if ok1 && ok2 && x.Amounts[0] != y.Amounts[0] {
@@ -277,8 +291,8 @@ func (c *checker) balances() {
 }
 
 func (c *checker) agreements() {
-	for _, a := range Agreements {
-		t, o := TableByKey(a.Table), TableByKey(a.Other)
+	for _, a := range c.schema.Agreements {
+		t, o := c.schema.Table(a.Table), c.schema.Table(a.Other)
 		x, ok1 := c.cell(a.Table, a.Row)
 		y, ok2 := c.cell(a.Other, a.OtherRow)
 		if ok1 && ok2 && x.Amounts[a.Col] != y.Amounts[a.OtherCol] {

@@ -8,7 +8,7 @@ import (
 
 func TestSampleBalances(t *testing.T) {
 	for _, pct := range []int64{100, 105, 93} {
-		if err := Check(Sample(pct)); err != nil {
+		if err := Check(Department, Sample(pct)); err != nil {
 			t.Fatalf("sample at %d%% does not balance: %v", pct, err)
 		}
 	}
@@ -43,7 +43,7 @@ func TestCheckRefusesWithCell(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := Check(c.lines)
+			err := Check(Department, c.lines)
 			ce, ok := err.(*CheckError)
 			if !ok {
 				t.Fatalf("Check = %v, want a *CheckError", err)
@@ -68,7 +68,7 @@ func TestCheckAgreementBetweenTables(t *testing.T) {
 			ls[i].Amounts[2] += 100
 		}
 	}
-	err := Check(ls)
+	err := Check(Department, ls)
 	if err == nil || !strings.Contains(err.Error(), "与《财政拨款收支总表》") {
 		t.Fatalf("Check = %v, want disagreement with 财政拨款收支总表", err)
 	}
@@ -77,7 +77,7 @@ func TestCheckAgreementBetweenTables(t *testing.T) {
 func TestCheckStructure(t *testing.T) {
 	ls := Sample(100)
 	ls = append(ls, Line{Table: "gpb", Seq: 99, Code: "20138011", Name: "错误", Amounts: make([]Amount, 3)})
-	err := Check(ls)
+	err := Check(Department, ls)
 	if err == nil || !strings.Contains(err.Error(), "7 位（项）") || !strings.Contains(err.Error(), "A102") {
 		t.Fatalf("Check = %v, want the bad code located at A102", err)
 	}
@@ -87,35 +87,35 @@ func TestCheckStructure(t *testing.T) {
 			noTotal = append(noTotal, l)
 		}
 	}
-	if err := Check(noTotal); err == nil || !strings.Contains(err.Error(), "缺少“合计”行") {
+	if err := Check(Department, noTotal); err == nil || !strings.Contains(err.Error(), "缺少“合计”行") {
 		t.Fatalf("Check = %v, want the missing 合计 row", err)
 	}
 }
 
 func TestWorkbookRoundTrip(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteWorkbook(&buf, "测试局2026年部门预算", Sample(105)); err != nil {
+	if err := WriteWorkbook(&buf, Department, "测试局2026年部门预算", Sample(105)); err != nil {
 		t.Fatal(err)
 	}
-	lines, err := ParseWorkbook(buf.Bytes())
+	lines, err := ParseWorkbook(Department, buf.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Check(lines); err != nil {
+	if err := Check(Department, lines); err != nil {
 		t.Fatalf("re-read workbook does not balance: %v", err)
 	}
 	if len(lines) != len(Sample(105)) {
 		t.Fatalf("read %d lines, wrote %d", len(lines), len(Sample(105)))
 	}
 	buf.Reset()
-	if err := WriteWorkbook(&buf, "空白模板", nil); err != nil {
+	if err := WriteWorkbook(&buf, Department, "空白模板", nil); err != nil {
 		t.Fatal(err)
 	}
-	blank, err := ParseWorkbook(buf.Bytes())
+	blank, err := ParseWorkbook(Department, buf.Bytes())
 	if err != nil {
 		t.Fatalf("blank template: %v", err)
 	}
-	if err := Check(blank); err != nil {
+	if err := Check(Department, blank); err != nil {
 		t.Fatalf("the blank template (all zero) should balance: %v", err)
 	}
 }

@@ -66,10 +66,10 @@ func (s *Service) Compare(ctx context.Context, v *View) (*Comparison, error) {
 	if prev != nil {
 		prevLines = prev.Lines
 	}
-	return compare(v.Year, v.Lines, prevLines, prev != nil), nil
+	return compare(v.Kind.Schema(), v.Year, v.Lines, prevLines, prev != nil), nil
 }
 
-func compare(year int, cur, prev []Line, hasPrev bool) *Comparison {
+func compare(sc *Schema, year int, cur, prev []Line, hasPrev bool) *Comparison {
 	old := map[string][]Amount{}
 	for _, l := range prev {
 		old[l.Table+"/"+l.Code] = l.Amounts
@@ -79,8 +79,8 @@ func compare(year int, cur, prev []Line, hasPrev bool) *Comparison {
 	for _, l := range cur {
 		byTable[l.Table] = append(byTable[l.Table], Change{Code: l.Code, Name: l.Name, Current: l.Amounts, Previous: old[l.Table+"/"+l.Code]})
 	}
-	for i := range Tables {
-		c.Tables = append(c.Tables, TableChanges{Table: &Tables[i], Lines: byTable[Tables[i].Key]})
+	for i := range sc.Tables {
+		c.Tables = append(c.Tables, TableChanges{Table: &sc.Tables[i], Lines: byTable[sc.Tables[i].Key]})
 	}
 	for _, code := range SanGong {
 		for _, ch := range byTable["sangong"] {

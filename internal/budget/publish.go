@@ -59,7 +59,7 @@ func submittable(set *Set) error {
 	case StatusSubmitted:
 		return apperr.New(apperr.Conflict, "%s已送保密审查（公开文档 %d）", set.Title(), *set.DocID)
 	}
-	if err := Check(set.Lines); err != nil {
+	if err := Check(set.Kind.Schema(), set.Lines); err != nil {
 		return refusal(err)
 	}
 	if strings.TrimSpace(set.Explanation) == "" {
@@ -78,7 +78,7 @@ func (s *Service) changed(ctx context.Context) error {
 func documentInput(set *Set) disclosure.DocInput {
 	return disclosure.DocInput{AgencyID: set.AgencyID, Title: set.Title(), Topic: "财政、金融、审计",
 		Genre: disclosure.GenreOther, Category: category, BodyFormat: "markdown", Body: Markdown(set),
-		Summary:  fmt.Sprintf("%s，含收支总表、一般公共预算支出表（功能分类到项）、基本支出表（经济分类到款）和“三公”经费支出表。", set.Title()),
+		Summary:  set.Title() + "，" + set.Kind.Schema().Summary,
 		FormedOn: set.ApprovedOn.String()}
 }
 
@@ -91,8 +91,9 @@ func Markdown(set *Set) string {
 	for _, l := range set.Lines {
 		byTable[l.Table] = append(byTable[l.Table], l)
 	}
-	for i := range Tables {
-		t := &Tables[i]
+	sc := set.Kind.Schema()
+	for i := range sc.Tables {
+		t := &sc.Tables[i]
 		fmt.Fprintf(&b, "## %s\n\n| 编码 | 名称 | %s |\n|---|---|%s\n", t.Name, strings.Join(t.Columns, " | "),
 			strings.Repeat("---|", len(t.Columns)))
 		for _, l := range byTable[t.Key] {

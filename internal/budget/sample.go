@@ -12,34 +12,35 @@ func Sample(percent int64) []Line {
 	p1, p2, gf := k(120), k(200), k(50)
 	other, carried := k(30), k(20)
 	var out []Line
-	add := func(table string, ls []Line) { out = append(out, numbered(table, ls)...) }
-	add("summary", fixedLines("summary", map[string]Amount{"I01": b1 + b2 + b3 + b4 + p1 + p2, "I02": gf,
+	t := Department.Table
+	add := func(ls []Line) { out = append(out, ls...) }
+	add(fixedLines(t("summary"), map[string]Amount{"I01": b1 + b2 + b3 + b4 + p1 + p2, "I02": gf,
 		"I06": other, "I07": carried, "E01": b1 + b2 + b3 + b4, "E02": p1 + other + p2 + gf, "E03": carried}))
-	add("income", coded("income", 8, []leaf{
+	add(coded(t("income"), []leaf{
 		{"2013801", "行政运行", []Amount{0, carried, b1}}, {"2013804", "市场主体管理", []Amount{0, 0, p1, 0, 0, 0, 0, other}},
 		{"2013816", "食品安全监管", []Amount{0, 0, p2}}, {"2080505", "机关事业单位基本养老保险缴费支出", []Amount{0, 0, b2}},
 		{"2101101", "行政单位医疗", []Amount{0, 0, b3}}, {"2120899", "其他国有土地使用权出让收入安排的支出", []Amount{0, 0, 0, gf}},
 		{"2210201", "住房公积金", []Amount{0, 0, b4}}}))
-	add("expense", coded("expense", 3, []leaf{
+	add(coded(t("expense"), []leaf{
 		{"2013801", "行政运行", []Amount{0, b1}}, {"2013804", "市场主体管理", []Amount{0, 0, p1 + other}},
 		{"2013816", "食品安全监管", []Amount{0, 0, p2}}, {"2080505", "机关事业单位基本养老保险缴费支出", []Amount{0, b2}},
 		{"2101101", "行政单位医疗", []Amount{0, b3}}, {"2120899", "其他国有土地使用权出让收入安排的支出", []Amount{0, 0, gf}},
 		{"2210201", "住房公积金", []Amount{0, b4}}}))
-	add("fiscal", fixedLines("fiscal", map[string]Amount{"F01": b1 + b2 + b3 + b4 + p1 + p2, "F02": gf,
+	add(fixedLines(t("fiscal"), map[string]Amount{"F01": b1 + b2 + b3 + b4 + p1 + p2, "F02": gf,
 		"G01": b1 + b2 + b3 + b4 + p1 + p2, "G02": gf}))
-	add("gpb", coded("gpb", 3, []leaf{
+	add(coded(t("gpb"), []leaf{
 		{"2013801", "行政运行", []Amount{0, b1}}, {"2013804", "市场主体管理", []Amount{0, 0, p1}},
 		{"2013816", "食品安全监管", []Amount{0, 0, p2}}, {"2080505", "机关事业单位基本养老保险缴费支出", []Amount{0, b2}},
 		{"2101101", "行政单位医疗", []Amount{0, b3}}, {"2210201", "住房公积金", []Amount{0, b4}}}))
 	basic := b1 + b2 + b3 + b4
 	hospitality, cars, travel := k(10), k(30), k(8)
 	pay := basic*72/100 - basic*72/100%100
-	add("gpbbasic", coded("gpbbasic", 3, []leaf{
+	add(coded(t("gpbbasic"), []leaf{
 		{"30101", "基本工资", []Amount{0, pay / 2}}, {"30102", "津贴补贴", []Amount{0, pay - pay/2}},
 		{"30201", "办公费", []Amount{0, 0, basic - pay - hospitality - cars - travel}}, {"30211", "差旅费", []Amount{0, 0, travel}},
 		{"30217", "公务接待费", []Amount{0, 0, hospitality}}, {"30231", "公务用车运行维护费", []Amount{0, 0, cars}}}))
-	add("gf", coded("gf", 3, []leaf{{"2120899", "其他国有土地使用权出让收入安排的支出", []Amount{0, 0, gf}}}))
-	add("sangong", fixedLines("sangong", map[string]Amount{"S01": travel, "S22": cars, "S03": hospitality}))
+	add(coded(t("gf"), []leaf{{"2120899", "其他国有土地使用权出让收入安排的支出", []Amount{0, 0, gf}}}))
+	add(fixedLines(t("sangong"), map[string]Amount{"S01": travel, "S22": cars, "S03": hospitality}))
 	return out
 }
 
@@ -53,10 +54,14 @@ var classNames = map[string]string{
 	"201": "一般公共服务支出", "20138": "市场监督管理事务", "208": "社会保障和就业支出", "20805": "行政事业单位养老支出",
 	"210": "卫生健康支出", "21011": "行政事业单位医疗", "212": "城乡社区支出", "21208": "国有土地使用权出让收入安排的支出",
 	"221": "住房保障支出", "22102": "住房改革支出", "301": "工资福利支出", "302": "商品和服务支出",
+	"101": "税收收入", "10101": "增值税", "10106": "个人所得税", "103": "非税收入", "10304": "行政事业性收费收入",
+	"20103": "政府办公厅（室）及相关机构事务", "205": "教育支出", "20502": "普通教育", "20808": "抚恤",
+	"214": "交通运输支出", "21401": "公路水路运输", "501": "机关工资福利支出", "502": "机关商品和服务支出",
 }
 
 // coded builds a coded table from its leaves: row sums, parents, 合计.
-func coded(table string, cols int, leaves []leaf) []Line {
+func coded(t *Table, leaves []leaf) []Line {
+	cols := len(t.Columns)
 	rows := map[string][]Amount{TotalCode: make([]Amount, cols)}
 	names := map[string]string{TotalCode: "合计"}
 	for _, l := range leaves {
@@ -65,7 +70,7 @@ func coded(table string, cols int, leaves []leaf) []Line {
 		for j := 1; j < cols; j++ {
 			amts[0] += amts[j]
 		}
-		for code := l.code; ; code = parentCode(code) {
+		for code := l.code; ; code = t.parent(code) {
 			if rows[code] == nil {
 				rows[code] = make([]Amount, cols)
 				names[code] = classNames[code]
@@ -88,14 +93,13 @@ func coded(table string, cols int, leaves []leaf) []Line {
 	sort.Strings(codes)
 	out := make([]Line, len(codes))
 	for i, c := range codes {
-		out[i] = Line{Table: table, Code: c, Name: names[c], Amounts: rows[c]}
+		out[i] = Line{Table: t.Key, Seq: i, Code: c, Name: names[c], Amounts: rows[c]}
 	}
 	return out
 }
 
 // fixedLines fills a fixed table from its leaf values, summing totals.
-func fixedLines(table string, v map[string]Amount) []Line {
-	t := TableByKey(table)
+func fixedLines(t *Table, v map[string]Amount) []Line {
 	var sum func(code string) Amount
 	sum = func(code string) Amount {
 		r := t.fixedRow(code)
@@ -110,14 +114,7 @@ func fixedLines(table string, v map[string]Amount) []Line {
 	}
 	out := make([]Line, len(t.Rows))
 	for i, r := range t.Rows {
-		out[i] = Line{Table: table, Code: r.Code, Name: r.Name, Amounts: []Amount{sum(r.Code)}}
+		out[i] = Line{Table: t.Key, Seq: i, Code: r.Code, Name: r.Name, Amounts: []Amount{sum(r.Code)}}
 	}
 	return out
-}
-
-func numbered(table string, ls []Line) []Line {
-	for i := range ls {
-		ls[i].Table, ls[i].Seq = table, i
-	}
-	return ls
 }

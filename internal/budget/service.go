@@ -27,12 +27,12 @@ func (in *SetInput) validate(today calendar.Date) (calendar.Date, error) {
 	in.ApprovedOn, in.Explanation = strings.TrimSpace(in.ApprovedOn), strings.TrimSpace(in.Explanation)
 	f.Check(in.AgencyID == 0, "agency_id", "请选择单位（公开主体）")
 	f.Check(in.Year < 2000 || in.Year > today.Year()+1, "year", "年度应在 2000 年至明年之间")
-	f.Check(!in.Kind.Valid(), "kind", "请选择预算或决算")
+	f.Check(!in.Kind.Valid(), "kind", "请选择类型：部门预算、部门决算、本级政府预算或本级政府决算")
 	f.Check(utf8.RuneCountInString(in.Explanation) > 20000, "explanation", "说明不能超过 20000 个字")
 	approved, err := calendar.ParseDate(in.ApprovedOn)
 	switch {
 	case in.ApprovedOn == "":
-		f.Add("approved_on", "请填写批复日期（预算法第十四条的公开期限自批复后起算）")
+		f.Add("approved_on", "请填写批复日期（部门预决算为财政部门批复，本级政府预决算为人大或其常委会批准；预算法第十四条的公开期限自此起算）")
 	case err != nil:
 		f.Add("approved_on", "批复日期格式应为 YYYY-MM-DD")
 	case approved.After(today):
@@ -70,6 +70,9 @@ func (s *Service) CreateSet(ctx context.Context, a *identity.Actor, in SetInput)
 		if err := CanPrepare(a, ag); err != nil {
 			return err
 		}
+		if err := s.oneGovernmentSet(ctx, ag, in); err != nil {
+			return err
+		}
 		now := s.now()
 		set = &Set{AgencyID: ag.ID, Year: in.Year, Kind: in.Kind, ApprovedOn: approved, Explanation: in.Explanation,
 			Status: StatusDraft, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now, AgencyName: ag.Name, RegionPath: ag.RegionPath}
@@ -79,6 +82,25 @@ func (s *Service) CreateSet(ctx context.Context, a *identity.Actor, in SetInput)
 		return s.record(ctx, a, ag, "budget.set.create", set, map[string]any{"approved_on": set.ApprovedOn})
 	})
 	return set, err
+}
+
+// oneGovernmentSet refuses a second government-level set of a year and
+// kind in one region: the finance department of the government publishes
+// it (预算法 Art 14 ¶1), once.
+func (s *Service) oneGovernmentSet(ctx context.Context, ag *disclosure.Agency, in SetInput) error {
+	if !in.Kind.Government() {
+		return nil
+	}
+	sets, err := s.d.Store.FindSets(ctx, SetFilter{PathPrefix: ag.RegionPath, Year: in.Year, Kind: in.Kind})
+	if err != nil {
+		return err
+	}
+	for _, other := range sets {
+		if other.RegionPath == ag.RegionPath && other.AgencyID != ag.ID {
+			return apperr.New(apperr.Conflict, "本级%d年%s已由%s编报，一级政府只编报一份", in.Year, in.Kind.Label(), other.AgencyName)
+		}
+	}
+	return nil
 }
 
 // UpdateSet changes the approval date and explanation of a set not yet
@@ -136,7 +158,11 @@ func (s *Service) load(ctx context.Context, id int64) (*Set, *disclosure.Agency,
 // whole workbook is checked first; a single unbalanced cell refuses it with
 // every problem located, and nothing already saved changes.
 func (s *Service) Import(ctx context.Context, a *identity.Actor, id int64, data []byte) (*Set, error) {
-	lines, err := ParseWorkbook(data)
+	set, err := s.d.Store.FindSetByID(ctx, id) // for its kind, which never changes
+	if err != nil {
+		return nil, err
+	}
+	lines, err := ParseWorkbook(set.Kind.Schema(), data)
 	if err != nil {
 		return nil, refusal(err)
 	}
@@ -146,10 +172,10 @@ func (s *Service) Import(ctx context.Context, a *identity.Actor, id int64, data 
 // SaveLines replaces a set's tables with lines entered directly (the API's
 // JSON), under the same checks as an import.
 func (s *Service) SaveLines(ctx context.Context, a *identity.Actor, id int64, lines []Line) (*Set, error) {
-	if err := Check(lines); err != nil {
-		return nil, refusal(err)
-	}
 	return s.change(ctx, a, id, "budget.set.import", func(ctx context.Context, set *Set) error {
+		if err := Check(set.Kind.Schema(), lines); err != nil {
+			return refusal(err)
+		}
 		set.Status, set.ImportedAt, set.Lines = StatusReady, s.now(), lines
 		return s.d.Store.ReplaceLines(ctx, set.ID, lines)
 	})

@@ -1,5 +1,7 @@
 package budget
 
+import "openhall/internal/apperr"
+
 // The standard table set of a department's 预算 and 决算 (部门预算/决算公开
 // 参考格式). 预算法实施条例 (2020) Art 6 sets the detail: expenditure by
 // functional class (功能分类) down to 项, basic expenditure by economic class
@@ -16,6 +18,8 @@ const (
 	Fixed      Coding = iota // fixed rows with codes of this product (I01, S00 …)
 	Functional               // 支出功能分类科目: 类 3 digits, 款 5, 项 7
 	Economic                 // 支出经济分类科目: 类 3 digits, 款 5
+	Revenue                  // 收入分类科目: 类 3 digits from 1, 款 5, 项 7
+	Region                   // 行政区划代码 (GB/T 2260), 6 digits, under 合计 only
 )
 
 // Table is one table of the set.
@@ -50,8 +54,35 @@ type Balance struct {
 	Table, Row, Other string
 }
 
-// Tables is the set, in the order a workbook holds them.
-var Tables = []Table{
+// Schema is one table set: its tables in workbook order, the balances
+// inside them and the agreements between them.
+type Schema struct {
+	Name       string // how its template is named
+	Summary    string // what the published document says it contains
+	Tables     []Table
+	Balances   []Balance
+	Agreements []Agreement
+}
+
+// sanGongTable is the "三公" table, common to both sets.
+var sanGongTable = Table{Key: "sangong", Name: "“三公”经费支出表", Columns: []string{"金额"}, Coding: Fixed, Rows: []FixedRow{
+	{"S00", "合计", []string{"S01", "S02", "S03"}},
+	{"S01", "因公出国（境）费", nil},
+	{"S02", "公务用车购置及运行费", []string{"S21", "S22"}},
+	{"S21", "其中：公务用车购置费", nil},
+	{"S22", "　　　公务用车运行费", nil},
+	{"S03", "公务接待费", nil},
+}}
+
+// Department is the set of a department's 预算 and 决算.
+var Department = &Schema{Name: "部门预决算公开模板",
+	Summary:    "含收支总表、一般公共预算支出表（功能分类到项）、基本支出表（经济分类到款）和“三公”经费支出表。",
+	Tables:     departmentTables,
+	Balances:   []Balance{{"summary", "I00", "E00"}, {"fiscal", "F00", "G00"}},
+	Agreements: departmentAgreements,
+}
+
+var departmentTables = []Table{
 	{Key: "summary", Name: "收支总表", Columns: []string{"金额"}, Coding: Fixed, Rows: []FixedRow{
 		{"I01", "一、一般公共预算拨款收入", nil}, {"I02", "二、政府性基金预算拨款收入", nil},
 		{"I03", "三、国有资本经营预算拨款收入", nil}, {"I04", "四、事业收入", nil}, {"I05", "五、事业单位经营收入", nil},
@@ -72,24 +103,10 @@ var Tables = []Table{
 	{Key: "gpb", Name: "一般公共预算支出表", Coding: Functional, RowSum: true, Columns: []string{"合计", "基本支出", "项目支出"}},
 	{Key: "gpbbasic", Name: "一般公共预算基本支出表", Coding: Economic, RowSum: true, Columns: []string{"合计", "人员经费", "公用经费"}},
 	{Key: "gf", Name: "政府性基金预算支出表", Coding: Functional, RowSum: true, Columns: []string{"合计", "基本支出", "项目支出"}},
-	{Key: "sangong", Name: "“三公”经费支出表", Columns: []string{"金额"}, Coding: Fixed, Rows: []FixedRow{
-		{"S00", "合计", []string{"S01", "S02", "S03"}},
-		{"S01", "因公出国（境）费", nil},
-		{"S02", "公务用车购置及运行费", []string{"S21", "S22"}},
-		{"S21", "其中：公务用车购置费", nil},
-		{"S22", "　　　公务用车运行费", nil},
-		{"S03", "公务接待费", nil},
-	}},
+	sanGongTable,
 }
 
-// Balances are the equalities inside one table.
-var Balances = []Balance{
-	{"summary", "I00", "E00"},
-	{"fiscal", "F00", "G00"},
-}
-
-// Agreements are the equalities between tables.
-var Agreements = []Agreement{
+var departmentAgreements = []Agreement{
 	{"income", "", 0, "summary", "I00", 0},
 	{"income", "", 1, "summary", "I07", 0},
 	{"income", "", 2, "summary", "I01", 0},
@@ -108,21 +125,11 @@ var Agreements = []Agreement{
 	{"gf", "", 0, "fiscal", "G02", 0},
 }
 
-// TableByKey returns a table definition, nil if unknown.
-func TableByKey(key string) *Table {
-	for i := range Tables {
-		if Tables[i].Key == key {
-			return &Tables[i]
-		}
-	}
-	return nil
-}
-
-// TableByName returns the table whose name is name, nil if none.
-func TableByName(name string) *Table {
-	for i := range Tables {
-		if Tables[i].Name == name {
-			return &Tables[i]
+// Table returns a table of the set by key, nil if unknown.
+func (s *Schema) Table(key string) *Table {
+	for i := range s.Tables {
+		if s.Tables[i].Key == key {
+			return &s.Tables[i]
 		}
 	}
 	return nil
@@ -143,3 +150,15 @@ const TotalCode = ""
 
 // SanGong are the rows of the "三公" table, in display order.
 var SanGong = []string{"S00", "S01", "S02", "S21", "S22", "S03"}
+
+// TemplateSchema is the table set whose blank template a request for kind
+// asks for: a department's when kind is empty.
+func TemplateSchema(kind string) (*Schema, error) {
+	if kind == "" {
+		return Department, nil
+	}
+	if k := Kind(kind); k.Valid() {
+		return k.Schema(), nil
+	}
+	return nil, apperr.Field("kind", "类型应为 budget（部门预算）、final（部门决算）、gov_budget（本级政府预算）或 gov_final（本级政府决算）")
+}

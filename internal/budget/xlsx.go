@@ -23,15 +23,15 @@ const maxLines = 5000
 // sheet per table named as the table, a title row, a header row (编码,
 // 名称, the amount columns in 万元) and the data from row 3. Without lines
 // it is the blank template, fixed rows and 合计 rows already in place.
-func WriteWorkbook(w io.Writer, title string, lines []Line) error {
+func WriteWorkbook(w io.Writer, sc *Schema, title string, lines []Line) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	byTable := map[string][]Line{}
 	for _, l := range lines {
 		byTable[l.Table] = append(byTable[l.Table], l)
 	}
-	for i := range Tables {
-		t := &Tables[i]
+	for i := range sc.Tables {
+		t := &sc.Tables[i]
 		if err := writeSheet(f, t, title, rowsFor(t, byTable[t.Key])); err != nil {
 			return err
 		}
@@ -89,16 +89,16 @@ func writeSheet(f *excelize.File, t *Table, title string, lines []Line) error {
 // ParseWorkbook reads every table of an imported workbook. A cell that is
 // not an amount, a missing sheet or an unreadable file is refused with its
 // place; the balances are checked afterwards by Check.
-func ParseWorkbook(data []byte) ([]Line, error) {
+func ParseWorkbook(sc *Schema, data []byte) ([]Line, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, apperr.Field("file", "无法读取该文件：请上传由模板填写的 .xlsx 工作簿")
 	}
 	defer f.Close()
-	c := &checker{}
+	c := &checker{schema: sc}
 	var lines []Line
-	for i := range Tables {
-		lines = append(lines, c.parseSheet(f, &Tables[i])...)
+	for i := range sc.Tables {
+		lines = append(lines, c.parseSheet(f, &sc.Tables[i])...)
 	}
 	if err := c.err(); err != nil {
 		return nil, err
@@ -109,7 +109,7 @@ func ParseWorkbook(data []byte) ([]Line, error) {
 func (c *checker) parseSheet(f *excelize.File, t *Table) []Line {
 	rows, err := f.GetRows(t.Name, excelize.Options{RawCellValue: true})
 	if err != nil {
-		c.errs = append(c.errs, CellError{Table: t.Name, Cell: "-", Column: "工作表", Message: "工作簿中没有名为“" + t.Name + "”的工作表，请使用模板"})
+		c.errs = append(c.errs, CellError{Table: t.Name, Cell: "-", Column: "工作表", Message: "工作簿中没有名为“" + t.Name + "”的工作表，请使用“" + c.schema.Name + "”"})
 		return nil
 	}
 	var out []Line

@@ -11,7 +11,8 @@ import (
 	"openhall/internal/opendata"
 )
 
-// loadOpenData publishes last year's budgets of two agencies through the
+// loadOpenData publishes last year's budgets of two agencies and the
+// district government's own (本级) budget through the
 // disclosure workflow, describes three uploaded datasets (open,
 // conditional, not open) and runs the platform's own dataset sources once.
 func (l *loader) loadOpenData(ctx context.Context, _ *dataSet) error {
@@ -32,9 +33,14 @@ func (l *loader) loadOpenData(ctx context.Context, _ *dataSet) error {
 		return err
 	}
 	year := l.s.Budget.Today().Year() - 1
-	for _, ag := range []*disclosure.Agency{dept, gov} {
-		if err := l.lastYearBudget(ctx, officer, reviewer, ag, year); err != nil {
-			return fmt.Errorf("demo budget of %s: %w", ag.Name, err)
+	for _, set := range []struct {
+		ag    *disclosure.Agency
+		kind  budget.Kind
+		lines []budget.Line
+	}{{dept, budget.KindBudget, budget.Sample(100)}, {gov, budget.KindBudget, budget.Sample(100)},
+		{gov, budget.KindGovBudget, budget.SampleGovernment(100)}} {
+		if err := l.lastYearBudget(ctx, officer, reviewer, set.ag, year, set.kind, set.lines); err != nil {
+			return fmt.Errorf("demo %s of %s: %w", set.kind.Label(), set.ag.Name, err)
 		}
 	}
 	if err := l.demoDatasets(ctx, officer, dept, gov); err != nil {
@@ -46,15 +52,19 @@ func (l *loader) loadOpenData(ctx context.Context, _ *dataSet) error {
 
 // lastYearBudget enters last year's budget (imported late, so its clock
 // shows 逾期公开) and publishes it through 保密审查 and approval.
-func (l *loader) lastYearBudget(ctx context.Context, officer, reviewer *identity.Actor, ag *disclosure.Agency, year int) error {
+func (l *loader) lastYearBudget(ctx context.Context, officer, reviewer *identity.Actor, ag *disclosure.Agency, year int,
+	kind budget.Kind, lines []budget.Line) error {
 	b := l.s.Budget
-	set, err := b.CreateSet(ctx, officer, budget.SetInput{AgencyID: ag.ID, Year: year, Kind: budget.KindBudget,
-		ApprovedOn: fmt.Sprintf("%d-02-10", year), Explanation: "本单位机关运行经费主要用于办公、差旅、公务接待和公务用车运行维护，" +
-			"全部在一般公共预算基本支出的公用经费中安排。“三公”经费按厉行节约要求从严控制。"})
+	explain := "本单位机关运行经费主要用于办公、差旅、公务接待和公务用车运行维护，全部在一般公共预算基本支出的公用经费中安排。“三公”经费按厉行节约要求从严控制。"
+	if kind.Government() {
+		explain = "本级预算经区人民代表大会批准。一般性转移支付分地区列示；专项转移支付、政府债务限额和余额情况在本说明中列示。本级“三公”经费按厉行节约要求从严控制。"
+	}
+	set, err := b.CreateSet(ctx, officer, budget.SetInput{AgencyID: ag.ID, Year: year, Kind: kind,
+		ApprovedOn: fmt.Sprintf("%d-02-10", year), Explanation: explain})
 	if err != nil {
 		return err
 	}
-	if _, err := b.SaveLines(ctx, officer, set.ID, budget.Sample(100)); err != nil {
+	if _, err := b.SaveLines(ctx, officer, set.ID, lines); err != nil {
 		return err
 	}
 	if set, err = b.Submit(ctx, officer, set.ID); err != nil {

@@ -118,13 +118,19 @@ func (s *Server) handleBudget(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, http.StatusOK, "budget/set", p)
 }
 
+// handleBudgetTemplate serves the blank template of a kind (?kind=,
+// a department's by default).
 func (s *Server) handleBudgetTemplate(w http.ResponseWriter, r *http.Request) error {
-	return writeWorkbook(w, "部门预决算公开模板", nil)
+	sc, err := budget.TemplateSchema(r.URL.Query().Get("kind"))
+	if err != nil {
+		return err
+	}
+	return writeWorkbook(w, sc, sc.Name, nil)
 }
 
-func writeWorkbook(w http.ResponseWriter, title string, lines []budget.Line) error {
+func writeWorkbook(w http.ResponseWriter, sc *budget.Schema, title string, lines []budget.Line) error {
 	var buf bytes.Buffer
-	if err := budget.WriteWorkbook(&buf, title, lines); err != nil {
+	if err := budget.WriteWorkbook(&buf, sc, title, lines); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", budget.XLSXType)
@@ -153,7 +159,7 @@ func (s *Server) budgetDesk(w http.ResponseWriter, r *http.Request, f form) (*bu
 		return nil, err
 	}
 	p := &budgetDeskPage{Page: s.page(w, r, "预决算编报"), Sets: sets, Form: f,
-		Kinds: []option{{string(budget.KindBudget), "部门预算"}, {string(budget.KindFinal), "部门决算"}}}
+		Kinds: kindOptions()}
 	for _, ag := range s.svc.Budget.Agencies(r.Context(), a, all) {
 		p.Agencies = append(p.Agencies, option{idStr(ag.ID), ag.Name})
 	}
@@ -167,6 +173,14 @@ func (s *Server) budgetDesk(w http.ResponseWriter, r *http.Request, f form) (*bu
 		p.Form.Values.Set("kind", string(budget.KindBudget))
 	}
 	return p, nil
+}
+
+func kindOptions() []option {
+	out := make([]option, 0, len(budget.Kinds))
+	for _, k := range budget.Kinds {
+		out = append(out, option{string(k), k.Label()})
+	}
+	return out
 }
 
 func (s *Server) handleBudgetDesk(w http.ResponseWriter, r *http.Request) error {
@@ -280,5 +294,5 @@ func (s *Server) handleBudgetWorkbook(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	return writeWorkbook(w, v.Title(), v.Lines)
+	return writeWorkbook(w, v.Kind.Schema(), v.Title(), v.Lines)
 }

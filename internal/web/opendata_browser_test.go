@@ -182,7 +182,7 @@ func (u *ui) budgetWorkbook(unbalanced bool) string {
 		}
 	}
 	var buf bytes.Buffer
-	if err := budget.WriteWorkbook(&buf, "西湖区市场监督管理局2026年部门预算", lines); err != nil {
+	if err := budget.WriteWorkbook(&buf, budget.Department, "西湖区市场监督管理局2026年部门预算", lines); err != nil {
 		u.t.Fatal(err)
 	}
 	path := filepath.Join(u.t.TempDir(), "budget.xlsx")

@@ -64,7 +64,7 @@ func TestBudgetSetThroughDisclosure(t *testing.T) {
 				unbalanced[i].Amounts[0] += 50 // 公务接待费 no longer adds up to the 三公 total
 			}
 		}
-		budget.WriteWorkbook(&wb, "测试", unbalanced)
+		budget.WriteWorkbook(&wb, budget.Department, "测试", unbalanced)
 		_, err = e.bud.Import(ctx, e.drafter, set.ID, wb.Bytes())
 		if probs := budget.Problems(err); len(probs) == 0 || probs[0].Cell != "C3" || probs[0].Table != "“三公”经费支出表" {
 			t.Fatalf("unbalanced workbook: %v (%+v)", err, probs)
@@ -76,7 +76,7 @@ func TestBudgetSetThroughDisclosure(t *testing.T) {
 			t.Fatalf("submit without tables: %v", err)
 		}
 		wb.Reset()
-		budget.WriteWorkbook(&wb, "测试", budget.Sample(110))
+		budget.WriteWorkbook(&wb, budget.Department, "测试", budget.Sample(110))
 		if _, err := e.bud.Import(ctx, e.drafter, set.ID, wb.Bytes()); err != nil {
 			t.Fatal(err)
 		}
