@@ -93,8 +93,8 @@ func (u *ui) submit(button string) {
 
 func (u *ui) draftPolicyAndInterpretation() string {
 	u.login("officer")
-	u.do(markStale(), chromedp.Click(chromedp.CSS(`.main-nav a[href="/disclosure"]`)), chromedp.WaitNotPresent(chromedp.CSS("body[data-stale]")),
-		chromedp.Click(chromedp.CSS(`main a[href="/disclosure/docs/new"]`)), chromedp.WaitVisible(chromedp.ID("f-title")),
+	u.do(markStale(), stableClick(`.main-nav a[href="/disclosure"]`), chromedp.WaitNotPresent(chromedp.CSS("body[data-stale]")),
+		stableClick(`main a[href="/disclosure/docs/new"]`), chromedp.WaitVisible(chromedp.ID("f-title")),
 		chromedp.SendKeys(chromedp.ID("f-title"), "西湖区促进就业若干政策"),
 		chromedp.SendKeys(chromedp.ID("f-doc_no"), "西政发[2026]5号"),
 		chromedp.SetValue(chromedp.ID("f-formed_on"), "2026-03-16"),

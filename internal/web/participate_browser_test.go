@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -421,4 +422,29 @@ func js(expr string) chromedp.Action[chromedp.Void] {
 // no longer find.
 func markStale() chromedp.Action[chromedp.Void] {
 	return js(`document.body && document.body.setAttribute("data-stale", "1")`)
+}
+
+// stableClick clicks sel once the page has loaded and the element has kept
+// its place for two frames: a click sent at coordinates while late styles
+// still move the page lands elsewhere and is lost.
+func stableClick(sel string) chromedp.Action[chromedp.Void] {
+	check := fmt.Sprintf(`new Promise(done => {
+		const box = () => { const e = document.querySelector(%q); if (!e) return ""; const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].join(); };
+		const a = box();
+		requestAnimationFrame(() => requestAnimationFrame(() => done(document.readyState === "complete" && a !== "" && a === box())));
+	})`, sel)
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		for {
+			ok, err := chromedp.Evaluate[bool](check, chromedp.EvalAwaitPromise)(ctx, t)
+			if err == nil && ok {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return chromedp.Void{}, ctx.Err()
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+		return chromedp.Click(chromedp.CSS(sel))(ctx, t)
+	}
 }
