@@ -2,6 +2,7 @@ package budget
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -203,14 +204,8 @@ func refusal(err error) error {
 // Problems returns the located problems of a refused import, nil if err
 // is something else.
 func Problems(err error) []CellError {
-	var ae *apperr.Error
-	if e, ok := err.(*apperr.Error); ok {
-		ae = e
-	}
-	if ae == nil {
-		return nil
-	}
-	if ce, ok := ae.Err.(*CheckError); ok {
+	var ce *CheckError
+	if errors.As(err, &ce) {
 		return ce.Errors
 	}
 	return nil

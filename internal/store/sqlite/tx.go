@@ -203,8 +203,9 @@ func runSaved(tx *sql.Tx, u *unit) error {
 	}
 	err := run(tx, u)
 	if err != nil {
-		_, rbErr := tx.Exec(`ROLLBACK TO unit`)
-		err = errors.Join(err, mapError(rbErr))
+		if _, rbErr := tx.Exec(`ROLLBACK TO unit`); rbErr != nil {
+			err = errors.Join(err, mapError(rbErr))
+		}
 	}
 	if _, relErr := tx.Exec(`RELEASE unit`); relErr != nil && err == nil {
 		err = mapError(relErr)
