@@ -51,11 +51,32 @@ type ui struct {
 	app *apptest.App
 }
 
+// stepTimeout bounds one browser step, well inside the browser's own life,
+// so that a step that hangs fails naming itself while the browser can still
+// say where it was and take the failure screenshot.
+const stepTimeout = 45 * time.Second
+
 func (u *ui) do(actions ...chromedp.Action[chromedp.Void]) {
 	u.t.Helper()
-	if err := chromedp.Do(u.ctx, actions...); err != nil {
-		u.t.Fatal(err)
+	for i, a := range actions {
+		ctx, cancel := context.WithTimeout(u.ctx, stepTimeout)
+		err := chromedp.Do(ctx, a)
+		cancel()
+		if err != nil {
+			u.t.Fatalf("step %d of %d: %v (page: %s)", i+1, len(actions), err, pageState(u.ctx))
+		}
 	}
+}
+
+// pageState is the tab's address and load state, for failure messages.
+func pageState(ctx context.Context) string {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href + " " + document.readyState + (document.body && document.body.hasAttribute("data-stale") ? " (not yet replaced)" : "")`))
+	if err != nil {
+		return "unknown: " + err.Error()
+	}
+	return s
 }
 
 func (u *ui) text(sel string) string {

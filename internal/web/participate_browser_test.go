@@ -425,17 +425,19 @@ func markStale() chromedp.Action[chromedp.Void] {
 }
 
 // stableClick clicks sel once the page has loaded and the element has kept
-// its place for two frames: a click sent at coordinates while late styles
+// its place for a tenth of a second: a click sent at coordinates while late styles
 // still move the page lands elsewhere and is lost.
 func stableClick(sel string) chromedp.Action[chromedp.Void] {
 	check := fmt.Sprintf(`new Promise(done => {
 		const box = () => { const e = document.querySelector(%q); if (!e) return ""; const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].join(); };
 		const a = box();
-		requestAnimationFrame(() => requestAnimationFrame(() => done(document.readyState === "complete" && a !== "" && a === box())));
+		setTimeout(() => done(document.readyState === "complete" && a !== "" && a === box()), 100);
 	})`, sel)
 	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
 		for {
-			ok, err := chromedp.Evaluate[bool](check, chromedp.EvalAwaitPromise)(ctx, t)
+			cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			ok, err := chromedp.Evaluate[bool](check, chromedp.EvalAwaitPromise)(cctx, t)
+			cancel()
 			if err == nil && ok {
 				break
 			}
