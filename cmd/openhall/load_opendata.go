@@ -221,6 +221,11 @@ func (r opendataRun) fillCatalogue(ctx context.Context, a *app.App) error {
 			return err
 		}
 		fmt.Fprintf(r.out, "生成数据集 %d 个（%s）\n", more, time.Since(t0).Round(time.Millisecond))
+		t0 = time.Now()
+		if err := a.Stores.Analyze(ctx); err != nil { // as autovacuum would after a bulk import
+			return err
+		}
+		fmt.Fprintf(r.out, "更新数据库统计信息（%s）\n", time.Since(t0).Round(time.Millisecond))
 	}
 	_, have, err = a.Services.OpenData.Search(ctx, opendata.DatasetFilter{Limit: 1})
 	fmt.Fprintf(r.out, "目录中已发布的数据集：%d 个\n", have)

@@ -5,7 +5,7 @@ import "strings"
 // The catalogue search finds datasets whose search text holds the query as
 // a substring. Both stores index every dataset by the distinct pairs of
 // adjacent characters (bigrams) of its search text — an FTS table on
-// SQLite, a GIN-indexed array on PostgreSQL — so a query of two or more
+// SQLite, a table of (gram, dataset) rows on PostgreSQL — so a query of two or more
 // characters reads only the datasets holding all its bigrams, and a longer
 // query is then checked as a substring among those few.
 

@@ -39,6 +39,7 @@ type Backend interface {
 	Ping(ctx context.Context) error
 	SchemaStatus(ctx context.Context) (migrate.Status, error)
 	Migrate(ctx context.Context) ([]int, error)
+	Analyze(ctx context.Context) error // the planner's statistics after a bulk load
 	Close() error
 }
 

@@ -92,3 +92,11 @@ func (db *DB) Stores() *store.Stores {
 		Consult: db.Consult(), Mailbox: db.Mailbox(), Powers: db.Powers(), Publicity: db.Publicity(),
 		OpenData: db.OpenData(), Budget: db.Budget()}
 }
+
+// Analyze refreshes the planner's statistics and the visibility map after
+// a bulk load: what autovacuum does on its own within a minute or so of a
+// large import, done at once so that what follows sees the steady state.
+func (db *DB) Analyze(ctx context.Context) error {
+	_, err := db.pool.Exec(ctx, `VACUUM (ANALYZE)`)
+	return mapError(err)
+}

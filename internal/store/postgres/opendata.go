@@ -147,6 +147,9 @@ func (s *OpenDataStore) FindDatasetByGenerator(ctx context.Context, key string) 
 
 // FindDatasets lists datasets with the total count.
 func (s *OpenDataStore) FindDatasets(ctx context.Context, f opendata.DatasetFilter) ([]*opendata.Dataset, int, error) {
+	if gram, ok := bigram(f); ok {
+		return s.findByBigram(ctx, gram, f)
+	}
 	w := datasetWhere(f)
 	var total int
 	q := s.db.q(ctx)
@@ -157,6 +160,80 @@ func (s *OpenDataStore) FindDatasets(ctx context.Context, f opendata.DatasetFilt
 	rows, err := q.Query(ctx, query, w.args...)
 	ds, err := collect(rows, err, scanDataset)
 	return ds, total, err
+}
+
+// findByBigram counts and pages a search by one bigram from the gram rows
+// alone (migration 0021): the public listing's rows (shown = 2) are read in
+// the page's order straight from an index.
+func (s *OpenDataStore) findByBigram(ctx context.Context, gram string, f opendata.DatasetFilter) ([]*opendata.Dataset, int, error) {
+	shown, cmp := shownAtLeast(f), ">="
+	if f.Listed {
+		cmp = "="
+	}
+	cond := `g.gram = $1 AND g.shown ` + cmp + ` $2`
+	var total int
+	q := s.db.q(ctx)
+	if err := q.QueryRow(ctx, `SELECT count(*) FROM opendata_dataset_grams g WHERE `+cond, gram, shown).Scan(&total); err != nil {
+		return nil, 0, mapError(err)
+	}
+	query := `SELECT ` + datasetColumns + datasetFrom + ` WHERE d.id IN (SELECT g.dataset_id FROM opendata_dataset_grams g WHERE ` + cond +
+		` ORDER BY ` + gramOrder(f.Sort) + ` LIMIT $3 OFFSET $4) ORDER BY ` + datasetOrder(f.Sort)
+	rows, err := q.Query(ctx, query, gram, shown, max(f.Limit, 1), f.Offset)
+	ds, err := collect(rows, err, scanDataset)
+	return ds, total, err
+}
+
+// gramOrder is datasetOrder over the gram rows' copies of the sort keys.
+func gramOrder(sort string) string {
+	switch sort {
+	case "name":
+		return "g.name"
+	case "id":
+		return "g.dataset_id"
+	case "modified_asc":
+		return "g.modified_at, g.dataset_id"
+	}
+	return "g.modified_at DESC NULLS LAST, g.dataset_id DESC"
+}
+
+// bigram is the one bigram of a search by a two-character query with no
+// filter but how far a dataset is shown: the gram rows alone answer it.
+func bigram(f opendata.DatasetFilter) (string, bool) {
+	rest := f
+	rest.Q, rest.Listed, rest.Status, rest.Sort, rest.Limit, rest.Offset = "", false, "", "", 0, 0
+	if rest != (opendata.DatasetFilter{}) || opendata.QueryNeedsCheck(f.Q) || (f.Status != "" && f.Status != opendata.StatusPublished) {
+		return "", false
+	}
+	if g := opendata.QueryGrams(f.Q); len(g) == 1 {
+		return g[0], true
+	}
+	return "", false
+}
+
+// shownAtLeast is the least opendata_shown (migration 0021) of a dataset
+// that f can list: 2 for the public listing, 1 for published datasets, 0
+// for any. The other conditions of f still apply to the datasets.
+func shownAtLeast(f opendata.DatasetFilter) int16 {
+	switch {
+	case f.Listed:
+		return 2
+	case f.Status == opendata.StatusPublished:
+		return 1
+	}
+	return 0
+}
+
+// gramCondition finds the datasets holding all of grams in their gram
+// rows (distinct per dataset), never reading the datasets' own gram
+// arrays: those are stored compressed, and unpacking one per candidate
+// cost a two-character query 20 ms.
+func gramCondition(w *where, grams []string, shown int16) {
+	if len(grams) == 1 {
+		w.add("d.id IN (SELECT g.dataset_id FROM opendata_dataset_grams g WHERE g.gram = ? AND g.shown >= ?)", grams[0], shown)
+		return
+	}
+	w.add("d.id IN (SELECT g.dataset_id FROM opendata_dataset_grams g WHERE g.gram = ANY(?) AND g.shown >= ? GROUP BY g.dataset_id HAVING count(*) = ?)",
+		grams, shown, len(grams))
 }
 
 // datasetPageQuery picks a page of ids from the datasets table alone (its
@@ -184,7 +261,7 @@ func datasetWhere(f opendata.DatasetFilter) *where {
 	add := w.add
 	if q := strings.TrimSpace(f.Q); q != "" {
 		if grams := opendata.QueryGrams(q); len(grams) > 0 {
-			add("d.grams @> ?", grams)
+			gramCondition(w, grams, shownAtLeast(f))
 		}
 		if opendata.QueryNeedsCheck(q) {
 			add("strpos(d.search_text, ?) > 0", strings.ToLower(q))

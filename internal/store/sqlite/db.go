@@ -204,3 +204,12 @@ func (db *DB) Stores() *store.Stores {
 		Consult: db.Consult(), Mailbox: db.Mailbox(), Powers: db.Powers(), Publicity: db.Publicity(),
 		OpenData: db.OpenData(), Budget: db.Budget()}
 }
+
+// Analyze refreshes the planner's statistics after a bulk load: PRAGMA
+// optimize analyzes the tables whose size changed enough to matter.
+func (db *DB) Analyze(ctx context.Context) error {
+	return db.InTx(ctx, func(ctx context.Context) error {
+		_, err := db.q(ctx).ExecContext(ctx, `PRAGMA optimize`)
+		return mapError(err)
+	})
+}

@@ -252,3 +252,119 @@ func (b barrierSource) Rows(ctx context.Context, sp opendata.Spec, emit func([]s
 	b.both.Wait()
 	return b.fakeSource.Rows(ctx, sp, emit)
 }
+
+// TestOpenDataBigramCount: a public two-character search is counted from
+// the search grams kept beside the datasets on PostgreSQL (migration 0021);
+// the count follows publication, withdrawal, tier and title changes, and
+// always equals the number of matches listed.
+func TestOpenDataBigramCount(t *testing.T) {
+	ForEach(t, func(t *testing.T, b Backend) {
+		e := newOpenDataEnv(t, b.Open(t, nil))
+		ctx := context.Background()
+		open := e.published(t, "open-one", opendata.TierOpen)
+		cond := e.published(t, "conditional-one", opendata.TierConditional)
+		e.dataset(t, "draft-one", opendata.TierOpen)
+		closed := e.dataset(t, "closed-one", opendata.TierClosed)
+		if _, err := e.od.SetStatus(ctx, e.drafter, closed.ID, opendata.StatusPublished); err != nil {
+			t.Fatal(err)
+		}
+		want := func(step string, listed, published int) {
+			t.Helper()
+			for _, q := range []string{"测试", "测"} { // counted from the grams, and through the general path
+				for _, f := range []opendata.DatasetFilter{{Q: q, Limit: 50, Listed: true}, {Q: q, Limit: 50}} {
+					n := map[bool]int{true: listed, false: published}[f.Listed]
+					ds, total, err := e.od.Search(ctx, f)
+					if err != nil || total != n || len(ds) != n {
+						t.Fatalf("%s: search %q (listed only %v) counts %d and lists %d, want %d (%v)", step, q, f.Listed, total, len(ds), n, err)
+					}
+				}
+			}
+			staff, err := e.od.StaffDatasets(ctx, e.drafter, opendata.DatasetFilter{Q: "测试"})
+			if err != nil || len(staff) != 4 {
+				t.Fatalf("%s: staff search lists %d, want all 4 (%v)", step, len(staff), err)
+			}
+		}
+		want("published", 2, 3)
+		if _, err := e.od.SetStatus(ctx, e.drafter, cond.ID, opendata.StatusWithdrawn); err != nil {
+			t.Fatal(err)
+		}
+		want("one withdrawn", 1, 2)
+		in := opendata.DatasetInput{PublisherID: e.agency.ID, Name: open.Name, Title: "企业名录", Description: "登记的企业",
+			Theme: open.Theme, Keywords: "企业", Frequency: open.Frequency, License: open.License, ContactName: "张联系",
+			ContactPhone: "0571-87061234", Tier: opendata.TierOpen, Spatial: "西湖区", Columns: open.Columns}
+		if _, err := e.od.SaveDataset(ctx, e.drafter, open.ID, in); err != nil {
+			t.Fatal(err)
+		}
+		if _, n, _ := e.od.Search(ctx, opendata.DatasetFilter{Q: "测试"}); n != 1 {
+			t.Fatalf("after retitling, only the 不予开放 dataset still says 测试: %d", n)
+		}
+		if _, n, _ := e.od.Search(ctx, opendata.DatasetFilter{Q: "名录"}); n != 1 {
+			t.Fatalf("the new title's bigram counts %d", n)
+		}
+		if err := e.s.Analyze(ctx); err != nil {
+			t.Fatalf("analyze: %v", err)
+		}
+		if _, n, _ := e.od.Search(ctx, opendata.DatasetFilter{Q: "名录", Listed: true}); n != 1 {
+			t.Fatalf("after analyze the bigram counts %d", n)
+		}
+	})
+}
+
+// TestOpenDataBigramOrder: a search by one bigram is answered from the gram
+// rows and their copies of the sort keys; with a filter added that excludes
+// nothing it takes the general path. Both give the same pages in every
+// order, and a dataset's new version moves it in both.
+func TestOpenDataBigramOrder(t *testing.T) {
+	ForEach(t, func(t *testing.T, b Backend) {
+		e := newOpenDataEnv(t, b.Open(t, nil))
+		ctx := context.Background()
+		var first *opendata.Dataset
+		for i, n := range []string{"b-one", "d-two", "a-three", "c-four", "e-five"} {
+			*e.now = e.now.Add(time.Hour)
+			tier := []opendata.Tier{opendata.TierOpen, opendata.TierOpen, opendata.TierConditional, opendata.TierClosed, opendata.TierOpen}[i]
+			d := e.published(t, n, tier)
+			if i == 0 {
+				first = d
+			}
+		}
+		e.dataset(t, "f-draft", opendata.TierOpen)
+		pages := func(f opendata.DatasetFilter) (out []string) {
+			t.Helper()
+			for f.Offset = 0; f.Offset < 6; f.Offset += 2 {
+				ds, _, err := e.od.Search(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, d := range ds {
+					out = append(out, d.Name)
+				}
+			}
+			return out
+		}
+		same := func(step string) []string {
+			t.Helper()
+			var listed []string
+			for _, sort := range []string{"", "name", "id", "modified_asc"} {
+				for _, f := range []opendata.DatasetFilter{{Q: "测试", Sort: sort, Limit: 2, Listed: true}, {Q: "测试", Sort: sort, Limit: 2, Status: opendata.StatusPublished}} {
+					got := pages(f)
+					f.Theme = "market"
+					if want := pages(f); strings.Join(got, " ") != strings.Join(want, " ") {
+						t.Fatalf("%s: sort %q (listed %v): by the bigram %v, by the general path %v", step, sort, f.Listed, got, want)
+					}
+					if sort == "" && f.Listed {
+						listed = got
+					}
+				}
+			}
+			return listed
+		}
+		if got := strings.Join(same("published"), " "); got != "e-five a-three d-two b-one" {
+			t.Fatalf("newest first: %s", got)
+		}
+		*e.now = e.now.Add(time.Hour)
+		e.upload(t, first, "名称,数量,日期\n丁,4,2026-03-07\n")
+		if got := strings.Join(same("new version"), " "); got != "b-one e-five a-three d-two" {
+			t.Fatalf("after b-one's new version: %s", got)
+		}
+	})
+}
