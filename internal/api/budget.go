@@ -17,6 +17,7 @@ func (s *Server) registerBudgetRoutes() {
 	s.handle("POST /api/v1/budgets", s.handleBudgetCreate)
 	s.handle("GET /api/v1/budgets/template.xlsx", s.handleBudgetTemplate)
 	s.handle("GET /api/v1/budgets/timeliness", s.handleBudgetTimeliness)
+	s.handle("GET /api/v1/budgets/watch", s.handleBudgetWatch)
 	s.handle("GET /api/v1/budgets/{id}", s.handleBudget)
 	s.handle("PUT /api/v1/budgets/{id}/lines", s.handleBudgetLines)
 	s.handle("POST /api/v1/budgets/{id}/import", s.handleBudgetImport)
@@ -58,13 +59,22 @@ func toBudget(v *budget.View) budgetJSON {
 		PublishedOn: dateOrEmpty(v.PublishedOn), ClockState: v.Clock.State(), DocID: v.DocID, Explanation: v.Explanation}
 }
 
-type timelinessJSON struct {
-	Year    int `json:"year"`
+// budgetFiguresJSON counts sets against the Art 14 clock.
+type budgetFiguresJSON struct {
 	Total   int `json:"total"`
 	OnTime  int `json:"on_time"`
 	Late    int `json:"late"`
 	Overdue int `json:"overdue"`
 	Pending int `json:"pending"`
+}
+
+func toBudgetFigures(t budget.Timeliness) budgetFiguresJSON {
+	return budgetFiguresJSON{t.Total, t.OnTime, t.Late, t.Overdue, t.Pending}
+}
+
+type timelinessJSON struct {
+	Year int `json:"year"`
+	budgetFiguresJSON
 }
 
 func (s *Server) handleBudgetTimeliness(w http.ResponseWriter, r *http.Request) error {
@@ -74,9 +84,32 @@ func (s *Server) handleBudgetTimeliness(w http.ResponseWriter, r *http.Request) 
 	}
 	out := make([]timelinessJSON, 0, len(ys))
 	for _, y := range ys {
-		out = append(out, timelinessJSON{y.Year, y.Total, y.OnTime, y.Late, y.Overdue, y.Pending})
+		out = append(out, timelinessJSON{y.Year, toBudgetFigures(y.Timeliness)})
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"years": out})
+}
+
+type budgetWatchJSON struct {
+	Year      int               `json:"year"`
+	Figures   budgetFiguresJSON `json:"figures"`
+	Attention []budgetJSON      `json:"attention"`
+}
+
+// handleBudgetWatch is the supervision view of the Art 14 clock.
+func (s *Server) handleBudgetWatch(w http.ResponseWriter, r *http.Request) error {
+	a, err := actor(r)
+	if err != nil {
+		return err
+	}
+	wt, err := s.svc.Budget.Watch(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	out := budgetWatchJSON{Year: wt.Year, Figures: toBudgetFigures(wt.Timeliness), Attention: []budgetJSON{}}
+	for _, v := range wt.Attention {
+		out.Attention = append(out.Attention, toBudget(v))
+	}
+	return writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) handleBudgets(w http.ResponseWriter, r *http.Request) error {

@@ -133,9 +133,23 @@ func TestOpenDataAPI(t *testing.T) {
 		}
 		var before, after figures
 		anon.call("GET", "/api/v1/budgets/timeliness", nil, http.StatusOK, &before)
+		type watch struct {
+			Year    int
+			Figures struct{ Total, Pending int }
+		}
+		var watchBefore, watchAfter watch
+		anon.fail("GET", "/api/v1/budgets/watch", nil, http.StatusUnauthorized)
+		head.fail("GET", "/api/v1/budgets/watch", nil, http.StatusForbidden)
+		supervisor := loginWith(t, a, "supervisor", demo.Password)
+		supervisor.call("GET", "/api/v1/budgets/watch", nil, http.StatusOK, &watchBefore)
 		head.call("POST", "/api/v1/budgets", map[string]any{"agency_id": dept.Budgets[len(dept.Budgets)-1].AgencyID, "year": a.Services.Budget.Today().Year(),
 			"kind": "budget", "approved_on": a.Services.Budget.Today().String(), "explanation": "说明"}, http.StatusCreated, &set)
 		anon.call("GET", "/api/v1/budgets/timeliness", nil, http.StatusOK, &after)
+		supervisor.call("GET", "/api/v1/budgets/watch", nil, http.StatusOK, &watchAfter)
+		if watchAfter.Year != a.Services.Budget.Today().Year() || watchAfter.Figures.Total != watchBefore.Figures.Total+1 ||
+			watchAfter.Figures.Pending != watchBefore.Figures.Pending+1 {
+			t.Fatalf("the supervisor's figures: before %+v after %+v", watchBefore, watchAfter)
+		}
 		if len(after.Years) != 3 || after.Years[0].Year != a.Services.Budget.Today().Year() ||
 			after.Years[0].Total != before.Years[0].Total+1 || after.Years[0].Pending != before.Years[0].Pending+1 {
 			t.Fatalf("a set approved today is pending in this year's figures: before %+v after %+v", before, after)

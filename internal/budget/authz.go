@@ -43,3 +43,9 @@ func CanView(a *identity.Actor, ag *disclosure.Agency) error {
 	}
 	return apperr.New(apperr.NotFound, "预决算不存在或尚未公开")
 }
+
+// CanWatch: a 监察人员 (or the system administrator) whose area holds the
+// agency follows its sets on the Art 14 clock in the supervision figures.
+func CanWatch(a *identity.Actor, ag *disclosure.Agency) bool {
+	return inScope(a, identity.RoleSupervisor, ag) || inScope(a, identity.RoleSysAdmin, ag)
+}

@@ -112,17 +112,7 @@ func (s *Service) Timeliness(ctx context.Context, pathPrefix string, year int) (
 		return t, err
 	}
 	for _, v := range vs {
-		t.Total++
-		switch {
-		case v.Clock.PublishedOn != (calendar.Date{}) && v.Clock.OnTime:
-			t.OnTime++
-		case v.Clock.PublishedOn != (calendar.Date{}):
-			t.Late++
-		case v.Clock.Overdue:
-			t.Overdue++
-		default:
-			t.Pending++
-		}
+		t.add(v.Clock)
 	}
 	return t, nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"openhall/internal/apperr"
+	"openhall/internal/budget"
 	"openhall/internal/calendar"
 	"openhall/internal/cases"
 	"openhall/internal/httpkit"
@@ -45,6 +46,7 @@ type supWorkbenchPage struct {
 	DeptName  string
 	Weeks     []supervision.WeekCount
 	CardChart chart
+	Budget    *budget.Watch // nil for staff who supervise no budgets
 }
 
 // handleSupWorkbench is the supervisor's live view: every figure links to the
@@ -65,6 +67,11 @@ func (s *Server) handleSupWorkbench(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	p := supWorkbenchPage{Page: s.page(w, r, "电子监察"), W: wb, Dept: dept, Weeks: weeks, CardChart: weeksChart(weeks)}
+	if p.Budget, err = s.svc.Budget.Watch(r.Context(), a); apperr.Is(err, apperr.Forbidden) {
+		p.Budget = nil
+	} else if err != nil {
+		return err
+	}
 	if dept != 0 {
 		p.DeptName, p.DeptQ = sv.DeptName(r.Context(), dept), template.URL("dept="+strconv.FormatInt(dept, 10)+"&")
 	}
