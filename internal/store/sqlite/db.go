@@ -205,11 +205,9 @@ func (db *DB) Stores() *store.Stores {
 		OpenData: db.OpenData(), Budget: db.Budget()}
 }
 
-// Analyze refreshes the planner's statistics after a bulk load: PRAGMA
-// optimize analyzes the tables whose size changed enough to matter.
-func (db *DB) Analyze(ctx context.Context) error {
-	return db.InTx(ctx, func(ctx context.Context) error {
-		_, err := db.q(ctx).ExecContext(ctx, `PRAGMA optimize`)
-		return mapError(err)
-	})
-}
+// Analyze has nothing to do on SQLite: it never gathers statistics on its
+// own, and the queries are planned without them. With sqlite_stat1 present
+// (PRAGMA optimize after loading 10,000 datasets) the planner answered a
+// name-sorted catalogue search by looking up each match and sorting them
+// (1.6 ms to 5 ms), and package_search p95 went from 37–40 ms to 73–80 ms.
+func (db *DB) Analyze(context.Context) error { return nil }
