@@ -98,13 +98,14 @@ func (s *Service) views(ctx context.Context, f SetFilter) ([]*View, error) {
 	return out, nil
 }
 
-// Timeliness counts a region subtree's sets against Art 14: what the
-// supervision figures show.
+// Timeliness counts sets against Art 14.
 type Timeliness struct {
 	Total, OnTime, Late, Overdue, Pending int
 }
 
-// Timeliness counts the sets of agencies under pathPrefix approved in year.
+// Timeliness counts the sets of agencies under pathPrefix for budget year
+// year (a final account of 2025 counts in 2025, whenever approved): the
+// public figures. The supervision figures (Watch) count by approval year.
 func (s *Service) Timeliness(ctx context.Context, pathPrefix string, year int) (Timeliness, error) {
 	var t Timeliness
 	vs, err := s.views(ctx, SetFilter{PathPrefix: pathPrefix, Year: year})
@@ -124,7 +125,7 @@ type YearTimeliness struct {
 }
 
 // RecentTimeliness is Timeliness for this year (China time) and the two
-// before it, newest first: the supervision figures of the Art 14 clock.
+// before it, newest first.
 func (s *Service) RecentTimeliness(ctx context.Context, pathPrefix string) ([]YearTimeliness, error) {
 	this := calendar.DateOf(s.now()).Year()
 	out := make([]YearTimeliness, 0, 3)
