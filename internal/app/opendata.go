@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"openhall/internal/blob"
 	"openhall/internal/budget"
 	"openhall/internal/jobs"
 	"openhall/internal/opendata"
@@ -15,8 +16,12 @@ import (
 // module added later registers its own source here the same way.
 func (a *App) addOpenData(o Options) {
 	s, st := a.Services, a.Stores
+	var files opendata.Files
+	if s.Blobs != nil {
+		files = blob.CSVFiles{Blobs: s.Blobs}
+	}
 	s.OpenData = opendata.NewService(opendata.Deps{Store: st.OpenData, Tx: st, Audit: s.Audit, Agencies: s.Disclosure,
-		Calendars: s.Calendar, Now: o.Now})
+		Calendars: s.Calendar, Files: files, Now: o.Now})
 	s.Budget = budget.NewService(budget.Deps{Store: st.Budget, Tx: st, Audit: s.Audit, Disclosure: s.Disclosure,
 		Calendars: s.Calendar, Changes: s.OpenData, Now: o.Now})
 	base := a.Config.PublicURL

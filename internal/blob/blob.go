@@ -212,6 +212,9 @@ func check(c sniffed, o PutOptions) (Kind, error) {
 		}
 		return "", apperr.Field("file", msg)
 	}
+	if c.kind == "" && c.text && slices.Contains(o.Allowed, KindCSV) {
+		c.kind = KindCSV
+	}
 	if c.kind == "" {
 		return "", apperr.Field("file", "无法识别文件类型，仅接受 "+labels(o.Allowed))
 	}

@@ -149,6 +149,10 @@ func TestRefusals(t *testing.T) {
 		{"form.docx", zipOf(t, "[Content_Types].xml", "word/document.xml"), nil, "本材料不接受Word 文档（DOCX），仅接受"},
 		{"scan.pdf", pdfSample(), []blob.Kind{blob.KindPNG}, "本材料不接受PDF，仅接受 PNG 图片"},
 		{"empty.pdf", nil, nil, "文件为空"},
+		{"data.csv", []byte("a,b\n1,\x002\n"), []blob.Kind{blob.KindCSV}, "无法识别文件类型，仅接受 CSV"},
+		{"data.csv", []byte("\xff\xfe,a\n"), []blob.Kind{blob.KindCSV}, "无法识别文件类型，仅接受 CSV"},
+		{"data.csv", []byte("<script>alert(1)</script>,a\n"), []blob.Kind{blob.KindCSV}, "网页、SVG 图形或脚本"},
+		{"data.csv", []byte("名称,数量\n甲,1\n"), nil, "无法识别文件类型，仅接受 PDF"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -349,6 +353,19 @@ func BenchmarkPut20KB(b *testing.B) {
 		copy(data[len(data)-8:], []byte{byte(i), byte(i >> 8), byte(i >> 16), byte(i >> 24), 1, 2, 3, 4})
 		if _, err := put(s, data, blob.PutOptions{}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestCSV: text is stored as CSV only where the caller allows it, also when
+// the sniffed head ends inside a character.
+func TestCSV(t *testing.T) {
+	s := newStore(t)
+	long := []byte("名称,说明\n" + strings.Repeat("甲,政务公开数据\n", 60))
+	for _, data := range [][]byte{[]byte("名称,数量\n甲,1\n"), long} {
+		b, err := put(s, data, blob.PutOptions{Name: "data.csv", Allowed: []blob.Kind{blob.KindCSV}})
+		if err != nil || b.Kind != blob.KindCSV || b.MIME != "text/csv; charset=utf-8" || b.Size != int64(len(data)) {
+			t.Fatalf("csv of %d bytes: %+v %v", len(data), b, err)
 		}
 	}
 }

@@ -111,6 +111,32 @@ var contractCases = []struct {
 	{"Range", contractRange},
 	{"Corrupted", contractCorrupted},
 	{"Missing", contractMissing},
+	{"CSVFiles", contractCSVFiles},
+}
+
+// contractCSVFiles: the open data CSV files go in and come out whole under
+// their SHA-256; anything but text is refused.
+func contractCSVFiles(t *testing.T, b backend) {
+	ctx, files := context.Background(), blob.CSVFiles{Blobs: b.store}
+	data := []byte("名称,数量\n" + strings.Repeat("西湖区市场主体,1\n", 500))
+	got, err := files.PutCSV(ctx, bytes.NewReader(data))
+	if err != nil || got != sum(data) {
+		t.Fatalf("PutCSV = %s, %v", got, err)
+	}
+	rc, err := files.OpenCSV(ctx, got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	if read, err := io.ReadAll(rc); err != nil || !bytes.Equal(read, data) {
+		t.Fatalf("OpenCSV: %d bytes, %v", len(read), err)
+	}
+	if _, err := files.OpenCSV(ctx, sum([]byte("never stored"))); !apperr.Is(err, apperr.NotFound) {
+		t.Fatalf("OpenCSV(absent) = %v", err)
+	}
+	if _, err := files.PutCSV(ctx, bytes.NewReader(pdfSample())); !apperr.Is(err, apperr.Invalid) {
+		t.Fatalf("a PDF as CSV: %v", err)
+	}
 }
 
 func putPDF(t *testing.T, b backend) (blob.Blob, []byte) {

@@ -14,6 +14,9 @@ const (
 	KindOFD  Kind = "ofd"  // GB/T 33190 layout documents: a ZIP holding OFD.xml
 	KindDOCX Kind = "docx" // Office Open XML word-processing document
 	KindXLSX Kind = "xlsx" // Office Open XML spreadsheet
+	// KindCSV is UTF-8 text without markup, taken only when a caller
+	// allows it: the platform's own open data files, never an upload.
+	KindCSV Kind = "csv"
 )
 
 // Kinds lists every kind, for callers that accept anything Put stores.
@@ -38,6 +41,8 @@ func (k Kind) MIME() string {
 		return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 	case KindXLSX:
 		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	case KindCSV:
+		return "text/csv; charset=utf-8"
 	}
 	return "application/octet-stream"
 }

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"io"
+	"unicode/utf8"
 )
 
 // sniffed is what the content of a file turned out to be: a storable kind,
@@ -11,6 +12,7 @@ import (
 type sniffed struct {
 	kind    Kind
 	foreign string // set when the content is refused whatever the caller allows
+	text    bool   // no known kind, but its start is UTF-8 text without NUL bytes
 }
 
 // Descriptions of content that is never stored. They finish the sentence
@@ -45,7 +47,21 @@ func sniff(r io.ReaderAt, size int64) sniffed {
 	if isMarkup(head) {
 		return sniffed{foreign: foreignMarkup}
 	}
-	return sniffed{}
+	return sniffed{text: isText(head)}
+}
+
+// isText reports whether head, the start of a file, is UTF-8 text without
+// NUL bytes; a character cut at the end of head is allowed.
+func isText(head []byte) bool {
+	if bytes.IndexByte(head, 0) >= 0 {
+		return false
+	}
+	for cut := 0; cut < utf8.UTFMax && cut <= len(head); cut++ {
+		if utf8.Valid(head[:len(head)-cut]) {
+			return true
+		}
+	}
+	return false
 }
 
 // magicKind recognises the single-file formats by their first bytes.

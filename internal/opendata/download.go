@@ -3,7 +3,6 @@ package opendata
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -59,19 +58,6 @@ func (s *Service) WriteTo(ctx context.Context, w io.Writer, d *Dataset, v *Versi
 		return s.writeXLSX(ctx, w, d, v)
 	}
 	return fmt.Errorf("unknown format %q", format)
-}
-
-func (s *Service) writeCSV(ctx context.Context, w io.Writer, d *Dataset, v *Version) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(header(d.Columns)); err != nil {
-		return err
-	}
-	err := s.d.Store.ScanRows(ctx, v.ID, 0, 0, func(r []string) error { return cw.Write(r) })
-	if err != nil {
-		return err
-	}
-	cw.Flush()
-	return cw.Error()
 }
 
 func (s *Service) writeJSON(ctx context.Context, w io.Writer, d *Dataset, v *Version) error {

@@ -216,6 +216,7 @@ type Deps struct {
 	Agencies  Agencies
 	Calendars Calendars
 	Queue     Enqueuer
+	Files     Files // nil: CSV downloads stream the rows
 	Now       func() time.Time
 }
 

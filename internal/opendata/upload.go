@@ -61,7 +61,22 @@ func (s *Service) Upload(ctx context.Context, a *identity.Actor, id int64, fileN
 		return s.record(ctx, a, ag, "opendata.dataset.upload", "opendata_dataset", d.ID,
 			map[string]any{"version": v.Number, "rows": v.RowCount, "sha256": v.SHA256})
 	})
+	if err == nil {
+		s.keepNewCSV(ctx, id, v)
+	}
 	return v, err
+}
+
+// keepNewCSV keeps the CSV file of a version just committed, so that even
+// its first download is a file copy. A failure is not the upload's: the
+// first download keeps the file, or streams the rows.
+func (s *Service) keepNewCSV(ctx context.Context, id int64, v *Version) {
+	if s.d.Files == nil {
+		return
+	}
+	if d, err := s.d.Store.FindDatasetByID(ctx, id); err == nil {
+		_ = s.keepCSV(ctx, d, v)
+	}
 }
 
 // parseUpload reads and checks a file; it returns the data rows.

@@ -24,6 +24,7 @@ type openDataEnv struct {
 	other   *disclosure.Agency
 	citizen *identity.Actor
 	now     *time.Time
+	deps    opendata.Deps // e.od's, for a service wired otherwise
 }
 
 func newOpenDataEnv(t testing.TB, s *store.Stores) *openDataEnv {
@@ -35,7 +36,8 @@ func newOpenDataEnv(t testing.TB, s *store.Stores) *openDataEnv {
 	if err := cals.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	e.od = opendata.NewService(opendata.Deps{Store: s.OpenData, Tx: s, Audit: e.sv.Audit, Agencies: e.d, Calendars: cals, Now: clock})
+	e.deps = opendata.Deps{Store: s.OpenData, Tx: s, Audit: e.sv.Audit, Agencies: e.d, Calendars: cals, Now: clock}
+	e.od = opendata.NewService(e.deps)
 	e.bud = budget.NewService(budget.Deps{Store: s.Budget, Tx: s, Audit: e.sv.Audit, Disclosure: e.d, Calendars: cals, Now: clock})
 	other, err := e.d.SaveAgency(context.Background(), identity.SystemActor(), 0, disclosure.AgencyInput{RegionID: e.tree.OtherCounty.ID,
 		Name: "余杭区人民政府", Code: "002482150", Guide: "# 指南"})

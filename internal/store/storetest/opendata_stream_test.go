@@ -3,10 +3,13 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 
+	"openhall/internal/blob"
 	"openhall/internal/opendata"
 )
 
@@ -86,4 +89,60 @@ func liveHeap() uint64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.HeapAlloc
+}
+
+// TestOpenDataCSVFromFile: with a file store, an upload keeps its version's
+// CSV as a file under the version's SHA-256 and a download copies it, the
+// same bytes the rows give, with next to nothing on the heap; a version
+// whose file is gone is streamed from its rows and its file kept again.
+func TestOpenDataCSVFromFile(t *testing.T) {
+	ForEach(t, func(t *testing.T, b Backend) {
+		e := newOpenDataEnv(t, b.Open(t, nil))
+		files, err := blob.New(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		deps := e.deps
+		deps.Files = blob.CSVFiles{Blobs: files}
+		e.od = opendata.NewService(deps)
+		fromFile := streamPeak(t, e, 50000)
+		d, err := e.od.Dataset(context.Background(), nil, "stream-50000")
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := e.od.Download(context.Background(), nil, d, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := files.Exists(v.SHA256); !ok || err != nil {
+			t.Fatalf("the upload kept no file: %v %v", ok, err)
+		}
+		t.Logf("live heap growth while copying 50,000 rows from the file: %d KiB (file %d KiB)", fromFile.heap>>10, fromFile.bytes>>10)
+		if fromFile.heap > 256<<10 {
+			t.Fatalf("copying the file grew the heap by %d bytes", fromFile.heap)
+		}
+		rows := download(t, opendata.NewService(e.deps), d, v)
+		if got := download(t, e.od, d, v); got != rows {
+			t.Fatalf("the file (%d bytes) is not what the rows give (%d bytes)", len(got), len(rows))
+		}
+		path := filepath.Join(files.Root(), v.SHA256[0:2], v.SHA256[2:4], v.SHA256)
+		if err := os.Remove(path); err != nil {
+			t.Fatal(err)
+		}
+		if got := download(t, e.od, d, v); got != rows {
+			t.Fatalf("without its file the version downloads %d bytes, want %d", len(got), len(rows))
+		}
+		if _, err := os.Stat(path); err != nil {
+			t.Fatalf("the file was not kept again: %v", err)
+		}
+	})
+}
+
+func download(t *testing.T, od *opendata.Service, d *opendata.Dataset, v *opendata.Version) string {
+	t.Helper()
+	var b strings.Builder
+	if err := od.WriteTo(context.Background(), &b, d, v, opendata.FormatCSV); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
