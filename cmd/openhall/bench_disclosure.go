@@ -36,9 +36,15 @@ func cmdBenchDisclosure(ctx context.Context, args []string, stdout, stderr io.Wr
 	fs.IntVar(&h.clients, "clients", 8, "JSON 接口测量的并发客户端数；0 表示不测量接口")
 	fs.DurationVar(&h.duration, "duration", 5*time.Second, "JSON 接口每项测量的时长（另有 1 秒预热）")
 	fs.StringVar(&h.profile, "cpuprofile", "", "把 JSON 接口检索测量期间的 CPU 剖析写入此文件")
+	only := fs.String("classes", "", "只测量这些检索类别（逗号分隔，如 两词,四字）；留空测量全部")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	classes, err := bench.Pick(bench.Classes(*docs), *only)
+	if err != nil {
+		return err
+	}
+	h.classes = classes
 	a, err := openApp(ctx, cfg, stderr)
 	if err != nil {
 		return err
@@ -46,11 +52,11 @@ func cmdBenchDisclosure(ctx context.Context, args []string, stdout, stderr io.Wr
 	defer a.Close()
 	fmt.Fprintf(stdout, "后端 %s，CPU %d 核\n", a.Stores.Backend.Backend(), runtime.NumCPU())
 	b := &benchRun{a: a, out: stdout}
-	if err := b.search(ctx, *docs, *laws, *rounds); err != nil {
+	if err := b.search(ctx, *docs, *laws, *rounds, classes); err != nil {
 		return err
 	}
 	if h.clients > 0 {
-		if err := h.run(ctx, b, *docs); err != nil {
+		if err := h.run(ctx, b); err != nil {
 			return err
 		}
 	}
@@ -80,7 +86,7 @@ func (b *benchRun) agency(ctx context.Context, name, code string) (*disclosure.A
 	return d.SaveAgency(ctx, sys, 0, disclosure.AgencyInput{RegionID: region.ID, Name: name, Code: code})
 }
 
-func (b *benchRun) search(ctx context.Context, docs int, laws string, rounds int) error {
+func (b *benchRun) search(ctx context.Context, docs int, laws string, rounds int, classes []bench.Class) error {
 	key := "bench.search." + strconv.Itoa(docs) + "." + strconv.FormatBool(laws != "")
 	if _, err := b.a.Stores.Settings.Setting(ctx, key); apperr.Is(err, apperr.NotFound) {
 		if err := b.build(ctx, docs, laws); err != nil {
@@ -102,7 +108,7 @@ func (b *benchRun) search(ctx context.Context, docs int, laws string, rounds int
 	if err := b.baseline(ctx); err != nil {
 		return err
 	}
-	for _, c := range bench.Classes(docs) {
+	for _, c := range classes {
 		st, hits, err := bench.Measure(ctx, b.a.Services.Disclosure.Search(), c, rounds)
 		if err != nil {
 			return err

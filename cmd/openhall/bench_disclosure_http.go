@@ -22,10 +22,11 @@ type httpBench struct {
 	clients  int
 	duration time.Duration
 	profile  string // CPU profile of the search classes, when set
+	classes  []bench.Class
 }
 
 // run serves the app's handler on a loopback port for the measurement.
-func (h httpBench) run(ctx context.Context, b *benchRun, docs int) error {
+func (h httpBench) run(ctx context.Context, b *benchRun) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -43,7 +44,7 @@ func (h httpBench) run(ctx context.Context, b *benchRun, docs int) error {
 	if err != nil {
 		return err
 	}
-	for _, c := range bench.Classes(docs) {
+	for _, c := range h.classes {
 		for _, sort := range []search.Sort{search.ByRelevance, search.ByDate} {
 			r := loadgen.Run(ctx, rotateQueries(base, c.Queries, sort), o)
 			results = append(results, httpResult{c.Name, sort, r})

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"openhall/internal/disclosure/bench"
@@ -85,5 +86,22 @@ func BenchmarkSearch(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func TestPick(t *testing.T) {
+	all := bench.Classes(1000)
+	got, err := bench.Pick(all, " 两词, 一字")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Name != "一字" || got[1].Name != "两词" {
+		t.Fatalf("Pick(两词, 一字) = %v, want 一字 then 两词 (the order of all)", got)
+	}
+	if got, err := bench.Pick(all, ""); err != nil || len(got) != len(all) {
+		t.Fatalf("Pick(\"\") = %d classes, %v; want all %d", len(got), err, len(all))
+	}
+	if _, err := bench.Pick(all, "三字"); err == nil || !strings.Contains(err.Error(), "三字") {
+		t.Fatalf("Pick(三字) error = %v, want one naming 三字", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"time"
 
 	"openhall/internal/disclosure/search"
@@ -80,6 +81,29 @@ func Classes(docs int) []Class {
 		{"两词", words("公开 预算", "就业 补贴", "安全生产 监督", "个人所得税 申请", "西溪 驿站")},
 		{"文号", numbers},
 	}
+}
+
+// Pick returns the classes named in a comma-separated list, in the order
+// of all; an empty list picks every class, an unknown name is an error.
+func Pick(all []Class, names string) ([]Class, error) {
+	if strings.TrimSpace(names) == "" {
+		return all, nil
+	}
+	want := map[string]bool{}
+	for n := range strings.SplitSeq(names, ",") {
+		want[strings.TrimSpace(n)] = true
+	}
+	var out []Class
+	for _, c := range all {
+		if want[c.Name] {
+			out = append(out, c)
+			delete(want, c.Name)
+		}
+	}
+	for n := range want {
+		return nil, fmt.Errorf("没有名为 %q 的检索类别（可选：一字、二字、四字、两词、文号）", n)
+	}
+	return out, nil
 }
 
 // Stats are latency percentiles of a set of timings.

@@ -1,14 +1,22 @@
 package search
 
-import "strings"
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // Highlight splits s into spans, marking every occurrence of a term. Terms
 // are matched on the normalised text; since Normalize maps rune for rune,
 // the spans are cut from s as written.
 func Highlight(s string, terms []string) []Span {
+	norm := Normalize(s)
+	if norm == s { // the common case: cut by byte offsets, no rune slices
+		return cut(s, occurrences(s, terms), 0, len(s))
+	}
 	rs := []rune(s)
-	marks := markRunes([]rune(Normalize(s)), terms)
-	return spans(rs, marks)
+	return runeSpans(rs, markRunes([]rune(norm), terms))
 }
 
 // markRunes flags the runes of text that belong to an occurrence of a term.
@@ -17,7 +25,7 @@ func markRunes(text []rune, terms []string) []bool {
 	for _, t := range terms {
 		tr := []rune(t)
 		for i := 0; i+len(tr) <= len(text); i++ {
-			if equalRunes(text[i:i+len(tr)], tr) {
+			if slices.Equal(text[i:i+len(tr)], tr) {
 				for j := range tr {
 					marks[i+j] = true
 				}
@@ -27,16 +35,7 @@ func markRunes(text []rune, terms []string) []bool {
 	return marks
 }
 
-func equalRunes(a, b []rune) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func spans(rs []rune, marks []bool) []Span {
+func runeSpans(rs []rune, marks []bool) []Span {
 	var out []Span
 	start := 0
 	for i := 1; i <= len(rs); i++ {
@@ -48,27 +47,104 @@ func spans(rs []rune, marks []bool) []Span {
 	return out
 }
 
-// Snippet returns about n runes of text around the first occurrence of any
-// term, with the terms marked; without an occurrence, the text's start.
-func Snippet(text string, terms []string, n int) []Span {
-	text = strings.Join(strings.Fields(text), " ")
-	rs := []rune(text)
-	marks := markRunes(rs, terms)
-	first := 0
-	for i, m := range marks {
-		if m {
-			first = i
-			break
+// span is a byte range [from, to) of a text.
+type span struct{ from, to int }
+
+// occurrences returns the byte ranges of every occurrence of every term in
+// text (overlapping ones too), merged where they touch or overlap, in
+// order. A match of valid UTF-8 always starts on a character boundary.
+func occurrences(text string, terms []string) []span {
+	var out []span
+	for _, t := range terms {
+		if t == "" {
+			continue
+		}
+		for at := 0; ; {
+			i := strings.Index(text[at:], t)
+			if i < 0 {
+				break
+			}
+			out = append(out, span{at + i, at + i + len(t)})
+			_, size := utf8.DecodeRuneInString(text[at+i:])
+			at += i + size
 		}
 	}
-	from := max(first-n/3, 0)
-	to := min(from+n, len(rs))
-	out := spans(rs[from:to], marks[from:to])
+	slices.SortFunc(out, func(a, b span) int { return a.from - b.from })
+	merged := out[:0]
+	for _, s := range out {
+		if n := len(merged); n > 0 && s.from <= merged[n-1].to {
+			merged[n-1].to = max(merged[n-1].to, s.to)
+			continue
+		}
+		merged = append(merged, s)
+	}
+	return merged
+}
+
+// cut returns text[from:to] as spans, marking the parts within marks.
+func cut(text string, marks []span, from, to int) []Span {
+	var out []Span
+	at := from
+	for _, m := range marks {
+		s, e := max(m.from, from), min(m.to, to)
+		if s >= e {
+			continue
+		}
+		if s > at {
+			out = append(out, Span{Text: text[at:s]})
+		}
+		out = append(out, Span{Text: text[s:e], Mark: true})
+		at = e
+	}
+	if at < to {
+		out = append(out, Span{Text: text[at:to]})
+	}
+	return out
+}
+
+// Snippet returns about n runes of text around the first occurrence of any
+// term, with the terms marked; without an occurrence, the text's start.
+// Runs of white space count as one space.
+func Snippet(text string, terms []string, n int) []Span {
+	text = collapseSpace(text)
+	marks := occurrences(text, terms)
+	first := 0
+	if len(marks) > 0 {
+		first = marks[0].from
+	}
+	from := first
+	for k := 0; k < n/3 && from > 0; k++ {
+		_, size := utf8.DecodeLastRuneInString(text[:from])
+		from -= size
+	}
+	to := from
+	for k := 0; k < n && to < len(text); k++ {
+		_, size := utf8.DecodeRuneInString(text[to:])
+		to += size
+	}
+	out := cut(text, marks, from, to)
 	if from > 0 {
 		out = append([]Span{{Text: "…"}}, out...)
 	}
-	if to < len(rs) {
+	if to < len(text) {
 		out = append(out, Span{Text: "…"})
 	}
 	return out
+}
+
+// collapseSpace is strings.Join(strings.Fields(s), " "), without copying
+// a text that needs no change.
+func collapseSpace(s string) string {
+	prevSpace := true // a leading space is dropped
+	for _, r := range s {
+		space := unicode.IsSpace(r)
+		if space && (prevSpace || r != ' ') {
+			return strings.Join(strings.Fields(s), " ")
+		}
+		prevSpace = space
+	}
+	if prevSpace && s != "" {
+		return strings.Join(strings.Fields(s), " ")
+	}
+	return s
 }
