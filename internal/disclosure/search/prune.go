@@ -39,12 +39,20 @@ const countCap = MaxCount + 1
 func (w *topWalk) byScore() int {
 	p, owner := driver(w.tl, w.possibleOnly)
 	w.backward()
+	blocks := w.blocksOf(p, owner)
 	filtered := w.filtered()
 	count := 0
 	for i := len(p) - 1; i >= 0; i-- {
 		id := p[i] >> bandBits
-		if w.counted(count) && w.full() && w.beaten(w.bound(owner, uint8(p[i]&bandMask), id), id) {
-			continue
+		if w.counted(count) && w.full() {
+			if k := i / blockSize; blocks != nil && (i == len(p)-1 || i%blockSize == blockSize-1) &&
+				w.beaten(w.blockBound(owner, blocks.bmax[k], p[k*blockSize]>>bandBits, id), id) {
+				i = k * blockSize // the whole block is passed over
+				continue
+			}
+			if w.beaten(w.bound(owner, uint8(p[i]&bandMask), id), id) {
+				continue
+			}
 		}
 		c, ok := scoreOne(w.tl, id)
 		if !ok || (w.possibleOnly && !c.possible) || (filtered && !w.f.keep(&w.ix.docs[id])) {
@@ -85,6 +93,48 @@ func (w *topWalk) bound(owner int, b uint8, id uint32) float64 {
 		sum += t.idf * bandValue(top)
 	}
 	return sum
+}
+
+// blocksOf returns the needed cursor whose list p is, when the walk may
+// pass over p a block at a time: p is one of its term's needed lists, whose
+// block maxima bound the term. Nil otherwise (an extra list drives).
+func (w *topWalk) blocksOf(p []uint32, owner int) *cursor {
+	for _, c := range w.tl[owner].need {
+		if len(c.p) == len(p) && len(p) > 0 && &c.p[0] == &p[0] && len(c.bmax) == (len(p)+blockSize-1)/blockSize {
+			return c
+		}
+	}
+	return nil
+}
+
+// blockBound is the highest score of any item with an id in [lo, hi]
+// whose driving posting lies in a block of highest band b: like bound,
+// with each needed list at its highest band over the blocks the ids span.
+// Summed in scoreOne's order, it is at least every item's bound there.
+func (w *topWalk) blockBound(owner int, b uint8, lo, hi uint32) float64 {
+	var sum float64
+	for i, t := range w.tl {
+		top := uint8(bands - 1)
+		if i == owner {
+			top = b
+		}
+		for _, c := range t.need {
+			top = min(top, c.rangeMax(lo, hi))
+		}
+		sum += t.idf * bandValue(top)
+	}
+	return sum
+}
+
+// rangeMax is the highest band the list's blocks holding ids in [lo, hi]
+// can have. Like blockMax, hi must come in descending order; the cursor
+// stays at hi's block.
+func (c *cursor) rangeMax(lo, hi uint32) uint8 {
+	m := c.blockMax(hi)
+	for j := c.k; j > 0 && c.p[j*blockSize]>>bandBits > lo; j-- {
+		m = max(m, c.bmax[j-1])
+	}
+	return m
 }
 
 // backward sets every cursor to walk down from the end of its list.
