@@ -46,6 +46,7 @@ type docMeta struct {
 type postings struct {
 	p     []uint32
 	bmax  []uint8      // bmax[k]: the highest band in p[k·blockSize:(k+1)·blockSize]
+	first []uint32     // first[k]: the id of p[k·blockSize], kept apart so that a walk finds blocks without reading p
 	hist  [bands]int32 // valid while epoch equals the index's removals
 	epoch uint32
 }
@@ -63,10 +64,11 @@ const bandBits = 5
 // blockSize is how many postings share one highest-band entry (bmax).
 const blockSize = 64
 
-// noteBand keeps bmax current for the posting at i.
+// noteBand keeps bmax and first current for the posting at i.
 func (pl *postings) noteBand(i int, band uint8) {
 	if k := i / blockSize; k == len(pl.bmax) {
 		pl.bmax = append(pl.bmax, band)
+		pl.first = append(pl.first, pl.p[i]>>bandBits)
 	} else {
 		pl.bmax[k] = max(pl.bmax[k], band)
 	}
@@ -177,7 +179,7 @@ func (ix *memIndex) compact() {
 			delete(ix.grams, g)
 			continue
 		}
-		pl.p, pl.hist, pl.epoch, pl.bmax = kept, h, ix.removals, pl.bmax[:0]
+		pl.p, pl.hist, pl.epoch, pl.bmax, pl.first = kept, h, ix.removals, pl.bmax[:0], pl.first[:0]
 		for i, x := range kept {
 			pl.noteBand(i, uint8(x&bandMask))
 		}

@@ -24,8 +24,9 @@ type topWalk struct {
 	possibleOnly bool                 // keep only items that may hold every term as written
 	skip         func(id uint32) bool // items not to keep (still counted); nil for none
 	h            *candHeap
-	n            int  // how many to keep
-	uncounted    bool // the count is not wanted: passing over may start as soon as n are kept
+	n            int     // how many to keep
+	uncounted    bool    // the count is not wanted: passing over may start as soon as n are kept
+	drv          *cursor // the driving list's cursor when it is a needed one: its band is the posting's
 }
 
 // countCap is how far a walk counts: the count shown stops at MaxCount.
@@ -39,18 +40,21 @@ const countCap = MaxCount + 1
 func (w *topWalk) byScore() int {
 	p, owner := driver(w.tl, w.possibleOnly)
 	w.backward()
-	blocks := w.blocksOf(p, owner)
+	w.drv = w.blocksOf(p, owner)
 	filtered := w.filtered()
-	count := 0
+	count, blk := 0, -1
+	var caps []uint8
 	for i := len(p) - 1; i >= 0; i-- {
-		id := p[i] >> bandBits
+		id, b := p[i]>>bandBits, uint8(p[i]&bandMask)
 		if w.counted(count) && w.full() {
-			if k := i / blockSize; blocks != nil && (i == len(p)-1 || i%blockSize == blockSize-1) &&
-				w.beaten(w.blockBound(owner, blocks.bmax[k], p[k*blockSize]>>bandBits, id), id) {
-				i = k * blockSize // the whole block is passed over
-				continue
+			if k := i / blockSize; w.drv != nil && k != blk {
+				blk, caps = k, w.blockCaps(caps, owner, w.drv.first[k], id)
+				if w.beaten(w.capped(caps, owner, w.drv.bmax[k]), id) {
+					i = k * blockSize // the whole block is passed over
+					continue
+				}
 			}
-			if w.beaten(w.bound(owner, uint8(p[i]&bandMask), id), id) {
+			if (w.drv != nil && w.beaten(w.capped(caps, owner, b), id)) || w.beaten(w.bound(owner, b, id), id) {
 				continue
 			}
 		}
@@ -88,7 +92,9 @@ func (w *topWalk) bound(owner int, b uint8, id uint32) float64 {
 			top = b
 		}
 		for _, c := range t.need {
-			top = min(top, c.blockMax(id))
+			if c != w.drv { // the driving posting's own band b is below its block's
+				top = min(top, c.blockMax(id))
+			}
 		}
 		sum += t.idf * bandValue(top)
 	}
@@ -100,26 +106,40 @@ func (w *topWalk) bound(owner int, b uint8, id uint32) float64 {
 // block maxima bound the term. Nil otherwise (an extra list drives).
 func (w *topWalk) blocksOf(p []uint32, owner int) *cursor {
 	for _, c := range w.tl[owner].need {
-		if len(c.p) == len(p) && len(p) > 0 && &c.p[0] == &p[0] && len(c.bmax) == (len(p)+blockSize-1)/blockSize {
+		if len(c.p) == len(p) && len(p) > 0 && &c.p[0] == &p[0] && len(c.first) == (len(p)+blockSize-1)/blockSize {
 			return c
 		}
 	}
 	return nil
 }
 
-// blockBound is the highest score of any item with an id in [lo, hi]
-// whose driving posting lies in a block of highest band b: like bound,
-// with each needed list at its highest band over the blocks the ids span.
-// Summed in scoreOne's order, it is at least every item's bound there.
-func (w *topWalk) blockBound(owner int, b uint8, lo, hi uint32) float64 {
+// blockCaps sets, per term, the highest band its needed lists (but the
+// driving one) can have over the ids [lo, hi] of the driving list's block
+// being walked: the caps of every item there.
+func (w *topWalk) blockCaps(caps []uint8, owner int, lo, hi uint32) []uint8 {
+	caps = caps[:0]
+	for _, t := range w.tl {
+		top := uint8(bands - 1)
+		for _, c := range t.need {
+			if c != w.drv {
+				top = min(top, c.rangeMax(lo, hi))
+			}
+		}
+		caps = append(caps, top)
+	}
+	return caps
+}
+
+// capped is the highest score of an item of the block whose driving
+// posting has band b: like bound, with each term at its cap. Summed in
+// scoreOne's order, it is at least the bound of every such item, so a
+// posting it rules out costs no seek in the other lists.
+func (w *topWalk) capped(caps []uint8, owner int, b uint8) float64 {
 	var sum float64
 	for i, t := range w.tl {
-		top := uint8(bands - 1)
+		top := caps[i]
 		if i == owner {
-			top = b
-		}
-		for _, c := range t.need {
-			top = min(top, c.rangeMax(lo, hi))
+			top = min(top, b)
 		}
 		sum += t.idf * bandValue(top)
 	}
@@ -131,7 +151,7 @@ func (w *topWalk) blockBound(owner int, b uint8, lo, hi uint32) float64 {
 // stays at hi's block.
 func (c *cursor) rangeMax(lo, hi uint32) uint8 {
 	m := c.blockMax(hi)
-	for j := c.k; j > 0 && c.p[j*blockSize]>>bandBits > lo; j-- {
+	for j := c.k; j > 0 && c.first[j] > lo; j-- {
 		m = max(m, c.bmax[j-1])
 	}
 	return m

@@ -157,17 +157,18 @@ type cand struct {
 // cursor walks a posting list to ids in ascending order (descending when
 // back).
 type cursor struct {
-	p    []uint32
-	i    int
-	bmax []uint8 // the list's highest band per block
-	k    int     // the block blockMax last looked in
-	back bool
+	p     []uint32
+	i     int
+	bmax  []uint8  // the list's highest band per block
+	first []uint32 // the first id of each block
+	k     int      // the block blockMax last looked in
+	back  bool
 }
 
 // blockMax is an upper bound of id's band in the list: the highest band of
 // the block where id would be. Ids must come in descending order.
 func (c *cursor) blockMax(id uint32) uint8 {
-	for c.k > 0 && c.p[c.k*blockSize]>>bandBits > id {
+	for c.k > 0 && c.first[c.k] > id {
 		c.k--
 	}
 	return c.bmax[c.k]
@@ -242,7 +243,7 @@ func (ix *memIndex) lists(terms []*term) ([]termLists, bool) {
 			if pl == nil {
 				return nil, false
 			}
-			out[i].need = append(out[i].need, &cursor{p: pl.p, bmax: pl.bmax})
+			out[i].need = append(out[i].need, &cursor{p: pl.p, bmax: pl.bmax, first: pl.first})
 			df = min(df, histSum(ix.liveHist(pl)))
 		}
 		for _, g := range t.extra {
