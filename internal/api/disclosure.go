@@ -263,5 +263,14 @@ func (s *Server) handleDisclosureSearch(w http.ResponseWriter, r *http.Request) 
 		hits = append(hits, hitJSON{Kind: h.Kind, Ref: h.Ref, Title: h.Title, Number: h.Number, Category: h.Category,
 			Validity: h.Validity, Date: h.Date.String(), URL: h.URL, Snippet: h.Snippet, InTitle: h.InTitle})
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"terms": nonNil(res.Terms), "total": res.Total, "capped": res.Capped, "items": hits})
+	return writeJSON(w, http.StatusOK, searchJSON{Capped: res.Capped, Items: hits, Terms: nonNil(res.Terms), Total: res.Total})
+}
+
+// searchJSON is a search's answer; a struct, not a map, since every
+// portal search encodes one (fields in the order a map's keys had).
+type searchJSON struct {
+	Capped bool      `json:"capped"`
+	Items  []hitJSON `json:"items"`
+	Terms  []string  `json:"terms"`
+	Total  int       `json:"total"`
 }

@@ -113,14 +113,18 @@ func Snippet(text string, terms []string, n int) []Span {
 		first = marks[0].from
 	}
 	from := first
-	for k := 0; k < n/3 && from > 0; k++ {
-		_, size := utf8.DecodeLastRuneInString(text[:from])
-		from -= size
+	for k := 0; k < n/3 && from > 0; k++ { // back n/3 characters
+		from--
+		for from > 0 && !utf8.RuneStart(text[from]) {
+			from--
+		}
 	}
 	to := from
-	for k := 0; k < n && to < len(text); k++ {
-		_, size := utf8.DecodeRuneInString(text[to:])
-		to += size
+	for k := 0; k < n && to < len(text); k++ { // on n characters
+		to++
+		for to < len(text) && !utf8.RuneStart(text[to]) {
+			to++
+		}
 	}
 	out := cut(text, marks, from, to)
 	if from > 0 {
@@ -133,13 +137,26 @@ func Snippet(text string, terms []string, n int) []Span {
 }
 
 // collapseSpace is strings.Join(strings.Fields(s), " "), without copying
-// a text that needs no change.
+// a text that needs no change. Only ASCII bytes and the lead bytes of the
+// few non-ASCII spaces (U+0085 … U+3000: 0xC2, 0xE1, 0xE2, 0xE3) are looked
+// at; every other byte of a Chinese text is passed over undecoded.
 func collapseSpace(s string) string {
 	prevSpace := true // a leading space is dropped
-	for _, r := range s {
-		space := unicode.IsSpace(r)
-		if space && (prevSpace || r != ' ') {
-			return strings.Join(strings.Fields(s), " ")
+	for i := 0; i < len(s); i++ {
+		var space bool
+		switch c := s[i]; {
+		case c < utf8.RuneSelf:
+			space = asciiSpace[c]
+			if space && (prevSpace || c != ' ') {
+				return strings.Join(strings.Fields(s), " ")
+			}
+		case c == 0xC2 || (c >= 0xE1 && c <= 0xE3):
+			r, _ := utf8.DecodeRuneInString(s[i:])
+			if space = unicode.IsSpace(r); space {
+				return strings.Join(strings.Fields(s), " ")
+			}
+		case !utf8.RuneStart(c):
+			continue // inside a character: the flag stays as its lead byte set it
 		}
 		prevSpace = space
 	}
@@ -148,3 +165,6 @@ func collapseSpace(s string) string {
 	}
 	return s
 }
+
+// asciiSpace marks the ASCII bytes unicode.IsSpace reports.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}

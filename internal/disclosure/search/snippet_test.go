@@ -33,7 +33,7 @@ func refSnippet(text string, terms []string, n int) []Span {
 }
 
 func TestSnippetMatchesRuneVersion(t *testing.T) {
-	alphabet := []rune("预算公开政府信息 \n\t\u3000ab。")
+	alphabet := []rune("预算公开政府信息 \n\t\u3000\u00a0\u2003\u0085ab。")
 	word := func(rng *rand.Rand, max int) string {
 		rs := make([]rune, rng.IntN(max))
 		for i := range rs {
