@@ -1,5 +1,10 @@
 package search
 
+import (
+	"slices"
+	"sort"
+)
+
 // Top-n walks. A search shows a page of the best (or newest) items and a
 // count that stops at MaxCount+1, so once that many matches are counted
 // and the kept set is full, an item that cannot enter it need not be
@@ -26,7 +31,7 @@ type topWalk struct {
 	h            *candHeap
 	n            int     // how many to keep
 	uncounted    bool    // the count is not wanted: passing over may start as soon as n are kept
-	drv          *cursor // the driving list's cursor when it is a needed one: its band is the posting's
+	drv          *cursor // the driving list's cursor, when it has block maxima
 }
 
 // countCap is how far a walk counts: the count shown stops at MaxCount.
@@ -42,19 +47,19 @@ func (w *topWalk) byScore() int {
 	w.backward()
 	w.drv = w.blocksOf(p, owner)
 	filtered := w.filtered()
-	count, blk := 0, -1
+	count, blk, low := 0, -1, uint8(0)
 	var caps []uint8
 	for i := len(p) - 1; i >= 0; i-- {
 		id, b := p[i]>>bandBits, uint8(p[i]&bandMask)
 		if w.counted(count) && w.full() {
 			if k := i / blockSize; w.drv != nil && k != blk {
 				blk, caps = k, w.blockCaps(caps, owner, w.drv.first[k], id)
-				if w.beaten(w.capped(caps, owner, w.drv.bmax[k]), id) {
+				if low = w.lowestBand(caps, owner, id); low > w.drv.bmax[k] {
 					i = k * blockSize // the whole block is passed over
 					continue
 				}
 			}
-			if (w.drv != nil && w.beaten(w.capped(caps, owner, b), id)) || w.beaten(w.bound(owner, b, id), id) {
+			if b < low || w.beaten(w.bound(owner, b, id), id) {
 				continue
 			}
 		}
@@ -101,11 +106,11 @@ func (w *topWalk) bound(owner int, b uint8, id uint32) float64 {
 	return sum
 }
 
-// blocksOf returns the needed cursor whose list p is, when the walk may
-// pass over p a block at a time: p is one of its term's needed lists, whose
-// block maxima bound the term. Nil otherwise (an extra list drives).
+// blocksOf returns the cursor of the owner's list p (needed or extra:
+// either way a posting's band is at least its term's), whose blocks the
+// walk may pass over whole; nil if p has no block maxima.
 func (w *topWalk) blocksOf(p []uint32, owner int) *cursor {
-	for _, c := range w.tl[owner].need {
+	for _, c := range slices.Concat(w.tl[owner].need, w.tl[owner].extra) {
 		if len(c.p) == len(p) && len(p) > 0 && &c.p[0] == &p[0] && len(c.first) == (len(p)+blockSize-1)/blockSize {
 			return c
 		}
@@ -144,6 +149,14 @@ func (w *topWalk) capped(caps []uint8, owner int, b uint8) float64 {
 		sum += t.idf * bandValue(top)
 	}
 	return sum
+}
+
+// lowestBand is the lowest band a driving posting of the block (ids up to
+// hi) must have to possibly pass the worst kept, bands if none can: below
+// it, capped (which grows with the band) is beaten. As the worst kept only
+// rises, it stays a safe threshold for the rest of the block.
+func (w *topWalk) lowestBand(caps []uint8, owner int, hi uint32) uint8 {
+	return uint8(sort.Search(bands, func(b int) bool { return !w.beaten(w.capped(caps, owner, uint8(b)), hi) }))
 }
 
 // rangeMax is the highest band the list's blocks holding ids in [lo, hi]

@@ -248,7 +248,7 @@ func (ix *memIndex) lists(terms []*term) ([]termLists, bool) {
 		}
 		for _, g := range t.extra {
 			if pl := ix.grams[g]; pl != nil {
-				out[i].extra = append(out[i].extra, &cursor{p: pl.p})
+				out[i].extra = append(out[i].extra, &cursor{p: pl.p, bmax: pl.bmax, first: pl.first})
 			} else {
 				out[i].extra = append(out[i].extra, &cursor{})
 			}
