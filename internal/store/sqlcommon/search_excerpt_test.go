@@ -24,3 +24,12 @@ func TestExcerpt(t *testing.T) {
 		}
 	}
 }
+
+func TestExcerptOfBytes(t *testing.T) {
+	body := strings.Repeat("甲", 100) + "预算" + strings.Repeat("乙", 300)
+	for _, runes := range []int{1, 7, 50, 500} {
+		if got, want := Excerpt([]byte(body), "预算", runes), Excerpt(body, "预算", runes); got != want {
+			t.Errorf("%d characters: bytes give %q, the string %q", runes, got, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -126,11 +127,20 @@ func (s *SearchStore) SearchPage(ctx context.Context, keys []int64, needle strin
 		FROM (SELECT *, instr(substr(t, b, ?4), CAST(?1 AS BLOB)) AS p
 			FROM (SELECT *, CAST(text AS BLOB) AS t, length(CAST(title_text AS BLOB)) + 2 AS b
 				FROM search_entries WHERE id IN (`+placeholdersFrom(5, len(keys))+`)))`, args...)
-	entries, err := collect(rows, err, scanSearchEntry)
-	for _, e := range entries {
-		e.Text = sqlcommon.Excerpt(e.Text, needle, runes)
-	}
-	return entries, err
+	return collect(rows, err, func(r scanner) (*search.Entry, error) { return scanExcerpt(r, needle, runes) })
+}
+
+// scanExcerpt scans an entry whose text is the piece cut around needle,
+// trimming it while the row is current: a whole body (when the needle is
+// not near its start) is never copied into a string.
+func scanExcerpt(r scanner, needle string, runes int) (*search.Entry, error) {
+	var e search.Entry
+	var date string
+	var piece sql.RawBytes
+	err := r.Scan(&e.Key, &e.Kind, &e.Ref, &e.Scope, &e.Category, &e.Topic, &e.Validity, &e.Year, &date, &e.Title, &e.Number,
+		&e.URL, &piece)
+	e.Date, e.Text = textDate(date), sqlcommon.Excerpt([]byte(piece), needle, runes)
+	return &e, err
 }
 
 // excerptScan is how far into a body SQLite looks for the needle.
