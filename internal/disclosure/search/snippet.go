@@ -137,33 +137,60 @@ func Snippet(text string, terms []string, n int) []Span {
 }
 
 // collapseSpace is strings.Join(strings.Fields(s), " "), without copying
-// a text that needs no change. Only ASCII bytes and the lead bytes of the
-// few non-ASCII spaces (U+0085 … U+3000: 0xC2, 0xE1, 0xE2, 0xE3) are looked
-// at; every other byte of a Chinese text is passed over undecoded.
+// a text that needs no change and in one pass over the bytes of one that
+// does. Only ASCII bytes and the lead bytes of the few non-ASCII spaces
+// (U+0085 … U+3000: 0xC2, 0xE1, 0xE2, 0xE3) are looked at; every other
+// byte of a Chinese text is passed over undecoded.
 func collapseSpace(s string) string {
-	prevSpace := true // a leading space is dropped
+	if collapsed(s) {
+		return s
+	}
+	out := make([]byte, 0, len(s))
+	gap := false // a space is due before the next non-space
+	for i := 0; i < len(s); {
+		if n := spaceAt(s, i); n > 0 {
+			gap, i = len(out) > 0, i+n
+			continue
+		}
+		if gap {
+			out, gap = append(out, ' '), false
+		}
+		out, i = append(out, s[i]), i+1
+	}
+	return string(out)
+}
+
+// collapsed reports whether s has no leading, trailing or repeated space
+// and no space other than ' '.
+func collapsed(s string) bool {
+	prevSpace := true // a leading space is a change
 	for i := 0; i < len(s); i++ {
-		var space bool
-		switch c := s[i]; {
-		case c < utf8.RuneSelf:
-			space = asciiSpace[c]
-			if space && (prevSpace || c != ' ') {
-				return strings.Join(strings.Fields(s), " ")
-			}
-		case c == 0xC2 || (c >= 0xE1 && c <= 0xE3):
-			r, _ := utf8.DecodeRuneInString(s[i:])
-			if space = unicode.IsSpace(r); space {
-				return strings.Join(strings.Fields(s), " ")
-			}
-		case !utf8.RuneStart(c):
+		if !utf8.RuneStart(s[i]) {
 			continue // inside a character: the flag stays as its lead byte set it
 		}
-		prevSpace = space
+		n := spaceAt(s, i)
+		if n > 0 && (prevSpace || s[i] != ' ') {
+			return false
+		}
+		prevSpace = n > 0
 	}
-	if prevSpace && s != "" {
-		return strings.Join(strings.Fields(s), " ")
+	return !prevSpace || s == ""
+}
+
+// spaceAt is the length in bytes of the white-space character at s[i], 0
+// if there is none there.
+func spaceAt(s string, i int) int {
+	switch c := s[i]; {
+	case c < utf8.RuneSelf:
+		if asciiSpace[c] {
+			return 1
+		}
+	case c == 0xC2 || (c >= 0xE1 && c <= 0xE3):
+		if r, n := utf8.DecodeRuneInString(s[i:]); unicode.IsSpace(r) {
+			return n
+		}
 	}
-	return s
+	return 0
 }
 
 // asciiSpace marks the ASCII bytes unicode.IsSpace reports.

@@ -69,3 +69,34 @@ func TestSnippetOverlapsAndEnds(t *testing.T) {
 		t.Fatalf("full-width title: got %v", got)
 	}
 }
+
+// TestCollapseSpaceMatchesFields compares collapseSpace with the plain
+// strings.Join(strings.Fields(s), " ") on random bytes: spaces of every
+// width, Chinese text, and cut or invalid UTF-8.
+func TestCollapseSpaceMatchesFields(t *testing.T) {
+	pieces := []string{" ", "  ", "\n", "\t", "\u3000", "\u00a0", "\u2003", "\u0085", "\u2028", "预", "算", "a", "\xe3", "\xe3\x80", "\xc2", "\x80", "\xff"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 50000 {
+		var b strings.Builder
+		for range rng.IntN(12) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		if got, want := collapseSpace(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Fatalf("case %d: collapseSpace(%q) = %q, want %q", i, s, got, want)
+		}
+	}
+}
+
+func TestNormalizeLeavesPlainTextAsIs(t *testing.T) {
+	for _, s := range []string{"关于2026年部门预算公开的说明", "国发〔2016〕8号", "", "a"} {
+		if got := Normalize(s); got != s {
+			t.Errorf("Normalize(%q) = %q, want it unchanged", s, got)
+		}
+	}
+	for in, want := range map[string]string{"\xff预算": "\ufffd预算", "国发[2016]8号": "国发〔2016〕8号", "ＡＢ": "ab"} {
+		if got := Normalize(in); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

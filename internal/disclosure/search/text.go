@@ -13,6 +13,9 @@ import (
 // the official 〔〕. Nothing is removed, so snippets cut from the normalised
 // text still read like the original.
 func Normalize(s string) string {
+	if !folds(s) {
+		return s // most titles and excerpts: no copy
+	}
 	rs := []rune(s)
 	for i, r := range rs {
 		rs[i] = fold(r)
@@ -21,9 +24,23 @@ func Normalize(s string) string {
 	return string(rs)
 }
 
+// folds reports whether Normalize changes s: a rune that folds, a bracket
+// that may open a 文号's year, or a byte that is not valid UTF-8 (which
+// the rune conversion replaces).
+func folds(s string) bool {
+	for _, r := range s {
+		if r == utf8.RuneError || fold(r) != r || (r < 0x3020 && strings.ContainsRune(openBrackets, r)) {
+			return true
+		}
+	}
+	return false
+}
+
 // fold maps one rune to its matching form.
 func fold(r rune) rune {
 	switch {
+	case r >= '\u4E00' && r <= '\u9FFF': // CJK ideographs have no case
+		return r
 	case r == '\u3000':
 		return ' '
 	case r >= '\uFF01' && r <= '\uFF5E': // full-width ASCII block
