@@ -165,6 +165,7 @@ func (e *Engine) load(ctx context.Context) error {
 		return fmt.Errorf("search index: %w", err)
 	}
 	ix := newMemIndex()
+	done := ix.bulk()
 	for after := int64(-1 << 62); ; {
 		batch, err := e.store.LoadSearchEntries(ctx, after, loadBatch)
 		if err != nil {
@@ -176,7 +177,7 @@ func (e *Engine) load(ctx context.Context) error {
 		}
 		after = batch[len(batch)-1].Key
 	}
-	ix.trim()
+	done()
 	seen := map[int64]bool{}
 	for _, c := range recent {
 		seen[c.Seq] = true

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -22,6 +23,7 @@ type memIndex struct {
 	removals uint32   // items removed so far: lists counted before are stale
 	dirty    bool     // some list holds a removed item's postings (until compact)
 	names    interner // categories and topics
+	denseMin int      // how long a list must be to keep dense bands (denseMin; lowered in tests, raised by bulk)
 }
 
 type kindRef struct {
@@ -49,6 +51,46 @@ type postings struct {
 	first []uint32     // first[k]: the id of p[k·blockSize], kept apart so that a walk finds blocks without reading p
 	hist  [bands]int32 // valid while epoch equals the index's removals
 	epoch uint32
+	dense []uint8 // for a list many items hold: dense[id] is id's band+1, 0 where absent (see denseMin)
+}
+
+// A list held by at least denseMin items (the index's denseMin), and by
+// every denseShare-th item or more, also keeps its bands by id: looking an
+// item up in it is one read instead of a seek. It costs one byte per item
+// up to the list's last, at most half of what the list itself takes (four
+// bytes a posting); only the grams most items hold get one (on the laws
+// and 200,000 generated documents, 160 lists of 173,000, about 35 MB).
+const (
+	denseMin   = 4096
+	denseShare = 2
+)
+
+// noteDense keeps dense current for a posting of id appended to the list,
+// or makes it once the list is long and dense enough.
+func (pl *postings) noteDense(id uint32, band uint8, least int) {
+	switch {
+	case pl.dense != nil:
+		for len(pl.dense) < int(id) {
+			pl.dense = append(pl.dense, 0)
+		}
+		pl.dense = append(pl.dense, band+1)
+	case pl.qualifies(least):
+		pl.makeDense()
+	}
+}
+
+// qualifies reports whether the list should keep dense bands.
+func (pl *postings) qualifies(least int) bool {
+	return len(pl.p) >= least && len(pl.p)*denseShare > int(pl.p[len(pl.p)-1]>>bandBits)
+}
+
+// makeDense builds dense from the postings.
+func (pl *postings) makeDense() {
+	d := make([]uint8, pl.p[len(pl.p)-1]>>bandBits+1)
+	for _, x := range pl.p {
+		d[x>>bandBits] = uint8(x&bandMask) + 1
+	}
+	pl.dense = d
 }
 
 func histSum(h [bands]int32) int {
@@ -75,7 +117,8 @@ func (pl *postings) noteBand(i int, band uint8) {
 }
 
 func newMemIndex() *memIndex {
-	return &memIndex{byRef: map[kindRef]uint32{}, grams: map[string]*postings{}, names: interner{m: map[string]uint16{}}}
+	return &memIndex{byRef: map[kindRef]uint32{}, grams: map[string]*postings{}, names: interner{m: map[string]uint16{}},
+		denseMin: denseMin}
 }
 
 // interner gives short ids to the few distinct categories and topics.
@@ -121,6 +164,7 @@ func (ix *memIndex) add(e *Entry, g entryGrams) {
 		}
 		pl.p = append(pl.p, id<<bandBits|uint32(gb.band))
 		pl.noteBand(len(pl.p)-1, gb.band)
+		pl.noteDense(id, gb.band, ix.denseMin)
 		pl.hist[gb.band]++ // only meaningful while the epoch is current
 	}
 }
@@ -155,12 +199,29 @@ func (ix *memIndex) liveHist(pl *postings) [bands]int32 {
 	return h
 }
 
-// trim gives every list exactly the room it uses, after a bulk build.
+// trim gives every list exactly the room it uses, after a bulk build, and
+// its dense bands if it qualifies (made here once, not grown item by item
+// during the build: see bulk).
 func (ix *memIndex) trim() {
 	for _, pl := range ix.grams {
 		if cap(pl.p) > len(pl.p) {
 			pl.p = slices.Clip(append([]uint32(nil), pl.p...))
 		}
+		if pl.dense == nil && pl.qualifies(ix.denseMin) {
+			pl.makeDense()
+		}
+	}
+}
+
+// bulk stops lists from making dense bands while an index is built from
+// scratch; trim makes them at the end. It returns the function that ends
+// the bulk build.
+func (ix *memIndex) bulk() (done func()) {
+	least := ix.denseMin
+	ix.denseMin = math.MaxInt
+	return func() {
+		ix.denseMin = least
+		ix.trim()
 	}
 }
 
@@ -182,6 +243,9 @@ func (ix *memIndex) compact() {
 		pl.p, pl.hist, pl.epoch, pl.bmax, pl.first = kept, h, ix.removals, pl.bmax[:0], pl.first[:0]
 		for i, x := range kept {
 			pl.noteBand(i, uint8(x&bandMask))
+		}
+		if pl.dense != nil {
+			pl.makeDense()
 		}
 	}
 	ix.dirty = false

@@ -84,7 +84,7 @@ func (w *topWalk) beaten(bound float64, id uint32) bool {
 }
 
 // bound is the highest score item id can have, its driving posting having
-// band b: each term at the lowest of its needed grams' block maxima there
+// band b: each term at the lowest of its needed grams' caps there (capAt)
 // (the owner also at b), summed in the order scoreOne sums, so that a score
 // is never above its bound (rounding is monotone). Block-max bounds, not
 // whole-list ones: with two terms, the other term's best band anywhere
@@ -98,12 +98,22 @@ func (w *topWalk) bound(owner int, b uint8, id uint32) float64 {
 		}
 		for _, c := range t.need {
 			if c != w.drv { // the driving posting's own band b is below its block's
-				top = min(top, c.blockMax(id))
+				top = min(top, c.capAt(id))
 			}
 		}
 		sum += t.idf * bandValue(top)
 	}
 	return sum
+}
+
+// capAt bounds id's band in the list: exact in a dense list (0 where id is
+// absent, as it then does not match), else its block's highest.
+func (c *cursor) capAt(id uint32) uint8 {
+	if c.dense != nil {
+		b, _ := c.seek(id)
+		return b
+	}
+	return c.blockMax(id)
 }
 
 // blocksOf returns the cursor of the owner's list p (needed or extra:

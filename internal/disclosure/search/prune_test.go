@@ -11,7 +11,9 @@ import (
 // randomIndex builds an index of n items written from a small alphabet, so
 // that grams are shared widely, with some items replaced (dead postings
 // until compact) and keys mostly, not always, rising with the ids.
-func randomIndex(rng *rand.Rand, n int, keyOf func(i int) int64) *memIndex {
+// With denseMin > 0, lists of that many postings keep dense bands, made
+// as lists get there or, with bulk, at the end (as a server's first load).
+func randomIndex(rng *rand.Rand, n int, keyOf func(i int) int64, denseMin int, bulk bool) *memIndex {
 	const alphabet = "政府信息公开预算就业补贴安全生产监督"
 	rs := []rune(alphabet)
 	words := func(k int) string {
@@ -25,6 +27,12 @@ func randomIndex(rng *rand.Rand, n int, keyOf func(i int) int64) *memIndex {
 		return b.String()
 	}
 	ix := newMemIndex()
+	if denseMin > 0 {
+		ix.denseMin = denseMin
+	}
+	if bulk {
+		defer ix.bulk()()
+	}
 	var tk tokenizer
 	used := map[int64]bool{} // keys are unique, as the store makes them
 	for i := range n {
@@ -84,13 +92,71 @@ func TestTopWalksKeepWhatAFullWalkKeeps(t *testing.T) {
 		{"random", func(int) int64 { return int64(rng.IntN(1 << 30)) }},     // items added in any order
 	}
 	for _, o := range keyOrders {
-		ix := randomIndex(rng, 3000, o.keyOf)
-		for _, compacted := range []bool{false, true} {
-			if compacted {
-				ix.compact()
+		for _, dense := range []int{0, 64} { // 0: no list keeps dense bands; 64: most do
+			ix := randomIndex(rng, 3000, o.keyOf, dense, false)
+			for _, compacted := range []bool{false, true} {
+				if compacted {
+					ix.compact()
+				}
+				checkTopWalks(t, fmt.Sprintf("%s/dense%d/compacted=%v", o.name, dense, compacted), ix, rng)
 			}
-			checkTopWalks(t, fmt.Sprintf("%s/compacted=%v", o.name, compacted), ix, rng)
 		}
+	}
+}
+
+// TestDenseBandsChangeNothing builds one index twice, with and without
+// dense bands, and compares every full walk and every list's dense bands
+// with its postings, before and after compact.
+func TestDenseBandsChangeNothing(t *testing.T) {
+	keyOf := func(i int) int64 { return int64(i * 10) }
+	plain := randomIndex(rand.New(rand.NewPCG(5, 6)), 2000, keyOf, 0, false)
+	for _, bulk := range []bool{false, true} {
+		dense := randomIndex(rand.New(rand.NewPCG(5, 6)), 2000, keyOf, 32, bulk)
+		checkDenseIndex(t, plain, dense, bulk)
+	}
+}
+
+func checkDenseIndex(t *testing.T, plain, dense *memIndex, bulk bool) {
+	t.Helper()
+	for _, compacted := range []bool{false, true} {
+		if compacted {
+			plain.compact()
+			dense.compact()
+		}
+		withDense := 0
+		for g, pl := range dense.grams {
+			if pl.dense == nil {
+				continue
+			}
+			withDense++
+			checkDense(t, g, pl)
+		}
+		if withDense == 0 {
+			t.Fatal("no list keeps dense bands")
+		}
+		for _, q := range []string{"政府信息", "公开 预算", "安全生产 监督", "监", "府信 开预 算就"} {
+			var terms []*term
+			for _, p := range parseTerms(q) {
+				terms = append(terms, analyze(p))
+			}
+			a, na := fullWalk(plain, terms, filterIDs{}, false, nil, byScore, 50)
+			b, nb := fullWalk(dense, terms, filterIDs{}, false, nil, byScore, 50)
+			if na != nb || !slices.Equal(a, b) {
+				t.Fatalf("%q (bulk=%v, compacted=%v): dense bands change the walk: %d vs %d matches", q, bulk, compacted, na, nb)
+			}
+		}
+	}
+}
+
+// checkDense compares a list's dense bands with its postings.
+func checkDense(t *testing.T, g string, pl *postings) {
+	t.Helper()
+	want := make([]uint8, len(pl.dense))
+	for _, x := range pl.p {
+		want[x>>bandBits] = uint8(x&bandMask) + 1
+	}
+	if len(pl.dense) != int(pl.p[len(pl.p)-1]>>bandBits)+1 || !slices.Equal(pl.dense, want) {
+		t.Fatalf("%q: dense bands differ from the postings", g)
 	}
 }
 
@@ -175,6 +241,17 @@ func TestCursorSeeksBothWays(t *testing.T) {
 		b, ok := up.seek(id)
 		if ok != (id%3 == 0) || (ok && b != uint8(id%bands)) {
 			t.Fatalf("seek(%d) = %d, %v", id, b, ok)
+		}
+	}
+	dense := make([]uint8, 1999)
+	for _, x := range p {
+		dense[x>>bandBits] = uint8(x&bandMask) + 1
+	}
+	for id := uint32(0); id < 2010; id++ {
+		c := &cursor{p: p, dense: dense}
+		b, ok := c.seek(id)
+		if ok != (id%3 == 0 && id < 2000) || (ok && b != uint8(id%bands)) {
+			t.Fatalf("dense seek(%d) = %d, %v", id, b, ok)
 		}
 	}
 	down := &cursor{p: p, i: len(p) - 1, back: true}

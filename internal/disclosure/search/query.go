@@ -163,6 +163,7 @@ type cursor struct {
 	first []uint32 // the first id of each block
 	k     int      // the block blockMax last looked in
 	back  bool
+	dense []uint8 // the list's bands by id, if it keeps them (postings.dense)
 }
 
 // blockMax is an upper bound of id's band in the list: the highest band of
@@ -176,9 +177,15 @@ func (c *cursor) blockMax(id uint32) uint8 {
 
 const bandMask = 1<<bandBits - 1
 
-// seek moves to id and reports its band, false when the list lacks it: it
-// gallops, then halves the last step.
+// seek moves to id and reports its band, false when the list lacks it: one
+// read in a dense list; else it gallops, then halves the last step.
 func (c *cursor) seek(id uint32) (uint8, bool) {
+	if c.dense != nil {
+		if int(id) < len(c.dense) && c.dense[id] != 0 {
+			return c.dense[id] - 1, true
+		}
+		return 0, false
+	}
 	if c.back {
 		return c.seekBack(id)
 	}
@@ -203,27 +210,48 @@ func (c *cursor) seek(id uint32) (uint8, bool) {
 	return 0, false
 }
 
-// seekBack moves down to id, for a cursor walking downward.
+// seekBack moves down to id, for a cursor walking downward: a few steps
+// one by one (in a list denser than the driving one the next id is mostly
+// a few postings away, and a short scan costs less than a gallop's
+// mispredicted branches), then galloping.
 func (c *cursor) seekBack(id uint32) (uint8, bool) {
-	hi, step := c.i, 1
+	hi := min(c.i, len(c.p)-1)
+	for n := 0; hi >= 0 && c.p[hi]>>bandBits > id; n++ {
+		if n == scanSteps {
+			hi = c.gallopBack(hi, id)
+			break
+		}
+		hi--
+	}
+	c.i = hi
+	if hi >= 0 && c.p[hi]>>bandBits == id {
+		return uint8(c.p[hi] & bandMask), true
+	}
+	return 0, false
+}
+
+// scanSteps is how many postings seekBack steps over one by one.
+const scanSteps = 8
+
+// gallopBack returns the last index at or below hi whose id is at most id
+// (-1 if none), p[hi]'s being above it: it gallops down, then halves the
+// last step.
+func (c *cursor) gallopBack(hi int, id uint32) int {
+	step := 1
 	for hi-step >= 0 && c.p[hi-step]>>bandBits > id {
 		hi -= step
 		step *= 2
 	}
-	lo := max(hi-step, -1) // p[lo] ≤ id, or before the start
-	for lo < hi && (hi >= len(c.p) || c.p[hi]>>bandBits > id) {
-		mid := int(uint(lo+hi+1) / 2)
+	lo := max(hi-step, -1) // p[lo] ≤ id, or before the start; p[hi] > id
+	for lo < hi-1 {
+		mid := int(uint(lo+hi) / 2)
 		if c.p[mid]>>bandBits > id {
-			hi = mid - 1
+			hi = mid
 		} else {
 			lo = mid
 		}
 	}
-	c.i = hi
-	if hi >= 0 && hi < len(c.p) && c.p[hi]>>bandBits == id {
-		return uint8(c.p[hi] & bandMask), true
-	}
-	return 0, false
+	return lo
 }
 
 // termLists are a term's posting lists and weight.
@@ -243,12 +271,12 @@ func (ix *memIndex) lists(terms []*term) ([]termLists, bool) {
 			if pl == nil {
 				return nil, false
 			}
-			out[i].need = append(out[i].need, &cursor{p: pl.p, bmax: pl.bmax, first: pl.first})
+			out[i].need = append(out[i].need, &cursor{p: pl.p, bmax: pl.bmax, first: pl.first, dense: pl.dense})
 			df = min(df, histSum(ix.liveHist(pl)))
 		}
 		for _, g := range t.extra {
 			if pl := ix.grams[g]; pl != nil {
-				out[i].extra = append(out[i].extra, &cursor{p: pl.p, bmax: pl.bmax, first: pl.first})
+				out[i].extra = append(out[i].extra, &cursor{p: pl.p, bmax: pl.bmax, first: pl.first, dense: pl.dense})
 			} else {
 				out[i].extra = append(out[i].extra, &cursor{})
 			}

@@ -347,7 +347,7 @@ func (r *run) meeting(head []cand) []int64 {
 	for _, c := range head {
 		ok := true
 		for _, pl := range juncs {
-			cur := cursor{p: pl.p}
+			cur := cursor{p: pl.p, dense: pl.dense}
 			_, has := cur.seek(c.id)
 			ok = ok && has
 		}
