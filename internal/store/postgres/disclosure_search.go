@@ -89,11 +89,17 @@ func (s *SearchStore) MatchSearchTerms(ctx context.Context, keys []int64, terms 
 	if len(keys) == 0 || len(terms) == 0 {
 		return out, nil
 	}
+	// A term is looked for in the text's first excerptScan characters
+	// first, which substr fetches alone; OR stops there when it is found,
+	// so the whole of a long text is read only when the term is not near
+	// its start (a ranked item mostly has it in its title).
 	var bits []string
 	for i := range terms {
-		bits = append(bits, "(CASE WHEN strpos(text, $"+strconv.Itoa(i+2)+") > 0 THEN "+strconv.FormatInt(1<<i, 10)+" ELSE 0 END)")
+		arg := "$" + strconv.Itoa(i+3)
+		bits = append(bits, "(CASE WHEN strpos(substr(text, 1, $2), "+arg+") > 0 OR strpos(text, "+arg+") > 0 THEN "+
+			strconv.FormatInt(1<<i, 10)+" ELSE 0 END)")
 	}
-	args := append([]any{keys}, anySlice(terms)...)
+	args := append([]any{keys, excerptScan}, anySlice(terms)...)
 	rows, err := s.db.q(ctx).Query(ctx, `SELECT id, `+strings.Join(bits, " + ")+` FROM search_entries WHERE id = ANY($1)`, args...)
 	list, err := scanAll(rows, err, func(r pgx.Row) ([2]int64, error) {
 		var v [2]int64
@@ -122,12 +128,18 @@ func (s *SearchStore) SearchPage(ctx context.Context, keys []int64, needle strin
 		return nil, nil
 	}
 	// The needle is looked for in the body's first excerptScan characters,
-	// which substr fetches alone from the uncompressed stored text (0019);
-	// without it there, the whole body comes back and Go looks further.
-	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+searchColumns+`,
-			CASE p WHEN 0 THEN substr(text, b) ELSE substr(text, greatest(b, b + p - 1 - $3), $4) END
-		FROM (SELECT *, strpos(substr(text, b, $5), $2) AS p
-			FROM (SELECT *, length(title_text) + 2 AS b FROM search_entries WHERE id = ANY($1)) AS e) AS e`,
+	// which substr fetches alone from the uncompressed stored text (0019).
+	// Only without it there is the whole body read, once, into body, and
+	// the needle looked for and cut around in it: a long law is never sent
+	// whole nor read twice. The OFFSET 0 fences keep the planner from
+	// copying an expression into each of its uses.
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+searchColumns+`, CASE WHEN a.near > 0
+			THEN substr(e.text, greatest(e.b, e.b + a.near - 1 - $3), $4)
+			ELSE substr(x.body, greatest(1, x.p - $3), $4) END
+		FROM (SELECT *, length(title_text) + 2 AS b FROM search_entries WHERE id = ANY($1) OFFSET 0) AS e
+		CROSS JOIN LATERAL (SELECT strpos(substr(e.text, e.b, $5), $2) AS near OFFSET 0) AS a
+		CROSS JOIN LATERAL (SELECT body, strpos(body, $2) AS p
+			FROM (SELECT CASE WHEN a.near = 0 THEN substr(e.text, e.b) END AS body OFFSET 0) AS s OFFSET 0) AS x`,
 		keys, needle, sqlcommon.ExcerptBefore, sqlcommon.ExcerptBefore+runes, excerptScan)
 	entries, err := scanAll(rows, err, scanSearchEntry)
 	for _, e := range entries {

@@ -198,3 +198,54 @@ func lawDocs(t testing.TB, n int) []search.Doc {
 	}
 	return out
 }
+
+// TestSearch_ExcerptAroundDeepNeedle checks the excerpt of a body holding
+// the word near its start, far into it (past where either backend first
+// looks), and not at all (the word only in the title): around the word,
+// 40 characters before it, or the body's start.
+func TestSearch_ExcerptAroundDeepNeedle(t *testing.T) {
+	ForEach(t, func(t *testing.T, b Backend) {
+		eng := search.NewEngine(b.Open(t, nil).Search)
+		docs := []search.Doc{
+			{Title: "近处", Body: strings.Repeat("甲", 100) + "鲲鹏" + strings.Repeat("乙", 300), Date: calendar.NewDate(2026, 1, 1)},
+			{Title: "远处", Body: strings.Repeat("丙", 9000) + "鲲鹏" + strings.Repeat("丁", 300), Date: calendar.NewDate(2026, 1, 2)},
+			{Title: "鲲鹏在标题", Body: strings.Repeat("戊", 300), Date: calendar.NewDate(2026, 1, 3)},
+		}
+		indexSearchDocs(t, eng, docs)
+		r, err := eng.Search(context.Background(), search.Query{Text: "鲲鹏", Sort: search.ByDate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{
+			"近处":    strings.Repeat("甲", 40) + "[鲲鹏]" + strings.Repeat("乙", 78) + "…",
+			"远处":    strings.Repeat("丙", 40) + "[鲲鹏]" + strings.Repeat("丁", 78) + "…",
+			"鲲鹏在标题": strings.Repeat("戊", 120) + "…",
+		}
+		if len(r.Hits) != 3 {
+			t.Fatalf("%d hits, want 3", len(r.Hits))
+		}
+		for _, h := range r.Hits {
+			title := spanText(h.Title)
+			title = strings.NewReplacer("[", "", "]", "").Replace(title)
+			if got := spanText(h.Snippet); got != want[title] {
+				t.Errorf("%s: excerpt %q, want %q", title, got, want[title])
+			}
+		}
+		// A four-character word as written far into a long body ranks
+		// above a short body holding its pieces apart.
+		indexSearchDocs(t, eng, append(docs,
+			search.Doc{Title: "长文", Body: strings.Repeat("己", 9000) + "鲲鹏展翅" + strings.Repeat("庚", 300), Date: calendar.NewDate(2026, 1, 4)},
+			search.Doc{Title: "短文", Body: "鲲鹏" + strings.Repeat("辛", 20) + "鹏展" + strings.Repeat("辛", 20) + "展翅", Date: calendar.NewDate(2026, 1, 5)}))
+		r, err = eng.Search(context.Background(), search.Query{Text: "鲲鹏展翅"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var order []string
+		for _, h := range r.Hits {
+			order = append(order, spanText(h.Title))
+		}
+		if !slices.Equal(order, []string{"长文", "短文"}) {
+			t.Errorf("鲲鹏展翅: %v, want the long text holding it as written first", order)
+		}
+	})
+}
