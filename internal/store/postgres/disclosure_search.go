@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"openhall/internal/disclosure/search"
 	"openhall/internal/store/sqlcommon"
@@ -89,17 +90,16 @@ func (s *SearchStore) MatchSearchTerms(ctx context.Context, keys []int64, terms 
 	if len(keys) == 0 || len(terms) == 0 {
 		return out, nil
 	}
-	// A term is looked for in the text's first excerptScan characters
-	// first, which substr fetches alone; OR stops there when it is found,
-	// so the whole of a long text is read only when the term is not near
-	// its start (a ranked item mostly has it in its title).
+	// The texts are searched as bytes: strpos counts characters up to a
+	// match, which through a long law took twice as long; on short texts
+	// the two cost about the same (a look at a text's first characters
+	// before the whole cost more than it saved).
 	var bits []string
 	for i := range terms {
-		arg := "$" + strconv.Itoa(i+3)
-		bits = append(bits, "(CASE WHEN strpos(substr(text, 1, $2), "+arg+") > 0 OR strpos(text, "+arg+") > 0 THEN "+
+		bits = append(bits, "(CASE WHEN position(textsend($"+strconv.Itoa(i+2)+"::text) IN textsend(text)) > 0 THEN "+
 			strconv.FormatInt(1<<i, 10)+" ELSE 0 END)")
 	}
-	args := append([]any{keys, excerptScan}, anySlice(terms)...)
+	args := append([]any{keys}, anySlice(terms)...)
 	rows, err := s.db.q(ctx).Query(ctx, `SELECT id, `+strings.Join(bits, " + ")+` FROM search_entries WHERE id = ANY($1)`, args...)
 	list, err := scanAll(rows, err, func(r pgx.Row) ([2]int64, error) {
 		var v [2]int64
@@ -129,23 +129,40 @@ func (s *SearchStore) SearchPage(ctx context.Context, keys []int64, needle strin
 	}
 	// The needle is looked for in the body's first excerptScan characters,
 	// which substr fetches alone from the uncompressed stored text (0019).
-	// Only without it there is the whole body read, once, into body, and
-	// the needle looked for and cut around in it: a long law is never sent
-	// whole nor read twice. The OFFSET 0 fences keep the planner from
-	// copying an expression into each of its uses.
-	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+searchColumns+`, CASE WHEN a.near > 0
-			THEN substr(e.text, greatest(e.b, e.b + a.near - 1 - $3), $4)
-			ELSE substr(x.body, greatest(1, x.p - $3), $4) END
+	// Only without it there is the body read whole, once, as bytes, and
+	// the needle found and a piece cut around it by bytes: counting
+	// characters through a long law cost several times more, and sending
+	// it whole more again. Go trims the byte piece to whole characters. The
+	// OFFSET 0 fences keep the planner from copying an expression into
+	// each of its uses.
+	rows, err := s.db.q(ctx).Query(ctx, `SELECT `+searchColumns+`,
+			CASE WHEN a.near > 0 THEN substr(e.text, greatest(e.b, e.b + a.near - 1 - $3), $4) END,
+			substr(x.t, greatest(1, y.p - $6), $7)
 		FROM (SELECT *, length(title_text) + 2 AS b FROM search_entries WHERE id = ANY($1) OFFSET 0) AS e
 		CROSS JOIN LATERAL (SELECT strpos(substr(e.text, e.b, $5), $2) AS near OFFSET 0) AS a
-		CROSS JOIN LATERAL (SELECT body, strpos(body, $2) AS p
-			FROM (SELECT CASE WHEN a.near = 0 THEN substr(e.text, e.b) END AS body OFFSET 0) AS s OFFSET 0) AS x`,
-		keys, needle, sqlcommon.ExcerptBefore, sqlcommon.ExcerptBefore+runes, excerptScan)
-	entries, err := scanAll(rows, err, scanSearchEntry)
-	for _, e := range entries {
-		e.Text = sqlcommon.Excerpt(e.Text, needle, runes)
+		CROSS JOIN LATERAL (SELECT CASE WHEN a.near = 0 THEN substr(textsend(e.text), octet_length(e.title_text) + 2) END AS t OFFSET 0) AS x
+		CROSS JOIN LATERAL (SELECT position(textsend($2::text) IN x.t) AS p OFFSET 0) AS y`,
+		keys, needle, sqlcommon.ExcerptBefore, sqlcommon.ExcerptBefore+runes, excerptScan,
+		sqlcommon.ExcerptBefore*utf8.UTFMax, (sqlcommon.ExcerptBefore+runes)*utf8.UTFMax)
+	return scanAll(rows, err, func(r pgx.Row) (*search.Entry, error) { return scanExcerpt(r, needle, runes) })
+}
+
+// scanExcerpt scans an entry with its excerpt: cut by characters when the
+// needle is near the body's start, else a piece of the body's bytes.
+func scanExcerpt(r pgx.Row, needle string, runes int) (*search.Entry, error) {
+	var e search.Entry
+	var date string
+	var near *string
+	var far []byte
+	err := r.Scan(&e.Key, &e.Kind, &e.Ref, &e.Scope, &e.Category, &e.Topic, &e.Validity, &e.Year, &date, &e.Title, &e.Number,
+		&e.URL, &near, &far)
+	e.Date = textDate(date)
+	if near != nil {
+		e.Text = sqlcommon.Excerpt(*near, needle, runes)
+	} else {
+		e.Text = sqlcommon.Excerpt(far, needle, runes)
 	}
-	return entries, err
+	return &e, err
 }
 
 // excerptScan is how many characters into a body PostgreSQL looks for the
