@@ -117,10 +117,12 @@ func runClusterLoad(ctx context.Context, o clusterOptions, nodes [2]*node, rep *
 	mark("one node (A)", o.Phase)
 	l.SetUp(1, true)
 	mark("two nodes (A+B)", o.Phase)
-	rep.Killed = time.Now()
 	if err := nodes[1].kill(); err != nil {
 		return err
 	}
+	// Taken once B is gone: a job B fetched in its last instant was
+	// attempted before this, and counts as left running by the killed node.
+	rep.Killed = time.Now()
 	mark("A alone after B was killed", o.Phase)
 	if err := nodes[1].start(ctx); err != nil {
 		return fmt.Errorf("restart after the kill: %w", err)
