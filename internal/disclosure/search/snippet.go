@@ -138,9 +138,9 @@ func Snippet(text string, terms []string, n int) []Span {
 
 // collapseSpace is strings.Join(strings.Fields(s), " "), without copying
 // a text that needs no change and in one pass over the bytes of one that
-// does. Only ASCII bytes and the lead bytes of the few non-ASCII spaces
-// (U+0085 … U+3000: 0xC2, 0xE1, 0xE2, 0xE3) are looked at; every other
-// byte of a Chinese text is passed over undecoded.
+// does. Bytes that cannot start a space (see spaceLead) are passed over in
+// runs, undecoded; only the lead bytes of the few non-ASCII spaces are
+// decoded.
 func collapseSpace(s string) string {
 	if collapsed(s) {
 		return s
@@ -148,14 +148,21 @@ func collapseSpace(s string) string {
 	out := make([]byte, 0, len(s))
 	gap := false // a space is due before the next non-space
 	for i := 0; i < len(s); {
-		if n := spaceAt(s, i); n > 0 {
-			gap, i = len(out) > 0, i+n
-			continue
+		j := i
+		for j < len(s) && spaceLead[s[j]] == 0 {
+			j++
+		}
+		if j == i { // s[i] may start a space
+			if n := spaceAt(s, i); n > 0 {
+				gap, i = len(out) > 0, i+n
+				continue
+			}
+			j++
 		}
 		if gap {
 			out, gap = append(out, ' '), false
 		}
-		out, i = append(out, s[i]), i+1
+		out, i = append(out, s[i:j]...), j
 	}
 	return string(out)
 }
@@ -165,14 +172,20 @@ func collapseSpace(s string) string {
 func collapsed(s string) bool {
 	prevSpace := true // a leading space is a change
 	for i := 0; i < len(s); i++ {
-		if !utf8.RuneStart(s[i]) {
-			continue // inside a character: the flag stays as its lead byte set it
+		switch spaceLead[s[i]] {
+		case 0:
+			prevSpace = false
+		case spaceASCII:
+			if prevSpace || s[i] != ' ' {
+				return false
+			}
+			prevSpace = true
+		default:
+			if spaceAt(s, i) > 0 {
+				return false
+			}
+			prevSpace = false
 		}
-		n := spaceAt(s, i)
-		if n > 0 && (prevSpace || s[i] != ' ') {
-			return false
-		}
-		prevSpace = n > 0
 	}
 	return !prevSpace || s == ""
 }
@@ -180,12 +193,10 @@ func collapsed(s string) bool {
 // spaceAt is the length in bytes of the white-space character at s[i], 0
 // if there is none there.
 func spaceAt(s string, i int) int {
-	switch c := s[i]; {
-	case c < utf8.RuneSelf:
-		if asciiSpace[c] {
-			return 1
-		}
-	case c == 0xC2 || (c >= 0xE1 && c <= 0xE3):
+	switch spaceLead[s[i]] {
+	case spaceASCII:
+		return 1
+	case spaceMaybe:
 		if r, n := utf8.DecodeRuneInString(s[i:]); unicode.IsSpace(r) {
 			return n
 		}
@@ -193,5 +204,21 @@ func spaceAt(s string, i int) int {
 	return 0
 }
 
-// asciiSpace marks the ASCII bytes unicode.IsSpace reports.
-var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+// Kinds of byte in spaceLead.
+const (
+	spaceASCII = 1 // an ASCII space
+	spaceMaybe = 2 // the lead byte of some non-ASCII spaces (U+0085 … U+3000)
+)
+
+// spaceLead marks the bytes a white-space character (as unicode.IsSpace
+// reports) can start with; every other byte, including every byte inside
+// a character, is 0.
+var spaceLead = func() (t [256]uint8) {
+	for _, c := range "\t\n\v\f\r " {
+		t[c] = spaceASCII
+	}
+	for _, c := range []byte{0xC2, 0xE1, 0xE2, 0xE3} {
+		t[c] = spaceMaybe
+	}
+	return t
+}()
