@@ -133,6 +133,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	// With its length known the body goes out whole, not in chunks.
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, err := w.Write(buf.Bytes())
 	return httpkit.SendFailed(err)

@@ -28,6 +28,7 @@ type Entry struct {
 	Number   string
 	URL      string
 	Text     string // normalised fields, see above; a page's entries carry an excerpt
+	Holds    uint64 // from SearchPage: bit i set when the text holds the i-th term asked
 }
 
 // Change is one entry of the change log: the item of kind and ref was put
@@ -59,8 +60,9 @@ type Store interface {
 	MatchSearchTerms(ctx context.Context, keys []int64, terms []string) (map[int64]uint64, error)
 	// SearchPage returns the entries of keys with an excerpt of about runes
 	// characters of the text around the first occurrence of needle (the
-	// text's start without one).
-	SearchPage(ctx context.Context, keys []int64, needle string, runes int) ([]*Entry, error)
+	// text's start without one), each with Holds telling which of terms
+	// its text holds, as MatchSearchTerms does.
+	SearchPage(ctx context.Context, keys []int64, needle string, runes int, terms []string) ([]*Entry, error)
 }
 
 // Engine is the Searcher: entries in the store, answered from an in-memory

@@ -18,6 +18,10 @@ func isNotFound(err error) bool { return apperr.Is(err, apperr.NotFound) }
 const (
 	verifyBatch = 128
 	maxVerify   = 1024
+	// fetchWithCheck is how many candidates a check may read with their
+	// page entries (more are only checked): the best need+8 of the first
+	// check, or the items that may reach a page with the proximity boost.
+	fetchWithCheck = 40
 )
 
 // Search runs q.
@@ -59,6 +63,8 @@ type run struct {
 	ranked []cand // the result order, as far as the page needs it
 	total  int
 	capped bool
+	// fetched holds the entries read with a check, ready for the page.
+	fetched map[int64]*Entry
 }
 
 // order finds the candidates and puts the first offset+limit in order.
@@ -176,188 +182,6 @@ func (r *run) allLoose() bool {
 	return true
 }
 
-// confirmed orders a search with terms that must occur as written: the
-// candidates are checked against the text, best (or newest) first, until
-// MaxCount+1 matches are confirmed; loose terms found as written put a
-// match in the first tier.
-func (r *run) confirmed(ctx context.Context, cands []cand, need int) error {
-	less := byScore
-	if r.q.Sort == ByDate {
-		less = byDate
-	}
-	pool := top(cands, maxVerify, less)
-	var exact, loose []cand
-	for start := 0; start < len(pool) && len(exact)+len(loose) <= MaxCount; start += verifyBatch {
-		ex, lo, err := r.check(ctx, pool[start:min(start+verifyBatch, len(pool))])
-		if err != nil {
-			return err
-		}
-		exact, loose = append(exact, ex...), append(loose, lo...)
-	}
-	n := len(exact) + len(loose)
-	r.total, r.capped = min(n, MaxCount), n > MaxCount || (len(pool) < len(cands) && n == 0)
-	if r.q.Sort == ByDate {
-		r.ranked = top(append(exact, loose...), need, byDate)
-		return nil
-	}
-	r.ranked = append(exact, loose...)
-	return nil
-}
-
-// check verifies candidates: all must-terms present (else dropped), and
-// whether the loose terms occur as written (exact) or only apart (loose).
-func (r *run) check(ctx context.Context, cs []cand) (exact, loose []cand, err error) {
-	verify := r.checked()
-	texts := make([]string, len(verify))
-	for i, t := range verify {
-		texts[i] = t.text
-	}
-	keys := make([]int64, len(cs))
-	for i, c := range cs {
-		keys[i] = c.key
-	}
-	masks, err := r.e.store.MatchSearchTerms(ctx, keys, texts)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, c := range cs {
-		m, asWritten := masks[c.key], true
-		ok := true
-		for i, t := range verify {
-			has := m&(1<<i) != 0
-			ok = ok && (has || t.loose)
-			asWritten = asWritten && has
-		}
-		switch {
-		case !ok:
-		case asWritten:
-			exact = append(exact, c)
-		default:
-			loose = append(loose, c)
-		}
-	}
-	return exact, loose, nil
-}
-
-// tiered orders a search whose longer terms may match apart: candidates
-// that can hold every term as written are checked, best first, until the
-// page is filled with exact matches; then come the others by score. The
-// total is counted up to MaxCount+1, like every count.
-func (r *run) tiered(ctx context.Context, need int) error {
-	r.e.mu.RLock()
-	r.total = r.e.ix.countUpTo(r.terms, r.e.ix.filterOf(r.q), countCap)
-	r.e.mu.RUnlock()
-	exact, err := r.exactFirst(ctx, need)
-	if err != nil {
-		return err
-	}
-	r.ranked = exact
-	if len(exact) >= need {
-		return nil
-	}
-	isExact := map[uint32]bool{}
-	for _, c := range exact {
-		isExact[c.id] = true
-	}
-	rest := &candHeap{less: byScore}
-	r.top(&topWalk{skip: func(id uint32) bool { return isExact[id] }, h: rest, n: need - len(exact), uncounted: true}, false)
-	r.ranked = append(r.ranked, rest.sorted()...)
-	return nil
-}
-
-// exactFirst checks the candidates that may hold every term as written,
-// best first, until need hold them: the best need+8 (usually enough: an
-// item holding every gram of 政府信息 mostly holds it as written), then,
-// only if not, the best maxVerify in batches. The first pool is the
-// second's start, so nothing is checked twice.
-func (r *run) exactFirst(ctx context.Context, need int) ([]cand, error) {
-	var exact []cand
-	checked := 0
-	for _, size := range []int{need + 8, maxVerify} {
-		h := &candHeap{less: byScore}
-		r.top(&topWalk{possibleOnly: true, h: h, n: size, uncounted: true}, false)
-		pool := h.sorted()
-		for checked < len(pool) && len(exact) < need {
-			end := min(checked+verifyBatch, len(pool))
-			ex, _, err := r.check(ctx, pool[checked:end])
-			if err != nil {
-				return nil, err
-			}
-			exact, checked = append(exact, ex...), end
-		}
-		if len(exact) >= need || len(pool) < size {
-			break
-		}
-	}
-	return exact, nil
-}
-
-// proximity boosts, among the best headRerank, the items holding the terms
-// together as typed ("公开 预算" → 公开预算). Only items holding the grams
-// where the terms meet are checked against the text.
-func (r *run) proximity(ctx context.Context) error {
-	if len(r.terms) < 2 || len(r.ranked) == 0 {
-		return nil
-	}
-	head := r.ranked[:min(len(r.ranked), headRerank)]
-	var joined []string
-	for _, t := range r.terms {
-		joined = append(joined, t.text)
-	}
-	keys := r.meeting(head)
-	if len(keys) == 0 {
-		return nil
-	}
-	masks, err := r.e.store.MatchSearchTerms(ctx, keys, []string{strings.Join(joined, "")})
-	if err != nil {
-		return err
-	}
-	for i := range head {
-		if masks[head[i].key] != 0 {
-			head[i].score *= proxBoost
-		}
-	}
-	slices.SortFunc(head, func(a, b cand) int {
-		if byScore(a, b) {
-			return -1
-		}
-		return 1
-	})
-	return nil
-}
-
-// meeting returns the keys of the items holding every gram where one term
-// ends and the next begins.
-func (r *run) meeting(head []cand) []int64 {
-	var juncs []*postings
-	r.e.mu.RLock()
-	defer r.e.mu.RUnlock()
-	for i := 0; i+1 < len(r.terms); i++ {
-		a, b := []rune(r.terms[i].text), []rune(r.terms[i+1].text)
-		if !indexable(a[len(a)-1]) || !indexable(b[0]) {
-			return nil
-		}
-		pl := r.e.ix.grams[string([]rune{a[len(a)-1], b[0]})]
-		if pl == nil {
-			return nil
-		}
-		juncs = append(juncs, pl)
-	}
-	var keys []int64
-	for _, c := range head {
-		ok := true
-		for _, pl := range juncs {
-			cur := cursor{p: pl.p, dense: pl.dense}
-			_, has := cur.seek(c.id)
-			ok = ok && has
-		}
-		if ok {
-			keys = append(keys, c.key)
-		}
-	}
-	return keys
-}
-
 // byScore orders by score, then newest first; byDate newest first.
 func byScore(a, b cand) bool {
 	if a.score != b.score {
@@ -433,21 +257,39 @@ func (r *run) page(ctx context.Context, res *Result) error {
 	}
 	pg := r.ranked[r.q.Offset:min(len(r.ranked), r.q.Offset+r.q.Limit)]
 	keys := make([]int64, len(pg))
+	var missing []int64
 	for i, c := range pg {
 		keys[i] = c.key
+		if r.fetched[c.key] == nil {
+			missing = append(missing, c.key)
+		}
 	}
-	entries, err := r.e.store.SearchPage(ctx, keys, r.needle(), snippetRunes+snippetRunes/2)
+	if err := r.fetch(ctx, missing); err != nil {
+		return err
+	}
+	marks := r.highlights()
+	for _, k := range keys {
+		if en := r.fetched[k]; en != nil {
+			res.Hits = append(res.Hits, hitOf(en, res.Terms, marks))
+		}
+	}
+	return nil
+}
+
+// fetch reads the page entries of keys into fetched.
+func (r *run) fetch(ctx context.Context, keys []int64) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	entries, err := r.e.store.SearchPage(ctx, keys, r.needle(), excerptRunes, nil)
 	if err != nil {
 		return err
 	}
-	byKey := make(map[int64]*Entry, len(entries))
-	for _, en := range entries {
-		byKey[en.Key] = en
+	if r.fetched == nil {
+		r.fetched = make(map[int64]*Entry, len(entries))
 	}
-	for _, k := range keys {
-		if en := byKey[k]; en != nil {
-			res.Hits = append(res.Hits, hitOf(en, res.Terms, r.highlights()))
-		}
+	for _, en := range entries {
+		r.fetched[en.Key] = en
 	}
 	return nil
 }
@@ -491,8 +333,12 @@ func containsAll(s string, terms []string) bool {
 	return true
 }
 
-// snippetRunes is the length of a result's text excerpt.
-const snippetRunes = 120
+// snippetRunes is the length of a result's text excerpt; excerptRunes,
+// of the piece read to cut it from.
+const (
+	snippetRunes = 120
+	excerptRunes = snippetRunes + snippetRunes/2
+)
 
 // SearchRefs returns the refs of the first n results of q (at most
 // MaxCount), in order, and how many results there are (counted up to

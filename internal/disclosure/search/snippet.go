@@ -54,7 +54,7 @@ type span struct{ from, to int }
 // text (overlapping ones too), merged where they touch or overlap, in
 // order. A match of valid UTF-8 always starts on a character boundary.
 func occurrences(text string, terms []string) []span {
-	var out []span
+	out := make([]span, 0, 8)
 	for _, t := range terms {
 		if t == "" {
 			continue
@@ -107,12 +107,7 @@ func cut(text string, marks []span, from, to int) []Span {
 // Runs of white space count as one space.
 func Snippet(text string, terms []string, n int) []Span {
 	text = collapseSpace(text)
-	marks := occurrences(text, terms)
-	first := 0
-	if len(marks) > 0 {
-		first = marks[0].from
-	}
-	from := first
+	from := max(firstIndex(text, terms), 0)
 	for k := 0; k < n/3 && from > 0; k++ { // back n/3 characters
 		from--
 		for from > 0 && !utf8.RuneStart(text[from]) {
@@ -126,7 +121,7 @@ func Snippet(text string, terms []string, n int) []Span {
 			to++
 		}
 	}
-	out := cut(text, marks, from, to)
+	out := cut(text, marksWithin(text, terms, from, to), from, to)
 	if from > 0 {
 		out = append([]Span{{Text: "…"}}, out...)
 	}
@@ -134,6 +129,40 @@ func Snippet(text string, terms []string, n int) []Span {
 		out = append(out, Span{Text: "…"})
 	}
 	return out
+}
+
+// firstIndex is the byte offset of the first occurrence of any term, -1
+// if none occurs.
+func firstIndex(text string, terms []string) int {
+	first := -1
+	for _, t := range terms {
+		if t == "" {
+			continue
+		}
+		if i := strings.Index(text, t); i >= 0 && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	return first
+}
+
+// marksWithin returns the occurrences of terms that overlap text[from:to],
+// where from is at or before the first occurrence: it looks only from
+// there to where an occurrence starting before to ends.
+func marksWithin(text string, terms []string, from, to int) []span {
+	longest := 0
+	for _, t := range terms {
+		longest = max(longest, len(t))
+	}
+	hi := min(to+longest-1, len(text))
+	if from >= hi {
+		return nil
+	}
+	marks := occurrences(text[from:hi], terms)
+	for i := range marks {
+		marks[i].from, marks[i].to = marks[i].from+from, marks[i].to+from
+	}
+	return marks
 }
 
 // collapseSpace is strings.Join(strings.Fields(s), " "), without copying

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -89,15 +90,9 @@ func (s *SearchStore) MatchSearchTerms(ctx context.Context, keys []int64, terms 
 	if len(keys) == 0 || len(terms) == 0 {
 		return out, nil
 	}
-	var bits []string
-	var args []any
-	for i, t := range terms {
-		bits = append(bits, "((instr(text, ?) > 0) << "+strconv.Itoa(i)+")")
-		args = append(args, t)
-	}
-	args = append(args, keyArgs(keys)...)
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT id, `+strings.Join(bits, " | ")+` FROM search_entries
-		WHERE id IN (`+placeholders(len(keys))+`)`, args...)
+	args := append(anySlice(terms), keyArgs(keys)...)
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT id, `+holdsBits(len(terms), 1, "instr(text, %s)")+` FROM search_entries
+		WHERE id IN (`+placeholdersFrom(len(terms)+1, len(keys))+`)`, args...)
 	list, err := collect(rows, err, func(r scanner) ([2]int64, error) {
 		var v [2]int64
 		return v, r.Scan(&v[0], &v[1])
@@ -112,7 +107,7 @@ func (s *SearchStore) MatchSearchTerms(ctx context.Context, keys []int64, terms 
 
 // SearchPage reads the page's entries, each with an excerpt of its body
 // (the text after the title and number lines) around needle.
-func (s *SearchStore) SearchPage(ctx context.Context, keys []int64, needle string, runes int) ([]*search.Entry, error) {
+func (s *SearchStore) SearchPage(ctx context.Context, keys []int64, needle string, runes int, terms []string) ([]*search.Entry, error) {
 	if len(keys) == 0 {
 		return nil, nil
 	}
@@ -123,7 +118,9 @@ func (s *SearchStore) SearchPage(ctx context.Context, keys []int64, needle strin
 	// asked (a character is at most 4 bytes); without it there, the whole
 	// body comes back and Go, many times faster at it, looks further.
 	args := append([]any{needle, sqlcommon.ExcerptBefore * utf8.UTFMax, (sqlcommon.ExcerptBefore + runes) * utf8.UTFMax, excerptScan}, keyArgs(keys)...)
-	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+searchColumns+`, CASE p WHEN 0 THEN substr(t, b) ELSE substr(t, max(b, b + p - 1 - ?2), ?3) END
+	args = append(args, anySlice(terms)...)
+	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT `+searchColumns+`, CASE p WHEN 0 THEN substr(t, b) ELSE substr(t, max(b, b + p - 1 - ?2), ?3) END,
+			`+holdsBits(len(terms), 5+len(keys), "instr(t, CAST(%s AS BLOB))")+`
 		FROM (SELECT *, instr(substr(t, b, ?4), CAST(?1 AS BLOB)) AS p
 			FROM (SELECT *, CAST(text AS BLOB) AS t, length(CAST(title_text AS BLOB)) + 2 AS b
 				FROM search_entries WHERE id IN (`+placeholdersFrom(5, len(keys))+`)))`, args...)
@@ -138,13 +135,26 @@ func scanExcerpt(r scanner, needle string, runes int) (*search.Entry, error) {
 	var date string
 	var piece sql.RawBytes
 	err := r.Scan(&e.Key, &e.Kind, &e.Ref, &e.Scope, &e.Category, &e.Topic, &e.Validity, &e.Year, &date, &e.Title, &e.Number,
-		&e.URL, &piece)
+		&e.URL, &piece, &e.Holds)
 	e.Date, e.Text = textDate(date), sqlcommon.Excerpt([]byte(piece), needle, runes)
 	return &e, err
 }
 
 // excerptScan is how far into a body SQLite looks for the needle.
 const excerptScan = 4096
+
+// holdsBits is an expression that sets bit i when in(?first+i), an instr
+// expression with %s for the parameter, finds it.
+func holdsBits(n, first int, in string) string {
+	if n == 0 {
+		return "0"
+	}
+	bits := make([]string, n)
+	for i := range bits {
+		bits[i] = "((" + fmt.Sprintf(in, "?"+strconv.Itoa(first+i)) + " > 0) << " + strconv.Itoa(i) + ")"
+	}
+	return strings.Join(bits, " | ")
+}
 
 func keyArgs(keys []int64) []any {
 	out := make([]any, len(keys))

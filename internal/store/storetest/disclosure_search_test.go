@@ -249,3 +249,39 @@ func TestSearch_ExcerptAroundDeepNeedle(t *testing.T) {
 		}
 	})
 }
+
+// TestSearch_ProximityLiftsAnItemOntoThePage checks the proximity boost on
+// pages: an item holding two terms together as typed ranks above items of
+// the same score holding them apart, even when without the boost it would
+// be past the page; and a later page, read apart from the check, still has
+// its excerpts.
+func TestSearch_ProximityLiftsAnItemOntoThePage(t *testing.T) {
+	ForEach(t, func(t *testing.T, b Backend) {
+		eng := search.NewEngine(b.Open(t, nil).Search)
+		var docs []search.Doc
+		for i, name := range []string{"甲一", "甲二", "甲三", "甲四", "甲五", "甲六"} {
+			docs = append(docs, search.Doc{Title: name, Body: "公开事项与预算", Date: calendar.NewDate(2026, 1, 2+i)})
+		}
+		// The oldest: of equal scores, the last without the boost.
+		docs = append(docs, search.Doc{Title: "乙", Body: "公开预算与事项", Date: calendar.NewDate(2026, 1, 1)})
+		indexSearchDocs(t, eng, docs)
+		page := func(offset int) []string {
+			t.Helper()
+			r, err := eng.Search(context.Background(), search.Query{Text: "公开 预算", Offset: offset, Limit: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, h := range r.Hits {
+				out = append(out, spanText(h.Title)+" "+spanText(h.Snippet))
+			}
+			return out
+		}
+		if got, want := page(0), []string{"乙 [公开预算]与事项", "甲六 [公开]事项与[预算]", "甲五 [公开]事项与[预算]"}; !slices.Equal(got, want) {
+			t.Errorf("first page %q, want %q", got, want)
+		}
+		if got, want := page(3), []string{"甲四 [公开]事项与[预算]", "甲三 [公开]事项与[预算]", "甲二 [公开]事项与[预算]"}; !slices.Equal(got, want) {
+			t.Errorf("second page %q, want %q", got, want)
+		}
+	})
+}
