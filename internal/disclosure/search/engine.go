@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,7 +29,6 @@ type Entry struct {
 	Number   string
 	URL      string
 	Text     string // normalised fields, see above; a page's entries carry an excerpt
-	Holds    uint64 // from SearchPage: bit i set when the text holds the i-th term asked
 }
 
 // Change is one entry of the change log: the item of kind and ref was put
@@ -55,14 +55,6 @@ type Store interface {
 	SearchChanges(ctx context.Context, after int64, limit int) ([]Change, error)
 	// SearchLogHead is the highest seq logged, 0 for none.
 	SearchLogHead(ctx context.Context) (int64, error)
-	// MatchSearchTerms tells, per key, which terms its text holds as
-	// substrings (bit i for terms[i]); keys without any are left out.
-	MatchSearchTerms(ctx context.Context, keys []int64, terms []string) (map[int64]uint64, error)
-	// SearchPage returns the entries of keys with an excerpt of about runes
-	// characters of the text around the first occurrence of needle (the
-	// text's start without one), each with Holds telling which of terms
-	// its text holds, as MatchSearchTerms does.
-	SearchPage(ctx context.Context, keys []int64, needle string, runes int, terms []string) ([]*Entry, error)
 }
 
 // Engine is the Searcher: entries in the store, answered from an in-memory
@@ -157,6 +149,14 @@ func (e *Engine) fresh(ctx context.Context) error {
 // loadBatch is how many entries one read of the initial build takes.
 const loadBatch = 2000
 
+// buildGCPercent is the garbage collector's target (GOGC) while the index
+// is built.
+const buildGCPercent = 25
+
+// buildGC serialises index builds in a process: the garbage collector's
+// target they lower is process-wide.
+var buildGC sync.Mutex
+
 func (e *Engine) load(ctx context.Context) error {
 	head, err := e.store.SearchLogHead(ctx)
 	if err != nil {
@@ -168,6 +168,13 @@ func (e *Engine) load(ctx context.Context) error {
 	}
 	ix := newMemIndex()
 	done := ix.bulk()
+	// Collect more often while building, so that the garbage each batch
+	// leaves (its rows' grams) does not double the process's peak size.
+	// The target is the process's: builds take turns, so each restores
+	// what it found.
+	buildGC.Lock()
+	defer buildGC.Unlock()
+	defer debug.SetGCPercent(debug.SetGCPercent(buildGCPercent))
 	for after := int64(-1 << 62); ; {
 		batch, err := e.store.LoadSearchEntries(ctx, after, loadBatch)
 		if err != nil {
@@ -180,6 +187,9 @@ func (e *Engine) load(ctx context.Context) error {
 		after = batch[len(batch)-1].Key
 	}
 	done()
+	// The build leaves as much garbage as it keeps (each batch's rows and
+	// grams); hand it back to the system now rather than over minutes.
+	debug.FreeOSMemory()
 	seen := map[int64]bool{}
 	for _, c := range recent {
 		seen[c.Seq] = true
@@ -255,7 +265,10 @@ func (e *Engine) fetch(ctx context.Context, todo map[kindRef]bool) (map[kindRef]
 	out := make(map[kindRef]*Entry, len(todo))
 	for k := range todo {
 		en, err := e.store.FindSearchEntry(ctx, k.kind, k.ref)
-		if err != nil && !isNotFound(err) {
+		switch {
+		case isNotFound(err):
+			en = nil // removed (a store may return a blank entry with the error)
+		case err != nil:
 			return nil, fmt.Errorf("search index: %w", err)
 		}
 		out[k] = en

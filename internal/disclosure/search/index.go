@@ -15,8 +15,9 @@ import (
 // postings stay behind as dead ids until the next restart.
 type memIndex struct {
 	docs     []docMeta
-	keys     []int64 // keys[id]: the item's sort key, apart from docs so that reading it touches little memory
-	upTo     []int64 // upTo[id]: the highest key among items 0 … id, for newest-first scans
+	keys     []int64  // keys[id]: the item's sort key, apart from docs so that reading it touches little memory
+	entries  []*Entry // entries[id]: the item as stored, for pages and checks as written; nil once removed
+	upTo     []int64  // upTo[id]: the highest key among items 0 … id, for newest-first scans
 	byRef    map[kindRef]uint32
 	grams    map[string]*postings
 	live     int
@@ -152,6 +153,7 @@ func (ix *memIndex) add(e *Entry, g entryGrams) {
 	}
 	ix.upTo = append(ix.upTo, hi)
 	ix.keys = append(ix.keys, e.Key)
+	ix.entries = append(ix.entries, e)
 	ix.docs = append(ix.docs, docMeta{ref: e.Ref, scope: e.Scope, kind: uint8(kindCodes[e.Kind]),
 		validity: e.Validity, category: ix.names.id(e.Category), topic: ix.names.id(e.Topic), year: uint16(max(e.Year, 0))})
 	ix.byRef[kindRef{e.Kind, e.Ref}] = id
@@ -179,6 +181,7 @@ func (ix *memIndex) remove(kind string, ref int64) {
 	}
 	delete(ix.byRef, kindRef{kind, ref})
 	ix.docs[id].dead = true
+	ix.entries[id] = nil
 	ix.live--
 	ix.removals++
 	ix.dirty = true

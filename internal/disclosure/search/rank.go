@@ -3,7 +3,6 @@ package search
 import (
 	"container/heap"
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -18,10 +17,6 @@ func isNotFound(err error) bool { return apperr.Is(err, apperr.NotFound) }
 const (
 	verifyBatch = 128
 	maxVerify   = 1024
-	// fetchWithCheck is how many candidates a check may read with their
-	// page entries (more are only checked): the best need+8 of the first
-	// check, or the items that may reach a page with the proximity boost.
-	fetchWithCheck = 40
 )
 
 // Search runs q.
@@ -46,12 +41,8 @@ func (e *Engine) Search(ctx context.Context, q Query) (*Result, error) {
 		terms[i] = analyze(t)
 	}
 	r := &run{e: e, q: q, terms: terms}
-	if err := r.order(ctx); err != nil {
-		return nil, fmt.Errorf("search %q: %w", q.Text, err)
-	}
-	if err := r.page(ctx, res); err != nil {
-		return nil, fmt.Errorf("search %q: %w", q.Text, err)
-	}
+	r.order()
+	r.page(res)
 	return res, nil
 }
 
@@ -63,25 +54,23 @@ type run struct {
 	ranked []cand // the result order, as far as the page needs it
 	total  int
 	capped bool
-	// fetched holds the entries read with a check, ready for the page.
-	fetched map[int64]*Entry
 }
 
 // order finds the candidates and puts the first offset+limit in order.
-func (r *run) order(ctx context.Context) error {
+func (r *run) order() {
 	need := r.q.Offset + r.q.Limit
 	verify := r.checked()
 	switch {
 	case len(verify) > 0 && !r.allLoose():
-		return r.confirmed(ctx, r.collect(), need)
+		r.confirmed(r.collect(), need)
 	case len(verify) > 0 && r.q.Sort != ByDate:
-		return r.tiered(ctx, need)
+		r.tiered(need)
 	case r.q.Sort == ByDate:
 		r.ranked = r.byDate(need)
-		return nil
+	default:
+		r.ranked = r.stream(max(need, headRerank), byScore)
+		r.proximity()
 	}
-	r.ranked = r.stream(max(need, headRerank), byScore)
-	return r.proximity(ctx)
 }
 
 // collect returns every candidate.
@@ -246,52 +235,28 @@ func (h *candHeap) Pop() any {
 	return x
 }
 
-// page reads the page's entries and makes the hits.
-func (r *run) page(ctx context.Context, res *Result) error {
+// page makes the hits of the page, from the stored entries.
+func (r *run) page(res *Result) {
 	if r.total > MaxCount {
 		r.total, r.capped = MaxCount, true
 	}
 	res.Total, res.Capped = r.total, r.capped
 	if r.q.Offset >= len(r.ranked) {
-		return nil
+		return
 	}
 	pg := r.ranked[r.q.Offset:min(len(r.ranked), r.q.Offset+r.q.Limit)]
-	keys := make([]int64, len(pg))
-	var missing []int64
+	entries := make([]*Entry, len(pg))
+	r.e.mu.RLock()
 	for i, c := range pg {
-		keys[i] = c.key
-		if r.fetched[c.key] == nil {
-			missing = append(missing, c.key)
-		}
+		entries[i] = r.e.ix.entries[c.id]
 	}
-	if err := r.fetch(ctx, missing); err != nil {
-		return err
-	}
-	marks := r.highlights()
-	for _, k := range keys {
-		if en := r.fetched[k]; en != nil {
-			res.Hits = append(res.Hits, hitOf(en, res.Terms, marks))
-		}
-	}
-	return nil
-}
-
-// fetch reads the page entries of keys into fetched.
-func (r *run) fetch(ctx context.Context, keys []int64) error {
-	if len(keys) == 0 {
-		return nil
-	}
-	entries, err := r.e.store.SearchPage(ctx, keys, r.needle(), excerptRunes, nil)
-	if err != nil {
-		return err
-	}
-	if r.fetched == nil {
-		r.fetched = make(map[int64]*Entry, len(entries))
-	}
+	r.e.mu.RUnlock()
+	needle, marks := r.needle(), r.highlights()
 	for _, en := range entries {
-		r.fetched[en.Key] = en
+		if en != nil {
+			res.Hits = append(res.Hits, hitOf(en, excerpt(body(en.Text), needle, excerptRunes), res.Terms, marks))
+		}
 	}
-	return nil
 }
 
 // needle is what the excerpt is cut around: the first term, or for a loose
@@ -317,11 +282,11 @@ func (r *run) highlights() []string {
 	return out
 }
 
-func hitOf(en *Entry, terms, marks []string) Hit {
+func hitOf(en *Entry, excerpt string, terms, marks []string) Hit {
 	title := Normalize(en.Title + "\n" + en.Number)
 	return Hit{Kind: en.Kind, Ref: en.Ref, Scope: en.Scope, Title: Highlight(en.Title, marks), Number: en.Number,
 		Category: en.Category, Validity: en.Validity, Date: en.Date, URL: en.URL,
-		Snippet: Snippet(en.Text, marks, snippetRunes), InTitle: containsAll(title, terms)}
+		Snippet: Snippet(excerpt, marks, snippetRunes), InTitle: containsAll(title, terms)}
 }
 
 func containsAll(s string, terms []string) bool {
@@ -358,9 +323,7 @@ func (e *Engine) SearchRefs(ctx context.Context, q Query, n int) ([]int64, int, 
 		terms[i] = analyze(t)
 	}
 	r := &run{e: e, q: q, terms: terms}
-	if err := r.order(ctx); err != nil {
-		return nil, 0, fmt.Errorf("search %q: %w", q.Text, err)
-	}
+	r.order()
 	refs := make([]int64, 0, min(len(r.ranked), q.Limit))
 	e.mu.RLock()
 	for _, c := range r.ranked[:min(len(r.ranked), q.Limit)] {

@@ -1,7 +1,6 @@
 package search
 
 import (
-	"context"
 	"slices"
 	"strings"
 )
@@ -10,7 +9,7 @@ import (
 // candidates are checked against the text, best (or newest) first, until
 // MaxCount+1 matches are confirmed; loose terms found as written put a
 // match in the first tier.
-func (r *run) confirmed(ctx context.Context, cands []cand, need int) error {
+func (r *run) confirmed(cands []cand, need int) {
 	less := byScore
 	if r.q.Sort == ByDate {
 		less = byDate
@@ -18,40 +17,33 @@ func (r *run) confirmed(ctx context.Context, cands []cand, need int) error {
 	pool := top(cands, maxVerify, less)
 	var exact, loose []cand
 	for start := 0; start < len(pool) && len(exact)+len(loose) <= MaxCount; start += verifyBatch {
-		ex, lo, err := r.check(ctx, pool[start:min(start+verifyBatch, len(pool))])
-		if err != nil {
-			return err
-		}
+		ex, lo := r.check(pool[start:min(start+verifyBatch, len(pool))])
 		exact, loose = append(exact, ex...), append(loose, lo...)
 	}
 	n := len(exact) + len(loose)
 	r.total, r.capped = min(n, MaxCount), n > MaxCount || (len(pool) < len(cands) && n == 0)
 	if r.q.Sort == ByDate {
 		r.ranked = top(append(exact, loose...), need, byDate)
-		return nil
+		return
 	}
 	r.ranked = append(exact, loose...)
-	return nil
 }
 
 // check verifies candidates: all must-terms present (else dropped), and
 // whether the loose terms occur as written (exact) or only apart (loose).
-func (r *run) check(ctx context.Context, cs []cand) (exact, loose []cand, err error) {
+func (r *run) check(cs []cand) (exact, loose []cand) {
 	verify := r.checked()
 	texts := make([]string, len(verify))
 	for i, t := range verify {
 		texts[i] = t.text
 	}
-	keys := make([]int64, len(cs))
+	ids := make([]uint32, len(cs))
 	for i, c := range cs {
-		keys[i] = c.key
+		ids[i] = c.id
 	}
-	masks, err := r.holds(ctx, keys, texts)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, c := range cs {
-		m, asWritten := masks[c.key], true
+	masks := r.holds(ids, texts)
+	for j, c := range cs {
+		m, asWritten := masks[j], true
 		ok := true
 		for i, t := range verify {
 			has := m&(1<<i) != 0
@@ -66,24 +58,21 @@ func (r *run) check(ctx context.Context, cs []cand) (exact, loose []cand, err er
 			loose = append(loose, c)
 		}
 	}
-	return exact, loose, nil
+	return exact, loose
 }
 
 // tiered orders a search whose longer terms may match apart: candidates
 // that can hold every term as written are checked, best first, until the
 // page is filled with exact matches; then come the others by score. The
 // total is counted up to MaxCount+1, like every count.
-func (r *run) tiered(ctx context.Context, need int) error {
+func (r *run) tiered(need int) {
 	r.e.mu.RLock()
 	r.total = r.e.ix.countUpTo(r.terms, r.e.ix.filterOf(r.q), countCap)
 	r.e.mu.RUnlock()
-	exact, err := r.exactFirst(ctx, need)
-	if err != nil {
-		return err
-	}
+	exact := r.exactFirst(need)
 	r.ranked = exact
 	if len(exact) >= need {
-		return nil
+		return
 	}
 	isExact := map[uint32]bool{}
 	for _, c := range exact {
@@ -92,7 +81,6 @@ func (r *run) tiered(ctx context.Context, need int) error {
 	rest := &candHeap{less: byScore}
 	r.top(&topWalk{skip: func(id uint32) bool { return isExact[id] }, h: rest, n: need - len(exact), uncounted: true}, false)
 	r.ranked = append(r.ranked, rest.sorted()...)
-	return nil
 }
 
 // exactFirst checks the candidates that may hold every term as written,
@@ -100,7 +88,7 @@ func (r *run) tiered(ctx context.Context, need int) error {
 // item holding every gram of 政府信息 mostly holds it as written), then,
 // only if not, the best maxVerify in batches. The first pool is the
 // second's start, so nothing is checked twice.
-func (r *run) exactFirst(ctx context.Context, need int) ([]cand, error) {
+func (r *run) exactFirst(need int) []cand {
 	var exact []cand
 	checked := 0
 	for _, size := range []int{need + 8, maxVerify} {
@@ -109,52 +97,38 @@ func (r *run) exactFirst(ctx context.Context, need int) ([]cand, error) {
 		pool := h.sorted()
 		for checked < len(pool) && len(exact) < need {
 			end := min(checked+verifyBatch, len(pool))
-			ex, _, err := r.check(ctx, pool[checked:end])
-			if err != nil {
-				return nil, err
-			}
+			ex, _ := r.check(pool[checked:end])
 			exact, checked = append(exact, ex...), end
 		}
 		if len(exact) >= need || len(pool) < size {
 			break
 		}
 	}
-	return exact, nil
+	return exact
 }
 
 // proximity boosts, among the best headRerank, the items holding the terms
 // together as typed ("公开 预算" → 公开预算). Only the items that can reach
 // the page with the boost are looked at, and of them only those holding
-// the grams where the terms meet are checked against the text; they are
-// read with their page entries, so the page needs no other read.
-func (r *run) proximity(ctx context.Context) error {
+// the grams where the terms meet are checked against the text.
+func (r *run) proximity() {
 	if len(r.terms) < 2 || len(r.ranked) == 0 {
-		return nil
+		return
 	}
 	head := r.ranked[:min(len(r.ranked), headRerank)]
-	reach := r.reachable(head)
 	var joined []string
 	for _, t := range r.terms {
 		joined = append(joined, t.text)
 	}
-	boostable := map[int64]bool{}
-	for _, k := range r.meeting(reach) {
-		boostable[k] = true
+	keys := r.meeting(r.reachable(head))
+	ids := make([]uint32, len(keys))
+	for i, c := range keys {
+		ids[i] = c.id
 	}
-	if len(boostable) == 0 {
-		return nil
-	}
-	keys := make([]int64, len(reach))
-	for i, c := range reach {
-		keys[i] = c.key
-	}
-	masks, err := r.holds(ctx, keys, []string{strings.Join(joined, "")})
-	if err != nil {
-		return err
-	}
-	for i := range reach {
-		if boostable[reach[i].key] && masks[reach[i].key] != 0 {
-			reach[i].score *= proxBoost
+	masks := r.holds(ids, []string{strings.Join(joined, "")})
+	for i, c := range keys {
+		if masks[i] != 0 {
+			c.score *= proxBoost
 		}
 	}
 	slices.SortFunc(head, func(a, b cand) int {
@@ -163,7 +137,6 @@ func (r *run) proximity(ctx context.Context) error {
 		}
 		return 1
 	})
-	return nil
 }
 
 // reachable returns the first items of head, sorted by score, that could
@@ -181,32 +154,30 @@ func (r *run) reachable(head []cand) []cand {
 	return head[:n]
 }
 
-// holds reports which terms the texts of keys hold. A few keys are read
-// with their page entries (kept in fetched); many, only checked.
-func (r *run) holds(ctx context.Context, keys []int64, terms []string) (map[int64]uint64, error) {
-	if len(keys) > fetchWithCheck {
-		return r.e.store.MatchSearchTerms(ctx, keys, terms)
+// holds reports, per item, which terms its stored text holds (bit i
+// for terms[i]). The entries are taken under the lock and searched after:
+// an entry is never changed once stored.
+func (r *run) holds(ids []uint32, terms []string) []uint64 {
+	entries := make([]*Entry, len(ids))
+	r.e.mu.RLock()
+	for i, id := range ids {
+		entries[i] = r.e.ix.entries[id]
 	}
-	entries, err := r.e.store.SearchPage(ctx, keys, r.needle(), excerptRunes, terms)
-	if err != nil {
-		return nil, err
-	}
-	if r.fetched == nil {
-		r.fetched = make(map[int64]*Entry, len(entries))
-	}
-	masks := make(map[int64]uint64, len(entries))
-	for _, en := range entries {
-		r.fetched[en.Key] = en
-		if en.Holds != 0 {
-			masks[en.Key] = en.Holds
+	r.e.mu.RUnlock()
+	masks := make([]uint64, len(ids))
+	for i, en := range entries {
+		for j, t := range terms {
+			if en != nil && strings.Contains(en.Text, t) {
+				masks[i] |= 1 << j
+			}
 		}
 	}
-	return masks, nil
+	return masks
 }
 
-// meeting returns the keys of the items holding every gram where one term
+// meeting returns the items of head holding every gram where one term
 // ends and the next begins.
-func (r *run) meeting(head []cand) []int64 {
+func (r *run) meeting(head []cand) []*cand {
 	var juncs []*postings
 	r.e.mu.RLock()
 	defer r.e.mu.RUnlock()
@@ -221,8 +192,8 @@ func (r *run) meeting(head []cand) []int64 {
 		}
 		juncs = append(juncs, pl)
 	}
-	var keys []int64
-	for _, c := range head {
+	var keys []*cand
+	for i, c := range head {
 		ok := true
 		for _, pl := range juncs {
 			cur := cursor{p: pl.p, dense: pl.dense}
@@ -230,7 +201,7 @@ func (r *run) meeting(head []cand) []int64 {
 			ok = ok && has
 		}
 		if ok {
-			keys = append(keys, c.key)
+			keys = append(keys, &head[i])
 		}
 	}
 	return keys

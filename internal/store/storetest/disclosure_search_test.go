@@ -138,6 +138,10 @@ func TestSearch(t *testing.T) {
 		if err := eng.Remove(ctx, search.KindDocument, 2); err != nil || len(refs(search.Query{Text: "预算"})) != 0 {
 			t.Errorf("removed document still found: %v", err)
 		}
+		// The index itself drops it: not counted, and not held for pages.
+		if r, err := eng.Search(ctx, search.Query{Text: "预算"}); err != nil || r.Total != 0 {
+			t.Errorf("removed document still counted: %+v, %v", r, err)
+		}
 	})
 }
 
