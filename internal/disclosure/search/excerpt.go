@@ -24,20 +24,29 @@ func body(text string) string {
 func excerpt(body, needle string, runes int) string {
 	from := 0
 	if at := strings.Index(body, needle); at > 0 {
-		from = at
-		for k := 0; k < excerptBefore && from > 0; k++ {
-			from--
-			for from > 0 && !utf8.RuneStart(body[from]) {
-				from--
-			}
+		from = back(body, at, excerptBefore)
+	}
+	return body[from:on(body, from, runes)]
+}
+
+// back is the byte offset n characters before at in s (0 at the most).
+func back(s string, at, n int) int {
+	for k := 0; k < n && at > 0; k++ {
+		at--
+		for at > 0 && !utf8.RuneStart(s[at]) {
+			at--
 		}
 	}
-	to := from
-	for k := 0; k < runes && to < len(body); k++ {
-		to++
-		for to < len(body) && !utf8.RuneStart(body[to]) {
-			to++
+	return at
+}
+
+// on is the byte offset n characters after at in s (len(s) at the most).
+func on(s string, at, n int) int {
+	for k := 0; k < n && at < len(s); k++ {
+		at++
+		for at < len(s) && !utf8.RuneStart(s[at]) {
+			at++
 		}
 	}
-	return body[from:to]
+	return at
 }

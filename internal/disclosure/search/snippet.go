@@ -107,20 +107,8 @@ func cut(text string, marks []span, from, to int) []Span {
 // Runs of white space count as one space.
 func Snippet(text string, terms []string, n int) []Span {
 	text = collapseSpace(text)
-	from := max(firstIndex(text, terms), 0)
-	for k := 0; k < n/3 && from > 0; k++ { // back n/3 characters
-		from--
-		for from > 0 && !utf8.RuneStart(text[from]) {
-			from--
-		}
-	}
-	to := from
-	for k := 0; k < n && to < len(text); k++ { // on n characters
-		to++
-		for to < len(text) && !utf8.RuneStart(text[to]) {
-			to++
-		}
-	}
+	from := back(text, max(firstIndex(text, terms), 0), n/3)
+	to := on(text, from, n)
 	out := cut(text, marksWithin(text, terms, from, to), from, to)
 	if from > 0 {
 		out = append([]Span{{Text: "…"}}, out...)
