@@ -28,7 +28,7 @@ type Entry struct {
 	Title    string
 	Number   string
 	URL      string
-	Text     string // normalised fields, see above; a page's entries carry an excerpt
+	Text     string // normalised fields, see above
 }
 
 // Change is one entry of the change log: the item of kind and ref was put
