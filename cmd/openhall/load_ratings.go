@@ -106,7 +106,13 @@ func loadCounter(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	o := loadgen.Options{Concurrency: conc, Duration: d, Warmup: 2 * time.Second, Check: want303}
-	ratios, rated, err := counterRounds(ctx, req, o, runs, profile, stdout)
+	m, err := newMeter(ctx, base, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	cr := counterRun{a: a, m: m, req: req, o: o, profile: profile, stdout: stdout}
+	ratios, rated, err := cr.rounds(ctx, runs)
 	if err != nil {
 		return err
 	}
@@ -119,37 +125,73 @@ func loadCounter(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return nil
 }
 
-// counterRounds alternates hello-world and the tablet; it returns the ratio
-// of each round and how many ratings were confirmed in the measured periods.
-func counterRounds(ctx context.Context, req loadgen.Request, o loadgen.Options, runs int, profile string, stdout io.Writer) ([]float64, int, error) {
+// counterRun is the measurement of the tablet against hello-world.
+type counterRun struct {
+	a       *app.App
+	m       *meter
+	req     loadgen.Request
+	o       loadgen.Options
+	profile string // CPU profile of the last round's tablet load
+	stdout  io.Writer
+}
+
+// rounds alternates hello-world and the tablet; it returns the ratio of
+// each round and how many ratings were confirmed in the measured periods.
+func (cr counterRun) rounds(ctx context.Context, runs int) ([]float64, int, error) {
 	var ratios []float64
 	rated := 0
 	for i := 1; i <= runs; i++ {
 		hello, stopHello := loadgen.HelloServer()
 		cpu0 := processCPU()
-		h := loadgen.Run(ctx, loadgen.Get(hello+"/"), loadgen.Options{Concurrency: o.Concurrency, Duration: o.Duration, Warmup: o.Warmup})
+		h := loadgen.Run(ctx, loadgen.Get(hello+"/"), loadgen.Options{Concurrency: cr.o.Concurrency, Duration: cr.o.Duration, Warmup: cr.o.Warmup})
 		helloCPU := processCPU() - cpu0
 		stopHello()
-		stopProfile := func() {}
+		profile := ""
 		if i == runs {
-			var err error
-			if stopProfile, err = startProfile(profile); err != nil {
-				return nil, 0, err
-			}
+			profile = cr.profile
 		}
-		cpu0 = processCPU()
-		c := loadgen.Run(ctx, req, o)
-		counterCPU := processCPU() - cpu0
-		stopProfile()
-		if c.FirstErr != nil {
-			return nil, 0, fmt.Errorf("评价器请求失败：%v", c.FirstErr)
+		c, counterCPU, cost, err := cr.tablet(ctx, profile)
+		if err != nil {
+			return nil, 0, err
 		}
 		rated += c.Requests
 		ratios = append(ratios, c.RPS()/h.RPS())
-		fmt.Fprintf(stdout, "第 %d 轮：hello-world %s\n       评价器提交 %s\n       比值 %.1f%%；每次请求耗用本进程 CPU（含负载生成端）：hello-world %s，评价器 %s\n",
-			i, h, c, 100*c.RPS()/h.RPS(), perRequest(helloCPU, o, h), perRequest(counterCPU, o, c))
+		fmt.Fprintf(cr.stdout, "第 %d 轮：hello-world %s\n       评价器提交 %s\n       比值 %.1f%%；每次请求耗用本进程 CPU（含负载生成端）：hello-world %s，评价器 %s；本机 CPU 占用：hello-world %s，评价器 %s\n       每条评价（含预热）：%s\n",
+			i, h, c, 100*c.RPS()/h.RPS(), perRequest(helloCPU, cr.o, h), perRequest(counterCPU, cr.o, c), busy(helloCPU, cr.o), busy(counterCPU, cr.o), cost)
 	}
 	return ratios, rated, nil
+}
+
+// tablet runs the tablet's load once and returns its result, the CPU the
+// process used, and the cost of one stored rating (warm-up included).
+func (cr counterRun) tablet(ctx context.Context, profile string) (loadgen.Result, time.Duration, loadgen.Cost, error) {
+	var cost loadgen.Cost
+	n0, err := countRatings(ctx, cr.a)
+	if err != nil {
+		return loadgen.Result{}, 0, cost, err
+	}
+	s0, err := cr.m.Take(ctx)
+	if err != nil {
+		return loadgen.Result{}, 0, cost, err
+	}
+	stopProfile, err := startProfile(profile)
+	if err != nil {
+		return loadgen.Result{}, 0, cost, err
+	}
+	cpu0 := processCPU()
+	c := loadgen.Run(ctx, cr.req, cr.o)
+	cpu := processCPU() - cpu0
+	stopProfile()
+	if c.FirstErr != nil {
+		return c, 0, cost, fmt.Errorf("评价器请求失败：%v", c.FirstErr)
+	}
+	cr.m.Settle()
+	s1, err := cr.m.Take(ctx)
+	if err != nil {
+		return c, 0, cost, err
+	}
+	n1, err := countRatings(ctx, cr.a)
+	return c, cpu, cr.m.CostOf(s0, s1, n1-n0), err
 }
 
 func report(stdout io.Writer, ratios []float64) {
@@ -361,6 +403,13 @@ func processCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// busy is the share of the machine's processors the process kept busy
+// during a measurement and its warm-up: below 100 %, requests waited for
+// something other than a processor.
+func busy(cpu time.Duration, o loadgen.Options) string {
+	return fmt.Sprintf("%.0f%%", 100*float64(cpu)/float64((o.Duration+o.Warmup)*time.Duration(runtime.NumCPU())))
 }
 
 // perRequest is the CPU time per request of a measurement, counting the
