@@ -177,7 +177,7 @@ func (s *Server) handleGuide(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := guidePage{Page: s.page(w, r, view.Version.Guide.Name), Body: template.HTML(body)} // rendered by html/template above
-	ga.CSRF = p.CSRF
+	ga.CSRF = p.CSRF()
 	if p.Actions, err = s.renderActions(ga); err != nil {
 		return err
 	}

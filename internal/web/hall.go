@@ -68,7 +68,7 @@ func (s *Server) guideWithForm(w http.ResponseWriter, r *http.Request, code stri
 		return err
 	}
 	p := guidePage{Page: s.page(w, r, view.Version.Guide.Name), Body: toHTML(body)}
-	ga.CSRF, ga.Form = p.CSRF, f
+	ga.CSRF, ga.Form = p.CSRF(), f
 	if p.Actions, err = s.renderActions(ga); err != nil {
 		return err
 	}

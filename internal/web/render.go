@@ -155,19 +155,50 @@ type Page struct {
 	Reminder  int
 	Title     string
 	Actor     *identity.Actor
-	CSRF      string
 	Flash     *flash
 	Nav       []navItem
 	Display   display
 	Path      string
 	FormError string // the safe message of a failed submission
 	Unread    int    // the actor's unread messages, shown in the header
+	csrf      *csrfToken
+}
+
+// CSRF is the token the page's forms carry (see csrfToken); "" for a page
+// kept for anonymous visitors, which has no form that needs one.
+func (p Page) CSRF() string {
+	if p.csrf == nil {
+		return ""
+	}
+	return p.csrf.get()
+}
+
+// csrfToken is a page's CSRF token, issued when a form on the page first
+// asks for it. A visitor without a session is given the token's
+// pre-session cookie only then: a page without such a form (a 404, such as
+// the icon a browser asks for beside the page) sets no cookie, so it cannot
+// replace the cookie that a form loaded at the same time was made for.
+// Pages are rendered into a buffer before anything is sent, so the cookie
+// still goes out with the page.
+type csrfToken struct {
+	s      *Server
+	w      http.ResponseWriter
+	r      *http.Request
+	token  string
+	issued bool
+}
+
+func (c *csrfToken) get() string {
+	if !c.issued {
+		c.token, c.issued = c.s.sessions.CSRFToken(c.w, c.r), true
+	}
+	return c.token
 }
 
 // page builds the common data of a page.
 func (s *Server) page(w http.ResponseWriter, r *http.Request, title string) Page {
 	a := httpkit.ActorFrom(r.Context())
-	p := Page{Title: title, Actor: a, CSRF: s.sessions.CSRFToken(w, r), Flash: s.takeFlash(w, r),
+	p := Page{Title: title, Actor: a, csrf: &csrfToken{s: s, w: w, r: r}, Flash: s.takeFlash(w, r),
 		Nav: navFor(a, r.URL.Path), Display: displayOf(r), Path: r.URL.Path, Unread: s.unread(r)}
 	if a.IsGlobalAdmin() {
 		if year, missing := s.svc.Calendar.MissingNextYear(); missing {

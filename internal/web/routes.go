@@ -9,6 +9,11 @@ import (
 func (s *Server) registerRoutes() {
 	static, _ := fs.Sub(assets, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	// Browsers ask for /favicon.ico whatever the pages name; answer with
+	// the icon rather than a page.
+	s.mux.Handle("GET /favicon.ico", cacheStatic(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFileFS(w, r, static, "favicon.svg")
+	})))
 	s.mux.HandleFunc("GET /{$}", s.h(s.handleHome))
 	s.mux.HandleFunc("POST /display", s.h(s.handleDisplay))
 	s.mux.HandleFunc("POST /region", s.h(s.handleRegion))

@@ -271,3 +271,35 @@ func TestNotFound(t *testing.T) {
 		t.Fatalf("404 page: %d %q", p.status, p.doc.Find("h1").Text())
 	}
 }
+
+// A first visit to the login page while another request of the same visit
+// is still on its way without a cookie (the icon the browser asks for
+// beside the home page, or a mistyped address in another tab) must still
+// log in: only a page with a form that needs the token sets the
+// pre-session cookie, so the other answer cannot replace the cookie the
+// login form was made for.
+func TestFirstLoginBesideAnotherRequest(t *testing.T) {
+	a := apptest.New(t, "sqlite", apptest.Options{})
+	a.Staff(t, "root", "sysadmin", nil, nil)
+	b := newBrowser(t, a)
+	tok := b.csrf("/login")
+	for _, path := range []string{"/favicon.ico", "/no-such-page"} {
+		// Sent without the cookie the login page set, as a request that
+		// left before that page arrived.
+		res, err := http.Get(a.URL(path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if c := res.Header.Values("Set-Cookie"); len(c) > 0 {
+			t.Fatalf("%s sets %v: it would replace the login form's pre-session cookie", path, c)
+		}
+		if path == "/favicon.ico" && (res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/svg+xml") {
+			t.Fatalf("%s: %d %s, want the icon", path, res.StatusCode, res.Header.Get("Content-Type"))
+		}
+	}
+	p := b.post("/login", "/login", url.Values{"csrf_token": {tok}, "username": {"root"}, "password": {"secret123"}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("login after the other request: %d %s", p.status, p.doc.Find("main").Text())
+	}
+}
