@@ -191,7 +191,9 @@ func (cr counterRun) tablet(ctx context.Context, profile string) (loadgen.Result
 		return c, 0, cost, err
 	}
 	n1, err := countRatings(ctx, cr.a)
-	return c, cpu, cr.m.CostOf(s0, s1, n1-n0), err
+	cost = cr.m.CostOf(s0, s1, n1-n0)
+	cost.LoadCPU = -1 // the tablets are clients inside this process
+	return c, cpu, cost, err
 }
 
 func report(stdout io.Writer, ratios []float64) {

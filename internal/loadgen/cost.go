@@ -64,7 +64,7 @@ type Cost struct {
 	WALSyncs     float64 // PostgreSQL: WAL flushes
 	ServerCPU    time.Duration
 	DBCPU        time.Duration // -1 when unknown (SQLite runs inside the server)
-	LoadCPU      time.Duration
+	LoadCPU      time.Duration // -1 when the load generator runs inside the server's process (counted in ServerCPU)
 	Postgres     bool
 }
 
@@ -113,7 +113,11 @@ func (c Cost) String() string {
 	if c.DBCPU >= 0 {
 		fmt.Fprintf(&b, ", database %.3f", ms(c.DBCPU))
 	}
-	fmt.Fprintf(&b, ", load generator %.3f", ms(c.LoadCPU))
+	if c.LoadCPU >= 0 {
+		fmt.Fprintf(&b, ", load generator %.3f", ms(c.LoadCPU))
+	} else {
+		b.WriteString(" (load generator included)")
+	}
 	return b.String()
 }
 
