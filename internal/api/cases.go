@@ -149,7 +149,9 @@ func (s *Server) readFiling(w http.ResponseWriter, r *http.Request) (fileRequest
 	if err := decodeString(p.Values.Get("case"), &in); err != nil {
 		return in, nil, err
 	}
-	proc, err := s.svc.Cases.Procedure(r.Context(), in.ItemVersionID)
+	// Filing checks that the item accepts applications; the limits of the
+	// files come from the version alone.
+	proc, err := s.svc.Cases.PublishedProcedure(r.Context(), in.ItemVersionID)
 	if err != nil {
 		return in, nil, err
 	}

@@ -47,10 +47,11 @@ func (s *Server) handleCaseAction(w http.ResponseWriter, r *http.Request) error 
 	act := cases.Action{Version: in.Version, Materials: ms, Command: cases.Command{Kind: in.Kind, Branch: in.Branch,
 		ToStep: in.ToStep, Reason: in.Reason, Items: in.Items, Needs: in.Needs, Answers: in.Answers, Days: in.Days, Code: in.Code,
 		Decision: in.Decision, AmountFen: in.AmountFen}}
-	if _, err := s.svc.Cases.Act(r.Context(), a, id, act); err != nil {
+	c, err := s.svc.Cases.Act(r.Context(), a, id, act)
+	if err != nil {
 		return err
 	}
-	c, cl, err := s.svc.Cases.Get(r.Context(), a, id)
+	cl, err := s.svc.Cases.Viewed(a, c)
 	if err != nil {
 		return err
 	}

@@ -123,7 +123,15 @@ func act(t *testing.T, a *apptest.App, user string, id int64, body map[string]an
 	c.call("GET", fmt.Sprintf("/api/v1/cases/%d", id), nil, http.StatusOK, &before)
 	body["version"] = before.Version
 	var after caseView
-	c.call("POST", fmt.Sprintf("/api/v1/cases/%d/actions", id), body, http.StatusOK, &after)
+	r := c.do("POST", fmt.Sprintf("/api/v1/cases/%d/actions", id), body)
+	if r.status != http.StatusOK {
+		t.Fatalf("%s %v: status %d; body: %s", user, body["kind"], r.status, r.body)
+	}
+	jsonUnmarshal(t, r.body, &after)
+	// The answer is the case as saved: what reading it again returns.
+	if again := c.do("GET", fmt.Sprintf("/api/v1/cases/%d", id), nil); !bytes.Equal(r.body, again.body) {
+		t.Fatalf("%s %v: the answer differs from the case read again:\n%s\n%s", user, body["kind"], r.body, again.body)
+	}
 	return after
 }
 

@@ -44,17 +44,9 @@ func newProcedures(cat *catalog.Service, o *org.Service, supplementDays int, now
 // Procedure returns a copy of the procedure of a published version of an
 // item that accepts applications.
 func (p *procedures) Procedure(ctx context.Context, versionID int64) (*cases.Procedure, error) {
-	p.mu.RLock()
-	cached, ok := p.cache[versionID]
-	p.mu.RUnlock()
-	if !ok {
-		built, err := p.build(ctx, versionID)
-		if err != nil {
-			return nil, err
-		}
-		p.mu.Lock()
-		p.cache[versionID], cached = built, built
-		p.mu.Unlock()
+	cached, err := p.published(ctx, versionID)
+	if err != nil {
+		return nil, err
 	}
 	it, err := p.cat.Item(ctx, cached.ItemID)
 	if err != nil {
@@ -68,6 +60,36 @@ func (p *procedures) Procedure(ctx context.Context, versionID int64) (*cases.Pro
 	}
 	cp := *cached
 	return &cp, nil
+}
+
+// Published returns a copy of the procedure of a published version,
+// without asking whether its item accepts applications today: what an
+// upload of its materials may hold does not depend on that.
+func (p *procedures) Published(ctx context.Context, versionID int64) (*cases.Procedure, error) {
+	cached, err := p.published(ctx, versionID)
+	if err != nil {
+		return nil, err
+	}
+	cp := *cached
+	return &cp, nil
+}
+
+// published is the procedure of a published version, built once.
+func (p *procedures) published(ctx context.Context, versionID int64) (*cases.Procedure, error) {
+	p.mu.RLock()
+	cached, ok := p.cache[versionID]
+	p.mu.RUnlock()
+	if ok {
+		return cached, nil
+	}
+	built, err := p.build(ctx, versionID)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	p.cache[versionID] = built
+	p.mu.Unlock()
+	return built, nil
 }
 
 // inEffect refuses a version that is not the one in effect today: an

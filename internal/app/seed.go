@@ -31,7 +31,7 @@ func (a *App) SeedCases(ctx context.Context, template string, n int, progress fu
 			lo, hi = 0, 0
 			for i := done; i < done+size; i++ {
 				c := seedCopy(tpl, i)
-				if err := a.Stores.Cases.CreateCase(ctx, c, "seed-"+run+"-"+strconv.Itoa(i), hash); err != nil {
+				if err := a.Stores.Cases.CreateCase(ctx, c, "seed-"+run+"-"+strconv.Itoa(i), hash, nil); err != nil {
 					return fmt.Errorf("seed case %d: %w", i, err)
 				}
 				if lo == 0 {

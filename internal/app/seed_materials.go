@@ -55,7 +55,7 @@ func (a *App) SeedWithMaterials(ctx context.Context, template string, n int, shi
 				m.FileName, m.SHA256, m.Size, m.MIME = files[i-done].FileName, files[i-done].SHA256, files[i-done].Size, files[i-done].MIME
 				m.Added = m.Added.Add(-shift(i))
 				c.Materials = []cases.MaterialFile{m}
-				if err := a.Stores.Cases.CreateCase(ctx, c, "seed-"+run+"-"+strconv.Itoa(i), hash); err != nil {
+				if err := a.Stores.Cases.CreateCase(ctx, c, "seed-"+run+"-"+strconv.Itoa(i), hash, nil); err != nil {
 					return fmt.Errorf("seed case %d: %w", i, err)
 				}
 			}

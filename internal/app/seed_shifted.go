@@ -26,7 +26,7 @@ func (a *App) SeedShifted(ctx context.Context, template string, n int, shift fun
 			lo, hi = 0, 0
 			for i := done; i < done+size; i++ {
 				c := shiftedCopy(tpl, i, shift(i))
-				if err := a.Stores.Cases.CreateCase(ctx, c, "seed-"+run+"-"+strconv.Itoa(i), hash); err != nil {
+				if err := a.Stores.Cases.CreateCase(ctx, c, "seed-"+run+"-"+strconv.Itoa(i), hash, nil); err != nil {
 					return fmt.Errorf("seed case %d: %w", i, err)
 				}
 				if lo == 0 {

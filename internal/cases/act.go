@@ -104,13 +104,8 @@ func (s *Service) save(ctx context.Context, c *Case, from int, evs []Event, mate
 	if err != nil {
 		return err
 	}
-	if err := s.d.Store.SaveCase(ctx, c, from, evs, materials, due); err != nil {
-		return err
-	}
-	if movesIntake(evs) {
-		return s.d.Store.SetIntakeDue(ctx, c.ID, due.Intake)
-	}
-	return nil
+	due.IntakeMoved = movesIntake(evs)
+	return s.d.Store.SaveCase(ctx, c, from, evs, materials, due)
 }
 
 // movesIntake reports whether events start or end a wait for the window's

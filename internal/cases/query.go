@@ -24,6 +24,16 @@ func (s *Service) Get(ctx context.Context, a *identity.Actor, id int64) (*Case, 
 	return c, cl, err
 }
 
+// Viewed returns the clocks of a case just changed by Act, for an actor
+// who may see it: what Get would answer after the change, without loading
+// the case again.
+func (s *Service) Viewed(a *identity.Actor, c *Case) (Clocks, error) {
+	if err := CanView(a, c); err != nil {
+		return Clocks{}, err
+	}
+	return s.Clocks(c)
+}
+
 // Progress is what anyone holding a case's number and 查询密码 may see:
 // the steps with their times and due dates, with the applicant masked.
 type Progress struct {
@@ -202,6 +212,14 @@ func (s *Service) ApprovalQueue(ctx context.Context, a *identity.Actor, offset i
 // the application form from.
 func (s *Service) Procedure(ctx context.Context, versionID int64) (*Procedure, error) {
 	return s.d.Procedures.Procedure(ctx, versionID)
+}
+
+// PublishedProcedure returns the procedure of a published item version
+// without checking that the item accepts applications today: filing
+// checks that, and what an upload beside the filing may hold does not
+// depend on it.
+func (s *Service) PublishedProcedure(ctx context.Context, versionID int64) (*Procedure, error) {
+	return s.d.Procedures.Published(ctx, versionID)
 }
 
 // Material returns material seq (1-based) of a case for someone allowed to

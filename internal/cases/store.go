@@ -12,10 +12,10 @@ import (
 // Store is what cases need from storage. Every method joins the
 // transaction in ctx.
 type Store interface {
-	// CreateCase inserts a new case with its events and materials and sets
-	// its ID and Number. A second case with the same idempotency key is a
-	// Conflict.
-	CreateCase(ctx context.Context, c *Case, idempotencyKey string, queryCodeHash []byte) error
+	// CreateCase inserts a new case with its events, materials and, when d
+	// is not nil, its details, and sets its ID and Number. A second case
+	// with the same idempotency key is a Conflict.
+	CreateCase(ctx context.Context, c *Case, idempotencyKey string, queryCodeHash []byte, d *Details) error
 	// FindCaseByIdempotencyKey returns the case created with key (NotFound).
 	FindCaseByIdempotencyKey(ctx context.Context, key string) (*Case, error)
 	// LoadCase returns a case with its events, branches and materials. With
@@ -29,17 +29,13 @@ type Store interface {
 	// lookup's throttle keys are locked. Case is nil when no case has the
 	// number (not an error: the throttle still counts the guess).
 	FindCaseForLookup(ctx context.Context, number string, throttleKeys []string) (Guarded, error)
-	// SaveCase writes the case after events, refusing (Conflict) when its
-	// stored version is no longer fromVersion: someone else changed it.
+	// SaveCase writes the case after events, with the due dates kept for
+	// queues, refusing (Conflict) when its stored version is no longer
+	// fromVersion: someone else changed it.
 	SaveCase(ctx context.Context, c *Case, fromVersion int, events []Event, materials []MaterialFile, due Dues) error
 	// FindCases lists case summaries with the total.
 	FindCases(ctx context.Context, f Filter) ([]*Summary, int, error)
 
-	// PutDetails writes what a case keeps beside its row (replacing what
-	// was there): its sealed 查询密码 and its intake due date.
-	PutDetails(ctx context.Context, caseID int64, d Details) error
-	// SetIntakeDue changes the intake due date of a case's details.
-	SetIntakeDue(ctx context.Context, caseID int64, due string) error
 	// FindDetails returns the details of cases by id; cases filed before
 	// details were kept are missing from the map.
 	FindDetails(ctx context.Context, ids []int64) (map[int64]Details, error)
@@ -76,6 +72,9 @@ type Dues struct {
 	Legal    string
 	Branches []string // per branch: its current step's due date
 	Intake   string   // the end of 行政许可法 Art 32's period while a receipt waits
+	// IntakeMoved: the events saved start or end such a wait, so SaveCase
+	// also writes Intake into the case's details.
+	IntakeMoved bool
 }
 
 // Filter selects cases; zero fields do not filter.
@@ -113,7 +112,12 @@ type Summary struct {
 // Procedures turns a published item version into the procedure a case
 // follows (the catalogue provides it).
 type Procedures interface {
+	// Procedure is the procedure of a published version whose item accepts
+	// applications under that version today.
 	Procedure(ctx context.Context, itemVersionID int64) (*Procedure, error)
+	// Published is the procedure of a published version, whatever its
+	// item's state today.
+	Published(ctx context.Context, itemVersionID int64) (*Procedure, error)
 }
 
 // Calendars gives the working-day calendar of a region.

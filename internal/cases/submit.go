@@ -84,10 +84,7 @@ func (s *Service) details(c *Case, code string) (Details, error) {
 // create inserts a case with its details and audit entry, inside the
 // caller's transaction.
 func (s *Service) create(ctx context.Context, a *identity.Actor, c *Case, key, code string, d Details) error {
-	if err := s.d.Store.CreateCase(ctx, c, key, s.hashQueryCode(code)); err != nil {
-		return err
-	}
-	if err := s.d.Store.PutDetails(ctx, c.ID, d); err != nil {
+	if err := s.d.Store.CreateCase(ctx, c, key, s.hashQueryCode(code), &d); err != nil {
 		return err
 	}
 	if err := s.watch(ctx, c); err != nil {

@@ -13,19 +13,6 @@ import (
 // What a case keeps beside its row (table case_details), its drafts, and
 // the due dates recomputed when the calendar changes.
 
-// PutDetails writes a case's details, replacing what was there.
-func (s *CasesStore) PutDetails(ctx context.Context, id int64, d cases.Details) error {
-	_, err := s.db.q(ctx).Exec(ctx, `INSERT INTO case_details (case_id, query_code, intake_due) VALUES ($1, $2, $3)
-		ON CONFLICT (case_id) DO UPDATE SET query_code = excluded.query_code, intake_due = excluded.intake_due`, id, d.QueryCode, d.IntakeDue)
-	return mapError(err)
-}
-
-// SetIntakeDue changes the intake due date of a case's details.
-func (s *CasesStore) SetIntakeDue(ctx context.Context, id int64, due string) error {
-	_, err := s.db.q(ctx).Exec(ctx, `UPDATE case_details SET intake_due = $1 WHERE case_id = $2`, due, id)
-	return mapError(err)
-}
-
 // FindDetails returns the details of cases by id.
 func (s *CasesStore) FindDetails(ctx context.Context, ids []int64) (map[int64]cases.Details, error) {
 	out := map[int64]cases.Details{}

@@ -61,7 +61,7 @@ func (a *args) list(vs ...any) string {
 
 // CreateCase queues the insert of a new case. Its id comes from this
 // node's block of the sequence, so its number is known before the insert.
-func (s *CasesStore) CreateCase(ctx context.Context, c *cases.Case, key string, codeHash []byte) error {
+func (s *CasesStore) CreateCase(ctx context.Context, c *cases.Case, key string, codeHash []byte, d *cases.Details) error {
 	a, err1 := json.Marshal(c.Applicant)
 	p, err2 := json.Marshal(c.Procedure)
 	f, err3 := json.Marshal(c.Form)
@@ -95,6 +95,10 @@ func (s *CasesStore) CreateCase(ctx context.Context, c *cases.Case, key string, 
 		sql += `,
 	pr AS (INSERT INTO case_procedures (key, procedure) VALUES (` + proc + `, ` + as.add(p) + `) ON CONFLICT DO NOTHING)`
 		s.db.afterCommit(ctx, func() { s.procs.add(pk) })
+	}
+	if d != nil {
+		sql += `,
+	d AS (INSERT INTO case_details (case_id, query_code, intake_due) VALUES (` + idp + `, ` + as.list(d.QueryCode, d.IntakeDue) + `))`
 	}
 	sql += `
 	INSERT INTO case_progress (number, case_id, query_code_hash, procedure_key, applicant_name, events)
@@ -165,6 +169,10 @@ func (s *CasesStore) SaveCase(ctx context.Context, c *cases.Case, from int, evs 
 	if len(c.Branches) > 0 {
 		sql += `,
 	` + branchParts(&as, id, c, due)
+	}
+	if due.IntakeMoved {
+		sql += `,
+	d AS (UPDATE case_details SET intake_due = ` + as.add(due.Intake) + ` WHERE case_id = ` + id + `)`
 	}
 	sql += `
 	SELECT openhall_expect_one((SELECT count(*) FROM u))`

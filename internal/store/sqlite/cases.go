@@ -27,7 +27,7 @@ func (db *DB) Cases() *CasesStore { return &CasesStore{db: db, procs: &cases.Pro
 // CreateCase inserts a new case with its number, made from the id it is
 // about to get: the writer's transaction holds SQLite's write lock, so no
 // one else can take that id first.
-func (s *CasesStore) CreateCase(ctx context.Context, c *cases.Case, key string, codeHash []byte) error {
+func (s *CasesStore) CreateCase(ctx context.Context, c *cases.Case, key string, codeHash []byte, d *cases.Details) error {
 	row, err := caseRowOf(c)
 	if err != nil {
 		return err
@@ -57,6 +57,9 @@ func (s *CasesStore) CreateCase(ctx context.Context, c *cases.Case, key string, 
 			return mapError(err)
 		}
 		if err := s.insertHistory(ctx, c.ID, c.Events, c.Materials, 0); err != nil {
+			return err
+		}
+		if err := s.insertDetails(ctx, c.ID, d); err != nil {
 			return err
 		}
 		return s.insertProgress(ctx, c, row, codeHash)
@@ -152,6 +155,9 @@ func (s *CasesStore) SaveCase(ctx context.Context, c *cases.Case, from int, evs 
 			return err
 		}
 		if err := s.updateProgress(ctx, c); err != nil {
+			return err
+		}
+		if err := s.setIntakeDue(ctx, c.ID, due); err != nil {
 			return err
 		}
 		return s.saveBranches(ctx, c, due)

@@ -10,16 +10,23 @@ import (
 // What a case keeps beside its row (table case_details), its drafts, and
 // the due dates recomputed when the calendar changes.
 
-// PutDetails writes a case's details, replacing what was there.
-func (s *CasesStore) PutDetails(ctx context.Context, id int64, d cases.Details) error {
-	_, err := s.db.q(ctx).ExecContext(ctx, `INSERT INTO case_details (case_id, query_code, intake_due) VALUES (?, ?, ?)
-		ON CONFLICT (case_id) DO UPDATE SET query_code = excluded.query_code, intake_due = excluded.intake_due`, id, d.QueryCode, d.IntakeDue)
+// insertDetails writes a new case's details, if any.
+func (s *CasesStore) insertDetails(ctx context.Context, id int64, d *cases.Details) error {
+	if d == nil {
+		return nil
+	}
+	_, err := s.db.q(ctx).ExecContext(ctx, `INSERT INTO case_details (case_id, query_code, intake_due) VALUES (?, ?, ?)`,
+		id, d.QueryCode, d.IntakeDue)
 	return mapError(err)
 }
 
-// SetIntakeDue changes the intake due date of a case's details.
-func (s *CasesStore) SetIntakeDue(ctx context.Context, id int64, due string) error {
-	_, err := s.db.q(ctx).ExecContext(ctx, `UPDATE case_details SET intake_due = ? WHERE case_id = ?`, due, id)
+// setIntakeDue writes the intake due date into a case's details when the
+// events saved moved it.
+func (s *CasesStore) setIntakeDue(ctx context.Context, id int64, due cases.Dues) error {
+	if !due.IntakeMoved {
+		return nil
+	}
+	_, err := s.db.q(ctx).ExecContext(ctx, `UPDATE case_details SET intake_due = ? WHERE case_id = ?`, due.Intake, id)
 	return mapError(err)
 }
 

@@ -26,6 +26,10 @@ func (p procedures) Procedure(_ context.Context, id int64) (*cases.Procedure, er
 	return nil, apperr.New(apperr.NotFound, "事项版本不存在")
 }
 
+func (p procedures) Published(ctx context.Context, id int64) (*cases.Procedure, error) {
+	return p.Procedure(ctx, id)
+}
+
 type calendars struct{ cal *calendar.Calendar }
 
 func (c calendars) ForRegion(string) (*calendar.Calendar, error) { return c.cal, nil }
@@ -141,6 +145,7 @@ func TestCases(t *testing.T) {
 		if err != nil || done.Status != cases.StatusClosed || done.Certificate != "ZZ-"+c.Number {
 			t.Fatalf("approve: %+v %v", done, err)
 		}
+		checkActed(t, svc, approver, done)
 		if _, n, _ := svc.ApprovalQueue(ctx, approver, 0); n != 0 {
 			t.Fatalf("a closed case stays in the approval queue")
 		}
@@ -179,6 +184,20 @@ func TestCases(t *testing.T) {
 		checkLookupCase(t, old.Case, full)
 		checkLookupLocks(t, sv, c.Number)
 	})
+}
+
+// checkActed: the case Act returns is the case as saved, which the action's
+// answer shows without reading it again.
+func checkActed(t *testing.T, svc *cases.Service, a *identity.Actor, acted *cases.Case) {
+	t.Helper()
+	got, cl, err := svc.Get(context.Background(), a, acted.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	viewed, err := svc.Viewed(a, acted)
+	if err != nil || !reflect.DeepEqual(acted, got) || !reflect.DeepEqual(viewed, cl) {
+		t.Fatalf("the case as acted on and as read again differ (%v):\n%+v\n%+v", err, acted, got)
+	}
 }
 
 // checkLookupLocks: the lookup reports the latest lock of its keys, for
