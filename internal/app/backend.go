@@ -50,6 +50,7 @@ func newQueue(s *store.Stores, reg *jobs.Registry, cfg jobs.Config) (jobQueue, e
 		// SQLite cannot notify waiting workers, so River polls; a short
 		// interval keeps notification latency low at negligible cost.
 		cfg.PollInterval = 200 * time.Millisecond
+		cfg.FastInsert = true
 		return jobs.New(riversqlite.New(db.JobsDB()), sqlite.TxFromContext, reg, cfg)
 	}
 	return nil, fmt.Errorf("no job queue for backend %T", s.Backend)

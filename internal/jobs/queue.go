@@ -19,6 +19,11 @@ type Config struct {
 	// Work reports whether this process works jobs; a process that only
 	// enqueues (a CLI command) sets it false.
 	Work bool
+	// FastInsert inserts jobs that need no uniqueness check without reading
+	// the inserted rows back (River's InsertManyFast). On SQLite that
+	// nearly halves what an enqueue costs the writer; on PostgreSQL the
+	// fast path is COPY, slower for the one or two jobs a change enqueues.
+	FastInsert bool
 }
 
 const (
@@ -36,6 +41,7 @@ const (
 type Queue[TTx any] struct {
 	client *river.Client[TTx]
 	txFrom func(context.Context) (TTx, bool)
+	fast   bool
 }
 
 // New returns a Queue over a River driver. txFrom extracts the transaction a
@@ -54,14 +60,16 @@ func New[TTx any](driver riverdriver.Driver[TTx], txFrom func(context.Context) (
 	if err != nil {
 		return nil, fmt.Errorf("create job queue: %w", err)
 	}
-	return &Queue[TTx]{client: client, txFrom: txFrom}, nil
+	return &Queue[TTx]{client: client, txFrom: txFrom, fast: cfg.FastInsert}, nil
 }
 
 // Enqueue inserts a job inside the transaction carried by ctx, or on its own
 // when ctx carries none.
 func (q *Queue[TTx]) Enqueue(ctx context.Context, args Args, o *Options) error {
 	var err error
-	if tx, ok := q.txFrom(ctx); ok {
+	if q.fast && (o == nil || !o.UniqueByArgs) {
+		err = q.insertFast(ctx, []river.InsertManyParams{{Args: args, InsertOpts: insertOpts(o)}})
+	} else if tx, ok := q.txFrom(ctx); ok {
 		_, err = q.client.InsertTx(ctx, tx, args, insertOpts(o))
 	} else {
 		_, err = q.client.Insert(ctx, args, insertOpts(o))
@@ -80,7 +88,9 @@ func (q *Queue[TTx]) EnqueueMany(ctx context.Context, args []Args) error {
 		params[i] = river.InsertManyParams{Args: a}
 	}
 	var err error
-	if tx, ok := q.txFrom(ctx); ok {
+	if q.fast {
+		err = q.insertFast(ctx, params)
+	} else if tx, ok := q.txFrom(ctx); ok {
 		_, err = q.client.InsertManyTx(ctx, tx, params)
 	} else {
 		_, err = q.client.InsertMany(ctx, params)
@@ -89,6 +99,18 @@ func (q *Queue[TTx]) EnqueueMany(ctx context.Context, args []Args) error {
 		return fmt.Errorf("enqueue %d jobs: %w", len(args), err)
 	}
 	return nil
+}
+
+// insertFast inserts jobs without reading them back, inside the
+// transaction carried by ctx or on their own.
+func (q *Queue[TTx]) insertFast(ctx context.Context, params []river.InsertManyParams) error {
+	var err error
+	if tx, ok := q.txFrom(ctx); ok {
+		_, err = q.client.InsertManyFastTx(ctx, tx, params)
+	} else {
+		_, err = q.client.InsertManyFast(ctx, params)
+	}
+	return err
 }
 
 // Start begins working jobs.
