@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -24,17 +25,22 @@ import (
 )
 
 // compareRun is one server binary measured once: the raw insert rate of the
-// database right before, then submissions and transitions.
+// database right before and right after submissions and transitions.
 type compareRun struct {
-	label   string
-	raw     float64 // rows/s, 1 row per transaction
-	sub, tr loadgen.CaseReport
+	label               string
+	rawBefore, rawAfter float64 // rows/s, 1 row per transaction
+	sub, tr             loadgen.CaseReport
 }
+
+// raw is the baseline of the run's ratios: the mean of the raw rates
+// measured on either side of the load, so that a slow spell of the machine
+// during the run weighs on both sides of a ratio.
+func (r compareRun) raw() float64 { return (r.rawBefore + r.rawAfter) / 2 }
 
 // loadCompare measures two builds of openhall on the same machine in one
 // run, alternating them: each measurement starts a fresh server with the
 // demo data (a new SQLite directory, or a new PostgreSQL database) and is
-// preceded by `load db`'s single-row rate, the baseline of its ratios.
+// framed by `load db`'s single-row rate, the baseline of its ratios.
 func loadCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flagSet("load compare", stderr)
 	baseline := fs.String("baseline", "", "对照的 openhall 可执行文件（例如改动前构建的版本）")
@@ -77,6 +83,7 @@ func loadCompare(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 	}
 	printComparison(stdout, results, *db != "")
+	printMedians(stdout, results)
 	return nil
 }
 
@@ -107,10 +114,13 @@ func (c comparer) measure(ctx context.Context, bin, label string) (compareRun, e
 		return r, err
 	}
 	defer srv.stop()
-	if r.raw, err = c.rawRate(ctx, dir, dbURL); err != nil {
+	if r.rawBefore, err = c.rawRate(ctx, filepath.Join(dir, "raw-before"), dbURL); err != nil {
 		return r, err
 	}
-	r.sub, r.tr, err = c.caseLoad(ctx, srv.base, dbURL)
+	if r.sub, r.tr, err = c.caseLoad(ctx, srv.base, dbURL); err != nil {
+		return r, err
+	}
+	r.rawAfter, err = c.rawRate(ctx, filepath.Join(dir, "raw-after"), dbURL)
 	return r, err
 }
 
@@ -121,7 +131,7 @@ func (c comparer) rawRate(ctx context.Context, dir, dbURL string) (float64, erro
 	if dbURL != "" {
 		res, err = dbbench.Postgres(ctx, dbURL, c.raw)
 	} else {
-		res, err = dbbench.SQLite(ctx, filepath.Join(dir, "raw"), c.raw)
+		res, err = dbbench.SQLite(ctx, dir, c.raw)
 	}
 	if err != nil || len(res) == 0 {
 		return 0, err
@@ -263,10 +273,11 @@ func printComparison(w io.Writer, rs []compareRun, postgres bool) {
 		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
 	}
 	row("", func(r compareRun) string { return r.label })
-	row("raw 1-row inserts/s", func(r compareRun) string { return fmt.Sprintf("%.0f", r.raw) })
+	row("raw 1-row inserts/s", func(r compareRun) string { return fmt.Sprintf("%.0f", r.raw()) })
+	row("  before/after load", func(r compareRun) string { return fmt.Sprintf("%.0f/%.0f", r.rawBefore, r.rawAfter) })
 	phase := func(name string, rate func(compareRun) float64, p99 func(compareRun) time.Duration, cost func(compareRun) loadgen.Cost) {
 		row(name+"/s", func(r compareRun) string { return fmt.Sprintf("%.0f", rate(r)) })
-		row("  × raw 1-row", func(r compareRun) string { return fmt.Sprintf("%.2f", rate(r)/r.raw) })
+		row("  × raw 1-row", func(r compareRun) string { return fmt.Sprintf("%.2f", rate(r)/r.raw()) })
 		row("  p99 ms", func(r compareRun) string { return fmt.Sprintf("%.1f", millis(p99(r))) })
 		costRows(row, cost, postgres)
 	}
@@ -297,3 +308,32 @@ func costRows(row func(string, func(compareRun) string), cost func(compareRun) l
 }
 
 func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// printMedians sums the table up per phase: each build's median ratio to
+// the raw rate, with its range, and the after/before ratio of the medians.
+func printMedians(w io.Writer, rs []compareRun) {
+	for _, ph := range []struct {
+		name string
+		rate func(compareRun) float64
+	}{{"submissions", func(r compareRun) float64 { return r.sub.SubmitRate }},
+		{"transitions", func(r compareRun) float64 { return r.tr.TransitionRate }}} {
+		ratios := map[string][]float64{}
+		for _, r := range rs {
+			build, _, _ := strings.Cut(r.label, "#")
+			ratios[build] = append(ratios[build], ph.rate(r)/r.raw())
+		}
+		before, after := median(ratios["before"]), median(ratios["after"])
+		fmt.Fprintf(w, "%s × raw 1-row: before %s, after %s, after/before %.2f\n", ph.name,
+			spread(ratios["before"]), spread(ratios["after"]), after/before)
+	}
+}
+
+// spread is a median with the range around it.
+func spread(xs []float64) string {
+	if len(xs) == 0 {
+		return "-"
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return fmt.Sprintf("%.2f (%.2f–%.2f)", median(s), s[0], s[len(s)-1])
+}
