@@ -37,7 +37,7 @@ func TestPrintMedians(t *testing.T) {
 	}
 	rs := []compareRun{
 		run("before#1", 1000, 1000, 400, 300),
-		run("after#1", 1200, 800, 500, 400),   // raw 1000: 0.50, 0.40
+		run("after#1", 1200, 800, 500, 400),    // raw 1000: 0.50, 0.40
 		run("after#2", 3000, 1000, 2400, 2000), // raw 2000: 1.20, 1.00
 		run("before#2", 2000, 2000, 1000, 800),
 		run("before#3", 500, 1500, 500, 400), // raw 1000: 0.50, 0.40
