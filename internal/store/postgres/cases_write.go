@@ -187,7 +187,10 @@ func staleCase(err error) error {
 }
 
 // branchParts write the branch rows of the case that are new or differ
-// from the stored ones; the others are left alone.
+// from the stored ones; the others are left alone. One upsert rather than
+// an update and an insert: PostgreSQL plans it in about half the time, and
+// a transition's statement is planned afresh whenever its custom plan looks
+// cheaper than the cached one.
 func branchParts(as *args, id string, c *cases.Case, due cases.Dues) string {
 	n := len(c.Branches)
 	idx, dept, step, role, done, state, dues := make([]int32, n), make([]int64, n), make([]int32, n), make([]string, n),
@@ -200,15 +203,14 @@ func branchParts(as *args, id string, c *cases.Case, due cases.Dues) string {
 			dues[i] = due.Branches[i]
 		}
 	}
-	return `v AS (SELECT * FROM unnest(` + as.add(idx) + `::int[], ` + as.add(dept) + `::bigint[], ` + as.add(step) + `::int[], ` +
-		as.add(role) + `::text[], ` + as.add(done) + `::bool[], ` + as.add(state) + `::text[], ` + as.add(dues) + `::text[])
-		AS v(idx, dept, step, role, done, state, due)),
-	bu AS (UPDATE case_branches b SET step = v.step, step_role = v.role, done = v.done, state = v.state::jsonb, due = v.due
-		FROM v WHERE b.case_id = ` + id + ` AND b.idx = v.idx
-		AND (b.step, b.step_role, b.done, b.state, b.due) IS DISTINCT FROM (v.step, v.role, v.done, v.state::jsonb, v.due)),
-	bi AS (INSERT INTO case_branches (case_id, idx, department_id, step, step_role, done, state, due)
-		SELECT ` + id + `, idx, dept, step, role, done, state::jsonb, due FROM v
-		WHERE NOT EXISTS (SELECT 1 FROM case_branches b WHERE b.case_id = ` + id + ` AND b.idx = v.idx))`
+	return `br AS (INSERT INTO case_branches AS b (case_id, idx, department_id, step, step_role, done, state, due)
+		SELECT ` + id + `, idx, dept, step, role, done, state::jsonb, due FROM unnest(` + as.add(idx) + `::int[], ` +
+		as.add(dept) + `::bigint[], ` + as.add(step) + `::int[], ` + as.add(role) + `::text[], ` + as.add(done) + `::bool[], ` +
+		as.add(state) + `::text[], ` + as.add(dues) + `::text[]) AS v(idx, dept, step, role, done, state, due)
+		ON CONFLICT (case_id, idx) DO UPDATE SET step = excluded.step, step_role = excluded.step_role, done = excluded.done,
+			state = excluded.state, due = excluded.due
+		WHERE (b.step, b.step_role, b.done, b.state, b.due) IS DISTINCT FROM
+			(excluded.step, excluded.step_role, excluded.done, excluded.state, excluded.due))`
 }
 
 // changedColumns is the SET list of the projection columns whose value
