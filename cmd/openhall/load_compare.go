@@ -297,6 +297,8 @@ func costRows(row func(string, func(compareRun) string), cost func(compareRun) l
 	f("  commits/op", "%.2f", func(c loadgen.Cost) float64 { return c.Commits })
 	if postgres {
 		f("  pg_stat_statements/op", "%.1f", func(c loadgen.Cost) float64 { return c.DBStatements })
+		f("  statements planned/op", "%.2f", func(c loadgen.Cost) float64 { return c.DBPlans })
+		f("  planning ms/op", "%.3f", func(c loadgen.Cost) float64 { return millis(c.DBPlanning) })
 		f("  WAL bytes/op", "%.0f", func(c loadgen.Cost) float64 { return c.WALBytes })
 		f("  WAL flushes/op", "%.2f", func(c loadgen.Cost) float64 { return c.WALSyncs })
 		f("  database CPU ms/op", "%.3f", func(c loadgen.Cost) float64 { return millis(c.DBCPU) })

@@ -58,10 +58,12 @@ type Cost struct {
 	Ops          int
 	Statements   float64 // sent by the server, BEGIN and COMMIT included
 	RoundTrips   float64
-	Commits      float64 // PostgreSQL: transactions the database committed (reads included); SQLite: write transactions
-	DBStatements float64 // pg_stat_statements calls; -1 when unknown
-	WALBytes     float64 // PostgreSQL: WAL; SQLite: bytes the server wrote (WAL, checkpoints, materials)
-	WALSyncs     float64 // PostgreSQL: WAL flushes
+	Commits      float64       // PostgreSQL: transactions the database committed (reads included); SQLite: write transactions
+	DBStatements float64       // pg_stat_statements calls; -1 when unknown
+	DBPlans      float64       // statements PostgreSQL planned; -1 when unknown
+	DBPlanning   time.Duration // the time it spent planning them; -1 when unknown
+	WALBytes     float64       // PostgreSQL: WAL; SQLite: bytes the server wrote (WAL, checkpoints, materials)
+	WALSyncs     float64       // PostgreSQL: WAL flushes
 	ServerCPU    time.Duration
 	DBCPU        time.Duration // -1 when unknown (SQLite runs inside the server)
 	LoadCPU      time.Duration // -1 when the load generator runs inside the server's process (counted in ServerCPU)
@@ -78,13 +80,17 @@ func (m *Meter) CostOf(a, b Sample, ops int) Cost {
 	c := Cost{Ops: ops, Statements: per("openhall_db_statements_total"), RoundTrips: per("openhall_db_round_trips_total"),
 		Commits: per("openhall_db_commits_total"), WALBytes: per("openhall_process_write_bytes_total"),
 		ServerCPU: seconds(per("process_cpu_seconds_total")), LoadCPU: (b.Self - a.Self) / time.Duration(ops),
-		DBStatements: -1, DBCPU: -1, Postgres: m.DB != nil}
+		DBStatements: -1, DBPlans: -1, DBPlanning: -1, DBCPU: -1, Postgres: m.DB != nil}
 	if m.DB != nil {
 		c.Commits = float64(b.DB.Commits-a.DB.Commits) / n
 		c.WALBytes = float64(b.DB.WALBytes-a.DB.WALBytes) / n
 		c.WALSyncs = float64(b.DB.WALSyncs-a.DB.WALSyncs) / n
 		if m.DB.HasStatements() {
 			c.DBStatements = float64(b.DB.Statements-a.DB.Statements) / n
+		}
+		if m.DB.HasPlanning() {
+			c.DBPlans = float64(b.DB.Plans-a.DB.Plans) / n
+			c.DBPlanning = (b.DB.Planning - a.DB.Planning) / time.Duration(ops)
 		}
 		if m.DB.HasCPU() {
 			c.DBCPU = (b.DB.CPU - a.DB.CPU) / time.Duration(ops)
@@ -103,6 +109,9 @@ func (c Cost) String() string {
 	fmt.Fprintf(&b, "per op: %.1f statements, %.1f round trips, %.2f commits", c.Statements, c.RoundTrips, c.Commits)
 	if c.DBStatements >= 0 {
 		fmt.Fprintf(&b, " (pg_stat_statements %.1f)", c.DBStatements)
+	}
+	if c.Postgres && c.DBPlans >= 0 {
+		fmt.Fprintf(&b, ", %.2f planned taking %.3f ms", c.DBPlans, ms(c.DBPlanning))
 	}
 	if c.Postgres {
 		fmt.Fprintf(&b, ", WAL %.0f B, %.2f WAL flushes", c.WALBytes, c.WALSyncs)

@@ -140,6 +140,7 @@ pg_start_on() {
 		shared_buffers = 128MB
 		log_min_messages = warning
 		log_line_prefix = '%m [%p] %q%u@%d '
+		${PG_CONF_EXTRA:-}
 	CONF
 	as_pg pg_ctl -D "$data" -l "$PG_TMP/postgres.log" -w -t 60 start >/dev/null 2>&1 || return 1
 	PG_STARTED=1
@@ -150,6 +151,19 @@ pg_start_on() {
 		sleep 0.5
 	done
 	return 1
+}
+
+# pg_statements_conf prints the settings that make the server count its
+# statements and their planning (pg_stat_statements), or nothing when the
+# module is not installed next to the server.
+pg_statements_conf() {
+	local lib=$PG_BINDIR/../lib
+	if [[ -x $PG_BINDIR/pg_config ]]; then
+		lib=$("$PG_BINDIR/pg_config" --pkglibdir 2>/dev/null || echo "$lib")
+	fi
+	if [[ -f $lib/pg_stat_statements.so ]]; then
+		printf '%s\n' "shared_preload_libraries = 'pg_stat_statements'" "pg_stat_statements.track_planning = on"
+	fi
 }
 
 # pg_start: everything from an empty temp dir to an exported URL.

@@ -20,6 +20,7 @@ type PGMeter struct {
 	pool       *pgxpool.Pool
 	postmaster int  // 0 when the server's processes cannot be seen
 	statements bool // pg_stat_statements is usable
+	planning   bool // and it times planning (pg_stat_statements.track_planning)
 }
 
 // PGSample is the state of the counters at one moment.
@@ -28,6 +29,8 @@ type PGSample struct {
 	WALBytes   int64 // position in the WAL
 	WALSyncs   int64 // WAL flushes to disk (group commit makes them fewer than commits)
 	Statements int64 // calls in pg_stat_statements for the database; -1 without it
+	Plans      int64 // statements planned, and the time it took, when planning is timed
+	Planning   time.Duration
 	CPU        time.Duration
 }
 
@@ -51,6 +54,11 @@ func NewPGMeter(ctx context.Context, url string) (*PGMeter, error) {
 		_, err = pool.Exec(ctx, `SELECT count(*) FROM pg_stat_statements`)
 	}
 	m.statements = err == nil
+	if m.statements {
+		var track string
+		err = pool.QueryRow(ctx, `SELECT current_setting('pg_stat_statements.track_planning')`).Scan(&track)
+		m.planning = err == nil && track == "on"
+	}
 	return m, nil
 }
 
@@ -59,6 +67,9 @@ func (m *PGMeter) Close() { m.pool.Close() }
 
 // HasStatements reports whether statements are counted.
 func (m *PGMeter) HasStatements() bool { return m.statements }
+
+// HasPlanning reports whether the time spent planning statements is counted.
+func (m *PGMeter) HasPlanning() bool { return m.planning }
 
 // HasCPU reports whether the server's CPU time is measured.
 func (m *PGMeter) HasCPU() bool { return m.postmaster != 0 }
@@ -79,8 +90,11 @@ func (m *PGMeter) Sample(ctx context.Context) (PGSample, error) {
 	}
 	s.Statements = -1
 	if m.statements {
-		err = m.pool.QueryRow(ctx, `SELECT COALESCE(sum(calls), 0)::bigint FROM pg_stat_statements
-			WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`).Scan(&s.Statements)
+		var planMS float64
+		err = m.pool.QueryRow(ctx, `SELECT COALESCE(sum(calls), 0)::bigint, COALESCE(sum(plans), 0)::bigint,
+			COALESCE(sum(total_plan_time), 0)::float8 FROM pg_stat_statements
+			WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`).Scan(&s.Statements, &s.Plans, &planMS)
+		s.Planning = time.Duration(planMS * float64(time.Millisecond))
 		if err != nil {
 			return s, fmt.Errorf("read pg_stat_statements: %w", err)
 		}
