@@ -144,8 +144,8 @@ func (s *Server) handleFees(w http.ResponseWriter, r *http.Request) error {
 }
 
 // withBundle adds to a case the 一件事 it belongs to.
-func (s *Server) withBundle(r *http.Request, out *caseJSON) error {
-	app, err := s.svc.Hall.ApplicationOfCase(r.Context(), out.ID)
+func (s *Server) withBundle(r *http.Request, c *cases.Case, out *caseJSON) error {
+	app, err := s.svc.Hall.ApplicationOfCase(r.Context(), c)
 	if apperr.Is(err, apperr.NotFound) {
 		return nil
 	}
@@ -159,5 +159,5 @@ func (s *Server) withBundle(r *http.Request, out *caseJSON) error {
 // caseWithClocks is the case JSON of GET and actions, with its bundle.
 func (s *Server) caseWithClocks(r *http.Request, c *cases.Case, cl cases.Clocks) (caseJSON, error) {
 	out := s.caseJSON(httpkit.ActorFrom(r.Context()), c, &cl)
-	return out, s.withBundle(r, &out)
+	return out, s.withBundle(r, c, &out)
 }

@@ -33,6 +33,7 @@ type Case struct {
 	Rounds      int // 补正 rounds so far (before and after acceptance)
 	Fee         FeeState
 	Certificate string // number of the certificate issued, if any
+	Bundled     bool   // filed as one of the cases of a 一件事 application (read with the case)
 	Version     int    // optimistic concurrency: bumped by every change
 	CreatedAt   time.Time
 	SubmittedAt time.Time

@@ -59,9 +59,13 @@ func (s *Service) Application(ctx context.Context, a *identity.Actor, id int64) 
 	return v, nil
 }
 
-// ApplicationOfCase returns the application a case belongs to, if any.
-func (s *Service) ApplicationOfCase(ctx context.Context, caseID int64) (*Application, error) {
-	return s.d.Store.FindApplicationOfCase(ctx, caseID)
+// ApplicationOfCase returns the application a case belongs to; NotFound
+// for a case filed on its own, without asking the store.
+func (s *Service) ApplicationOfCase(ctx context.Context, c *cases.Case) (*Application, error) {
+	if !c.Bundled {
+		return nil, apperr.New(apperr.NotFound, "办件 %s 不属于“一件事”申请", c.Number)
+	}
+	return s.d.Store.FindApplicationOfCase(ctx, c.ID)
 }
 
 // add records a case and moves the bundle's due date to its slowest clock.

@@ -65,7 +65,7 @@ func (s *Server) showCase(w http.ResponseWriter, r *http.Request, status int, f 
 		}
 		p.QueryCode = code
 	}
-	app, err := s.svc.Hall.ApplicationOfCase(r.Context(), c.ID)
+	app, err := s.svc.Hall.ApplicationOfCase(r.Context(), c)
 	if err == nil {
 		p.Bundle = app
 	} else if !apperr.Is(err, apperr.NotFound) {

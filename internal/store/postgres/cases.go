@@ -47,7 +47,7 @@ func nullable(id int64) any {
 // caseColumns read the procedure itself only for cases filed before
 // procedures were stored by key.
 const caseColumns = `id, COALESCE(number, ''), procedure_key, CASE WHEN procedure_key IS NULL THEN procedure END, applicant, form,
-	COALESCE(agent_id, 0), channel, fee_due, query_code_hash`
+	COALESCE(agent_id, 0), channel, fee_due, query_code_hash, EXISTS (SELECT 1 FROM bundle_cases b WHERE b.case_id = cases.id)`
 
 // LoadCase returns a case rebuilt from its events; with lock, the row stays
 // locked until the transaction ends, so concurrent commands queue.
@@ -122,7 +122,8 @@ type caseRead struct {
 func readCase(br pgx.BatchResults, withMaterials bool) (caseRead, error) {
 	r := caseRead{c: &cases.Case{}}
 	c := r.c
-	err := br.QueryRow().Scan(&c.ID, &c.Number, &r.key, &r.proc, &r.app, &r.form, &c.AgentID, &c.Channel, &c.Fee.DueFen, &r.hash)
+	err := br.QueryRow().Scan(&c.ID, &c.Number, &r.key, &r.proc, &r.app, &r.form, &c.AgentID, &c.Channel, &c.Fee.DueFen, &r.hash,
+		&c.Bundled)
 	if err != nil {
 		return r, notFound(err, "办件不存在")
 	}

@@ -203,7 +203,7 @@ func (s *CasesStore) saveBranches(ctx context.Context, c *cases.Case, due cases.
 // caseColumns read the procedure itself only for cases filed before
 // procedures were stored by key.
 const caseColumns = `id, IFNULL(number, ''), procedure_key, CASE WHEN procedure_key IS NULL THEN procedure END, applicant, form,
-	IFNULL(agent_id, 0), channel, fee_due, query_code_hash`
+	IFNULL(agent_id, 0), channel, fee_due, query_code_hash, EXISTS (SELECT 1 FROM bundle_cases b WHERE b.case_id = cases.id)`
 
 // LoadCase returns a case, rebuilt from its events. SQLite's single writer
 // already serialises changes, so lock needs no extra statement.
@@ -230,7 +230,7 @@ func (s *CasesStore) loadWhere(ctx context.Context, where string, arg any, withM
 	var app, form string
 	var hash []byte
 	err := q.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE `+where, arg).Scan(&c.ID, &c.Number, &key, &proc, &app,
-		&form, &c.AgentID, &c.Channel, &c.Fee.DueFen, &hash)
+		&form, &c.AgentID, &c.Channel, &c.Fee.DueFen, &hash, &c.Bundled)
 	if err != nil {
 		return nil, nil, notFound(err, "办件不存在")
 	}

@@ -7,6 +7,7 @@ import (
 
 	"openhall/internal/apperr"
 	"openhall/internal/calendar"
+	"openhall/internal/cases"
 	"openhall/internal/catalog"
 	"openhall/internal/hall"
 	"openhall/internal/identity"
@@ -31,12 +32,17 @@ func TestHallStore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		other, err := svc.File(ctx, citizen, fileInput("h2"))
+		if err != nil {
+			t.Fatal(err)
+		}
 		checkBundles(t, st, tr)
 		checkApplications(t, st, filed.Case.ID, filed.Case.Number, citizen.UserID)
+		checkBundled(t, sv.Stores.Cases, filed.Case.ID, other.Case.ID)
 		checkAppointments(t, st, it.ID, tr.County.Path, citizen.UserID)
 		checkFavourites(t, st, it.ID, citizen.UserID)
 		counts, err := st.CountFiled(ctx, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), 5)
-		if err != nil || len(counts) != 1 || counts[0].VersionID != 1 || counts[0].Count != 1 {
+		if err != nil || len(counts) != 1 || counts[0].VersionID != 1 || counts[0].Count != 2 {
 			t.Fatalf("counts: %+v %v", counts, err)
 		}
 		if counts, _ := st.CountFiled(ctx, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), 5); len(counts) != 0 {
@@ -122,6 +128,18 @@ func checkApplications(t *testing.T, st hall.Store, caseID int64, caseNumber str
 	}
 	if _, err := st.FindApplicationOfCase(ctx, 999); !apperr.Is(err, apperr.NotFound) {
 		t.Fatalf("a case in no bundle: %v", err)
+	}
+}
+
+// checkBundled: a case read back says whether it belongs to a 一件事
+// application, so that a page of a case filed on its own looks for none.
+func checkBundled(t *testing.T, st cases.Store, bundled, alone int64) {
+	t.Helper()
+	for id, want := range map[int64]bool{bundled: true, alone: false} {
+		c, err := st.LoadCase(context.Background(), id, false)
+		if err != nil || c.Bundled != want {
+			t.Errorf("case %d: bundled %v (%v), want %v", id, c != nil && c.Bundled, err, want)
+		}
 	}
 }
 
