@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -43,14 +44,19 @@ func freeAddr(t *testing.T) string {
 type proc struct {
 	cmd    *exec.Cmd
 	addr   string
+	banner string // its output up to the line that names its address
 	stderr *strings.Builder
 	stdout io.ReadCloser
 }
 
+// startServe starts a server on a port it picks itself (port 0) and takes
+// the address from its banner. A port picked here and released would stay
+// free only by luck while the server loads its data, and a test server of
+// another package that took it meanwhile would answer in its place.
 func startServe(t *testing.T, bin string, env []string, args ...string) *proc {
 	t.Helper()
-	p := &proc{addr: freeAddr(t), stderr: &strings.Builder{}}
-	p.cmd = exec.Command(bin, append([]string{"serve", "--addr", p.addr}, args...)...)
+	p := &proc{stderr: &strings.Builder{}}
+	p.cmd = exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	p.cmd.Env = append(os.Environ(), env...)
 	p.cmd.Stderr = p.stderr
 	p.stdout, _ = p.cmd.StdoutPipe()
@@ -58,6 +64,7 @@ func startServe(t *testing.T, bin string, env []string, args ...string) *proc {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { p.cmd.Process.Kill(); p.cmd.Wait() })
+	p.awaitBanner(t)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		res, err := http.Get("http://" + p.addr + "/readyz")
@@ -72,13 +79,43 @@ func startServe(t *testing.T, bin string, env []string, args ...string) *proc {
 	}
 }
 
+// bannerAddr finds the listening address in the server's banner.
+var bannerAddr = regexp.MustCompile(`阳光政务大厅已启动：http://([0-9.]+:[0-9]+)/`)
+
+// awaitBanner reads the server's output up to its banner, within a minute.
+func (p *proc) awaitBanner(t *testing.T) {
+	t.Helper()
+	lines := make(chan string, 1)
+	go func() {
+		var b strings.Builder
+		sc := bufio.NewScanner(p.stdout)
+		for sc.Scan() {
+			fmt.Fprintln(&b, sc.Text())
+			if bannerAddr.MatchString(sc.Text()) {
+				break
+			}
+		}
+		lines <- b.String()
+	}()
+	select {
+	case p.banner = <-lines:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("no banner within a minute:\n%s", p.stderr)
+	}
+	m := bannerAddr.FindStringSubmatch(p.banner)
+	if m == nil {
+		t.Fatalf("the server stopped before listening:\n%s\n%s", p.banner, p.stderr)
+	}
+	p.addr = m[1]
+}
+
 // TestServeDemoAndGracefulStop runs the README's first command, logs in with
 // a printed demo account, and stops the server with SIGTERM.
 func TestServeDemoAndGracefulStop(t *testing.T) {
 	bin := buildBinary(t)
 	dir := t.TempDir()
 	p := startServe(t, bin, []string{"OPENHALL_DATA=" + filepath.Join(dir, "data")}, "--demo")
-	banner := readLines(t, p.stdout, "阳光政务大厅已启动")
+	banner := p.banner
 	if !strings.Contains(banner, "citizen") || !strings.Contains(banner, "demo2026") {
 		t.Fatalf("demo accounts not printed:\n%s", banner)
 	}
@@ -100,23 +137,9 @@ func TestServeDemoAndGracefulStop(t *testing.T) {
 	}
 	// A second start finds the demo data already there and does not load it again.
 	p2 := startServe(t, bin, []string{"OPENHALL_DATA=" + filepath.Join(dir, "data")}, "--demo")
-	if again := readLines(t, p2.stdout, "阳光政务大厅已启动"); strings.Contains(again, "已载入演示数据") {
+	if strings.Contains(p2.banner, "已载入演示数据") {
 		t.Fatal("demo data loaded twice")
 	}
-}
-
-func readLines(t *testing.T, r io.Reader, until string) string {
-	t.Helper()
-	var b strings.Builder
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		fmt.Fprintln(&b, sc.Text())
-		if strings.Contains(sc.Text(), until) {
-			return b.String()
-		}
-	}
-	t.Fatalf("output ended before %q:\n%s", until, b.String())
-	return ""
 }
 
 // TestTwoServersOnePostgres starts two openhall processes on one PostgreSQL
