@@ -161,13 +161,28 @@ func (c *filingClient) stallUpload(t *testing.T, addr, key, blobs string) net.Co
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(20 * time.Second)
-	for m, _ := filepath.Glob(filepath.Join(blobs, ".upload-*")); len(m) == 0; m, _ = filepath.Glob(filepath.Join(blobs, ".upload-*")) {
+	for !writingUpload(blobs) {
 		if time.Now().After(deadline) {
 			t.Fatal("the server never started writing the streamed file into the blob store")
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	return conn
+}
+
+// writingUpload reports whether an unfinished upload in the blob store has
+// content yet. A temporary file only just created is still empty and not yet
+// locked by its writer; the store spares such a file for a minute after a
+// crash (it cannot tell it from one another node is about to lock), so a
+// test that kills the server must wait for the first bytes.
+func writingUpload(blobs string) bool {
+	m, _ := filepath.Glob(filepath.Join(blobs, ".upload-*"))
+	for _, path := range m {
+		if info, err := os.Stat(path); err == nil && info.Size() > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // cookieHeader is the client's cookies for the server, as a Cookie header.
