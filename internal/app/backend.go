@@ -14,7 +14,6 @@ import (
 	"openhall/internal/store/sqlite"
 
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
-	"github.com/riverqueue/river/riverdriver/riversqlite"
 )
 
 // jobQueue is the part of jobs.Queue the app uses, whatever the backend.
@@ -51,7 +50,7 @@ func newQueue(s *store.Stores, reg *jobs.Registry, cfg jobs.Config) (jobQueue, e
 		// interval keeps notification latency low at negligible cost.
 		cfg.PollInterval = 200 * time.Millisecond
 		cfg.FastInsert = true
-		return jobs.New(riversqlite.New(db.JobsDB()), sqlite.TxFromContext, reg, cfg)
+		return jobs.New(db.JobsDriver(), sqlite.TxFromContext, reg, cfg)
 	}
 	return nil, fmt.Errorf("no job queue for backend %T", s.Backend)
 }

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"os"
+	"runtime/pprof"
 	"syscall"
 	"testing"
 	"time"
@@ -16,6 +17,8 @@ import (
 // TestCaseLoad runs the case workflow load in-process (for profiling with
 // -cpuprofile). It runs only with OPENHALL_PERF=1; figures are printed, not
 // asserted: see `openhall load` for the measurement runs.
+// OPENHALL_PERF_TRANSITIONS_PROFILE=FILE writes a CPU profile of the
+// transition phase alone.
 func TestCaseLoad(t *testing.T) {
 	if os.Getenv("OPENHALL_PERF") != "1" {
 		t.Skip("set OPENHALL_PERF=1 to run the case load")
@@ -38,6 +41,10 @@ func TestCaseLoad(t *testing.T) {
 	}
 	t.Logf("submissions %.0f/s p99 %v errors %d %s; CPU %.1f s", sub.SubmitRate, sub.SubmitP99, sub.SubmitErrors, sub.FirstErr, (cpuTime() - cpu0).Seconds())
 	cpu0 = cpuTime()
+	if f := os.Getenv("OPENHALL_PERF_TRANSITIONS_PROFILE"); f != "" {
+		stop := profileTo(t, f)
+		defer stop()
+	}
 	tr, err := l.RunTransitions(context.Background(), sub.Cases)
 	if err != nil {
 		t.Fatal(err)
@@ -50,4 +57,16 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// profileTo starts a CPU profile into the file at path.
+func profileTo(t *testing.T, path string) (stop func()) {
+	w, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(w); err != nil {
+		t.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); w.Close() }
 }
