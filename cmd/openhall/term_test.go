@@ -30,7 +30,7 @@ func TestTermDuringUploads(t *testing.T) {
 	p := startServe(t, bin, env, "--demo", "--shutdown-grace", grace.String())
 	c := newFilingClient(t, p.addr, 0, nil)
 	before := c.caseIDs(t)
-	c.stallUpload(t, p.addr, "term-stalled", blobs)
+	c.stallUpload(t, p, "term-stalled", blobs)
 
 	attempts, termAt := c.loadAndSignal(t, p, syscall.SIGTERM)
 	if took := time.Since(termAt); took > grace+10*time.Second {

@@ -91,6 +91,9 @@ type Blobs interface {
 type Store struct {
 	root  string
 	flush *flusher // nil: sync each file and directory
+	// unnamed: uploads are written into files without a name (see
+	// openUnnamed), where the filesystem has them and syncs are grouped.
+	unnamed bool
 }
 
 // New opens (creating if needed) the store under root and removes temporary
@@ -100,6 +103,10 @@ func New(root string) (*Store, error) {
 		return nil, apperr.Wrap(err, apperr.Unavailable, fmt.Sprintf("无法创建材料存储目录 %s", root))
 	}
 	s := &Store{root: root, flush: openFlusher(root)}
+	if f, ok := openUnnamed(root); ok {
+		f.Close()
+		s.unnamed = s.flush != nil
+	}
 	removeStale(root, time.Now())
 	return s, nil
 }
@@ -127,6 +134,11 @@ func removeStale(dir string, now time.Time) {
 // errors on field "file" with a message that says what is wrong.
 func (s *Store) Put(ctx context.Context, r io.Reader, o PutOptions) (Blob, error) {
 	o = o.withDefaults()
+	if s.unnamed {
+		if f, ok := openUnnamed(s.root); ok {
+			return s.putUnnamed(ctx, f, r, o)
+		}
+	}
 	tmp, err := os.CreateTemp(s.root, tempPrefix+"*")
 	if err != nil {
 		return Blob{}, errSave(err)

@@ -45,16 +45,24 @@ func TestFlusherGroupsAndOrders(t *testing.T) {
 	}
 }
 
-// Without syncfs, Put syncs each file and directory and still stores and
-// deduplicates.
+// Put stores and deduplicates in each of its ways of writing: syncing each
+// file and directory (without syncfs), grouped syncs with a named temporary
+// file, and grouped syncs with a file without a name (Linux, local disk).
 func TestPutSyncingEachFile(t *testing.T) {
-	for _, grouped := range []bool{false, true} {
+	for _, mode := range []string{"each file synced", "grouped, named temporary file", "grouped, unnamed file"} {
 		s, err := New(t.TempDir())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !grouped {
-			s.flush = nil
+		switch mode {
+		case "each file synced":
+			s.flush, s.unnamed = nil, false
+		case "grouped, named temporary file":
+			s.unnamed = false
+		default:
+			if !s.unnamed {
+				t.Logf("%s: the test's filesystem has no unnamed files", mode)
+			}
 		}
 		pdf := []byte("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
 		a, err := s.Put(context.Background(), bytes.NewReader(pdf), PutOptions{})
@@ -63,7 +71,7 @@ func TestPutSyncingEachFile(t *testing.T) {
 		}
 		b, err := s.Put(context.Background(), bytes.NewReader(pdf), PutOptions{})
 		if err != nil || b.SHA256 != a.SHA256 {
-			t.Fatalf("second put: %v %v", b, err)
+			t.Fatalf("%s: second put: %v %v", mode, b, err)
 		}
 		got, err := os.ReadFile(filepath.Join(s.dir(a.SHA256), a.SHA256))
 		if err != nil || !bytes.Equal(got, pdf) {

@@ -3,9 +3,11 @@ package blob
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"openhall/internal/apperr"
 )
@@ -47,6 +49,54 @@ func (s *Store) place(ctx context.Context, sum string, r io.Reader, commit func(
 	placed, err = commit(tmp, Blob{SHA256: sum, Size: n})
 	if err != nil {
 		return fmt.Errorf("place %s: %w", sum, err)
+	}
+	return nil
+}
+
+// putUnnamed writes an upload into a file without a name (see openUnnamed)
+// and names it at its address once the content is known and accepted; a
+// refused or broken upload leaves nothing behind, and neither does a crash.
+func (s *Store) putUnnamed(ctx context.Context, f *os.File, r io.Reader, o PutOptions) (Blob, error) {
+	defer f.Close()
+	b, err := write(ctx, f, r, o)
+	if err != nil {
+		return Blob{}, err
+	}
+	if err := s.name(f, b); err != nil {
+		return Blob{}, err
+	}
+	// Flushed even when the name existed: a concurrent upload of the same
+	// content may have named it a moment ago, before its own sync.
+	return b, errSave(s.flush.flush())
+}
+
+// name gives the unnamed file f b's address, unless a file holding b's
+// content is there already; a damaged file there is replaced.
+func (s *Store) name(f *os.File, b Blob) error {
+	dir := s.dir(b.SHA256)
+	final := filepath.Join(dir, b.SHA256)
+	if intact(final, b) {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return errSave(err)
+	}
+	err := linkUnnamed(f, final)
+	if !errors.Is(err, os.ErrExist) || intact(final, b) {
+		return errSave(err)
+	}
+	tmp, err := os.CreateTemp(dir, tempPrefix+"*")
+	if err != nil {
+		return errSave(err)
+	}
+	tmp.Close()
+	os.Remove(tmp.Name())
+	if err := linkUnnamed(f, tmp.Name()); err != nil {
+		return errSave(err)
+	}
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		os.Remove(tmp.Name())
+		return errSave(err)
 	}
 	return nil
 }
