@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
 	"syscall"
 	"testing"
@@ -17,8 +18,8 @@ import (
 // TestCaseLoad runs the case workflow load in-process (for profiling with
 // -cpuprofile). It runs only with OPENHALL_PERF=1; figures are printed, not
 // asserted: see `openhall load` for the measurement runs.
-// OPENHALL_PERF_TRANSITIONS_PROFILE=FILE writes a CPU profile of the
-// transition phase alone.
+// OPENHALL_PERF_PROFILES=DIR writes a CPU profile of each phase alone
+// (submissions.prof, transitions.prof) into DIR.
 func TestCaseLoad(t *testing.T) {
 	if os.Getenv("OPENHALL_PERF") != "1" {
 		t.Skip("set OPENHALL_PERF=1 to run the case load")
@@ -35,16 +36,16 @@ func TestCaseLoad(t *testing.T) {
 	l := loadgen.CaseLoad{BaseURL: a.BaseURL, ItemVersion: *items[0].PublishedID, Password: demo.Password, Applicant: "citizen",
 		Steps: []string{"clerk", "approver", "depthead"}, Concurrency: 64, Duration: 10 * time.Second}
 	cpu0 := cpuTime()
+	stop := profileTo(t, "submissions.prof")
 	sub, err := l.RunSubmissions(context.Background())
+	stop()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("submissions %.0f/s p99 %v errors %d %s; CPU %.1f s", sub.SubmitRate, sub.SubmitP99, sub.SubmitErrors, sub.FirstErr, (cpuTime() - cpu0).Seconds())
 	cpu0 = cpuTime()
-	if f := os.Getenv("OPENHALL_PERF_TRANSITIONS_PROFILE"); f != "" {
-		stop := profileTo(t, f)
-		defer stop()
-	}
+	stop = profileTo(t, "transitions.prof")
+	defer stop()
 	tr, err := l.RunTransitions(context.Background(), sub.Cases)
 	if err != nil {
 		t.Fatal(err)
@@ -59,9 +60,14 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// profileTo starts a CPU profile into the file at path.
-func profileTo(t *testing.T, path string) (stop func()) {
-	w, err := os.Create(path)
+// profileTo starts a CPU profile into the file name in the directory
+// OPENHALL_PERF_PROFILES names, if it names one.
+func profileTo(t *testing.T, name string) (stop func()) {
+	dir := os.Getenv("OPENHALL_PERF_PROFILES")
+	if dir == "" {
+		return func() {}
+	}
+	w, err := os.Create(filepath.Join(dir, name))
 	if err != nil {
 		t.Fatal(err)
 	}
