@@ -71,19 +71,20 @@ func (s *Store) putUnnamed(ctx context.Context, f *os.File, r io.Reader, o PutOp
 }
 
 // name gives the unnamed file f b's address, unless a file holding b's
-// content is there already; a damaged file there is replaced.
+// content is there already (stored before, or by a concurrent upload of
+// the same content); a damaged file there is replaced.
 func (s *Store) name(f *os.File, b Blob) error {
 	dir := s.dir(b.SHA256)
 	final := filepath.Join(dir, b.SHA256)
-	if intact(final, b) {
-		return nil
-	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return errSave(err)
 	}
 	err := linkUnnamed(f, final)
-	if !errors.Is(err, os.ErrExist) || intact(final, b) {
+	if !errors.Is(err, os.ErrExist) {
 		return errSave(err)
+	}
+	if intact(final, b) {
+		return nil
 	}
 	tmp, err := os.CreateTemp(dir, tempPrefix+"*")
 	if err != nil {
