@@ -12,6 +12,7 @@ import (
 	"openhall/internal/apptest"
 	"openhall/internal/audit"
 	"openhall/internal/demo"
+	"openhall/internal/identity"
 )
 
 // The service hall's journeys through the API, on both backends: the same
@@ -184,6 +185,29 @@ func supervisorSeesMasked(t *testing.T, a *apptest.App, id int64) {
 		t.Fatalf("the opening is audited with its reason: %+v %v", entries, err)
 	}
 	loginWith(t, a, "clerk", demo.Password).fail("POST", fmt.Sprintf("/api/v1/cases/%d/reveal", id), map[string]string{"reason": "查看一下"}, http.StatusForbidden)
+	certificateMasked(t, a, masked.Certificate)
+}
+
+// certificateMasked: the printable certificate shows the holder in full to
+// the clerk who handled the case, masked to the 监察人员, as the case does.
+func certificateMasked(t *testing.T, a *apptest.App, number string) {
+	t.Helper()
+	for _, tc := range []struct {
+		user   string
+		masked bool
+	}{{"clerk", false}, {"supervisor", true}} {
+		_, actor, err := a.Services.Identity.Login(context.Background(), identity.LoginInput{Username: tc.user, Password: demo.Password})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := a.Services.Certs.View(context.Background(), actor, number)
+		if err != nil {
+			t.Fatalf("%s opens the certificate: %v", tc.user, err)
+		}
+		if full := res.Certificate.Data.Holder.IDNumber == "330106198503124029"; res.Masked != tc.masked || full == tc.masked {
+			t.Fatalf("%s: masked %v, holder %+v", tc.user, res.Masked, res.Certificate.Data.Holder)
+		}
+	}
 }
 
 // TestCompanyJourney: a company files a 法人 item; a person may not, nor may

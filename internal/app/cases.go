@@ -165,16 +165,19 @@ func certificateData(cs *cases.Case, issuer, issuerCode string, now time.Time) c
 
 // certificateViewer lets the holder, the person who filed the case and the
 // staff who may see the case open a certificate's full view.
-func (a *App) certificateViewer(ctx context.Context, actor *identity.Actor, cert *certs.Certificate) error {
+// The holder's data appears in full to the holder and to those who see
+// the case's applicant in full (cases.NeedsPersonalData), masked to other
+// viewers of the case (监察人员, administrators), as on the case page.
+func (a *App) certificateViewer(ctx context.Context, actor *identity.Actor, cert *certs.Certificate) (bool, error) {
 	if actor != nil && cert.HolderUserID != 0 && actor.UserID == cert.HolderUserID {
-		return nil
+		return true, nil
 	}
 	forbidden := apperr.New(apperr.Forbidden, "只有持证人、申请人和办理该办件的工作人员可以查看证照全文；公开验证请扫描证照上的二维码")
 	c, _, err := a.Stores.Cases.FindCaseByNumber(ctx, cert.Data.CaseNumber)
 	if err != nil || cases.CanView(actor, c) != nil {
-		return forbidden
+		return false, forbidden
 	}
-	return nil
+	return cases.NeedsPersonalData(actor, c), nil
 }
 
 // supplementTimeout is the timer job of a 补正 notice.

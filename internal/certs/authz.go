@@ -61,6 +61,17 @@ func CanView(a *identity.Actor, c *Certificate, regionPath string) error {
 	return apperr.New(apperr.Forbidden, "只有持证人和经办机关工作人员可以查看证照全文；公众可通过证照核验页面核验")
 }
 
+// SeesHolder: on the printable view the holder's own account and the
+// staff who issue certificates in the centre's region see the holder's
+// name and ID number in full; other staff (监察人员, 系统管理员, …) see them
+// masked, as the public does.
+func SeesHolder(a *identity.Actor, c *Certificate, regionPath string) bool {
+	if a != nil && c.HolderUserID != 0 && a.UserID == c.HolderUserID {
+		return true
+	}
+	return holdsIn(a, regionPath, identity.RoleWindowClerk, identity.RoleApprover, identity.RoleDeptHead)
+}
+
 // holdsIn reports whether the actor holds one of roles on a region subtree
 // containing regionPath. A department named in the grant does not narrow it
 // here: a centre's seal is shared by the departments stationed in it.

@@ -157,6 +157,7 @@ type Result struct {
 	Reason      string // why it is not valid, safe to show publicly
 	Certificate *Certificate
 	Key         *SigningKey // the key it names; nil when that key is missing
+	Masked      bool        // the holder's personal data is masked (View for someone other than those who need it)
 }
 
 // CertificateFilter selects certificates; zero fields do not filter.
@@ -201,8 +202,8 @@ type Auditor interface {
 	Append(ctx context.Context, r audit.Record) error
 }
 
-// Authorizer decides whether an actor may see a certificate's full view
-// (the printable certificate with the holder's unmasked data). It returns
-// nil to allow, or an apperr error (Forbidden, NotFound) to refuse. See
-// Options.Authorize.
-type Authorizer func(ctx context.Context, a *identity.Actor, c *Certificate) error
+// Authorizer decides whether an actor may open a certificate's printable
+// view and whether the holder's personal data appears there in full
+// (full) or masked. It returns an apperr error (Forbidden, NotFound) to
+// refuse. See Options.Authorize.
+type Authorizer func(ctx context.Context, a *identity.Actor, c *Certificate) (full bool, err error)

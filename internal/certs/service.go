@@ -256,31 +256,43 @@ func (s *Service) signatureHolds(k *SigningKey, c *Certificate) bool {
 	return err == nil && sm2.VerifyASN1WithSM2(pub, nil, SigningBytes(c), c.Signature)
 }
 
-// View returns a certificate with its verification for its full view, if
-// the actor may see it (Options.Authorize, else CanView).
+// View returns a certificate with its verification for its printable
+// view, if the actor may open it (Options.Authorize, else CanView). The
+// holder's personal data is masked unless the actor is the holder or
+// needs it (Options.Authorize, else SeesHolder): personal data is shown
+// in full to its owner and to those who handle it, to no one else.
 func (s *Service) View(ctx context.Context, a *identity.Actor, number string) (Result, error) {
 	r, err := s.Verify(ctx, number)
 	if err != nil {
 		return Result{}, err
 	}
-	if err := s.canView(ctx, a, r.Certificate); err != nil {
+	full, err := s.canView(ctx, a, r.Certificate)
+	if err != nil {
 		return Result{}, err
+	}
+	if !full {
+		c := *r.Certificate
+		c.Data = c.Data.Masked()
+		r.Certificate, r.Masked = &c, true
 	}
 	return r, nil
 }
 
-func (s *Service) canView(ctx context.Context, a *identity.Actor, c *Certificate) error {
+func (s *Service) canView(ctx context.Context, a *identity.Actor, c *Certificate) (bool, error) {
 	if a == nil {
-		return apperr.New(apperr.Unauthenticated, "请先登录后查看证照全文")
+		return false, apperr.New(apperr.Unauthenticated, "请先登录后查看证照全文")
 	}
 	if s.authorize != nil {
 		return s.authorize(ctx, a, c)
 	}
 	path, err := s.centrePath(ctx, c.CentreID)
 	if err != nil {
-		return err
+		return false, err
 	}
-	return CanView(a, c, path)
+	if err := CanView(a, c, path); err != nil {
+		return false, err
+	}
+	return SeesHolder(a, c, path), nil
 }
 
 // Certificates lists certificates, newest first: those of a case, of a holder.

@@ -73,7 +73,7 @@ func (s *Server) handleCertificate(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	p := s.certPage(w, r, res.Certificate.Data.Name, res, true)
+	p := s.certPage(w, r, res.Certificate.Data.Name, res, !res.Masked)
 	return s.render(w, http.StatusOK, "certs/certificate", p)
 }
 

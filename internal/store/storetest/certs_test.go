@@ -312,36 +312,43 @@ func certView(t *testing.T, f *certsFixture) {
 	_, stranger := Citizen(t, f.sv, "stranger", "路人甲", 2, "", "")
 	_, clerk := Staff(t, f.sv, "clerk9", identity.RoleWindowClerk, &f.tr.County.ID, nil)
 	_, farClerk := Staff(t, f.sv, "clerk8", identity.RoleWindowClerk, &f.tr.OtherCounty.ID, nil)
+	_, supervisor := Staff(t, f.sv, "super9", identity.RoleSupervisor, &f.tr.County.ID, nil)
 	c := f.issue(t, 1, holder.ID)
+	m := c.Data.Masked()
 	for _, tc := range []struct {
-		name  string
-		actor *identity.Actor
-		code  apperr.Code
+		name   string
+		actor  *identity.Actor
+		code   apperr.Code
+		masked bool // personal data is shown in full only to its owner and those who handle it
 	}{
-		{"Holder", holderActor, ""}, {"StaffOfTheRegion", clerk, ""}, {"Stranger", stranger, apperr.Forbidden},
-		{"StaffElsewhere", farClerk, apperr.Forbidden}, {"Anonymous", nil, apperr.Unauthenticated},
+		{"Holder", holderActor, "", false}, {"StaffOfTheRegion", clerk, "", false}, {"SupervisorOfTheRegion", supervisor, "", true},
+		{"Stranger", stranger, apperr.Forbidden, false}, {"StaffElsewhere", farClerk, apperr.Forbidden, false},
+		{"Anonymous", nil, apperr.Unauthenticated, false},
 	} {
-		if _, err := f.certs.View(ctx, tc.actor, c.Number()); apperr.CodeOf(err) != tc.code {
+		res, err := f.certs.View(ctx, tc.actor, c.Number())
+		if apperr.CodeOf(err) != tc.code {
 			t.Errorf("%s: %v, want %q", tc.name, err, tc.code)
 		}
-	}
-	hooked := f.service(t, testKEK, func(_ context.Context, a *identity.Actor, got *certs.Certificate) error {
-		if a.UserID == stranger.UserID && got.ID == c.ID {
-			return nil
+		if err == nil && (res.Masked != tc.masked || (res.Certificate.Data.Holder == m.Holder) != tc.masked) {
+			t.Errorf("%s: masked %v, holder %+v", tc.name, res.Masked, res.Certificate.Data.Holder)
 		}
-		return apperr.New(apperr.Forbidden, "no")
+	}
+	hooked := f.service(t, testKEK, func(_ context.Context, a *identity.Actor, got *certs.Certificate) (bool, error) {
+		if a.UserID == stranger.UserID && got.ID == c.ID {
+			return false, nil
+		}
+		return false, apperr.New(apperr.Forbidden, "no")
 	})
-	if _, err := hooked.View(ctx, stranger, c.Number()); err != nil {
-		t.Errorf("authorizer allowing: %v", err)
+	if res, err := hooked.View(ctx, stranger, c.Number()); err != nil || !res.Masked || res.Certificate.Data.Holder != m.Holder {
+		t.Errorf("authorizer allowing masked: %v, %+v", err, res)
 	}
 	if _, err := hooked.View(ctx, holderActor, c.Number()); !apperr.Is(err, apperr.Forbidden) {
 		t.Errorf("the authorizer replaces the default rule, but the holder got: %v", err)
 	}
-	f.certs.SetAuthorizer(func(context.Context, *identity.Actor, *certs.Certificate) error { return nil })
+	f.certs.SetAuthorizer(func(context.Context, *identity.Actor, *certs.Certificate) (bool, error) { return true, nil })
 	if _, err := f.certs.View(ctx, stranger, c.Number()); err != nil {
 		t.Errorf("an authorizer set after construction is not used: %v", err)
 	}
-	m := c.Data.Masked()
 	if m.Holder.Name != "张**" || m.Holder.IDNumber != IDNumber(1)[:6]+"********"+IDNumber(1)[14:] {
 		t.Errorf("masked holder: %+v", m.Holder)
 	}
