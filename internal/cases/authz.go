@@ -68,13 +68,18 @@ func agentInside(a *identity.Actor, regionPath string) bool {
 
 // CanView: the applicant, the person who filed it, and staff whose scope
 // covers the case (window clerks and supervisors of the region, the
-// departments approving it, administrators of the region).
+// departments approving it, administrators of the region). A draft is the
+// applicant's own until it is submitted: only the applicant and the person
+// preparing it see it, with its personal data and files.
 func CanView(a *identity.Actor, c *Case) error {
 	if a == nil {
 		return apperr.New(apperr.Unauthenticated, "请先登录")
 	}
 	if isApplicant(a, c) || (c.AgentID != 0 && c.AgentID == a.UserID) {
 		return nil
+	}
+	if c.Status == StatusDraft {
+		return errNoCase
 	}
 	path := c.Procedure.RegionPath
 	for _, r := range []identity.Role{identity.RoleWindowClerk, identity.RoleSupervisor, identity.RoleSysAdmin} {

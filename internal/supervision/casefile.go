@@ -55,7 +55,8 @@ func (s *Service) CaseFile(ctx context.Context, a *identity.Actor, id int64) (*C
 	if err != nil {
 		return nil, err
 	}
-	if !scope.Covers(c.Procedure.RegionPath, depts(c)...) {
+	// A draft is not a case yet: it is the applicant's alone until submitted.
+	if c.Status == cases.StatusDraft || !scope.Covers(c.Procedure.RegionPath, depts(c)...) {
 		return nil, apperr.New(apperr.NotFound, "办件不存在或不在您的监察范围内")
 	}
 	cal, err := s.d.Calendars.ForRegion(c.Procedure.RegionPath)

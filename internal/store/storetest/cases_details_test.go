@@ -108,6 +108,14 @@ func TestDraftsAndDues(t *testing.T) {
 		if ds, _ := svc.Drafts(ctx, citizen); len(ds) != 1 {
 			t.Fatalf("drafts to resume: %d", len(ds))
 		}
+		// Until it is submitted a draft is the applicant's alone: staff
+		// whose scope covers the case do not see it (nor its files).
+		if _, _, err := svc.Get(ctx, citizen, draft.Case.ID); err != nil {
+			t.Fatalf("the applicant opens the draft: %v", err)
+		}
+		if _, _, err := svc.Get(ctx, clerk, draft.Case.ID); !apperr.Is(err, apperr.NotFound) {
+			t.Fatalf("a clerk opens a draft: %v", err)
+		}
 		if _, err := svc.UpdateDraft(ctx, citizen, draft.Case.ID, cases.FileInput{Form: map[string]string{"shop": "李记"}}); apperr.FieldsOf(err)["material.licence"] == "" {
 			t.Fatalf("submitting without the material: %v", err)
 		}
