@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"openhall/internal/apperr"
 	"openhall/internal/cases"
 	"openhall/internal/httpkit"
 )
@@ -39,6 +40,11 @@ func (s *Server) handleCaseAction(w http.ResponseWriter, r *http.Request) error 
 	var in actionRequest
 	if err := decode(r, &in); err != nil {
 		return err
+	}
+	// Without the version seen, a request sent twice (a retry, a double
+	// click) would act twice, the second time on the next step.
+	if in.Version < 1 {
+		return apperr.Field("version", "请提供所见的办件版本 version（读取办件时返回），以免重复提交的操作再次生效")
 	}
 	ms, err := s.materials(in.Materials)
 	if err != nil {

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -80,10 +81,22 @@ func TestCaseAuthorizationMatrix(t *testing.T) {
 		if c.body != nil {
 			body = c.body
 		}
+		if c.path == actions {
+			c.body["version"] = currentVersion(t, a, filed.ID) // the version the actor sees
+		}
 		if r := cl.do(c.method, c.path, body); r.status != c.want {
 			t.Errorf("%s: %s %s as %q: %d, want %d; %s", c.name, c.method, c.path, c.user, r.status, c.want, r.body)
 		}
 	}
+}
+
+func currentVersion(t *testing.T, a *apptest.App, id int64) int {
+	t.Helper()
+	c, err := a.Stores.Cases.LoadCase(context.Background(), id, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.Version
 }
 
 func TestCaseBadInput(t *testing.T) {
@@ -117,8 +130,16 @@ func TestCaseBadInput(t *testing.T) {
 	})
 	t.Run("SupplementAfterClose", func(t *testing.T) {
 		filed := fileFood(t, a, "bad-close")
-		act(t, a, "citizen", filed.ID, map[string]any{"kind": "withdraw"})
-		c.fail("POST", fmt.Sprintf("/api/v1/cases/%d/actions", filed.ID), map[string]any{"kind": "supplement"}, http.StatusConflict)
+		withdrawn := act(t, a, "citizen", filed.ID, map[string]any{"kind": "withdraw"})
+		c.fail("POST", fmt.Sprintf("/api/v1/cases/%d/actions", filed.ID), map[string]any{"kind": "supplement", "version": withdrawn.Version}, http.StatusConflict)
+	})
+	t.Run("ActionWithoutVersion", func(t *testing.T) {
+		// A request repeated without the version seen must not act twice.
+		filed := fileFood(t, a, "bad-version")
+		clerk := loginWith(t, a, "clerk", demo.Password)
+		wantFields(t, clerk.fail("POST", fmt.Sprintf("/api/v1/cases/%d/actions", filed.ID), map[string]any{"kind": "accept"}, http.StatusUnprocessableEntity), "version")
+		clerk.call("POST", fmt.Sprintf("/api/v1/cases/%d/actions", filed.ID), map[string]any{"kind": "accept", "version": filed.Version}, http.StatusOK, nil)
+		clerk.fail("POST", fmt.Sprintf("/api/v1/cases/%d/actions", filed.ID), map[string]any{"kind": "accept", "version": filed.Version}, http.StatusConflict)
 	})
 	t.Run("GuessingIsRateLimited", func(t *testing.T) {
 		filed := fileFood(t, a, "bad-guess")
@@ -176,7 +197,7 @@ func TestCaseExistenceNotDisclosed(t *testing.T) {
 	} {
 		var body any
 		if c.method == "POST" {
-			body = map[string]any{"kind": "withdraw"}
+			body = map[string]any{"kind": "withdraw", "version": 1}
 		}
 		theirs := stranger.do(c.method, fmt.Sprintf(c.path, filed.ID), body)
 		none := stranger.do(c.method, fmt.Sprintf(c.path, filed.ID+1000), body)

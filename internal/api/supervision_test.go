@@ -35,7 +35,7 @@ func TestSupervisionAPI(t *testing.T) {
 	a := demoApp(t, "sqlite", clock)
 	filed := fileFood(t, a, "sup-1")
 	clerk := loginWith(t, a, "clerk", demo.Password)
-	clerk.call("POST", fmt.Sprintf("/api/v1/cases/%d/actions", filed.ID), map[string]any{"kind": "accept"}, http.StatusOK, nil)
+	clerk.call("POST", fmt.Sprintf("/api/v1/cases/%d/actions", filed.ID), map[string]any{"kind": "accept", "version": filed.Version}, http.StatusOK, nil)
 	clock.Set(cst(11, 12, 10)) // the 审查 step (10 working days) is near its end
 	if _, err := a.Services.Supervision.EvaluateDue(context.Background()); err != nil {
 		t.Fatal(err)
