@@ -28,7 +28,7 @@ func (a *App) addRatings(ctx context.Context, o Options) error {
 	tell := teller{s.Notify}
 	s.Ratings = rating.NewService(rating.Deps{Store: st.Ratings, Tx: st, Audit: s.Audit, Cases: caseLookups{a}, Windows: lookups,
 		Orgs: lookups, Regions: s.Org, Users: st.Identity, Calendars: s.Calendar, Notifier: tell, Scheduler: ratingTimers{a},
-		Secret: linkKey, PublicURL: a.Config.PublicURL, Now: o.Now})
+		Secret: linkKey, PublicURL: a.Config.PublicURL, SMS: a.smsGateway() != nil, Now: o.Now})
 	s.Hotline = hotline.NewService(st.Hotline, a.Config.HotlineToken)
 	s.Complaints = complaint.NewService(complaint.Deps{Store: st.Complaints, Tx: st, Audit: s.Audit, Cases: caseLookups{a},
 		Windows: lookups, Items: lookups, Orgs: complaintOrgs{lookups}, Users: st.Identity, Calendars: s.Calendar, Notifier: complaintTeller{tell},

@@ -8,10 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"openhall/internal/apperr"
 	"openhall/internal/apptest"
 	"openhall/internal/blob"
 	"openhall/internal/calendar"
 	"openhall/internal/cases"
+	"openhall/internal/config"
 	"openhall/internal/demo"
 	"openhall/internal/identity"
 	"openhall/internal/notify"
@@ -287,5 +289,48 @@ func TestFiguresStayInScope(t *testing.T) {
 	q.RegionPath = "/no/such/"
 	if _, err := a.Services.Ratings.Figures(ctx, actor(t, a, "xhadmin"), q); err == nil {
 		t.Fatal("a region outside the scope is refused")
+	}
+}
+
+// TestVisitSMSInvite: without an SMS gateway, or without the product's
+// public address for the link, the clerk's SMS invitation is refused and
+// says why (it used to be confirmed, then its job failed); with both, the
+// visitor's message names the window once and carries an absolute link.
+func TestVisitSMSInvite(t *testing.T) {
+	for _, tc := range []struct {
+		name, gateway, public, refused string
+	}{
+		{"NoGateway", "", "https://zw.example.gov.cn", "未配置短信网关"},
+		{"NoPublicURL", "log", "", "--public-url"},
+		{"Sent", "log", "https://zw.example.gov.cn", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			logs := &lockedBuffer{}
+			clock := &testClock{}
+			clock.Set(cstAt(3, 9, 10))
+			a := apptest.New(t, "sqlite", apptest.Options{NoTree: true, Now: clock.Now, Log: logs,
+				Config: func(c *config.Config) { c.SMSGateway, c.PublicURL = tc.gateway, tc.public }})
+			if _, err := demo.Load(context.Background(), a.Stores, a.Services); err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			v, err := a.Services.Ratings.InviteVisit(ctx, actor(t, a, "clerk"), demoWindow(t, a, "A01").ID, "13800009999", "")
+			if tc.refused != "" {
+				if !apperr.Is(err, apperr.Conflict) || !strings.Contains(apperr.MessageOf(err), tc.refused) {
+					t.Fatalf("invitation without SMS: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := a.Services.Ratings.SendVisitSMS(ctx, a.Services.Notify, v.ID); err != nil {
+				t.Fatal(err)
+			}
+			out := logs.String()
+			if !strings.Contains(out, "https://zw.example.gov.cn/rate/") || strings.Contains(out, "窗口窗口") || strings.Contains(out, "13800009999") {
+				t.Fatalf("the SMS sent:\n%s", out)
+			}
+		})
 	}
 }

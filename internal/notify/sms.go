@@ -30,6 +30,11 @@ func (s *Service) Text(ctx context.Context, phone, text, link string) error {
 		s.log.Info("not a mobile number; SMS skipped", "phone", pii.MaskMobile(phone))
 		return nil
 	}
+	if s.sms == nil {
+		// Queued before the gateway was taken out of the configuration.
+		s.log.Warn("no SMS gateway configured; SMS not sent", "phone", pii.MaskMobile(phone))
+		return nil
+	}
 	if link != "" {
 		text += s.baseURL + link
 	}

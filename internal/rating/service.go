@@ -33,7 +33,10 @@ type Deps struct {
 	Scheduler Scheduler
 	Secret    []byte // signs the rating links of QR codes and SMS
 	PublicURL string // the product's address for QR codes; "" = the request's host
-	Now       func() time.Time
+	// SMS reports whether an SMS gateway is configured: without one, and
+	// without PublicURL for the link, visitors are not invited by SMS.
+	SMS bool
+	Now func() time.Time
 	// CounterCacheTTL is how long a node trusts a counter tablet's token
 	// without reading it again (default 5 s): a counter ended on another
 	// node stops taking ratings here within it.

@@ -295,7 +295,7 @@ func (s *Service) sendFeedback(ctx context.Context, t *Ticket, e TicketEvent) er
 	case r.RaterUserID != 0:
 		err = s.d.Notifier.Tell(ctx, []int64{r.RaterUserID}, Note{Kind: "rating.feedback", SMS: true,
 			Title: "您的评价已有整改反馈，请再次评价", Body: e.Reason, Link: fmt.Sprintf("/ratings/%d", r.ID)})
-	case r.VisitID != 0 && !r.Anonymous:
+	case r.VisitID != 0 && !r.Anonymous && s.CanInviteBySMS() == nil:
 		err = s.d.Scheduler.ScheduleVisitSMS(ctx, r.VisitID)
 	}
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"openhall/internal/apperr"
@@ -36,6 +37,19 @@ type Texter interface {
 	Text(ctx context.Context, phone, text, link string) error
 }
 
+// CanInviteBySMS reports why visitors cannot be invited to rate by SMS,
+// or nil: the message needs an SMS gateway, and its link the product's
+// public address (a job sending it has no request to take a host from).
+func (s *Service) CanInviteBySMS() error {
+	switch {
+	case !s.d.SMS:
+		return apperr.New(apperr.Conflict, "本系统未配置短信网关，无法发送评价短信；请请办事群众使用窗口评价器或扫描回执上的二维码评价")
+	case s.d.PublicURL == "":
+		return apperr.New(apperr.Conflict, "本系统未设置公网地址（--public-url），短信中的评价链接无法在手机上打开，短信未发送；请联系系统管理员设置")
+	}
+	return nil
+}
+
 // InviteVisit records a visit at a window the clerk is seated at and sends
 // the visitor the rating link by SMS, through the job queue.
 func (s *Service) InviteVisit(ctx context.Context, a *identity.Actor, windowID int64, phone, caseNumber string) (*Visit, error) {
@@ -44,6 +58,9 @@ func (s *Service) InviteVisit(ctx context.Context, a *identity.Actor, windowID i
 		return nil, err
 	}
 	if err := CanRunCounter(a, w); err != nil {
+		return nil, err
+	}
+	if err := s.CanInviteBySMS(); err != nil {
 		return nil, err
 	}
 	if err := pii.CheckMobile(phone); err != nil {
@@ -73,17 +90,27 @@ func (s *Service) SendVisitSMS(ctx context.Context, t Texter, visitID int64) err
 	if err != nil {
 		return err
 	}
-	text := fmt.Sprintf("【阳光政务大厅】感谢您在%s窗口办理业务，请对本次服务作出评价：", v.WindowName)
+	window := windowLabel(v.WindowName)
+	text := fmt.Sprintf("【阳光政务大厅】感谢您在%s办理业务，请对本次服务作出评价：", window)
 	ls, err := s.visitSubject(ctx, v.ID)
 	if err != nil {
 		return err
 	}
 	if ls.CanAgain {
-		text = fmt.Sprintf("【阳光政务大厅】您对%s窗口服务的评价已有整改反馈，请查看并再次评价：", v.WindowName)
+		text = fmt.Sprintf("【阳光政务大厅】您对%s服务的评价已有整改反馈，请查看并再次评价：", window)
 	} else if !ls.CanRate {
 		return nil // rated meanwhile, and nothing new to tell
 	}
 	return t.Text(ctx, v.Phone, text, s.visitLink(v.ID))
+}
+
+// windowLabel names a window in a sentence: "A01 综合受理窗口" as it is,
+// "A02 社保" as "A02 社保窗口".
+func windowLabel(name string) string {
+	if strings.HasSuffix(name, "窗口") {
+		return name
+	}
+	return name + "窗口"
 }
 
 // visitSubject resolves a visit's rating link.

@@ -84,6 +84,7 @@ func (s *Server) handleCounterRate(w http.ResponseWriter, r *http.Request) error
 type counterAdminPage struct {
 	Page
 	Seats []rating.SeatedWindow
+	NoSMS string // why visitors cannot be invited by SMS here; "" when they can
 	Form  form
 }
 
@@ -112,7 +113,11 @@ func (s *Server) counterAdmin(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	return s.render(w, status, "ratings/counter_admin", counterAdminPage{Page: s.page(w, r, "窗口评价器"), Seats: seats, Form: f})
+	p := counterAdminPage{Page: s.page(w, r, "窗口评价器"), Seats: seats, Form: f}
+	if err := s.svc.Ratings.CanInviteBySMS(); err != nil {
+		p.NoSMS = apperr.MessageOf(err)
+	}
+	return s.render(w, status, "ratings/counter_admin", p)
 }
 
 // handleCounterStart starts a window's tablet. Started "on this device",
@@ -158,7 +163,7 @@ func (s *Server) handleCounterSMS(w http.ResponseWriter, r *http.Request) error 
 			return s.redirect(w, r, "/staff/counter", "评价短信已发送")
 		}
 	}
-	if apperr.Is(err, apperr.Invalid) {
+	if apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.Conflict) {
 		return s.counterAdmin(w, r, http.StatusUnprocessableEntity, newForm(r.PostForm, err))
 	}
 	return err
