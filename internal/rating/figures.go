@@ -27,10 +27,10 @@ type FigureRow struct {
 	Good, Bad  int    // 好评 (the first three levels) and 差评
 	Tickets    int    // bad reviews handled by a ticket
 	RealName   int    // of them, by raters who can be called back
-	CalledBack int    // 回访 done
-	Rectified  int    // 整改 or 解释说明 done
-	Closed     int
-	Upheld     int // appeals upheld: reviews found false or malicious, not counted
+	CalledBack int    // of those, 回访 done
+	Rectified  int    // of Tickets, 整改 or 解释说明 done
+	Closed     int    // of Tickets, closed
+	Upheld     int    // appeals upheld: reviews found false or malicious, counted in none of the above
 }
 
 // GoodRate is 好评率 in percent (0 when nothing was rated).

@@ -131,8 +131,8 @@ func (s *RatingsStore) CountTickets(ctx context.Context, f rating.FigureFilter) 
 	w := sqlcommon.NewWhere(dialect)
 	cond := sqlcommon.RatingCountWhere(w, f, "opened_at", w.Time(f.From), w.Time(f.To))
 	rows, err := s.db.q(ctx).Query(ctx, `SELECT CAST(`+col+` AS text), count(*) FILTER (WHERE NOT upheld),
-		count(*) FILTER (WHERE NOT anonymous AND NOT upheld), count(*) FILTER (WHERE called_back),
-		count(*) FILTER (WHERE rectified AND NOT upheld), count(*) FILTER (WHERE status = 'closed'), count(*) FILTER (WHERE upheld)
+		count(*) FILTER (WHERE NOT anonymous AND NOT upheld), count(*) FILTER (WHERE called_back AND NOT anonymous AND NOT upheld),
+		count(*) FILTER (WHERE rectified AND NOT upheld), count(*) FILTER (WHERE status = 'closed' AND NOT upheld), count(*) FILTER (WHERE upheld)
 		FROM rating_tickets WHERE `+cond+` GROUP BY `+col, w.Args...)
 	return collect(rows, err, shared(sqlcommon.ScanTicketCount))
 }

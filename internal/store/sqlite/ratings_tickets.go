@@ -129,7 +129,8 @@ func (s *RatingsStore) CountTickets(ctx context.Context, f rating.FigureFilter) 
 	w := sqlcommon.NewWhere(dialect)
 	cond := sqlcommon.RatingCountWhere(w, f, "opened_at", w.Time(f.From), w.Time(f.To))
 	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT CAST(`+col+` AS TEXT), SUM(1 - upheld), SUM(CASE WHEN anonymous = 0 AND upheld = 0 THEN 1 ELSE 0 END),
-		SUM(called_back), SUM(CASE WHEN rectified = 1 AND upheld = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END), SUM(upheld)
+		SUM(CASE WHEN called_back = 1 AND anonymous = 0 AND upheld = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN rectified = 1 AND upheld = 0 THEN 1 ELSE 0 END),
+		SUM(CASE WHEN status = 'closed' AND upheld = 0 THEN 1 ELSE 0 END), SUM(upheld)
 		FROM rating_tickets WHERE `+cond+` GROUP BY `+col, w.Args...)
 	return collect(rows, err, shared(sqlcommon.ScanTicketCount))
 }

@@ -142,6 +142,28 @@ func TestRatingTicketsStore(t *testing.T) {
 			t.Fatalf("loaded %+v %v", got, err)
 		}
 		checkTicketLists(t, st, tk)
+		// A review called back, then found false on appeal, leaves every
+		// figure: 回访率 never exceeds 100 %.
+		r2 := newRating("t2", 6, rating.StageDone, rating.Dissatisfied, rating.Target{RegionPath: "/1/2/3/", DepartmentID: 7}, ratingDay)
+		if err := st.CreateRatings(ctx, []*rating.Rating{r2}); err != nil {
+			t.Fatal(err)
+		}
+		upheld := &rating.Ticket{RatingID: r2.ID, Target: r2.Target}
+		upheld.ApplyTicket(rating.TicketEvent{Kind: rating.TevOpened, At: ratingDay, ActorLabel: "系统", Days: 2, Days2: 15})
+		if err := st.CreateTicket(ctx, upheld); err != nil {
+			t.Fatal(err)
+		}
+		from = upheld.Version
+		evs, _ = rating.TransitionTicket(upheld, rating.TicketCommand{Kind: rating.TcCallback, Reason: "电话回访", ActorID: 3, ActorLabel: "张三"}, ratingDay.Add(time.Hour))
+		upheld.ApplyTicket(evs[0])
+		upheld.Appealed, upheld.Upheld, upheld.Status = true, true, rating.TicketClosed // as the supervisor's decision leaves it
+		if err := st.SaveTicket(ctx, upheld, from, upheld.Events[1:]); err != nil {
+			t.Fatal(err)
+		}
+		cs, err := st.CountTickets(ctx, rating.FigureFilter{By: rating.ByDepartment, From: ratingDay.Add(-time.Hour), To: ratingDay.Add(time.Hour)})
+		if err != nil || len(cs) != 1 || cs[0].Tickets != 1 || cs[0].RealName != 1 || cs[0].CalledBack != 1 || cs[0].Closed != 0 || cs[0].Upheld != 1 {
+			t.Fatalf("ticket counts with an appeal upheld %+v %v", cs, err)
+		}
 	})
 }
 
