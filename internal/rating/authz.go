@@ -117,7 +117,7 @@ func TicketOptions(a *identity.Actor, t *Ticket) []TicketCommandKind {
 		if !statusIn(t.Status, rule.from) || authorizeTicket(a, t, k) != nil {
 			continue
 		}
-		if (k == TcCallback && t.Anonymous) || (k == TcSkipCallback && !t.Anonymous) || (k == TcAppeal && t.Appealed) {
+		if (k == TcCallback && t.Anonymous) || (k == TcSkipCallback && !t.Anonymous) || (k == TcAppeal && appealable(t) != nil) {
 			continue
 		}
 		out = append(out, k)

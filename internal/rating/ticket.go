@@ -278,11 +278,34 @@ func skipCheck(t *Ticket, _ TicketCommand) error {
 }
 
 // appealCheck allows one appeal per ticket, with its reasons.
+// appealCheck: 申诉复核 is for false reviews (the loop of 国办发〔2019〕51号:
+// 回访核实 → 整改 / 解释说明 → 申诉复核 for false reviews), so a department
+// whose own 核实 found the review true cannot appeal it; and only once.
 func appealCheck(t *Ticket, c TicketCommand) error {
+	if err := appealable(t); err != nil {
+		return err
+	}
+	return reason("申诉理由（说明评价不实或恶意的依据）")(t, c)
+}
+
+func appealable(t *Ticket) error {
 	if t.Appealed {
 		return apperr.New(apperr.Conflict, "该差评已申诉过一次，不能再次申诉")
 	}
-	return reason("申诉理由（说明评价不实或恶意的依据）")(t, c)
+	if t.Finding() == FindingFounded {
+		return apperr.New(apperr.Conflict, "核实结论为情况属实的差评不能申诉：申诉复核只适用于核实为情况不属实的不实或恶意差评")
+	}
+	return nil
+}
+
+// Finding is the department's last 核实 finding, "" before it.
+func (t *Ticket) Finding() string {
+	for i := len(t.Events) - 1; i >= 0; i-- {
+		if t.Events[i].Kind == TevVerified {
+			return t.Events[i].Code
+		}
+	}
+	return ""
 }
 
 func rerateCheck(_ *Ticket, c TicketCommand) error {

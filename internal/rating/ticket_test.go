@@ -1,12 +1,14 @@
 package rating
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"openhall/internal/apperr"
 	"openhall/internal/calendar"
+	"openhall/internal/identity"
 	"openhall/internal/workclock"
 )
 
@@ -91,6 +93,27 @@ func TestOneAppealOnly(t *testing.T) {
 	step(t, tk, TicketCommand{Kind: TcReject, Reason: "评价属实"}, at(2026, 3, 11, 10))
 	if _, err := TransitionTicket(tk, TicketCommand{Kind: TcAppeal, Reason: "再次申诉"}, at(2026, 3, 12, 10)); !apperr.Is(err, apperr.Conflict) {
 		t.Fatalf("second appeal: %v", err)
+	}
+}
+
+// TestNoAppealOfFoundedReview: 申诉复核 is for false reviews; a department
+// whose 核实 found the review true rectifies or explains instead.
+func TestNoAppealOfFoundedReview(t *testing.T) {
+	for _, tt := range []struct {
+		finding string
+		code    apperr.Code
+	}{{FindingFounded, apperr.Conflict}, {FindingUnfounded, ""}} {
+		tk := newTicket(false, at(2026, 3, 9, 10))
+		step(t, tk, TicketCommand{Kind: TcCallback, Reason: "已电话回访"}, at(2026, 3, 9, 15))
+		step(t, tk, TicketCommand{Kind: TcVerify, Code: tt.finding, Reason: "核实情况"}, at(2026, 3, 10, 9))
+		if _, err := TransitionTicket(tk, TicketCommand{Kind: TcAppeal, Reason: "评价不实"}, at(2026, 3, 10, 10)); apperr.CodeOf(err) != tt.code {
+			t.Fatalf("appeal after finding %s: %v, want code %q", tt.finding, err, tt.code)
+		}
+		dept := int64(7)
+		head := &identity.Actor{UserID: 1, Kind: identity.KindStaff, Grants: []*identity.Grant{{Role: identity.RoleDeptHead, DepartmentID: &dept}}}
+		if offered := slices.Contains(TicketOptions(head, tk), TcAppeal); offered != (tt.code == "") {
+			t.Fatalf("after finding %s the department head is offered an appeal: %v", tt.finding, offered)
+		}
 	}
 }
 
