@@ -134,6 +134,10 @@ func TestBadReviewLoop(t *testing.T) {
 		if err != nil || !view.CanAgain || view.Feedback == nil || !strings.Contains(view.Feedback.Reason, "增设") {
 			t.Fatalf("the citizen sees the feedback: %+v %v", view, err)
 		}
+		// A second bad evaluation needs its reason, as a first one does.
+		if _, err := a.Services.Ratings.Again(ctx, citizen, r.ID, "", rating.Input{Level: rating.Dissatisfied}); apperr.FieldsOf(err)["comment"] == "" {
+			t.Fatalf("a second bad evaluation without a reason: %v", err)
+		}
 		if _, err := a.Services.Ratings.Again(ctx, citizen, r.ID, "", rating.Input{Level: rating.Satisfied}); err != nil {
 			t.Fatal(err)
 		}

@@ -311,7 +311,7 @@ func (s *Service) Again(ctx context.Context, a *identity.Actor, ratingID int64, 
 				ch = ChannelPC
 			}
 		}
-		if err := in.validate(ch, false); err != nil {
+		if err := in.validate(ch, true); err != nil {
 			return err
 		}
 		r2 = secondOf(first, in, ch, s.d.Now())
