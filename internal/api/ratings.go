@@ -75,10 +75,8 @@ func (s *Server) handleCaseRatings(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	out := caseRatingsJSON{Stage: int(st.Stage), StageLabel: st.Stage.Label(), CanRate: st.CanRate, Why: st.Why, Ratings: []ratingJSON{}}
-	for _, x := range st.Ratings {
-		if !a.IsPublic() || x.RaterUserID == a.UserID || x.Default {
-			out.Ratings = append(out.Ratings, toRating(x, x.RaterUserID == a.UserID))
-		}
+	for _, x := range st.Ratings { // those the actor may see (rating.Service.ForCase)
+		out.Ratings = append(out.Ratings, toRating(x, x.RaterUserID == a.UserID))
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

@@ -103,6 +103,19 @@ func TestRatingsAPI(t *testing.T) {
 			t.Fatalf("非常不满意 is national code 1, got %q", r.Satisfaction)
 		}
 		citizen.fail("POST", path, map[string]any{"level": 1}, http.StatusConflict)
+		// The clerk who handled the case does not see how the applicant
+		// rated it (the department gets the ticket); the 监察人员 do.
+		for user, want := range map[string]int{"clerk": 0, "supervisor": 1} {
+			var seen struct {
+				Ratings []struct {
+					Level int `json:"level"`
+				} `json:"items"`
+			}
+			demoLogin(t, a, user).call("GET", path, nil, http.StatusOK, &seen)
+			if len(seen.Ratings) != want {
+				t.Fatalf("%s sees %d ratings of the case, want %d", user, len(seen.Ratings), want)
+			}
+		}
 		demoLogin(t, a, "approver2").fail("POST", path, map[string]any{"level": 1}, http.StatusNotFound)
 		ticket := walkTicket(t, a)
 		var mine struct {

@@ -229,8 +229,17 @@ func TestCounterTablet(t *testing.T) {
 		if err != nil || len(f.Rows) != 1 || f.Rows[0].Total != 50 || f.Rows[0].Bad != 1 {
 			t.Fatalf("per person %+v %v", f, err)
 		}
-		if tk, err := a.Services.Ratings.Tickets(ctx, actor(t, a, "xhadmin"), true); err != nil || len(tk) != 1 || !tk[0].Ticket.Anonymous {
+		tk, err := a.Services.Ratings.Tickets(ctx, actor(t, a, "xhadmin"), true)
+		if err != nil || len(tk) != 1 || !tk[0].Ticket.Anonymous {
 			t.Fatalf("the centre's ticket %v", err)
+		}
+		// The ticket says which window and which clerk were rated.
+		v, err := a.Services.Ratings.Ticket(ctx, actor(t, a, "xhadmin"), tk[0].Ticket.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(v.Window, "A01") || v.Staff == "" {
+			t.Fatalf("the ticket's window %q and clerk %q", v.Window, v.Staff)
 		}
 		if err := a.Services.Ratings.EndCounter(ctx, actor(t, a, "clerk"), counter.ID); err != nil {
 			t.Fatal(err)
@@ -336,5 +345,31 @@ func TestVisitSMSInvite(t *testing.T) {
 				t.Fatalf("the SMS sent:\n%s", out)
 			}
 		})
+	}
+}
+
+// TestAnonymousTicket: a bad review given anonymously reaches the
+// department without the case it was about (which would name the
+// applicant); the 监察人员 see it; the department sees the window rated.
+func TestAnonymousTicket(t *testing.T) {
+	a, _ := demoApp(t, "sqlite", cstAt(3, 9, 10))
+	ctx := context.Background()
+	c := decidedCase(t, a, "个体工商户设立登记", "citizen")
+	r, err := a.Services.Ratings.RateCase(ctx, actor(t, a, "citizen"), c.ID, rating.Input{Level: rating.Dissatisfied, Comment: "排队太久", Anonymous: true})
+	if err != nil || !r.Anonymous {
+		t.Fatalf("anonymous rating: %+v %v", r, err)
+	}
+	tickets, err := a.Services.Ratings.Tickets(ctx, actor(t, a, "approver"), true)
+	if err != nil || len(tickets) != 1 {
+		t.Fatalf("department tickets: %v", err)
+	}
+	for user, shown := range map[string]bool{"approver": false, "depthead": false, "supervisor": true} {
+		v, err := a.Services.Ratings.Ticket(ctx, actor(t, a, user), tickets[0].Ticket.ID)
+		if err != nil {
+			t.Fatalf("%s opens the ticket: %v", user, err)
+		}
+		if (v.Rating.CaseNumber == c.Number) != shown || (v.Rating.CaseID == c.ID) != shown || v.Contact != "" {
+			t.Fatalf("%s sees case %q (id %d), contact %q", user, v.Rating.CaseNumber, v.Rating.CaseID, v.Contact)
+		}
 	}
 }

@@ -71,12 +71,30 @@ func (s *Service) ForCase(ctx context.Context, a *identity.Actor, caseID int64) 
 	if err != nil {
 		return nil, err
 	}
-	st := &CaseState{Ratings: list, Stage: info.Stage, Link: s.CaseLink(caseID)}
+	st := &CaseState{Ratings: visibleRatings(a, list), Stage: info.Stage, Link: s.CaseLink(caseID)}
 	if CanRateCase(a, info) == nil {
 		st.Why = whyNot(info, list)
 		st.CanRate = st.Why == ""
 	}
 	return st, nil
+}
+
+// visibleRatings are the ratings of a case its page shows: the rater's own
+// and the default ones to the public; all of them to 监察人员 and
+// administrators; none to the clerks and departments handling the case, so
+// that no rating, anonymous or not, can be held against the applicant
+// while the case is in their hands (bad ones reach them as tickets).
+func visibleRatings(a *identity.Actor, list []*Rating) []*Rating {
+	if a != nil && (a.Has(identity.RoleSupervisor) || a.Has(identity.RoleSysAdmin)) {
+		return list
+	}
+	var out []*Rating
+	for _, r := range list {
+		if a != nil && a.IsPublic() && (r.RaterUserID == a.UserID || r.Default) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // whyNot says why the case's current stage cannot be rated, "" if it can.

@@ -69,9 +69,11 @@ func (s *Service) tellHandlers(ctx context.Context, t *Ticket, r *Rating) error 
 // TicketView is a ticket with its rating and clocks, for staff.
 type TicketView struct {
 	Ticket  *Ticket
-	Rating  *Rating
+	Rating  *Rating // an anonymous rating without its case or visit for those handling the ticket
 	Clocks  TicketClocks
 	Contact string // the rater's name and phone, for the department calling back
+	Window  string // the window rated, "" for ratings of no window
+	Staff   string // the member of staff rated, "" when none
 }
 
 // TicketClocks are a ticket's two deadlines.
@@ -135,12 +137,25 @@ func (s *Service) view(ctx context.Context, a *identity.Actor, t *Ticket) (*Tick
 	if err != nil {
 		return nil, err
 	}
+	if r.Anonymous && handles(a, t) {
+		// Anonymous: those who handle the ticket learn what was rated, not
+		// whose case or which visit it was (the case would name the rater).
+		shown := *r
+		shown.CaseID, shown.CaseNumber, shown.VisitID = 0, "", 0
+		r = &shown
+	}
 	v := &TicketView{Ticket: t, Rating: r}
 	if v.Clocks, err = s.clocks(t); err != nil {
 		return nil, err
 	}
 	if handles(a, t) {
 		v.Contact = s.contact(ctx, r)
+	}
+	if r.WindowID != 0 {
+		v.Window = s.d.Orgs.Label(ctx, ByWindow, strconv.FormatInt(r.WindowID, 10))
+	}
+	if r.StaffID != 0 {
+		v.Staff = s.d.Orgs.Label(ctx, ByStaff, strconv.FormatInt(r.StaffID, 10))
 	}
 	return v, nil
 }

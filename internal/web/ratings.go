@@ -43,15 +43,6 @@ func (s *Server) caseFeedback(ctx context.Context, a *identity.Actor, c *cases.C
 		s.log.Warn("ratings of a case", "case", c.ID, "err", err)
 		return nil, nil
 	}
-	if a.IsPublic() {
-		mine := st.Ratings[:0:0]
-		for _, r := range st.Ratings {
-			if r.RaterUserID == a.UserID || r.Default {
-				mine = append(mine, r)
-			}
-		}
-		st.Ratings = mine
-	}
 	cs, err := s.svc.Complaints.ForCase(ctx, a, c.ID)
 	if err != nil {
 		s.log.Warn("complaints of a case", "case", c.ID, "err", err)
