@@ -315,3 +315,24 @@ func hasOption(opts []Option, k CommandKind) bool {
 	}
 	return false
 }
+
+// TestNoticeItemsAndNeedsPair: 一次性告知 (行政许可法第三十二条) lists every
+// item; a material asked for without its item, or by an empty item, would
+// vanish from the notice, so it is refused naming the field.
+func TestNoticeItemsAndNeedsPair(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		items, needs []string
+		field        string // "" = accepted
+	}{
+		{"paired", []string{"复印件不清晰", "说明经营面积"}, []string{"m1", NeedStatement}, ""},
+		{"statements only", []string{"说明经营面积"}, nil, ""},
+		{"more needs than items", []string{"申请书未签字"}, []string{"m1", "m2"}, "needs"},
+		{"a material under an empty item", []string{"", "说明经营面积"}, []string{"m1", NeedStatement}, "items"},
+	} {
+		err := pairedNotice(Command{Kind: CmdRequestSupplement, Items: tc.items, Needs: tc.needs})
+		if got := apperr.FieldsOf(err); (tc.field == "") != (err == nil) || (tc.field != "" && got[tc.field] == "") {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+}

@@ -42,9 +42,29 @@ func noticeItems(cmd Command) (items, needs []string) {
 	return items, needs
 }
 
+// pairedNotice: needs[i] is the material item i asks for, so there are no
+// more needs than items, and no material is asked for by an empty item
+// (either would be dropped from the notice without a word).
+func pairedNotice(cmd Command) error {
+	if len(cmd.Needs) > len(cmd.Items) {
+		return apperr.Field("needs", fmt.Sprintf("补正要求须与补正事项逐项对应：列了 %d 项补正事项（items），却有 %d 项材料要求（needs）",
+			len(cmd.Items), len(cmd.Needs)))
+	}
+	for i, need := range cmd.Needs {
+		need = strings.TrimSpace(need)
+		if strings.TrimSpace(cmd.Items[i]) == "" && need != "" && need != NeedStatement {
+			return apperr.Field("items", fmt.Sprintf("第 %d 项补正事项为空，却要求补交材料“%s”：请写明该材料需要补正什么", i+1, need))
+		}
+	}
+	return nil
+}
+
 // checkNotice: a notice lists at least one item, and each item needs a
 // statement or a file of one of the item's uploaded materials.
 func checkNotice(c *Case, cmd Command) error {
+	if err := pairedNotice(cmd); err != nil {
+		return err
+	}
 	items, needs := noticeItems(cmd)
 	if len(items) == 0 {
 		return apperr.Field("items", "请逐项列明需要补正的材料或内容（一次性告知）")
