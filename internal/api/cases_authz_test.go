@@ -125,6 +125,32 @@ func TestCaseBadInput(t *testing.T) {
 			}
 		}
 	})
+	t.Run("KeyReusedForOtherContent", func(t *testing.T) {
+		// A retry returns the case filed; the same key with other content
+		// is refused, saying so, instead of answering with that case.
+		filed := fileFood(t, a, "reuse-1")
+		var ms []map[string]string
+		for _, m := range filed.Materials {
+			ms = append(ms, map[string]string{"code": m.Code, "sha256": m.SHA256, "file_name": m.FileName})
+		}
+		body := map[string]any{"item_version_id": version, "form": foodForm, "materials": ms}
+		key := func(req *http.Request) { req.Header.Set("Idempotency-Key", "reuse-1") }
+		var again caseView
+		jsonUnmarshal(t, c.do("POST", "/api/v1/cases", body, key).body, &again)
+		if again.ID != filed.ID {
+			t.Fatalf("a retry filed case %d, want %d", again.ID, filed.ID)
+		}
+		other := map[string]string{}
+		for k, v := range foodForm {
+			other[k] = v
+		}
+		other["summary"] = "开办另一家小吃店"
+		body["form"] = other
+		e := c.do("POST", "/api/v1/cases", body, key).mustError(t, "the key reused for other content", http.StatusConflict)
+		if !strings.Contains(e.Error.Message, filed.Number) {
+			t.Fatalf("the refusal names the case filed under the key: %s", e.Error.Message)
+		}
+	})
 	t.Run("NoIdempotencyKey", func(t *testing.T) {
 		c.fail("POST", "/api/v1/cases", map[string]any{"item_version_id": version}, http.StatusUnprocessableEntity)
 	})

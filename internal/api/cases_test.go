@@ -106,6 +106,11 @@ type caseView struct {
 		IDNumber string `json:"id_number"`
 		Phone    string `json:"phone"`
 	} `json:"applicant"`
+	Materials []struct {
+		Code     string `json:"code"`
+		SHA256   string `json:"sha256"`
+		FileName string `json:"file_name"`
+	} `json:"materials"`
 	Masked        bool   `json:"personal_data_masked"`
 	RefundOwedFen int64  `json:"refund_owed_fen"`
 	FeePaidFen    int64  `json:"fee_paid_fen"`

@@ -51,7 +51,7 @@ func (s *Service) File(ctx context.Context, a *identity.Actor, in FileInput) (*F
 	c, err := s.prepare(ctx, a, in)
 	if err != nil {
 		if prev, ferr := s.d.Store.FindCaseByIdempotencyKey(ctx, in.Key); ferr == nil {
-			return s.repeated(a, prev)
+			return s.repeated(a, prev, in)
 		}
 		return nil, err
 	}
@@ -65,7 +65,7 @@ func (s *Service) File(ctx context.Context, a *identity.Actor, in FileInput) (*F
 	})
 	if apperr.Is(err, apperr.Conflict) {
 		if prev, ferr := s.d.Store.FindCaseByIdempotencyKey(ctx, in.Key); ferr == nil {
-			return s.repeated(a, prev) // two copies of one request raced
+			return s.repeated(a, prev, in) // two copies of one request raced
 		}
 	}
 	if err != nil {
@@ -93,11 +93,40 @@ func (s *Service) create(ctx context.Context, a *identity.Actor, c *Case, key, c
 	return s.record(ctx, a, c, c.Events)
 }
 
-func (s *Service) repeated(a *identity.Actor, c *Case) (*Filed, error) {
+func (s *Service) repeated(a *identity.Actor, c *Case, in FileInput) (*Filed, error) {
 	if err := CanView(a, c); err != nil {
 		return nil, apperr.New(apperr.Conflict, "该提交标识已被使用")
 	}
+	if !sameFiling(c, in) {
+		return nil, apperr.New(apperr.Conflict, "该申请已经提交过（办件编号 %s），本次提交的内容与之不同，未予保存；"+
+			"如需更改，请在办件页补正或撤回后重新申请（重新申请请使用新的提交标识）", c.Number)
+	}
 	return &Filed{Case: c, Repeated: true}, nil
+}
+
+// sameFiling reports whether a request carrying an idempotency key already
+// used asks for what the case filed with it holds: the same item version,
+// the same values for the fields it gives, the same files. A retry does;
+// another application under a reused key does not.
+func sameFiling(c *Case, in FileInput) bool {
+	if c.Procedure.ItemVersionID != in.ItemVersionID {
+		return false
+	}
+	for k, v := range in.Form {
+		if strings.TrimSpace(v) != strings.TrimSpace(c.Form[k]) {
+			return false
+		}
+	}
+	held := map[string]bool{}
+	for _, m := range c.Materials {
+		held[m.Code+"/"+m.SHA256] = true
+	}
+	for _, m := range in.Materials {
+		if !held[m.Code+"/"+m.SHA256] {
+			return false
+		}
+	}
+	return true
 }
 
 func newQueryCode() string {
