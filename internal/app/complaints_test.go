@@ -250,3 +250,32 @@ func orgDeptFilter() org.DepartmentFilter { return org.DepartmentFilter{} }
 func auditFilter(objectType string) audit.Filter {
 	return audit.Filter{ObjectType: objectType, Limit: 500}
 }
+
+// TestVisitorComplaintAboutCase: a visitor who is not logged in complains
+// about someone else's case by its number: the complaint shows the number
+// only, not what was applied for; the visitor's name is kept for the desk
+// and never becomes the step's actor; an overlong name is refused.
+func TestVisitorComplaintAboutCase(t *testing.T) {
+	a, _ := demoApp(t, "sqlite", cstAt(3, 9, 10))
+	ctx := context.Background()
+	c := decidedCase(t, a, "个体工商户设立登记", "citizen")
+	in := complaint.Input{Subject: complaint.SubjectCase, CaseNumber: c.Number, Content: "办理时间过长，无人答复", Name: strings.Repeat("王", 51), Phone: "13800002222"}
+	if _, err := a.Services.Complaints.Submit(ctx, nil, in); apperr.FieldsOf(err)["name"] == "" {
+		t.Fatalf("a 51-character name: %v", err)
+	}
+	in.Name = "王五"
+	filed, err := a.Services.Complaints.Submit(ctx, nil, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := a.Services.Complaints.Track(ctx, filed.Complaint.Number, filed.QueryCode, "1.2.3.4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := v.Complaint.Subject.Label; got != "办件 "+c.Number || strings.Contains(got, c.Procedure.ItemName) {
+		t.Fatalf("the complainant sees the case as %q", got)
+	}
+	if l := v.Complaint.Events[0].ActorLabel; l == "匿名" || strings.Contains(l, "王五") {
+		t.Fatalf("the submission's actor: %q", l)
+	}
+}

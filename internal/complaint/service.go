@@ -77,8 +77,11 @@ type Filed struct {
 	Repeated  bool // a hotline ticket received before
 }
 
-// maxContent bounds a complaint's text.
-const maxContent = 4000
+// maxContent and maxName bound a complaint's text and its complainant's name.
+const (
+	maxContent = 4000
+	maxName    = 50 // a complainant's name
+)
 
 // Submit files a complaint by anyone: a logged-in user (under their name
 // unless anonymous), a visitor who leaves a name and mobile number, or
@@ -142,6 +145,7 @@ func (s *Service) prepare(a *identity.Actor, in *Input) error {
 		in.Name, in.Phone, in.Consent = "", "", false
 	} else if a == nil || in.Channel != ChannelOnline {
 		f.Check(in.Name == "", "name", "请填写姓名，或选择匿名投诉")
+		f.Check(utf8.RuneCountInString(in.Name) > maxName, "name", fmt.Sprintf("姓名不能超过 %d 字", maxName))
 		f.Check(pii.CheckMobile(in.Phone) != nil, "phone", "请填写有效的手机号码，以便答复；也可选择匿名投诉")
 	}
 	return f.Err()
@@ -186,8 +190,10 @@ func actorLabel(a *identity.Actor, in Input) string {
 	switch {
 	case in.Channel == ChannelHotline && a == nil:
 		return "12345 热线"
-	case in.Anonymous && in.Channel == ChannelOnline || a == nil:
+	case in.Anonymous && in.Channel == ChannelOnline:
 		return "匿名"
+	case a == nil:
+		return "未登录的投诉人" // named, but the name is the desk's to see
 	}
 	return a.Audit().Label
 }
@@ -202,7 +208,9 @@ func (s *Service) resolveSubject(ctx context.Context, in Input) (Subject, string
 		if err != nil {
 			return subj, "", 0, apperr.Field("case_number", "没有这个办件编号，请核对")
 		}
-		subj.CaseID, subj.CaseNumber, subj.Label = c.ID, c.Number, "办件 "+c.Number+"（"+c.ItemName+"）"
+		// The number only: anyone may complain about a case, and the label
+		// is shown to the complainant, who need not be its applicant.
+		subj.CaseID, subj.CaseNumber, subj.Label = c.ID, c.Number, "办件 "+c.Number
 		return subj, c.RegionPath, c.DepartmentID, nil
 	case SubjectWindow, SubjectStaff:
 		return s.windowSubject(ctx, in, subj)
