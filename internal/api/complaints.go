@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"openhall/internal/apperr"
 	"openhall/internal/complaint"
 	"openhall/internal/hotline"
 	"openhall/internal/httpkit"
@@ -182,13 +183,42 @@ func cutBearer(h string) (string, bool) {
 	return "", false
 }
 
+// hotlineTicketRequest is a ticket as the hotline sends it. Its
+// received_at is read as a string and parsed here: encoding/json reports
+// a time that does not parse (e.g. "yesterday") as a bare parse error,
+// without the field's name, which the hotline's developers would then
+// have to guess; a wrong JSON type (a number) is named by decode as for
+// any other field. The outer ReceivedAt hides the ticket's for JSON.
+type hotlineTicketRequest struct {
+	hotline.Ticket
+	ReceivedAt string `json:"received_at"`
+}
+
+func (req hotlineTicketRequest) ticket() (hotline.Ticket, error) {
+	t := req.Ticket
+	if req.ReceivedAt != "" {
+		if err := t.ReceivedAt.UnmarshalText([]byte(req.ReceivedAt)); err != nil {
+			got := []rune(req.ReceivedAt)
+			if len(got) > 40 {
+				got = append(got[:40], '…')
+			}
+			return t, apperr.Field("received_at", "字段 received_at 应为 RFC 3339 格式的时间（如 2026-03-09T09:00:00+08:00），收到“"+string(got)+"”")
+		}
+	}
+	return t, nil
+}
+
 // handleHotlineReceive takes a ticket from the 12345 hotline.
 func (s *Server) handleHotlineReceive(w http.ResponseWriter, r *http.Request) error {
 	if err := s.hotlineAuth(r); err != nil {
 		return err
 	}
-	var t hotline.Ticket
-	if err := decode(r, &t); err != nil {
+	var req hotlineTicketRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	t, err := req.ticket()
+	if err != nil {
 		return err
 	}
 	rc, err := s.svc.Hotline.Receive(r.Context(), t)

@@ -15,6 +15,7 @@ package hotline
 import (
 	"context"
 	"crypto/subtle"
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -41,10 +42,47 @@ type Caller struct {
 
 // Subject is what the ticket is about, as far as the hotline knows.
 type Subject struct {
-	Kind       string `json:"kind"` // case, window, staff, item, platform
+	Kind       string `json:"kind"` // one of SubjectKinds, or "" when the hotline does not say
 	CaseNumber string `json:"case_number,omitempty"`
 	ItemCode   string `json:"item_code,omitempty"` // 实施编码
 	Text       string `json:"text,omitempty"`      // a window, a person, as the caller said
+}
+
+// Kinds of subject a ticket may be about.
+const (
+	SubjectCase     = "case"     // 办件
+	SubjectWindow   = "window"   // 窗口
+	SubjectStaff    = "staff"    // 工作人员
+	SubjectItem     = "item"     // 事项
+	SubjectPlatform = "platform" // 网上平台
+)
+
+// SubjectKinds lists the kinds of subject, each with its Chinese name.
+var SubjectKinds = []struct{ Kind, Label string }{
+	{SubjectCase, "办件"}, {SubjectWindow, "窗口"}, {SubjectStaff, "工作人员"}, {SubjectItem, "事项"}, {SubjectPlatform, "网上平台"},
+}
+
+// validSubjectKind reports whether k is one of SubjectKinds; "" (not
+// said) is allowed.
+func validSubjectKind(k string) bool {
+	if k == "" {
+		return true
+	}
+	for _, x := range SubjectKinds {
+		if x.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+// subjectKindList is the allowed kinds, for messages.
+func subjectKindList() string {
+	parts := make([]string, len(SubjectKinds))
+	for i, x := range SubjectKinds {
+		parts[i] = x.Kind + "（" + x.Label + "）"
+	}
+	return strings.Join(parts, "、")
 }
 
 // Ticket is what the hotline hands over.
@@ -109,15 +147,31 @@ type Store interface {
 type Service struct {
 	store     Store
 	token     []byte
+	now       func() time.Time
 	mu        sync.RWMutex
 	receivers map[Kind]Receiver
 }
 
 // NewService returns the hand-off; token is the hotline's bearer token
-// ("" turns the interface off).
+// ("" turns the interface off). It reads the time from time.Now until
+// SetClock gives it the application's clock.
 func NewService(store Store, token string) *Service {
-	return &Service{store: store, token: []byte(token), receivers: map[Kind]Receiver{}}
+	return &Service{store: store, token: []byte(token), now: time.Now, receivers: map[Kind]Receiver{}}
 }
+
+// SetClock makes the service read the time from now (the application's
+// clock); call it before the service is used.
+func (s *Service) SetClock(now func() time.Time) {
+	if now != nil {
+		s.now = now
+	}
+}
+
+// MaxClockSkew is how far ahead of this system's clock a ticket's
+// received_at may be: the hotline's clock and ours may differ a little,
+// but a ticket received hours or years from now would start the
+// complaint's clocks in the future.
+const MaxClockSkew = 5 * time.Minute
 
 // Register makes r handle the tickets of kind; registering a kind twice
 // replaces the first receiver.
@@ -177,19 +231,28 @@ func (s *Service) Receive(ctx context.Context, t Ticket) (Receipt, error) {
 	if err != nil {
 		return Receipt{}, err
 	}
-	if err := t.validate(); err != nil {
+	if err := t.validate(s.now()); err != nil {
 		return Receipt{}, err
 	}
 	return r.Receive(ctx, t)
 }
 
-func (t *Ticket) validate() error {
+// validate checks a ticket received at now (this system's clock).
+func (t *Ticket) validate(now time.Time) error {
 	var f apperr.Fields
 	f.Check(!ticketNoPattern.MatchString(t.TicketNo), "ticket_no", "工单编号须为 1–64 位字母、数字、- 或 _")
 	f.Check(t.RegionCode == "", "region_code", "请给出派单地区的行政区划代码")
 	n := utf8.RuneCountInString(t.Content)
 	f.Check(n < 2 || n > 4000, "content", "工单内容须为 2–4000 字")
-	f.Check(t.ReceivedAt.IsZero() || t.ReceivedAt.Year() < 2000, "received_at", "请给出热线受理时间（RFC 3339）")
+	switch {
+	case t.ReceivedAt.IsZero() || t.ReceivedAt.Year() < 2000:
+		f.Add("received_at", "请给出热线受理时间（RFC 3339，如 2026-03-09T09:00:00+08:00）")
+	case t.ReceivedAt.After(now.Add(MaxClockSkew)):
+		f.Add("received_at", fmt.Sprintf("热线受理时间 %s 晚于本系统当前时间 %s（最多允许快 %d 分钟），请核对热线系统的时钟",
+			t.ReceivedAt.In(chinaTime).Format(time.RFC3339), now.In(chinaTime).Format(time.RFC3339), int(MaxClockSkew/time.Minute)))
+	}
+	t.Subject.Kind = strings.TrimSpace(t.Subject.Kind)
+	f.Check(!validSubjectKind(t.Subject.Kind), "subject.kind", "工单所涉对象的类型“"+t.Subject.Kind+"”无效，可用："+subjectKindList())
 	if t.Caller.Anonymous {
 		t.Caller.Name, t.Caller.Phone, t.Caller.Consent = "", "", false
 	} else if t.Caller.Phone != "" {
@@ -198,6 +261,8 @@ func (t *Ticket) validate() error {
 	f.Check(utf8.RuneCountInString(t.Caller.Name) > 50, "caller.name", "姓名不能超过 50 字")
 	return f.Err()
 }
+
+var chinaTime = time.FixedZone("CST", 8*3600)
 
 var landline = regexp.MustCompile(`^0\d{2,3}-?\d{7,8}$`)
 

@@ -1,0 +1,55 @@
+package api_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"openhall/internal/apptest"
+)
+
+// TestHotlineTicketRefusals: a ticket the hotline sends wrong is refused
+// with the field named, including a received_at that is not a time at all
+// or is in the future.
+func TestHotlineTicketRefusals(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a := demoAPIApp(t, backend)
+		hot := anonymous(t, a)
+		bearer := func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+hotlineToken) }
+		ticket := func(no string, edit func(map[string]any)) map[string]any {
+			tk := map[string]any{"kind": "complaint", "ticket_no": no, "region_code": "330106", "received_at": "2026-03-09T09:00:00+08:00",
+				"caller": map[string]any{"name": "赵六", "phone": "13700001111"}, "subject": map[string]any{"kind": "window", "text": "A01窗口"},
+				"content": "窗口午休时间无人值守"}
+			edit(tk)
+			return tk
+		}
+		tests := []struct {
+			name    string
+			edit    func(map[string]any)
+			field   string // "" = accepted
+			message string
+		}{
+			{"a window", func(map[string]any) {}, "", ""},
+			{"received yesterday, in words", func(tk map[string]any) { tk["received_at"] = "yesterday" }, "received_at", "RFC 3339"},
+			{"received at a number", func(tk map[string]any) { tk["received_at"] = 20260309 }, "received_at", "字符串"},
+			{"received in 2030", func(tk map[string]any) { tk["received_at"] = "2030-01-01T00:00:00+08:00" }, "received_at", "晚于本系统当前时间"},
+			{"an unknown subject kind", func(tk map[string]any) { tk["subject"] = map[string]any{"kind": "zzz", "text": "A01窗口"} }, "subject.kind", "platform"},
+		}
+		for i, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				r := hot.do("POST", "/api/v1/hotline/tickets", ticket("T-"+strings.Repeat("9", i+1), tt.edit), bearer)
+				if tt.field == "" {
+					if r.status != http.StatusCreated {
+						t.Fatalf("status %d: %s", r.status, r.body)
+					}
+					return
+				}
+				e := r.mustError(t, tt.name, http.StatusUnprocessableEntity)
+				wantFields(t, e, tt.field)
+				if !strings.Contains(e.Error.Fields[tt.field], tt.message) {
+					t.Fatalf("%s: %q, want it to say %q", tt.field, e.Error.Fields[tt.field], tt.message)
+				}
+			})
+		}
+	})
+}
