@@ -91,6 +91,9 @@ func (s *Service) Act(ctx context.Context, a *identity.Actor, id int64, cmd Comm
 }
 
 func (s *Service) act(ctx context.Context, a *identity.Actor, c *Complaint, cmd Command, version int, holder bool) error {
+	if !cmd.Kind.Valid() {
+		return apperr.Field("kind", fmt.Sprintf("未知的操作“%s”", cmd.Kind))
+	}
 	if version != 0 && version != c.Version {
 		return apperr.New(apperr.Conflict, "%s已被他人处理（当前为“%s”），请刷新后重试", c.Kind.Label(), c.Status.Label())
 	}

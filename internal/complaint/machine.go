@@ -29,6 +29,9 @@ func (k CommandKind) Label() string {
 		CmdReply: "答复受理机构", CmdAnswer: "答复投诉人", CmdRate: "评价答复", CmdReopen: "申请重新办理"}[k]
 }
 
+// Valid reports whether k is one of the commands.
+func (k CommandKind) Valid() bool { return k.Label() != "" }
+
 // Command is one request to move a complaint on.
 type Command struct {
 	Kind         CommandKind

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"openhall/internal/apperr"
 	"openhall/internal/complaint"
@@ -152,14 +153,20 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, status 
 	return s.render(w, status, "complaints/complaint", p)
 }
 
-// commandOf reads a complaint command from a posted form.
-func commandOf(r *http.Request) (complaint.Command, int) {
+// commandOf reads a complaint command from a posted form; a number field
+// given but not a number is an error naming it, never taken as "none".
+func commandOf(r *http.Request) (complaint.Command, int, error) {
 	v := r.PostForm
-	dept, _ := strconv.ParseInt(v.Get("department_id"), 10, 64)
-	days, _ := strconv.Atoi(v.Get("days"))
-	level, _ := strconv.Atoi(v.Get("level"))
-	version, _ := strconv.Atoi(v.Get("version"))
-	return complaint.Command{Kind: complaint.CommandKind(v.Get("kind")), Text: v.Get("text"), DepartmentID: dept, Days: days, Level: level}, version
+	var f apperr.Fields
+	num := func(name, label string) int64 {
+		s := strings.TrimSpace(v.Get(name))
+		n, err := strconv.ParseInt(s, 10, 64)
+		f.Check(s != "" && err != nil, name, label+"须为数字")
+		return n
+	}
+	dept, days, level, version := num("department_id", "承办部门"), num("days", "办理期限"), num("level", "满意度"), num("version", "版本")
+	return complaint.Command{Kind: complaint.CommandKind(v.Get("kind")), Text: v.Get("text"), DepartmentID: dept, Days: int(days),
+		Level: int(level)}, int(version), f.Err()
 }
 
 func (s *Server) handleComplaintAction(w http.ResponseWriter, r *http.Request) error {
@@ -167,8 +174,10 @@ func (s *Server) handleComplaintAction(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	cmd, version := commandOf(r)
-	_, err = s.svc.Complaints.Act(r.Context(), httpkit.ActorFrom(r.Context()), id, cmd, version)
+	cmd, version, err := commandOf(r)
+	if err == nil {
+		_, err = s.svc.Complaints.Act(r.Context(), httpkit.ActorFrom(r.Context()), id, cmd, version)
+	}
 	switch apperr.CodeOf(err) {
 	case "":
 		return s.redirect(w, r, fmt.Sprintf("/complaints/%d", id), "已"+cmd.Kind.Label())
@@ -206,8 +215,10 @@ func (s *Server) handleTrack(w http.ResponseWriter, r *http.Request) error {
 // and 查询码.
 func (s *Server) handleTrackAct(w http.ResponseWriter, r *http.Request) error {
 	number, code := r.PostForm.Get("number"), r.PostForm.Get("code")
-	cmd, _ := commandOf(r)
-	_, err := s.svc.Complaints.ActByCode(r.Context(), number, code, httpkit.ClientAddr(r), cmd)
+	cmd, _, err := commandOf(r)
+	if err == nil {
+		_, err = s.svc.Complaints.ActByCode(r.Context(), number, code, httpkit.ClientAddr(r), cmd)
+	}
 	if err != nil && !apperr.Is(err, apperr.Invalid) && !apperr.Is(err, apperr.Conflict) {
 		return err
 	}

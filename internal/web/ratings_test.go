@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -9,7 +10,10 @@ import (
 	"time"
 
 	"openhall/internal/apptest"
+	"openhall/internal/complaint"
 	"openhall/internal/demo"
+	"openhall/internal/identity"
+	"openhall/internal/org"
 )
 
 func ratingsApp(t *testing.T) *apptest.App {
@@ -114,6 +118,44 @@ func TestComplaintFormErrors(t *testing.T) {
 	}
 	if got := p.doc.Find("#f-content").Text(); got != "窗口无人值守很久" {
 		t.Fatalf("the text was lost: %q", got)
+	}
+}
+
+// TestComplaintDeskBadInput: a desk step with a department that is not a
+// number, or a step that does not exist, is refused naming the field; it
+// is never taken as "no department".
+func TestComplaintDeskBadInput(t *testing.T) {
+	a := ratingsApp(t)
+	ws, err := a.Services.Org.Windows(context.Background(), org.WindowFilter{})
+	if err != nil || len(ws) == 0 {
+		t.Fatal(err)
+	}
+	filed, err := a.Services.Complaints.Submit(context.Background(), nil, complaint.Input{Kind: complaint.KindComplaint,
+		Subject: complaint.SubjectWindow, WindowID: ws[0].ID, Content: "窗口无人值守很久", Name: "王五", Phone: "13800002222"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, a)
+	b.login("supervisor", demo.Password)
+	page := fmt.Sprintf("/complaints/%d", filed.Complaint.ID)
+	for _, tc := range []struct {
+		form url.Values
+		want string
+	}{
+		{url.Values{"kind": {"accept"}, "department_id": {"abc"}, "days": {"5"}}, "承办部门须为数字"},
+		{url.Values{"kind": {"zzz"}}, "未知的操作"},
+	} {
+		p := b.post(page, page+"/actions", tc.form)
+		if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.doc.Find(".form-error").Text(), tc.want) {
+			t.Fatalf("%v: status %d, %s", tc.form, p.status, p.doc.Find(".form-error").Text())
+		}
+	}
+	_, sup, err := a.Services.Identity.Login(context.Background(), identity.LoginInput{Username: "supervisor", Password: demo.Password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := a.Services.Complaints.Get(context.Background(), sup, filed.Complaint.ID); err != nil || v.Complaint.Status != complaint.StatusSubmitted {
+		t.Fatalf("a refused step changed the complaint: %+v %v", v, err)
 	}
 }
 
