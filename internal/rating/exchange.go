@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"openhall/internal/apperr"
 	"openhall/internal/audit"
@@ -123,14 +125,24 @@ func jsonProblem(err error) string {
 	return "无法解析"
 }
 
+// maxAhead is how far ahead of this system's clock a record's assessTime
+// may be: the two systems' clocks may differ a little, but a rating given
+// in the future is not a rating.
+const maxAhead = 5 * time.Minute
+
 // checkImport checks and resolves every record.
 func (s *Service) checkImport(ctx context.Context, regionPath string, recs []Record) (*ImportResult, error) {
 	res := &ImportResult{}
 	keys := make([]string, 0, len(recs))
 	seen := map[string]bool{}
+	now := s.d.Now()
 	for i, rec := range recs {
 		row := ImportRow{Line: i + 1, Record: rec}
 		row.Rating, row.Errors = FromRecord(rec)
+		if _, bad := row.Errors["assessTime"]; !bad && row.Rating.At.After(now.Add(maxAhead)) {
+			row.Errors["assessTime"] = fmt.Sprintf("评价时间 %s 晚于本系统当前时间 %s，不能导入尚未发生的评价（请核对来源系统的时钟）",
+				strings.TrimSpace(rec.AssessTime), now.In(chinaTime).Format(assessTimeLayout))
+		}
 		s.resolve(ctx, regionPath, &row)
 		if seen[row.Rating.Key] {
 			row.Errors["evaluateId"] = "文件中重复的评价记录"
@@ -144,18 +156,126 @@ func (s *Service) checkImport(ctx context.Context, regionPath string, recs []Rec
 		return nil, err
 	}
 	for i := range res.Rows {
+		res.Rows[i].Exists = held[res.Rows[i].Rating.Key]
+	}
+	if err := s.checkSeconds(ctx, regionPath, res.Rows); err != nil {
+		return nil, err
+	}
+	for i := range res.Rows {
 		row := &res.Rows[i]
 		switch {
 		case len(row.Errors) > 0:
+			row.Exists = false
 			res.Bad++
-		case held[row.Rating.Key]:
-			row.Exists = true
+		case row.Exists:
 			res.Existing++
 		default:
 			res.New++
 		}
 	}
 	return res, nil
+}
+
+// firstWindow is how long before a second evaluation its first is looked
+// for among the stored ratings of cases not held here. A second
+// evaluation follows the department's feedback on a bad first one, within
+// the ticket's periods (weeks; months when late): a year is ample.
+const firstWindow = 366 * 24 * time.Hour
+
+// stageKey names a case's (or visit's) stage.
+func stageKey(caseNumber string, st Stage) string { return caseNumber + "\x00" + strconv.Itoa(int(st)) }
+
+// checkSeconds refuses a new second evaluation (assessNumber 2) whose
+// first evaluation of the same case and stage is neither in the file nor
+// stored here: a second evaluation answers a first one's rectification,
+// and without it the figures would count a re-rating of nothing.
+func (s *Service) checkSeconds(ctx context.Context, regionPath string, rows []ImportRow) error {
+	firsts := map[string]bool{}
+	for _, row := range rows {
+		if r := row.Rating; r.Number == FirstEvaluation && r.CaseNumber != "" {
+			firsts[stageKey(r.CaseNumber, r.Stage)] = true
+		}
+	}
+	var missing []*ImportRow // not in the file: looked for among the stored
+	for i := range rows {
+		row := &rows[i]
+		r := row.Rating
+		switch {
+		case r.Number != SecondEvaluation || row.Exists || len(row.Errors) > 0:
+		case r.CaseNumber == "":
+			row.Errors["assessNumber"] = "二次评价须有办件编号（projectNo），才能对应其首次评价"
+		case !firsts[stageKey(r.CaseNumber, r.Stage)]:
+			missing = append(missing, row)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	stored, err := s.storedFirsts(ctx, regionPath, missing)
+	if err != nil {
+		return err
+	}
+	for _, row := range missing {
+		r := row.Rating
+		if !stored[stageKey(r.CaseNumber, r.Stage)] {
+			row.Errors["assessNumber"] = fmt.Sprintf("二次评价没有对应的首次评价：文件中和本系统中都没有办件 %s “%s”阶段的首次评价（assessNumber 1）",
+				r.CaseNumber, r.Stage.Label())
+		}
+	}
+	return nil
+}
+
+// storedFirsts finds which of the rows' cases and stages have a first
+// evaluation stored here: by the case, for cases held here; otherwise
+// among the ratings of the region in the year before the rows' times
+// (a first imported earlier carries the case's number only).
+func (s *Service) storedFirsts(ctx context.Context, regionPath string, rows []*ImportRow) (map[string]bool, error) {
+	found := map[string]bool{}
+	want := map[string]bool{}
+	var from, to time.Time
+	for _, row := range rows {
+		r := row.Rating
+		k := stageKey(r.CaseNumber, r.Stage)
+		if r.CaseID != 0 && !found[k] {
+			list, _, err := s.d.Store.FindRatings(ctx, Filter{CaseID: r.CaseID, Limit: 50})
+			if err != nil {
+				return nil, err
+			}
+			for _, x := range list {
+				if x.Number == FirstEvaluation {
+					found[stageKey(r.CaseNumber, x.Stage)] = true
+				}
+			}
+		}
+		if found[k] {
+			continue
+		}
+		want[k] = true
+		if from.IsZero() || r.At.Before(from) {
+			from = r.At
+		}
+		if r.At.After(to) {
+			to = r.At
+		}
+	}
+	const page = 5000
+	for offset := 0; len(want) > 0; offset += page {
+		list, total, err := s.d.Store.FindRatings(ctx, Filter{RegionPrefix: regionPath, From: from.Add(-firstWindow),
+			To: to.Add(time.Second), Offset: offset, Limit: page})
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range list {
+			if k := stageKey(x.CaseNumber, x.Stage); x.Number == FirstEvaluation && want[k] {
+				found[k] = true
+				delete(want, k)
+			}
+		}
+		if offset+page >= total || len(list) == 0 {
+			break
+		}
+	}
+	return found, nil
 }
 
 // resolve places a record: its region (inside the importer's), its
@@ -193,6 +313,27 @@ func (s *Service) resolve(ctx context.Context, regionPath string, row *ImportRow
 	}
 }
 
+// uncallable is an imported rating as its ticket is opened: one whose
+// rater cannot be called back, as a local anonymous rating's.
+//
+// A local real-name rating carries the way to reach its rater: the
+// account (RaterUserID) or the phone of the visit's SMS (VisitID), which
+// the ticket shows the department (contact) and the feedback goes to. The
+// national record carries neither (no name, phone or account, only
+// anonymityFlag), so a real-name rating imported from another channel
+// (anonymityFlag 2) has no one to call. Refusing such rows would refuse
+// every real-name bad review of the other channel, the reviews 好差评
+// exists to act on, and leave them out of the figures; so they are
+// imported, still real-name (the record is kept as sent and exported the
+// same), and their ticket is opened as not call-back-able: the department
+// records "无法回访" instead of a call nobody can make, the 回访 clock does
+// not run, and 回访率 counts only the raters who can be called back.
+func uncallable(r *Rating) *Rating {
+	c := *r
+	c.Anonymous = true
+	return &c
+}
+
 // storeImport writes the new records, one audit entry for the file, and
 // a ticket for each new bad first rating.
 func (s *Service) storeImport(ctx context.Context, a *identity.Actor, res *ImportResult) error {
@@ -213,7 +354,7 @@ func (s *Service) storeImport(ctx context.Context, a *identity.Actor, res *Impor
 	for i, r := range fresh {
 		ids[i] = r.ID
 		if r.Level.Bad() && r.Number == FirstEvaluation && !r.Default {
-			if _, err := s.openTicket(ctx, r); err != nil {
+			if _, err := s.openTicket(ctx, uncallable(r)); err != nil {
 				return err
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // This file is the national 好差评 interface's record and its code tables
@@ -156,6 +157,11 @@ var userProps = map[string]string{"person": "1", "legal": "2"}
 // assessTimeLayout is how a record's time is written, in China time.
 const assessTimeLayout = "2006-01-02 15:04:05"
 
+// minAssessYear is the earliest year a record's time may be in. No rating
+// is older than 好差评 (2019); the bound is kept loose, and a time before
+// it is a placeholder (0001-01-01, a zero time) or a mistake.
+const minAssessYear = 2000
+
 var chinaTime = time.FixedZone("CST", 8*3600)
 
 // ToRecord writes r as the interface's record.
@@ -194,6 +200,11 @@ func FromRecord(rec Record) (*Rating, map[string]string) {
 	if r.Indicators, err = DecodeEvalDetail(rec.EvalDetail); err != nil {
 		bad["evalDetail"] = err.Error()
 	}
+	if n := utf8.RuneCountInString(r.Comment); n > maxComment {
+		// The limit of a comment given here (Input.validate), so that an
+		// imported rating holds no more than a local one.
+		bad["writingEvaluation"] = fmt.Sprintf("文字评价不能超过 %d 字（本条 %d 字）", maxComment, n)
+	}
 	readCodes(rec, r, bad)
 	r.Key = strings.TrimSpace(rec.EvaluateID)
 	if r.Key == "" {
@@ -227,8 +238,11 @@ func readCodes(rec Record, r *Rating, bad map[string]string) {
 		bad["userProp"] = fmt.Sprintf("用户属性代码 %q 无效，应为 1（个人）或 2（法人）", rec.UserProp)
 	}
 	t, err := time.ParseInLocation(assessTimeLayout, strings.TrimSpace(rec.AssessTime), chinaTime)
-	if err != nil || t.Year() < 2000 {
+	switch {
+	case err != nil:
 		bad["assessTime"] = fmt.Sprintf("评价时间 %q 无效，应为“2006-01-02 15:04:05”格式", rec.AssessTime)
+	case t.Year() < minAssessYear:
+		bad["assessTime"] = fmt.Sprintf("评价时间 %q 超出范围，应在 %d 年之后", rec.AssessTime, minAssessYear)
 	}
 	r.At = t.UTC()
 	if rec.AnonymityFlag != "1" && rec.AnonymityFlag != "2" {

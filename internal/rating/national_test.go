@@ -2,6 +2,7 @@ package rating
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -114,5 +115,38 @@ func TestPeriodOf(t *testing.T) {
 		if p.Months != tt.months || fmt.Sprint(p.Days) != fmt.Sprint(tt.days) {
 			t.Errorf("%s: %v %v; want %v %v", tt.name, p.Months, p.Days, tt.months, tt.days)
 		}
+	}
+}
+
+// TestFromRecordTimeAndComment: a time in the right format but before
+// 好差评 existed is out of range (not badly formatted), and the comment
+// has the local limit.
+func TestFromRecordTimeAndComment(t *testing.T) {
+	tests := []struct {
+		name          string
+		at, comment   string
+		field, saying string // "" = accepted
+	}{
+		{"a time", "2026-03-09 10:00:00", "", "", ""},
+		{"year 1", "0001-01-01 00:00:00", "", "assessTime", "超出范围"},
+		{"1999", "1999-12-31 23:59:59", "", "assessTime", "超出范围"},
+		{"not a time", "2026-03-09", "", "assessTime", "格式"},
+		{"the longest comment", "2026-03-09 10:00:00", strings.Repeat("慢", maxComment), "", ""},
+		{"a comment too long", "2026-03-09 10:00:00", strings.Repeat("慢", maxComment+1), "writingEvaluation", "不能超过 500 字"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, bad := FromRecord(Record{ProjectNo: "1", ProStatus: "3", Pf: "1", Satisfaction: "5", AssessNumber: "1",
+				AssessTime: tt.at, AnonymityFlag: "1", WritingEvaluation: tt.comment})
+			if tt.field == "" {
+				if len(bad) > 0 {
+					t.Fatal(bad)
+				}
+				return
+			}
+			if len(bad) != 1 || !strings.Contains(bad[tt.field], tt.saying) {
+				t.Fatalf("errors %v, want %s saying %q", bad, tt.field, tt.saying)
+			}
+		})
 	}
 }
