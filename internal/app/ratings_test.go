@@ -337,6 +337,19 @@ func TestVisitSMSInvite(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// A case number given must be a case of the window's region.
+			w := demoWindow(t, a, "A01").ID
+			if _, err := a.Services.Ratings.InviteVisit(ctx, actor(t, a, "clerk"), w, "13800009999", "NOPE"); apperr.FieldsOf(err)["case_number"] == "" {
+				t.Fatalf("an unknown case number: %v", err)
+			}
+			c := decidedCase(t, a, "个体工商户设立登记", "citizen")
+			if _, err := a.Services.Ratings.InviteVisit(ctx, actor(t, a, "clerk"), w, "13800009999", c.Number); err != nil {
+				t.Fatalf("the case served: %v", err)
+			}
+			if _, err := a.Services.Ratings.InviteVisit(ctx, actor(t, a, "approver"), w, "13800009999", ""); !apperr.Is(err, apperr.Forbidden) ||
+				!strings.Contains(apperr.MessageOf(err), "邀请") {
+				t.Fatalf("someone not seated at the window: %v", err)
+			}
 			if err := a.Services.Ratings.SendVisitSMS(ctx, a.Services.Notify, v.ID); err != nil {
 				t.Fatal(err)
 			}

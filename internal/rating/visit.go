@@ -57,14 +57,21 @@ func (s *Service) InviteVisit(ctx context.Context, a *identity.Actor, windowID i
 	if err != nil {
 		return nil, err
 	}
-	if err := CanRunCounter(a, w); err != nil {
-		return nil, err
+	if CanRunCounter(a, w) != nil {
+		return nil, apperr.New(apperr.Forbidden, "只有在%s窗口就座的窗口人员可以邀请办事群众评价该窗口的服务", w.Number)
 	}
 	if err := s.CanInviteBySMS(); err != nil {
 		return nil, err
 	}
 	if err := pii.CheckMobile(phone); err != nil {
 		return nil, apperr.Field("phone", "手机号码无效："+apperr.MessageOf(err))
+	}
+	if caseNumber = strings.TrimSpace(caseNumber); caseNumber != "" {
+		// The case served at this window: one of the window's region.
+		ci, err := s.d.Cases.CaseInfoByNumber(ctx, caseNumber)
+		if err != nil || !strings.HasPrefix(ci.Target.RegionPath, w.RegionPath) {
+			return nil, apperr.Field("case_number", "没有在本窗口所属地区办理的这个办件编号，请核对；也可不填")
+		}
 	}
 	var v *Visit
 	err = s.d.Tx.InTx(ctx, func(ctx context.Context) error {
