@@ -89,12 +89,17 @@ func (s *Server) figures(r *http.Request, q rating.FigureQuery) (*rating.Figures
 }
 
 // handleRatingReportXLSX downloads the report as a workbook.
+// A query it cannot answer shows the report page with the fields named.
 func (s *Server) handleRatingReportXLSX(w http.ResponseWriter, r *http.Request) error {
 	q, err := s.reportQuery(r)
-	if err != nil {
-		return err
+	var f *rating.Figures
+	var c *complaint.Figures
+	if err == nil {
+		f, c, err = s.figures(r, q)
 	}
-	f, c, err := s.figures(r, q)
+	if apperr.Is(err, apperr.Invalid) {
+		return s.handleRatingReport(w, r)
+	}
 	if err != nil {
 		return err
 	}

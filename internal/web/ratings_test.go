@@ -159,6 +159,19 @@ func TestComplaintDeskBadInput(t *testing.T) {
 	}
 }
 
+// TestReportBadQuery: the workbook asked for with a bad period or
+// dimension answers with the report page naming the field, not a bare
+// error page.
+func TestReportBadQuery(t *testing.T) {
+	a := ratingsApp(t)
+	b := newBrowser(t, a)
+	b.login("supervisor", demo.Password)
+	p := b.get("/staff/ratings/report.xlsx?by=zzz&from=2026-03-01&to=2026-03-31")
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.doc.Find(".form-error").Text(), "统计维度") {
+		t.Fatalf("a bad dimension: %d %s", p.status, p.doc.Find(".form-error").Text())
+	}
+}
+
 // TestCounterWithoutToken: a device not started as a tablet says so; the
 // receipt carries the rating QR code.
 func TestCounterWithoutToken(t *testing.T) {
