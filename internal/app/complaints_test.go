@@ -139,6 +139,9 @@ func TestHotlineHandOff(t *testing.T) {
 		if len(list) != 1 || list[0].Complaint.Channel != complaint.ChannelHotline {
 			t.Fatalf("desk queue %d", len(list))
 		}
+		if s := list[0].Complaint.Subject; s.Kind != complaint.SubjectWindow || s.Kind.Label()+"："+s.Label != "窗口：西湖区政务服务中心 A01" {
+			t.Fatalf("subject %+v shown as %s：%s", s, s.Kind.Label(), s.Label)
+		}
 		id := list[0].Complaint.ID
 		sup := actor(t, a, "supervisor")
 		if _, err := a.Services.Complaints.Act(ctx, sup, id, complaint.Command{Kind: complaint.CmdAccept}, 0); err != nil {

@@ -57,7 +57,13 @@ func (h HotlineReceiver) input(ctx context.Context, t hotline.Ticket) (Input, er
 	if err != nil {
 		return in, apperr.Field("region_code", "行政区划代码 "+t.RegionCode+" 不在本系统中")
 	}
-	in.Subject, in.RegionPath, in.Label = SubjectPlatform, path, t.Subject.Text
+	in.Subject, in.RegionPath, in.Label = SubjectPlatform, path, strings.TrimSpace(t.Subject.Text)
+	switch t.Subject.Kind {
+	case hotline.SubjectWindow:
+		in.Subject = SubjectWindow // named in the caller's words: no window to resolve
+	case hotline.SubjectStaff:
+		in.Subject = SubjectStaff
+	}
 	if n := strings.TrimSpace(t.Subject.CaseNumber); n != "" {
 		if _, err := h.S.d.Cases.CaseByNumber(ctx, n); err == nil {
 			in.Subject, in.CaseNumber = SubjectCase, n

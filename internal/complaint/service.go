@@ -213,6 +213,9 @@ func (s *Service) resolveSubject(ctx context.Context, in Input) (Subject, string
 		subj.CaseID, subj.CaseNumber, subj.Label = c.ID, c.Number, "办件 "+c.Number
 		return subj, c.RegionPath, c.DepartmentID, nil
 	case SubjectWindow, SubjectStaff:
+		if in.WindowID == 0 && in.RegionPath != "" {
+			break // handed over by the hotline, which names the window in words only
+		}
 		return s.windowSubject(ctx, in, subj)
 	case SubjectItem:
 		it, err := s.d.Items.ItemRef(ctx, strings.TrimSpace(in.ItemCode))
@@ -229,7 +232,11 @@ func (s *Service) resolveSubject(ctx context.Context, in Input) (Subject, string
 	if err != nil {
 		return subj, "", 0, apperr.Field("region_id", "请选择投诉涉及的地区")
 	}
-	subj.Label = orText(strings.TrimSpace(in.Label), "网上政务服务平台")
+	fallback := "网上政务服务平台"
+	if in.Subject != SubjectPlatform {
+		fallback = in.Subject.Label() + "（热线未说明）"
+	}
+	subj.Label = orText(strings.TrimSpace(in.Label), fallback)
 	return subj, path, 0, nil
 }
 
