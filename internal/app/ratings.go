@@ -30,6 +30,7 @@ func (a *App) addRatings(ctx context.Context, o Options) error {
 		Orgs: lookups, Regions: s.Org, Users: st.Identity, Calendars: s.Calendar, Notifier: tell, Scheduler: ratingTimers{a},
 		Secret: linkKey, PublicURL: a.Config.PublicURL, SMS: a.smsGateway() != nil, Now: o.Now})
 	s.Hotline = hotline.NewService(st.Hotline, a.Config.HotlineToken)
+	s.Hotline.SetClock(o.now())
 	s.Complaints = complaint.NewService(complaint.Deps{Store: st.Complaints, Tx: st, Audit: s.Audit, Cases: caseLookups{a},
 		Windows: lookups, Items: lookups, Orgs: complaintOrgs{lookups}, Users: st.Identity, Calendars: s.Calendar, Notifier: complaintTeller{tell},
 		Throttle: complaintThrottle{lookupThrottle{st.Identity, a.Stores.Backend, o.now()}}, Hotline: hotlineAnswers{s.Hotline}, Secret: codeKey, Now: o.Now})

@@ -155,7 +155,7 @@ const (
 
 // Label is the command's Chinese name.
 func (k TicketCommandKind) Label() string {
-	return map[TicketCommandKind]string{TcCallback: "记录回访", TcSkipCallback: "匿名评价无法回访", TcVerify: "记录核实情况",
+	return map[TicketCommandKind]string{TcCallback: "记录回访", TcSkipCallback: "无法回访（匿名或未留联系方式）", TcVerify: "记录核实情况",
 		TcRectify: "记录整改或解释说明", TcAppeal: "提出申诉", TcUphold: "申诉成立", TcReject: "申诉不成立",
 		TcFeedback: "向评价人反馈", TcRerate: "二次评价", TcCloseUnrated: "逾期未二次评价办结"}[k]
 }
@@ -265,7 +265,7 @@ func codeAndReason(field string, codes ...string) func(*Ticket, TicketCommand) e
 
 func callbackCheck(t *Ticket, c TicketCommand) error {
 	if t.Anonymous {
-		return apperr.New(apperr.Conflict, "匿名评价无法回访，请选择“匿名评价无法回访”")
+		return apperr.New(apperr.Conflict, "该评价无法回访（匿名或未留联系方式），请选择“无法回访（匿名或未留联系方式）”")
 	}
 	return reason("回访记录")(t, c)
 }
