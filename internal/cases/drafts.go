@@ -14,15 +14,15 @@ import (
 // version, which must still be in effect: a draft under a replaced guide
 // is not submitted, and its applicant starts again from the current one.
 func (s *Service) UpdateDraft(ctx context.Context, a *identity.Actor, caseID int64, in FileInput) (*Case, error) {
-	c, err := s.d.Store.LoadCase(ctx, caseID, false)
+	c, err := s.loadFor(ctx, a, caseID, false)
 	if err != nil {
-		return nil, err
-	}
-	if err := CanView(a, c); err != nil {
 		return nil, err
 	}
 	if err := CanActAsApplicant(a, c); err != nil {
 		return nil, err
+	}
+	if in.ItemVersionID != 0 && in.ItemVersionID != c.Procedure.ItemVersionID {
+		return nil, apperr.Field("item_version_id", "草稿所申请的事项不能更改；如需申请其他事项，请新建申请")
 	}
 	if c.Status != StatusDraft {
 		return nil, illegal(c, "不能再修改申请内容")

@@ -71,7 +71,10 @@ func illegal(c *Case, format string, args ...any) error {
 func Transition(c *Case, cmd Command, at time.Time) ([]Event, error) {
 	rule, ok := rules[cmd.Kind]
 	if !ok {
-		return nil, apperr.New(apperr.Invalid, "未知的操作 %q", cmd.Kind)
+		return nil, apperr.Field("kind", fmt.Sprintf("未知的操作“%s”", cmd.Kind))
+	}
+	if cmd.Decision != DecisionNone && cmd.Decision != DecisionApproved && cmd.Decision != DecisionDenied {
+		return nil, apperr.Field("decision", "决定须为 approved（准予许可）或 denied（不予许可）")
 	}
 	if !allowedIn(rule.from, c.Status) {
 		return nil, illegal(c, "不能%s", rule.label)

@@ -88,11 +88,8 @@ func (s *Service) QueryCode(ctx context.Context, a *identity.Actor, c *Case) (st
 func (s *Service) ResetQueryCode(ctx context.Context, a *identity.Actor, caseID int64) (string, error) {
 	code := newQueryCode()
 	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
-		c, err := s.d.Store.LoadCase(ctx, caseID, true)
+		c, err := s.loadFor(ctx, a, caseID, true)
 		if err != nil {
-			return err
-		}
-		if err := CanView(a, c); err != nil {
 			return err
 		}
 		if err := CanReadQueryCode(a, c); err != nil {
@@ -120,10 +117,7 @@ func (s *Service) Reveal(ctx context.Context, a *identity.Actor, caseID int64, r
 	var c *Case
 	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		if c, err = s.d.Store.LoadCase(ctx, caseID, false); err != nil {
-			return err
-		}
-		if err := CanView(a, c); err != nil {
+		if c, err = s.loadFor(ctx, a, caseID, false); err != nil {
 			return err
 		}
 		if err := CanReveal(a, c); err != nil {

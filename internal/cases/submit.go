@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"openhall/internal/apperr"
@@ -254,7 +255,10 @@ func validateApplication(p *Procedure, in FileInput) error {
 	}
 	have := map[string]bool{}
 	for _, m := range in.Materials {
-		f.Check(!hasMaterial(p, m.Code), "material."+m.Code, "材料“"+m.Code+"”不在该事项的材料清单中")
+		pm, listed := p.material(m.Code)
+		f.Check(!listed, "material."+m.Code, "材料“"+m.Code+"”不在该事项的材料清单中")
+		f.Check(listed && pm.Kind != MaterialUpload, "material."+m.Code, "“"+pm.Name+"”在窗口"+
+			map[bool]string{true: "出示原件", false: "签收"}[pm.Kind == MaterialShow]+"，不需上传")
 		have[m.Code] = true
 	}
 	for _, m := range p.Materials {
@@ -268,6 +272,8 @@ func checkField(f *apperr.Fields, fd Field, v string, draft bool) {
 	switch {
 	case v == "":
 		f.Check(fd.Required && !draft, key, "请填写“"+fd.Label+"”")
+	case strings.ContainsFunc(v, controlChar):
+		f.Add(key, "“"+fd.Label+"”含有无法显示的控制字符，请删除后重新填写")
 	case fd.Type == FieldNumber:
 		checkNumber(f, key, fd, v)
 	case fd.Type == FieldEmail:
@@ -282,6 +288,12 @@ func checkField(f *apperr.Fields, fd Field, v string, draft bool) {
 	case fd.Max > 0:
 		f.Check(utf8.RuneCountInString(v) > fd.Max, key, fmt.Sprintf("“%s”不能超过 %d 个字", fd.Label, fd.Max))
 	}
+}
+
+// controlChar reports a character no one types into a form: the C0 and
+// C1 controls other than tab and line breaks.
+func controlChar(r rune) bool {
+	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
 }
 
 // checkNumber: a number, within the field's range, which names its unit.

@@ -116,6 +116,15 @@ func TestDraftsAndDues(t *testing.T) {
 		if _, _, err := svc.Get(ctx, clerk, draft.Case.ID); !apperr.Is(err, apperr.NotFound) {
 			t.Fatalf("a clerk opens a draft: %v", err)
 		}
+		if _, err := svc.UpdateDraft(ctx, citizen, draft.Case.ID, cases.FileInput{ItemVersionID: draft.Case.Procedure.ItemVersionID + 1, Draft: true}); apperr.FieldsOf(err)["item_version_id"] == "" {
+			t.Fatalf("a draft moved to another item: %v", err)
+		}
+		if _, err := svc.UpdateDraft(ctx, clerk, draft.Case.ID+1000, cases.FileInput{Draft: true}); apperr.MessageOf(err) != apperr.MessageOf(func() error {
+			_, err := svc.UpdateDraft(ctx, clerk, draft.Case.ID, cases.FileInput{Draft: true})
+			return err
+		}()) {
+			t.Fatalf("a missing case and another's draft answer alike: %v", err)
+		}
 		if _, err := svc.UpdateDraft(ctx, citizen, draft.Case.ID, cases.FileInput{Form: map[string]string{"shop": "李记"}}); apperr.FieldsOf(err)["material.licence"] == "" {
 			t.Fatalf("submitting without the material: %v", err)
 		}
