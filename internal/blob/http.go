@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"time"
 
 	"openhall/internal/apperr"
 )
@@ -29,7 +28,7 @@ func (s *Store) Serve(w http.ResponseWriter, r *http.Request, sum, name string) 
 		return err
 	}
 	setDownloadHeaders(w.Header(), b, name)
-	http.ServeContent(w, r, "", time.Time{}, rc.(io.ReadSeeker))
+	serveContent(w, r, b.Size, rc.(io.ReadSeeker))
 	return nil
 }
 

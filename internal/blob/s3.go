@@ -330,7 +330,7 @@ func (s *S3) Serve(w http.ResponseWriter, r *http.Request, sum, name string) err
 		return apperr.Wrap(err, apperr.Unavailable, "材料文件暂时无法读取")
 	}
 	setDownloadHeaders(w.Header(), b, name)
-	http.ServeContent(w, r, "", time.Time{}, tmp)
+	serveContent(w, r, b.Size, tmp)
 	return nil
 }
 
