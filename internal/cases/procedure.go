@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"encoding/json"
 	"openhall/internal/calendar"
 	"openhall/internal/catalog"
 	"openhall/internal/identity"
@@ -178,7 +179,25 @@ type Field struct {
 type Result struct {
 	Name        string `json:"name"` // e.g. 食品经营许可证
 	Certificate bool   `json:"certificate"`
-	ValidMonths int    `json:"valid_years,omitempty"`
+	ValidMonths int    `json:"valid_months,omitempty"`
+}
+
+// UnmarshalJSON reads a result, including one of a procedure stored while
+// its validity in months was written under the key valid_years.
+func (r *Result) UnmarshalJSON(b []byte) error {
+	type plain Result
+	var v struct {
+		plain
+		Months int `json:"valid_years"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*r = Result(v.plain)
+	if r.ValidMonths == 0 {
+		r.ValidMonths = v.Months
+	}
+	return nil
 }
 
 // defaultExtension is Art 42's one extension of at most 10 working days,

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"encoding/json"
 	"testing"
 
 	"openhall/internal/apperr"
@@ -35,5 +36,21 @@ func TestApplicationRefusals(t *testing.T) {
 	}
 	if _, err := Transition(c, Command{Kind: "zzz"}, at(2026, 2, 2, 10, 0)); apperr.FieldsOf(err)["kind"] == "" {
 		t.Errorf("an unknown command: %v", err)
+	}
+}
+
+// TestResultValidity: a certificate's validity is in months under
+// valid_months; a procedure stored with it under valid_years (which held
+// months too) reads the same.
+func TestResultValidity(t *testing.T) {
+	for _, js := range []string{`{"name":"许可证","certificate":true,"valid_months":60}`, `{"name":"许可证","certificate":true,"valid_years":60}`} {
+		var r Result
+		if err := json.Unmarshal([]byte(js), &r); err != nil || r.ValidMonths != 60 || r.Name != "许可证" || !r.Certificate {
+			t.Fatalf("%s: %+v %v", js, r, err)
+		}
+	}
+	b, _ := json.Marshal(Result{Name: "许可证", Certificate: true, ValidMonths: 60})
+	if string(b) != `{"name":"许可证","certificate":true,"valid_months":60}` {
+		t.Fatalf("written as %s", b)
 	}
 }
