@@ -52,11 +52,12 @@ func containsInd(list []Indicator, i Indicator) bool {
 
 // CaseState is a case's ratings and whether its applicant may rate now.
 type CaseState struct {
-	Ratings []*Rating
-	Stage   Stage  // the stage a rating now would be for
-	CanRate bool   // the actor may rate the stage now
-	Why     string // why not, when the actor is the applicant
-	Link    string // the receipt's rating link
+	Ratings  []*Rating
+	Withheld bool   // the actor handles the case and is shown none of its ratings
+	Stage    Stage  // the stage a rating now would be for
+	CanRate  bool   // the actor may rate the stage now
+	Why      string // why not, when the actor is the applicant
+	Link     string // the receipt's rating link
 }
 
 // ForCase returns the ratings of a case that the actor may see (the
@@ -72,6 +73,7 @@ func (s *Service) ForCase(ctx context.Context, a *identity.Actor, caseID int64) 
 		return nil, err
 	}
 	st := &CaseState{Ratings: visibleRatings(a, list), Stage: info.Stage, Link: s.CaseLink(caseID)}
+	st.Withheld = a.IsStaff() && !a.Has(identity.RoleSupervisor) && !a.Has(identity.RoleSysAdmin)
 	if CanRateCase(a, info) == nil {
 		st.Why = whyNot(info, list)
 		st.CanRate = st.Why == ""

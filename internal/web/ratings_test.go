@@ -53,6 +53,18 @@ func TestRatingFormKeepsInput(t *testing.T) {
 	if page.doc.Find(`#rating form`).Length() != 0 || !strings.Contains(page.doc.Find("#rating").Text(), "非常满意") {
 		t.Fatalf("after rating the stage: %s", page.doc.Find("#rating").Text())
 	}
+	// The clerk who handled the case is told ratings are not shown to
+	// those handling it, not that there are none; the 监察人员 sees it.
+	clerk := newBrowser(t, a)
+	clerk.login("clerk", demo.Password)
+	if txt := clerk.get(casePath).doc.Find("#rating").Text(); strings.Contains(txt, "非常满意") || !strings.Contains(txt, "不向办理本办件的工作人员显示") {
+		t.Fatalf("the clerk's view of the ratings: %s", txt)
+	}
+	sup := newBrowser(t, a)
+	sup.login("supervisor", demo.Password)
+	if txt := sup.get(casePath).doc.Find("#rating").Text(); !strings.Contains(txt, "非常满意") {
+		t.Fatalf("the supervisor's view of the ratings: %s", txt)
+	}
 	other := newBrowser(t, a)
 	other.login("company", demo.Password)
 	if p := other.get(casePath); p.status != http.StatusNotFound {
