@@ -146,13 +146,23 @@ const maxBody = 1 << 20
 // decode reads a JSON body into v, refusing unknown fields so that a typo
 // in a field name is an error rather than silently ignored.
 func decode(r *http.Request, v any) error {
+	var raw json.RawMessage
 	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := dec.Decode(&raw); err != nil {
 		return decodeError(err)
 	}
 	if dec.More() {
 		return apperr.New(apperr.Invalid, "请求体在 JSON 对象之后还有多余内容")
+	}
+	// null, an array or a bare value would decode into nothing at all and
+	// be answered as if every field were missing.
+	if b := bytes.TrimSpace(raw); len(b) == 0 || b[0] != '{' {
+		return apperr.New(apperr.Invalid, "请求体应为 JSON 对象（{…}），不能是 null、数组或单个值")
+	}
+	dec = json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
 	}
 	return nil
 }
@@ -172,6 +182,8 @@ func decodeError(err error) error {
 		return apperr.New(apperr.Invalid, "请求体不完整：JSON 未结束")
 	case errors.As(err, &typeErr) && typeErr.Field == "":
 		return apperr.New(apperr.Invalid, "请求体应为 JSON 对象")
+	case errors.As(err, &typeErr) && strings.HasPrefix(typeErr.Value, "number") && jsonType(typeErr.Type) == "整数":
+		return apperr.Field(typeErr.Field, "字段 "+typeErr.Field+" 应为整数，且不超出范围")
 	case errors.As(err, &typeErr):
 		return apperr.Field(typeErr.Field, "字段 "+typeErr.Field+" 的类型应为"+jsonType(typeErr.Type))
 	case errors.As(err, &syntax):

@@ -151,6 +151,19 @@ func TestCaseBadInput(t *testing.T) {
 			t.Fatalf("the refusal names the case filed under the key: %s", e.Error.Message)
 		}
 	})
+	t.Run("BodyNotAnObject", func(t *testing.T) {
+		key := func(req *http.Request) { req.Header.Set("Idempotency-Key", "not-an-object") }
+		for _, body := range []string{"null", "[]", "42"} {
+			e := c.do("POST", "/api/v1/cases", body, key).mustError(t, body, http.StatusUnprocessableEntity)
+			if !strings.Contains(e.Error.Message, "JSON 对象") {
+				t.Fatalf("%s: %s", body, e.Error.Message)
+			}
+		}
+		e := c.do("POST", "/api/v1/cases", `{"item_version_id": 99999999999999999999999}`, key).mustError(t, "a number out of range", http.StatusUnprocessableEntity)
+		if !strings.Contains(e.Error.Fields["item_version_id"], "不超出范围") {
+			t.Fatalf("a number out of range: %+v", e.Error)
+		}
+	})
 	t.Run("NoIdempotencyKey", func(t *testing.T) {
 		c.fail("POST", "/api/v1/cases", map[string]any{"item_version_id": version}, http.StatusUnprocessableEntity)
 	})
