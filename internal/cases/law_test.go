@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -329,8 +330,12 @@ func TestNoticeItemsAndNeedsPair(t *testing.T) {
 		{"statements only", []string{"说明经营面积"}, nil, ""},
 		{"more needs than items", []string{"申请书未签字"}, []string{"m1", "m2"}, "needs"},
 		{"a material under an empty item", []string{"", "说明经营面积"}, []string{"m1", NeedStatement}, "items"},
+		{"an item of 501 characters", []string{strings.Repeat("说", 501)}, []string{NeedStatement}, "items"},
+		{"3500 characters in all", slices.Repeat([]string{strings.Repeat("说", 500)}, 7), nil, "items"},
+		{"3000 characters in all", slices.Repeat([]string{strings.Repeat("说", 500)}, 6), nil, ""},
 	} {
-		err := pairedNotice(Command{Kind: CmdRequestSupplement, Items: tc.items, Needs: tc.needs})
+		c := newCase(twoDepartments())
+		err := checkNotice(c, Command{Kind: CmdRequestSupplement, Items: tc.items, Needs: tc.needs})
 		if got := apperr.FieldsOf(err); (tc.field == "") != (err == nil) || (tc.field != "" && got[tc.field] == "") {
 			t.Errorf("%s: %v", tc.name, err)
 		}

@@ -3,6 +3,7 @@ package cases
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"openhall/internal/apperr"
 	"openhall/internal/calendar"
@@ -70,13 +71,26 @@ func checkNotice(c *Case, cmd Command) error {
 		return apperr.Field("items", "请逐项列明需要补正的材料或内容（一次性告知）")
 	}
 	var f apperr.Fields
+	total := 0
 	for i, n := range needs {
 		m, ok := c.Procedure.material(n)
 		f.Check(n != NeedStatement && (!ok || m.Kind != MaterialUpload), "items",
 			fmt.Sprintf("第 %d 项补正要求所指的材料“%s”不是该事项需上传的材料", i+1, n))
+		size := utf8.RuneCountInString(items[i])
+		f.Check(size > maxNoticeItem, "items", fmt.Sprintf("第 %d 项补正事项不能超过 %d 字", i+1, maxNoticeItem))
+		total += size
 	}
+	// The notice is also sent to the applicant as a message, which has room
+	// for this much.
+	f.Check(total > maxNoticeText, "items", fmt.Sprintf("补正事项合计不能超过 %d 字，请精简", maxNoticeText))
 	return f.Err()
 }
+
+// maxNoticeItem and maxNoticeText bound one item of a 补正 notice and all of them.
+const (
+	maxNoticeItem = 500
+	maxNoticeText = 3000
+)
 
 // checkIntakeInTime: past the 5 working days of Art 32 a notice may no
 // longer be given; the case counts as accepted from receipt.
