@@ -40,7 +40,11 @@ type uploadJSON struct {
 // handleUpload stores one material (multipart field "file") and returns its
 // address. Content decides the type; a disguised file is refused.
 func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) error {
-	if _, err := actor(r); err != nil {
+	a, err := actor(r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.Cases.AllowUpload(r.Context(), a); err != nil {
 		return err
 	}
 	p, err := httpkit.OpenParts(w, r, 0)

@@ -12,7 +12,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"openhall/internal/apperr"
 	"openhall/internal/apptest"
 	"openhall/internal/demo"
 	"openhall/internal/identity"
@@ -293,4 +295,31 @@ func TestDamagedMaterialNotServed(t *testing.T) {
 		}
 		res.Body.Close()
 	}
+}
+
+// TestUploadQuota: an account uploads at most 200 files an hour on their
+// own (each is kept whether or not a case uses it); the next is refused
+// with 429, and the hour after it may upload again.
+func TestUploadQuota(t *testing.T) {
+	clock := newTestClock(cst(11, 2, 10))
+	a := demoApp(t, "sqlite", clock)
+	c := loginWith(t, a, "citizen", demo.Password)
+	company := serviceActor(t, a, "company")
+	for range 200 {
+		if err := a.Services.Cases.AllowUpload(context.Background(), company); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.Services.Cases.AllowUpload(context.Background(), company); !apperr.Is(err, apperr.TooMany) {
+		t.Fatalf("the 201st upload of the hour: %v", err)
+	}
+	for range 199 { // the citizen's own account is counted apart
+		if err := a.Services.Cases.AllowUpload(context.Background(), serviceActor(t, a, "citizen")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.upload("第200个.pdf", tinyPDF+"% 200\n")
+	c.uploadRaw("第201个.pdf", tinyPDF+"% 201\n").mustError(t, "the 201st upload", http.StatusTooManyRequests)
+	clock.Set(cst(11, 2, 11).Add(time.Minute)) // an hour and a minute later
+	loginWith(t, a, "citizen", demo.Password).upload("下一小时.pdf", tinyPDF+"% next\n")
 }

@@ -28,7 +28,7 @@ func (a *App) addCases(ctx context.Context, o Options, procs cases.Procedures) e
 	s := a.Services
 	s.Cases = cases.NewService(cases.Deps{Store: a.Stores.Cases, Tx: a.Stores, Audit: s.Audit, Procedures: procs,
 		Calendars: s.Calendar, Notifier: closedCases{caseNotifier{n: s.Notify, a: a}, s.Ratings}, Certifier: certifier{a}, Throttle: lookupThrottle{a.Stores.Identity, a.Stores.Backend, o.now()},
-		Accounts: a.Stores.Identity, Scheduler: caseTimers{a}, Secret: secret, Now: o.Now,
+		Uploads: uploadQuota{a.Stores.Identity, a.Stores.Backend, o.now()}, Accounts: a.Stores.Identity, Scheduler: caseTimers{a}, Secret: secret, Now: o.Now,
 		Watcher: a.caseWatcher(), Decisions: decisionFeed{a}})
 	s.Certs.SetAuthorizer(a.certificateViewer)
 	s.Hall = hall.NewService(hall.Deps{Store: a.Stores.Hall, Tx: a.Stores, Audit: s.Audit, Cases: s.Cases, Catalog: s.Catalog,
@@ -198,6 +198,44 @@ func (t caseTimers) ScheduleSupplementTimeout(ctx context.Context, caseID int64,
 func (a *App) registerCaseJobs(reg *jobs.Registry) {
 	jobs.Register(reg, func(ctx context.Context, j supplementTimeout) error {
 		return a.Services.Cases.SupplementTimedOut(ctx, j.CaseID, j.Round)
+	})
+}
+
+// uploadQuota bounds the files an account uploads on its own (ahead of a
+// filing): uploadsPerWindow in uploadWindow. Its counters are kept with the
+// login throttle's (the failures column counting uploads), so every node
+// of a cluster sees them.
+type uploadQuota struct {
+	s   identity.Store
+	tx  store.Backend
+	now func() time.Time
+}
+
+const (
+	uploadsPerWindow = 200
+	uploadWindow     = time.Hour
+)
+
+// Take counts one upload under key, read and written in one transaction so
+// that concurrent uploads are all counted; the record is built afresh on
+// each run of the transaction.
+func (q uploadQuota) Take(ctx context.Context, key string) error {
+	now := q.now().UTC()
+	return q.tx.InTx(ctx, func(ctx context.Context) error {
+		t, err := q.s.FindThrottle(ctx, key)
+		if apperr.Is(err, apperr.NotFound) || err == nil && now.Sub(t.WindowStart) > uploadWindow {
+			t, err = &identity.Throttle{Key: key, WindowStart: now}, nil
+		}
+		if err != nil {
+			return err
+		}
+		if t.Failures >= uploadsPerWindow {
+			wait := max(time.Minute, t.WindowStart.Add(uploadWindow).Sub(now)).Round(time.Minute)
+			return apperr.New(apperr.TooMany, "上传过于频繁：每个账号每小时最多单独上传 %d 个文件，请在约 %d 分钟后再试；随申请一并提交的材料不受此限",
+				uploadsPerWindow, int(wait.Minutes()))
+		}
+		t.Failures++
+		return q.s.PutThrottle(ctx, t)
 	})
 }
 

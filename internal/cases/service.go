@@ -37,6 +37,7 @@ type Deps struct {
 	Notifier   Notifier
 	Certifier  Certifier
 	Throttle   Throttle
+	Uploads    Quota // optional: bounds the files an account uploads on their own
 	Accounts   Accounts
 	Scheduler  Scheduler
 	Watcher    Watcher          // optional: electronic supervision

@@ -153,6 +153,13 @@ type Throttle interface {
 	Fail(ctx context.Context, key string) error
 }
 
+// Quota counts what an account does under a limit every node shares: Take
+// counts one more, or refuses with an apperr.TooMany error when the limit
+// is reached.
+type Quota interface {
+	Take(ctx context.Context, key string) error
+}
+
 // Watcher follows the cases being handled (electronic supervision). It is
 // told of every change of a submitted case inside the change's transaction
 // and must do little there: the transition waits for it.
