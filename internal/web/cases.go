@@ -111,6 +111,14 @@ func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) error {
 	if formError(err) {
 		return s.applyPage(w, r, httpkit.StatusOf(apperr.CodeOf(err)), s.keptForm(r, in, err))
 	}
+	if apperr.Is(err, apperr.Conflict) {
+		// Nothing was filed by this request (an application with other
+		// content holds its key, or the item cannot be filed now): the form
+		// comes back as typed, with the reason and a new key.
+		f := s.keptForm(r, in, err)
+		f.Values.Del("key")
+		return s.applyPage(w, r, http.StatusConflict, f)
+	}
 	return err
 }
 

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"openhall/internal/apptest"
+	"openhall/internal/cases"
+	"openhall/internal/demo"
 	"openhall/internal/disclosure"
 	"openhall/internal/identity"
 )
@@ -52,5 +55,53 @@ func TestAttachmentKeptWholeOrRefused(t *testing.T) {
 	p := send("太大.txt", bytes.Repeat([]byte("x"), 9<<20))
 	if p.status == http.StatusSeeOther || !strings.Contains(p.doc.Text(), "8 MB") {
 		t.Fatalf("9 MB attachment: %d %q", p.status, p.doc.Find("main").Text())
+	}
+}
+
+// TestApplyKeyReusedForOtherContent: a form sent again with its key but
+// other content (the applicant went back and changed it) is not answered
+// with the case filed first: the form comes back as typed, saying which
+// case holds the key, with a new key for a new application.
+func TestApplyKeyReusedForOtherContent(t *testing.T) {
+	a := ratingsApp(t)
+	b := newBrowser(t, a)
+	b.login("citizen", demo.Password)
+	version := apptest.ItemVersion(t, a, "个体工商户设立登记")
+	p, err := a.Services.Cases.Procedure(context.Background(), version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/apply/%d", version)
+	send := func(summary string) *page {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		mw.WriteField("csrf_token", b.csrf(path))
+		mw.WriteField("key", "apply-reuse-1")
+		for k, v := range apptest.FormFor(p, map[string]string{"summary": summary}) {
+			mw.WriteField("form."+k, v)
+		}
+		for _, m := range p.Materials {
+			if m.Kind == cases.MaterialUpload && m.Required {
+				fw, _ := mw.CreateFormFile("material."+m.Code, m.Code+".pdf")
+				fmt.Fprintf(fw, "%%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n%% %s\n", m.Code)
+			}
+		}
+		mw.Close()
+		req, _ := http.NewRequest(http.MethodPost, b.app.URL(path), &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		return b.do(req)
+	}
+	first := send("开办面馆")
+	if first.status != http.StatusSeeOther {
+		t.Fatalf("first filing: %d %s", first.status, first.doc.Find(".form-error").Text())
+	}
+	if again := send("开办面馆"); again.status != http.StatusSeeOther || again.location != first.location {
+		t.Fatalf("the same form sent twice: %d %s, want %s", again.status, again.location, first.location)
+	}
+	other := send("开办茶馆")
+	key, _ := other.doc.Find(`input[name=key]`).Attr("value")
+	if other.status != http.StatusConflict || !strings.Contains(other.doc.Find(".form-error").Text(), "已经提交过") || key == "" || key == "apply-reuse-1" ||
+		!strings.Contains(other.body, "开办茶馆") {
+		t.Fatalf("other content under the key: %d, key %q, %s", other.status, key, other.doc.Find(".form-error").Text())
 	}
 }
