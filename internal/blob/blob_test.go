@@ -102,6 +102,7 @@ func TestSniffing(t *testing.T) {
 		{"form.docx", zipOf(t, "[Content_Types].xml", "word/document.xml"), blob.KindDOCX, blob.KindDOCX.MIME()},
 		{"list.xlsx", zipOf(t, "[Content_Types].xml", "xl/workbook.xml"), blob.KindXLSX, blob.KindXLSX.MIME()},
 		{"", pdfSample(), blob.KindPDF, "application/pdf"},
+		{"names.pdf", append(pdfSample(), "3 0 obj << /JSON true /JScript2 1 >> endobj\n"...), blob.KindPDF, "application/pdf"},
 		{"无扩展名", pngSample(t), blob.KindPNG, "image/png"},
 	}
 	for _, c := range cases {
@@ -144,6 +145,8 @@ func TestRefusals(t *testing.T) {
 		{"note.txt", []byte("just text, but javascript:alert(1)"), nil, "网页、SVG 图形或脚本"},
 		{"plain.pdf", []byte("just some text"), nil, "无法识别文件类型，仅接受 PDF、JPEG 图片、PNG 图片、OFD"},
 		{"both.pdf", polyglot, nil, "夹带的压缩包"},
+		{"script.pdf", append(pdfSample(), "2 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n"...), nil, "含有脚本"},
+		{"launch.pdf", append(pdfSample(), "2 0 obj << /A << /S/Launch/F (cmd.exe) >> >> endobj\n"...), nil, "自动执行动作"},
 		{"photo.pdf", pngSample(t), nil, "文件扩展名为 .pdf，但内容是PNG 图片，与扩展名不符；请上传真实的PDF文件"},
 		{"scan.exe", pdfSample(), nil, "文件扩展名 .exe 与文件内容（PDF）不符"},
 		{"form.docx", zipOf(t, "[Content_Types].xml", "word/document.xml"), nil, "本材料不接受Word 文档（DOCX），仅接受"},

@@ -22,6 +22,7 @@ const (
 	foreignExecutable = "可执行程序"
 	foreignMarkup     = "网页、SVG 图形或脚本"
 	foreignEmpty      = "空文件"
+	foreignActivePDF  = "含有脚本或自动执行动作（/JavaScript、/JS、/Launch）的 PDF"
 )
 
 // headSize is how much of the start of a file the magic numbers need.
@@ -84,7 +85,47 @@ func checkNoZip(k Kind, r io.ReaderAt, size int64) sniffed {
 	if _, err := zip.NewReader(r, size); err == nil {
 		return sniffed{kind: k, foreign: k.Label() + "中夹带的压缩包"}
 	}
+	if k == KindPDF && hasActivePDF(r, size) {
+		return sniffed{kind: k, foreign: foreignActivePDF}
+	}
 	return sniffed{kind: k}
+}
+
+// activeNames are the PDF names of actions that run something when the
+// document is opened or clicked: scripts and launching programs. A
+// material is read by staff on office machines; it has no use for them.
+var activeNames = [][]byte{[]byte("/JavaScript"), []byte("/JS"), []byte("/Launch")}
+
+// hasActivePDF reports whether a PDF names an active action in its
+// uncompressed objects (where the action dictionaries of ordinary files
+// are), reading it in chunks that overlap by the longest name. A name must
+// end there ("/JSON" is not "/JS"): a PDF delimiter or white space follows.
+func hasActivePDF(r io.ReaderAt, size int64) bool {
+	const chunk, overlap = 64 << 10, 16
+	buf := make([]byte, chunk+overlap)
+	for off := int64(0); off < size; off += chunk {
+		n, _ := r.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
+		for _, name := range activeNames {
+			if containsName(buf[:n], name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func containsName(b, name []byte) bool {
+	for i := 0; ; {
+		j := bytes.Index(b[i:], name)
+		if j < 0 {
+			return false
+		}
+		end := i + j + len(name)
+		if end == len(b) || bytes.IndexByte([]byte(" \t\r\n\f\x00()<>[]{}/%"), b[end]) >= 0 {
+			return true
+		}
+		i = end
+	}
 }
 
 // sniffZip tells OFD and Office Open XML files from other archives by the
