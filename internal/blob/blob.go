@@ -219,6 +219,9 @@ func check(c sniffed, o PutOptions) (Kind, error) {
 		msg := "文件内容是" + c.foreign + "，不予接收"
 		if c.foreign == foreignEmpty {
 			msg = "文件为空，请重新选择文件"
+		} else if c.foreign == foreignActivePDF {
+			// Fillable forms often carry scripts for their fields.
+			msg = "该 PDF 含有脚本或自动执行动作（常见于可填写的 PDF 表单），不予接收；请填写后用“打印为 PDF”另存一份再上传"
 		} else if claim != "" {
 			msg = "文件扩展名为 " + claim + "，但" + msg
 		}

@@ -145,7 +145,7 @@ func TestRefusals(t *testing.T) {
 		{"note.txt", []byte("just text, but javascript:alert(1)"), nil, "网页、SVG 图形或脚本"},
 		{"plain.pdf", []byte("just some text"), nil, "无法识别文件类型，仅接受 PDF、JPEG 图片、PNG 图片、OFD"},
 		{"both.pdf", polyglot, nil, "夹带的压缩包"},
-		{"script.pdf", append(pdfSample(), "2 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n"...), nil, "含有脚本"},
+		{"script.pdf", append(pdfSample(), "2 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n"...), nil, "打印为 PDF"},
 		{"launch.pdf", append(pdfSample(), "2 0 obj << /A << /S/Launch/F (cmd.exe) >> >> endobj\n"...), nil, "自动执行动作"},
 		{"photo.pdf", pngSample(t), nil, "文件扩展名为 .pdf，但内容是PNG 图片，与扩展名不符；请上传真实的PDF文件"},
 		{"scan.exe", pdfSample(), nil, "文件扩展名 .exe 与文件内容（PDF）不符"},
