@@ -134,7 +134,7 @@ func needReason(what string) func(*Case, Command) error {
 	return func(_ *Case, cmd Command) error {
 		n := utf8.RuneCountInString(strings.TrimSpace(cmd.Reason))
 		if n < 2 {
-			return apperr.Field("reason", "请填写"+what)
+			return apperr.Field("reason", "请填写"+what+"（至少 2 个字）")
 		}
 		if n > 2000 {
 			return apperr.Field("reason", what+"不能超过 2000 个字")
