@@ -54,6 +54,10 @@ func TestBudgetWatchOnWorkbench(t *testing.T) {
 				t.Fatalf("%s: workbench %d", username, wb.status)
 			}
 			panel := wb.doc.Find("#budget-watch")
+			// Every tile is boxed: a link, or a span holding figure and label.
+			if n := panel.Find("ul.figures > li").Length(); n == 0 || panel.Find("ul.figures > li > a > .n, ul.figures > li > span > .n").Length() != n {
+				t.Fatalf("%s: unboxed tiles in the budget panel", username)
+			}
 			var cells []string
 			panel.Find("tbody th, tbody td").Each(func(_ int, c *goquery.Selection) { cells = append(cells, strings.TrimSpace(c.Text())) })
 			return strings.Join(strings.Fields(panel.Find("p").Text()), " ") + " | " + strings.Join(cells, "|")
