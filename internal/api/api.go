@@ -119,7 +119,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == apperr.Internal || code == apperr.Unavailable {
 		httpkit.LogFailure(s.log, r, "api request failed", err)
 	}
-	writeJSON(w, httpkit.WriteStatus(w, code), errorBody{Error: errorDetail{Code: code, Message: apperr.MessageOf(err), Fields: apperr.FieldsOf(err)}})
+	writeJSON(w, httpkit.WriteStatus(w, err), errorBody{Error: errorDetail{Code: code, Message: apperr.MessageOf(err), Fields: apperr.FieldsOf(err)}})
 }
 
 // writeJSON encodes v first, so that a value that cannot be encoded is

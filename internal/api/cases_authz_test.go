@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -319,7 +320,11 @@ func TestUploadQuota(t *testing.T) {
 		}
 	}
 	c.upload("第200个.pdf", tinyPDF+"% 200\n")
-	c.uploadRaw("第201个.pdf", tinyPDF+"% 201\n").mustError(t, "the 201st upload", http.StatusTooManyRequests)
+	r := c.uploadRaw("第201个.pdf", tinyPDF+"% 201\n")
+	r.mustError(t, "the 201st upload", http.StatusTooManyRequests)
+	if wait, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || wait < 1 || wait > 3600 {
+		t.Fatalf("the 429 says to wait %q seconds", r.header.Get("Retry-After"))
+	}
 	clock.Set(cst(11, 2, 11).Add(time.Minute)) // an hour and a minute later
 	loginWith(t, a, "citizen", demo.Password).upload("下一小时.pdf", tinyPDF+"% next\n")
 }

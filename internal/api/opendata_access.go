@@ -221,7 +221,7 @@ func (s *Server) serveCKAN(w http.ResponseWriter, r *http.Request) {
 		if code == apperr.Internal || code == apperr.Unavailable {
 			httpkit.LogFailure(s.log, r, "ckan action failed", err)
 		}
-		ce = &opendata.CKANError{Status: httpkit.WriteStatus(w, code), Type: "Internal Error", Message: apperr.MessageOf(err)}
+		ce = &opendata.CKANError{Status: httpkit.WriteStatus(w, err), Type: "Internal Error", Message: apperr.MessageOf(err)}
 	}
 	writeJSON(w, ce.Status, map[string]any{"help": help, "success": false, "error": map[string]string{"__type": ce.Type, "message": ce.Message}})
 }

@@ -232,7 +232,7 @@ func (q uploadQuota) Take(ctx context.Context, key string) error {
 		if t.Failures >= uploadsPerWindow {
 			wait := max(time.Minute, t.WindowStart.Add(uploadWindow).Sub(now)).Round(time.Minute)
 			return apperr.New(apperr.TooMany, "上传过于频繁：每个账号每小时最多单独上传 %d 个文件，请在约 %d 分钟后再试；随申请一并提交的材料不受此限",
-				uploadsPerWindow, int(wait.Minutes()))
+				uploadsPerWindow, int(wait.Minutes())).After(t.WindowStart.Add(uploadWindow).Sub(now))
 		}
 		t.Failures++
 		return q.s.PutThrottle(ctx, t)

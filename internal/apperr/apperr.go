@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Code classifies an application error.
@@ -35,6 +36,24 @@ type Error struct {
 	Message string            // safe to show; Chinese
 	Fields  map[string]string // field name → safe message, for forms and API clients
 	Err     error             // internal cause; logged, never shown
+	// Wait is, for a TooMany error, how long until the client may try
+	// again (answered as Retry-After); 0 when not known.
+	Wait time.Duration
+}
+
+// After sets how long the client is to wait before trying again.
+func (e *Error) After(wait time.Duration) *Error {
+	e.Wait = wait
+	return e
+}
+
+// WaitOf returns how long err asks the client to wait, or 0.
+func WaitOf(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Wait
+	}
+	return 0
 }
 
 func (e *Error) Error() string {

@@ -66,8 +66,8 @@ func (s *Service) Lookup(ctx context.Context, number, code, addr string) (*Progr
 	if err != nil {
 		return nil, err
 	}
-	if s.d.Now().Before(g.LockedUntil) {
-		return nil, apperr.New(apperr.TooMany, "查询错误次数过多，请于 %s 后再试", g.LockedUntil.In(chinaTime).Format("15:04"))
+	if now := s.d.Now(); now.Before(g.LockedUntil) {
+		return nil, apperr.New(apperr.TooMany, "查询错误次数过多，请于 %s 后再试", g.LockedUntil.In(chinaTime).Format("15:04")).After(g.LockedUntil.Sub(now))
 	}
 	if g.Case == nil || !equalHash(g.CodeHash, s.hashQueryCode(code)) {
 		// A guess that could not be counted is not answered either, or

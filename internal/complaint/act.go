@@ -214,8 +214,8 @@ func (s *Service) byCode(ctx context.Context, number, code, addr string) (*Compl
 	if err != nil {
 		return nil, err
 	}
-	if s.d.Now().Before(until) {
-		return nil, apperr.New(apperr.TooMany, "查询错误次数过多，请于 %s 后再试", until.In(chinaTime).Format("15:04"))
+	if now := s.d.Now(); now.Before(until) {
+		return nil, apperr.New(apperr.TooMany, "查询错误次数过多，请于 %s 后再试", until.In(chinaTime).Format("15:04")).After(until.Sub(now))
 	}
 	c, hash, err := s.d.Store.FindComplaintByNumber(ctx, number)
 	if err != nil && !apperr.Is(err, apperr.NotFound) {

@@ -5,6 +5,7 @@ package httpkit
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"strconv"
 
@@ -17,15 +18,19 @@ import (
 // seconds, and a request repeated sooner would only fail again.
 const RetryAfterSeconds = 5
 
-// WriteStatus writes the status of an error answer, with Retry-After when
-// the error is one a client may retry (the service is unavailable for the
-// moment; nothing of the request was kept).
-func WriteStatus(w http.ResponseWriter, code apperr.Code) int {
-	status := StatusOf(code)
-	if code == apperr.Unavailable {
+// WriteStatus sets the headers of an error answer and returns its status:
+// Retry-After when the error is one a client may retry, the service being
+// unavailable for the moment (nothing of the request was kept), or a limit
+// reached that says when it lifts.
+func WriteStatus(w http.ResponseWriter, err error) int {
+	code := apperr.CodeOf(err)
+	switch wait := apperr.WaitOf(err); {
+	case code == apperr.Unavailable:
 		w.Header().Set("Retry-After", strconv.Itoa(RetryAfterSeconds))
+	case code == apperr.TooMany && wait > 0:
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 	}
-	return status
+	return StatusOf(code)
 }
 
 // StatusOf maps an application error code to its HTTP status. It is the only

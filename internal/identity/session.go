@@ -145,12 +145,12 @@ func lockedError(key string, now, until time.Time) error {
 	switch {
 	case strings.HasPrefix(key, "acct:"):
 		wait := int(until.Sub(now).Round(time.Second) / time.Second)
-		return apperr.New(apperr.TooMany, "该账号近期登录失败较多，为防止密码被猜测，请于 %d 秒后再试", max(wait, 1))
+		return apperr.New(apperr.TooMany, "该账号近期登录失败较多，为防止密码被猜测，请于 %d 秒后再试", max(wait, 1)).After(until.Sub(now))
 	case strings.HasPrefix(key, "pair:"):
 		return apperr.New(apperr.TooMany, "登录失败次数过多，已暂停从您所在网络地址登录该账号，请于 %s 后再试；如忘记密码请联系管理员重置",
-			until.In(chinaTime).Format("15:04"))
+			until.In(chinaTime).Format("15:04")).After(until.Sub(now))
 	}
-	return apperr.New(apperr.TooMany, "来自您所在网络地址的登录失败次数过多，已暂停登录，请于 %s 后再试", until.In(chinaTime).Format("15:04"))
+	return apperr.New(apperr.TooMany, "来自您所在网络地址的登录失败次数过多，已暂停登录，请于 %s 后再试", until.In(chinaTime).Format("15:04")).After(until.Sub(now))
 }
 
 var chinaTime = time.FixedZone("CST", 8*3600)

@@ -169,7 +169,7 @@ func (s *Service) countRegistration(ctx context.Context, addr string) error {
 		return s.store.PutThrottle(ctx, t)
 	})
 	if err == nil && now.Before(locked) {
-		return apperr.New(apperr.TooMany, "从您所在网络地址注册的账号过多，请于 %s 后再试", locked.In(chinaTime).Format("15:04"))
+		return apperr.New(apperr.TooMany, "从您所在网络地址注册的账号过多，请于 %s 后再试", locked.In(chinaTime).Format("15:04")).After(locked.Sub(now))
 	}
 	return err
 }

@@ -182,7 +182,7 @@ func (s *Service) useKey(ctx context.Context, d *Dataset, rawKey string, offset,
 		return nil, err
 	}
 	if !allowed {
-		return nil, apperr.New(apperr.TooMany, "接口调用超过该密钥的频率限制（每分钟 %d 次），请稍后再试", rateLimit)
+		return nil, apperr.New(apperr.TooMany, "接口调用超过该密钥的频率限制（每分钟 %d 次），请稍后再试", rateLimit).After(time.Minute)
 	}
 	return fields, nil
 }

@@ -267,7 +267,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	if code == apperr.Internal || code == apperr.Unavailable {
 		httpkit.LogFailure(s.log, r, "page request failed", err)
 	}
-	status := httpkit.WriteStatus(w, code)
+	status := httpkit.WriteStatus(w, err)
 	p := errorPage{Page: s.page(w, r, errorTitle(status)), Status: status, Message: apperr.MessageOf(err)}
 	if rerr := s.render(w, status, "error", p); rerr != nil {
 		s.log.Error("render error page", "err", rerr)
