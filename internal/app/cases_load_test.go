@@ -53,6 +53,27 @@ func TestCaseLoad(t *testing.T) {
 	t.Logf("transitions %.0f/s p99 %v errors %d %s; CPU %.1f s", tr.TransitionRate, tr.TransitionP99, tr.TransitionErrs, tr.FirstErr, (cpuTime() - cpu0).Seconds())
 }
 
+// TestCaseLoadWorks runs the case load briefly, as `openhall load cases`
+// and `load compare` do, and fails on any error: the load measures nothing
+// if its requests are refused (its first step once sent no version).
+func TestCaseLoadWorks(t *testing.T) {
+	a := apptest.New(t, "sqlite", apptest.Options{NoTree: true, Workers: true})
+	if _, err := demo.Load(context.Background(), a.Stores, a.Services); err != nil {
+		t.Fatal(err)
+	}
+	items, _, _ := a.Services.Catalog.Search(context.Background(), catalog.SearchQuery{Text: "特种设备使用登记"})
+	l := loadgen.CaseLoad{BaseURL: a.BaseURL, ItemVersion: *items[0].PublishedID, Password: demo.Password, Applicant: "citizen",
+		Steps: []string{"clerk", "approver", "depthead"}, Concurrency: 4, Duration: time.Second}
+	sub, err := l.RunSubmissions(context.Background())
+	if err != nil || sub.Submissions == 0 || sub.SubmitErrors != 0 {
+		t.Fatalf("submissions: %d, %d errors %s; %v", sub.Submissions, sub.SubmitErrors, sub.FirstErr, err)
+	}
+	tr, err := l.RunTransitions(context.Background(), sub.Cases)
+	if err != nil || tr.Transitions == 0 || tr.TransitionErrs != 0 {
+		t.Fatalf("transitions: %d, %d errors %s; %v", tr.Transitions, tr.TransitionErrs, tr.FirstErr, err)
+	}
+}
+
 // cpuTime is the process's user and system CPU time so far.
 func cpuTime() time.Duration {
 	var ru syscall.Rusage

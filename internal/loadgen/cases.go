@@ -41,8 +41,15 @@ type CaseReport struct {
 	TransitionRate float64
 	TransitionP99  time.Duration
 	FirstErr       string
-	Cases          []int64
-	Cost           Cost // of a submission or a transition, when measured
+	Cases          []Filed // the cases submitted, as filed
+	Cost           Cost    // of a submission or a transition, when measured
+}
+
+// Filed is a case as its filing answered: the version its first step
+// names, so that a step repeated by mistake is refused.
+type Filed struct {
+	ID      int64
+	Version int
 }
 
 // session is a logged-in API client.
@@ -186,7 +193,7 @@ func (l CaseLoad) RunSubmissions(ctx context.Context) (CaseReport, error) {
 			}
 			return
 		}
-		rep.Cases, lat = append(rep.Cases, f.ID), append(lat, d)
+		rep.Cases, lat = append(rep.Cases, Filed{ID: f.ID, Version: f.Version}), append(lat, d)
 	})
 	rep.Submissions = len(rep.Cases)
 	rep.SubmitRate = float64(rep.Submissions) / time.Since(start).Seconds()
@@ -244,7 +251,7 @@ func percentile(d []time.Duration, p float64) time.Duration {
 // RunTransitions moves the given cases through the steps (accept, then each
 // step's pass) until they are done or the duration ends, and counts every
 // state transition.
-func (l CaseLoad) RunTransitions(ctx context.Context, ids []int64) (CaseReport, error) {
+func (l CaseLoad) RunTransitions(ctx context.Context, filed []Filed) (CaseReport, error) {
 	actors := make([]*session, len(l.Steps))
 	for i, u := range l.Steps {
 		var err error
@@ -252,9 +259,9 @@ func (l CaseLoad) RunTransitions(ctx context.Context, ids []int64) (CaseReport, 
 			return CaseReport{}, err
 		}
 	}
-	work := make(chan int64, len(ids))
-	for _, id := range ids {
-		work <- id
+	work := make(chan Filed, len(filed))
+	for _, f := range filed {
+		work <- f
 	}
 	close(work)
 	var mu sync.Mutex
@@ -266,12 +273,12 @@ func (l CaseLoad) RunTransitions(ctx context.Context, ids []int64) (CaseReport, 
 	}
 	start := time.Now()
 	l.parallel(ctx, func(ctx context.Context) {
-		id, ok := <-work
+		c, ok := <-work
 		if !ok {
 			<-ctx.Done()
 			return
 		}
-		l.advance(ctx, actors, id, func(d time.Duration, err error) {
+		l.advance(ctx, actors, c, func(d time.Duration, err error) {
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -292,8 +299,8 @@ func (l CaseLoad) RunTransitions(ctx context.Context, ids []int64) (CaseReport, 
 }
 
 // advance takes one case through every step.
-func (l CaseLoad) advance(ctx context.Context, actors []*session, id int64, done func(time.Duration, error)) {
-	version := 0
+func (l CaseLoad) advance(ctx context.Context, actors []*session, c Filed, done func(time.Duration, error)) {
+	version := c.Version
 	for i, a := range actors {
 		if ctx.Err() != nil {
 			return
@@ -303,7 +310,7 @@ func (l CaseLoad) advance(ctx context.Context, actors []*session, id int64, done
 			kind = "accept"
 		}
 		t0 := time.Now()
-		f, err := a.act(id, kind, version)
+		f, err := a.act(c.ID, kind, version)
 		done(time.Since(t0), err)
 		if err != nil {
 			return
