@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -8,6 +9,8 @@ import (
 	"testing"
 
 	"openhall/internal/apptest"
+	"openhall/internal/demo"
+	"openhall/internal/identity"
 
 	"github.com/PuerkitoBio/goquery"
 )
@@ -109,4 +112,15 @@ func (p *page) fieldError(t *testing.T, name string) string {
 		t.Errorf("field %s: error not referenced by aria-describedby (%q)", name, desc)
 	}
 	return msg
+}
+
+// demoActor logs a demo account in through the service, for setting up
+// what a journey then walks through.
+func demoActor(t *testing.T, a *apptest.App, username string) *identity.Actor {
+	t.Helper()
+	_, act, err := a.Services.Identity.Login(context.Background(), identity.LoginInput{Username: username, Password: demo.Password, Address: "127.0.0.1"})
+	if err != nil {
+		t.Fatalf("login %s: %v", username, err)
+	}
+	return act
 }

@@ -12,7 +12,6 @@ import (
 	"openhall/internal/blob"
 	"openhall/internal/cases"
 	"openhall/internal/demo"
-	"openhall/internal/identity"
 	"openhall/internal/testutil"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
@@ -117,13 +116,6 @@ func TestBrowserRatingsAndComplaints(t *testing.T) {
 func decideForCitizen(t *testing.T, a *apptest.App) {
 	t.Helper()
 	ctx := context.Background()
-	login := func(u string) *identity.Actor {
-		_, act, err := a.Services.Identity.Login(ctx, identity.LoginInput{Username: u, Password: demo.Password, Address: "127.0.0.1"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return act
-	}
 	version := apptest.ItemVersion(t, a, "个体工商户设立登记")
 	p, err := a.Services.Cases.Procedure(ctx, version)
 	if err != nil {
@@ -139,11 +131,11 @@ func decideForCitizen(t *testing.T, a *apptest.App) {
 			in.Materials = append(in.Materials, cases.MaterialFile{Code: m.Code, FileName: m.Code + ".pdf", SHA256: b.SHA256, Size: b.Size, MIME: b.MIME})
 		}
 	}
-	f, err := a.Services.Cases.File(ctx, login("citizen"), in)
+	f, err := a.Services.Cases.File(ctx, demoActor(t, a, "citizen"), in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Services.Cases.Act(ctx, login("clerk"), f.Case.ID, cases.Action{Command: cases.Command{Kind: cases.CmdDecideInstant, Decision: cases.DecisionApproved}}); err != nil {
+	if _, err := a.Services.Cases.Act(ctx, demoActor(t, a, "clerk"), f.Case.ID, cases.Action{Command: cases.Command{Kind: cases.CmdDecideInstant, Decision: cases.DecisionApproved}}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"openhall/internal/apptest"
 	"openhall/internal/complaint"
 	"openhall/internal/demo"
-	"openhall/internal/identity"
 	"openhall/internal/org"
 	"openhall/internal/rating"
 	"openhall/internal/testutil"
@@ -66,13 +65,6 @@ func TestBrowserRatingsReportLayout(t *testing.T) {
 func rateAtA01(t *testing.T, a *apptest.App) {
 	t.Helper()
 	ctx := context.Background()
-	login := func(u string) *identity.Actor {
-		_, act, err := a.Services.Identity.Login(ctx, identity.LoginInput{Username: u, Password: demo.Password, Address: "127.0.0.1"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return act
-	}
 	ws, err := a.Services.Org.Windows(ctx, org.WindowFilter{})
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +78,7 @@ func rateAtA01(t *testing.T, a *apptest.App) {
 	if a01 == nil {
 		t.Fatal("no window A01 in the demo")
 	}
-	tok, _, err := a.Services.Ratings.StartCounter(ctx, login("clerk"), a01.ID)
+	tok, _, err := a.Services.Ratings.StartCounter(ctx, demoActor(t, a, "clerk"), a01.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +91,7 @@ func rateAtA01(t *testing.T, a *apptest.App) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := a.Services.Complaints.Submit(ctx, login("citizen"), complaint.Input{Subject: complaint.SubjectWindow,
+	if _, err := a.Services.Complaints.Submit(ctx, demoActor(t, a, "citizen"), complaint.Input{Subject: complaint.SubjectWindow,
 		WindowID: a01.ID, Content: "窗口工作人员态度生硬，拒绝解释材料要求"}); err != nil {
 		t.Fatal(err)
 	}

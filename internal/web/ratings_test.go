@@ -12,7 +12,6 @@ import (
 	"openhall/internal/apptest"
 	"openhall/internal/complaint"
 	"openhall/internal/demo"
-	"openhall/internal/identity"
 	"openhall/internal/org"
 )
 
@@ -162,11 +161,7 @@ func TestComplaintDeskBadInput(t *testing.T) {
 			t.Fatalf("%v: status %d, %s", tc.form, p.status, p.doc.Find(".form-error").Text())
 		}
 	}
-	_, sup, err := a.Services.Identity.Login(context.Background(), identity.LoginInput{Username: "supervisor", Password: demo.Password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v, err := a.Services.Complaints.Get(context.Background(), sup, filed.Complaint.ID); err != nil || v.Complaint.Status != complaint.StatusSubmitted {
+	if v, err := a.Services.Complaints.Get(context.Background(), demoActor(t, a, "supervisor"), filed.Complaint.ID); err != nil || v.Complaint.Status != complaint.StatusSubmitted {
 		t.Fatalf("a refused step changed the complaint: %+v %v", v, err)
 	}
 }
