@@ -69,6 +69,7 @@ func TestComplaintAboutWindow(t *testing.T) {
 			t.Fatalf("another department: %v", err)
 		}
 		act("approver", complaint.Command{Kind: complaint.CmdReply, Text: "已约谈该窗口人员并加强培训"})
+		replyShown(t, a, id, filed)
 		act("supervisor", complaint.Command{Kind: complaint.CmdAnswer, Text: "经核查属实，已约谈相关人员"})
 		if n := inbox(t, a, "citizen", "complaint.answered"); len(n) != 1 {
 			t.Fatalf("the citizen is told the answer: %d", len(n))
@@ -83,6 +84,39 @@ func TestComplaintAboutWindow(t *testing.T) {
 			t.Fatalf("complaint figures %+v %v", f, err)
 		}
 	})
+}
+
+// replyShown: what the department told the desk is read by the desk and
+// the department; the complainant, logged in or with the 查询码, sees that
+// the department answered the desk but not what it said, until the desk
+// answers them.
+func replyShown(t *testing.T, a *apptest.App, id int64, filed *complaint.Filed) {
+	t.Helper()
+	ctx := context.Background()
+	const reply = "已约谈该窗口人员并加强培训"
+	for who, want := range map[string]bool{"supervisor": true, "approver": true, "citizen": false} {
+		v, err := a.Services.Complaints.Get(ctx, actor(t, a, who), id)
+		if err != nil || hasText(v.Complaint, reply) != want {
+			t.Fatalf("%s sees the department's reply: %v, want %v (%v)", who, !want, want, err)
+		}
+	}
+	v, err := a.Services.Complaints.Track(ctx, filed.Complaint.Number, filed.QueryCode, "1.2.3.4")
+	if err != nil || hasText(v.Complaint, reply) || v.Complaint.Status != complaint.StatusReplied {
+		t.Fatalf("with the 查询码 the reply must stay hidden: %+v %v", v, err)
+	}
+	mine, err := a.Services.Complaints.Mine(ctx, actor(t, a, "citizen"))
+	if err != nil || len(mine) != 1 || hasText(mine[0].Complaint, reply) {
+		t.Fatalf("the complainant's list must not carry the reply: %v", err)
+	}
+}
+
+func hasText(c *complaint.Complaint, text string) bool {
+	for _, e := range c.Events {
+		if e.Text == text {
+			return true
+		}
+	}
+	return false
 }
 
 // TestAnonymousComplaintKeepsNoIdentity: an anonymous complaint stores

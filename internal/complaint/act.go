@@ -47,6 +47,9 @@ func (s *Service) view(a *identity.Actor, c *Complaint, holder bool) (*View, err
 	if !v.Identity {
 		v.Complaint = hideIdentity(c)
 	}
+	if !v.Desk && !v.Department {
+		v.Complaint = hideInternal(v.Complaint)
+	}
 	for _, k := range []CommandKind{CmdAccept, CmdRefuse, CmdAssign, CmdReturn, CmdReply, CmdAnswer, CmdRate, CmdReopen} {
 		if _, err := Transition(c, probe(k), s.d.Now()); apperr.CodeOf(err) != apperr.Conflict && authorize(a, c, k, holder) == nil {
 			v.Options = append(v.Options, k)
@@ -69,6 +72,24 @@ func hideIdentity(c *Complaint) *Complaint {
 	for i, e := range cp.Events {
 		if e.Kind == EvSubmitted && c.Channel == ChannelOnline || e.Kind == EvRated || e.Kind == EvReopened {
 			cp.Events[i].ActorID, cp.Events[i].ActorLabel = 0, "投诉人"
+		}
+	}
+	return &cp
+}
+
+// internalNote stands, for the complainant, in place of what the
+// department told the desk: the desk answers the complainant itself.
+const internalNote = "（承办部门向受理机构的反馈，不对外公开；受理机构将据此答复您）"
+
+// hideInternal is a copy of c without the texts the department addressed
+// to the desk (its reply and its reason for returning the complaint):
+// the complainant hears the desk's answer, not the department's draft.
+func hideInternal(c *Complaint) *Complaint {
+	cp := *c
+	cp.Events = append([]Event(nil), c.Events...)
+	for i, e := range cp.Events {
+		if (e.Kind == EvReplied || e.Kind == EvReturned) && e.Text != "" {
+			cp.Events[i].Text = internalNote
 		}
 	}
 	return &cp

@@ -228,8 +228,11 @@ func windowComplaint(j *journey) {
 	j.follow(`main table a`, chromedp.WaitVisible(chromedp.ID("cp-rate")))
 	j.submit(`#cp-rate`, chromedp.Click(chromedp.CSS(`#cp-rate input[name=level][value="2"]`)))
 	testutil.Screenshot(t, j.ctx, "complaint-rated")
-	if m := j.main(); !strings.Contains(m, "已办结") || !strings.Contains(m, "满意") {
+	if m := j.main(); !strings.Contains(m, "已办结") || !strings.Contains(m, "满意") || !strings.Contains(m, "经核查属实") {
 		t.Fatalf("complaint after rating:\n%s", m)
+	}
+	if m := j.main(); strings.Contains(m, "要求一次性告知材料") || !strings.Contains(m, "不对外公开") {
+		t.Fatalf("the complainant reads what the department told the desk:\n%s", m)
 	}
 }
 
