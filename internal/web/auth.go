@@ -56,7 +56,7 @@ func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	r.PostForm.Del("password")
 	p := loginPage{Page: s.page(w, r, "登录"), Form: newForm(r.PostForm, err), Next: r.PostFormValue("next")}
-	return s.render(w, httpkit.StatusOf(code), "login", p)
+	return s.render(w, httpkit.WriteStatus(w, err), "login", p)
 }
 
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
@@ -98,7 +98,7 @@ func (s *Server) registerFailed(w http.ResponseWriter, r *http.Request, err erro
 	}
 	r.PostForm.Del("password")
 	r.PostForm.Del("password2")
-	return s.render(w, httpkit.StatusOf(apperr.CodeOf(err)), "register", registerPage{Page: s.page(w, r, "注册账号"), Form: newForm(r.PostForm, err)})
+	return s.render(w, httpkit.WriteStatus(w, err), "register", registerPage{Page: s.page(w, r, "注册账号"), Form: newForm(r.PostForm, err)})
 }
 
 type accountPage struct {

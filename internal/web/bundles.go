@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strings"
 
-	"openhall/internal/apperr"
 	"openhall/internal/cases"
 	"openhall/internal/hall"
 	"openhall/internal/httpkit"
@@ -106,7 +105,7 @@ func (s *Server) handleBundleApply(w http.ResponseWriter, r *http.Request) error
 		for key, m := range in.Files {
 			v.Set("kept.file."+key, keptRef(m))
 		}
-		return s.bundlePage(w, r, httpkit.StatusOf(apperr.CodeOf(err)), newForm(v, err))
+		return s.bundlePage(w, r, httpkit.WriteStatus(w, err), newForm(v, err))
 	}
 	if err != nil {
 		return err

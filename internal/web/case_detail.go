@@ -144,7 +144,7 @@ func (s *Server) handleCaseAction(w http.ResponseWriter, r *http.Request) error 
 	case "":
 		return s.redirect(w, r, fmt.Sprintf("/cases/%d", id), "已办理："+actionLabel(act.Kind))
 	case apperr.Invalid, apperr.Conflict:
-		return s.casePage(w, r, httpkit.StatusOf(apperr.CodeOf(err)), newForm(r.PostForm, err))
+		return s.casePage(w, r, httpkit.WriteStatus(w, err), newForm(r.PostForm, err))
 	}
 	return err
 }
@@ -221,7 +221,7 @@ func (s *Server) handleSupplement(w http.ResponseWriter, r *http.Request) error 
 			kept[k] = x
 		}
 		keepUploads(kept, "material.", ms)
-		return s.casePage(w, r, httpkit.StatusOf(apperr.CodeOf(err)), newForm(kept, err))
+		return s.casePage(w, r, httpkit.WriteStatus(w, err), newForm(kept, err))
 	}
 	if err != nil {
 		return err

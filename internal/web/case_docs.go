@@ -157,7 +157,7 @@ func (s *Server) handleProgress(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		page.Form = newForm(r.PostForm, err)
-		return s.render(w, httpkit.StatusOf(code), "cases/progress", page)
+		return s.render(w, httpkit.WriteStatus(w, err), "cases/progress", page)
 	}
 	page.Form = newForm(r.PostForm, nil)
 	return s.render(w, http.StatusOK, "cases/progress", page)

@@ -109,7 +109,7 @@ func (s *Server) handleApply(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if formError(err) {
-		return s.applyPage(w, r, httpkit.StatusOf(apperr.CodeOf(err)), s.keptForm(r, in, err))
+		return s.applyPage(w, r, httpkit.WriteStatus(w, err), s.keptForm(r, in, err))
 	}
 	if apperr.Is(err, apperr.Conflict) {
 		// Nothing was filed by this request (an application with other

@@ -182,7 +182,7 @@ func (s *Server) handleComplaintAction(w http.ResponseWriter, r *http.Request) e
 	case "":
 		return s.redirect(w, r, fmt.Sprintf("/complaints/%d", id), "已"+cmd.Kind.Label())
 	case apperr.Invalid, apperr.Conflict:
-		return s.complaintPage(w, r, httpkit.StatusOf(apperr.CodeOf(err)), newForm(r.PostForm, err))
+		return s.complaintPage(w, r, httpkit.WriteStatus(w, err), newForm(r.PostForm, err))
 	}
 	return err
 }
@@ -206,7 +206,7 @@ func (s *Server) handleTrack(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		r.PostForm.Del("code")
-		return s.render(w, httpkit.StatusOf(c), "complaints/track", trackPage{Page: s.page(w, r, "投诉进度查询"), Form: newForm(r.PostForm, err)})
+		return s.render(w, httpkit.WriteStatus(w, err), "complaints/track", trackPage{Page: s.page(w, r, "投诉进度查询"), Form: newForm(r.PostForm, err)})
 	}
 	return s.renderComplaint(w, r, http.StatusOK, v, newForm(nil, nil), number, code, "")
 }
@@ -227,7 +227,7 @@ func (s *Server) handleTrackAct(w http.ResponseWriter, r *http.Request) error {
 		return verr
 	}
 	if err != nil {
-		return s.renderComplaint(w, r, httpkit.StatusOf(apperr.CodeOf(err)), v, newForm(r.PostForm, err), number, code, "")
+		return s.renderComplaint(w, r, httpkit.WriteStatus(w, err), v, newForm(r.PostForm, err), number, code, "")
 	}
 	return s.renderComplaint(w, r, http.StatusOK, v, newForm(nil, nil), number, code, "已"+cmd.Kind.Label())
 }

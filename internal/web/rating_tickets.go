@@ -79,7 +79,7 @@ func (s *Server) handleTicketAction(w http.ResponseWriter, r *http.Request) erro
 	case "":
 		return s.redirect(w, r, fmt.Sprintf("/staff/ratings/tickets/%d", id), "已"+cmd.Kind.Label())
 	case apperr.Invalid, apperr.Conflict:
-		return s.ticketPage(w, r, httpkit.StatusOf(apperr.CodeOf(err)), newForm(v, err))
+		return s.ticketPage(w, r, httpkit.WriteStatus(w, err), newForm(v, err))
 	}
 	return err
 }

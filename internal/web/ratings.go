@@ -97,7 +97,7 @@ func (s *Server) handleRateCase(w http.ResponseWriter, r *http.Request) error {
 	}
 	if apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.Conflict) {
 		r.PostForm.Set("kind", "rating")
-		return s.casePage(w, r, httpkit.StatusOf(apperr.CodeOf(err)), newForm(r.PostForm, err))
+		return s.casePage(w, r, httpkit.WriteStatus(w, err), newForm(r.PostForm, err))
 	}
 	return err
 }
@@ -155,7 +155,7 @@ func (s *Server) handleRateLinkPost(w http.ResponseWriter, r *http.Request) erro
 		}
 	}
 	if apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.Conflict) {
-		return s.rateLinkPage(w, r, httpkit.StatusOf(apperr.CodeOf(err)), newForm(r.PostForm, err))
+		return s.rateLinkPage(w, r, httpkit.WriteStatus(w, err), newForm(r.PostForm, err))
 	}
 	return err
 }
@@ -228,7 +228,7 @@ func (s *Server) handleRateAgain(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.Conflict) {
-		return s.myRatingPage(w, r, httpkit.StatusOf(apperr.CodeOf(err)), newForm(r.PostForm, err))
+		return s.myRatingPage(w, r, httpkit.WriteStatus(w, err), newForm(r.PostForm, err))
 	}
 	return err
 }

@@ -244,7 +244,7 @@ func (s *Server) handleUrge(w http.ResponseWriter, r *http.Request) error {
 	}
 	u, err := sv.UrgeCase(r.Context(), httpkit.ActorFrom(r.Context()), id, r.PostFormValue("message"))
 	if apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.Conflict) {
-		return s.caseFilePage(w, r, httpkit.StatusOf(apperr.CodeOf(err)), newForm(r.PostForm, err))
+		return s.caseFilePage(w, r, httpkit.WriteStatus(w, err), newForm(r.PostForm, err))
 	}
 	if err != nil {
 		return err

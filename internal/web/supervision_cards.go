@@ -166,7 +166,7 @@ func (s *Server) handleResolveCard(w http.ResponseWriter, r *http.Request) error
 	_, err = sv.ResolveCard(r.Context(), httpkit.ActorFrom(r.Context()), id,
 		supervision.ResolveInput{Resolution: r.PostFormValue("resolution"), Confirmed: r.PostFormValue("confirmed") == "1"})
 	if apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.Conflict) {
-		return s.cardPage(w, r, httpkit.StatusOf(apperr.CodeOf(err)), newForm(r.PostForm, err))
+		return s.cardPage(w, r, httpkit.WriteStatus(w, err), newForm(r.PostForm, err))
 	}
 	if err != nil {
 		return err

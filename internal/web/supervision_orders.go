@@ -152,7 +152,7 @@ func (s *Server) handleIssueOrder(w http.ResponseWriter, r *http.Request) error 
 			r.SetPathValue("id", strconv.Itoa(caseID))
 			return s.caseFilePage(w, r, http.StatusUnprocessableEntity, newForm(r.PostForm, err))
 		}
-		return s.orderForm(w, r, httpkit.StatusOf(apperr.CodeOf(err)), newForm(r.PostForm, err))
+		return s.orderForm(w, r, httpkit.WriteStatus(w, err), newForm(r.PostForm, err))
 	}
 	if err != nil {
 		return err
@@ -219,7 +219,7 @@ func (s *Server) changeOrder(w http.ResponseWriter, r *http.Request, done string
 	}
 	err = fn(sv, id)
 	if apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.Conflict) {
-		return s.orderPage(w, r, httpkit.StatusOf(apperr.CodeOf(err)), newForm(r.PostForm, err))
+		return s.orderPage(w, r, httpkit.WriteStatus(w, err), newForm(r.PostForm, err))
 	}
 	if err != nil {
 		return err
