@@ -128,6 +128,20 @@ func TestCaseBadInput(t *testing.T) {
 			}
 		}
 	})
+	t.Run("ApplicantFieldsNamedAsSent", func(t *testing.T) {
+		// Staff filing for someone send the applicant as an object; its
+		// errors are keyed by the same path (applicant.id_number).
+		agent := loginWith(t, a, "agent", demo.Password)
+		r := agent.do("POST", "/api/v1/cases", map[string]any{"item_version_id": version, "form": foodForm,
+			"applicant": map[string]string{"kind": "person", "name": "李四", "id_number": "330106199001011234", "phone": "1380000"}},
+			func(req *http.Request) { req.Header.Set("Idempotency-Key", "bad-applicant") })
+		e := r.mustError(t, "file", http.StatusUnprocessableEntity)
+		for _, f := range []string{"applicant.id_number", "applicant.phone"} {
+			if e.Error.Fields[f] == "" {
+				t.Errorf("no error on %s: %v", f, e.Error.Fields)
+			}
+		}
+	})
 	t.Run("KeyReusedForOtherContent", func(t *testing.T) {
 		// A retry returns the case filed; the same key with other content
 		// is refused, saying so, instead of answering with that case.

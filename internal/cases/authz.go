@@ -53,7 +53,7 @@ func CanFileFor(p *Procedure, kind string) error {
 	if p.Serves(kind) {
 		return nil
 	}
-	return apperr.Field("applicant_kind", "“"+p.ItemName+"”的服务对象不包括"+identity.Kind(kind).Label())
+	return apperr.Field("applicant.kind", "“"+p.ItemName+"”的服务对象不包括"+identity.Kind(kind).Label())
 }
 
 // agentInside reports whether a 代办员's point lies inside the region.

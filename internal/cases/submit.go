@@ -226,19 +226,19 @@ func validateApplicant(app *Applicant) error {
 	app.Name = strings.TrimSpace(app.Name)
 	app.IDNumber, app.CreditCode = pii.NormalizeIDNumber(app.IDNumber), pii.NormalizeCreditCode(app.CreditCode)
 	app.Phone = pii.NormalizeMobile(app.Phone)
-	f.Check(app.Name == "" || utf8.RuneCountInString(app.Name) > 100, "applicant_name", "请填写申请人姓名或单位名称（不超过 100 字）")
+	f.Check(app.Name == "" || utf8.RuneCountInString(app.Name) > 100, "applicant.name", "请填写申请人姓名或单位名称（不超过 100 字）")
 	switch app.Kind {
 	case string(identity.KindPerson):
-		f.AddErr("applicant_id_number", pii.CheckIDNumber(app.IDNumber))
+		f.AddErr("applicant.id_number", pii.CheckIDNumber(app.IDNumber))
 	case string(identity.KindLegal):
-		f.AddErr("applicant_credit_code", pii.CheckCreditCode(app.CreditCode))
+		f.AddErr("applicant.credit_code", pii.CheckCreditCode(app.CreditCode))
 	default:
-		f.Add("applicant_kind", "请选择申请人类型（自然人或法人）")
+		f.Add("applicant.kind", "请选择申请人类型（自然人或法人）")
 	}
 	if app.Phone == "" {
-		f.Add("applicant_phone", "请填写申请人手机号码，用于接收办理进度")
+		f.Add("applicant.phone", "请填写申请人手机号码，用于接收办理进度")
 	} else {
-		f.AddErr("applicant_phone", pii.CheckMobile(app.Phone))
+		f.AddErr("applicant.phone", pii.CheckMobile(app.Phone))
 	}
 	return f.Err()
 }

@@ -158,8 +158,8 @@ func (s *Server) applicationOf(r *http.Request, p *cases.Procedure, version int6
 		}
 	}
 	if a.IsStaff() {
-		in.Applicant = &cases.Applicant{Kind: first(v, "applicant_kind"), Name: first(v, "applicant_name"),
-			IDNumber: first(v, "applicant_id_number"), CreditCode: first(v, "applicant_credit_code"), Phone: first(v, "applicant_phone")}
+		in.Applicant = &cases.Applicant{Kind: first(v, "applicant.kind"), Name: first(v, "applicant.name"),
+			IDNumber: first(v, "applicant.id_number"), CreditCode: first(v, "applicant.credit_code"), Phone: first(v, "applicant.phone")}
 	}
 	for _, up := range ups {
 		m := materialOf(up)

@@ -103,11 +103,12 @@ func (p *page) navLabels() []string {
 // tied to its input for assistive technology.
 func (p *page) fieldError(t *testing.T, name string) string {
 	t.Helper()
-	msg := strings.TrimSpace(p.doc.Find("#e-" + name).Text())
+	id := strings.ReplaceAll(name, ".", `\.`) // "applicant.name" is one id, not an id and a class
+	msg := strings.TrimSpace(p.doc.Find("#e-" + id).Text())
 	if msg == "" {
 		return ""
 	}
-	input := p.doc.Find("#f-" + name)
+	input := p.doc.Find("#f-" + id)
 	if desc, _ := input.Attr("aria-describedby"); input.Length() > 0 && input.Is("input,select") && !strings.Contains(desc, "e-"+name) {
 		t.Errorf("field %s: error not referenced by aria-describedby (%q)", name, desc)
 	}

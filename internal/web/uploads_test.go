@@ -105,3 +105,59 @@ func TestApplyKeyReusedForOtherContent(t *testing.T) {
 		t.Fatalf("other content under the key: %d, key %q, %s", other.status, key, other.doc.Find(".form-error").Text())
 	}
 }
+
+// TestApplyForSomeone: staff filing for someone (here a 代办员) give the
+// applicant in the form; a bad ID number is shown at its field, and a
+// good one files the case in the applicant's name.
+func TestApplyForSomeone(t *testing.T) {
+	a := ratingsApp(t)
+	b := newBrowser(t, a)
+	b.login("agent", demo.Password)
+	version := apptest.ItemVersion(t, a, "个体工商户设立登记")
+	p, err := a.Services.Cases.Procedure(context.Background(), version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/apply/%d", version)
+	if form := b.get(path); form.doc.Find(`input[name="applicant.id_number"]`).Length() != 1 {
+		t.Fatalf("the form asks for no applicant:\n%s", form.body)
+	}
+	send := func(idNumber string) *page {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		mw.WriteField("csrf_token", b.csrf(path))
+		mw.WriteField("key", "for-someone-"+idNumber)
+		for k, v := range map[string]string{"kind": "person", "name": "李四", "id_number": idNumber, "phone": "13800000000"} {
+			mw.WriteField("applicant."+k, v)
+		}
+		for k, v := range apptest.FormFor(p, map[string]string{"summary": "开办面馆"}) {
+			mw.WriteField("form."+k, v)
+		}
+		for _, m := range p.Materials {
+			if m.Kind == cases.MaterialUpload && m.Required {
+				fw, _ := mw.CreateFormFile("material."+m.Code, m.Code+".pdf")
+				fmt.Fprintf(fw, "%%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n%% %s\n", m.Code)
+			}
+		}
+		fw, _ := mw.CreateFormFile("authorization", "授权委托书.pdf")
+		fmt.Fprintf(fw, "%%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n%% authorization %s\n", idNumber)
+		mw.Close()
+		req, _ := http.NewRequest(http.MethodPost, b.app.URL(path), &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		return b.do(req)
+	}
+	bad := send("330106199001011234")
+	if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.fieldError(t, "applicant.id_number"), "身份证") {
+		t.Fatalf("a bad ID number: %d %q", bad.status, bad.doc.Find(".form-error").Text())
+	}
+	if v, _ := bad.doc.Find(`input[name="applicant.name"]`).Attr("value"); v != "李四" {
+		t.Fatalf("the applicant's name was not kept: %q", v)
+	}
+	good := send("11010519491231002X")
+	if good.status != http.StatusSeeOther {
+		t.Fatalf("a good filing: %d %q", good.status, good.doc.Find(".form-error").Text())
+	}
+	if c := b.get(good.location); !strings.Contains(c.doc.Find("main").Text(), "李") {
+		t.Fatalf("the case does not name the applicant:\n%s", c.doc.Find("main").Text())
+	}
+}
