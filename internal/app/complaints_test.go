@@ -12,6 +12,7 @@ import (
 	"openhall/internal/audit"
 	"openhall/internal/complaint"
 	"openhall/internal/hotline"
+	"openhall/internal/identity"
 	"openhall/internal/org"
 	"openhall/internal/rating"
 )
@@ -315,4 +316,47 @@ func TestVisitorComplaintAboutCase(t *testing.T) {
 	if l := v.Complaint.Events[0].ActorLabel; l == "匿名" || strings.Contains(l, "王五") {
 		t.Fatalf("the submission's actor: %q", l)
 	}
+}
+
+// TestComplaintDesksByRegion: each county's 监察人员 is the desk of its own
+// county's complaints only; the city's sees both counties'.
+func TestComplaintDesksByRegion(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a, _ := demoApp(t, backend, cstAt(3, 9, 10))
+		ctx := context.Background()
+		desks := map[string]*identity.Actor{}
+		for user, code := range map[string]string{"xhdesk": "330106", "yhdesk": "330110"} {
+			r, err := a.Services.Org.RegionByCode(ctx, code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.Staff(t, user, string(identity.RoleSupervisor), &r.ID, nil)
+			_, desks[user], err = a.Services.Identity.Login(ctx, identity.LoginInput{Username: user, Password: "secret123", Address: "127.0.0.1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		filed, err := a.Services.Complaints.Submit(ctx, actor(t, a, "citizen"), complaint.Input{Subject: complaint.SubjectWindow,
+			WindowID: demoWindow(t, a, "A01").ID, Content: "窗口工作人员态度生硬"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := filed.Complaint.ID
+		for user, sees := range map[string]bool{"xhdesk": true, "yhdesk": false} {
+			_, err := a.Services.Complaints.Get(ctx, desks[user], id)
+			queue, qerr := a.Services.Complaints.Queue(ctx, desks[user], true)
+			if (err == nil) != sees || qerr != nil || (len(queue) == 1) != sees {
+				t.Fatalf("%s: get %v, queue %d (%v); want seen %v", user, err, len(queue), qerr, sees)
+			}
+		}
+		if _, err := a.Services.Complaints.Act(ctx, desks["yhdesk"], id, complaint.Command{Kind: complaint.CmdRefuse, Text: "不属于本区"}, 0); err == nil {
+			t.Fatal("another county's desk refused the complaint")
+		}
+		if _, err := a.Services.Complaints.Get(ctx, actor(t, a, "supervisor"), id); err != nil {
+			t.Fatalf("the city's desk: %v", err)
+		}
+		if _, err := a.Services.Complaints.Act(ctx, desks["xhdesk"], id, complaint.Command{Kind: complaint.CmdAccept, DepartmentID: deptID(t, a, "西湖区市场监督管理局"), Days: 5}, 0); err != nil {
+			t.Fatalf("the county's own desk: %v", err)
+		}
+	})
 }

@@ -129,6 +129,7 @@ func TestBadReviewLoop(t *testing.T) {
 			t.Fatalf("department tickets %v", err)
 		}
 		id := tickets[0].Ticket.ID
+		ticketOutOfReach(t, a, id)
 		runTicket(t, a, clock, id)
 		view, err := a.Services.Ratings.RaterRating(ctx, citizen, r.ID)
 		if err != nil || !view.CanAgain || view.Feedback == nil || !strings.Contains(view.Feedback.Reason, "增设") {
@@ -147,6 +148,34 @@ func TestBadReviewLoop(t *testing.T) {
 		}
 		checkLoopFigures(t, a)
 	})
+}
+
+// ticketOutOfReach: another department of the county and another county's
+// 监察人员 neither see the ticket nor act on it.
+func ticketOutOfReach(t *testing.T, a *apptest.App, id int64) {
+	t.Helper()
+	ctx := context.Background()
+	r, err := a.Services.Org.RegionByCode(ctx, "330110")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Staff(t, "yhdesk", string(identity.RoleSupervisor), &r.ID, nil)
+	_, other, err := a.Services.Identity.Login(ctx, identity.LoginInput{Username: "yhdesk", Password: "secret123", Address: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for who, act := range map[string]*identity.Actor{"approver2": actor(t, a, "approver2"), "余杭区监察人员": other} {
+		if _, err := a.Services.Ratings.Ticket(ctx, act, id); err == nil {
+			t.Fatalf("%s sees the ticket", who)
+		}
+		if list, _ := a.Services.Ratings.Tickets(ctx, act, false); len(list) != 0 {
+			t.Fatalf("%s lists %d tickets", who, len(list))
+		}
+		cmd := rating.TicketCommand{Kind: rating.TcCallback, Reason: "电话回访"}
+		if _, err := a.Services.Ratings.ActTicket(ctx, act, id, cmd, 0); err == nil {
+			t.Fatalf("%s acted on the ticket", who)
+		}
+	}
 }
 
 func runTicket(t *testing.T, a *apptest.App, clock *testClock, id int64) {
