@@ -68,22 +68,25 @@ func (f lawFinder) FindLaw(ctx context.Context, name string) (int64, bool, error
 	return 0, false, nil
 }
 
-// permitDecided is the job that enters a decided case in the register.
+// permitDecided is the job that entered a decided case in the register
+// before decisions were entered in their own transaction; jobs of it
+// still queued are run.
 type permitDecided struct {
 	CaseID int64 `json:"case_id"`
 }
 
 func (permitDecided) Kind() string { return "publicity.permit_decided" }
 
-// decisionFeed hands decisions from the cases module to the register: a
-// job enqueued in the decision's transaction.
+// decisionFeed hands decisions from the cases module to the register, in
+// the decision's transaction: the entry exists if and only if the decision
+// committed, and the case is not read again to make it.
 type decisionFeed struct{ a *App }
 
 func (f decisionFeed) CaseDecided(ctx context.Context, c *cases.Case, e cases.Event) error {
 	if e.Decision != cases.DecisionApproved {
 		return nil // 行政许可法 Art 40 makes 准予 decisions public
 	}
-	return f.a.queue.Enqueue(ctx, permitDecided{CaseID: c.ID}, &jobs.Options{MaxAttempts: 10})
+	return f.a.enterPermit(ctx, c)
 }
 
 // permitRevoked is the job that marks a case's permit revoked in the
@@ -127,22 +130,22 @@ func (a *App) recordPermit(ctx context.Context, caseID int64) error {
 	if err != nil {
 		return err
 	}
+	return a.enterPermit(ctx, c)
+}
+
+// enterPermit enters a decided case in the register.
+func (a *App) enterPermit(ctx context.Context, c *cases.Case) error {
 	d := permitOf(c)
 	if d.DecidedAt.IsZero() {
 		return apperr.New(apperr.Conflict, "办件 %s 尚未作出决定", c.Number)
 	}
-	if v, err := a.Services.Catalog.Version(ctx, c.Procedure.ItemVersionID); err == nil {
-		for _, b := range v.Guide.LegalBases {
-			d.Basis = strings.TrimPrefix(d.Basis+"；"+b.Law+b.Article, "；")
-		}
-	}
-	_, err = a.Services.Publicity.RecordPermit(ctx, d)
+	_, err := a.Services.Publicity.RecordPermit(ctx, d)
 	return err
 }
 
 // permitOf describes a case's decision for the register.
 func permitOf(c *cases.Case) publicity.PermitDecision {
-	d := publicity.PermitDecision{Source: c.Number, Number: "许可决定-" + c.Number, ItemID: c.Procedure.ItemID,
+	d := publicity.PermitDecision{Source: c.Number, Number: "许可决定-" + c.Number, ItemID: c.Procedure.ItemID, ItemVersionID: c.Procedure.ItemVersionID,
 		ItemName: c.Procedure.ItemName, DepartmentID: c.Procedure.DepartmentID, HolderKind: publicity.HolderPerson,
 		HolderName: c.Applicant.Name, ValidMonths: c.Procedure.Result.ValidMonths, Content: c.Procedure.Result.Name}
 	if c.Applicant.Kind == string(identity.KindLegal) {

@@ -56,6 +56,18 @@ func actor(t *testing.T, a *apptest.App, username string) *identity.Actor {
 // clerk decide it at the window.
 func decidedCase(t *testing.T, a *apptest.App, item, applicant string) *cases.Case {
 	t.Helper()
+	filed := filedCase(t, a, item, applicant)
+	c, err := a.Services.Cases.Act(context.Background(), actor(t, a, "clerk"), filed.ID,
+		cases.Action{Command: cases.Command{Kind: cases.CmdDecideInstant, Decision: cases.DecisionApproved, Reason: "材料齐全"}})
+	if err != nil {
+		t.Fatalf("decide: %v", err)
+	}
+	return c
+}
+
+// filedCase files an item for an applicant, with its required materials.
+func filedCase(t *testing.T, a *apptest.App, item, applicant string) *cases.Case {
+	t.Helper()
 	ctx := context.Background()
 	version := apptest.ItemVersion(t, a, item)
 	p, err := a.Services.Cases.Procedure(ctx, version)
@@ -77,12 +89,7 @@ func decidedCase(t *testing.T, a *apptest.App, item, applicant string) *cases.Ca
 	if err != nil {
 		t.Fatalf("file %s: %v", item, err)
 	}
-	c, err := a.Services.Cases.Act(ctx, actor(t, a, "clerk"), filed.Case.ID,
-		cases.Action{Command: cases.Command{Kind: cases.CmdDecideInstant, Decision: cases.DecisionApproved, Reason: "材料齐全"}})
-	if err != nil {
-		t.Fatalf("decide: %v", err)
-	}
-	return c
+	return filed.Case
 }
 
 const pdfDoc = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n% "

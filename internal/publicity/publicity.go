@@ -191,9 +191,11 @@ type Benchmarks interface {
 	BenchmarkByCode(ctx context.Context, deptID int64, code string, seq int) (*powers.Power, *powers.Benchmark, error)
 }
 
-// Items gives a catalogue item, to tell licensing items from others.
+// Items gives a catalogue item, to tell licensing items from others, and
+// an item version, for the legal bases a decision was made under.
 type Items interface {
 	Item(ctx context.Context, id int64) (*catalog.Item, error)
+	Version(ctx context.Context, id int64) (*catalog.Version, error)
 }
 
 // Departments gives a department and where it is.

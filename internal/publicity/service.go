@@ -112,6 +112,9 @@ type PermitDecision struct {
 	ValidMonths  int    // 0 = no limit
 	Content      string // the result, e.g. the certificate's name and number
 	Basis        string
+	// ItemVersionID is the item version decided under: when Basis is
+	// empty, the basis is its legal bases.
+	ItemVersionID int64
 }
 
 // RecordPermit enters a licensing decision (准予) in the register. It is
@@ -125,6 +128,9 @@ func (s *Service) RecordPermit(ctx context.Context, d PermitDecision) (*Entry, e
 	}
 	if it.Type != catalog.TypeLicence {
 		return nil, nil
+	}
+	if d.Basis == "" && d.ItemVersionID != 0 {
+		d.Basis = s.basisOf(ctx, d.ItemVersionID)
 	}
 	var e *Entry
 	err = s.d.Tx.InTx(ctx, func(ctx context.Context) error {
@@ -147,6 +153,21 @@ func (s *Service) RecordPermit(ctx context.Context, d PermitDecision) (*Entry, e
 			map[string]any{"source": e.Source, "number": e.Number, "holder": e.HolderName})
 	})
 	return e, err
+}
+
+// basisOf lists an item version's legal bases ("法律第N条；…"); a version
+// that cannot be read leaves the basis empty rather than the decision out
+// of the register.
+func (s *Service) basisOf(ctx context.Context, versionID int64) string {
+	v, err := s.d.Items.Version(ctx, versionID)
+	if err != nil {
+		return ""
+	}
+	var out []string
+	for _, b := range v.Guide.LegalBases {
+		out = append(out, b.Law+b.Article)
+	}
+	return strings.Join(out, "；")
 }
 
 func (s *Service) newPermit(ctx context.Context, d PermitDecision) (*Entry, error) {
