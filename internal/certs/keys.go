@@ -155,6 +155,9 @@ func (s *Service) centrePath(ctx context.Context, centreID int64) (string, error
 	if err != nil {
 		return "", err
 	}
+	if c.RegionPath != "" {
+		return c.RegionPath, nil
+	}
 	return s.centres.RegionPath(ctx, c.RegionID)
 }
 

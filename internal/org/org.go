@@ -123,6 +123,7 @@ type Centre struct {
 	Phone      string
 	Hours      string // opening hours as shown to the public
 	RegionName string // filled when loaded
+	RegionPath string // filled when loaded
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 }

@@ -39,7 +39,7 @@ func RegionWhere(d Dialect, f org.RegionFilter) *Where {
 }
 
 // CentreColumns are the columns ScanCentre reads, from CentreFrom.
-const CentreColumns = `c.id, c.region_id, c.name, c.kind, c.address, c.phone, c.hours, r.name, c.created_at, c.updated_at`
+const CentreColumns = `c.id, c.region_id, c.name, c.kind, c.address, c.phone, c.hours, r.name, r.path, c.created_at, c.updated_at`
 
 // CentreFrom joins a centre to its region.
 const CentreFrom = ` FROM centres c JOIN regions r ON r.id = c.region_id`
@@ -47,7 +47,7 @@ const CentreFrom = ` FROM centres c JOIN regions r ON r.id = c.region_id`
 // ScanCentre reads CentreColumns.
 func ScanCentre(r Scanner) (*org.Centre, error) {
 	var c org.Centre
-	err := r.Scan(&c.ID, &c.RegionID, &c.Name, &c.Kind, &c.Address, &c.Phone, &c.Hours, &c.RegionName, Time(&c.CreatedAt), Time(&c.UpdatedAt))
+	err := r.Scan(&c.ID, &c.RegionID, &c.Name, &c.Kind, &c.Address, &c.Phone, &c.Hours, &c.RegionName, &c.RegionPath, Time(&c.CreatedAt), Time(&c.UpdatedAt))
 	if err != nil {
 		return nil, err
 	}

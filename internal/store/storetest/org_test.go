@@ -100,7 +100,7 @@ func centresAndDepartments(t *testing.T, sv *Services, tr *Tree) {
 		t.Fatalf("edit centre: %+v %v", st, err)
 	}
 	got, err := sv.Stores.Org.FindCentreByID(ctx, st.ID)
-	if err != nil || got.RegionName != "北山社区" || got.Hours == "" {
+	if err != nil || got.RegionName != "北山社区" || got.RegionPath != tr.Village.Path || got.Hours == "" {
 		t.Fatalf("find centre: %+v %v", got, err)
 	}
 	list, _ := sv.Org.Centres(ctx, org.CentreFilter{PathPrefix: tr.County.Path})
