@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"strings"
+	"time"
 
 	"github.com/minio/minio-go/v7"
 )
@@ -34,3 +35,6 @@ func (s *S3) InParts(ctx context.Context, sum string) (bool, error) {
 
 // RemoveBucket deletes the store's (empty) bucket.
 func (s *S3) RemoveBucket(ctx context.Context) error { return s.client.RemoveBucket(ctx, s.bucket) }
+
+// SetWait sets how long the store waits for the object store to answer.
+func (s *S3) SetWait(d time.Duration) { s.wait = d }

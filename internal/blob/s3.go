@@ -4,20 +4,17 @@ import (
 	"context"
 	"crypto/md5"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"openhall/internal/apperr"
 )
@@ -30,21 +27,15 @@ const kindMeta = "Openhall-Kind"
 // uploaded with, beside the one its key names.
 const sumMeta = "Openhall-Sha256"
 
-// S3Config locates an S3 bucket: URL is s3://bucket/prefix, Endpoint the
-// server (http://host:port or https://host).
-type S3Config struct {
-	URL       string
-	Endpoint  string
-	AccessKey string
-	SecretKey string
-	Region    string // empty: us-east-1
-	// CAFile is a PEM file of the certificate authorities an https
-	// endpoint's certificate is checked against; "" trusts the system's.
-	CAFile string
-	// Spool is the directory where uploads and downloads are staged;
-	// "" is the system's temporary directory.
-	Spool string
-}
+// s3Wait is how long one exchange with the object store may take, beyond
+// the time its content needs at s3Rate: an object store that stops
+// answering fails the request with a message to try later instead of
+// holding it (minio's client would retry for up to ten minutes).
+const s3Wait = 30 * time.Second
+
+// s3Rate is the slowest transfer, in bytes per second, that a content's
+// time allows for.
+const s3Rate = 1 << 20
 
 // S3 is a content-addressed blob store in an S3 bucket (any server that
 // speaks the S3 API with signature V4): object <prefix>/<aa>/<bb>/<sha256>.
@@ -61,6 +52,7 @@ type S3 struct {
 	// partSize is the size of the parts of a multipart upload; objects no
 	// larger go in one request. 0 is minio's (16 MiB).
 	partSize uint64
+	wait     time.Duration // s3Wait, shorter in tests
 }
 
 // NewS3 connects to the bucket and checks that it exists.
@@ -69,6 +61,9 @@ func NewS3(ctx context.Context, c S3Config) (*S3, error) {
 	if err != nil {
 		return nil, err
 	}
+	s := &S3{client: client, bucket: bucket, prefix: prefix, spool: c.Spool, wait: s3Wait}
+	ctx, cancel := s.deadline(ctx, 0)
+	defer cancel()
 	ok, err := client.BucketExists(ctx, bucket)
 	if err != nil {
 		return nil, apperr.Wrap(err, apperr.Unavailable, "无法连接对象存储 "+c.Endpoint)
@@ -76,92 +71,27 @@ func NewS3(ctx context.Context, c S3Config) (*S3, error) {
 	if !ok {
 		return nil, apperr.New(apperr.Unavailable, "对象存储中没有存储桶 %s", bucket)
 	}
-	spool := c.Spool
-	if spool == "" {
-		spool = os.TempDir()
+	if s.spool == "" {
+		s.spool = os.TempDir()
 	}
-	removeStale(spool, time.Now())
-	return &S3{client: client, bucket: bucket, prefix: prefix, spool: spool}, nil
+	removeStale(s.spool, time.Now())
+	return s, nil
 }
 
-// client makes a client for c's endpoint and splits its URL.
-func (c S3Config) client() (client *minio.Client, bucket, prefix string, err error) {
-	bucket, prefix, err = ParseS3URL(c.URL)
-	if err != nil {
-		return nil, "", "", err
-	}
-	ep, err := url.Parse(c.Endpoint)
-	if err != nil || ep.Host == "" || (ep.Scheme != "http" && ep.Scheme != "https") {
-		return nil, "", "", apperr.Field("s3-endpoint", "对象存储地址应为 http(s)://主机:端口")
-	}
-	region := c.Region
-	if region == "" {
-		region = "us-east-1"
-	}
-	tr, err := c.transport(ep.Scheme == "https")
-	if err != nil {
-		return nil, "", "", err
-	}
-	client, err = minio.New(ep.Host, &minio.Options{
-		Creds:  credentials.NewStaticV4(c.AccessKey, c.SecretKey, ""),
-		Secure: ep.Scheme == "https", Region: region, Transport: tr,
-	})
-	if err != nil {
-		return nil, "", "", apperr.Wrap(err, apperr.Invalid, "对象存储配置无效")
-	}
-	return client, bucket, prefix, nil
+// deadline bounds an exchange with the object store that moves size bytes.
+func (s *S3) deadline(ctx context.Context, size int64) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.wait+time.Duration(size/s3Rate)*time.Second)
 }
 
 // Ping reports whether the bucket answers, for readiness checks.
 func (s *S3) Ping(ctx context.Context) error {
+	ctx, cancel := s.deadline(ctx, 0)
+	defer cancel()
 	ok, err := s.client.BucketExists(ctx, s.bucket)
 	if err == nil && !ok {
 		err = fmt.Errorf("bucket %s is gone", s.bucket)
 	}
 	return err
-}
-
-// transport is minio's, trusting c.CAFile's authorities when it is set.
-func (c S3Config) transport(secure bool) (*http.Transport, error) {
-	tr, err := minio.DefaultTransport(secure)
-	if err != nil || c.CAFile == "" || !secure {
-		return tr, err
-	}
-	pem, err := os.ReadFile(c.CAFile)
-	if err != nil {
-		return nil, apperr.Field("s3-ca", "无法读取对象存储的 CA 证书文件 "+c.CAFile)
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, apperr.Field("s3-ca", c.CAFile+" 中没有 PEM 格式的证书")
-	}
-	tr.TLSClientConfig.RootCAs = pool
-	return tr, nil
-}
-
-// ParseS3URL splits s3://bucket/prefix.
-func ParseS3URL(s string) (bucket, prefix string, err error) {
-	rest, ok := strings.CutPrefix(s, "s3://")
-	bucket, prefix, _ = strings.Cut(rest, "/")
-	if !ok || bucket == "" {
-		return "", "", apperr.Field("blobs", "对象存储位置应为 s3://存储桶/前缀")
-	}
-	return bucket, strings.Trim(prefix, "/"), nil
-}
-
-// CreateBucket makes the bucket of c if it is missing (for setup and tests).
-func CreateBucket(ctx context.Context, c S3Config) error {
-	client, bucket, _, err := c.client()
-	if err != nil {
-		return err
-	}
-	if ok, err := client.BucketExists(ctx, bucket); err == nil && ok {
-		return nil
-	}
-	if err := client.MakeBucket(ctx, bucket, minio.MakeBucketOptions{Region: c.Region}); err != nil {
-		return apperr.Wrap(err, apperr.Unavailable, "无法创建存储桶 "+bucket)
-	}
-	return nil
 }
 
 func (s *S3) key(sum string) string {
@@ -190,27 +120,20 @@ func (s *S3) Put(ctx context.Context, r io.Reader, o PutOptions) (Blob, error) {
 	return b, err
 }
 
-// store uploads the content of f as the object of b, unless an object that
-// s.confirm accepts is there already; uploaded says which.
+// store uploads the content of f as the object of b, unless an object
+// holding that content is there already (see present); uploaded says which.
 func (s *S3) store(ctx context.Context, f io.ReadSeeker, b Blob) (uploaded bool, err error) {
 	md5sum, err := readMD5(f)
 	if err != nil {
 		return false, errSave(err)
 	}
-	if s.confirm(ctx, b, md5sum) == nil {
+	if s.present(ctx, b) {
 		return false, nil
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return false, errSave(err)
 	}
-	_, err = s.client.PutObject(ctx, s.bucket, s.key(b.SHA256), f, b.Size, minio.PutObjectOptions{
-		ContentType:  b.MIME,
-		UserMetadata: map[string]string{kindMeta: string(b.Kind), sumMeta: b.SHA256},
-		// Each request carries its body's MD5, so the server refuses a
-		// body damaged in transit; large objects go in parts.
-		SendContentMd5: true, PartSize: s.partSize,
-	})
-	if err != nil {
+	if err := s.upload(ctx, f, b); err != nil {
 		return false, errSave(err)
 	}
 	if err := s.confirm(ctx, b, md5sum); err != nil {
@@ -219,13 +142,45 @@ func (s *S3) store(ctx context.Context, f io.ReadSeeker, b Blob) (uploaded bool,
 	return true, nil
 }
 
+// present reports whether the object of b is there and holds b's content,
+// read back and hashed: its ETag and metadata were computed when it was
+// written and do not show a fault of the storage under it since.
+func (s *S3) present(ctx context.Context, b Blob) bool {
+	info, err := s.stat(ctx, b.SHA256)
+	if err != nil || info.Size != b.Size || info.UserMetadata[sumMeta] != b.SHA256 {
+		return false
+	}
+	return s.readBack(ctx, b) == nil
+}
+
+// upload writes the content of f as the object of b.
+func (s *S3) upload(ctx context.Context, f io.Reader, b Blob) error {
+	ctx, cancel := s.deadline(ctx, b.Size)
+	defer cancel()
+	_, err := s.client.PutObject(ctx, s.bucket, s.key(b.SHA256), f, b.Size, minio.PutObjectOptions{
+		ContentType:  b.MIME,
+		UserMetadata: map[string]string{kindMeta: string(b.Kind), sumMeta: b.SHA256},
+		// Each request carries its body's MD5, so the server refuses a
+		// body damaged in transit; large objects go in parts.
+		SendContentMd5: true, PartSize: s.partSize,
+	})
+	return err
+}
+
+// stat describes sum's object.
+func (s *S3) stat(ctx context.Context, sum string) (minio.ObjectInfo, error) {
+	ctx, cancel := s.deadline(ctx, 0)
+	defer cancel()
+	return s.client.StatObject(ctx, s.bucket, s.key(sum), minio.StatObjectOptions{})
+}
+
 // confirm checks that the object of b is stored whole: its size, the
 // SHA-256 recorded with it, and its content. An object stored in one
 // request has the MD5 of its content as ETag, which then must be md5sum;
 // one stored in parts has an ETag made of its parts' MD5s, so its content
 // is read back and hashed.
 func (s *S3) confirm(ctx context.Context, b Blob, md5sum string) error {
-	info, err := s.client.StatObject(ctx, s.bucket, s.key(b.SHA256), minio.StatObjectOptions{})
+	info, err := s.stat(ctx, b.SHA256)
 	if err != nil {
 		return err
 	}
@@ -244,14 +199,25 @@ func (s *S3) confirm(ctx context.Context, b Blob, md5sum string) error {
 
 // readBack reads the object of b through and checks it against its address.
 func (s *S3) readBack(ctx context.Context, b Blob) error {
-	obj, err := s.client.GetObject(ctx, s.bucket, s.key(b.SHA256), minio.GetObjectOptions{})
+	rc, err := s.get(ctx, b.SHA256, b.Size)
 	if err != nil {
 		return err
 	}
-	defer obj.Close()
-	c := &checked{rc: obj, sum: b.SHA256, size: b.Size, h: sha256.New()}
-	_, err = io.Copy(io.Discard, c)
+	defer rc.Close()
+	_, err = io.Copy(io.Discard, rc)
 	return err
+}
+
+// get streams sum's object of size bytes, checked against its address
+// (see checked), within the time its size allows.
+func (s *S3) get(ctx context.Context, sum string, size int64) (io.ReadCloser, error) {
+	ctx, cancel := s.deadline(ctx, size)
+	obj, err := s.client.GetObject(ctx, s.bucket, s.key(sum), minio.GetObjectOptions{})
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	return &checked{rc: obj, sum: sum, size: size, h: sha256.New(), cancel: cancel}, nil
 }
 
 // readMD5 hashes f from its start.
@@ -279,17 +245,16 @@ func (s *S3) open(ctx context.Context, sum string) (io.ReadCloser, Blob, error) 
 	if !ValidHash(sum) {
 		return nil, Blob{}, apperr.New(apperr.NotFound, "材料文件不存在")
 	}
-	info, err := s.client.StatObject(ctx, s.bucket, s.key(sum), minio.StatObjectOptions{})
+	info, err := s.stat(ctx, sum)
 	if err != nil {
 		return nil, Blob{}, s3ReadError(err)
 	}
-	obj, err := s.client.GetObject(ctx, s.bucket, s.key(sum), minio.GetObjectOptions{})
+	rc, err := s.get(ctx, sum, info.Size)
 	if err != nil {
 		return nil, Blob{}, s3ReadError(err)
 	}
 	k := Kind(info.UserMetadata[kindMeta])
-	b := Blob{SHA256: sum, Size: info.Size, MIME: k.MIME(), Kind: k}
-	return &checked{rc: obj, sum: sum, size: info.Size, h: sha256.New()}, b, nil
+	return rc, Blob{SHA256: sum, Size: info.Size, MIME: k.MIME(), Kind: k}, nil
 }
 
 // Exists reports whether content with the hash is stored.
@@ -297,7 +262,7 @@ func (s *S3) Exists(sum string) (bool, error) {
 	if !ValidHash(sum) {
 		return false, apperr.New(apperr.NotFound, "材料文件不存在")
 	}
-	_, err := s.client.StatObject(context.Background(), s.bucket, s.key(sum), minio.StatObjectOptions{})
+	_, err := s.stat(context.Background(), sum)
 	if isMissing(err) {
 		return false, nil
 	}
@@ -336,11 +301,12 @@ func (s *S3) Serve(w http.ResponseWriter, r *http.Request, sum, name string) err
 
 // checked verifies streamed content against its address at the end.
 type checked struct {
-	rc   io.ReadCloser
-	sum  string
-	size int64
-	n    int64
-	h    hash.Hash
+	rc     io.ReadCloser
+	sum    string
+	size   int64
+	n      int64
+	h      hash.Hash
+	cancel context.CancelFunc // ends the object's request; nil for none
 }
 
 func (c *checked) Read(p []byte) (int, error) {
@@ -356,7 +322,13 @@ func (c *checked) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (c *checked) Close() error { return c.rc.Close() }
+func (c *checked) Close() error {
+	err := c.rc.Close()
+	if c.cancel != nil {
+		c.cancel()
+	}
+	return err
+}
 
 func errDamaged(sum, got string) error {
 	return apperr.Wrap(fmt.Errorf("blob %s holds content with SHA-256 %s", sum, got), apperr.Unavailable,
