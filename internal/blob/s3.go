@@ -66,10 +66,10 @@ func NewS3(ctx context.Context, c S3Config) (*S3, error) {
 	defer cancel()
 	ok, err := client.BucketExists(ctx, bucket)
 	if err != nil {
-		return nil, apperr.Wrap(err, apperr.Unavailable, "无法连接对象存储 "+c.Endpoint)
+		return nil, c.connectError(err)
 	}
 	if !ok {
-		return nil, apperr.New(apperr.Unavailable, "对象存储中没有存储桶 %s", bucket)
+		return nil, apperr.New(apperr.Unavailable, "对象存储 %s 中没有存储桶 %s（--blobs）；请先创建该存储桶", c.Endpoint, bucket)
 	}
 	if s.spool == "" {
 		s.spool = os.TempDir()

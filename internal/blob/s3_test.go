@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"openhall/internal/apperr"
@@ -190,5 +191,78 @@ func TestS3CAFile(t *testing.T) {
 	c.CAFile = ca
 	if _, err := blob.NewS3(ctx, c); err != nil {
 		t.Errorf("with the server's CA: %v", err)
+	}
+}
+
+// TestS3StartErrors: a store that cannot be opened says why, naming the
+// setting to correct: wrong keys, a missing bucket, nothing listening,
+// https to a server that speaks http.
+func TestS3StartErrors(t *testing.T) {
+	good := s3TestConfig(t)
+	wrongKey, noBucket, refused, notTLS := good, good, good, good
+	wrongKey.SecretKey += "x"
+	noBucket.URL = "s3://no-such-bucket-here/p"
+	refused.Endpoint = "http://127.0.0.1:1"
+	notTLS.Endpoint = strings.Replace(good.Endpoint, "http://", "https://", 1)
+	for name, c := range map[string]struct {
+		cfg  blob.S3Config
+		want string
+	}{
+		"wrong key": {wrongKey, "--s3-secret-key"},
+		"no bucket": {noBucket, "没有存储桶 no-such-bucket-here（--blobs）"},
+		"refused":   {refused, "连接被拒绝"},
+		"not TLS":   {notTLS, "不支持 https"},
+	} {
+		_, err := blob.NewS3(context.Background(), c.cfg)
+		if msg := apperr.MessageOf(err); !strings.Contains(msg, c.want) {
+			t.Errorf("%s: %q (%v), want it to say %q", name, msg, err, c.want)
+		}
+	}
+}
+
+// TestParseS3URL: a bucket name S3 refuses or a prefix that servers would
+// read as path steps is refused with the flag named, before any request.
+func TestParseS3URL(t *testing.T) {
+	for _, c := range []struct{ url, bucket, prefix string }{
+		{"s3://materials", "materials", ""},
+		{"s3://materials/", "materials", ""},
+		{"s3://materials/hall/2026/", "materials", "hall/2026"},
+		{"s3://materials/材料 a+b%c=d&e", "materials", "材料 a+b%c=d&e"},
+	} {
+		bucket, prefix, err := blob.ParseS3URL(c.url)
+		if err != nil || bucket != c.bucket || prefix != c.prefix {
+			t.Errorf("%s: %q %q %v", c.url, bucket, prefix, err)
+		}
+	}
+	for _, bad := range []string{
+		"s3://", "s3:/materials", "s3://ab/p", "s3://materials?x/p", "s3://-materials/p",
+		"s3://materials/a//b", "s3://materials/../other", "s3://materials/a/./b",
+		"s3://materials/a\nb", "s3://materials/" + strings.Repeat("x", 901),
+	} {
+		if _, _, err := blob.ParseS3URL(bad); apperr.FieldsOf(err)["blobs"] == "" {
+			t.Errorf("%q: %v, want an error on blobs", bad, err)
+		}
+	}
+}
+
+// TestS3OddPrefix: a prefix with spaces, CJK and characters that URLs
+// escape holds materials like any other.
+func TestS3OddPrefix(t *testing.T) {
+	c := s3TestConfig(t)
+	c.URL = strings.TrimSuffix(c.URL, "materials") + "材料 2026/a+b%c=d&e;f"
+	s, err := blob.NewS3(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := bigPDF(2000, 9)
+	b, err := s.Put(context.Background(), bytes.NewReader(data), blob.PutOptions{Name: "a.pdf"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readAll(t, s, b.SHA256); !bytes.Equal(got, data) {
+		t.Fatal("the material read back differs")
+	}
+	if ok, err := s.Exists(b.SHA256); !ok || err != nil {
+		t.Fatalf("Exists = %v, %v", ok, err)
 	}
 }

@@ -3,13 +3,20 @@ package blob
 import (
 	"context"
 	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
+	"syscall"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
+	"github.com/minio/minio-go/v7/pkg/s3utils"
 
 	"openhall/internal/apperr"
 )
@@ -28,6 +35,33 @@ type S3Config struct {
 	// Spool is the directory where uploads and downloads are staged;
 	// "" is the system's temporary directory.
 	Spool string
+}
+
+// connectError explains why the bucket could not be reached at start,
+// naming the setting to look at.
+func (c S3Config) connectError(err error) error {
+	var unknownCA x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var dns *net.DNSError
+	resp := minio.ToErrorResponse(err)
+	msg := "无法连接对象存储 " + c.Endpoint + "（--s3-endpoint）"
+	switch {
+	case resp.StatusCode == http.StatusForbidden || resp.Code == "InvalidAccessKeyId" || resp.Code == "SignatureDoesNotMatch":
+		msg = "对象存储 " + c.Endpoint + " 拒绝了访问密钥：请检查 --s3-access-key、--s3-secret-key（OPENHALL_S3_ACCESS_KEY、OPENHALL_S3_SECRET_KEY）及其对存储桶的权限"
+	case errors.As(err, &unknownCA):
+		msg = "无法验证对象存储 " + c.Endpoint + " 的证书：签发机构不受信任（用 --s3-ca 指定其 CA 证书）"
+	case errors.As(err, &hostname):
+		msg = "对象存储 " + c.Endpoint + " 的证书不属于该主机名（--s3-endpoint）"
+	case strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		msg = "对象存储 " + c.Endpoint + " 不支持 https，请改用 http://（--s3-endpoint）"
+	case errors.As(err, &dns):
+		msg += "：无法解析主机名"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		msg += "：连接被拒绝，对象存储未运行或端口有误"
+	case errors.Is(err, context.DeadlineExceeded):
+		msg += fmt.Sprintf("：%s 内没有应答", s3Wait)
+	}
+	return apperr.Wrap(err, apperr.Unavailable, msg)
 }
 
 // client makes a client for c's endpoint and splits its URL.
@@ -76,14 +110,41 @@ func (c S3Config) transport(secure bool) (*http.Transport, error) {
 	return tr, nil
 }
 
-// ParseS3URL splits s3://bucket/prefix.
+// maxPrefix leaves room in S3's 1024 bytes of key for /aa/bb/<sha256>.
+const maxPrefix = 900
+
+// ParseS3URL splits s3://bucket/prefix. The bucket must be a valid S3
+// bucket name; the prefix is the start of every key, so it may not hold
+// what servers read as a path step (an empty, "." or ".." segment) or
+// control characters.
 func ParseS3URL(s string) (bucket, prefix string, err error) {
 	rest, ok := strings.CutPrefix(s, "s3://")
 	bucket, prefix, _ = strings.Cut(rest, "/")
-	if !ok || bucket == "" {
+	prefix = strings.Trim(prefix, "/")
+	switch {
+	case !ok || bucket == "":
 		return "", "", apperr.Field("blobs", "对象存储位置应为 s3://存储桶/前缀")
+	case s3utils.CheckValidBucketName(bucket) != nil:
+		return "", "", apperr.Field("blobs", fmt.Sprintf("存储桶名 %q 不合 S3 的命名规则（3–63 个字母、数字、点或连字符，以字母或数字开头和结尾）", bucket))
+	case !validPrefix(prefix):
+		return "", "", apperr.Field("blobs", fmt.Sprintf("前缀 %q 无效：不能有空的、“.” 或 “..” 段，不能含控制字符，最长 %d 字节", prefix, maxPrefix))
 	}
-	return bucket, strings.Trim(prefix, "/"), nil
+	return bucket, prefix, nil
+}
+
+func validPrefix(p string) bool {
+	if p == "" {
+		return true
+	}
+	if len(p) > maxPrefix || !utf8.ValidString(p) || strings.ContainsFunc(p, unicode.IsControl) {
+		return false
+	}
+	for seg := range strings.SplitSeq(p, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+	}
+	return true
 }
 
 // CreateBucket makes the bucket of c if it is missing (for setup and tests).

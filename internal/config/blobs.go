@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"openhall/internal/apperr"
 	"openhall/internal/blob"
 )
 
@@ -37,14 +38,14 @@ func (c Config) BlobLabel() string {
 // checkBlobs checks the location of materials and the object store settings.
 func (c Config) checkBlobs() []string {
 	if !c.BlobsInS3() {
-		if strings.Contains(c.Blobs, "://") {
+		if strings.Contains(c.Blobs, "://") || strings.HasPrefix(strings.ToLower(c.Blobs), "s3:") {
 			return []string{fmt.Sprintf("--blobs %q 无法识别：留空使用数据目录，或给出目录、s3://存储桶/前缀", c.Blobs)}
 		}
 		return nil
 	}
 	var bad []string
 	if _, _, err := blob.ParseS3URL(c.Blobs); err != nil {
-		bad = append(bad, fmt.Sprintf("--blobs %q 应为 s3://存储桶/前缀", c.Blobs))
+		bad = append(bad, fmt.Sprintf("--blobs %q 无效：%s", c.Blobs, apperr.MessageOf(err)))
 	}
 	u, err := url.Parse(c.S3Endpoint)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {

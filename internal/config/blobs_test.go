@@ -28,6 +28,8 @@ func TestBlobSettings(t *testing.T) {
 	}{
 		{func(c *config.Config) { c.Blobs = "s3://" }, "--blobs"},
 		{func(c *config.Config) { c.Blobs = "gs://materials" }, "--blobs"},
+		{func(c *config.Config) { c.Blobs = "s3:/materials/hall" }, "--blobs"},
+		{func(c *config.Config) { c.Blobs = "s3://materials/../hall" }, "前缀"},
 		{func(c *config.Config) { c.S3Endpoint = "" }, "--s3-endpoint"},
 		{func(c *config.Config) { c.S3Endpoint = "s3.example.gov.cn:9000" }, "--s3-endpoint"},
 		{func(c *config.Config) { c.S3Endpoint = "http://s3.example.gov.cn/bucket" }, "--s3-endpoint"},
