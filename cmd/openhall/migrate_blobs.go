@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"openhall/internal/apperr"
@@ -53,10 +54,16 @@ func cmdMigrateBlobs(ctx context.Context, args []string, stdout, stderr io.Write
 	return nil
 }
 
-// openMigration opens the local store, which must exist, and the bucket.
+// openMigration opens the local store, which must exist and be a store
+// rather than the data directory holding one, and the bucket.
 func openMigration(ctx context.Context, from string, cfg config.Config) (*blob.Store, *blob.S3, error) {
 	if st, err := os.Stat(from); err != nil || !st.IsDir() {
 		return nil, nil, usagef("--from %q 不是已有的目录", from)
+	}
+	if st, err := os.Stat(filepath.Join(from, "blobs")); err == nil && st.IsDir() {
+		// A data directory: its materials are in blobs/, and a store opened
+		// on it would find none and report success.
+		return nil, nil, usagef("--from %q 是数据目录，材料在其中的 blobs 目录：请用 --from %s", from, filepath.Join(from, "blobs"))
 	}
 	src, err := blob.New(from)
 	if err != nil {

@@ -82,13 +82,21 @@ func TestMigrateBlobsUsage(t *testing.T) {
 	for _, args := range [][]string{
 		{"migrate-blobs", "--from", dir},
 		{"migrate-blobs", "--from", dir, "--to", "/elsewhere"},
-		{"migrate-blobs", "--from", filepath.Join(dir, "none"), "--to", "s3://b/p", "--s3-endpoint", "http://127.0.0.1:1"},
+		{"migrate-blobs", "--from", filepath.Join(dir, "none"), "--to", "s3://bucket/p", "--s3-endpoint", "http://127.0.0.1:1"},
 	} {
 		if code, _, errOut := cli(t, dir, args...); code != 2 || !strings.Contains(errOut, "参数错误") {
 			t.Errorf("%v: exit %d, %s", args, code, errOut)
 		}
 	}
-	code, _, errOut := cli(t, dir, "migrate-blobs", "--from", dir, "--to", "s3://b/p", "--s3-endpoint", "localhost:9000")
+	data := filepath.Join(dir, "data")
+	if err := os.MkdirAll(filepath.Join(data, "blobs", "ab"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := cli(t, dir, "migrate-blobs", "--from", data, "--to", "s3://bucket/p", "--s3-endpoint", "http://127.0.0.1:1")
+	if code != 2 || !strings.Contains(errOut, "--from "+filepath.Join(data, "blobs")) {
+		t.Errorf("a data directory as --from: exit %d, %s", code, errOut)
+	}
+	code, _, errOut = cli(t, dir, "migrate-blobs", "--from", dir, "--to", "s3://bucket/p", "--s3-endpoint", "localhost:9000")
 	if code != 1 || !strings.Contains(errOut, "--s3-endpoint") {
 		t.Errorf("bad endpoint: exit %d, %s", code, errOut)
 	}
