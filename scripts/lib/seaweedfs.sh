@@ -1,7 +1,6 @@
 # shellcheck shell=bash
 # A throwaway S3-compatible object store (SeaweedFS, Apache-2.0) for the
-# tests of the S3 blob store and of a two-node cluster. Sourced by scripts/test
-# and by scripts/seaweedfs.
+# tests of the S3 blob store and of a two-node cluster. Sourced by scripts/test.
 #
 # SeaweedFS is a Go module, but `go install …@version` refuses it (its go.mod
 # has replace directives), so the module is downloaded, copied somewhere
