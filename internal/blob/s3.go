@@ -209,15 +209,17 @@ func (s *S3) readBack(ctx context.Context, b Blob) error {
 }
 
 // get streams sum's object of size bytes, checked against its address
-// (see checked), within the time its size allows.
+// (see checked). Each read from the object store must answer within the
+// store's wait; the stream as a whole has no deadline, since it goes at
+// the pace of whoever reads it (a download on a slow village line).
 func (s *S3) get(ctx context.Context, sum string, size int64) (io.ReadCloser, error) {
-	ctx, cancel := s.deadline(ctx, size)
+	ctx, cancel := context.WithCancel(ctx)
 	obj, err := s.client.GetObject(ctx, s.bucket, s.key(sum), minio.GetObjectOptions{})
 	if err != nil {
 		cancel()
 		return nil, err
 	}
-	return &checked{rc: obj, sum: sum, size: size, h: sha256.New(), cancel: cancel}, nil
+	return &checked{rc: obj, sum: sum, size: size, h: sha256.New(), cancel: cancel, wait: s.wait}, nil
 }
 
 // readMD5 hashes f from its start.
@@ -307,9 +309,14 @@ type checked struct {
 	n      int64
 	h      hash.Hash
 	cancel context.CancelFunc // ends the object's request; nil for none
+	wait   time.Duration      // the longest one read may take, with cancel; 0 for no bound
 }
 
 func (c *checked) Read(p []byte) (int, error) {
+	if c.cancel != nil && c.wait > 0 {
+		t := time.AfterFunc(c.wait, c.cancel)
+		defer t.Stop()
+	}
 	n, err := c.rc.Read(p)
 	c.h.Write(p[:n])
 	c.n += int64(n)

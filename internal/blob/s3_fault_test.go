@@ -26,6 +26,7 @@ type faultyS3 struct {
 	srv    *httptest.Server
 	mu     sync.Mutex
 	hung   bool
+	slow   bool            // objects' content comes in 8 KB pieces, 150 ms apart
 	rotten map[string]bool // object paths, /bucket/key
 	puts   map[string]int  // PUT requests per object path
 	closed chan struct{}   // closed at the end: hung requests return
@@ -41,6 +42,7 @@ func newFaultyS3(t *testing.T, endpoint string) *faultyS3 {
 		// The request keeps its Host: the signature covers it.
 		Rewrite:        func(r *httputil.ProxyRequest) { r.SetURL(target); r.Out.Host = r.In.Host },
 		ModifyResponse: f.damage,
+		FlushInterval:  -1,
 	}
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if f.isHung() {
@@ -67,6 +69,20 @@ func (f *faultyS3) isHung() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.hu
 
 func (f *faultyS3) setHung(h bool) { f.mu.Lock(); f.hung = h; f.mu.Unlock() }
 
+func (f *faultyS3) isSlow() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.slow }
+
+func (f *faultyS3) setSlow(v bool) { f.mu.Lock(); f.slow = v; f.mu.Unlock() }
+
+// trickle hands on a body in 8 KB pieces, 150 ms apart.
+type trickle struct{ rc io.ReadCloser }
+
+func (t *trickle) Read(p []byte) (int, error) {
+	time.Sleep(150 * time.Millisecond)
+	return t.rc.Read(p[:min(len(p), 8<<10)])
+}
+
+func (t *trickle) Close() error { return t.rc.Close() }
+
 func (f *faultyS3) rot(path string) { f.mu.Lock(); f.rotten[path] = true; f.mu.Unlock() }
 
 func (f *faultyS3) putsOf(path string) int { f.mu.Lock(); defer f.mu.Unlock(); return f.puts[path] }
@@ -76,7 +92,13 @@ func (f *faultyS3) damage(resp *http.Response) error {
 	f.mu.Lock()
 	rotten := f.rotten[resp.Request.URL.Path]
 	f.mu.Unlock()
-	if !rotten || resp.Request.Method != http.MethodGet || resp.StatusCode/100 != 2 {
+	if resp.Request.Method != http.MethodGet || resp.StatusCode/100 != 2 {
+		return nil
+	}
+	if f.isSlow() {
+		resp.Body = &trickle{rc: resp.Body}
+	}
+	if !rotten {
 		return nil
 	}
 	data, err := io.ReadAll(resp.Body)
@@ -114,12 +136,12 @@ func objectPath(c blob.S3Config, sum string) string {
 // holding the request (and the user) for many minutes.
 func TestS3HungEndpoint(t *testing.T) {
 	s, f, _ := faultyStore(t)
-	s.SetWait(time.Second)
 	ctx := context.Background()
 	stored, err := s.Put(ctx, bytes.NewReader(bigPDF(3000, 5)), blob.PutOptions{Name: "a.pdf"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.SetWait(time.Second) // set once stored: a loaded test machine may take that long to store
 	f.setHung(true)
 	ops := map[string]func() error{
 		"Put": func() error {
@@ -155,6 +177,29 @@ func TestS3HungEndpoint(t *testing.T) {
 		case <-time.After(30 * time.Second):
 			t.Fatalf("%s still waits after 30 s on an object store that does not answer", name)
 		}
+	}
+}
+
+// TestS3SlowReader: an object that comes slowly, for longer in all than
+// the store's wait, each piece in time, is read whole: the wait bounds each
+// answer of the object store, not the length of a download (a large file
+// to a slow village line takes minutes).
+func TestS3SlowReader(t *testing.T) {
+	s, f, _ := faultyStore(t)
+	content := bigPDF(80<<10, 7)
+	stored, err := s.Put(context.Background(), bytes.NewReader(content), blob.PutOptions{Name: "slow.pdf"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SetWait(time.Second)
+	f.setSlow(true)
+	start := time.Now()
+	got := readAll(t, s, stored.SHA256)
+	if !bytes.Equal(got, content) {
+		t.Fatalf("read %d bytes, want %d", len(got), len(content))
+	}
+	if d := time.Since(start); d < 1200*time.Millisecond {
+		t.Fatalf("the object came in %s: the test did not outlast the wait", d)
 	}
 }
 
