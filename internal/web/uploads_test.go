@@ -63,33 +63,9 @@ func TestAttachmentKeptWholeOrRefused(t *testing.T) {
 // with the case filed first: the form comes back as typed, saying which
 // case holds the key, with a new key for a new application.
 func TestApplyKeyReusedForOtherContent(t *testing.T) {
-	a := ratingsApp(t)
-	b := newBrowser(t, a)
-	b.login("citizen", demo.Password)
-	version := apptest.ItemVersion(t, a, "个体工商户设立登记")
-	p, err := a.Services.Cases.Procedure(context.Background(), version)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := fmt.Sprintf("/apply/%d", version)
+	f := openApply(t, "citizen", "个体工商户设立登记")
 	send := func(summary string) *page {
-		var body bytes.Buffer
-		mw := multipart.NewWriter(&body)
-		mw.WriteField("csrf_token", b.csrf(path))
-		mw.WriteField("key", "apply-reuse-1")
-		for k, v := range apptest.FormFor(p, map[string]string{"summary": summary}) {
-			mw.WriteField("form."+k, v)
-		}
-		for _, m := range p.Materials {
-			if m.Kind == cases.MaterialUpload && m.Required {
-				fw, _ := mw.CreateFormFile("material."+m.Code, m.Code+".pdf")
-				fmt.Fprintf(fw, "%%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n%% %s\n", m.Code)
-			}
-		}
-		mw.Close()
-		req, _ := http.NewRequest(http.MethodPost, b.app.URL(path), &body)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		return b.do(req)
+		return f.send("apply-reuse-1", map[string]string{"summary": summary}, nil, false)
 	}
 	first := send("开办面馆")
 	if first.status != http.StatusSeeOther {
@@ -110,41 +86,13 @@ func TestApplyKeyReusedForOtherContent(t *testing.T) {
 // applicant in the form; a bad ID number is shown at its field, and a
 // good one files the case in the applicant's name.
 func TestApplyForSomeone(t *testing.T) {
-	a := ratingsApp(t)
-	b := newBrowser(t, a)
-	b.login("agent", demo.Password)
-	version := apptest.ItemVersion(t, a, "个体工商户设立登记")
-	p, err := a.Services.Cases.Procedure(context.Background(), version)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := fmt.Sprintf("/apply/%d", version)
-	if form := b.get(path); form.doc.Find(`input[name="applicant.id_number"]`).Length() != 1 {
+	f := openApply(t, "agent", "个体工商户设立登记")
+	if form := f.b.get(f.path); form.doc.Find(`input[name="applicant.id_number"]`).Length() != 1 {
 		t.Fatalf("the form asks for no applicant:\n%s", form.body)
 	}
 	send := func(idNumber string) *page {
-		var body bytes.Buffer
-		mw := multipart.NewWriter(&body)
-		mw.WriteField("csrf_token", b.csrf(path))
-		mw.WriteField("key", "for-someone-"+idNumber)
-		for k, v := range map[string]string{"kind": "person", "name": "李四", "id_number": idNumber, "phone": "13800000000"} {
-			mw.WriteField("applicant."+k, v)
-		}
-		for k, v := range apptest.FormFor(p, map[string]string{"summary": "开办面馆"}) {
-			mw.WriteField("form."+k, v)
-		}
-		for _, m := range p.Materials {
-			if m.Kind == cases.MaterialUpload && m.Required {
-				fw, _ := mw.CreateFormFile("material."+m.Code, m.Code+".pdf")
-				fmt.Fprintf(fw, "%%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n%% %s\n", m.Code)
-			}
-		}
-		fw, _ := mw.CreateFormFile("authorization", "授权委托书.pdf")
-		fmt.Fprintf(fw, "%%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n%% authorization %s\n", idNumber)
-		mw.Close()
-		req, _ := http.NewRequest(http.MethodPost, b.app.URL(path), &body)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		return b.do(req)
+		applicant := map[string]string{"kind": "person", "name": "李四", "id_number": idNumber, "phone": "13800000000"}
+		return f.send("for-someone-"+idNumber, map[string]string{"summary": "开办面馆"}, applicant, true)
 	}
 	bad := send("330106199001011234")
 	if bad.status != http.StatusUnprocessableEntity || !strings.Contains(bad.fieldError(t, "applicant.id_number"), "身份证") {
@@ -157,7 +105,60 @@ func TestApplyForSomeone(t *testing.T) {
 	if good.status != http.StatusSeeOther {
 		t.Fatalf("a good filing: %d %q", good.status, good.doc.Find(".form-error").Text())
 	}
-	if c := b.get(good.location); !strings.Contains(c.doc.Find("main").Text(), "李") {
+	if c := f.b.get(good.location); !strings.Contains(c.doc.Find("main").Text(), "李") {
 		t.Fatalf("the case does not name the applicant:\n%s", c.doc.Find("main").Text())
 	}
+}
+
+// applyForm is an item's apply page, opened by a logged-in demo account.
+type applyForm struct {
+	b    *browser
+	p    *cases.Procedure
+	path string
+}
+
+func openApply(t *testing.T, username, item string) *applyForm {
+	t.Helper()
+	a := ratingsApp(t)
+	b := newBrowser(t, a)
+	b.login(username, demo.Password)
+	version := apptest.ItemVersion(t, a, item)
+	p, err := a.Services.Cases.Procedure(context.Background(), version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &applyForm{b: b, p: p, path: fmt.Sprintf("/apply/%d", version)}
+}
+
+// send posts the form as a browser does: the key, the applicant (staff
+// filing for someone), the item's fields, a small PDF for each required
+// upload and, with authorization, the 授权委托书.
+func (f *applyForm) send(key string, fields, applicant map[string]string, authorization bool) *page {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("csrf_token", f.b.csrf(f.path))
+	mw.WriteField("key", key)
+	for k, v := range applicant {
+		mw.WriteField("applicant."+k, v)
+	}
+	for k, v := range apptest.FormFor(f.p, fields) {
+		mw.WriteField("form."+k, v)
+	}
+	files := map[string]string{}
+	for _, m := range f.p.Materials {
+		if m.Kind == cases.MaterialUpload && m.Required {
+			files["material."+m.Code] = m.Code
+		}
+	}
+	if authorization {
+		files["authorization"] = "authorization " + key
+	}
+	for field, mark := range files {
+		fw, _ := mw.CreateFormFile(field, field+".pdf")
+		fmt.Fprintf(fw, "%%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n%% %s\n", mark)
+	}
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, f.b.app.URL(f.path), &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return f.b.do(req)
 }
