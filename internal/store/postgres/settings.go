@@ -18,12 +18,14 @@ func (s *SettingsStore) Setting(ctx context.Context, key string) (string, error)
 }
 
 // PutSettingIfAbsent stores value unless key is set and returns the value
-// that is stored, so that nodes starting together agree on one value.
+// that is stored, so that nodes starting together agree on one value. The
+// conflict arm rewrites the row with its own value: unlike DO NOTHING and a
+// read, it returns a row committed by another node after this statement's
+// snapshot was taken.
 func (s *SettingsStore) PutSettingIfAbsent(ctx context.Context, key, value string) (string, error) {
 	var stored string
-	err := s.db.q(ctx).QueryRow(ctx, `
-		WITH ins AS (INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING value)
-		SELECT value FROM ins UNION ALL SELECT value FROM settings WHERE key = $1 LIMIT 1`, key, value).Scan(&stored)
+	err := s.db.q(ctx).QueryRow(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
+		ON CONFLICT (key) DO UPDATE SET value = settings.value RETURNING value`, key, value).Scan(&stored)
 	return stored, mapError(err)
 }
 

@@ -142,3 +142,33 @@ func TestSchemaStatus(t *testing.T) {
 		}
 	})
 }
+
+// TestPutSettingIfAbsentConcurrent: nodes starting together on an empty
+// database each put their own random key; every one of them must get the
+// one value that was kept, never an error.
+func TestPutSettingIfAbsentConcurrent(t *testing.T) {
+	ForEach(t, func(t *testing.T, b Backend) {
+		s := b.Open(t, nil)
+		ctx := context.Background()
+		for round := range 40 {
+			key := fmt.Sprintf("secret.r%d", round)
+			got := make([]string, 6)
+			errs := make([]error, len(got))
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for i := range got {
+				wg.Go(func() {
+					<-start
+					got[i], errs[i] = s.Settings.PutSettingIfAbsent(ctx, key, fmt.Sprintf("v%d", i))
+				})
+			}
+			close(start)
+			wg.Wait()
+			for i := range got {
+				if errs[i] != nil || got[i] == "" || got[i] != got[0] {
+					t.Fatalf("round %d caller %d: %q, %v; want the value all callers share (%q)", round, i, got[i], errs[i], got[0])
+				}
+			}
+		}
+	})
+}
