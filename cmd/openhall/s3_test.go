@@ -183,3 +183,25 @@ func (c *filingClient) get(t *testing.T, path, rng string) (int, []byte) {
 	}
 	return status, body
 }
+
+// TestServeWrongKeyCreatesNothing: a server given keys the object store
+// refuses stops before it creates or migrates a database, and says which
+// setting to check.
+func TestServeWrongKeyCreatesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the server and runs it")
+	}
+	b := newTestBucket(t)
+	bin := buildBinary(t)
+	data := filepath.Join(t.TempDir(), "data")
+	env := append(b.env(), "OPENHALL_DATA="+data, "OPENHALL_S3_SECRET_KEY=not-"+b.cfg.SecretKey)
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--demo")
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "拒绝了访问密钥") {
+		t.Fatalf("serve with a refused key: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(data, "openhall.db")); err == nil {
+		t.Error("the refused start created a database")
+	}
+}

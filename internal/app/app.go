@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"openhall/internal/audit"
+	"openhall/internal/blob"
 	"openhall/internal/calendar"
 	"openhall/internal/catalog"
 	"openhall/internal/config"
@@ -70,24 +71,31 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (
 	// Whatever logger the caller gives, no ID number or phone number
 	// reaches it unmasked.
 	log = slog.New(pii.NewRedactingHandler(log.Handler()))
+	// The blob store is opened first: a bucket that refuses its keys or
+	// does not exist stops the start before any database is created or
+	// migrated.
+	blobs, err := OpenBlobs(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
 	s, err := openStores(ctx, cfg, o.Now)
 	if err != nil {
 		return nil, err
 	}
 	a := &App{Config: cfg, Log: log, Stores: s, Metrics: prometheus.NewRegistry(), now: o.Now, workers: o.Workers}
-	if err := a.build(ctx, o); err != nil {
+	if err := a.build(ctx, o, blobs); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return a, nil
 }
 
-func (a *App) build(ctx context.Context, o Options) error {
+func (a *App) build(ctx context.Context, o Options, blobs blob.Blobs) error {
 	if err := prepareSchema(ctx, a.Stores, a.Config.ShouldMigrate(), a.Log); err != nil {
 		return err
 	}
 	a.Services = a.services(o)
-	if err := a.addSupport(ctx, o); err != nil {
+	if err := a.addSupport(ctx, o, blobs); err != nil {
 		return err
 	}
 	a.addParticipation(o)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"openhall/internal/blob"
 	"openhall/internal/certs"
 	"openhall/internal/jobs"
 	"openhall/internal/notify"
@@ -15,13 +16,9 @@ import (
 // kekFile keeps the generated key-encryption key when none is configured.
 const kekFile = "cert-kek"
 
-// addSupport builds the blob store, the certificate service and the
+// addSupport puts the blob store, the certificate service and the
 // notifier into a.Services.
-func (a *App) addSupport(ctx context.Context, o Options) error {
-	blobs, err := OpenBlobs(ctx, a.Config)
-	if err != nil {
-		return err
-	}
+func (a *App) addSupport(ctx context.Context, o Options, blobs blob.Blobs) error {
 	kek, err := a.loadKEK()
 	if err != nil {
 		return err
