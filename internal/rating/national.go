@@ -197,6 +197,16 @@ func FromRecord(rec Record) (*Rating, map[string]string) {
 	if r.Channel, err = ChannelFromNational(rec.Pf); err != nil {
 		bad["pf"] = err.Error()
 	}
+	// pf 7 is the system's default rating (channelCodes, reference §3.6):
+	// a file from another system marks it by the channel only, without
+	// our defaultFlag, and it is still a default, counted as such and
+	// opening no ticket. A defaultFlag on another channel contradicts it.
+	switch {
+	case r.Channel == ChannelDefault:
+		r.Default = true
+	case r.Default && bad["pf"] == "":
+		bad["defaultFlag"] = fmt.Sprintf("默认评价标志 defaultFlag 为 1（系统默认评价）时评价渠道 pf 应为 7，本条为 %q", rec.Pf)
+	}
 	if r.Indicators, err = DecodeEvalDetail(rec.EvalDetail); err != nil {
 		bad["evalDetail"] = err.Error()
 	}

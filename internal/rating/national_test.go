@@ -150,3 +150,23 @@ func TestFromRecordTimeAndComment(t *testing.T) {
 		})
 	}
 }
+
+// TestFromRecordDefaultChannel: a record of channel 7 (系统默认评价) is a
+// default rating even without our defaultFlag, as another system sends
+// it; a defaultFlag on another channel is refused, naming the field.
+func TestFromRecordDefaultChannel(t *testing.T) {
+	rec := Record{ProjectNo: "1", ProStatus: "3", Pf: "7", Satisfaction: "4", AssessNumber: "1",
+		AssessTime: "2026-03-09 10:00:00", AnonymityFlag: "2"}
+	r, bad := FromRecord(rec)
+	if len(bad) > 0 || !r.Default || r.Channel != ChannelDefault {
+		t.Fatalf("pf 7 without defaultFlag: default %v channel %s, errors %v", r.Default, r.Channel, bad)
+	}
+	back := ToRecord(r, "")
+	if back.Pf != "7" || back.DefaultFlag != "1" {
+		t.Fatalf("written back as pf %q defaultFlag %q", back.Pf, back.DefaultFlag)
+	}
+	rec.Pf, rec.DefaultFlag = "1", "1"
+	if _, bad := FromRecord(rec); !strings.Contains(bad["defaultFlag"], "pf 应为 7") {
+		t.Fatalf("defaultFlag 1 on pf 1: errors %v", bad)
+	}
+}
