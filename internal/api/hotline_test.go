@@ -53,3 +53,33 @@ func TestHotlineTicketRefusals(t *testing.T) {
 		}
 	})
 }
+
+// TestHotlineTicketNumberOfOtherKind: a consultation sent under the
+// number of a complaint already taken in is refused with ticket_no named,
+// not answered with the complaint's receipt (its status would then be
+// nowhere to be found); the same kind again still returns the first
+// receipt.
+func TestHotlineTicketNumberOfOtherKind(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a := demoAPIApp(t, backend)
+		hot := anonymous(t, a)
+		bearer := func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+hotlineToken) }
+		ticket := func(kind string) map[string]any {
+			return map[string]any{"kind": kind, "ticket_no": "T-KIND-1", "region_code": "330106", "received_at": "2026-03-09T09:00:00+08:00",
+				"caller": map[string]any{"name": "赵六", "phone": "13700001111"}, "subject": map[string]any{"kind": "window", "text": "A01窗口"},
+				"content": "窗口午休时间无人值守"}
+		}
+		if r := hot.do("POST", "/api/v1/hotline/tickets", ticket("complaint"), bearer); r.status != http.StatusCreated {
+			t.Fatalf("complaint: status %d: %s", r.status, r.body)
+		}
+		if r := hot.do("POST", "/api/v1/hotline/tickets", ticket("complaint"), bearer); r.status != http.StatusOK || !strings.Contains(string(r.body), `"repeated":true`) {
+			t.Fatalf("complaint again: status %d: %s", r.status, r.body)
+		}
+		r := hot.do("POST", "/api/v1/hotline/tickets", ticket("consultation"), bearer)
+		e := r.mustError(t, "consultation under a complaint's number", http.StatusUnprocessableEntity)
+		wantFields(t, e, "ticket_no")
+		if !strings.Contains(e.Error.Fields["ticket_no"], "已作为投诉收到") {
+			t.Fatalf("ticket_no: %q", e.Error.Fields["ticket_no"])
+		}
+	})
+}

@@ -2,6 +2,7 @@ package complaint
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"openhall/internal/apperr"
@@ -21,6 +22,14 @@ func (h HotlineReceiver) Receive(ctx context.Context, t hotline.Ticket) (hotline
 	var rc hotline.Receipt
 	err := h.S.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		if c, err := h.S.d.Store.FindComplaintByHotline(ctx, t.TicketNo); err == nil {
+			// Complaints and consultations share the hotline's ticket
+			// numbers: the number taken in as the other kind is not this
+			// ticket again, and a receipt for it would tell the hotline a
+			// ticket was received that is nowhere to be found.
+			if c.Kind != h.Kind {
+				return apperr.Field("ticket_no", fmt.Sprintf("热线工单 %s 已作为%s收到（编号 %s），不能再作为%s提交；请核对工单编号或工单类型",
+					t.TicketNo, c.Kind.Label(), c.Number, h.Kind.Label()))
+			}
 			rc = receipt(t, c, true)
 			return nil
 		} else if !apperr.Is(err, apperr.NotFound) {
