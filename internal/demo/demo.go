@@ -6,7 +6,9 @@ package demo
 
 import (
 	"context"
+	"crypto/rand"
 	_ "embed"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 
@@ -69,7 +71,10 @@ func Accounts() []Account {
 const loadedKey = "demo.loaded"
 
 // Load loads the data set unless it was loaded before; it reports whether
-// it loaded now.
+// it loaded now. The whole set is loaded in one transaction that first
+// claims the marker, so nodes starting together on one database load it
+// once (the others wait for the claim and find it taken), and a process
+// killed while loading leaves nothing behind to collide with its next start.
 func Load(ctx context.Context, st *store.Stores, s *svc.Services) (bool, error) {
 	if _, err := st.Settings.Setting(ctx, loadedKey); err == nil {
 		return false, nil
@@ -80,15 +85,34 @@ func Load(ctx context.Context, st *store.Stores, s *svc.Services) (bool, error) 
 	if err := json.Unmarshal(orgJSON, &ds); err != nil {
 		return false, fmt.Errorf("parse demo data: %w", err)
 	}
-	l := &loader{s: s, sys: identity.SystemActor(), regions: map[string]*org.Region{},
+	claim := make([]byte, 16)
+	rand.Read(claim)
+	var loaded bool
+	err := st.InTx(ctx, func(ctx context.Context) error {
+		loaded = false
+		v, err := st.Settings.PutSettingIfAbsent(ctx, loadedKey, hex.EncodeToString(claim))
+		if err != nil || v != hex.EncodeToString(claim) {
+			return err
+		}
+		loaded = true
+		return newLoader(s).load(ctx, &ds)
+	})
+	return loaded && err == nil, err
+}
+
+func newLoader(s *svc.Services) *loader {
+	return &loader{s: s, sys: identity.SystemActor(), regions: map[string]*org.Region{},
 		centres: map[string]int64{}, depts: map[string]int64{}, users: map[string]int64{}}
+}
+
+func (l *loader) load(ctx context.Context, ds *dataSet) error {
 	for _, step := range []func(context.Context, *dataSet) error{l.loadRegions, l.loadCentres, l.loadDepartments, l.loadUsers, l.loadWindows, l.loadCatalog, l.loadBundles, l.loadDisclosure,
 		l.loadParticipation, l.loadOpenData} {
-		if err := step(ctx, &ds); err != nil {
-			return false, err
+		if err := step(ctx, ds); err != nil {
+			return err
 		}
 	}
-	return true, st.Settings.PutSetting(ctx, loadedKey, "1")
+	return nil
 }
 
 type loader struct {
