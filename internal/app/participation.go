@@ -8,6 +8,7 @@ import (
 
 	"openhall/internal/apperr"
 	"openhall/internal/cases"
+	"openhall/internal/catalog"
 	"openhall/internal/certs"
 	"openhall/internal/consult"
 	"openhall/internal/disclosure/search"
@@ -146,6 +147,7 @@ func (a *App) enterPermit(ctx context.Context, c *cases.Case) error {
 // permitOf describes a case's decision for the register.
 func permitOf(c *cases.Case) publicity.PermitDecision {
 	d := publicity.PermitDecision{Source: c.Number, Number: "许可决定-" + c.Number, ItemID: c.Procedure.ItemID, ItemVersionID: c.Procedure.ItemVersionID,
+		ItemType: catalog.ItemType(c.Procedure.ItemType),
 		ItemName: c.Procedure.ItemName, DepartmentID: c.Procedure.DepartmentID, HolderKind: publicity.HolderPerson,
 		HolderName: c.Applicant.Name, ValidMonths: c.Procedure.Result.ValidMonths, Content: c.Procedure.Result.Name}
 	if c.Applicant.Kind == string(identity.KindLegal) {

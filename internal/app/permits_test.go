@@ -7,6 +7,7 @@ import (
 
 	"openhall/internal/apptest"
 	"openhall/internal/cases"
+	"openhall/internal/catalog"
 )
 
 // TestApprovedLicenceEnteredWithDecision: an approved licence is in the
@@ -25,6 +26,9 @@ func TestApprovedLicenceEnteredWithDecision(t *testing.T) {
 		}
 		if e.Number != "许可决定-"+c.Number || c.Certificate == "" || !strings.Contains(e.Content, c.Certificate) || !strings.Contains(e.Basis, "第") {
 			t.Fatalf("register entry %+v (certificate %q)", e, c.Certificate)
+		}
+		if c.Procedure.ItemType != string(catalog.TypeLicence) {
+			t.Errorf("the procedure names item type %q, want the licence's", c.Procedure.ItemType)
 		}
 		other := decidedCase(t, a, "个体工商户设立登记", "citizen")
 		if _, err := a.Stores.Publicity.FindEntryBySource(ctx, other.Number); err == nil {

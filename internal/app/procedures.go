@@ -133,7 +133,7 @@ func (p *procedures) build(ctx context.Context, versionID int64) (*cases.Procedu
 	}
 	g := v.Guide
 	extDays, extBasis := g.ExtensionLimit()
-	return &cases.Procedure{ItemID: it.ID, ItemVersionID: v.ID, ItemCode: it.Code, ItemName: g.Name,
+	return &cases.Procedure{ItemID: it.ID, ItemVersionID: v.ID, ItemCode: it.Code, ItemName: g.Name, ItemType: string(g.Type),
 		RegionID: region.ID, RegionPath: region.Path, RegionCode: region.Code, DepartmentID: it.DepartmentID,
 		Department: it.DepartmentName, Where: g.Location + "（" + g.Hours + "）", Instant: g.Kind == catalog.KindImmediate,
 		Legal: g.LegalLimit.Limit, Promised: g.PromisedLimit.Limit, SupplementDays: p.supplementDays, AnyRefusalDenies: true,

@@ -16,12 +16,15 @@ type Procedure struct {
 	ItemVersionID int64  `json:"item_version_id"`
 	ItemCode      string `json:"item_code"` // 基本编码
 	ItemName      string `json:"item_name"`
-	RegionID      int64  `json:"region_id"` // where the item is handled
-	RegionPath    string `json:"region_path"`
-	RegionCode    string `json:"region_code"`
-	DepartmentID  int64  `json:"department_id"` // the lead (accepting) department
-	Department    string `json:"department"`
-	Where         string `json:"where,omitempty"` // 办理地点和时间, for those who cannot file online
+	// ItemType is the 事项类型 code (GB/T 39046-2020 A.1) of the version
+	// filed under; empty in procedures stored before it was kept.
+	ItemType     string `json:"item_type,omitempty"`
+	RegionID     int64  `json:"region_id"` // where the item is handled
+	RegionPath   string `json:"region_path"`
+	RegionCode   string `json:"region_code"`
+	DepartmentID int64  `json:"department_id"` // the lead (accepting) department
+	Department   string `json:"department"`
+	Where        string `json:"where,omitempty"` // 办理地点和时间, for those who cannot file online
 
 	Instant  bool           `json:"instant"`  // 即办件: decided at the window in one step
 	Legal    calendar.Limit `json:"legal"`    // 法定办结时限

@@ -115,6 +115,9 @@ type PermitDecision struct {
 	// ItemVersionID is the item version decided under: when Basis is
 	// empty, the basis is its legal bases.
 	ItemVersionID int64
+	// ItemType is that version's 事项类型; when empty, the item is read
+	// for it.
+	ItemType catalog.ItemType
 }
 
 // RecordPermit enters a licensing decision (准予) in the register. It is
@@ -122,18 +125,21 @@ type PermitDecision struct {
 // on items that are not 行政许可 are not part of the register and are
 // skipped (nil entry).
 func (s *Service) RecordPermit(ctx context.Context, d PermitDecision) (*Entry, error) {
-	it, err := s.d.Items.Item(ctx, d.ItemID)
-	if err != nil {
-		return nil, err
+	if d.ItemType == "" {
+		it, err := s.d.Items.Item(ctx, d.ItemID)
+		if err != nil {
+			return nil, err
+		}
+		d.ItemType = it.Type
 	}
-	if it.Type != catalog.TypeLicence {
+	if d.ItemType != catalog.TypeLicence {
 		return nil, nil
 	}
 	if d.Basis == "" && d.ItemVersionID != 0 {
 		d.Basis = s.basisOf(ctx, d.ItemVersionID)
 	}
 	var e *Entry
-	err = s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		e = nil
 		if old, err := s.d.Store.FindEntryBySource(ctx, d.Source); err == nil {
 			e = old

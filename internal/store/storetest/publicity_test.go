@@ -58,6 +58,12 @@ func (e *partEnv) permits(t *testing.T) {
 	if p, err := e.pub.RecordPermit(ctx, d); err != nil || p != nil {
 		t.Fatalf("a 行政确认 entered the permit register: %v %v", p, err)
 	}
+	// The type of the version decided under governs, when the decision
+	// names it, whatever the item is today.
+	d.Source, d.ItemID, d.ItemType = "33010626031800000003", it.ID, catalog.TypeConfirmation
+	if p, err := e.pub.RecordPermit(ctx, d); err != nil || p != nil {
+		t.Fatalf("a decision under a 行政确认 version entered the permit register: %v %v", p, err)
+	}
 }
 
 func confirmationGuide() catalog.Guide {
