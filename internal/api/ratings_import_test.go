@@ -178,3 +178,48 @@ func TestRatingImportRealNameTicket(t *testing.T) {
 		}
 	})
 }
+
+// TestRatingImportOddFiles: a file saved with a byte order mark imports;
+// a code written as a number, a record that is not an object and a file
+// that is not an array are refused naming the record and the field (or
+// what the file should be), and a syntax error its line.
+func TestRatingImportOddFiles(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a := demoAPIApp(t, backend)
+		region, _ := a.Services.Org.RegionByCode(context.Background(), "330106")
+		sup := demoLogin(t, a, "supervisor")
+		good, err := json.Marshal([]map[string]string{importRec("OTHER-0101", "1", "2026-03-08 09:00:00")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tests := []struct {
+			name    string
+			body    string
+			message string // "" = accepted
+		}{
+			{"a byte order mark", "\uFEFF" + string(good), ""},
+			{"a byte order mark and CRLF lines", "\uFEFF" + strings.ReplaceAll(string(good), ",", ",\r\n"), ""},
+			{"satisfaction as a number", `[` + string(good[1:len(good)-1]) + `,{"projectNo":"OTHER-0102","satisfaction":5}]`, "第 2 条记录的字段 satisfaction 应为字符串"},
+			{"a record that is a number", `[1]`, "第 1 条记录应为 JSON 对象"},
+			{"an object, not an array", string(good[1 : len(good)-1]), "应为 JSON 数组"},
+			{"an unknown field", `[{"projectNo":"OTHER-0103","score":"5"}]`, `第 1 条记录有未知字段 "score"`},
+			{"a syntax error on line 3", "[\n{\"projectNo\":\"OTHER-0104\",\n\"pf\" \"1\"}]", "第 3 行"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				r := sup.do("POST", "/api/v1/ratings/import?dry_run=1&region="+region.Path, tt.body)
+				if tt.message == "" {
+					if r.status != http.StatusOK {
+						t.Fatalf("status %d: %s", r.status, r.body)
+					}
+					return
+				}
+				e := r.mustError(t, tt.name, http.StatusUnprocessableEntity)
+				wantFields(t, e, "file")
+				if !strings.Contains(e.Error.Fields["file"], tt.message) {
+					t.Fatalf("file: %q, want it to say %q", e.Error.Fields["file"], tt.message)
+				}
+			})
+		}
+	})
+}

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -102,27 +104,58 @@ func (s *Service) Import(ctx context.Context, a *identity.Actor, regionPath stri
 }
 
 func decodeRecords(data []byte) ([]Record, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var recs []Record
-	if err := dec.Decode(&recs); err != nil {
-		return nil, apperr.Field("file", "文件不是评价数据交换格式（JSON 数组，字段见接口文档）："+jsonProblem(err))
+	// A file saved by a Windows editor starts with a byte order mark,
+	// which JSON does not allow but which is no part of the records.
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	bad := func(why string) error {
+		return apperr.Field("file", "文件不是评价数据交换格式（JSON 数组，字段见接口文档）："+why)
 	}
-	if len(recs) == 0 {
+	var raw []json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, bad(jsonProblem(data, err))
+	}
+	if len(raw) == 0 {
 		return nil, apperr.Field("file", "文件中没有评价记录")
 	}
-	if len(recs) > maxExport {
+	if len(raw) > maxExport {
 		return nil, apperr.Field("file", fmt.Sprintf("一次最多导入 %d 条评价记录", maxExport))
+	}
+	recs := make([]Record, len(raw))
+	for i, m := range raw {
+		dec := json.NewDecoder(bytes.NewReader(m))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&recs[i]); err != nil {
+			return nil, bad(fmt.Sprintf("第 %d 条记录%s", i+1, jsonProblem(m, err)))
+		}
 	}
 	return recs, nil
 }
 
-func jsonProblem(err error) string {
-	msg := err.Error()
-	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return "未知字段 " + f
+// jsonProblem says in Chinese what is wrong in data, naming the field or
+// the line where it can.
+func jsonProblem(data []byte, err error) string {
+	var typ *json.UnmarshalTypeError
+	var syn *json.SyntaxError
+	switch {
+	case errors.As(err, &typ) && typ.Field != "":
+		return fmt.Sprintf("的字段 %s 应为字符串（代码也用引号括起，如 \"5\"），文件中为 %s", typ.Field, jsonKind(typ.Value))
+	case errors.As(err, &typ):
+		return fmt.Sprintf("应为 JSON %s，文件中为 %s", map[bool]string{true: "对象 {…}", false: "数组 […]"}[typ.Type.Kind() == reflect.Struct], jsonKind(typ.Value))
+	case errors.As(err, &syn):
+		return fmt.Sprintf("第 %d 行有 JSON 语法错误", bytes.Count(data[:min(int(syn.Offset), len(data))], []byte("\n"))+1)
+	}
+	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return "有未知字段 " + f
 	}
 	return "无法解析"
+}
+
+// jsonKind names a JSON value's kind as encoding/json reports it.
+func jsonKind(v string) string {
+	if k, ok := map[string]string{"number": "数字", "bool": "true/false", "object": "对象", "array": "数组", "string": "字符串"}[v]; ok {
+		return k
+	}
+	return v
 }
 
 // maxAhead is how far ahead of this system's clock a record's assessTime
