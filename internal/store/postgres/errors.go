@@ -52,6 +52,8 @@ func mapError(err error) error {
 	switch c := pgCode(err); {
 	case c == "40001" || c == "40P01":
 		return apperr.Wrap(err, apperr.Conflict, "数据正被他人同时修改，请重试")
+	case c == "22021":
+		return apperr.Wrap(err, apperr.Invalid, "提交的内容含有无法识别的字符（空字符或不完整的汉字编码），请删除后重试")
 	case c == "53100":
 		return apperr.Wrap(err, apperr.Unavailable, "数据库磁盘空间不足，数据未保存，请联系管理员")
 	case len(c) == 2+3 && (c[:2] == "08" || c[:2] == "57" || c[:2] == "53"):

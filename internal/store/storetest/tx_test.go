@@ -172,3 +172,18 @@ func TestPutSettingIfAbsentConcurrent(t *testing.T) {
 		}
 	})
 }
+
+// TestTextThatCannotBeStored: a NUL character or broken UTF-8 typed into a
+// search box or a login form is the caller's mistake (PostgreSQL cannot
+// hold either), not an internal error.
+func TestTextThatCannotBeStored(t *testing.T) {
+	ForEach(t, func(t *testing.T, b Backend) {
+		s := b.Open(t, nil)
+		for _, key := range []string{"a\x00b", "a\xffb"} {
+			_, err := s.Settings.Setting(context.Background(), key)
+			if !apperr.Is(err, apperr.NotFound) && !apperr.Is(err, apperr.Invalid) {
+				t.Errorf("setting %q: %v; want not found or invalid", key, err)
+			}
+		}
+	})
+}
