@@ -215,3 +215,47 @@ func TestCounterWithoutToken(t *testing.T) {
 		t.Fatalf("after rating by QR code:\n%s", p.doc.Find("main").Text())
 	}
 }
+
+// TestComplaintStepRefusedWithoutOptions: a step refused because the
+// complaint moved on (a reply sent twice, by a double click or from a
+// page left open) says why, also when the page then offers the user no
+// step at all.
+func TestComplaintStepRefusedWithoutOptions(t *testing.T) {
+	a := ratingsApp(t)
+	ctx := context.Background()
+	ws, err := a.Services.Org.Windows(ctx, org.WindowFilter{})
+	if err != nil || len(ws) == 0 {
+		t.Fatal(err)
+	}
+	filed, err := a.Services.Complaints.Submit(ctx, nil, complaint.Input{Kind: complaint.KindComplaint,
+		Subject: complaint.SubjectWindow, WindowID: ws[0].ID, Content: "窗口无人值守很久", Name: "王五", Phone: "13800002222"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	depts, err := a.Services.Org.Departments(ctx, org.DepartmentFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dept int64
+	for _, d := range depts {
+		if d.Name == "西湖区市场监督管理局" {
+			dept = d.ID
+		}
+	}
+	c, err := a.Services.Complaints.Act(ctx, demoActor(t, a, "supervisor"), filed.Complaint.ID,
+		complaint.Command{Kind: complaint.CmdAccept, DepartmentID: dept, Days: 5}, filed.Complaint.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, a)
+	b.login("depthead", demo.Password)
+	page := fmt.Sprintf("/complaints/%d", c.ID)
+	form := url.Values{"kind": {"reply"}, "version": {fmt.Sprint(c.Version)}, "text": {"已核实，窗口已增派人员"}}
+	if p := b.post(page, page+"/actions", form); p.status != http.StatusSeeOther {
+		t.Fatalf("the reply: status %d %s", p.status, p.doc.Find(".form-error").Text())
+	}
+	p := b.post(page, page+"/actions", form)
+	if p.status != http.StatusConflict || !strings.Contains(p.doc.Find(".form-error").Text(), "已被他人处理") {
+		t.Fatalf("the reply again: status %d, error %q", p.status, p.doc.Find(".form-error").Text())
+	}
+}
