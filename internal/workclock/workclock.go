@@ -186,6 +186,11 @@ func merge(ps []Span) []Span {
 // note when the due date is provisional; it never shows a zero date.
 func (c Clock) Text() string {
 	note := calendar.ProvisionalNote(c.Provisional)
+	if c.Met && c.Provisional != 0 && calendar.DateOf(c.End).Year() < c.Provisional {
+		// Met before the year without a schedule began: that schedule can
+		// only move the due date within that year, after it was met.
+		note = ""
+	}
 	switch {
 	case !c.Started:
 		return "尚未开始计时"

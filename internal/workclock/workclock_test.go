@@ -94,3 +94,26 @@ func TestNotStarted(t *testing.T) {
 		t.Fatalf("%+v %v", c, err)
 	}
 }
+
+// TestMetBeforeUnscheduledYear: a period due in 2027, whose holiday
+// schedule is not imported, met in December 2026 was met on time whatever
+// that schedule says, and is not shown as 暂定 (“导入后自动更正”); one met
+// in 2027 still is.
+func TestMetBeforeUnscheduledYear(t *testing.T) {
+	cal := national(t)
+	start := at(2026, 12, 24, 10)
+	c, err := Measure(cal, 15, start, at(2026, 12, 28, 9), nil, at(2026, 12, 29, 9))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Met || c.Provisional != 2027 || c.Text() != "已按期完成（2027-01-14 到期）" {
+		t.Fatalf("met in 2026: %+v %q", c, c.Text())
+	}
+	c, err = Measure(cal, 15, start, at(2027, 1, 5, 9), nil, at(2027, 1, 6, 9))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Met || !strings.Contains(c.Text(), "暂定") {
+		t.Fatalf("met in 2027: %+v %q", c, c.Text())
+	}
+}
