@@ -5,10 +5,12 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"openhall/internal/apperr"
 	"openhall/internal/httpkit"
 	"openhall/internal/identity"
+	"openhall/internal/pii"
 )
 
 func (s *Server) registerUserRoutes() {
@@ -99,7 +101,7 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request, status int, f,
 		return err
 	}
 	if f.Values.Get("name") == "" && f.Errors == nil {
-		f.Values = url.Values{"name": {u.Name}, "phone": {u.Phone}, "email": {u.Email}}
+		f.Values = url.Values{"name": {u.Name}, "phone": {shownPhone(a, u)}, "email": {u.Email}}
 	}
 	up, err := s.unitPage(w, r, "账号："+u.Username, gf)
 	if err != nil {
@@ -112,6 +114,26 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request, status int, f,
 	return s.render(w, status, "admin/user", p)
 }
 
+// shownPhone is the phone number the edit form shows: masked for an
+// administrator who may not see the account's personal data (one of a
+// region), as the API shows it.
+func shownPhone(a *identity.Actor, u *identity.User) string {
+	if identity.CanSeePersonalData(a, u) {
+		return u.Phone
+	}
+	return pii.MaskMobile(u.Phone)
+}
+
+// submittedPhone is the phone number to store, nil for the masked number
+// the form showed and the administrator left as it was.
+func submittedPhone(v url.Values) *string {
+	phone := v.Get("phone")
+	if strings.Contains(phone, "*") {
+		return nil
+	}
+	return &phone
+}
+
 func (s *Server) handleUser(w http.ResponseWriter, r *http.Request) error {
 	return s.userPage(w, r, http.StatusOK, newForm(nil, nil), newForm(nil, nil))
 }
@@ -122,8 +144,8 @@ func (s *Server) handleUserUpdate(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	v := r.PostForm
-	name, phone, email, disabled := v.Get("name"), v.Get("phone"), v.Get("email"), v.Get("disabled") == "1"
-	up := identity.UserUpdate{Name: &name, Phone: &phone, Email: &email, Disabled: &disabled}
+	name, email, disabled := v.Get("name"), v.Get("email"), v.Get("disabled") == "1"
+	up := identity.UserUpdate{Name: &name, Phone: submittedPhone(v), Email: &email, Disabled: &disabled}
 	if pw := v.Get("password"); pw != "" {
 		up.Password = &pw
 	}
