@@ -141,6 +141,12 @@ func TestAnonymousComplaintKeepsNoIdentity(t *testing.T) {
 	if err != nil || !v.Complainant {
 		t.Fatalf("tracking: %v", err)
 	}
+	// As typed by hand: the number in lower case, the code in the
+	// full-width digits of a Chinese input method, in two groups.
+	fullWidth := strings.Map(func(r rune) rune { return r - '0' + '０' }, filed.QueryCode)
+	if _, err := a.Services.Complaints.Track(ctx, " "+strings.ToLower(filed.Complaint.Number), fullWidth[:12]+" "+fullWidth[12:], "1.2.3.4"); err != nil {
+		t.Fatalf("tracking with a lower-case number and a full-width code: %v", err)
+	}
 	entries, _ := a.Services.Audit.Find(ctx, auditFilter("complaint"))
 	for _, e := range entries {
 		if strings.Contains(string(e.Detail), "13800001234") || strings.Contains(e.ActorLabel, "张") {

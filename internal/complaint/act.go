@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 
 	"openhall/internal/apperr"
 	"openhall/internal/identity"
@@ -223,7 +224,7 @@ func (s *Service) ActByCode(ctx context.Context, number, code, addr string, cmd 
 }
 
 func (s *Service) byCode(ctx context.Context, number, code, addr string) (*Complaint, error) {
-	number, code = strings.TrimSpace(number), strings.TrimSpace(code)
+	number, code = strings.ToUpper(halfWidth(number)), halfWidth(code)
 	var f apperr.Fields
 	f.Check(number == "", "number", "请输入投诉编号")
 	f.Check(code == "", "code", "请输入查询码")
@@ -249,6 +250,23 @@ func (s *Service) byCode(ctx context.Context, number, code, addr string) (*Compl
 		return nil, apperr.New(apperr.NotFound, "投诉编号或查询码不正确")
 	}
 	return c, nil
+}
+
+// halfWidth is s as it was meant to be typed: the full-width letters and
+// digits a Chinese input method may give (“ＴＳ２６…”, “５８０５…”) as ASCII,
+// and without spaces, which no number or 查询码 holds. The number is also
+// upper-cased by the caller, so that “ts26…” finds the complaint and counts
+// against the same throttle as “TS26…”.
+func halfWidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsSpace(r):
+			return -1
+		case r >= '！' && r <= '～':
+			return r - '！' + '!'
+		}
+		return r
+	}, s)
 }
 
 func hmacEqual(a, b []byte) bool {
