@@ -83,7 +83,7 @@ func (p Proxies) resolve(r *http.Request) client {
 	hops := forwarded(r.Header.Values("X-Forwarded-For"))
 	addr := peer
 	for i := len(hops) - 1; i >= 0; i-- {
-		hop, err := netip.ParseAddr(hops[i])
+		hop, err := parseHop(hops[i])
 		if err != nil {
 			break // garbage can only come from the client end: keep the last good hop
 		}
@@ -93,6 +93,19 @@ func (p Proxies) resolve(r *http.Request) client {
 		}
 	}
 	return client{addr: addr.String(), tls: tls}
+}
+
+// parseHop reads one X-Forwarded-For entry: an address, or an address with
+// the client's port as some load balancers write it ("203.0.113.7:51234",
+// "[2001:db8::1]:51234", "[2001:db8::1]").
+func parseHop(s string) (netip.Addr, error) {
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a, nil
+	}
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr(), nil
+	}
+	return netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(s, "["), "]"))
 }
 
 func peerAddr(r *http.Request) netip.Addr {

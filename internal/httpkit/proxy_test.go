@@ -28,6 +28,9 @@ func TestClientBehindProxies(t *testing.T) {
 		{"garbage only at the client end", chain, "10.0.0.6:1", []string{"not-an-ip, 10.0.0.5"}, "", "10.0.0.5", false},
 		{"every hop trusted", chain, "10.0.0.6:1", []string{"10.0.0.4, 10.0.0.5"}, "", "10.0.0.4", false},
 		{"no proxy trusted", none, "127.0.0.1:40000", []string{"198.51.100.1"}, "https", "127.0.0.1", false},
+		{"an entry with the client's port", local, "127.0.0.1:40000", []string{"198.51.100.1:51234"}, "", "198.51.100.1", false},
+		{"an IPv6 entry with its port", local, "127.0.0.1:40000", []string{"[2001:db8::7]:51234"}, "", "2001:db8::7", false},
+		{"an IPv6 entry in brackets", local, "127.0.0.1:40000", []string{"[2001:db8::7]"}, "", "2001:db8::7", false},
 		{"IPv4 in IPv6", local, "[::ffff:127.0.0.1]:40000", []string{"::ffff:198.51.100.1"}, "", "198.51.100.1", false},
 	} {
 		r := httptest.NewRequest(http.MethodGet, "/", nil)
