@@ -103,7 +103,12 @@ func (s *Server) handleRateCase(w http.ResponseWriter, r *http.Request) error {
 }
 
 func ratedMessage(r *rating.Rating) string {
-	if r.Level.Bad() {
+	switch {
+	case r.Level.Bad() && r.RaterUserID == 0 && (r.VisitID == 0 || r.Anonymous):
+		// No account and no phone to tell (rating.Service.sendFeedback):
+		// the link itself shows the feedback and takes the second rating.
+		return "评价已提交（" + r.Level.Label() + "）。已转交责任部门整改；本次为匿名评价，处理结果不另行通知，请稍后再次打开本评价链接查看反馈并再次评价。"
+	case r.Level.Bad():
 		return "评价已提交（" + r.Level.Label() + "）。已转交责任部门回访整改，处理结果会通知您，届时可再次评价。"
 	}
 	return "评价已提交（" + r.Level.Label() + "），感谢您的评价。"

@@ -259,3 +259,26 @@ func TestComplaintStepRefusedWithoutOptions(t *testing.T) {
 		t.Fatalf("the reply again: status %d, error %q", p.status, p.doc.Find(".form-error").Text())
 	}
 }
+
+// TestAnonymousBadRatingByLink: a bad review given through the QR code
+// without logging in is anonymous and nobody can be told of its handling,
+// so the page does not promise a notice; it says where to see the
+// department's feedback and evaluate again (this same link).
+func TestAnonymousBadRatingByLink(t *testing.T) {
+	a := ratingsApp(t)
+	b := newBrowser(t, a)
+	b.login("citizen", demo.Password)
+	src, ok := b.get(caseLink(t, b) + "/docs/decision").doc.Find(".receipt-rating img").Attr("src")
+	if !ok {
+		t.Fatal("no rating QR code on the decision")
+	}
+	link := strings.TrimSuffix(src, "/qr.png")
+	scanner := newBrowser(t, a)
+	if p := scanner.post(link, link, url.Values{"level": {"4"}, "comment": {"排队一个多小时"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("rating by QR code: %d %s", p.status, p.doc.Find(".form-error").Text())
+	}
+	flash := scanner.get(link).doc.Find(".flash").Text()
+	if strings.Contains(flash, "通知您") || !strings.Contains(flash, "本评价链接") {
+		t.Fatalf("after an anonymous bad review: %q", flash)
+	}
+}
