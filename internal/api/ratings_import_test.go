@@ -223,3 +223,27 @@ func TestRatingImportOddFiles(t *testing.T) {
 		}
 	})
 }
+
+// TestRatingImportRegionAsStored: a region path not written as stored
+// ("/1/2/3" for "/1/2/3/", or with "..") is refused naming region, for an
+// import and an export; before, the import wrote it onto the records
+// without an areaCode, whose ratings and tickets then belonged to no
+// region.
+func TestRatingImportRegionAsStored(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a := demoAPIApp(t, backend)
+		region, _ := a.Services.Org.RegionByCode(context.Background(), "330106")
+		sup := demoLogin(t, a, "supervisor")
+		recs := []map[string]string{importRec("OTHER-0201", "1", "2026-03-08 09:00:00")}
+		for _, path := range []string{strings.TrimSuffix(region.Path, "/"), region.Path + "../", region.Path + "x/"} {
+			r := sup.do("POST", "/api/v1/ratings/import?region="+path, recs)
+			e := r.mustError(t, "import into "+path, http.StatusUnprocessableEntity)
+			wantFields(t, e, "region")
+			r = sup.do("GET", "/api/v1/ratings/export?from=2026-03-01&to=2026-03-09&region="+path, nil)
+			wantFields(t, r.mustError(t, "export of "+path, http.StatusUnprocessableEntity), "region")
+		}
+		if r := sup.do("POST", "/api/v1/ratings/import?region="+region.Path, recs); r.status != http.StatusOK {
+			t.Fatalf("import into %s: %d %s", region.Path, r.status, r.body)
+		}
+	})
+}

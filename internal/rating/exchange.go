@@ -36,6 +36,9 @@ func (s *Service) Export(ctx context.Context, a *identity.Actor, q ExportQuery) 
 	if err := CanExchange(a, path); err != nil {
 		return nil, err
 	}
+	if err := s.knownRegion(ctx, path); err != nil {
+		return nil, err
+	}
 	if q.From == (calendar.Date{}) || q.To.Before(q.From) {
 		return nil, apperr.Field("from", "请选择导出期间（结束日期不早于开始日期）")
 	}
@@ -84,6 +87,9 @@ func (s *Service) Import(ctx context.Context, a *identity.Actor, regionPath stri
 	if err := CanExchange(a, regionPath); err != nil {
 		return nil, err
 	}
+	if err := s.knownRegion(ctx, regionPath); err != nil {
+		return nil, err
+	}
 	recs, err := decodeRecords(data)
 	if err != nil {
 		return nil, err
@@ -101,6 +107,21 @@ func (s *Service) Import(ctx context.Context, a *identity.Actor, regionPath stri
 		return s.storeImport(ctx, a, res)
 	})
 	return res, err
+}
+
+// knownRegion checks that path is a region's path as stored ("/1/2/3/"):
+// an import writes it onto every record without an areaCode, and a path
+// written otherwise ("/1/2/3", "/1/2/3/../4/") would pass the prefix check
+// of the actor's scope yet belong to no region, its ratings and tickets
+// then seen by nobody of the region and counted in none of its figures.
+func (s *Service) knownRegion(ctx context.Context, path string) error {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	if id, err := strconv.ParseInt(parts[len(parts)-1], 10, 64); err == nil && strings.HasSuffix(path, "/") {
+		if p, err := s.d.Regions.RegionPath(ctx, id); err == nil && p == path {
+			return nil
+		}
+	}
+	return apperr.Field("region", "没有这个地区，请从列表中选择")
 }
 
 func decodeRecords(data []byte) ([]Record, error) {
