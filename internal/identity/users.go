@@ -305,9 +305,11 @@ func setTrimmed(dst *string, v *string) {
 	}
 }
 
-// ChangePassword lets an account's owner change their password. Other
-// sessions of the account end.
-func (s *Service) ChangePassword(ctx context.Context, a *Actor, current, next string) error {
+// ChangePassword lets an account's owner change their password from the
+// session whose token is given. The account's other sessions end: whoever
+// else held one (a shared computer, a stolen cookie) must log in with the
+// new password.
+func (s *Service) ChangePassword(ctx context.Context, a *Actor, session, current, next string) error {
 	if a == nil || a.UserID == 0 {
 		return apperr.New(apperr.Unauthenticated, "请先登录")
 	}
@@ -334,6 +336,24 @@ func (s *Service) ChangePassword(ctx context.Context, a *Actor, current, next st
 		if err := s.store.UpdateUser(ctx, fresh); err != nil {
 			return err
 		}
+		if err := s.endOtherSessions(ctx, fresh.ID, session); err != nil {
+			return err
+		}
 		return s.record(ctx, a, "identity.user.password", fresh.ID, map[string]any{"changed": true})
 	})
+}
+
+// endOtherSessions ends every session of the user but the one of token.
+func (s *Service) endOtherSessions(ctx context.Context, userID int64, token string) error {
+	keep, err := s.store.FindSession(ctx, tokenID(token))
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		return err
+	}
+	if err := s.store.DeleteUserSessions(ctx, userID); err != nil {
+		return err
+	}
+	if keep == nil || keep.UserID != userID {
+		return nil
+	}
+	return s.store.CreateSession(ctx, keep)
 }

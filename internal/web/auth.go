@@ -127,7 +127,7 @@ func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request) error {
 		return s.showAccount(w, r, http.StatusUnprocessableEntity, newForm(nil, apperr.Field("new_password2", "两次输入的新密码不一致")))
 	}
 	a := httpkit.ActorFrom(r.Context())
-	if err := s.svc.Identity.ChangePassword(r.Context(), a, v.Get("current_password"), v.Get("new_password")); err != nil {
+	if err := s.svc.Identity.ChangePassword(r.Context(), a, httpkit.SessionToken(r), v.Get("current_password"), v.Get("new_password")); err != nil {
 		if apperr.Is(err, apperr.Invalid) {
 			return s.showAccount(w, r, http.StatusUnprocessableEntity, newForm(nil, err))
 		}

@@ -352,11 +352,25 @@ func distributed(t *testing.T, sv *Services, clock *fakeClock, try func(pw, addr
 func updateAndPassword(t *testing.T, sv *Services, tr *Tree) {
 	ctx := context.Background()
 	u, a := Staff(t, sv, "changer", identity.RoleWindowClerk, &tr.County.ID, nil)
-	if err := sv.Identity.ChangePassword(ctx, a, "wrong", "newpass123"); apperr.FieldsOf(err)["current_password"] == "" {
+	here, _, err := sv.Identity.Login(ctx, identity.LoginInput{Username: "changer", Password: "secret123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	elsewhere, _, err := sv.Identity.Login(ctx, identity.LoginInput{Username: "changer", Password: "secret123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sv.Identity.ChangePassword(ctx, a, here, "wrong", "newpass123"); apperr.FieldsOf(err)["current_password"] == "" {
 		t.Fatalf("wrong current password: %v", err)
 	}
-	if err := sv.Identity.ChangePassword(ctx, a, "secret123", "newpass123"); err != nil {
+	if err := sv.Identity.ChangePassword(ctx, a, here, "secret123", "newpass123"); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := sv.Identity.Authenticate(ctx, here); err != nil {
+		t.Fatalf("the session the password was changed from: %v", err)
+	}
+	if _, err := sv.Identity.Authenticate(ctx, elsewhere); !apperr.Is(err, apperr.Unauthenticated) {
+		t.Fatalf("another session of the account after the change: %v; want it ended", err)
 	}
 	if _, _, err := sv.Identity.Login(ctx, identity.LoginInput{Username: "changer", Password: "newpass123"}); err != nil {
 		t.Fatalf("login with the new password: %v", err)
