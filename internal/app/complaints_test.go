@@ -366,3 +366,46 @@ func TestComplaintDesksByRegion(t *testing.T) {
 		}
 	})
 }
+
+// TestReturnedComplaintLeavesDepartmentQueue: a complaint the department
+// returned (not its duty) waits for the desk to assign it again: it leaves
+// the department's to-do list, where it offered no step, and stays in the
+// desk's; the department still finds it among all its complaints.
+func TestReturnedComplaintLeavesDepartmentQueue(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a, _ := demoApp(t, backend, cstAt(3, 9, 10))
+		ctx := context.Background()
+		filed, err := a.Services.Complaints.Submit(ctx, actor(t, a, "citizen"), complaint.Input{Subject: complaint.SubjectWindow,
+			WindowID: demoWindow(t, a, "A01").ID, Content: "窗口工作人员态度生硬"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := filed.Complaint.ID
+		in := func(who string, all bool) bool {
+			t.Helper()
+			list, err := a.Services.Complaints.Queue(ctx, actor(t, a, who), all)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range list {
+				if it.Complaint.ID == id {
+					return true
+				}
+			}
+			return false
+		}
+		if _, err := a.Services.Complaints.Act(ctx, actor(t, a, "supervisor"), id,
+			complaint.Command{Kind: complaint.CmdAccept, DepartmentID: deptID(t, a, "西湖区市场监督管理局"), Days: 5}, 0); err != nil {
+			t.Fatal(err)
+		}
+		if !in("approver", false) {
+			t.Fatal("an assigned complaint is not in the department's to-do list")
+		}
+		if _, err := a.Services.Complaints.Act(ctx, actor(t, a, "approver"), id, complaint.Command{Kind: complaint.CmdReturn, Text: "窗口由政务服务中心管理，不属本局职责"}, 0); err != nil {
+			t.Fatal(err)
+		}
+		if in("approver", false) || !in("approver", true) || !in("supervisor", false) {
+			t.Fatalf("after the return: department's to-do %v, all %v; desk's %v", in("approver", false), in("approver", true), in("supervisor", false))
+		}
+	})
+}

@@ -301,7 +301,20 @@ func (s *Service) Queue(ctx context.Context, a *identity.Actor, all bool) ([]Ite
 	if len(f.RegionPrefixes)+len(f.DepartmentIDs) == 0 {
 		return nil, apperr.New(apperr.Forbidden, "投诉办理仅供监察人员和承办部门使用")
 	}
-	return s.items(ctx, a, f)
+	list, err := s.items(ctx, a, f)
+	if err != nil || all {
+		return list, err
+	}
+	// A department's to-do is what is assigned to it now: one it returned
+	// or replied to, or one reopened and not yet assigned again, waits for
+	// the desk and offers the department no step.
+	out := list[:0]
+	for _, it := range list {
+		if IsDesk(a, it.Complaint) || it.Complaint.Status == StatusAssigned {
+			out = append(out, it)
+		}
+	}
+	return out, nil
 }
 
 // Mine lists the complaints the actor filed under their name.
