@@ -236,6 +236,7 @@ type complaintQueuePage struct {
 	Page
 	Items []complaint.Item
 	All   bool
+	Desk  bool // the complaint desk, who records complaints from the hotline, the hall or a letter
 }
 
 // handleComplaintQueue lists the complaints the desk or a department
@@ -246,7 +247,8 @@ func (s *Server) handleComplaintQueue(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "complaints/queue", complaintQueuePage{Page: s.page(w, r, "投诉办理"), Items: list, All: all})
+	return s.render(w, http.StatusOK, "complaints/queue", complaintQueuePage{Page: s.page(w, r, "投诉办理"), Items: list, All: all,
+		Desk: httpkit.ActorFrom(r.Context()).Has(identity.RoleSupervisor)})
 }
 
 // levelLabels names the satisfaction levels of a complaint's answer.

@@ -282,3 +282,19 @@ func TestAnonymousBadRatingByLink(t *testing.T) {
 		t.Fatalf("after an anonymous bad review: %q", flash)
 	}
 }
+
+// TestComplaintQueueRecordLink: only the desk records complaints of the
+// hotline, the hall or a letter; a department's list does not offer it
+// (its link led to the form a person complains with, under their own
+// name).
+func TestComplaintQueueRecordLink(t *testing.T) {
+	a := ratingsApp(t)
+	for who, want := range map[string]bool{"supervisor": true, "depthead": false, "approver": false} {
+		b := newBrowser(t, a)
+		b.login(who, demo.Password)
+		p := b.get("/staff/complaints")
+		if got := strings.Contains(p.doc.Find("main").Text(), "录入热线、现场或来信投诉"); p.status != http.StatusOK || got != want {
+			t.Errorf("%s: status %d, offers recording %v, want %v", who, p.status, got, want)
+		}
+	}
+}
