@@ -298,3 +298,22 @@ func TestComplaintQueueRecordLink(t *testing.T) {
 		}
 	}
 }
+
+// TestInstantCaseBranchClosed: a 即办件 decided at the window is closed,
+// and so is its department's row on the case page: no current step and
+// not “办理中” (the instant decision decides no branch of its own).
+func TestInstantCaseBranchClosed(t *testing.T) {
+	a := ratingsApp(t)
+	b := newBrowser(t, a)
+	b.login("citizen", demo.Password)
+	p := b.get(caseLink(t, b))
+	rows := p.doc.Find(`table.stack caption:contains("审批部门")`).Parent().Find("tbody tr")
+	if rows.Length() != 1 {
+		t.Fatalf("department rows: %d", rows.Length())
+	}
+	step := strings.TrimSpace(rows.Find(`td[data-label="当前环节"]`).Text())
+	status := strings.TrimSpace(rows.Find(`td[data-label="状态"]`).Text())
+	if step != "—" || strings.Contains(status, "办理中") {
+		t.Fatalf("the department's row of a closed case: step %q, status %q", step, status)
+	}
+}
