@@ -289,6 +289,44 @@ func TestDefaultRating(t *testing.T) {
 	})
 }
 
+// TestDefaultRatingInDecember: a case decided in December, whose rating
+// period ends in 2027 before that year's holiday schedule is imported, gets
+// no default rating on the date counted on weekends alone; once the
+// schedule is imported (元旦 off on Friday 01-01 and Monday 01-04) it comes
+// after the period's true end.
+func TestDefaultRatingInDecember(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a, clock := demoApp(t, backend, cstAt(12, 14, 10))
+		ctx := context.Background()
+		c := decidedCase(t, a, "出生登记", "citizen")
+		rated := func(when time.Time) bool {
+			t.Helper()
+			clock.Set(when)
+			if err := a.Services.Ratings.GiveDefault(ctx, c.ID); err != nil {
+				t.Fatal(err)
+			}
+			st, _ := a.Services.Ratings.ForCase(ctx, actor(t, a, "citizen"), c.ID)
+			return len(st.Ratings) == 1 && st.Ratings[0].Default
+		}
+		// Weekends alone: 12-15 … 12-31 (13), 01-01 (14), 01-04 (15).
+		if rated(time.Date(2027, 1, 5, 0, 1, 0, 0, cst)) {
+			t.Fatal("the default rating was given on a provisional end")
+		}
+		schedule := `{"year":2027,"papers":[],"days":[{"name":"元旦","date":"2027-01-01","isOffDay":true},
+			{"name":"元旦","date":"2027-01-04","isOffDay":true},{"name":"元旦","date":"2027-01-09","isOffDay":false}]}`
+		if _, err := a.Services.Calendar.ImportSchedule(ctx, actor(t, a, "admin"), "json", "2027.json", 0, []byte(schedule)); err != nil {
+			t.Fatal(err)
+		}
+		// With it: 12-31 (13), 01-05 (14), 01-06 (15).
+		if rated(time.Date(2027, 1, 6, 12, 0, 0, 0, cst)) {
+			t.Fatal("the default rating came before the period's end on the imported schedule")
+		}
+		if !rated(time.Date(2027, 1, 7, 0, 1, 0, 0, cst)) {
+			t.Fatal("no default rating after the period's end on the imported schedule")
+		}
+	})
+}
+
 func orgDeptFilter() org.DepartmentFilter { return org.DepartmentFilter{} }
 
 func auditFilter(objectType string) audit.Filter {

@@ -43,7 +43,9 @@ func (s *Service) defaultDue(ctx context.Context, info *CaseInfo) (time.Time, bo
 
 // GiveDefault is the default-rating timer's handler: a case still without
 // a rating of its outcome when the rating period has passed is rated 满意
-// by the system, marked as the default (channel 7 系统默认评价). The level
+// by the system, marked as the default (channel 7 系统默认评价); while the
+// period's end is provisional, only once provisionalGrace has passed too.
+// The level
 // given by default follows local practice (默认好评) and is unverified
 // against GB/T 39734 §7.2. A late or repeated timer does nothing.
 func (s *Service) GiveDefault(ctx context.Context, caseID int64) error {
@@ -63,8 +65,8 @@ func (s *Service) GiveDefault(ctx context.Context, caseID int64) error {
 		if err != nil {
 			return err
 		}
-		if s.d.Now().Before(end) {
-			return s.d.Scheduler.ScheduleDefaultRating(ctx, caseID, s.checkAt(end, prov))
+		if over, next := s.passed(end, prov); !over {
+			return s.d.Scheduler.ScheduleDefaultRating(ctx, caseID, next)
 		}
 		r := &Rating{Subject: SubjectCase, CaseID: info.ID, CaseNumber: info.Number, Stage: StageDone, Number: FirstEvaluation,
 			Level: Satisfied, Channel: ChannelDefault, RaterUserID: info.ApplicantUserID, RaterKind: info.ApplicantKind,

@@ -50,3 +50,45 @@ func TestPeriodEnds(t *testing.T) {
 		})
 	}
 }
+
+// TestPeriodPassed: a step that cannot be undone (the default rating,
+// closing a ticket unrated) is taken once the period is over; while its end
+// is provisional (December, the 2027 schedule not imported), only three
+// weeks after that end, looking again daily until then.
+func TestPeriodPassed(t *testing.T) {
+	var now time.Time
+	s := &Service{d: Deps{Calendars: oneCalendar{national(t)}, Now: func() time.Time { return now }}}
+	tests := []struct {
+		name  string
+		start time.Time
+		now   time.Time
+		over  bool
+		next  time.Time // zero: now + 24 h
+	}{
+		{"ordinary, before the end", at(2026, 3, 10, 16), at(2026, 3, 31, 23), false, at(2026, 4, 1, 0)},
+		{"ordinary, after the end", at(2026, 3, 10, 16), at(2026, 4, 1, 0), true, time.Time{}},
+		{"spring festival, the last day", at(2026, 2, 13, 16), at(2026, 3, 12, 12), false, at(2026, 3, 13, 0)},
+		{"spring festival, after the end", at(2026, 2, 13, 16), at(2026, 3, 13, 0), true, time.Time{}},
+		{"december, before the provisional end", at(2026, 12, 24, 16), at(2026, 12, 28, 10), false, time.Time{}},
+		{"december, past the provisional end", at(2026, 12, 24, 16), at(2027, 1, 16, 10), false, time.Time{}},
+		{"december, two weeks past it", at(2026, 12, 24, 16), at(2027, 1, 29, 10), false, time.Time{}},
+		{"december, three weeks past it", at(2026, 12, 24, 16), at(2027, 2, 5, 0), true, time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			now = tt.now
+			end, prov, err := s.endOfPeriod("/1/", tt.start, 15)
+			if err != nil {
+				t.Fatal(err)
+			}
+			over, next := s.passed(end, prov)
+			want := tt.next
+			if want.IsZero() && !tt.over {
+				want = now.Add(24 * time.Hour)
+			}
+			if over != tt.over || !next.Equal(want) {
+				t.Fatalf("end %v (provisional %v): over %v, next %v; want %v, %v", end, prov, over, next, tt.over, want)
+			}
+		})
+	}
+}

@@ -358,6 +358,31 @@ func (s *Service) checkAt(end time.Time, provisional bool) time.Time {
 	return end
 }
 
+// provisionalGrace is how long past a provisional end a timer waits before
+// it takes a step that cannot be undone (the default rating, closing a
+// ticket without its second evaluation) while the year's holiday schedule
+// is still not imported. Counted on weekends alone, a period can only be
+// lengthened by the holidays the schedule will add: the longest blocks
+// (Spring Festival, National Day) take 8 days, and a long period may hold
+// New Year's Day as well; three weeks cover both. Make-up working days can
+// only shorten it, and acting later than the true end costs nobody
+// anything: until the step is taken the applicant may still rate.
+const provisionalGrace = 21 * 24 * time.Hour
+
+// passed reports whether a period ending at end is over for a step that
+// cannot be undone; if not, it returns when to look again: at the end, or
+// daily while the end is provisional (see checkAt and provisionalGrace).
+func (s *Service) passed(end time.Time, provisional bool) (bool, time.Time) {
+	now := s.d.Now()
+	switch {
+	case now.Before(end):
+		return false, s.checkAt(end, provisional)
+	case provisional && now.Before(end.Add(provisionalGrace)):
+		return false, now.Add(24 * time.Hour)
+	}
+	return true, time.Time{}
+}
+
 func minTime(a, b time.Time) time.Time {
 	if a.Before(b) {
 		return a
@@ -378,8 +403,8 @@ func (s *Service) CheckTicket(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
-		if s.d.Now().Before(end) {
-			return s.d.Scheduler.ScheduleTicketCheck(ctx, id, s.checkAt(end, prov))
+		if over, next := s.passed(end, prov); !over {
+			return s.d.Scheduler.ScheduleTicketCheck(ctx, id, next)
 		}
 		return s.actTicket(ctx, identity.SystemActor(), t, TicketCommand{Kind: TcCloseUnrated})
 	})
