@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -61,6 +62,9 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) error {
 		return apperr.Field("file", "请以 multipart/form-data 的 file 字段上传一个文件（不超过 10 MB）")
 	}
 	b := ups[0].Blob
+	if err := s.svc.Cases.Uploaded(r.Context(), a, b.SHA256); err != nil {
+		return err
+	}
 	return writeJSON(w, http.StatusCreated, uploadJSON{SHA256: b.SHA256, Size: b.Size, MIME: b.MIME, FileName: ups[0].Name})
 }
 
@@ -94,9 +98,9 @@ type applicantJSON struct {
 	Phone      string `json:"phone"`
 }
 
-// materialRef names an uploaded file as one of the item's materials. The
-// file is found by its SHA-256: knowing the digest of a file means having
-// had the file, so a reference cannot disclose anyone else's material.
+// materialRef names an uploaded file as one of the item's materials, by its
+// SHA-256: a file the account uploaded, or one among its own cases'
+// materials (see cases.Service.MayName).
 type materialRef struct {
 	Code     string `json:"code"`
 	SHA256   string `json:"sha256"`
@@ -114,7 +118,7 @@ func (s *Server) handleFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	fi, err := s.fileInput(in, r.Header.Get("Idempotency-Key"))
+	fi, err := s.fileInput(r.Context(), a, in, r.Header.Get("Idempotency-Key"))
 	if err != nil {
 		return err
 	}
@@ -172,7 +176,7 @@ func (s *Server) readFiling(w http.ResponseWriter, r *http.Request) (fileRequest
 	return in, out, err
 }
 
-func (s *Server) fileInput(in fileRequest, key string) (cases.FileInput, error) {
+func (s *Server) fileInput(ctx context.Context, a *identity.Actor, in fileRequest, key string) (cases.FileInput, error) {
 	if strings.TrimSpace(key) == "" {
 		return cases.FileInput{}, apperr.New(apperr.Invalid, "请在 Idempotency-Key 请求头中提供本次提交的唯一标识，重试时使用同一标识")
 	}
@@ -184,11 +188,11 @@ func (s *Server) fileInput(in fileRequest, key string) (cases.FileInput, error) 
 		fi.Applicant = &cases.Applicant{Kind: a.Kind, Name: a.Name, IDNumber: a.IDNumber, CreditCode: a.CreditCode, Phone: a.Phone}
 	}
 	var err error
-	if fi.Materials, err = s.materials(in.Materials); err != nil {
+	if fi.Materials, err = s.materials(ctx, a, in.Materials); err != nil {
 		return fi, err
 	}
 	if in.Authorization != nil {
-		ms, err := s.materials([]materialRef{*in.Authorization})
+		ms, err := s.materials(ctx, a, []materialRef{*in.Authorization})
 		if err != nil {
 			return fi, err
 		}
@@ -197,14 +201,19 @@ func (s *Server) fileInput(in fileRequest, key string) (cases.FileInput, error) 
 	return fi, nil
 }
 
-// materials resolves references to uploaded files.
-func (s *Server) materials(refs []materialRef) ([]cases.MaterialFile, error) {
+// materials resolves references to files the account uploaded. A file it
+// may not name is answered as one that does not exist.
+func (s *Server) materials(ctx context.Context, a *identity.Actor, refs []materialRef) ([]cases.MaterialFile, error) {
 	var out []cases.MaterialFile
 	var f apperr.Fields
 	for _, m := range refs {
 		field := "material." + m.Code
+		mine, err := s.svc.Cases.MayName(ctx, a, m.SHA256)
+		if err != nil {
+			return nil, err
+		}
 		ok, err := s.svc.Blobs.Exists(m.SHA256)
-		if err != nil || !ok {
+		if err != nil || !ok || !mine {
 			f.Add(field, "找不到该文件，请先通过 POST /api/v1/uploads 上传")
 			continue
 		}

@@ -46,7 +46,7 @@ func (s *Server) handleCaseAction(w http.ResponseWriter, r *http.Request) error 
 	if in.Version < 1 {
 		return apperr.Field("version", "请提供所见的办件版本 version（读取办件时返回），以免重复提交的操作再次生效")
 	}
-	ms, err := s.materials(in.Materials)
+	ms, err := s.materials(r.Context(), a, in.Materials)
 	if err != nil {
 		return err
 	}

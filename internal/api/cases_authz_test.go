@@ -320,16 +320,16 @@ func TestUploadQuota(t *testing.T) {
 	a := demoApp(t, "sqlite", clock)
 	c := loginWith(t, a, "citizen", demo.Password)
 	company := serviceActor(t, a, "company")
-	for range 200 {
-		if err := a.Services.Cases.AllowUpload(context.Background(), company); err != nil {
+	for i := range 200 {
+		if err := a.Services.Cases.Uploaded(context.Background(), company, fmt.Sprintf("%064x", i)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if err := a.Services.Cases.AllowUpload(context.Background(), company); !apperr.Is(err, apperr.TooMany) {
 		t.Fatalf("the 201st upload of the hour: %v", err)
 	}
-	for range 199 { // the citizen's own account is counted apart
-		if err := a.Services.Cases.AllowUpload(context.Background(), serviceActor(t, a, "citizen")); err != nil {
+	for i := range 199 { // the citizen's own account is counted apart
+		if err := a.Services.Cases.Uploaded(context.Background(), serviceActor(t, a, "citizen"), fmt.Sprintf("%064x", i)); err != nil {
 			t.Fatal(err)
 		}
 	}

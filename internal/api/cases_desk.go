@@ -110,7 +110,7 @@ func (s *Server) handleDraftUpdate(w http.ResponseWriter, r *http.Request) error
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	fi, err := s.fileInput(in, "draft")
+	fi, err := s.fileInput(r.Context(), a, in, "draft")
 	if err != nil {
 		return err
 	}

@@ -273,7 +273,7 @@ func (s *Server) handleBundleFile(w http.ResponseWriter, r *http.Request) error 
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	files, err := s.materials(in.Files)
+	files, err := s.materials(r.Context(), a, in.Files)
 	if err != nil {
 		return err
 	}

@@ -216,27 +216,44 @@ const (
 	uploadWindow     = time.Hour
 )
 
-// Take counts one upload under key, read and written in one transaction so
-// that concurrent uploads are all counted; the record is built afresh on
-// each run of the transaction.
+// Check refuses an upload under key when the window's uploads are used up,
+// before the file is stored; it counts nothing.
+func (q uploadQuota) Check(ctx context.Context, key string) error {
+	_, err := q.current(ctx, key, q.now().UTC())
+	return err
+}
+
+// Take counts one upload under key, read and written in one transaction
+// (the caller's, or its own) so that concurrent uploads are all counted;
+// the record is built afresh on each run of the transaction.
 func (q uploadQuota) Take(ctx context.Context, key string) error {
 	now := q.now().UTC()
 	return q.tx.InTx(ctx, func(ctx context.Context) error {
-		t, err := q.s.FindThrottle(ctx, key)
-		if apperr.Is(err, apperr.NotFound) || err == nil && now.Sub(t.WindowStart) > uploadWindow {
-			t, err = &identity.Throttle{Key: key, WindowStart: now}, nil
-		}
+		t, err := q.current(ctx, key, now)
 		if err != nil {
 			return err
-		}
-		if t.Failures >= uploadsPerWindow {
-			wait := max(time.Minute, t.WindowStart.Add(uploadWindow).Sub(now)).Round(time.Minute)
-			return apperr.New(apperr.TooMany, "上传过于频繁：每个账号每小时最多单独上传 %d 个文件，请在约 %d 分钟后再试；随申请一并提交的材料不受此限",
-				uploadsPerWindow, int(wait.Minutes())).After(t.WindowStart.Add(uploadWindow).Sub(now))
 		}
 		t.Failures++
 		return q.s.PutThrottle(ctx, t)
 	})
+}
+
+// current is key's count in the window running at now, or the refusal
+// when it is used up.
+func (q uploadQuota) current(ctx context.Context, key string, now time.Time) (*identity.Throttle, error) {
+	t, err := q.s.FindThrottle(ctx, key)
+	if apperr.Is(err, apperr.NotFound) || err == nil && now.Sub(t.WindowStart) > uploadWindow {
+		t, err = &identity.Throttle{Key: key, WindowStart: now}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if t.Failures >= uploadsPerWindow {
+		wait := max(time.Minute, t.WindowStart.Add(uploadWindow).Sub(now)).Round(time.Minute)
+		return nil, apperr.New(apperr.TooMany, "上传过于频繁：每个账号每小时最多单独上传 %d 个文件，请在约 %d 分钟后再试；随申请一并提交的材料不受此限",
+			uploadsPerWindow, int(wait.Minutes())).After(t.WindowStart.Add(uploadWindow).Sub(now))
+	}
+	return t, nil
 }
 
 // lookupThrottle limits wrong guesses of progress lookups: 10 per key in 15

@@ -51,6 +51,13 @@ type Store interface {
 	// UpdateDues rewrites the due dates kept for queues, refusing (Conflict)
 	// when the case's stored version is no longer c.Version.
 	UpdateDues(ctx context.Context, c *Case, due Dues) error
+
+	// GrantUpload records that the user uploaded the file with sha256 (the
+	// same pair again changes nothing).
+	GrantUpload(ctx context.Context, userID int64, sha256 string, at time.Time) error
+	// HasUpload reports whether the user uploaded the file with sha256 or
+	// has it among the materials of a case they applied for or filed.
+	HasUpload(ctx context.Context, userID int64, sha256 string) (bool, error)
 }
 
 // Details are what a case keeps beside its row.
@@ -157,6 +164,10 @@ type Throttle interface {
 // counts one more, or refuses with an apperr.TooMany error when the limit
 // is reached.
 type Quota interface {
+	// Check refuses when key has nothing left (it counts nothing).
+	Check(ctx context.Context, key string) error
+	// Take counts one under key, refusing when nothing is left; it joins
+	// the caller's transaction.
 	Take(ctx context.Context, key string) error
 }
 

@@ -144,7 +144,7 @@ func (s *Server) bundleFilingOf(r *http.Request, id int64) (hall.Filing, error) 
 	}
 	for k, vals := range v {
 		if key, ok := strings.CutPrefix(k, "kept.file."); ok && len(vals) > 0 && in.Files[key].SHA256 == "" {
-			if m, ok := s.keptFile(vals[0]); ok {
+			if m, ok := s.keptFile(r, vals[0]); ok {
 				in.Files[key] = m
 			}
 		}

@@ -207,7 +207,7 @@ func (s *Server) handleSupplement(w http.ResponseWriter, r *http.Request) error 
 	for _, up := range ups {
 		ms = append(ms, materialOf(up))
 	}
-	ms = s.withKept(v, "material.", ms)
+	ms = s.withKept(r, "material.", ms)
 	if err == nil {
 		act, aerr := actionOf(v)
 		act.Materials, err = ms, aerr

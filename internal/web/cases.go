@@ -169,8 +169,8 @@ func (s *Server) applicationOf(r *http.Request, p *cases.Procedure, version int6
 			in.Materials = append(in.Materials, m)
 		}
 	}
-	in.Materials = s.withKept(v, "material.", in.Materials)
-	if m, ok := s.keptFile(first(v, "kept.authorization")); ok && in.Authorization == nil {
+	in.Materials = s.withKept(r, "material.", in.Materials)
+	if m, ok := s.keptFile(r, first(v, "kept.authorization")); ok && in.Authorization == nil {
 		in.Authorization = &m
 	}
 	return in, err

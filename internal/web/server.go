@@ -157,7 +157,8 @@ const (
 
 // readUploads reads the files of the multipart form csrf opened, each by
 // its field's rule, after lowering the body's limit to limit (0 keeps the
-// route's). The form's fields are then complete in r.PostForm.
+// route's). The form's fields are then complete in r.PostForm. The account
+// may name the files stored later (a form shown again keeps them).
 func (s *Server) readUploads(r *http.Request, limit int64, rules func(field string) (httpkit.FileRule, bool)) ([]httpkit.Upload, error) {
 	p := httpkit.PartsFrom(r.Context())
 	if p == nil {
@@ -166,7 +167,17 @@ func (s *Server) readUploads(r *http.Request, limit int64, rules func(field stri
 	if limit > 0 {
 		p.Limit(limit + maxFormBytes + httpkit.MultipartOverhead)
 	}
-	return p.Files(r.Context(), s.svc.Blobs, rules)
+	ups, err := p.Files(r.Context(), s.svc.Blobs, rules)
+	var sums []string
+	for _, up := range ups {
+		if up.Blob.SHA256 != "" {
+			sums = append(sums, up.Blob.SHA256)
+		}
+	}
+	if gerr := s.svc.Cases.Received(r.Context(), actorOf(r), sums); gerr != nil {
+		return nil, gerr
+	}
+	return ups, err
 }
 
 // memoryFile is the rule of a single file field kept in memory.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -12,16 +13,19 @@ import (
 // error: each is stored (durably, by its content) before the form is
 // checked, and the form carries it back as a hidden "kept.<field>" value
 // (its SHA-256 and name), so the applicant does not pick it again. A kept
-// reference is resolved against the stored files: knowing a file's digest
-// means having had the file.
+// reference is resolved against the stored files the account may name
+// (cases.Service.MayName): one it sent, or one of its own cases' materials.
 
 // keptRef is the hidden value that keeps a stored file with a form.
 func keptRef(m cases.MaterialFile) string { return m.SHA256 + ":" + url.QueryEscape(m.FileName) }
 
 // keptFile resolves a kept reference to the stored file.
-func (s *Server) keptFile(ref string) (cases.MaterialFile, bool) {
+func (s *Server) keptFile(r *http.Request, ref string) (cases.MaterialFile, bool) {
 	sum, name, ok := strings.Cut(ref, ":")
 	if !ok || len(sum) != 64 || strings.Trim(sum, "0123456789abcdef") != "" {
+		return cases.MaterialFile{}, false
+	}
+	if mine, err := s.svc.Cases.MayName(r.Context(), actorOf(r), sum); err != nil || !mine {
 		return cases.MaterialFile{}, false
 	}
 	file, err := url.QueryUnescape(name)
@@ -53,7 +57,8 @@ func keepUploads(v url.Values, prefix string, ms []cases.MaterialFile) {
 
 // withKept adds to the files a form sent those it kept from before, for
 // the fields it sent no new file for.
-func (s *Server) withKept(v url.Values, prefix string, ms []cases.MaterialFile) []cases.MaterialFile {
+func (s *Server) withKept(r *http.Request, prefix string, ms []cases.MaterialFile) []cases.MaterialFile {
+	v := r.PostForm
 	have := map[string]bool{}
 	for _, m := range ms {
 		have[m.Code] = true
@@ -63,7 +68,7 @@ func (s *Server) withKept(v url.Values, prefix string, ms []cases.MaterialFile) 
 		if !ok || have[code] || len(vals) == 0 {
 			continue
 		}
-		if m, ok := s.keptFile(vals[0]); ok {
+		if m, ok := s.keptFile(r, vals[0]); ok {
 			m.Code = code
 			ms = append(ms, m)
 		}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"mime/multipart"
 	"net/http"
@@ -156,6 +157,63 @@ func (f *applyForm) send(key string, fields, applicant map[string]string, author
 	for field, mark := range files {
 		fw, _ := mw.CreateFormFile(field, field+".pdf")
 		fmt.Fprintf(fw, "%%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n%% %s\n", mark)
+	}
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, f.b.app.URL(f.path), &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return f.b.do(req)
+}
+
+// TestKeptFileOfAnotherAccount: a form's hidden "kept" reference names a
+// stored file by its digest; one naming a file of another account (here
+// the citizen's filed material, forged into a 代办员's form) is not taken,
+// and the material is asked for again, while the citizen may keep a file
+// of their own case.
+func TestKeptFileOfAnotherAccount(t *testing.T) {
+	f := openApply(t, "citizen", "个体工商户设立登记")
+	if p := f.send("kept-own-1", map[string]string{"summary": "开办面馆"}, nil, false); p.status != http.StatusSeeOther {
+		t.Fatalf("the citizen's filing: %d %s", p.status, p.doc.Find(".form-error").Text())
+	}
+	kept := map[string]string{}
+	for _, m := range f.p.Materials {
+		if m.Kind == cases.MaterialUpload && m.Required {
+			data := fmt.Sprintf("%%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n%% %s\n", m.Code)
+			kept[m.Code] = fmt.Sprintf("%x:%s.pdf", sha256.Sum256([]byte(data)), m.Code)
+		}
+	}
+	agent := &applyForm{b: newBrowser(t, f.b.app), p: f.p, path: f.path}
+	agent.b.login("agent", demo.Password)
+	applicant := map[string]string{"kind": "person", "name": "李四", "id_number": "11010519491231002X", "phone": "13800000000"}
+	p := agent.sendKept("kept-other-1", applicant, kept)
+	for code := range kept {
+		if p.status != http.StatusUnprocessableEntity || p.fieldError(t, "material."+code) == "" {
+			t.Fatalf("a forged kept file for %s: %d %q", code, p.status, p.doc.Find(".form-error").Text())
+		}
+	}
+	if own := f.sendKept("kept-own-2", nil, kept); own.status != http.StatusSeeOther {
+		t.Fatalf("the citizen keeping files of their own case: %d %q", own.status, own.doc.Find(".form-error").Text())
+	}
+}
+
+// sendKept posts the form naming stored files as kept, sending none but
+// the 授权委托书 of a filing for someone.
+func (f *applyForm) sendKept(key string, applicant, kept map[string]string) *page {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("csrf_token", f.b.csrf(f.path))
+	mw.WriteField("key", key)
+	for k, v := range applicant {
+		mw.WriteField("applicant."+k, v)
+	}
+	for k, v := range apptest.FormFor(f.p, map[string]string{"summary": "开办面馆"}) {
+		mw.WriteField("form."+k, v)
+	}
+	for code, ref := range kept {
+		mw.WriteField("kept.material."+code, ref)
+	}
+	if applicant != nil { // filing for someone: the 授权委托书, sent anew
+		fw, _ := mw.CreateFormFile("authorization", "authorization.pdf")
+		fmt.Fprintf(fw, "%%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n%% authorization %s\n", key)
 	}
 	mw.Close()
 	req, _ := http.NewRequest(http.MethodPost, f.b.app.URL(f.path), &body)
