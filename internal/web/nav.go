@@ -107,13 +107,25 @@ var navigation = []navEntry{
 	{"注册", "/register", anonymous},
 }
 
+// navFor is the menu a shows on path; the entry whose address is the
+// longest prefix of path is the current page (评价统计 under 差评整改's
+// /staff/ratings, not both, nor 工作台 too).
 func navFor(a *identity.Actor, path string) []navItem {
 	var out []navItem
+	cur := -1
 	for _, e := range navigation {
-		if e.show(a) {
-			cur := path == e.url || (e.url != "/" && strings.HasPrefix(path, e.url+"/"))
-			out = append(out, navItem{Label: e.label, URL: e.url, Current: cur})
+		if !e.show(a) {
+			continue
 		}
+		if path == e.url || (e.url != "/" && strings.HasPrefix(path, e.url+"/")) {
+			if cur < 0 || len(e.url) > len(out[cur].URL) {
+				cur = len(out)
+			}
+		}
+		out = append(out, navItem{Label: e.label, URL: e.url})
+	}
+	if cur >= 0 {
+		out[cur].Current = true
 	}
 	return out
 }

@@ -41,10 +41,24 @@ func (s *Server) reportQuery(r *http.Request) (rating.FigureQuery, error) {
 		if v := q.Get(name); v != "" {
 			d, err := calendar.ParseDate(v)
 			f.Check(err != nil, name, "日期格式应为 2026-03-01")
-			*dst = d
+			if err == nil {
+				*dst = d
+			}
 		}
 	}
 	return fq, f.Err()
+}
+
+// reportValues are the report form's values: what was typed, and the
+// period's default dates where nothing was.
+func reportValues(r *http.Request, q rating.FigureQuery) url.Values {
+	v := r.URL.Query()
+	for name, d := range map[string]calendar.Date{"from": q.From, "to": q.To} {
+		if v.Get(name) == "" {
+			v.Set(name, d.String())
+		}
+	}
+	return v
 }
 
 type ratingReportPage struct {
@@ -63,13 +77,13 @@ type ratingReportPage struct {
 func (s *Server) handleRatingReport(w http.ResponseWriter, r *http.Request) error {
 	q, err := s.reportQuery(r)
 	p := ratingReportPage{Page: s.page(w, r, "评价与投诉统计"), Query: q, Dimensions: []rating.Dimension{rating.ByDepartment, rating.ByWindow, rating.ByStaff, rating.ByItem},
-		Form: newForm(r.URL.Query(), err), XLSX: "/staff/ratings/report.xlsx?" + r.URL.RawQuery}
+		Form: newForm(reportValues(r, q), err), XLSX: "/staff/ratings/report.xlsx?" + r.URL.RawQuery}
 	p.Regions, _ = s.svc.Org.AdminRegions(r.Context(), httpkit.ActorFrom(r.Context()))
 	if err == nil {
 		p.Figures, p.Complaints, err = s.figures(r, q)
 	}
 	if apperr.Is(err, apperr.Invalid) {
-		p.Form = newForm(r.URL.Query(), err)
+		p.Form = newForm(reportValues(r, q), err)
 		return s.render(w, http.StatusUnprocessableEntity, "ratings/report", p)
 	}
 	if err != nil {

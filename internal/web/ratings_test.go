@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"openhall/internal/apptest"
 	"openhall/internal/complaint"
 	"openhall/internal/demo"
@@ -176,6 +178,21 @@ func TestReportBadQuery(t *testing.T) {
 	p := b.get("/staff/ratings/report.xlsx?by=zzz&from=2026-03-01&to=2026-03-31")
 	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.doc.Find(".form-error").Text(), "统计维度") {
 		t.Fatalf("a bad dimension: %d %s", p.status, p.doc.Find(".form-error").Text())
+	}
+	// The menu marks one current page: 评价统计, not also 差评整改
+	// (/staff/ratings) or 工作台 (/staff).
+	var current []string
+	b.get("/staff/ratings/report").doc.Find(`.main-nav a[aria-current="page"]`).Each(func(_ int, s *goquery.Selection) { current = append(current, s.Text()) })
+	if len(current) != 1 || current[0] != "评价统计" {
+		t.Fatalf("current menu entries %q, want only 评价统计", current)
+	}
+	// A five-digit year (as a date input lets one type) is named at its
+	// field and shown as typed; the page never falls back to 1970-01-01.
+	p = b.get("/staff/ratings/report?by=department&from=20266-12-01&to=2026-12-31")
+	typed, _ := p.doc.Find("#f-from").Attr("value")
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.fieldError(t, "from"), "日期格式") || typed != "20266-12-01" ||
+		strings.Contains(p.body, "1970-01-01") {
+		t.Fatalf("a bad start date: %d, field %q, value %q", p.status, p.fieldError(t, "from"), typed)
 	}
 }
 
