@@ -43,7 +43,7 @@ type Texter interface {
 func (s *Service) CanInviteBySMS() error {
 	switch {
 	case !s.d.SMS:
-		return apperr.New(apperr.Conflict, "本系统未配置短信网关，无法发送评价短信；请请办事群众使用窗口评价器或扫描回执上的二维码评价")
+		return apperr.New(apperr.Conflict, "本系统未配置短信网关，无法发送评价短信；请办事群众使用窗口评价器或扫描回执上的二维码评价")
 	case s.d.PublicURL == "":
 		return apperr.New(apperr.Conflict, "本系统未设置公网地址（--public-url），短信中的评价链接无法在手机上打开，短信未发送；请联系系统管理员设置")
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"openhall/internal/apperr"
@@ -30,7 +29,7 @@ type counterPage struct {
 	Counter    *rating.Counter
 	Levels     []rating.Level
 	Indicators []rating.Indicator
-	Thanks     string
+	Thanks     bool // just rated: thanked, without repeating the level on the shared screen
 	Form       form
 }
 
@@ -53,9 +52,7 @@ func (s *Server) handleCounter(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := counterPage{Page: s.page(w, r, "服务评价"), Counter: c, Levels: rating.Levels, Indicators: rating.OfflineIndicators,
 		Form: newForm(nil, nil)}
-	if n, err := strconv.Atoi(r.URL.Query().Get("thanks")); err == nil && rating.Level(n).Valid() {
-		p.Thanks = rating.Level(n).Label()
-	}
+	p.Thanks = r.URL.Query().Get("thanks") != ""
 	return s.render(w, http.StatusOK, "ratings/counter", p)
 }
 
@@ -67,9 +64,8 @@ func (s *Server) handleCounterRate(w http.ResponseWriter, r *http.Request) error
 	}
 	in, err := ratingInput(r)
 	if err == nil {
-		var got *rating.Rating
-		if got, err = s.svc.Ratings.RateCounter(r.Context(), c, in); err == nil {
-			http.Redirect(w, r, fmt.Sprintf("/counter?thanks=%d", got.Level), http.StatusSeeOther)
+		if _, err = s.svc.Ratings.RateCounter(r.Context(), c, in); err == nil {
+			http.Redirect(w, r, "/counter?thanks=1", http.StatusSeeOther)
 			return nil
 		}
 	}
