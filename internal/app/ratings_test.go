@@ -412,6 +412,15 @@ func TestAnonymousTicket(t *testing.T) {
 	if err != nil || len(tickets) != 1 {
 		t.Fatalf("department tickets: %v", err)
 	}
+	// No one to call back: the ticket waits for 核实, not for a 回访 the
+	// department would have to mark impossible by hand.
+	if tk := tickets[0].Ticket; tk.Status != rating.TicketCalledBack || tk.CalledBack || tk.Events[len(tk.Events)-1].Kind != rating.TevCallbackSkipped {
+		t.Fatalf("anonymous ticket opened as %s (called back %v)", tk.Status, tk.CalledBack)
+	}
+	notes, err := a.Services.Notify.Inbox(ctx, actor(t, a, "approver"), notify.Filter{Limit: 5})
+	if err != nil || len(notes) == 0 || strings.Contains(notes[0].Body, "回访、") || !strings.Contains(notes[0].Body, "无需回访") {
+		t.Fatalf("the department was told %+v (%v)", notes, err)
+	}
 	for user, shown := range map[string]bool{"approver": false, "depthead": false, "supervisor": true} {
 		v, err := a.Services.Ratings.Ticket(ctx, actor(t, a, user), tickets[0].Ticket.ID)
 		if err != nil {

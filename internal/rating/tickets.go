@@ -15,7 +15,9 @@ import (
 )
 
 // openTicket opens the rectification ticket of a bad first rating, with
-// the periods of its region, and tells whoever handles it.
+// the periods of its region, and tells whoever handles it. A rater who
+// cannot be called back (anonymous, or no contact) has the 回访 step passed
+// over at once, by the system: there is no one to call.
 func (s *Service) openTicket(ctx context.Context, r *Rating) (*Ticket, error) {
 	lim, err := s.LimitsFor(ctx, r.RegionPath)
 	if err != nil {
@@ -25,6 +27,9 @@ func (s *Service) openTicket(ctx context.Context, r *Rating) (*Ticket, error) {
 	sys := identity.SystemActor().Audit()
 	t.ApplyTicket(TicketEvent{Kind: TevOpened, At: r.At, ActorLabel: sys.Label, Days: lim.CallbackDays, Days2: lim.RectifyDays,
 		Level: r.Level, RatingID: r.ID})
+	if t.Anonymous {
+		t.ApplyTicket(TicketEvent{Kind: TevCallbackSkipped, At: r.At, ActorLabel: sys.Label})
+	}
 	if err := s.d.Store.CreateTicket(ctx, t); err != nil {
 		return nil, err
 	}
@@ -61,9 +66,14 @@ func (s *Service) tellHandlers(ctx context.Context, t *Ticket, r *Rating) error 
 	if what == "" {
 		what = "窗口服务"
 	}
-	return s.d.Notifier.Tell(ctx, ids, Note{Kind: "rating.ticket", Title: fmt.Sprintf("收到差评（%s），请及时回访整改", r.Level.Label()),
+	n := Note{Kind: "rating.ticket", Title: fmt.Sprintf("收到差评（%s），请及时回访整改", r.Level.Label()),
 		Body: fmt.Sprintf("“%s”收到%s评价，已生成整改工单，请在 %d 个工作日内回访、%d 个工作日内整改并反馈。", what, r.Level.Label(), t.CallbackDays, t.RectifyDays),
-		Link: fmt.Sprintf("/staff/ratings/tickets/%d", t.ID)})
+		Link: fmt.Sprintf("/staff/ratings/tickets/%d", t.ID)}
+	if t.Anonymous {
+		n.Title = fmt.Sprintf("收到差评（%s），请及时核实整改", r.Level.Label())
+		n.Body = fmt.Sprintf("“%s”收到%s评价，已生成整改工单；评价人匿名或未留联系方式，无需回访，请在 %d 个工作日内核实、整改或解释说明。", what, r.Level.Label(), t.RectifyDays)
+	}
+	return s.d.Notifier.Tell(ctx, ids, n)
 }
 
 // TicketView is a ticket with its rating and clocks, for staff.
