@@ -431,3 +431,44 @@ func TestAnonymousTicket(t *testing.T) {
 		}
 	}
 }
+
+// TestAppealTold: a department's appeal against a bad review is put to the
+// 监察人员, who are told; their decision is told to the department, whose
+// clock runs again.
+func TestAppealTold(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a, clock := demoApp(t, backend, cstAt(3, 9, 10))
+		ctx := context.Background()
+		c := decidedCase(t, a, "个体工商户设立登记", "citizen")
+		if _, err := a.Services.Ratings.RateCase(ctx, actor(t, a, "citizen"), c.ID, rating.Input{Level: rating.VeryDissatisfied, Comment: "与本人办件无关的抱怨"}); err != nil {
+			t.Fatal(err)
+		}
+		tickets, err := a.Services.Ratings.Tickets(ctx, actor(t, a, "approver"), true)
+		if err != nil || len(tickets) != 1 {
+			t.Fatalf("department tickets: %v", err)
+		}
+		id := tickets[0].Ticket.ID
+		for i, s := range []struct {
+			who string
+			cmd rating.TicketCommand
+		}{
+			{"approver", rating.TicketCommand{Kind: rating.TcCallback, Reason: "电话回访，评价人所述与办件不符"}},
+			{"approver", rating.TicketCommand{Kind: rating.TcVerify, Code: rating.FindingUnfounded, Reason: "调取记录，情况不属实"}},
+			{"depthead", rating.TicketCommand{Kind: rating.TcAppeal, Reason: "评价内容与所办事项无关"}},
+		} {
+			clock.Set(cstAt(3, 10+i, 10))
+			if _, err := a.Services.Ratings.ActTicket(ctx, actor(t, a, s.who), id, s.cmd, 0); err != nil {
+				t.Fatalf("%s: %v", s.cmd.Kind, err)
+			}
+		}
+		if n := inbox(t, a, "supervisor", "rating.appeal"); len(n) != 1 || !strings.Contains(n[0].Body, "评价内容与所办事项无关") {
+			t.Fatalf("the 监察人员 are told of the appeal: %+v", n)
+		}
+		if _, err := a.Services.Ratings.ActTicket(ctx, actor(t, a, "supervisor"), id, rating.TicketCommand{Kind: rating.TcReject, Reason: "评价人确为申请人，所述属实"}, 0); err != nil {
+			t.Fatal(err)
+		}
+		if n := inbox(t, a, "depthead", "rating.appeal"); len(n) != 1 || n[0].Title != "差评申诉不成立" || !strings.Contains(n[0].Body, "所述属实") {
+			t.Fatalf("the department is told the appeal failed: %+v", n)
+		}
+	})
+}

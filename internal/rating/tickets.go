@@ -291,13 +291,21 @@ func (s *Service) actTicket(ctx context.Context, a *identity.Actor, t *Ticket, c
 	return s.ticketEffects(ctx, t, added)
 }
 
-// ticketEffects: an upheld appeal takes the review out of the figures; a
-// feedback is sent to the rater, who may then evaluate again.
+// ticketEffects: an appeal is put to the 监察人员, whose decision goes back
+// to the department; an upheld appeal takes the review out of the figures;
+// a feedback is sent to the rater, who may then evaluate again.
 func (s *Service) ticketEffects(ctx context.Context, t *Ticket, evs []TicketEvent) error {
 	for _, e := range evs {
 		switch e.Kind {
+		case TevAppealed, TevAppealRejected:
+			if err := s.tellAppeal(ctx, t, e); err != nil {
+				return err
+			}
 		case TevAppealUpheld:
 			if err := s.d.Store.ExcludeRating(ctx, t.RatingID); err != nil {
+				return err
+			}
+			if err := s.tellAppeal(ctx, t, e); err != nil {
 				return err
 			}
 		case TevFedBack:
@@ -307,6 +315,31 @@ func (s *Service) ticketEffects(ctx context.Context, t *Ticket, evs []TicketEven
 		}
 	}
 	return nil
+}
+
+// tellAppeal tells the 监察人员 of the ticket's region (and those above it)
+// of an appeal they are to decide, and the department of the decision.
+func (s *Service) tellAppeal(ctx context.Context, t *Ticket, e TicketEvent) error {
+	dept, roles := t.DepartmentID, handlerRoles(t)
+	n := Note{Kind: "rating.appeal", Link: fmt.Sprintf("/staff/ratings/tickets/%d", t.ID)}
+	switch e.Kind {
+	case TevAppealed:
+		dept, roles = 0, []identity.Role{identity.RoleSupervisor}
+		who := t.Department
+		if who == "" {
+			who = "服务中心"
+		}
+		n.Title, n.Body = "差评申诉待复核", fmt.Sprintf("%s对差评提出申诉（整改时限暂停），请复核。申诉理由：%s", who, e.Reason)
+	case TevAppealUpheld:
+		n.Title, n.Body = "差评申诉成立", "监察人员复核认为申诉成立，该差评不计入统计。复核意见："+e.Reason
+	default:
+		n.Title, n.Body = "差评申诉不成立", "监察人员复核认为申诉不成立，请继续整改或解释说明并反馈，整改时限恢复计时。复核意见："+e.Reason
+	}
+	ids, err := s.d.Store.DepartmentStaff(ctx, dept, t.RegionPath, roles)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	return s.d.Notifier.Tell(ctx, ids, n)
 }
 
 // sendFeedback tells the rater the department's feedback and sets the
