@@ -447,3 +447,39 @@ func TestReturnedComplaintLeavesDepartmentQueue(t *testing.T) {
 		}
 	})
 }
+
+// TestReopenedComplaintCountsAsAnswered: a complaint answered, rated
+// unsatisfying and reopened was answered: the figures count it among the
+// answered as well as the rated and the reopened (已答复 read 0 beside
+// 答复已评价 1).
+func TestReopenedComplaintCountsAsAnswered(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a, clock := demoApp(t, backend, cstAt(3, 9, 10))
+		ctx := context.Background()
+		filed, err := a.Services.Complaints.Submit(ctx, actor(t, a, "citizen"), complaint.Input{Subject: complaint.SubjectWindow,
+			WindowID: demoWindow(t, a, "A01").ID, Content: "窗口工作人员未一次性告知所需材料"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		scjg := deptID(t, a, "西湖区市场监督管理局")
+		for i, s := range []struct {
+			who string
+			cmd complaint.Command
+		}{
+			{"supervisor", complaint.Command{Kind: complaint.CmdAccept, DepartmentID: scjg, Days: 5}},
+			{"approver", complaint.Command{Kind: complaint.CmdReply, Text: "已要求窗口一次性告知"}},
+			{"supervisor", complaint.Command{Kind: complaint.CmdAnswer, Text: "已督促整改"}},
+			{"citizen", complaint.Command{Kind: complaint.CmdRate, Level: 4, Text: "仍未说明缺哪些材料"}},
+			{"citizen", complaint.Command{Kind: complaint.CmdReopen, Text: "请重新核查"}},
+		} {
+			clock.Set(cstAt(3, 10+i, 10))
+			if _, err := a.Services.Complaints.Act(ctx, actor(t, a, s.who), filed.Complaint.ID, s.cmd, 0); err != nil {
+				t.Fatalf("%s %s: %v", s.who, s.cmd.Kind, err)
+			}
+		}
+		f, err := a.Services.Complaints.Figures(ctx, actor(t, a, "supervisor"), complaint.FigureQuery{By: "department", From: mustDate(t, "2026-03-01"), To: mustDate(t, "2026-03-31")})
+		if err != nil || f.Sum.Received != 1 || f.Sum.Answered != 1 || f.Sum.Rated != 1 || f.Sum.Reopened != 1 {
+			t.Fatalf("figures of a reopened complaint %+v %v", f.Sum, err)
+		}
+	})
+}

@@ -62,7 +62,7 @@ type Count struct {
 	Key       string
 	Received  int
 	Refused   int
-	Answered  int // answered or closed
+	Answered  int // answered at least once (answered, closed, or rated and reopened)
 	Rated     int // answers rated by the complainant
 	Satisfied int // of them, 非常满意, 满意 or 基本满意
 	Reopened  int

@@ -168,7 +168,7 @@ func (s *ComplaintsStore) CountComplaints(ctx context.Context, f complaint.Figur
 	col := sqlcommon.ComplaintFigureColumn(f.By)
 	w := sqlcommon.ComplaintFigureWhere(dialect, f)
 	rows, err := s.db.q(ctx).Query(ctx, fmt.Sprintf(`SELECT CAST(%s AS text), count(*), count(*) FILTER (WHERE status = 'refused'),
-		count(*) FILTER (WHERE status IN ('answered', 'closed')), count(*) FILTER (WHERE answer_level > 0),
+		count(*) FILTER (WHERE status IN ('answered', 'closed') OR answer_level > 0 OR reopened), count(*) FILTER (WHERE answer_level > 0),
 		count(*) FILTER (WHERE answer_level BETWEEN 1 AND 3), count(*) FILTER (WHERE reopened)
 		FROM complaints WHERE %s GROUP BY %s`, col, w.SQL(), col), w.Args...)
 	return collect(rows, err, shared(sqlcommon.ScanComplaintCount))

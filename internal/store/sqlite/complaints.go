@@ -165,7 +165,7 @@ func (s *ComplaintsStore) CountComplaints(ctx context.Context, f complaint.Figur
 	col := sqlcommon.ComplaintFigureColumn(f.By)
 	w := sqlcommon.ComplaintFigureWhere(dialect, f)
 	rows, err := s.db.q(ctx).QueryContext(ctx, fmt.Sprintf(`SELECT CAST(%s AS TEXT), count(*), SUM(status = 'refused'),
-		SUM(status IN ('answered', 'closed')), SUM(answer_level > 0), SUM(answer_level BETWEEN 1 AND 3), SUM(reopened)
+		SUM(status IN ('answered', 'closed') OR answer_level > 0 OR reopened), SUM(answer_level > 0), SUM(answer_level BETWEEN 1 AND 3), SUM(reopened)
 		FROM complaints WHERE %s GROUP BY %s`, col, w.SQL(), col), w.Args...)
 	return collect(rows, err, shared(sqlcommon.ScanComplaintCount))
 }
