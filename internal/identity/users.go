@@ -313,12 +313,16 @@ func (s *Service) ChangePassword(ctx context.Context, a *Actor, session, current
 	if a == nil || a.UserID == 0 {
 		return apperr.New(apperr.Unauthenticated, "请先登录")
 	}
+	now, key := s.now().UTC(), "pwchange:"+strconv.FormatInt(a.UserID, 10)
+	if err := s.checkPasswordLock(ctx, now, key); err != nil {
+		return err
+	}
 	u, err := s.store.FindUserByID(ctx, a.UserID)
 	if err != nil {
 		return err
 	}
 	if !CheckPassword(u.PasswordHash, current) {
-		return apperr.Field("current_password", "当前密码不正确")
+		return s.failPasswordCheck(ctx, now, key)
 	}
 	newHash, err := s.hashIfSet("new_password", &next)
 	if err != nil {
@@ -339,8 +343,49 @@ func (s *Service) ChangePassword(ctx context.Context, a *Actor, session, current
 		if err := s.endOtherSessions(ctx, fresh.ID, session); err != nil {
 			return err
 		}
+		if err := s.store.DeleteThrottle(ctx, key); err != nil {
+			return err
+		}
 		return s.record(ctx, a, "identity.user.password", fresh.ID, map[string]any{"changed": true})
 	})
+}
+
+// checkPasswordLock refuses a password change while the account's wrong
+// current passwords have locked it: whoever holds a session (a device left
+// logged in) must not guess the password without limit.
+func (s *Service) checkPasswordLock(ctx context.Context, now time.Time, key string) error {
+	t, err := s.store.FindThrottle(ctx, key)
+	if apperr.Is(err, apperr.NotFound) || err == nil && !now.Before(t.LockedUntil) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return passwordLocked(now, t.LockedUntil)
+}
+
+func passwordLocked(now, until time.Time) error {
+	return apperr.New(apperr.TooMany, "当前密码输错次数过多，已暂停修改密码，请于 %s 后再试；如忘记密码请联系管理员重置",
+		until.In(chinaTime).Format("01-02 15:04")).After(until.Sub(now))
+}
+
+// failPasswordCheck counts a wrong current password like a failed login
+// of the account from one address (AccountFailures, then LockFor).
+func (s *Service) failPasswordCheck(ctx context.Context, now time.Time, key string) error {
+	var t *Throttle
+	err := s.tx.InTx(ctx, func(ctx context.Context) error {
+		var err error
+		t, err = s.countFailure(ctx, now, key, s.lockAt(s.policy.AccountFailures))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if now.Before(t.LockedUntil) {
+		return passwordLocked(now, t.LockedUntil)
+	}
+	return apperr.Field("current_password", "当前密码不正确（再错 "+strconv.Itoa(s.policy.AccountFailures-t.Failures)+
+		" 次将暂停修改密码 "+strconv.Itoa(int(s.policy.LockFor.Minutes()))+" 分钟）")
 }
 
 // endOtherSessions ends every session of the user but the one of token.

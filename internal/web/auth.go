@@ -128,8 +128,8 @@ func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request) error {
 	}
 	a := httpkit.ActorFrom(r.Context())
 	if err := s.svc.Identity.ChangePassword(r.Context(), a, httpkit.SessionToken(r), v.Get("current_password"), v.Get("new_password")); err != nil {
-		if apperr.Is(err, apperr.Invalid) {
-			return s.showAccount(w, r, http.StatusUnprocessableEntity, newForm(nil, err))
+		if apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.TooMany) {
+			return s.showAccount(w, r, httpkit.WriteStatus(w, err), newForm(nil, err))
 		}
 		return err
 	}

@@ -40,6 +40,7 @@ func TestIdentity(t *testing.T) {
 		t.Run("Throttle", func(t *testing.T) { throttle(t, sv, tr, clock) })
 		t.Run("ThrottleConcurrentFailures", func(t *testing.T) { throttleConcurrent(t, sv) })
 		t.Run("UpdateAndPassword", func(t *testing.T) { updateAndPassword(t, sv, tr) })
+		t.Run("PasswordGuesses", func(t *testing.T) { passwordGuesses(t, sv, tr) })
 	})
 }
 
@@ -411,5 +412,33 @@ func throttleConcurrent(t *testing.T, sv *Services) {
 		if err != nil || th.Failures != n {
 			t.Fatalf("%d concurrent failures counted as %+v (%v)", n, th, err)
 		}
+	}
+}
+
+// passwordGuesses: whoever holds a session cannot guess the current
+// password without limit: after the account's allowed failures, changing
+// the password is refused for a while, with the right password too.
+func passwordGuesses(t *testing.T, sv *Services, tr *Tree) {
+	ctx := context.Background()
+	_, a := Staff(t, sv, "guessed", identity.RoleWindowClerk, &tr.County.ID, nil)
+	here, _, err := sv.Identity.Login(ctx, identity.LoginInput{Username: "guessed", Password: "secret123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var err2 error
+	for i := range 20 {
+		err2 = sv.Identity.ChangePassword(ctx, a, here, fmt.Sprintf("guess%d", i), "newpass123")
+		if apperr.Is(err2, apperr.TooMany) {
+			break
+		}
+		if apperr.FieldsOf(err2)["current_password"] == "" {
+			t.Fatalf("wrong current password %d: %v", i, err2)
+		}
+	}
+	if !apperr.Is(err2, apperr.TooMany) {
+		t.Fatalf("twenty wrong current passwords were all checked: %v", err2)
+	}
+	if err := sv.Identity.ChangePassword(ctx, a, here, "secret123", "newpass123"); !apperr.Is(err, apperr.TooMany) {
+		t.Fatalf("the right password while locked: %v", err)
 	}
 }
