@@ -173,6 +173,13 @@ func (s *Service) SetClock(now func() time.Time) {
 // complaint's clocks in the future.
 const MaxClockSkew = 5 * time.Minute
 
+// MaxTicketAge is how long before its hand-over a ticket may have been
+// received by the hotline. A ticket is handed over within minutes to days;
+// one received long ago would open a complaint whose clocks ran out before
+// it arrived (a date typed wrong, or a year missing). The figure is this
+// product's own: the 12345 rules we have name none (unverified).
+const MaxTicketAge = 90 * 24 * time.Hour
+
 // Register makes r handle the tickets of kind; registering a kind twice
 // replaces the first receiver.
 func (s *Service) Register(kind Kind, r Receiver) {
@@ -198,7 +205,10 @@ func (s *Service) receiver(kind Kind) (Receiver, error) {
 	r, ok := s.receivers[kind]
 	s.mu.RUnlock()
 	if !ok {
-		return nil, apperr.Field("kind", "不支持的工单类型 "+string(kind)+"，可用："+joinKinds(s.Kinds()))
+		if strings.TrimSpace(string(kind)) == "" {
+			return nil, apperr.Field("kind", "请给出工单类型，可用："+joinKinds(s.Kinds()))
+		}
+		return nil, apperr.Field("kind", "不支持的工单类型“"+string(kind)+"”，可用："+joinKinds(s.Kinds()))
 	}
 	return r, nil
 }
@@ -247,6 +257,9 @@ func (t *Ticket) validate(now time.Time) error {
 	switch {
 	case t.ReceivedAt.IsZero() || t.ReceivedAt.Year() < 2000:
 		f.Add("received_at", "请给出热线受理时间（RFC 3339，如 2026-03-09T09:00:00+08:00）")
+	case t.ReceivedAt.Before(now.Add(-MaxTicketAge)):
+		f.Add("received_at", fmt.Sprintf("热线受理时间 %s 早于 %d 天前，请核对；更早的工单请由投诉受理机构直接录入",
+			t.ReceivedAt.In(chinaTime).Format(time.RFC3339), int(MaxTicketAge/(24*time.Hour))))
 	case t.ReceivedAt.After(now.Add(MaxClockSkew)):
 		f.Add("received_at", fmt.Sprintf("热线受理时间 %s 晚于本系统当前时间 %s（最多允许快 %d 分钟），请核对热线系统的时钟",
 			t.ReceivedAt.In(chinaTime).Format(time.RFC3339), now.In(chinaTime).Format(time.RFC3339), int(MaxClockSkew/time.Minute)))
