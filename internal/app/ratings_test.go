@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -471,4 +472,41 @@ func TestAppealTold(t *testing.T) {
 			t.Fatalf("the department is told the appeal failed: %+v", n)
 		}
 	})
+}
+
+// TestVisitLinkExpires: a visit's SMS link takes a first rating within the
+// region's 评价时效 (15 working days) after the visit, not after it.
+func TestVisitLinkExpires(t *testing.T) {
+	logs := &lockedBuffer{}
+	clock := &testClock{}
+	clock.Set(cstAt(3, 9, 10))
+	a := apptest.New(t, "sqlite", apptest.Options{NoTree: true, Now: clock.Now, Log: logs,
+		Config: func(c *config.Config) { c.SMSGateway, c.PublicURL = "log", "https://zw.example.gov.cn" }})
+	if _, err := demo.Load(context.Background(), a.Stores, a.Services); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	v, err := a.Services.Ratings.InviteVisit(ctx, actor(t, a, "clerk"), demoWindow(t, a, "A01").ID, "13800009999", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Services.Ratings.SendVisitSMS(ctx, a.Services.Notify, v.ID); err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`/rate/([A-Za-z0-9_-]+)`).FindStringSubmatch(logs.String())
+	if m == nil {
+		t.Fatalf("no link in the SMS:\n%s", logs)
+	}
+	// 15 working days from Monday 03-09: 03-10 … 03-30; the link closes on 03-31.
+	clock.Set(cstAt(3, 30, 20))
+	if ls, err := a.Services.Ratings.Link(ctx, m[1]); err != nil || !ls.CanRate {
+		t.Fatalf("the link on the period's last day: %+v %v", ls, err)
+	}
+	clock.Set(cstAt(3, 31, 9))
+	if ls, err := a.Services.Ratings.Link(ctx, m[1]); err != nil || ls.CanRate || !strings.Contains(ls.Why, "评价时效") {
+		t.Fatalf("the link after the period: %+v %v", ls, err)
+	}
+	if _, err := a.Services.Ratings.RateLink(ctx, nil, m[1], rating.Input{Level: rating.Satisfied}); !apperr.Is(err, apperr.Conflict) {
+		t.Fatalf("a rating after the period: %v", err)
+	}
 }

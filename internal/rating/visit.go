@@ -137,8 +137,29 @@ func (s *Service) visitSubject(ctx context.Context, id int64) (*LinkSubject, err
 		if err := s.withTicket(ctx, ls, latestFirst(list)); err != nil {
 			return nil, err
 		}
+		return ls, nil
 	}
-	return ls, nil
+	return ls, s.visitPeriod(ctx, ls, v)
+}
+
+// visitPeriod closes a visit's link to a first rating once the region's
+// 评价时效 after the visit has passed (GB/T 39734 §7.2, as for a case; a
+// visit gets no default rating): a link kept for years would count a
+// rating in a month the service was not given in. While the period's end
+// is provisional the link stays open, as a default rating waits.
+func (s *Service) visitPeriod(ctx context.Context, ls *LinkSubject, v *Visit) error {
+	lim, err := s.LimitsFor(ctx, v.Target.RegionPath)
+	if err != nil {
+		return err
+	}
+	end, prov, err := s.endOfPeriod(v.Target.RegionPath, v.CreatedAt, lim.DefaultDays)
+	if err != nil {
+		return err
+	}
+	if over, _ := s.passed(end, prov); over {
+		ls.CanRate, ls.Why = false, fmt.Sprintf("本次服务的评价时效（%d 个工作日）已过，不能再评价", lim.DefaultDays)
+	}
+	return nil
 }
 
 // visitRating builds the first rating of a visit.
