@@ -37,6 +37,7 @@ func (s *Service) Viewed(a *identity.Actor, c *Case) (Clocks, error) {
 // Progress is what anyone holding a case's number and 查询密码 may see:
 // the steps with their times and due dates, with the applicant masked.
 type Progress struct {
+	CaseID    int64 // for the links a holder of the 查询密码 is given (rating)
 	Number    string
 	ItemName  string
 	Applicant string // masked
@@ -87,7 +88,7 @@ func (s *Service) progress(c *Case) (*Progress, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Progress{Number: c.Number, ItemName: c.Procedure.ItemName, Applicant: pii.MaskName(c.Applicant.Name),
+	p := &Progress{CaseID: c.ID, Number: c.Number, ItemName: c.Procedure.ItemName, Applicant: pii.MaskName(c.Applicant.Name),
 		Status: c.Status, Decision: c.Decision, Events: publicEvents(c.Events), Clocks: cl, Branches: c.Branches,
 		Procedure: c.Procedure, Submitted: c.SubmittedAt, Accepted: c.AcceptedAt, Closed: c.ClosedAt}
 	return p, nil

@@ -132,6 +132,7 @@ type progressPage struct {
 	Page
 	Form     form
 	Progress *cases.Progress
+	RateLink string // the case's rating link, as its QR code gives it to whoever holds the documents
 	Bundle   *hall.View
 }
 
@@ -160,5 +161,8 @@ func (s *Server) handleProgress(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, httpkit.WriteStatus(w, err), "cases/progress", page)
 	}
 	page.Form = newForm(r.PostForm, nil)
+	if page.Progress != nil && page.Progress.Status != cases.StatusDraft {
+		page.RateLink = s.svc.Ratings.CaseLink(page.Progress.CaseID)
+	}
 	return s.render(w, http.StatusOK, "cases/progress", page)
 }

@@ -349,4 +349,13 @@ func (s *scenario) receiptAndLookup(number, code string) {
 	if strings.Contains(got, "张三") {
 		t.Error("the progress page must mask the applicant")
 	}
+	// Whoever holds the number and 查询密码 may complain about the case and
+	// rate it, as the QR code on its documents lets them.
+	if n := text(t, s.ctx, chromedp.Evaluate[string](`String(document.querySelectorAll('a[href^="/complaints/new?case="]').length)`)); n != "1" {
+		t.Error("the progress page offers no complaint about the case")
+	}
+	do(t, s.ctx, chromedp.Click(chromedp.CSS(`a[href^="/rate/"]`)), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+	if page := s.main(); !strings.Contains(page, number) || !strings.Contains(page, "评价") {
+		t.Errorf("the rating page from the progress lookup:\n%s", page)
+	}
 }
