@@ -203,8 +203,14 @@ func windowComplaint(j *journey) {
 	j.as("company")
 	j.nav("/complaints")
 	j.follow(`main a[href='/complaints/new']`, chromedp.WaitVisible(chromedp.ID("f-subject")))
+	do(t, j.ctx, chromedp.SetValue(chromedp.ID("f-subject"), "window"))
+	text(t, j.ctx, chromedp.Evaluate[string](`String(document.getElementById("f-subject").dispatchEvent(new Event("change")))`))
+	// Only the field of the chosen 对象 is shown.
+	shown := text(t, j.ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("[data-when]")).filter(e => !e.hidden).map(e => e.getAttribute("data-when")).join("|")`))
+	if shown != "window staff" {
+		t.Fatalf("fields shown for a complaint about a window: %q", shown)
+	}
 	do(t, j.ctx,
-		chromedp.SetValue(chromedp.ID("f-subject"), "window"),
 		chromedp.SetValue(chromedp.ID("f-window_id"), optionValue(t, j.ctx, "f-window_id", "A01")),
 		chromedp.SendKeys(chromedp.ID("f-content"), "A01 窗口工作人员拒绝说明材料要求，态度生硬"),
 		leaving, chromedp.Click(chromedp.CSS(`main form button.primary`)), arrived,

@@ -5,7 +5,30 @@
   // keyboard users land on it.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.getElementById("form-error");
-    if (summary) { summary.focus(); }
+    if (summary) {
+      // List the errors in the order their fields come on the page.
+      var list = summary.querySelector("ul");
+      if (list) {
+        var at = function (li) {
+          var a = li.querySelector("a"), el = a && document.getElementById(a.getAttribute("href").slice(1));
+          return el ? Array.prototype.indexOf.call(document.querySelectorAll("[id]"), el) : 1e9;
+        };
+        Array.prototype.slice.call(list.children).sort(function (x, y) { return at(x) - at(y); })
+          .forEach(function (li) { list.appendChild(li); });
+      }
+      summary.focus();
+    }
+    // A form whose fields depend on a choice (the complaint's 对象) shows
+    // only those of the chosen value; without this script all are shown.
+    document.querySelectorAll("select[data-shows]").forEach(function (sel) {
+      var show = function () {
+        document.querySelectorAll("[data-when]").forEach(function (el) {
+          el.hidden = el.getAttribute("data-when").split(" ").indexOf(sel.value) < 0;
+        });
+      };
+      sel.addEventListener("change", show);
+      show();
+    });
     // On the registration form, show only the fields of the chosen kind.
     var kinds = document.querySelectorAll("input[name=kind]");
     function sync() {
