@@ -37,8 +37,8 @@ func TestRatingFormKeepsInput(t *testing.T) {
 	b.login("citizen", demo.Password)
 	casePath := caseLink(t, b)
 	p := b.post(casePath, casePath+"/rating", url.Values{"level": {"4"}, "ind.guide": {"5"}})
-	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.doc.Find("#rate-e-comment").Text(), "原因") {
-		t.Fatalf("status %d, comment error %q", p.status, p.doc.Find("#rate-e-comment").Text())
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.fieldError(t, "comment"), "原因") {
+		t.Fatalf("status %d, comment error %q", p.status, p.fieldError(t, "comment"))
 	}
 	if _, ok := p.doc.Find(`#rating input[name=level][value="4"]`).Attr("checked"); !ok {
 		t.Fatal("the chosen level was lost")
