@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -109,7 +110,7 @@ func (s *Server) handleComplaintSubmit(w http.ResponseWriter, r *http.Request) e
 	if a != nil && (c.Complainant.UserID == a.UserID || a.Has(identity.RoleSupervisor)) {
 		return s.redirect(w, r, fmt.Sprintf("/complaints/%d", c.ID), msg)
 	}
-	return s.redirect(w, r, "/complaints/track", msg)
+	return s.redirect(w, r, "/complaints/track?number="+url.QueryEscape(c.Number), msg)
 }
 
 type complaintPage struct {
@@ -192,8 +193,15 @@ type trackPage struct {
 	Form form
 }
 
+// handleTrackForm asks for a complaint's number and 查询码; the number is
+// filled in after a complaint was filed without login (the page's notice
+// gives both, once).
 func (s *Server) handleTrackForm(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, http.StatusOK, "complaints/track", trackPage{Page: s.page(w, r, "投诉进度查询"), Form: newForm(nil, nil)})
+	v := url.Values{}
+	if n := strings.TrimSpace(r.URL.Query().Get("number")); n != "" && len(n) <= 32 {
+		v.Set("number", n)
+	}
+	return s.render(w, http.StatusOK, "complaints/track", trackPage{Page: s.page(w, r, "投诉进度查询"), Form: newForm(v, nil)})
 }
 
 // handleTrack opens a complaint with its number and 查询码, without login.
