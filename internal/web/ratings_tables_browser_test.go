@@ -30,7 +30,7 @@ func TestBrowserRatingsTablesNarrow(t *testing.T) {
 	}
 	ctx := testutil.Browser(t)
 	j := &journey{t: t, ctx: ctx, a: a}
-	views := map[string][]string{"supervisor": {"/staff/complaints", "/staff/ratings"}, "citizen": {"/ratings", "/complaints"}}
+	views := map[string][]string{"supervisor": {"/staff/complaints", "/staff/ratings"}, "citizen": {"/ratings", "/complaints", "/cases"}}
 	for _, large := range []bool{false, true} {
 		for _, who := range []string{"supervisor", "citizen"} {
 			do(t, ctx, chromedp.EmulateViewport(1280, 900))
