@@ -35,8 +35,8 @@ func (in *Input) validate(ch Channel, needReason bool) error {
 	f.Check(needReason && in.Level.Bad() && utf8.RuneCountInString(in.Comment) < 2, "comment", "请写明不满意的原因，以便整改")
 	allowed := IndicatorsFor(ch)
 	for ind, l := range in.Indicators {
-		f.Check(!containsInd(allowed, ind), "indicator."+string(ind), "该渠道不评价“"+ind.Label()+"”")
-		f.Check(!l.Valid(), "indicator."+string(ind), "“"+ind.Label()+"”的满意度无效")
+		f.Check(!containsInd(allowed, ind), "indicators."+string(ind), "该渠道不评价“"+ind.Label()+"”")
+		f.Check(!l.Valid(), "indicators."+string(ind), "“"+ind.Label()+"”的满意度无效")
 	}
 	return f.Err()
 }

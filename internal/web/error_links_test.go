@@ -96,6 +96,8 @@ func TestRatingErrorSummaryLinks(t *testing.T) {
 	casePath := caseLink(t, citizen)
 	summaryLinksLand(t, "case page, no level", citizen.post(casePath, casePath+"/rating", url.Values{}), "", "level")
 	summaryLinksLand(t, "case page, 不满意 without a reason", citizen.post(casePath, casePath+"/rating", url.Values{"level": {"4"}}), "", "comment")
+	summaryLinksLand(t, "case page, an indicator out of range", citizen.post(casePath, casePath+"/rating",
+		url.Values{"level": {"2"}, "indicators.guide": {"9"}}), "", "indicators.guide")
 
 	src, ok := citizen.get(casePath + "/docs/decision").doc.Find(".receipt-rating img").Attr("src")
 	if !ok {

@@ -62,7 +62,7 @@ func ratingInput(r *http.Request) (rating.Input, error) {
 		in.Level = rating.Level(n)
 	}
 	for k, vals := range v {
-		name, ok := strings.CutPrefix(k, "ind.")
+		name, ok := strings.CutPrefix(k, "indicators.")
 		if !ok || len(vals) == 0 || vals[0] == "" {
 			continue
 		}

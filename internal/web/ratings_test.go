@@ -36,7 +36,7 @@ func TestRatingFormKeepsInput(t *testing.T) {
 	b := newBrowser(t, a)
 	b.login("citizen", demo.Password)
 	casePath := caseLink(t, b)
-	p := b.post(casePath, casePath+"/rating", url.Values{"level": {"4"}, "ind.guide": {"5"}})
+	p := b.post(casePath, casePath+"/rating", url.Values{"level": {"4"}, "indicators.guide": {"5"}})
 	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.fieldError(t, "comment"), "原因") {
 		t.Fatalf("status %d, comment error %q", p.status, p.fieldError(t, "comment"))
 	}
