@@ -380,11 +380,7 @@ func TestComplaintDesksByRegion(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		filed, err := a.Services.Complaints.Submit(ctx, actor(t, a, "citizen"), complaint.Input{Subject: complaint.SubjectWindow,
-			WindowID: demoWindow(t, a, "A01").ID, Content: "窗口工作人员态度生硬"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		filed := citizenComplaintA01(t, a, "窗口工作人员态度生硬")
 		id := filed.Complaint.ID
 		for user, sees := range map[string]bool{"xhdesk": true, "yhdesk": false} {
 			_, err := a.Services.Complaints.Get(ctx, desks[user], id)
@@ -413,11 +409,7 @@ func TestReturnedComplaintLeavesDepartmentQueue(t *testing.T) {
 	apptest.ForEach(t, func(t *testing.T, backend string) {
 		a, _ := demoApp(t, backend, cstAt(3, 9, 10))
 		ctx := context.Background()
-		filed, err := a.Services.Complaints.Submit(ctx, actor(t, a, "citizen"), complaint.Input{Subject: complaint.SubjectWindow,
-			WindowID: demoWindow(t, a, "A01").ID, Content: "窗口工作人员态度生硬"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		filed := citizenComplaintA01(t, a, "窗口工作人员态度生硬")
 		id := filed.Complaint.ID
 		in := func(who string, all bool) bool {
 			t.Helper()
@@ -456,11 +448,7 @@ func TestReopenedComplaintCountsAsAnswered(t *testing.T) {
 	apptest.ForEach(t, func(t *testing.T, backend string) {
 		a, clock := demoApp(t, backend, cstAt(3, 9, 10))
 		ctx := context.Background()
-		filed, err := a.Services.Complaints.Submit(ctx, actor(t, a, "citizen"), complaint.Input{Subject: complaint.SubjectWindow,
-			WindowID: demoWindow(t, a, "A01").ID, Content: "窗口工作人员未一次性告知所需材料"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		filed := citizenComplaintA01(t, a, "窗口工作人员未一次性告知所需材料")
 		scjg := deptID(t, a, "西湖区市场监督管理局")
 		for i, s := range []struct {
 			who string
@@ -482,4 +470,15 @@ func TestReopenedComplaintCountsAsAnswered(t *testing.T) {
 			t.Fatalf("figures of a reopened complaint %+v %v", f.Sum, err)
 		}
 	})
+}
+
+// citizenComplaintA01 files the demo citizen's complaint about window A01.
+func citizenComplaintA01(t *testing.T, a *apptest.App, content string) *complaint.Filed {
+	t.Helper()
+	filed, err := a.Services.Complaints.Submit(context.Background(), actor(t, a, "citizen"), complaint.Input{Subject: complaint.SubjectWindow,
+		WindowID: demoWindow(t, a, "A01").ID, Content: content})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filed
 }

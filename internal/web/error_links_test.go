@@ -11,7 +11,6 @@ import (
 
 	"openhall/internal/complaint"
 	"openhall/internal/demo"
-	"openhall/internal/org"
 
 	"github.com/PuerkitoBio/goquery"
 )
@@ -136,26 +135,9 @@ func TestRatingErrorSummaryLinks(t *testing.T) {
 func TestComplaintErrorSummaryLinks(t *testing.T) {
 	a := ratingsApp(t)
 	ctx := context.Background()
-	ws, err := a.Services.Org.Windows(ctx, org.WindowFilter{})
-	if err != nil || len(ws) == 0 {
-		t.Fatal(err)
-	}
-	filed, err := a.Services.Complaints.Submit(ctx, nil, complaint.Input{Kind: complaint.KindComplaint,
-		Subject: complaint.SubjectWindow, WindowID: ws[0].ID, Content: "窗口无人值守很久", Name: "王五", Phone: "13800002222"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	depts, err := a.Services.Org.Departments(ctx, org.DepartmentFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var dept int64
-	for _, d := range depts {
-		if d.Name == "西湖区市场监督管理局" {
-			dept = d.ID
-		}
-	}
+	filed, dept := visitorComplaint(t, a)
 	c := filed.Complaint
+	var err error
 	page := fmt.Sprintf("/complaints/%d", c.ID)
 	desk := newBrowser(t, a)
 	desk.login("supervisor", demo.Password)

@@ -240,25 +240,7 @@ func TestCounterWithoutToken(t *testing.T) {
 func TestComplaintStepRefusedWithoutOptions(t *testing.T) {
 	a := ratingsApp(t)
 	ctx := context.Background()
-	ws, err := a.Services.Org.Windows(ctx, org.WindowFilter{})
-	if err != nil || len(ws) == 0 {
-		t.Fatal(err)
-	}
-	filed, err := a.Services.Complaints.Submit(ctx, nil, complaint.Input{Kind: complaint.KindComplaint,
-		Subject: complaint.SubjectWindow, WindowID: ws[0].ID, Content: "窗口无人值守很久", Name: "王五", Phone: "13800002222"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	depts, err := a.Services.Org.Departments(ctx, org.DepartmentFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var dept int64
-	for _, d := range depts {
-		if d.Name == "西湖区市场监督管理局" {
-			dept = d.ID
-		}
-	}
+	filed, dept := visitorComplaint(t, a)
 	c, err := a.Services.Complaints.Act(ctx, demoActor(t, a, "supervisor"), filed.Complaint.ID,
 		complaint.Command{Kind: complaint.CmdAccept, DepartmentID: dept, Days: 5}, filed.Complaint.Version)
 	if err != nil {
@@ -333,4 +315,31 @@ func TestInstantCaseBranchClosed(t *testing.T) {
 	if step != "—" || strings.Contains(status, "办理中") {
 		t.Fatalf("the department's row of a closed case: step %q, status %q", step, status)
 	}
+}
+
+// visitorComplaint files, as a visitor not logged in, a complaint about the
+// first window, and returns it with the department the desk assigns it to.
+func visitorComplaint(t *testing.T, a *apptest.App) (*complaint.Filed, int64) {
+	t.Helper()
+	ctx := context.Background()
+	ws, err := a.Services.Org.Windows(ctx, org.WindowFilter{})
+	if err != nil || len(ws) == 0 {
+		t.Fatal(err)
+	}
+	filed, err := a.Services.Complaints.Submit(ctx, nil, complaint.Input{Kind: complaint.KindComplaint,
+		Subject: complaint.SubjectWindow, WindowID: ws[0].ID, Content: "窗口无人值守很久", Name: "王五", Phone: "13800002222"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	depts, err := a.Services.Org.Departments(ctx, org.DepartmentFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range depts {
+		if d.Name == "西湖区市场监督管理局" {
+			return filed, d.ID
+		}
+	}
+	t.Fatal("no 西湖区市场监督管理局 in the demo")
+	return nil, 0
 }
