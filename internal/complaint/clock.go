@@ -46,7 +46,12 @@ func ComputeClocks(c *Complaint, cal *calendar.Calendar, now time.Time) (Clocks,
 		case EvReplied:
 			deptEnd, replied, answered = e.At, e.At, time.Time{}
 		case EvAnswered:
-			answered = e.At
+			// The first answer after the reply ends the answer clock; an
+			// answer given again after a reopening, without a new 转办, is
+			// not the answer to that reply.
+			if answered.IsZero() {
+				answered = e.At
+			}
 		}
 	}
 	var out Clocks

@@ -164,3 +164,66 @@ func TestIdentityOnlyForTheDesk(t *testing.T) {
 		t.Fatal("with consent the department sees the complainant")
 	}
 }
+
+// TestAnswerClock: the desk answers the complainant within AnswerDays of
+// the department's reply, on an ordinary day, across the Spring Festival
+// block (02-14 is a make-up Saturday, 02-15…02-23 off) and in December
+// without the 2027 schedule (01-01 counted as a plain Friday, 暂定).
+func TestAnswerClock(t *testing.T) {
+	cal := national(t)
+	tests := []struct {
+		name         string
+		replied, now time.Time
+		due          string
+		remaining    int
+		provisional  int
+	}{
+		{"ordinary", at(2026, 3, 12, 10), at(2026, 3, 16, 9), "2026-03-19", 3, 0},
+		{"spring festival", at(2026, 2, 13, 16), at(2026, 2, 24, 9), "2026-02-27", 3, 0},
+		{"december", at(2026, 12, 29, 10), at(2026, 12, 30, 9), "2027-01-05", 4, 2027},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := filed(tt.replied.Add(-48 * time.Hour))
+			do(t, c, Command{Kind: CmdAccept, DepartmentID: 7, Days: 10}, tt.replied.Add(-24*time.Hour))
+			do(t, c, Command{Kind: CmdReply, Text: "已核实处理"}, tt.replied)
+			cl, err := ComputeClocks(c, cal, tt.now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := cl.Answer
+			if !a.Started || a.Met || a.Due.String() != tt.due || a.Remaining != tt.remaining || a.Provisional != tt.provisional || a.Warning != workclock.WarnNone {
+				t.Fatalf("答复 %+v; want due %s, %d left (暂定 %d)", a, tt.due, tt.remaining, tt.provisional)
+			}
+			if strings.Contains(a.Text(), "暂定") != (tt.provisional != 0) || strings.Contains(a.Text(), "0001") || strings.Contains(a.Text(), "1970") {
+				t.Fatalf("text %q", a.Text())
+			}
+		})
+	}
+}
+
+// TestAnswerClockKeepsFirstAnswer: a complaint reopened after its answer
+// and answered again by the desk without a new 转办 keeps the answer
+// clock it had: it ended with the first answer. The second answer belongs
+// to the reopening (it used to end the answer clock too, which then read
+// late by every day the complainant waited before reopening, and counted
+// the complaint late in the supervision figures).
+func TestAnswerClockKeepsFirstAnswer(t *testing.T) {
+	cal := national(t)
+	c := filed(at(2026, 3, 9, 10))
+	do(t, c, Command{Kind: CmdAccept, DepartmentID: 7, Days: 10}, at(2026, 3, 9, 15))
+	do(t, c, Command{Kind: CmdReply, Text: "已核实处理"}, at(2026, 3, 12, 10))
+	do(t, c, Command{Kind: CmdAnswer, Text: "已处理"}, at(2026, 3, 18, 10))
+	do(t, c, Command{Kind: CmdReopen, Text: "问题仍未解决"}, at(2026, 3, 19, 10))
+	do(t, c, Command{Kind: CmdAnswer, Text: "经复查，已再次处理"}, at(2026, 3, 25, 10))
+	cl, err := ComputeClocks(c, cal, at(2026, 3, 26, 9))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cl.Answer.Met || !cl.Answer.End.Equal(at(2026, 3, 18, 10)) || cl.Answer.Overdue {
+		t.Fatalf("答复 %+v, want met on 03-18, on time", cl.Answer)
+	}
+	if late, err := Late(c, cal, at(2026, 3, 26, 9)); err != nil || late {
+		t.Fatalf("late %v (%v): every deadline was met", late, err)
+	}
+}
