@@ -73,31 +73,38 @@ type batcher interface {
 	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
-// loadWhere reads the case row, its events and (withMaterials) its
-// materials in one round trip. The history statements find the case by the same condition, and run
-// after the row statement (and its lock, if any).
-func (s *CasesStore) loadWhere(ctx context.Context, where string, lock, withMaterials bool, arg any) (*cases.Case, []byte, error) {
-	rowSQL := `SELECT ` + caseColumns + ` FROM cases WHERE ` + where
-	if lock {
-		rowSQL += ` FOR UPDATE`
-	}
-	b := &pgx.Batch{}
-	b.Queue(rowSQL, arg)
-	b.Queue(`SELECT seq, kind, at, actor_id, actor_label, branch, detail FROM case_events
-		WHERE case_id = (SELECT id FROM cases WHERE `+where+`) ORDER BY seq`, arg)
+// caseHistory are the columns loadWhere adds to caseColumns: the case's
+// events and materials as JSON arrays, and whether the row read is the
+// one the statement's snapshot sees. A statement that waits for the lock
+// of a case another transaction changes reads that transaction's row
+// once it commits, but its subqueries still read from the snapshot taken
+// before: such a read is stale, and its history is read again.
+func caseHistory(withMaterials bool) string {
+	ms := `'[]'::json`
 	if withMaterials {
-		b.Queue(`SELECT code, file_name, sha256, size, mime, round, added_at FROM case_materials
-			WHERE case_id = (SELECT id FROM cases WHERE `+where+`) ORDER BY seq`, arg)
+		ms = `(SELECT COALESCE(json_agg(json_build_object('code', m.code, 'file_name', m.file_name, 'sha256', m.sha256,
+			'size', m.size, 'mime', m.mime, 'round', m.round, 'added', m.added_at) ORDER BY m.seq), '[]')
+			FROM case_materials m WHERE m.case_id = cases.id)`
 	}
-	br := s.db.q(ctx).(batcher).SendBatch(ctx, b)
-	r, err := readCase(br, withMaterials)
-	if closeErr := br.Close(); err == nil && closeErr != nil {
-		err = mapError(closeErr)
+	return `, (SELECT COALESCE(json_agg(json_build_object('seq', e.seq, 'kind', e.kind, 'at', e.at, 'actor_id', e.actor_id,
+		'actor_label', e.actor_label, 'branch', e.branch, 'detail', e.detail) ORDER BY e.seq), '[]')
+		FROM case_events e WHERE e.case_id = cases.id), ` + ms + `,
+		cases.ctid = (SELECT x.ctid FROM cases x WHERE x.id = cases.id)`
+}
+
+// loadWhere reads the case row with its events and (withMaterials) its
+// materials in one statement; with lock, the row stays locked until the
+// transaction ends.
+func (s *CasesStore) loadWhere(ctx context.Context, where string, lock, withMaterials bool, arg any) (*cases.Case, []byte, error) {
+	sql := `SELECT ` + caseColumns + caseHistory(withMaterials) + ` FROM cases WHERE ` + where
+	if lock {
+		sql += ` FOR UPDATE`
 	}
+	r, err := s.readCase(ctx, s.db.q(ctx).QueryRow(ctx, sql, arg), withMaterials)
 	if err != nil {
 		return nil, nil, err
 	}
-	// Decoded once the batch is closed: a procedure not decoded yet is read
+	// Decoded once the row is read: a procedure not decoded yet is read
 	// with a statement of its own, on the same connection in a transaction.
 	c := r.c
 	err = firstErr(s.procedure(ctx, r.key, r.proc, c.ID, &c.Procedure), json.Unmarshal(r.app, &c.Applicant),
@@ -111,29 +118,76 @@ func (s *CasesStore) loadWhere(ctx context.Context, where string, lock, withMate
 	return c, r.hash, nil
 }
 
-// caseRead is what loadWhere's statements return, not decoded yet.
+// caseRead is what loadWhere's statement returns, not decoded yet.
 type caseRead struct {
 	c                          *cases.Case
 	key, proc, app, form, hash []byte
 	events                     []cases.Event
 }
 
-// readCase reads the results of loadWhere's statements.
-func readCase(br pgx.BatchResults, withMaterials bool) (caseRead, error) {
+// readCase reads the row of loadWhere's statement; when the history read
+// with it was stale, it reads the history again, under the lock now held.
+func (s *CasesStore) readCase(ctx context.Context, row pgx.Row, withMaterials bool) (caseRead, error) {
 	r := caseRead{c: &cases.Case{}}
 	c := r.c
-	err := br.QueryRow().Scan(&c.ID, &c.Number, &r.key, &r.proc, &r.app, &r.form, &c.AgentID, &c.Channel, &c.Fee.DueFen, &r.hash,
-		&c.Bundled)
+	var evs, ms []byte
+	var fresh bool
+	err := row.Scan(&c.ID, &c.Number, &r.key, &r.proc, &r.app, &r.form, &c.AgentID, &c.Channel, &c.Fee.DueFen, &r.hash,
+		&c.Bundled, &evs, &ms, &fresh)
 	if err != nil {
 		return r, notFound(err, "办件不存在")
 	}
-	if r.events, err = events(br.Query()); err != nil {
-		return r, err
+	if !fresh {
+		return r, s.rereadHistory(ctx, &r, withMaterials)
 	}
-	if withMaterials {
-		c.Materials, err = materials(br.Query())
+	if r.events, err = decodeEvents(evs); err != nil {
+		return r, fmt.Errorf("decode events of case %d: %w", c.ID, err)
 	}
-	return r, err
+	if err := json.Unmarshal(ms, &c.Materials); err != nil {
+		return r, fmt.Errorf("decode materials of case %d: %w", c.ID, err)
+	}
+	for i := range c.Materials {
+		c.Materials[i].Added = c.Materials[i].Added.UTC()
+	}
+	return r, nil
+}
+
+// rereadHistory reads a case's events and materials with statements of
+// their own, which see what was committed before the case was locked.
+func (s *CasesStore) rereadHistory(ctx context.Context, r *caseRead, withMaterials bool) error {
+	q := s.db.q(ctx)
+	var err error
+	r.events, err = events(q.Query(ctx, `SELECT seq, kind, at, actor_id, actor_label, branch, detail FROM case_events
+		WHERE case_id = $1 ORDER BY seq`, r.c.ID))
+	if err != nil || !withMaterials {
+		return err
+	}
+	r.c.Materials, err = materials(q.Query(ctx, `SELECT code, file_name, sha256, size, mime, round, added_at FROM case_materials
+		WHERE case_id = $1 ORDER BY seq`, r.c.ID))
+	return err
+}
+
+// storedEvent is an event as caseHistory encodes it.
+type storedEvent struct {
+	cases.Event
+	Detail json.RawMessage `json:"detail"`
+}
+
+func decodeEvents(b []byte) ([]cases.Event, error) {
+	var list []storedEvent
+	if err := json.Unmarshal(b, &list); err != nil {
+		return nil, err
+	}
+	out := make([]cases.Event, len(list))
+	for i, se := range list {
+		e := se.Event
+		e.At = e.At.UTC()
+		if err := e.SetDetail(se.Detail); err != nil {
+			return nil, err
+		}
+		out[i] = e
+	}
+	return out, nil
 }
 
 // procedure decodes a case's procedure: the one stored under key, or for a
