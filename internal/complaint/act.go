@@ -25,14 +25,30 @@ type View struct {
 // Get returns a complaint for someone allowed to see it; the department
 // sees who complained only when the complainant agreed.
 func (s *Service) Get(ctx context.Context, a *identity.Actor, id int64) (*View, error) {
-	c, err := s.d.Store.LoadComplaint(ctx, id, false)
+	c, err := s.loadFor(ctx, a, id, false)
+	if err != nil {
+		return nil, err
+	}
+	return s.view(a, c, false)
+}
+
+// loadFor loads a complaint for someone allowed to see it; a missing
+// complaint and one out of sight are the same error.
+func (s *Service) loadFor(ctx context.Context, a *identity.Actor, id int64, lock bool) (*Complaint, error) {
+	if a == nil {
+		return nil, apperr.New(apperr.Unauthenticated, "请先登录，或凭投诉编号和查询码查询")
+	}
+	c, err := s.d.Store.LoadComplaint(ctx, id, lock)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, errNoComplaint
+	}
 	if err != nil {
 		return nil, err
 	}
 	if err := CanView(a, c); err != nil {
 		return nil, err
 	}
-	return s.view(a, c, false)
+	return c, nil
 }
 
 func (s *Service) view(a *identity.Actor, c *Complaint, holder bool) (*View, error) {
@@ -101,10 +117,7 @@ func (s *Service) Act(ctx context.Context, a *identity.Actor, id int64, cmd Comm
 	var c *Complaint
 	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		if c, err = s.d.Store.LoadComplaint(ctx, id, true); err != nil {
-			return err
-		}
-		if err := CanView(a, c); err != nil {
+		if c, err = s.loadFor(ctx, a, id, true); err != nil {
 			return err
 		}
 		return s.act(ctx, a, c, cmd, version, false)

@@ -50,8 +50,13 @@ func CanView(a *identity.Actor, c *Complaint) error {
 	if isComplainant(a, c) || IsDesk(a, c) || isDepartment(a, c) {
 		return nil
 	}
-	return apperr.New(apperr.NotFound, "%s不存在或您无权查看", c.Kind.Label())
+	return errNoComplaint
 }
+
+// errNoComplaint answers both a complaint (or consultation) that does not
+// exist and one the actor may not see, word for word: neither its
+// existence nor its kind is told.
+var errNoComplaint = apperr.New(apperr.NotFound, "投诉或咨询不存在，或您无权查看")
 
 // SeesIdentity: who complained is seen by the complainant and the desk,
 // and by the department only when the complainant agreed.

@@ -75,8 +75,18 @@ func CanViewTicket(a *identity.Actor, t *Ticket) error {
 	if handles(a, t) || a.HasIn(identity.RoleSupervisor, t.RegionPath, 0) || a.HasIn(identity.RoleSysAdmin, t.RegionPath, 0) {
 		return nil
 	}
-	return apperr.New(apperr.NotFound, "整改工单不存在或您无权查看")
+	return errNoTicket
 }
+
+// errNoTicket, errNoRating and errCounterOutOfReach answer both an object
+// that does not exist and one the actor may not see, word for word, so
+// that nobody learns which ids exist (or, from a refusal, which window a
+// tablet belongs to).
+var (
+	errNoTicket          = apperr.New(apperr.NotFound, "整改工单不存在或您无权查看")
+	errNoRating          = apperr.New(apperr.NotFound, "评价不存在或您无权查看")
+	errCounterOutOfReach = apperr.New(apperr.NotFound, "评价器不存在或您无权操作")
+)
 
 // authorizeTicket applies the rule of a command.
 func authorizeTicket(a *identity.Actor, t *Ticket, k TicketCommandKind) error {

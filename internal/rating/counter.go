@@ -83,6 +83,9 @@ func (s *Service) recordCounter(ctx context.Context, a *identity.Actor, action s
 func (s *Service) EndCounter(ctx context.Context, a *identity.Actor, id int64) error {
 	return s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		c, err := s.d.Store.FindCounterByID(ctx, id)
+		if apperr.Is(err, apperr.NotFound) {
+			return errCounterOutOfReach
+		}
 		if err != nil {
 			return err
 		}
@@ -90,8 +93,8 @@ func (s *Service) EndCounter(ctx context.Context, a *identity.Actor, id int64) e
 		if err != nil {
 			return err
 		}
-		if err := CanRunCounter(a, w); err != nil {
-			return err
+		if CanRunCounter(a, w) != nil {
+			return errCounterOutOfReach // nor which window the tablet is at
 		}
 		if !c.Running() {
 			return nil

@@ -28,12 +28,9 @@ type RaterView struct {
 
 // RaterRating returns one of the actor's ratings.
 func (s *Service) RaterRating(ctx context.Context, a *identity.Actor, id int64) (*RaterView, error) {
-	r, err := s.d.Store.FindRatingByID(ctx, id)
+	r, err := s.ratingOf(ctx, a, id)
 	if err != nil {
 		return nil, err
-	}
-	if a == nil || r.RaterUserID == 0 || r.RaterUserID != a.UserID {
-		return nil, apperr.New(apperr.NotFound, "评价不存在或您无权查看")
 	}
 	v := &RaterView{Rating: r}
 	if r.Number == SecondEvaluation {
@@ -52,4 +49,20 @@ func (s *Service) RaterRating(ctx context.Context, a *identity.Actor, id int64) 
 		v.Second = seconds[0]
 	}
 	return v, err
+}
+
+// ratingOf loads one of the actor's own ratings; a missing rating and
+// someone else's are the same error.
+func (s *Service) ratingOf(ctx context.Context, a *identity.Actor, id int64) (*Rating, error) {
+	r, err := s.d.Store.FindRatingByID(ctx, id)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, errNoRating
+	}
+	if err != nil {
+		return nil, err
+	}
+	if a == nil || r.RaterUserID == 0 || r.RaterUserID != a.UserID {
+		return nil, errNoRating
+	}
+	return r, nil
 }

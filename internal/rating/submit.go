@@ -356,14 +356,7 @@ func (s *Service) againFirst(ctx context.Context, a *identity.Actor, ratingID in
 		}
 		return ls.Rated, nil
 	}
-	first, err := s.d.Store.FindRatingByID(ctx, ratingID)
-	if err != nil {
-		return nil, err
-	}
-	if a == nil || first.RaterUserID == 0 || first.RaterUserID != a.UserID {
-		return nil, apperr.New(apperr.NotFound, "评价不存在或您无权查看")
-	}
-	return first, nil
+	return s.ratingOf(ctx, a, ratingID)
 }
 
 func secondOf(first *Rating, in Input, ch Channel, now time.Time) *Rating {

@@ -132,14 +132,30 @@ func ComputeTicketClocks(t *Ticket, cal *calendar.Calendar, now time.Time) (Tick
 
 // Ticket returns a ticket for someone allowed to see it.
 func (s *Service) Ticket(ctx context.Context, a *identity.Actor, id int64) (*TicketView, error) {
-	t, err := s.d.Store.LoadTicket(ctx, id, false)
+	t, err := s.loadTicketFor(ctx, a, id, false)
+	if err != nil {
+		return nil, err
+	}
+	return s.view(ctx, a, t)
+}
+
+// loadTicketFor loads a ticket for someone allowed to see it; a missing
+// ticket and one out of sight are the same error.
+func (s *Service) loadTicketFor(ctx context.Context, a *identity.Actor, id int64, lock bool) (*Ticket, error) {
+	if a == nil {
+		return nil, apperr.New(apperr.Unauthenticated, "请先登录")
+	}
+	t, err := s.d.Store.LoadTicket(ctx, id, lock)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, errNoTicket
+	}
 	if err != nil {
 		return nil, err
 	}
 	if err := CanViewTicket(a, t); err != nil {
 		return nil, err
 	}
-	return s.view(ctx, a, t)
+	return t, nil
 }
 
 func (s *Service) view(ctx context.Context, a *identity.Actor, t *Ticket) (*TicketView, error) {
@@ -245,10 +261,7 @@ func (s *Service) ActTicket(ctx context.Context, a *identity.Actor, id int64, c 
 	var t *Ticket
 	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		if t, err = s.d.Store.LoadTicket(ctx, id, true); err != nil {
-			return err
-		}
-		if err := CanViewTicket(a, t); err != nil {
+		if t, err = s.loadTicketFor(ctx, a, id, true); err != nil {
 			return err
 		}
 		if version != 0 && version != t.Version {

@@ -1,0 +1,146 @@
+package app_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"openhall/internal/apperr"
+	"openhall/internal/apptest"
+	"openhall/internal/complaint"
+	"openhall/internal/identity"
+	"openhall/internal/org"
+	"openhall/internal/rating"
+)
+
+// Ratings, complaints and their tickets seen by the staff of other
+// tenants: the demo has one city and one county with a hall; these tests
+// add a second city (宁波市), people of the second county (余杭区) and
+// grants narrowed to one department, so that every rule meets two of each.
+
+// outsiders are the staff of other tenants, by name, logged in.
+type outsiders map[string]*identity.Actor
+
+// twoOfEach adds 宁波市 with its 监察人员, 余杭区's 监察人员, window clerk
+// and market regulator's head, beside the demo's 西湖区 and 杭州市.
+func twoOfEach(t *testing.T, a *apptest.App) outsiders {
+	t.Helper()
+	ctx := context.Background()
+	zj := region(t, a, "330000")
+	nb, err := a.Services.Org.CreateRegion(ctx, actor(t, a, "admin"), org.RegionInput{ParentID: &zj.ID, Code: "330200", Name: "宁波市", Level: org.Level(3)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	yh := region(t, a, "330110")
+	yhscjg := deptID(t, a, "余杭区市场监督管理局")
+	a.Staff(t, "nbdesk", string(identity.RoleSupervisor), &nb.ID, nil)
+	a.Staff(t, "yhdesk", string(identity.RoleSupervisor), &yh.ID, nil)
+	a.Staff(t, "yhclerk", string(identity.RoleWindowClerk), &yh.ID, nil)
+	a.Staff(t, "yhhead", string(identity.RoleDeptHead), nil, &yhscjg)
+	out := outsiders{"approver2": actor(t, a, "approver2")}
+	for _, u := range []string{"nbdesk", "yhdesk", "yhclerk", "yhhead"} {
+		out[u] = staffActor(t, a, u)
+	}
+	return out
+}
+
+func region(t *testing.T, a *apptest.App, code string) *org.Region {
+	t.Helper()
+	r, err := a.Services.Org.RegionByCode(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// staffActor logs in a member of staff made by apptest.App.Staff.
+func staffActor(t *testing.T, a *apptest.App, username string) *identity.Actor {
+	t.Helper()
+	_, act, err := a.Services.Identity.Login(context.Background(), identity.LoginInput{Username: username, Password: "secret123", Address: "127.0.0.1"})
+	if err != nil {
+		t.Fatalf("login %s: %v", username, err)
+	}
+	return act
+}
+
+// sameAsMissing fails unless what an outsider was told of an existing
+// object is word for word what anyone is told of one that does not exist.
+func sameAsMissing(t *testing.T, what string, seen, missing error) {
+	t.Helper()
+	if seen == nil || missing == nil {
+		t.Fatalf("%s: existing %v, missing %v", what, seen, missing)
+	}
+	if apperr.CodeOf(seen) != apperr.CodeOf(missing) || apperr.MessageOf(seen) != apperr.MessageOf(missing) {
+		t.Fatalf("%s tells an existing object from a missing one: %q (%s) against %q (%s)", what,
+			apperr.MessageOf(seen), apperr.CodeOf(seen), apperr.MessageOf(missing), apperr.CodeOf(missing))
+	}
+}
+
+// badReview has the demo citizen rate a decided case of 西湖区市场监督管理局
+// 非常不满意 and returns the rating and its ticket.
+func badReview(t *testing.T, a *apptest.App) (*rating.Rating, int64) {
+	t.Helper()
+	ctx := context.Background()
+	c := decidedCase(t, a, "个体工商户设立登记", "citizen")
+	r, err := a.Services.Ratings.RateCase(ctx, actor(t, a, "citizen"), c.ID, rating.Input{Level: rating.VeryDissatisfied, Comment: "窗口排队太久"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := a.Services.Ratings.Tickets(ctx, actor(t, a, "approver"), true)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("the department's tickets: %d %v", len(list), err)
+	}
+	return r, list[0].Ticket.ID
+}
+
+// TestOutOfSightIsNotFound: a ticket, a complaint, a rating or a counter
+// tablet of another department, county or city is answered to its
+// outsiders exactly as one that does not exist, on every read and step.
+func TestOutOfSightIsNotFound(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a, _ := demoApp(t, backend, cstAt(3, 9, 10))
+		ctx := context.Background()
+		others := twoOfEach(t, a)
+		r, ticket := badReview(t, a)
+		filed := citizenComplaintA01(t, a, "窗口工作人员态度生硬")
+		const far = 100000 // no such id
+		for who, o := range others {
+			_, seen := a.Services.Ratings.Ticket(ctx, o, ticket)
+			_, missing := a.Services.Ratings.Ticket(ctx, o, ticket+far)
+			sameAsMissing(t, who+" reads a ticket", seen, missing)
+			cmd := rating.TicketCommand{Kind: rating.TcCallback, Reason: "电话回访"}
+			_, seen = a.Services.Ratings.ActTicket(ctx, o, ticket, cmd, 0)
+			_, missing = a.Services.Ratings.ActTicket(ctx, o, ticket+far, cmd, 0)
+			sameAsMissing(t, who+" acts on a ticket", seen, missing)
+			_, seen = a.Services.Complaints.Get(ctx, o, filed.Complaint.ID)
+			_, missing = a.Services.Complaints.Get(ctx, o, filed.Complaint.ID+far)
+			sameAsMissing(t, who+" reads a complaint", seen, missing)
+			accept := complaint.Command{Kind: complaint.CmdRefuse, Text: "不属于本机关受理范围"}
+			_, seen = a.Services.Complaints.Act(ctx, o, filed.Complaint.ID, accept, 0)
+			_, missing = a.Services.Complaints.Act(ctx, o, filed.Complaint.ID+far, accept, 0)
+			sameAsMissing(t, who+" acts on a complaint", seen, missing)
+		}
+		company := actor(t, a, "company")
+		_, seen := a.Services.Ratings.RaterRating(ctx, company, r.ID)
+		_, missing := a.Services.Ratings.RaterRating(ctx, company, r.ID+far)
+		sameAsMissing(t, "another applicant reads a rating", seen, missing)
+		_, seen = a.Services.Ratings.Again(ctx, company, r.ID, "", rating.Input{Level: rating.Satisfied})
+		_, missing = a.Services.Ratings.Again(ctx, company, r.ID+far, "", rating.Input{Level: rating.Satisfied})
+		sameAsMissing(t, "another applicant rates again", seen, missing)
+
+		tok, _, err := a.Services.Ratings.StartCounter(ctx, actor(t, a, "clerk"), demoWindow(t, a, "A01").ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counter, err := a.Services.Ratings.CounterByToken(ctx, tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen = a.Services.Ratings.EndCounter(ctx, others["yhclerk"], counter.ID)
+		missing = a.Services.Ratings.EndCounter(ctx, others["yhclerk"], counter.ID+far)
+		sameAsMissing(t, "余杭区's clerk ends 西湖区's tablet", seen, missing)
+		if strings.Contains(apperr.MessageOf(seen), "A01") {
+			t.Fatalf("the refusal names the window: %q", apperr.MessageOf(seen))
+		}
+	})
+}
