@@ -144,3 +144,50 @@ func TestOutOfSightIsNotFound(t *testing.T) {
 		}
 	})
 }
+
+// TestDepartmentGrantStaysInDepartment: a 监察人员 or 系统管理员 whose grant
+// names one department (西湖区农业农村局) is not the county's desk or
+// centre management: they list no ticket or complaint of another
+// department or of the centre, and their figures are their department's,
+// not the county's.
+func TestDepartmentGrantStaysInDepartment(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a, _ := demoApp(t, backend, cstAt(3, 9, 10))
+		ctx := context.Background()
+		xh, ny := region(t, a, "330106"), deptID(t, a, "西湖区农业农村局")
+		a.Staff(t, "nydesk", string(identity.RoleSupervisor), &xh.ID, &ny)
+		a.Staff(t, "nyadmin", string(identity.RoleSysAdmin), &xh.ID, &ny)
+		badReview(t, a) // 西湖区市场监督管理局's ticket
+		tok, _, err := a.Services.Ratings.StartCounter(ctx, actor(t, a, "clerk"), demoWindow(t, a, "A01").ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counter, err := a.Services.Ratings.CounterByToken(ctx, tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Services.Ratings.RateCounter(ctx, counter, rating.Input{Level: rating.Dissatisfied}); err != nil {
+			t.Fatal(err) // the centre's ticket
+		}
+		citizenComplaintA01(t, a, "窗口工作人员态度生硬")
+		q := rating.FigureQuery{By: rating.ByDepartment, From: mustDate(t, "2026-03-01"), To: mustDate(t, "2026-03-31")}
+		if f, err := a.Services.Ratings.Figures(ctx, actor(t, a, "supervisor"), q); err != nil || f.Sum.Total != 2 {
+			t.Fatalf("the city's figures: %+v %v", f, err)
+		}
+		for _, user := range []string{"nydesk", "nyadmin"} {
+			o := staffActor(t, a, user)
+			if list, _ := a.Services.Ratings.Tickets(ctx, o, false); len(list) != 0 {
+				t.Fatalf("%s lists %d tickets of other departments or the centre", user, len(list))
+			}
+			if list, _ := a.Services.Complaints.Queue(ctx, o, true); len(list) != 0 {
+				t.Fatalf("%s lists %d complaints of the county", user, len(list))
+			}
+			if f, err := a.Services.Ratings.Figures(ctx, o, q); err == nil && f.Sum.Total != 0 {
+				t.Fatalf("%s counts %d ratings of other departments", user, f.Sum.Total)
+			}
+			if _, err := a.Services.Ratings.Export(ctx, o, rating.ExportQuery{From: q.From, To: q.To}); err == nil {
+				t.Fatalf("%s exports the county's ratings", user)
+			}
+		}
+	})
+}

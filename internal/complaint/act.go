@@ -305,7 +305,7 @@ func (s *Service) Queue(ctx context.Context, a *identity.Actor, all bool) ([]Ite
 	f := Filter{Open: !all, Limit: 500}
 	for _, g := range a.Grants {
 		switch {
-		case g.Role == identity.RoleSupervisor:
+		case g.Role == identity.RoleSupervisor && g.DepartmentID == nil: // one naming a department is no desk (IsDesk)
 			f.RegionPrefixes = append(f.RegionPrefixes, g.RegionPath)
 		case (g.Role == identity.RoleApprover || g.Role == identity.RoleDeptHead) && g.DepartmentID != nil:
 			f.DepartmentIDs = append(f.DepartmentIDs, *g.DepartmentID)

@@ -166,7 +166,7 @@ func figureScope(a *identity.Actor, q FigureQuery) (FigureFilter, error) {
 		return ff, nil
 	}
 	for _, g := range a.Grants {
-		if g.Role == identity.RoleDeptHead && g.DepartmentID != nil {
+		if seesFigures(g.Role) && g.DepartmentID != nil {
 			ff.DepartmentIDs = append(ff.DepartmentIDs, *g.DepartmentID)
 		}
 	}
@@ -176,11 +176,18 @@ func figureScope(a *identity.Actor, q FigureQuery) (FigureFilter, error) {
 	return ff, nil
 }
 
+// seesFigures reports the roles that see figures: over their region, or
+// over their department when the grant names one.
+func seesFigures(r identity.Role) bool {
+	return r == identity.RoleDeptHead || r == identity.RoleSupervisor || r == identity.RoleSysAdmin
+}
+
 // regionScope is the region a supervisor or administrator sees figures
-// of: the one asked for if inside their grant, else their grant's.
+// of: the one asked for if inside their grant, else their grant's. A grant
+// naming a department covers that department only, not its region.
 func regionScope(a *identity.Actor, asked string) (string, bool) {
 	for _, g := range a.Grants {
-		if g.Role != identity.RoleSupervisor && g.Role != identity.RoleSysAdmin {
+		if g.Role != identity.RoleSupervisor && g.Role != identity.RoleSysAdmin || g.DepartmentID != nil {
 			continue
 		}
 		if asked == "" {

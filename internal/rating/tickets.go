@@ -247,9 +247,11 @@ func ticketScope(a *identity.Actor) TicketFilter {
 		switch {
 		case (g.Role == identity.RoleApprover || g.Role == identity.RoleDeptHead) && g.DepartmentID != nil:
 			f.DepartmentIDs = append(f.DepartmentIDs, *g.DepartmentID)
-		case g.Role == identity.RoleSysAdmin:
+		// A supervisor's or administrator's grant that names a department
+		// is not the region's (CanViewTicket): it lists nothing here.
+		case g.Role == identity.RoleSysAdmin && g.DepartmentID == nil:
 			f.CentreRegions = append(f.CentreRegions, g.RegionPath)
-		case g.Role == identity.RoleSupervisor:
+		case g.Role == identity.RoleSupervisor && g.DepartmentID == nil:
 			f.RegionPrefixes = append(f.RegionPrefixes, g.RegionPath)
 		}
 	}
