@@ -168,6 +168,8 @@ type complaintClocksJSON struct {
 	Accept     workClockJSON `json:"accept"`
 	Department workClockJSON `json:"department"`
 	Answer     workClockJSON `json:"answer"`
+	Desk       workClockJSON `json:"desk"` // after a return or a reopening, until the next 转办 or answer
+	DeskAfter  string        `json:"desk_after,omitempty"`
 }
 
 type complaintEventJSON struct {
@@ -195,7 +197,8 @@ func toComplaint(v *complaint.View) complaintJSON {
 		out.Complainant = &complainantJSON{Name: c.Complainant.Name, Phone: phone}
 	}
 	if v.Desk || v.Department {
-		out.Clocks = &complaintClocksJSON{Accept: toWorkClock(v.Clocks.Accept), Department: toWorkClock(v.Clocks.Department), Answer: toWorkClock(v.Clocks.Answer)}
+		out.Clocks = &complaintClocksJSON{Accept: toWorkClock(v.Clocks.Accept), Department: toWorkClock(v.Clocks.Department), Answer: toWorkClock(v.Clocks.Answer),
+			Desk: toWorkClock(v.Clocks.Desk), DeskAfter: string(v.Clocks.DeskAfter)}
 	}
 	for _, e := range c.Events {
 		ev := complaintEventJSON{Kind: string(e.Kind), KindLabel: e.Kind.Label(), At: e.At, Text: e.Text, Department: e.Department, Days: e.Days, Level: e.Level}

@@ -12,12 +12,17 @@ type Clocks struct {
 	Accept     workclock.Clock // 受理: 5 working days from submission
 	Department workclock.Clock // the department's deadline, from the latest 转办
 	Answer     workclock.Clock // 答复投诉人, from the department's reply
+	// Desk is the desk's deadline to assign (转办) or answer a complaint
+	// that came back to it: from the latest return by a department or
+	// reopening by the complainant (DeskAfter says which).
+	Desk      workclock.Clock
+	DeskAfter EventKind // EvReturned or EvReopened; "" while Desk has not started
 }
 
 // Warning is the most urgent of the running clocks.
 func (c Clocks) Warning() workclock.Warning {
 	w := workclock.WarnNone
-	for _, x := range []workclock.Clock{c.Accept, c.Department, c.Answer} {
+	for _, x := range []workclock.Clock{c.Accept, c.Department, c.Answer, c.Desk} {
 		if x.Warning.Rank() > w.Rank() {
 			w = x.Warning
 		}
@@ -25,11 +30,21 @@ func (c Clocks) Warning() workclock.Warning {
 	return w
 }
 
+// DeskLabel names the desk's clock by what started it.
+func (c Clocks) DeskLabel() string {
+	if c.DeskAfter == EvReopened {
+		return "重新办理：转办或答复"
+	}
+	return "部门退回后重新转办或答复"
+}
+
 // ComputeClocks measures a complaint's clocks on cal at now. After a
 // reopening, the department's and the answer's clocks run again from the
-// new 转办 and reply.
+// new 转办 and reply; the desk's clock runs from a return or a reopening
+// until the next 转办 or answer.
 func ComputeClocks(c *Complaint, cal *calendar.Calendar, now time.Time) (Clocks, error) {
-	var submitted, accepted, assigned, replied, answered, deptEnd time.Time
+	var submitted, accepted, assigned, replied, answered, deptEnd, deskFrom, deskEnd time.Time
+	var deskAfter EventKind
 	days := 0
 	for _, e := range c.Events {
 		switch e.Kind {
@@ -41,17 +56,20 @@ func ComputeClocks(c *Complaint, cal *calendar.Calendar, now time.Time) (Clocks,
 			}
 		case EvAssigned:
 			assigned, days, deptEnd, replied, answered = e.At, e.Days, time.Time{}, time.Time{}, time.Time{}
-		case EvReturned:
-			deptEnd = e.At
+			deskEnd = stop(deskFrom, deskEnd, e.At)
+		case EvReturned, EvReopened:
+			deskFrom, deskEnd, deskAfter = e.At, time.Time{}, e.Kind
+			if e.Kind == EvReturned {
+				deptEnd = e.At
+			}
 		case EvReplied:
 			deptEnd, replied, answered = e.At, e.At, time.Time{}
 		case EvAnswered:
-			// The first answer after the reply ends the answer clock; an
-			// answer given again after a reopening, without a new 转办, is
-			// not the answer to that reply.
-			if answered.IsZero() {
-				answered = e.At
-			}
+			// The first answer after the reply ends the answer clock; one
+			// given again after a reopening without a new 转办 ends the
+			// desk's clock only.
+			answered = stop(replied, answered, e.At)
+			deskEnd = stop(deskFrom, deskEnd, e.At)
 		}
 	}
 	var out Clocks
@@ -62,6 +80,20 @@ func ComputeClocks(c *Complaint, cal *calendar.Calendar, now time.Time) (Clocks,
 	if out.Department, err = workclock.Measure(cal, days, assigned, deptEnd, nil, now); err != nil {
 		return out, err
 	}
-	out.Answer, err = workclock.Measure(cal, AnswerDays, replied, answered, nil, now)
+	if out.Answer, err = workclock.Measure(cal, AnswerDays, replied, answered, nil, now); err != nil {
+		return out, err
+	}
+	out.DeskAfter = deskAfter
+	out.Desk, err = workclock.Measure(cal, DeskDays, deskFrom, deskEnd, nil, now)
 	return out, err
+}
+
+// stop is the end of a clock started at from and ended at end (zero: not
+// yet) once an ending event happens at at: the first such event after the
+// start counts.
+func stop(from, end, at time.Time) time.Time {
+	if from.IsZero() || !end.IsZero() {
+		return end
+	}
+	return at
 }

@@ -57,6 +57,12 @@ const (
 	// AnswerDays is this product's period for the desk to answer the
 	// complainant once the department replied (not from a standard).
 	AnswerDays = 5
+	// DeskDays is this product's period (own figure, unverified: no
+	// standard or local rule we hold sets one) for the desk to assign again
+	// (转办) or answer a complaint a department returned or the complainant
+	// reopened: the desk's own 5 working days, as for acceptance and the
+	// answer.
+	DeskDays = 5
 )
 
 type rule struct {

@@ -227,3 +227,132 @@ func TestAnswerClockKeepsFirstAnswer(t *testing.T) {
 		t.Fatalf("late %v (%v): every deadline was met", late, err)
 	}
 }
+
+type timed struct {
+	cmd  Command
+	when time.Time
+}
+
+// back files a complaint, assigns it and has it come back to the desk at
+// when: returned by the department, or answered and reopened by the
+// complainant.
+func back(t *testing.T, kind EventKind, when time.Time) *Complaint {
+	t.Helper()
+	c := filed(when.Add(-72 * time.Hour))
+	steps := []timed{{Command{Kind: CmdAccept, DepartmentID: 7, Days: 10}, when.Add(-48 * time.Hour)}}
+	if kind == EvReturned {
+		steps = append(steps, timed{Command{Kind: CmdReturn, Text: "非本部门职责"}, when})
+	} else {
+		steps = append(steps, timed{Command{Kind: CmdReply, Text: "已处理"}, when.Add(-24 * time.Hour)},
+			timed{Command{Kind: CmdAnswer, Text: "已处理"}, when.Add(-23 * time.Hour)},
+			timed{Command{Kind: CmdReopen, Text: "问题仍未解决"}, when})
+	}
+	for _, s := range steps {
+		do(t, c, s.cmd, s.when)
+	}
+	return c
+}
+
+// TestDeskClock: a complaint a department returned, or the complainant
+// reopened, waits for the desk, which assigns it again or answers within
+// DeskDays working days; on an ordinary day, across the Spring Festival
+// block (02-14 a make-up Saturday, 02-15…02-23 off) and in December
+// without the 2027 schedule (01-01 counted as a plain Friday, 暂定).
+func TestDeskClock(t *testing.T) {
+	cal := national(t)
+	tests := []struct {
+		name        string
+		kind        EventKind
+		back, now   time.Time
+		due         string
+		remaining   int
+		warning     workclock.Warning
+		provisional int
+		label       string
+	}{
+		{"ordinary, returned", EvReturned, at(2026, 3, 10, 10), at(2026, 3, 12, 9), "2026-03-17", 3, workclock.WarnNone, 0, "部门退回后重新转办或答复"},
+		{"ordinary, returned, last day but one", EvReturned, at(2026, 3, 10, 10), at(2026, 3, 16, 9), "2026-03-17", 1, workclock.WarnYellow, 0, "部门退回后重新转办或答复"},
+		{"ordinary, reopened, overdue", EvReopened, at(2026, 3, 11, 10), at(2026, 3, 19, 9), "2026-03-18", -1, workclock.WarnRed, 0, "重新办理：转办或答复"},
+		{"spring festival, returned", EvReturned, at(2026, 2, 13, 10), at(2026, 2, 24, 9), "2026-02-27", 3, workclock.WarnNone, 0, "部门退回后重新转办或答复"},
+		{"spring festival, reopened", EvReopened, at(2026, 2, 13, 16), at(2026, 2, 26, 9), "2026-02-27", 1, workclock.WarnYellow, 0, "重新办理：转办或答复"},
+		{"december, returned", EvReturned, at(2026, 12, 29, 10), at(2026, 12, 30, 9), "2027-01-05", 4, workclock.WarnNone, 2027, "部门退回后重新转办或答复"},
+		{"december, reopened", EvReopened, at(2026, 12, 30, 10), at(2027, 1, 7, 9), "2027-01-06", -1, workclock.WarnRed, 2027, "重新办理：转办或答复"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := back(t, tt.kind, tt.back)
+			if c.Status != StatusAccepted {
+				t.Fatalf("status %s", c.Status)
+			}
+			cl, err := ComputeClocks(c, cal, tt.now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := cl.Desk
+			if !d.Started || d.Met || d.Days != DeskDays || d.Due.String() != tt.due || d.Remaining != tt.remaining || d.Provisional != tt.provisional {
+				t.Fatalf("desk %+v; want due %s, %d left (暂定 %d)", d, tt.due, tt.remaining, tt.provisional)
+			}
+			if d.Warning != tt.warning || cl.Warning() != tt.warning || cl.DeskLabel() != tt.label {
+				t.Fatalf("warning %q (complaint %q), label %q; want %q, %q", d.Warning, cl.Warning(), cl.DeskLabel(), tt.warning, tt.label)
+			}
+			if txt := d.Text(); !strings.Contains(txt, tt.due) || strings.Contains(txt, "暂定") != (tt.provisional != 0) || strings.Contains(txt, "1970") {
+				t.Fatalf("text %q", txt)
+			}
+			if late, err := Late(c, cal, tt.now); err != nil || late != (tt.remaining < 0) {
+				t.Fatalf("late %v (%v) with %d working days left", late, err, tt.remaining)
+			}
+		})
+	}
+}
+
+// TestDeskClockStops: the desk's clock stops at the next 转办 or answer,
+// late or on time, and starts again when the complaint comes back once
+// more; a complaint that never came back has none.
+func TestDeskClockStops(t *testing.T) {
+	cal := national(t)
+	tests := []struct {
+		name    string
+		kind    EventKind
+		then    []timed
+		now     time.Time
+		met     bool
+		overdue bool
+		late    bool
+	}{
+		{"returned, assigned again in time", EvReturned, []timed{{Command{Kind: CmdAssign, DepartmentID: 8, Days: 10}, at(2026, 3, 16, 10)}},
+			at(2026, 3, 20, 9), true, false, false},
+		{"returned, assigned again late", EvReturned, []timed{{Command{Kind: CmdAssign, DepartmentID: 8, Days: 10}, at(2026, 3, 19, 10)}},
+			at(2026, 3, 20, 9), true, true, true},
+		{"returned twice", EvReturned, []timed{{Command{Kind: CmdAssign, DepartmentID: 8, Days: 10}, at(2026, 3, 11, 10)},
+			{Command{Kind: CmdReturn, Text: "亦非本部门职责"}, at(2026, 3, 16, 10)}}, at(2026, 3, 20, 9), false, false, false},
+		{"reopened, answered directly in time", EvReopened, []timed{{Command{Kind: CmdAnswer, Text: "经复查，维持原答复"}, at(2026, 3, 13, 10)}},
+			at(2026, 3, 30, 9), true, false, false},
+		{"reopened, assigned late", EvReopened, []timed{{Command{Kind: CmdAssign, DepartmentID: 7, Days: 5}, at(2026, 3, 24, 10)}},
+			at(2026, 3, 25, 9), true, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := back(t, tt.kind, at(2026, 3, 10, 10))
+			for _, s := range tt.then {
+				do(t, c, s.cmd, s.when)
+			}
+			cl, err := ComputeClocks(c, cal, tt.now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !cl.Desk.Started || cl.Desk.Met != tt.met || cl.Desk.Overdue != tt.overdue {
+				t.Fatalf("desk %+v; want met %v, overdue %v", cl.Desk, tt.met, tt.overdue)
+			}
+			if late, err := Late(c, cal, tt.now); err != nil || late != tt.late {
+				t.Fatalf("late %v (%v), want %v", late, err, tt.late)
+			}
+		})
+	}
+	c := filed(at(2026, 3, 9, 10))
+	do(t, c, Command{Kind: CmdAccept, DepartmentID: 7, Days: 10}, at(2026, 3, 9, 15))
+	do(t, c, Command{Kind: CmdReply, Text: "已处理"}, at(2026, 3, 10, 10))
+	do(t, c, Command{Kind: CmdAnswer, Text: "已处理"}, at(2026, 3, 10, 15))
+	if cl, _ := ComputeClocks(c, cal, at(2026, 4, 30, 9)); cl.Desk.Started || cl.Desk.Text() != "尚未开始计时" {
+		t.Fatalf("a complaint that never came back: desk %+v", cl.Desk)
+	}
+}
