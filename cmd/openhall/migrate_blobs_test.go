@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"openhall/internal/blob"
 )
@@ -16,7 +17,9 @@ import (
 // TestMigrateBlobs copies a local store with one damaged file to a
 // bucket: the run copies the rest, names the damaged file and fails; after
 // the file is repaired a second run copies it alone and skips the others
-// as already there and confirmed. The bucket then holds every file whole.
+// as already there and confirmed. The bucket then holds every file whole,
+// and the store's deployment marker, which the failed run did not copy,
+// marked as a copy.
 func TestMigrateBlobs(t *testing.T) {
 	b := newTestBucket(t)
 	t.Setenv("OPENHALL_S3_ACCESS_KEY", b.cfg.AccessKey)
@@ -24,6 +27,10 @@ func TestMigrateBlobs(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "blobs")
 	local, err := blob.New(dir)
 	if err != nil {
+		t.Fatal(err)
+	}
+	marker := blob.Marker{Deployment: blob.NewDeploymentID(), Store: "目录 " + dir, WrittenAt: time.Now()}
+	if err := local.WriteMarker(context.Background(), marker); err != nil {
 		t.Fatal(err)
 	}
 	files := map[string][]byte{}
@@ -48,6 +55,9 @@ func TestMigrateBlobs(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "失败 "+damaged+"：本地材料文件已损坏") || !strings.Contains(out, "复制 3 个") || !strings.Contains(errOut, "有 1 个材料未能复制") {
 		t.Fatalf("run with a damaged file: exit %d\n%s%s", code, out, errOut)
 	}
+	if ms := bucketMarkers(t, b); len(ms) != 0 {
+		t.Fatalf("a failed run copied the deployment marker: %+v", ms)
+	}
 	if err := os.WriteFile(path, files[damaged], 0o640); err != nil {
 		t.Fatal(err)
 	}
@@ -56,6 +66,22 @@ func TestMigrateBlobs(t *testing.T) {
 		t.Fatalf("second run: exit %d\n%s%s", code, out, errOut)
 	}
 	checkBucket(t, b, files)
+	if ms := bucketMarkers(t, b); len(ms) != 1 || ms[0].Deployment != marker.Deployment || ms[0].CopiedFrom != dir {
+		t.Fatalf("deployment markers in the bucket: %+v", ms)
+	}
+}
+
+func bucketMarkers(t *testing.T, b testBucket) []blob.Marker {
+	t.Helper()
+	s, err := blob.NewS3(context.Background(), b.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := s.Markers(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ms
 }
 
 func checkBucket(t *testing.T, b testBucket, files map[string][]byte) {

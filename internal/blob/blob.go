@@ -85,6 +85,11 @@ type Blobs interface {
 	Open(sum string) (io.ReadCloser, Blob, error)
 	Exists(sum string) (bool, error)
 	Serve(w http.ResponseWriter, r *http.Request, sum, name string) error
+	// The deployment markers (marker.go) say which deployment a store
+	// belongs to.
+	WriteMarker(ctx context.Context, m Marker) error
+	ReadMarker(ctx context.Context, id string) (Marker, error) // apperr.NotFound
+	Markers(ctx context.Context) ([]Marker, error)
 }
 
 // Store is a content-addressed file store.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"path/filepath"
+	"time"
 
 	"openhall/internal/apperr"
 )
@@ -23,6 +24,7 @@ const (
 type MigrateSummary struct {
 	Copied, Skipped, Failed int
 	CopiedBytes             int64
+	Markers                 int // deployment markers copied
 }
 
 // Migrate copies every blob of the local store from into the object store
@@ -32,6 +34,11 @@ type MigrateSummary struct {
 // Skipped, so that a run that was interrupted or failed can simply be
 // repeated. Migrate stops early only when ctx ends (its error is returned
 // with the summary so far) or the local store cannot be listed.
+//
+// Once every blob is in the object store, and only then, the local store's
+// deployment markers are copied there too, each marked as a copy (see
+// copyMarkers): a node started on the object store before its materials
+// are all there is refused, one started after is let in.
 func Migrate(ctx context.Context, from *Store, to *S3, report func(sum string, o Outcome, err error)) (MigrateSummary, error) {
 	var sum MigrateSummary
 	err := from.Walk(func(h string) error {
@@ -46,7 +53,37 @@ func Migrate(ctx context.Context, from *Store, to *S3, report func(sum string, o
 		report(h, o, err)
 		return nil
 	})
+	if err == nil && sum.Failed == 0 {
+		if sum.Markers, err = copyMarkers(ctx, from, to); err != nil {
+			err = apperr.Wrap(err, apperr.Unavailable, "材料已全部复制，但部署标识未能写入对象存储；重新运行同一命令即可")
+		}
+	}
 	return sum, err
+}
+
+// copyMarkers writes the local store's deployment markers into the object
+// store, unless it has them already, with CopiedFrom set: the first node
+// started on the object store then gives the deployment a new id, so that
+// a node started on the old location afterwards is refused.
+func copyMarkers(ctx context.Context, from *Store, to *S3) (int, error) {
+	ms, err := from.Markers(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, m := range ms {
+		if _, err := to.ReadMarker(ctx, m.Deployment); err == nil {
+			continue
+		} else if !apperr.Is(err, apperr.NotFound) {
+			return n, err
+		}
+		m.CopiedFrom, m.WrittenAt = from.Root(), time.Now()
+		if err := to.WriteMarker(ctx, m); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 func (m *MigrateSummary) add(o Outcome, size int64) {
