@@ -46,7 +46,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	tuneRuntime(cfg)
 	log := newLogger(stderr, cfg.LogLevel)
-	a, err := app.Open(ctx, cfg, log, app.Options{Workers: true})
+	a, err := app.Open(ctx, cfg, log, app.Options{Workers: true, Node: true})
 	if err != nil {
 		return err
 	}

@@ -58,6 +58,12 @@ type Options struct {
 	// NoSupervision leaves electronic supervision out (a measurement's
 	// baseline): cases are not watched.
 	NoSupervision bool
+	// Node: the process takes traffic as a node of the deployment (serve),
+	// so it must prove at start that its blob store and certificate KEK are
+	// the deployment's (deployment.go). One-off commands do not check: they
+	// often run from elsewhere without --blobs or --cert-kek, and must not
+	// record theirs as the deployment's.
+	Node bool
 }
 
 // Open opens storage, applies or checks migrations and builds everything.
@@ -93,6 +99,15 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (
 func (a *App) build(ctx context.Context, o Options, blobs blob.Blobs) error {
 	if err := prepareSchema(ctx, a.Stores, a.Config.ShouldMigrate(), a.Log); err != nil {
 		return err
+	}
+	if o.Node {
+		note, err := checkBlobStore(ctx, a.Stores.Settings, blobs, blobLabel(a.Config), o.Now)
+		if err != nil {
+			return err
+		}
+		if note != "" {
+			a.Log.Info(note, "blobs", blobLabel(a.Config))
+		}
 	}
 	a.Services = a.services(o)
 	if err := a.addSupport(ctx, o, blobs); err != nil {

@@ -19,7 +19,7 @@ const kekFile = "cert-kek"
 // addSupport puts the blob store, the certificate service and the
 // notifier into a.Services.
 func (a *App) addSupport(ctx context.Context, o Options, blobs blob.Blobs) error {
-	kek, err := a.loadKEK()
+	kek, source, err := a.loadKEK()
 	if err != nil {
 		return err
 	}
@@ -30,9 +30,13 @@ func (a *App) addSupport(ctx context.Context, o Options, blobs blob.Blobs) error
 	if err != nil {
 		return err
 	}
-	if err := s.Certs.CheckKEK(ctx); err != nil {
-		// Everything but issuing still works, so the process serves on;
-		// the operator must restore the right KEK.
+	if o.Node {
+		if err := checkKEK(ctx, a.Stores.Settings, s.Certs, source); err != nil {
+			return err
+		}
+	} else if err := s.Certs.CheckKEK(ctx); err != nil {
+		// A one-off command issues no certificates and often runs
+		// without --cert-kek; it says so and carries on.
 		a.Log.Error("certificate signing keys do not open with the configured KEK; issuing certificates will fail", "err", err)
 	}
 	s.Notify = notify.NewService(a.Stores.Notify, a.Stores.Identity, a.Stores, deliveryQueue{a},
@@ -41,23 +45,25 @@ func (a *App) addSupport(ctx context.Context, o Options, blobs blob.Blobs) error
 }
 
 // loadKEK returns the configured key-encryption key or, without one, the
-// one kept in the data directory (created on first start).
-func (a *App) loadKEK() ([]byte, error) {
+// one kept in the data directory (created on first start), and says which
+// for operators.
+func (a *App) loadKEK() (kek []byte, source string, err error) {
 	if a.Config.CertKEK != "" {
-		return certs.ParseKEK(a.Config.CertKEK)
+		kek, err = certs.ParseKEK(a.Config.CertKEK)
+		return kek, " --cert-kek（OPENHALL_CERT_KEK）", err
 	}
 	if err := os.MkdirAll(a.Config.DataDir, 0o750); err != nil {
-		return nil, fmt.Errorf("create data directory: %w", err)
+		return nil, "", fmt.Errorf("create data directory: %w", err)
 	}
 	path := filepath.Join(a.Config.DataDir, kekFile)
 	kek, created, err := certs.LoadOrCreateKEKFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("证照密钥加密密钥：%w", err)
+		return nil, "", fmt.Errorf("证照密钥加密密钥：%w", err)
 	}
 	a.Log.Warn("no --cert-kek configured: certificate signing keys are encrypted with a key kept in the data directory; "+
 		"this is for development and demonstrations only, production must configure --cert-kek (OPENHALL_CERT_KEK) "+
 		"and all nodes must share it", "file", path, "created", created)
-	return kek, nil
+	return kek, "数据目录中的密钥文件 " + path + "（未配置 --cert-kek）", nil
 }
 
 // mailSender is the SMTP sender, nil when email is not configured.

@@ -22,6 +22,10 @@ import (
 // aadPrefix starts the additional data a private key is sealed with.
 const aadPrefix = "openhall-cert-key\x00"
 
+// checkAAD is the additional data of the KEK check value, so that it
+// opens as nothing else and nothing else opens as it.
+const checkAAD = "openhall-kek-check\x00"
+
 // newKey makes a fresh SM2 key pair for a centre, sealed under the KEK.
 func (s *Service) newKey(centreID, actorID int64) (*SigningKey, *sm2.PrivateKey, error) {
 	priv, err := sm2.GenerateKey(rand.Reader)
@@ -224,4 +228,19 @@ func (s *Service) CheckKEK(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// SealKEKCheck returns a value sealed under the KEK that opens only under
+// the same KEK. A deployment keeps one (app records it at the first start),
+// so that a node with another KEK is found before any signing key exists,
+// not after it has made one the other nodes cannot open.
+func (s *Service) SealKEKCheck() []byte {
+	return s.sealer.Seal([]byte("openhall"), []byte(checkAAD))
+}
+
+// OpenKEKCheck returns ErrWrongKEK (wrapped) unless sealed, from
+// SealKEKCheck, was sealed under this service's KEK.
+func (s *Service) OpenKEKCheck(sealed []byte) error {
+	_, err := s.sealer.Open(sealed, []byte(checkAAD))
+	return err
 }
