@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"time"
 
+	"openhall/internal/apperr"
 	"openhall/internal/backup"
 	"openhall/internal/blob"
 	"openhall/internal/config"
+	"openhall/internal/store"
 	"openhall/internal/store/postgres"
 	"openhall/internal/store/sqlite"
 )
@@ -82,13 +84,46 @@ func Restore(ctx context.Context, cfg config.Config, from string) (backup.Manife
 	if err := cfg.Validate(); err != nil {
 		return backup.Manifest{}, err
 	}
-	m, err := backup.Restore(ctx, from, cfg.DataDir, openSQLiteCopy)
+	open := func(ctx context.Context, path string) (backup.Database, error) {
+		return openRestoredCopy(ctx, path, cfg.DataDir)
+	}
+	m, err := backup.Restore(ctx, from, cfg.DataDir, open)
 	if err == nil && m.Database && cfg.IsPostgres() {
 		err = errors.New("该备份是 SQLite 部署的备份（含数据库文件），已恢复到数据目录；它不能恢复到 PostgreSQL")
 	}
 	return m, err
 }
 
-func openSQLiteCopy(ctx context.Context, path string) (backup.Database, error) {
-	return sqlite.Open(ctx, sqlite.Options{Path: path})
+// openRestoredCopy opens the restored database for Restore to check and,
+// before Restore puts it in place, gives the restored materials the marker
+// of the deployment that database records (see checkBlobStore), so that a
+// server started on the restored data directory takes them for its own.
+func openRestoredCopy(ctx context.Context, path, dataDir string) (backup.Database, error) {
+	db, err := sqlite.Open(ctx, sqlite.Options{Path: path})
+	if err != nil {
+		return nil, err
+	}
+	if err := markRestoredBlobs(ctx, db.Settings(), config.Config{DataDir: dataDir}); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// markRestoredBlobs writes the marker of the deployment recorded in
+// settings into the local blob store of cfg; nothing when none is
+// recorded (the first server to start records one).
+func markRestoredBlobs(ctx context.Context, settings store.Settings, cfg config.Config) error {
+	rec, err := readBlobRecord(ctx, settings)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	blobs, err := blob.New(cfg.BlobDir())
+	if err != nil {
+		return err
+	}
+	return blobs.WriteMarker(ctx, blob.Marker{Deployment: rec.Deployment, Store: blobLabel(cfg), WrittenAt: time.Now().UTC()})
 }
