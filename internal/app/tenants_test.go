@@ -191,3 +191,29 @@ func TestDepartmentGrantStaysInDepartment(t *testing.T) {
 		}
 	})
 }
+
+// TestComplaintAssignedInItsLine: the desk assigns a complaint about
+// 西湖区 to a department of 西湖区 or above it (杭州市), never to another
+// county's, whose staff would then read it.
+func TestComplaintAssignedInItsLine(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a, _ := demoApp(t, backend, cstAt(3, 9, 10))
+		ctx := context.Background()
+		others := twoOfEach(t, a)
+		id := citizenComplaintA01(t, a, "窗口工作人员态度生硬").Complaint.ID
+		desk := actor(t, a, "supervisor")
+		assign := func(dept string) error {
+			_, err := a.Services.Complaints.Act(ctx, desk, id, complaint.Command{Kind: complaint.CmdAccept, DepartmentID: deptID(t, a, dept), Days: 5}, 0)
+			return err
+		}
+		if err := assign("余杭区市场监督管理局"); apperr.FieldsOf(err)["department_id"] == "" {
+			t.Fatalf("assigned to another county's department: %v", err)
+		}
+		if _, err := a.Services.Complaints.Get(ctx, others["yhhead"], id); err == nil {
+			t.Fatal("余杭区's department head reads 西湖区's complaint")
+		}
+		if err := assign("杭州市市场监督管理局"); err != nil {
+			t.Fatalf("the city's department: %v", err)
+		}
+	})
+}

@@ -136,9 +136,12 @@ func (s *Service) act(ctx context.Context, a *identity.Actor, c *Complaint, cmd 
 		return err
 	}
 	if cmd.DepartmentID != 0 {
-		name, _, err := s.d.Orgs.DepartmentName(ctx, cmd.DepartmentID)
+		name, path, err := s.d.Orgs.DepartmentName(ctx, cmd.DepartmentID)
 		if err != nil {
 			return apperr.Field("department_id", "所选部门不存在")
+		}
+		if !inLine(c.RegionPath, path) {
+			return apperr.Field("department_id", "所选部门不属于该"+c.Kind.Label()+"所在地区或其上级、下级地区，不能转办")
 		}
 		cmd.Department = name
 	}
@@ -163,6 +166,14 @@ func (s *Service) act(ctx context.Context, a *identity.Actor, c *Complaint, cmd 
 		return err
 	}
 	return s.effects(ctx, c, added)
+}
+
+// inLine reports whether a department of the region at deptPath may be
+// given a complaint about the region at path: one of the region, above it
+// or below it. Another branch's department, which its staff would then
+// read (isDepartment), may not.
+func inLine(path, deptPath string) bool {
+	return strings.HasPrefix(path, deptPath) || strings.HasPrefix(deptPath, path)
 }
 
 // effects tells whoever acts next, and returns answers to the hotline.
