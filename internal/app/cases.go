@@ -61,7 +61,7 @@ func (c caseNotifier) NotifyCase(ctx context.Context, cs *cases.Case, e cases.Ev
 		}
 		m := notify.Message{UserID: uid, Kind: "case." + string(e.Kind), Title: title, Body: body,
 			Link: fmt.Sprintf("/cases/%d", cs.ID), Email: true, SMS: uid == cs.Applicant.UserID}
-		if _, err := c.n.Notify(ctx, m); err != nil {
+		if err := c.n.Post(ctx, m); err != nil {
 			return err
 		}
 	}

@@ -45,7 +45,7 @@ type teller struct{ n *notify.Service }
 func (t teller) Tell(ctx context.Context, ids []int64, n rating.Note) error {
 	for _, id := range ids {
 		m := notify.Message{UserID: id, Kind: n.Kind, Title: n.Title, Body: n.Body, Link: n.Link, SMS: n.SMS}
-		if _, err := t.n.Notify(ctx, m); err != nil {
+		if err := t.n.Post(ctx, m); err != nil {
 			return err
 		}
 	}

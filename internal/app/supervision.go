@@ -55,7 +55,7 @@ type staffNotifier struct{ n *notify.Service }
 
 func (s staffNotifier) NotifyStaff(ctx context.Context, users []int64, kind, title, body, link string, sms bool) error {
 	for _, u := range users {
-		if _, err := s.n.Notify(ctx, notify.Message{UserID: u, Kind: kind, Title: title, Body: body, Link: link, SMS: sms}); err != nil {
+		if err := s.n.Post(ctx, notify.Message{UserID: u, Kind: kind, Title: title, Body: body, Link: link, SMS: sms}); err != nil {
 			return err
 		}
 	}

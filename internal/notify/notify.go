@@ -83,6 +83,10 @@ const (
 type Store interface {
 	// CreateNotification inserts n and sets its ID.
 	CreateNotification(ctx context.Context, n *Notification) error
+	// QueueNotification inserts n without reading its ID back: in a
+	// transaction the insert may wait for its next statement or its
+	// commit, and fails that one.
+	QueueNotification(ctx context.Context, n *Notification) error
 	FindNotificationByID(ctx context.Context, id int64) (*Notification, error) // NotFound
 	FindNotifications(ctx context.Context, f Filter) ([]*Notification, error)
 	CountUnread(ctx context.Context, userID int64) (int, error)

@@ -54,6 +54,18 @@ func NewService(store Store, users Users, tx Transactor, enq Enqueuer, o Options
 // recipient (an email address, a mobile number), all in the transaction
 // carried by ctx (or its own).
 func (s *Service) Notify(ctx context.Context, m Message) (*Notification, error) {
+	return s.notify(ctx, m, true)
+}
+
+// Post is Notify for a caller that does not need the notification back:
+// one that no outside channel delivers is inserted without reading its ID,
+// with the next statement or the commit of the transaction in ctx.
+func (s *Service) Post(ctx context.Context, m Message) error {
+	_, err := s.notify(ctx, m, false)
+	return err
+}
+
+func (s *Service) notify(ctx context.Context, m Message, needID bool) (*Notification, error) {
 	m = m.normalized()
 	if err := m.validate(); err != nil {
 		return nil, err
@@ -65,6 +77,9 @@ func (s *Service) Notify(ctx context.Context, m Message) (*Notification, error) 
 		chs, err := s.channels(ctx, m)
 		if err != nil {
 			return err
+		}
+		if len(chs) == 0 && !needID {
+			return s.store.QueueNotification(ctx, n)
 		}
 		n.Email, n.SMS = slices.Contains(chs, ChannelEmail), slices.Contains(chs, ChannelSMS)
 		if err := s.store.CreateNotification(ctx, n); err != nil {

@@ -20,12 +20,11 @@ const auditColumns = `id, COALESCE(seq, 0), at, actor_id, actor_label, scope, ac
 
 // AppendAuditEntry inserts an unsealed entry; the column tx takes the id of
 // the appending transaction by default. In a transaction the insert is
-// queued and sent with the commit (or the next read).
+// queued and sent with the commit (or the next read), in one statement with
+// the entries appended with it.
 func (s *AuditStore) AppendAuditEntry(ctx context.Context, e *audit.Entry) error {
-	return s.db.write(ctx, nil, `
-		INSERT INTO audit_log (at, actor_id, actor_label, scope, action, object_type, object_id, detail, digest)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		e.At, e.ActorID, e.ActorLabel, e.Scope, e.Action, e.ObjectType, e.ObjectID, e.Detail, e.Digest)
+	return s.db.writeRow(ctx, nil, `INSERT INTO audit_log (at, actor_id, actor_label, scope, action, object_type, object_id,
+		detail, digest)`, e.At, e.ActorID, e.ActorLabel, e.Scope, e.Action, e.ObjectType, e.ObjectID, e.Detail, e.Digest)
 }
 
 // sealable selects, after a mark and in mark order, the entries of

@@ -29,6 +29,23 @@ func (s *NotifyStore) CreateNotification(ctx context.Context, n *notify.Notifica
 	return mapError(err)
 }
 
+// QueueNotification inserts n without reading its ID back: in a
+// transaction the insert is queued, and the notifications queued together
+// go as one statement.
+func (s *NotifyStore) QueueNotification(ctx context.Context, n *notify.Notification) error {
+	return s.db.writeRow(ctx, noRecipient, `INSERT INTO notifications (user_id, kind, title, body, link, email, sms, created_at)`,
+		n.UserID, n.Kind, n.Title, n.Body, n.Link, n.Email, n.SMS, n.CreatedAt)
+}
+
+// noRecipient maps the error of a notification for a user who does not
+// exist.
+func noRecipient(err error) error {
+	if isForeignKey(err) {
+		return apperr.Field("user_id", "接收人不存在")
+	}
+	return mapError(err)
+}
+
 // FindNotificationByID returns one notification.
 func (s *NotifyStore) FindNotificationByID(ctx context.Context, id int64) (*notify.Notification, error) {
 	n, err := scanNotification(s.db.q(ctx).QueryRow(ctx, `SELECT `+notificationColumns+` FROM notifications WHERE id = $1`, id))

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"openhall/internal/store"
 
@@ -21,10 +23,18 @@ type pipeTx struct {
 	count   *store.Counters
 	conn    *pgxpool.Conn // held from the first round trip to the end
 	pending []*pgx.QueuedQuery
-	maps    []func(error) error // per pending statement, nil = mapError
-	broken  error               // a queued write failed: the transaction cannot commit
-	saves   int                 // savepoints made so far, for their names
-	after   []func()            // run once the transaction has committed
+	maps    []func(error) error    // per pending statement, nil = mapError
+	broken  error                  // a queued write failed: the transaction cannot commit
+	saves   int                    // savepoints made so far, for their names
+	after   []func()               // run once the transaction has committed
+	rows    map[string]*rowsInsert // the multi-row inserts among pending, by head
+}
+
+// rowsInsert is a pending INSERT gathering the rows queued by queueRow.
+type rowsInsert struct {
+	q     *pgx.QueuedQuery
+	width int // values per row
+	n     int // rows
 }
 
 var _ pgx.Tx = (*pipeTx)(nil)
@@ -32,6 +42,45 @@ var _ pgx.Tx = (*pipeTx)(nil)
 func (p *pipeTx) queue(mapErr func(error) error, sql string, args ...any) {
 	p.pending = append(p.pending, &pgx.QueuedQuery{SQL: sql, Arguments: args})
 	p.maps = append(p.maps, mapErr)
+}
+
+// queueRow queues one row for head, an INSERT naming its columns. Rows of
+// the same head queued until the next round trip go as one multi-row
+// INSERT, at the place of the first; a savepoint is a round trip, so no
+// row joins an insert across one.
+func (p *pipeTx) queueRow(mapErr func(error) error, head string, args ...any) {
+	if r := p.rows[head]; r != nil && r.width == len(args) {
+		r.n++
+		r.q.Arguments = append(r.q.Arguments, args...)
+		r.q.SQL = head + valueRows(r.n, r.width)
+		return
+	}
+	p.queue(mapErr, head+valueRows(1, len(args)), args...)
+	if p.rows == nil {
+		p.rows = map[string]*rowsInsert{}
+	}
+	p.rows[head] = &rowsInsert{q: p.pending[len(p.pending)-1], width: len(args), n: 1}
+}
+
+// valueRows is the VALUES list of n rows of width parameters.
+func valueRows(n, width int) string {
+	var b strings.Builder
+	b.WriteString(" VALUES ")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j := range width {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(i*width + j + 1))
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
 }
 
 // send sends BEGIN (the first time), the pending writes and then tail in
@@ -53,7 +102,7 @@ func (p *pipeTx) send(ctx context.Context, tail ...*pgx.QueuedQuery) (pgx.BatchR
 	b.QueuedQueries = append(b.QueuedQueries, tail...)
 	maps := p.maps
 	head := len(b.QueuedQueries) - len(tail)
-	p.pending, p.maps = nil, nil
+	p.pending, p.maps, p.rows = nil, nil, nil
 	br := p.conn.SendBatch(ctx, b)
 	for i := 0; i < head; i++ {
 		if _, err := br.Exec(); err != nil {
@@ -121,7 +170,7 @@ func (p *pipeTx) commitImplicit(ctx context.Context) error {
 }
 
 func (p *pipeTx) rollback(ctx context.Context) {
-	p.pending, p.maps = nil, nil
+	p.pending, p.maps, p.rows = nil, nil, nil
 	if p.conn == nil {
 		return
 	}

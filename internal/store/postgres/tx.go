@@ -49,6 +49,18 @@ func (db *DB) write(ctx context.Context, mapErr func(error) error, sql string, a
 	return mapError(err)
 }
 
+// writeRow inserts one row of head (an INSERT naming its columns, without
+// VALUES) whose result nobody reads. Inside a transaction it is queued as
+// write queues, and rows of the same head queued together go as one
+// statement.
+func (db *DB) writeRow(ctx context.Context, mapErr func(error) error, head string, args ...any) error {
+	if tx, ok := ctx.Value(txKey{}).(*pipeTx); ok {
+		tx.queueRow(mapErr, head, args...)
+		return nil
+	}
+	return db.write(ctx, mapErr, head+valueRows(1, len(args)), args...)
+}
+
 // afterCommit runs fn once the transaction in ctx has committed (never if
 // it rolls back), or at once outside a transaction.
 func (db *DB) afterCommit(ctx context.Context, fn func()) {

@@ -32,6 +32,12 @@ func (s *NotifyStore) CreateNotification(ctx context.Context, n *notify.Notifica
 	})
 }
 
+// QueueNotification inserts n and, SQLite's inserts costing no round trip,
+// sets its ID as CreateNotification does.
+func (s *NotifyStore) QueueNotification(ctx context.Context, n *notify.Notification) error {
+	return s.CreateNotification(ctx, n)
+}
+
 // FindNotificationByID returns one notification.
 func (s *NotifyStore) FindNotificationByID(ctx context.Context, id int64) (*notify.Notification, error) {
 	n, err := scanNotification(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+notificationColumns+` FROM notifications WHERE id = ?`, id))
