@@ -2,11 +2,13 @@ package app_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
 	"openhall/internal/apperr"
 	"openhall/internal/apptest"
+	"openhall/internal/audit"
 	"openhall/internal/complaint"
 	"openhall/internal/identity"
 	"openhall/internal/org"
@@ -214,6 +216,43 @@ func TestComplaintAssignedInItsLine(t *testing.T) {
 		}
 		if err := assign("杭州市市场监督管理局"); err != nil {
 			t.Fatalf("the city's department: %v", err)
+		}
+	})
+}
+
+// TestComplainantNotInAuditLog: the audit log, which every 系统管理员 and
+// 监察人员 reads, records a complainant's own steps (filing, rating the
+// answer, reopening) without saying who they are: their identity is the
+// desk's to see, in the complaint, and the department's only with consent.
+func TestComplainantNotInAuditLog(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a, clock := demoApp(t, backend, cstAt(3, 9, 10))
+		ctx := context.Background()
+		citizen := actor(t, a, "citizen")
+		id := citizenComplaintA01(t, a, "窗口工作人员态度生硬").Complaint.ID
+		for i, s := range []struct {
+			who string
+			cmd complaint.Command
+		}{
+			{"supervisor", complaint.Command{Kind: complaint.CmdAccept, DepartmentID: deptID(t, a, "西湖区市场监督管理局"), Days: 5}},
+			{"approver", complaint.Command{Kind: complaint.CmdReply, Text: "已约谈窗口人员"}},
+			{"supervisor", complaint.Command{Kind: complaint.CmdAnswer, Text: "已督促整改"}},
+			{"citizen", complaint.Command{Kind: complaint.CmdRate, Level: 4, Text: "仍不满意"}},
+			{"citizen", complaint.Command{Kind: complaint.CmdReopen, Text: "请重新核查"}},
+		} {
+			clock.Set(cstAt(3, 10+i, 10))
+			if _, err := a.Services.Complaints.Act(ctx, actor(t, a, s.who), id, s.cmd, 0); err != nil {
+				t.Fatalf("%s %s: %v", s.who, s.cmd.Kind, err)
+			}
+		}
+		entries, err := a.Services.Audit.Find(ctx, audit.Filter{ObjectType: "complaint", ObjectID: strconv.FormatInt(id, 10), Limit: 100})
+		if err != nil || len(entries) != 6 {
+			t.Fatalf("audit entries %d %v", len(entries), err)
+		}
+		for _, e := range entries {
+			if e.ActorID == citizen.UserID || strings.Contains(e.ActorLabel, "citizen") || strings.Contains(e.ActorLabel, "张") {
+				t.Fatalf("%s names the complainant: %d %q", e.Action, e.ActorID, e.ActorLabel)
+			}
 		}
 	})
 }

@@ -162,6 +162,9 @@ func (s *Service) act(ctx context.Context, a *identity.Actor, c *Complaint, cmd 
 	if err := s.d.Store.SaveComplaint(ctx, c, from, added); err != nil {
 		return err
 	}
+	if holder || isComplainant(a, c) {
+		who = complainantAudit
+	}
 	if err := s.record(ctx, who, c, added); err != nil {
 		return err
 	}
