@@ -256,3 +256,37 @@ func TestComplainantNotInAuditLog(t *testing.T) {
 		}
 	})
 }
+
+// TestCaseRatingsByRegion: a case's ratings are shown to the 监察人员 and
+// 系统管理员 of its region, not to those of another region: neither to
+// 余杭区's 监察人员 asking for a 西湖区 case, nor to a 西湖区 window clerk
+// who also supervises 余杭区 and sees the case as its clerk.
+func TestCaseRatingsByRegion(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a, _ := demoApp(t, backend, cstAt(3, 9, 10))
+		ctx := context.Background()
+		others := twoOfEach(t, a)
+		c := decidedCase(t, a, "个体工商户设立登记", "citizen")
+		if _, err := a.Services.Ratings.RateCase(ctx, actor(t, a, "citizen"), c.ID, rating.Input{Level: rating.Satisfied}); err != nil {
+			t.Fatal(err)
+		}
+		xh, yh := region(t, a, "330106"), region(t, a, "330110")
+		a.Staff(t, "twohats", string(identity.RoleWindowClerk), &xh.ID, nil)
+		hats := identity.GrantInput{UserID: staffActor(t, a, "twohats").UserID, Role: string(identity.RoleSupervisor), RegionID: &yh.ID}
+		if _, err := a.Services.Identity.GrantRole(ctx, identity.SystemActor(), hats); err != nil {
+			t.Fatal(err)
+		}
+		for who, o := range map[string]*identity.Actor{"yhdesk": others["yhdesk"], "twohats": staffActor(t, a, "twohats")} {
+			st, err := a.Services.Ratings.ForCase(ctx, o, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(st.Ratings) != 0 {
+				t.Fatalf("%s reads %d ratings of another region's case", who, len(st.Ratings))
+			}
+		}
+		if st, err := a.Services.Ratings.ForCase(ctx, actor(t, a, "supervisor"), c.ID); err != nil || len(st.Ratings) != 1 {
+			t.Fatalf("the city's 监察人员: %+v %v", st, err)
+		}
+	})
+}

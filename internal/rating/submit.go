@@ -61,8 +61,9 @@ type CaseState struct {
 }
 
 // ForCase returns the ratings of a case that the actor may see (the
-// applicant their own, staff who see the case all of them; the caller has
-// checked that the actor sees the case) and whether the actor may rate.
+// applicant their own, the 监察人员 and 系统管理员 of its region all of
+// them; the caller has checked that the actor sees the case) and whether
+// the actor may rate.
 func (s *Service) ForCase(ctx context.Context, a *identity.Actor, caseID int64) (*CaseState, error) {
 	info, err := s.d.Cases.CaseInfo(ctx, caseID)
 	if err != nil {
@@ -72,8 +73,8 @@ func (s *Service) ForCase(ctx context.Context, a *identity.Actor, caseID int64) 
 	if err != nil {
 		return nil, err
 	}
-	st := &CaseState{Ratings: visibleRatings(a, list), Stage: info.Stage, Link: s.CaseLink(caseID)}
-	st.Withheld = a.IsStaff() && !a.Has(identity.RoleSupervisor) && !a.Has(identity.RoleSysAdmin)
+	st := &CaseState{Ratings: visibleRatings(a, info, list), Stage: info.Stage, Link: s.CaseLink(caseID)}
+	st.Withheld = a.IsStaff() && !overseesCase(a, info)
 	if CanRateCase(a, info) == nil {
 		st.Why = whyNot(info, list)
 		st.CanRate = st.Why == ""
@@ -86,8 +87,8 @@ func (s *Service) ForCase(ctx context.Context, a *identity.Actor, caseID int64) 
 // administrators; none to the clerks and departments handling the case, so
 // that no rating, anonymous or not, can be held against the applicant
 // while the case is in their hands (bad ones reach them as tickets).
-func visibleRatings(a *identity.Actor, list []*Rating) []*Rating {
-	if a != nil && (a.Has(identity.RoleSupervisor) || a.Has(identity.RoleSysAdmin)) {
+func visibleRatings(a *identity.Actor, info *CaseInfo, list []*Rating) []*Rating {
+	if overseesCase(a, info) {
 		return list
 	}
 	var out []*Rating
@@ -97,6 +98,13 @@ func visibleRatings(a *identity.Actor, list []*Rating) []*Rating {
 		}
 	}
 	return out
+}
+
+// overseesCase reports whether the actor is a 监察人员 or 系统管理员 of the
+// case's region, who see all of its ratings; a grant elsewhere does not
+// count, even when the actor sees the case in another role.
+func overseesCase(a *identity.Actor, info *CaseInfo) bool {
+	return a.HasIn(identity.RoleSupervisor, info.RegionPath, 0) || a.HasIn(identity.RoleSysAdmin, info.RegionPath, 0)
 }
 
 // whyNot says why the case's current stage cannot be rated, "" if it can.
