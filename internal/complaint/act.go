@@ -186,8 +186,10 @@ func (s *Service) effects(ctx context.Context, c *Complaint, evs []Event) error 
 		switch e.Kind {
 		case EvAssigned:
 			err = s.tellDepartment(ctx, c, e)
-		case EvReplied, EvReturned, EvRated, EvReopened:
+		case EvReplied, EvRated:
 			err = s.tellDesk(ctx, c, fmt.Sprintf("%s %s：%s", c.Kind.Label(), c.Number, e.Kind.Label()), e.Text)
+		case EvReturned, EvReopened: // back with the desk, on its clock (Clocks.Desk)
+			err = s.tellDesk(ctx, c, fmt.Sprintf("%s %s：%s，请在 %d 个工作日内重新转办或答复", c.Kind.Label(), c.Number, e.Kind.Label(), DeskDays), e.Text)
 		case EvAnswered, EvRefused:
 			err = s.answerComplainant(ctx, c, e)
 		}

@@ -11,13 +11,15 @@ import (
 	"openhall/internal/apptest"
 	"openhall/internal/complaint"
 	"openhall/internal/demo"
+	"openhall/internal/notify"
 )
 
 // TestComplaintDeskClockAfterReturn: a complaint its department returned
 // in December, the 2027 holiday schedule not imported, shows the desk's
 // period to assign it again or answer, with its provisional due date, in
 // the desk's list and on the complaint's page, for the desk and for the
-// department; never a zero date.
+// department; never a zero date. The desk is told the period with the
+// return.
 func TestComplaintDeskClockAfterReturn(t *testing.T) {
 	cst := time.FixedZone("CST", 8*3600)
 	var now atomic.Int64
@@ -41,6 +43,17 @@ func TestComplaintDeskClockAfterReturn(t *testing.T) {
 		t.Fatal(err)
 	}
 	set(30, 9)
+	notes, err := a.Services.Notify.Inbox(ctx, demoActor(t, a, "supervisor"), notify.Filter{Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	told := false
+	for _, n := range notes {
+		told = told || n.Title == fmt.Sprintf("投诉 %s：部门退回，请在 5 个工作日内重新转办或答复", c.Number)
+	}
+	if !told {
+		t.Fatal("the desk was not told of the return with its period")
+	}
 	want := "剩余 4 个工作日，2027-01-05 到期（暂定：2027 年节假日安排尚未导入"
 
 	desk := newBrowser(t, a)
