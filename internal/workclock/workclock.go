@@ -207,3 +207,72 @@ func (c Clock) Text() string {
 	}
 	return fmt.Sprintf("剩余 %d 个工作日，%s 到期", c.Remaining, c.Due) + note
 }
+
+// Turns are the moments a running clock turns yellow and red, as Measure
+// judges it at those moments, if it runs on without a new pause.
+type Turns struct {
+	// Yellow is zero when the clock warns from its very start (a period of
+	// one working day): whoever started it said how long it has.
+	Yellow time.Time
+	Red    time.Time
+	// Provisional is the first year up to Red whose holiday schedule has
+	// not been imported (0 if none): the moments are then counted on a
+	// plain week and move once the schedule is imported.
+	Provisional int
+}
+
+// Known reports whether the turns could be counted (the clock runs, is
+// not paused now, and its period lies within the calendar's range).
+func (t Turns) Known() bool { return !t.Red.IsZero() }
+
+// Next returns when a clock of days working days that started at start,
+// paused by pauses that have all ended, turns yellow and red: at 00:00
+// (China time) of the first day on which Measure finds it yellow (at most
+// one working day left, or 90 % used) and of the first day on which it is
+// overdue. A clock paused now has no turns until it resumes; neither has
+// one whose period leaves the calendar's range (decades ahead).
+func Next(cal *calendar.Calendar, days int, start time.Time, pauses []Span) (Turns, error) {
+	if start.IsZero() || days <= 0 {
+		return Turns{}, nil
+	}
+	from := calendar.DateOf(start)
+	paused := 0
+	for _, p := range merge(pauses) {
+		if p.To.IsZero() {
+			return Turns{}, nil
+		}
+		if !p.To.After(start) {
+			continue
+		}
+		n, err := cal.WorkdaysBetween(calendar.DateOf(maxTime(p.From, start)), calendar.DateOf(p.To))
+		if err != nil {
+			return Turns{}, unknown(err)
+		}
+		paused += n
+	}
+	// Yellow once Consumed reaches Days-1 or ⌈0.9 × Days⌉ (judge).
+	yellowAfter := min(days-1, (9*days+9)/10)
+	y, err := cal.AddWorkdays(from, yellowAfter+paused)
+	if err != nil {
+		return Turns{}, unknown(err)
+	}
+	r, err := cal.AddWorkdays(from, days+1+paused)
+	if err != nil {
+		return Turns{}, unknown(err)
+	}
+	t := Turns{Red: r.Time(), Provisional: cal.Provisional(from, r)}
+	if yellowAfter > 0 {
+		t.Yellow = maxTime(start, y.Time())
+	}
+	return t, nil
+}
+
+// unknown drops the error of a period that leaves the calendar's range:
+// its turns are unknown, as its due date is (Clock.MissingYear).
+func unknown(err error) error {
+	var nd calendar.NoDataError
+	if errors.As(err, &nd) {
+		return nil
+	}
+	return err
+}

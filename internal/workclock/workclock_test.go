@@ -117,3 +117,65 @@ func TestMetBeforeUnscheduledYear(t *testing.T) {
 		t.Fatalf("met in 2027: %+v %q", c, c.Text())
 	}
 }
+
+// TestNext: the moments a clock turns yellow and red, on an ordinary
+// stretch, across the 2026 Spring Festival block (02-15…02-23 off, 02-14
+// and 02-28 make-up Saturdays), after a pause, and in December 2026
+// without the 2027 schedule (01-01 a plain Friday, 暂定); Measure agrees
+// with each moment: not yet an instant before, from it on.
+func TestNext(t *testing.T) {
+	cal := national(t)
+	tests := []struct {
+		name        string
+		days        int
+		start       time.Time
+		pauses      []Span
+		yellow, red string // dates; "" for no yellow turn
+		provisional int
+	}{
+		{"ordinary 5", 5, at(2026, 3, 10, 10), nil, "2026-03-16", "2026-03-18", 0},
+		{"ordinary 15", 15, at(2026, 3, 10, 10), nil, "2026-03-30", "2026-04-01", 0},
+		{"ordinary 2, over a weekend", 2, at(2026, 3, 13, 10), nil, "2026-03-16", "2026-03-18", 0},
+		{"one day warns from its start", 1, at(2026, 3, 10, 10), nil, "", "2026-03-12", 0},
+		{"spring festival 5, red on a make-up saturday", 5, at(2026, 2, 13, 16), nil, "2026-02-26", "2026-02-28", 0},
+		{"spring festival 2, make-up saturday", 2, at(2026, 2, 12, 10), nil, "2026-02-13", "2026-02-24", 0},
+		{"after a pause", 5, at(2026, 3, 10, 10), []Span{{at(2026, 3, 12, 9), at(2026, 3, 17, 16)}}, "2026-03-19", "2026-03-23", 0},
+		{"december 5", 5, at(2026, 12, 29, 10), nil, "2027-01-04", "2027-01-06", 2027},
+		{"december 2", 2, at(2026, 12, 30, 10), nil, "2026-12-31", "2027-01-04", 2027},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Next(cal, tt.days, tt.start, tt.pauses)
+			if err != nil {
+				t.Fatal(err)
+			}
+			yellow := ""
+			if !got.Yellow.IsZero() {
+				yellow = calendar.DateOf(got.Yellow).String()
+			}
+			if yellow != tt.yellow || calendar.DateOf(got.Red).String() != tt.red || got.Provisional != tt.provisional {
+				t.Fatalf("yellow %s red %s (暂定 %d); want %s %s (%d)", yellow, calendar.DateOf(got.Red), got.Provisional, tt.yellow, tt.red, tt.provisional)
+			}
+			warning := func(now time.Time) Warning {
+				c, err := Measure(cal, tt.days, tt.start, time.Time{}, tt.pauses, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return c.Warning
+			}
+			if got.Yellow.IsZero() {
+				if w := warning(tt.start); w != WarnYellow {
+					t.Fatalf("at its start the clock is %q, want yellow", w)
+				}
+			} else if warning(got.Yellow.Add(-time.Nanosecond)) != WarnNone || warning(got.Yellow) != WarnYellow {
+				t.Fatalf("Measure disagrees at the yellow turn %s", got.Yellow)
+			}
+			if warning(got.Red.Add(-time.Nanosecond)) != WarnYellow || warning(got.Red) != WarnRed {
+				t.Fatalf("Measure disagrees at the red turn %s", got.Red)
+			}
+		})
+	}
+	if open, err := Next(cal, 5, at(2026, 3, 10, 10), []Span{{From: at(2026, 3, 12, 9)}}); err != nil || open.Known() {
+		t.Fatalf("a paused clock has no turns: %+v %v", open, err)
+	}
+}
