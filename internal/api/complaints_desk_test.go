@@ -12,9 +12,9 @@ import (
 
 // TestComplaintDeskClockJSON: a complaint the complainant reopened carries
 // the desk's clock to assign it again or answer (5 working days, from the
-// reopening on 2026-03-09, a Monday) and says what started it; a
-// complaint that never came back has the clock, not started, without a
-// due date.
+// reopening on 2026-03-09, a Monday) and says what started it, as does
+// one accepted without a 转办; a complaint not yet accepted has the clock,
+// not started, without a due date.
 func TestComplaintDeskClockJSON(t *testing.T) {
 	a := demoAPIApp(t, "sqlite")
 	ctx := context.Background()
@@ -55,11 +55,19 @@ func TestComplaintDeskClockJSON(t *testing.T) {
 	if d := before.Clocks.Desk; d.Started || d.Due != "" || d.Text != "尚未开始计时" || before.Clocks.DeskAfter != "" {
 		t.Fatalf("before any return or reopening: %+v", before.Clocks)
 	}
+	if _, err := a.Services.Complaints.Act(ctx, serviceActor(t, a, "supervisor"), id, complaint.Command{Kind: complaint.CmdAccept}, 0); err != nil {
+		t.Fatal(err)
+	}
+	var accepted clocksJSON
+	sup.call("GET", fmt.Sprintf("/api/v1/complaints/%d", id), nil, http.StatusOK, &accepted)
+	if d := accepted.Clocks.Desk; !d.Started || d.Due == "" || accepted.Clocks.DeskAfter != "accepted" {
+		t.Fatalf("accepted without a 转办: %+v", accepted.Clocks)
+	}
 	for _, s := range []struct {
 		who string
 		cmd complaint.Command
 	}{
-		{"supervisor", complaint.Command{Kind: complaint.CmdAccept, DepartmentID: dept, Days: 5}},
+		{"supervisor", complaint.Command{Kind: complaint.CmdAssign, DepartmentID: dept, Days: 5}},
 		{"approver", complaint.Command{Kind: complaint.CmdReply, Text: "已要求窗口一次性告知"}},
 		{"supervisor", complaint.Command{Kind: complaint.CmdAnswer, Text: "已督促整改"}},
 		{"citizen", complaint.Command{Kind: complaint.CmdReopen, Text: "仍未说明缺哪些材料"}},

@@ -168,7 +168,7 @@ type complaintClocksJSON struct {
 	Accept     workClockJSON `json:"accept"`
 	Department workClockJSON `json:"department"`
 	Answer     workClockJSON `json:"answer"`
-	Desk       workClockJSON `json:"desk"` // after a return or a reopening, until the next 转办 or answer
+	Desk       workClockJSON `json:"desk"` // after an acceptance without 转办, a return or a reopening, until the next 转办 or answer
 	DeskAfter  string        `json:"desk_after,omitempty"`
 }
 

@@ -13,10 +13,11 @@ type Clocks struct {
 	Department workclock.Clock // the department's deadline, from the latest 转办
 	Answer     workclock.Clock // 答复投诉人, from the department's reply
 	// Desk is the desk's deadline to assign (转办) or answer a complaint
-	// that came back to it: from the latest return by a department or
-	// reopening by the complainant (DeskAfter says which).
+	// that waits for it: from its acceptance without a 转办, or from the
+	// latest return by a department or reopening by the complainant
+	// (DeskAfter says which).
 	Desk      workclock.Clock
-	DeskAfter EventKind // EvReturned or EvReopened; "" while Desk has not started
+	DeskAfter EventKind // EvAccepted, EvReturned or EvReopened; "" while Desk has not started
 }
 
 // Warning is the most urgent of the running clocks.
@@ -32,16 +33,20 @@ func (c Clocks) Warning() workclock.Warning {
 
 // DeskLabel names the desk's clock by what started it.
 func (c Clocks) DeskLabel() string {
-	if c.DeskAfter == EvReopened {
+	switch c.DeskAfter {
+	case EvReopened:
 		return "重新办理：转办或答复"
+	case EvAccepted:
+		return "受理后转办或答复"
 	}
 	return "部门退回后重新转办或答复"
 }
 
 // ComputeClocks measures a complaint's clocks on cal at now. After a
 // reopening, the department's and the answer's clocks run again from the
-// new 转办 and reply; the desk's clock runs from a return or a reopening
-// until the next 转办 or answer.
+// new 转办 and reply; the desk's clock runs from an acceptance without a
+// 转办, a return or a reopening until the next 转办 or answer (a complaint
+// accepted and assigned in one step has none).
 func ComputeClocks(c *Complaint, cal *calendar.Calendar, now time.Time) (Clocks, error) {
 	var submitted, accepted, assigned, replied, answered, deptEnd, deskFrom, deskEnd time.Time
 	var deskAfter EventKind
@@ -54,8 +59,14 @@ func ComputeClocks(c *Complaint, cal *calendar.Calendar, now time.Time) (Clocks,
 			if accepted.IsZero() {
 				accepted = e.At
 			}
+			if e.Kind == EvAccepted {
+				deskFrom, deskEnd, deskAfter = e.At, time.Time{}, e.Kind
+			}
 		case EvAssigned:
 			assigned, days, deptEnd, replied, answered = e.At, e.Days, time.Time{}, time.Time{}, time.Time{}
+			if deskAfter == EvAccepted && deskFrom.Equal(e.At) {
+				deskFrom, deskAfter = time.Time{}, "" // accepted and assigned at once
+			}
 			deskEnd = stop(deskFrom, deskEnd, e.At)
 		case EvReturned, EvReopened:
 			deskFrom, deskEnd, deskAfter = e.At, time.Time{}, e.Kind

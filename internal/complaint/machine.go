@@ -58,10 +58,10 @@ const (
 	// complainant once the department replied (not from a standard).
 	AnswerDays = 5
 	// DeskDays is this product's period (own figure, unverified: no
-	// standard or local rule we hold sets one) for the desk to assign again
-	// (转办) or answer a complaint a department returned or the complainant
-	// reopened: the desk's own 5 working days, as for acceptance and the
-	// answer.
+	// standard or local rule we hold sets one) for the desk to assign
+	// (转办) or answer a complaint it accepted without a 转办, a department
+	// returned or the complainant reopened: the desk's own 5 working days,
+	// as for acceptance and the answer.
 	DeskDays = 5
 )
 

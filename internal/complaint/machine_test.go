@@ -356,3 +356,64 @@ func TestDeskClockStops(t *testing.T) {
 		t.Fatalf("a complaint that never came back: desk %+v", cl.Desk)
 	}
 }
+
+// TestDeskClockFromAcceptance: a complaint accepted without a 转办 waits
+// for the desk, which assigns or answers it within DeskDays working days
+// of the acceptance (its clock ran nowhere before); on an ordinary day,
+// across the Spring Festival block and in December without the 2027
+// schedule. It stops at the 转办 or the answer; accepted and assigned in
+// one step, a complaint has no desk clock.
+func TestDeskClockFromAcceptance(t *testing.T) {
+	cal := national(t)
+	tests := []struct {
+		name        string
+		accepted    time.Time
+		then        *timed
+		now         time.Time
+		due         string
+		remaining   int
+		warning     workclock.Warning
+		provisional int
+		met, late   bool
+	}{
+		{"ordinary", at(2026, 3, 10, 10), nil, at(2026, 3, 12, 9), "2026-03-17", 3, workclock.WarnNone, 0, false, false},
+		{"ordinary, overdue", at(2026, 3, 10, 10), nil, at(2026, 3, 18, 9), "2026-03-17", -1, workclock.WarnRed, 0, false, true},
+		{"spring festival", at(2026, 2, 13, 16), nil, at(2026, 2, 26, 9), "2026-02-27", 1, workclock.WarnYellow, 0, false, false},
+		{"december", at(2026, 12, 29, 10), nil, at(2026, 12, 31, 9), "2027-01-05", 3, workclock.WarnNone, 2027, false, false},
+		{"assigned in time", at(2026, 3, 10, 10), &timed{Command{Kind: CmdAssign, DepartmentID: 7, Days: 10}, at(2026, 3, 16, 10)},
+			at(2026, 3, 30, 9), "2026-03-17", 1, workclock.WarnNone, 0, true, false},
+		{"answered late", at(2026, 3, 10, 10), &timed{Command{Kind: CmdAnswer, Text: "可网上办理"}, at(2026, 3, 18, 10)},
+			at(2026, 3, 30, 9), "2026-03-17", -1, workclock.WarnNone, 0, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := filed(tt.accepted.Add(-24 * time.Hour))
+			do(t, c, Command{Kind: CmdAccept}, tt.accepted)
+			if tt.then != nil {
+				do(t, c, tt.then.cmd, tt.then.when)
+			}
+			cl, err := ComputeClocks(c, cal, tt.now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := cl.Desk
+			if !d.Started || d.Met != tt.met || d.Days != DeskDays || d.Due.String() != tt.due || d.Remaining != tt.remaining || d.Provisional != tt.provisional {
+				t.Fatalf("desk %+v; want due %s, %d left (暂定 %d), met %v", d, tt.due, tt.remaining, tt.provisional, tt.met)
+			}
+			if d.Warning != tt.warning || cl.DeskAfter != EvAccepted || cl.DeskLabel() != "受理后转办或答复" {
+				t.Fatalf("warning %q, after %q, label %q", d.Warning, cl.DeskAfter, cl.DeskLabel())
+			}
+			if txt := d.Text(); !strings.Contains(txt, tt.due) || strings.Contains(txt, "暂定") != (tt.provisional != 0) {
+				t.Fatalf("text %q", txt)
+			}
+			if late, err := Late(c, cal, tt.now); err != nil || late != tt.late {
+				t.Fatalf("late %v (%v), want %v", late, err, tt.late)
+			}
+		})
+	}
+	c := filed(at(2026, 3, 9, 10))
+	do(t, c, Command{Kind: CmdAccept, DepartmentID: 7, Days: 10}, at(2026, 3, 9, 15))
+	if cl, _ := ComputeClocks(c, cal, at(2026, 3, 30, 9)); cl.Desk.Started || cl.DeskAfter != "" {
+		t.Fatalf("accepted and assigned at once: desk %+v after %q", cl.Desk, cl.DeskAfter)
+	}
+}

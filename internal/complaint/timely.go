@@ -10,8 +10,9 @@ import (
 // accepted or refused later than AcceptDays working days after
 // submission, the department's reply later than the days set at 转办, the
 // answer to the complainant later than AnswerDays after the reply, or a
-// complaint returned by its department or reopened by the complainant
-// assigned again or answered later than DeskDays after that; a deadline
+// complaint accepted without a 转办, returned by its department or
+// reopened by the complainant assigned or answered later than DeskDays
+// after that; a deadline
 // still running past its day counts as missed.
 func Late(c *Complaint, cal *calendar.Calendar, now time.Time) (bool, error) {
 	cl, err := ComputeClocks(c, cal, now)

@@ -75,3 +75,37 @@ func TestComplaintDeskClockAfterReturn(t *testing.T) {
 		}
 	}
 }
+
+// TestComplaintDeskClockAfterAcceptance: a complaint the desk accepted
+// without a 转办 shows the desk's period to assign or answer it, from the
+// acceptance, in the desk's list and on the complaint's page.
+func TestComplaintDeskClockAfterAcceptance(t *testing.T) {
+	cst := time.FixedZone("CST", 8*3600)
+	var now atomic.Int64
+	set := func(d, h int) { now.Store(time.Date(2026, 3, d, h, 0, 0, 0, cst).UnixNano()) }
+	set(9, 10)
+	a := apptest.New(t, "sqlite", apptest.Options{NoTree: true, Now: func() time.Time { return time.Unix(0, now.Load()) }})
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, a.Stores, a.Services); err != nil {
+		t.Fatal(err)
+	}
+	filed, _ := visitorComplaint(t, a)
+	set(10, 10)
+	c, err := a.Services.Complaints.Act(ctx, demoActor(t, a, "supervisor"), filed.Complaint.ID, complaint.Command{Kind: complaint.CmdAccept}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set(16, 9)
+	want := "剩余 1 个工作日，2026-03-17 到期"
+	b := newBrowser(t, a)
+	b.login("supervisor", demo.Password)
+	row := b.get("/staff/complaints").doc.Find(fmt.Sprintf(`tr:has(a[href="/complaints/%d"])`, c.ID))
+	if got := strings.TrimSpace(row.Find(`td[data-label="时限"]`).Text()); got != "受理后转办或答复："+want {
+		t.Fatalf("the desk's list: 时限 %q", got)
+	}
+	p := b.get(fmt.Sprintf("/complaints/%d", c.ID))
+	dt := p.doc.Find(`dt:contains("受理后转办或答复")`)
+	if dt.Length() != 1 || strings.TrimSpace(dt.Text()) != "受理后转办或答复（5 个工作日）" || strings.TrimSpace(dt.Next().Text()) != want {
+		t.Fatalf("the page's 办理时限: %q", p.doc.Find("dl.facts").Last().Text())
+	}
+}
