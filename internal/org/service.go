@@ -8,6 +8,7 @@ import (
 	"openhall/internal/apperr"
 	"openhall/internal/audit"
 	"openhall/internal/identity"
+	"openhall/internal/memo"
 )
 
 // Service manages the organisation structure.
@@ -16,11 +17,29 @@ type Service struct {
 	tx    Transactor
 	audit Auditor
 	now   func() time.Time
+	// depts and centres keep departments and centres read by id for
+	// unitLife: a decision reads its department and centre to sign the
+	// certificate. Any change of a region, centre or department through
+	// this process forgets them all; through another node, it shows here
+	// within unitLife.
+	depts   *memo.Cache[int64, Department]
+	centres *memo.Cache[int64, Centre]
 }
+
+// unitLife is how long departments and centres read by id are kept.
+const unitLife = 5 * time.Second
 
 // NewService returns a Service.
 func NewService(store Store, tx Transactor, auditor Auditor, now func() time.Time) *Service {
-	return &Service{store: store, tx: tx, audit: auditor, now: clock(now)}
+	return &Service{store: store, tx: tx, audit: auditor, now: clock(now),
+		depts: memo.New[int64, Department](unitLife, 4096, nil), centres: memo.New[int64, Centre](unitLife, 4096, nil)}
+}
+
+// forgetUnits drops the departments and centres kept: a region's, a
+// centre's or a department's change shows in them (names, centres).
+func (s *Service) forgetUnits() {
+	s.depts.Clear()
+	s.centres.Clear()
 }
 
 // clock returns now at the microsecond precision both storage backends keep,
@@ -68,6 +87,7 @@ func (s *Service) Regions(ctx context.Context, f RegionFilter) ([]*Region, error
 
 // CreateRegion adds a region under its parent.
 func (s *Service) CreateRegion(ctx context.Context, a *identity.Actor, in RegionInput) (*Region, error) {
+	defer s.forgetUnits()
 	in.normalize()
 	now := s.now().UTC()
 	var saved *Region
@@ -114,6 +134,7 @@ func (s *Service) parentOf(ctx context.Context, id *int64) (*Region, error) {
 // UpdateRegion renames a region or corrects its code; its place in the tree
 // and its level do not change, so every scope granted on it stays valid.
 func (s *Service) UpdateRegion(ctx context.Context, a *identity.Actor, id int64, in RegionInput) (*Region, error) {
+	defer s.forgetUnits()
 	in.normalize()
 	var r *Region
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {

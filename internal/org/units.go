@@ -5,6 +5,7 @@ import (
 
 	"openhall/internal/apperr"
 	"openhall/internal/identity"
+	"openhall/internal/memo"
 )
 
 // regionFor loads a region named by a form field and checks the actor
@@ -20,9 +21,26 @@ func (s *Service) regionFor(ctx context.Context, a *identity.Actor, field string
 	return r, CanAdminister(a, r.Path)
 }
 
-// Centre returns one centre.
+// Centre returns one centre (kept for unitLife).
 func (s *Service) Centre(ctx context.Context, id int64) (*Centre, error) {
-	return s.store.FindCentreByID(ctx, id)
+	return kept(ctx, s.centres, id, s.store.FindCentreByID)
+}
+
+// kept returns a copy of the value c keeps for id, reading it with find
+// when c has none.
+func kept[T any](ctx context.Context, c *memo.Cache[int64, T], id int64, find func(context.Context, int64) (*T, error)) (*T, error) {
+	v, err := c.Load(id, func() (T, error) {
+		p, err := find(ctx, id)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return *p, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
 }
 
 // Centres lists centres.
@@ -32,6 +50,7 @@ func (s *Service) Centres(ctx context.Context, f CentreFilter) ([]*Centre, error
 
 // SaveCentre creates a centre (id 0) or edits one.
 func (s *Service) SaveCentre(ctx context.Context, a *identity.Actor, id int64, in CentreInput) (*Centre, error) {
+	defer s.forgetUnits()
 	in.normalize()
 	var saved *Centre
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
@@ -81,9 +100,9 @@ func (s *Service) saveCentre(ctx context.Context, a *identity.Actor, region *Reg
 	return s.record(ctx, a, region.Path, action, "centre", c.ID, c)
 }
 
-// Department returns one department.
+// Department returns one department (kept for unitLife).
 func (s *Service) Department(ctx context.Context, id int64) (*Department, error) {
-	return s.store.FindDepartmentByID(ctx, id)
+	return kept(ctx, s.depts, id, s.store.FindDepartmentByID)
 }
 
 // Departments lists departments.
@@ -93,6 +112,7 @@ func (s *Service) Departments(ctx context.Context, f DepartmentFilter) ([]*Depar
 
 // SaveDepartment creates a department (id 0) or edits one.
 func (s *Service) SaveDepartment(ctx context.Context, a *identity.Actor, id int64, in DepartmentInput) (*Department, error) {
+	defer s.forgetUnits()
 	in.normalize()
 	var saved *Department
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {

@@ -58,9 +58,10 @@ type Regions interface {
 	RegionPath(ctx context.Context, regionID int64) (string, error) // NotFound
 }
 
-// LimitsFor returns the limits that apply in the region at path.
+// LimitsFor returns the limits that apply in the region at path (kept for
+// limitsLife).
 func (s *Service) LimitsFor(ctx context.Context, path string) (Limits, error) {
-	all, err := s.d.Store.FindLimits(ctx)
+	all, err := s.limits.Load(struct{}{}, func() ([]*Limits, error) { return s.d.Store.FindLimits(ctx) })
 	if err != nil {
 		return Limits{}, err
 	}
@@ -86,6 +87,7 @@ func (s *Service) SetLimits(ctx context.Context, a *identity.Actor, in LimitsInp
 	if !a.HasIn(identity.RoleSysAdmin, path, 0) {
 		return nil, apperr.New(apperr.Forbidden, "只有该地区的系统管理员可以设置评价时限")
 	}
+	defer s.limits.Clear()
 	var l *Limits
 	err = s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		l = &Limits{RegionID: in.RegionID, RegionPath: path, CallbackDays: in.CallbackDays, RectifyDays: in.RectifyDays,

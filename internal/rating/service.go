@@ -15,6 +15,7 @@ import (
 	"openhall/internal/audit"
 	"openhall/internal/calendar"
 	"openhall/internal/identity"
+	"openhall/internal/memo"
 	"openhall/internal/workclock"
 )
 
@@ -48,7 +49,15 @@ type Service struct {
 	d        Deps
 	batch    *batcher
 	counters *counterCache
+	// limits keeps every region's limits for limitsLife: each decision
+	// reads them for its default rating. SetLimits through this process
+	// forgets them; a change through another node shows here within
+	// limitsLife.
+	limits *memo.Cache[struct{}, []*Limits]
 }
+
+// limitsLife is how long the regions' limits are kept.
+const limitsLife = 5 * time.Second
 
 // NewService returns a Service.
 func NewService(d Deps) *Service {
@@ -60,7 +69,7 @@ func NewService(d Deps) *Service {
 	if d.CounterCacheTTL == 0 {
 		d.CounterCacheTTL = 5 * time.Second
 	}
-	s := &Service{d: d, counters: newCounterCache(d.CounterCacheTTL)}
+	s := &Service{d: d, counters: newCounterCache(d.CounterCacheTTL), limits: memo.New[struct{}, []*Limits](limitsLife, 1, nil)}
 	s.batch = &batcher{flush: s.flushCounter}
 	return s
 }
