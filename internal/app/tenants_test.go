@@ -176,6 +176,10 @@ func TestDepartmentGrantStaysInDepartment(t *testing.T) {
 		if f, err := a.Services.Ratings.Figures(ctx, actor(t, a, "supervisor"), q); err != nil || f.Sum.Total != 2 {
 			t.Fatalf("the city's figures: %+v %v", f, err)
 		}
+		cq := complaint.FigureQuery{By: "department", From: q.From, To: q.To}
+		if f, err := a.Services.Complaints.Figures(ctx, actor(t, a, "supervisor"), cq); err != nil || f.Sum.Received != 1 {
+			t.Fatalf("the city's complaint figures: %+v %v", f, err)
+		}
 		for _, user := range []string{"nydesk", "nyadmin"} {
 			o := staffActor(t, a, user)
 			if list, _ := a.Services.Ratings.Tickets(ctx, o, false); len(list) != 0 {
@@ -186,6 +190,9 @@ func TestDepartmentGrantStaysInDepartment(t *testing.T) {
 			}
 			if f, err := a.Services.Ratings.Figures(ctx, o, q); err == nil && f.Sum.Total != 0 {
 				t.Fatalf("%s counts %d ratings of other departments", user, f.Sum.Total)
+			}
+			if f, err := a.Services.Complaints.Figures(ctx, o, cq); err == nil && f.Sum.Received != 0 {
+				t.Fatalf("%s counts %d complaints of other departments", user, f.Sum.Received)
 			}
 			if _, err := a.Services.Ratings.Export(ctx, o, rating.ExportQuery{From: q.From, To: q.To}); err == nil {
 				t.Fatalf("%s exports the county's ratings", user)

@@ -73,6 +73,12 @@ func add(to *Count, c Count) {
 	to.Reopened += c.Reopened
 }
 
+// seesFigures reports the roles that see complaint figures: over their
+// region, or over their department when the grant names one.
+func seesFigures(r identity.Role) bool {
+	return r == identity.RoleDeptHead || r == identity.RoleSupervisor || r == identity.RoleSysAdmin
+}
+
 func figureScope(a *identity.Actor, q FigureQuery) (FigureFilter, error) {
 	if !a.Has(identity.RoleSupervisor) && !a.Has(identity.RoleSysAdmin) && !a.Has(identity.RoleDeptHead) {
 		return FigureFilter{}, apperr.New(apperr.Forbidden, "投诉统计仅供监察人员、系统管理员和部门负责人查看")
@@ -85,7 +91,8 @@ func figureScope(a *identity.Actor, q FigureQuery) (FigureFilter, error) {
 	}
 	ff := FigureFilter{By: q.By, From: q.From.Time(), To: q.To.AddDays(1).Time()}
 	for _, g := range a.Grants {
-		if g.Role != identity.RoleSupervisor && g.Role != identity.RoleSysAdmin {
+		// A grant naming a department covers that department only.
+		if g.Role != identity.RoleSupervisor && g.Role != identity.RoleSysAdmin || g.DepartmentID != nil {
 			continue
 		}
 		if q.RegionPath == "" || strings.HasPrefix(q.RegionPath, g.RegionPath) {
@@ -97,7 +104,7 @@ func figureScope(a *identity.Actor, q FigureQuery) (FigureFilter, error) {
 		}
 	}
 	for _, g := range a.Grants {
-		if g.Role == identity.RoleDeptHead && g.DepartmentID != nil {
+		if seesFigures(g.Role) && g.DepartmentID != nil {
 			ff.DepartmentIDs = append(ff.DepartmentIDs, *g.DepartmentID)
 		}
 	}
