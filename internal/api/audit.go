@@ -71,12 +71,13 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := identity.CanAudit(a); err != nil {
+	reach, err := identity.AuditReach(a)
+	if err != nil {
 		return err
 	}
 	q := newQuery(r)
 	f := audit.Filter{ObjectType: q.str("object_type"), ObjectID: q.str("object_id"), ActorID: q.id("actor_id"),
-		Action: q.str("action"), BeforeID: or(q.id("before"), 0), Limit: q.int("limit", 100, 1, 500)}
+		Action: q.str("action"), BeforeID: or(q.id("before"), 0), Limit: q.int("limit", 100, 1, 500), Within: reach}
 	if err := q.err(); err != nil {
 		return err
 	}
@@ -93,7 +94,7 @@ func (s *Server) handleAuditVerify(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if err := identity.CanAudit(a); err != nil {
+	if err := identity.CanVerifyAudit(a); err != nil {
 		return err
 	}
 	if _, err := s.svc.Audit.Seal(r.Context()); err != nil {

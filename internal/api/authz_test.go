@@ -95,7 +95,9 @@ func TestAPI_Authorization(t *testing.T) {
 			{"county admin reads audit", "countyadmin", "GET", "/api/v1/audit", nil, 200},
 
 			{"supervisor reads audit", "watcher", "GET", "/api/v1/audit", nil, 200},
-			{"supervisor verifies audit", "watcher", "POST", "/api/v1/audit/verify", nil, 200},
+			{"supervisor verifies audit", "watcher", "POST", "/api/v1/audit/verify", nil, 403},
+			{"county admin verifies audit", "countyadmin", "POST", "/api/v1/audit/verify", nil, 403},
+			{"global admin verifies audit", "root", "POST", "/api/v1/audit/verify", nil, 200},
 			{"supervisor lists users", "watcher", "GET", "/api/v1/users", nil, 403},
 			{"supervisor creates a region", "watcher", "POST", "/api/v1/regions", township(tr.County.ID, "330106008"), 403},
 

@@ -43,7 +43,7 @@ var System = Actor{ID: 0, Label: "系统"}
 // Record is what a service asks to be written.
 type Record struct {
 	Actor      Actor
-	Scope      string // where the actor acted: "region:/1/2/", "dept:7", "system"
+	Scope      string // where the actor acted: "region:/1/2/", "centre:3", "dept:7", "system", "identity"
 	Action     string // dotted verb: "org.region.create"
 	ObjectType string // "region", "user", "case" …
 	ObjectID   string
@@ -95,7 +95,20 @@ type Filter struct {
 	ActorID    *int64
 	Action     string
 	Limit      int
-	BeforeID   int64 // entries with ID < BeforeID, for paging backwards; 0 = newest
+	BeforeID   int64  // entries with ID < BeforeID, for paging backwards; 0 = newest
+	Within     *Reach // the part of the log the reader may see; nil = every entry
+}
+
+// Reach is the part of the log a reader of a region or a department sees,
+// by the entries' scope: an entry scoped "region:<path>" under one of
+// Regions (paths such as "/1/2/", each with its subtree), or "centre:<id>"
+// or "dept:<id>" of a centre or department of one of those regions, or
+// "dept:<id>" of one of Departments. Entries of the whole deployment
+// ("system", "identity" and any other form) are in no reach. An empty
+// Reach sees nothing.
+type Reach struct {
+	Regions     []string
+	Departments []int64
 }
 
 // Store is what the audit log needs from storage.

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"openhall/internal/apperr"
+	"openhall/internal/audit"
 )
 
 // Authorization rules of this package, one function per rule. Each returns
@@ -59,12 +60,48 @@ func CanSeePersonalData(a *Actor, u *User) bool {
 	return a != nil && (a.UserID == u.ID || a.IsGlobalAdmin())
 }
 
-// CanAudit: system administrators and supervisors (电子监察) read the audit log.
+// CanAudit: system administrators and supervisors (电子监察) read the audit
+// log, each only the part AuditReach gives.
 func CanAudit(a *Actor) error {
 	if a.Has(RoleSysAdmin) || a.Has(RoleSupervisor) {
 		return nil
 	}
 	return apperr.New(apperr.Forbidden, "只有系统管理员和监察人员可以查看审计日志")
+}
+
+// AuditReach returns the part of the audit log a reader sees: nil (every
+// entry) for a system administrator of the whole deployment; otherwise the
+// regions, each with its subtree, and the departments of the reader's
+// 系统管理员 and 监察人员 grants. A grant naming a department reaches only
+// the entries scoped to that department, not its region's: those are
+// about the region's other departments too.
+func AuditReach(a *Actor) (*audit.Reach, error) {
+	if err := CanAudit(a); err != nil {
+		return nil, err
+	}
+	if a.IsGlobalAdmin() {
+		return nil, nil
+	}
+	r := &audit.Reach{}
+	for _, g := range a.Grants {
+		switch {
+		case g.Role != RoleSysAdmin && g.Role != RoleSupervisor:
+		case g.DepartmentID != nil:
+			r.Departments = append(r.Departments, *g.DepartmentID)
+		case g.RegionPath != "":
+			r.Regions = append(r.Regions, g.RegionPath)
+		}
+	}
+	return r, nil
+}
+
+// CanVerifyAudit: re-walking the whole chain is for the administrators of
+// the whole deployment; its report counts and names entries of every region.
+func CanVerifyAudit(a *Actor) error {
+	if !a.IsGlobalAdmin() {
+		return apperr.New(apperr.Forbidden, "只有全局系统管理员可以校验审计日志的哈希链")
+	}
+	return nil
 }
 
 // adminOver returns the actor's system-administrator grant containing g.

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"openhall/internal/audit"
@@ -189,9 +190,59 @@ func (s *AuditStore) FindAuditEntries(ctx context.Context, f audit.Filter) ([]*a
 	if f.BeforeID > 0 {
 		w.add("id < ?", f.BeforeID)
 	}
+	if f.Within != nil {
+		if err := s.addReach(ctx, w, f.Within); err != nil {
+			return nil, err
+		}
+	}
 	limit := w.arg(f.Limit)
 	return scanAudit(s.db.q(ctx).Query(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE `+
 		w.sql()+` ORDER BY id DESC LIMIT `+limit, w.args...))
+}
+
+// addReach adds the condition on scope of the entries in r: a prefix LIKE
+// per region subtree (audit_log_scope, text_pattern_ops, serves it in any
+// collation), and the exact scopes of the centres and departments of those
+// regions and of r's departments.
+func (s *AuditStore) addReach(ctx context.Context, w *where, r *audit.Reach) error {
+	var conds, exact []string
+	for _, path := range r.Regions {
+		if path == "" {
+			continue // no region's path: Reach does not widen to the deployment
+		}
+		conds = append(conds, "scope LIKE "+w.arg(likePrefix("region:"+path)))
+		units, err := s.regionUnits(ctx, path)
+		if err != nil {
+			return err
+		}
+		exact = append(exact, units...)
+	}
+	for _, id := range r.Departments {
+		exact = append(exact, "dept:"+strconv.FormatInt(id, 10))
+	}
+	if len(exact) > 0 {
+		conds = append(conds, "scope = ANY("+w.arg(exact)+")")
+	}
+	if len(conds) == 0 {
+		conds = []string{"FALSE"}
+	}
+	w.conds = append(w.conds, "("+strings.Join(conds, " OR ")+")")
+	return nil
+}
+
+// regionUnits returns the audit scopes of the centres and departments of
+// the region subtree at path.
+func (s *AuditStore) regionUnits(ctx context.Context, path string) ([]string, error) {
+	rows, err := s.db.q(ctx).Query(ctx, `
+		SELECT 'centre:' || c.id FROM centres c JOIN regions r ON r.id = c.region_id WHERE r.path LIKE $1
+		UNION ALL
+		SELECT 'dept:' || d.id FROM departments d JOIN regions r ON r.id = d.region_id WHERE r.path LIKE $1`,
+		likePrefix(path))
+	if err != nil {
+		return nil, mapError(err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return out, mapError(err)
 }
 
 func scanAuditRow(r pgx.Row, e *audit.Entry) error {

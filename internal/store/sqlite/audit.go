@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"openhall/internal/audit"
@@ -175,9 +176,79 @@ func (s *AuditStore) FindAuditEntries(ctx context.Context, f audit.Filter) ([]*a
 	if f.BeforeID > 0 {
 		where, args = append(where, "id < ?"), append(args, f.BeforeID)
 	}
+	if f.Within != nil {
+		cond, condArgs, err := s.reachCond(ctx, f.Within)
+		if err != nil {
+			return nil, err
+		}
+		where, args = append(where, cond), append(args, condArgs...)
+	}
 	args = append(args, f.Limit)
 	return scanAudit(s.db.q(ctx).QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE `+
 		strings.Join(where, " AND ")+` ORDER BY id DESC LIMIT ?`, args...))
+}
+
+// reachCond is the condition on scope of the entries in r: a range per
+// region subtree (the index on scope serves it, where LIKE would not: it
+// ignores case), and the exact scopes of the centres and departments of
+// those regions and of r's departments.
+func (s *AuditStore) reachCond(ctx context.Context, r *audit.Reach) (string, []any, error) {
+	var conds []string
+	var args, exact []any
+	for _, path := range r.Regions {
+		if path == "" {
+			continue // no region's path: Reach does not widen to the deployment
+		}
+		lo, hi := subtreeRange("region:" + path)
+		conds, args = append(conds, "(scope >= ? AND scope < ?)"), append(args, lo, hi)
+		units, err := s.regionUnits(ctx, path)
+		if err != nil {
+			return "", nil, err
+		}
+		exact = append(exact, units...)
+	}
+	for _, id := range r.Departments {
+		exact = append(exact, "dept:"+strconv.FormatInt(id, 10))
+	}
+	if len(exact) > 0 {
+		conds = append(conds, "scope IN (?"+strings.Repeat(", ?", len(exact)-1)+")")
+		args = append(args, exact...)
+	}
+	if len(conds) == 0 {
+		return "0 = 1", nil, nil
+	}
+	return "(" + strings.Join(conds, " OR ") + ")", args, nil
+}
+
+// regionUnits returns the audit scopes of the centres and departments of
+// the region subtree at path.
+func (s *AuditStore) regionUnits(ctx context.Context, path string) ([]any, error) {
+	lo, hi := subtreeRange(path)
+	rows, err := s.db.q(ctx).QueryContext(ctx, `
+		SELECT 'centre:' || c.id FROM centres c JOIN regions r ON r.id = c.region_id WHERE r.path >= ? AND r.path < ?
+		UNION ALL
+		SELECT 'dept:' || d.id FROM departments d JOIN regions r ON r.id = d.region_id WHERE r.path >= ? AND r.path < ?`,
+		lo, hi, lo, hi)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	defer rows.Close()
+	var out []any
+	for rows.Next() {
+		var scope string
+		if err := rows.Scan(&scope); err != nil {
+			return nil, mapError(err)
+		}
+		out = append(out, scope)
+	}
+	return out, mapError(rows.Err())
+}
+
+// subtreeRange returns the bounds [lo, hi) of the strings that start with
+// prefix (not empty): hi is prefix with its last byte raised by one, so
+// '0' for the '/' that ends a region's path.
+func subtreeRange(prefix string) (lo, hi string) {
+	return prefix, prefix[:len(prefix)-1] + string(prefix[len(prefix)-1]+1)
 }
 
 type scanner interface{ Scan(dest ...any) error }

@@ -1,0 +1,6 @@
+-- A reader of a region or a department reads the audit entries of their
+-- scope (audit.Reach): a prefix LIKE per region subtree, and the exact
+-- scopes of its centres and departments. text_pattern_ops serves the LIKE
+-- in any collation; without the index a county's reader walked the whole
+-- log backwards for a page it hardly fills.
+CREATE INDEX audit_log_scope ON audit_log(scope text_pattern_ops);
