@@ -313,16 +313,14 @@ type limitsJSON struct {
 	UpdatedBy    string `json:"updated_by,omitempty"`
 }
 
+// handleRatingLimits answers without login: the limits are public rules
+// (rating.Service.RegionLimits).
 func (s *Server) handleRatingLimits(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	path, err := s.svc.Org.RegionPath(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	l, err := s.svc.Ratings.LimitsFor(r.Context(), path)
+	l, err := s.svc.Ratings.RegionLimits(r.Context(), httpkit.ActorFrom(r.Context()), id)
 	if err != nil {
 		return err
 	}

@@ -74,6 +74,24 @@ func (s *Service) LimitsFor(ctx context.Context, path string) (Limits, error) {
 	return best, nil
 }
 
+// RegionLimits returns the limits that apply in a region, to anyone: they
+// are public rules, the periods of the clocks citizens see. Who set them, a
+// staff member's name, only the region's system administrators are told.
+func (s *Service) RegionLimits(ctx context.Context, a *identity.Actor, regionID int64) (Limits, error) {
+	path, err := s.d.Regions.RegionPath(ctx, regionID)
+	if err != nil {
+		return Limits{}, err
+	}
+	l, err := s.LimitsFor(ctx, path)
+	if err != nil {
+		return Limits{}, err
+	}
+	if !a.HasIn(identity.RoleSysAdmin, path, 0) {
+		l.UpdatedBy = ""
+	}
+	return l, nil
+}
+
 // SetLimits sets a region's limits; a system administrator of the region
 // does it.
 func (s *Service) SetLimits(ctx context.Context, a *identity.Actor, in LimitsInput) (*Limits, error) {
