@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -149,9 +150,28 @@ func (s *Server) renderComplaint(w http.ResponseWriter, r *http.Request, status 
 		p.Flash = &flash{Kind: flashSuccess, Message: note}
 	}
 	if v.Desk {
-		p.Departments, _ = s.svc.Org.Departments(r.Context(), org.DepartmentFilter{})
+		var err error
+		if p.Departments, err = s.assignable(r.Context(), v.Complaint); err != nil {
+			return err
+		}
 	}
 	return s.render(w, status, "complaints/complaint", p)
+}
+
+// assignable lists the departments the desk may give c to: those of the
+// regions above c's, then of c's region and below (complaint.AssignLine).
+func (s *Server) assignable(ctx context.Context, c *complaint.Complaint) ([]*org.Department, error) {
+	above, subtree := complaint.AssignLine(c)
+	var out []*org.Department
+	for _, id := range above {
+		ds, err := s.svc.Org.Departments(ctx, org.DepartmentFilter{RegionID: &id})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ds...)
+	}
+	ds, err := s.svc.Org.Departments(ctx, org.DepartmentFilter{PathPrefix: subtree})
+	return append(out, ds...), err
 }
 
 // commandOf reads a complaint command from a posted form; a number field
