@@ -209,6 +209,12 @@ func (a *App) Queue() interface {
 	return a.queue
 }
 
+// WaitingJobs lists the jobs of kind that have not run yet (timers among
+// them), for diagnostics and tests.
+func (a *App) WaitingJobs(ctx context.Context, kind string) ([]jobs.Waiting, error) {
+	return a.queue.Waiting(ctx, kind)
+}
+
 // Close releases storage.
 func (a *App) Close() error { return a.Stores.Close() }
 

@@ -130,3 +130,28 @@ func (q *Queue[TTx]) Stop(ctx context.Context) error {
 	}
 	return err
 }
+
+// Waiting is a job that has not run yet.
+type Waiting struct {
+	Args  []byte // its arguments as JSON
+	RunAt time.Time
+}
+
+// waitingStates are the states of a job that will still run.
+var waitingStates = map[string]bool{"available": true, "scheduled": true, "retryable": true, "pending": true}
+
+// Waiting lists the first 1000 jobs of kind that have not run yet, in the
+// order they were enqueued: what a process (or a test) is about to do.
+func (q *Queue[TTx]) Waiting(ctx context.Context, kind string) ([]Waiting, error) {
+	res, err := q.client.JobList(ctx, river.NewJobListParams().Kinds(kind).First(1000))
+	if err != nil {
+		return nil, fmt.Errorf("list waiting %s jobs: %w", kind, err)
+	}
+	var out []Waiting
+	for _, j := range res.Jobs {
+		if waitingStates[string(j.State)] {
+			out = append(out, Waiting{Args: j.EncodedArgs, RunAt: j.ScheduledAt})
+		}
+	}
+	return out, nil
+}
