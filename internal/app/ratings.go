@@ -33,7 +33,7 @@ func (a *App) addRatings(ctx context.Context, o Options) error {
 	s.Hotline.SetClock(o.now())
 	s.Complaints = complaint.NewService(complaint.Deps{Store: st.Complaints, Tx: st, Audit: s.Audit, Cases: caseLookups{a},
 		Windows: lookups, Items: lookups, Orgs: complaintOrgs{lookups}, Users: st.Identity, Calendars: s.Calendar, Notifier: complaintTeller{tell},
-		Throttle: complaintThrottle{lookupThrottle{st.Identity, a.Stores.Backend, o.now()}}, Hotline: hotlineAnswers{s.Hotline}, Secret: codeKey, Now: o.Now})
+		Scheduler: complaintTimers{a}, Throttle: complaintThrottle{lookupThrottle{st.Identity, a.Stores.Backend, o.now()}}, Hotline: hotlineAnswers{s.Hotline}, Secret: codeKey, Now: o.Now})
 	s.Hotline.Register("complaint", complaint.HotlineReceiver{S: s.Complaints, Kind: complaint.KindComplaint})
 	s.Hotline.Register("consultation", complaint.HotlineReceiver{S: s.Complaints, Kind: complaint.KindConsultation})
 	return nil
@@ -133,10 +133,25 @@ func (t ratingTimers) ScheduleVisitSMS(ctx context.Context, visitID int64) error
 	return t.a.queue.Enqueue(ctx, visitSMS{VisitID: visitID}, nil)
 }
 
+func (t ratingTimers) ScheduleTicketReminder(ctx context.Context, r rating.TicketReminder, at time.Time) error {
+	return t.a.queue.Enqueue(ctx, r, &jobs.Options{RunAt: at})
+}
+
+// complaintTimers puts the complaints' timers on the job queue.
+type complaintTimers struct{ a *App }
+
+func (t complaintTimers) ScheduleReminder(ctx context.Context, r complaint.Reminder, at time.Time) error {
+	return t.a.queue.Enqueue(ctx, r, &jobs.Options{RunAt: at})
+}
+
 func (a *App) registerRatingJobs(reg *jobs.Registry) {
 	jobs.Register(reg, func(ctx context.Context, j defaultRating) error { return a.Services.Ratings.GiveDefault(ctx, j.CaseID) })
 	jobs.Register(reg, func(ctx context.Context, j ticketCheck) error { return a.Services.Ratings.CheckTicket(ctx, j.TicketID) })
 	jobs.Register(reg, func(ctx context.Context, j visitSMS) error {
 		return a.Services.Ratings.SendVisitSMS(ctx, a.Services.Notify, j.VisitID)
 	})
+	jobs.Register(reg, func(ctx context.Context, r rating.TicketReminder) error {
+		return a.Services.Ratings.RemindTicket(ctx, r)
+	})
+	jobs.Register(reg, func(ctx context.Context, r complaint.Reminder) error { return a.Services.Complaints.Remind(ctx, r) })
 }

@@ -168,6 +168,9 @@ func (s *Service) act(ctx context.Context, a *identity.Actor, c *Complaint, cmd 
 	if err := s.record(ctx, who, c, added); err != nil {
 		return err
 	}
+	if err := s.planReminders(ctx, c, added); err != nil {
+		return err
+	}
 	return s.effects(ctx, c, added)
 }
 

@@ -30,6 +30,7 @@ type Deps struct {
 	Users     Users
 	Calendars Calendars
 	Notifier  Notifier
+	Scheduler Scheduler // the clocks' yellow and red reminders
 	Throttle  Throttle
 	Hotline   HotlineAnswers
 	Secret    []byte // keys the 查询码 hashes
@@ -273,6 +274,9 @@ func (s *Service) create(ctx context.Context, a *identity.Actor, c *Complaint, c
 		who = complainantAudit
 	}
 	if err := s.record(ctx, who, c, c.Events); err != nil {
+		return err
+	}
+	if err := s.planReminders(ctx, c, c.Events); err != nil {
 		return err
 	}
 	return s.tellDesk(ctx, c, fmt.Sprintf("新%s待受理：%s", c.Kind.Label(), c.Number), "请在 5 个工作日内受理或说明不予受理的理由。")

@@ -133,9 +133,17 @@ type Transactor interface {
 	InTx(ctx context.Context, fn func(ctx context.Context) error) error
 }
 
-// Auditor appends to the audit log inside the caller's transaction.
+// Auditor appends to the audit log inside the caller's transaction, and
+// reads it there (the reminders sent).
 type Auditor interface {
 	Append(ctx context.Context, r audit.Record) error
+	Find(ctx context.Context, f audit.Filter) ([]*audit.Entry, error)
+}
+
+// Scheduler sets the complaints' timers, inside the caller's transaction.
+type Scheduler interface {
+	// ScheduleReminder runs Remind with r at (or after) at.
+	ScheduleReminder(ctx context.Context, r Reminder, at time.Time) error
 }
 
 // Note is a message to people: in their inbox, and by SMS when asked.

@@ -220,6 +220,9 @@ type Transactor interface {
 // Auditor appends to the audit log inside the caller's transaction.
 type Auditor interface {
 	Append(ctx context.Context, r audit.Record) error
+	// Find reads the log inside the caller's transaction (the reminders
+	// sent).
+	Find(ctx context.Context, f audit.Filter) ([]*audit.Entry, error)
 }
 
 // Note is a message to people: in their inbox, and by SMS when asked.
@@ -246,6 +249,8 @@ type Scheduler interface {
 	ScheduleTicketCheck(ctx context.Context, ticketID int64, at time.Time) error
 	// ScheduleVisitSMS sends a visit's rating link by SMS.
 	ScheduleVisitSMS(ctx context.Context, visitID int64) error
+	// ScheduleTicketReminder runs RemindTicket with r at (or after) at.
+	ScheduleTicketReminder(ctx context.Context, r TicketReminder, at time.Time) error
 }
 
 // CountRow is one row of the per-day counts the figures read.

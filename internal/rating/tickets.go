@@ -36,6 +36,9 @@ func (s *Service) openTicket(ctx context.Context, r *Rating) (*Ticket, error) {
 	if err := s.recordTicket(ctx, sys, t, t.Events); err != nil {
 		return nil, err
 	}
+	if err := s.planTicketReminders(ctx, t, ClockCallback, ClockRectify); err != nil {
+		return nil, err
+	}
 	return t, s.tellHandlers(ctx, t, r)
 }
 
@@ -106,19 +109,15 @@ func (c TicketClocks) Warning() workclock.Warning {
 // opening until the feedback, paused while an appeal is decided.
 func ComputeTicketClocks(t *Ticket, cal *calendar.Calendar, now time.Time) (TicketClocks, error) {
 	var callbackEnd, rectifyEnd time.Time
-	var pauses []workclock.Span
 	for _, e := range t.Events {
 		switch e.Kind {
 		case TevCalledBack, TevCallbackSkipped:
 			callbackEnd = e.At
 		case TevFedBack, TevAppealUpheld:
 			rectifyEnd = e.At
-		case TevAppealed:
-			pauses = append(pauses, workclock.Span{From: e.At})
-		case TevAppealRejected:
-			pauses[len(pauses)-1].To = e.At
 		}
 	}
+	pauses := t.appeals()
 	var out TicketClocks
 	var err error
 	if !t.Anonymous {
@@ -128,6 +127,21 @@ func ComputeTicketClocks(t *Ticket, cal *calendar.Calendar, now time.Time) (Tick
 	}
 	out.Rectify, err = workclock.Measure(cal, t.RectifyDays, t.OpenedAt, rectifyEnd, pauses, now)
 	return out, err
+}
+
+// appeals are the stretches the 整改 clock stood still while an appeal was
+// decided; the last one has no end while it is.
+func (t *Ticket) appeals() []workclock.Span {
+	var pauses []workclock.Span
+	for _, e := range t.Events {
+		switch e.Kind {
+		case TevAppealed:
+			pauses = append(pauses, workclock.Span{From: e.At})
+		case TevAppealRejected:
+			pauses[len(pauses)-1].To = e.At
+		}
+	}
+	return pauses
 }
 
 // Ticket returns a ticket for someone allowed to see it.
@@ -312,8 +326,15 @@ func (s *Service) actTicket(ctx context.Context, a *identity.Actor, t *Ticket, c
 func (s *Service) ticketEffects(ctx context.Context, t *Ticket, evs []TicketEvent) error {
 	for _, e := range evs {
 		switch e.Kind {
-		case TevAppealed, TevAppealRejected:
+		case TevAppealed:
 			if err := s.tellAppeal(ctx, t, e); err != nil {
+				return err
+			}
+		case TevAppealRejected: // the 整改 clock runs again: a new run with timers of its own
+			if err := s.tellAppeal(ctx, t, e); err != nil {
+				return err
+			}
+			if err := s.planTicketReminders(ctx, t, ClockRectify); err != nil {
 				return err
 			}
 		case TevAppealUpheld:
@@ -410,8 +431,13 @@ func (s *Service) endOfPeriod(path string, start time.Time, days int) (time.Time
 // the period is provisional, a day from now at the latest and again daily,
 // so that it follows the holiday schedule once imported.
 func (s *Service) checkAt(end time.Time, provisional bool) time.Time {
+	return checkAt(end, provisional, s.d.Now())
+}
+
+// checkAt is the timer's time for a period ending at end, at now.
+func checkAt(end time.Time, provisional bool, now time.Time) time.Time {
 	if provisional {
-		return minTime(end, s.d.Now().Add(24*time.Hour))
+		return minTime(end, now.Add(24*time.Hour))
 	}
 	return end
 }
