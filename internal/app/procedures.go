@@ -17,7 +17,8 @@ import (
 // procedures builds the procedure a case follows from a published item
 // version of the catalogue. Published versions never change, so a built
 // procedure is cached by version; whether the item still accepts
-// applications is checked every time.
+// applications is checked every time (on the item as read at most a second
+// ago, catalog.Service.ItemKept).
 type procedures struct {
 	cat            *catalog.Service
 	org            *org.Service
@@ -48,7 +49,7 @@ func (p *procedures) Procedure(ctx context.Context, versionID int64) (*cases.Pro
 	if err != nil {
 		return nil, err
 	}
-	it, err := p.cat.Item(ctx, cached.ItemID)
+	it, err := p.cat.ItemKept(ctx, cached.ItemID)
 	if err != nil {
 		return nil, err
 	}

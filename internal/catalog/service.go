@@ -10,6 +10,7 @@ import (
 	"openhall/internal/audit"
 	"openhall/internal/calendar"
 	"openhall/internal/identity"
+	"openhall/internal/memo"
 	"openhall/internal/org"
 )
 
@@ -45,6 +46,7 @@ type Service struct {
 	views   viewCache
 	stamps  stampCache
 	epoch   *atomic.Uint64 // ends with each write transaction (epochTx)
+	kept    *memo.Cache[int64, keptItem]
 }
 
 // NewService returns a Service that searches through the store.
@@ -54,7 +56,7 @@ func NewService(store Store, orgs Orgs, tx Transactor, auditor Auditor, now func
 	}
 	epoch := new(atomic.Uint64)
 	return &Service{store: store, search: store, orgs: orgs, tx: epochTx{tx, epoch}, audit: auditor, epoch: epoch,
-		now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
+		kept: newKeptItems(), now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
 }
 
 // SetSearcher replaces the search engine.

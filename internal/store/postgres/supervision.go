@@ -26,13 +26,13 @@ func (db *DB) Supervision() *SupervisionStore {
 	return &SupervisionStore{db: db, procs: &cases.ProcedureCache{}}
 }
 
-// MarkCase marks a changed case due for evaluation: one upsert.
+// MarkCase marks a changed case due for evaluation: one upsert, queued in
+// a transaction to go with its next statement or its commit.
 func (s *SupervisionStore) MarkCase(ctx context.Context, m supervision.Mark) error {
-	_, err := s.db.q(ctx).Exec(ctx, `INSERT INTO supervision_watch (case_id, number, region_path, department_id, item_code,
+	return s.db.write(ctx, nil, `INSERT INTO supervision_watch (case_id, number, region_path, department_id, item_code,
 		item_name, status, version, next_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (case_id) DO UPDATE SET status = excluded.status, version = excluded.version, next_at = excluded.next_at`,
 		m.CaseID, m.Number, m.RegionPath, m.DeptID, m.ItemCode, m.ItemName, m.Status, m.Version, m.At)
-	return mapError(err)
 }
 
 // watchColumns are what the evaluator reads of a watch row.
