@@ -65,6 +65,9 @@ type Evaluated struct {
 	Extra     []Card       // cards on other cases (不予受理 found overturned)
 	Refusal   *RefusalNote // a 不予受理 to remember for that check
 	Written   bool         // set by SaveEvaluations when it wrote this one
+	// RegionPath is the case's region: its cards' audit entries are read
+	// by that region's 监察人员.
+	RegionPath string
 }
 
 // CaseExtra are the parts of a case its events do not carry.

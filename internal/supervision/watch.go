@@ -227,7 +227,7 @@ func (s *Service) evaluateOne(ctx context.Context, w *Watched, dir *directory, e
 		return nil, err
 	}
 	ev := &Evaluated{CaseID: w.CaseID, Number: w.Number, Rev: w.Rev, Version: w.Version, Out: out,
-		State: EncodeState(out.Open, out.Pending), Row: rowOf(w, out, dir.staffWindow[out.Summary.IntakeUser])}
+		State: EncodeState(out.Open, out.Pending), Row: rowOf(w, out, dir.staffWindow[out.Summary.IntakeUser]), RegionPath: p.RegionPath}
 	ev.Summary = EncodeSummary(ev.Row)
 	ev.Stats = expand(out.Tallies, dir)
 	ev.Unchanged = w.Evaluated && ev.State == w.State && ev.Summary == w.Summary && out.Next.Equal(w.NextAt) && out.Done == w.Done &&
@@ -326,7 +326,11 @@ func (s *Service) auditCards(ctx context.Context, evs []*Evaluated) error {
 		for _, c := range e.Out.Cleared {
 			cleared = append(cleared, c.Subject+" "+c.Colour.Label()+"："+c.Outcome)
 		}
-		if err := s.d.Audit.Append(ctx, audit.Record{Actor: sys.Audit(), Scope: "system", Action: "supervision.cards",
+		scope := "system"
+		if e.RegionPath != "" {
+			scope = "region:" + e.RegionPath
+		}
+		if err := s.d.Audit.Append(ctx, audit.Record{Actor: sys.Audit(), Scope: scope, Action: "supervision.cards",
 			ObjectType: "case", ObjectID: itoa64(e.CaseID), Change: map[string]any{"number": e.Number, "arisen": arisen, "cleared": cleared}}); err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -38,6 +39,7 @@ func TestSupervision(t *testing.T) {
 			t.Fatalf("on 03-09 both cases crossed a threshold: %d evaluated", n)
 		}
 		checkScopes(f, a, bCase)
+		checkCardEntries(f, a, bCase)
 		checkLists(f, a)
 		checkOrders(f, a)
 		f.evaluateAt(cst(3, 10, 9, 0))
@@ -325,5 +327,37 @@ func checkSettings(f *supFixture) {
 	}
 	if _, err := f.sup.RaiseCard(f.ctx, f.yhSup, supervision.ManualInput{DeptID: f.tr.Department.ID, Kind: supervision.KindOther, Colour: supervision.Red, Detail: "越权录入"}); !apperr.Is(err, apperr.Forbidden) {
 		t.Fatalf("a card outside the scope: %v", err)
+	}
+}
+
+// checkCardEntries: the audit entries of the cards that arose on a case
+// are read by its county's 监察人员, not by the other county's.
+func checkCardEntries(f *supFixture, a, b *cases.Case) {
+	t := f.t
+	for _, tc := range []struct {
+		who  *identity.Actor
+		want []string
+	}{{f.xhSup, []string{strconv.FormatInt(a.ID, 10)}}, {f.yhSup, []string{strconv.FormatInt(b.ID, 10)}},
+		{f.citySup, []string{strconv.FormatInt(a.ID, 10), strconv.FormatInt(b.ID, 10)}}} {
+		reach, err := identity.AuditReach(tc.who)
+		if err != nil {
+			t.Fatal(err)
+		}
+		es, err := f.sv.Audit.Find(f.ctx, audit.Filter{Action: "supervision.cards", Within: reach})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, e := range es {
+			got[e.ObjectID] = true
+		}
+		if len(got) != len(tc.want) {
+			t.Errorf("%s reads the card entries of cases %v, want %v", tc.who.Name, got, tc.want)
+		}
+		for _, id := range tc.want {
+			if !got[id] {
+				t.Errorf("%s does not read the card entries of case %s", tc.who.Name, id)
+			}
+		}
 	}
 }
