@@ -82,13 +82,7 @@ func (s *Service) publicKey(k *SigningKey) (*ecdsa.PublicKey, error) {
 // activeKey returns the centre's signing key, creating it on first use. Of
 // two nodes creating it at once, one key wins and both use it.
 func (s *Service) activeKey(ctx context.Context, a *identity.Actor, centreID int64) (*SigningKey, error) {
-	if k, ok := s.active.Get(centreID); ok {
-		return k, nil
-	}
 	k, err := s.store.ActiveKey(ctx, centreID)
-	if err == nil {
-		s.active.Put(centreID, k)
-	}
 	if !apperr.Is(err, apperr.NotFound) {
 		return k, err
 	}
@@ -111,7 +105,6 @@ func (s *Service) recordKey(ctx context.Context, a *identity.Actor, action strin
 // signing. Certificates signed with the old key keep verifying against its
 // public half, which stays stored.
 func (s *Service) Rotate(ctx context.Context, a *identity.Actor, centreID int64) (*SigningKey, error) {
-	defer s.active.Forget(centreID)
 	var k *SigningKey
 	err := s.tx.InTx(ctx, func(ctx context.Context) error {
 		if err := s.checkKeyAdmin(ctx, a, centreID); err != nil {

@@ -14,7 +14,6 @@ import (
 	"openhall/internal/audit"
 	"openhall/internal/calendar"
 	"openhall/internal/identity"
-	"openhall/internal/memo"
 	"openhall/internal/pii"
 
 	"github.com/emmansun/gmsm/sm2"
@@ -48,16 +47,7 @@ type Service struct {
 	publicURL string
 	privates  sync.Map // key id → *sm2.PrivateKey
 	publics   sync.Map // key id → *ecdsa.PublicKey
-	// active keeps each centre's signing key for activeLife: every
-	// decision that issues a certificate needs it. A rotation through this
-	// process forgets it; one through another node shows here within
-	// activeLife, during which this node still signs with the retired key,
-	// whose certificates verify like any other.
-	active *memo.Cache[int64, *SigningKey]
 }
-
-// activeLife is how long a centre's signing key is kept.
-const activeLife = 5 * time.Second
 
 // NewService returns a Service; it fails only on a KEK of the wrong size.
 func NewService(store Store, centres Centres, tx Transactor, auditor Auditor, o Options) (*Service, error) {
@@ -71,7 +61,7 @@ func NewService(store Store, centres Centres, tx Transactor, auditor Auditor, o 
 	}
 	return &Service{store: store, centres: centres, tx: tx, audit: auditor, sealer: sealer,
 		now: func() time.Time { return now().UTC().Truncate(issuedAtPrecision) }, authorize: o.Authorize,
-		publicURL: strings.TrimRight(o.PublicURL, "/"), active: memo.New[int64, *SigningKey](activeLife, 1024, nil)}, nil
+		publicURL: strings.TrimRight(o.PublicURL, "/")}, nil
 }
 
 // SetAuthorizer installs the rule for the full view (see
