@@ -97,3 +97,39 @@ func TestRestoreChecksEverything(t *testing.T) {
 		t.Fatal("half an archive was restored")
 	}
 }
+
+// TestRestoreMaterialsOnly: an archive of a PostgreSQL deployment holds
+// materials and no database; it restores them and puts no database in place.
+func TestRestoreMaterialsOnly(t *testing.T) {
+	dir := t.TempDir()
+	store, err := blob.New(filepath.Join(dir, "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := store.Put(context.Background(), strings.NewReader("%PDF-1.4\n% pg\n"), blob.PutOptions{Name: "a.pdf"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "backup.tar")
+	w, err := Create(out, "postgres", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.AddBlob(store, b.SHA256); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	restored := t.TempDir()
+	m, err := Restore(context.Background(), out, restored, opener(nil))
+	if err != nil || m.Blobs != 1 || m.Database {
+		t.Fatalf("restore of a materials-only archive: %+v %v", m, err)
+	}
+	if _, err := os.Stat(filepath.Join(restored, "blobs", b.SHA256[:2], b.SHA256[2:4], b.SHA256)); err != nil {
+		t.Fatalf("material: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(restored, DatabaseFile)); err == nil {
+		t.Fatal("a materials-only restore put a database in place")
+	}
+}

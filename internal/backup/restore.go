@@ -62,6 +62,9 @@ func Restore(ctx context.Context, path, dir string, open OpenFunc) (Manifest, er
 	if err := r.verify(ctx, open); err != nil {
 		return r.m, err
 	}
+	if !r.database {
+		return r.m, nil // PostgreSQL: materials only, synced above
+	}
 	if err := os.Rename(staged, final); err != nil {
 		return r.m, err
 	}
