@@ -2,15 +2,13 @@ package complaint
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"strconv"
 	"time"
 
 	"openhall/internal/apperr"
-	"openhall/internal/audit"
 	"openhall/internal/calendar"
 	"openhall/internal/identity"
+	"openhall/internal/remind"
 	"openhall/internal/workclock"
 )
 
@@ -72,6 +70,11 @@ func (Reminder) Kind() string { return "complaint.reminder" }
 // also what makes a timer run twice tell once.
 const reminderAction = "complaint.reminder"
 
+// key names the reminder in the audit log.
+func (r Reminder) key() remind.Key {
+	return remind.Key{Clock: string(r.Clock), Run: r.Run, Warning: r.Warning}
+}
+
 // planReminders schedules, inside the change's transaction, the yellow and
 // red reminders of every clock that the events evs started or started
 // again (ReminderTimers).
@@ -99,11 +102,9 @@ type Timer struct {
 }
 
 // ReminderTimers are the timers of the clocks that the events evs, just
-// applied to c at now, started or started again: for each, one at the
-// moment it will turn yellow (none for a clock yellow from its start) and
-// one at the moment it will turn red, on cal. While a moment is
-// provisional the timer runs a day from now at the latest, and looks
-// again daily (checkAt).
+// applied to c at now, started or started again (workclock.Timers): for
+// each, one at the moment it will turn yellow (none for a clock yellow
+// from its start) and one at the moment it will turn red, on cal.
 func ReminderTimers(c *Complaint, cal *calendar.Calendar, now time.Time, evs []Event) ([]Timer, error) {
 	cl, err := ComputeClocks(c, cal, now)
 	if err != nil {
@@ -112,18 +113,16 @@ func ReminderTimers(c *Complaint, cal *calendar.Calendar, now time.Time, evs []E
 	var out []Timer
 	for _, name := range clockNames {
 		k := cl.Get(name)
-		if !k.Started || k.Met || !startedBy(k.Start, evs) {
+		if !startedBy(k.Start, evs) {
 			continue
 		}
-		turns, err := workclock.Next(cal, k.Days, k.Start, nil)
+		ts, err := workclock.Timers(cal, k, nil, now)
 		if err != nil {
 			return nil, err
 		}
-		for _, w := range []workclock.Warning{workclock.WarnYellow, workclock.WarnRed} {
-			if at := turnAt(turns, w); !at.IsZero() {
-				r := Reminder{ComplaintID: c.ID, Clock: name, Run: k.Start.UnixMicro(), Warning: w}
-				out = append(out, Timer{Reminder: r, At: checkAt(at, turns.Provisional, now)})
-			}
+		for _, tm := range ts {
+			r := Reminder{ComplaintID: c.ID, Clock: name, Run: k.Start.UnixMicro(), Warning: tm.Warning}
+			out = append(out, Timer{Reminder: r, At: tm.At})
 		}
 	}
 	return out, nil
@@ -138,30 +137,11 @@ func startedBy(start time.Time, evs []Event) bool {
 	return false
 }
 
-// turnAt is when the clock turns w (zero: it does not).
-func turnAt(t workclock.Turns, w workclock.Warning) time.Time {
-	if w == workclock.WarnRed {
-		return t.Red
-	}
-	return t.Yellow
-}
-
-// checkAt is when a timer for a turn at at runs: then, or, while the turn
-// is provisional (reaches a year whose holiday schedule is not imported),
-// a day from now at the latest and again daily, so that it follows the
-// schedule once imported, whichever way that moves the turn.
-func checkAt(at time.Time, provisional int, now time.Time) time.Time {
-	if provisional != 0 && at.After(now.Add(24*time.Hour)) {
-		return now.Add(24 * time.Hour)
-	}
-	return at
-}
-
 // Remind is the reminder timer's handler. It reads the complaint again and
 // tells only if the clock is still on the same run and shows the warning
 // now; a timer of a clock met or started again since does nothing, one
 // early (the calendar moved the turn, or it is provisional) sets itself
-// again, and one run twice tells once.
+// again, and one run twice tells once (remind.Check).
 func (s *Service) Remind(ctx context.Context, r Reminder) error {
 	return s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		c, err := s.d.Store.LoadComplaint(ctx, r.ComplaintID, true)
@@ -171,85 +151,41 @@ func (s *Service) Remind(ctx context.Context, r Reminder) error {
 		if err != nil {
 			return err
 		}
-		cal, err := s.d.Calendars.ForRegion(c.RegionPath)
+		ck, cl, err := s.reminderCheck(c, r)
 		if err != nil {
 			return err
 		}
-		now := s.d.Now()
-		cl, err := ComputeClocks(c, cal, now)
-		if err != nil {
-			return err
-		}
-		k := cl.Get(r.Clock)
-		switch {
-		case !k.Started || k.Met || k.Start.UnixMicro() != r.Run:
-			return nil // stale: met, or started again with timers of its own
-		case k.Warning.Rank() < r.Warning.Rank():
-			return s.remindLater(ctx, cal, k, r, now)
-		case k.Warning != r.Warning:
-			return nil // red already: the red timer tells
-		}
-		sent, err := s.reminded(ctx, r)
-		if err != nil || sent {
-			return err
-		}
-		return s.sendReminder(ctx, c, cl, r)
+		later := func(at time.Time) error { return s.d.Scheduler.ScheduleReminder(ctx, r, at) }
+		return ck.Do(ctx, s.d.Audit, later, func() error { return s.sendReminder(ctx, c, cl, ck, r) })
 	})
 }
 
-// remindLater sets the timer again for the turn as the calendar now says.
-func (s *Service) remindLater(ctx context.Context, cal *calendar.Calendar, k workclock.Clock, r Reminder, now time.Time) error {
-	turns, err := workclock.Next(cal, k.Days, k.Start, nil)
+// reminderCheck is the reminder's clock as the complaint c stands now.
+func (s *Service) reminderCheck(c *Complaint, r Reminder) (remind.Check, Clocks, error) {
+	cal, err := s.d.Calendars.ForRegion(c.RegionPath)
 	if err != nil {
-		return err
+		return remind.Check{}, Clocks{}, err
 	}
-	at := turnAt(turns, r.Warning)
-	if at.IsZero() {
-		return nil
+	now := s.d.Now()
+	cl, err := ComputeClocks(c, cal, now)
+	if err != nil {
+		return remind.Check{}, Clocks{}, err
 	}
-	return s.d.Scheduler.ScheduleReminder(ctx, r, checkAt(maxTime(at, now.Add(time.Minute)), turns.Provisional, now))
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
+	k := cl.Get(r.Clock)
+	o := remind.Object{Type: "complaint", ID: c.ID, Scope: "region:" + c.RegionPath, Action: reminderAction}
+	return remind.Check{Key: r.key(), Object: o, Clock: k, Run: k.Start, Cal: cal, Now: now}, cl, nil
 }
 
 // reminderRecord is what the audit log keeps of a reminder sent.
 type reminderRecord struct {
-	Number      string            `json:"number"`
-	Clock       ClockName         `json:"clock"`
-	Run         int64             `json:"run"`
-	Warning     workclock.Warning `json:"warning"`
-	Due         string            `json:"due"`
-	Provisional int               `json:"provisional_year,omitempty"`
-	Told        int               `json:"told"` // how many people
-}
-
-// reminded reports whether the reminder was sent already: its audit entry
-// exists. The complaint's row is locked, so a concurrent run waits here
-// and then sees the first one's entry.
-func (s *Service) reminded(ctx context.Context, r Reminder) (bool, error) {
-	es, err := s.d.Audit.Find(ctx, audit.Filter{ObjectType: "complaint", ObjectID: strconv.FormatInt(r.ComplaintID, 10), Action: reminderAction, Limit: 500})
-	if err != nil {
-		return false, err
-	}
-	for _, e := range es {
-		var rec reminderRecord
-		if json.Unmarshal(e.Detail, &rec) == nil && rec.Clock == r.Clock && rec.Run == r.Run && rec.Warning == r.Warning {
-			return true, nil
-		}
-	}
-	return false, nil
+	Number string `json:"number"`
+	remind.Sent
 }
 
 // sendReminder tells whoever must act (the desk, or for the department's
 // clock the department's staff) the complaint's number, the clock and its
 // due date, never who complained, and records it in the audit log.
-func (s *Service) sendReminder(ctx context.Context, c *Complaint, cl Clocks, r Reminder) error {
-	k := cl.Get(r.Clock)
+func (s *Service) sendReminder(ctx context.Context, c *Complaint, cl Clocks, ck remind.Check, r Reminder) error {
 	dept, roles := int64(0), []identity.Role{identity.RoleSupervisor}
 	if r.Clock == ClockDepartment {
 		dept, roles = c.DepartmentID, []identity.Role{identity.RoleApprover, identity.RoleDeptHead}
@@ -260,24 +196,16 @@ func (s *Service) sendReminder(ctx context.Context, c *Complaint, cl Clocks, r R
 	}
 	label := cl.Label(r.Clock)
 	n := Note{Kind: "complaint.reminder", Link: fmt.Sprintf("/complaints/%d", c.ID),
-		Title: fmt.Sprintf("%s %s：%s%s", c.Kind.Label(), c.Number, label, map[workclock.Warning]string{workclock.WarnYellow: "即将到期", workclock.WarnRed: "已超期"}[r.Warning]),
-		Body:  fmt.Sprintf("%s（%d 个工作日）：%s。%s", label, k.Days, k.Text(), reminderAsk(r))}
+		Title: fmt.Sprintf("%s %s：%s%s", c.Kind.Label(), c.Number, label, r.Warning.Label()),
+		Body:  remind.Body(label, ck.Clock, r.Warning, reminderAsks[r.Clock])}
 	if len(ids) > 0 {
 		if err := s.d.Notifier.Tell(ctx, ids, n); err != nil {
 			return err
 		}
 	}
-	return s.d.Audit.Append(ctx, audit.Record{Actor: audit.System, Scope: "region:" + c.RegionPath, Action: reminderAction,
-		ObjectType: "complaint", ObjectID: strconv.FormatInt(c.ID, 10),
-		Change: reminderRecord{Number: c.Number, Clock: r.Clock, Run: r.Run, Warning: r.Warning, Due: k.Due.String(), Provisional: k.Provisional, Told: len(ids)}})
+	return ck.Record(ctx, s.d.Audit, reminderRecord{Number: c.Number, Sent: ck.Sent(len(ids))})
 }
 
-// reminderAsk says what to do about the clock.
-func reminderAsk(r Reminder) string {
-	what := map[ClockName]string{ClockAccept: "受理或说明不予受理的理由", ClockDepartment: "答复受理机构或退回",
-		ClockAnswer: "答复投诉人", ClockDesk: "转办或答复"}[r.Clock]
-	if r.Warning == workclock.WarnRed {
-		return "已超过期限，请立即" + what + "。"
-	}
-	return "请在到期前" + what + "。"
-}
+// reminderAsks says what to do about each clock.
+var reminderAsks = map[ClockName]string{ClockAccept: "受理或说明不予受理的理由", ClockDepartment: "答复受理机构或退回",
+	ClockAnswer: "答复投诉人", ClockDesk: "转办或答复"}

@@ -2,14 +2,12 @@ package rating
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"strconv"
 	"time"
 
 	"openhall/internal/apperr"
-	"openhall/internal/audit"
 	"openhall/internal/calendar"
+	"openhall/internal/remind"
 	"openhall/internal/workclock"
 )
 
@@ -50,19 +48,24 @@ func (TicketReminder) Kind() string { return "rating.ticket_reminder" }
 // it is also what makes a timer run twice tell once.
 const ticketReminderAction = "rating.ticket.reminder"
 
-// clock returns the ticket's clock of name measured in cl, and the start
-// of its current run.
-func (t *Ticket) clock(cl TicketClocks, name TicketClock) (workclock.Clock, time.Time) {
+// key names the reminder in the audit log.
+func (r TicketReminder) key() remind.Key {
+	return remind.Key{Clock: string(r.Clock), Run: r.Run, Warning: r.Warning}
+}
+
+// clock returns the ticket's clock of name measured in cl, the start of
+// its current run, and its pauses (the appeals, for 整改).
+func (t *Ticket) clock(cl TicketClocks, name TicketClock) (workclock.Clock, time.Time, []workclock.Span) {
 	if name == ClockCallback {
-		return cl.Callback, t.OpenedAt
+		return cl.Callback, t.OpenedAt, nil
 	}
-	run := t.OpenedAt
-	for _, p := range t.appeals() {
+	run, pauses := t.OpenedAt, t.appeals()
+	for _, p := range pauses {
 		if !p.To.IsZero() {
 			run = p.To
 		}
 	}
-	return cl.Rectify, run
+	return cl.Rectify, run, pauses
 }
 
 // planTicketReminders schedules, in the caller's transaction, the yellow
@@ -92,11 +95,10 @@ type TicketTimer struct {
 }
 
 // TicketReminderTimers are the timers of the named clocks' current runs
-// at now: one at the moment each will turn yellow (none for one yellow
-// from its start) and one at the moment it will turn red, on cal. A clock
-// not running (the 回访 of an anonymous review), met or paused by an
-// appeal has none. While a moment is provisional the timer runs a day
-// from now at the latest, and looks again daily.
+// at now (workclock.Timers): one at the moment each will turn yellow (none
+// for one yellow from its start) and one at the moment it will turn red,
+// on cal. A clock not running (the 回访 of an anonymous review), met or
+// paused by an appeal still being decided has none.
 func TicketReminderTimers(t *Ticket, cal *calendar.Calendar, now time.Time, names ...TicketClock) ([]TicketTimer, error) {
 	cl, err := ComputeTicketClocks(t, cal, now)
 	if err != nil {
@@ -104,44 +106,25 @@ func TicketReminderTimers(t *Ticket, cal *calendar.Calendar, now time.Time, name
 	}
 	var out []TicketTimer
 	for _, name := range names {
-		k, run := t.clock(cl, name)
-		var pauses []workclock.Span
-		if name == ClockRectify {
-			pauses = t.appeals()
-		}
-		// Not k.Paused: at the very moment an appeal ends, Measure still
-		// counts the clock paused.
-		if !k.Started || k.Met || appealing(pauses) {
-			continue
-		}
-		turns, err := workclock.Next(cal, k.Days, k.Start, pauses)
+		k, run, pauses := t.clock(cl, name)
+		ts, err := workclock.Timers(cal, k, pauses, now)
 		if err != nil {
 			return nil, err
 		}
-		for _, w := range []workclock.Warning{workclock.WarnYellow, workclock.WarnRed} {
-			at := turns.Red
-			if w == workclock.WarnYellow {
-				at = turns.Yellow
-			}
-			if !at.IsZero() {
-				r := TicketReminder{TicketID: t.ID, Clock: name, Run: run.UnixMicro(), Warning: w}
-				out = append(out, TicketTimer{TicketReminder: r, At: checkAt(at, turns.Provisional != 0, now)})
-			}
+		for _, tm := range ts {
+			r := TicketReminder{TicketID: t.ID, Clock: name, Run: run.UnixMicro(), Warning: tm.Warning}
+			out = append(out, TicketTimer{TicketReminder: r, At: tm.At})
 		}
 	}
 	return out, nil
-}
-
-// appealing reports whether the last pause lasts.
-func appealing(pauses []workclock.Span) bool {
-	return len(pauses) > 0 && pauses[len(pauses)-1].To.IsZero()
 }
 
 // RemindTicket is the ticket reminder's handler. It reads the ticket again
 // and tells only if the clock is still on the same run, running and
 // showing the warning now; a timer of a clock met, paused or resumed since
 // does nothing, one early (the calendar moved the turn, or it is
-// provisional) sets itself again, and one run twice tells once.
+// provisional) sets itself again, and one run twice tells once
+// (remind.Check).
 func (s *Service) RemindTicket(ctx context.Context, r TicketReminder) error {
 	return s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		t, err := s.d.Store.LoadTicket(ctx, r.TicketID, true)
@@ -151,106 +134,54 @@ func (s *Service) RemindTicket(ctx context.Context, r TicketReminder) error {
 		if err != nil {
 			return err
 		}
-		cl, err := s.clocks(t)
+		ck, err := s.ticketReminderCheck(t, r)
 		if err != nil {
 			return err
 		}
-		k, run := t.clock(cl, r.Clock)
-		switch {
-		case !k.Started || k.Met || k.Paused || run.UnixMicro() != r.Run:
-			return nil // stale
-		case k.Warning.Rank() < r.Warning.Rank():
-			return s.remindTicketLater(ctx, t, r)
-		case k.Warning != r.Warning:
-			return nil // red already: the red timer tells
-		}
-		sent, err := s.ticketReminded(ctx, r)
-		if err != nil || sent {
-			return err
-		}
-		return s.sendTicketReminder(ctx, t, k, r)
+		later := func(at time.Time) error { return s.d.Scheduler.ScheduleTicketReminder(ctx, r, at) }
+		return ck.Do(ctx, s.d.Audit, later, func() error { return s.sendTicketReminder(ctx, t, ck, r) })
 	})
 }
 
-// remindTicketLater sets the timer again for the turn as the calendar now
-// says.
-func (s *Service) remindTicketLater(ctx context.Context, t *Ticket, r TicketReminder) error {
+// ticketReminderCheck is the reminder's clock as the ticket t stands now.
+func (s *Service) ticketReminderCheck(t *Ticket, r TicketReminder) (remind.Check, error) {
 	cal, err := s.calendarFor(t.RegionPath)
 	if err != nil {
-		return err
+		return remind.Check{}, err
 	}
-	days, pauses := t.CallbackDays, []workclock.Span(nil)
-	if r.Clock == ClockRectify {
-		days, pauses = t.RectifyDays, t.appeals()
+	now := s.d.Now()
+	cl, err := ComputeTicketClocks(t, cal, now)
+	if err != nil {
+		return remind.Check{}, err
 	}
-	turns, err := workclock.Next(cal, days, t.OpenedAt, pauses)
-	if err != nil || !turns.Known() {
-		return err
-	}
-	at := turns.Red
-	if r.Warning == workclock.WarnYellow {
-		at = turns.Yellow
-	}
-	if at.IsZero() {
-		return nil
-	}
-	if next := s.d.Now().Add(time.Minute); at.Before(next) {
-		at = next
-	}
-	return s.d.Scheduler.ScheduleTicketReminder(ctx, r, checkAt(at, turns.Provisional != 0, s.d.Now()))
+	k, run, pauses := t.clock(cl, r.Clock)
+	o := remind.Object{Type: "rating_ticket", ID: t.ID, Scope: "region:" + t.RegionPath, Action: ticketReminderAction}
+	return remind.Check{Key: r.key(), Object: o, Clock: k, Run: run, Pauses: pauses, Cal: cal, Now: now}, nil
 }
 
 // ticketReminderRecord is what the audit log keeps of a reminder sent.
 type ticketReminderRecord struct {
-	Ticket      int64             `json:"ticket"`
-	Clock       TicketClock       `json:"clock"`
-	Run         int64             `json:"run"`
-	Warning     workclock.Warning `json:"warning"`
-	Due         string            `json:"due"`
-	Provisional int               `json:"provisional_year,omitempty"`
-	Told        int               `json:"told"` // how many people
-}
-
-// ticketReminded reports whether the reminder was sent already: its audit
-// entry exists. The ticket's row is locked, so a concurrent run waits and
-// then sees the first one's entry.
-func (s *Service) ticketReminded(ctx context.Context, r TicketReminder) (bool, error) {
-	es, err := s.d.Audit.Find(ctx, audit.Filter{ObjectType: "rating_ticket", ObjectID: strconv.FormatInt(r.TicketID, 10),
-		Action: ticketReminderAction, Limit: 500})
-	if err != nil {
-		return false, err
-	}
-	for _, e := range es {
-		var rec ticketReminderRecord
-		if json.Unmarshal(e.Detail, &rec) == nil && rec.Clock == r.Clock && rec.Run == r.Run && rec.Warning == r.Warning {
-			return true, nil
-		}
-	}
-	return false, nil
+	Ticket int64 `json:"ticket"`
+	remind.Sent
 }
 
 // sendTicketReminder tells the ticket's handlers its number, the clock and
 // its due date, and records it in the audit log.
-func (s *Service) sendTicketReminder(ctx context.Context, t *Ticket, k workclock.Clock, r TicketReminder) error {
+func (s *Service) sendTicketReminder(ctx context.Context, t *Ticket, ck remind.Check, r TicketReminder) error {
 	ids, err := s.d.Store.DepartmentStaff(ctx, t.DepartmentID, t.RegionPath, handlerRoles(t))
 	if err != nil {
 		return err
 	}
-	what := map[TicketClock]string{ClockCallback: "回访评价人", ClockRectify: "整改或解释说明并向评价人反馈"}[r.Clock]
-	state, ask := "即将到期", "请在到期前"+what+"。"
-	if r.Warning == workclock.WarnRed {
-		state, ask = "已超期", "已超过期限，请立即"+what+"。"
-	}
 	n := Note{Kind: "rating.ticket.reminder", Link: fmt.Sprintf("/staff/ratings/tickets/%d", t.ID),
-		Title: fmt.Sprintf("差评整改工单 %d：%s%s", t.ID, r.Clock.Label(), state),
-		Body:  fmt.Sprintf("%s（%d 个工作日）：%s。%s", r.Clock.Label(), k.Days, k.Text(), ask)}
+		Title: fmt.Sprintf("差评整改工单 %d：%s%s", t.ID, r.Clock.Label(), r.Warning.Label()),
+		Body:  remind.Body(r.Clock.Label(), ck.Clock, r.Warning, ticketReminderAsks[r.Clock])}
 	if len(ids) > 0 {
 		if err := s.d.Notifier.Tell(ctx, ids, n); err != nil {
 			return err
 		}
 	}
-	return s.d.Audit.Append(ctx, audit.Record{Actor: audit.System, Scope: "region:" + t.RegionPath, Action: ticketReminderAction,
-		ObjectType: "rating_ticket", ObjectID: strconv.FormatInt(t.ID, 10),
-		Change: ticketReminderRecord{Ticket: t.ID, Clock: r.Clock, Run: r.Run, Warning: r.Warning, Due: k.Due.String(),
-			Provisional: k.Provisional, Told: len(ids)}})
+	return ck.Record(ctx, s.d.Audit, ticketReminderRecord{Ticket: t.ID, Sent: ck.Sent(len(ids))})
 }
+
+// ticketReminderAsks says what to do about each clock.
+var ticketReminderAsks = map[TicketClock]string{ClockCallback: "回访评价人", ClockRectify: "整改或解释说明并向评价人反馈"}
