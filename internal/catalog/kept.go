@@ -31,6 +31,6 @@ func (s *Service) ItemKept(ctx context.Context, id int64) (*Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.kept.Put(id, keptItem{item: *it, epoch: e})
+	s.kept.Keep(ctx, id, keptItem{item: *it, epoch: e})
 	return it, nil
 }

@@ -6,6 +6,7 @@
 package memo
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -65,14 +66,14 @@ func (c *Cache[K, V]) Put(k K, v V) {
 }
 
 // Load returns the value kept for k, or reads it with read and keeps it
-// when read succeeds.
-func (c *Cache[K, V]) Load(k K, read func() (V, error)) (V, error) {
+// (Keep) when read succeeds.
+func (c *Cache[K, V]) Load(ctx context.Context, k K, read func() (V, error)) (V, error) {
 	if v, ok := c.Get(k); ok {
 		return v, nil
 	}
 	v, err := read()
 	if err == nil {
-		c.Put(k, v)
+		c.Keep(ctx, k, v)
 	}
 	return v, err
 }

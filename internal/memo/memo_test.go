@@ -1,6 +1,7 @@
 package memo
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -12,7 +13,7 @@ func TestCache(t *testing.T) {
 	reads := 0
 	read := func() (string, error) { reads++; return "西湖区市场监督管理局", nil }
 	for range 3 {
-		if v, err := c.Load(1, read); err != nil || v != "西湖区市场监督管理局" {
+		if v, err := c.Load(context.Background(), 1, read); err != nil || v != "西湖区市场监督管理局" {
 			t.Fatalf("load: %q %v", v, err)
 		}
 	}
@@ -23,13 +24,13 @@ func TestCache(t *testing.T) {
 	if _, ok := c.Get(1); ok {
 		t.Fatal("a value outlived its life")
 	}
-	c.Load(1, read)
+	c.Load(context.Background(), 1, read)
 	c.Forget(1)
-	c.Load(1, read)
+	c.Load(context.Background(), 1, read)
 	if reads != 3 {
 		t.Fatalf("reads after expiry and Forget: %d, want 3", reads)
 	}
-	if _, err := c.Load(2, func() (string, error) { return "", errors.New("gone") }); err == nil {
+	if _, err := c.Load(context.Background(), 2, func() (string, error) { return "", errors.New("gone") }); err == nil {
 		t.Fatal("a failed read gave no error")
 	}
 	if _, ok := c.Get(2); ok {
@@ -53,11 +54,41 @@ func TestNilCache(t *testing.T) {
 	var c *Cache[int, string]
 	reads := 0
 	for range 2 {
-		c.Load(1, func() (string, error) { reads++; return "x", nil })
+		c.Load(context.Background(), 1, func() (string, error) { reads++; return "x", nil })
 	}
 	c.Forget(1)
 	c.Clear()
 	if reads != 2 {
 		t.Fatalf("a nil cache read %d times for two loads", reads)
 	}
+}
+
+// TestHeld: a value read inside a transaction is kept only once the
+// transaction commits, and never when it is rolled back.
+func TestHeld(t *testing.T) {
+	c := New[int, string](time.Minute, 8, nil)
+	ctx, h := Hold(context.Background())
+	c.Load(ctx, 1, func() (string, error) { return "新设部门", nil })
+	c.Keep(ctx, 2, "新设中心")
+	if _, ok := c.Get(1); ok {
+		t.Fatal("a value read inside a transaction was kept before it committed")
+	}
+	h.Release()
+	if v, ok := c.Get(1); !ok || v != "新设部门" {
+		t.Fatalf("after commit: %q %v", v, ok)
+	}
+	if _, ok := c.Get(2); !ok {
+		t.Fatal("Keep inside a transaction was lost at commit")
+	}
+	ctx, _ = Hold(context.Background()) // rolled back: never released
+	c.Load(ctx, 3, func() (string, error) { return "回滚的部门", nil })
+	if _, ok := c.Get(3); ok {
+		t.Fatal("a value read inside a rolled-back transaction was kept")
+	}
+	c.Keep(context.Background(), 4, "x")
+	if _, ok := c.Get(4); !ok {
+		t.Fatal("Keep outside a transaction kept nothing")
+	}
+	var none *Held
+	none.Release()
 }

@@ -29,7 +29,7 @@ func (s *Service) Centre(ctx context.Context, id int64) (*Centre, error) {
 // kept returns a copy of the value c keeps for id, reading it with find
 // when c has none.
 func kept[T any](ctx context.Context, c *memo.Cache[int64, T], id int64, find func(context.Context, int64) (*T, error)) (*T, error) {
-	v, err := c.Load(id, func() (T, error) {
+	v, err := c.Load(ctx, id, func() (T, error) {
 		p, err := find(ctx, id)
 		if err != nil {
 			var zero T

@@ -61,7 +61,7 @@ type Regions interface {
 // LimitsFor returns the limits that apply in the region at path (kept for
 // limitsLife).
 func (s *Service) LimitsFor(ctx context.Context, path string) (Limits, error) {
-	all, err := s.limits.Load(struct{}{}, func() ([]*Limits, error) { return s.d.Store.FindLimits(ctx) })
+	all, err := s.limits.Load(ctx, struct{}{}, func() ([]*Limits, error) { return s.d.Store.FindLimits(ctx) })
 	if err != nil {
 		return Limits{}, err
 	}

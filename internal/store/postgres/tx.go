@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"openhall/internal/memo"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -91,7 +93,8 @@ func (db *DB) InTx(ctx context.Context, fn func(context.Context) error) (err err
 			panic(p)
 		}
 	}()
-	if err := fn(context.WithValue(ctx, txKey{}, tx)); err != nil {
+	txCtx, held := memo.Hold(context.WithValue(ctx, txKey{}, tx))
+	if err := fn(txCtx); err != nil {
 		tx.rollback(context.WithoutCancel(ctx))
 		// A statement that failed because the server went away is
 		// reported as retryable, whichever store ran it.
@@ -100,5 +103,6 @@ func (db *DB) InTx(ctx context.Context, fn func(context.Context) error) (err err
 	if err := tx.commit(ctx); err != nil {
 		return mapError(fmt.Errorf("commit: %w", err))
 	}
+	held.Release()
 	return nil
 }

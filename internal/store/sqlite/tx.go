@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"openhall/internal/apperr"
+	"openhall/internal/memo"
 )
 
 // maxBatch bounds how many request transactions share one SQLite transaction.
@@ -20,6 +21,10 @@ type unit struct {
 	fn   func(context.Context) error
 	done chan error
 	err  error
+	// held is what this attempt's reads would have caches keep, released
+	// once its transaction commits: an attempt rolled back or run again
+	// keeps nothing.
+	held *memo.Held
 }
 
 // querier is what *sql.DB and *sql.Tx have in common.
@@ -136,6 +141,15 @@ func (db *DB) runBatch(batch []*unit) {
 	finish(batch, mapError(tx.Commit()))
 }
 
+// finish tells u's caller err, first releasing what its reads would keep if
+// its transaction committed.
+func (u *unit) finish(err error) {
+	if err == nil {
+		u.held.Release()
+	}
+	u.done <- err
+}
+
 // rehearse is the first, discarded run of every unit in the run-twice
 // test mode: each unit runs to its end, whatever the others did, and the
 // transaction is rolled back. The units then run for real, so a function
@@ -169,7 +183,7 @@ func (db *DB) runIsolated(batch []*unit) {
 		if u.err == nil {
 			u.err = commitErr
 		}
-		u.done <- u.err
+		u.finish(u.err)
 	}
 }
 
@@ -193,7 +207,7 @@ func (db *DB) runOne(u *unit) {
 		u.done <- err
 		return
 	}
-	u.done <- mapError(tx.Commit())
+	u.finish(mapError(tx.Commit()))
 }
 
 // runSaved runs u inside a savepoint so its failure undoes only its own work.
@@ -227,11 +241,13 @@ func run(tx *sql.Tx, u *unit) (err error) {
 	// The unit's statements run without its cancellation: a unit takes
 	// microseconds, and a cancelable context makes the driver start a
 	// goroutine per statement to interrupt it.
-	return u.fn(context.WithValue(context.WithoutCancel(u.ctx), txKey{}, tx))
+	ctx, held := memo.Hold(context.WithValue(context.WithoutCancel(u.ctx), txKey{}, tx))
+	u.held = held
+	return u.fn(ctx)
 }
 
 func finish(batch []*unit, err error) {
 	for _, u := range batch {
-		u.done <- err
+		u.finish(err)
 	}
 }
