@@ -266,3 +266,14 @@ func TestS3OddPrefix(t *testing.T) {
 		t.Fatalf("Exists = %v, %v", ok, err)
 	}
 }
+
+// TestS3EndpointWithKeys: keys written into the endpoint's address are
+// refused before any request, naming the flag, and never echoed: the
+// address is printed at start and recorded in the database.
+func TestS3EndpointWithKeys(t *testing.T) {
+	c := blob.S3Config{URL: "s3://materials/p", Endpoint: "http://AKID:TOPSECRET@127.0.0.1:1"}
+	_, err := blob.NewS3(context.Background(), c)
+	if apperr.FieldsOf(err)["s3-endpoint"] == "" || strings.Contains(fmt.Sprint(err), "TOPSECRET") {
+		t.Fatalf("endpoint with keys: %v", err)
+	}
+}

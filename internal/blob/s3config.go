@@ -74,6 +74,11 @@ func (c S3Config) client() (client *minio.Client, bucket, prefix string, err err
 	if err != nil || ep.Host == "" || (ep.Scheme != "http" && ep.Scheme != "https") {
 		return nil, "", "", apperr.Field("s3-endpoint", "对象存储地址应为 http(s)://主机:端口")
 	}
+	if ep.User != nil {
+		// The address is printed and recorded; keys in it would be too.
+		return nil, "", "", apperr.Field("s3-endpoint", "对象存储地址 --s3-endpoint 中不能含访问密钥；请只写 http(s)://主机:端口，"+
+			"密钥用 --s3-access-key、--s3-secret-key（建议用环境变量 OPENHALL_S3_ACCESS_KEY、OPENHALL_S3_SECRET_KEY）")
+	}
 	region := c.Region
 	if region == "" {
 		region = "us-east-1"
