@@ -184,6 +184,17 @@ func checkFiguresAPI(t *testing.T, a *apptest.App) {
 	e := demoLogin(t, a, "supervisor").fail("GET", "/api/v1/ratings/figures?from=2026-03-31&to=2026-03-01", nil, http.StatusUnprocessableEntity)
 	wantFields(t, e, "to")
 	demoLogin(t, a, "citizen").fail("GET", "/api/v1/ratings/figures?from=2026-03-01&to=2026-03-31", nil, http.StatusForbidden)
+	// A period in year 1 (Go's zero date) or year 0 is refused at from,
+	// in both figures, instead of answered with an empty period of 0001.
+	for _, path := range []string{"/api/v1/ratings/figures", "/api/v1/complaints/figures"} {
+		for _, period := range []string{"from=0001-01-01&to=0001-01-02", "from=0000-01-01&to=2026-03-31"} {
+			e := demoLogin(t, a, "supervisor").fail("GET", path+"?"+period, nil, http.StatusUnprocessableEntity)
+			wantFields(t, e, "from")
+			if !strings.Contains(e.Error.Fields["from"], "2000 年") {
+				t.Fatalf("%s?%s: %q", path, period, e.Error.Fields["from"])
+			}
+		}
+	}
 }
 
 // TestCounterAndExchangeAPI: a counter device rates with its token; the

@@ -2,6 +2,7 @@ package complaint
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -9,6 +10,11 @@ import (
 	"openhall/internal/calendar"
 	"openhall/internal/identity"
 )
+
+// minFigureYear is the earliest year a period of figures may start in:
+// no complaint is older, and a year like 0001 is a typo or a zero date,
+// which the report would print as its period.
+const minFigureYear = 2000
 
 // FigureQuery asks for the complaint figures of a period by one
 // dimension: department (assigned to), window, staff or item.
@@ -86,6 +92,7 @@ func figureScope(a *identity.Actor, q FigureQuery) (FigureFilter, error) {
 	var f apperr.Fields
 	f.Check(q.By != "department" && q.By != "window" && q.By != "staff" && q.By != "item", "by", "统计维度须为 department、window、staff 或 item")
 	f.Check(q.From == (calendar.Date{}) || q.To == (calendar.Date{}) || q.To.Before(q.From), "from", "请选择统计期间")
+	f.Check(q.From != (calendar.Date{}) && q.From.Year() < minFigureYear, "from", fmt.Sprintf("开始日期不能早于 %d 年（此前没有投诉）", minFigureYear))
 	if err := f.Err(); err != nil {
 		return FigureFilter{}, err
 	}

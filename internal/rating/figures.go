@@ -2,6 +2,7 @@ package rating
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -155,8 +156,9 @@ func figureScope(a *identity.Actor, q FigureQuery) (FigureFilter, error) {
 	var f apperr.Fields
 	f.Check(!q.By.Valid(), "by", "统计维度须为 department、window、staff 或 item")
 	f.Check(q.From == (calendar.Date{}) || q.To == (calendar.Date{}), "from", "请选择统计期间")
+	f.Check(q.From != (calendar.Date{}) && q.From.Year() < minAssessYear, "from", fmt.Sprintf("开始日期不能早于 %d 年（此前没有评价）", minAssessYear))
 	f.Check(q.To.Before(q.From), "to", "结束日期不能早于开始日期")
-	f.Check(q.To.Sub(q.From) > 3660, "to", "统计期间不能超过十年")
+	f.Check(q.From.Year() >= minAssessYear && q.To.Sub(q.From) > 3660, "to", "统计期间不能超过十年")
 	if err := f.Err(); err != nil {
 		return FigureFilter{}, err
 	}

@@ -39,11 +39,14 @@ func (s *Server) reportQuery(r *http.Request) (rating.FigureQuery, error) {
 	var f apperr.Fields
 	for name, dst := range map[string]*calendar.Date{"from": &fq.From, "to": &fq.To} {
 		if v := q.Get(name); v != "" {
+			// ParseDate's message names what is wrong: the format
+			// (应为 YYYY-MM-DD) or a day that does not exist (2026-02-30).
 			d, err := calendar.ParseDate(v)
-			f.Check(err != nil, name, "日期格式应为 2026-03-01")
-			if err == nil {
-				*dst = d
+			if err != nil {
+				f.Add(name, err.Error())
+				continue
 			}
+			*dst = d
 		}
 	}
 	return fq, f.Err()

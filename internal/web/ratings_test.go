@@ -190,9 +190,23 @@ func TestReportBadQuery(t *testing.T) {
 	// field and shown as typed; the page never falls back to 1970-01-01.
 	p = b.get("/staff/ratings/report?by=department&from=20266-12-01&to=2026-12-31")
 	typed, _ := p.doc.Find("#f-from").Attr("value")
-	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.fieldError(t, "from"), "日期格式") || typed != "20266-12-01" ||
+	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.fieldError(t, "from"), "格式") || typed != "20266-12-01" ||
 		strings.Contains(p.body, "1970-01-01") {
 		t.Fatalf("a bad start date: %d, field %q, value %q", p.status, p.fieldError(t, "from"), typed)
+	}
+	// A day that does not exist is called that, not a format error; a
+	// year before any rating (0001, Go's zero date) is refused at its
+	// field, and the page never reports a period of 0001.
+	for _, tc := range []struct{ query, field, want string }{
+		{"from=2026-02-30&to=2026-03-31", "from", "不存在"},
+		{"from=0001-01-01&to=0001-01-02", "from", "2000 年"},
+		{"from=0000-01-01&to=2026-03-31", "from", "2000 年"},
+	} {
+		p = b.get("/staff/ratings/report?by=department&" + tc.query)
+		if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.fieldError(t, tc.field), tc.want) ||
+			strings.Contains(p.doc.Find("main").Text(), "0001-01-01 至") {
+			t.Fatalf("%s: %d, field %s %q", tc.query, p.status, tc.field, p.fieldError(t, tc.field))
+		}
 	}
 }
 
