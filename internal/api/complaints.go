@@ -188,14 +188,21 @@ func cutBearer(h string) (string, bool) {
 // a time that does not parse (e.g. "yesterday") as a bare parse error,
 // without the field's name, which the hotline's developers would then
 // have to guess; a wrong JSON type (a number) is named by decode as for
-// any other field. The outer ReceivedAt hides the ticket's for JSON.
+// any other field. The fields are listed rather than hotline.Ticket
+// embedded: encoding/json names a field of an embedded struct with the
+// Go type's name ("Ticket.subject"), which is no field of the interface.
 type hotlineTicketRequest struct {
-	hotline.Ticket
-	ReceivedAt string `json:"received_at"`
+	Kind       hotline.Kind    `json:"kind"`
+	TicketNo   string          `json:"ticket_no"`
+	RegionCode string          `json:"region_code"`
+	ReceivedAt string          `json:"received_at"`
+	Caller     hotline.Caller  `json:"caller"`
+	Subject    hotline.Subject `json:"subject"`
+	Content    string          `json:"content"`
 }
 
 func (req hotlineTicketRequest) ticket() (hotline.Ticket, error) {
-	t := req.Ticket
+	t := hotline.Ticket{Kind: req.Kind, TicketNo: req.TicketNo, RegionCode: req.RegionCode, Caller: req.Caller, Subject: req.Subject, Content: req.Content}
 	if req.ReceivedAt != "" {
 		if err := t.ReceivedAt.UnmarshalText([]byte(req.ReceivedAt)); err != nil {
 			got := []rune(req.ReceivedAt)

@@ -34,6 +34,10 @@ func TestHotlineTicketRefusals(t *testing.T) {
 			{"received at a number", func(tk map[string]any) { tk["received_at"] = 20260309 }, "received_at", "字符串"},
 			{"received in 2030", func(tk map[string]any) { tk["received_at"] = "2030-01-01T00:00:00+08:00" }, "received_at", "晚于本系统当前时间"},
 			{"an unknown subject kind", func(tk map[string]any) { tk["subject"] = map[string]any{"kind": "zzz", "text": "A01窗口"} }, "subject.kind", "platform"},
+			// Wrong JSON types are named by the interface's field, not
+			// by a Go type around it ("Ticket.subject").
+			{"subject as text", func(tk map[string]any) { tk["subject"] = "A01窗口" }, "subject", "字段 subject 的类型应为对象"},
+			{"caller's phone a number", func(tk map[string]any) { tk["caller"] = map[string]any{"name": "赵六", "phone": 13700001111} }, "caller.phone", "字段 caller.phone 的类型应为字符串"},
 		}
 		for i, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
