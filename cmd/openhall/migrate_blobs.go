@@ -32,6 +32,9 @@ func cmdMigrateBlobs(ctx context.Context, args []string, stdout, stderr io.Write
 	if *from == "" || !cfg.BlobsInS3() || fs.NArg() > 0 {
 		return usagef("用法：openhall migrate-blobs --from 本地材料目录 --to s3://存储桶/前缀 --s3-endpoint http(s)://主机:端口（密钥用环境变量 OPENHALL_S3_ACCESS_KEY、OPENHALL_S3_SECRET_KEY）")
 	}
+	if _, _, err := blob.ParseS3URL(cfg.Blobs); err != nil {
+		return usagef("--to %q 无效：%s", cfg.Blobs, apperr.MessageOf(err))
+	}
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
@@ -69,7 +72,9 @@ func openMigration(ctx context.Context, from string, cfg config.Config) (*blob.S
 	if err != nil {
 		return nil, nil, err
 	}
-	dst, err := blob.NewS3(ctx, cfg.S3())
+	c := cfg.S3()
+	c.URLFlag = "to"
+	dst, err := blob.NewS3(ctx, c)
 	return src, dst, err
 }
 

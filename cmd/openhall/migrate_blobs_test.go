@@ -50,6 +50,11 @@ func TestMigrateBlobs(t *testing.T) {
 	if err := os.WriteFile(path, []byte("%PDF-1.4 rotten"), 0o640); err != nil {
 		t.Fatal(err)
 	}
+	missing := "s3://" + b.bucket + "-none/p"
+	code, _, errOut := cli(t, t.TempDir(), "migrate-blobs", "--from", dir, "--to", missing, "--s3-endpoint", b.cfg.Endpoint)
+	if code != 1 || !strings.Contains(errOut, "没有存储桶 "+b.bucket+"-none（--to）") {
+		t.Fatalf("a missing bucket: exit %d, %s", code, errOut)
+	}
 	args := []string{"migrate-blobs", "--from", dir, "--to", b.cfg.URL, "--s3-endpoint", b.cfg.Endpoint}
 	code, out, errOut := cli(t, t.TempDir(), args...)
 	if code != 1 || !strings.Contains(out, "失败 "+damaged+"：本地材料文件已损坏") || !strings.Contains(out, "复制 3 个") || !strings.Contains(errOut, "有 1 个材料未能复制") {
@@ -109,8 +114,9 @@ func TestMigrateBlobsUsage(t *testing.T) {
 		{"migrate-blobs", "--from", dir},
 		{"migrate-blobs", "--from", dir, "--to", "/elsewhere"},
 		{"migrate-blobs", "--from", filepath.Join(dir, "none"), "--to", "s3://bucket/p", "--s3-endpoint", "http://127.0.0.1:1"},
+		{"migrate-blobs", "--from", dir, "--to", "s3://b/p", "--s3-endpoint", "http://127.0.0.1:1"},
 	} {
-		if code, _, errOut := cli(t, dir, args...); code != 2 || !strings.Contains(errOut, "参数错误") {
+		if code, _, errOut := cli(t, dir, args...); code != 2 || !strings.Contains(errOut, "参数错误") || strings.Contains(errOut, "--blobs") {
 			t.Errorf("%v: exit %d, %s", args, code, errOut)
 		}
 	}

@@ -69,7 +69,7 @@ func NewS3(ctx context.Context, c S3Config) (*S3, error) {
 		return nil, c.connectError(err)
 	}
 	if !ok {
-		return nil, apperr.New(apperr.Unavailable, "对象存储 %s 中没有存储桶 %s（--blobs）；请先创建该存储桶", c.Endpoint, bucket)
+		return nil, apperr.New(apperr.Unavailable, "对象存储 %s 中没有存储桶 %s（%s）；请先创建该存储桶", c.Endpoint, bucket, c.urlFlag())
 	}
 	if s.spool == "" {
 		s.spool = os.TempDir()

@@ -35,6 +35,17 @@ type S3Config struct {
 	// Spool is the directory where uploads and downloads are staged;
 	// "" is the system's temporary directory.
 	Spool string
+	// URLFlag is the command-line flag that gave URL, named in messages;
+	// "" is --blobs.
+	URLFlag string
+}
+
+// urlFlag is the flag that gave c.URL, as a command line writes it.
+func (c S3Config) urlFlag() string {
+	if c.URLFlag == "" {
+		return "--blobs"
+	}
+	return "--" + c.URLFlag
 }
 
 // connectError explains why the bucket could not be reached at start,
