@@ -15,6 +15,7 @@ import (
 	"openhall/internal/complaint"
 	"openhall/internal/demo"
 	"openhall/internal/org"
+	"openhall/internal/rating"
 )
 
 func ratingsApp(t *testing.T) *apptest.App {
@@ -356,4 +357,36 @@ func visitorComplaint(t *testing.T, a *apptest.App) (*complaint.Filed, int64) {
 	}
 	t.Fatal("no 西湖区市场监督管理局 in the demo")
 	return nil, 0
+}
+
+// TestSecondEvaluationTwice: a second evaluation sent again (a double
+// click, a second tab) is refused with the reason on the page, not a
+// page that silently shows the first.
+func TestSecondEvaluationTwice(t *testing.T) {
+	a := ratingsApp(t)
+	citizen := newBrowser(t, a)
+	citizen.login("citizen", demo.Password)
+	casePath := caseLink(t, citizen)
+	if p := citizen.post(casePath, casePath+"/rating", url.Values{"level": {"5"}, "comment": {"等候太久"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("rating: %d", p.status)
+	}
+	ctx, approver := context.Background(), demoActor(t, a, "approver")
+	list, err := a.Services.Ratings.Tickets(ctx, approver, true)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("tickets %v %v", list, err)
+	}
+	for _, c := range []rating.TicketCommand{{Kind: rating.TcCallback, Reason: "已电话联系"}, {Kind: rating.TcVerify, Code: "founded", Reason: "属实"},
+		{Kind: rating.TcRectify, Code: "rectify", Reason: "增开窗口"}, {Kind: rating.TcFeedback, Reason: "已增开窗口"}} {
+		if _, err := a.Services.Ratings.ActTicket(ctx, approver, list[0].Ticket.ID, c, 0); err != nil {
+			t.Fatalf("%s: %v", c.Kind, err)
+		}
+	}
+	path := fmt.Sprintf("/ratings/%d", list[0].Ticket.RatingID)
+	if p := citizen.post(path, path+"/again", url.Values{"level": {"2"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("second evaluation: %d %s", p.status, p.doc.Find(".form-error").Text())
+	}
+	p := citizen.post(path, path+"/again", url.Values{"level": {"1"}})
+	if p.status != http.StatusConflict || !strings.Contains(p.doc.Find(".form-error").Text(), "二次评价") {
+		t.Fatalf("the same again: %d, error %q", p.status, p.doc.Find(".form-error").Text())
+	}
 }
