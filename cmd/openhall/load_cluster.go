@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"openhall/internal/config"
 	"openhall/internal/demo"
 	"openhall/internal/loadgen"
 )
@@ -15,10 +16,11 @@ import (
 // clusterOptions configure a two-node run: both nodes serve one
 // PostgreSQL database and one blob location.
 type clusterOptions struct {
-	Bin         string // the openhall binary the nodes run
-	DB          string // PostgreSQL, migrated by the run
-	Data        string // the data directory every node shares (blobs, key file)
-	Blobs       string // passed to every node as --blobs when set (an object store)
+	Bin         string        // the openhall binary the nodes run
+	DB          string        // PostgreSQL, migrated by the run
+	Data        string        // the data directory every node shares (blobs, key file)
+	Blobs       string        // passed to every node as --blobs when set (an object store)
+	S3          config.Config // its --s3-* settings, given to every node in its environment
 	Item        string
 	Concurrency int
 	Phase       time.Duration // the length of each measured window
@@ -190,6 +192,7 @@ func loadCluster(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.StringVar(&o.DB, "db", "", "PostgreSQL 连接串（必填；请用专供测量的空库或测试库：会载入演示数据）")
 	fs.StringVar(&o.Data, "data", "", "各节点共用的数据目录（上传材料、密钥文件）；留空使用临时目录")
 	fs.StringVar(&o.Blobs, "blobs", "", "各节点共用的对象存储（原样传给每个节点的 serve --blobs）；留空则材料存于 --data")
+	s3Flags(fs, &o.S3)
 	fs.StringVar(&o.Bin, "bin", "", "节点运行的 openhall 程序；留空为本程序")
 	fs.IntVar(&o.Concurrency, "concurrency", 32, "并发客户端数")
 	fs.DurationVar(&o.Phase, "phase", 15*time.Second, "每个测量阶段的时长")

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"openhall/internal/config"
 )
 
 // node is one `openhall serve` process of a cluster run.
@@ -38,6 +40,20 @@ func (n *node) args(extra ...string) []string {
 	return append(args, extra...)
 }
 
+// s3Env is the object store's settings given on the command line, as the
+// environment of a node: keys in its arguments would show in the process
+// list.
+func s3Env(c config.Config) []string {
+	var env []string
+	for name, v := range map[string]string{"ENDPOINT": c.S3Endpoint, "REGION": c.S3Region, "CA": c.S3CA,
+		"ACCESS_KEY": c.S3AccessKey, "SECRET_KEY": c.S3SecretKey} {
+		if v != "" {
+			env = append(env, "OPENHALL_S3_"+name+"="+v)
+		}
+	}
+	return env
+}
+
 // start runs the node (again, on the same address after a kill) and waits
 // until it is ready.
 func (n *node) start(ctx context.Context, extra ...string) error {
@@ -50,7 +66,7 @@ func (n *node) start(ctx context.Context, extra ...string) error {
 	}
 	n.log = &lockedLog{}
 	n.cmd = exec.Command(n.o.Bin, n.args(extra...)...)
-	n.cmd.Env = os.Environ()
+	n.cmd.Env = append(os.Environ(), s3Env(n.o.S3)...)
 	n.cmd.Stdout, n.cmd.Stderr = n.log, n.log
 	if err := n.cmd.Start(); err != nil {
 		return fmt.Errorf("node %s: %w", n.name, err)
