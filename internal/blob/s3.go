@@ -127,8 +127,8 @@ func (s *S3) store(ctx context.Context, f io.ReadSeeker, b Blob) (uploaded bool,
 	if err != nil {
 		return false, errSave(err)
 	}
-	if s.present(ctx, b) {
-		return false, nil
+	if ok, err := s.present(ctx, b); err != nil || ok {
+		return false, errSave(err)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return false, errSave(err)
@@ -144,13 +144,19 @@ func (s *S3) store(ctx context.Context, f io.ReadSeeker, b Blob) (uploaded bool,
 
 // present reports whether the object of b is there and holds b's content,
 // read back and hashed: its ETag and metadata were computed when it was
-// written and do not show a fault of the storage under it since.
-func (s *S3) present(ctx context.Context, b Blob) bool {
+// written and do not show a fault of the storage under it since. An object
+// store that gave no answer at all is an error: uploading to it would only
+// wait as long again. (Any answer, a refusal included, is not: a key
+// without the right to list may be refused a missing object's metadata.)
+func (s *S3) present(ctx context.Context, b Blob) (bool, error) {
 	info, err := s.stat(ctx, b.SHA256)
-	if err != nil || info.Size != b.Size || info.UserMetadata[sumMeta] != b.SHA256 {
-		return false
+	if err != nil && minio.ToErrorResponse(err).StatusCode == 0 {
+		return false, err
 	}
-	return s.readBack(ctx, b) == nil
+	if err != nil || info.Size != b.Size || info.UserMetadata[sumMeta] != b.SHA256 {
+		return false, nil
+	}
+	return s.readBack(ctx, b) == nil, nil
 }
 
 // upload writes the content of f as the object of b.

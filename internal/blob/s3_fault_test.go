@@ -23,13 +23,14 @@ import (
 // as a disk fault under the server leaves it (rotten), until the object is
 // written again.
 type faultyS3 struct {
-	srv    *httptest.Server
-	mu     sync.Mutex
-	hung   bool
-	slow   bool            // objects' content comes in 8 KB pieces, 150 ms apart
-	rotten map[string]bool // object paths, /bucket/key
-	puts   map[string]int  // PUT requests per object path
-	closed chan struct{}   // closed at the end: hung requests return
+	srv        *httptest.Server
+	mu         sync.Mutex
+	hung       bool
+	slow       bool            // objects' content comes in 8 KB pieces, 150 ms apart
+	rotten     map[string]bool // object paths, /bucket/key
+	puts       map[string]int  // PUT requests per object path
+	unanswered int             // requests received while hung
+	closed     chan struct{}   // closed at the end: hung requests return
 }
 
 func newFaultyS3(t *testing.T, endpoint string) *faultyS3 {
@@ -46,6 +47,9 @@ func newFaultyS3(t *testing.T, endpoint string) *faultyS3 {
 	}
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if f.isHung() {
+			f.mu.Lock()
+			f.unanswered++
+			f.mu.Unlock()
 			// A request whose body is not read does not see its client go.
 			select {
 			case <-r.Context().Done():
@@ -177,6 +181,22 @@ func TestS3HungEndpoint(t *testing.T) {
 		case <-time.After(30 * time.Second):
 			t.Fatalf("%s still waits after 30 s on an object store that does not answer", name)
 		}
+	}
+}
+
+// TestS3HungPutAsksOnce: an upload to an object store that stops
+// answering fails after the first exchange it gets no answer to, instead
+// of taking that for a missing object and waiting as long again to send it.
+func TestS3HungPutAsksOnce(t *testing.T) {
+	s, f, _ := faultyStore(t)
+	s.SetWait(time.Second)
+	f.setHung(true)
+	_, err := s.Put(context.Background(), bytes.NewReader(bigPDF(3000, 7)), blob.PutOptions{Name: "c.pdf"})
+	f.mu.Lock()
+	n := f.unanswered
+	f.mu.Unlock()
+	if !apperr.Is(err, apperr.Unavailable) || n != 1 {
+		t.Fatalf("Put to a store that does not answer: %v after %d requests, want unavailable after 1", err, n)
 	}
 }
 
