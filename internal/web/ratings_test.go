@@ -295,6 +295,13 @@ func TestAnonymousBadRatingByLink(t *testing.T) {
 	if strings.Contains(flash, "通知您") || !strings.Contains(flash, "本评价链接") {
 		t.Fatalf("after an anonymous bad review: %q", flash)
 	}
+	// The same rating sent again (a double tap) is refused with the
+	// reason shown, although the page no longer has a form. The token
+	// comes from another page: this one has no form now.
+	p := scanner.post("/complaints/new", link, url.Values{"level": {"4"}, "comment": {"排队一个多小时"}})
+	if p.status != http.StatusConflict || strings.TrimSpace(p.doc.Find(".form-error").Text()) == "" {
+		t.Fatalf("the rating again: %d, error %q", p.status, p.doc.Find(".form-error").Text())
+	}
 }
 
 // TestComplaintQueueRecordLink: only the desk records complaints of the
