@@ -76,7 +76,8 @@ func restoredBlobsNote(w io.Writer, cfg config.Config) {
 	local := filepath.Join(cfg.DataDir, "blobs")
 	switch {
 	case cfg.BlobsInS3():
-		fmt.Fprintf(w, "材料恢复在 %s；本部署的材料在对象存储中，请用 openhall migrate-blobs --from %s --to %s 复制过去。\n", local, local, cfg.Blobs)
+		fmt.Fprintf(w, "材料恢复在 %s；本部署的材料在对象存储中，请用 openhall migrate-blobs --from %s --to %s --s3-endpoint %s 复制过去。\n",
+			local, local, cfg.Blobs, cfg.S3Endpoint)
 	case cfg.Blobs != "" && filepath.Clean(cfg.Blobs) != local:
 		fmt.Fprintf(w, "材料恢复在 %s；本部署的材料目录为 %s，请把它们移过去。\n", local, cfg.Blobs)
 	}

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"openhall/internal/config"
 )
 
 // TestBackupUnderLoadRestores backs up a server while applicants file, then
@@ -141,4 +143,15 @@ func (l *load) stop() []attempt {
 	l.stopped.Store(true)
 	l.wg.Wait()
 	return l.attempts
+}
+
+// TestRestoredBlobsNote: the command restore suggests for a deployment whose
+// materials are in an object store runs as printed, endpoint included.
+func TestRestoredBlobsNote(t *testing.T) {
+	var b strings.Builder
+	restoredBlobsNote(&b, config.Config{DataDir: "/srv/new", Blobs: "s3://openhall/m", S3Endpoint: "https://s3.example.gov.cn"})
+	want := "openhall migrate-blobs --from /srv/new/blobs --to s3://openhall/m --s3-endpoint https://s3.example.gov.cn "
+	if !strings.Contains(b.String(), want) {
+		t.Fatalf("restore's note: %q, want it to hold %q", b.String(), want)
+	}
 }
