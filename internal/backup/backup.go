@@ -104,7 +104,11 @@ func (w *Writer) AddBlob(store blob.Blobs, sum string) error {
 	}
 	defer rc.Close()
 	h := sha256.New()
-	if err := w.add(blobPrefix+blobPath(sum), b.Size, io.TeeReader(rc, h)); err != nil {
+	src := &source{r: io.TeeReader(rc, h)}
+	if err := w.add(blobPrefix+blobPath(sum), b.Size, src); err != nil {
+		if src.err != nil { // the store's, e.g. an object found damaged as it was read
+			return fmt.Errorf("材料 %s：%s", sum, apperr.MessageOf(src.err))
+		}
 		return err
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); got != sum {
@@ -113,6 +117,21 @@ func (w *Writer) AddBlob(store blob.Blobs, sum string) error {
 	w.m.Blobs++
 	w.m.BlobBytes += b.Size
 	return nil
+}
+
+// source keeps the error of the reader it wraps, to tell a material that
+// could not be read from an archive that could not be written.
+type source struct {
+	r   io.Reader
+	err error
+}
+
+func (s *source) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && err != io.EOF {
+		s.err = err
+	}
+	return n, err
 }
 
 // add writes one entry. Its time is whole seconds, so that the header

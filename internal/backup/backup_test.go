@@ -3,10 +3,12 @@ package backup
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"openhall/internal/apperr"
@@ -131,5 +133,43 @@ func TestRestoreMaterialsOnly(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(restored, DatabaseFile)); err == nil {
 		t.Fatal("a materials-only restore put a database in place")
+	}
+}
+
+// damagedStore is a store whose reads end in an error, as an object store's
+// do when an object's content no longer has its address.
+type damagedStore struct{ *blob.Store }
+
+func (d damagedStore) Open(sum string) (io.ReadCloser, blob.Blob, error) {
+	rc, b, err := d.Store.Open(sum)
+	if err != nil {
+		return nil, b, err
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(rc, iotest.ErrReader(apperr.New(apperr.Unavailable, "该材料文件已损坏"))), rc}, b, nil
+}
+
+// TestBackupDamagedMaterial: a material the store reports damaged while it
+// is read stops the backup with the material named, not as a failure to
+// write the archive.
+func TestBackupDamagedMaterial(t *testing.T) {
+	dir := t.TempDir()
+	store, err := blob.New(filepath.Join(dir, "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := store.Put(context.Background(), strings.NewReader("%PDF-1.4\n% rot\n"), blob.PutOptions{Name: "a.pdf"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := Create(filepath.Join(dir, "backup.tar"), "postgres", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = w.AddBlob(damagedStore{store}, b.SHA256)
+	if err == nil || !strings.Contains(err.Error(), b.SHA256) || !strings.Contains(err.Error(), "已损坏") {
+		t.Fatalf("backup of a damaged material: %v", err)
 	}
 }
