@@ -170,3 +170,16 @@ sw_cleanup() {
 	rm -rf "$SW_TMP"
 	SW_TMP=""
 }
+
+# sw_bucket NAME: create a bucket on the started server, signed with its key;
+# the gateway may answer before its filer is ready, so try for 30 s.
+sw_bucket() {
+	local i
+	for i in $(seq 1 60); do
+		curl -fsS -o /dev/null --aws-sigv4 aws:amz:us-east-1:s3 \
+			--user "$OPENHALL_TEST_S3_ACCESS_KEY:$OPENHALL_TEST_S3_SECRET_KEY" \
+			-X PUT "$OPENHALL_TEST_S3/$1" 2>/dev/null && return 0
+		sleep 0.5
+	done
+	die "could not create bucket $1 on $OPENHALL_TEST_S3"
+}
