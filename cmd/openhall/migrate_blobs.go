@@ -68,6 +68,12 @@ func openMigration(ctx context.Context, from string, cfg config.Config) (*blob.S
 		// on it would find none and report success.
 		return nil, nil, usagef("--from %q 是数据目录，材料在其中的 blobs 目录：请用 --from %s", from, filepath.Join(from, "blobs"))
 	}
+	// The store's path is recorded with the markers it copies: whole, so
+	// that it says where the materials came from.
+	from, err := filepath.Abs(from)
+	if err != nil {
+		return nil, nil, err
+	}
 	src, err := blob.New(from)
 	if err != nil {
 		return nil, nil, err

@@ -66,6 +66,8 @@ func TestMigrateBlobs(t *testing.T) {
 	if err := os.WriteFile(path, files[damaged], 0o640); err != nil {
 		t.Fatal(err)
 	}
+	t.Chdir(filepath.Dir(dir)) // a relative --from is recorded as the whole path
+	args[2] = filepath.Base(dir)
 	code, out, errOut = cli(t, t.TempDir(), args...)
 	if code != 0 || !strings.Contains(out, "复制 1 个") || !strings.Contains(out, "已存在并核对无误 3 个") || !strings.Contains(out, "失败 0 个") {
 		t.Fatalf("second run: exit %d\n%s%s", code, out, errOut)
