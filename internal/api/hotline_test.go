@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -86,4 +88,73 @@ func TestHotlineTicketNumberOfOtherKind(t *testing.T) {
 			t.Fatalf("ticket_no: %q", e.Error.Fields["ticket_no"])
 		}
 	})
+}
+
+// TestHotlineAnswerTextSameInFeedAndStatus: the hotline reads an answer,
+// and a refusal, word for word the same in the answers' feed and in the
+// ticket's status.
+func TestHotlineAnswerTextSameInFeedAndStatus(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a := demoAPIApp(t, backend)
+		hot := anonymous(t, a)
+		sup := demoLogin(t, a, "supervisor")
+		for no, text := range map[string]string{"T-ANS-1": "答复：请携带身份证和居住证明", "T-ANS-2": "不予受理：不属于本中心受理范围"} {
+			tk := map[string]any{"kind": "consultation", "ticket_no": no, "region_code": "330106", "received_at": "2026-03-09T09:00:00+08:00",
+				"caller": map[string]any{"name": "钱七", "phone": "13600001111"}, "content": "办理居住证需要哪些材料？"}
+			hotlineGet(t, hot, "POST", "/api/v1/hotline/tickets", tk, http.StatusCreated, nil)
+			var queue struct {
+				Items []struct {
+					ID            int64  `json:"id"`
+					HotlineTicket string `json:"hotline_ticket"`
+				} `json:"items"`
+			}
+			sup.call("GET", "/api/v1/complaints?queue=1", nil, http.StatusOK, &queue)
+			for _, it := range queue.Items {
+				if it.HotlineTicket != no {
+					continue
+				}
+				kind, words, _ := strings.Cut(text, "：")
+				if kind == "答复" {
+					sup.call("POST", fmt.Sprintf("/api/v1/complaints/%d/actions", it.ID), map[string]any{"kind": "accept"}, http.StatusOK, nil)
+					sup.call("POST", fmt.Sprintf("/api/v1/complaints/%d/actions", it.ID), map[string]any{"kind": "answer", "text": words}, http.StatusOK, nil)
+				} else {
+					sup.call("POST", fmt.Sprintf("/api/v1/complaints/%d/actions", it.ID), map[string]any{"kind": "refuse", "text": words}, http.StatusOK, nil)
+				}
+			}
+		}
+		var feed struct {
+			Items []struct {
+				TicketNo string `json:"ticket_no"`
+				Answer   string `json:"answer"`
+			} `json:"items"`
+		}
+		hotlineGet(t, hot, "GET", "/api/v1/hotline/answers?after=0", nil, http.StatusOK, &feed)
+		if len(feed.Items) != 2 {
+			t.Fatalf("feed: %+v", feed.Items)
+		}
+		for _, it := range feed.Items {
+			var st struct {
+				Answer string `json:"answer"`
+			}
+			hotlineGet(t, hot, "GET", "/api/v1/hotline/tickets/consultation/"+it.TicketNo, nil, http.StatusOK, &st)
+			if st.Answer != it.Answer {
+				t.Fatalf("%s: the status says %q, the feed %q", it.TicketNo, st.Answer, it.Answer)
+			}
+		}
+	})
+}
+
+// hotlineGet sends a request as the hotline system (with its token) and
+// decodes the answer into out.
+func hotlineGet(t *testing.T, c *client, method, path string, body any, want int, out any) {
+	t.Helper()
+	r := c.do(method, path, body, func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+hotlineToken) })
+	if r.status != want {
+		t.Fatalf("%s %s: status %d, want %d: %s", method, path, r.status, want, r.body)
+	}
+	if out != nil {
+		if err := json.Unmarshal(r.body, out); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

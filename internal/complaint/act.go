@@ -223,7 +223,7 @@ func (s *Service) answerComplainant(ctx context.Context, c *Complaint, e Event) 
 		}
 	}
 	if c.Channel == ChannelHotline && c.HotlineTicket != "" && s.d.Hotline != nil {
-		return s.d.Hotline.ReturnAnswer(ctx, c.Kind, c.HotlineTicket, c.Number, e.Kind.Label()+"："+e.Text, e.At)
+		return s.d.Hotline.ReturnAnswer(ctx, c.Kind, c.HotlineTicket, c.Number, hotlineText(e), e.At)
 	}
 	return nil
 }

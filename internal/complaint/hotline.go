@@ -95,7 +95,14 @@ func (h HotlineReceiver) Status(ctx context.Context, ticketNo string) (*hotline.
 	}
 	st := &hotline.Status{Kind: hotline.Kind(h.Kind), TicketNo: ticketNo, Ref: c.Number, Status: string(c.Status), StatusLabel: c.Status.Label()}
 	if ans := c.Answer(); ans != nil {
-		st.Answer, st.AnsweredAt = ans.Text, ans.At
+		st.Answer, st.AnsweredAt = hotlineText(*ans), ans.At
 	}
 	return st, nil
+}
+
+// hotlineText is an answer (or refusal) as the hotline reads it, in the
+// answers' feed and in the ticket's status alike: the step, then the
+// desk's words ("答复：…", "不予受理：…").
+func hotlineText(e Event) string {
+	return e.Kind.Label() + "：" + e.Text
 }
