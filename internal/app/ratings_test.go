@@ -383,8 +383,8 @@ func TestVisitSMSInvite(t *testing.T) {
 			if _, err := a.Services.Ratings.InviteVisit(ctx, actor(t, a, "clerk"), w, "13800009999", c.Number); err != nil {
 				t.Fatalf("the case served: %v", err)
 			}
-			if _, err := a.Services.Ratings.InviteVisit(ctx, actor(t, a, "approver"), w, "13800009999", ""); !apperr.Is(err, apperr.Forbidden) ||
-				!strings.Contains(apperr.MessageOf(err), "邀请") {
+			if _, err := a.Services.Ratings.InviteVisit(ctx, actor(t, a, "approver"), w, "13800009999", ""); !apperr.Is(err, apperr.NotFound) ||
+				!strings.Contains(apperr.MessageOf(err), "就座") {
 				t.Fatalf("someone not seated at the window: %v", err)
 			}
 			if err := a.Services.Ratings.SendVisitSMS(ctx, a.Services.Notify, v.ID); err != nil {

@@ -78,14 +78,15 @@ func CanViewTicket(a *identity.Actor, t *Ticket) error {
 	return errNoTicket
 }
 
-// errNoTicket, errNoRating and errCounterOutOfReach answer both an object
-// that does not exist and one the actor may not see, word for word, so
-// that nobody learns which ids exist (or, from a refusal, which window a
-// tablet belongs to).
+// errNoTicket, errNoRating, errCounterOutOfReach and errWindowOutOfReach
+// answer both an object that does not exist and one the actor may not
+// see, word for word, so that nobody learns which ids exist (or, from a
+// refusal, which window a tablet belongs to).
 var (
 	errNoTicket          = apperr.New(apperr.NotFound, "整改工单不存在或您无权查看")
 	errNoRating          = apperr.New(apperr.NotFound, "评价不存在或您无权查看")
 	errCounterOutOfReach = apperr.New(apperr.NotFound, "评价器不存在或您无权操作")
+	errWindowOutOfReach  = apperr.New(apperr.NotFound, "窗口不存在，或您不在该窗口就座（只有在窗口就座的窗口人员可以启用评价器或发送评价短信）")
 )
 
 // authorizeTicket applies the rule of a command.

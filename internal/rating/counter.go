@@ -40,11 +40,8 @@ func (c *Counter) Running() bool { return c.EndedAt.IsZero() }
 // StartCounter starts the tablet of a window for the clerk seated at it
 // and returns the token the tablet keeps (in its cookie).
 func (s *Service) StartCounter(ctx context.Context, a *identity.Actor, windowID int64) (string, *Counter, error) {
-	w, err := s.d.Windows.WindowInfo(ctx, windowID)
+	w, err := s.seatedWindow(ctx, a, windowID)
 	if err != nil {
-		return "", nil, err
-	}
-	if err := CanRunCounter(a, w); err != nil {
 		return "", nil, err
 	}
 	raw := make([]byte, 32)
@@ -71,6 +68,23 @@ func CanRunCounter(a *identity.Actor, w *WindowInfo) error {
 		return apperr.New(apperr.Forbidden, "只有在%s窗口就座的窗口人员可以启用该窗口的评价器", w.Number)
 	}
 	return nil
+}
+
+// seatedWindow loads a window for a clerk seated at it (CanRunCounter): a
+// window that does not exist and one the clerk does not sit at are the
+// same error, so that nobody learns which windows exist.
+func (s *Service) seatedWindow(ctx context.Context, a *identity.Actor, id int64) (*WindowInfo, error) {
+	w, err := s.d.Windows.WindowInfo(ctx, id)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil, errWindowOutOfReach
+	}
+	if err != nil {
+		return nil, err
+	}
+	if CanRunCounter(a, w) != nil {
+		return nil, errWindowOutOfReach
+	}
+	return w, nil
 }
 
 func (s *Service) recordCounter(ctx context.Context, a *identity.Actor, action string, c *Counter) error {
