@@ -199,8 +199,9 @@ func TestS3CAFile(t *testing.T) {
 // https to a server that speaks http.
 func TestS3StartErrors(t *testing.T) {
 	good := s3TestConfig(t)
-	wrongKey, noBucket, refused, notTLS := good, good, good, good
+	wrongKey, noKey, noBucket, refused, notTLS := good, good, good, good, good
 	wrongKey.SecretKey += "x"
+	noKey.AccessKey, noKey.SecretKey = "", ""
 	noBucket.URL = "s3://no-such-bucket-here/p"
 	refused.Endpoint = "http://127.0.0.1:1"
 	notTLS.Endpoint = strings.Replace(good.Endpoint, "http://", "https://", 1)
@@ -209,6 +210,7 @@ func TestS3StartErrors(t *testing.T) {
 		want string
 	}{
 		"wrong key": {wrongKey, "--s3-secret-key"},
+		"no key":    {noKey, "没有配置访问密钥"},
 		"no bucket": {noBucket, "没有存储桶 no-such-bucket-here（--blobs）"},
 		"refused":   {refused, "连接被拒绝"},
 		"not TLS":   {notTLS, "不支持 https"},

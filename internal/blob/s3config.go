@@ -56,8 +56,11 @@ func (c S3Config) connectError(err error) error {
 	var dns *net.DNSError
 	resp := minio.ToErrorResponse(err)
 	msg := "无法连接对象存储 " + c.Endpoint + "（--s3-endpoint）"
+	refused := resp.StatusCode == http.StatusForbidden || resp.Code == "InvalidAccessKeyId" || resp.Code == "SignatureDoesNotMatch"
 	switch {
-	case resp.StatusCode == http.StatusForbidden || resp.Code == "InvalidAccessKeyId" || resp.Code == "SignatureDoesNotMatch":
+	case refused && c.AccessKey == "":
+		msg = "对象存储 " + c.Endpoint + " 拒绝了不带密钥的访问，而本节点没有配置访问密钥：请设置 --s3-access-key、--s3-secret-key（建议用环境变量 OPENHALL_S3_ACCESS_KEY、OPENHALL_S3_SECRET_KEY）"
+	case refused:
 		msg = "对象存储 " + c.Endpoint + " 拒绝了访问密钥：请检查 --s3-access-key、--s3-secret-key（OPENHALL_S3_ACCESS_KEY、OPENHALL_S3_SECRET_KEY）及其对存储桶的权限"
 	case errors.As(err, &unknownCA):
 		msg = "无法验证对象存储 " + c.Endpoint + " 的证书：签发机构不受信任（用 --s3-ca 指定其 CA 证书）"
