@@ -82,18 +82,21 @@ func (s *Service) ForCase(ctx context.Context, a *identity.Actor, caseID int64) 
 	return st, nil
 }
 
-// visibleRatings are the ratings of a case its page shows: the rater's own
-// and the default ones to the public; all of them to 监察人员 and
-// administrators; none to the clerks and departments handling the case, so
-// that no rating, anonymous or not, can be held against the applicant
-// while the case is in their hands (bad ones reach them as tickets).
+// visibleRatings are the ratings of a case its page shows: to the public
+// the rater's own and the default ones, and to the applicant the anonymous
+// ones of their case too (given from its page, or by whoever holds its
+// receipt's QR code), so that a stage they rated anonymously does not show
+// as unrated; all of them to 监察人员 and administrators; none to the
+// clerks and departments handling the case, so that no rating, anonymous
+// or not, can be held against the applicant while the case is in their
+// hands (bad ones reach them as tickets).
 func visibleRatings(a *identity.Actor, info *CaseInfo, list []*Rating) []*Rating {
 	if overseesCase(a, info) {
 		return list
 	}
 	var out []*Rating
 	for _, r := range list {
-		if a != nil && a.IsPublic() && (r.RaterUserID == a.UserID || r.Default) {
+		if a != nil && a.IsPublic() && (r.Default || r.RaterUserID == a.UserID || r.Anonymous && info.ApplicantUserID == a.UserID) {
 			out = append(out, r)
 		}
 	}

@@ -92,7 +92,7 @@ func (s *Server) handleRateCase(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		var got *rating.Rating
 		if got, err = s.svc.Ratings.RateCase(r.Context(), httpkit.ActorFrom(r.Context()), id, in); err == nil {
-			return s.redirect(w, r, fmt.Sprintf("/cases/%d#rating", id), ratedMessage(got))
+			return s.redirect(w, r, fmt.Sprintf("/cases/%d#rating", id), ratedMessage(got, "回到本办件页面的“服务评价”"))
 		}
 	}
 	if apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.Conflict) {
@@ -102,12 +102,16 @@ func (s *Server) handleRateCase(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
-func ratedMessage(r *rating.Rating) string {
+// ratedMessage thanks the rater; a bad review no one can be told the
+// handling of says where to see the feedback: back where it was given
+// (seeAt: the case page, or the link).
+func ratedMessage(r *rating.Rating, seeAt string) string {
 	switch {
 	case r.Level.Bad() && r.RaterUserID == 0 && (r.VisitID == 0 || r.Anonymous):
 		// No account and no phone to tell (rating.Service.sendFeedback):
-		// the link itself shows the feedback and takes the second rating.
-		return "评价已提交（" + r.Level.Label() + "）。已转交责任部门整改；本次为匿名评价，处理结果不另行通知，请稍后再次打开本评价链接查看反馈并再次评价。"
+		// the link, or the case page, shows the feedback and takes the
+		// second rating.
+		return "评价已提交（" + r.Level.Label() + "）。已转交责任部门整改；本次为匿名评价，处理结果不另行通知，请稍后" + seeAt + "查看反馈并再次评价。"
 	case r.Level.Bad():
 		return "评价已提交（" + r.Level.Label() + "）。已转交责任部门回访整改，处理结果会通知您，届时可再次评价。"
 	}
@@ -156,7 +160,7 @@ func (s *Server) handleRateLinkPost(w http.ResponseWriter, r *http.Request) erro
 			got, err = s.svc.Ratings.RateLink(r.Context(), a, tok, in)
 		}
 		if err == nil {
-			return s.redirect(w, r, "/rate/"+url.PathEscape(tok), ratedMessage(got))
+			return s.redirect(w, r, "/rate/"+url.PathEscape(tok), ratedMessage(got, "再次打开本评价链接"))
 		}
 	}
 	if apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.Conflict) {
