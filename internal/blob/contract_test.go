@@ -115,7 +115,9 @@ var contractCases = []struct {
 }
 
 // contractCSVFiles: the open data CSV files go in and come out whole under
-// their SHA-256; anything but text is refused.
+// their SHA-256, checked before they are sent, Range requests included;
+// anything but text is refused, a missing file is not served, and a
+// damaged one is refused with nothing sent.
 func contractCSVFiles(t *testing.T, b backend) {
 	ctx, files := context.Background(), blob.CSVFiles{Blobs: b.store}
 	data := []byte("名称,数量\n" + strings.Repeat("西湖区市场主体,1\n", 500))
@@ -123,20 +125,30 @@ func contractCSVFiles(t *testing.T, b backend) {
 	if err != nil || got != sum(data) {
 		t.Fatalf("PutCSV = %s, %v", got, err)
 	}
-	rc, err := files.OpenCSV(ctx, got)
-	if err != nil {
-		t.Fatal(err)
+	if w, served, err := serveCSV(files, got, "bytes=10-19"); !served || err != nil || !bytes.Equal(w.Body.Bytes(), data[10:20]) {
+		t.Fatalf("ServeCSV range: %v %v %d %q", served, err, w.Code, w.Body.Bytes())
 	}
-	defer rc.Close()
-	if read, err := io.ReadAll(rc); err != nil || !bytes.Equal(read, data) {
-		t.Fatalf("OpenCSV: %d bytes, %v", len(read), err)
-	}
-	if _, err := files.OpenCSV(ctx, sum([]byte("never stored"))); !apperr.Is(err, apperr.NotFound) {
-		t.Fatalf("OpenCSV(absent) = %v", err)
+	if w, served, err := serveCSV(files, sum([]byte("never stored")), ""); served || err != nil || w.Body.Len() != 0 {
+		t.Fatalf("ServeCSV(absent) = %v, %v, %d bytes", served, err, w.Body.Len())
 	}
 	if _, err := files.PutCSV(ctx, bytes.NewReader(pdfSample())); !apperr.Is(err, apperr.Invalid) {
 		t.Fatalf("a PDF as CSV: %v", err)
 	}
+	b.corrupt(t, got, bytes.Replace(data, []byte("1"), []byte("2"), 1))
+	w, served, err := serveCSV(files, got, "")
+	if served || !apperr.Is(err, apperr.Unavailable) || !strings.Contains(apperr.MessageOf(err), "该数据文件已损坏") || w.Body.Len() != 0 {
+		t.Fatalf("damaged CSV: %v, %v, %d bytes", served, err, w.Body.Len())
+	}
+}
+
+func serveCSV(files blob.CSVFiles, sum, rng string) (*httptest.ResponseRecorder, bool, error) {
+	r := httptest.NewRequest("GET", "/d.csv", nil)
+	if rng != "" {
+		r.Header.Set("Range", rng)
+	}
+	w := httptest.NewRecorder()
+	served, err := files.ServeCSV(w, r, sum, "数据.csv")
+	return w, served, err
 }
 
 func putPDF(t *testing.T, b backend) (blob.Blob, []byte) {

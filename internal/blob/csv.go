@@ -2,7 +2,11 @@ package blob
 
 import (
 	"context"
+	"errors"
 	"io"
+	"net/http"
+
+	"openhall/internal/apperr"
 )
 
 // maxCSVBytes bounds a kept CSV file.
@@ -19,8 +23,15 @@ func (f CSVFiles) PutCSV(ctx context.Context, r io.Reader) (string, error) {
 	return b.SHA256, err
 }
 
-// OpenCSV opens the CSV stored under sum.
-func (f CSVFiles) OpenCSV(_ context.Context, sum string) (io.ReadCloser, error) {
-	rc, _, err := f.Blobs.Open(sum)
-	return rc, err
+// ServeCSV answers a download of the CSV stored under sum as materials are
+// answered (Serve): checked against its SHA-256 before the first byte is
+// sent, Range requests included. A damaged file is an apperr.Unavailable
+// error and nothing is sent; served is false, with nothing sent, when the
+// file is missing or cannot be read now.
+func (f CSVFiles) ServeCSV(w http.ResponseWriter, r *http.Request, sum, name string) (served bool, err error) {
+	err = f.Blobs.Serve(w, r, sum, name)
+	if errors.Is(err, ErrDamaged) {
+		return false, apperr.Wrap(err, apperr.Unavailable, "该数据文件已损坏，暂时无法下载；已记录此问题，请联系管理员从备份恢复")
+	}
+	return err == nil, nil
 }

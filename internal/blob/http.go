@@ -2,7 +2,7 @@ package blob
 
 import (
 	"crypto/sha256"
-	"fmt"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -42,6 +42,10 @@ func setDownloadHeaders(h http.Header, b Blob, name string) {
 	h.Set("ETag", `"`+b.SHA256+`"`)
 }
 
+// ErrDamaged is the cause of the error a download gets from a blob whose
+// content no longer has its address: nothing of it was sent.
+var ErrDamaged = errors.New("the content does not match its SHA-256")
+
 // verify reads the file through and checks it against its address, then
 // rewinds it. Materials are at most tens of megabytes and mostly in the
 // page cache right after, so the second read is cheap.
@@ -51,8 +55,7 @@ func verify(f io.ReadSeeker, sum string) error {
 		return apperr.Wrap(err, apperr.Unavailable, "材料文件暂时无法读取")
 	}
 	if got := hexSum(h); got != sum {
-		return apperr.Wrap(fmt.Errorf("blob %s holds content with SHA-256 %s", sum, got), apperr.Unavailable,
-			"该材料文件已损坏，暂时无法下载；已记录此问题，请联系管理员从备份恢复")
+		return errDamaged(sum, got)
 	}
 	_, err := f.Seek(0, io.SeekStart)
 	return err

@@ -344,7 +344,7 @@ func (c *checked) Close() error {
 }
 
 func errDamaged(sum, got string) error {
-	return apperr.Wrap(fmt.Errorf("blob %s holds content with SHA-256 %s", sum, got), apperr.Unavailable,
+	return apperr.Wrap(fmt.Errorf("blob %s holds content with SHA-256 %s: %w", sum, got, ErrDamaged), apperr.Unavailable,
 		"该材料文件已损坏，暂时无法下载；已记录此问题，请联系管理员从备份恢复")
 }
 

@@ -47,11 +47,12 @@ func (s *Service) Download(ctx context.Context, a *identity.Actor, d *Dataset, n
 
 // WriteTo streams a version in a format. Rows are read page by page and
 // written as they come, so memory stays flat whatever the size (CSV and
-// JSON; XLSX goes through the spreadsheet library's temporary file).
+// JSON; XLSX goes through the spreadsheet library's temporary file). A
+// CSV download of a version's kept file is ServeCSV.
 func (s *Service) WriteTo(ctx context.Context, w io.Writer, d *Dataset, v *Version, format string) error {
 	switch format {
 	case FormatCSV:
-		return s.writeCSV(ctx, w, d, v)
+		return s.streamCSV(ctx, w, d, v)
 	case FormatJSON:
 		return s.writeJSON(ctx, w, d, v)
 	case FormatXLSX:

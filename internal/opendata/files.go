@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"net/http"
 )
 
 // Files keeps the CSV of each version as a file addressed by its SHA-256
@@ -12,38 +13,32 @@ import (
 // read, nothing allocated per row, and the server's memory stays flat
 // however large the file and however many download it. Versions never
 // change, so a kept file is always right. Optional: without it, and for a
-// version whose file is not (yet) kept, the download streams the rows.
+// version whose file cannot be kept, the download streams the rows.
 type Files interface {
 	PutCSV(ctx context.Context, r io.Reader) (sum string, err error)
-	OpenCSV(ctx context.Context, sum string) (io.ReadCloser, error)
+	// ServeCSV answers a download of the file under sum once it is checked
+	// against sum, Range requests included. served is false, with nothing
+	// sent, when it has no file it can read; a damaged file is an error, and
+	// nothing of it is sent.
+	ServeCSV(w http.ResponseWriter, r *http.Request, sum, name string) (served bool, err error)
 }
 
-// writeCSV copies the version's kept file; it keeps the file first when it
-// is missing, and streams the rows when it cannot be kept or opened.
-func (s *Service) writeCSV(ctx context.Context, w io.Writer, d *Dataset, v *Version) error {
-	if s.d.Files != nil {
-		if opened, err := s.copyCSV(ctx, w, v); opened {
-			return err
-		}
-		if s.keepCSV(ctx, d, v) == nil {
-			if opened, err := s.copyCSV(ctx, w, v); opened {
-				return err
-			}
-		}
-	}
-	return s.streamCSV(ctx, w, d, v)
-}
-
-// copyCSV writes the kept file of v; opened is false when there is none to
-// read, and nothing was written.
-func (s *Service) copyCSV(ctx context.Context, w io.Writer, v *Version) (opened bool, err error) {
-	f, err := s.d.Files.OpenCSV(ctx, v.SHA256)
-	if err != nil {
+// ServeCSV answers a CSV download of v from its kept file, checked against
+// the version's SHA-256 before its first byte is sent; it keeps the file
+// first when it is missing. served is false, with nothing sent, when no
+// file can be kept or read: the caller streams the rows (WriteTo). A
+// damaged file is refused, never sent.
+func (s *Service) ServeCSV(w http.ResponseWriter, r *http.Request, d *Dataset, v *Version, name string) (served bool, err error) {
+	if s.d.Files == nil {
 		return false, nil
 	}
-	defer f.Close()
-	_, err = io.Copy(w, f)
-	return true, err
+	if served, err := s.d.Files.ServeCSV(w, r, v.SHA256, name); served || err != nil {
+		return served, err
+	}
+	if s.keepCSV(r.Context(), d, v) != nil {
+		return false, nil
+	}
+	return s.d.Files.ServeCSV(w, r, v.SHA256, name)
 }
 
 // keepCSV stores the CSV of v as a file, streaming its rows into the store,

@@ -105,8 +105,9 @@ func (s *Server) handleOpenDataset(w http.ResponseWriter, r *http.Request) error
 	return s.render(w, http.StatusOK, "opendata/dataset", p)
 }
 
-// handleDownload streams a version of a dataset in a format: rows go out as
-// they are read, so a large dataset never sits in memory.
+// handleDownload answers a version of a dataset in a format: a CSV from its
+// kept file, checked before it is sent; otherwise rows go out as they are
+// read, so a large dataset never sits in memory.
 func (s *Server) handleDownload(format string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		a := httpkit.ActorFrom(r.Context())
@@ -121,6 +122,11 @@ func (s *Server) handleDownload(format string) handlerFunc {
 		}
 		if err := s.svc.OpenData.CountDownload(r.Context(), d); err != nil {
 			return err
+		}
+		if format == opendata.FormatCSV {
+			if served, err := s.svc.OpenData.ServeCSV(w, r, d, v, d.Title+".csv"); served || err != nil {
+				return err
+			}
 		}
 		name := d.Name + "-v" + strconv.Itoa(v.Number) + "." + format
 		w.Header().Set("Content-Type", opendata.MediaType(format))

@@ -3,6 +3,9 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -56,9 +59,7 @@ func streamPeak(t *testing.T, e *openDataEnv, n int) streamed {
 		t.Fatal(err)
 	}
 	w := &heapSampler{base: liveHeap()}
-	if err := e.od.WriteTo(ctx, w, d, v, opendata.FormatCSV); err != nil {
-		t.Fatal(err)
-	}
+	downloadCSV(t, e.od, d, v, w)
 	if w.lines != n+1 {
 		t.Fatalf("downloaded %d lines, want %d", w.lines, n+1)
 	}
@@ -141,8 +142,29 @@ func TestOpenDataCSVFromFile(t *testing.T) {
 func download(t *testing.T, od *opendata.Service, d *opendata.Dataset, v *opendata.Version) string {
 	t.Helper()
 	var b strings.Builder
-	if err := od.WriteTo(context.Background(), &b, d, v, opendata.FormatCSV); err != nil {
-		t.Fatal(err)
-	}
+	downloadCSV(t, od, d, v, &b)
 	return b.String()
 }
+
+// downloadCSV writes v as CSV as the portal answers it: its kept file, or
+// its rows when it has none.
+func downloadCSV(t testing.TB, od *opendata.Service, d *opendata.Dataset, v *opendata.Version, w io.Writer) {
+	t.Helper()
+	r := httptest.NewRequest(http.MethodGet, "/download.csv", nil)
+	served, err := od.ServeCSV(writerResponse{w, http.Header{}}, r, d, v, d.Title+".csv")
+	if err == nil && !served {
+		err = od.WriteTo(r.Context(), w, d, v, opendata.FormatCSV)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writerResponse answers a request into a writer, dropping the headers.
+type writerResponse struct {
+	io.Writer
+	header http.Header
+}
+
+func (r writerResponse) Header() http.Header { return r.header }
+func (writerResponse) WriteHeader(int)       {}
