@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"openhall/internal/api"
+	"openhall/internal/blob"
 	"openhall/internal/httpkit"
 	"openhall/internal/web"
 
@@ -46,7 +47,8 @@ func (a *App) handleHealth(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleReady answers 200 when the database is reachable and its schema is
-// current, 503 with the reason otherwise.
+// current and the object store (if any) answers to the node's keys, 503
+// with the reason otherwise.
 func (a *App) handleReady(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
@@ -55,12 +57,33 @@ func (a *App) handleReady(w http.ResponseWriter, r *http.Request) {
 		status, body["status"], body["reason"] = http.StatusServiceUnavailable, "unavailable", "数据库不可达"
 	} else if st, err := a.Stores.SchemaStatus(ctx); err != nil || !st.UpToDate() {
 		status, body["status"], body["reason"] = http.StatusServiceUnavailable, "unavailable", "数据库结构版本不是最新"
-	} else if p, ok := a.Services.Blobs.(interface{ Ping(context.Context) error }); ok && p.Ping(ctx) != nil {
-		status, body["status"], body["reason"] = http.StatusServiceUnavailable, "unavailable", "对象存储不可达"
+	} else if err := a.pingBlobs(ctx); err != nil {
+		status, body["status"], body["reason"] = http.StatusServiceUnavailable, "unavailable", a.blobsReason(err)
 	} else {
 		body["schema_version"] = st.Current
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(body)
+}
+
+// pingBlobs checks that the object store answers, when materials are in one.
+func (a *App) pingBlobs(ctx context.Context) error {
+	if p, ok := a.Services.Blobs.(interface{ Ping(context.Context) error }); ok {
+		return p.Ping(ctx)
+	}
+	return nil
+}
+
+// blobsReason says why the object store failed the readiness check: a
+// store that refuses the node's keys is reachable, and the keys are what
+// to check.
+func (a *App) blobsReason(err error) string {
+	switch {
+	case !blob.AccessDenied(err):
+		return "对象存储不可达"
+	case a.Config.S3AccessKey == "":
+		return "对象存储拒绝了不带密钥的访问，而本节点没有配置访问密钥：请设置 --s3-access-key、--s3-secret-key（OPENHALL_S3_ACCESS_KEY、OPENHALL_S3_SECRET_KEY）"
+	}
+	return "对象存储拒绝了本节点的访问密钥：请检查 --s3-access-key、--s3-secret-key（OPENHALL_S3_ACCESS_KEY、OPENHALL_S3_SECRET_KEY）及其对存储桶的权限"
 }

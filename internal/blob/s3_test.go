@@ -222,6 +222,25 @@ func TestS3StartErrors(t *testing.T) {
 	}
 }
 
+// TestS3PingRefusedKeys: a running store whose keys the server refuses
+// fails its ping as refused keys, not as a store out of reach.
+func TestS3PingRefusedKeys(t *testing.T) {
+	good := s3TestConfig(t)
+	wrongKey := good
+	wrongKey.SecretKey += "x"
+	s, err := blob.OpenS3Unchecked(wrongKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ping(context.Background()); err == nil || !blob.AccessDenied(err) {
+		t.Fatalf("ping with a wrong key: %v, want the keys refused", err)
+	}
+	s, _ = blob.OpenS3Unchecked(good)
+	if err := s.Ping(context.Background()); err != nil || blob.AccessDenied(err) {
+		t.Fatalf("ping: %v", err)
+	}
+}
+
 // TestParseS3URL: a bucket name S3 refuses or a prefix that servers would
 // read as path steps is refused with the flag named, before any request.
 func TestParseS3URL(t *testing.T) {

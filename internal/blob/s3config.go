@@ -54,9 +54,8 @@ func (c S3Config) connectError(err error) error {
 	var unknownCA x509.UnknownAuthorityError
 	var hostname x509.HostnameError
 	var dns *net.DNSError
-	resp := minio.ToErrorResponse(err)
 	msg := "无法连接对象存储 " + c.Endpoint + "（--s3-endpoint）"
-	refused := resp.StatusCode == http.StatusForbidden || resp.Code == "InvalidAccessKeyId" || resp.Code == "SignatureDoesNotMatch"
+	refused := AccessDenied(err)
 	switch {
 	case refused && c.AccessKey == "":
 		msg = "对象存储 " + c.Endpoint + " 拒绝了不带密钥的访问，而本节点没有配置访问密钥：请设置 --s3-access-key、--s3-secret-key（建议用环境变量 OPENHALL_S3_ACCESS_KEY、OPENHALL_S3_SECRET_KEY）"
@@ -76,6 +75,13 @@ func (c S3Config) connectError(err error) error {
 		msg += fmt.Sprintf("：%s 内没有应答", s3Wait)
 	}
 	return apperr.Wrap(err, apperr.Unavailable, msg)
+}
+
+// AccessDenied reports whether the object store answered err because it
+// refused the keys (or their rights to the bucket): it is reachable.
+func AccessDenied(err error) bool {
+	resp := minio.ToErrorResponse(err)
+	return resp.StatusCode == http.StatusForbidden || resp.Code == "InvalidAccessKeyId" || resp.Code == "SignatureDoesNotMatch"
 }
 
 // client makes a client for c's endpoint and splits its URL.
