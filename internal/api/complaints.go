@@ -16,6 +16,7 @@ func (s *Server) registerComplaintRoutes() {
 	s.handle("POST /api/v1/complaints/track", s.handleComplaintTrack)
 	s.handle("GET /api/v1/complaints/{id}", s.handleComplaintGet)
 	s.handle("POST /api/v1/complaints/{id}/actions", s.handleComplaintAction)
+	s.handle("POST /api/v1/complaints/{id}/phone", s.handleComplaintPhone)
 }
 
 type complaintRequest struct {
@@ -266,4 +267,22 @@ func (s *Server) handleHotlineAnswers(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	return writeJSON(w, http.StatusOK, listOf(list, func(a *hotline.Answer) hotline.Answer { return *a }))
+}
+
+// handleComplaintPhone returns the complaint with the complainant's phone
+// in full, once the service has recorded the showing.
+func (s *Server) handleComplaintPhone(w http.ResponseWriter, r *http.Request) error {
+	a, err := actor(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := s.svc.Complaints.ShowPhone(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toComplaint(v))
 }

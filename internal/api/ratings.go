@@ -25,6 +25,7 @@ func (s *Server) registerRatingRoutes() {
 	s.handle("GET /api/v1/rating-tickets", s.handleTickets)
 	s.handle("GET /api/v1/rating-tickets/{id}", s.handleTicket)
 	s.handle("POST /api/v1/rating-tickets/{id}/actions", s.handleTicketAction)
+	s.handle("POST /api/v1/rating-tickets/{id}/phone", s.handleTicketPhone)
 	s.handle("GET /api/v1/regions/{id}/rating-limits", s.handleRatingLimits)
 	s.handle("PUT /api/v1/regions/{id}/rating-limits", s.handleSetRatingLimits)
 	s.registerComplaintRoutes()
@@ -270,6 +271,24 @@ func (s *Server) handleTicket(w http.ResponseWriter, r *http.Request) error {
 		out.Options = append(out.Options, string(k))
 	}
 	return writeJSON(w, http.StatusOK, out)
+}
+
+// handleTicketPhone returns the ticket with the rater's phone in full, for
+// the call back, once the service has recorded the showing.
+func (s *Server) handleTicketPhone(w http.ResponseWriter, r *http.Request) error {
+	a, err := actor(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := s.svc.Ratings.ShowTicketPhone(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toTicket(v))
 }
 
 type ticketActionRequest struct {

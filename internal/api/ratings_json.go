@@ -105,7 +105,8 @@ type ticketJSON struct {
 	Version     int               `json:"version"`
 	Events      []ticketEventJSON `json:"events"`
 	Rating      *ratingJSON       `json:"rating,omitempty"`
-	Contact     string            `json:"contact,omitempty"`
+	Contact     string            `json:"contact,omitempty"`     // the rater's name and phone, masked unless phone_shown
+	PhoneShown  bool              `json:"phone_shown,omitempty"` // contact holds the phone in full (POST …/phone)
 	Options     []string          `json:"options,omitempty"`
 }
 
@@ -123,7 +124,8 @@ func toTicket(v *rating.TicketView) ticketJSON {
 	t := v.Ticket
 	out := ticketJSON{ID: t.ID, RatingID: t.RatingID, Status: string(t.Status), StatusLabel: t.Status.Label(), Department: t.Department,
 		ItemName: t.ItemName, Anonymous: t.Anonymous, Outcome: t.Outcome, OpenedAt: t.OpenedAt, Callback: toWorkClock(v.Clocks.Callback),
-		Rectify: toWorkClock(v.Clocks.Rectify), Warning: string(v.Clocks.Warning()), Version: t.Version, Events: []ticketEventJSON{}, Contact: v.Contact}
+		Rectify: toWorkClock(v.Clocks.Rectify), Warning: string(v.Clocks.Warning()), Version: t.Version, Events: []ticketEventJSON{}, Contact: v.Contact,
+		PhoneShown: v.PhoneShown}
 	for _, e := range t.Events {
 		out.Events = append(out.Events, ticketEventJSON{Kind: string(e.Kind), KindLabel: e.Kind.Label(), At: e.At, ActorLabel: e.ActorLabel,
 			Code: e.Code, Reason: e.Reason, Level: int(e.Level)})
@@ -160,8 +162,9 @@ type complaintJSON struct {
 }
 
 type complainantJSON struct {
-	Name  string `json:"name"`
-	Phone string `json:"phone"`
+	Name       string `json:"name"`
+	Phone      string `json:"phone"`                 // masked unless phone_shown, or to the complainant
+	PhoneShown bool   `json:"phone_shown,omitempty"` // shown in full to the desk (POST …/phone)
 }
 
 type complaintClocksJSON struct {
@@ -189,12 +192,8 @@ func toComplaint(v *complaint.View) complaintJSON {
 		Subject: c.Subject, Channel: string(c.Channel), HotlineTicket: c.HotlineTicket, Department: c.Department, Anonymous: c.Anonymous,
 		Content: c.Content, Reopened: c.Reopened, AnswerLevel: c.AnswerLevel, CreatedAt: c.CreatedAt, Version: c.Version,
 		Warning: string(v.Clocks.Warning()), Events: []complaintEventJSON{}}
-	if v.Identity && !c.Anonymous {
-		phone := c.Complainant.Phone
-		if !v.Desk && !v.Complainant {
-			phone = pii.MaskMobile(phone)
-		}
-		out.Complainant = &complainantJSON{Name: c.Complainant.Name, Phone: phone}
+	if v.Identity && !c.Anonymous { // the phone masked but to the complainant (complaint.Service.ShowPhone)
+		out.Complainant = &complainantJSON{Name: c.Complainant.Name, Phone: c.Complainant.Phone, PhoneShown: v.PhoneShown}
 	}
 	if v.Desk || v.Department {
 		out.Clocks = &complaintClocksJSON{Accept: toWorkClock(v.Clocks.Accept), Department: toWorkClock(v.Clocks.Department), Answer: toWorkClock(v.Clocks.Answer),

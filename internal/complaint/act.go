@@ -20,6 +20,9 @@ type View struct {
 	Department  bool
 	Complainant bool
 	Options     []CommandKind
+	// CanShowPhone: the complainant's phone, masked here, may be shown to
+	// the actor in full (ShowPhone); PhoneShown: it is.
+	CanShowPhone, PhoneShown bool
 }
 
 // Get returns a complaint for someone allowed to see it; the department
@@ -66,6 +69,10 @@ func (s *Service) view(a *identity.Actor, c *Complaint, holder bool) (*View, err
 	}
 	if !v.Desk && !v.Department {
 		v.Complaint = hideInternal(v.Complaint)
+	}
+	if !v.Complainant {
+		v.Complaint = maskPersonal(v.Complaint)
+		v.CanShowPhone = v.Complaint.Complainant.Phone != "" && CanShowPhone(a, c) == nil
 	}
 	for _, k := range []CommandKind{CmdAccept, CmdRefuse, CmdAssign, CmdReturn, CmdReply, CmdAnswer, CmdRate, CmdReopen} {
 		if _, err := Transition(c, probe(k), s.d.Now()); apperr.CodeOf(err) != apperr.Conflict && authorize(a, c, k, holder) == nil {

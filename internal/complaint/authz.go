@@ -64,6 +64,16 @@ func SeesIdentity(a *identity.Actor, c *Complaint) bool {
 	return isComplainant(a, c) || IsDesk(a, c) || c.Consent && isDepartment(a, c)
 }
 
+// CanShowPhone: the desk, which answers the complainant, may show the
+// complainant's phone in full (ShowPhone); everyone else but the
+// complainant sees it masked.
+func CanShowPhone(a *identity.Actor, c *Complaint) error {
+	if IsDesk(a, c) {
+		return nil
+	}
+	return apperr.New(apperr.Forbidden, "只有投诉受理机构（本地区监察人员）可以查看%s人的完整手机号码", c.Kind.Label())
+}
+
 // authorize applies the rule of a command; holder reports a complainant
 // who proved themselves with the number and 查询码.
 func authorize(a *identity.Actor, c *Complaint, k CommandKind, holder bool) error {

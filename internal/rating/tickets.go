@@ -84,9 +84,12 @@ type TicketView struct {
 	Ticket  *Ticket
 	Rating  *Rating // an anonymous rating without its case or visit for those handling the ticket
 	Clocks  TicketClocks
-	Contact string // the rater's name and phone, for the department calling back
+	Contact string // the rater's name and phone, masked unless PhoneShown, for the department calling back
 	Window  string // the window rated, "" for ratings of no window
 	Staff   string // the member of staff rated, "" when none
+	// HasPhone: the rater left a phone number, which the actor may show in
+	// full (ShowTicketPhone); PhoneShown: Contact holds it in full.
+	HasPhone, PhoneShown bool
 }
 
 // TicketClocks are a ticket's two deadlines.
@@ -150,7 +153,7 @@ func (s *Service) Ticket(ctx context.Context, a *identity.Actor, id int64) (*Tic
 	if err != nil {
 		return nil, err
 	}
-	return s.view(ctx, a, t)
+	return s.view(ctx, a, t, false)
 }
 
 // loadTicketFor loads a ticket for someone allowed to see it; a missing
@@ -172,7 +175,9 @@ func (s *Service) loadTicketFor(ctx context.Context, a *identity.Actor, id int64
 	return t, nil
 }
 
-func (s *Service) view(ctx context.Context, a *identity.Actor, t *Ticket) (*TicketView, error) {
+// view is a ticket as a sees it; fullPhone shows the rater's phone in
+// full to those who handle it (ShowTicketPhone), masked otherwise.
+func (s *Service) view(ctx context.Context, a *identity.Actor, t *Ticket, fullPhone bool) (*TicketView, error) {
 	r, err := s.d.Store.FindRatingByID(ctx, t.RatingID)
 	if err != nil {
 		return nil, err
@@ -189,7 +194,7 @@ func (s *Service) view(ctx context.Context, a *identity.Actor, t *Ticket) (*Tick
 		return nil, err
 	}
 	if handles(a, t) {
-		v.Contact = s.contact(ctx, r)
+		s.fillContact(ctx, v, r, fullPhone)
 	}
 	if r.WindowID != 0 {
 		v.Window = s.d.Orgs.Label(ctx, ByWindow, strconv.FormatInt(r.WindowID, 10))
@@ -206,25 +211,6 @@ func (s *Service) clocks(t *Ticket) (TicketClocks, error) {
 		return TicketClocks{}, err
 	}
 	return ComputeTicketClocks(t, cal, s.d.Now())
-}
-
-// contact is how the department reaches a real-name rater: the account's
-// name and phone, or the phone the visit's SMS went to.
-func (s *Service) contact(ctx context.Context, r *Rating) string {
-	if r.Anonymous {
-		return ""
-	}
-	if r.RaterUserID != 0 {
-		if u, err := s.d.Users.FindUserByID(ctx, r.RaterUserID); err == nil {
-			return u.Name + " " + u.Phone
-		}
-	}
-	if r.VisitID != 0 {
-		if v, err := s.d.Store.FindVisitByID(ctx, r.VisitID); err == nil {
-			return v.Phone
-		}
-	}
-	return ""
 }
 
 // Tickets lists the open tickets the actor handles or supervises, most

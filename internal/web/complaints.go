@@ -25,6 +25,7 @@ func (s *Server) registerComplaintRoutes() {
 	s.mux.HandleFunc("POST /complaints/track/act", s.h(s.handleTrackAct))
 	s.mux.HandleFunc("GET /complaints/{id}", s.requireLogin(s.handleComplaint))
 	s.mux.HandleFunc("POST /complaints/{id}/actions", s.requireLogin(s.handleComplaintAction))
+	s.mux.HandleFunc("POST /complaints/{id}/phone", s.requireStaff(s.handleComplaintPhone))
 	s.mux.HandleFunc("GET /staff/complaints", s.requireStaff(s.handleComplaintQueue))
 }
 
@@ -139,6 +140,20 @@ func (s *Server) complaintPage(w http.ResponseWriter, r *http.Request, status in
 		return err
 	}
 	return s.renderComplaint(w, r, status, v, f, "", "", "")
+}
+
+// handleComplaintPhone shows the complaint with the complainant's phone in
+// full, once the service has recorded the showing.
+func (s *Server) handleComplaintPhone(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	v, err := s.svc.Complaints.ShowPhone(r.Context(), httpkit.ActorFrom(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	return s.renderComplaint(w, r, http.StatusOK, v, newForm(nil, nil), "", "", "")
 }
 
 // renderComplaint shows a complaint; number and code are set for a

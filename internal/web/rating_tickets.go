@@ -15,6 +15,7 @@ func (s *Server) registerTicketRoutes() {
 	s.mux.HandleFunc("GET /staff/ratings", s.requireStaff(s.handleTickets))
 	s.mux.HandleFunc("GET /staff/ratings/tickets/{id}", s.requireStaff(s.handleTicket))
 	s.mux.HandleFunc("POST /staff/ratings/tickets/{id}/actions", s.requireStaff(s.handleTicketAction))
+	s.mux.HandleFunc("POST /staff/ratings/tickets/{id}/phone", s.requireStaff(s.handleTicketPhone))
 }
 
 type ticketsPage struct {
@@ -56,13 +57,30 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
-	a := httpkit.ActorFrom(r.Context())
-	v, err := s.svc.Ratings.Ticket(r.Context(), a, id)
+	v, err := s.svc.Ratings.Ticket(r.Context(), httpkit.ActorFrom(r.Context()), id)
 	if err != nil {
 		return err
 	}
-	p := ticketPage{Page: s.page(w, r, "差评整改工单"), View: v, Options: rating.TicketOptions(a, v.Ticket), Form: f}
+	return s.renderTicket(w, r, status, v, f)
+}
+
+func (s *Server) renderTicket(w http.ResponseWriter, r *http.Request, status int, v *rating.TicketView, f form) error {
+	p := ticketPage{Page: s.page(w, r, "差评整改工单"), View: v, Options: rating.TicketOptions(httpkit.ActorFrom(r.Context()), v.Ticket), Form: f}
 	return s.render(w, status, "ratings/ticket", p)
+}
+
+// handleTicketPhone shows the ticket with the rater's phone in full, for
+// the call back, once the service has recorded the showing.
+func (s *Server) handleTicketPhone(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	v, err := s.svc.Ratings.ShowTicketPhone(r.Context(), httpkit.ActorFrom(r.Context()), id)
+	if err != nil {
+		return err
+	}
+	return s.renderTicket(w, r, http.StatusOK, v, newForm(nil, nil))
 }
 
 // handleTicketAction takes one step of a ticket.
