@@ -128,6 +128,9 @@ func contractCSVFiles(t *testing.T, b backend) {
 	if w, served, err := serveCSV(files, got, "bytes=10-19"); !served || err != nil || !bytes.Equal(w.Body.Bytes(), data[10:20]) {
 		t.Fatalf("ServeCSV range: %v %v %d %q", served, err, w.Code, w.Body.Bytes())
 	}
+	if w, _, _ := serveCSV(files, got, ""); w.Header().Get("Content-Disposition") != `attachment; filename="data-v1.csv"; filename*=UTF-8''%E6%95%B0%E6%8D%AE.csv` {
+		t.Fatalf("ServeCSV names the file %q", w.Header().Get("Content-Disposition"))
+	}
 	if w, served, err := serveCSV(files, sum([]byte("never stored")), ""); served || err != nil || w.Body.Len() != 0 {
 		t.Fatalf("ServeCSV(absent) = %v, %v, %d bytes", served, err, w.Body.Len())
 	}
@@ -136,7 +139,8 @@ func contractCSVFiles(t *testing.T, b backend) {
 	}
 	b.corrupt(t, got, bytes.Replace(data, []byte("1"), []byte("2"), 1))
 	w, served, err := serveCSV(files, got, "")
-	if served || !apperr.Is(err, apperr.Unavailable) || !strings.Contains(apperr.MessageOf(err), "该数据文件已损坏") || w.Body.Len() != 0 {
+	if served || !apperr.Is(err, apperr.Unavailable) || !strings.Contains(apperr.MessageOf(err), "该数据文件已损坏") || w.Body.Len() != 0 ||
+		w.Header().Get("Content-Disposition") != "" {
 		t.Fatalf("damaged CSV: %v, %v, %d bytes", served, err, w.Body.Len())
 	}
 }
@@ -147,7 +151,7 @@ func serveCSV(files blob.CSVFiles, sum, rng string) (*httptest.ResponseRecorder,
 		r.Header.Set("Range", rng)
 	}
 	w := httptest.NewRecorder()
-	served, err := files.ServeCSV(w, r, sum, "数据.csv")
+	served, err := files.ServeCSV(w, r, sum, "数据.csv", "data-v1.csv")
 	return w, served, err
 }
 

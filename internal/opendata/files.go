@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 )
 
 // Files keeps the CSV of each version as a file addressed by its SHA-256
@@ -20,25 +21,36 @@ type Files interface {
 	// against sum, Range requests included. served is false, with nothing
 	// sent, when it has no file it can read; a damaged file is an error, and
 	// nothing of it is sent.
-	ServeCSV(w http.ResponseWriter, r *http.Request, sum, name string) (served bool, err error)
+	// Browsers get the file as name, tools that read only the plain file
+	// name as ascii.
+	ServeCSV(w http.ResponseWriter, r *http.Request, sum, name, ascii string) (served bool, err error)
 }
 
 // ServeCSV answers a CSV download of v from its kept file, checked against
 // the version's SHA-256 before its first byte is sent; it keeps the file
 // first when it is missing. served is false, with nothing sent, when no
 // file can be kept or read: the caller streams the rows (WriteTo). A
-// damaged file is refused, never sent.
-func (s *Service) ServeCSV(w http.ResponseWriter, r *http.Request, d *Dataset, v *Version, name string) (served bool, err error) {
+// damaged file is refused, never sent. The file is called after the
+// dataset's title, and for tools that read only the plain file name after
+// its name and the version (DownloadName).
+func (s *Service) ServeCSV(w http.ResponseWriter, r *http.Request, d *Dataset, v *Version) (served bool, err error) {
 	if s.d.Files == nil {
 		return false, nil
 	}
-	if served, err := s.d.Files.ServeCSV(w, r, v.SHA256, name); served || err != nil {
+	name, ascii := d.Title+"."+FormatCSV, DownloadName(d, v, FormatCSV)
+	if served, err := s.d.Files.ServeCSV(w, r, v.SHA256, name, ascii); served || err != nil {
 		return served, err
 	}
 	if s.keepCSV(r.Context(), d, v) != nil {
 		return false, nil
 	}
-	return s.d.Files.ServeCSV(w, r, v.SHA256, name)
+	return s.d.Files.ServeCSV(w, r, v.SHA256, name, ascii)
+}
+
+// DownloadName is the plain file name of a version's download in format:
+// the dataset's name and the version's number (data-v3.csv).
+func DownloadName(d *Dataset, v *Version, format string) string {
+	return d.Name + "-v" + strconv.Itoa(v.Number) + "." + format
 }
 
 // keepCSV stores the CSV of v as a file, streaming its rows into the store,

@@ -124,11 +124,11 @@ func (s *Server) handleDownload(format string) handlerFunc {
 			return err
 		}
 		if format == opendata.FormatCSV {
-			if served, err := s.svc.OpenData.ServeCSV(w, r, d, v, d.Title+".csv"); served || err != nil {
+			if served, err := s.svc.OpenData.ServeCSV(w, r, d, v); served || err != nil {
 				return err
 			}
 		}
-		name := d.Name + "-v" + strconv.Itoa(v.Number) + "." + format
+		name := opendata.DownloadName(d, v, format)
 		w.Header().Set("Content-Type", opendata.MediaType(format))
 		w.Header().Set("Content-Disposition", "attachment; filename=\""+name+"\"; filename*=UTF-8''"+url.PathEscape(d.Title)+"."+format)
 		w.Header().Set("Cache-Control", "no-store")

@@ -151,7 +151,7 @@ func download(t *testing.T, od *opendata.Service, d *opendata.Dataset, v *openda
 func downloadCSV(t testing.TB, od *opendata.Service, d *opendata.Dataset, v *opendata.Version, w io.Writer) {
 	t.Helper()
 	r := httptest.NewRequest(http.MethodGet, "/download.csv", nil)
-	served, err := od.ServeCSV(writerResponse{w, http.Header{}}, r, d, v, d.Title+".csv")
+	served, err := od.ServeCSV(writerResponse{w, http.Header{}}, r, d, v)
 	if err == nil && !served {
 		err = od.WriteTo(r.Context(), w, d, v, opendata.FormatCSV)
 	}
