@@ -443,7 +443,8 @@ func TestReturnedComplaintLeavesDepartmentQueue(t *testing.T) {
 // TestReopenedComplaintCountsAsAnswered: a complaint answered, rated
 // unsatisfying and reopened was answered: the figures count it among the
 // answered as well as the rated and the reopened (已答复 read 0 beside
-// 答复已评价 1).
+// 答复已评价 1). The desk's messages of the rating and the reopening give
+// what the complainant wrote with the phone number in it masked.
 func TestReopenedComplaintCountsAsAnswered(t *testing.T) {
 	apptest.ForEach(t, func(t *testing.T, backend string) {
 		a, clock := demoApp(t, backend, cstAt(3, 9, 10))
@@ -457,13 +458,26 @@ func TestReopenedComplaintCountsAsAnswered(t *testing.T) {
 			{"supervisor", complaint.Command{Kind: complaint.CmdAccept, DepartmentID: scjg, Days: 5}},
 			{"approver", complaint.Command{Kind: complaint.CmdReply, Text: "已要求窗口一次性告知"}},
 			{"supervisor", complaint.Command{Kind: complaint.CmdAnswer, Text: "已督促整改"}},
-			{"citizen", complaint.Command{Kind: complaint.CmdRate, Level: 4, Text: "仍未说明缺哪些材料"}},
-			{"citizen", complaint.Command{Kind: complaint.CmdReopen, Text: "请重新核查"}},
+			{"citizen", complaint.Command{Kind: complaint.CmdRate, Level: 4, Text: "仍未说明缺哪些材料，请回电 13800003333"}},
+			{"citizen", complaint.Command{Kind: complaint.CmdReopen, Text: "请重新核查，回电 13800003333"}},
 		} {
 			clock.Set(cstAt(3, 10+i, 10))
 			if _, err := a.Services.Complaints.Act(ctx, actor(t, a, s.who), filed.Complaint.ID, s.cmd, 0); err != nil {
 				t.Fatalf("%s %s: %v", s.who, s.cmd.Kind, err)
 			}
+		}
+		desk := inbox(t, a, "supervisor", "complaint.desk")
+		masked := 0
+		for _, n := range desk {
+			if strings.Contains(n.Body, "13800003333") {
+				t.Fatalf("the desk's message gives the complainant's number: %q", n.Body)
+			}
+			if strings.Contains(n.Body, "138****3333") {
+				masked++
+			}
+		}
+		if masked != 2 {
+			t.Fatalf("%d of the desk's messages give the masked number, want 2 (rating, reopening): %+v", masked, desk)
 		}
 		f, err := a.Services.Complaints.Figures(ctx, actor(t, a, "supervisor"), complaint.FigureQuery{By: "department", From: mustDate(t, "2026-03-01"), To: mustDate(t, "2026-03-31")})
 		if err != nil || f.Sum.Received != 1 || f.Sum.Answered != 1 || f.Sum.Rated != 1 || f.Sum.Reopened != 1 {

@@ -197,9 +197,9 @@ func (s *Service) effects(ctx context.Context, c *Complaint, evs []Event) error 
 		case EvAssigned:
 			err = s.tellDepartment(ctx, c, e)
 		case EvReplied, EvRated:
-			err = s.tellDesk(ctx, c, fmt.Sprintf("%s %s：%s", c.Kind.Label(), c.Number, e.Kind.Label()), e.Text)
+			err = s.tellDesk(ctx, c, fmt.Sprintf("%s %s：%s", c.Kind.Label(), c.Number, e.Kind.Label()), shownText(e))
 		case EvReturned, EvReopened: // back with the desk, on its clock (Clocks.Desk)
-			err = s.tellDesk(ctx, c, fmt.Sprintf("%s %s：%s，请在 %d 个工作日内重新转办或答复", c.Kind.Label(), c.Number, e.Kind.Label(), DeskDays), e.Text)
+			err = s.tellDesk(ctx, c, fmt.Sprintf("%s %s：%s，请在 %d 个工作日内重新转办或答复", c.Kind.Label(), c.Number, e.Kind.Label(), DeskDays), shownText(e))
 		case EvAnswered, EvRefused:
 			err = s.answerComplainant(ctx, c, e)
 		}

@@ -22,11 +22,19 @@ func maskPersonal(c *Complaint) *Complaint {
 	cp.Content = pii.Redact(c.Content)
 	cp.Events = append([]Event(nil), c.Events...)
 	for i, e := range cp.Events {
-		if e.Kind == EvRated || e.Kind == EvReopened {
-			cp.Events[i].Text = pii.Redact(e.Text)
-		}
+		cp.Events[i].Text = shownText(e)
 	}
 	return &cp
+}
+
+// shownText is an event's text as staff see it: with phone and ID numbers
+// masked when the complainant wrote it (a rating of the answer, a
+// reopening), as is.
+func shownText(e Event) string {
+	if e.Kind == EvRated || e.Kind == EvReopened {
+		return pii.Redact(e.Text)
+	}
+	return e.Text
 }
 
 // ShowPhone returns a complaint with the complainant's phone in full to
