@@ -272,11 +272,7 @@ func (s *Server) handleHotlineAnswers(w http.ResponseWriter, r *http.Request) er
 // handleComplaintPhone returns the complaint with the complainant's phone
 // in full, once the service has recorded the showing.
 func (s *Server) handleComplaintPhone(w http.ResponseWriter, r *http.Request) error {
-	a, err := actor(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
+	a, id, err := actorAndID(r)
 	if err != nil {
 		return err
 	}

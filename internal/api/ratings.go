@@ -276,11 +276,7 @@ func (s *Server) handleTicket(w http.ResponseWriter, r *http.Request) error {
 // handleTicketPhone returns the ticket with the rater's phone in full, for
 // the call back, once the service has recorded the showing.
 func (s *Server) handleTicketPhone(w http.ResponseWriter, r *http.Request) error {
-	a, err := actor(r)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(r, "id")
+	a, id, err := actorAndID(r)
 	if err != nil {
 		return err
 	}
