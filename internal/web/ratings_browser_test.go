@@ -160,6 +160,15 @@ func badReviewLoop(j *journey) {
 	if m := j.main(); !strings.Contains(m, "取号后等了一个多小时") || !strings.Contains(m, "2026-03-11 到期") {
 		t.Fatalf("ticket page:\n%s", m)
 	}
+	// The rater's phone is masked until the department asks to see it
+	// for the call back (recorded in the audit log).
+	if m := j.main(); !strings.Contains(m, "138****5678") || strings.Contains(m, "13812345678") {
+		t.Fatalf("the ticket shows the rater's phone unmasked:\n%s", m)
+	}
+	do(t, j.ctx, leaving, chromedp.Click(chromedp.CSS(`form[action$="/phone"] button`)), arrived)
+	if m := j.main(); !strings.Contains(m, "13812345678") {
+		t.Fatalf("显示完整号码:\n%s", m)
+	}
 	j.submit(`#tk-callback`, chromedp.SendKeys(chromedp.ID("tk-reason-callback"), "已电话回访申请人，了解等候情况"))
 	j.submit(`#tk-verify`, chromedp.Click(chromedp.CSS(`#tk-verify input[name=code][value=founded]`)),
 		chromedp.SendKeys(chromedp.ID("tk-reason-verify"), "调取叫号记录，等候 70 分钟属实"))
