@@ -130,6 +130,10 @@ func TestMigrateBlobsUsage(t *testing.T) {
 	if code != 2 || !strings.Contains(errOut, "--from "+filepath.Join(data, "blobs")) {
 		t.Errorf("a data directory as --from: exit %d, %s", code, errOut)
 	}
+	code, _, errOut = cli(t, dir, "migrate-blobs", "--from", dir, "--to", "s3://Hall_Materials/p", "--s3-endpoint", "http://127.0.0.1:1")
+	if code != 2 || !strings.Contains(errOut, `--to "s3://Hall_Materials/p" 无效：存储桶名 "Hall_Materials" 不合 S3 的命名规则：3–63 个字符，只能有小写字母`) {
+		t.Errorf("a bucket name with capitals and an underscore: exit %d, %s", code, errOut)
+	}
 	code, _, errOut = cli(t, dir, "migrate-blobs", "--from", dir, "--to", "s3://bucket/p", "--s3-endpoint", "localhost:9000")
 	if code != 1 || !strings.Contains(errOut, "--s3-endpoint") {
 		t.Errorf("bad endpoint: exit %d, %s", code, errOut)

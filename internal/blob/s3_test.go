@@ -266,6 +266,38 @@ func TestParseS3URL(t *testing.T) {
 	}
 }
 
+// TestParseS3URLBucketName: a bucket name with capitals or underscores,
+// which the S3 client lets through but no bucket S3 creates has, is
+// refused with the naming rules, as the other names S3 refuses are; the
+// names S3 allows pass.
+func TestParseS3URLBucketName(t *testing.T) {
+	for _, c := range []struct {
+		bucket string
+		ok     bool
+	}{
+		{"materials", true},
+		{"hall-2026.materials", true},
+		{"0ab", true},
+		{strings.Repeat("a", 63), true},
+		{"Materials", false},
+		{"materiaLs", false},
+		{"hall_materials", false},
+		{"ab", false},
+		{strings.Repeat("a", 64), false},
+		{"materials-", false},
+		{".materials", false},
+		{"hall..materials", false},
+		{"192.168.1.10", false},
+	} {
+		bucket, _, err := blob.ParseS3URL("s3://" + c.bucket + "/hall")
+		msg := apperr.FieldsOf(err)["blobs"]
+		refused := strings.Contains(msg, fmt.Sprintf("存储桶名 %q", c.bucket)) && strings.Contains(msg, "3–63 个字符，只能有小写字母、数字、连字符和点")
+		if c.ok && (err != nil || bucket != c.bucket) || !c.ok && !refused {
+			t.Errorf("%q: %q, %v", c.bucket, bucket, err)
+		}
+	}
+}
+
 // TestS3OddPrefix: a prefix with spaces, CJK and characters that URLs
 // escape holds materials like any other.
 func TestS3OddPrefix(t *testing.T) {

@@ -139,9 +139,11 @@ func (c S3Config) transport(secure bool) (*http.Transport, error) {
 const maxPrefix = 900
 
 // ParseS3URL splits s3://bucket/prefix. The bucket must be a valid S3
-// bucket name; the prefix is the start of every key, so it may not hold
-// what servers read as a path step (an empty, "." or ".." segment) or
-// control characters.
+// bucket name by the strict rules: no capitals or underscores, which the
+// client lets through but no bucket S3 creates has, so that a node would
+// start only to report its bucket missing. The prefix is the start of
+// every key, so it may not hold what servers read as a path step (an
+// empty, "." or ".." segment) or control characters.
 func ParseS3URL(s string) (bucket, prefix string, err error) {
 	rest, ok := strings.CutPrefix(s, "s3://")
 	bucket, prefix, _ = strings.Cut(rest, "/")
@@ -149,8 +151,9 @@ func ParseS3URL(s string) (bucket, prefix string, err error) {
 	switch {
 	case !ok || bucket == "":
 		return "", "", apperr.Field("blobs", "对象存储位置应为 s3://存储桶/前缀")
-	case s3utils.CheckValidBucketName(bucket) != nil:
-		return "", "", apperr.Field("blobs", fmt.Sprintf("存储桶名 %q 不合 S3 的命名规则（3–63 个字母、数字、点或连字符，以字母或数字开头和结尾）", bucket))
+	case s3utils.CheckValidBucketNameStrict(bucket) != nil:
+		return "", "", apperr.Field("blobs", fmt.Sprintf("存储桶名 %q 不合 S3 的命名规则：3–63 个字符，只能有小写字母、数字、连字符和点，"+
+			"以小写字母或数字开头和结尾（不能有大写字母或下划线）", bucket))
 	case !validPrefix(prefix):
 		return "", "", apperr.Field("blobs", fmt.Sprintf("前缀 %q 无效：不能有空的、“.” 或 “..” 段，不能含控制字符，最长 %d 字节", prefix, maxPrefix))
 	}

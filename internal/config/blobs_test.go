@@ -30,6 +30,8 @@ func TestBlobSettings(t *testing.T) {
 		{func(c *config.Config) { c.Blobs = "gs://materials" }, "--blobs"},
 		{func(c *config.Config) { c.Blobs = "s3:/materials/hall" }, "--blobs"},
 		{func(c *config.Config) { c.Blobs = "s3://materials/../hall" }, "前缀"},
+		{func(c *config.Config) { c.Blobs = "s3://Materials/hall" }, `--blobs "s3://Materials/hall" 无效：存储桶名 "Materials" 不合 S3 的命名规则：3–63 个字符，只能有小写字母`},
+		{func(c *config.Config) { c.Blobs = "s3://hall_materials/hall" }, `--blobs "s3://hall_materials/hall" 无效：存储桶名 "hall_materials"`},
 		{func(c *config.Config) { c.S3Endpoint = "" }, "--s3-endpoint"},
 		{func(c *config.Config) { c.S3Endpoint = "s3.example.gov.cn:9000" }, "--s3-endpoint"},
 		{func(c *config.Config) { c.S3Endpoint = "http://s3.example.gov.cn/bucket" }, "--s3-endpoint"},
