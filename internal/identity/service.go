@@ -62,10 +62,11 @@ func NewService(store Store, scopes Scopes, tx Transactor, auditor Auditor, p Po
 // Policy returns the service's policy.
 func (s *Service) Policy() Policy { return s.policy }
 
-// record appends an audit entry for a change to a user.
-func (s *Service) record(ctx context.Context, a *Actor, action string, userID int64, change any) error {
+// record appends an audit entry for a change to a user, in scope (see
+// auditscope.go).
+func (s *Service) record(ctx context.Context, a *Actor, scope, action string, userID int64, change any) error {
 	return s.audit.Append(ctx, audit.Record{
-		Actor: a.Audit(), Scope: "identity", Action: action,
+		Actor: a.Audit(), Scope: scope, Action: action,
 		ObjectType: "user", ObjectID: itoa(userID), Change: change,
 	})
 }
@@ -123,7 +124,7 @@ func (s *Service) GrantRole(ctx context.Context, a *Actor, in GrantInput) (*Gran
 		if err := s.store.CreateGrant(ctx, &fresh); err != nil {
 			return err
 		}
-		if err := s.record(ctx, a, "identity.grant.create", fresh.UserID, grantChange(&fresh)); err != nil {
+		if err := s.record(ctx, a, grantScope(&fresh), "identity.grant.create", fresh.UserID, grantChange(&fresh)); err != nil {
 			return err
 		}
 		saved, err = s.store.FindGrantByID(ctx, fresh.ID) // with the scope's names
@@ -148,7 +149,7 @@ func (s *Service) RevokeRole(ctx context.Context, a *Actor, grantID int64) error
 		if err := s.store.DeleteGrant(ctx, grantID); err != nil {
 			return err
 		}
-		return s.record(ctx, a, "identity.grant.delete", g.UserID, grantChange(g))
+		return s.record(ctx, a, grantScope(g), "identity.grant.delete", g.UserID, grantChange(g))
 	})
 }
 

@@ -95,7 +95,7 @@ func (s *Service) openSession(ctx context.Context, u *User, in LoginInput, now t
 		if actor, err = s.actorFor(ctx, u); err != nil {
 			return err
 		}
-		return s.record(ctx, actor, "identity.session.login", u.ID, map[string]any{"address": in.Address})
+		return s.record(ctx, actor, accountScope(actor.Grants, deploymentScope), "identity.session.login", u.ID, map[string]any{"address": in.Address})
 	})
 	if err != nil {
 		return "", nil, err
@@ -277,7 +277,7 @@ func (s *Service) Logout(ctx context.Context, a *Actor, token string) error {
 		if a == nil {
 			return nil
 		}
-		return s.record(ctx, a, "identity.session.logout", a.UserID, map[string]any{})
+		return s.record(ctx, a, accountScope(a.Grants, deploymentScope), "identity.session.logout", a.UserID, map[string]any{})
 	})
 }
 

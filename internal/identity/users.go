@@ -211,11 +211,11 @@ func (s *Service) insertUser(ctx context.Context, a *Actor, in UserInput) (*User
 			return err
 		}
 		saved = u
-		actor, action := a, "identity.user.create"
-		if actor == nil {
-			actor, action = &Actor{UserID: u.ID, Kind: u.Kind, Username: u.Username, Name: u.Name}, "identity.user.register"
+		if a == nil {
+			self := &Actor{UserID: u.ID, Kind: u.Kind, Username: u.Username, Name: u.Name}
+			return s.record(ctx, self, deploymentScope, "identity.user.register", u.ID, userChange(u))
 		}
-		return s.record(ctx, actor, action, u.ID, userChange(u))
+		return s.record(ctx, a, adminScope(a), "identity.user.create", u.ID, userChange(u))
 	})
 	return saved, err
 }
@@ -249,7 +249,7 @@ func (s *Service) UpdateUser(ctx context.Context, a *Actor, id int64, up UserUpd
 		if up.Disabled != nil && *up.Disabled && a.UserID == id {
 			return apperr.Field("disabled", "不能停用自己的账号")
 		}
-		return s.applyUpdate(ctx, a, u, up, newHash)
+		return s.applyUpdate(ctx, a, u, up, newHash, accountScope(grants, adminScope(a)))
 	})
 	return u, err
 }
@@ -266,7 +266,7 @@ func (s *Service) hashIfSet(field string, password *string) (string, error) {
 	return HashPassword(*password, s.policy.Argon2)
 }
 
-func (s *Service) applyUpdate(ctx context.Context, a *Actor, u *User, up UserUpdate, newHash string) error {
+func (s *Service) applyUpdate(ctx context.Context, a *Actor, u *User, up UserUpdate, newHash, scope string) error {
 	var f apperr.Fields
 	setTrimmed(&u.Name, up.Name)
 	setTrimmed(&u.ContactName, up.ContactName)
@@ -296,7 +296,7 @@ func (s *Service) applyUpdate(ctx context.Context, a *Actor, u *User, up UserUpd
 	}
 	change := userChange(u)
 	change["password_reset"] = newHash != ""
-	return s.record(ctx, a, "identity.user.update", u.ID, change)
+	return s.record(ctx, a, scope, "identity.user.update", u.ID, change)
 }
 
 func setTrimmed(dst *string, v *string) {
@@ -346,7 +346,7 @@ func (s *Service) ChangePassword(ctx context.Context, a *Actor, session, current
 		if err := s.store.DeleteThrottle(ctx, key); err != nil {
 			return err
 		}
-		return s.record(ctx, a, "identity.user.password", fresh.ID, map[string]any{"changed": true})
+		return s.record(ctx, a, accountScope(a.Grants, deploymentScope), "identity.user.password", fresh.ID, map[string]any{"changed": true})
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"openhall/internal/audit"
@@ -114,4 +115,127 @@ func pageAll(t *testing.T, log *audit.Log, reach *audit.Reach, limit int) []stri
 		}
 		before = es[len(es)-1].ID
 	}
+}
+
+// TestAccountEntriesInReach: what happens to a staff account and its roles
+// is read by the administrators of the region holding its roles (and of
+// the regions above), not by those of another region; an account created
+// by the deployment's administrator before it holds a role, and a public
+// account, only the deployment's administrators read.
+func TestAccountEntriesInReach(t *testing.T) {
+	ForEach(t, func(t *testing.T, b Backend) {
+		s := b.Open(t, nil)
+		sv := NewServices(s, nil)
+		tr := BuildTree(t, sv)
+		ctx, sys := context.Background(), identity.SystemActor()
+		xhAdminUser, xhAdmin := Staff(t, sv, "xhadmin", identity.RoleSysAdmin, &tr.County.ID, nil)
+		yhAdminUser, yhAdmin := Staff(t, sv, "yhadmin", identity.RoleSysAdmin, &tr.OtherCounty.ID, nil)
+		hzAdminUser, hzAdmin := Staff(t, sv, "hzadmin", identity.RoleSysAdmin, &tr.City.ID, nil)
+
+		xh := accountLife(t, sv, xhAdmin, "xhclerk", tr.Township.ID)
+		yh := accountLife(t, sv, sys, "yhclerk", tr.OtherCounty.ID)
+		if err := sv.Identity.Register(ctx, identity.UserInput{Kind: identity.KindPerson, Username: "citizen1",
+			Name: "张三", IDNumber: IDNumber(1), Phone: "13800138000", Password: "secret123"}, "127.0.0.1"); err != nil {
+			t.Fatal(err)
+		}
+		of := func(u int64, actions ...string) []string {
+			out := make([]string, len(actions))
+			for i, a := range actions {
+				out[i] = fmt.Sprintf("%s %d", a, u)
+			}
+			return out
+		}
+		xhSelf := of(xhAdminUser.ID, "identity.grant.create", "identity.session.login")
+		yhSelf := of(yhAdminUser.ID, "identity.grant.create", "identity.session.login")
+		hzSelf := of(hzAdminUser.ID, "identity.grant.create", "identity.session.login")
+		xhLife := of(xh, "identity.user.create", "identity.grant.create", "identity.user.update", "identity.session.login",
+			"identity.user.password", "identity.session.logout", "identity.grant.delete")
+		yhLife := of(yh, "identity.grant.create", "identity.user.update", "identity.session.login",
+			"identity.user.password", "identity.session.logout", "identity.grant.delete")
+		for _, tc := range []struct {
+			name   string
+			reader *identity.Actor
+			want   [][]string
+		}{
+			{"CountyAdmin", xhAdmin, [][]string{xhSelf, xhLife}},
+			{"OtherCountyAdmin", yhAdmin, [][]string{yhSelf, yhLife}},
+			{"CityAdmin", hzAdmin, [][]string{xhSelf, yhSelf, hzSelf, xhLife, yhLife}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				got := accountEntries(t, sv, tc.reader)
+				want := slices.Concat(tc.want...)
+				slices.Sort(got)
+				slices.Sort(want)
+				if !slices.Equal(got, want) {
+					t.Fatalf("entries about accounts:\n got %v\nwant %v", got, want)
+				}
+			})
+		}
+		t.Run("DeploymentAdmin", func(t *testing.T) {
+			got := accountEntries(t, sv, sys)
+			for _, e := range []string{fmt.Sprintf("identity.user.create %d", yh), "identity.user.register"} {
+				if !slices.ContainsFunc(got, func(g string) bool { return strings.HasPrefix(g, e) }) {
+					t.Fatalf("the deployment's administrator misses %q in %v", e, got)
+				}
+			}
+		})
+	})
+}
+
+// accountLife creates a staff account (by admin), gives it a 窗口人员 role
+// in region, changes it, logs it in, changes its password, logs it out and
+// revokes the role; it returns the account's id.
+func accountLife(t *testing.T, sv *Services, admin *identity.Actor, username string, region int64) int64 {
+	t.Helper()
+	ctx := context.Background()
+	u, err := sv.Identity.CreateUser(ctx, admin, identity.UserInput{Kind: identity.KindStaff, Username: username,
+		Name: "工作人员" + username, Password: "secret123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := sv.Identity.GrantRole(ctx, admin, identity.GrantInput{UserID: u.ID, Role: string(identity.RoleWindowClerk), RegionID: &region})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "改名" + username
+	if _, err := sv.Identity.UpdateUser(ctx, admin, u.ID, identity.UserUpdate{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	tok, a, err := sv.Identity.Login(ctx, identity.LoginInput{Username: username, Password: "secret123", Address: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sv.Identity.ChangePassword(ctx, a, tok, "secret123", "secret456"); err != nil {
+		t.Fatal(err)
+	}
+	if err := sv.Identity.Logout(ctx, a, tok); err != nil {
+		t.Fatal(err)
+	}
+	if err := sv.Identity.RevokeRole(ctx, admin, g.ID); err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}
+
+// accountEntries lists the entries about accounts the reader sees, as
+// "action user-id" (the user id left out of registrations).
+func accountEntries(t *testing.T, sv *Services, reader *identity.Actor) []string {
+	t.Helper()
+	reach, err := identity.AuditReach(reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := sv.Audit.Find(context.Background(), audit.Filter{ObjectType: "user", Within: reach, Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range es {
+		if e.Action == "identity.user.register" {
+			got = append(got, e.Action)
+			continue
+		}
+		got = append(got, e.Action+" "+e.ObjectID)
+	}
+	return got
 }
