@@ -27,7 +27,8 @@ func (p pingingBlobs) Ping(context.Context) error { return p.err }
 
 // TestReadyObjectStoreReason: /readyz answers 503 while the object store
 // fails, saying that it refused the node's keys (and which settings to
-// check) when it did, and that it is out of reach when it is.
+// check) when it did, that the bucket is missing (named) when it answers
+// without it, and that it is out of reach when it is.
 func TestReadyObjectStoreReason(t *testing.T) {
 	denied := minio.ErrorResponse{StatusCode: http.StatusForbidden, Code: "AccessDenied", Message: "Access Denied."}
 	storetest.ForEach(t, func(t *testing.T, b storetest.Backend) {
@@ -40,6 +41,7 @@ func TestReadyObjectStoreReason(t *testing.T) {
 			{"KeysRefused", "AK", denied, "对象存储拒绝了本节点的访问密钥：请检查 --s3-access-key、--s3-secret-key"},
 			{"NoKeys", "", denied, "本节点没有配置访问密钥：请设置 --s3-access-key"},
 			{"Unreachable", "AK", context.DeadlineExceeded, "对象存储不可达"},
+			{"BucketMissing", "AK", &blob.MissingBucketError{Bucket: "materials"}, "对象存储中没有存储桶 materials：请创建该存储桶，或改正 --blobs"},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				a := &App{Config: config.Config{S3AccessKey: c.accessKey}, Stores: stores,

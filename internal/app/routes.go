@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
 
@@ -76,10 +77,13 @@ func (a *App) pingBlobs(ctx context.Context) error {
 }
 
 // blobsReason says why the object store failed the readiness check: a
-// store that refuses the node's keys is reachable, and the keys are what
-// to check.
+// store that refuses the node's keys, or answers without the bucket, is
+// reachable, and the keys or the bucket are what to check.
 func (a *App) blobsReason(err error) string {
+	var missing *blob.MissingBucketError
 	switch {
+	case errors.As(err, &missing):
+		return "对象存储中没有存储桶 " + missing.Bucket + "：请创建该存储桶，或改正 --blobs"
 	case !blob.AccessDenied(err):
 		return "对象存储不可达"
 	case a.Config.S3AccessKey == "":

@@ -83,16 +83,23 @@ func (s *S3) deadline(ctx context.Context, size int64) (context.Context, context
 	return context.WithTimeout(ctx, s.wait+time.Duration(size/s3Rate)*time.Second)
 }
 
-// Ping reports whether the bucket answers, for readiness checks.
+// Ping reports whether the bucket answers, for readiness checks; a store
+// that answers without the bucket gives a *MissingBucketError.
 func (s *S3) Ping(ctx context.Context) error {
 	ctx, cancel := s.deadline(ctx, 0)
 	defer cancel()
 	ok, err := s.client.BucketExists(ctx, s.bucket)
 	if err == nil && !ok {
-		err = fmt.Errorf("bucket %s is gone", s.bucket)
+		err = &MissingBucketError{Bucket: s.bucket}
 	}
 	return err
 }
+
+// MissingBucketError says that the object store answers but has no bucket
+// of the configured name: it was deleted since the node started.
+type MissingBucketError struct{ Bucket string }
+
+func (e *MissingBucketError) Error() string { return "bucket " + e.Bucket + " is gone" }
 
 func (s *S3) key(sum string) string {
 	k := sum[0:2] + "/" + sum[2:4] + "/" + sum

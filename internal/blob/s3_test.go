@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -65,10 +66,12 @@ func TestS3Multipart(t *testing.T) {
 	}
 }
 
-// TestS3Ping: the readiness check fails once the bucket is gone.
+// TestS3Ping: the readiness check fails once the bucket is gone, saying
+// that the bucket (named) is missing.
 func TestS3Ping(t *testing.T) {
 	ctx := context.Background()
-	s, err := blob.NewS3(ctx, s3TestConfig(t))
+	c := s3TestConfig(t)
+	s, err := blob.NewS3(ctx, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,8 +81,9 @@ func TestS3Ping(t *testing.T) {
 	if err := s.RemoveBucket(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Ping(ctx); err == nil {
-		t.Fatal("Ping succeeds without the bucket")
+	var missing *blob.MissingBucketError
+	if err := s.Ping(ctx); !errors.As(err, &missing) || "s3://"+missing.Bucket+"/materials" != c.URL {
+		t.Fatalf("Ping without the bucket: %v, want the bucket of %s missing", err, c.URL)
 	}
 }
 
