@@ -147,7 +147,7 @@ func TestComplaintReminders(t *testing.T) {
 			}
 		}
 		// One: assigned (5 working days from 03-10), returned, assigned again
-		// from 03-13: due 03-20, yellow on 03-19, red on 03-23.
+		// from 03-13: due Friday 03-20, yellow on 03-19, red on Saturday 03-21.
 		act(cstAt(3, 10, 10), "supervisor", one.ID, complaint.Command{Kind: complaint.CmdAccept, DepartmentID: scjg, Days: 5})
 		act(cstAt(3, 12, 10), "approver", one.ID, complaint.Command{Kind: complaint.CmdReturn, Text: "窗口由政务服务中心管理，不属本局职责"})
 		act(cstAt(3, 13, 10), "supervisor", one.ID, complaint.Command{Kind: complaint.CmdAssign, DepartmentID: scjg, Days: 5})
@@ -186,7 +186,7 @@ func TestComplaintReminders(t *testing.T) {
 		if b := dept[1].Body; !strings.Contains(b, "剩余 1 个工作日，2026-03-20 到期") || strings.Contains(b, "暂定") {
 			t.Fatalf("the yellow reminder says %q", b)
 		}
-		if b := dept[0].Body; !strings.Contains(b, "已超期 1 个工作日（2026-03-20 到期）") {
+		if b := dept[0].Body; !strings.Contains(b, "已超期（2026-03-20 到期）") {
 			t.Fatalf("the red reminder says %q", b)
 		}
 		citizen := actor(t, a, "citizen")

@@ -7,9 +7,11 @@ import (
 )
 
 // TestTicketReminderTimers: the timers of a ticket's clocks, at the
-// moments they turn yellow and red (00:00 China time): on an ordinary
-// stretch (清明 04-04…04-06 off), across the Spring Festival block (02-14
-// and 02-28 make-up Saturdays, 02-15…02-23 off), for the 整改 clock's run
+// moments they turn yellow and red (00:00 China time), red on the day
+// after the due date whether or not it is a working day: on an ordinary
+// stretch (整改 due Friday 04-03, red on 清明 04-04, 04-04…04-06 off),
+// across the Spring Festival block (回访 due on the make-up Saturday
+// 02-14, red on 02-15; 02-15…02-23 off), for the 整改 clock's run
 // after a rejected appeal (the appeal's working days added), and in
 // December without the 2027 schedule, where a provisional turn is looked
 // at a day later and daily. An anonymous review's 回访 and a 整改 paused by
@@ -26,11 +28,11 @@ func TestTicketReminderTimers(t *testing.T) {
 	}{
 		{"ordinary", false, at(2026, 3, 13, 10), nil, at(2026, 3, 13, 10), []string{
 			"callback yellow 2026-03-16 00:00 run 03-13 10:00", "callback red 2026-03-18 00:00 run 03-13 10:00",
-			"rectify yellow 2026-04-02 00:00 run 03-13 10:00", "rectify red 2026-04-07 00:00 run 03-13 10:00"}},
+			"rectify yellow 2026-04-02 00:00 run 03-13 10:00", "rectify red 2026-04-04 00:00 run 03-13 10:00"}},
 		{"anonymous: no 回访", true, at(2026, 3, 13, 10), nil, at(2026, 3, 13, 10), []string{
-			"rectify yellow 2026-04-02 00:00 run 03-13 10:00", "rectify red 2026-04-07 00:00 run 03-13 10:00"}},
+			"rectify yellow 2026-04-02 00:00 run 03-13 10:00", "rectify red 2026-04-04 00:00 run 03-13 10:00"}},
 		{"spring festival", false, at(2026, 2, 12, 10), nil, at(2026, 2, 12, 10), []string{
-			"callback yellow 2026-02-13 00:00 run 02-12 10:00", "callback red 2026-02-24 00:00 run 02-12 10:00",
+			"callback yellow 2026-02-13 00:00 run 02-12 10:00", "callback red 2026-02-15 00:00 run 02-12 10:00",
 			"rectify yellow 2026-03-10 00:00 run 02-12 10:00", "rectify red 2026-03-12 00:00 run 02-12 10:00"}},
 		{"spring festival, appealing", false, at(2026, 2, 12, 10), []time.Time{at(2026, 2, 13, 10)}, at(2026, 2, 13, 10), nil},
 		{"spring festival, appeal rejected", false, at(2026, 2, 12, 10), []time.Time{at(2026, 2, 13, 10), at(2026, 2, 25, 10)}, at(2026, 2, 25, 10), []string{

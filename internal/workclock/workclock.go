@@ -62,9 +62,9 @@ type Clock struct {
 	End       time.Time // when
 	Due       calendar.Date
 	Consumed  int // working days used (pauses not counted)
-	Remaining int // working days left; negative when overdue
+	Remaining int // working days left; negative once working days past Due are used
 	Paused    bool
-	Overdue   bool // met after Due, or still running after it
+	Overdue   bool // met after Due, or still running on a day after it, working or not
 	Warning   Warning
 	// Provisional is the first year the period reaches whose holiday
 	// schedule has not been imported (0 if none): the due date is then
@@ -91,7 +91,7 @@ func Measure(cal *calendar.Calendar, days int, start, end time.Time, pauses []Sp
 	if stop.IsZero() {
 		stop = now
 	}
-	err := c.count(cal, start, stop, merge(pauses))
+	day, due, err := c.count(cal, start, stop, merge(pauses))
 	var nd calendar.NoDataError
 	if errors.As(err, &nd) {
 		return Clock{Days: days, Started: true, Start: start, Met: c.Met, End: end, Paused: c.Paused, MissingYear: nd.Year}, nil
@@ -99,7 +99,7 @@ func Measure(cal *calendar.Calendar, days int, start, end time.Time, pauses []Sp
 	if err != nil {
 		return c, fmt.Errorf("measure a %d-working-day period from %s: %w", days, calendar.DateOf(start), err)
 	}
-	c.judge()
+	c.judge(day, due)
 	last := calendar.DateOf(stop)
 	if c.Due.After(last) {
 		last = c.Due
@@ -108,44 +108,54 @@ func Measure(cal *calendar.Calendar, days int, start, end time.Time, pauses []Sp
 	return c, nil
 }
 
-// count fills Due, Consumed, Remaining and Paused.
-func (c *Clock) count(cal *calendar.Calendar, start, stop time.Time, pauses []Span) error {
+// count fills Due, Consumed, Remaining and Paused, and returns the day
+// the clock is judged on and its due date then: the day of stop and Due,
+// or while paused the day the pause began and the due date it stood still
+// at.
+func (c *Clock) count(cal *calendar.Calendar, start, stop time.Time, pauses []Span) (day, due calendar.Date, err error) {
 	from := calendar.DateOf(start)
-	paused := 0
+	day = calendar.DateOf(stop)
+	paused, open := 0, 0
 	for _, p := range pauses {
 		if !p.To.IsZero() && !p.To.After(start) || p.From.After(stop) {
 			continue
 		}
 		pFrom := calendar.DateOf(maxTime(p.From, start))
-		pTo := calendar.DateOf(stop)
+		pTo, still := calendar.DateOf(stop), !c.Met
 		if !p.To.IsZero() && p.To.Before(stop) {
-			pTo = calendar.DateOf(p.To)
-		} else {
-			c.Paused = !c.Met
+			pTo, still = calendar.DateOf(p.To), false
 		}
 		n, err := cal.WorkdaysBetween(pFrom, pTo)
 		if err != nil {
-			return err
+			return day, due, err
 		}
 		paused += n
+		if still {
+			c.Paused, day, open = true, pFrom, n
+		}
 	}
 	used, err := cal.WorkdaysBetween(from, calendar.DateOf(stop))
 	if err != nil {
-		return err
+		return day, due, err
 	}
 	c.Consumed = max(used-paused, 0)
 	c.Remaining = c.Days - c.Consumed
-	c.Due, err = cal.AddWorkdays(from, c.Days+paused)
-	return err
+	if c.Due, err = cal.AddWorkdays(from, c.Days+paused); err != nil || open == 0 {
+		return day, c.Due, err
+	}
+	due, err = cal.AddWorkdays(from, c.Days+paused-open)
+	return day, due, err
 }
 
-// judge sets Overdue and Warning.
-func (c *Clock) judge() {
+// judge sets Overdue and Warning: a clock is overdue from the first day
+// after its due date, whether or not that is a working day, as one met on
+// that day is (China time, calendar.DateOf); a paused one if it was when
+// its pause began.
+func (c *Clock) judge(day, due calendar.Date) {
+	c.Overdue = day.After(due)
 	if c.Met {
-		c.Overdue = calendar.DateOf(c.End).After(c.Due)
 		return
 	}
-	c.Overdue = c.Remaining < 0
 	switch {
 	case c.Overdue:
 		c.Warning = WarnRed
@@ -197,15 +207,25 @@ func (c Clock) Text() string {
 	case c.MissingYear > 0:
 		return fmt.Sprintf("到期日待定：缺少 %d 年节假日安排，请系统管理员在“工作日历”中导入", c.MissingYear)
 	case c.Met && c.Overdue:
-		return fmt.Sprintf("已完成，超期 %d 个工作日（%s 到期）", -c.Remaining, c.Due) + note
+		return fmt.Sprintf("已完成，%s（%s 到期）", c.late(), c.Due) + note
 	case c.Met:
 		return fmt.Sprintf("已按期完成（%s 到期）", c.Due) + note
 	case c.Paused:
 		return fmt.Sprintf("暂停计时，剩余 %d 个工作日", c.Remaining)
 	case c.Overdue:
-		return fmt.Sprintf("已超期 %d 个工作日（%s 到期）", -c.Remaining, c.Due) + note
+		return fmt.Sprintf("已%s（%s 到期）", c.late(), c.Due) + note
 	}
 	return fmt.Sprintf("剩余 %d 个工作日，%s 到期", c.Remaining, c.Due) + note
+}
+
+// late is how far past its due date an overdue clock is: 超期 with the
+// working days used past it, or alone while none is (the days after a due
+// Friday until Monday).
+func (c Clock) late() string {
+	if c.Remaining < 0 {
+		return fmt.Sprintf("超期 %d 个工作日", -c.Remaining)
+	}
+	return "超期"
 }
 
 // Turns are the moments a running clock turns yellow and red, as Measure
@@ -215,9 +235,9 @@ type Turns struct {
 	// one working day): whoever started it said how long it has.
 	Yellow time.Time
 	Red    time.Time
-	// Provisional is the first year up to Red whose holiday schedule has
-	// not been imported (0 if none): the moments are then counted on a
-	// plain week and move once the schedule is imported.
+	// Provisional is the first year up to the due date whose holiday
+	// schedule has not been imported (0 if none): the moments are then
+	// counted on a plain week and move once the schedule is imported.
 	Provisional int
 }
 
@@ -228,8 +248,8 @@ func (t Turns) Known() bool { return !t.Red.IsZero() }
 // Next returns when a clock of days working days that started at start,
 // paused by pauses that have all ended, turns yellow and red: at 00:00
 // (China time) of the first day on which Measure finds it yellow (at most
-// one working day left, or 90 % used) and of the first day on which it is
-// overdue. A clock paused now has no turns until it resumes; neither has
+// one working day left, or 90 % used) and of the day after its due date,
+// on which it is overdue, a working day or not. A clock paused now has no turns until it resumes; neither has
 // one whose period leaves the calendar's range (decades ahead).
 func Next(cal *calendar.Calendar, days int, start time.Time, pauses []Span) (Turns, error) {
 	if start.IsZero() || days <= 0 {
@@ -256,11 +276,12 @@ func Next(cal *calendar.Calendar, days int, start time.Time, pauses []Span) (Tur
 	if err != nil {
 		return Turns{}, unknown(err)
 	}
-	r, err := cal.AddWorkdays(from, days+1+paused)
+	// Red on the day after the due date, a working day or not (judge).
+	due, err := cal.AddWorkdays(from, days+paused)
 	if err != nil {
 		return Turns{}, unknown(err)
 	}
-	t := Turns{Red: r.Time(), Provisional: cal.Provisional(from, r)}
+	t := Turns{Red: due.AddDays(1).Time(), Provisional: cal.Provisional(from, due)}
 	if yellowAfter > 0 {
 		t.Yellow = maxTime(start, y.Time())
 	}

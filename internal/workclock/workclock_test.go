@@ -138,10 +138,10 @@ func TestNext(t *testing.T) {
 		{"ordinary 2, over a weekend", 2, at(2026, 3, 13, 10), nil, "2026-03-16", "2026-03-18", 0},
 		{"one day warns from its start", 1, at(2026, 3, 10, 10), nil, "", "2026-03-12", 0},
 		{"spring festival 5, red on a make-up saturday", 5, at(2026, 2, 13, 16), nil, "2026-02-26", "2026-02-28", 0},
-		{"spring festival 2, make-up saturday", 2, at(2026, 2, 12, 10), nil, "2026-02-13", "2026-02-24", 0},
-		{"after a pause", 5, at(2026, 3, 10, 10), []Span{{at(2026, 3, 12, 9), at(2026, 3, 17, 16)}}, "2026-03-19", "2026-03-23", 0},
+		{"spring festival 2, due on a make-up saturday, red on the holiday after", 2, at(2026, 2, 12, 10), nil, "2026-02-13", "2026-02-15", 0},
+		{"after a pause, due friday", 5, at(2026, 3, 10, 10), []Span{{at(2026, 3, 12, 9), at(2026, 3, 17, 16)}}, "2026-03-19", "2026-03-21", 0},
 		{"december 5", 5, at(2026, 12, 29, 10), nil, "2027-01-04", "2027-01-06", 2027},
-		{"december 2", 2, at(2026, 12, 30, 10), nil, "2026-12-31", "2027-01-04", 2027},
+		{"december 2", 2, at(2026, 12, 30, 10), nil, "2026-12-31", "2027-01-02", 2027},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -177,5 +177,78 @@ func TestNext(t *testing.T) {
 	}
 	if open, err := Next(cal, 5, at(2026, 3, 10, 10), []Span{{From: at(2026, 3, 12, 9)}}); err != nil || open.Known() {
 		t.Fatalf("a paused clock has no turns: %+v %v", open, err)
+	}
+}
+
+// TestOverdue: a running clock is overdue (red) from the day after its
+// due date, a working day or not, as a clock met on that day is late, and
+// says so without “0 个工作日” while no working day past it is used: due
+// Wednesday → red Thursday; due Friday → red Saturday; due on the last
+// working day before National Day 2026 (10-01…10-07 off) → red on 10-01;
+// due on its make-up Saturday 10-10 → red Sunday 10-11; and in December
+// 2026 without the 2027 schedule, due on 2027-01-01 counted as a plain
+// Friday (暂定) → red Saturday 01-02. Next agrees with each red turn.
+func TestOverdue(t *testing.T) {
+	cal := national(t)
+	tests := []struct {
+		name     string
+		days     int
+		start    time.Time
+		due, red string
+		text     string // at the red turn
+	}{
+		{"due wednesday", 2, at(2026, 3, 9, 10), "2026-03-11", "2026-03-12", "已超期 1 个工作日（2026-03-11 到期）"},
+		{"due friday", 2, at(2026, 3, 11, 10), "2026-03-13", "2026-03-14", "已超期（2026-03-13 到期）"},
+		{"due before national day", 2, at(2026, 9, 28, 10), "2026-09-30", "2026-10-01", "已超期（2026-09-30 到期）"},
+		{"due on its make-up saturday", 3, at(2026, 9, 30, 10), "2026-10-10", "2026-10-11", "已超期（2026-10-10 到期）"},
+		{"december, due in 2027", 2, at(2026, 12, 30, 10), "2027-01-01", "2027-01-02",
+			"已超期（2027-01-01 到期）" + calendar.ProvisionalNote(2027)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			red, err := time.ParseInLocation("2006-01-02", tt.red, cst)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before, err := Measure(cal, tt.days, tt.start, time.Time{}, nil, red.Add(-time.Nanosecond))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if before.Due.String() != tt.due || before.Overdue || before.Warning != WarnYellow {
+				t.Fatalf("on the due day: due %s overdue %v warning %q", before.Due, before.Overdue, before.Warning)
+			}
+			c, err := Measure(cal, tt.days, tt.start, time.Time{}, nil, red)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !c.Overdue || c.Warning != WarnRed || c.Text() != tt.text {
+				t.Fatalf("on %s: overdue %v warning %q %q; want red %q", tt.red, c.Overdue, c.Warning, c.Text(), tt.text)
+			}
+			if met, _ := Measure(cal, tt.days, tt.start, red, nil, red); !met.Overdue || strings.Contains(met.Text(), " 0 ") {
+				t.Fatalf("met on %s: overdue %v %q", tt.red, met.Overdue, met.Text())
+			}
+			turns, err := Next(cal, tt.days, tt.start, nil)
+			if err != nil || !turns.Red.Equal(red) {
+				t.Fatalf("Next: red %s, want %s (%v)", turns.Red, red, err)
+			}
+		})
+	}
+}
+
+// TestPausedOverdue: a clock paused on the Saturday after its due Friday
+// was overdue when its pause began and stays so while paused, also once
+// the pause takes working days out; one paused on its due day is not.
+func TestPausedOverdue(t *testing.T) {
+	cal := national(t)
+	start := at(2026, 3, 11, 10) // 2 days: due Friday 03-13
+	for _, now := range []time.Time{at(2026, 3, 15, 9), at(2026, 3, 17, 9)} {
+		c, err := Measure(cal, 2, start, time.Time{}, []Span{{From: at(2026, 3, 14, 9)}}, now)
+		if err != nil || !c.Paused || !c.Overdue || c.Warning != WarnRed {
+			t.Fatalf("paused saturday, on %s: %+v %v", hm(now), c, err)
+		}
+		c, err = Measure(cal, 2, start, time.Time{}, []Span{{From: at(2026, 3, 13, 16)}}, now)
+		if err != nil || !c.Paused || c.Overdue || c.Warning != WarnNone {
+			t.Fatalf("paused on the due day, on %s: %+v %v", hm(now), c, err)
+		}
 	}
 }
