@@ -46,6 +46,10 @@ type App struct {
 	searchEngine *search.Engine
 	now          func() time.Time
 	workers      bool
+	// node: the process serves as a node of the deployment (Options.Node),
+	// whose /readyz also checks the deployment marker (markers).
+	node    bool
+	markers markerCheck
 }
 
 // Options tune Open beyond the configuration.
@@ -88,7 +92,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Log: log, Stores: s, Metrics: prometheus.NewRegistry(), now: o.Now, workers: o.Workers}
+	a := &App{Config: cfg, Log: log, Stores: s, Metrics: prometheus.NewRegistry(), now: o.Now, workers: o.Workers, node: o.Node}
 	if err := a.build(ctx, o, blobs); err != nil {
 		s.Close()
 		return nil, err

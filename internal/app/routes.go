@@ -48,8 +48,9 @@ func (a *App) handleHealth(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleReady answers 200 when the database is reachable and its schema is
-// current and the object store (if any) answers to the node's keys, 503
-// with the reason otherwise.
+// current, the object store (if any) answers to the node's keys and the
+// blob store still holds the deployment's marker, 503 with the reason
+// otherwise.
 func (a *App) handleReady(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
@@ -60,6 +61,8 @@ func (a *App) handleReady(w http.ResponseWriter, r *http.Request) {
 		status, body["status"], body["reason"] = http.StatusServiceUnavailable, "unavailable", "数据库结构版本不是最新"
 	} else if err := a.pingBlobs(ctx); err != nil {
 		status, body["status"], body["reason"] = http.StatusServiceUnavailable, "unavailable", a.blobsReason(err)
+	} else if reason := a.markerReason(ctx); reason != "" {
+		status, body["status"], body["reason"] = http.StatusServiceUnavailable, "unavailable", reason
 	} else {
 		body["schema_version"] = st.Current
 	}
