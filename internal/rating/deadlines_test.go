@@ -118,13 +118,13 @@ func TestRerateDeadline(t *testing.T) {
 		name        string
 		fedBack     time.Time
 		end         string // the day the period is over (it ends at its start)
-		provisional bool
+		provisional int
 		before      time.Time // still waiting
 		after       time.Time // over
 	}{
-		{"ordinary", at(2026, 3, 10, 16), "2026-04-01", false, at(2026, 3, 31, 23), at(2026, 4, 1, 0)},
-		{"spring festival", at(2026, 2, 13, 16), "2026-03-13", false, at(2026, 3, 12, 23), at(2026, 3, 13, 0)},
-		{"december", at(2026, 12, 24, 16), "2027-01-15", true, at(2027, 2, 4, 23), at(2027, 2, 5, 0)},
+		{"ordinary", at(2026, 3, 10, 16), "2026-04-01", 0, at(2026, 3, 31, 23), at(2026, 4, 1, 0)},
+		{"spring festival", at(2026, 2, 13, 16), "2026-03-13", 0, at(2026, 3, 12, 23), at(2026, 3, 13, 0)},
+		{"december", at(2026, 12, 24, 16), "2027-01-15", 2027, at(2027, 2, 4, 23), at(2027, 2, 5, 0)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -164,16 +164,16 @@ func TestDefaultAndVisitPeriods(t *testing.T) {
 		name        string
 		closed      time.Time
 		end         string
-		provisional bool
+		provisional int
 		open        time.Time // the link still takes a rating
 		shut        time.Time // it no longer does
 	}{
 		// 10 days from 03-10: 03-24.
-		{"ordinary", at(2026, 3, 10, 16), "2026-03-25", false, at(2026, 3, 24, 20), at(2026, 3, 25, 9)},
+		{"ordinary", at(2026, 3, 10, 16), "2026-03-25", 0, at(2026, 3, 24, 20), at(2026, 3, 25, 9)},
 		// 10 days from 02-13: 02-14, 02-24 … 02-28, 03-02 … 03-05.
-		{"spring festival", at(2026, 2, 13, 16), "2026-03-06", false, at(2026, 3, 5, 20), at(2026, 3, 6, 9)},
+		{"spring festival", at(2026, 2, 13, 16), "2026-03-06", 0, at(2026, 3, 5, 20), at(2026, 3, 6, 9)},
 		// 10 days from 12-24: 12-25 … 12-31 (5), 01-01, 01-04 … 01-07 (暂定).
-		{"december", at(2026, 12, 24, 16), "2027-01-08", true, at(2027, 1, 20, 9), at(2027, 1, 29, 0)},
+		{"december", at(2026, 12, 24, 16), "2027-01-08", 2027, at(2027, 1, 20, 9), at(2027, 1, 29, 0)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -185,7 +185,7 @@ func TestDefaultAndVisitPeriods(t *testing.T) {
 			if got := calendar.DateOf(end).String(); got != tt.end || prov != tt.provisional {
 				t.Fatalf("default rating at %s (provisional %v), want %s (%v)", got, prov, tt.end, tt.provisional)
 			}
-			if at := s.checkAt(end, prov); prov && !at.Equal(now.Add(24*time.Hour)) || !prov && !at.Equal(end) {
+			if at := workclock.CheckAt(end, prov, now); prov != 0 && !at.Equal(now.Add(24*time.Hour)) || prov == 0 && !at.Equal(end) {
 				t.Fatalf("timer at %v", at)
 			}
 			v := &Visit{Target: Target{RegionPath: "/1/2/3/"}, CreatedAt: tt.closed}

@@ -7,6 +7,7 @@ import (
 
 	"openhall/internal/apperr"
 	"openhall/internal/identity"
+	"openhall/internal/workclock"
 )
 
 // CaseClosed invites the applicant of a case that just closed to rate it
@@ -28,15 +29,16 @@ func (s *Service) CaseClosed(ctx context.Context, info *CaseInfo) error {
 	if err != nil {
 		return err
 	}
-	return s.d.Scheduler.ScheduleDefaultRating(ctx, info.ID, s.checkAt(end, prov))
+	return s.d.Scheduler.ScheduleDefaultRating(ctx, info.ID, workclock.CheckAt(end, prov, s.d.Now()))
 }
 
 // defaultDue is when the rating period of a closed case ends (the start
-// of the day after its last working day) and whether it is provisional.
-func (s *Service) defaultDue(ctx context.Context, info *CaseInfo) (time.Time, bool, error) {
+// of the day after its last working day) and the first year it reaches
+// without a holiday schedule (0 if none).
+func (s *Service) defaultDue(ctx context.Context, info *CaseInfo) (time.Time, int, error) {
 	lim, err := s.LimitsFor(ctx, info.RegionPath)
 	if err != nil {
-		return time.Time{}, false, err
+		return time.Time{}, 0, err
 	}
 	return s.endOfPeriod(info.RegionPath, info.ClosedAt, lim.DefaultDays)
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"openhall/internal/calendar"
+	"openhall/internal/workclock"
 )
 
 type oneCalendar struct{ cal *calendar.Calendar }
@@ -24,12 +25,12 @@ func TestPeriodEnds(t *testing.T) {
 		start       time.Time
 		days        int
 		end         string
-		provisional bool
+		provisional int
 		check       time.Time
 	}{
-		{"ordinary", at(2026, 3, 10, 16), 15, "2026-04-01", false, time.Time{}},
-		{"spring festival", at(2026, 2, 13, 16), 15, "2026-03-13", false, time.Time{}},
-		{"december", at(2026, 12, 24, 16), 15, "2027-01-15", true, now.Add(24 * time.Hour)},
+		{"ordinary", at(2026, 3, 10, 16), 15, "2026-04-01", 0, time.Time{}},
+		{"spring festival", at(2026, 2, 13, 16), 15, "2026-03-13", 0, time.Time{}},
+		{"december", at(2026, 12, 24, 16), 15, "2027-01-15", 2027, now.Add(24 * time.Hour)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,10 +42,10 @@ func TestPeriodEnds(t *testing.T) {
 				t.Fatalf("end %s (provisional %v), want %s (%v)", got, prov, tt.end, tt.provisional)
 			}
 			want := end
-			if tt.provisional {
+			if tt.provisional != 0 {
 				want = tt.check
 			}
-			if got := s.checkAt(end, prov); !got.Equal(want) {
+			if got := workclock.CheckAt(end, prov, now); !got.Equal(want) {
 				t.Fatalf("timer at %v, want %v", got, want)
 			}
 		})

@@ -385,47 +385,36 @@ func (s *Service) sendFeedback(ctx context.Context, t *Ticket, e TicketEvent) er
 	if err != nil {
 		return err
 	}
-	return s.d.Scheduler.ScheduleTicketCheck(ctx, t.ID, s.checkAt(end, prov))
+	return s.d.Scheduler.ScheduleTicketCheck(ctx, t.ID, workclock.CheckAt(end, prov, s.d.Now()))
 }
 
 // rerateDeadline is when a ticket waiting for the second evaluation
 // closes without it: the end of the period given at the feedback.
-func (s *Service) rerateDeadline(t *Ticket) (time.Time, bool, error) {
+func (s *Service) rerateDeadline(t *Ticket) (time.Time, int, error) {
 	fb := t.feedback()
 	if fb == nil {
-		return s.d.Now(), false, nil
+		return s.d.Now(), 0, nil
 	}
 	return s.endOfPeriod(t.RegionPath, fb.At, fb.Days)
 }
 
 // endOfPeriod is the start of the day after the last day of a period of
-// days working days from start, and whether it is provisional (reaches a
-// year without a holiday schedule, or beyond the calendar).
-func (s *Service) endOfPeriod(path string, start time.Time, days int) (time.Time, bool, error) {
+// days working days from start, and the first year it reaches whose
+// holiday schedule is not imported (0 if none); beyond the calendar's
+// range, a day from now, provisional.
+func (s *Service) endOfPeriod(path string, start time.Time, days int) (time.Time, int, error) {
 	cal, err := s.calendarFor(path)
 	if err != nil {
-		return time.Time{}, false, err
+		return time.Time{}, 0, err
 	}
-	due, err := cal.AddWorkdays(calendar.DateOf(start), max(days, 1))
+	c, err := workclock.Measure(cal, max(days, 1), start, time.Time{}, nil, start)
 	if err != nil {
-		return s.d.Now().Add(24 * time.Hour), true, nil
+		return time.Time{}, 0, err
 	}
-	return due.AddDays(1).Time(), cal.Provisional(calendar.DateOf(start), due) != 0, nil
-}
-
-// checkAt is when a timer for a period ending at end runs: then, or, while
-// the period is provisional, a day from now at the latest and again daily,
-// so that it follows the holiday schedule once imported.
-func (s *Service) checkAt(end time.Time, provisional bool) time.Time {
-	return checkAt(end, provisional, s.d.Now())
-}
-
-// checkAt is the timer's time for a period ending at end, at now.
-func checkAt(end time.Time, provisional bool, now time.Time) time.Time {
-	if provisional {
-		return minTime(end, now.Add(24*time.Hour))
+	if !c.Known() {
+		return s.d.Now().Add(24 * time.Hour), c.MissingYear, nil
 	}
-	return end
+	return c.Due.AddDays(1).Time(), c.Provisional, nil
 }
 
 // provisionalGrace is how long past a provisional end a timer waits before
@@ -441,23 +430,17 @@ const provisionalGrace = 21 * 24 * time.Hour
 
 // passed reports whether a period ending at end is over for a step that
 // cannot be undone; if not, it returns when to look again: at the end, or
-// daily while the end is provisional (see checkAt and provisionalGrace).
-func (s *Service) passed(end time.Time, provisional bool) (bool, time.Time) {
+// daily while the end is provisional (workclock.CheckAt and
+// provisionalGrace).
+func (s *Service) passed(end time.Time, provisional int) (bool, time.Time) {
 	now := s.d.Now()
 	switch {
 	case now.Before(end):
-		return false, s.checkAt(end, provisional)
-	case provisional && now.Before(end.Add(provisionalGrace)):
+		return false, workclock.CheckAt(end, provisional, now)
+	case provisional != 0 && now.Before(end.Add(provisionalGrace)):
 		return false, now.Add(24 * time.Hour)
 	}
 	return true, time.Time{}
-}
-
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
 }
 
 // CheckTicket is the ticket timer's handler: a ticket still waiting for
