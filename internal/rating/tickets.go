@@ -25,10 +25,24 @@ func (s *Service) openTicket(ctx context.Context, r *Rating) (*Ticket, error) {
 	}
 	t := &Ticket{RatingID: r.ID, Target: r.Target, Anonymous: r.Anonymous}
 	sys := identity.SystemActor().Audit()
-	t.ApplyTicket(TicketEvent{Kind: TevOpened, At: r.At, ActorLabel: sys.Label, Days: lim.CallbackDays, Days2: lim.RectifyDays,
+	opened := r.At
+	if r.Source == SourceImport {
+		// The 回访 and 整改 periods run from when the review reaches those
+		// who must act on it: under 国办发〔2019〕51号 the office that
+		// handled the matter calls back, verifies, rectifies and feeds
+		// back (谁办理谁负责; reference §3.6), within the working days of
+		// the local plans (e.g. 四川: 15 个工作日). What the national text
+		// and GB/T 39734 §9.3 (差评处置) say of when the period starts is
+		// not verified: the reference records their clauses by number
+		// only. A review of another channel reaches the department with
+		// its import, so its ticket opens and its clocks start then; the
+		// review keeps its own time (its figures, the national record).
+		opened = s.d.Now()
+	}
+	t.ApplyTicket(TicketEvent{Kind: TevOpened, At: opened, ActorLabel: sys.Label, Days: lim.CallbackDays, Days2: lim.RectifyDays,
 		Level: r.Level, RatingID: r.ID})
 	if t.Anonymous {
-		t.ApplyTicket(TicketEvent{Kind: TevCallbackSkipped, At: r.At, ActorLabel: sys.Label})
+		t.ApplyTicket(TicketEvent{Kind: TevCallbackSkipped, At: opened, ActorLabel: sys.Label})
 	}
 	if err := s.d.Store.CreateTicket(ctx, t); err != nil {
 		return nil, err
