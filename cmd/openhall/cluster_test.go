@@ -84,19 +84,24 @@ func (w testWriter) Write(p []byte) (int, error) {
 
 // TestLoadClusterObjectStoreFlags: load cluster takes the --s3-* flags of
 // every command that opens the deployment, and gives them to its nodes in
-// their environment, where the keys do not show in the process list. The
+// their environment (--s3-timeout only when given), where the keys do not
+// show in the process list. The
 // run is refused for its missing --db, after its flags were read.
 func TestLoadClusterObjectStoreFlags(t *testing.T) {
 	code, _, errOut := cli(t, t.TempDir(), "load", "cluster", "--blobs", "s3://materials/p",
-		"--s3-endpoint", "http://127.0.0.1:1", "--s3-access-key", "AKID", "--s3-secret-key", "TOPSECRET")
+		"--s3-endpoint", "http://127.0.0.1:1", "--s3-access-key", "AKID", "--s3-secret-key", "TOPSECRET", "--s3-timeout", "2m")
 	if code != 2 || !strings.Contains(errOut, "需要 --db postgres") {
 		t.Fatalf("load cluster with the object store's flags: exit %d, %s", code, errOut)
 	}
-	o := clusterOptions{Blobs: "s3://materials/p", S3: config.Config{S3Endpoint: "http://127.0.0.1:1", S3SecretKey: "TOPSECRET"}}
+	o := clusterOptions{Blobs: "s3://materials/p", S3: config.Config{S3Endpoint: "http://127.0.0.1:1", S3SecretKey: "TOPSECRET", S3Timeout: 2 * time.Minute}}
 	n := newNode(o, "A")
 	env := strings.Join(s3Env(o.S3), " ")
-	if strings.Contains(strings.Join(n.args(), " "), "TOPSECRET") ||
-		!strings.Contains(env, "OPENHALL_S3_SECRET_KEY=TOPSECRET") || !strings.Contains(env, "OPENHALL_S3_ENDPOINT=http://127.0.0.1:1") {
+	if strings.Contains(strings.Join(n.args(), " "), "TOPSECRET") || !strings.Contains(env, "OPENHALL_S3_SECRET_KEY=TOPSECRET") ||
+		!strings.Contains(env, "OPENHALL_S3_ENDPOINT=http://127.0.0.1:1") || !strings.Contains(env, "OPENHALL_S3_TIMEOUT=2m0s") {
 		t.Fatalf("node arguments %q, environment %q", n.args(), env)
+	}
+	o.S3.S3Timeout = 0
+	if env := strings.Join(s3Env(o.S3), " "); strings.Contains(env, "OPENHALL_S3_TIMEOUT") {
+		t.Fatalf("no --s3-timeout given, environment %q", env)
 	}
 }

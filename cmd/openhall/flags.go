@@ -78,6 +78,7 @@ func s3Flags(fs *flag.FlagSet, cfg *config.Config) {
 	fs.StringVar(&cfg.S3Region, "s3-region", cfg.S3Region, "对象存储区域；留空为 us-east-1")
 	fs.StringVar(&cfg.S3AccessKey, "s3-access-key", cfg.S3AccessKey, "对象存储访问密钥 ID（建议用环境变量 OPENHALL_S3_ACCESS_KEY）")
 	fs.StringVar(&cfg.S3SecretKey, "s3-secret-key", cfg.S3SecretKey, "对象存储私有访问密钥（建议用环境变量 OPENHALL_S3_SECRET_KEY；不会写入日志）")
+	fs.DurationVar(&cfg.S3Timeout, "s3-timeout", cfg.S3Timeout, "对象存储每次应答的时限（另按内容每 MB 加 1 秒），超时的上传、下载失败并提示稍后再试；1s–10m")
 }
 
 // tuneRuntime applies the configured GOMAXPROCS, unless the GOMAXPROCS

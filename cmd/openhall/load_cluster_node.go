@@ -45,8 +45,12 @@ func (n *node) args(extra ...string) []string {
 // list.
 func s3Env(c config.Config) []string {
 	var env []string
+	timeout := ""
+	if c.S3Timeout != 0 {
+		timeout = c.S3Timeout.String()
+	}
 	for name, v := range map[string]string{"ENDPOINT": c.S3Endpoint, "REGION": c.S3Region, "CA": c.S3CA,
-		"ACCESS_KEY": c.S3AccessKey, "SECRET_KEY": c.S3SecretKey} {
+		"ACCESS_KEY": c.S3AccessKey, "SECRET_KEY": c.S3SecretKey, "TIMEOUT": timeout} {
 		if v != "" {
 			env = append(env, "OPENHALL_S3_"+name+"="+v)
 		}

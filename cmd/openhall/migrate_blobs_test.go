@@ -138,4 +138,13 @@ func TestMigrateBlobsUsage(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "--s3-endpoint") {
 		t.Errorf("bad endpoint: exit %d, %s", code, errOut)
 	}
+	code, _, errOut = cli(t, dir, "migrate-blobs", "--from", dir, "--to", "s3://bucket/p", "--s3-endpoint", "http://127.0.0.1:1", "--s3-timeout", "20m")
+	if code != 1 || !strings.Contains(errOut, "--s3-timeout 20m0s 超出范围 1s–10m") {
+		t.Errorf("--s3-timeout 20m: exit %d, %s", code, errOut)
+	}
+	t.Setenv("OPENHALL_S3_TIMEOUT", "0")
+	code, _, errOut = cli(t, dir, "migrate-blobs", "--from", dir, "--to", "s3://bucket/p", "--s3-endpoint", "http://127.0.0.1:1")
+	if code != 1 || !strings.Contains(errOut, "--s3-timeout 0s 超出范围 1s–10m") {
+		t.Errorf("OPENHALL_S3_TIMEOUT=0: exit %d, %s", code, errOut)
+	}
 }

@@ -28,9 +28,10 @@ const kindMeta = "Openhall-Kind"
 const sumMeta = "Openhall-Sha256"
 
 // s3Wait is how long one exchange with the object store may take, beyond
-// the time its content needs at s3Rate: an object store that stops
-// answering fails the request with a message to try later instead of
-// holding it (minio's client would retry for up to ten minutes).
+// the time its content needs at s3Rate, unless S3Config.Timeout says
+// otherwise: an object store that stops answering fails the request with
+// a message to try later instead of holding it (minio's client would
+// retry for up to ten minutes).
 const s3Wait = 30 * time.Second
 
 // s3Rate is the slowest transfer, in bytes per second, that a content's
@@ -52,7 +53,7 @@ type S3 struct {
 	// partSize is the size of the parts of a multipart upload; objects no
 	// larger go in one request. 0 is minio's (16 MiB).
 	partSize uint64
-	wait     time.Duration // s3Wait, shorter in tests
+	wait     time.Duration // S3Config.Timeout or s3Wait
 }
 
 // NewS3 connects to the bucket and checks that it exists.
@@ -61,7 +62,7 @@ func NewS3(ctx context.Context, c S3Config) (*S3, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &S3{client: client, bucket: bucket, prefix: prefix, spool: c.Spool, wait: s3Wait}
+	s := &S3{client: client, bucket: bucket, prefix: prefix, spool: c.Spool, wait: c.wait()}
 	ctx, cancel := s.deadline(ctx, 0)
 	defer cancel()
 	ok, err := client.BucketExists(ctx, bucket)

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"openhall/internal/apperr"
 	"openhall/internal/blob"
@@ -299,6 +300,26 @@ func TestParseS3URLBucketName(t *testing.T) {
 		if c.ok && (err != nil || bucket != c.bucket) || !c.ok && !refused {
 			t.Errorf("%q: %q, %v", c.bucket, bucket, err)
 		}
+	}
+}
+
+// TestS3Timeout: the configured bound of an exchange with the object
+// store (--s3-timeout) is the one kept: a store opened on an endpoint that
+// does not answer gives up after it, naming it and the flag.
+func TestS3Timeout(t *testing.T) {
+	hung := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-hung:
+		}
+	}))
+	defer srv.Close()
+	defer close(hung)
+	start := time.Now()
+	_, err := blob.NewS3(context.Background(), blob.S3Config{URL: "s3://materials/hall", Endpoint: srv.URL, Timeout: 1500 * time.Millisecond})
+	if d := time.Since(start); err == nil || !strings.Contains(apperr.MessageOf(err), "1.5s 内没有应答（--s3-timeout）") || d > 10*time.Second {
+		t.Fatalf("opening a store that does not answer: %v after %s, want it given up after 1.5s", err, d)
 	}
 }
 

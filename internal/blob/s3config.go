@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -38,6 +39,17 @@ type S3Config struct {
 	// URLFlag is the command-line flag that gave URL, named in messages;
 	// "" is --blobs.
 	URLFlag string
+	// Timeout is how long one exchange with the object store may take,
+	// beyond the time its content needs at s3Rate; 0 is s3Wait.
+	Timeout time.Duration
+}
+
+// wait is how long one exchange with the object store may take.
+func (c S3Config) wait() time.Duration {
+	if c.Timeout == 0 {
+		return s3Wait
+	}
+	return c.Timeout
 }
 
 // urlFlag is the flag that gave c.URL, as a command line writes it.
@@ -72,7 +84,7 @@ func (c S3Config) connectError(err error) error {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		msg += "：连接被拒绝，对象存储未运行或端口有误"
 	case errors.Is(err, context.DeadlineExceeded):
-		msg += fmt.Sprintf("：%s 内没有应答", s3Wait)
+		msg += fmt.Sprintf("：%s 内没有应答（--s3-timeout）", c.wait())
 	}
 	return apperr.Wrap(err, apperr.Unavailable, msg)
 }

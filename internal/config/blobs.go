@@ -5,9 +5,18 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"openhall/internal/apperr"
 	"openhall/internal/blob"
+)
+
+// The bounds of S3Timeout: below a second a busy store fails requests it
+// would have answered; past ten minutes a store that stopped answering
+// holds uploads longer than any user waits.
+const (
+	minS3Timeout = time.Second
+	maxS3Timeout = 10 * time.Minute
 )
 
 // BlobsInS3 reports whether materials are kept in an object store.
@@ -24,7 +33,7 @@ func (c Config) BlobDir() string {
 // S3 is the object store configuration of an s3:// Blobs.
 func (c Config) S3() blob.S3Config {
 	return blob.S3Config{URL: c.Blobs, Endpoint: c.S3Endpoint, Region: c.S3Region,
-		AccessKey: c.S3AccessKey, SecretKey: c.S3SecretKey, CAFile: c.S3CA}
+		AccessKey: c.S3AccessKey, SecretKey: c.S3SecretKey, CAFile: c.S3CA, Timeout: c.S3Timeout}
 }
 
 // BlobLabel describes where materials are kept, without credentials.
@@ -53,6 +62,9 @@ func (c Config) checkBlobs() []string {
 	}
 	if c.S3CA != "" && u != nil && u.Scheme != "https" {
 		bad = append(bad, "--s3-ca 只用于 https:// 的 --s3-endpoint")
+	}
+	if c.S3Timeout < minS3Timeout || c.S3Timeout > maxS3Timeout {
+		bad = append(bad, fmt.Sprintf("--s3-timeout %s 超出范围 1s–10m（对象存储每次应答的时限，如 30s、2m）", c.S3Timeout))
 	}
 	if (c.S3AccessKey == "") != (c.S3SecretKey == "") {
 		bad = append(bad, "--s3-access-key 与 --s3-secret-key 须同时设置（建议用环境变量 OPENHALL_S3_ACCESS_KEY、OPENHALL_S3_SECRET_KEY）")

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"openhall/internal/config"
 )
@@ -18,6 +19,16 @@ func TestBlobSettings(t *testing.T) {
 	ok.S3AccessKey, ok.S3SecretKey = "AK", "very-secret-key"
 	if err := ok.Validate(); err != nil || !ok.BlobsInS3() {
 		t.Fatalf("valid settings refused: %v", err)
+	}
+	if got := ok.S3().Timeout; got != 30*time.Second {
+		t.Errorf("default object store timeout %s, want 30s", got)
+	}
+	for _, d := range []time.Duration{time.Second, 2 * time.Minute, 10 * time.Minute} {
+		c := ok
+		c.S3Timeout = d
+		if err := c.Validate(); err != nil || c.S3().Timeout != d {
+			t.Errorf("--s3-timeout %s: %v, store's timeout %s", d, err, c.S3().Timeout)
+		}
 	}
 	if l := ok.BlobLabel(); strings.Contains(l, ok.S3SecretKey) || !strings.Contains(l, "s3://materials/hall") {
 		t.Errorf("label %q", l)
@@ -37,6 +48,10 @@ func TestBlobSettings(t *testing.T) {
 		{func(c *config.Config) { c.S3Endpoint = "http://s3.example.gov.cn/bucket" }, "--s3-endpoint"},
 		{func(c *config.Config) { c.S3SecretKey = "" }, "--s3-access-key 与 --s3-secret-key"},
 		{func(c *config.Config) { c.S3Endpoint, c.S3CA = "http://127.0.0.1:8333", "ca.pem" }, "--s3-ca"},
+		{func(c *config.Config) { c.S3Timeout = 0 }, "--s3-timeout 0s 超出范围 1s–10m"},
+		{func(c *config.Config) { c.S3Timeout = -time.Second }, "--s3-timeout -1s 超出范围 1s–10m"},
+		{func(c *config.Config) { c.S3Timeout = time.Millisecond }, "--s3-timeout 1ms 超出范围 1s–10m"},
+		{func(c *config.Config) { c.S3Timeout = 11 * time.Minute }, "--s3-timeout 11m0s 超出范围 1s–10m"},
 	} {
 		c := ok
 		tc.edit(&c)

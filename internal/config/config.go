@@ -87,6 +87,9 @@ type Config struct {
 	S3AccessKey string
 	S3SecretKey string // never printed or logged
 	S3CA        string // PEM file of the CAs of an https endpoint; "" = the system's
+	// S3Timeout bounds one exchange with the object store, plus a second
+	// per MB of content: one that stops answering fails the request.
+	S3Timeout time.Duration
 }
 
 // Default returns the configuration used when nothing is set.
@@ -105,6 +108,7 @@ func Default() Config {
 		SMTPPort:        587,
 		TrustedProxies:  httpkit.DefaultProxies,
 		HSTS:            "auto",
+		S3Timeout:       30 * time.Second,
 	}
 }
 
