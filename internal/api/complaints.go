@@ -23,6 +23,7 @@ type complaintRequest struct {
 	Kind       string `json:"kind"`
 	Subject    string `json:"subject"`
 	CaseNumber string `json:"case_number"`
+	QueryCode  string `json:"query_code"` // the case's 查询密码
 	WindowID   int64  `json:"window_id"`
 	StaffName  string `json:"staff_name"`
 	ItemCode   string `json:"item_code"`
@@ -51,7 +52,7 @@ func (s *Server) handleComplaintSubmit(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	in := complaint.Input{Kind: complaint.Kind(req.Kind), Subject: complaint.SubjectKind(req.Subject), CaseNumber: req.CaseNumber,
-		WindowID: req.WindowID, StaffName: req.StaffName, ItemCode: req.ItemCode, RegionID: req.RegionID, Content: req.Content,
+		QueryCode: req.QueryCode, Addr: httpkit.ClientAddr(r), WindowID: req.WindowID, StaffName: req.StaffName, ItemCode: req.ItemCode, RegionID: req.RegionID, Content: req.Content,
 		Anonymous: req.Anonymous, Consent: req.Consent, Name: req.Name, Phone: req.Phone, Channel: complaint.Channel(req.Channel), Ticket: req.Ticket}
 	f, err := s.svc.Complaints.Submit(r.Context(), httpkit.ActorFrom(r.Context()), in)
 	if err != nil {

@@ -334,14 +334,19 @@ func auditFilter(objectType string) audit.Filter {
 }
 
 // TestVisitorComplaintAboutCase: a visitor who is not logged in complains
-// about someone else's case by its number: the complaint shows the number
-// only, not what was applied for; the visitor's name is kept for the desk
-// and never becomes the step's actor; an overlong name is refused.
+// about someone else's case by its number and 查询密码 (as the applicant
+// gave them): the complaint shows the number only, not what was applied
+// for; the visitor's name is kept for the desk and never becomes the
+// step's actor; an overlong name is refused.
 func TestVisitorComplaintAboutCase(t *testing.T) {
 	a, _ := demoApp(t, "sqlite", cstAt(3, 9, 10))
 	ctx := context.Background()
 	c := decidedCase(t, a, "个体工商户设立登记", "citizen")
-	in := complaint.Input{Subject: complaint.SubjectCase, CaseNumber: c.Number, Content: "办理时间过长，无人答复", Name: strings.Repeat("王", 51), Phone: "13800002222"}
+	code, err := a.Services.Cases.QueryCode(ctx, actor(t, a, "citizen"), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := complaint.Input{Subject: complaint.SubjectCase, CaseNumber: c.Number, QueryCode: code, Content: "办理时间过长，无人答复", Name: strings.Repeat("王", 51), Phone: "13800002222"}
 	if _, err := a.Services.Complaints.Submit(ctx, nil, in); apperr.FieldsOf(err)["name"] == "" {
 		t.Fatalf("a 51-character name: %v", err)
 	}

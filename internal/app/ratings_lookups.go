@@ -39,7 +39,16 @@ func (c caseLookups) CaseByNumber(ctx context.Context, number string) (*complain
 	}
 	p := cs.Procedure
 	return &complaint.CaseRef{ID: cs.ID, Number: cs.Number, ItemName: p.ItemName, RegionPath: p.RegionPath, DepartmentID: p.DepartmentID,
-		ApplicantUserID: cs.Applicant.UserID}, nil
+		ApplicantUserID: cs.Applicant.UserID, AgentID: cs.AgentID}, nil
+}
+
+// CaseByCode checks number and 查询密码 with the progress lookup itself, so
+// that a complaint's wrong guesses are counted with the lookup's.
+func (c caseLookups) CaseByCode(ctx context.Context, number, code, addr string) (*complaint.CaseRef, error) {
+	if _, err := c.a.Services.Cases.Lookup(ctx, number, code, addr); err != nil {
+		return nil, err
+	}
+	return c.CaseByNumber(ctx, number)
 }
 
 // caseInfoOf is what ratings need of a case: its stage (proStatus) and

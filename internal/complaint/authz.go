@@ -42,6 +42,13 @@ func isComplainant(a *identity.Actor, c *Complaint) bool {
 	return a != nil && c.Complainant.UserID != 0 && c.Complainant.UserID == a.UserID
 }
 
+// MayNameCase: the applicant of a case and the person who filed it (who
+// read its 查询密码, cases.CanReadQueryCode) complain about it by its number
+// alone; anyone else gives the 查询密码 as well.
+func MayNameCase(a *identity.Actor, c *CaseRef) bool {
+	return a != nil && a.UserID != 0 && (c.ApplicantUserID == a.UserID || c.AgentID == a.UserID)
+}
+
 // CanView: the complainant, the desk and the department it is assigned to.
 func CanView(a *identity.Actor, c *Complaint) error {
 	if a == nil {

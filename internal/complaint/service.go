@@ -55,6 +55,8 @@ type Input struct {
 	Kind       Kind
 	Subject    SubjectKind
 	CaseNumber string
+	QueryCode  string // the case's 查询密码, from its 受理回执: never kept
+	Addr       string // where the complaint comes from, for counting wrong 查询密码
 	WindowID   int64
 	StaffName  string // the person complained about, as the complainant names them
 	ItemCode   string // 实施编码
@@ -105,17 +107,17 @@ func (s *Service) Submit(ctx context.Context, a *identity.Actor, in Input) (*Fil
 }
 
 // check reports every problem of a new complaint at once: who files and
-// how, the text, and what it is about.
+// how, the text, and what it is about. It runs before the complaint's
+// transaction, so that a wrong 查询密码 stays counted.
 func (s *Service) check(ctx context.Context, a *identity.Actor, in *Input) error {
 	err := s.prepare(a, in)
-	if !apperr.Is(err, apperr.Invalid) {
-		return err
+	serr := s.checkSubject(ctx, a, *in)
+	if err == nil || serr != nil && !apperr.Is(serr, apperr.Invalid) {
+		return serr
 	}
 	fields := apperr.FieldsOf(err)
-	if _, _, _, serr := s.resolveSubject(ctx, *in); serr != nil {
-		for k, v := range apperr.FieldsOf(serr) {
-			fields[k] = v
-		}
+	for k, v := range apperr.FieldsOf(serr) {
+		fields[k] = v
 	}
 	var f apperr.Fields
 	for k, v := range fields {
@@ -199,6 +201,46 @@ func actorLabel(a *identity.Actor, in Input) string {
 	return a.Audit().Label
 }
 
+// checkSubject reports what is wrong with what a complaint is about.
+func (s *Service) checkSubject(ctx context.Context, a *identity.Actor, in Input) error {
+	if in.Subject == SubjectCase {
+		return s.checkCase(ctx, a, in)
+	}
+	_, _, _, err := s.resolveSubject(ctx, in)
+	return err
+}
+
+// errNoCase answers a case number that does not exist and a wrong 查询密码
+// alike, so that complaining tells nobody which case numbers exist.
+var errNoCase = apperr.Field("case_number", "办件编号或查询密码不对，请核对受理回执")
+
+// checkCase: a complaint names a case by its number alone when the
+// complainant may (MayNameCase); anyone else gives its 查询密码 too, checked
+// and counted as the public progress lookup's.
+func (s *Service) checkCase(ctx context.Context, a *identity.Actor, in Input) error {
+	number, code := strings.TrimSpace(in.CaseNumber), strings.TrimSpace(in.QueryCode)
+	if number == "" {
+		return apperr.Field("case_number", "请填写办件编号")
+	}
+	if a != nil {
+		c, err := s.d.Cases.CaseByNumber(ctx, number)
+		if err == nil && MayNameCase(a, c) {
+			return nil
+		}
+		if err != nil && !apperr.Is(err, apperr.NotFound) {
+			return err
+		}
+	}
+	if code == "" {
+		return apperr.Field("query_code", "请填写受理回执上的查询密码（申请人本人登录后可不填）")
+	}
+	_, err := s.d.Cases.CaseByCode(ctx, number, code, in.Addr)
+	if apperr.Is(err, apperr.NotFound) {
+		return errNoCase
+	}
+	return err
+}
+
 // resolveSubject finds what the complaint is about and where it is
 // handled.
 func (s *Service) resolveSubject(ctx context.Context, in Input) (Subject, string, int64, error) {
@@ -206,11 +248,15 @@ func (s *Service) resolveSubject(ctx context.Context, in Input) (Subject, string
 	switch in.Subject {
 	case SubjectCase:
 		c, err := s.d.Cases.CaseByNumber(ctx, strings.TrimSpace(in.CaseNumber))
-		if err != nil {
-			return subj, "", 0, apperr.Field("case_number", "没有这个办件编号，请核对")
+		if apperr.Is(err, apperr.NotFound) {
+			return subj, "", 0, errNoCase
 		}
-		// The number only: anyone may complain about a case, and the label
-		// is shown to the complainant, who need not be its applicant.
+		if err != nil {
+			return subj, "", 0, err
+		}
+		// The number only, checked beforehand (checkCase) or handed over
+		// by the hotline: the label is shown to the complainant, who need
+		// not be its applicant.
 		subj.CaseID, subj.CaseNumber, subj.Label = c.ID, c.Number, "办件 "+c.Number
 		return subj, c.RegionPath, c.DepartmentID, nil
 	case SubjectWindow, SubjectStaff:

@@ -76,11 +76,17 @@ type CaseRef struct {
 	RegionPath      string
 	DepartmentID    int64
 	ApplicantUserID int64
+	AgentID         int64 // the clerk or agent who filed it for the applicant
 }
 
 // Cases finds cases complained about.
 type Cases interface {
 	CaseByNumber(ctx context.Context, number string) (*CaseRef, error) // NotFound
+	// CaseByCode returns a case to someone holding its number and 查询密码,
+	// with the check and the counting of wrong guesses (per address and
+	// per number) of the public progress lookup: NotFound for a wrong
+	// pair, TooMany while guesses are refused.
+	CaseByCode(ctx context.Context, number, code, addr string) (*CaseRef, error)
 }
 
 // WindowRef is what complaints need of a window.

@@ -96,7 +96,7 @@ func (s *Server) handleComplaintSubmit(w http.ResponseWriter, r *http.Request) e
 	windowID, _ := strconv.ParseInt(v.Get("window_id"), 10, 64)
 	regionID, _ := strconv.ParseInt(v.Get("region_id"), 10, 64)
 	in := complaint.Input{Kind: complaint.Kind(v.Get("kind")), Subject: complaint.SubjectKind(v.Get("subject")), CaseNumber: v.Get("case_number"),
-		WindowID: windowID, StaffName: v.Get("staff_name"), ItemCode: v.Get("item_code"), RegionID: regionID, Content: v.Get("content"),
+		QueryCode: v.Get("query_code"), Addr: httpkit.ClientAddr(r), WindowID: windowID, StaffName: v.Get("staff_name"), ItemCode: v.Get("item_code"), RegionID: regionID, Content: v.Get("content"),
 		Anonymous: v.Get("anonymous") == "1", Consent: v.Get("consent") == "1", Name: v.Get("name"), Phone: v.Get("phone"),
 		Channel: complaint.Channel(v.Get("channel")), Ticket: v.Get("ticket")}
 	a := httpkit.ActorFrom(r.Context())

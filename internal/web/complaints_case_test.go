@@ -1,0 +1,65 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"openhall/internal/demo"
+)
+
+// TestComplaintAboutCaseForm: the form asks for the case's 查询密码 beside
+// its number, saying where to find it; a visitor's wrong code and a number
+// that does not exist get the same words on 办件编号; with the code from the
+// receipt the visitor's complaint is filed, and the logged-in applicant
+// files by the number alone.
+func TestComplaintAboutCaseForm(t *testing.T) {
+	a := ratingsApp(t)
+	ctx, citizen := context.Background(), demoActor(t, a, "citizen")
+	mine, _, err := a.Services.Cases.Mine(ctx, citizen, 0)
+	if err != nil || len(mine) == 0 {
+		t.Fatalf("the citizen's cases: %v", err)
+	}
+	c, _, err := a.Services.Cases.Get(ctx, citizen, mine[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := a.Services.Cases.QueryCode(ctx, citizen, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	visitor := newBrowser(t, a)
+	form := visitor.get("/complaints/new?case=" + url.QueryEscape(c.Number))
+	if got, _ := form.doc.Find("#f-case_number").Attr("value"); got != c.Number || form.doc.Find(`[data-when="case"] #f-query_code`).Length() != 1 ||
+		!strings.Contains(form.doc.Find("#h-query_code").Text(), "受理回执") {
+		t.Fatalf("the form about a case: number %q, code field %d, hint %q", got, form.doc.Find("#f-query_code").Length(), form.doc.Find("#h-query_code").Text())
+	}
+	post := func(b *browser, number, code string) *page {
+		return b.post("/complaints/new", "/complaints", url.Values{"kind": {"complaint"}, "subject": {"case"}, "case_number": {number},
+			"query_code": {code}, "content": {"办理时间过长，无人答复"}, "name": {"王五"}, "phone": {"13700002222"}})
+	}
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	byCode, byNumber := post(visitor, c.Number, wrong), post(visitor, c.Number+"9", code)
+	if byCode.status != http.StatusUnprocessableEntity || byCode.fieldError(t, "case_number") != "办件编号或查询密码不对，请核对受理回执" {
+		t.Fatalf("a wrong 查询密码: %d %q", byCode.status, byCode.fieldError(t, "case_number"))
+	}
+	if byNumber.status != byCode.status || byNumber.doc.Find("form .error").Text() != byCode.doc.Find("form .error").Text() {
+		t.Fatalf("a number that does not exist: %d %q", byNumber.status, byNumber.doc.Find("form .error").Text())
+	}
+	if p := post(visitor, c.Number, ""); p.status != http.StatusUnprocessableEntity || !strings.Contains(p.fieldError(t, "query_code"), "查询密码") {
+		t.Fatalf("no 查询密码: %d %q", p.status, p.fieldError(t, "query_code"))
+	}
+	if p := post(visitor, c.Number, code); p.status != http.StatusSeeOther {
+		t.Fatalf("with the 查询密码: %d %s", p.status, p.doc.Find("form .error").Text())
+	}
+	applicant := newBrowser(t, a)
+	applicant.login("citizen", demo.Password)
+	if p := post(applicant, c.Number, ""); p.status != http.StatusSeeOther {
+		t.Fatalf("the applicant by the number alone: %d %s", p.status, p.doc.Find("form .error").Text())
+	}
+}
