@@ -291,7 +291,7 @@ type ticketActionRequest struct {
 	Kind    string `json:"kind"`
 	Code    string `json:"code"`
 	Reason  string `json:"reason"`
-	Version int    `json:"version"`
+	Version *int   `json:"version"` // required: the version seen, checked against the stored one
 }
 
 // handleTicketAction takes one step of a ticket.
@@ -308,8 +308,11 @@ func (s *Server) handleTicketAction(w http.ResponseWriter, r *http.Request) erro
 	if err := decode(r, &req); err != nil {
 		return err
 	}
+	if req.Version == nil || *req.Version < 1 {
+		return apperr.Field("version", "缺少字段 version：请传入所见工单的版本号（工单详情的 version），以免覆盖他人刚做的处理")
+	}
 	cmd := rating.TicketCommand{Kind: rating.TicketCommandKind(req.Kind), Code: req.Code, Reason: req.Reason}
-	if _, err := s.svc.Ratings.ActTicket(r.Context(), a, id, cmd, req.Version); err != nil {
+	if _, err := s.svc.Ratings.ActTicket(r.Context(), a, id, cmd, *req.Version); err != nil {
 		return err
 	}
 	v, err := s.svc.Ratings.Ticket(r.Context(), a, id)

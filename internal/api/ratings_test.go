@@ -147,6 +147,7 @@ func walkTicket(t *testing.T, a *apptest.App) int64 {
 	var list struct {
 		Items []struct {
 			ID       int64  `json:"id"`
+			Version  int    `json:"version"`
 			Warning  string `json:"warning"`
 			Callback struct {
 				Due string `json:"due"`
@@ -159,12 +160,20 @@ func walkTicket(t *testing.T, a *apptest.App) int64 {
 	}
 	id := list.Items[0].ID
 	act := fmt.Sprintf("/api/v1/rating-tickets/%d/actions", id)
-	approver.fail("POST", act, map[string]any{"kind": "verify", "code": "founded", "reason": "属实"}, http.StatusConflict)
-	approver.call("POST", act, map[string]any{"kind": "callback", "reason": "已电话联系申请人"}, http.StatusOK, nil)
-	approver.call("POST", act, map[string]any{"kind": "verify", "code": "founded", "reason": "情况属实"}, http.StatusOK, nil)
-	approver.call("POST", act, map[string]any{"kind": "rectify", "code": "rectify", "reason": "增开窗口"}, http.StatusOK, nil)
-	approver.fail("POST", act, map[string]any{"kind": "uphold", "reason": "无"}, http.StatusForbidden)
-	approver.call("POST", act, map[string]any{"kind": "feedback", "reason": "已增开窗口，欢迎再次评价"}, http.StatusOK, nil)
+	// Each step sends the version of the ticket as last answered.
+	tk := struct {
+		Version int `json:"version"`
+	}{list.Items[0].Version}
+	step := func(body map[string]any) map[string]any {
+		body["version"] = tk.Version
+		return body
+	}
+	approver.fail("POST", act, step(map[string]any{"kind": "verify", "code": "founded", "reason": "属实"}), http.StatusConflict)
+	approver.call("POST", act, step(map[string]any{"kind": "callback", "reason": "已电话联系申请人"}), http.StatusOK, &tk)
+	approver.call("POST", act, step(map[string]any{"kind": "verify", "code": "founded", "reason": "情况属实"}), http.StatusOK, &tk)
+	approver.call("POST", act, step(map[string]any{"kind": "rectify", "code": "rectify", "reason": "增开窗口"}), http.StatusOK, &tk)
+	approver.fail("POST", act, step(map[string]any{"kind": "uphold", "reason": "无"}), http.StatusForbidden)
+	approver.call("POST", act, step(map[string]any{"kind": "feedback", "reason": "已增开窗口，欢迎再次评价"}), http.StatusOK, &tk)
 	return id
 }
 

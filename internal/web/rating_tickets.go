@@ -90,9 +90,16 @@ func (s *Server) handleTicketAction(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	v := r.PostForm
-	version, _ := strconv.Atoi(v.Get("version"))
 	cmd := rating.TicketCommand{Kind: rating.TicketCommandKind(v.Get("kind")), Code: v.Get("code"), Reason: v.Get("reason")}
-	_, err = s.svc.Ratings.ActTicket(r.Context(), httpkit.ActorFrom(r.Context()), id, cmd, version)
+	// The page's form always sends the version it shows: a step without
+	// one would skip the check that nobody took a step meanwhile. The
+	// message names no field, the version being no field of the page.
+	version, err := strconv.Atoi(v.Get("version"))
+	if err != nil || version < 1 {
+		err = apperr.New(apperr.Invalid, "缺少版本号，请刷新页面后重试")
+	} else {
+		_, err = s.svc.Ratings.ActTicket(r.Context(), httpkit.ActorFrom(r.Context()), id, cmd, version)
+	}
 	switch apperr.CodeOf(err) {
 	case "":
 		return s.redirect(w, r, fmt.Sprintf("/staff/ratings/tickets/%d", id), "已"+cmd.Kind.Label())
