@@ -53,7 +53,7 @@ func (l Level) Label() string {
 type Clock struct {
 	Received    calendar.Date
 	Due         calendar.Date // the last working day for the answer
-	Left        int           // working days left after today (negative: overdue by), open letters only
+	Left        int           // working days left after today (negative: overdue by; 0 on the days after a due date until a working day is used), open letters only
 	Level       Level
 	Provisional int // the year whose holiday schedule is missing, 0 when official
 }

@@ -38,6 +38,9 @@ func TestComputeClock(t *testing.T) {
 		{"ordinary week", "2026-03-18 10:00", 10, 0, "", "2026-03-20 09:00", "2026-04-01", LevelNormal, 8, 0},
 		{"near the deadline", "2026-03-18 10:00", 10, 0, "", "2026-03-30 09:00", "2026-04-01", LevelNear, 2, 0},
 		{"overdue", "2026-03-18 10:00", 10, 0, "", "2026-04-03 09:00", "2026-04-01", LevelOverdue, -2, 0},
+		// Due Friday 20 Mar: overdue on the Saturday, with no working day
+		// past the due date used yet.
+		{"overdue on the Saturday", "2026-03-18 10:00", 2, 0, "", "2026-03-21 09:00", "2026-03-20", LevelOverdue, 0, 0},
 		{"assignment sets the limit", "2026-03-18 10:00", 10, 5, "", "2026-03-20 09:00", "2026-03-25", LevelNormal, 3, 0},
 		{"answered on the due day", "2026-03-18 10:00", 10, 0, "2026-04-01 17:00", "2026-04-20 09:00", "2026-04-01", LevelOnTime, 0, 0},
 		{"answered late", "2026-03-18 10:00", 10, 0, "2026-04-02 09:00", "2026-04-20 09:00", "2026-04-01", LevelLate, 0, 0},
