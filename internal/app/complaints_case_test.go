@@ -8,6 +8,7 @@ import (
 	"openhall/internal/apperr"
 	"openhall/internal/apptest"
 	"openhall/internal/complaint"
+	"openhall/internal/identity"
 )
 
 // TestComplaintAboutCaseNeedsQueryCode: the applicant complains about
@@ -40,6 +41,25 @@ func TestComplaintAboutCaseNeedsQueryCode(t *testing.T) {
 		}
 		if filed, err := a.Services.Complaints.Submit(ctx, stranger, about(c.Number, " "+code+" ")); err != nil || filed.Complaint.Subject.CaseID != c.ID {
 			t.Fatalf("another account with the right 查询密码: %v", err)
+		}
+		// The desk of the case's region records a complaint brought to it
+		// by the number alone; another county's desk needs the code.
+		desk := about(c.Number, "")
+		desk.Name, desk.Phone, desk.Channel = "王五", "13700002222", complaint.ChannelDesk
+		if filed, err := a.Services.Complaints.Submit(ctx, actor(t, a, "supervisor"), desk); err != nil || filed.Complaint.Subject.CaseID != c.ID {
+			t.Fatalf("the region's desk by the number alone: %v", err)
+		}
+		yh, err := a.Services.Org.RegionByCode(ctx, "330110")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Staff(t, "yhdesk", string(identity.RoleSupervisor), &yh.ID, nil)
+		_, yhDesk, err := a.Services.Identity.Login(ctx, identity.LoginInput{Username: "yhdesk", Password: "secret123", Address: "127.0.0.1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Services.Complaints.Submit(ctx, yhDesk, desk); apperr.FieldsOf(err)["query_code"] == "" {
+			t.Fatalf("another county's desk by the number alone: %v", err)
 		}
 		anon := about(c.Number, code)
 		anon.Anonymous = true

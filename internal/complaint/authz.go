@@ -44,9 +44,14 @@ func isComplainant(a *identity.Actor, c *Complaint) bool {
 
 // MayNameCase: the applicant of a case and the person who filed it (who
 // read its 查询密码, cases.CanReadQueryCode) complain about it by its number
-// alone; anyone else gives the 查询密码 as well.
+// alone, and so does the complaint desk of the case's region recording a
+// complaint brought to it in the hall, by letter or by phone (its 监察人员
+// see the region's cases); anyone else gives the 查询密码 as well.
 func MayNameCase(a *identity.Actor, c *CaseRef) bool {
-	return a != nil && a.UserID != 0 && (c.ApplicantUserID == a.UserID || c.AgentID == a.UserID)
+	if a == nil || a.UserID == 0 {
+		return false
+	}
+	return c.ApplicantUserID == a.UserID || c.AgentID == a.UserID || a.HasIn(identity.RoleSupervisor, c.RegionPath, 0)
 }
 
 // CanView: the complainant, the desk and the department it is assigned to.

@@ -101,8 +101,10 @@ func (s *Server) handleComplaintSubmit(w http.ResponseWriter, r *http.Request) e
 		Channel: complaint.Channel(v.Get("channel")), Ticket: v.Get("ticket")}
 	a := httpkit.ActorFrom(r.Context())
 	filed, err := s.svc.Complaints.Submit(r.Context(), a, in)
-	if apperr.Is(err, apperr.Invalid) {
-		return s.complaintForm(w, r, http.StatusUnprocessableEntity, newForm(v, err))
+	if apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.TooMany) {
+		// Too many wrong 查询密码 too: the form comes back with what was
+		// written and when to try again, nothing lost.
+		return s.complaintForm(w, r, httpkit.WriteStatus(w, err), newForm(v, err))
 	}
 	if err != nil {
 		return err

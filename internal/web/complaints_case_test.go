@@ -63,3 +63,37 @@ func TestComplaintAboutCaseForm(t *testing.T) {
 		t.Fatalf("the applicant by the number alone: %d %s", p.status, p.doc.Find("form .error").Text())
 	}
 }
+
+// TestComplaintFormTooManyCodes: once wrong 查询密码 are refused for a
+// while, the form comes back (429, with Retry-After) with the message and
+// everything the visitor wrote, not an error page that loses it.
+func TestComplaintFormTooManyCodes(t *testing.T) {
+	a := ratingsApp(t)
+	ctx, citizen := context.Background(), demoActor(t, a, "citizen")
+	mine, _, err := a.Services.Cases.Mine(ctx, citizen, 0)
+	if err != nil || len(mine) == 0 {
+		t.Fatalf("the citizen's cases: %v", err)
+	}
+	visitor := newBrowser(t, a)
+	const content = "窗口人员态度恶劣，多次推诿"
+	var p *page
+	for range 50 {
+		p = visitor.post("/complaints/new", "/complaints", url.Values{"kind": {"complaint"}, "subject": {"case"},
+			"case_number": {mine[0].Number}, "query_code": {"0000000"}, "content": {content}, "name": {"王五"}, "phone": {"13700002222"}})
+		if p.status != http.StatusUnprocessableEntity {
+			break
+		}
+	}
+	if p.status != http.StatusTooManyRequests {
+		t.Fatalf("after many wrong 查询密码: %d", p.status)
+	}
+	if got := p.doc.Find("#f-content").Text(); got != content {
+		t.Fatalf("the complaint's text is lost: %q", got)
+	}
+	if msg := p.doc.Find(".error, [role=alert]").Text(); msg == "" {
+		t.Fatal("no message says why the complaint was refused")
+	}
+	if p.header.Get("Retry-After") == "" {
+		t.Fatal("no Retry-After")
+	}
+}
