@@ -133,6 +133,7 @@ type progressPage struct {
 	Form     form
 	Progress *cases.Progress
 	RateLink string // the case's rating link, as its QR code gives it to whoever holds the documents
+	Code     string // the 查询密码 the visitor proved the case with, carried to the complaint form
 	Bundle   *hall.View
 }
 
@@ -160,7 +161,7 @@ func (s *Server) handleProgress(w http.ResponseWriter, r *http.Request) error {
 		page.Form = newForm(r.PostForm, err)
 		return s.render(w, httpkit.WriteStatus(w, err), "cases/progress", page)
 	}
-	page.Form = newForm(r.PostForm, nil)
+	page.Form, page.Code = newForm(r.PostForm, nil), strings.TrimSpace(code)
 	if page.Progress != nil && page.Progress.Status != cases.StatusDraft {
 		page.RateLink = s.svc.Ratings.CaseLink(page.Progress.CaseID)
 	}

@@ -19,6 +19,7 @@ import (
 func (s *Server) registerComplaintRoutes() {
 	s.mux.HandleFunc("GET /complaints", s.h(s.handleComplaintsHome))
 	s.mux.HandleFunc("GET /complaints/new", s.h(s.handleComplaintForm))
+	s.mux.HandleFunc("POST /complaints/new", s.h(s.handleComplaintAboutCase))
 	s.mux.HandleFunc("POST /complaints", s.h(s.handleComplaintSubmit))
 	s.mux.HandleFunc("GET /complaints/track", s.h(s.handleTrackForm))
 	s.mux.HandleFunc("POST /complaints/track", s.h(s.handleTrack))
@@ -72,6 +73,18 @@ func (s *Server) handleComplaintForm(w http.ResponseWriter, r *http.Request) err
 		f.Values.Set("subject", "item")
 		f.Values.Set("item_code", q.Get("item"))
 	}
+	return s.complaintForm(w, r, http.StatusOK, f)
+}
+
+// handleComplaintAboutCase opens the form about a case from its progress
+// page, with the number and the 查询密码 the visitor looked it up with,
+// posted so that the code stays out of addresses and logs.
+func (s *Server) handleComplaintAboutCase(w http.ResponseWriter, r *http.Request) error {
+	f := newForm(nil, nil)
+	f.Values.Set("kind", "complaint")
+	f.Values.Set("subject", "case")
+	f.Values.Set("case_number", r.PostFormValue("case_number"))
+	f.Values.Set("query_code", r.PostFormValue("query_code"))
 	return s.complaintForm(w, r, http.StatusOK, f)
 }
 

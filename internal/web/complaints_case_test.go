@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"openhall/internal/demo"
 )
 
@@ -95,5 +97,52 @@ func TestComplaintFormTooManyCodes(t *testing.T) {
 	}
 	if p.header.Get("Retry-After") == "" {
 		t.Fatal("no Retry-After")
+	}
+}
+
+// TestComplaintFromProgressPage: the visitor who looked a case up with its
+// number and 查询密码 presses 对本办件投诉 and gets the form with both filled
+// in (posted, not put in the address), and files without typing the code
+// again.
+func TestComplaintFromProgressPage(t *testing.T) {
+	a := ratingsApp(t)
+	ctx, citizen := context.Background(), demoActor(t, a, "citizen")
+	mine, _, err := a.Services.Cases.Mine(ctx, citizen, 0)
+	if err != nil || len(mine) == 0 {
+		t.Fatalf("the citizen's cases: %v", err)
+	}
+	c, _, err := a.Services.Cases.Get(ctx, citizen, mine[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := a.Services.Cases.QueryCode(ctx, citizen, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	visitor := newBrowser(t, a)
+	progress := visitor.post("/progress", "/progress", url.Values{"number": {c.Number}, "code": {code}})
+	button := progress.doc.Find(`form[action="/complaints/new"]`)
+	if progress.status != http.StatusOK || button.Length() != 1 || !strings.Contains(button.Find("button").Text(), "对本办件投诉") {
+		t.Fatalf("the progress page: %d, %d forms to complain", progress.status, button.Length())
+	}
+	carried := url.Values{}
+	button.Find(`input[type="hidden"]`).Each(func(_ int, in *goquery.Selection) {
+		name, _ := in.Attr("name")
+		value, _ := in.Attr("value")
+		carried.Set(name, value)
+	})
+	if carried.Get("case_number") != c.Number || carried.Get("query_code") != code {
+		t.Fatalf("the button carries %v", carried)
+	}
+	form := visitor.post("/progress", "/complaints/new", carried)
+	number, _ := form.doc.Find("#f-case_number").Attr("value")
+	typed, _ := form.doc.Find("#f-query_code").Attr("value")
+	if form.status != http.StatusOK || number != c.Number || typed != code {
+		t.Fatalf("the complaint form: %d, number %q, code %q", form.status, number, typed)
+	}
+	filed := visitor.post("/complaints/new", "/complaints", url.Values{"kind": {"complaint"}, "subject": {"case"}, "case_number": {number},
+		"query_code": {typed}, "content": {"办理时间过长，无人答复"}, "name": {"王五"}, "phone": {"13700002222"}})
+	if filed.status != http.StatusSeeOther {
+		t.Fatalf("filing from the progress page: %d %s", filed.status, filed.doc.Find("form .error").Text())
 	}
 }
