@@ -68,6 +68,15 @@ func s3Backend(t *testing.T) backend {
 	}
 }
 
+// fallbackBackend is a bucket read through to an empty local directory,
+// as during a move of the materials: everything it is asked for goes to
+// the bucket, whose objects are damaged and removed behind its back.
+func fallbackBackend(t *testing.T) backend {
+	b := s3Backend(t)
+	b.store = blob.NewFallback(b.store.(*blob.S3), newStore(t))
+	return b
+}
+
 // s3TestConfig creates a bucket of its own for t on the test S3 server.
 func s3TestConfig(t testing.TB) blob.S3Config {
 	t.Helper()
@@ -91,7 +100,7 @@ func s3TestConfig(t testing.TB) blob.S3Config {
 }
 
 func TestContract(t *testing.T) {
-	for name, open := range map[string]func(*testing.T) backend{"local": localBackend, "s3": s3Backend} {
+	for name, open := range map[string]func(*testing.T) backend{"local": localBackend, "s3": s3Backend, "fallback": fallbackBackend} {
 		t.Run(name, func(t *testing.T) {
 			for _, c := range contractCases {
 				t.Run(c.name, func(t *testing.T) { c.run(t, open(t)) })
