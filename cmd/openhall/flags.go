@@ -67,6 +67,7 @@ func dbFlags(fs *flag.FlagSet, cfg *config.Config) {
 // blobFlags registers where uploaded materials are kept.
 func blobFlags(fs *flag.FlagSet, cfg *config.Config) {
 	fs.StringVar(&cfg.Blobs, "blobs", cfg.Blobs, "材料文件存放处：留空为数据目录下的 blobs/，或另一目录，或 s3://存储桶/前缀（S3 兼容的对象存储，多节点共用）")
+	fs.StringVar(&cfg.BlobsFallback, "blobs-fallback", cfg.BlobsFallback, "材料迁入对象存储期间的旧材料目录（migrate-blobs 的 --from）：对象存储中没有的材料从这里读取、核对后复制进对象存储；须含本部署的部署标识，迁移完成后去掉")
 	s3Flags(fs, cfg)
 }
 

@@ -46,13 +46,13 @@ func (c Config) BlobLabel() string {
 
 // checkBlobs checks the location of materials and the object store settings.
 func (c Config) checkBlobs() []string {
+	bad := c.checkFallback()
 	if !c.BlobsInS3() {
 		if strings.Contains(c.Blobs, "://") || strings.HasPrefix(strings.ToLower(c.Blobs), "s3:") {
-			return []string{fmt.Sprintf("--blobs %q 无法识别：留空使用数据目录，或给出目录、s3://存储桶/前缀", c.Blobs)}
+			bad = append(bad, fmt.Sprintf("--blobs %q 无法识别：留空使用数据目录，或给出目录、s3://存储桶/前缀", c.Blobs))
 		}
-		return nil
+		return bad
 	}
-	var bad []string
 	if _, _, err := blob.ParseS3URL(c.Blobs); err != nil {
 		bad = append(bad, fmt.Sprintf("--blobs %q 无效：%s", c.Blobs, apperr.MessageOf(err)))
 	}
@@ -70,4 +70,32 @@ func (c Config) checkBlobs() []string {
 		bad = append(bad, "--s3-access-key 与 --s3-secret-key 须同时设置（建议用环境变量 OPENHALL_S3_ACCESS_KEY、OPENHALL_S3_SECRET_KEY）")
 	}
 	return bad
+}
+
+// checkFallback checks the directory materials are read from while they
+// move into a bucket: a local directory other than --blobs, beside an
+// s3:// --blobs.
+func (c Config) checkFallback() []string {
+	f := c.BlobsFallback
+	switch {
+	case f == "":
+		return nil
+	case c.sameStore(f):
+		return []string{fmt.Sprintf("--blobs-fallback %q 与 --blobs 是同一个材料存储；它应是材料迁入对象存储之前所在的本地目录", f)}
+	case strings.Contains(f, "://") || strings.HasPrefix(strings.ToLower(f), "s3:"):
+		return []string{fmt.Sprintf("--blobs-fallback %q 应为本地目录（材料迁入对象存储之前所在的目录，即 migrate-blobs 的 --from）", f)}
+	case !c.BlobsInS3():
+		return []string{"--blobs-fallback 只用于 --blobs 为对象存储（s3://存储桶/前缀）时：迁移期间对象存储中没有的材料从这个旧目录读取"}
+	}
+	return nil
+}
+
+// sameStore reports whether the location f is the store of --blobs.
+func (c Config) sameStore(f string) bool {
+	if c.BlobsInS3() {
+		return strings.TrimSuffix(f, "/") == strings.TrimSuffix(c.Blobs, "/")
+	}
+	a, errA := filepath.Abs(f)
+	b, errB := filepath.Abs(c.BlobDir())
+	return errA == nil && errB == nil && a == b
 }

@@ -64,3 +64,34 @@ func TestBlobSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestBlobsFallbackSetting: --blobs-fallback is a local directory other
+// than --blobs, and only beside an s3:// --blobs; each refusal names it.
+func TestBlobsFallbackSetting(t *testing.T) {
+	ok := config.Default()
+	ok.Blobs, ok.S3Endpoint = "s3://materials/hall", "https://s3.example.gov.cn"
+	ok.BlobsFallback = "/var/lib/openhall/blobs"
+	if err := ok.Validate(); err != nil {
+		t.Fatalf("valid settings refused: %v", err)
+	}
+	for _, tc := range []struct {
+		edit func(c *config.Config)
+		want string
+	}{
+		{func(c *config.Config) { c.BlobsFallback = "s3://materials/hall" }, `--blobs-fallback "s3://materials/hall" 与 --blobs 是同一个材料存储`},
+		{func(c *config.Config) { c.BlobsFallback = "s3://materials/hall/" }, "与 --blobs 是同一个材料存储"},
+		{func(c *config.Config) { c.BlobsFallback = "s3://old/hall" }, `--blobs-fallback "s3://old/hall" 应为本地目录`},
+		{func(c *config.Config) { c.BlobsFallback = "https://files.example.gov.cn/blobs" }, "应为本地目录"},
+		{func(c *config.Config) { c.Blobs = "" }, "--blobs-fallback 只用于 --blobs 为对象存储"},
+		{func(c *config.Config) { c.Blobs = "/srv/blobs" }, "--blobs-fallback 只用于 --blobs 为对象存储"},
+		{func(c *config.Config) { c.Blobs = "/var/lib/openhall/blobs/" }, `--blobs-fallback "/var/lib/openhall/blobs" 与 --blobs 是同一个材料存储`},
+		{func(c *config.Config) { c.Blobs, c.DataDir = "", "/var/lib/openhall" }, "与 --blobs 是同一个材料存储"},
+	} {
+		c := ok
+		tc.edit(&c)
+		err := c.Validate()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q beside --blobs %q: want an error saying %s, got %v", c.BlobsFallback, c.Blobs, tc.want, err)
+		}
+	}
+}

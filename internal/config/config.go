@@ -90,6 +90,10 @@ type Config struct {
 	// S3Timeout bounds one exchange with the object store, plus a second
 	// per MB of content: one that stops answering fails the request.
 	S3Timeout time.Duration
+	// BlobsFallback is, while materials move into the bucket of an s3://
+	// Blobs, the local directory they move from: a material the bucket
+	// lacks is read from there and copied in. "" for none.
+	BlobsFallback string
 }
 
 // Default returns the configuration used when nothing is set.
