@@ -50,6 +50,10 @@ type App struct {
 	// whose /readyz also checks the deployment marker (markers).
 	node    bool
 	markers markerCheck
+	// fallbackID is the deployment marker found at the start in the
+	// directory the blob store reads through to (checkFallback); "" for
+	// none.
+	fallbackID string
 }
 
 // Options tune Open beyond the configuration.
@@ -111,6 +115,11 @@ func (a *App) build(ctx context.Context, o Options, blobs blob.Blobs) error {
 		}
 		if note != "" {
 			a.Log.Info(note, "blobs", blobLabel(a.Config))
+		}
+		if f, ok := blobs.(*blob.Fallback); ok {
+			if a.fallbackID, err = checkFallback(ctx, a.Stores.Settings, f); err != nil {
+				return err
+			}
 		}
 	}
 	a.Services = a.services(o)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"openhall/internal/apperr"
+	"openhall/internal/blob"
 )
 
 // markerTTL is how long /readyz trusts its last look at the deployment
@@ -25,8 +26,10 @@ type markerCheck struct {
 // "" when it still is: it must hold the marker of the id the database
 // records, as at the start (checkBlobStore). A store swapped, emptied or
 // left behind by a move of the materials since the start would otherwise
-// be served from, its uploads invisible to the other nodes. One-off
-// commands, which check nothing at start, answer "".
+// be served from, its uploads invisible to the other nodes. The directory
+// a bucket reads through to during a move is looked at with it
+// (fallbackReason). One-off commands, which check nothing at start,
+// answer "".
 func (a *App) markerReason(ctx context.Context) string {
 	if !a.node {
 		return ""
@@ -51,7 +54,7 @@ func (a *App) checkMarker(ctx context.Context) string {
 	_, err = blobs.ReadMarker(ctx, rec.Deployment)
 	switch {
 	case err == nil:
-		return ""
+		return a.fallbackReason(ctx)
 	case !apperr.Is(err, apperr.NotFound):
 		return "无法读取本节点材料存储（--blobs）中的部署标识 " + rec.Deployment
 	}
@@ -65,4 +68,22 @@ func (a *App) checkMarker(ctx context.Context) string {
 			"，材料已迁往别处或存储已被替换" + after
 	}
 	return "本节点的材料存储（--blobs）中已没有本部署的部署标识 " + rec.Deployment + "，存储已被清空或替换" + after
+}
+
+// fallbackReason says why the directory the blob store reads through to
+// while materials move into the bucket (--blobs-fallback) can no longer be
+// read: the marker found there at the start is gone or unreadable (the
+// directory unmounted, replaced, its permissions changed), and what the
+// bucket lacks would not be found. "" when it is there, or with no such
+// directory.
+func (a *App) fallbackReason(ctx context.Context) string {
+	f, ok := a.Services.Blobs.(*blob.Fallback)
+	if !ok || a.fallbackID == "" {
+		return ""
+	}
+	if _, err := f.Dir().ReadMarker(ctx, a.fallbackID); err != nil {
+		return "无法读取备用材料目录（--blobs-fallback）" + f.Dir().Root() + " 中的部署标识 " + a.fallbackID +
+			"：对象存储中还没有的材料将无法下载。请恢复该目录（挂载、权限）；若 migrate-blobs 已报告失败 0 个，去掉 --blobs-fallback 后重启"
+	}
+	return ""
 }
