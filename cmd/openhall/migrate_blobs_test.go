@@ -148,3 +148,42 @@ func TestMigrateBlobsUsage(t *testing.T) {
 		t.Errorf("OPENHALL_S3_TIMEOUT=0: exit %d, %s", code, errOut)
 	}
 }
+
+// TestMigrateBlobsFallbackServe: the move the README describes, with the
+// node taking uploads on the directory while migrate-blobs runs. Restarted
+// on the bucket with --blobs-fallback (OPENHALL_BLOBS_FALLBACK) before a
+// second run, it serves the case filed after the first run whole, as well
+// as the one filed before; given a directory without the deployment's
+// marker as --blobs-fallback, a node is refused, naming it.
+func TestMigrateBlobsFallbackServe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the server and runs it")
+	}
+	bk := newTestBucket(t)
+	bin := buildBinary(t)
+	data := filepath.Join(t.TempDir(), "data")
+	dir := filepath.Join(data, "blobs")
+	local := []string{"OPENHALL_DATA=" + data}
+	p := startServe(t, bin, local, "--demo")
+	c := newFilingClient(t, p.addr, 0, nil)
+	before := c.file("moved-before")
+	inBucket := append(bk.env(), local...)
+	if out := runEnv(t, bin, inBucket, "migrate-blobs", "--from", dir, "--to", bk.cfg.URL); !strings.Contains(out, "失败 0 个") {
+		t.Fatalf("migrate-blobs: %s", out)
+	}
+	after := c.file("moved-after")
+	if !before.acked() || !after.acked() {
+		t.Fatalf("filing: %v, %v", before.err, after.err)
+	}
+	p.stop(t)
+
+	p = startServe(t, bin, append(inBucket, "OPENHALL_BLOBS_FALLBACK="+dir))
+	c = newFilingClient(t, p.addr, 0, nil)
+	c.checkCase(t, before.id)
+	c.checkCase(t, after.id)
+	p.stop(t)
+	empty := t.TempDir()
+	if out := refusedServe(t, bin, append(inBucket, "OPENHALL_BLOBS_FALLBACK="+empty)); !strings.Contains(out, "备用材料目录（--blobs-fallback）"+empty) {
+		t.Fatalf("serve with a fallback directory of no deployment:\n%s", out)
+	}
+}
