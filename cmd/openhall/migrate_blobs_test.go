@@ -178,6 +178,9 @@ func TestMigrateBlobsFallbackServe(t *testing.T) {
 	p.stop(t)
 
 	p = startServe(t, bin, append(inBucket, "OPENHALL_BLOBS_FALLBACK="+dir))
+	if !strings.Contains(p.banner, "从目录 "+dir+" 读取") {
+		t.Fatalf("the banner does not name the fallback directory:\n%s", p.banner)
+	}
 	c = newFilingClient(t, p.addr, 0, nil)
 	c.checkCase(t, before.id)
 	c.checkCase(t, after.id)

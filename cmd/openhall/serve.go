@@ -60,8 +60,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("无法监听 %s：%w", cfg.Addr, err)
 	}
-	fmt.Fprintf(stdout, "阳光政务大厅已启动：http://%s/ （数据库：%s；材料：%s；按 Ctrl+C 停止）\n", ln.Addr(), backendLabel(cfg), cfg.BlobLabel())
+	fmt.Fprintf(stdout, "阳光政务大厅已启动：http://%s/ （数据库：%s；材料：%s；按 Ctrl+C 停止）\n", ln.Addr(), backendLabel(cfg), servedBlobs(cfg))
 	return a.Run(ctx, ln, *grace)
+}
+
+// servedBlobs names the materials' store in the start banner, with the
+// directory read while materials move into the bucket.
+func servedBlobs(cfg config.Config) string {
+	if cfg.BlobsFallback == "" {
+		return cfg.BlobLabel()
+	}
+	return cfg.BlobLabel() + "，存储桶中没有的从目录 " + cfg.BlobsFallback + " 读取并补入（迁移期间）"
 }
 
 // supportFlags registers the settings of certificates, links and email.
