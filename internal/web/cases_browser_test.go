@@ -351,11 +351,24 @@ func (s *scenario) receiptAndLookup(number, code string) {
 	}
 	// Whoever holds the number and 查询密码 may complain about the case and
 	// rate it, as the QR code on its documents lets them.
-	if n := text(t, s.ctx, chromedp.Evaluate[string](`String(document.querySelectorAll('a[href^="/complaints/new?case="]').length)`)); n != "1" {
+	if n := text(t, s.ctx, chromedp.Evaluate[string](`String(document.querySelectorAll('form[action="/complaints/new"] button').length)`)); n != "1" {
 		t.Error("the progress page offers no complaint about the case")
 	}
 	do(t, s.ctx, chromedp.Click(chromedp.CSS(`a[href^="/rate/"]`)), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
 	if page := s.main(); !strings.Contains(page, number) || !strings.Contains(page, "评价") {
 		t.Errorf("the rating page from the progress lookup:\n%s", page)
+	}
+	// Looked up again, 对本办件投诉 opens the complaint form with the
+	// number and the 查询密码 already filled in.
+	s.nav("/progress", `#f-number`)
+	do(t, s.ctx,
+		chromedp.SendKeys(chromedp.ID("f-number"), number),
+		chromedp.SendKeys(chromedp.ID("f-code"), code+"\n"),
+		chromedp.WaitVisible(chromedp.CSS(`.timeline`)),
+		chromedp.Click(chromedp.CSS(`form[action="/complaints/new"] button`)),
+		chromedp.WaitVisible(chromedp.ID("f-content")))
+	gotNumber, gotCode := text(t, s.ctx, chromedp.Value(chromedp.ID("f-case_number"))), text(t, s.ctx, chromedp.Value(chromedp.ID("f-query_code")))
+	if gotNumber != number || gotCode != code {
+		t.Errorf("the complaint form from the progress page: number %q, 查询密码 %q", gotNumber, gotCode)
 	}
 }
