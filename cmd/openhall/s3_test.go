@@ -5,18 +5,16 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"openhall/internal/blob"
+	"openhall/internal/testutil"
 )
 
 // testBucket is a fresh bucket on the S3 server scripts/test started, with
@@ -31,25 +29,9 @@ type testBucket struct {
 
 func newTestBucket(t *testing.T) testBucket {
 	t.Helper()
-	endpoint := os.Getenv("OPENHALL_TEST_S3")
-	if endpoint == "" {
-		if os.Getenv("OPENHALL_REQUIRE_S3") == "1" {
-			t.Fatal("OPENHALL_REQUIRE_S3=1 but OPENHALL_TEST_S3 is not set (run ./scripts/test)")
-		}
-		t.Skip("no S3 server (OPENHALL_TEST_S3 unset; ./scripts/test starts SeaweedFS)")
-	}
-	b := testBucket{bucket: fmt.Sprintf("oh%d", time.Now().UnixNano()), prefix: "materials"}
-	b.cfg = blob.S3Config{URL: "s3://" + b.bucket + "/" + b.prefix, Endpoint: endpoint,
-		AccessKey: os.Getenv("OPENHALL_TEST_S3_ACCESS_KEY"), SecretKey: os.Getenv("OPENHALL_TEST_S3_SECRET_KEY")}
-	if err := blob.CreateBucket(context.Background(), b.cfg); err != nil {
-		t.Fatal(err)
-	}
-	u, _ := url.Parse(endpoint)
-	var err error
-	b.client, err = minio.New(u.Host, &minio.Options{Creds: credentials.NewStaticV4(b.cfg.AccessKey, b.cfg.SecretKey, "")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := testBucket{}
+	b.cfg, b.client = testutil.S3Bucket(t)
+	b.bucket, b.prefix, _ = blob.ParseS3URL(b.cfg.URL)
 	return b
 }
 

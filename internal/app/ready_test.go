@@ -3,12 +3,10 @@ package app_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -18,13 +16,13 @@ import (
 	"time"
 
 	"github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"openhall/internal/app"
 	"openhall/internal/apptest"
 	"openhall/internal/blob"
 	"openhall/internal/config"
 	"openhall/internal/store/storetest"
+	"openhall/internal/testutil"
 )
 
 // readyz fetches /readyz of a and returns its status and reason.
@@ -44,29 +42,8 @@ func readyz(t *testing.T, a *apptest.App) (int, string) {
 
 // testBucket creates a fresh bucket on the S3 server scripts/test started
 // and returns its configuration and a raw client to reach it behind the
-// node's back. Without a server the test is skipped, unless
-// OPENHALL_REQUIRE_S3=1.
-func testBucket(t *testing.T) (blob.S3Config, *minio.Client) {
-	t.Helper()
-	endpoint := os.Getenv("OPENHALL_TEST_S3")
-	if endpoint == "" {
-		if os.Getenv("OPENHALL_REQUIRE_S3") == "1" {
-			t.Fatal("OPENHALL_REQUIRE_S3=1 but OPENHALL_TEST_S3 is not set (run ./scripts/test)")
-		}
-		t.Skip("no S3 server (OPENHALL_TEST_S3 unset; ./scripts/test starts SeaweedFS)")
-	}
-	cfg := blob.S3Config{URL: fmt.Sprintf("s3://ready%d/materials", time.Now().UnixNano()), Endpoint: endpoint,
-		AccessKey: os.Getenv("OPENHALL_TEST_S3_ACCESS_KEY"), SecretKey: os.Getenv("OPENHALL_TEST_S3_SECRET_KEY")}
-	if err := blob.CreateBucket(context.Background(), cfg); err != nil {
-		t.Fatal(err)
-	}
-	u, _ := url.Parse(endpoint)
-	client, err := minio.New(u.Host, &minio.Options{Creds: credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, "")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg, client
-}
+// node's back (testutil.S3Bucket).
+func testBucket(t *testing.T) (blob.S3Config, *minio.Client) { return testutil.S3Bucket(t) }
 
 // TestReadyBucketDeleted: a node whose bucket is deleted while it runs
 // answers /readyz with 503 saying that the bucket (named) is missing and

@@ -3,7 +3,6 @@ package blob_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,10 +10,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"openhall/internal/apperr"
 	"openhall/internal/blob"
+	"openhall/internal/testutil"
 )
 
 // backend is a blob store under the contract test with the means to damage
@@ -80,22 +79,7 @@ func fallbackBackend(t *testing.T) backend {
 // s3TestConfig creates a bucket of its own for t on the test S3 server.
 func s3TestConfig(t testing.TB) blob.S3Config {
 	t.Helper()
-	endpoint := os.Getenv("OPENHALL_TEST_S3")
-	if endpoint == "" {
-		if os.Getenv("OPENHALL_REQUIRE_S3") == "1" {
-			t.Fatal("OPENHALL_REQUIRE_S3=1 but OPENHALL_TEST_S3 is not set (run ./scripts/test)")
-		}
-		t.Skip("no S3 server (OPENHALL_TEST_S3 unset; ./scripts/test starts SeaweedFS)")
-	}
-	c := blob.S3Config{
-		URL:       fmt.Sprintf("s3://t%d/materials", time.Now().UnixNano()),
-		Endpoint:  endpoint,
-		AccessKey: os.Getenv("OPENHALL_TEST_S3_ACCESS_KEY"),
-		SecretKey: os.Getenv("OPENHALL_TEST_S3_SECRET_KEY"),
-	}
-	if err := blob.CreateBucket(context.Background(), c); err != nil {
-		t.Fatal(err)
-	}
+	c, _ := testutil.S3Bucket(t)
 	return c
 }
 

@@ -6,20 +6,18 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/credentials"
 
 	"openhall/internal/apptest"
 	"openhall/internal/blob"
 	"openhall/internal/config"
 	"openhall/internal/demo"
+	"openhall/internal/testutil"
 )
 
 // damager overwrites the kept file of a CSV behind the store's back.
@@ -77,24 +75,8 @@ func checkDamagedCSV(t *testing.T, a *apptest.App, damage damager) {
 // way to damage its objects. Without a server the test is skipped, unless
 // OPENHALL_REQUIRE_S3=1.
 func testBucket(t *testing.T) (blob.S3Config, damager) {
-	endpoint := os.Getenv("OPENHALL_TEST_S3")
-	if endpoint == "" {
-		if os.Getenv("OPENHALL_REQUIRE_S3") == "1" {
-			t.Fatal("OPENHALL_REQUIRE_S3=1 but OPENHALL_TEST_S3 is not set (run ./scripts/test)")
-		}
-		t.Skip("no S3 server (OPENHALL_TEST_S3 unset; ./scripts/test starts SeaweedFS)")
-	}
-	bucket := fmt.Sprintf("od%d", time.Now().UnixNano())
-	cfg := blob.S3Config{URL: "s3://" + bucket + "/materials", Endpoint: endpoint,
-		AccessKey: os.Getenv("OPENHALL_TEST_S3_ACCESS_KEY"), SecretKey: os.Getenv("OPENHALL_TEST_S3_SECRET_KEY")}
-	if err := blob.CreateBucket(context.Background(), cfg); err != nil {
-		t.Fatal(err)
-	}
-	u, _ := url.Parse(endpoint)
-	client, err := minio.New(u.Host, &minio.Options{Creds: credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, "")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, client := testutil.S3Bucket(t)
+	bucket, _, _ := blob.ParseS3URL(cfg.URL)
 	return cfg, func(t *testing.T, sum string, data []byte) {
 		key := "materials/" + sum[0:2] + "/" + sum[2:4] + "/" + sum
 		_, err := client.PutObject(context.Background(), bucket, key, bytes.NewReader(data), int64(len(data)), minio.PutObjectOptions{})
