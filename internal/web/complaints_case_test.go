@@ -9,6 +9,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"openhall/internal/apptest"
+	"openhall/internal/cases"
 	"openhall/internal/demo"
 )
 
@@ -19,19 +21,7 @@ import (
 // files by the number alone.
 func TestComplaintAboutCaseForm(t *testing.T) {
 	a := ratingsApp(t)
-	ctx, citizen := context.Background(), demoActor(t, a, "citizen")
-	mine, _, err := a.Services.Cases.Mine(ctx, citizen, 0)
-	if err != nil || len(mine) == 0 {
-		t.Fatalf("the citizen's cases: %v", err)
-	}
-	c, _, err := a.Services.Cases.Get(ctx, citizen, mine[0].ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, err := a.Services.Cases.QueryCode(ctx, citizen, c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, code := citizenCase(t, a)
 	visitor := newBrowser(t, a)
 	form := visitor.get("/complaints/new?case=" + url.QueryEscape(c.Number))
 	if got, _ := form.doc.Find("#f-case_number").Attr("value"); got != c.Number || form.doc.Find(`[data-when="case"] #f-query_code`).Length() != 1 ||
@@ -71,17 +61,13 @@ func TestComplaintAboutCaseForm(t *testing.T) {
 // everything the visitor wrote, not an error page that loses it.
 func TestComplaintFormTooManyCodes(t *testing.T) {
 	a := ratingsApp(t)
-	ctx, citizen := context.Background(), demoActor(t, a, "citizen")
-	mine, _, err := a.Services.Cases.Mine(ctx, citizen, 0)
-	if err != nil || len(mine) == 0 {
-		t.Fatalf("the citizen's cases: %v", err)
-	}
+	c, _ := citizenCase(t, a)
 	visitor := newBrowser(t, a)
 	const content = "窗口人员态度恶劣，多次推诿"
 	var p *page
 	for range 50 {
 		p = visitor.post("/complaints/new", "/complaints", url.Values{"kind": {"complaint"}, "subject": {"case"},
-			"case_number": {mine[0].Number}, "query_code": {"0000000"}, "content": {content}, "name": {"王五"}, "phone": {"13700002222"}})
+			"case_number": {c.Number}, "query_code": {"0000000"}, "content": {content}, "name": {"王五"}, "phone": {"13700002222"}})
 		if p.status != http.StatusUnprocessableEntity {
 			break
 		}
@@ -106,19 +92,7 @@ func TestComplaintFormTooManyCodes(t *testing.T) {
 // again.
 func TestComplaintFromProgressPage(t *testing.T) {
 	a := ratingsApp(t)
-	ctx, citizen := context.Background(), demoActor(t, a, "citizen")
-	mine, _, err := a.Services.Cases.Mine(ctx, citizen, 0)
-	if err != nil || len(mine) == 0 {
-		t.Fatalf("the citizen's cases: %v", err)
-	}
-	c, _, err := a.Services.Cases.Get(ctx, citizen, mine[0].ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, err := a.Services.Cases.QueryCode(ctx, citizen, c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, code := citizenCase(t, a)
 	visitor := newBrowser(t, a)
 	progress := visitor.post("/progress", "/progress", url.Values{"number": {c.Number}, "code": {code}})
 	button := progress.doc.Find(`form[action="/complaints/new"]`)
@@ -145,4 +119,24 @@ func TestComplaintFromProgressPage(t *testing.T) {
 	if filed.status != http.StatusSeeOther {
 		t.Fatalf("filing from the progress page: %d %s", filed.status, filed.doc.Find("form .error").Text())
 	}
+}
+
+// citizenCase returns the demo citizen's first case and its 查询密码, as
+// its receipt gives them.
+func citizenCase(t *testing.T, a *apptest.App) (*cases.Case, string) {
+	t.Helper()
+	ctx, citizen := context.Background(), demoActor(t, a, "citizen")
+	mine, _, err := a.Services.Cases.Mine(ctx, citizen, 0)
+	if err != nil || len(mine) == 0 {
+		t.Fatalf("the citizen's cases: %v", err)
+	}
+	c, _, err := a.Services.Cases.Get(ctx, citizen, mine[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := a.Services.Cases.QueryCode(ctx, citizen, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, code
 }
