@@ -5,8 +5,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"openhall/internal/demo"
 )
 
 // TestTicketStepNeedsVersion: every step form of the ticket page carries
@@ -14,16 +12,7 @@ import (
 // number, is refused with the page asking for a refresh, and not taken.
 func TestTicketStepNeedsVersion(t *testing.T) {
 	a := ratingsApp(t)
-	citizen := newBrowser(t, a)
-	citizen.login("citizen", demo.Password)
-	casePath := caseLink(t, citizen)
-	if p := citizen.post(casePath, casePath+"/rating", url.Values{"level": {"5"}, "comment": {"态度差"}}); p.status != http.StatusSeeOther {
-		t.Fatalf("rating: %d", p.status)
-	}
-	b := newBrowser(t, a)
-	b.login("approver", demo.Password)
-	href, _ := b.get("/staff/ratings").doc.Find(`main table a`).First().Attr("href")
-	page := b.get(href)
+	b, href, page := badReviewTicket(t, a)
 	forms := page.doc.Find(`form[action$="/actions"]`)
 	if forms.Length() == 0 || forms.Length() != page.doc.Find(`form[action$="/actions"] input[type=hidden][name=version]`).Length() {
 		t.Fatalf("%d step forms, not each with its version", forms.Length())

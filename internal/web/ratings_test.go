@@ -83,10 +83,10 @@ func caseLink(t *testing.T, b *browser) string {
 	return href
 }
 
-// TestTicketPageSteps: the department's steps on the ticket page, with a
-// missing record refused and named.
-func TestTicketPageSteps(t *testing.T) {
-	a := ratingsApp(t)
+// badReviewTicket has the demo citizen rate their case 非常不满意 and
+// returns the approver's browser on the ticket it opened, with its address.
+func badReviewTicket(t *testing.T, a *apptest.App) (*browser, string, *page) {
+	t.Helper()
 	citizen := newBrowser(t, a)
 	citizen.login("citizen", demo.Password)
 	casePath := caseLink(t, citizen)
@@ -96,7 +96,14 @@ func TestTicketPageSteps(t *testing.T) {
 	b := newBrowser(t, a)
 	b.login("approver", demo.Password)
 	href, _ := b.get("/staff/ratings").doc.Find(`main table a`).First().Attr("href")
-	page := b.get(href)
+	return b, href, b.get(href)
+}
+
+// TestTicketPageSteps: the department's steps on the ticket page, with a
+// missing record refused and named.
+func TestTicketPageSteps(t *testing.T) {
+	a := ratingsApp(t)
+	b, href, page := badReviewTicket(t, a)
 	if page.doc.Find("#tk-callback").Length() != 1 || page.doc.Find("#tk-uphold").Length() != 0 {
 		t.Fatalf("options: %s", page.doc.Find(".action summary").Text())
 	}
