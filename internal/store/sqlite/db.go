@@ -33,6 +33,8 @@ type Options struct {
 	// RunTwice runs every write transaction's function twice, the first
 	// run rolled back: a test mode (see TwiceEnv), also on when TwiceEnv is 1.
 	RunTwice bool
+	// syncWAL replaces the syncer's fsync in tests.
+	syncWAL func() error
 }
 
 // DB is an open SQLite database.
@@ -51,6 +53,11 @@ type DB struct {
 
 	units   chan *unit
 	closing chan struct{}
+	// syncs carries committed batches to the syncer, which makes them
+	// durable before answering (walsync.go); nil when synchronous=NORMAL
+	// was asked for, or the file is not in WAL mode.
+	syncs   chan syncBatch
+	syncWAL func() error
 	wg      sync.WaitGroup
 	once    sync.Once
 }
@@ -89,7 +96,8 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	jobs := openDB(dsn(o.Path, o.Sync, false), count)
 	jobs.SetMaxOpenConns(1)
 	db := &DB{path: o.Path, read: read, write: write, jobs: jobs, now: o.Now, count: count,
-		twice: o.RunTwice || os.Getenv(TwiceEnv) == "1", units: make(chan *unit, 256), closing: make(chan struct{})}
+		twice: o.RunTwice || os.Getenv(TwiceEnv) == "1", units: make(chan *unit, 256), closing: make(chan struct{}),
+		syncWAL: o.syncWAL}
 	if err := db.Ping(ctx); err != nil {
 		db.closePools()
 		return nil, err
@@ -100,9 +108,36 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		return nil, mapOpenError(o.Path, err)
 	}
 	db.wconn = wconn
+	if err := db.startSyncer(ctx, o.Sync); err != nil {
+		db.closePools()
+		return nil, mapOpenError(o.Path, err)
+	}
 	db.wg.Add(1)
 	go db.writeLoop()
 	return db, nil
+}
+
+// startSyncer moves the fsync of a durable commit out of the writer (see
+// walsync.go) when the database is in WAL mode and synchronous=FULL was
+// asked for; otherwise the writer's commits keep the file's own setting.
+func (db *DB) startSyncer(ctx context.Context, sync string) error {
+	var mode string
+	if err := db.wconn.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil {
+		return err
+	}
+	if sync != "full" || mode != "wal" {
+		return nil
+	}
+	if _, err := db.wconn.ExecContext(ctx, `PRAGMA synchronous=NORMAL`); err != nil {
+		return err
+	}
+	db.syncs = make(chan syncBatch, maxPendingSyncs)
+	if db.syncWAL == nil {
+		db.syncWAL = func() error { return fsyncWAL(db.path) }
+	}
+	db.wg.Add(1)
+	go db.syncLoop()
+	return nil
 }
 
 // dsn builds the connection string. busy_timeout comes first so that the

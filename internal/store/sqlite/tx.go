@@ -80,6 +80,9 @@ func (db *DB) writeLoop() {
 			db.runBatch(db.collect(u))
 		case <-db.closing:
 			db.drain()
+			if db.syncs != nil {
+				close(db.syncs)
+			}
 			return
 		}
 	}
@@ -138,7 +141,17 @@ func (db *DB) runBatch(batch []*unit) {
 			return
 		}
 	}
-	finish(batch, mapError(tx.Commit()))
+	db.commit(tx, batch)
+}
+
+// commit commits the batch's transaction and hands the units to the syncer
+// (see walsync.go); a failed commit fails every unit at once.
+func (db *DB) commit(tx *sql.Tx, batch []*unit) {
+	if err := mapError(tx.Commit()); err != nil {
+		finish(batch, err)
+		return
+	}
+	db.acknowledge(batch)
 }
 
 // finish tells u's caller err, first releasing what its reads would keep if
@@ -178,13 +191,14 @@ func (db *DB) runIsolated(batch []*unit) {
 	for _, u := range batch {
 		u.err = runSaved(tx, u)
 	}
-	commitErr := mapError(tx.Commit())
-	for _, u := range batch {
-		if u.err == nil {
-			u.err = commitErr
+	if err := mapError(tx.Commit()); err != nil {
+		for _, u := range batch {
+			if u.err == nil {
+				u.err = err
+			}
 		}
-		u.finish(u.err)
 	}
+	db.acknowledge(batch)
 }
 
 func (db *DB) begin() (*sql.Tx, error) {
@@ -202,12 +216,12 @@ func (db *DB) runOne(u *unit) {
 		u.done <- err
 		return
 	}
-	if err := run(tx, u); err != nil {
+	if u.err = run(tx, u); u.err != nil {
 		tx.Rollback()
-		u.done <- err
+		u.done <- u.err
 		return
 	}
-	u.finish(mapError(tx.Commit()))
+	db.commit(tx, []*unit{u})
 }
 
 // runSaved runs u inside a savepoint so its failure undoes only its own work.
