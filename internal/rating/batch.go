@@ -15,25 +15,33 @@ type pending struct {
 // maxCounterBatch bounds the ratings stored by one insert.
 const maxCounterBatch = 256
 
+// maxFlushes bounds the batches being stored at once. Two let the next
+// batch run in the database while the one before waits for its durable
+// commit; more would only split the ratings into smaller batches.
+const maxFlushes = 2
+
 // batcher stores tablet ratings in batches without a goroutine of its
-// own: the first caller finding it idle stores what is queued (its own
-// rating first) and, if more arrived meanwhile, hands the rest to a
-// goroutine that stores batch after batch until the queue is empty. A
-// busy hall's ratings thus share one insert, one transaction and one
-// durable commit, and each caller returns once its rating is stored.
+// own: a caller finding fewer than maxFlushes batches being stored stores
+// what is queued (its own rating first) and, if more arrived meanwhile,
+// hands the rest to a goroutine that stores batch after batch until the
+// queue is empty. A busy hall's ratings thus share one insert, one
+// transaction and one durable commit, and each caller returns once its
+// rating is stored.
 type batcher struct {
-	mu    sync.Mutex
-	queue []*pending
-	busy  bool
-	flush func(ctx context.Context, batch []*pending) error
+	mu      sync.Mutex
+	queue   []*pending
+	flushes int // batches being stored, each by its own goroutine
+	flush   func(ctx context.Context, batch []*pending) error
 }
 
 func (b *batcher) submit(ctx context.Context, p *pending) error {
 	p.done = make(chan error, 1)
 	b.mu.Lock()
 	b.queue = append(b.queue, p)
-	lead := !b.busy
-	b.busy = true
+	lead := b.flushes < maxFlushes
+	if lead {
+		b.flushes++
+	}
 	b.mu.Unlock()
 	if lead {
 		ctx = context.WithoutCancel(ctx)
@@ -45,7 +53,7 @@ func (b *batcher) submit(ctx context.Context, p *pending) error {
 }
 
 // flushNext stores the next batch and reports whether more is queued; if
-// not, the batcher is idle again.
+// not, its goroutine stops storing.
 func (b *batcher) flushNext(ctx context.Context) bool {
 	b.mu.Lock()
 	n := min(len(b.queue), maxCounterBatch)
@@ -61,7 +69,7 @@ func (b *batcher) flushNext(ctx context.Context) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if len(b.queue) == 0 {
-		b.busy, b.queue = false, nil
+		b.flushes, b.queue = b.flushes-1, nil
 		return false
 	}
 	return true

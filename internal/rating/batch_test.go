@@ -11,13 +11,18 @@ import (
 
 // TestBatcherStoresEveryRatingOnce: many concurrent callers each return
 // after their own rating was flushed, every rating is flushed exactly
-// once, and slow flushes gather the waiting ratings into batches.
+// once, slow flushes gather the waiting ratings into batches, and no more
+// than maxFlushes batches are stored at once.
 func TestBatcherStoresEveryRatingOnce(t *testing.T) {
 	var mu sync.Mutex
 	seen := map[string]int{}
-	var flushes atomic.Int32
+	var flushes, running, most atomic.Int32
 	b := &batcher{flush: func(_ context.Context, batch []*pending) error {
 		flushes.Add(1)
+		n := running.Add(1)
+		defer running.Add(-1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
 		time.Sleep(2 * time.Millisecond)
 		mu.Lock()
 		defer mu.Unlock()
@@ -51,9 +56,21 @@ func TestBatcherStoresEveryRatingOnce(t *testing.T) {
 	if f := flushes.Load(); f >= n/2 {
 		t.Fatalf("%d flushes for %d ratings: no batching", f, n)
 	}
-	if b.busy || len(b.queue) != 0 {
-		t.Fatal("the batcher did not become idle")
+	if m := most.Load(); m > maxFlushes {
+		t.Fatalf("%d batches stored at once, at most %d allowed", m, maxFlushes)
 	}
+	// The last flusher may still be stopping after its callers returned.
+	for deadline := time.Now().Add(5 * time.Second); !b.idle(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the batcher did not become idle")
+		}
+	}
+}
+
+func (b *batcher) idle() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.flushes == 0 && len(b.queue) == 0
 }
 
 func TestBatcherReportsFailure(t *testing.T) {
