@@ -2,7 +2,8 @@
 // modernc driver. Reads use a pool of connections; every write goes through
 // one writer goroutine that groups the transactions of concurrent requests
 // into one SQLite transaction (group commit), so that durable commits with
-// synchronous=FULL are shared instead of paid per request.
+// synchronous=FULL are shared instead of paid per request; the fsync that
+// makes them durable runs beside the writer (walsync.go).
 package sqlite
 
 import (
