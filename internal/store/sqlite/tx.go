@@ -196,7 +196,9 @@ func (db *DB) runIsolated(batch []*unit) {
 			if u.err == nil {
 				u.err = err
 			}
+			u.finish(u.err)
 		}
+		return
 	}
 	db.acknowledge(batch)
 }
