@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"openhall/internal/apperr"
@@ -59,8 +60,16 @@ type DB struct {
 	// was asked for, or the file is not in WAL mode.
 	syncs   chan syncBatch
 	syncWAL func() error
-	wg      sync.WaitGroup
-	once    sync.Once
+	// checkpoints carries the writer's requests for a checkpoint to the
+	// checkpointer, which runs them on ckpt (checkpoint.go); nil when the
+	// file is not in WAL mode. walPages counts, on the writer, the pages
+	// written to the log since the last request.
+	checkpoints  chan struct{}
+	ckpt         *sql.DB
+	walPages     int
+	checkpointed atomic.Int64
+	wg           sync.WaitGroup
+	once         sync.Once
 }
 
 // TwiceEnv names the environment variable that, set to 1, runs every write
@@ -109,7 +118,14 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		return nil, mapOpenError(o.Path, err)
 	}
 	db.wconn = wconn
+	if err := db.startCheckpointer(ctx, o.Sync); err != nil {
+		db.closePools()
+		return nil, mapOpenError(o.Path, err)
+	}
 	if err := db.startSyncer(ctx, o.Sync); err != nil {
+		if db.checkpoints != nil {
+			close(db.checkpoints)
+		}
 		db.closePools()
 		return nil, mapOpenError(o.Path, err)
 	}
@@ -158,6 +174,8 @@ func dsn(path, sync string, readOnly bool) string {
 		q.Add("_pragma", "cache_size(-2000)")
 	} else {
 		q.Add("_pragma", "cache_size(-16000)")
+		// Checkpoints run beside the writer (checkpoint.go).
+		q.Add("_pragma", "wal_autocheckpoint(0)")
 		q.Set("_txlock", "immediate")
 	}
 	return "file:" + path + "?" + q.Encode()
@@ -212,7 +230,11 @@ func (db *DB) closePools() error {
 	if db.wconn != nil {
 		db.wconn.Close()
 	}
-	return errors.Join(db.read.Close(), db.write.Close(), db.jobs.Close())
+	errs := []error{db.read.Close(), db.write.Close(), db.jobs.Close()}
+	if db.ckpt != nil {
+		errs = append(errs, db.ckpt.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // Path returns the database file.

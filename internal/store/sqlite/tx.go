@@ -83,6 +83,9 @@ func (db *DB) writeLoop() {
 			if db.syncs != nil {
 				close(db.syncs)
 			}
+			if db.checkpoints != nil {
+				close(db.checkpoints)
+			}
 			return
 		}
 	}
@@ -151,6 +154,7 @@ func (db *DB) commit(tx *sql.Tx, batch []*unit) {
 		finish(batch, err)
 		return
 	}
+	db.noteWritten()
 	db.acknowledge(batch)
 }
 
@@ -200,6 +204,7 @@ func (db *DB) runIsolated(batch []*unit) {
 		}
 		return
 	}
+	db.noteWritten()
 	db.acknowledge(batch)
 }
 

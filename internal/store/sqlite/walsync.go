@@ -25,8 +25,8 @@ import (
 // transaction committed before it durable too. Frames the syncer has not
 // covered yet can be lost to a power cut (never to a crash of the process,
 // as they are in the kernel's cache), but nobody was told they were
-// stored. A checkpoint, which SQLite runs inside a commit, syncs the WAL
-// before copying it into the database file even under NORMAL, and the job
+// stored. A checkpoint (checkpoint.go) syncs the WAL before copying it
+// into the database file even under NORMAL, and the job
 // queue's connection keeps synchronous=FULL, so a job's claim is durable
 // with whatever inserted the job.
 //

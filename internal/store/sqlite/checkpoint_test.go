@@ -1,0 +1,81 @@
+package sqlite
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// The writer's commits do not checkpoint; the checkpointer copies the log
+// into the database file once the writer has written checkpointPages
+// pages to it, and not before.
+func TestCheckpointsBesideWriter(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	db, err := Open(ctx, Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	assertNoAutoCheckpoint(t, db)
+	write := func(n, size int) {
+		t.Helper()
+		for i := 0; i < n; i++ {
+			err := db.InTx(ctx, func(ctx context.Context) error {
+				_, err := db.q(ctx).ExecContext(ctx, `INSERT INTO blobs (b) VALUES (randomblob(?))`, size)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := db.wconn.ExecContext(ctx, `CREATE TABLE blobs (b BLOB)`); err != nil {
+		t.Fatal(err)
+	}
+	write(20, 100)
+	time.Sleep(100 * time.Millisecond)
+	if n := db.checkpointed.Load(); n != 0 {
+		t.Fatalf("%d checkpoints after 20 small commits; want none before %d pages", n, checkpointPages)
+	}
+	before := fileSize(t, path)
+	write(60, 100_000) // about 25 pages each: 1,500 pages in all
+	deadline := time.Now().Add(10 * time.Second)
+	for db.checkpointed.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if db.checkpointed.Load() == 0 {
+		t.Fatal("no checkpoint after 1,500 pages written to the log")
+	}
+	if after := fileSize(t, path); after < before+checkpointPages*4096/2 {
+		t.Fatalf("database file %d bytes after the checkpoint, %d before: the log was not copied into it", after, before)
+	}
+}
+
+// assertNoAutoCheckpoint checks that neither connection that writes would
+// checkpoint inside a commit.
+func assertNoAutoCheckpoint(t *testing.T, db *DB) {
+	t.Helper()
+	ctx := context.Background()
+	var w, j int
+	if err := db.wconn.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&w); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.jobs.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&j); err != nil {
+		t.Fatal(err)
+	}
+	if w != 0 || j != 0 {
+		t.Fatalf("wal_autocheckpoint: writer %d, job queue %d; want 0 and 0", w, j)
+	}
+}
+
+func fileSize(t *testing.T, path string) int64 {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Size()
+}
