@@ -1,6 +1,8 @@
 package cases
 
 import (
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -112,4 +114,15 @@ func (c *Case) Active() bool {
 		}
 	}
 	return false
+}
+
+// Clone returns a copy of c that shares nothing Apply or a command
+// changes; the procedure, which nothing changes, is shared.
+func (c *Case) Clone() *Case {
+	d := *c
+	d.Form = maps.Clone(c.Form)
+	d.Materials = slices.Clone(c.Materials)
+	d.Branches = slices.Clone(c.Branches)
+	d.Events = slices.Clone(c.Events)
+	return &d
 }

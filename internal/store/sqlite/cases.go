@@ -160,7 +160,11 @@ func (s *CasesStore) SaveCase(ctx context.Context, c *cases.Case, from int, evs 
 		if err := s.setIntakeDue(ctx, c.ID, due); err != nil {
 			return err
 		}
-		return s.saveBranches(ctx, c, due)
+		if err := s.saveBranches(ctx, c, due); err != nil {
+			return err
+		}
+		s.keepRecent(ctx, c)
+		return nil
 	})
 }
 
@@ -208,7 +212,17 @@ const caseColumns = `id, IFNULL(number, ''), procedure_key, CASE WHEN procedure_
 // LoadCase returns a case, rebuilt from its events. SQLite's single writer
 // already serialises changes, so lock needs no extra statement.
 func (s *CasesStore) LoadCase(ctx context.Context, id int64, lock bool) (*cases.Case, error) {
+	if !lock {
+		c, _, err := s.loadWhere(ctx, `id = ?`, id, true)
+		return c, err
+	}
+	if c, ok := s.recentCase(ctx, id); ok {
+		return c, nil
+	}
 	c, _, err := s.loadWhere(ctx, `id = ?`, id, true)
+	if err == nil {
+		s.keepRecent(ctx, c)
+	}
 	return c, err
 }
 

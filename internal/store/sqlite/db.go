@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"openhall/internal/apperr"
+	"openhall/internal/cases"
+	"openhall/internal/memo"
 	"openhall/internal/store"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -48,6 +50,9 @@ type DB struct {
 	jobs  *sql.DB   // one connection of the job queue's own (River polls on it)
 	now   func() time.Time
 	count *store.Counters
+	// recentCases are the cases the writer last loaded or saved
+	// (cases_recent.go).
+	recentCases *memo.Cache[int64, *cases.Case]
 
 	// twice runs every write transaction's function twice, the first run
 	// rolled back (TwiceEnv; a test mode, see rehearse).
@@ -107,7 +112,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	jobs.SetMaxOpenConns(1)
 	db := &DB{path: o.Path, read: read, write: write, jobs: jobs, now: o.Now, count: count,
 		twice: o.RunTwice || os.Getenv(TwiceEnv) == "1", units: make(chan *unit, 256), closing: make(chan struct{}),
-		syncWAL: o.syncWAL}
+		syncWAL: o.syncWAL, recentCases: newRecentCases(nil)}
 	if err := db.Ping(ctx); err != nil {
 		db.closePools()
 		return nil, err
