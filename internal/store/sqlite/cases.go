@@ -210,7 +210,8 @@ const caseColumns = `id, IFNULL(number, ''), procedure_key, CASE WHEN procedure_
 	IFNULL(agent_id, 0), channel, fee_due, query_code_hash, EXISTS (SELECT 1 FROM bundle_cases b WHERE b.case_id = cases.id)`
 
 // LoadCase returns a case, rebuilt from its events. SQLite's single writer
-// already serialises changes, so lock needs no extra statement.
+// already serialises changes, so lock takes no lock of its own; under it,
+// a case the writer kept is read as its version only (cases_recent.go).
 func (s *CasesStore) LoadCase(ctx context.Context, id int64, lock bool) (*cases.Case, error) {
 	if !lock {
 		c, _, err := s.loadWhere(ctx, `id = ?`, id, true)
