@@ -15,14 +15,8 @@ import (
 // same version, and a change written by another process is seen.
 func TestLoadCaseUnderLockReadsWhatIsCommitted(t *testing.T) {
 	ForEach(t, func(t *testing.T, b Backend) {
-		sv := NewServices(b.Open(t, nil), nil)
-		tr := BuildTree(t, sv)
-		ctx := context.Background()
-		filed, err := newCases(sv, tr, &sideEffects{}).File(ctx, registerCitizen(t, sv), fileInput("locked"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		id, v := filed.Case.ID, filed.Case.Version
+		sv, filed := fileOne(t, b)
+		id, v := filed.ID, filed.Version
 		if err := addEvent(t, sv, id, "first", nil); err != nil {
 			t.Fatal(err)
 		}
@@ -40,6 +34,17 @@ func TestLoadCaseUnderLockReadsWhatIsCommitted(t *testing.T) {
 		}
 		wantLast(t, sv, id, "third", v+3)
 	})
+}
+
+// fileOne opens the backend with the tree and files one case in it.
+func fileOne(t *testing.T, b Backend) (*Services, *cases.Case) {
+	t.Helper()
+	sv := NewServices(b.Open(t, nil), nil)
+	filed, err := newCases(sv, BuildTree(t, sv), &sideEffects{}).File(context.Background(), registerCitizen(t, sv), fileInput("locked"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sv, filed.Case
 }
 
 // addEvent loads the case under its lock and saves it with one more event

@@ -17,14 +17,8 @@ import (
 // its history in one statement whose snapshot predates the wait.)
 func TestLockedLoadSeesCommit(t *testing.T) {
 	ForEach(t, func(t *testing.T, b Backend) {
-		sv := NewServices(b.Open(t, nil), nil)
-		tr := BuildTree(t, sv)
-		ctx := context.Background()
-		filed, err := newCases(sv, tr, &sideEffects{}).File(ctx, registerCitizen(t, sv), fileInput("locked"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		id := filed.Case.ID
+		sv, filed := fileOne(t, b)
+		ctx, id := context.Background(), filed.ID
 		saved, seen := make(chan struct{}), make(chan *cases.Case, 1)
 		go func() {
 			<-saved
@@ -41,7 +35,7 @@ func TestLockedLoadSeesCommit(t *testing.T) {
 		}()
 		var want *cases.Case
 		var once sync.Once // a transaction may run twice on SQLite
-		err = sv.Stores.InTx(ctx, func(ctx context.Context) error {
+		err := sv.Stores.InTx(ctx, func(ctx context.Context) error {
 			c, err := sv.Stores.Cases.LoadCase(ctx, id, true)
 			if err != nil {
 				return err
