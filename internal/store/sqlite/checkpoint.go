@@ -28,10 +28,23 @@ import (
 // is what it was. The writer goes on committing meanwhile. A checkpoint that
 // fails (a full disk) leaves the log as it was, to be copied by the next
 // one; closing the database checkpoints whatever is left.
+//
+// The log starts again from its beginning only when a write transaction
+// begins with every page of it copied. Under a steady load the writer
+// commits while the checkpointer copies, so that moment never comes and
+// the log would grow for as long as the load lasts (to hundreds of
+// megabytes in a minute). When a checkpoint finds the log longer than
+// restartPages, the writer therefore runs the next checkpoint itself,
+// between two transactions: it copies only what was written since the
+// last one, and its next transaction starts the log again.
 
 // checkpointPages is how many pages the writer writes to the log between
-// two checkpoints: SQLite's own wal_autocheckpoint default.
-const checkpointPages = 1000
+// two checkpoints: SQLite's own wal_autocheckpoint default. restartPages
+// is how long the log may grow before the writer checkpoints itself.
+const (
+	checkpointPages = 1000
+	restartPages    = 4 * checkpointPages
+)
 
 // startCheckpointer opens the checkpointer's connection and starts it, in
 // WAL mode (the only mode with checkpoints).
@@ -63,14 +76,30 @@ func (db *DB) checkpointLoop() {
 	}
 }
 
-// checkpoint runs one passive checkpoint and counts it.
+// checkpoint runs one passive checkpoint and counts it; a log found longer
+// than restartPages is left to the writer's next checkpoint.
 func (db *DB) checkpoint() error {
 	var busy, logged, copied int
 	err := db.ckpt.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logged, &copied)
 	if err == nil {
 		db.checkpointed.Add(1)
+		if logged >= restartPages {
+			db.logLong.Store(true)
+		}
 	}
 	return err
+}
+
+// restartLog runs, on the writer between two transactions, the checkpoint
+// that lets its next transaction start the log again.
+func (db *DB) restartLog() {
+	if !db.logLong.CompareAndSwap(true, false) {
+		return
+	}
+	var busy, logged, copied int
+	if db.wconn.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logged, &copied) == nil {
+		db.restarts.Add(1)
+	}
 }
 
 // noteWritten counts the pages the writer's last commit wrote to the log
@@ -80,6 +109,7 @@ func (db *DB) noteWritten() {
 	if db.checkpoints == nil {
 		return
 	}
+	db.restartLog()
 	n, err := pagesWritten(db.wconn)
 	if err != nil {
 		n = checkpointPages // unknown: better a checkpoint too many

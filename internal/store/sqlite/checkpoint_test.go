@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -78,4 +80,58 @@ func fileSize(t *testing.T, path string) int64 {
 		t.Fatal(err)
 	}
 	return fi.Size()
+}
+
+// Under a steady load the log starts again now and then instead of growing
+// with everything written: the writer checkpoints itself once a checkpoint
+// finds the log longer than restartPages.
+func TestLogStartsAgainUnderSteadyLoad(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "l.db")
+	db, err := Open(ctx, Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.wconn.ExecContext(ctx, `CREATE TABLE blobs (b BLOB)`); err != nil {
+		t.Fatal(err)
+	}
+	const writers, each = 8, 100 // 100 KB each: about 20,000 pages in all
+	var longest atomic.Int64
+	done := make(chan struct{})
+	go watchSize(path+"-wal", &longest, done)
+	var wg sync.WaitGroup
+	for range writers {
+		wg.Go(func() {
+			for range each {
+				err := db.InTx(ctx, func(ctx context.Context) error {
+					_, err := db.q(ctx).ExecContext(ctx, `INSERT INTO blobs (b) VALUES (randomblob(100000))`)
+					return err
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(done)
+	if max := int64(3 * restartPages * 4096); longest.Load() > max {
+		t.Fatalf("the log grew to %d bytes under a steady load (%d restarts); want at most %d", longest.Load(), db.restarts.Load(), max)
+	}
+}
+
+// watchSize records the largest size of the file at path until done.
+func watchSize(path string, largest *atomic.Int64, done chan struct{}) {
+	for {
+		if fi, err := os.Stat(path); err == nil && fi.Size() > largest.Load() {
+			largest.Store(fi.Size())
+		}
+		select {
+		case <-done:
+			return
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
 }

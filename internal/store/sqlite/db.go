@@ -73,6 +73,8 @@ type DB struct {
 	ckpt         *sql.DB
 	walPages     int
 	checkpointed atomic.Int64
+	logLong      atomic.Bool  // the log needs the writer's checkpoint to start again
+	restarts     atomic.Int64 // checkpoints the writer ran for that
 	wg           sync.WaitGroup
 	once         sync.Once
 }
