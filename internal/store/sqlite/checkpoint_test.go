@@ -15,12 +15,7 @@ import (
 // pages to it, and not before.
 func TestCheckpointsBesideWriter(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "c.db")
-	db, err := Open(ctx, Options{Path: path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, path := openBlobs(t)
 	assertNoAutoCheckpoint(t, db)
 	write := func(n, size int) {
 		t.Helper()
@@ -33,9 +28,6 @@ func TestCheckpointsBesideWriter(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-	}
-	if _, err := db.wconn.ExecContext(ctx, `CREATE TABLE blobs (b BLOB)`); err != nil {
-		t.Fatal(err)
 	}
 	write(20, 100)
 	time.Sleep(100 * time.Millisecond)
@@ -54,6 +46,22 @@ func TestCheckpointsBesideWriter(t *testing.T) {
 	if after := fileSize(t, path); after < before+checkpointPages*4096/2 {
 		t.Fatalf("database file %d bytes after the checkpoint, %d before: the log was not copied into it", after, before)
 	}
+}
+
+// openBlobs opens a new database with a table of blobs; it is closed when
+// the test ends.
+func openBlobs(t *testing.T) (*DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "blobs.db")
+	db, err := Open(context.Background(), Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.wconn.ExecContext(context.Background(), `CREATE TABLE blobs (b BLOB)`); err != nil {
+		t.Fatal(err)
+	}
+	return db, path
 }
 
 // assertNoAutoCheckpoint checks that neither connection that writes would
@@ -87,15 +95,7 @@ func fileSize(t *testing.T, path string) int64 {
 // finds the log longer than restartPages.
 func TestLogStartsAgainUnderSteadyLoad(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "l.db")
-	db, err := Open(ctx, Options{Path: path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.wconn.ExecContext(ctx, `CREATE TABLE blobs (b BLOB)`); err != nil {
-		t.Fatal(err)
-	}
+	db, path := openBlobs(t)
 	const writers, each = 8, 100 // 100 KB each: about 20,000 pages in all
 	var longest atomic.Int64
 	done := make(chan struct{})
