@@ -150,6 +150,11 @@ type Store interface {
 	// FindSessionActor is FindSession, FindUserByID of its user and
 	// FindGrantsByUser of that user, read in one query.
 	FindSessionActor(ctx context.Context, id []byte) (*Session, *User, []*Grant, error) // NotFound
+	// AuthEpoch is a number that moves, in the same transaction, whenever
+	// a session ends, an account changes, a grant is given, changed or
+	// taken, or a region or department is changed: whatever may change
+	// what FindSessionActor returns, except a session's LastSeenAt.
+	AuthEpoch(ctx context.Context) (int64, error)
 	TouchSession(ctx context.Context, id []byte, at time.Time) error
 	DeleteSession(ctx context.Context, id []byte) error
 	DeleteUserSessions(ctx context.Context, userID int64) error

@@ -150,6 +150,14 @@ func (s *IdentityStore) FindSessionActor(ctx context.Context, id []byte) (*ident
 
 var scanSessionActor = shared(sqlcommon.ScanSessionActor)
 
+// AuthEpoch returns the number the auth_epoch triggers move whenever a
+// session ends or an account, its grants or their scopes change.
+func (s *IdentityStore) AuthEpoch(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.q(ctx).QueryRow(ctx, `SELECT n FROM auth_epoch WHERE id = 1`).Scan(&n)
+	return n, mapError(err)
+}
+
 // TouchSession records activity.
 func (s *IdentityStore) TouchSession(ctx context.Context, id []byte, at time.Time) error {
 	return s.exec(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id = $2`, at, id)
