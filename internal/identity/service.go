@@ -46,6 +46,7 @@ type Service struct {
 	// dummyHash is checked against when the username is unknown, so that a
 	// failed login takes as long whether or not the account exists.
 	dummyHash string
+	known     *knownSessions // sessions authenticated here, while the auth epoch stands
 }
 
 // NewService returns a Service.
@@ -56,7 +57,8 @@ func NewService(store Store, scopes Scopes, tx Transactor, auditor Auditor, p Po
 	dummy, _ := HashPassword("openhall-dummy-password-1", p.Argon2)
 	// Times are kept at the microsecond precision both backends store.
 	micro := func() time.Time { return now().UTC().Truncate(time.Microsecond) }
-	return &Service{store: store, scopes: scopes, tx: tx, audit: auditor, policy: p, now: micro, dummyHash: dummy}
+	return &Service{store: store, scopes: scopes, tx: tx, audit: auditor, policy: p, now: micro, dummyHash: dummy,
+		known: newKnownSessions(micro)}
 }
 
 // Policy returns the service's policy.

@@ -218,14 +218,22 @@ func (s *Service) countFailure(ctx context.Context, now time.Time, key string, u
 }
 
 // Authenticate turns a session token into the actor, ending sessions that
-// were idle too long or are past their absolute lifetime. It reads the
-// session, the account and its grants in one query.
+// were idle too long or are past their absolute lifetime. It reads the auth
+// epoch and, unless this node kept the session since the epoch last moved
+// (see knownSessions), the session, the account and its grants in one query.
 func (s *Service) Authenticate(ctx context.Context, token string) (*Actor, error) {
 	if token == "" {
 		return nil, apperr.New(apperr.Unauthenticated, "请先登录")
 	}
-	now := s.now().UTC()
-	sess, u, grants, err := s.store.FindSessionActor(ctx, tokenID(token))
+	now, id := s.now().UTC(), tokenID(token)
+	epoch, err := s.store.AuthEpoch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if ks, ok := s.known.get(id, epoch); ok && ks.accepts(now, s.policy) {
+		return ks.actor(), s.touchKnown(ctx, epoch, ks, now)
+	}
+	sess, u, grants, err := s.store.FindSessionActor(ctx, id)
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, apperr.New(apperr.Unauthenticated, "登录已失效，请重新登录")
 	}
@@ -233,13 +241,28 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Actor, error
 		return nil, err
 	}
 	if err := s.keepSession(ctx, sess, u, now); err != nil {
+		s.known.forget(id)
 		return nil, err
 	}
-	return newActor(u, grants), nil
+	return s.known.keep(epoch, sess, u, grants).actor(), nil
+}
+
+// touchKnown records activity on a kept session at most once every
+// touchEvery, and keeps the touched copy.
+func (s *Service) touchKnown(ctx context.Context, epoch int64, ks knownSession, now time.Time) error {
+	if now.Sub(ks.sess.LastSeenAt) <= touchEvery {
+		return nil
+	}
+	if err := s.store.TouchSession(ctx, ks.sess.ID, now); err != nil {
+		return err
+	}
+	ks.sess.LastSeenAt = now
+	s.known.keep(epoch, &ks.sess, ks.user, ks.grants)
+	return nil
 }
 
 // keepSession ends a session that timed out, refuses a disabled account and
-// records activity at most once every touchEvery.
+// records activity at most once every touchEvery, setting sess.LastSeenAt.
 func (s *Service) keepSession(ctx context.Context, sess *Session, u *User, now time.Time) error {
 	if now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > s.policy.IdleTimeout {
 		if err := s.store.DeleteSession(ctx, sess.ID); err != nil {
@@ -253,7 +276,11 @@ func (s *Service) keepSession(ctx context.Context, sess *Session, u *User, now t
 	if now.Sub(sess.LastSeenAt) <= touchEvery {
 		return nil
 	}
-	return s.store.TouchSession(ctx, sess.ID, now)
+	if err := s.store.TouchSession(ctx, sess.ID, now); err != nil {
+		return err
+	}
+	sess.LastSeenAt = now
+	return nil
 }
 
 func (s *Service) actorFor(ctx context.Context, u *User) (*Actor, error) {
@@ -274,6 +301,7 @@ func (s *Service) Logout(ctx context.Context, a *Actor, token string) error {
 		if err := s.store.DeleteSession(ctx, tokenID(token)); err != nil {
 			return err
 		}
+		s.known.forget(tokenID(token))
 		if a == nil {
 			return nil
 		}

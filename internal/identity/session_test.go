@@ -18,7 +18,13 @@ type sessionStore struct {
 	sess   Session
 	user   User
 	grants []*Grant
+	epoch  int64
 	calls  []string
+}
+
+func (f *sessionStore) AuthEpoch(context.Context) (int64, error) {
+	f.calls = append(f.calls, "AuthEpoch")
+	return f.epoch, nil
 }
 
 func (f *sessionStore) FindSessionActor(_ context.Context, id []byte) (*Session, *User, []*Grant, error) {
@@ -32,6 +38,7 @@ func (f *sessionStore) FindSessionActor(_ context.Context, id []byte) (*Session,
 
 func (f *sessionStore) TouchSession(_ context.Context, _ []byte, at time.Time) error {
 	f.calls = append(f.calls, "TouchSession")
+	f.sess.LastSeenAt = at
 	return nil
 }
 
@@ -50,11 +57,11 @@ func TestAuthenticateReadsOnce(t *testing.T) {
 		calls    []string
 		err      string
 	}{
-		{"Fresh", "tok", 30 * time.Second, false, []string{"FindSessionActor"}, ""},
-		{"Touched", "tok", 2 * time.Minute, false, []string{"FindSessionActor", "TouchSession"}, ""},
-		{"Idle", "tok", 31 * time.Minute, false, []string{"FindSessionActor", "DeleteSession"}, "登录已超时"},
-		{"Disabled", "tok", 2 * time.Minute, true, []string{"FindSessionActor"}, "账号已停用"},
-		{"Unknown", "other", 0, false, []string{"FindSessionActor"}, "登录已失效"},
+		{"Fresh", "tok", 30 * time.Second, false, []string{"AuthEpoch", "FindSessionActor"}, ""},
+		{"Touched", "tok", 2 * time.Minute, false, []string{"AuthEpoch", "FindSessionActor", "TouchSession"}, ""},
+		{"Idle", "tok", 31 * time.Minute, false, []string{"AuthEpoch", "FindSessionActor", "DeleteSession"}, "登录已超时"},
+		{"Disabled", "tok", 2 * time.Minute, true, []string{"AuthEpoch", "FindSessionActor"}, "账号已停用"},
+		{"Unknown", "other", 0, false, []string{"AuthEpoch", "FindSessionActor"}, "登录已失效"},
 		{"NoToken", "", 0, false, nil, "请先登录"},
 	}
 	for _, c := range cases {
