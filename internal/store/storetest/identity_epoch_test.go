@@ -184,7 +184,7 @@ func TestDisabledOnEveryNode(t *testing.T) {
 	})
 }
 
-func loginToken(t *testing.T, sv *Services, username string) string {
+func loginToken(t testing.TB, sv *Services, username string) string {
 	t.Helper()
 	token, _, err := sv.Identity.Login(context.Background(), identity.LoginInput{Username: username, Password: "secret123"})
 	if err != nil {
