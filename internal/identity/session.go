@@ -231,8 +231,14 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Actor, error
 		return nil, err
 	}
 	if ks, ok := s.known.get(id, epoch); ok && ks.accepts(now, s.policy) {
-		return ks.actor(), s.touchKnown(ctx, epoch, ks, now)
+		return s.touchKnown(ctx, epoch, ks, now)
 	}
+	return s.readSession(ctx, id, epoch, now)
+}
+
+// readSession authenticates a session this node does not keep (or would
+// end) from the store, and keeps it.
+func (s *Service) readSession(ctx context.Context, id []byte, epoch int64, now time.Time) (*Actor, error) {
 	sess, u, grants, err := s.store.FindSessionActor(ctx, id)
 	if apperr.Is(err, apperr.NotFound) {
 		return nil, apperr.New(apperr.Unauthenticated, "登录已失效，请重新登录")
@@ -247,18 +253,17 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Actor, error
 	return s.known.keep(epoch, sess, u, grants).actor(), nil
 }
 
-// touchKnown records activity on a kept session at most once every
-// touchEvery, and keeps the touched copy.
-func (s *Service) touchKnown(ctx context.Context, epoch int64, ks knownSession, now time.Time) error {
-	if now.Sub(ks.sess.LastSeenAt) <= touchEvery {
-		return nil
+// touchKnown lets a request in on a kept session, recording activity at
+// most once every touchEvery and keeping the touched copy.
+func (s *Service) touchKnown(ctx context.Context, epoch int64, ks knownSession, now time.Time) (*Actor, error) {
+	if now.Sub(ks.sess.LastSeenAt) > touchEvery {
+		if err := s.store.TouchSession(ctx, ks.sess.ID, now); err != nil {
+			return nil, err
+		}
+		ks.sess.LastSeenAt = now
+		s.known.keep(epoch, &ks.sess, ks.user, ks.grants)
 	}
-	if err := s.store.TouchSession(ctx, ks.sess.ID, now); err != nil {
-		return err
-	}
-	ks.sess.LastSeenAt = now
-	s.known.keep(epoch, &ks.sess, ks.user, ks.grants)
-	return nil
+	return ks.actor(), nil
 }
 
 // keepSession ends a session that timed out, refuses a disabled account and
