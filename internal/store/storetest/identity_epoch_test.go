@@ -103,16 +103,10 @@ func ignore(err error, msg string) error {
 // it, although that node authenticated the session a moment before.
 func TestSessionEndsOnEveryNode(t *testing.T) {
 	ForEach(t, func(t *testing.T, b Backend) {
-		clock := newFakeClock()
-		a := NewServices(b.Open(t, clock.Now), clock.Now)
-		other := NewServices(a.Stores, clock.Now)
-		tr := BuildTree(t, a)
+		a, other, tr := twoNodes(t, b)
 		ctx := context.Background()
 		u, _ := Staff(t, a, "twonodes", identity.RoleApprover, nil, &tr.Department.ID)
-		token, _, err := a.Identity.Login(ctx, identity.LoginInput{Username: "twonodes", Password: "secret123"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		token := loginToken(t, a, "twonodes")
 		g, err := a.Identity.GrantRole(ctx, identity.SystemActor(), identity.GrantInput{UserID: u.ID, Role: "supervisor", RegionID: &tr.City.ID})
 		if err != nil {
 			t.Fatal(err)
@@ -154,17 +148,11 @@ func TestSessionEndsOnEveryNode(t *testing.T) {
 // the other at its next request.
 func TestDisabledOnEveryNode(t *testing.T) {
 	ForEach(t, func(t *testing.T, b Backend) {
-		clock := newFakeClock()
-		a := NewServices(b.Open(t, clock.Now), clock.Now)
-		other := NewServices(a.Stores, clock.Now)
-		tr := BuildTree(t, a)
+		a, other, tr := twoNodes(t, b)
 		ctx := context.Background()
 		admin, _ := Staff(t, a, "disabler", identity.RoleSysAdmin, &tr.Province.ID, nil)
 		u, _ := Staff(t, a, "disabled", identity.RoleApprover, nil, &tr.Department.ID)
-		token, _, err := a.Identity.Login(ctx, identity.LoginInput{Username: "disabled", Password: "secret123"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		token := loginToken(t, a, "disabled")
 		for range 2 {
 			if _, err := other.Identity.Authenticate(ctx, token); err != nil {
 				t.Fatal(err)
@@ -182,6 +170,13 @@ func TestDisabledOnEveryNode(t *testing.T) {
 			t.Fatalf("disabled on one node, still in on the other: %v", err)
 		}
 	})
+}
+
+// twoNodes is two nodes' services on one database with the Tree.
+func twoNodes(t *testing.T, b Backend) (a, other *Services, tr *Tree) {
+	clock := newFakeClock()
+	a = NewServices(b.Open(t, clock.Now), clock.Now)
+	return a, NewServices(a.Stores, clock.Now), BuildTree(t, a)
 }
 
 func loginToken(t testing.TB, sv *Services, username string) string {
