@@ -13,10 +13,7 @@ func TestAuthenticateKeepsSessions(t *testing.T) {
 	t0 := time.Date(2026, 12, 31, 23, 59, 0, 0, time.UTC)
 	now := t0
 	f := newSessionStore(t0, 0, false)
-	p := DefaultPolicy()
-	p.IdleTimeout = 2 * time.Minute
-	p.Argon2 = Argon2Params{Memory: 64, Time: 1, Threads: 1}
-	s := NewService(f, nil, nil, nil, p, func() time.Time { return now })
+	s := sessionService(f, 2*time.Minute, func() time.Time { return now })
 	steps := []struct {
 		name  string
 		at    time.Duration // after t0
@@ -55,9 +52,7 @@ func TestAuthenticateKeepsSessions(t *testing.T) {
 func TestKeptActorsAreCopies(t *testing.T) {
 	now := time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
 	f := newSessionStore(now, 0, false)
-	p := DefaultPolicy()
-	p.Argon2 = Argon2Params{Memory: 64, Time: 1, Threads: 1}
-	s := NewService(f, nil, nil, nil, p, func() time.Time { return now })
+	s := sessionService(f, 0, func() time.Time { return now })
 	for i := range 3 {
 		f.calls = nil
 		a, err := s.Authenticate(context.Background(), "tok")

@@ -87,10 +87,18 @@ func newSessionStore(now time.Time, seen time.Duration, disabled bool) *sessionS
 }
 
 func authenticateWith(f *sessionStore, now time.Time, token string) (*Actor, error) {
+	return sessionService(f, 0, func() time.Time { return now }).Authenticate(context.Background(), token)
+}
+
+// sessionService is a Service over f with cheap hashing and, unless 0,
+// the idle timeout idle.
+func sessionService(f *sessionStore, idle time.Duration, now func() time.Time) *Service {
 	p := DefaultPolicy()
 	p.Argon2 = Argon2Params{Memory: 64, Time: 1, Threads: 1}
-	s := NewService(f, nil, nil, nil, p, func() time.Time { return now })
-	return s.Authenticate(context.Background(), token)
+	if idle > 0 {
+		p.IdleTimeout = idle
+	}
+	return NewService(f, nil, nil, nil, p, now)
 }
 
 func checkAuthenticated(t *testing.T, f *sessionStore, a *Actor, err error, wantErr string) {
