@@ -71,6 +71,9 @@ type clockJSON struct {
 	Paused    bool       `json:"paused"`
 	Stopped   bool       `json:"stopped"`
 	Overdue   bool       `json:"overdue"`
+	// Lapsed: the period ended on due and only days off have passed
+	// since; overdue from the next working day on.
+	Lapsed bool `json:"lapsed"`
 	// ProvisionalYear: the period reaches a year whose holiday schedule has
 	// not been imported; due is counted on a plain week until it is.
 	ProvisionalYear int `json:"provisional_year,omitempty"`
@@ -141,7 +144,7 @@ type branchClockJSON struct {
 
 func toClock(c cases.Clock) clockJSON {
 	out := clockJSON{Limit: c.Limit.N, Unit: string(c.Limit.Unit), Started: c.Started, Consumed: c.Consumed,
-		Remaining: c.Remaining, Paused: c.Paused, Stopped: c.Stopped, Overdue: c.Overdue, ProvisionalYear: c.Provisional, MissingYear: c.MissingYear}
+		Remaining: c.Remaining, Paused: c.Paused, Stopped: c.Stopped, Overdue: c.Overdue, Lapsed: c.Lapsed, ProvisionalYear: c.Provisional, MissingYear: c.MissingYear}
 	if !c.DueAt.IsZero() {
 		t := c.DueAt.UTC()
 		out.Due, out.DueAt = c.Due.String(), &t

@@ -23,6 +23,13 @@ type Clock struct {
 	Paused    bool          // stopped now (特别程序 or 退回申请人补正)
 	Stopped   bool          // finished: the case, branch or step is done
 	Overdue   bool
+	// Lapsed: the period ended on Due and the days since then are not
+	// working days (a weekend or a holiday block), so none of the period's
+	// own unit has yet run past it. The clock turns Overdue on the next
+	// working day (行政许可法 Art 82: periods in working days leave out
+	// the statutory holidays); until then it shows the period as ended,
+	// never as 剩余 0 with a date in the past.
+	Lapsed bool
 	// Provisional is the first year the period reaches whose holiday
 	// schedule has not been imported (0 if none): Due and the counts are
 	// then computed on a plain week, shown as 暂定, and corrected by
@@ -154,7 +161,14 @@ func (m meter) measureDays(c *Clock, segs []span) error {
 		left -= n
 	}
 	c.Remaining = c.Limit.N - c.Consumed
+	if dueFound && c.Limit.Unit == calendar.UnitNaturalDay && !c.Paused {
+		// 民法典 Art 203: a period whose last day is a statutory holiday
+		// ends on the day after the holiday, as Due already does; the days
+		// left are counted to Due, not to the plain limit.
+		c.Remaining = c.Due.Sub(calendar.DateOf(segs[len(segs)-1].To))
+	}
 	c.Overdue = dueFound && c.Remaining < 0
+	c.Lapsed = dueFound && !c.Overdue && !c.Stopped && !c.Paused && calendar.DateOf(m.now).After(c.Due)
 	return nil
 }
 
@@ -199,5 +213,6 @@ func (m meter) measureHours(c *Clock, segs []span) error {
 	}
 	c.Overdue = !c.DueAt.IsZero() && c.Used > time.Duration(c.Limit.N)*time.Hour
 	c.Remaining = int((time.Duration(c.Limit.N)*time.Hour - c.Used) / time.Hour)
+	c.Lapsed = !c.DueAt.IsZero() && !c.Overdue && !c.Stopped && !c.Paused && m.now.After(c.DueAt)
 	return nil
 }

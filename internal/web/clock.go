@@ -26,6 +26,8 @@ func clockText(c cases.Clock) string {
 		return fmt.Sprintf("暂停计时（特别程序或补正期间），剩余 %d 个%s", c.Remaining, unit)
 	case c.Overdue:
 		return fmt.Sprintf("已超期 %d 个%s（%s 到期）", -c.Remaining, unit, c.Due) + calendar.ProvisionalNote(c.Provisional)
+	case c.Lapsed:
+		return fmt.Sprintf("期限已于 %s 届满，其后为非工作日，下一个工作日起计为超期", c.Due) + calendar.ProvisionalNote(c.Provisional)
 	}
 	return fmt.Sprintf("剩余 %d 个%s，%s 到期", c.Remaining, unit, c.Due) + calendar.ProvisionalNote(c.Provisional)
 }
