@@ -107,7 +107,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	write.SetConnMaxIdleTime(0)
 	read := openDB(dsn(o.Path, o.Sync, true), count)
 	// Readers are many: a read that misses a connection's page cache waits
-	// in a pread (the SQLite build has no mmap), and meanwhile others run.
+	// in a pread (mmap_size stays at its default, 0: no memory-mapped reads), and meanwhile others run.
 	read.SetMaxOpenConns(max(16, runtime.NumCPU()*8))
 	read.SetMaxIdleConns(max(16, runtime.NumCPU()*8))
 	jobs := openDB(dsn(o.Path, o.Sync, false), count)
