@@ -38,8 +38,8 @@ func (c caseLookups) CaseByNumber(ctx context.Context, number string) (*complain
 		return nil, err
 	}
 	p := cs.Procedure
-	return &complaint.CaseRef{ID: cs.ID, Number: cs.Number, ItemName: p.ItemName, RegionPath: p.RegionPath, DepartmentID: p.DepartmentID,
-		ApplicantUserID: cs.Applicant.UserID, AgentID: cs.AgentID}, nil
+	return &complaint.CaseRef{ID: cs.ID, Number: cs.Number, ItemName: p.ItemName, AppliedAt: cs.SubmittedAt, RegionPath: p.RegionPath,
+		DepartmentID: p.DepartmentID, ApplicantUserID: cs.Applicant.UserID, AgentID: cs.AgentID}, nil
 }
 
 // CaseByCode checks number and 查询密码 with the progress lookup itself, so

@@ -67,6 +67,9 @@ func (s *Service) view(a *identity.Actor, c *Complaint, holder bool) (*View, err
 	if !v.Identity {
 		v.Complaint = hideIdentity(c)
 	}
+	if !v.Complainant && !SeesCase(a, c) {
+		v.Complaint = hideCase(v.Complaint)
+	}
 	if !v.Desk && !v.Department {
 		v.Complaint = hideInternal(v.Complaint)
 	}
@@ -216,7 +219,7 @@ func (s *Service) tellDepartment(ctx context.Context, c *Complaint, e Event) err
 		return err
 	}
 	return s.d.Notifier.Tell(ctx, ids, Note{Kind: "complaint.assigned", Title: fmt.Sprintf("转办%s %s，请在 %d 个工作日内答复", c.Kind.Label(), c.Number, e.Days),
-		Body: c.Subject.Label, Link: fmt.Sprintf("/complaints/%d", c.ID)})
+		Body: departmentSubject(c).Label, Link: fmt.Sprintf("/complaints/%d", c.ID)})
 }
 
 // answerComplainant tells the complainant the answer (or the refusal) and

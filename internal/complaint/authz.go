@@ -76,6 +76,15 @@ func SeesIdentity(a *identity.Actor, c *Complaint) bool {
 	return isComplainant(a, c) || IsDesk(a, c) || c.Consent && isDepartment(a, c)
 }
 
+// SeesCase: the case a complaint is about is named (its number, a link
+// to it) to whoever sees who complained (SeesIdentity), and to no one
+// else: only its applicant, or someone holding its 查询密码, may complain
+// about a case, and its department sees its applicant, so the case tells
+// the department who complained.
+func SeesCase(a *identity.Actor, c *Complaint) bool {
+	return SeesIdentity(a, c)
+}
+
 // CanShowPhone: the desk, which answers the complainant, may show the
 // complainant's phone in full (ShowPhone); everyone else but the
 // complainant sees it masked.

@@ -114,6 +114,8 @@ type Subject struct {
 	Kind       SubjectKind `json:"kind"`
 	CaseID     int64       `json:"case_id,omitempty"`
 	CaseNumber string      `json:"case_number,omitempty"`
+	ItemName   string      `json:"item_name,omitempty"`  // a case's item, shown where the case number is not
+	AppliedOn  string      `json:"applied_on,omitempty"` // a case's date of application, 2006-01-02
 	WindowID   int64       `json:"window_id,omitempty"`
 	StaffID    int64       `json:"staff_id,omitempty"` // when the clerk is known
 	ItemCode   string      `json:"item_code,omitempty"`

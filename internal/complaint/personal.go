@@ -2,6 +2,7 @@ package complaint
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"openhall/internal/apperr"
@@ -35,6 +36,36 @@ func shownText(e Event) string {
 		return pii.Redact(e.Text)
 	}
 	return e.Text
+}
+
+// hideCase is a copy of c without the case it is about (SeesCase): its
+// item and date of application stand in place of its number.
+func hideCase(c *Complaint) *Complaint {
+	if c.Subject.Kind != SubjectCase {
+		return c
+	}
+	cp := *c
+	cp.Subject = departmentSubject(c)
+	return &cp
+}
+
+// departmentSubject is what c is about as told to its department when
+// the complainant did not agree to be known: a case by its item and date
+// of application, never its number.
+func departmentSubject(c *Complaint) Subject {
+	s := c.Subject
+	if s.Kind != SubjectCase || c.Consent {
+		return s
+	}
+	why := c.Kind.Label() + "人未同意向承办部门公开身份"
+	if c.Anonymous {
+		why = "匿名" + c.Kind.Label()
+	}
+	s.CaseID, s.CaseNumber, s.Label = 0, "", fmt.Sprintf("（%s，办件编号不予显示）", why)
+	if s.ItemName != "" {
+		s.Label = fmt.Sprintf("事项：%s，申请日期 %s%s", s.ItemName, orText(s.AppliedOn, "不详"), s.Label)
+	}
+	return s
 }
 
 // ShowPhone returns a complaint with the complainant's phone in full to

@@ -258,6 +258,10 @@ func (s *Service) resolveSubject(ctx context.Context, in Input) (Subject, string
 		// by the hotline: the label is shown to the complainant, who need
 		// not be its applicant.
 		subj.CaseID, subj.CaseNumber, subj.Label = c.ID, c.Number, "办件 "+c.Number
+		subj.ItemName = c.ItemName
+		if !c.AppliedAt.IsZero() {
+			subj.AppliedOn = c.AppliedAt.In(chinaTime).Format(time.DateOnly)
+		}
 		return subj, c.RegionPath, c.DepartmentID, nil
 	case SubjectWindow, SubjectStaff:
 		if in.WindowID == 0 && in.RegionPath != "" {

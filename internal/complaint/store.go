@@ -73,6 +73,7 @@ type CaseRef struct {
 	ID              int64
 	Number          string
 	ItemName        string
+	AppliedAt       time.Time // submitted; zero for a draft
 	RegionPath      string
 	DepartmentID    int64
 	ApplicantUserID int64
