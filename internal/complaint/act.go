@@ -239,7 +239,7 @@ func (s *Service) answerComplainant(ctx context.Context, c *Complaint, e Event) 
 }
 
 // Track opens a complaint with its number and 查询码, without login.
-// Wrong guesses are counted per address and per number.
+// Wrong guesses are counted per address (guessKeys).
 func (s *Service) Track(ctx context.Context, number, code, addr string) (*View, error) {
 	c, err := s.byCode(ctx, number, code, addr)
 	if err != nil {
@@ -273,7 +273,7 @@ func (s *Service) byCode(ctx context.Context, number, code, addr string) (*Compl
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	keys := []string{"complaint-addr:" + addr, "complaint-no:" + number}
+	keys := guessKeys(addr)
 	until, err := s.d.Throttle.LockedUntil(ctx, keys)
 	if err != nil {
 		return nil, err
@@ -294,11 +294,20 @@ func (s *Service) byCode(ctx context.Context, number, code, addr string) (*Compl
 	return c, nil
 }
 
+// guessKeys name the counters of wrong 查询码 from an address: past the
+// throttle's limit the address is refused for a while, whichever numbers
+// it tries. They are not counted per complaint number: numbers run in
+// sequence, so anyone could lock every complainant out of their own
+// complaint; an 8-digit 查询码 guessed a few times per address and
+// quarter of an hour stays out of reach.
+func guessKeys(addr string) []string {
+	return []string{"complaint-addr:" + addr}
+}
+
 // halfWidth is s as it was meant to be typed: the full-width letters and
 // digits a Chinese input method may give (“ＴＳ２６…”, “５８０５…”) as ASCII,
 // and without spaces, which no number or 查询码 holds. The number is also
-// upper-cased by the caller, so that “ts26…” finds the complaint and counts
-// against the same throttle as “TS26…”.
+// upper-cased by the caller, so that “ts26…” finds the complaint.
 func halfWidth(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
