@@ -20,6 +20,17 @@ func CanRateCase(a *identity.Actor, c *CaseInfo) error {
 	return nil
 }
 
+// CanRateByLink: a rating link (the QR code on a receipt, an SMS) is
+// for the person served, logged in or not; a staff account never rates
+// through it, though staff see the receipts they print (国办发〔2019〕51号:
+// the evaluation is the service recipient's).
+func CanRateByLink(a *identity.Actor) error {
+	if a != nil && !a.IsPublic() {
+		return apperr.New(apperr.Forbidden, "工作人员账号不能评价服务：评价由办事群众本人作出，请退出登录后再打开此链接")
+	}
+	return nil
+}
+
 // CanHandleTicket: the department that served handles the review of its
 // service (谁办理谁负责): its 审批人员 and 部门负责人; a review of a
 // comprehensive window, which serves no single department, goes to the

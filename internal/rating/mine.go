@@ -7,12 +7,16 @@ import (
 	"openhall/internal/identity"
 )
 
-// Mine lists the ratings the actor gave under their name, newest first.
+// Mine lists the actor's ratings, newest first: those given under their
+// name, and the anonymous ones of their cases (given from the case's page
+// or with its receipt's link), whose feedback and second evaluation are
+// theirs too; anonymity hides the rater from the department, not from
+// themselves.
 func (s *Service) Mine(ctx context.Context, a *identity.Actor) ([]*Rating, error) {
 	if a == nil {
 		return nil, apperr.New(apperr.Unauthenticated, "请先登录")
 	}
-	list, _, err := s.d.Store.FindRatings(ctx, Filter{RaterUserID: a.UserID, Limit: 200})
+	list, _, err := s.d.Store.FindRatings(ctx, Filter{OwnerUserID: a.UserID, Limit: 200})
 	return list, err
 }
 
@@ -61,7 +65,17 @@ func (s *Service) ratingOf(ctx context.Context, a *identity.Actor, id int64) (*R
 	if err != nil {
 		return nil, err
 	}
-	if a == nil || r.RaterUserID == 0 || r.RaterUserID != a.UserID {
+	if a == nil || a.UserID == 0 {
+		return nil, errNoRating
+	}
+	if r.RaterUserID == a.UserID {
+		return r, nil
+	}
+	if !r.Anonymous || r.CaseID == 0 {
+		return nil, errNoRating
+	}
+	info, err := s.d.Cases.CaseInfo(ctx, r.CaseID)
+	if err != nil || info.ApplicantUserID != a.UserID {
 		return nil, errNoRating
 	}
 	return r, nil

@@ -77,9 +77,12 @@ type CounterStore interface {
 
 // Filter selects ratings; zero fields do not filter.
 type Filter struct {
-	CaseID        int64
-	VisitID       int64
-	RaterUserID   int64
+	CaseID      int64
+	VisitID     int64
+	RaterUserID int64
+	// OwnerUserID: the ratings given under this account's name and the
+	// anonymous ratings of the cases it applied for.
+	OwnerUserID   int64
 	FirstID       int64
 	RegionPrefix  string
 	DepartmentIDs []int64

@@ -117,7 +117,7 @@ func whyNot(info *CaseInfo, list []*Rating) string {
 	}
 	for _, r := range list {
 		if r.Stage == info.Stage && r.Number == FirstEvaluation {
-			return fmt.Sprintf("您已对“%s”阶段作出评价，每个阶段只能评价一次", info.Stage.Label())
+			return fmt.Sprintf("该办件“%s”阶段已有评价，每个阶段只能评价一次", info.Stage.Label())
 		}
 	}
 	return ""
@@ -216,6 +216,16 @@ func (s *Service) Link(ctx context.Context, tok string) (*LinkSubject, error) {
 	return nil, apperr.New(apperr.NotFound, "评价链接无效")
 }
 
+// LinkFor resolves a rating link for the person opening it: what it rates,
+// its rating and the department's feedback. A staff account is refused
+// (CanRateByLink): what a rating says is not shown to those who served.
+func (s *Service) LinkFor(ctx context.Context, a *identity.Actor, tok string) (*LinkSubject, error) {
+	if err := CanRateByLink(a); err != nil {
+		return nil, err
+	}
+	return s.Link(ctx, tok)
+}
+
 func (s *Service) caseLink(ctx context.Context, caseID int64) (*LinkSubject, error) {
 	info, err := s.d.Cases.CaseInfo(ctx, caseID)
 	if err != nil {
@@ -276,6 +286,9 @@ func (t *Ticket) feedback() *TicketEvent {
 // applicant logged in may rate under their name; anyone else is recorded
 // anonymously, as no identity is known.
 func (s *Service) RateLink(ctx context.Context, a *identity.Actor, tok string, in Input) (*Rating, error) {
+	if err := CanRateByLink(a); err != nil {
+		return nil, err
+	}
 	var r *Rating
 	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		ls, err := s.Link(ctx, tok)
@@ -333,7 +346,7 @@ func (s *Service) Again(ctx context.Context, a *identity.Actor, ratingID int64, 
 		}
 		t, err := s.d.Store.FindTicketByRating(ctx, first.ID)
 		if err != nil || t.Status != TicketFedBack {
-			return apperr.New(apperr.Conflict, "收到整改反馈后才能进行二次评价")
+			return notAgain(t)
 		}
 		ch := first.Channel
 		if first.RaterUserID != 0 && a != nil && a.UserID == first.RaterUserID {
@@ -358,16 +371,28 @@ func (s *Service) Again(ctx context.Context, a *identity.Actor, ratingID int64, 
 // that the actor or link may give it.
 func (s *Service) againFirst(ctx context.Context, a *identity.Actor, ratingID int64, tok string) (*Rating, error) {
 	if tok != "" {
+		if err := CanRateByLink(a); err != nil {
+			return nil, err
+		}
 		ls, err := s.Link(ctx, tok)
 		if err != nil {
 			return nil, err
 		}
 		if ls.Rated == nil || !ls.CanAgain {
-			return nil, apperr.New(apperr.Conflict, "收到整改反馈后才能进行二次评价")
+			return nil, notAgain(ls.Ticket)
 		}
 		return ls.Rated, nil
 	}
 	return s.ratingOf(ctx, a, ratingID)
+}
+
+// notAgain says why no second evaluation can be given on a ticket (nil
+// when the rating opened none).
+func notAgain(t *Ticket) error {
+	if t != nil && t.Outcome == OutcomeRerated {
+		return apperr.New(apperr.Conflict, "已作出二次评价，每条评价只能二次评价一次")
+	}
+	return apperr.New(apperr.Conflict, "收到整改反馈后才能进行二次评价")
 }
 
 func secondOf(first *Rating, in Input, ch Channel, now time.Time) *Rating {

@@ -8,6 +8,7 @@ import (
 	"openhall/internal/cases"
 	"openhall/internal/hall"
 	"openhall/internal/httpkit"
+	"openhall/internal/rating"
 )
 
 // caseDocs are the printable documents of a case and the event each
@@ -162,7 +163,7 @@ func (s *Server) handleProgress(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, httpkit.WriteStatus(w, err), "cases/progress", page)
 	}
 	page.Form, page.Code = newForm(r.PostForm, nil), strings.TrimSpace(code)
-	if page.Progress != nil && page.Progress.Status != cases.StatusDraft {
+	if page.Progress != nil && page.Progress.Status != cases.StatusDraft && rating.CanRateByLink(httpkit.ActorFrom(r.Context())) == nil {
 		page.RateLink = s.svc.Ratings.CaseLink(page.Progress.CaseID)
 	}
 	return s.render(w, http.StatusOK, "cases/progress", page)

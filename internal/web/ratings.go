@@ -135,12 +135,11 @@ func (s *Server) handleRateLink(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) rateLinkPage(w http.ResponseWriter, r *http.Request, status int, f form) error {
-	tok := r.PathValue("token")
-	ls, err := s.svc.Ratings.Link(r.Context(), tok)
+	tok, a := r.PathValue("token"), httpkit.ActorFrom(r.Context())
+	ls, err := s.svc.Ratings.LinkFor(r.Context(), a, tok)
 	if err != nil {
 		return err
 	}
-	a := httpkit.ActorFrom(r.Context())
 	p := rateLinkPage{Page: s.page(w, r, "服务评价"), Token: tok, Subject: ls, Indicators: rating.IndicatorsFor(ls.Channel),
 		Levels: rating.Levels, Form: f, Applicant: ls.Case != nil && a != nil && a.UserID == ls.Case.ApplicantUserID}
 	return s.render(w, status, "ratings/link", p)

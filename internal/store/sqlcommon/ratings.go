@@ -35,6 +35,10 @@ func RatingWhere(d Dialect, f rating.Filter) *Where {
 			w.Add(c.col+" = ?", c.id)
 		}
 	}
+	if f.OwnerUserID != 0 {
+		w.Add("(rater_user_id = ? OR anonymous = ? AND case_id IN (SELECT id FROM cases WHERE applicant_user_id = ?))",
+			f.OwnerUserID, true, f.OwnerUserID)
+	}
 	if f.RegionPrefix != "" {
 		w.Add(w.Prefix("region_path", f.RegionPrefix))
 	}
