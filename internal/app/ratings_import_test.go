@@ -65,3 +65,37 @@ func TestImportedBadRatingTicket(t *testing.T) {
 		}
 	})
 }
+
+// TestImportRatedStage: a first evaluation of a case held here whose
+// stage was rated already is refused on its row, in the dry run as in the
+// import, and so is a second one for the same stage in the file; the rest
+// of the file is not imported either, as with any bad row.
+func TestImportRatedStage(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a, _ := demoApp(t, backend, cstAt(4, 20, 10))
+		ctx := context.Background()
+		sup := actor(t, a, "supervisor")
+		region, _ := a.Services.Org.RegionByCode(ctx, "330106")
+		rated := decidedCase(t, a, "个体工商户设立登记", "citizen")
+		open := decidedCase(t, a, "个体工商户设立登记", "citizen")
+		if _, err := a.Services.Ratings.RateCase(ctx, actor(t, a, "citizen"), rated.ID, rating.Input{Level: rating.Satisfied}); err != nil {
+			t.Fatal(err)
+		}
+		rec := func(number, key string) rating.Record {
+			return rating.Record{EvaluateID: key, ProjectNo: number, ProStatus: "3", Pf: "1", Satisfaction: "1", AssessNumber: "1",
+				AssessTime: cstAt(4, 20, 9).Format("2006-01-02 15:04:05"), AnonymityFlag: "1"}
+		}
+		data, _ := json.Marshal([]rating.Record{rec(rated.Number, "k1"), rec(open.Number, "k2"), rec(open.Number, "k3")})
+		for _, dry := range []bool{true, false} {
+			res, err := a.Services.Ratings.Import(ctx, sup, region.Path, data, dry)
+			if err != nil || res.Imported || res.Bad != 2 || res.New != 1 {
+				t.Fatalf("dry run %v: %+v %v", dry, res, err)
+			}
+			for i, bad := range []bool{true, false, true} {
+				if _, got := res.Rows[i].Errors["projectNo"]; got != bad {
+					t.Fatalf("dry run %v, row %d: errors %v", dry, i+1, res.Rows[i].Errors)
+				}
+			}
+		}
+	})
+}

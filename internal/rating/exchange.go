@@ -215,6 +215,9 @@ func (s *Service) checkImport(ctx context.Context, regionPath string, recs []Rec
 	if err := s.checkSeconds(ctx, regionPath, res.Rows); err != nil {
 		return nil, err
 	}
+	if err := s.checkFirsts(ctx, res.Rows); err != nil {
+		return nil, err
+	}
 	for i := range res.Rows {
 		row := &res.Rows[i]
 		switch {
@@ -228,6 +231,49 @@ func (s *Service) checkImport(ctx context.Context, regionPath string, recs []Rec
 		}
 	}
 	return res, nil
+}
+
+// checkFirsts refuses, on its row, a new first evaluation of a case held
+// here whose stage has one already, stored or on an earlier row: a stage
+// is rated once (一事一评), so the dry run reports what the import would
+// refuse.
+func (s *Service) checkFirsts(ctx context.Context, rows []ImportRow) error {
+	taken, loaded := map[string]bool{}, map[int64]bool{}
+	for i := range rows {
+		row := &rows[i]
+		r := row.Rating
+		if r.Number != FirstEvaluation || r.CaseID == 0 || row.Exists || len(row.Errors) > 0 {
+			continue
+		}
+		if !loaded[r.CaseID] {
+			if err := s.takenStages(ctx, r.CaseID, taken); err != nil {
+				return err
+			}
+			loaded[r.CaseID] = true
+		}
+		k := caseStage(r.CaseID, r.Stage)
+		if taken[k] {
+			row.Errors["projectNo"] = fmt.Sprintf("办件 %s “%s”阶段已有首次评价，每个阶段只能评价一次", r.CaseNumber, r.Stage.Label())
+			continue
+		}
+		taken[k] = true
+	}
+	return nil
+}
+
+// takenStages marks the stages of a case that have a first evaluation.
+func (s *Service) takenStages(ctx context.Context, caseID int64, taken map[string]bool) error {
+	list, _, err := s.d.Store.FindRatings(ctx, Filter{CaseID: caseID, Limit: 50})
+	for _, x := range list {
+		if x.Number == FirstEvaluation {
+			taken[caseStage(caseID, x.Stage)] = true
+		}
+	}
+	return err
+}
+
+func caseStage(caseID int64, st Stage) string {
+	return strconv.FormatInt(caseID, 10) + "\x00" + strconv.Itoa(int(st))
 }
 
 // firstWindow is how long before a second evaluation its first is looked
