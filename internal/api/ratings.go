@@ -1,6 +1,8 @@
 package api
 
 import (
+	"errors"
+	"maps"
 	"net/http"
 	"strings"
 
@@ -178,7 +180,7 @@ type linkJSON struct {
 
 // handleRatingLink describes what a QR code or SMS link rates (no login).
 func (s *Server) handleRatingLink(w http.ResponseWriter, r *http.Request) error {
-	ls, err := s.svc.Ratings.Link(r.Context(), r.PathValue("token"))
+	ls, err := s.svc.Ratings.LinkFor(r.Context(), httpkit.ActorFrom(r.Context()), r.PathValue("token"))
 	if err != nil {
 		return err
 	}
@@ -313,7 +315,7 @@ func (s *Server) handleTicketAction(w http.ResponseWriter, r *http.Request) erro
 	}
 	cmd := rating.TicketCommand{Kind: rating.TicketCommandKind(req.Kind), Code: req.Code, Reason: req.Reason}
 	if _, err := s.svc.Ratings.ActTicket(r.Context(), a, id, cmd, *req.Version); err != nil {
-		return err
+		return codeField(err)
 	}
 	v, err := s.svc.Ratings.Ticket(r.Context(), a, id)
 	if err != nil {
@@ -369,4 +371,24 @@ func (s *Server) handleSetRatingLimits(w http.ResponseWriter, r *http.Request) e
 	}
 	return writeJSON(w, http.StatusOK, limitsJSON{RegionID: id, CallbackDays: l.CallbackDays, RectifyDays: l.RectifyDays,
 		DefaultDays: l.DefaultDays, UpdatedBy: l.UpdatedBy})
+}
+
+// codeField names a ticket command's code as the API does ("code"); the
+// service names it by what it is (finding, remedy), as the form's
+// fieldsets do.
+func codeField(err error) error {
+	var e *apperr.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	for _, f := range []string{"finding", "remedy"} {
+		if m, ok := e.Fields[f]; ok {
+			cp := *e
+			cp.Fields = maps.Clone(e.Fields)
+			delete(cp.Fields, f)
+			cp.Fields["code"] = m
+			return &cp
+		}
+	}
+	return err
 }

@@ -126,6 +126,9 @@ func toTicket(v *rating.TicketView) ticketJSON {
 		ItemName: t.ItemName, Anonymous: t.Anonymous, Outcome: t.Outcome, OpenedAt: t.OpenedAt, Callback: toWorkClock(v.Clocks.Callback),
 		Rectify: toWorkClock(v.Clocks.Rectify), Warning: string(v.Clocks.Warning()), Version: t.Version, Events: []ticketEventJSON{}, Contact: v.Contact,
 		PhoneShown: v.PhoneShown}
+	if t.Anonymous {
+		out.Callback.Text = "无法回访，不计时" // as the ticket's page says: no one to call back
+	}
 	for _, e := range t.Events {
 		out.Events = append(out.Events, ticketEventJSON{Kind: string(e.Kind), KindLabel: e.Kind.Label(), At: e.At, ActorLabel: e.ActorLabel,
 			Code: e.Code, Reason: e.Reason, Level: int(e.Level)})

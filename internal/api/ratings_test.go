@@ -170,7 +170,11 @@ func walkTicket(t *testing.T, a *apptest.App) int64 {
 	}
 	approver.fail("POST", act, step(map[string]any{"kind": "verify", "code": "founded", "reason": "属实"}), http.StatusConflict)
 	approver.call("POST", act, step(map[string]any{"kind": "callback", "reason": "已电话联系申请人"}), http.StatusOK, &tk)
+	// A missing or unknown code is reported on the field the API names.
+	wantFields(t, approver.fail("POST", act, step(map[string]any{"kind": "verify", "reason": "情况属实"}), http.StatusUnprocessableEntity), "code")
+	wantFields(t, approver.fail("POST", act, step(map[string]any{"kind": "bogus", "reason": "x"}), http.StatusUnprocessableEntity), "kind")
 	approver.call("POST", act, step(map[string]any{"kind": "verify", "code": "founded", "reason": "情况属实"}), http.StatusOK, &tk)
+	wantFields(t, approver.fail("POST", act, step(map[string]any{"kind": "rectify", "code": "x", "reason": "增开窗口"}), http.StatusUnprocessableEntity), "code")
 	approver.call("POST", act, step(map[string]any{"kind": "rectify", "code": "rectify", "reason": "增开窗口"}), http.StatusOK, &tk)
 	approver.fail("POST", act, step(map[string]any{"kind": "uphold", "reason": "无"}), http.StatusForbidden)
 	approver.call("POST", act, step(map[string]any{"kind": "feedback", "reason": "已增开窗口，欢迎再次评价"}), http.StatusOK, &tk)
@@ -255,6 +259,23 @@ func TestCounterAndExchangeAPI(t *testing.T) {
 	sup.call("POST", "/api/v1/ratings/import?region="+region.Path, recs, http.StatusUnprocessableEntity, &bad)
 	if bad.Bad != 1 || bad.Rows[0].Errors["satisfaction"] == "" {
 		t.Fatalf("a bad code is named: %+v", bad)
+	}
+	// A bad rating at the counter is anonymous: its ticket's 回访 clock
+	// reads as the ticket's page does.
+	if r := device.do("POST", "/api/v1/counter/ratings", map[string]any{"level": 5}, withToken); r.status != http.StatusCreated {
+		t.Fatalf("bad counter rating: %d %s", r.status, r.body)
+	}
+	var list struct {
+		Items []struct {
+			Anonymous bool `json:"anonymous"`
+			Callback  struct {
+				Text string `json:"text"`
+			} `json:"callback_clock"`
+		} `json:"items"`
+	}
+	sup.call("GET", "/api/v1/rating-tickets", nil, http.StatusOK, &list)
+	if len(list.Items) != 1 || !list.Items[0].Anonymous || list.Items[0].Callback.Text != "无法回访，不计时" {
+		t.Fatalf("the anonymous ticket: %+v", list.Items)
 	}
 }
 

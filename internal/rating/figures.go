@@ -154,7 +154,7 @@ func figureScope(a *identity.Actor, q FigureQuery) (FigureFilter, error) {
 		return FigureFilter{}, err
 	}
 	var f apperr.Fields
-	f.Check(!q.By.Valid(), "by", "统计维度须为 department、window、staff 或 item")
+	f.Check(!q.By.Valid(), "by", "统计维度须为部门（department）、窗口（window）、工作人员（staff）或事项（item）")
 	f.Check(q.From == (calendar.Date{}) || q.To == (calendar.Date{}), "from", "请选择统计期间")
 	f.Check(q.From != (calendar.Date{}) && q.From.Year() < minAssessYear, "from", fmt.Sprintf("开始日期不能早于 %d 年（此前没有评价）", minAssessYear))
 	f.Check(q.To.Before(q.From), "to", "结束日期不能早于开始日期")

@@ -1,6 +1,7 @@
 package rating
 
 import (
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -37,7 +38,7 @@ type TicketEventKind string
 const (
 	TevOpened          TicketEventKind = "opened"           // 差评生成整改工单
 	TevCalledBack      TicketEventKind = "called_back"      // 回访
-	TevCallbackSkipped TicketEventKind = "callback_skipped" // 匿名评价，无法回访
+	TevCallbackSkipped TicketEventKind = "callback_skipped" // 匿名或未留联系方式，无法回访
 	TevVerified        TicketEventKind = "verified"         // 核实
 	TevRectified       TicketEventKind = "rectified"        // 整改或解释说明
 	TevAppealed        TicketEventKind = "appealed"         // 申诉
@@ -50,7 +51,7 @@ const (
 
 // Label is the event's Chinese name.
 func (k TicketEventKind) Label() string {
-	return map[TicketEventKind]string{TevOpened: "差评生成整改工单", TevCalledBack: "回访", TevCallbackSkipped: "匿名评价，无法回访",
+	return map[TicketEventKind]string{TevOpened: "差评生成整改工单", TevCalledBack: "回访", TevCallbackSkipped: "匿名或未留联系方式，无法回访",
 		TevVerified: "核实", TevRectified: "整改", TevAppealed: "申诉", TevAppealUpheld: "申诉复核：申诉成立",
 		TevAppealRejected: "申诉复核：申诉不成立", TevFedBack: "反馈", TevRerated: "二次评价", TevClosed: "办结"}[k]
 }
@@ -196,7 +197,7 @@ var ticketRules = map[TicketCommandKind]ticketRule{
 func TransitionTicket(t *Ticket, c TicketCommand, at time.Time) ([]TicketEvent, error) {
 	rule, ok := ticketRules[c.Kind]
 	if !ok {
-		return nil, apperr.New(apperr.Invalid, "未知的工单操作 %q", c.Kind)
+		return nil, apperr.Field("kind", fmt.Sprintf("未知的工单操作 %q", c.Kind))
 	}
 	if !statusIn(t.Status, rule.from) {
 		return nil, apperr.New(apperr.Conflict, "工单当前状态为“%s”，不能%s", t.Status.Label(), c.Kind.Label())
