@@ -45,7 +45,8 @@ type filedJSON struct {
 }
 
 // handleComplaintSubmit files a complaint, logged in or not; the 查询码 is
-// returned once.
+// returned once. Sent again with the same Idempotency-Key, it answers 200
+// with the first complaint's receipt instead of filing another.
 func (s *Server) handleComplaintSubmit(w http.ResponseWriter, r *http.Request) error {
 	var req complaintRequest
 	if err := decode(r, &req); err != nil {
@@ -53,12 +54,17 @@ func (s *Server) handleComplaintSubmit(w http.ResponseWriter, r *http.Request) e
 	}
 	in := complaint.Input{Kind: complaint.Kind(req.Kind), Subject: complaint.SubjectKind(req.Subject), CaseNumber: req.CaseNumber,
 		QueryCode: req.QueryCode, Addr: httpkit.ClientAddr(r), WindowID: req.WindowID, StaffName: req.StaffName, ItemCode: req.ItemCode, RegionID: req.RegionID, Content: req.Content,
-		Anonymous: req.Anonymous, Consent: req.Consent, Name: req.Name, Phone: req.Phone, Channel: complaint.Channel(req.Channel), Ticket: req.Ticket}
+		Anonymous: req.Anonymous, Consent: req.Consent, Name: req.Name, Phone: req.Phone, Channel: complaint.Channel(req.Channel), Ticket: req.Ticket,
+		Key: r.Header.Get("Idempotency-Key")}
 	f, err := s.svc.Complaints.Submit(r.Context(), httpkit.ActorFrom(r.Context()), in)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, filedJSON{ID: f.Complaint.ID, Number: f.Complaint.Number, QueryCode: f.QueryCode, Status: string(f.Complaint.Status)})
+	status := http.StatusCreated
+	if f.Repeated {
+		status = http.StatusOK
+	}
+	return writeJSON(w, status, filedJSON{ID: f.Complaint.ID, Number: f.Complaint.Number, QueryCode: f.QueryCode, Status: string(f.Complaint.Status)})
 }
 
 // handleComplaints lists the caller's own complaints, or with ?queue=1

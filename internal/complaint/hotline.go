@@ -43,7 +43,7 @@ func (h HotlineReceiver) Receive(ctx context.Context, t hotline.Ticket) (hotline
 		if err != nil {
 			return err
 		}
-		if err := h.S.create(ctx, nil, c, queryCode()); err != nil {
+		if err := h.S.create(ctx, nil, c, "", queryCode()); err != nil {
 			return err
 		}
 		rc = receipt(t, c, false)

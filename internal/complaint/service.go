@@ -71,6 +71,7 @@ type Input struct {
 	At         time.Time
 	RegionPath string // set by the hotline hand-off instead of RegionID
 	Label      string // how the hotline named the subject
+	Key        string // what the filing is known by when sent again (repeat.go); "" for none
 }
 
 // Filed is a complaint just filed and its 查询码, shown once.
@@ -90,7 +91,17 @@ const (
 // unless anonymous), a visitor who leaves a name and mobile number, or
 // anyone anonymously; the desk may record one received at the hall, by
 // letter or from the 12345 hotline.
+//
+// Filed again with the same key (repeat.go), it returns the first
+// complaint's receipt instead of filing a second one.
 func (s *Service) Submit(ctx context.Context, a *identity.Actor, in Input) (*Filed, error) {
+	in.Key = strings.TrimSpace(in.Key)
+	if err := checkKey(in.Key); err != nil {
+		return nil, err
+	}
+	if f, err := s.repeated(ctx, a, in); f != nil || err != nil {
+		return f, err
+	}
 	if err := s.check(ctx, a, &in); err != nil {
 		return nil, err
 	}
@@ -100,10 +111,18 @@ func (s *Service) Submit(ctx context.Context, a *identity.Actor, in Input) (*Fil
 		if err != nil {
 			return err
 		}
-		out = &Filed{Complaint: c, QueryCode: queryCode()}
-		return s.create(ctx, a, c, out.QueryCode)
+		out = &Filed{Complaint: c, QueryCode: s.codeFor(in.Key)}
+		return s.create(ctx, a, c, in.Key, out.QueryCode)
 	})
-	return out, err
+	if apperr.Is(err, apperr.Conflict) {
+		if f, ferr := s.repeated(ctx, a, in); f != nil || ferr != nil {
+			return f, ferr // two copies of one request raced
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // check reports every problem of a new complaint at once: who files and
@@ -142,7 +161,7 @@ func (s *Service) prepare(a *identity.Actor, in *Input) error {
 	f.Check(n < 5 || n > maxContent, "content", fmt.Sprintf("请写明%s的具体内容（5–%d 字）", in.Kind.Label(), maxContent))
 	if in.Channel != ChannelOnline {
 		f.Check(!a.Has(identity.RoleSupervisor), "channel", "只有投诉受理人员可以录入热线、现场或来信投诉")
-		f.Check(in.Channel == ChannelHotline && strings.TrimSpace(in.Ticket) == "", "ticket", "请填写 12345 热线工单编号")
+		f.Check(in.Channel == ChannelHotline && strings.TrimSpace(in.Ticket) == "", "hotline_ticket", "请填写 12345 热线工单编号")
 	}
 	if in.Anonymous {
 		in.Name, in.Phone, in.Consent = "", "", false
@@ -308,7 +327,7 @@ func (s *Service) windowSubject(ctx context.Context, in Input, subj Subject) (Su
 }
 
 // create stores a new complaint, records it and tells the desk.
-func (s *Service) create(ctx context.Context, a *identity.Actor, c *Complaint, code string) error {
+func (s *Service) create(ctx context.Context, a *identity.Actor, c *Complaint, key, code string) error {
 	prefix := "TS"
 	if c.Kind == KindConsultation {
 		prefix = "ZX"
@@ -316,7 +335,7 @@ func (s *Service) create(ctx context.Context, a *identity.Actor, c *Complaint, c
 	number := func(id int64) string {
 		return fmt.Sprintf("%s%s%08d", prefix, c.CreatedAt.In(chinaTime).Format("060102"), id)
 	}
-	if err := s.d.Store.CreateComplaint(ctx, c, s.hash(code), number); err != nil {
+	if err := s.d.Store.CreateComplaint(ctx, c, key, s.hash(code), number); err != nil {
 		return err
 	}
 	who := audit.Actor{Label: c.Events[0].ActorLabel, ID: c.Events[0].ActorID}

@@ -12,10 +12,13 @@ import (
 // Store is what complaints need from storage. Every method joins the
 // transaction in ctx.
 type Store interface {
-	// CreateComplaint inserts a complaint with its events, sets its ID and
-	// its Number (number(id)). A second complaint with the same hotline
-	// ticket is a Conflict.
-	CreateComplaint(ctx context.Context, c *Complaint, codeHash []byte, number func(id int64) string) error
+	// CreateComplaint inserts a complaint with its events and the key it
+	// was filed with ("" for none), sets its ID and its Number
+	// (number(id)). A second complaint with the same hotline ticket is
+	// Invalid on hotline_ticket, one with the same key a Conflict.
+	CreateComplaint(ctx context.Context, c *Complaint, key string, codeHash []byte, number func(id int64) string) error
+	// FindComplaintByKey returns the complaint filed with key (NotFound).
+	FindComplaintByKey(ctx context.Context, key string) (*Complaint, error)
 	// LoadComplaint returns a complaint with its events; with lock, the row
 	// is locked for the rest of the transaction.
 	LoadComplaint(ctx context.Context, id int64, lock bool) (*Complaint, error)

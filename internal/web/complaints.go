@@ -88,7 +88,12 @@ func (s *Server) handleComplaintAboutCase(w http.ResponseWriter, r *http.Request
 	return s.complaintForm(w, r, http.StatusOK, f)
 }
 
+// complaintForm shows the complaint form. Its hidden key, kept while the
+// form comes back with errors, makes a form sent twice file once.
 func (s *Server) complaintForm(w http.ResponseWriter, r *http.Request, status int, f form) error {
+	if f.Get("key") == "" {
+		f.Values.Set("key", newKey())
+	}
 	ws, err := s.svc.Org.Windows(r.Context(), org.WindowFilter{})
 	if err != nil {
 		return err
@@ -111,12 +116,16 @@ func (s *Server) handleComplaintSubmit(w http.ResponseWriter, r *http.Request) e
 	in := complaint.Input{Kind: complaint.Kind(v.Get("kind")), Subject: complaint.SubjectKind(v.Get("subject")), CaseNumber: v.Get("case_number"),
 		QueryCode: v.Get("query_code"), Addr: httpkit.ClientAddr(r), WindowID: windowID, StaffName: v.Get("staff_name"), ItemCode: v.Get("item_code"), RegionID: regionID, Content: v.Get("content"),
 		Anonymous: v.Get("anonymous") == "1", Consent: v.Get("consent") == "1", Name: v.Get("name"), Phone: v.Get("phone"),
-		Channel: complaint.Channel(v.Get("channel")), Ticket: v.Get("ticket")}
+		Channel: complaint.Channel(v.Get("channel")), Ticket: v.Get("hotline_ticket"), Key: v.Get("key")}
 	a := httpkit.ActorFrom(r.Context())
 	filed, err := s.svc.Complaints.Submit(r.Context(), a, in)
-	if apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.TooMany) {
+	switch apperr.CodeOf(err) {
+	case apperr.Invalid, apperr.TooMany:
 		// Too many wrong 查询密码 too: the form comes back with what was
 		// written and when to try again, nothing lost.
+		return s.complaintForm(w, r, httpkit.WriteStatus(w, err), newForm(v, err))
+	case apperr.Conflict: // its key filed another complaint: a new key
+		v.Del("key")
 		return s.complaintForm(w, r, httpkit.WriteStatus(w, err), newForm(v, err))
 	}
 	if err != nil {
@@ -124,6 +133,9 @@ func (s *Server) handleComplaintSubmit(w http.ResponseWriter, r *http.Request) e
 	}
 	c := filed.Complaint
 	msg := fmt.Sprintf("%s已提交。编号：%s，查询码：%s（请妥善保存，凭编号和查询码可查询办理进度和答复）", c.Kind.Label(), c.Number, filed.QueryCode)
+	if filed.Repeated {
+		msg = "该表单已提交过，未重复登记。" + msg
+	}
 	if a != nil && (c.Complainant.UserID == a.UserID || a.Has(identity.RoleSupervisor)) {
 		return s.redirect(w, r, fmt.Sprintf("/complaints/%d", c.ID), msg)
 	}

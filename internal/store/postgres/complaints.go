@@ -24,7 +24,7 @@ const complaintColumns = sqlcommon.ComplaintColumns
 
 // CreateComplaint inserts a complaint and its events with the number made
 // from the id taken from the sequence.
-func (s *ComplaintsStore) CreateComplaint(ctx context.Context, c *complaint.Complaint, codeHash []byte, number func(int64) string) error {
+func (s *ComplaintsStore) CreateComplaint(ctx context.Context, c *complaint.Complaint, key string, codeHash []byte, number func(int64) string) error {
 	subj, _ := json.Marshal(c.Subject)
 	who, _ := json.Marshal(c.Complainant)
 	return s.db.InTx(ctx, func(ctx context.Context) error {
@@ -34,13 +34,13 @@ func (s *ComplaintsStore) CreateComplaint(ctx context.Context, c *complaint.Comp
 		c.Number = number(c.ID)
 		_, err := s.db.q(ctx).Exec(ctx, `INSERT INTO complaints (id, number, kind, status, subject, subject_kind, case_id, window_id,
 			staff_id, item_code, region_path, suggested_department_id, channel, hotline_ticket, anonymous, consent,
-			complainant_user_id, complainant, query_code_hash, content, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`, c.ID, c.Number, string(c.Kind), string(c.Status),
+			complainant_user_id, complainant, query_code_hash, content, version, created_at, updated_at, submit_key)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`, c.ID, c.Number, string(c.Kind), string(c.Status),
 			subj, string(c.Subject.Kind), nullable(c.Subject.CaseID), c.Subject.WindowID, c.Subject.StaffID, c.Subject.ItemCode, c.RegionPath,
 			c.Suggested, string(c.Channel), nullString(c.HotlineTicket), c.Anonymous, c.Consent, nullable(c.Complainant.UserID), who,
-			codeHash, c.Content, c.Version, c.CreatedAt, c.CreatedAt)
+			codeHash, c.Content, c.Version, c.CreatedAt, c.CreatedAt, nullString(key))
 		if isUnique(err) {
-			return apperr.Field("ticket", "该热线工单已经登记过")
+			return sqlcommon.DuplicateComplaint(c)
 		}
 		if err != nil {
 			return mapError(err)
@@ -105,6 +105,15 @@ func (s *ComplaintsStore) FindComplaintByHotline(ctx context.Context, ticketNo s
 	c, err := scanComplaint(s.db.q(ctx).QueryRow(ctx, `SELECT `+complaintColumns+` FROM complaints WHERE hotline_ticket = $1`, ticketNo))
 	if err != nil {
 		return nil, notFound(err, "没有该热线工单")
+	}
+	return c, s.loadEvents(ctx, []*complaint.Complaint{c})
+}
+
+// FindComplaintByKey returns the complaint filed with a key.
+func (s *ComplaintsStore) FindComplaintByKey(ctx context.Context, key string) (*complaint.Complaint, error) {
+	c, err := scanComplaint(s.db.q(ctx).QueryRow(ctx, `SELECT `+complaintColumns+` FROM complaints WHERE submit_key = $1`, key))
+	if err != nil {
+		return nil, notFound(err, "投诉不存在")
 	}
 	return c, s.loadEvents(ctx, []*complaint.Complaint{c})
 }

@@ -1,6 +1,7 @@
 package sqlcommon
 
 import (
+	"openhall/internal/apperr"
 	"openhall/internal/complaint"
 	"openhall/internal/hotline"
 )
@@ -8,6 +9,16 @@ import (
 // ComplaintColumns are the columns ScanComplaint reads, in its order.
 const ComplaintColumns = `id, COALESCE(number, ''), kind, status, subject, region_path, department_id, department, suggested_department_id,
 	channel, COALESCE(hotline_ticket, ''), anonymous, consent, complainant, content, reopened, answer_level, version, created_at`
+
+// DuplicateComplaint is the error of a complaint whose hotline ticket or
+// key (a repeated request, which the service answers with the first
+// complaint) is already held.
+func DuplicateComplaint(c *complaint.Complaint) error {
+	if c.HotlineTicket != "" {
+		return apperr.Field("hotline_ticket", "该热线工单已经登记过")
+	}
+	return apperr.New(apperr.Conflict, "该%s已经提交过", c.Kind.Label())
+}
 
 // ComplaintDetail is the part of a complaint event kept as JSON.
 type ComplaintDetail struct {

@@ -22,19 +22,19 @@ const complaintColumns = sqlcommon.ComplaintColumns
 
 // CreateComplaint inserts a complaint and its events, then gives it its
 // number.
-func (s *ComplaintsStore) CreateComplaint(ctx context.Context, c *complaint.Complaint, codeHash []byte, number func(int64) string) error {
+func (s *ComplaintsStore) CreateComplaint(ctx context.Context, c *complaint.Complaint, key string, codeHash []byte, number func(int64) string) error {
 	subj, _ := json.Marshal(c.Subject)
 	who, _ := json.Marshal(c.Complainant)
 	return s.db.InTx(ctx, func(ctx context.Context) error {
 		res, err := s.db.q(ctx).ExecContext(ctx, `INSERT INTO complaints (kind, status, subject, subject_kind, case_id, window_id,
 			staff_id, item_code, region_path, suggested_department_id, channel, hotline_ticket, anonymous, consent,
-			complainant_user_id, complainant, query_code_hash, content, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.Kind, c.Status, string(subj), c.Subject.Kind,
+			complainant_user_id, complainant, query_code_hash, content, version, created_at, updated_at, submit_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.Kind, c.Status, string(subj), c.Subject.Kind,
 			nullable(c.Subject.CaseID), c.Subject.WindowID, c.Subject.StaffID, c.Subject.ItemCode, c.RegionPath, c.Suggested, c.Channel,
 			nullString(c.HotlineTicket), boolInt(c.Anonymous), boolInt(c.Consent), nullable(c.Complainant.UserID), string(who),
-			codeHash, c.Content, c.Version, micro(c.CreatedAt), micro(c.CreatedAt))
+			codeHash, c.Content, c.Version, micro(c.CreatedAt), micro(c.CreatedAt), nullString(key))
 		if isUnique(err) {
-			return apperr.Field("ticket", "该热线工单已经登记过")
+			return sqlcommon.DuplicateComplaint(c)
 		}
 		if err != nil {
 			return mapError(err)
@@ -102,6 +102,15 @@ func (s *ComplaintsStore) FindComplaintByHotline(ctx context.Context, ticketNo s
 	c, err := scanComplaint(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+complaintColumns+` FROM complaints WHERE hotline_ticket = ?`, ticketNo))
 	if err != nil {
 		return nil, notFound(err, "没有该热线工单")
+	}
+	return c, s.loadEvents(ctx, []*complaint.Complaint{c})
+}
+
+// FindComplaintByKey returns the complaint filed with a key.
+func (s *ComplaintsStore) FindComplaintByKey(ctx context.Context, key string) (*complaint.Complaint, error) {
+	c, err := scanComplaint(s.db.q(ctx).QueryRowContext(ctx, `SELECT `+complaintColumns+` FROM complaints WHERE submit_key = ?`, key))
+	if err != nil {
+		return nil, notFound(err, "投诉不存在")
 	}
 	return c, s.loadEvents(ctx, []*complaint.Complaint{c})
 }

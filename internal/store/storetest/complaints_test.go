@@ -32,7 +32,7 @@ func TestComplaintsStore(t *testing.T) {
 		st := b.Open(t, now).Complaints
 		ctx := context.Background()
 		c := newComplaint("/1/2/3/", "", complaint.Complainant{UserID: 0, Name: "王五", Phone: "13900001111"}, ratingDay)
-		if err := st.CreateComplaint(ctx, c, []byte("hash"), numberOf); err != nil {
+		if err := st.CreateComplaint(ctx, c, "", []byte("hash"), numberOf); err != nil {
 			t.Fatal(err)
 		}
 		if c.ID == 0 || c.Number != numberOf(c.ID) {
@@ -62,11 +62,11 @@ func TestComplaintsStore(t *testing.T) {
 func checkHotlineComplaint(t *testing.T, st complaint.Store) {
 	ctx := context.Background()
 	h := newComplaint("/1/2/4/", "12345-0001", complaint.Complainant{}, ratingDay.Add(2*time.Hour))
-	if err := st.CreateComplaint(ctx, h, []byte("h"), numberOf); err != nil {
+	if err := st.CreateComplaint(ctx, h, "", []byte("h"), numberOf); err != nil {
 		t.Fatal(err)
 	}
 	dup := newComplaint("/1/2/4/", "12345-0001", complaint.Complainant{}, ratingDay)
-	if err := st.CreateComplaint(ctx, dup, []byte("h"), numberOf); !apperr.Is(err, apperr.Invalid) {
+	if err := st.CreateComplaint(ctx, dup, "", []byte("h"), numberOf); !apperr.Is(err, apperr.Invalid) {
 		t.Fatalf("a hotline ticket twice: %v", err)
 	}
 	if got, err := st.FindComplaintByHotline(ctx, "12345-0001"); err != nil || got.ID != h.ID {
