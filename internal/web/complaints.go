@@ -238,6 +238,12 @@ func (s *Server) handleComplaintAction(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	cmd, version, err := commandOf(r)
+	if err == nil && version < 1 && cmd.Kind.Valid() {
+		// The page's forms always send the version they show: a step
+		// without one would skip the check that nobody acted meanwhile.
+		// An unknown step is told as such first (by Act).
+		err = apperr.New(apperr.Invalid, "缺少版本号，请刷新页面后重试")
+	}
 	if err == nil {
 		_, err = s.svc.Complaints.Act(r.Context(), httpkit.ActorFrom(r.Context()), id, cmd, version)
 	}
