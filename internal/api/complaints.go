@@ -115,7 +115,7 @@ type complaintActionRequest struct {
 	DepartmentID int64  `json:"department_id"`
 	Days         int    `json:"days"`
 	Level        int    `json:"level"`
-	Version      int    `json:"version"`
+	Version      *int   `json:"version"`
 }
 
 func (c complaintActionRequest) command() complaint.Command {
@@ -135,7 +135,10 @@ func (s *Server) handleComplaintAction(w http.ResponseWriter, r *http.Request) e
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	if _, err := s.svc.Complaints.Act(r.Context(), a, id, req.command(), req.Version); err != nil {
+	if req.Version == nil || *req.Version < 1 {
+		return apperr.Field("version", "缺少字段 version：请传入所见投诉的版本号（投诉详情的 version），以免覆盖他人刚做的处理")
+	}
+	if _, err := s.svc.Complaints.Act(r.Context(), a, id, req.command(), *req.Version); err != nil {
 		return err
 	}
 	v, err := s.svc.Complaints.Get(r.Context(), a, id)

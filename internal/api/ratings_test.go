@@ -314,9 +314,11 @@ func TestComplaintAndHotlineAPI(t *testing.T) {
 		} `json:"items"`
 	}
 	sup.call("GET", "/api/v1/complaints?queue=1", nil, http.StatusOK, &queue)
+	e = sup.fail("POST", fmt.Sprintf("/api/v1/complaints/%d/actions", queue.Items[0].ID), map[string]any{"kind": "accept"}, http.StatusUnprocessableEntity)
+	wantFields(t, e, "version")
 	for _, it := range queue.Items {
-		sup.call("POST", fmt.Sprintf("/api/v1/complaints/%d/actions", it.ID), map[string]any{"kind": "accept"}, http.StatusOK, nil)
-		sup.call("POST", fmt.Sprintf("/api/v1/complaints/%d/actions", it.ID), map[string]any{"kind": "answer", "text": "请携带身份证和居住证明"}, http.StatusOK, nil)
+		actOnComplaint(sup, it.ID, map[string]any{"kind": "accept"})
+		actOnComplaint(sup, it.ID, map[string]any{"kind": "answer", "text": "请携带身份证和居住证明"})
 	}
 	if r := hot.do("GET", "/api/v1/hotline/answers?after=0", nil, bearer); r.status != http.StatusOK || !strings.Contains(string(r.body), "12345-88") {
 		t.Fatalf("answers: %d %s", r.status, r.body)
