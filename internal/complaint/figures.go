@@ -90,7 +90,7 @@ func figureScope(a *identity.Actor, q FigureQuery) (FigureFilter, error) {
 		return FigureFilter{}, apperr.New(apperr.Forbidden, "投诉统计仅供监察人员、系统管理员和部门负责人查看")
 	}
 	var f apperr.Fields
-	f.Check(q.By != "department" && q.By != "window" && q.By != "staff" && q.By != "item", "by", "统计维度须为 department、window、staff 或 item")
+	f.Check(q.By != "department" && q.By != "window" && q.By != "staff" && q.By != "item", "by", "统计维度须为部门（department）、窗口（window）、工作人员（staff）或事项（item）")
 	f.Check(q.From == (calendar.Date{}) || q.To == (calendar.Date{}) || q.To.Before(q.From), "from", "请选择统计期间")
 	f.Check(q.From != (calendar.Date{}) && q.From.Year() < minFigureYear, "from", fmt.Sprintf("开始日期不能早于 %d 年（此前没有投诉）", minFigureYear))
 	if err := f.Err(); err != nil {
