@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"openhall/internal/apperr"
+	"openhall/internal/blob"
 	"openhall/internal/cases"
 	"openhall/internal/httpkit"
 	"openhall/internal/identity"
@@ -222,7 +223,7 @@ func (s *Server) materials(ctx context.Context, a *identity.Actor, refs []materi
 			return nil, err
 		}
 		rc.Close()
-		out = append(out, cases.MaterialFile{Code: m.Code, FileName: m.FileName, SHA256: b.SHA256, Size: b.Size, MIME: b.MIME})
+		out = append(out, cases.MaterialFile{Code: m.Code, FileName: blob.NameOr(m.FileName, b), SHA256: b.SHA256, Size: b.Size, MIME: b.MIME})
 	}
 	return out, f.Err()
 }

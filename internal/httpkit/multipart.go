@@ -209,7 +209,7 @@ func (p *Parts) take(ctx context.Context, part *multipart.Part, blobs blob.Blobs
 	if !ok {
 		return nil, apperr.Field(part.FormName(), "不接受这个文件字段："+part.FormName())
 	}
-	up := &Upload{Field: part.FormName(), Name: part.FileName(), ContentType: part.Header.Get("Content-Type")}
+	up := &Upload{Field: part.FormName(), Name: blob.CleanName(part.FileName()), ContentType: part.Header.Get("Content-Type")}
 	src := &peekReader{r: part}
 	if src.empty() {
 		if up.Name == "" {
@@ -225,6 +225,9 @@ func (p *Parts) take(ctx context.Context, part *multipart.Part, blobs blob.Blobs
 	}
 	if err != nil {
 		return nil, p.fileError(up.Field, err)
+	}
+	if up.Name == "" && !rule.Memory {
+		up.Name = blob.Unnamed(up.Blob)
 	}
 	return up, nil
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"openhall/internal/blob"
 	"openhall/internal/cases"
 )
 
@@ -37,7 +38,7 @@ func (s *Server) keptFile(r *http.Request, ref string) (cases.MaterialFile, bool
 		return cases.MaterialFile{}, false
 	}
 	rc.Close()
-	return cases.MaterialFile{FileName: file, SHA256: b.SHA256, Size: b.Size, MIME: b.MIME}, true
+	return cases.MaterialFile{FileName: blob.NameOr(file, b), SHA256: b.SHA256, Size: b.Size, MIME: b.MIME}, true
 }
 
 // keptName is the file name of a kept reference, for the form to show.
