@@ -243,7 +243,14 @@ func (s *Server) handleMaterial(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.svc.Blobs.Serve(w, r, m.SHA256, m.FileName)
+	err = s.svc.Blobs.Serve(w, r, m.SHA256, m.FileName)
+	if apperr.Is(err, apperr.NotFound) {
+		// The case names the file, so a store without it has lost it: an
+		// error for the operator, like a damaged file, not a bad address.
+		return apperr.Wrap(fmt.Errorf("material %d of case %d: blob %s is missing from the store: %w", seq, id, m.SHA256, err),
+			apperr.Unavailable, "该材料文件缺失，暂时无法下载；已记录此问题，请联系管理员从备份恢复")
+	}
+	return err
 }
 
 // noticeRows reads a 补正 notice's items: for each material ticked
