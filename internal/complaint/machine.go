@@ -1,6 +1,7 @@
 package complaint
 
 import (
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -134,9 +135,11 @@ func acceptEvents(c *Complaint, cmd Command) []Event {
 
 func text(what string) func(*Complaint, Command) error {
 	return func(_ *Complaint, cmd Command) error {
-		n := utf8.RuneCountInString(cmd.Text)
-		if n < 2 || n > 4000 {
+		switch n := utf8.RuneCountInString(cmd.Text); {
+		case n < 2:
 			return apperr.Field("text", "请填写"+what+"（2–4000 字）")
+		case n > 4000:
+			return apperr.Field("text", fmt.Sprintf("%s过长：最多 4000 字，现有 %d 字", what, n))
 		}
 		return nil
 	}

@@ -56,6 +56,7 @@ func TestTransitions(t *testing.T) {
 		{"rate out of range", StatusAnswered, Command{Kind: CmdRate, Level: 6}, apperr.Invalid, ""},
 		{"reopen", StatusClosed, Command{Kind: CmdReopen, Text: "问题仍未解决"}, "", StatusAccepted},
 		{"reopen a refusal", StatusRefused, Command{Kind: CmdReopen, Text: "再议"}, apperr.Conflict, ""},
+		{"answer too long", StatusReplied, Command{Kind: CmdAnswer, Text: strings.Repeat("答", 4001)}, apperr.Invalid, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -415,5 +416,16 @@ func TestDeskClockFromAcceptance(t *testing.T) {
 	do(t, c, Command{Kind: CmdAccept, DepartmentID: 7, Days: 10}, at(2026, 3, 9, 15))
 	if cl, _ := ComputeClocks(c, cal, at(2026, 3, 30, 9)); cl.Desk.Started || cl.DeskAfter != "" {
 		t.Fatalf("accepted and assigned at once: desk %+v after %q", cl.Desk, cl.DeskAfter)
+	}
+}
+
+// TestTextTooLong: a text over the limit is told as too long, with its
+// length, not as missing.
+func TestTextTooLong(t *testing.T) {
+	c := filed(at(2026, 3, 9, 10))
+	c.Status = StatusReplied
+	_, err := Transition(c, Command{Kind: CmdAnswer, Text: strings.Repeat("答", 5000)}, at(2026, 3, 10, 10))
+	if msg := apperr.FieldsOf(err)["text"]; !strings.Contains(msg, "过长") || !strings.Contains(msg, "5000") {
+		t.Fatalf("an over-long answer: %v %q", err, msg)
 	}
 }

@@ -255,8 +255,11 @@ func (t *Ticket) validate(now time.Time) error {
 	n := utf8.RuneCountInString(t.Content)
 	f.Check(n < 2 || n > 4000, "content", "工单内容须为 2–4000 字")
 	switch {
-	case t.ReceivedAt.IsZero() || t.ReceivedAt.Year() < 2000:
+	case t.ReceivedAt.IsZero():
 		f.Add("received_at", "请给出热线受理时间（RFC 3339，如 2026-03-09T09:00:00+08:00）")
+	case t.ReceivedAt.Year() < 2000:
+		// Not repeated back: a time this early is a placeholder (the epoch).
+		f.Add("received_at", "热线受理时间无效（早于 2000 年，多为热线系统未填的默认值），请给出实际受理时间（RFC 3339，如 2026-03-09T09:00:00+08:00）")
 	case t.ReceivedAt.Before(now.Add(-MaxTicketAge)):
 		f.Add("received_at", fmt.Sprintf("热线受理时间 %s 早于 %d 天前，请核对；更早的工单请由投诉受理机构直接录入",
 			t.ReceivedAt.In(chinaTime).Format(time.RFC3339), int(MaxTicketAge/(24*time.Hour))))

@@ -40,6 +40,7 @@ func TestReceiveChecksTicket(t *testing.T) {
 		{"received in the future", func(t *Ticket) { t.ReceivedAt = time.Date(2030, 1, 1, 0, 0, 0, 0, cst) }, "received_at", "晚于本系统当前时间"},
 		{"received ten minutes ahead", func(t *Ticket) { t.ReceivedAt = now.Add(10 * time.Minute) }, "received_at", "2026-03-09T10:00:00+08:00"},
 		{"no received time", func(t *Ticket) { t.ReceivedAt = time.Time{} }, "received_at", "RFC 3339"},
+		{"received at the epoch", func(t *Ticket) { t.ReceivedAt = time.Unix(1, 0) }, "received_at", "早于 2000 年"},
 		{"no kind", func(t *Ticket) { t.Kind = "" }, "kind", "请给出工单类型"},
 		{"an unknown kind", func(t *Ticket) { t.Kind = "praise" }, "kind", "不支持的工单类型“praise”"},
 		{"received in 2005", func(t *Ticket) { t.ReceivedAt = time.Date(2005, 1, 1, 9, 0, 0, 0, cst) }, "received_at", "早于 90 天前"},
