@@ -106,11 +106,16 @@ func TestServeWithObjectStore(t *testing.T) {
 	if err := b.client.RemoveObject(context.Background(), b.bucket, b.key(m.SHA256), minio.RemoveObjectOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if status, body := c.get(t, path, ""); status != http.StatusNotFound || !strings.Contains(string(body), "材料文件不存在") {
+	// A material the case names whose object is gone is lost data: told as
+	// such and logged, not answered as a bad address.
+	if status, body := c.get(t, path, ""); status != http.StatusServiceUnavailable || !strings.Contains(string(body), "该材料文件缺失") {
 		t.Errorf("deleted material: %d %.300s", status, body)
 	}
 	p.cmd.Process.Kill()
 	p.cmd.Wait()
+	if !strings.Contains(p.stderr.String(), "is missing from the store") {
+		t.Error("the lost object is not in the server's log")
+	}
 	if strings.Contains(p.stderr.String(), b.cfg.SecretKey) {
 		t.Error("the S3 secret key is in the server's log")
 	}
@@ -182,6 +187,33 @@ func TestServeWrongKeyCreatesNothing(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "拒绝了访问密钥") {
 		t.Fatalf("serve with a refused key: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(data, "openhall.db")); err == nil {
+		t.Error("the refused start created a database")
+	}
+}
+
+// TestServeReadOnlyKeyCreatesNothing: keys that may read the bucket but
+// not write to it stop the server before it creates or migrates a
+// database, with the keys' rights named, instead of a node that reports
+// ready and fails every upload.
+func TestServeReadOnlyKeyCreatesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the server and runs it")
+	}
+	access, secret := os.Getenv("OPENHALL_TEST_S3_READ_ACCESS_KEY"), os.Getenv("OPENHALL_TEST_S3_READ_SECRET_KEY")
+	b := newTestBucket(t)
+	if access == "" {
+		t.Skip("no read-only keys on the S3 server (./scripts/test starts one with them)")
+	}
+	bin := buildBinary(t)
+	data := filepath.Join(t.TempDir(), "data")
+	env := append(b.env(), "OPENHALL_DATA="+data, "OPENHALL_S3_ACCESS_KEY="+access, "OPENHALL_S3_SECRET_KEY="+secret)
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--demo")
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "不能写入存储桶") {
+		t.Fatalf("serve with read-only keys: %v\n%s", err, out)
 	}
 	if _, err := os.Stat(filepath.Join(data, "openhall.db")); err == nil {
 		t.Error("the refused start created a database")

@@ -92,6 +92,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (
 	if err != nil {
 		return nil, err
 	}
+	if err := checkWritable(ctx, blobs, o.Node); err != nil {
+		return nil, err
+	}
 	s, err := openStores(ctx, cfg, o.Now)
 	if err != nil {
 		return nil, err

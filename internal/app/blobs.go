@@ -35,3 +35,14 @@ func openFallbackDir(dir string) (*blob.Store, error) {
 	}
 	return blob.New(dir)
 }
+
+// checkWritable has a serving node's object store prove that it accepts
+// writes (blob.S3.CheckWritable) before any database is touched; a local
+// directory needs no check beyond its creation.
+func checkWritable(ctx context.Context, blobs blob.Blobs, node bool) error {
+	w, ok := blobs.(interface{ CheckWritable(context.Context) error })
+	if !node || !ok {
+		return nil
+	}
+	return w.CheckWritable(ctx)
+}

@@ -54,6 +54,7 @@ type S3 struct {
 	// larger go in one request. 0 is minio's (16 MiB).
 	partSize uint64
 	wait     time.Duration // S3Config.Timeout or s3Wait
+	conf     S3Config      // for the messages of CheckWritable
 }
 
 // NewS3 connects to the bucket and checks that it exists.
@@ -62,7 +63,7 @@ func NewS3(ctx context.Context, c S3Config) (*S3, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &S3{client: client, bucket: bucket, prefix: prefix, spool: c.Spool, wait: c.wait()}
+	s := &S3{client: client, bucket: bucket, prefix: prefix, spool: c.Spool, wait: c.wait(), conf: c}
 	ctx, cancel := s.deadline(ctx, 0)
 	defer cancel()
 	ok, err := client.BucketExists(ctx, bucket)

@@ -12,8 +12,10 @@
 #
 # sw_start sets SW_TMP, SW_PID and exports OPENHALL_TEST_S3 (endpoint URL),
 # OPENHALL_TEST_S3_ACCESS_KEY and OPENHALL_TEST_S3_SECRET_KEY: the gateway
-# signs requests like a deployment's (an identities file with one key pair),
-# not anonymous access. sw_cleanup stops it and removes its files.
+# signs requests like a deployment's (an identities file with key pairs),
+# not anonymous access. OPENHALL_TEST_S3_READ_ACCESS_KEY and
+# OPENHALL_TEST_S3_READ_SECRET_KEY are a second pair that may read and list
+# but not write. sw_cleanup stops it and removes its files.
 
 SEAWEEDFS_MODULE=github.com/seaweedfs/seaweedfs
 SEAWEEDFS_VERSION=v0.0.0-20261109003541-7506e5f91cd6
@@ -113,14 +115,20 @@ sw_start() {
 # it fails when the server exits or does not answer within a minute.
 sw_start_once() {
 	SW_TMP=$(mktemp -d "${TMPDIR:-/tmp}/openhall-s3.XXXXXX")
-	local access secret master volume filer s3
+	local access secret reader rsecret master volume filer s3
 	access=OH$(sw_random_hex 18)
 	secret=$(sw_random_hex 40)
+	# A second key may read and list but not write, as a misconfigured
+	# deployment's would: the tests check that a node refuses to start on it.
+	reader=OR$(sw_random_hex 18)
+	rsecret=$(sw_random_hex 40)
 	master=$(sw_free_port) && volume=$(sw_free_port) && filer=$(sw_free_port) &&
 		s3=$(sw_free_port) || return 1
 	cat >"$SW_TMP/s3.json" <<-JSON
 		{"identities": [{"name": "openhall", "credentials": [{"accessKey": "$access", "secretKey": "$secret"}],
-		  "actions": ["Admin", "Read", "List", "Tagging", "Write"]}]}
+		  "actions": ["Admin", "Read", "List", "Tagging", "Write"]},
+		 {"name": "reader", "credentials": [{"accessKey": "$reader", "secretKey": "$rsecret"}],
+		  "actions": ["Read", "List"]}]}
 	JSON
 	mkdir -p "$SW_TMP/data"
 	# -volume.max=0: volumes as the disk allows (the default of 8 runs out
@@ -136,6 +144,8 @@ sw_start_once() {
 			export OPENHALL_TEST_S3="http://127.0.0.1:$s3"
 			export OPENHALL_TEST_S3_ACCESS_KEY=$access
 			export OPENHALL_TEST_S3_SECRET_KEY=$secret
+			export OPENHALL_TEST_S3_READ_ACCESS_KEY=$reader
+			export OPENHALL_TEST_S3_READ_SECRET_KEY=$rsecret
 			log "SeaweedFS $SEAWEEDFS_VERSION: S3 on $OPENHALL_TEST_S3 (data in $SW_TMP, after ${i}×0.5 s)"
 			return 0
 		fi
