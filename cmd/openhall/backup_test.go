@@ -31,10 +31,21 @@ func TestBackupUnderLoadRestores(t *testing.T) {
 	c := newFilingClient(t, p.addr, 0, nil)
 	before := c.caseIDs(t)
 
+	// A --blobs that is not the deployment's is refused at once, naming
+	// the one the database records, not reported as a first missing file.
+	elsewhere := filepath.Join(dir, "elsewhere")
+	out, err := exec.Command(bin, "backup", "--data", data, "--blobs", elsewhere, "--out", archive).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "不是本部署的") || !strings.Contains(string(out), filepath.Join(data, "blobs")) {
+		t.Fatalf("backup from another blob store: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(archive); err == nil {
+		t.Fatal("the refused backup left an archive")
+	}
+
 	l := c.startLoad(t, "bk")
 	l.waitAcks(t, 30)
 	ackedBefore := l.acked()
-	out, err := exec.Command(bin, "backup", "--data", data, "--out", archive).CombinedOutput()
+	out, err = exec.Command(bin, "backup", "--data", data, "--out", archive).CombinedOutput()
 	if err != nil {
 		t.Fatalf("backup: %v\n%s", err, out)
 	}

@@ -34,6 +34,9 @@ func Backup(ctx context.Context, cfg config.Config, out string) (backup.Manifest
 	if err != nil {
 		return backup.Manifest{}, err
 	}
+	if err := ownBlobStore(ctx, s.Settings, blobs, blobLabel(cfg)); err != nil {
+		return backup.Manifest{}, err
+	}
 	w, err := backup.Create(out, s.Backend.Backend(), time.Now())
 	if err != nil {
 		return backup.Manifest{}, err
@@ -49,6 +52,25 @@ func Backup(ctx context.Context, cfg config.Config, out string) (backup.Manifest
 		return backup.Manifest{}, err
 	}
 	return w.Commit()
+}
+
+// ownBlobStore refuses a backup from a blob store that is not the
+// deployment's (a --blobs left out or mistyped): every material would be
+// missing from it, the first one stopping the backup as if it were lost. A
+// store migrate-blobs copied the deployment's marker into counts as its.
+func ownBlobStore(ctx context.Context, settings store.Settings, blobs blob.Blobs, label string) error {
+	rec, err := readBlobRecord(ctx, settings)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil // no node has started on this database yet
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := blobs.ReadMarker(ctx, rec.Deployment); !apperr.Is(err, apperr.NotFound) {
+		return err
+	}
+	return apperr.New(apperr.Invalid, "材料存储（--blobs）%s 不是本部署的：数据库登记的材料存储是 %s。"+
+		"请给出与 serve 相同的 --blobs（对象存储还须同一个 --s3-endpoint 及其密钥）后重新备份", label, rec.Store)
 }
 
 // backupSQLite copies the database beside the archive, then puts the
