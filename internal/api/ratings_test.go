@@ -236,6 +236,12 @@ func TestCounterAndExchangeAPI(t *testing.T) {
 	wantFields(t, e, "level")
 	sup := demoLogin(t, a, "supervisor")
 	var recs []map[string]string
+	// The deployment's administrator, asking for no region, exports the
+	// whole deployment's.
+	demoLogin(t, a, "admin").call("GET", "/api/v1/ratings/export?from=2026-03-09&to=2026-03-09", nil, http.StatusOK, &recs)
+	if len(recs) != 1 {
+		t.Fatalf("the administrator's export: %d records", len(recs))
+	}
 	sup.call("GET", "/api/v1/ratings/export?from=2026-03-09&to=2026-03-09", nil, http.StatusOK, &recs)
 	if len(recs) != 1 || recs[0]["satisfaction"] != "5" || recs[0]["pf"] != "4" || recs[0]["version"] != "2" {
 		t.Fatalf("export %+v", recs)
