@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"openhall/internal/config"
 	"openhall/internal/store/storetest"
 	"openhall/internal/testutil"
@@ -103,5 +105,29 @@ func TestLoadClusterObjectStoreFlags(t *testing.T) {
 	o.S3.S3Timeout = 0
 	if env := strings.Join(s3Env(o.S3), " "); strings.Contains(env, "OPENHALL_S3_TIMEOUT") {
 		t.Fatalf("no --s3-timeout given, environment %q", env)
+	}
+}
+
+// TestLoadClusterRefusesUsedDatabase: a database that already holds tables
+// (a previous run's) is refused before any node starts, with the reason,
+// rather than failing halfway on the login locks and the other key the
+// previous run left.
+func TestLoadClusterRefusesUsedDatabase(t *testing.T) {
+	testutil.PostgresURL(t)
+	db := storetest.PostgresDatabase(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = conn.Exec(ctx, `CREATE TABLE leftover (id int)`)
+	conn.Close(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	err = loadCluster(ctx, []string{"--db", db, "--bin", "/nonexistent"}, &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "需要一个空的 PostgreSQL 数据库") {
+		t.Fatalf("load cluster on a used database: %v\n%s", err, out.String())
 	}
 }

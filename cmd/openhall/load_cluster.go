@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"openhall/internal/config"
 	"openhall/internal/demo"
 	"openhall/internal/loadgen"
@@ -202,6 +204,9 @@ func loadCluster(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if !strings.HasPrefix(o.DB, "postgres") {
 		return usagef("load cluster 需要 --db postgres://…（多个节点共用一个 PostgreSQL）")
 	}
+	if err := emptyDatabase(ctx, o.DB); err != nil {
+		return err
+	}
 	temporary := o.Data == ""
 	if err := clusterDefaults(&o); err != nil {
 		return err
@@ -231,4 +236,23 @@ func clusterDefaults(o *clusterOptions) error {
 		o.Data, err = os.MkdirTemp("", "openhall-cluster-")
 	}
 	return err
+}
+
+// emptyDatabase refuses a database that already holds tables: the run loads
+// the demo data under a key-encryption key of its own and leaves login
+// locks behind, so a second run on the same database fails halfway.
+func emptyDatabase(ctx context.Context, url string) error {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return fmt.Errorf("连接 --db 失败：%w", err)
+	}
+	defer conn.Close(ctx)
+	var n int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()`).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return usagef("load cluster 需要一个空的 PostgreSQL 数据库，每次运行用一个新库：--db 所指的库中已有 %d 张表（例如上一次运行留下的）", n)
+	}
+	return nil
 }
