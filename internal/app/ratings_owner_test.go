@@ -113,3 +113,24 @@ func TestStaffCannotRateByLink(t *testing.T) {
 		t.Fatalf("a second rating of the stage: %v", err)
 	}
 }
+
+// TestLinkRatingIsNotTheApplicants: someone else logged in who holds a
+// case's rating link rates anonymously, and the rating is not listed as
+// the applicant's nor opened as theirs: its words are not theirs.
+func TestLinkRatingIsNotTheApplicants(t *testing.T) {
+	a, _ := demoApp(t, "sqlite", cstAt(3, 9, 10))
+	ctx := context.Background()
+	c := decidedCase(t, a, "个体工商户设立登记", "citizen")
+	tok := strings.TrimPrefix(a.Services.Ratings.CaseLink(c.ID), "/rate/")
+	r, err := a.Services.Ratings.RateLink(ctx, actor(t, a, "company"), tok, rating.Input{Level: rating.VeryDissatisfied, Comment: "别人的差评"})
+	if err != nil || !r.Anonymous || r.RaterUserID != 0 {
+		t.Fatalf("a link rating by someone else: %+v %v", r, err)
+	}
+	citizen := actor(t, a, "citizen")
+	if list, err := a.Services.Ratings.Mine(ctx, citizen); err != nil || len(list) != 0 {
+		t.Fatalf("the applicant's ratings hold %d (%v)", len(list), err)
+	}
+	if _, err := a.Services.Ratings.RaterRating(ctx, citizen, r.ID); !apperr.Is(err, apperr.NotFound) {
+		t.Fatalf("the applicant opens someone else's link rating: %v", err)
+	}
+}

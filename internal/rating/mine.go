@@ -8,10 +8,11 @@ import (
 )
 
 // Mine lists the actor's ratings, newest first: those given under their
-// name, and the anonymous ones of their cases (given from the case's page
-// or with its receipt's link), whose feedback and second evaluation are
-// theirs too; anonymity hides the rater from the department, not from
-// themselves.
+// name, and the anonymous ones they gave from their cases' pages, whose
+// feedback and second evaluation are theirs too; anonymity hides the rater
+// from the department, not from themselves. An anonymous rating given
+// through a case's link may be anyone's who holds its receipt: it is
+// followed through that link, not listed here.
 func (s *Service) Mine(ctx context.Context, a *identity.Actor) ([]*Rating, error) {
 	if a == nil {
 		return nil, apperr.New(apperr.Unauthenticated, "请先登录")
@@ -71,7 +72,7 @@ func (s *Service) ratingOf(ctx context.Context, a *identity.Actor, id int64) (*R
 	if r.RaterUserID == a.UserID {
 		return r, nil
 	}
-	if !r.Anonymous || r.CaseID == 0 {
+	if !ownAnonymous(r) {
 		return nil, errNoRating
 	}
 	info, err := s.d.Cases.CaseInfo(ctx, r.CaseID)
@@ -79,4 +80,11 @@ func (s *Service) ratingOf(ctx context.Context, a *identity.Actor, id int64) (*R
 		return nil, errNoRating
 	}
 	return r, nil
+}
+
+// ownAnonymous reports whether r is an anonymous rating its case's
+// applicant gave from the case's page (RateCase: PC or mobile), the only
+// way an anonymous rating is known to be theirs.
+func ownAnonymous(r *Rating) bool {
+	return r.Anonymous && r.CaseID != 0 && (r.Channel == ChannelPC || r.Channel == ChannelMobile)
 }

@@ -81,7 +81,7 @@ type Filter struct {
 	VisitID     int64
 	RaterUserID int64
 	// OwnerUserID: the ratings given under this account's name and the
-	// anonymous ratings of the cases it applied for.
+	// anonymous ones it gave from its cases' pages (OwnRating).
 	OwnerUserID   int64
 	FirstID       int64
 	RegionPrefix  string

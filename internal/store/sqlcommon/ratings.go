@@ -36,8 +36,8 @@ func RatingWhere(d Dialect, f rating.Filter) *Where {
 		}
 	}
 	if f.OwnerUserID != 0 {
-		w.Add("(rater_user_id = ? OR anonymous = ? AND case_id IN (SELECT id FROM cases WHERE applicant_user_id = ?))",
-			f.OwnerUserID, true, f.OwnerUserID)
+		w.Add("(rater_user_id = ? OR anonymous = ? AND channel IN (?, ?) AND case_id IN (SELECT id FROM cases WHERE applicant_user_id = ?))",
+			f.OwnerUserID, true, rating.ChannelPC, rating.ChannelMobile, f.OwnerUserID)
 	}
 	if f.RegionPrefix != "" {
 		w.Add(w.Prefix("region_path", f.RegionPrefix))
