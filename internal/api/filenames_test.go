@@ -23,6 +23,7 @@ func TestUploadedFileNames(t *testing.T) {
 		{"x\u202egpj.pdf", "xgpj.pdf"},
 		{"", "未命名文件.pdf"},
 		{`C:\材料\申请书.pdf`, "申请书.pdf"},
+		{"扫描件", "扫描件.pdf"},
 	} {
 		if u := c.upload(tt.sent, tinyPDF+"% "+tt.want+"\n"); u.FileName != tt.want {
 			t.Errorf("uploaded as %q, stored as %q; want %q", tt.sent, u.FileName, tt.want)
@@ -35,7 +36,7 @@ func TestUploadedFileNames(t *testing.T) {
 	var ms []map[string]string
 	for i, code := range []string{"m1", "m3", "m4"} {
 		up := c.upload(code+".pdf", tinyPDF+fmt.Sprintf("%% names %d\n", i))
-		ms = append(ms, map[string]string{"code": code, "sha256": up.SHA256, "file_name": []string{long, "\u202e\u200f", "b\u202ejpg.pdf"}[i]})
+		ms = append(ms, map[string]string{"code": code, "sha256": up.SHA256, "file_name": []string{long, "\u202e\u200f", "invoice\u202egpj.exe"}[i]})
 	}
 	body := map[string]any{"item_version_id": itemVersion(t, a, "食品经营许可"), "form": foodForm, "materials": ms}
 	r := c.do("POST", "/api/v1/cases", body, func(req *http.Request) { req.Header.Set("Idempotency-Key", "names-1") })
@@ -49,7 +50,7 @@ func TestUploadedFileNames(t *testing.T) {
 	}
 	jsonUnmarshal(t, r.body, &v)
 	if len(v.Materials) != 3 || utf8.RuneCountInString(v.Materials[0].FileName) != blob.MaxNameRunes ||
-		v.Materials[1].FileName != "未命名文件.pdf" || v.Materials[2].FileName != "bjpg.pdf" {
+		v.Materials[1].FileName != "未命名文件.pdf" || v.Materials[2].FileName != "invoicegpj.exe.pdf" {
 		t.Fatalf("the filing's file names: %+v", v.Materials)
 	}
 }

@@ -2,6 +2,7 @@ package blob
 
 import (
 	"path"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -40,10 +41,18 @@ func CleanName(name string) string {
 // extension of its kind.
 func Unnamed(b Blob) string { return "未命名文件" + firstExt(b.Kind) }
 
-// NameOr is the clean name, or Unnamed when nothing is left of it.
+// NameOr is the clean name a client gave a stored file (a filing naming an
+// upload), ending in an extension of the file's kind: "invoice.exe" for a
+// PDF becomes "invoice.exe.pdf", as an upload with that name would have
+// been refused; Unnamed when nothing is left of it.
 func NameOr(name string, b Blob) string {
-	if n := CleanName(name); n != "" {
+	n := CleanName(name)
+	if n == "" {
+		return Unnamed(b)
+	}
+	exts := b.Kind.Extensions()
+	if len(exts) == 0 || slices.Contains(exts, strings.ToLower(path.Ext(n))) {
 		return n
 	}
-	return Unnamed(b)
+	return CleanName(n + exts[0])
 }

@@ -31,7 +31,14 @@ func TestCleanName(t *testing.T) {
 	if utf8.RuneCountInString(got) != blob.MaxNameRunes || !strings.HasSuffix(got, ".pdf") || !strings.HasPrefix(got, "营业执照") {
 		t.Errorf("a long name is cut to %d runes: %q…", utf8.RuneCountInString(got), got[:30])
 	}
-	if n := blob.NameOr("\u202e", blob.Blob{Kind: blob.KindPDF}); n != "未命名文件.pdf" {
-		t.Errorf("NameOr of nothing = %q", n)
+	pdf := blob.Blob{Kind: blob.KindPDF}
+	for in, want := range map[string]string{"\u202e": "未命名文件.pdf", "invoice.exe": "invoice.exe.pdf", "scan": "scan.pdf",
+		"扫描件.PDF": "扫描件.PDF", "x\u202egpj.exe": "xgpj.exe.pdf", "照片.jpeg": "照片.jpeg.pdf"} {
+		if got := blob.NameOr(in, pdf); got != want {
+			t.Errorf("NameOr(%q) for a PDF = %q, want %q", in, got, want)
+		}
+	}
+	if got := blob.NameOr(strings.Repeat("长", 300)+".exe", pdf); utf8.RuneCountInString(got) != blob.MaxNameRunes || !strings.HasSuffix(got, ".pdf") {
+		t.Errorf("a long name given to a PDF: %d runes, %q", utf8.RuneCountInString(got), got[len(got)-12:])
 	}
 }

@@ -226,8 +226,8 @@ func (p *Parts) take(ctx context.Context, part *multipart.Part, blobs blob.Blobs
 	if err != nil {
 		return nil, p.fileError(up.Field, err)
 	}
-	if up.Name == "" && !rule.Memory {
-		up.Name = blob.Unnamed(up.Blob)
+	if !rule.Memory {
+		up.Name = blob.NameOr(up.Name, up.Blob)
 	}
 	return up, nil
 }
