@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"openhall/internal/apperr"
+	"openhall/internal/calendar"
 	"openhall/internal/cases"
 	"openhall/internal/catalog"
 	"openhall/internal/hall"
@@ -47,6 +48,9 @@ type applyPage struct {
 	Key       string
 	Draft     *cases.Case // the draft being resumed, if any
 }
+
+// LimitText says a limit as the item's guide does ("当场办结" for none).
+func (applyPage) LimitText(l calendar.Limit) string { return catalog.LimitText(l) }
 
 func newKey() string {
 	b := make([]byte, 18)

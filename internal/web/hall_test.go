@@ -93,6 +93,11 @@ func TestApplyRefusals(t *testing.T) {
 	if p := citizen.get("/apply/" + idStr(publishedOf(t, a, "城市道路占用、挖掘许可"))); p.status != http.StatusOK {
 		t.Fatalf("the version in effect: %d", p.status)
 	}
+	// An instant item's limit reads as its guide says, not as 0 days.
+	if p := citizen.get("/apply/" + idStr(publishedOf(t, a, "个体工商户设立登记"))); p.status != http.StatusOK ||
+		!strings.Contains(p.body, "承诺办结时限：当场办结") || strings.Contains(p.body, "0 个工作日") {
+		t.Fatalf("an instant item's application page: %d", p.status)
+	}
 }
 
 // publishedOf is the version in effect of a demo item.
