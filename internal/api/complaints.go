@@ -136,7 +136,7 @@ func (s *Server) handleComplaintAction(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	if req.Version == nil || *req.Version < 1 {
-		return apperr.Field("version", "缺少字段 version：请传入所见投诉的版本号（投诉详情的 version），以免覆盖他人刚做的处理")
+		return apperr.Field("version", "缺少字段 version 或其值无效：请传入所见投诉的版本号（投诉详情的 version，从 1 起），以免覆盖他人刚做的处理")
 	}
 	if _, err := s.svc.Complaints.Act(r.Context(), a, id, req.command(), *req.Version); err != nil {
 		return err

@@ -311,7 +311,7 @@ func (s *Server) handleTicketAction(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	if req.Version == nil || *req.Version < 1 {
-		return apperr.Field("version", "缺少字段 version：请传入所见工单的版本号（工单详情的 version），以免覆盖他人刚做的处理")
+		return apperr.Field("version", "缺少字段 version 或其值无效：请传入所见工单的版本号（工单详情的 version，从 1 起），以免覆盖他人刚做的处理")
 	}
 	cmd := rating.TicketCommand{Kind: rating.TicketCommandKind(req.Kind), Code: req.Code, Reason: req.Reason}
 	if _, err := s.svc.Ratings.ActTicket(r.Context(), a, id, cmd, *req.Version); err != nil {

@@ -14,14 +14,14 @@ import (
 const MaxNameRunes = 255
 
 // CleanName is a file name as a browser or client sent it, made safe to
-// store and show: its last path element (either slash), without control
-// or bidirectional-formatting characters (U+202E makes "x\u202egpj.pdf"
+// store and show: its last path element (either slash), without control,
+// invisible formatting (zero-width) or bidirectional-formatting characters (U+202E makes "x\u202egpj.pdf"
 // read as “xfdp.jpg”), trimmed, and at most MaxNameRunes long with
 // its extension kept. A name of nothing but such characters becomes "".
 func CleanName(name string) string {
 	name = name[strings.LastIndexAny(name, `/\`)+1:]
 	name = strings.TrimSpace(strings.Map(func(r rune) rune {
-		if r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+		if r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Bidi_Control, r) {
 			return -1
 		}
 		return r
@@ -47,7 +47,7 @@ func Unnamed(b Blob) string { return "未命名文件" + firstExt(b.Kind) }
 // been refused; Unnamed when nothing is left of it.
 func NameOr(name string, b Blob) string {
 	n := CleanName(name)
-	if n == "" {
+	if strings.TrimSpace(strings.TrimSuffix(n, path.Ext(n))) == "" { // "" or ".pdf"
 		return Unnamed(b)
 	}
 	exts := b.Kind.Extensions()

@@ -22,6 +22,7 @@ func TestCleanName(t *testing.T) {
 		{"\u202e\u200f", ""},
 		{"", ""},
 		{"bad\xffbyte.pdf", "badbyte.pdf"},
+		{"zero\u200bwidth\ufeff.pdf", "zerowidth.pdf"},
 	} {
 		if got := blob.CleanName(tt.in); got != tt.want {
 			t.Errorf("CleanName(%q) = %q, want %q", tt.in, got, tt.want)
@@ -33,7 +34,7 @@ func TestCleanName(t *testing.T) {
 	}
 	pdf := blob.Blob{Kind: blob.KindPDF}
 	for in, want := range map[string]string{"\u202e": "未命名文件.pdf", "invoice.exe": "invoice.exe.pdf", "scan": "scan.pdf",
-		"扫描件.PDF": "扫描件.PDF", "x\u202egpj.exe": "xgpj.exe.pdf", "照片.jpeg": "照片.jpeg.pdf"} {
+		"扫描件.PDF": "扫描件.PDF", "x\u202egpj.exe": "xgpj.exe.pdf", "照片.jpeg": "照片.jpeg.pdf", ".pdf": "未命名文件.pdf"} {
 		if got := blob.NameOr(in, pdf); got != want {
 			t.Errorf("NameOr(%q) for a PDF = %q, want %q", in, got, want)
 		}
