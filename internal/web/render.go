@@ -248,6 +248,7 @@ type errorPage struct {
 	Page
 	Status  int
 	Message string
+	Kept    []keptField // what the visitor typed into a refused form (refused.go)
 }
 
 // renderError shows a safe message; internal errors are logged, never shown.

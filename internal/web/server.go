@@ -72,7 +72,7 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 			err = s.checkSource(r)
 		}
 		if err != nil {
-			s.renderError(w, r, err)
+			s.renderRefused(w, r, err)
 			return
 		}
 		next.ServeHTTP(w, r)
