@@ -115,12 +115,21 @@ func whyNot(info *CaseInfo, list []*Rating) string {
 	if info.Stage == 0 {
 		return "该办件当前不在可评价的阶段"
 	}
-	for _, r := range list {
-		if r.Stage == info.Stage && r.Number == FirstEvaluation {
-			return fmt.Sprintf("该办件“%s”阶段已有评价，每个阶段只能评价一次", info.Stage.Label())
-		}
+	if stageRated(info, list) {
+		return fmt.Sprintf("该办件“%s”阶段已有评价，每个阶段只能评价一次", info.Stage.Label())
 	}
 	return ""
+}
+
+// stageRated reports whether the case's current stage has its first
+// evaluation among list (一事一评: one per stage).
+func stageRated(info *CaseInfo, list []*Rating) bool {
+	for _, r := range list {
+		if info.Stage.Valid() && r.Stage == info.Stage && r.Number == FirstEvaluation {
+			return true
+		}
+	}
+	return false
 }
 
 // RateCase records the applicant's rating of their case at its current
@@ -198,6 +207,9 @@ type LinkSubject struct {
 	Why      string    // why no rating can be given
 	Channel  Channel   // the channel a rating here is recorded with
 	Feedback *TicketEvent
+
+	// StageRated: the case's current stage has its first evaluation.
+	StageRated bool
 }
 
 // Link resolves a rating link for its holder, anyone who has the QR code
@@ -235,7 +247,7 @@ func (s *Service) caseLink(ctx context.Context, caseID int64) (*LinkSubject, err
 	if err != nil {
 		return nil, err
 	}
-	ls := &LinkSubject{Kind: SubjectCase, Case: info, Channel: ChannelQR}
+	ls := &LinkSubject{Kind: SubjectCase, Case: info, Channel: ChannelQR, StageRated: stageRated(info, list)}
 	ls.Why = whyNot(info, list)
 	ls.CanRate = ls.Why == ""
 	if first := latestFirst(list); first != nil {
@@ -244,6 +256,30 @@ func (s *Service) caseLink(ctx context.Context, caseID int64) (*LinkSubject, err
 		}
 	}
 	return ls, nil
+}
+
+// Offer is what a page that found a case offers its visitor about rating
+// it: the case's link, and whether the current stage is still to be
+// rated, was rated already, or waits for a second evaluation.
+type Offer struct {
+	Link       string // the case's rating link, as its receipt's QR code gives it
+	CanRate    bool   // the current stage may be rated now
+	StageRated bool   // the current stage has its first evaluation
+	CanAgain   bool   // the department's feedback waits for a second evaluation
+}
+
+// CaseOffer is what the progress lookup offers whoever found the case with
+// its number and 查询密码, as the case's rating link would: nil for a staff
+// account, who never rates through a link (CanRateByLink).
+func (s *Service) CaseOffer(ctx context.Context, a *identity.Actor, caseID int64) (*Offer, error) {
+	if CanRateByLink(a) != nil {
+		return nil, nil
+	}
+	ls, err := s.caseLink(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	return &Offer{Link: s.CaseLink(caseID), CanRate: ls.CanRate, StageRated: ls.StageRated, CanAgain: ls.CanAgain}, nil
 }
 
 // latestFirst is the latest first rating that has not been re-rated.

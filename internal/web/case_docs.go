@@ -133,8 +133,8 @@ type progressPage struct {
 	Page
 	Form     form
 	Progress *cases.Progress
-	RateLink string // the case's rating link, as its QR code gives it to whoever holds the documents
-	Code     string // the 查询密码 the visitor proved the case with, carried to the complaint form
+	Rate     *rating.Offer // rating the case through its link, as its QR code lets whoever holds the documents
+	Code     string        // the 查询密码 the visitor proved the case with, carried to the complaint form
 	Bundle   *hall.View
 }
 
@@ -163,8 +163,10 @@ func (s *Server) handleProgress(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, httpkit.WriteStatus(w, err), "cases/progress", page)
 	}
 	page.Form, page.Code = newForm(r.PostForm, nil), strings.TrimSpace(code)
-	if page.Progress != nil && page.Progress.Status != cases.StatusDraft && rating.CanRateByLink(httpkit.ActorFrom(r.Context())) == nil {
-		page.RateLink = s.svc.Ratings.CaseLink(page.Progress.CaseID)
+	if page.Progress != nil && page.Progress.Status != cases.StatusDraft {
+		if page.Rate, err = s.svc.Ratings.CaseOffer(r.Context(), httpkit.ActorFrom(r.Context()), page.Progress.CaseID); err != nil {
+			return err
+		}
 	}
 	return s.render(w, http.StatusOK, "cases/progress", page)
 }
