@@ -98,6 +98,7 @@ type intakeJSON struct {
 	Answered        *time.Time `json:"answered"`
 	Overdue         bool       `json:"overdue"`
 	Deemed          bool       `json:"deemed_accepted"`
+	Lapsed          bool       `json:"lapsed"` // ended on due, no working day begun since: overdue from the next one
 	ProvisionalYear int        `json:"provisional_year,omitempty"`
 }
 
@@ -130,7 +131,7 @@ func nonNilStrings(xs []string) []string {
 
 func toIntake(ic cases.IntakeClock) intakeJSON {
 	out := intakeJSON{Started: ic.Started, Received: timePtr(ic.Received), Answered: timePtr(ic.Answered), Overdue: ic.Overdue,
-		Deemed: ic.Deemed, ProvisionalYear: ic.Provisional}
+		Deemed: ic.Deemed, Lapsed: ic.Lapsed, ProvisionalYear: ic.Provisional}
 	if ic.Started {
 		out.Due = ic.DueDate.String()
 	}

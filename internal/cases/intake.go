@@ -20,8 +20,14 @@ type IntakeClock struct {
 	Due      time.Time // the end of office hours on the 5th working day after Received
 	DueDate  calendar.Date
 	Answered time.Time // when the receipt was answered; zero while it waits
-	Overdue  bool      // waiting past Due
+	Overdue  bool      // waiting past Due, and a working day has begun since DueDate
 	Deemed   bool      // not answered by a notice in time: accepted from Received
+	// Lapsed: waiting past Due, but no working day has begun since DueDate
+	// (the evening of the last day, then a weekend or a holiday block): the
+	// period has ended, so no notice may be given and the case counts as
+	// accepted (Deemed), but it is overdue only from the next working day,
+	// as a Clock is (行政许可法 Art 82), never shown as overdue before then.
+	Lapsed bool
 	// Provisional is the year without a holiday schedule the period
 	// reaches (0 if none): Due is then 暂定.
 	Provisional int
@@ -58,12 +64,27 @@ func (m meter) intake(c *Case) (IntakeClock, error) {
 	}
 	ic.DueDate, ic.Due = due, due.Time().Add(m.oh.PMEnd)
 	ic.Provisional = m.cal.Provisional(calendar.DateOf(ic.Received), due)
-	switch {
-	case ic.Answered.IsZero():
-		ic.Overdue = c.Status == StatusSubmitted && m.now.After(ic.Due)
-		ic.Deemed = ic.Overdue
-	default:
-		ic.Deemed = accepted && ic.Answered.After(ic.Due)
+	if ic.Answered.IsZero() {
+		return ic, m.pastIntake(c, &ic)
 	}
+	ic.Deemed = accepted && ic.Answered.After(ic.Due)
 	return ic, nil
+}
+
+// pastIntake judges a receipt still waiting at now: past Due it counts as
+// accepted from receipt, Lapsed until a working day begins after DueDate
+// and Overdue from then on. Whether one has begun rests on today's year's
+// holiday schedule, so a missing one makes the judgement provisional.
+func (m meter) pastIntake(c *Case, ic *IntakeClock) error {
+	if c.Status != StatusSubmitted || !m.now.After(ic.Due) {
+		return nil
+	}
+	today := calendar.DateOf(m.now)
+	n, err := m.cal.WorkdaysBetween(ic.DueDate, today)
+	if err != nil {
+		return err
+	}
+	ic.Deemed, ic.Overdue, ic.Lapsed = true, n > 0, n == 0
+	ic.Provisional = m.cal.Provisional(calendar.DateOf(ic.Received), today)
+	return nil
 }

@@ -165,12 +165,13 @@ func (e *evaluator) intake(ic cases.IntakeClock, t time.Time) (subject, bool) {
 	return e.measured(s), true
 }
 
-// intakeClock is the intake period as a clock: overdue exactly when the
-// cases package says so (past the end of office hours on the due day),
-// with the working days used and left until then.
+// intakeClock is the intake period as a clock: overdue once the cases
+// package says it has ended (past the end of office hours on the due day,
+// Lapsed over the days off after it as well as Overdue), when the case
+// counts as accepted, with the working days used and left until then.
 func intakeClock(cal *calendar.Calendar, ic cases.IntakeClock, t time.Time) cases.Clock {
 	c := cases.Clock{Limit: calendar.Limit{Unit: calendar.UnitWorkday}, Started: true, Start: ic.Received,
-		Due: ic.DueDate, DueAt: ic.Due, Overdue: ic.Overdue, Provisional: ic.Provisional}
+		Due: ic.DueDate, DueAt: ic.Due, Overdue: ic.Overdue || ic.Lapsed, Provisional: ic.Provisional}
 	from := calendar.DateOf(ic.Received)
 	n, err1 := cal.WorkdaysBetween(from, ic.DueDate)
 	used, err2 := cal.WorkdaysBetween(from, calendar.DateOf(t))

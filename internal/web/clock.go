@@ -81,6 +81,8 @@ func intakeText(ic cases.IntakeClock) string {
 	switch {
 	case !ic.Started:
 		return ""
+	case ic.Lapsed:
+		return "告知补正期限已于 " + due + " 届满，其后为非工作时间，下一个工作日起计为逾期；依法自收件之日起视为受理，法定时限已开始计算"
 	case ic.Deemed && ic.Answered.IsZero():
 		return "已逾期（" + due + " 前应告知补正），依法自收件之日起视为受理，法定时限已开始计算"
 	case ic.Deemed:

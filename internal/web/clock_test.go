@@ -30,3 +30,26 @@ func TestClockText(t *testing.T) {
 		}
 	}
 }
+
+// TestIntakeText: after the intake period's last day, over the evening and
+// the days off that follow, the period is told as ended and the case as
+// accepted, but not yet as 已逾期.
+func TestIntakeText(t *testing.T) {
+	due := calendar.NewDate(2026, 11, 20)
+	started := cases.IntakeClock{Started: true, DueDate: due}
+	lapsed, overdue := started, started
+	lapsed.Lapsed, lapsed.Deemed = true, true
+	overdue.Overdue, overdue.Deemed = true, true
+	for _, tt := range []struct {
+		ic   cases.IntakeClock
+		want string
+	}{
+		{started, "应于 2026-11-20 前受理、不予受理或一次性告知补正（行政许可法第三十二条）"},
+		{lapsed, "告知补正期限已于 2026-11-20 届满，其后为非工作时间，下一个工作日起计为逾期；依法自收件之日起视为受理，法定时限已开始计算"},
+		{overdue, "已逾期（2026-11-20 前应告知补正），依法自收件之日起视为受理，法定时限已开始计算"},
+	} {
+		if got := intakeText(tt.ic); got != tt.want {
+			t.Errorf("intakeText = %q, want %q", got, tt.want)
+		}
+	}
+}
