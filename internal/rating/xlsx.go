@@ -24,12 +24,24 @@ func FigureSheet(f *Figures) Sheet {
 		"默认评价", "好评率(%)", "差评数", "实名差评", "已回访", "回访率(%)", "已整改", "差评整改率(%)", "申诉成立"}}
 	for _, r := range append(append([]FigureRow(nil), f.Rows...), f.Sum) {
 		s.Rows = append(s.Rows, []any{r.Label, r.Total, r.Levels[0], r.Levels[1], r.Levels[2], r.Levels[3], r.Levels[4], r.Defaults,
-			round1(r.GoodRate()), r.Bad, r.RealName, r.CalledBack, round1(r.CallbackRate()), r.Rectified, round1(r.RectifyRate()), r.Upheld})
+			RateCell(r.GoodRate(), r.Total), r.Bad, r.RealName, r.CalledBack, RateCell(r.CallbackRate(), r.RealName), r.Rectified,
+			RateCell(r.RectifyRate(), r.Tickets), r.Upheld})
 	}
 	return s
 }
 
 func round1(x float64) float64 { return float64(int(x*10+0.5)) / 10 }
+
+// NoRate is what a sheet shows, as the page does, for a rate of nothing.
+const NoRate = "—"
+
+// RateCell is a percentage cell, or NoRate when there was nothing to count.
+func RateCell(x float64, of int) any {
+	if of == 0 {
+		return NoRate
+	}
+	return round1(x)
+}
 
 // WorkbookXLSX writes sheets as a workbook.
 func WorkbookXLSX(title string, sheets ...Sheet) ([]byte, error) {

@@ -134,7 +134,7 @@ func (s *Server) handleRatingReportXLSX(w http.ResponseWriter, r *http.Request) 
 func complaintSheet(c *complaint.Figures) rating.Sheet {
 	s := rating.Sheet{Name: "投诉统计", Header: []string{"对象", "收到", "不予受理", "已答复", "答复已评价", "答复满意", "满意率(%)", "重新办理"}}
 	for _, r := range append(append([]complaint.FigureRow(nil), c.Rows...), c.Sum) {
-		s.Rows = append(s.Rows, []any{r.Label, r.Received, r.Refused, r.Answered, r.Rated, r.Satisfied, float64(int(r.SatisfiedRate()*10+0.5)) / 10, r.Reopened})
+		s.Rows = append(s.Rows, []any{r.Label, r.Received, r.Refused, r.Answered, r.Rated, r.Satisfied, rating.RateCell(r.SatisfiedRate(), r.Rated), r.Reopened})
 	}
 	return s
 }

@@ -125,11 +125,13 @@ func (s *RatingsStore) FindTickets(ctx context.Context, f rating.TicketFilter) (
 	return list, s.loadTicketEvents(ctx, list)
 }
 
-// CountTickets counts the tickets of ratings given in a period.
+// CountTickets counts the tickets of ratings given in a period (by the
+// rating's time, as the ratings are counted: an imported rating's ticket
+// opens at the import).
 func (s *RatingsStore) CountTickets(ctx context.Context, f rating.FigureFilter) ([]rating.TicketCount, error) {
 	col := rating.DimensionColumn(f.By)
 	w := sqlcommon.NewWhere(dialect)
-	cond := sqlcommon.RatingCountWhere(w, f, "opened_at", w.Time(f.From), w.Time(f.To))
+	cond := sqlcommon.RatingCountWhere(w, f, sqlcommon.TicketRatedAt, w.Time(f.From), w.Time(f.To))
 	rows, err := s.db.q(ctx).Query(ctx, `SELECT CAST(`+col+` AS text), count(*) FILTER (WHERE NOT upheld),
 		count(*) FILTER (WHERE NOT anonymous AND NOT upheld), count(*) FILTER (WHERE called_back AND NOT anonymous AND NOT upheld),
 		count(*) FILTER (WHERE rectified AND NOT upheld), count(*) FILTER (WHERE status = 'closed' AND NOT upheld), count(*) FILTER (WHERE upheld)

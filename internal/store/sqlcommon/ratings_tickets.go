@@ -50,6 +50,10 @@ func ScanTicketEvent(r Scanner) (int64, rating.TicketEvent, error) {
 	return tid, e, nil
 }
 
+// TicketRatedAt is the time of a ticket's rating, for counting tickets in
+// the period their ratings are counted in.
+const TicketRatedAt = `(SELECT r.at FROM ratings r WHERE r.id = rating_tickets.rating_id)`
+
 // TicketWhere is the WHERE clause of a ticket list, or nil when the
 // filter reaches no ticket.
 func TicketWhere(d Dialect, f rating.TicketFilter) *Where {

@@ -123,11 +123,13 @@ func (s *RatingsStore) FindTickets(ctx context.Context, f rating.TicketFilter) (
 	return list, s.loadTicketEvents(ctx, list)
 }
 
-// CountTickets counts the tickets of ratings given in a period.
+// CountTickets counts the tickets of ratings given in a period (by the
+// rating's time, as the ratings are counted: an imported rating's ticket
+// opens at the import).
 func (s *RatingsStore) CountTickets(ctx context.Context, f rating.FigureFilter) ([]rating.TicketCount, error) {
 	col := rating.DimensionColumn(f.By)
 	w := sqlcommon.NewWhere(dialect)
-	cond := sqlcommon.RatingCountWhere(w, f, "opened_at", w.Time(f.From), w.Time(f.To))
+	cond := sqlcommon.RatingCountWhere(w, f, sqlcommon.TicketRatedAt, w.Time(f.From), w.Time(f.To))
 	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT CAST(`+col+` AS TEXT), SUM(1 - upheld), SUM(CASE WHEN anonymous = 0 AND upheld = 0 THEN 1 ELSE 0 END),
 		SUM(CASE WHEN called_back = 1 AND anonymous = 0 AND upheld = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN rectified = 1 AND upheld = 0 THEN 1 ELSE 0 END),
 		SUM(CASE WHEN status = 'closed' AND upheld = 0 THEN 1 ELSE 0 END), SUM(upheld)

@@ -164,7 +164,41 @@ func TestRatingTicketsStore(t *testing.T) {
 		if err != nil || len(cs) != 1 || cs[0].Tickets != 1 || cs[0].RealName != 1 || cs[0].CalledBack != 1 || cs[0].Closed != 0 || cs[0].Upheld != 1 {
 			t.Fatalf("ticket counts with an appeal upheld %+v %v", cs, err)
 		}
+		checkTicketPeriod(t, st)
 	})
+}
+
+// checkTicketPeriod: the ticket of a rating imported a month after it was
+// given opens at the import, but counts in the rating's period, as the
+// rating does.
+func checkTicketPeriod(t *testing.T, st rating.Store) {
+	ctx := context.Background()
+	r := newRating("t3", 11, rating.StageDone, rating.Dissatisfied, rating.Target{RegionPath: "/1/2/3/", DepartmentID: 9}, ratingDay)
+	if err := st.CreateRatings(ctx, []*rating.Rating{r}); err != nil {
+		t.Fatal(err)
+	}
+	imported := ratingDay.AddDate(0, 1, 0)
+	tk := &rating.Ticket{RatingID: r.ID, Target: r.Target}
+	tk.ApplyTicket(rating.TicketEvent{Kind: rating.TevOpened, At: imported, ActorLabel: "系统", Days: 2, Days2: 15})
+	if err := st.CreateTicket(ctx, tk); err != nil {
+		t.Fatal(err)
+	}
+	count := func(at time.Time) int {
+		cs, err := st.CountTickets(ctx, rating.FigureFilter{By: rating.ByDepartment, From: at.Add(-time.Hour), To: at.Add(time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, c := range cs {
+			if c.Key == "9" {
+				n += c.Tickets
+			}
+		}
+		return n
+	}
+	if given, opened := count(ratingDay), count(imported); given != 1 || opened != 0 {
+		t.Fatalf("tickets counted in the rating's period %d, in the import's %d", given, opened)
+	}
 }
 
 func checkTicketLists(t *testing.T, st rating.Store, tk *rating.Ticket) {
