@@ -98,3 +98,14 @@ func TestOpenAPI_DuplicateFragmentsRefused(t *testing.T) {
 		t.Fatalf("duplicate schema: %v", err)
 	}
 }
+
+// TestOpenAPI_RatingHandlingLabelled: a rating's handling documents its
+// ticket's status with its Chinese label, both always present.
+func TestOpenAPI_RatingHandlingLabelled(t *testing.T) {
+	h := loadOpenAPI(t).Components.Schemas["Rating"].Value.Properties["handling"].Value
+	for _, name := range []string{"ticket_status", "ticket_status_label"} {
+		if h.Properties[name] == nil || !slices.Contains(h.Required, name) {
+			t.Errorf("Rating.handling.%s is not documented as always present", name)
+		}
+	}
+}

@@ -133,14 +133,7 @@ func (s *Server) handleMyRating(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := toRating(v.Rating, true)
 	if v.Ticket != nil {
-		ex := &ratingExtraJSON{TicketStatus: string(v.Ticket.Status), CanAgain: v.CanAgain}
-		if v.Feedback != nil {
-			ex.Feedback, ex.FeedbackAt = v.Feedback.Reason, &v.Feedback.At
-		}
-		if v.Second != nil {
-			ex.SecondID = v.Second.ID
-		}
-		out.Extra = ex
+		out.Extra = toRatingExtra(v)
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

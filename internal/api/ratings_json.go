@@ -41,10 +41,23 @@ type ratingJSON struct {
 
 type ratingExtraJSON struct {
 	TicketStatus string     `json:"ticket_status"`
+	StatusLabel  string     `json:"ticket_status_label"` // as the rating's page shows it
 	Feedback     string     `json:"feedback,omitempty"`
 	FeedbackAt   *time.Time `json:"feedback_at,omitempty"`
 	CanAgain     bool       `json:"can_rate_again"`
 	SecondID     int64      `json:"second_id,omitempty"`
+}
+
+// toRatingExtra is the handling of a rating with a ticket, as its rater sees it.
+func toRatingExtra(v *rating.RaterView) *ratingExtraJSON {
+	ex := &ratingExtraJSON{TicketStatus: string(v.Ticket.Status), StatusLabel: v.Ticket.Status.Label(), CanAgain: v.CanAgain}
+	if v.Feedback != nil {
+		ex.Feedback, ex.FeedbackAt = v.Feedback.Reason, &v.Feedback.At
+	}
+	if v.Second != nil {
+		ex.SecondID = v.Second.ID
+	}
+	return ex
 }
 
 func toRating(r *rating.Rating, owner bool) ratingJSON {

@@ -120,13 +120,15 @@ func TestRatingsAPI(t *testing.T) {
 		ticket := walkTicket(t, a)
 		var mine struct {
 			Handling struct {
-				CanAgain bool   `json:"can_rate_again"`
-				Feedback string `json:"feedback"`
+				CanAgain    bool   `json:"can_rate_again"`
+				Feedback    string `json:"feedback"`
+				Status      string `json:"ticket_status"`
+				StatusLabel string `json:"ticket_status_label"`
 			} `json:"handling"`
 		}
 		citizen.call("GET", fmt.Sprintf("/api/v1/ratings/%d", r.ID), nil, http.StatusOK, &mine)
-		if !mine.Handling.CanAgain || mine.Handling.Feedback == "" {
-			t.Fatalf("handling %+v", mine.Handling)
+		if h := mine.Handling; !h.CanAgain || h.Feedback == "" || h.Status != "fed_back" || h.StatusLabel != "待二次评价" {
+			t.Fatalf("handling %+v; want fed_back, labelled 待二次评价 as the page shows it", h)
 		}
 		citizen.call("POST", fmt.Sprintf("/api/v1/ratings/%d/again", r.ID), map[string]any{"level": 2}, http.StatusCreated, nil)
 		var tk struct {
