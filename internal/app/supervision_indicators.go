@@ -11,9 +11,12 @@ import (
 	"openhall/internal/supervision"
 )
 
-// registerContributedIndicators adds satisfaction (好评率, 差评数) and
-// complaints to the performance evaluation, its weighted score and frozen
-// reports; 好评率 also to the public indicators.
+// registerContributedIndicators adds satisfaction (好评率, 差评数),
+// 差评整改率 and complaints to the performance evaluation, its weighted
+// score and frozen reports; 好评率 and 差评整改率 also to the public
+// indicators. 差评整改率 weighs nothing by default (a centre may give it a
+// weight): it is shown beside 好评率, whose score already counts the bad
+// reviews.
 func (a *App) registerContributedIndicators() error {
 	sv := a.Services.Supervision
 	if sv == nil {
@@ -22,6 +25,10 @@ func (a *App) registerContributedIndicators() error {
 	src := indicatorSource{a}
 	if err := sv.Indicators.Register(supervision.Indicator{Key: supervision.IndSatisfaction, Label: "好评率",
 		Public: true, DefaultWeight: 10, Values: src.satisfaction}); err != nil {
+		return err
+	}
+	if err := sv.Indicators.Register(supervision.Indicator{Key: supervision.IndRectify, Label: "差评整改率",
+		Public: true, Values: src.rectification}); err != nil {
 		return err
 	}
 	return sv.Indicators.Register(supervision.Indicator{Key: supervision.IndComplaints, Label: "投诉",
@@ -102,6 +109,34 @@ func (s indicatorSource) satisfaction(ctx context.Context, q supervision.Indicat
 	out := map[int64]supervision.IndicatorValue{}
 	for id := range merge(good, bad) {
 		if v, ok := supervision.SatisfactionValue(good[id], bad[id]); ok {
+			out[id] = v
+		}
+	}
+	return out, nil
+}
+
+// rectification is 差评整改率: of the tickets of bad reviews given in the
+// period, those rectified or explained (appeals upheld left out).
+func (s indicatorSource) rectification(ctx context.Context, q supervision.IndicatorQuery) (map[int64]supervision.IndicatorValue, error) {
+	f, ok, err := s.scope(ctx, q)
+	if !ok || err != nil {
+		return nil, err
+	}
+	counts, err := s.a.Stores.Ratings.CountTickets(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	pick := wanted(q)
+	tickets, rectified := map[int64]int{}, map[int64]int{}
+	for _, c := range counts {
+		if id, ok := pick(c.Key); ok {
+			tickets[id] += c.Tickets
+			rectified[id] += c.Rectified
+		}
+	}
+	out := map[int64]supervision.IndicatorValue{}
+	for id, n := range tickets {
+		if v, ok := supervision.RectifyValue(rectified[id], n); ok {
 			out[id] = v
 		}
 	}

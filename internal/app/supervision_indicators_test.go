@@ -48,6 +48,7 @@ func TestEvaluationCountsSatisfaction(t *testing.T) {
 
 		checkComplaints(t, a, clock, indicator(t, a, supervision.IndComplaints), centre.ID)
 
+		rectifySome(t, a, region.Path)
 		pub, err := a.Services.Supervision.PublicCentre(ctx, centre.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -56,11 +57,95 @@ func TestEvaluationCountsSatisfaction(t *testing.T) {
 		for _, c := range byDept {
 			good, total = good+c[0], total+c[0]+c[1]
 		}
-		if len(pub.Extra) != 1 || pub.Extra[0].Key != supervision.IndSatisfaction || pub.Extra[0].Display != satisfactionText(good, total-good) {
+		extra := map[string]supervision.Figure{}
+		for _, f := range pub.Extra {
+			extra[f.Key] = f
+		}
+		if len(pub.Extra) != 2 || extra[supervision.IndSatisfaction].Display != satisfactionText(good, total-good) {
 			t.Fatalf("the public 好评率 %+v, want %s", pub.Extra, satisfactionText(good, total-good))
 		}
+		checkRectification(t, a, extra[supervision.IndRectify], centre.ID, months, handTickets(t, a, region.Path, from, to))
 		checkMarchReport(t, a, clock, centre, region.Path, decided.Procedure.DepartmentID)
 	})
+}
+
+// handTickets counts per department the tickets of bad reviews given in
+// [from, to) in a region and, of them, those rectified or explained
+// (appeals upheld left out).
+func handTickets(t *testing.T, a *apptest.App, path string, from, to time.Time) map[int64][2]int {
+	t.Helper()
+	ctx := context.Background()
+	rs, _, err := a.Stores.Ratings.FindRatings(ctx, rating.Filter{RegionPrefix: path, Limit: 100000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := map[int64]time.Time{}
+	for _, r := range rs {
+		at[r.ID] = r.At
+	}
+	ts, err := a.Stores.Ratings.FindTickets(ctx, rating.TicketFilter{RegionPrefixes: []string{path}, Limit: 100000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[int64][2]int{}
+	for _, tk := range ts {
+		if tk.Upheld || at[tk.RatingID].Before(from) || !at[tk.RatingID].Before(to) {
+			continue
+		}
+		c := out[tk.DepartmentID]
+		c[0]++
+		if tk.Rectified {
+			c[1]++
+		}
+		out[tk.DepartmentID] = c
+	}
+	return out
+}
+
+// rectifySome marks every third ticket of the region rectified, as its
+// department's 整改 leaves it.
+func rectifySome(t *testing.T, a *apptest.App, path string) {
+	t.Helper()
+	ctx := context.Background()
+	ts, err := a.Stores.Ratings.FindTickets(ctx, rating.TicketFilter{RegionPrefixes: []string{path}, Limit: 100000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tk := range ts {
+		evs, err := rating.TransitionTicket(tk, rating.TicketCommand{Kind: rating.TcCallback, Reason: "电话回访", ActorID: 3, ActorLabel: "张三"}, tk.OpenedAt.Add(time.Hour))
+		if i%3 != 0 || err != nil {
+			continue // anonymous: no 回访
+		}
+		from := tk.Version
+		tk.ApplyTicket(evs[0])
+		tk.Rectified = true // the counting is tested here, not the steps
+		if err := a.Stores.Ratings.SaveTicket(ctx, tk, from, evs); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// checkRectification: 差评整改率 is public, for the centre and for each
+// department, as the tickets counted by hand give.
+func checkRectification(t *testing.T, a *apptest.App, pub supervision.Figure, centreID int64, months []string, want map[int64][2]int) {
+	t.Helper()
+	var all [2]int
+	for _, c := range want {
+		all[0], all[1] = all[0]+c[0], all[1]+c[1]
+	}
+	if v, _ := supervision.RectifyValue(all[1], all[0]); all[1] == 0 || all[1] == all[0] || pub.Key != supervision.IndRectify || pub.Display != v.Display {
+		t.Fatalf("the public 差评整改率 %+v, counted %v", pub, all)
+	}
+	got, err := indicator(t, a, supervision.IndRectify).Values(context.Background(),
+		supervision.IndicatorQuery{Dim: supervision.DimDept, IDs: keys(want), CentreID: centreID, Months: months})
+	if err != nil || len(got) != len(want) || len(want) < 2 {
+		t.Fatalf("差评整改率 of %d departments for %d counted: %v", len(got), len(want), err)
+	}
+	for id, c := range want {
+		if v, _ := supervision.RectifyValue(c[1], c[0]); got[id].Display != v.Display {
+			t.Errorf("department %d: 差评整改率 %s, counted %s", id, got[id].Display, v.Display)
+		}
+	}
 }
 
 func regionCentre(t *testing.T, a *apptest.App, regionID int64) *org.Centre {

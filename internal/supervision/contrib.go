@@ -11,6 +11,7 @@ import (
 const (
 	IndSatisfaction = "satisfaction" // 好评率，差评数
 	IndComplaints   = "complaints"   // 投诉
+	IndRectify      = "rectify"      // 差评整改率
 )
 
 // ComplaintPenalty is how many points the complaints indicator loses per
@@ -28,6 +29,18 @@ func SatisfactionValue(good, bad int) (IndicatorValue, bool) {
 	v := float64(good) / float64(total)
 	return IndicatorValue{Value: v, Score: v * 100,
 		Display: fmt.Sprintf("%.1f%%（%d/%d），差评 %d 件", v*100, good, total, bad)}, true
+}
+
+// RectifyValue is the 差评整改率 figure: of the bad reviews handled by a
+// ticket, those rectified or explained (国办发〔2019〕51号 asks for every
+// bad review to be rectified and the rate made public); the rate itself is
+// the score. No ticket gives no figure.
+func RectifyValue(rectified, tickets int) (IndicatorValue, bool) {
+	if tickets == 0 {
+		return IndicatorValue{}, false
+	}
+	v := float64(rectified) / float64(tickets)
+	return IndicatorValue{Value: v, Score: v * 100, Display: fmt.Sprintf("%.1f%%（%d/%d）", v*100, rectified, tickets)}, true
 }
 
 // ComplaintValue is the complaints figure: received, of them accepted (not
