@@ -1,6 +1,9 @@
 package rating
 
 import (
+	"slices"
+	"strings"
+
 	"openhall/internal/apperr"
 	"openhall/internal/identity"
 )
@@ -77,16 +80,59 @@ func CanDecideAppeal(a *identity.Actor, t *Ticket) error {
 	return apperr.New(apperr.Forbidden, "申诉复核由本地区的监察人员办理")
 }
 
-// CanViewTicket: those who handle it, supervisors and administrators of
-// the region.
+// CanViewTicket: the departments that handle it, and the 监察人员 and
+// 系统管理员 of its region. It is the very scope the ticket list selects
+// (ticketScope), so that whatever is listed opens and whatever does not
+// open is not listed.
 func CanViewTicket(a *identity.Actor, t *Ticket) error {
 	if a == nil {
 		return apperr.New(apperr.Unauthenticated, "请先登录")
 	}
-	if handles(a, t) || a.HasIn(identity.RoleSupervisor, t.RegionPath, 0) || a.HasIn(identity.RoleSysAdmin, t.RegionPath, 0) {
+	if ticketScope(a).covers(t) {
 		return nil
 	}
 	return errNoTicket
+}
+
+// ticketScope is which tickets an actor sees: those of the departments
+// they serve in as 审批人员 or 部门负责人, and every ticket of the regions
+// they supervise or administer (监察人员, 系统管理员), the centre's and the
+// departments' alike. A 监察人员's or 系统管理员's grant that names a
+// department is not the region's: it reaches no ticket.
+func ticketScope(a *identity.Actor) TicketFilter {
+	var f TicketFilter
+	if a == nil {
+		return f
+	}
+	for _, g := range a.Grants {
+		switch {
+		case (g.Role == identity.RoleApprover || g.Role == identity.RoleDeptHead) && g.DepartmentID != nil:
+			f.DepartmentIDs = append(f.DepartmentIDs, *g.DepartmentID)
+		case (g.Role == identity.RoleSupervisor || g.Role == identity.RoleSysAdmin) && g.DepartmentID == nil:
+			f.RegionPrefixes = append(f.RegionPrefixes, g.RegionPath)
+		}
+	}
+	return f
+}
+
+// covers reports whether the filter's scope reaches t, as the stores
+// select by it (its Open and Statuses aside): t's department, a centre's
+// ticket in one of CentreRegions, or any ticket under RegionPrefixes.
+func (f TicketFilter) covers(t *Ticket) bool {
+	if t.DepartmentID != 0 && slices.Contains(f.DepartmentIDs, t.DepartmentID) {
+		return true
+	}
+	for _, p := range f.CentreRegions {
+		if t.DepartmentID == 0 && strings.HasPrefix(t.RegionPath, p) {
+			return true
+		}
+	}
+	for _, p := range f.RegionPrefixes {
+		if strings.HasPrefix(t.RegionPath, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // errNoTicket, errNoRating, errCounterOutOfReach and errWindowOutOfReach

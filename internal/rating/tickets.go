@@ -251,27 +251,6 @@ func (s *Service) Tickets(ctx context.Context, a *identity.Actor, open bool) ([]
 	return out, nil
 }
 
-// ticketScope is which tickets an actor sees.
-func ticketScope(a *identity.Actor) TicketFilter {
-	var f TicketFilter
-	if a == nil {
-		return f
-	}
-	for _, g := range a.Grants {
-		switch {
-		case (g.Role == identity.RoleApprover || g.Role == identity.RoleDeptHead) && g.DepartmentID != nil:
-			f.DepartmentIDs = append(f.DepartmentIDs, *g.DepartmentID)
-		// A supervisor's or administrator's grant that names a department
-		// is not the region's (CanViewTicket): it lists nothing here.
-		case g.Role == identity.RoleSysAdmin && g.DepartmentID == nil:
-			f.CentreRegions = append(f.CentreRegions, g.RegionPath)
-		case g.Role == identity.RoleSupervisor && g.DepartmentID == nil:
-			f.RegionPrefixes = append(f.RegionPrefixes, g.RegionPath)
-		}
-	}
-	return f
-}
-
 // ActTicket applies one step to a ticket on behalf of a.
 func (s *Service) ActTicket(ctx context.Context, a *identity.Actor, id int64, c TicketCommand, version int) (*Ticket, error) {
 	var t *Ticket
