@@ -50,6 +50,31 @@ func (s *Service) AdminRegions(ctx context.Context, a *identity.Actor) ([]*Regio
 	return rs, err
 }
 
+// SupervisedRegions lists the regions whose figures the actor may choose
+// among: those under a grant of 监察人员 or 系统管理员 over a whole region
+// (not one naming a department), in tree order.
+func (s *Service) SupervisedRegions(ctx context.Context, a *identity.Actor) ([]*Region, error) {
+	seen := map[int64]bool{}
+	var out []*Region
+	for _, g := range a.Grants {
+		if g.Role != identity.RoleSupervisor && g.Role != identity.RoleSysAdmin || g.DepartmentID != nil {
+			continue
+		}
+		rs, err := s.store.FindRegions(ctx, RegionFilter{PathPrefix: g.RegionPath})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			if !seen[r.ID] {
+				seen[r.ID] = true
+				out = append(out, r)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return treeLess(out[i], out[j]) })
+	return out, nil
+}
+
 // treeLess orders regions depth-first by code, parents before children.
 func treeLess(a, b *Region) bool { return codeKey(a) < codeKey(b) }
 

@@ -37,16 +37,20 @@ func (s *Server) reportQuery(r *http.Request) (rating.FigureQuery, error) {
 		fq.By = rating.ByDepartment
 	}
 	var f apperr.Fields
-	for name, dst := range map[string]*calendar.Date{"from": &fq.From, "to": &fq.To} {
-		if v := q.Get(name); v != "" {
+	f.Check(!fq.By.Valid(), "by", "请选择统计维度：部门、窗口、工作人员或事项")
+	for _, d := range []struct {
+		name, label string
+		dst         *calendar.Date
+	}{{"from", "开始日期", &fq.From}, {"to", "结束日期", &fq.To}} {
+		if v := q.Get(d.name); v != "" {
 			// ParseDate's message names what is wrong: the format
 			// (应为 YYYY-MM-DD) or a day that does not exist (2026-02-30).
-			d, err := calendar.ParseDate(v)
+			got, err := calendar.ParseDate(v)
 			if err != nil {
-				f.Add(name, err.Error())
+				f.Add(d.name, d.label+"："+err.Error())
 				continue
 			}
-			*dst = d
+			*d.dst = got
 		}
 	}
 	return fq, f.Err()
@@ -81,7 +85,7 @@ func (s *Server) handleRatingReport(w http.ResponseWriter, r *http.Request) erro
 	q, err := s.reportQuery(r)
 	p := ratingReportPage{Page: s.page(w, r, "评价与投诉统计"), Query: q, Dimensions: []rating.Dimension{rating.ByDepartment, rating.ByWindow, rating.ByStaff, rating.ByItem},
 		Form: newForm(reportValues(r, q), err), XLSX: "/staff/ratings/report.xlsx?" + r.URL.RawQuery}
-	p.Regions, _ = s.svc.Org.AdminRegions(r.Context(), httpkit.ActorFrom(r.Context()))
+	p.Regions, _ = s.svc.Org.SupervisedRegions(r.Context(), httpkit.ActorFrom(r.Context()))
 	if err == nil {
 		p.Figures, p.Complaints, err = s.figures(r, q)
 	}

@@ -184,8 +184,14 @@ func TestReportBadQuery(t *testing.T) {
 	b := newBrowser(t, a)
 	b.login("supervisor", demo.Password)
 	p := b.get("/staff/ratings/report.xlsx?by=zzz&from=2026-03-01&to=2026-03-31")
-	if p.status != http.StatusUnprocessableEntity || !strings.Contains(p.doc.Find(".form-error").Text(), "统计维度") {
-		t.Fatalf("a bad dimension: %d %s", p.status, p.doc.Find(".form-error").Text())
+	if msg := p.doc.Find(".form-error").Text(); p.status != http.StatusUnprocessableEntity || !strings.Contains(msg, "统计维度") ||
+		strings.Contains(msg, "department") {
+		t.Fatalf("a bad dimension: %d %s", p.status, msg)
+	}
+	// Both dates wrong: each message says which date.
+	p = b.get("/staff/ratings/report?by=department&from=abc&to=2026-02-30")
+	if !strings.HasPrefix(p.fieldError(t, "from"), "开始日期") || !strings.HasPrefix(p.fieldError(t, "to"), "结束日期") {
+		t.Fatalf("two bad dates: %q, %q", p.fieldError(t, "from"), p.fieldError(t, "to"))
 	}
 	// The menu marks one current page: 评价统计, not also 差评整改
 	// (/staff/ratings) or 工作台 (/staff).
@@ -215,6 +221,33 @@ func TestReportBadQuery(t *testing.T) {
 			strings.Contains(p.doc.Find("main").Text(), "0001-01-01 至") {
 			t.Fatalf("%s: %d, field %s %q", tc.query, p.status, tc.field, p.fieldError(t, tc.field))
 		}
+	}
+}
+
+// TestReportRegionChoice: the city's 监察人员 chooses among the city and
+// its districts, and a district's report lists that district's
+// departments only.
+func TestReportRegionChoice(t *testing.T) {
+	a := ratingsApp(t)
+	for _, code := range []string{"330106", "330110"} {
+		if err := a.SeedRatings(context.Background(), code, 40, time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := newBrowser(t, a)
+	b.login("supervisor", demo.Password)
+	regions := map[string]string{}
+	b.get("/staff/ratings/report").doc.Find("#f-region option").Each(func(_ int, s *goquery.Selection) {
+		v, _ := s.Attr("value")
+		regions[strings.TrimSpace(s.Text())] = v
+	})
+	if regions["西湖区"] == "" || regions["余杭区"] == "" || regions["杭州市"] == "" {
+		t.Fatalf("the regions offered %v", regions)
+	}
+	p := b.get("/staff/ratings/report?by=department&from=2026-01-01&to=2026-03-31&region=" + url.QueryEscape(regions["西湖区"]))
+	rows := p.doc.Find("table").First().Find("tbody th").Text()
+	if p.status != http.StatusOK || strings.Contains(rows, "余杭区") || !strings.Contains(rows, "西湖区") {
+		t.Fatalf("西湖区's report: %d, rows %q", p.status, rows)
 	}
 }
 
