@@ -30,7 +30,9 @@ type Store interface {
 	SaveComplaint(ctx context.Context, c *Complaint, fromVersion int, evs []Event) error
 	// FindComplaints lists complaints with their events, newest first.
 	FindComplaints(ctx context.Context, f Filter) ([]*Complaint, error)
-	// CountComplaints counts the complaints of a period per dimension key.
+	// CountComplaints counts the complaints of a period per dimension key,
+	// with their rounds (Complaint.Rounds): by department, each round
+	// counts for the department that handled it.
 	CountComplaints(ctx context.Context, f FigureFilter) ([]Count, error)
 	// ComplaintsSubmitted lists the complaints (not consultations)
 	// submitted in [f.From, f.To) under f.RegionPrefix, with their events.
@@ -52,7 +54,8 @@ type Filter struct {
 }
 
 // FigureFilter selects the complaints figures count: submitted in [From,
-// To) in a region subtree, optionally of some departments only.
+// To) in a region subtree, optionally the rounds some departments handled
+// only.
 type FigureFilter struct {
 	By            string // department, window, staff or item
 	From, To      time.Time
@@ -60,15 +63,17 @@ type FigureFilter struct {
 	DepartmentIDs []int64
 }
 
-// Count sums the complaints of one key.
+// Count sums the complaints of one key. A complaint counts once per key;
+// by department, a complaint reopened and given to another department
+// counts for each, with the round it handled.
 type Count struct {
 	Key       string
 	Received  int
 	Refused   int
-	Answered  int // answered at least once (answered, closed, or rated and reopened)
-	Rated     int // answers rated by the complainant
+	Answered  int // answered at least once in the key's rounds
+	Rated     int // answers rated by the complainant: a reopened complaint's two rounds may each have one
 	Satisfied int // of them, 非常满意, 满意 or 基本满意
-	Reopened  int
+	Reopened  int // reopened after an answer of the key's round
 }
 
 // CaseRef is what complaints need of a case.

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"openhall/internal/apperr"
 	"openhall/internal/complaint"
@@ -22,8 +21,8 @@ func (db *DB) Complaints() *ComplaintsStore { return &ComplaintsStore{db} }
 
 const complaintColumns = sqlcommon.ComplaintColumns
 
-// CreateComplaint inserts a complaint and its events with the number made
-// from the id taken from the sequence.
+// CreateComplaint inserts a complaint, its events and its round, with
+// the number made from the id taken from the sequence.
 func (s *ComplaintsStore) CreateComplaint(ctx context.Context, c *complaint.Complaint, key string, codeHash []byte, number func(int64) string) error {
 	subj, _ := json.Marshal(c.Subject)
 	who, _ := json.Marshal(c.Complainant)
@@ -45,7 +44,10 @@ func (s *ComplaintsStore) CreateComplaint(ctx context.Context, c *complaint.Comp
 		if err != nil {
 			return mapError(err)
 		}
-		return s.insertEvents(ctx, c.ID, c.Events)
+		if err := s.insertEvents(ctx, c.ID, c.Events); err != nil {
+			return err
+		}
+		return s.saveRounds(ctx, c)
 	})
 }
 
@@ -143,8 +145,8 @@ func (s *ComplaintsStore) loadEvents(ctx context.Context, cs []*complaint.Compla
 	return mapError(rows.Err())
 }
 
-// SaveComplaint appends events and writes the projection, if unchanged
-// since fromVersion.
+// SaveComplaint appends events and writes the projection and the rounds,
+// if unchanged since fromVersion.
 func (s *ComplaintsStore) SaveComplaint(ctx context.Context, c *complaint.Complaint, fromVersion int, evs []complaint.Event) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
 		tag, err := s.db.q(ctx).Exec(ctx, `UPDATE complaints SET status = $1, department_id = $2, department = $3, reopened = $4,
@@ -156,7 +158,10 @@ func (s *ComplaintsStore) SaveComplaint(ctx context.Context, c *complaint.Compla
 		if tag.RowsAffected() == 0 {
 			return apperr.New(apperr.Conflict, "投诉已被他人处理，请刷新后重试")
 		}
-		return s.insertEvents(ctx, c.ID, evs)
+		if err := s.insertEvents(ctx, c.ID, evs); err != nil {
+			return err
+		}
+		return s.saveRounds(ctx, c)
 	})
 }
 
@@ -170,17 +175,6 @@ func (s *ComplaintsStore) FindComplaints(ctx context.Context, f complaint.Filter
 		return nil, err
 	}
 	return list, s.loadEvents(ctx, list)
-}
-
-// CountComplaints counts the complaints of a period per dimension key.
-func (s *ComplaintsStore) CountComplaints(ctx context.Context, f complaint.FigureFilter) ([]complaint.Count, error) {
-	col := sqlcommon.ComplaintFigureColumn(f.By)
-	w := sqlcommon.ComplaintFigureWhere(dialect, f)
-	rows, err := s.db.q(ctx).Query(ctx, fmt.Sprintf(`SELECT CAST(%s AS text), count(*), count(*) FILTER (WHERE status = 'refused'),
-		count(*) FILTER (WHERE status IN ('answered', 'closed') OR answer_level > 0 OR reopened), count(*) FILTER (WHERE answer_level > 0),
-		count(*) FILTER (WHERE answer_level BETWEEN 1 AND 3), count(*) FILTER (WHERE reopened)
-		FROM complaints WHERE %s GROUP BY %s`, col, w.SQL(), col), w.Args...)
-	return collect(rows, err, shared(sqlcommon.ScanComplaintCount))
 }
 
 // DepartmentStaff lists who holds one of roles in a department or over a region.

@@ -85,25 +85,30 @@ func ComplaintWhere(d Dialect, f complaint.Filter) *Where {
 	return w
 }
 
-// ComplaintFigureWhere is the WHERE clause of a period's complaint figures.
+// ComplaintFigureWhere is the WHERE clause of a period's complaint
+// figures, over complaints c joined with their rounds r: a department
+// filter keeps the rounds of those departments.
 func ComplaintFigureWhere(d Dialect, f complaint.FigureFilter) *Where {
 	w := NewWhere(d)
-	w.Add("created_at >= ? AND created_at < ?", w.Time(f.From), w.Time(f.To))
+	w.Add("c.created_at >= ? AND c.created_at < ?", w.Time(f.From), w.Time(f.To))
 	if f.RegionPrefix != "" {
-		w.Add(w.Prefix("region_path", f.RegionPrefix))
+		w.Add(w.Prefix("c.region_path", f.RegionPrefix))
 	}
 	if len(f.DepartmentIDs) > 0 {
-		w.Add(w.In("department_id", f.DepartmentIDs))
+		w.Add(w.In("r.department_id", f.DepartmentIDs))
 	}
 	return w
 }
 
-// ComplaintFigureColumn is the column complaint figures are grouped by.
+// ComplaintFigureColumn is the column complaint figures are grouped by:
+// a department is the one of each round (complaint_rounds r), so a
+// complaint reopened and given to another department counts for both;
+// a window, person or item is the complaint's (complaints c).
 func ComplaintFigureColumn(by string) string {
-	if col := map[string]string{"window": "window_id", "staff": "staff_id", "item": "item_code"}[by]; col != "" {
+	if col := map[string]string{"window": "c.window_id", "staff": "c.staff_id", "item": "c.item_code"}[by]; col != "" {
 		return col
 	}
-	return "department_id"
+	return "r.department_id"
 }
 
 // ScanComplaintCount reads one group of complaint figures.

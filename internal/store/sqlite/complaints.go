@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"openhall/internal/apperr"
 	"openhall/internal/complaint"
@@ -20,8 +19,8 @@ func (db *DB) Complaints() *ComplaintsStore { return &ComplaintsStore{db} }
 
 const complaintColumns = sqlcommon.ComplaintColumns
 
-// CreateComplaint inserts a complaint and its events, then gives it its
-// number.
+// CreateComplaint inserts a complaint, its events and its round, then
+// gives it its number.
 func (s *ComplaintsStore) CreateComplaint(ctx context.Context, c *complaint.Complaint, key string, codeHash []byte, number func(int64) string) error {
 	subj, _ := json.Marshal(c.Subject)
 	who, _ := json.Marshal(c.Complainant)
@@ -46,7 +45,10 @@ func (s *ComplaintsStore) CreateComplaint(ctx context.Context, c *complaint.Comp
 		if _, err := s.db.q(ctx).ExecContext(ctx, `UPDATE complaints SET number = ? WHERE id = ?`, c.Number, c.ID); err != nil {
 			return mapError(err)
 		}
-		return s.insertEvents(ctx, c.ID, c.Events)
+		if err := s.insertEvents(ctx, c.ID, c.Events); err != nil {
+			return err
+		}
+		return s.saveRounds(ctx, c)
 	})
 }
 
@@ -140,8 +142,8 @@ func (s *ComplaintsStore) loadEvents(ctx context.Context, cs []*complaint.Compla
 	return mapError(rows.Err())
 }
 
-// SaveComplaint appends events and writes the projection, if unchanged
-// since fromVersion.
+// SaveComplaint appends events and writes the projection and the rounds,
+// if unchanged since fromVersion.
 func (s *ComplaintsStore) SaveComplaint(ctx context.Context, c *complaint.Complaint, fromVersion int, evs []complaint.Event) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
 		res, err := s.db.q(ctx).ExecContext(ctx, `UPDATE complaints SET status = ?, department_id = ?, department = ?, reopened = ?,
@@ -153,7 +155,10 @@ func (s *ComplaintsStore) SaveComplaint(ctx context.Context, c *complaint.Compla
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.Conflict, "投诉已被他人处理，请刷新后重试")
 		}
-		return s.insertEvents(ctx, c.ID, evs)
+		if err := s.insertEvents(ctx, c.ID, evs); err != nil {
+			return err
+		}
+		return s.saveRounds(ctx, c)
 	})
 }
 
@@ -167,16 +172,6 @@ func (s *ComplaintsStore) FindComplaints(ctx context.Context, f complaint.Filter
 		return nil, err
 	}
 	return list, s.loadEvents(ctx, list)
-}
-
-// CountComplaints counts the complaints of a period per dimension key.
-func (s *ComplaintsStore) CountComplaints(ctx context.Context, f complaint.FigureFilter) ([]complaint.Count, error) {
-	col := sqlcommon.ComplaintFigureColumn(f.By)
-	w := sqlcommon.ComplaintFigureWhere(dialect, f)
-	rows, err := s.db.q(ctx).QueryContext(ctx, fmt.Sprintf(`SELECT CAST(%s AS TEXT), count(*), SUM(status = 'refused'),
-		SUM(status IN ('answered', 'closed') OR answer_level > 0 OR reopened), SUM(answer_level > 0), SUM(answer_level BETWEEN 1 AND 3), SUM(reopened)
-		FROM complaints WHERE %s GROUP BY %s`, col, w.SQL(), col), w.Args...)
-	return collect(rows, err, shared(sqlcommon.ScanComplaintCount))
 }
 
 // DepartmentStaff lists who holds one of roles in a department or over a region.
