@@ -53,6 +53,17 @@ func CanGrant(a *Actor, g *Grant) error {
 	return nil
 }
 
+// CanGrantTo: nobody grants a role to their own account (separation of
+// duties): an administrator who made themselves 监察人员 would review the
+// appeals of the centre they run, and any grant is checked by a second
+// person. The deployment's own set-up (the system actor) grants freely.
+func CanGrantTo(a *Actor, g *Grant) error {
+	if a.UserID != 0 && g.UserID == a.UserID {
+		return apperr.New(apperr.Forbidden, "不能给自己的账号授予角色，请由其他系统管理员办理")
+	}
+	return nil
+}
+
 // CanSeePersonalData: the owner and the administrators of the whole
 // deployment see an account's personal data unmasked; everyone else,
 // administrators of a region included, sees it masked.

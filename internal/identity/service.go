@@ -111,6 +111,9 @@ func (s *Service) GrantRole(ctx context.Context, a *Actor, in GrantInput) (*Gran
 	if err := CanGrant(a, g); err != nil {
 		return nil, err
 	}
+	if err := CanGrantTo(a, g); err != nil {
+		return nil, err
+	}
 	g.CreatedBy, g.CreatedAt = a.UserID, s.now().UTC()
 	var saved *Grant
 	err = s.tx.InTx(ctx, func(ctx context.Context) error {
