@@ -114,6 +114,7 @@ type Summary struct {
 	StepDue       string // its step's due date
 	Department    int64
 	IntakeDue     string // intake queue: the end of 行政许可法 Art 32's period
+	RegionPath    string // whose working-day calendar the due dates follow
 }
 
 // Procedures turns a published item version into the procedure a case

@@ -206,19 +206,42 @@ func materialOf(up httpkit.Upload) cases.MaterialFile {
 // caseRow is a case in a list, with its due date as the list shows it.
 type caseRow struct {
 	*cases.Summary
-	Overdue bool // the list's due date has passed
+	Overdue bool // a working day has begun since the list's due date
+	Lapsed  bool // the due date has passed, with only days off since
 }
 
-func rowsOf(list []*cases.Summary, today string) []*caseRow {
+func (s *Server) rowsOf(list []*cases.Summary) []*caseRow {
+	today := s.svc.Catalog.Today()
 	out := make([]*caseRow, len(list))
 	for i, c := range list {
 		due := c.IntakeDue
 		if c.Branch >= 0 {
 			due = c.StepDue
 		}
-		out[i] = &caseRow{Summary: c, Overdue: due != "" && due < today}
+		out[i] = &caseRow{Summary: c}
+		out[i].Overdue, out[i].Lapsed = s.pastDue(c.RegionPath, due, today)
 	}
 	return out
+}
+
+// pastDue tells whether a working-day limit that ended on due is overdue
+// today, or has only lapsed: it ended, but no working day has begun since
+// (a Friday's limit over the weekend), as the case page says (行政许可法
+// Art 82: periods count working days; overdue from the next one). A date
+// the calendar cannot place is overdue once past.
+func (s *Server) pastDue(regionPath, due string, today calendar.Date) (overdue, lapsed bool) {
+	d, err := calendar.ParseDate(due)
+	if due == "" || err != nil || !d.Before(today) {
+		return false, false
+	}
+	cal, err := s.svc.Calendar.ForRegion(regionPath)
+	if err != nil {
+		return true, false
+	}
+	if n, err := cal.WorkdaysBetween(d, today); err != nil || n > 0 {
+		return true, false
+	}
+	return false, true
 }
 
 type casesPage struct {
@@ -246,7 +269,7 @@ func (s *Server) handleMyCases(w http.ResponseWriter, r *http.Request) error {
 	if a.IsStaff() {
 		heading = "我代为申请的办件"
 	}
-	p := casesPage{Page: s.page(w, r, heading), Cases: rowsOf(list, s.today()), Total: total, Heading: heading}
+	p := casesPage{Page: s.page(w, r, heading), Cases: s.rowsOf(list), Total: total, Heading: heading}
 	if p.Drafts, err = s.svc.Cases.Drafts(r.Context(), a); err != nil {
 		return err
 	}
@@ -264,7 +287,7 @@ func (s *Server) handleIntakeQueue(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "cases/list", casesPage{Page: s.page(w, r, "待受理"), Cases: rowsOf(list, s.today()), Total: total,
+	return s.render(w, http.StatusOK, "cases/list", casesPage{Page: s.page(w, r, "待受理"), Cases: s.rowsOf(list), Total: total,
 		Heading: "待受理的申请（按告知补正期限排序）", Queue: "intake", Cards: s.queueCards(r, list)})
 }
 
@@ -273,9 +296,6 @@ func (s *Server) handleApprovalQueue(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "cases/list", casesPage{Page: s.page(w, r, "待审批"), Cases: rowsOf(list, s.today()), Total: total,
+	return s.render(w, http.StatusOK, "cases/list", casesPage{Page: s.page(w, r, "待审批"), Cases: s.rowsOf(list), Total: total,
 		Heading: "待我审批的办件（按到期日排序）", Queue: "approval", Cards: s.queueCards(r, list)})
 }
-
-// today is the service's date in China, as YYYY-MM-DD.
-func (s *Server) today() string { return s.svc.Catalog.Today().String() }

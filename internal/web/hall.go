@@ -145,5 +145,5 @@ func (s *Server) handleFeeQueue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "cases/fees", feesPage{Page: s.page(w, r, "收费与退费"), Due: rowsOf(due, s.today()), Refunds: rowsOf(refunds, s.today())})
+	return s.render(w, http.StatusOK, "cases/fees", feesPage{Page: s.page(w, r, "收费与退费"), Due: s.rowsOf(due), Refunds: s.rowsOf(refunds)})
 }

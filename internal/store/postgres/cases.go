@@ -268,14 +268,14 @@ func (s *CasesStore) FindCases(ctx context.Context, f cases.Filter) ([]*cases.Su
 	}
 	limit, offset := w.arg(f.Limit), w.arg(f.Offset)
 	rows, err := s.db.q(ctx).Query(ctx, `SELECT c.id, COALESCE(c.number, ''), c.status, c.decision, c.item_name, c.applicant_name,
-		c.channel, c.submitted_at, c.accepted_at, c.closed_at, c.promised_due, c.legal_due, `+branchCols+`, count(*) OVER ()
+		c.channel, c.submitted_at, c.accepted_at, c.closed_at, c.promised_due, c.legal_due, `+branchCols+`, c.region_path, count(*) OVER ()
 		FROM `+from+` WHERE `+w.sql()+` ORDER BY `+summaryOrder(f)+` LIMIT `+limit+` OFFSET `+offset, w.args...)
 	total := 0
 	out, err := collect(rows, err, func(r pgx.Row) (*cases.Summary, error) {
 		var sm cases.Summary
 		var sub, acc, clo *time.Time
 		err := r.Scan(&sm.ID, &sm.Number, &sm.Status, &sm.Decision, &sm.ItemName, &sm.ApplicantName, &sm.Channel,
-			&sub, &acc, &clo, &sm.PromisedDue, &sm.LegalDue, &sm.Branch, &sm.StepDue, &sm.Department, &total)
+			&sub, &acc, &clo, &sm.PromisedDue, &sm.LegalDue, &sm.Branch, &sm.StepDue, &sm.Department, &sm.RegionPath, &total)
 		sm.SubmittedAt, sm.AcceptedAt, sm.ClosedAt = derefTime(sub), derefTime(acc), derefTime(clo)
 		return &sm, err
 	})

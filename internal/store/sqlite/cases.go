@@ -379,7 +379,7 @@ func (s *CasesStore) FindCases(ctx context.Context, f cases.Filter) ([]*cases.Su
 	order := summaryOrder(f)
 	args = append(args, f.Limit, f.Offset)
 	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT c.id, IFNULL(c.number, ''), c.status, c.decision, c.item_name, c.applicant_name,
-		c.channel, c.submitted_at, c.accepted_at, c.closed_at, c.promised_due, c.legal_due, `+branchCols+`, count(*) OVER ()
+		c.channel, c.submitted_at, c.accepted_at, c.closed_at, c.promised_due, c.legal_due, `+branchCols+`, c.region_path, count(*) OVER ()
 		FROM `+from+` WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, 0, mapError(err)
@@ -391,7 +391,7 @@ func (s *CasesStore) FindCases(ctx context.Context, f cases.Filter) ([]*cases.Su
 		var sm cases.Summary
 		var sub, acc, clo int64
 		if err := rows.Scan(&sm.ID, &sm.Number, &sm.Status, &sm.Decision, &sm.ItemName, &sm.ApplicantName, &sm.Channel,
-			&sub, &acc, &clo, &sm.PromisedDue, &sm.LegalDue, &sm.Branch, &sm.StepDue, &sm.Department, &total); err != nil {
+			&sub, &acc, &clo, &sm.PromisedDue, &sm.LegalDue, &sm.Branch, &sm.StepDue, &sm.Department, &sm.RegionPath, &total); err != nil {
 			return nil, 0, err
 		}
 		sm.SubmittedAt, sm.AcceptedAt, sm.ClosedAt = fromMicro(sub), fromMicro(acc), fromMicro(clo)

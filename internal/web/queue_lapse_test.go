@@ -1,0 +1,86 @@
+package web_test
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"openhall/internal/apptest"
+	"openhall/internal/blob"
+	"openhall/internal/cases"
+	"openhall/internal/demo"
+)
+
+// TestIntakeQueueLapse: the intake queue says of a case whose intake
+// period (行政许可法 Art 32: 5 working days) ended on the last working day
+// before days off what its page says: the period has lapsed and the case
+// counts as accepted, but it is overdue (已逾期) only from the next working
+// day: over an ordinary weekend and over the 国庆 block.
+func TestIntakeQueueLapse(t *testing.T) {
+	for _, tc := range []struct {
+		name, due                       string
+		received, before, lapsed, after time.Time
+	}{
+		{"weekend", "2026-11-20", cstDay(2026, 11, 13), cstDay(2026, 11, 20), cstDay(2026, 11, 22), cstDay(2026, 11, 23)},
+		{"national day", "2026-09-30", cstDay(2026, 9, 22), cstDay(2026, 9, 30), cstDay(2026, 10, 7), cstDay(2026, 10, 8)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var now atomic.Int64
+			now.Store(tc.received.UnixNano())
+			a := apptest.New(t, "sqlite", apptest.Options{NoTree: true, Now: func() time.Time { return time.Unix(0, now.Load()) }})
+			if _, err := demo.Load(context.Background(), a.Stores, a.Services); err != nil {
+				t.Fatal(err)
+			}
+			number := fileForIntake(t, a)
+			for _, step := range []struct {
+				at          time.Time
+				want, never string
+			}{
+				{tc.before, tc.due, "视为受理"},
+				{tc.lapsed, "期限已届满，视为受理", "已逾期"},
+				{tc.after, "已逾期，视为受理", "已届满"},
+			} {
+				now.Store(step.at.UnixNano())
+				b := newBrowser(t, a) // days later: a new login
+				b.login("clerk", demo.Password)
+				row := b.get("/staff/intake").doc.Find("tr:contains('" + number + "')").Text()
+				if !strings.Contains(row, tc.due) || !strings.Contains(row, step.want) || strings.Contains(row, step.never) || strings.Contains(row, "1970") {
+					t.Errorf("%s: the row %q, want %s", step.at.Format("2006-01-02"), strings.Join(strings.Fields(row), " "), step.want)
+				}
+			}
+		})
+	}
+}
+
+func cstDay(y int, m time.Month, d int) time.Time {
+	return time.Date(y, m, d, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+}
+
+// fileForIntake files the citizen's application for an item that waits
+// for the window's acceptance, and returns its number.
+func fileForIntake(t *testing.T, a *apptest.App) string {
+	t.Helper()
+	ctx := context.Background()
+	version := apptest.ItemVersion(t, a, "特种设备使用登记")
+	p, err := a.Services.Cases.Procedure(ctx, version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := cases.FileInput{ItemVersionID: version, Form: apptest.FormFor(p, nil), Key: "queue-lapse"}
+	for _, m := range p.Materials {
+		if m.Kind == cases.MaterialUpload && m.Required {
+			b, err := a.Services.Blobs.Put(ctx, strings.NewReader(pdf+"% "+m.Code), blob.PutOptions{Name: m.Code + ".pdf"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			in.Materials = append(in.Materials, cases.MaterialFile{Code: m.Code, FileName: m.Code + ".pdf", SHA256: b.SHA256, Size: b.Size, MIME: b.MIME})
+		}
+	}
+	f, err := a.Services.Cases.File(ctx, demoActor(t, a, "citizen"), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f.Case.Number
+}
