@@ -338,7 +338,8 @@ type Item struct {
 }
 
 // Queue lists the complaints the actor handles: the desk's of its regions
-// and the departments' assigned to them; open ones unless all.
+// and the departments' assigned to them; open ones unless all. The most
+// urgent come first (Clocks.Before).
 func (s *Service) Queue(ctx context.Context, a *identity.Actor, all bool) ([]Item, error) {
 	f := Filter{Open: !all, Limit: 500}
 	for _, g := range a.Grants {
@@ -405,6 +406,6 @@ func (s *Service) items(ctx context.Context, a *identity.Actor, f Filter) ([]Ite
 		}
 		out = append(out, Item{Complaint: v.Complaint, Clocks: v.Clocks})
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Clocks.Warning().Rank() > out[j].Clocks.Warning().Rank() })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Clocks.Before(out[j].Clocks) })
 	return out, nil
 }

@@ -31,6 +31,39 @@ func (c Clocks) Warning() workclock.Warning {
 	return w
 }
 
+// Before reports whether a complaint with clocks c is listed before one
+// with clocks d in a queue: the more urgent warning first, and within one
+// warning the clock due first, so that among the overdue the one overdue
+// longest leads; complaints without a running clock come last.
+func (c Clocks) Before(d Clocks) bool {
+	if rc, rd := c.Warning().Rank(), d.Warning().Rank(); rc != rd {
+		return rc > rd
+	}
+	x, okx := c.pressing()
+	y, oky := d.pressing()
+	if okx != oky {
+		return okx
+	}
+	return okx && x.Due.Before(y.Due)
+}
+
+// pressing is the running clock with a known due date that gives the
+// complaint its warning: the most urgent, and among equally urgent ones
+// the one due first.
+func (c Clocks) pressing() (workclock.Clock, bool) {
+	var out workclock.Clock
+	found := false
+	for _, x := range []workclock.Clock{c.Accept, c.Department, c.Answer, c.Desk} {
+		if !x.Known() || x.Met {
+			continue
+		}
+		if !found || x.Warning.Rank() > out.Warning.Rank() || x.Warning == out.Warning && x.Due.Before(out.Due) {
+			out, found = x, true
+		}
+	}
+	return out, found
+}
+
 // DeskLabel names the desk's clock by what started it.
 func (c Clocks) DeskLabel() string {
 	switch c.DeskAfter {
