@@ -31,7 +31,7 @@ func TestCalendarCommands(t *testing.T) {
 		{[]string{"calendar", "add-workdays", "2026-02-13", "1"}, 0, "2026-02-14\n"},
 		{[]string{"calendar", "add-workdays", "2026-09-30", "1"}, 0, "2026-10-08\n"},
 		{[]string{"calendar", "workdays-between", "2026-02-13", "2026-02-24"}, 0, "2\n"},
-		{[]string{"calendar", "add-workdays", "2026-12-31", "1"}, 0, "2027-01-01（暂定：2027 年节假日安排尚未导入，暂按双休日推算，导入后自动更正）\n"},
+		{[]string{"calendar", "add-workdays", "2026-12-31", "1"}, 0, "2027-01-04（暂定：2027 年节假日安排尚未导入，暂按双休日和法定节日推算，导入后自动更正）\n"}, // 1 January: 元旦
 		{[]string{"calendar", "add-workdays", "2099-12-31", "1"}, 1, ""},
 		{[]string{"calendar", "add-workdays", "2026-02-30", "1"}, 2, ""},
 		{[]string{"calendar", "add-workdays", "2026-02-13"}, 2, ""},

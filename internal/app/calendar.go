@@ -79,7 +79,7 @@ func (a *App) remindNextYear(ctx context.Context) error {
 	return a.Stores.InTx(ctx, func(ctx context.Context) error {
 		for _, id := range admins {
 			m := notify.Message{UserID: id, Kind: "calendar.next_year_missing", Title: fmt.Sprintf("请导入 %d 年节假日安排", year),
-				Body: fmt.Sprintf("%d 年的国务院节假日安排尚未导入：跨入 %d 年的期限暂按双休日推算并标注“暂定”。国务院办公厅通知公布后，请在“工作日历”中导入或录入。", year, year),
+				Body: fmt.Sprintf("%d 年的国务院节假日安排尚未导入：跨入 %d 年的期限暂按双休日和法定节日推算并标注“暂定”。国务院办公厅通知公布后，请在“工作日历”中导入或录入。", year, year),
 				Link: "/admin/calendar", Email: true}
 			if _, err := a.Services.Notify.Notify(ctx, m); err != nil {
 				return err

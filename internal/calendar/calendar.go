@@ -8,8 +8,9 @@
 //
 // A year without an official schedule — typically the coming year, whose
 // State Council notice is published late in the year or not yet imported —
-// is answered provisionally (暂定): as a plain week, Monday to Friday at work.
-// Every answer still comes back, but a caller that shows a date computed over
+// is answered provisionally (暂定): as a plain week, Monday to Friday at work,
+// with the days off the law itself fixes (statutory.go). Every answer still
+// comes back, but a caller that shows a date computed over
 // such a year must say so; Provisional tells which year made it provisional.
 // Once the schedule is imported, the same computation gives the official
 // answer. Only dates far outside the covered years (before the first
@@ -85,6 +86,7 @@ func New(schedules []Schedule, overrides []Override) (*Calendar, error) {
 	}
 	c := newEmpty(sel)
 	plan := c.weekPlan()
+	c.statutoryHolidays(plan)
 	for _, s := range sel {
 		for _, d := range s.Days {
 			c.set(plan, d.Date, !d.IsOffDay, d.Name)

@@ -89,11 +89,21 @@ func TestDayNames(t *testing.T) {
 		}
 	}
 	// 2027 has no schedule in the embedded data: its days follow the plain
-	// week provisionally, so New Year's Day (a Friday) reads as a working day
-	// until the 2027 notice is imported.
-	d, err := c.Day(date(t, "2027-01-01"))
-	if err != nil || d.IsOffDay || d.Name != "" {
-		t.Errorf("Day(2027-01-01) = %+v, %v; want a plain working Friday", d, err)
+	// week provisionally, with the days off the law fixes (放假办法 Art 2):
+	// New Year's Day (a Friday) is off, 除夕 to 初三 (5–8 February) too, and
+	// the Tuesday after works until the 2027 notice is imported.
+	for _, tt := range []struct {
+		day, name string
+		off       bool
+	}{
+		{"2027-01-01", "元旦", true}, {"2027-02-05", "春节", true}, {"2027-02-08", "春节", true}, {"2027-02-09", "", false},
+		{"2027-04-05", "清明节", true}, {"2027-05-03", "", false}, {"2027-06-09", "端午节", true}, {"2027-09-15", "中秋节", true},
+		{"2027-10-01", "国庆节", true}, {"2027-10-04", "", false},
+	} {
+		d, err := c.Day(date(t, tt.day))
+		if err != nil || d.IsOffDay != tt.off || d.Name != tt.name {
+			t.Errorf("Day(%s) = %+v, %v; want %q off %v", tt.day, d, err, tt.name, tt.off)
+		}
 	}
 	wantProvisional(t, c, date(t, "2027-01-01"), date(t, "2027-01-01"), 2027)
 	wantProvisional(t, c, date(t, "2026-10-01"), date(t, "2026-10-01"), 0)
@@ -199,9 +209,9 @@ func TestGapYear(t *testing.T) {
 	if c.Covers(2025) {
 		t.Fatal("2025 should not be covered")
 	}
-	// 2025-01-01 is off only under the 2025 notice: provisionally it works.
+	// 2025-01-01 is 元旦, off by law (放假办法 Art 2) even provisionally.
 	got, err := c.AddWorkdays(date(t, "2024-12-31"), 1)
-	if err != nil || got.String() != "2025-01-01" {
+	if err != nil || got.String() != "2025-01-02" {
 		t.Errorf("AddWorkdays(2024-12-31, 1) = %s, %v", got, err)
 	}
 	wantProvisional(t, c, date(t, "2024-12-31"), got, 2025)

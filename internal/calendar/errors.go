@@ -33,7 +33,7 @@ func ProvisionalNote(year int) string {
 	if year == 0 {
 		return ""
 	}
-	return fmt.Sprintf("（暂定：%d 年节假日安排尚未导入，暂按双休日推算，导入后自动更正）", year)
+	return fmt.Sprintf("（暂定：%d 年节假日安排尚未导入，暂按双休日和法定节日推算，导入后自动更正）", year)
 }
 
 // parseError is a message fit for the person who uploaded a file, with the

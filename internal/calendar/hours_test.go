@@ -61,9 +61,10 @@ func TestAddWorkingDurationEdges(t *testing.T) {
 	if err != nil || !got.Equal(cst(t, "2026-03-04 13:00")) {
 		t.Errorf("continuous hours: %v, %v", got, err)
 	}
-	// Into provisional 2027: 1 January is a plain Friday until imported.
+	// Into provisional 2027: 1 January is 元旦, off by law; Monday 4 January
+	// works until the notice is imported.
 	got, err = c.AddWorkingDuration(cst(t, "2026-12-31 17:00"), time.Hour, oh)
-	if err != nil || !got.Equal(cst(t, "2027-01-01 09:30")) {
+	if err != nil || !got.Equal(cst(t, "2027-01-04 09:30")) {
 		t.Errorf("into 2027: %v, %v", got, err)
 	}
 	_, err = c.AddWorkingDuration(cst(t, "2006-12-31 17:00"), time.Hour, oh)
@@ -126,9 +127,9 @@ func TestWorkingDurationBetween(t *testing.T) {
 		}
 	}
 	// 2026-12-31 10:00 → 2027-01-04 10:00: the rest of Thursday (6 h of a
-	// 7 h day), provisional Friday 1 January (7 h), Monday until 10:00.
+	// 7 h day), not 元旦, provisional Monday until 10:00.
 	got, err := c.WorkingDurationBetween(cst(t, "2026-12-31 10:00"), cst(t, "2027-01-04 10:00"), oh)
-	if want := 14 * time.Hour; err != nil || got != want {
+	if want := 7 * time.Hour; err != nil || got != want {
 		t.Errorf("into 2027: %v, %v; want %v", got, err, want)
 	}
 	_, err = c.WorkingDurationBetween(cst(t, "2006-12-31 10:00"), cst(t, "2007-01-04 10:00"), oh)

@@ -76,13 +76,13 @@ func TestDue(t *testing.T) {
 
 func TestDueErrors(t *testing.T) {
 	c, oh := embeddedCalendar(t), DefaultOfficeHours()
-	// Into 2027, whose schedule is not embedded: provisional plain weeks,
-	// with 1 January a working Friday until the notice is imported.
+	// Into 2027, whose schedule is not embedded: provisional plain weeks
+	// with the law's days off, 1 January among them.
 	at := cst(t, "2026-12-30 10:00")
 	for l, want := range map[Limit]string{
-		{5, UnitWorkday}:    "2027-01-06 17:30", // 31, 1, 4, 5, 6
+		{5, UnitWorkday}:    "2027-01-07 17:30", // 31, 4, 5, 6, 7
 		{5, UnitNaturalDay}: "2027-01-04 17:30", // 4 January is a Monday
-		{20, UnitHour}:      "2027-01-01 17:30", // 6 h + 7 h + 7 h
+		{20, UnitHour}:      "2027-01-04 17:30", // 6 h + 7 h + 7 h
 	} {
 		got, err := c.Due(at, l, oh)
 		if err != nil || !got.Equal(cst(t, want)) {

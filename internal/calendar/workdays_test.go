@@ -93,11 +93,11 @@ func TestProvisionalYear(t *testing.T) {
 		year int // the year that makes the answer provisional, 0 if none
 	}{
 		{"2026-12-30", 1, "2026-12-31", 0},
-		{"2026-12-31", 1, "2027-01-01", 2027},  // 1 January: a Friday, provisionally at work
+		{"2026-12-31", 1, "2027-01-04", 2027},  // 1 January is 元旦, off by law
 		{"2026-12-01", 20, "2026-12-29", 0},    // December 2026 alone is official
-		{"2026-12-01", 30, "2027-01-12", 2027}, // 22 in December, then 1, 4–8, 11, 12
-		{"2026-12-04", 20, "2027-01-01", 2027}, // 19 in December, then New Year's Day, provisionally
-		{"2027-02-05", 5, "2027-02-12", 2027},  // the Spring Festival week is unknown yet
+		{"2026-12-01", 30, "2027-01-13", 2027}, // 22 in December, then 4–8, 11, 12, 13
+		{"2026-12-04", 20, "2027-01-04", 2027}, // 19 in December, then the Monday after 元旦
+		{"2027-02-05", 5, "2027-02-15", 2027},  // 除夕 to 初三 (5–8 February) off by law; the notice's 调休 unknown yet
 	}
 	for _, tt := range tests {
 		got, err := c.AddWorkdays(date(t, tt.from), tt.n)
@@ -107,8 +107,8 @@ func TestProvisionalYear(t *testing.T) {
 		}
 		wantProvisional(t, c, date(t, tt.from), got, tt.year)
 	}
-	if n, err := c.WorkdaysBetween(date(t, "2026-12-01"), date(t, "2027-01-10")); err != nil || n != 28 {
-		t.Errorf("WorkdaysBetween into 2027 = %d, %v; want 28", n, err)
+	if n, err := c.WorkdaysBetween(date(t, "2026-12-01"), date(t, "2027-01-10")); err != nil || n != 27 {
+		t.Errorf("WorkdaysBetween into 2027 = %d, %v; want 27", n, err)
 	}
 	if d, err := c.AddNaturalDays(date(t, "2026-12-20"), 30); err != nil || d.String() != "2027-01-19" {
 		t.Errorf("AddNaturalDays into 2027 = %s, %v", d, err)
