@@ -88,9 +88,35 @@ func (s *Server) handleComplaints(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, listOf(items, func(it complaint.Item) complaintJSON {
-		return toComplaint(&complaint.View{Complaint: it.Complaint, Clocks: it.Clocks, Desk: complaint.IsDesk(a, it.Complaint)})
+	return writeJSON(w, http.StatusOK, listOf(items, func(it complaint.Item) complaintViewJSON {
+		v := &complaint.View{Complaint: it.Complaint, Clocks: it.Clocks, Desk: complaint.IsDesk(a, it.Complaint)}
+		if st, ok := it.Clocks.Stage(it.Complaint.Status, it.Complaint.Kind); ok {
+			v.Stage = &st
+		}
+		return toComplaintView(v)
 	}))
+}
+
+// complaintViewJSON is a complaint opened by itself, with the deadline
+// of the step it waits for now: the complainant, who has no clocks,
+// reads when to expect acceptance or an answer.
+type complaintViewJSON struct {
+	complaintJSON
+	Stage *complaintStageJSON `json:"stage,omitempty"`
+}
+
+type complaintStageJSON struct {
+	Step  string        `json:"step"`  // accept, department, answer or desk: the clock of clocks it is
+	Label string        `json:"label"` // as staff read it: 受理（5 个工作日）
+	Clock workClockJSON `json:"clock"`
+}
+
+func toComplaintView(v *complaint.View) complaintViewJSON {
+	out := complaintViewJSON{complaintJSON: toComplaint(v)}
+	if st := v.Stage; st != nil {
+		out.Stage = &complaintStageJSON{Step: st.Step, Label: st.Label, Clock: toWorkClock(st.Clock)}
+	}
+	return out
 }
 
 func (s *Server) handleComplaintGet(w http.ResponseWriter, r *http.Request) error {
@@ -106,7 +132,7 @@ func (s *Server) handleComplaintGet(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, toComplaint(v))
+	return writeJSON(w, http.StatusOK, toComplaintView(v))
 }
 
 type complaintActionRequest struct {
@@ -145,7 +171,7 @@ func (s *Server) handleComplaintAction(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, toComplaint(v))
+	return writeJSON(w, http.StatusOK, toComplaintView(v))
 }
 
 type trackRequest struct {
@@ -171,7 +197,7 @@ func (s *Server) handleComplaintTrack(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, toComplaint(v))
+	return writeJSON(w, http.StatusOK, toComplaintView(v))
 }
 
 func (s *Server) registerHotlineRoutes() {
@@ -290,5 +316,5 @@ func (s *Server) handleComplaintPhone(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, toComplaint(v))
+	return writeJSON(w, http.StatusOK, toComplaintView(v))
 }

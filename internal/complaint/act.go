@@ -20,6 +20,10 @@ type View struct {
 	Department  bool
 	Complainant bool
 	Options     []CommandKind
+	// Stage is the deadline of the step the complaint waits for now
+	// (Clocks.Stage), nil when none runs: the complainant sees it, the
+	// staff every clock.
+	Stage *Stage
 	// CanShowPhone: the complainant's phone, masked here, may be shown to
 	// the actor in full (ShowPhone); PhoneShown: it is.
 	CanShowPhone, PhoneShown bool
@@ -62,6 +66,9 @@ func (s *Service) view(a *identity.Actor, c *Complaint, holder bool) (*View, err
 	v := &View{Complaint: c, Desk: IsDesk(a, c), Department: isDepartment(a, c), Complainant: holder || isComplainant(a, c)}
 	if v.Clocks, err = ComputeClocks(c, cal, s.d.Now()); err != nil {
 		return nil, err
+	}
+	if st, ok := v.Clocks.Stage(c.Status, c.Kind); ok {
+		v.Stage = &st
 	}
 	v.Identity = v.Complainant || SeesIdentity(a, c)
 	if !v.Identity {

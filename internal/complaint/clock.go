@@ -1,6 +1,7 @@
 package complaint
 
 import (
+	"fmt"
 	"time"
 
 	"openhall/internal/calendar"
@@ -29,6 +30,38 @@ func (c Clocks) Warning() workclock.Warning {
 		}
 	}
 	return w
+}
+
+// Stage is the deadline of the step a complaint waits for now.
+type Stage struct {
+	Step  string // which clock: accept, department, answer or desk (Clocks' fields)
+	Label string // as the staff's page names it: “受理（5 个工作日）”
+	Clock workclock.Clock
+}
+
+// Stage is the running clock of the step a complaint of status s and kind
+// k waits for now, named as the staff's page names it: acceptance while
+// submitted, the department's while assigned, the answer to the
+// complainant once the department replied, the desk's while accepted (or
+// returned, or reopened) without a 转办. ok is false when none runs
+// (refused, answered, closed), so a stage never shows a zero date.
+func (c Clocks) Stage(s Status, k Kind) (Stage, bool) {
+	var st Stage
+	switch {
+	case s == StatusSubmitted:
+		st = Stage{"accept", "受理", c.Accept}
+	case s == StatusAssigned:
+		st = Stage{"department", "部门办理", c.Department}
+	case s == StatusReplied:
+		st = Stage{"answer", "答复" + k.Label() + "人", c.Answer}
+	case s == StatusAccepted:
+		st = Stage{"desk", c.DeskLabel(), c.Desk}
+	}
+	if !st.Clock.Started || st.Clock.Met {
+		return Stage{}, false
+	}
+	st.Label += fmt.Sprintf("（%d 个工作日）", st.Clock.Days)
+	return st, true
 }
 
 // Before reports whether a complaint with clocks c is listed before one
