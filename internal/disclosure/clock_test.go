@@ -107,15 +107,18 @@ func TestComputeClock_DecemberFee(t *testing.T) {
 
 // TestComputeClock_NoCalendarData: a request received in December whose
 // period reaches a year without an imported schedule gets a provisional
-// deadline on a plain week (Art 33: 20 working days), marked with that year,
-// never a zero date or an error; a period wholly inside 2026 stays official.
+// deadline (Art 33: 20 working days) counted on the weekends and the days
+// off the law fixes (放假办法 Art 2), marked with that year, never a zero
+// date or an error; a period wholly inside 2026 stays official.
 func TestComputeClock_NoCalendarData(t *testing.T) {
 	cal, _ := calendar.New(calendar.EmbeddedSchedules(), nil)
 	got, err := ComputeClock(cal, []*Event{ev(EvReceived, "2026-12-04", 0)}, date("2026-12-07"))
-	// 7–11, 14–18, 21–25, 28–31 December are 19 working days; 1 January
-	// 2027 is provisionally the 20th.
-	if err != nil || got.Due.String() != "2027-01-01" || got.Provisional != 2027 {
-		t.Fatalf("due %s provisional %d, %v; want 2027-01-01 provisional 2027", got.Due, got.Provisional, err)
+	// 7–11, 14–18, 21–25, 28–31 December are 19 working days; Friday 1
+	// January 2027 is 元旦, off by law even before the 2027 schedule is
+	// imported, and 2–3 January a weekend: Monday 4 January is
+	// provisionally the 20th.
+	if err != nil || got.Due.String() != "2027-01-04" || got.Provisional != 2027 {
+		t.Fatalf("due %s provisional %d, %v; want 2027-01-04 provisional 2027", got.Due, got.Provisional, err)
 	}
 	// The 补正 deadline (7 working days) lies in 2026, but the answer
 	// deadline still makes the clock provisional as a whole.
