@@ -22,7 +22,8 @@ func d(t *testing.T, s string) calendar.Date {
 
 // TestComputeTimeliness: 7 working days from the day after the decision,
 // on an ordinary week, across the Spring Festival with its make-up
-// Saturdays, and into a year without an imported schedule.
+// Saturdays, and into a year without an imported schedule, where the
+// weekends and the days off the law fixes (放假办法 Art 2) are skipped.
 func TestComputeTimeliness(t *testing.T) {
 	cal, err := calendar.New(calendar.EmbeddedSchedules(), nil)
 	if err != nil {
@@ -41,7 +42,10 @@ func TestComputeTimeliness(t *testing.T) {
 		// 24–27 Feb days 2–5, 28 Feb (make-up Sat) day 6, 2 Mar day 7.
 		{"across the Spring Festival", "2026-02-13", "2026-02-28", "2026-03-02", true, 0},
 		{"across 国庆 with its make-up Saturday", "2026-09-29", "2026-10-12", "2026-10-14", true, 0},
-		{"December, next year missing", "2026-12-28", "2026-12-30", "2027-01-06", true, 2027},
+		// 28 Dec (Mon): 29–31 Dec days 1–3; 1 Jan 2027 is 元旦, off by law
+		// though 2027 is not imported, 2–3 Jan a weekend; 4–7 Jan days 4–7
+		// (暂定 2027).
+		{"December, next year missing", "2026-12-28", "2026-12-30", "2027-01-07", true, 2027},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var pub calendar.Date
