@@ -313,20 +313,22 @@ func TestBundleJourney(t *testing.T) {
 }
 
 // TestDecemberJourney: accepted in December with 2027's schedule missing,
-// the dates are 暂定; entering 2027's notice corrects them, on the page
-// and on the rows the queues sort by.
+// the dates are 暂定 (1 January already off, as 元旦 is by law); entering
+// 2027's notice, here with a bridging Monday off, corrects them, on the
+// page and on the rows the queues sort by.
 func TestDecemberJourney(t *testing.T) {
 	apptest.ForEach(t, func(t *testing.T, backend string) {
 		clock := newTestClock(time.Date(2026, 12, 21, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)))
 		a := demoApp(t, backend, clock)
 		filed := fileRoad(t, a, "dec-1")
 		accepted := act(t, a, "clerk", filed.ID, map[string]any{"kind": "accept"})
-		if p := accepted.Clocks.Promised; p.Due != "2027-01-04" || p.ProvisionalYear != 2027 {
+		// 22–31 December (8 working days), 1 January 元旦 off, 4 and 5 January.
+		if p := accepted.Clocks.Promised; p.Due != "2027-01-05" || p.ProvisionalYear != 2027 {
 			t.Fatalf("provisional due: %+v", p)
 		}
 		admin := loginWith(t, a, "admin", demo.Password)
 		notice := map[string]any{"year": 2027, "paper": "国务院办公厅关于2027年部分节假日安排的通知（测试数据）",
-			"holidays": []map[string]string{{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}},
+			"holidays": []map[string]string{{"name": "元旦", "from": "2027-01-01", "to": "2027-01-04"}},
 			"makeups":  []map[string]string{{"date": "2027-01-01", "name": "元旦"}}}
 		wantFields(t, admin.fail("POST", "/api/v1/calendar/notices", notice, http.StatusUnprocessableEntity), "makeups.0.date")
 		notice["makeups"] = []map[string]string{}
@@ -334,7 +336,7 @@ func TestDecemberJourney(t *testing.T) {
 		admin.call("POST", "/api/v1/calendar/notices", notice, http.StatusCreated, nil)
 		var now caseView
 		loginWith(t, a, "clerk", demo.Password).call("GET", fmt.Sprintf("/api/v1/cases/%d", filed.ID), nil, http.StatusOK, &now)
-		if p := now.Clocks.Promised; p.Due != "2027-01-05" || p.ProvisionalYear != 0 {
+		if p := now.Clocks.Promised; p.Due != "2027-01-06" || p.ProvisionalYear != 0 {
 			t.Fatalf("after the notice: %+v", p)
 		}
 		deadline := time.Now().Add(15 * time.Second)
@@ -345,7 +347,7 @@ func TestDecemberJourney(t *testing.T) {
 				} `json:"items"`
 			}
 			loginWith(t, a, "citizen", demo.Password).call("GET", "/api/v1/cases", nil, http.StatusOK, &list)
-			if len(list.Items) == 1 && list.Items[0].PromisedDue == "2027-01-05" {
+			if len(list.Items) == 1 && list.Items[0].PromisedDue == "2027-01-06" {
 				break
 			}
 			if time.Now().After(deadline) {

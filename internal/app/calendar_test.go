@@ -15,9 +15,12 @@ import (
 )
 
 // holiday2027 is a made-up 2027 schedule (the State Council's is not out
-// when the test's clock says December 2026): 1–3 January off.
+// when the test's clock says December 2026): 1–4 January off, a bridging
+// Monday beyond 元旦, which the law alone fixes and the provisional
+// answer already keeps.
 const holiday2027 = `{"year":2027,"papers":["test"],"days":[{"name":"元旦","date":"2027-01-01","isOffDay":true},
-{"name":"元旦","date":"2027-01-02","isOffDay":true},{"name":"元旦","date":"2027-01-03","isOffDay":true}]}`
+{"name":"元旦","date":"2027-01-02","isOffDay":true},{"name":"元旦","date":"2027-01-03","isOffDay":true},
+{"name":"元旦","date":"2027-01-04","isOffDay":true}]}`
 
 // TestImportRecomputesStoredDues: a case accepted in December 2026 with no
 // 2027 schedule keeps provisional due dates on its row; importing 2027 on
@@ -36,7 +39,8 @@ func TestImportRecomputesStoredDues(t *testing.T) {
 			other = apptest.New(t, backend, apptest.Options{NoTree: true, Now: now, Workers: true, Postgres: a.Config.DB})
 		}
 		id := acceptedCase(t, a)
-		if due := promisedDue(t, a, id); due != "2027-01-04" {
+		// 22–31 December (8 working days), 1 January 元旦 off, 4 and 5 January.
+		if due := promisedDue(t, a, id); due != "2027-01-05" {
 			t.Fatalf("provisional promised due on the row: %s", due)
 		}
 		checkAcceptanceMessage(t, a)
@@ -49,9 +53,9 @@ func TestImportRecomputesStoredDues(t *testing.T) {
 		waitFor(t, 30*time.Second, "the first node's calendar to follow", func() bool {
 			return a.Services.Calendar.National().Covers(2027)
 		})
-		waitFor(t, 30*time.Second, "the stored due date to be recomputed", func() bool { return promisedDue(t, a, id) == "2027-01-05" })
+		waitFor(t, 30*time.Second, "the stored due date to be recomputed", func() bool { return promisedDue(t, a, id) == "2027-01-06" })
 		c, cl, err := a.Services.Cases.Get(context.Background(), actorOf(t, a, "clerk"), id)
-		if err != nil || cl.Promised.Provisional != 0 || cl.Promised.Due.String() != "2027-01-05" || c.Status != cases.StatusReview {
+		if err != nil || cl.Promised.Provisional != 0 || cl.Promised.Due.String() != "2027-01-06" || c.Status != cases.StatusReview {
 			t.Fatalf("after the import: %+v %v", cl.Promised, err)
 		}
 	})
@@ -131,7 +135,7 @@ func checkAcceptanceMessage(t *testing.T, a *apptest.App) {
 	}
 	for _, n := range inbox {
 		if n.Kind == "case.accepted" {
-			if !strings.Contains(n.Body, "2027-01-04（暂定：2027 年节假日安排尚未导入") || strings.Contains(n.Body, "1970") {
+			if !strings.Contains(n.Body, "2027-01-05（暂定：2027 年节假日安排尚未导入") || strings.Contains(n.Body, "1970") {
 				t.Fatalf("the acceptance message: %s", n.Body)
 			}
 			return

@@ -303,9 +303,11 @@ func TestComplaintReminderInDecember(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			// Weekends alone: 12-31, 01-01, 01-04, 01-05 (yellow), 01-06 due, red 01-07.
-			// With 元旦: 12-31, 01-05, 01-06, 01-07 (yellow), 01-08 due, red 01-09.
-			yellow, red, note := 5, 7, true
+			// Provisional (weekends and 元旦 01-01, off by law): 12-31, 01-04,
+			// 01-05, 01-06 (yellow), 01-07 due, red 01-08.
+			// The notice (01-04 off too): 12-31, 01-05, 01-06, 01-07 (yellow),
+			// 01-08 due, red 01-09.
+			yellow, red, note := 6, 8, true
 			if imported {
 				yellow, red, note = 7, 9, false
 			}

@@ -54,7 +54,9 @@ func TestComplaintDeskClockAfterReturn(t *testing.T) {
 	if !told {
 		t.Fatal("the desk was not told of the return with its period")
 	}
-	want := "剩余 4 个工作日，2027-01-05 到期（暂定：2027 年节假日安排尚未导入"
+	// Returned 12-29: 5 working days are 12-30, 12-31, (元旦 01-01 off by
+	// law) 01-04, 01-05, 01-06.
+	want := "剩余 4 个工作日，2027-01-06 到期（暂定：2027 年节假日安排尚未导入"
 
 	desk := newBrowser(t, a)
 	desk.login("supervisor", demo.Password)

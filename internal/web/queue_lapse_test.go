@@ -17,7 +17,8 @@ import (
 // period (行政许可法 Art 32: 5 working days) ended on the last working day
 // before days off what its page says: the period has lapsed and the case
 // counts as accepted, but it is overdue (已逾期) only from the next working
-// day: over an ordinary weekend and over the 国庆 block.
+// day: over an ordinary weekend, over the 国庆 block, and at the turn of a
+// year whose holiday schedule is not imported.
 func TestIntakeQueueLapse(t *testing.T) {
 	for _, tc := range []struct {
 		name, due                       string
@@ -25,6 +26,8 @@ func TestIntakeQueueLapse(t *testing.T) {
 	}{
 		{"weekend", "2026-11-20", cstDay(2026, 11, 13), cstDay(2026, 11, 20), cstDay(2026, 11, 22), cstDay(2026, 11, 23)},
 		{"national day", "2026-09-30", cstDay(2026, 9, 22), cstDay(2026, 9, 30), cstDay(2026, 10, 7), cstDay(2026, 10, 8)},
+		// 2027 not imported: 元旦 is off by law all the same.
+		{"new year", "2026-12-31", cstDay(2026, 12, 24), cstDay(2026, 12, 31), cstDay(2027, 1, 1), cstDay(2027, 1, 4)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var now atomic.Int64
