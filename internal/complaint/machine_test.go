@@ -115,7 +115,8 @@ func TestClocks(t *testing.T) {
 	}{
 		{"ordinary", at(2026, 3, 9, 10), at(2026, 3, 10, 10), at(2026, 3, 13, 9), "2026-03-16", "2026-03-24", workclock.WarnNone, workclock.WarnNone, 0},
 		{"spring festival", at(2026, 2, 12, 10), at(2026, 2, 13, 10), at(2026, 2, 24, 9), "2026-02-26", "2026-03-05", workclock.WarnNone, workclock.WarnNone, 0},
-		{"december", at(2026, 12, 28, 10), at(2026, 12, 29, 10), at(2026, 12, 30, 9), "2027-01-04", "2027-01-12", workclock.WarnNone, workclock.WarnNone, 2027},
+		// 元旦 01-01 is off by law before the 2027 schedule is imported.
+		{"december", at(2026, 12, 28, 10), at(2026, 12, 29, 10), at(2026, 12, 30, 9), "2027-01-05", "2027-01-13", workclock.WarnNone, workclock.WarnNone, 2027},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -181,7 +182,7 @@ func TestAnswerClock(t *testing.T) {
 	}{
 		{"ordinary", at(2026, 3, 12, 10), at(2026, 3, 16, 9), "2026-03-19", 3, 0},
 		{"spring festival", at(2026, 2, 13, 16), at(2026, 2, 24, 9), "2026-02-27", 3, 0},
-		{"december", at(2026, 12, 29, 10), at(2026, 12, 30, 9), "2027-01-05", 4, 2027},
+		{"december", at(2026, 12, 29, 10), at(2026, 12, 30, 9), "2027-01-06", 4, 2027}, // 30, 31, (元旦), 4, 5, 6
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -276,8 +277,9 @@ func TestDeskClock(t *testing.T) {
 		{"ordinary, reopened, overdue", EvReopened, at(2026, 3, 11, 10), at(2026, 3, 19, 9), "2026-03-18", -1, workclock.WarnRed, 0, "重新办理：转办或答复"},
 		{"spring festival, returned", EvReturned, at(2026, 2, 13, 10), at(2026, 2, 24, 9), "2026-02-27", 3, workclock.WarnNone, 0, "部门退回后重新转办或答复"},
 		{"spring festival, reopened", EvReopened, at(2026, 2, 13, 16), at(2026, 2, 26, 9), "2026-02-27", 1, workclock.WarnYellow, 0, "重新办理：转办或答复"},
-		{"december, returned", EvReturned, at(2026, 12, 29, 10), at(2026, 12, 30, 9), "2027-01-05", 4, workclock.WarnNone, 2027, "部门退回后重新转办或答复"},
-		{"december, reopened", EvReopened, at(2026, 12, 30, 10), at(2027, 1, 7, 9), "2027-01-06", -1, workclock.WarnRed, 2027, "重新办理：转办或答复"},
+		// 元旦 01-01 is off by law before the 2027 schedule is imported.
+		{"december, returned", EvReturned, at(2026, 12, 29, 10), at(2026, 12, 30, 9), "2027-01-06", 4, workclock.WarnNone, 2027, "部门退回后重新转办或答复"},
+		{"december, reopened", EvReopened, at(2026, 12, 30, 10), at(2027, 1, 8, 9), "2027-01-07", -1, workclock.WarnRed, 2027, "重新办理：转办或答复"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -380,7 +382,7 @@ func TestDeskClockFromAcceptance(t *testing.T) {
 		{"ordinary", at(2026, 3, 10, 10), nil, at(2026, 3, 12, 9), "2026-03-17", 3, workclock.WarnNone, 0, false, false},
 		{"ordinary, overdue", at(2026, 3, 10, 10), nil, at(2026, 3, 18, 9), "2026-03-17", -1, workclock.WarnRed, 0, false, true},
 		{"spring festival", at(2026, 2, 13, 16), nil, at(2026, 2, 26, 9), "2026-02-27", 1, workclock.WarnYellow, 0, false, false},
-		{"december", at(2026, 12, 29, 10), nil, at(2026, 12, 31, 9), "2027-01-05", 3, workclock.WarnNone, 2027, false, false},
+		{"december", at(2026, 12, 29, 10), nil, at(2026, 12, 31, 9), "2027-01-06", 3, workclock.WarnNone, 2027, false, false}, // 元旦 off
 		{"assigned in time", at(2026, 3, 10, 10), &timed{Command{Kind: CmdAssign, DepartmentID: 7, Days: 10}, at(2026, 3, 16, 10)},
 			at(2026, 3, 30, 9), "2026-03-17", 1, workclock.WarnNone, 0, true, false},
 		{"answered late", at(2026, 3, 10, 10), &timed{Command{Kind: CmdAnswer, Text: "可网上办理"}, at(2026, 3, 18, 10)},
