@@ -258,6 +258,10 @@ func (s *Server) limitsPage(w http.ResponseWriter, r *http.Request, status int, 
 			return err
 		}
 		p.Regions = append(p.Regions, regionLimits{Region: reg, Limits: l, Own: l.RegionID == reg.ID})
+		if f.Message != "" && f.Get("region_id") == strconv.FormatInt(reg.ID, 10) {
+			// Every row has the same fields: the summary says whose failed.
+			p.Form.Message = reg.Name + "的时限未保存：" + f.Message
+		}
 	}
 	return s.render(w, status, "ratings/limits", p)
 }
@@ -266,6 +270,9 @@ func (s *Server) handleLimitsSave(w http.ResponseWriter, r *http.Request) error 
 	v := r.PostForm
 	num := func(k string) int { n, _ := strconv.Atoi(v.Get(k)); return n }
 	id, err := requiredID(v, "region_id", "地区")
+	if err != nil { // a hidden field: nothing on the page to point at
+		err = apperr.New(apperr.Invalid, "未指明地区：请在要设置的地区一行修改后点“保存”")
+	}
 	if err == nil {
 		_, err = s.svc.Ratings.SetLimits(r.Context(), httpkit.ActorFrom(r.Context()), rating.LimitsInput{RegionID: id,
 			CallbackDays: num("callback_days"), RectifyDays: num("rectify_days"), DefaultDays: num("default_days")})
