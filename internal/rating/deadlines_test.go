@@ -13,7 +13,8 @@ import (
 // The deadlines of ratings on the three calendar edges every deadline is
 // tested on: an ordinary stretch, the 2026 Spring Festival block (02-14
 // and 02-28 make-up Saturdays, 02-15…02-23 off) and December 2026 without
-// the 2027 holiday schedule (01-01 counted as a plain Friday, 暂定).
+// the 2027 holiday schedule (暂定: the weekends and the days off the law
+// fixes, so Friday 01-01 is 元旦, off by law, and 01-02/03 a weekend).
 
 // limitsStore is a Store that holds the regions' limits only.
 type limitsStore struct {
@@ -37,8 +38,13 @@ func TestCallbackClockEdges(t *testing.T) {
 	}{
 		{"ordinary, over a weekend", at(2026, 3, 13, 10), at(2026, 3, 16, 9), "2026-03-17", 1, workclock.WarnYellow, 0},
 		{"spring festival", at(2026, 2, 13, 16), at(2026, 2, 23, 9), "2026-02-24", 1, workclock.WarnYellow, 0},
-		{"december, into 2027", at(2026, 12, 30, 10), at(2026, 12, 30, 11), "2027-01-01", 2, workclock.WarnNone, 2027},
-		{"december, overdue in 2027", at(2026, 12, 30, 10), at(2027, 1, 4, 9), "2027-01-01", -1, workclock.WarnRed, 2027},
+		// 2 days from 12-30: 12-31, then 01-04 (01-01 is 元旦, off by law
+		// before the 2027 schedule is imported; 01-02/03 a weekend).
+		{"december, into 2027", at(2026, 12, 30, 10), at(2026, 12, 30, 11), "2027-01-04", 2, workclock.WarnNone, 2027},
+		// On the due day 01-04 (12-31 and 01-04 used; 元旦 not counted).
+		{"december, due in 2027", at(2026, 12, 30, 10), at(2027, 1, 4, 9), "2027-01-04", 0, workclock.WarnYellow, 2027},
+		// 12-31, 01-04 and 01-05 used: one working day past 01-04.
+		{"december, overdue in 2027", at(2026, 12, 30, 10), at(2027, 1, 5, 9), "2027-01-04", -1, workclock.WarnRed, 2027},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,8 +82,10 @@ func TestRectifyClockAcrossAppeal(t *testing.T) {
 		{"ordinary", at(2026, 3, 10, 10), at(2026, 3, 12, 10), at(2026, 3, 16, 10), at(2026, 3, 13, 9), at(2026, 3, 17, 9), "2026-04-02", 12, 0},
 		// 15 days from 02-12: 03-11; the appeal takes 02-14, 02-24 and 02-25 out.
 		{"spring festival", at(2026, 2, 12, 10), at(2026, 2, 13, 10), at(2026, 2, 25, 10), at(2026, 2, 24, 9), at(2026, 3, 2, 9), "2026-03-16", 10, 0},
-		// 15 days from 12-21: 2027-01-11 (暂定); the appeal takes 12-24 … 12-30 (5) out.
-		{"december", at(2026, 12, 21, 10), at(2026, 12, 23, 10), at(2026, 12, 30, 10), at(2026, 12, 28, 9), at(2026, 12, 31, 9), "2027-01-18", 12, 2027},
+		// 15 days from 12-21: 12-22 … 12-31 (8), 01-04 … 01-08, 01-11, 01-12:
+		// 2027-01-12 (暂定; 01-01 is 元旦, off by law, 01-02/03 a weekend);
+		// the appeal takes 12-24 … 12-30 (5) out: 01-13 … 01-15, 01-18, 01-19.
+		{"december", at(2026, 12, 21, 10), at(2026, 12, 23, 10), at(2026, 12, 30, 10), at(2026, 12, 28, 9), at(2026, 12, 31, 9), "2027-01-19", 12, 2027},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -124,7 +132,10 @@ func TestRerateDeadline(t *testing.T) {
 	}{
 		{"ordinary", at(2026, 3, 10, 16), "2026-04-01", 0, at(2026, 3, 31, 23), at(2026, 4, 1, 0)},
 		{"spring festival", at(2026, 2, 13, 16), "2026-03-13", 0, at(2026, 3, 12, 23), at(2026, 3, 13, 0)},
-		{"december", at(2026, 12, 24, 16), "2027-01-15", 2027, at(2027, 2, 4, 23), at(2027, 2, 5, 0)},
+		// 15 days from 12-24: 12-25 … 12-31 (5), 01-04 … 01-15 (暂定; 01-01 is
+		// 元旦, off by law, 01-02/03 a weekend); over at the start of 01-16,
+		// closed three weeks later.
+		{"december", at(2026, 12, 24, 16), "2027-01-16", 2027, at(2027, 2, 5, 23), at(2027, 2, 6, 0)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -172,8 +183,10 @@ func TestDefaultAndVisitPeriods(t *testing.T) {
 		{"ordinary", at(2026, 3, 10, 16), "2026-03-25", 0, at(2026, 3, 24, 20), at(2026, 3, 25, 9)},
 		// 10 days from 02-13: 02-14, 02-24 … 02-28, 03-02 … 03-05.
 		{"spring festival", at(2026, 2, 13, 16), "2026-03-06", 0, at(2026, 3, 5, 20), at(2026, 3, 6, 9)},
-		// 10 days from 12-24: 12-25 … 12-31 (5), 01-01, 01-04 … 01-07 (暂定).
-		{"december", at(2026, 12, 24, 16), "2027-01-08", 2027, at(2027, 1, 20, 9), at(2027, 1, 29, 0)},
+		// 10 days from 12-24: 12-25 … 12-31 (5), 01-04 … 01-08 (暂定; 01-01 is
+		// 元旦, off by law, 01-02/03 a weekend); the link shuts three weeks
+		// after the start of 01-09.
+		{"december", at(2026, 12, 24, 16), "2027-01-09", 2027, at(2027, 1, 20, 9), at(2027, 1, 30, 0)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

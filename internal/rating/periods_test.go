@@ -30,7 +30,9 @@ func TestPeriodEnds(t *testing.T) {
 	}{
 		{"ordinary", at(2026, 3, 10, 16), 15, "2026-04-01", 0, time.Time{}},
 		{"spring festival", at(2026, 2, 13, 16), 15, "2026-03-13", 0, time.Time{}},
-		{"december", at(2026, 12, 24, 16), 15, "2027-01-15", 2027, now.Add(24 * time.Hour)},
+		// 12-25 … 12-31 (5), 01-04 … 01-15 (暂定; 01-01 is 元旦, off by law
+		// before the 2027 schedule is imported, 01-02/03 a weekend).
+		{"december", at(2026, 12, 24, 16), 15, "2027-01-16", 2027, now.Add(24 * time.Hour)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,10 +72,12 @@ func TestPeriodPassed(t *testing.T) {
 		{"ordinary, after the end", at(2026, 3, 10, 16), at(2026, 4, 1, 0), true, time.Time{}},
 		{"spring festival, the last day", at(2026, 2, 13, 16), at(2026, 3, 12, 12), false, at(2026, 3, 13, 0)},
 		{"spring festival, after the end", at(2026, 2, 13, 16), at(2026, 3, 13, 0), true, time.Time{}},
+		// The provisional end is the start of 01-16 (last day 01-15; 01-01 is
+		// 元旦, off by law before the 2027 schedule is imported).
 		{"december, before the provisional end", at(2026, 12, 24, 16), at(2026, 12, 28, 10), false, time.Time{}},
 		{"december, past the provisional end", at(2026, 12, 24, 16), at(2027, 1, 16, 10), false, time.Time{}},
-		{"december, two weeks past it", at(2026, 12, 24, 16), at(2027, 1, 29, 10), false, time.Time{}},
-		{"december, three weeks past it", at(2026, 12, 24, 16), at(2027, 2, 5, 0), true, time.Time{}},
+		{"december, two weeks past it", at(2026, 12, 24, 16), at(2027, 1, 30, 10), false, time.Time{}},
+		{"december, three weeks past it", at(2026, 12, 24, 16), at(2027, 2, 6, 0), true, time.Time{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
