@@ -96,32 +96,34 @@ func TestBrowserDecemberJourney(t *testing.T) {
 		s.as("clerk")
 		s.openCase("/staff/intake", number)
 		s.action("accept", -1)
-		s.wantOnPage("2027-01-04 到期（暂定：2027 年节假日安排尚未导入")
+		// 22–31 December, then 元旦 (off by law even before the notice), 4–5 January.
+		s.wantOnPage("2027-01-05 到期（暂定：2027 年节假日安排尚未导入")
 		s.as("citizen")
 		s.nav("/cases", `table.stack`)
-		s.wantOnPage("2027-01-04（暂定")
+		s.wantOnPage("2027-01-05（暂定")
 		s.openCase("/cases", number)
 		do(t, s.ctx, chromedp.Click(chromedp.CSS(`a[href$="/docs/receipt"]`)), chromedp.WaitVisible(chromedp.CSS(`.doc-code`)))
 		s.shot("december-receipt-provisional")
-		s.wantOnPage("2027-01-04（暂定", "2027-01-18（暂定")
+		s.wantOnPage("2027-01-05（暂定", "2027-01-19（暂定")
 		if strings.Contains(s.main(), "1970-01-01") || strings.Contains(s.main(), "0001-01-01") {
 			t.Fatal("a zero date is printed")
 		}
 		s.enter2027()
 		s.as("citizen")
 		s.openCase("/cases", number)
-		s.wantOnPage("2027-01-05 到期")
+		s.wantOnPage("2027-01-06 到期")
 		if strings.Contains(s.main(), "暂定") {
 			t.Fatalf("still provisional after the import:\n%s", s.main())
 		}
 		do(t, s.ctx, chromedp.Click(chromedp.CSS(`a[href$="/docs/receipt"]`)), chromedp.WaitVisible(chromedp.CSS(`.doc-code`)))
-		s.wantOnPage("承诺时限，2027-01-05 前")
+		s.wantOnPage("承诺时限，2027-01-06 前")
 		s.listCorrected()
 	})
 }
 
-// enter2027 is the administrator typing 2027's notice (test data: 1–3
-// January off) into 工作日历, reached from the reminder every page shows.
+// enter2027 is the administrator typing 2027's notice (test data: 1–4
+// January off, a bridging Monday beyond 元旦) into 工作日历, reached from
+// the reminder every page shows.
 func (s *scenario) enter2027() {
 	t := s.t
 	s.as("admin")
@@ -131,7 +133,7 @@ func (s *scenario) enter2027() {
 		chromedp.SendKeys(chromedp.ID("f-notice_year"), "2027"),
 		chromedp.SendKeys(chromedp.ID("f-notice_paper"), "国务院办公厅关于2027年部分节假日安排的通知（测试数据）"),
 		chromedp.SetValue(byID("f-holidays.0.from"), "2027-01-01"),
-		chromedp.SetValue(byID("f-holidays.0.to"), "2027-01-03"),
+		chromedp.SetValue(byID("f-holidays.0.to"), "2027-01-04"),
 	}
 	steps = append(steps, s.submitting(chromedp.Click(chromedp.CSS(`form.schedule-form button.primary`)))...)
 	do(t, s.ctx, steps...)
@@ -149,7 +151,7 @@ func (s *scenario) listCorrected() {
 		s.home()
 		s.nav("/cases", `table.stack`)
 		got := s.main()
-		if strings.Contains(got, "2027-01-05") && !strings.Contains(got, "暂定") {
+		if strings.Contains(got, "2027-01-06") && !strings.Contains(got, "暂定") {
 			return
 		}
 		if time.Now().After(deadline) {
