@@ -171,8 +171,9 @@ func TestNaturalDayAndHourLimits(t *testing.T) {
 }
 
 // TestClockWithoutCalendarData: in December, with next year's schedule not
-// imported, the due date is computed on a plain week and marked provisional;
-// once the schedule is imported the same events give the official date.
+// imported, the due date is computed on the plain week with the days off
+// the law fixes (放假办法 Art 2) and marked provisional; once the schedule
+// is imported the same events give the official date.
 func TestClockWithoutCalendarData(t *testing.T) {
 	c := newCase(twoDepartments())
 	do(t, c, Command{Kind: CmdSubmit}, at(2026, 12, 20, 9, 0))
@@ -183,14 +184,17 @@ func TestClockWithoutCalendarData(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 10 working days from Monday 21 December: 22–25, 28–31, then
-	// provisionally Friday 1 January and Monday 4 January.
-	if p := cl.Promised; p.Provisional != 2027 || p.MissingYear != 0 || p.Due.String() != "2027-01-04" {
+	// provisionally Monday 4 and Tuesday 5 January. Friday 1 January is
+	// 元旦, off by law even before the 2027 schedule is imported; 2 and 3
+	// January are the weekend.
+	if p := cl.Promised; p.Provisional != 2027 || p.MissingYear != 0 || p.Due.String() != "2027-01-05" {
 		t.Fatalf("provisional due date: %+v", p)
 	}
 	if cl.Promised.DueAt.Year() != 2027 {
 		t.Fatalf("DueAt must be a real date: %v", cl.Promised.DueAt)
 	}
-	// The 2027 notice makes 1 January a holiday: one day later, official.
+	// The 2027 notice confirms 元旦 on 1 January and adds no day: the same
+	// date, now official.
 	cal := calendarWith2027(t)
 	cl, err = ComputeClocks(c, cal, calendar.DefaultOfficeHours(), now)
 	if err != nil {

@@ -71,13 +71,19 @@ func TestIntakeLapsedOverDaysOff(t *testing.T) {
 		})
 	})
 	t.Run("december, next year not imported", func(t *testing.T) {
-		// Received Thursday 12-24: due Thursday 12-31. Without a 2027
-		// schedule 1 January counts as a plain Friday, provisionally.
+		// Received Thursday 12-24: 12-25, 12-28, 12-29, 12-30 and 12-31,
+		// due Thursday 12-31. Without a 2027 schedule, Friday 1 January is
+		// 元旦, off by law, and 2–3 January the weekend: the period has
+		// lapsed over them, provisionally, and is overdue from Monday 4
+		// January, the first working day after it.
 		received := at(2026, 12, 24, 10, 0)
 		checkIntakeLapse(t, nationalCalendar(t), received, "2026-12-31", []intakeLapse{
 			{"new year's eve", at(2026, 12, 31, 10, 0), false, false, false, 0},
-			{"1 January, provisional", at(2027, 1, 1, 10, 0), false, true, true, 2027},
+			{"1 January, 元旦 by law", at(2027, 1, 1, 10, 0), true, false, true, 2027},
+			{"Sunday 3 January", at(2027, 1, 3, 10, 0), true, false, true, 2027},
+			{"Monday 4 January", at(2027, 1, 4, 10, 0), false, true, true, 2027},
 		})
+		// The imported notice agrees: the same, no longer provisional.
 		checkIntakeLapse(t, calendarWith2027(t), received, "2026-12-31", []intakeLapse{
 			{"1 January, a holiday once imported", at(2027, 1, 1, 10, 0), true, false, true, 0},
 			{"Sunday 3 January", at(2027, 1, 3, 10, 0), true, false, true, 0},

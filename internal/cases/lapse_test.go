@@ -74,13 +74,19 @@ func TestLapsedOverDaysOff(t *testing.T) {
 		})
 	})
 	t.Run("december, next year not imported", func(t *testing.T) {
-		// Accepted Thursday 12-17: 10 working days end on Thursday 12-31.
-		// Without a 2027 schedule, 1 January counts as a plain Friday.
+		// Accepted Thursday 12-17: 10 working days (12-18, 12-21 … 12-25,
+		// 12-28 … 12-31) end on Thursday 12-31. Without a 2027 schedule,
+		// Friday 1 January is 元旦, off by law, and 2–3 January the
+		// weekend: the period has lapsed over them, provisionally, and is
+		// overdue from Monday 4 January.
 		c := acceptedOn(t, twoDepartments(), 2026, time.December, 17)
 		checkLapse(t, nationalCalendar(t), c, []lapseCase{
 			{"new year's eve", at(2026, 12, 31, 10, 0), "2026-12-31", 0, false, false, 0},
-			{"1 January, provisional", at(2027, 1, 1, 10, 0), "2026-12-31", -1, false, true, 2027},
+			{"1 January, 元旦 by law", at(2027, 1, 1, 10, 0), "2026-12-31", 0, true, false, 2027},
+			{"Sunday 3 January", at(2027, 1, 3, 10, 0), "2026-12-31", 0, true, false, 2027},
+			{"Monday 4 January", at(2027, 1, 4, 10, 0), "2026-12-31", -1, false, true, 2027},
 		})
+		// The imported notice agrees: the same, no longer provisional.
 		checkLapse(t, calendarWith2027(t), c, []lapseCase{
 			{"1 January, a holiday once imported", at(2027, 1, 1, 10, 0), "2026-12-31", 0, true, false, 0},
 			{"Monday 4 January", at(2027, 1, 4, 10, 0), "2026-12-31", -1, false, true, 0},

@@ -39,7 +39,10 @@ func TestArt32IntakePeriod(t *testing.T) {
 		{"清明 04-04 … 04-06", at(2026, 4, 2, 10, 0), "2026-04-10", 0},
 		{"劳动节 05-01 … 05-05", at(2026, 4, 30, 10, 0), "2026-05-11", 0},
 		{"国庆", at(2026, 9, 29, 10, 0), "2026-10-12", 0},
-		{"December, 2027 not imported", at(2026, 12, 28, 10, 0), "2027-01-04", 2027},
+		// 12-29, 12-30, 12-31, then 1 January is 元旦, off by law even
+		// before the 2027 schedule is imported, 2–3 January the weekend:
+		// 01-04, 01-05, provisionally.
+		{"December, 2027 not imported", at(2026, 12, 28, 10, 0), "2027-01-05", 2027},
 	} {
 		c := newCase(twoDepartments())
 		do(t, c, Command{Kind: CmdSubmit}, tc.received)
