@@ -75,7 +75,8 @@ type clockJSON struct {
 	// since; overdue from the next working day on.
 	Lapsed bool `json:"lapsed"`
 	// ProvisionalYear: the period reaches a year whose holiday schedule has
-	// not been imported; due is counted on a plain week until it is.
+	// not been imported; due is counted on a plain week with the law's days
+	// off until it is.
 	ProvisionalYear int `json:"provisional_year,omitempty"`
 	// MissingYear: the period leaves the calendar's range altogether
 	// (decades ahead); the due date is unknown.

@@ -29,8 +29,9 @@ import (
 const maxSpanYears = 400
 
 // provisionalYears is how many years after the last official schedule the
-// calendar answers provisionally (as a plain week). Beyond that, questions
-// fail with NoDataError: a date decades ahead is a typo, not a deadline.
+// calendar answers provisionally (as a plain week with the law's days off).
+// Beyond that, questions fail with NoDataError: a date decades ahead is a
+// typo, not a deadline.
 const provisionalYears = 30
 
 // Override is a regional adjustment to the national schedule, for example a

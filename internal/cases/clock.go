@@ -32,7 +32,7 @@ type Clock struct {
 	Lapsed bool
 	// Provisional is the first year the period reaches whose holiday
 	// schedule has not been imported (0 if none): Due and the counts are
-	// then computed on a plain week, shown as 暂定, and corrected by
+	// then computed on a plain week with the law's days off, shown as 暂定, and corrected by
 	// themselves once the schedule is imported, since clocks are always
 	// recomputed from the events.
 	Provisional int

@@ -63,7 +63,7 @@ type Clock struct {
 	Steps         []string      // how Due was reached, for the officer and the applicant
 	// Provisional is the first year a computed date reaches whose holiday
 	// schedule has not been imported (0 if none): those dates are counted
-	// on a plain week, shown as 暂定, and come out official by themselves
+	// on a plain week with the law's days off, shown as 暂定, and come out official by themselves
 	// once the schedule is imported, as the clock is recomputed each time.
 	Provisional int
 }

@@ -413,10 +413,10 @@ func (s *Service) endOfPeriod(path string, start time.Time, days int) (time.Time
 // provisionalGrace is how long past a provisional end a timer waits before
 // it takes a step that cannot be undone (the default rating, closing a
 // ticket without its second evaluation) while the year's holiday schedule
-// is still not imported. Counted on weekends alone, a period can only be
-// lengthened by the holidays the schedule will add: the longest blocks
-// (Spring Festival, National Day) take 8 days, and a long period may hold
-// New Year's Day as well; three weeks cover both. Make-up working days can
+// is still not imported. Counted on weekends and the days off the law
+// fixes, a period can only be lengthened by the bridging days the schedule
+// will add: the longest blocks (Spring Festival, National Day) take 8 days,
+// of which the law fixes 4 and 3; three weeks cover that. Make-up working days can
 // only shorten it, and acting later than the true end costs nobody
 // anything: until the step is taken the applicant may still rate.
 const provisionalGrace = 21 * 24 * time.Hour

@@ -68,7 +68,7 @@ type Clock struct {
 	Warning   Warning
 	// Provisional is the first year the period reaches whose holiday
 	// schedule has not been imported (0 if none): the due date is then
-	// counted on a plain week and shown with calendar.ProvisionalNote.
+	// counted on a plain week with the law's days off and shown with calendar.ProvisionalNote.
 	Provisional int
 	// MissingYear is set only when the period leaves the calendar's range
 	// altogether (decades ahead); the due date is then unknown.
@@ -237,7 +237,7 @@ type Turns struct {
 	Red    time.Time
 	// Provisional is the first year up to the due date whose holiday
 	// schedule has not been imported (0 if none): the moments are then
-	// counted on a plain week and move once the schedule is imported.
+	// counted on a plain week with the law's days off and move once the schedule is imported.
 	Provisional int
 }
 
