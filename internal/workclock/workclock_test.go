@@ -23,7 +23,9 @@ func national(t *testing.T) *calendar.Calendar {
 
 // TestMeasure covers an ordinary month, the 2026 Spring Festival block
 // with its make-up Saturdays (02-14, 02-28), 国庆 with its make-up Saturday
-// (10-10; 10-01…10-07 off), and December 2026, when the 2027 schedule is not imported.
+// (10-10; 10-01…10-07 off), and December 2026, when the 2027 schedule is not
+// imported: 1 January is 元旦, off by law all the same, and 2–3 January
+// the weekend.
 func TestMeasure(t *testing.T) {
 	cal := national(t)
 	tests := []struct {
@@ -42,8 +44,11 @@ func TestMeasure(t *testing.T) {
 		{"spring festival 5", 5, at(2026, 2, 13, 16), at(2026, 2, 20, 9), "2026-02-27", 4, WarnNone, 0},
 		{"spring festival 15", 15, at(2026, 2, 13, 16), at(2026, 2, 24, 9), "2026-03-12", 13, WarnNone, 0},
 		{"national day 5", 5, at(2026, 9, 30, 11), at(2026, 10, 9, 9), "2026-10-13", 3, WarnNone, 0}, // 10-08, 10-09 used
-		{"december", 15, at(2026, 12, 24, 10), at(2026, 12, 28, 9), "2027-01-14", 13, WarnNone, 2027},
-		{"december, 2 days", 2, at(2026, 12, 30, 10), at(2026, 12, 31, 9), "2027-01-01", 1, WarnYellow, 2027},
+		// 12-25, 12-28…12-31, (元旦 01-01, the weekend), 01-04…01-08, 01-11…01-15;
+		// on 12-28 two are used.
+		{"december", 15, at(2026, 12, 24, 10), at(2026, 12, 28, 9), "2027-01-15", 13, WarnNone, 2027},
+		// 12-31, (元旦 01-01, the weekend), 01-04; on 12-31 one is left.
+		{"december, 2 days", 2, at(2026, 12, 30, 10), at(2026, 12, 31, 9), "2027-01-04", 1, WarnYellow, 2027},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,12 +106,14 @@ func TestNotStarted(t *testing.T) {
 // in 2027 still is.
 func TestMetBeforeUnscheduledYear(t *testing.T) {
 	cal := national(t)
+	// 15 working days from 12-24: 12-25, 12-28…12-31, then 01-04…01-08 and
+	// 01-11…01-15 (1 January is 元旦, off by law; 2–3 January the weekend).
 	start := at(2026, 12, 24, 10)
 	c, err := Measure(cal, 15, start, at(2026, 12, 28, 9), nil, at(2026, 12, 29, 9))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.Met || c.Provisional != 2027 || c.Text() != "已按期完成（2027-01-14 到期）" {
+	if !c.Met || c.Provisional != 2027 || c.Text() != "已按期完成（2027-01-15 到期）" {
 		t.Fatalf("met in 2026: %+v %q", c, c.Text())
 	}
 	c, err = Measure(cal, 15, start, at(2027, 1, 5, 9), nil, at(2027, 1, 6, 9))
@@ -121,8 +128,9 @@ func TestMetBeforeUnscheduledYear(t *testing.T) {
 // TestNext: the moments a clock turns yellow and red, on an ordinary
 // stretch, across the 2026 Spring Festival block (02-15…02-23 off, 02-14
 // and 02-28 make-up Saturdays), after a pause, and in December 2026
-// without the 2027 schedule (01-01 a plain Friday, 暂定); Measure agrees
-// with each moment: not yet an instant before, from it on.
+// without the 2027 schedule (暂定; 01-01 is 元旦, off by law all the same,
+// 01-02 and 01-03 the weekend); Measure agrees with each moment: not yet
+// an instant before, from it on.
 func TestNext(t *testing.T) {
 	cal := national(t)
 	tests := []struct {
@@ -140,8 +148,10 @@ func TestNext(t *testing.T) {
 		{"spring festival 5, red on a make-up saturday", 5, at(2026, 2, 13, 16), nil, "2026-02-26", "2026-02-28", 0},
 		{"spring festival 2, due on a make-up saturday, red on the holiday after", 2, at(2026, 2, 12, 10), nil, "2026-02-13", "2026-02-15", 0},
 		{"after a pause, due friday", 5, at(2026, 3, 10, 10), []Span{{at(2026, 3, 12, 9), at(2026, 3, 17, 16)}}, "2026-03-19", "2026-03-21", 0},
-		{"december 5", 5, at(2026, 12, 29, 10), nil, "2027-01-04", "2027-01-06", 2027},
-		{"december 2", 2, at(2026, 12, 30, 10), nil, "2026-12-31", "2027-01-02", 2027},
+		// 12-30, 12-31, 01-04, 01-05, 01-06: one left on 01-05, due 01-06.
+		{"december 5", 5, at(2026, 12, 29, 10), nil, "2027-01-05", "2027-01-07", 2027},
+		// 12-31, 01-04: one left on 12-31, due Monday 01-04, red Tuesday.
+		{"december 2", 2, at(2026, 12, 30, 10), nil, "2026-12-31", "2027-01-05", 2027},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -186,8 +196,10 @@ func TestNext(t *testing.T) {
 // Wednesday → red Thursday; due Friday → red Saturday; due on the last
 // working day before National Day 2026 (10-01…10-07 off) → red on 10-01;
 // due on its make-up Saturday 10-10 → red Sunday 10-11; and in December
-// 2026 without the 2027 schedule, due on 2027-01-01 counted as a plain
-// Friday (暂定) → red Saturday 01-02. Next agrees with each red turn.
+// 2026 without the 2027 schedule (暂定): due on 12-31 → red on 01-01, 元旦,
+// off by law all the same; due on Monday 2027-01-04 (01-01 元旦 and the
+// weekend skipped) → red Tuesday 01-05, a working day used past it. Next
+// agrees with each red turn.
 func TestOverdue(t *testing.T) {
 	cal := national(t)
 	tests := []struct {
@@ -201,8 +213,10 @@ func TestOverdue(t *testing.T) {
 		{"due friday", 2, at(2026, 3, 11, 10), "2026-03-13", "2026-03-14", "已超期（2026-03-13 到期）"},
 		{"due before national day", 2, at(2026, 9, 28, 10), "2026-09-30", "2026-10-01", "已超期（2026-09-30 到期）"},
 		{"due on its make-up saturday", 3, at(2026, 9, 30, 10), "2026-10-10", "2026-10-11", "已超期（2026-10-10 到期）"},
-		{"december, due in 2027", 2, at(2026, 12, 30, 10), "2027-01-01", "2027-01-02",
-			"已超期（2027-01-01 到期）" + calendar.ProvisionalNote(2027)},
+		{"december, due before 元旦", 2, at(2026, 12, 29, 10), "2026-12-31", "2027-01-01",
+			"已超期（2026-12-31 到期）" + calendar.ProvisionalNote(2027)},
+		{"december, due in 2027", 2, at(2026, 12, 30, 10), "2027-01-04", "2027-01-05",
+			"已超期 1 个工作日（2027-01-04 到期）" + calendar.ProvisionalNote(2027)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
