@@ -65,37 +65,14 @@ func (c Clocks) Stage(s Status, k Kind) (Stage, bool) {
 }
 
 // Before reports whether a complaint with clocks c is listed before one
-// with clocks d in a queue: the more urgent warning first, and within one
-// warning the clock due first, so that among the overdue the one overdue
-// longest leads; complaints without a running clock come last.
+// with clocks d in a queue (workclock.Before): the more urgent warning
+// first, then the clock due first; complaints without a running clock
+// come last.
 func (c Clocks) Before(d Clocks) bool {
-	if rc, rd := c.Warning().Rank(), d.Warning().Rank(); rc != rd {
-		return rc > rd
-	}
-	x, okx := c.pressing()
-	y, oky := d.pressing()
-	if okx != oky {
-		return okx
-	}
-	return okx && x.Due.Before(y.Due)
+	return workclock.Before(c.Warning(), c.all(), d.Warning(), d.all())
 }
 
-// pressing is the running clock with a known due date that gives the
-// complaint its warning: the most urgent, and among equally urgent ones
-// the one due first.
-func (c Clocks) pressing() (workclock.Clock, bool) {
-	var out workclock.Clock
-	found := false
-	for _, x := range []workclock.Clock{c.Accept, c.Department, c.Answer, c.Desk} {
-		if !x.Known() || x.Met {
-			continue
-		}
-		if !found || x.Warning.Rank() > out.Warning.Rank() || x.Warning == out.Warning && x.Due.Before(out.Due) {
-			out, found = x, true
-		}
-	}
-	return out, found
-}
+func (c Clocks) all() []workclock.Clock { return []workclock.Clock{c.Accept, c.Department, c.Answer, c.Desk} }
 
 // DeskLabel names the desk's clock by what started it.
 func (c Clocks) DeskLabel() string {

@@ -120,6 +120,13 @@ func (c TicketClocks) Warning() workclock.Warning {
 	return c.Callback.Warning
 }
 
+// Before reports whether a ticket with clocks c is listed before one with
+// clocks d (workclock.Before): the more urgent warning first, then the
+// clock due first.
+func (c TicketClocks) Before(d TicketClocks) bool {
+	return workclock.Before(c.Warning(), []workclock.Clock{c.Callback, c.Rectify}, d.Warning(), []workclock.Clock{d.Callback, d.Rectify})
+}
+
 // ComputeTicketClocks measures a ticket's clocks from its events on cal
 // at now: 回访 runs from the opening until the call back (not for an
 // anonymous review, which cannot be called back); 整改 runs from the
@@ -228,7 +235,7 @@ func (s *Service) clocks(t *Ticket) (TicketClocks, error) {
 }
 
 // Tickets lists the open tickets the actor handles or supervises, most
-// urgent first.
+// urgent first: by warning, then the clock due first.
 func (s *Service) Tickets(ctx context.Context, a *identity.Actor, open bool) ([]*TicketView, error) {
 	f := ticketScope(a)
 	if len(f.DepartmentIDs)+len(f.CentreRegions)+len(f.RegionPrefixes) == 0 {
@@ -247,7 +254,7 @@ func (s *Service) Tickets(ctx context.Context, a *identity.Actor, open bool) ([]
 		}
 		out = append(out, v)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Clocks.Warning().Rank() > out[j].Clocks.Warning().Rank() })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Clocks.Before(out[j].Clocks) })
 	return out, nil
 }
 
