@@ -170,39 +170,74 @@ func TestIntakeFiveWorkingDays(t *testing.T) {
 
 // TestDecemberWithoutNextYear: a case accepted on 2026-12-24 with 10
 // working days runs into 2027, whose schedule is not imported: its due date
-// and cards are provisional, and when the schedule arrives (New Year off on
-// 01-01) the yellow card that only the plain week gave is cleared again.
+// and cards are provisional, counted on the plain week with the days off
+// the law fixes (1 January is 元旦). When the schedule arrives, a notice
+// that only confirms those days makes the same cards official; one that
+// adds a day off clears again the yellow cards that only the provisional
+// count gave.
 func TestDecemberWithoutNextYear(t *testing.T) {
 	h := newHistory(t, oneStep()).submit(at(2026, 12, 23, 9, 0))
 	h.c.Procedure.Promised = workdays(10)
 	h.c.Procedure.Branches[0].Steps[0].Limit = workdays(10)
 	h.do(cases.Command{Kind: cases.CmdAccept}, at(2026, 12, 24, 10, 0))
 	early := evaluate(t, input(t, h, at(2026, 12, 28, 10, 0)))
-	if got := early.Summary.PromisedDue.String(); got != "2027-01-07" || early.Summary.Provisional != 2027 {
-		t.Fatalf("provisional due %s (%d), want 2027-01-07 on the plain week", got, early.Summary.Provisional)
+	// 12-25, 12-28 … 12-31, then 01-04 … 01-08: Friday 1 January is 元旦,
+	// off by law even before the 2027 schedule is imported, 2–3 January
+	// the weekend.
+	if got := early.Summary.PromisedDue.String(); got != "2027-01-08" || early.Summary.Provisional != 2027 {
+		t.Fatalf("provisional due %s (%d), want 2027-01-08 with 元旦 off by law", got, early.Summary.Provisional)
 	}
-	in := input(t, h, at(2027, 1, 5, 12, 0))
+	// On Wednesday 01-06 eight of the ten days are used (12-25, 12-28 …
+	// 12-31, 01-04 … 01-06): yellow at 80 %, for the case and its step.
+	in := input(t, h, at(2027, 1, 6, 12, 0))
 	in.Done, in.Open = early.Done, early.Open
 	plain := evaluate(t, in)
-	if len(plain.Arisen) == 0 || plain.Arisen[0].Provisional != 2027 || !strings.Contains(plain.Arisen[0].Detail, "暂定") {
-		t.Fatalf("a card judged on the plain week says it is provisional: %+v", plain.Arisen)
+	if len(plain.Arisen) != 2 || plain.Arisen[0].Provisional != 2027 || !strings.Contains(plain.Arisen[0].Detail, "暂定") {
+		t.Fatalf("a card judged before the import says it is provisional: %+v", plain.Arisen)
 	}
+	// A notice with 元旦 alone near the new year confirms the count: the
+	// cards stay, no longer 暂定, and the due date is the same.
 	in.Done, in.Open, in.Calendar = plain.Done, plain.Open, withNewYear(t)
+	same := evaluate(t, in)
+	if len(same.Cleared) != 0 || len(same.Reflagged) != 2 || same.Reflagged[0].Provisional != 0 {
+		t.Fatalf("a notice that agrees with the law keeps the cards, official: cleared %+v reflagged %+v", same.Cleared, same.Reflagged)
+	}
+	if got := same.Summary.PromisedDue.String(); got != "2027-01-08" || same.Summary.Provisional != 0 {
+		t.Fatalf("confirmed due %s (%d), want 2027-01-08", got, same.Summary.Provisional)
+	}
+	// A notice that also gives Monday 01-04 off: seven days used on 01-06
+	// (70 %, four left), so the yellow cards clear, and the tenth working
+	// day is Monday 01-11.
+	in.Calendar = withBridgingDay(t)
 	official := evaluate(t, in)
 	if len(official.Cleared) != 2 || official.Cleared[0].Outcome != "工作日历调整后重新计算，预警解除" {
 		t.Fatalf("after the import the yellow cards clear: %+v", official.Cleared)
 	}
-	if got := official.Summary.PromisedDue.String(); got != "2027-01-08" || official.Summary.Provisional != 0 {
-		t.Fatalf("official due %s (%d), want 2027-01-08", got, official.Summary.Provisional)
+	if got := official.Summary.PromisedDue.String(); got != "2027-01-11" || official.Summary.Provisional != 0 {
+		t.Fatalf("official due %s (%d), want 2027-01-11", got, official.Summary.Provisional)
 	}
 }
 
-// withNewYear is the national calendar with a 2027 schedule: 01-01 off.
+// withNewYear is the national calendar with a 2027 schedule whose only day
+// off near the new year is 元旦, 01-01, as the law already fixes it.
 func withNewYear(t *testing.T) *calendar.Calendar {
 	t.Helper()
-	d := func(m time.Month, day int) calendar.Date { return calendar.NewDate(2027, m, day) }
-	sch := calendar.Schedule{Year: 2027, Days: []calendar.Day{{Date: d(1, 1), Name: "元旦", IsOffDay: true}}}
-	cal, err := calendar.New(append(calendar.EmbeddedSchedules(), sch), nil)
+	return with2027(t, calendar.Day{Date: calendar.NewDate(2027, time.January, 1), Name: "元旦", IsOffDay: true})
+}
+
+// withBridgingDay is the national calendar with a 2027 schedule that, for
+// the tests, also gives Monday 01-04 off, a day the law does not fix: what
+// only the imported notice can say, and what a provisional count is
+// corrected by.
+func withBridgingDay(t *testing.T) *calendar.Calendar {
+	t.Helper()
+	d := func(day int) calendar.Date { return calendar.NewDate(2027, time.January, day) }
+	return with2027(t, calendar.Day{Date: d(1), Name: "元旦", IsOffDay: true}, calendar.Day{Date: d(4), Name: "元旦", IsOffDay: true})
+}
+
+func with2027(t *testing.T, days ...calendar.Day) *calendar.Calendar {
+	t.Helper()
+	cal, err := calendar.New(append(calendar.EmbeddedSchedules(), calendar.Schedule{Year: 2027, Days: days}), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

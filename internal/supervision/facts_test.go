@@ -149,31 +149,40 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-// TestProvisionalCountsAreCorrected: a case decided on 2026-12-31 whose
+// TestProvisionalCountsAreCorrected: a case decided on 2027-01-05 whose
 // promised limit ran into 2027 before its schedule was imported is
-// counted on time provisionally, and the count is corrected when the
-// schedule shows otherwise (or confirmed when it agrees).
+// counted on time provisionally, and the count is confirmed when the
+// schedule agrees or corrected when it shows otherwise.
 func TestProvisionalCountsAreCorrected(t *testing.T) {
 	p := oneStep()
 	p.Promised, p.Branches[0].Steps[0].Limit = workdays(5), workdays(5)
 	h := newHistory(t, p).submit(at(2026, 12, 28, 9, 0))
 	h.do(cases.Command{Kind: cases.CmdAccept}, at(2026, 12, 28, 10, 0))
-	h.do(cases.Command{Kind: cases.CmdPass, Branch: 0, Reason: "材料齐全，符合条件"}, at(2027, 1, 4, 15, 0))
-	// Plain week: 12-29, 12-30, 12-31, 01-01, 01-04 → due 01-04, on time.
-	plain := evaluate(t, input(t, h, at(2027, 1, 4, 16, 0)))
+	h.do(cases.Command{Kind: cases.CmdPass, Branch: 0, Reason: "材料齐全，符合条件"}, at(2027, 1, 5, 15, 0))
+	// Provisionally: 12-29, 12-30, 12-31, 01-04, 01-05 (1 January is 元旦,
+	// off by law even before the import; 2–3 January the weekend) → due
+	// 01-05, decided on the due day: on time, five working days used.
+	plain := evaluate(t, input(t, h, at(2027, 1, 5, 16, 0)))
 	// The intake (five days from 12-28), the step and the close all ran
 	// into 2027.
 	if len(plain.Pending) != 3 || plain.Pending[2].Provisional != 2027 || plain.Pending[2].Tallies[0].Counts.Decided != 1 {
 		t.Fatalf("the judgements over 2027 are provisional: %+v", plain.Pending)
 	}
 	onTime := sum(plain.Tallies).OnTime
-	// With 01-01 off the due date is 01-05: still on time, now early, and
-	// four working days used instead of five.
-	in := input(t, h, at(2027, 1, 5, 9, 0))
+	// A notice with 元旦 alone near the new year confirms the judgement:
+	// nothing to correct.
+	in := input(t, h, at(2027, 1, 6, 9, 0))
 	in.Done, in.Open, in.Pending, in.Calendar = plain.Done, plain.Open, plain.Pending, withNewYear(t)
+	same := evaluate(t, in)
+	if len(same.Pending) != 0 || sum(same.Tallies) != (Counts{}) {
+		t.Fatalf("a notice that agrees with the law changes no count: pending %+v counts %+v", same.Pending, sum(same.Tallies))
+	}
+	// With Monday 01-04 off as well the due date is 01-06: still on time,
+	// now early, and four working days used instead of five.
+	in.Calendar = withBridgingDay(t)
 	official := evaluate(t, in)
 	if len(official.Pending) != 0 {
-		t.Fatalf("the import confirms the judgement: %+v", official.Pending)
+		t.Fatalf("the import settles the judgement: %+v", official.Pending)
 	}
 	fix := sum(official.Tallies)
 	if onTime != 1 || fix.OnTime != 0 || fix.Early != 1 || fix.UsedDays != -1 || fix.Decided != 0 {
