@@ -72,7 +72,9 @@ func (c Clocks) Before(d Clocks) bool {
 	return workclock.Before(c.Warning(), c.all(), d.Warning(), d.all())
 }
 
-func (c Clocks) all() []workclock.Clock { return []workclock.Clock{c.Accept, c.Department, c.Answer, c.Desk} }
+func (c Clocks) all() []workclock.Clock {
+	return []workclock.Clock{c.Accept, c.Department, c.Answer, c.Desk}
+}
 
 // DeskLabel names the desk's clock by what started it.
 func (c Clocks) DeskLabel() string {
