@@ -29,7 +29,8 @@ func date(t *testing.T, s string) calendar.Date {
 // TestComputePeriod: the period counts from the day after publication
 // (民法典 Art 201) and a last day that is a weekend or holiday moves to the
 // next working day (Art 203); a make-up Saturday is a working day; a year
-// without an imported schedule gives a provisional last day.
+// without an imported schedule gives a provisional last day, counted with
+// the days off the law fixes (放假办法 Art 2).
 func TestComputePeriod(t *testing.T) {
 	cal := mustCalendar(t)
 	for _, tc := range []struct {
@@ -45,8 +46,12 @@ func TestComputePeriod(t *testing.T) {
 		{"ends on the make-up Saturday after it", "2026-01-29", 30, "2026-02-28", 0},
 		{"ends inside 国庆", "2026-09-01", 31, "2026-10-08", 0},
 		{"short period with a reason", "2026-03-18", 15, "2026-04-02", 0},
+		// 12-10 + 30 = Saturday 2027-01-09: moved to Monday 01-11.
 		{"December, next year missing", "2026-12-10", 30, "2027-01-11", 2027},
-		{"December, lands on New Year's Day", "2026-12-02", 30, "2027-01-01", 2027},
+		// 12-02 + 30 = Friday 2027-01-01, 元旦, off by law even before the
+		// 2027 schedule is imported; 2–3 January are the weekend: moved to
+		// Monday 01-04, provisionally.
+		{"December, lands on New Year's Day", "2026-12-02", 30, "2027-01-04", 2027},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := ComputePeriod(cal, date(t, tc.opens), tc.days)
