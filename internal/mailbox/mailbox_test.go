@@ -19,7 +19,8 @@ func at(t *testing.T, s string) time.Time {
 
 // TestComputeClock: the limit counts working days from the day after
 // receipt, on an ordinary week, across the Spring Festival with its make-up
-// Saturdays, and into a year whose schedule is not imported (provisional).
+// Saturdays, and into a year whose schedule is not imported (provisional,
+// with the days off the law fixes).
 func TestComputeClock(t *testing.T) {
 	cal, err := calendar.New(calendar.EmbeddedSchedules(), nil)
 	if err != nil {
@@ -48,7 +49,10 @@ func TestComputeClock(t *testing.T) {
 		// holiday 15–23 Feb does not, the make-up Saturday 28 Feb counts.
 		{"across the Spring Festival", "2026-02-13 16:00", 5, 0, "", "2026-02-13 17:00", "2026-02-27", LevelNormal, 5, 0},
 		{"across the Spring Festival, 6 days", "2026-02-13 16:00", 6, 0, "", "2026-02-13 17:00", "2026-02-28", LevelNormal, 6, 0},
-		{"December, next year not imported", "2026-12-24 10:00", 10, 0, "", "2026-12-24 11:00", "2027-01-07", LevelNormal, 10, 2027},
+		// Received Thursday 24 Dec: 12-25, 12-28 … 12-31, then 01-04 …
+		// 01-08, provisionally: 1 January is 元旦, off by law even before
+		// the 2027 schedule is imported, 2–3 January the weekend.
+		{"December, next year not imported", "2026-12-24 10:00", 10, 0, "", "2026-12-24 11:00", "2027-01-08", LevelNormal, 10, 2027},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l := &Letter{Days: tc.days, ReceivedAt: at(t, tc.received), Status: StatusReceived,
