@@ -44,7 +44,8 @@ type LimitsInput struct {
 	DefaultDays  int
 }
 
-func (in LimitsInput) validate() error {
+// Validate checks the limits against their ranges.
+func (in LimitsInput) Validate() error {
 	var f apperr.Fields
 	f.Check(in.CallbackDays < 1 || in.CallbackDays > 30, "callback_days", "回访时限须为 1–30 个工作日")
 	f.Check(in.RectifyDays < 1 || in.RectifyDays > 60, "rectify_days", "整改时限须为 1–60 个工作日")
@@ -95,7 +96,7 @@ func (s *Service) RegionLimits(ctx context.Context, a *identity.Actor, regionID 
 // SetLimits sets a region's limits; a system administrator of the region
 // does it.
 func (s *Service) SetLimits(ctx context.Context, a *identity.Actor, in LimitsInput) (*Limits, error) {
-	if err := in.validate(); err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	path, err := s.d.Regions.RegionPath(ctx, in.RegionID)

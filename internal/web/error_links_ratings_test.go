@@ -47,6 +47,10 @@ func TestRatingLimitsErrorSummaryLinks(t *testing.T) {
 	}
 	p := b.post("/admin/rating-limits", "/admin/rating-limits", url.Values{"region_id": {"3"}, "callback_days": {"abc"}, "rectify_days": {"0"}})
 	summaryLinksLand(t, "limits of region 3", p, "", "callback_days", "rectify_days", "default_days")
+	// A word where a number goes is told as such, a number out of range by its range.
+	if cb, rc := p.fieldError(t, "callback_days"), p.fieldError(t, "rectify_days"); !strings.Contains(cb, "整数") || !strings.Contains(rc, "1–60") {
+		t.Errorf("callback_days=abc: %q; rectify_days=0: %q", cb, rc)
+	}
 	for _, name := range []string{"callback_days", "rectify_days", "default_days"} {
 		if r, _ := p.doc.Find("#f-" + name).Closest("form").Find("input[name=region_id]").Attr("value"); r != "3" {
 			t.Errorf("#f-%s is in the row of region %q, not 3", name, r)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"openhall/internal/apperr"
 	"openhall/internal/calendar"
@@ -268,14 +269,27 @@ func (s *Server) limitsPage(w http.ResponseWriter, r *http.Request, status int, 
 
 func (s *Server) handleLimitsSave(w http.ResponseWriter, r *http.Request) error {
 	v := r.PostForm
-	num := func(k string) int { n, _ := strconv.Atoi(v.Get(k)); return n }
+	var f apperr.Fields
+	num := func(k, label string) int {
+		n, err := strconv.Atoi(strings.TrimSpace(v.Get(k)))
+		f.Check(err != nil, k, label+"须填写整数（工作日数）")
+		return n
+	}
+	in := rating.LimitsInput{CallbackDays: num("callback_days", "回访时限"), RectifyDays: num("rectify_days", "整改时限"),
+		DefaultDays: num("default_days", "评价时效")}
 	id, err := requiredID(v, "region_id", "地区")
 	if err != nil { // a hidden field: nothing on the page to point at
 		err = apperr.New(apperr.Invalid, "未指明地区：请在要设置的地区一行修改后点“保存”")
 	}
+	if err == nil { // a number that is not one is named as such, the others by their ranges
+		for k, m := range apperr.FieldsOf(in.Validate()) {
+			f.Add(k, m)
+		}
+		err = f.Err()
+	}
 	if err == nil {
-		_, err = s.svc.Ratings.SetLimits(r.Context(), httpkit.ActorFrom(r.Context()), rating.LimitsInput{RegionID: id,
-			CallbackDays: num("callback_days"), RectifyDays: num("rectify_days"), DefaultDays: num("default_days")})
+		in.RegionID = id
+		_, err = s.svc.Ratings.SetLimits(r.Context(), httpkit.ActorFrom(r.Context()), in)
 	}
 	if apperr.Is(err, apperr.Invalid) {
 		return s.limitsPage(w, r, http.StatusUnprocessableEntity, newForm(v, err))
