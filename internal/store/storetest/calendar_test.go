@@ -24,10 +24,11 @@ func TestCalendar(t *testing.T) {
 			t.Fatal(err)
 		}
 		d := calendar.NewDate(2026, 12, 31)
-		// Without the 2027 notice, 1 January is provisionally a working Friday.
-		if got, err := cal.National().AddWorkdays(d, 1); err != nil || got.String() != "2027-01-01" ||
+		// Without the 2027 notice, 1 January is off all the same (元旦, by
+		// law); Monday 4 January is provisionally a working day.
+		if got, err := cal.National().AddWorkdays(d, 1); err != nil || got.String() != "2027-01-04" ||
 			cal.National().Provisional(d, got) != 2027 {
-			t.Fatalf("2026-12-31 + 1 without 2027 data = %v, %v; want provisional 2027-01-01", got, err)
+			t.Fatalf("2026-12-31 + 1 without 2027 data = %v, %v; want provisional 2027-01-04", got, err)
 		}
 		if _, err := cal.ImportSchedule(ctx, sys, "json", "2027.json", 0, []byte(schedule2027)); err != nil {
 			t.Fatal(err)

@@ -139,7 +139,7 @@ func TestDraftsAndDues(t *testing.T) {
 			t.Fatalf("recomputed %d: %v", n, err)
 		}
 		list, _, err := sv.Stores.Cases.FindCases(ctx, cases.Filter{ApplicantUserID: citizen.UserID, Limit: 10})
-		if err != nil || list[0].PromisedDue != "2027-01-04" {
+		if err != nil || list[0].PromisedDue != "2027-01-05" { // 1 January: 元旦, off by law
 			t.Fatalf("recomputed due: %+v %v", *list[0], err)
 		}
 		refundOwed(t, svc, sv, clerk, citizen)

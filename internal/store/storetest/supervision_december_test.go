@@ -20,9 +20,10 @@ func (c *swapCalendar) ForRegion(string) (*calendar.Calendar, error) { return c.
 
 // TestSupervisionOrdersInDecember: a 督办 issued in December with its
 // feedback period running into a year whose schedule is not imported gets
-// a provisional deadline (plain week) that says so; importing the schedule
-// moves it (New Year's Day off) or, where the schedule changes nothing
-// before it, makes the same date official.
+// a provisional deadline (weekends and the law's days off) that says so;
+// importing the schedule moves it (here a bridging Monday off after 元旦)
+// or, where the schedule changes nothing before it, makes the same date
+// official.
 func TestSupervisionOrdersInDecember(t *testing.T) {
 	ForEach(t, func(t *testing.T, b Backend) {
 		f := newSupFixture(t, b)
@@ -40,27 +41,28 @@ func TestSupervisionOrdersInDecember(t *testing.T) {
 			}
 			return o
 		}
-		// 12-30, 12-31, 01-01 on the plain week.
+		// 12-30, 12-31, (元旦 01-01, off by law) 01-04.
 		moved := issue(time.Date(2026, 12, 29, 10, 0, 0, 0, cstZone), 3)
 		// 01-05, 01-06: New Year's Day is before them.
 		same := issue(time.Date(2027, 1, 4, 10, 0, 0, 0, cstZone), 2)
 		for _, tc := range []struct {
 			o    *supervision.Order
 			want string
-		}{{moved, "2027-01-01"}, {same, "2027-01-06"}} {
+		}{{moved, "2027-01-04"}, {same, "2027-01-06"}} {
 			if tc.o.Due.String() != tc.want || tc.o.Provisional != 2027 || tc.o.DueNote() == "" {
-				t.Fatalf("provisional deadline %s (%d, %q), want %s on the plain week of 2027", tc.o.Due, tc.o.Provisional, tc.o.DueNote(), tc.want)
+				t.Fatalf("provisional deadline %s (%d, %q), want %s, provisional", tc.o.Due, tc.o.Provisional, tc.o.DueNote(), tc.want)
 			}
 		}
 		sw.cal.Store(mustCalendar(t, calendar.Schedule{Year: 2027,
-			Days: []calendar.Day{{Date: calendar.NewDate(2027, 1, 1), Name: "元旦", IsOffDay: true}}}))
+			Days: []calendar.Day{{Date: calendar.NewDate(2027, 1, 1), Name: "元旦", IsOffDay: true},
+				{Date: calendar.NewDate(2027, 1, 4), Name: "元旦", IsOffDay: true}}}))
 		if n, err := sup.RedateOrders(f.ctx); err != nil || n != 2 {
 			t.Fatalf("redated %d 督办 after the import, want 2: %v", n, err)
 		}
 		for _, tc := range []struct {
 			id   int64
 			want string
-		}{{moved.ID, "2027-01-04"}, {same.ID, "2027-01-06"}} {
+		}{{moved.ID, "2027-01-05"}, {same.ID, "2027-01-06"}} {
 			o, err := sup.Order(context.Background(), f.xhSup, tc.id)
 			if err != nil || o.Due.String() != tc.want || o.Provisional != 0 || o.DueNote() != "" {
 				t.Fatalf("after the import: %+v %v, want %s, official", o, err, tc.want)
