@@ -4,13 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"openhall/internal/apptest"
 	"openhall/internal/complaint"
-	"openhall/internal/demo"
 	"openhall/internal/org"
 )
 
@@ -40,15 +37,10 @@ func (s stageJSON) String() string {
 // days of a Monday (due the next Monday) and of a Friday, read over the
 // weekend (due the next Friday); none once answered, never a zero date.
 func TestComplainantStageJSON(t *testing.T) {
-	cst := time.FixedZone("CST", 8*3600)
-	var now atomic.Int64
-	set := func(d, h int) { now.Store(time.Date(2026, 3, d, h, 0, 0, 0, cst).UnixNano()) }
-	set(9, 10)
-	a := apptest.New(t, "sqlite", apptest.Options{NoTree: true, Now: func() time.Time { return time.Unix(0, now.Load()) }})
+	clock := newTestClock(cst(time.March, 9, 10))
+	set := func(d, h int) { clock.Set(cst(time.March, d, h)) }
+	a := demoApp(t, "sqlite", clock)
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, a.Stores, a.Services); err != nil {
-		t.Fatal(err)
-	}
 	ws, err := a.Services.Org.Windows(ctx, org.WindowFilter{})
 	if err != nil || len(ws) == 0 {
 		t.Fatal(err)

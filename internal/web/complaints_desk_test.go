@@ -22,14 +22,9 @@ import (
 // return.
 func TestComplaintDeskClockAfterReturn(t *testing.T) {
 	cst := time.FixedZone("CST", 8*3600)
-	var now atomic.Int64
-	set := func(d, h int) { now.Store(time.Date(2026, 12, d, h, 0, 0, 0, cst).UnixNano()) }
-	set(28, 10)
-	a := apptest.New(t, "sqlite", apptest.Options{NoTree: true, Now: func() time.Time { return time.Unix(0, now.Load()) }})
+	a, setAt := demoAt(t, time.Date(2026, 12, 28, 10, 0, 0, 0, cst))
+	set := func(d, h int) { setAt(time.Date(2026, 12, d, h, 0, 0, 0, cst)) }
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, a.Stores, a.Services); err != nil {
-		t.Fatal(err)
-	}
 	filed, dept := visitorComplaint(t, a)
 	set(28, 15)
 	c, err := a.Services.Complaints.Act(ctx, demoActor(t, a, "supervisor"), filed.Complaint.ID,

@@ -6,11 +6,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"openhall/internal/apptest"
 	"openhall/internal/complaint"
 	"openhall/internal/demo"
 	"openhall/internal/org"
@@ -24,14 +22,9 @@ import (
 // then the department's period once it is assigned.
 func TestComplainantSeesDeadline(t *testing.T) {
 	cst := time.FixedZone("CST", 8*3600)
-	var now atomic.Int64
-	set := func(d, h int) { now.Store(time.Date(2026, 3, d, h, 0, 0, 0, cst).UnixNano()) }
-	set(9, 10)
-	a := apptest.New(t, "sqlite", apptest.Options{NoTree: true, Now: func() time.Time { return time.Unix(0, now.Load()) }})
+	a, setAt := demoAt(t, time.Date(2026, 3, 9, 10, 0, 0, 0, cst))
+	set := func(d, h int) { setAt(time.Date(2026, 3, d, h, 0, 0, 0, cst)) }
 	ctx := context.Background()
-	if _, err := demo.Load(ctx, a.Stores, a.Services); err != nil {
-		t.Fatal(err)
-	}
 	citizen := func() *browser { // logged in anew: the clock jumps past the session's idle time
 		b := newBrowser(t, a)
 		b.login("citizen", demo.Password)

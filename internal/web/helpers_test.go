@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"openhall/internal/apptest"
 	"openhall/internal/demo"
@@ -24,6 +26,19 @@ type browser struct {
 
 func newBrowser(t *testing.T, a *apptest.App) *browser {
 	return &browser{t: t, app: a, client: a.Client(t)}
+}
+
+// demoAt starts an app with the demo data set at a moment, which the test
+// moves with the setter returned.
+func demoAt(t *testing.T, at time.Time) (*apptest.App, func(time.Time)) {
+	t.Helper()
+	var now atomic.Int64
+	now.Store(at.UnixNano())
+	a := apptest.New(t, "sqlite", apptest.Options{NoTree: true, Now: func() time.Time { return time.Unix(0, now.Load()) }})
+	if _, err := demo.Load(context.Background(), a.Stores, a.Services); err != nil {
+		t.Fatal(err)
+	}
+	return a, func(at time.Time) { now.Store(at.UnixNano()) }
 }
 
 // page is a fetched response with its parsed document.

@@ -1,15 +1,10 @@
 package web_test
 
 import (
-	"context"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"openhall/internal/apptest"
-	"openhall/internal/blob"
-	"openhall/internal/cases"
 	"openhall/internal/demo"
 )
 
@@ -30,13 +25,8 @@ func TestIntakeQueueLapse(t *testing.T) {
 		{"new year", "2026-12-31", cstDay(2026, 12, 24), cstDay(2026, 12, 31), cstDay(2027, 1, 1), cstDay(2027, 1, 4)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var now atomic.Int64
-			now.Store(tc.received.UnixNano())
-			a := apptest.New(t, "sqlite", apptest.Options{NoTree: true, Now: func() time.Time { return time.Unix(0, now.Load()) }})
-			if _, err := demo.Load(context.Background(), a.Stores, a.Services); err != nil {
-				t.Fatal(err)
-			}
-			number := fileForIntake(t, a)
+			a, set := demoAt(t, tc.received)
+			number := citizenFiles(t, a, "特种设备使用登记", "queue-lapse", nil).Case.Number
 			for _, step := range []struct {
 				at          time.Time
 				want, never string
@@ -45,7 +35,7 @@ func TestIntakeQueueLapse(t *testing.T) {
 				{tc.lapsed, "期限已届满，视为受理", "已逾期"},
 				{tc.after, "已逾期，视为受理", "已届满"},
 			} {
-				now.Store(step.at.UnixNano())
+				set(step.at)
 				b := newBrowser(t, a) // days later: a new login
 				b.login("clerk", demo.Password)
 				row := b.get("/staff/intake").doc.Find("tr:contains('" + number + "')").Text()
@@ -59,31 +49,4 @@ func TestIntakeQueueLapse(t *testing.T) {
 
 func cstDay(y int, m time.Month, d int) time.Time {
 	return time.Date(y, m, d, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
-}
-
-// fileForIntake files the citizen's application for an item that waits
-// for the window's acceptance, and returns its number.
-func fileForIntake(t *testing.T, a *apptest.App) string {
-	t.Helper()
-	ctx := context.Background()
-	version := apptest.ItemVersion(t, a, "特种设备使用登记")
-	p, err := a.Services.Cases.Procedure(ctx, version)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := cases.FileInput{ItemVersionID: version, Form: apptest.FormFor(p, nil), Key: "queue-lapse"}
-	for _, m := range p.Materials {
-		if m.Kind == cases.MaterialUpload && m.Required {
-			b, err := a.Services.Blobs.Put(ctx, strings.NewReader(pdf+"% "+m.Code), blob.PutOptions{Name: m.Code + ".pdf"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			in.Materials = append(in.Materials, cases.MaterialFile{Code: m.Code, FileName: m.Code + ".pdf", SHA256: b.SHA256, Size: b.Size, MIME: b.MIME})
-		}
-	}
-	f, err := a.Services.Cases.File(ctx, demoActor(t, a, "citizen"), in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f.Case.Number
 }

@@ -74,6 +74,33 @@ func (j *journey) submit(details string, fill ...chromedp.Action[chromedp.Void])
 	}
 }
 
+// citizenFiles files the citizen's application for a demo item, with a
+// small PDF for each required upload.
+func citizenFiles(t *testing.T, a *apptest.App, item, key string, form map[string]string) *cases.Filed {
+	t.Helper()
+	ctx := context.Background()
+	version := apptest.ItemVersion(t, a, item)
+	p, err := a.Services.Cases.Procedure(ctx, version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := cases.FileInput{ItemVersionID: version, Form: apptest.FormFor(p, form), Key: key}
+	for _, m := range p.Materials {
+		if m.Kind == cases.MaterialUpload && m.Required {
+			b, err := a.Services.Blobs.Put(ctx, strings.NewReader(pdf+"% "+m.Code), blob.PutOptions{Name: m.Code + ".pdf"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			in.Materials = append(in.Materials, cases.MaterialFile{Code: m.Code, FileName: m.Code + ".pdf", SHA256: b.SHA256, Size: b.Size, MIME: b.MIME})
+		}
+	}
+	f, err := a.Services.Cases.File(ctx, demoActor(t, a, "citizen"), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 func (j *journey) main() string {
 	j.t.Helper()
 	return text(j.t, j.ctx, chromedp.Text(chromedp.CSS(`main`)))
@@ -116,25 +143,7 @@ func TestBrowserRatingsAndComplaints(t *testing.T) {
 func decideForCitizen(t *testing.T, a *apptest.App) {
 	t.Helper()
 	ctx := context.Background()
-	version := apptest.ItemVersion(t, a, "个体工商户设立登记")
-	p, err := a.Services.Cases.Procedure(ctx, version)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := cases.FileInput{ItemVersionID: version, Form: apptest.FormFor(p, map[string]string{"summary": "开办面馆"}), Key: "browser-rating"}
-	for _, m := range p.Materials {
-		if m.Kind == cases.MaterialUpload && m.Required {
-			b, err := a.Services.Blobs.Put(ctx, strings.NewReader(pdf+"% "+m.Code), blob.PutOptions{Name: m.Code + ".pdf"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			in.Materials = append(in.Materials, cases.MaterialFile{Code: m.Code, FileName: m.Code + ".pdf", SHA256: b.SHA256, Size: b.Size, MIME: b.MIME})
-		}
-	}
-	f, err := a.Services.Cases.File(ctx, demoActor(t, a, "citizen"), in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := citizenFiles(t, a, "个体工商户设立登记", "browser-rating", map[string]string{"summary": "开办面馆"})
 	if _, err := a.Services.Cases.Act(ctx, demoActor(t, a, "clerk"), f.Case.ID, cases.Action{Command: cases.Command{Kind: cases.CmdDecideInstant, Decision: cases.DecisionApproved}}); err != nil {
 		t.Fatal(err)
 	}
