@@ -5,9 +5,11 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -229,26 +231,75 @@ func (cc *counterCache) forget(h []byte) {
 // anonymous: the visitor gives no identity. It returns once the rating is
 // durably stored together with others given at the same moment.
 func (s *Service) RateCounter(ctx context.Context, c *Counter, in Input) (*Rating, error) {
-	if err := in.validate(ChannelTablet, false); err != nil {
-		return nil, err
-	}
-	p := &pending{r: Rating{Subject: SubjectVisit, Stage: StageDone, Number: FirstEvaluation, Level: in.Level,
-		Indicators: in.Indicators, Channel: ChannelTablet, Anonymous: true, Comment: in.Comment, Target: c.Target,
-		Source: SourceLocal, Key: newKey(), At: s.d.Now()}}
-	if err := s.batch.submit(ctx, p); err != nil {
+	p, err := s.rateCounter(ctx, c, in, newKey())
+	if err != nil {
 		return nil, err
 	}
 	return &p.out, nil
 }
 
+// RateCounterOnce records a tablet rating the tablet itself numbered with
+// a key (32 lowercase hex digits it drew at random). A tablet that lost
+// its connection before the answer sends the rating again under the same
+// key, by the live channel or by the form; the rating is stored once, and
+// the repeat returns nil as the first did.
+func (s *Service) RateCounterOnce(ctx context.Context, c *Counter, key string, in Input) error {
+	if !IsTabletKey(key) {
+		var f apperr.Fields
+		f.Add("key", "评价编号无效：请刷新评价器页面后重新评价")
+		return f.Err()
+	}
+	_, err := s.rateCounter(ctx, c, in, tabletKeyPrefix+key)
+	return err
+}
+
+// NewTabletKey draws a key for a tablet rating, for a page to carry.
+func NewTabletKey() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// tabletKeyPrefix keeps the keys tablets draw apart from the server's.
+const tabletKeyPrefix = "t"
+
+// IsTabletKey reports whether k is a key as tablets draw them.
+func IsTabletKey(k string) bool {
+	if len(k) != 32 {
+		return false
+	}
+	for _, r := range k {
+		if (r < '0' || r > '9') && (r < 'a' || r > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Service) rateCounter(ctx context.Context, c *Counter, in Input, key string) (*pending, error) {
+	if err := in.validate(ChannelTablet, false); err != nil {
+		return nil, err
+	}
+	p := &pending{r: Rating{Subject: SubjectVisit, Stage: StageDone, Number: FirstEvaluation, Level: in.Level,
+		Indicators: in.Indicators, Channel: ChannelTablet, Anonymous: true, Comment: in.Comment, Target: c.Target,
+		Source: SourceLocal, Key: key, At: s.d.Now()}}
+	return p, s.batch.submit(ctx, p)
+}
+
 // flushCounter stores a batch of tablet ratings in one transaction: one
 // insert for the ratings, one audit entry listing each (window, clerk,
 // level, time; the visitors are anonymous), and a ticket for each bad one.
-// The records are built afresh inside the transaction, which may run twice.
+// A rating whose tablet-drawn key is stored already (or earlier in the
+// batch) is a repeat and stored no more. The records are built afresh
+// inside the transaction, which may run twice.
 func (s *Service) flushCounter(ctx context.Context, batch []*pending) error {
 	return s.d.Tx.InTx(ctx, func(ctx context.Context) error {
-		rs := make([]*Rating, len(batch))
-		for i, p := range batch {
+		fresh, err := s.freshRatings(ctx, batch)
+		if err != nil || len(fresh) == 0 {
+			return err
+		}
+		rs := make([]*Rating, len(fresh))
+		for i, p := range fresh {
 			r := p.r
 			rs[i] = &r
 		}
@@ -259,7 +310,7 @@ func (s *Service) flushCounter(ctx context.Context, batch []*pending) error {
 			return err
 		}
 		for i, r := range rs {
-			batch[i].out = *r
+			fresh[i].out = *r
 			if r.Level.Bad() {
 				if _, err := s.openTicket(ctx, r); err != nil {
 					return err
@@ -268,6 +319,36 @@ func (s *Service) flushCounter(ctx context.Context, batch []*pending) error {
 		}
 		return nil
 	})
+}
+
+// freshRatings leaves out of a batch the tablet-keyed ratings stored
+// before or repeated within it. Only tablet-drawn keys are looked up: the
+// server's own are new by construction.
+func (s *Service) freshRatings(ctx context.Context, batch []*pending) ([]*pending, error) {
+	var keys []string
+	for _, p := range batch {
+		if strings.HasPrefix(p.r.Key, tabletKeyPrefix) {
+			keys = append(keys, p.r.Key)
+		}
+	}
+	if len(keys) == 0 {
+		return batch, nil
+	}
+	held, err := s.d.Store.ExistingKeys(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	if held == nil {
+		held = map[string]bool{}
+	}
+	fresh := make([]*pending, 0, len(batch))
+	for _, p := range batch {
+		if !held[p.r.Key] {
+			fresh = append(fresh, p)
+			held[p.r.Key] = true
+		}
+	}
+	return fresh, nil
 }
 
 var counterActor = audit.Actor{ID: 0, Label: "窗口评价器（匿名访客）"}
