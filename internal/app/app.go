@@ -41,6 +41,9 @@ type App struct {
 	Metrics  *prometheus.Registry
 	queue    jobQueue
 	handler  http.Handler
+	// closeLive closes the counter tablets' live channels (WebSockets),
+	// which the HTTP server's shutdown does not wait for.
+	closeLive func()
 	// searchEngine is the portal's search, shared by disclosure and the
 	// service catalogue.
 	searchEngine *search.Engine
@@ -284,6 +287,7 @@ func (a *App) shutdown(srv *http.Server, conns *connTracker, stopBG context.Canc
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	httpErr := conns.shutdown(ctx, srv)
+	a.closeLive()
 	var jobErr error
 	if a.workers {
 		jobErr = a.queue.Stop(ctx)

@@ -31,7 +31,9 @@ func (a *App) routes(ctx context.Context) (http.Handler, error) {
 	mux.Handle("/api/v1/", apiHandler)
 	mux.Handle("/api/3/", apiHandler)      // the CKAN-compatible open data API
 	mux.Handle("/api/action/", apiHandler) // the same, as ckanapi calls it
-	mux.Handle("/", web.New(deps).Handler())
+	ui := web.New(deps)
+	a.closeLive = ui.CloseLive
+	mux.Handle("/", ui.Handler())
 	metrics := httpkit.NewMetrics(a.Metrics)
 	h := httpkit.SecurityHeaders(httpkit.Observe(a.Log, metrics, httpkit.Routed(mux)))
 	if a.Config.SendHSTS() {

@@ -18,6 +18,7 @@ const CounterCookie = "oh_counter"
 func (s *Server) registerCounterRoutes() {
 	s.mux.HandleFunc("GET /counter", s.h(s.handleCounter))
 	s.mux.HandleFunc("POST /counter/ratings", s.h(s.handleCounterRate))
+	s.mux.HandleFunc("GET /counter/live", s.h(s.handleCounterLive))
 	s.mux.HandleFunc("GET /staff/counter", s.requireRole(identity.RoleWindowClerk, s.handleCounterAdmin))
 	s.mux.HandleFunc("POST /staff/counter/start", s.requireRole(identity.RoleWindowClerk, s.handleCounterStart))
 	s.mux.HandleFunc("POST /staff/counter/{id}/end", s.requireRole(identity.RoleWindowClerk, s.handleCounterEnd))
@@ -31,6 +32,7 @@ type counterPage struct {
 	Indicators []rating.Indicator
 	Thanks     bool // just rated: thanked, without repeating the level on the shared screen
 	Form       form
+	Key        string // the next rating's key (rating.RateCounterOnce)
 }
 
 // counterOf is the tablet the request comes from, or nil.
@@ -51,7 +53,7 @@ func (s *Server) handleCounter(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := counterPage{Page: s.page(w, r, "服务评价"), Counter: c, Levels: rating.Levels, Indicators: rating.OfflineIndicators,
-		Form: newForm(nil, nil)}
+		Form: newForm(nil, nil), Key: rating.NewTabletKey()}
 	p.Thanks = r.URL.Query().Get("thanks") != ""
 	return s.render(w, http.StatusOK, "ratings/counter", p)
 }
@@ -63,18 +65,30 @@ func (s *Server) handleCounterRate(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	in, err := ratingInput(r)
+	key := r.PostForm.Get("key")
 	if err == nil {
-		if _, err = s.svc.Ratings.RateCounter(r.Context(), c, in); err == nil {
+		if err = s.rateCounter(r, c, key, in); err == nil {
 			http.Redirect(w, r, "/counter?thanks=1", http.StatusSeeOther)
 			return nil
 		}
 	}
 	if apperr.Is(err, apperr.Invalid) {
 		p := counterPage{Page: s.page(w, r, "服务评价"), Counter: c, Levels: rating.Levels, Indicators: rating.OfflineIndicators,
-			Form: newForm(r.PostForm, err)}
+			Form: newForm(r.PostForm, err), Key: key}
 		return s.render(w, http.StatusUnprocessableEntity, "ratings/counter", p)
 	}
 	return err
+}
+
+// rateCounter stores a rating posted by the tablet's form: once under the
+// key the page carried, or under a new one from a form without a key (or
+// with a key altered into none: not the visitor's doing, nor theirs to fix).
+func (s *Server) rateCounter(r *http.Request, c *rating.Counter, key string, in rating.Input) error {
+	if !rating.IsTabletKey(key) {
+		_, err := s.svc.Ratings.RateCounter(r.Context(), c, in)
+		return err
+	}
+	return s.svc.Ratings.RateCounterOnce(r.Context(), c, key, in)
 }
 
 type counterAdminPage struct {

@@ -12,6 +12,7 @@ import (
 	"openhall/internal/blob"
 	"openhall/internal/cases"
 	"openhall/internal/demo"
+	"openhall/internal/rating"
 	"openhall/internal/testutil"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
@@ -206,14 +207,45 @@ func counterTablet(j *journey) {
 	if m := j.main(); !strings.Contains(m, "A01") || !strings.Contains(m, "为您服务的工作人员") {
 		t.Fatalf("tablet:\n%s", m)
 	}
-	j.follow(`.counter-button.level-2`, chromedp.WaitVisible(chromedp.CSS(`.counter-thanks`)))
-	// The screen is shared: the thanks does not repeat the level given.
-	if th := text(t, j.ctx, chromedp.Text(chromedp.CSS(`.counter-thanks`))); !strings.Contains(th, "感谢") || strings.Contains(th, "满意") {
-		t.Fatalf("thanks: %q", th)
+	// With its script, the tablet rates over its live channel: the page
+	// stays (window.stay survives) and thanks the visitor once stored.
+	before := ratingCount(j)
+	do(t, j.ctx, chromedp.WaitVisible(chromedp.CSS(`form.counter-form[data-live]`)))
+	text(t, j.ctx, chromedp.Evaluate[string](`String(window.stay = 1)`))
+	for range 2 {
+		do(t, j.ctx, chromedp.Click(chromedp.CSS(`.counter-button.level-2`)), chromedp.WaitVisible(chromedp.CSS(`#counter-thanks`)))
+		// The screen is shared: the thanks does not repeat the level given.
+		if th := text(t, j.ctx, chromedp.Text(chromedp.CSS(`#counter-thanks`))); !strings.Contains(th, "感谢") || strings.Contains(th, "满意") {
+			t.Fatalf("thanks: %q", th)
+		}
+		do(t, j.ctx, chromedp.WaitNotPresent(chromedp.CSS(`form.counter-form[aria-busy=true]`)))
+	}
+	if text(t, j.ctx, chromedp.Evaluate[string](`String(window.stay)`)) != "1" {
+		t.Fatal("the page was reloaded: the ratings did not go over the live channel")
+	}
+	if n := ratingCount(j) - before; n != 2 {
+		t.Fatalf("%d ratings stored over the live channel, want 2", n)
+	}
+	// The connection breaks right after a rating is sent: the page posts
+	// the same rating by its form, and it is stored once.
+	text(t, j.ctx, chromedp.Evaluate[string](`(function(){ var send = WebSocket.prototype.send;
+		WebSocket.prototype.send = function (d) { send.call(this, d); this.close(); }; return "" })()`))
+	do(t, j.ctx, leaving, chromedp.Click(chromedp.CSS(`.counter-button.level-1`)), arrived, chromedp.WaitVisible(chromedp.CSS(`#counter-thanks`)))
+	if n := ratingCount(j) - before; n != 3 {
+		t.Fatalf("%d ratings stored after the broken channel, want 3: the last one once", n)
 	}
 	if n := text(t, j.ctx, chromedp.Evaluate[string](`String(document.querySelectorAll(".main-nav").length)`)); n != "0" {
 		t.Fatal("the tablet shows no menu")
 	}
+}
+
+func ratingCount(j *journey) int {
+	j.t.Helper()
+	_, n, err := j.a.Stores.Ratings.FindRatings(context.Background(), rating.Filter{Limit: 1})
+	if err != nil {
+		j.t.Fatal(err)
+	}
+	return n
 }
 
 func windowComplaint(j *journey) {
@@ -298,7 +330,7 @@ func exchangeRoundTrip(j *journey) {
 	j.follow(`form[action='/staff/ratings/import'] button`, chromedp.WaitVisible(chromedp.ID("import-result")))
 	testutil.Screenshot(t, j.ctx, "import")
 	res := text(t, j.ctx, chromedp.Text(chromedp.ID("import-result")))
-	for _, want := range []string{"代码 1：非常不满意", "代码 4：满意", "已存在（跳过） 3 条", "有误 0 条"} {
+	for _, want := range []string{"代码 1：非常不满意", "代码 4：满意", "代码 5：非常满意", "已存在（跳过） 5 条", "有误 0 条"} {
 		if !strings.Contains(res, want) {
 			t.Fatalf("import result lacks %q:\n%s", want, res)
 		}

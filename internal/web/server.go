@@ -27,13 +27,14 @@ type Server struct {
 	home     homeCache
 	points   pointsCache
 	origins  *http.CrossOriginProtection // checks the preference forms
+	live     *liveConns                  // the counter tablets' live channels
 }
 
 // New returns the UI server; it panics if a template does not parse, so a
 // broken template never reaches production.
 func New(d httpkit.Deps) *Server {
 	s := &Server{svc: d.Services, sessions: d.Sessions, log: d.Log, mux: http.NewServeMux(),
-		origins: http.NewCrossOriginProtection()}
+		origins: http.NewCrossOriginProtection(), live: &liveConns{}}
 	s.tpl = mustParseTemplates(s.dateFuncs())
 	s.registerRoutes()
 	return s

@@ -1,0 +1,236 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"openhall/internal/apperr"
+	"openhall/internal/rating"
+)
+
+// The counter tablet's live channel (GET /counter/live, a WebSocket). The
+// tablet page's script keeps it open while the tablet stands at the
+// window and sends each rating over it instead of posting the form, so a
+// busy hall's ratings cost a message each rather than a page round trip.
+// The page without script, or when the channel cannot be opened (a proxy
+// that does not pass WebSockets), posts the form as before.
+//
+// The tablet sends one rating at a time and waits for its answer:
+//
+//	{"key":"<32 hex digits>","level":1,"indicators":{"service_efficiency":2},"comment":"…"}
+//
+// and the server answers once the rating is durably stored, or with the
+// errors of its fields, named as the form names them:
+//
+//	{"key":"…","ok":true}
+//	{"key":"…","message":"…","errors":{"level":"…"}}
+//	{"ended":true,"message":"…"}   the tablet was stopped: the page reloads
+//
+// The key is drawn by the tablet for each rating. Sent again (the answer
+// was lost with the connection), by the channel or the form, the rating
+// is stored once (rating.Service.RateCounterOnce).
+
+// liveLimit bounds a message: a rating with its 500-character comment and
+// indicators fits in a quarter of it.
+const liveLimit = 8 << 10
+
+// liveCheck is how often an idle channel checks that its tablet still
+// runs and that the other end still answers.
+const liveCheck = 20 * time.Second
+
+// liveMessage is a rating sent over the channel.
+type liveMessage struct {
+	Key        string         `json:"key"`
+	Level      int            `json:"level"`
+	Indicators map[string]int `json:"indicators"`
+	Comment    string         `json:"comment"`
+}
+
+// liveReply is the server's answer to a message, or its notice that the
+// tablet was stopped.
+type liveReply struct {
+	Key     string            `json:"key,omitempty"`
+	OK      bool              `json:"ok,omitempty"`
+	Message string            `json:"message,omitempty"`
+	Errors  map[string]string `json:"errors,omitempty"`
+	Ended   bool              `json:"ended,omitempty"`
+}
+
+func (m liveMessage) input() rating.Input {
+	in := rating.Input{Level: rating.Level(m.Level), Comment: m.Comment, Indicators: map[rating.Indicator]rating.Level{}}
+	for k, v := range m.Indicators {
+		in.Indicators[rating.Indicator(k)] = rating.Level(v)
+	}
+	return in
+}
+
+// handleCounterLive opens the live channel of the tablet the request
+// comes from. Only pages of this site may open it (the Origin header is
+// checked), as only they may post its form.
+func (s *Server) handleCounterLive(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.counterOf(r); err != nil {
+		return err
+	}
+	tok, _ := r.Cookie(CounterCookie)
+	conn, err := websocket.Accept(w, r, nil)
+	if err != nil {
+		return nil // Accept has answered (426, 403)
+	}
+	s.live.serve(r.Context(), conn, func(ctx context.Context, data []byte) liveReply {
+		return s.liveRate(ctx, tok.Value, data)
+	}, func(ctx context.Context) *liveReply {
+		return s.liveEnded(ctx, tok.Value)
+	})
+	return nil
+}
+
+// liveRate stores the rating of one message and returns the answer.
+func (s *Server) liveRate(ctx context.Context, tok string, data []byte) liveReply {
+	c, err := s.svc.Ratings.CounterByToken(ctx, tok)
+	if apperr.Is(err, apperr.NotFound) {
+		return liveReply{Ended: true, Message: apperr.MessageOf(err)}
+	}
+	var m liveMessage
+	if err == nil && json.Unmarshal(data, &m) != nil {
+		return liveReply{Message: "评价消息格式无效，请刷新评价器页面后重新评价"}
+	}
+	if err == nil {
+		err = s.svc.Ratings.RateCounterOnce(ctx, c, m.Key, m.input())
+	}
+	if err == nil {
+		return liveReply{Key: m.Key, OK: true}
+	}
+	if !apperr.Is(err, apperr.Invalid) {
+		s.log.Error("counter live rating", "err", err)
+	}
+	return liveReply{Key: m.Key, Message: apperr.MessageOf(err), Errors: apperr.FieldsOf(err)}
+}
+
+// liveEnded is the notice for a tablet stopped meanwhile, or nil while it
+// runs (or when that cannot be told now: the next check tells).
+func (s *Server) liveEnded(ctx context.Context, tok string) *liveReply {
+	_, err := s.svc.Ratings.CounterByToken(ctx, tok)
+	if apperr.Is(err, apperr.NotFound) {
+		return &liveReply{Ended: true, Message: apperr.MessageOf(err)}
+	}
+	return nil
+}
+
+// liveConns are the open channels, closed when the server shuts down
+// (the HTTP server does not wait for connections handed over to them).
+type liveConns struct {
+	mu      sync.Mutex
+	conns   map[*websocket.Conn]struct{}
+	closed  bool
+	serving sync.WaitGroup // the channels' handlers
+}
+
+// serve answers the messages of one channel until it closes, checking
+// every liveCheck that the tablet still runs (ended) and that the other
+// end answers a ping.
+func (l *liveConns) serve(ctx context.Context, conn *websocket.Conn, answer func(context.Context, []byte) liveReply, ended func(context.Context) *liveReply) {
+	defer conn.CloseNow()
+	if !l.add(conn) {
+		conn.Close(websocket.StatusGoingAway, "server shutting down")
+		return
+	}
+	defer l.remove(conn)
+	conn.SetReadLimit(liveLimit)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go l.watch(ctx, conn, ended)
+	// The channel's reads and writes are not bound to ctx, which would cost
+	// each a timer: the channel ends when the tablet closes it, when watch
+	// or CloseLive does, or when the connection breaks.
+	for {
+		_, data, err := conn.Read(context.Background())
+		if err != nil {
+			return
+		}
+		reply := answer(ctx, data)
+		if err := writeLive(context.Background(), conn, reply); err != nil || reply.Ended {
+			conn.Close(websocket.StatusNormalClosure, "")
+			return
+		}
+	}
+}
+
+func writeLive(ctx context.Context, conn *websocket.Conn, reply liveReply) error {
+	b, err := json.Marshal(reply)
+	if err != nil {
+		return err
+	}
+	return conn.Write(ctx, websocket.MessageText, b)
+}
+
+// watch tells an idle tablet that it was stopped, and closes a channel
+// whose other end no longer answers.
+func (l *liveConns) watch(ctx context.Context, conn *websocket.Conn, ended func(context.Context) *liveReply) {
+	t := time.NewTicker(liveCheck)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if reply := ended(ctx); reply != nil {
+			writeLive(ctx, conn, *reply)
+			conn.Close(websocket.StatusNormalClosure, "")
+			return
+		}
+		pctx, cancel := context.WithTimeout(ctx, liveCheck/2)
+		err := conn.Ping(pctx)
+		cancel()
+		if err != nil {
+			conn.CloseNow()
+			return
+		}
+	}
+}
+
+func (l *liveConns) add(c *websocket.Conn) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		return false
+	}
+	if l.conns == nil {
+		l.conns = map[*websocket.Conn]struct{}{}
+	}
+	l.conns[c] = struct{}{}
+	l.serving.Add(1)
+	return true
+}
+
+func (l *liveConns) remove(c *websocket.Conn) {
+	l.mu.Lock()
+	delete(l.conns, c)
+	l.mu.Unlock()
+	l.serving.Done()
+}
+
+// CloseLive closes the tablets' live channels, telling them the server is
+// going away, and waits for their handlers to finish the rating each may
+// be storing: the pages reconnect, to this node once it is back or to
+// another behind the same address. A shutting-down server calls it once
+// it has stopped taking requests.
+func (s *Server) CloseLive() {
+	l := s.live
+	l.mu.Lock()
+	l.closed = true
+	conns := l.conns
+	l.conns = nil
+	l.mu.Unlock()
+	var wg sync.WaitGroup
+	for c := range conns {
+		wg.Go(func() { c.Close(websocket.StatusGoingAway, "server shutting down") })
+	}
+	wg.Wait()
+	l.serving.Wait()
+}
