@@ -79,11 +79,12 @@ func ratingConfig(fsName string, args []string, stderr io.Writer, extra func(*fl
 // loadCounter measures rating submissions from a counter tablet against a
 // hello-world handler, alternating them in several rounds of the same run.
 func loadCounter(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var conc, runs int
+	var conc, tablets, runs int
 	var d time.Duration
 	var profile string
 	cfg, err := ratingConfig("load counter", args, stderr, func(fs *flag.FlagSet) {
-		fs.IntVar(&conc, "concurrency", 64, "并发连接数")
+		fs.IntVar(&conc, "concurrency", 64, "hello-world 和评价器表单提交的并发连接数")
+		fs.IntVar(&tablets, "tablets", 256, "评价器实时通道数（每个通道一台评价器，每次评价等到保存后再发下一条）")
 		fs.DurationVar(&d, "duration", 10*time.Second, "每轮每项测量的时长（另有 2 秒预热）")
 		fs.IntVar(&runs, "runs", 3, "轮数（每轮先测 hello-world，再测评价器）")
 		fs.StringVar(&profile, "cpuprofile", "", "把最后一轮评价器测量的 CPU 剖析写入此文件")
@@ -97,10 +98,15 @@ func loadCounter(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer stop()
-	req, err := counterRequest(ctx, a, base)
+	tl, err := counterRequest(ctx, a, base)
 	if err != nil {
 		return err
 	}
+	live, err := openLiveTablets(ctx, base, tl.cookie, tablets, tl.levels)
+	if err != nil {
+		return err
+	}
+	defer live.Close()
 	before, err := countRatings(ctx, a)
 	if err != nil {
 		return err
@@ -111,7 +117,7 @@ func loadCounter(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer m.Close()
-	cr := counterRun{a: a, m: m, req: req, o: o, profile: profile, stdout: stdout}
+	cr := counterRun{a: a, m: m, req: tl.req, live: live, o: o, profile: profile, stdout: stdout}
 	ratios, rated, err := cr.rounds(ctx, runs)
 	if err != nil {
 		return err
@@ -122,21 +128,26 @@ func loadCounter(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	report(stdout, ratios)
 	fmt.Fprintf(stdout, "数据库中新增评价 %d 条，评价器确认 %d 次（预热期间的另计）：%s\n", after-before, rated, verdict(after-before >= rated))
+	fmt.Fprintf(stdout, "（比值按评价器页面的实时通道计，%d 台评价器对 hello-world 的 %d 个连接；页面无脚本或通道不通时才用的表单提交另列，供对照。）\n", tablets, conc)
 	return nil
 }
 
-// counterRun is the measurement of the tablet against hello-world.
+// counterRun is the measurement of the tablet against hello-world: the
+// tablet page's live channel (what it uses with its script), and its form
+// (without script, or while the channel is down).
 type counterRun struct {
 	a       *app.App
 	m       *meter
-	req     loadgen.Request
+	req     loadgen.Request // the form's post
+	live    *liveTablets
 	o       loadgen.Options
-	profile string // CPU profile of the last round's tablet load
+	profile string // CPU profile of the last round's live load
 	stdout  io.Writer
 }
 
-// rounds alternates hello-world and the tablet; it returns the ratio of
-// each round and how many ratings were confirmed in the measured periods.
+// rounds alternates hello-world, the live channel and the form; it returns
+// the live channel's ratio of each round and how many ratings were
+// confirmed in the measured periods.
 func (cr counterRun) rounds(ctx context.Context, runs int) ([]float64, int, error) {
 	var ratios []float64
 	rated := 0
@@ -146,25 +157,38 @@ func (cr counterRun) rounds(ctx context.Context, runs int) ([]float64, int, erro
 		h := loadgen.Run(ctx, loadgen.Get(hello+"/"), loadgen.Options{Concurrency: cr.o.Concurrency, Duration: cr.o.Duration, Warmup: cr.o.Warmup})
 		helloCPU := processCPU() - cpu0
 		stopHello()
+		fmt.Fprintf(cr.stdout, "第 %d 轮：hello-world %s\n       每次请求耗用本进程 CPU（含负载生成端）%s，本机 CPU 占用 %s\n", i, h, perRequest(helloCPU, cr.o, h), busy(helloCPU, cr.o))
 		profile := ""
 		if i == runs {
 			profile = cr.profile
 		}
-		c, counterCPU, cost, err := cr.tablet(ctx, profile)
-		if err != nil {
-			return nil, 0, err
+		for _, way := range []struct {
+			label string
+			run   func() loadgen.Result
+		}{
+			{"评价器提交（实时通道）", func() loadgen.Result { return cr.live.runLive(ctx, cr.o) }},
+			{"评价器提交（表单）", func() loadgen.Result { return loadgen.Run(ctx, cr.req, cr.o) }},
+		} {
+			c, cpu, cost, err := cr.tablet(ctx, way.run, profile)
+			if err != nil {
+				return nil, 0, err
+			}
+			profile = ""
+			rated += c.Requests
+			if len(ratios) < i {
+				ratios = append(ratios, c.RPS()/h.RPS())
+			}
+			fmt.Fprintf(cr.stdout, "       %s %s\n       比值 %.1f%%；每条评价耗用本进程 CPU %s，本机 CPU 占用 %s；每条评价（含预热）：%s\n",
+				way.label, c, 100*c.RPS()/h.RPS(), perRequest(cpu, cr.o, c), busy(cpu, cr.o), cost)
 		}
-		rated += c.Requests
-		ratios = append(ratios, c.RPS()/h.RPS())
-		fmt.Fprintf(cr.stdout, "第 %d 轮：hello-world %s\n       评价器提交 %s\n       比值 %.1f%%；每次请求耗用本进程 CPU（含负载生成端）：hello-world %s，评价器 %s；本机 CPU 占用：hello-world %s，评价器 %s\n       每条评价（含预热）：%s\n",
-			i, h, c, 100*c.RPS()/h.RPS(), perRequest(helloCPU, cr.o, h), perRequest(counterCPU, cr.o, c), busy(helloCPU, cr.o), busy(counterCPU, cr.o), cost)
 	}
 	return ratios, rated, nil
 }
 
-// tablet runs the tablet's load once and returns its result, the CPU the
-// process used, and the cost of one stored rating (warm-up included).
-func (cr counterRun) tablet(ctx context.Context, profile string) (loadgen.Result, time.Duration, loadgen.Cost, error) {
+// tablet runs one way of the tablet's load once and returns its result,
+// the CPU the process used, and the cost of one stored rating (warm-up
+// included).
+func (cr counterRun) tablet(ctx context.Context, run func() loadgen.Result, profile string) (loadgen.Result, time.Duration, loadgen.Cost, error) {
 	var cost loadgen.Cost
 	n0, err := countRatings(ctx, cr.a)
 	if err != nil {
@@ -179,11 +203,11 @@ func (cr counterRun) tablet(ctx context.Context, profile string) (loadgen.Result
 		return loadgen.Result{}, 0, cost, err
 	}
 	cpu0 := processCPU()
-	c := loadgen.Run(ctx, cr.req, cr.o)
+	c := run()
 	cpu := processCPU() - cpu0
 	stopProfile()
 	if c.FirstErr != nil {
-		return c, 0, cost, fmt.Errorf("评价器请求失败：%v", c.FirstErr)
+		return c, 0, cost, fmt.Errorf("评价器提交失败：%v", c.FirstErr)
 	}
 	cr.m.Settle()
 	s1, err := cr.m.Take(ctx)
@@ -199,7 +223,7 @@ func (cr counterRun) tablet(ctx context.Context, profile string) (loadgen.Result
 func report(stdout io.Writer, ratios []float64) {
 	s := slices.Clone(ratios)
 	slices.Sort(s)
-	fmt.Fprintf(stdout, "评价器提交 / hello-world：最小 %.1f%%，中位 %.1f%%，最大 %.1f%%（要求 ≥ 50%%：%s）\n",
+	fmt.Fprintf(stdout, "评价器提交（实时通道）/ hello-world：最小 %.1f%%，中位 %.1f%%，最大 %.1f%%（要求 ≥ 50%%：%s）\n",
 		100*s[0], 100*s[len(s)/2], 100*s[len(s)-1], verdict(s[len(s)/2] >= 0.5))
 }
 
@@ -216,22 +240,22 @@ var csrfField = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 // tablet sends: its cookies, the page's CSRF token and a level, mostly good
 // and one in thirty-two bad, which opens a ticket (published 好评率 of
 // the halls run at 99 % and more, so this is on the pessimistic side).
-func counterRequest(ctx context.Context, a *app.App, base string) (loadgen.Request, error) {
+func counterRequest(ctx context.Context, a *app.App, base string) (tabletLoad, error) {
 	_, clerk, err := a.Services.Identity.Login(ctx, identity.LoginInput{Username: "clerk", Password: demo.Password, Address: "127.0.0.1"})
 	if err != nil {
-		return nil, err
+		return tabletLoad{}, err
 	}
 	windowID, err := windowByNumber(ctx, a, "A01")
 	if err != nil {
-		return nil, err
+		return tabletLoad{}, err
 	}
 	tok, _, err := a.Services.Ratings.StartCounter(ctx, clerk, windowID)
 	if err != nil {
-		return nil, err
+		return tabletLoad{}, err
 	}
 	cookie, csrf, err := counterPage(base, tok)
 	if err != nil {
-		return nil, err
+		return tabletLoad{}, err
 	}
 	levels := strings.Split(strings.Repeat("1,2,1,1,3,2,1,2,", 4), ",")[:32]
 	levels[31] = "5"
@@ -240,15 +264,26 @@ func counterRequest(ctx context.Context, a *app.App, base string) (loadgen.Reque
 		bodies[i] = url.Values{"csrf_token": {csrf}, "level": {l}}.Encode()
 	}
 	target := base + "/counter/ratings"
-	return func(w, n int) (*http.Request, error) {
-		req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(bodies[(w+n)%len(bodies)]))
+	keys := newKeySource()
+	req := func(w, n int) (*http.Request, error) {
+		body := bodies[(w+n)%len(bodies)] + "&key=" + keys.next() // the key each page carries
+		req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(body))
 		if err != nil {
 			return nil, err
 		}
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Cookie", cookie)
 		return req, nil
-	}, nil
+	}
+	return tabletLoad{req: req, cookie: cookie, levels: levels}, nil
+}
+
+// tabletLoad is what the tablet sends: the form's post, and the cookies
+// and levels of its live channel's ratings.
+type tabletLoad struct {
+	req    loadgen.Request
+	cookie string
+	levels []string
 }
 
 // counterPage opens the tablet's page as the tablet does and returns its

@@ -56,10 +56,26 @@ func (r Result) String() string {
 // Run sends load until the duration has passed.
 func Run(ctx context.Context, next Request, o Options) Result {
 	client := newClient(o.Concurrency)
+	return RunSteps(ctx, func(ctx context.Context, id, n int) error {
+		req, err := next(id, n)
+		if err != nil {
+			return err
+		}
+		return do(client, req.WithContext(ctx), o.Check)
+	}, o)
+}
+
+// Step is a worker's n-th operation of a load that is not one HTTP
+// request (a message on a connection the worker keeps, say).
+type Step func(ctx context.Context, worker, n int) error
+
+// RunSteps runs steps in o.Concurrency workers, after a warm-up, until the
+// duration has passed; a step still running when it has is not counted.
+func RunSteps(ctx context.Context, step Step, o Options) Result {
 	if o.Warmup > 0 {
-		run(ctx, client, next, o, o.Warmup)
+		runSteps(ctx, step, o, o.Warmup)
 	}
-	return run(ctx, client, next, o, o.Duration)
+	return runSteps(ctx, step, o, o.Duration)
 }
 
 func newClient(conns int) *http.Client {
@@ -75,7 +91,7 @@ type worker struct {
 	firstErr error
 }
 
-func run(ctx context.Context, client *http.Client, next Request, o Options, d time.Duration) Result {
+func runSteps(ctx context.Context, step Step, o Options, d time.Duration) Result {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	workers := make([]*worker, o.Concurrency)
@@ -85,23 +101,20 @@ func run(ctx context.Context, client *http.Client, next Request, o Options, d ti
 		w := &worker{lat: make([]time.Duration, 0, 4096)}
 		workers[i] = w
 		wg.Add(1)
-		go func() { defer wg.Done(); w.loop(ctx, client, next, i, o.Check) }()
+		go func() { defer wg.Done(); w.loop(ctx, step, i) }()
 	}
 	wg.Wait()
 	return summarize(workers, time.Since(start))
 }
 
-func (w *worker) loop(ctx context.Context, client *http.Client, next Request, id int, check func(*http.Response) error) {
+func (w *worker) loop(ctx context.Context, step Step, id int) {
 	for n := 0; ctx.Err() == nil; n++ {
-		req, err := next(id, n)
-		if err == nil {
-			t0 := time.Now()
-			err = do(client, req.WithContext(ctx), check)
-			if ctx.Err() != nil {
-				return // the run ended mid-request: not counted
-			}
-			w.lat = append(w.lat, time.Since(t0))
+		t0 := time.Now()
+		err := step(ctx, id, n)
+		if ctx.Err() != nil {
+			return // the run ended mid-step: not counted
 		}
+		w.lat = append(w.lat, time.Since(t0))
 		if err != nil {
 			w.errors++
 			if w.firstErr == nil {
