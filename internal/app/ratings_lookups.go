@@ -209,7 +209,7 @@ func (l orgLookups) Label(ctx context.Context, by rating.Dimension, key string) 
 
 func (l orgLookups) itemLabel(ctx context.Context, code string) string {
 	if code == "" {
-		return "窗口服务（未关联事项）"
+		return "未关联事项"
 	}
 	items, _, err := l.a.Services.Catalog.Items(ctx, catalog.ItemFilter{Code: code, Limit: 1})
 	if err == nil && len(items) > 0 {

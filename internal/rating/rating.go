@@ -226,6 +226,20 @@ type Target struct {
 	Instant      bool   `json:"instant,omitempty"` // 即办件 (promisetime 1), else 承诺件
 }
 
+// Object names what was rated, as pages and notices show it: the item,
+// else the service of the window rated, else a service online or by
+// another channel (an imported rating may name no item).
+func (t Target) Object() string {
+	switch {
+	case t.ItemName != "":
+		return t.ItemName
+	case t.WindowID != 0:
+		return "窗口服务"
+	default:
+		return "网上及非窗口服务"
+	}
+}
+
 // Rating is one evaluation.
 type Rating struct {
 	ID          int64

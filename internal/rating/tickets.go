@@ -79,10 +79,7 @@ func (s *Service) tellHandlers(ctx context.Context, t *Ticket, r *Rating) error 
 	if err != nil || len(ids) == 0 {
 		return err
 	}
-	what := r.ItemName
-	if what == "" {
-		what = "窗口服务"
-	}
+	what := r.Object()
 	n := Note{Kind: "rating.ticket", Title: fmt.Sprintf("收到差评（%s），请及时回访整改", r.Level.Label()),
 		Body: fmt.Sprintf("“%s”收到%s评价，已生成整改工单，请在 %d 个工作日内回访、%d 个工作日内整改并反馈。", what, r.Level.Label(), t.CallbackDays, t.RectifyDays),
 		Link: fmt.Sprintf("/staff/ratings/tickets/%d", t.ID)}
