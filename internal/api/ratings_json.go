@@ -120,6 +120,7 @@ type ticketJSON struct {
 	Rating      *ratingJSON       `json:"rating,omitempty"`
 	Contact     string            `json:"contact,omitempty"`     // the rater's name and phone, masked unless phone_shown
 	PhoneShown  bool              `json:"phone_shown,omitempty"` // contact holds the phone in full (POST …/phone)
+	Decide      bool              `json:"awaits_decision,omitempty"`
 	Options     []string          `json:"options,omitempty"`
 }
 
@@ -138,7 +139,7 @@ func toTicket(v *rating.TicketView) ticketJSON {
 	out := ticketJSON{ID: t.ID, RatingID: t.RatingID, Status: string(t.Status), StatusLabel: t.Status.Label(), Department: t.Department,
 		ItemName: t.ItemName, Anonymous: t.Anonymous, Outcome: t.Outcome, OpenedAt: t.OpenedAt, Callback: toWorkClock(v.Clocks.Callback),
 		Rectify: toWorkClock(v.Clocks.Rectify), Warning: string(v.Clocks.Warning()), Version: t.Version, Events: []ticketEventJSON{}, Contact: v.Contact,
-		PhoneShown: v.PhoneShown}
+		PhoneShown: v.PhoneShown, Decide: v.Decide}
 	if t.Anonymous {
 		out.Callback.Text = "无法回访，不计时" // as the ticket's page says: no one to call back
 	}

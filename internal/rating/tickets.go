@@ -101,6 +101,9 @@ type TicketView struct {
 	// HasPhone: the rater left a phone number, which the actor may show in
 	// full (ShowTicketPhone); PhoneShown: Contact holds it in full.
 	HasPhone, PhoneShown bool
+	// Decide: the ticket's appeal waits for the actor's decision
+	// (CanDecideAppeal); such tickets lead the actor's list.
+	Decide bool
 }
 
 // TicketClocks are a ticket's two deadlines.
@@ -245,14 +248,27 @@ func (s *Service) Tickets(ctx context.Context, a *identity.Actor, open bool) ([]
 	}
 	out := make([]*TicketView, 0, len(list))
 	for _, t := range list {
-		v := &TicketView{Ticket: t}
+		v := &TicketView{Ticket: t, Decide: t.Status == TicketAppealing && CanDecideAppeal(a, t) == nil}
 		if v.Clocks, err = s.clocks(t); err != nil {
 			return nil, err
 		}
 		out = append(out, v)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Clocks.Before(out[j].Clocks) })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].before(out[j]) })
 	return out, nil
+}
+
+// before orders a list: the appeals waiting for the actor's decision
+// first (their clocks are paused, so they would sink), oldest first; then
+// by the clocks' urgency.
+func (v *TicketView) before(w *TicketView) bool {
+	if v.Decide != w.Decide {
+		return v.Decide
+	}
+	if v.Decide {
+		return v.Ticket.OpenedAt.Before(w.Ticket.OpenedAt)
+	}
+	return v.Clocks.Before(w.Clocks)
 }
 
 // ActTicket applies one step to a ticket on behalf of a.

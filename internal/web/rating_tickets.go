@@ -25,6 +25,7 @@ type ticketsPage struct {
 	Figures    bool // the actor may see the figures
 	Exchange   bool
 	SetsLimits bool
+	Decides    bool // an appeal waits for the actor's decision (listed first)
 }
 
 // handleTickets lists the bad reviews the actor handles or supervises,
@@ -38,6 +39,9 @@ func (s *Server) handleTickets(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := ticketsPage{Page: s.page(w, r, "差评整改"), Tickets: list, All: all, Figures: rating.CanSeeFigures(a) == nil,
 		Exchange: canExchangeAnywhere(a), SetsLimits: a.Has(identity.RoleSysAdmin)}
+	for _, v := range list {
+		p.Decides = p.Decides || v.Decide
+	}
 	return s.render(w, http.StatusOK, "ratings/tickets", p)
 }
 
