@@ -14,7 +14,6 @@ import (
 	"openhall/internal/config"
 	"openhall/internal/demo"
 	"openhall/internal/identity"
-	"openhall/internal/org"
 )
 
 const hotlineToken = "test-hotline-token-0123456789"
@@ -217,13 +216,7 @@ func checkFiguresAPI(t *testing.T, a *apptest.App) {
 func TestCounterAndExchangeAPI(t *testing.T) {
 	a := demoAPIApp(t, "sqlite")
 	ctx := context.Background()
-	ws, _ := a.Services.Org.Windows(ctx, org.WindowFilter{})
-	var a01 int64
-	for _, w := range ws {
-		if w.Number == "A01" {
-			a01 = w.ID
-		}
-	}
+	a01 := a.Window(t, "A01").ID
 	tok, _, err := a.Services.Ratings.StartCounter(ctx, serviceActor(t, a, "clerk"), a01)
 	if err != nil {
 		t.Fatal(err)

@@ -29,18 +29,7 @@ func TestAppealsLeadDecidersList(t *testing.T) {
 			ids = append(ids, newest(list))
 		}
 		appealed := ids[0]
-		for _, s := range []struct {
-			who string
-			cmd rating.TicketCommand
-		}{
-			{"approver", rating.TicketCommand{Kind: rating.TcCallback, Reason: "电话回访，评价人所述与办件不符"}},
-			{"approver", rating.TicketCommand{Kind: rating.TcVerify, Code: rating.FindingUnfounded, Reason: "调取记录，情况不属实"}},
-			{"depthead", rating.TicketCommand{Kind: rating.TcAppeal, Reason: "评价内容与所办事项无关"}},
-		} {
-			if _, err := a.Services.Ratings.ActTicket(ctx, actor(t, a, s.who), appealed, s.cmd, 0); err != nil {
-				t.Fatalf("%s: %v", s.cmd.Kind, err)
-			}
-		}
+		appealTicket(t, a, clock, appealed)
 		clock.Set(cstAt(4, 20, 10)) // the other ticket's 回访 and 整改 are long overdue
 		sup, err := a.Services.Ratings.Tickets(ctx, actor(t, a, "supervisor"), true)
 		if err != nil || len(sup) != 2 {

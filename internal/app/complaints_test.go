@@ -213,8 +213,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 		if _, err := a.Services.Ratings.RateCase(ctx, actor(t, a, "citizen"), c.ID, rating.Input{Level: rating.VerySatisfied, Channel: rating.ChannelMobile}); err != nil {
 			t.Fatal(err)
 		}
-		tok, _, _ := a.Services.Ratings.StartCounter(ctx, actor(t, a, "clerk"), demoWindow(t, a, "A01").ID)
-		counter, _ := a.Services.Ratings.CounterByToken(ctx, tok)
+		counter := a01Tablet(t, a)
 		if _, err := a.Services.Ratings.RateCounter(ctx, counter, rating.Input{Level: rating.VeryDissatisfied}); err != nil {
 			t.Fatal(err)
 		}

@@ -19,14 +19,7 @@ func TestCounterRatingSentAgain(t *testing.T) {
 	apptest.ForEach(t, func(t *testing.T, backend string) {
 		a, _ := demoApp(t, backend, cstAt(3, 9, 10))
 		ctx := context.Background()
-		tok, _, err := a.Services.Ratings.StartCounter(ctx, actor(t, a, "clerk"), demoWindow(t, a, "A01").ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		counter, err := a.Services.Ratings.CounterByToken(ctx, tok)
-		if err != nil {
-			t.Fatal(err)
-		}
+		counter := a01Tablet(t, a)
 		const bad = "0123456789abcdef0123456789abcdef"
 		if err := a.Services.Ratings.RateCounterOnce(ctx, counter, bad, rating.Input{Level: rating.VeryDissatisfied}); err != nil {
 			t.Fatal(err)

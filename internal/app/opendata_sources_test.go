@@ -20,22 +20,14 @@ func TestOpenDataSupervisionSources(t *testing.T) {
 	apptest.ForEach(t, func(t *testing.T, backend string) {
 		a, _ := demoApp(t, backend, cstAt(3, 9, 10))
 		ctx := context.Background()
-		w := demoWindow(t, a, "A01")
-		tok, _, err := a.Services.Ratings.StartCounter(ctx, actor(t, a, "clerk"), w.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		counter, err := a.Services.Ratings.CounterByToken(ctx, tok)
-		if err != nil {
-			t.Fatal(err)
-		}
+		counter := a01Tablet(t, a)
 		for _, level := range []rating.Level{rating.VerySatisfied, rating.VerySatisfied, rating.Dissatisfied} {
 			if _, err := a.Services.Ratings.RateCounter(ctx, counter, rating.Input{Level: level}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		filed, err := a.Services.Complaints.Submit(ctx, actor(t, a, "citizen"), complaint.Input{Subject: complaint.SubjectWindow,
-			WindowID: w.ID, Content: "窗口工作人员态度生硬，拒绝解释材料要求"})
+			WindowID: counter.WindowID, Content: "窗口工作人员态度生硬，拒绝解释材料要求"})
 		if err != nil {
 			t.Fatal(err)
 		}

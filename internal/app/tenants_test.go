@@ -130,14 +130,7 @@ func TestOutOfSightIsNotFound(t *testing.T) {
 		_, missing = a.Services.Ratings.Again(ctx, company, r.ID+far, "", rating.Input{Level: rating.Satisfied})
 		sameAsMissing(t, "another applicant rates again", seen, missing)
 
-		tok, _, err := a.Services.Ratings.StartCounter(ctx, actor(t, a, "clerk"), demoWindow(t, a, "A01").ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		counter, err := a.Services.Ratings.CounterByToken(ctx, tok)
-		if err != nil {
-			t.Fatal(err)
-		}
+		counter := a01Tablet(t, a)
 		seen = a.Services.Ratings.EndCounter(ctx, others["yhclerk"], counter.ID)
 		missing = a.Services.Ratings.EndCounter(ctx, others["yhclerk"], counter.ID+far)
 		sameAsMissing(t, "余杭区's clerk ends 西湖区's tablet", seen, missing)
@@ -160,14 +153,7 @@ func TestDepartmentGrantStaysInDepartment(t *testing.T) {
 		a.Staff(t, "nydesk", string(identity.RoleSupervisor), &xh.ID, &ny)
 		a.Staff(t, "nyadmin", string(identity.RoleSysAdmin), &xh.ID, &ny)
 		badReview(t, a) // 西湖区市场监督管理局's ticket
-		tok, _, err := a.Services.Ratings.StartCounter(ctx, actor(t, a, "clerk"), demoWindow(t, a, "A01").ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		counter, err := a.Services.Ratings.CounterByToken(ctx, tok)
-		if err != nil {
-			t.Fatal(err)
-		}
+		counter := a01Tablet(t, a)
 		if _, err := a.Services.Ratings.RateCounter(ctx, counter, rating.Input{Level: rating.Dissatisfied}); err != nil {
 			t.Fatal(err) // the centre's ticket
 		}

@@ -18,6 +18,7 @@ import (
 	"openhall/internal/config"
 	"openhall/internal/identity"
 	"openhall/internal/jobs"
+	"openhall/internal/org"
 	"openhall/internal/store/storetest"
 	"openhall/internal/testutil"
 )
@@ -108,6 +109,23 @@ func (a *App) Client(t testing.TB) *http.Client {
 
 // URL returns the absolute URL of path on the test server.
 func (a *App) URL(path string) string { return a.BaseURL + path }
+
+// Window returns the window of a number (the demo's A01, say), failing
+// the test if there is none.
+func (a *App) Window(t testing.TB, number string) *org.Window {
+	t.Helper()
+	ws, err := a.Services.Org.Windows(context.Background(), org.WindowFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range ws {
+		if w.Number == number {
+			return w
+		}
+	}
+	t.Fatalf("no window %s", number)
+	return nil
+}
 
 // Staff creates a staff account with a role and returns its username; the
 // password is always "secret123".

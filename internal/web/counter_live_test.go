@@ -70,7 +70,7 @@ func TestCounterLiveChannel(t *testing.T) {
 			t.Fatal(err)
 		}
 		ctx := context.Background()
-		clerk, a01 := demoActor(t, a, "clerk"), windowByNumber(t, a, "A01").ID
+		clerk, a01 := demoActor(t, a, "clerk"), a.Window(t, "A01").ID
 		seated, other := seatClerk(t, a, "hzclerk", "C01")
 		tok, counter, err := a.Services.Ratings.StartCounter(ctx, clerk, a01)
 		if err != nil {
@@ -144,27 +144,12 @@ func TestCounterLiveChannel(t *testing.T) {
 	})
 }
 
-func windowByNumber(t *testing.T, a *apptest.App, number string) *org.Window {
-	t.Helper()
-	ws, err := a.Services.Org.Windows(context.Background(), org.WindowFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, w := range ws {
-		if w.Number == number {
-			return w
-		}
-	}
-	t.Fatalf("no window %s", number)
-	return nil
-}
-
 // seatClerk creates a clerk in the region of a demo window and seats them
 // there; it returns the clerk and the window.
 func seatClerk(t *testing.T, a *apptest.App, username, number string) (*identity.Actor, int64) {
 	t.Helper()
 	ctx := context.Background()
-	w := windowByNumber(t, a, number)
+	w := a.Window(t, number)
 	centre, err := a.Services.Org.Centre(ctx, w.CentreID)
 	if err != nil {
 		t.Fatal(err)

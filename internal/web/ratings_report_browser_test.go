@@ -8,7 +8,6 @@ import (
 	"openhall/internal/apptest"
 	"openhall/internal/complaint"
 	"openhall/internal/demo"
-	"openhall/internal/org"
 	"openhall/internal/rating"
 	"openhall/internal/testutil"
 
@@ -65,19 +64,7 @@ func TestBrowserRatingsReportLayout(t *testing.T) {
 func rateAtA01(t *testing.T, a *apptest.App) {
 	t.Helper()
 	ctx := context.Background()
-	ws, err := a.Services.Org.Windows(ctx, org.WindowFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var a01 *org.Window
-	for _, w := range ws {
-		if w.Number == "A01" {
-			a01 = w
-		}
-	}
-	if a01 == nil {
-		t.Fatal("no window A01 in the demo")
-	}
+	a01 := a.Window(t, "A01")
 	tok, _, err := a.Services.Ratings.StartCounter(ctx, demoActor(t, a, "clerk"), a01.ID)
 	if err != nil {
 		t.Fatal(err)
