@@ -3,6 +3,8 @@ package rating
 import (
 	"context"
 	"sync"
+
+	"openhall/internal/apperr"
 )
 
 // pending is a tablet rating waiting to be stored.
@@ -61,10 +63,7 @@ func (b *batcher) flushNext(ctx context.Context) bool {
 	b.queue = b.queue[n:]
 	b.mu.Unlock()
 	if n > 0 {
-		err := b.flush(ctx, batch)
-		for _, p := range batch {
-			p.done <- err
-		}
+		b.store(ctx, batch)
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -73,6 +72,24 @@ func (b *batcher) flushNext(ctx context.Context) bool {
 		return false
 	}
 	return true
+}
+
+// store stores a batch and answers its callers. A batch the database
+// refuses (a rating it cannot take, a key another batch stored meanwhile)
+// is stored again one rating at a time, so that only the rating at fault
+// fails; a batch that failed otherwise (the database unavailable) is not
+// tried again, and every caller is told.
+func (b *batcher) store(ctx context.Context, batch []*pending) {
+	err := b.flush(ctx, batch)
+	if err != nil && len(batch) > 1 && (apperr.Is(err, apperr.Invalid) || apperr.Is(err, apperr.Conflict)) {
+		for _, p := range batch {
+			p.done <- b.flush(ctx, []*pending{p})
+		}
+		return
+	}
+	for _, p := range batch {
+		p.done <- err
+	}
 }
 
 func (b *batcher) drain(ctx context.Context) {

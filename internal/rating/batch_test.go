@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"openhall/internal/apperr"
 )
 
 // TestBatcherStoresEveryRatingOnce: many concurrent callers each return
@@ -98,5 +100,50 @@ func TestLinkTokens(t *testing.T) {
 	forged[3] ^= 1
 	if _, _, ok := s.parseToken(string(forged)); ok {
 		t.Fatal("a changed token was accepted")
+	}
+}
+
+// TestBatcherRefusedRatingAlone: a batch the database refuses (one
+// rating it cannot take) is stored again one rating at a time, so only
+// that rating fails; a batch that failed for another reason (the database
+// unavailable) is not tried again rating by rating.
+func TestBatcherRefusedRatingAlone(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		fail    error
+		stored  int // ratings stored in the end
+		flushes int
+	}{
+		{"refused", apperr.New(apperr.Invalid, "refused"), 3, 5},
+		{"repeated key", apperr.New(apperr.Conflict, "评价已存在"), 3, 5},
+		{"unavailable", apperr.New(apperr.Unavailable, "down"), 0, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			stored, flushes := 0, 0
+			b := &batcher{flush: func(_ context.Context, batch []*pending) error {
+				flushes++
+				for _, p := range batch {
+					if p.r.Key == "poison" {
+						return tc.fail
+					}
+				}
+				stored += len(batch)
+				return nil
+			}}
+			batch := []*pending{{r: Rating{Key: "a"}}, {r: Rating{Key: "poison"}}, {r: Rating{Key: "b"}}, {r: Rating{Key: "c"}}}
+			for _, p := range batch {
+				p.done = make(chan error, 1)
+			}
+			b.store(context.Background(), batch)
+			for _, p := range batch {
+				err := <-p.done
+				if want := p.r.Key == "poison" || tc.stored == 0; (err != nil) != want {
+					t.Errorf("%s: %v", p.r.Key, err)
+				}
+			}
+			if stored != tc.stored || flushes != tc.flushes {
+				t.Errorf("stored %d in %d flushes, want %d in %d", stored, flushes, tc.stored, tc.flushes)
+			}
+		})
 	}
 }

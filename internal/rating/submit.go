@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"openhall/internal/apperr"
@@ -31,6 +32,7 @@ func (in *Input) validate(ch Channel, needReason bool) error {
 	in.Comment = strings.TrimSpace(in.Comment)
 	var f apperr.Fields
 	f.Check(!in.Level.Valid(), "level", "请选择满意度（非常满意、满意、基本满意、不满意、非常不满意）")
+	f.Check(!readable(in.Comment), "comment", "评价内容含有无法识别的字符（空字符、控制字符或不完整的汉字编码），请删除后重新填写")
 	f.Check(utf8.RuneCountInString(in.Comment) > maxComment, "comment", fmt.Sprintf("评价内容不能超过 %d 字", maxComment))
 	f.Check(needReason && in.Level.Bad() && utf8.RuneCountInString(in.Comment) < 2, "comment", "请写明不满意的原因，以便整改")
 	allowed := IndicatorsFor(ch)
@@ -39,6 +41,18 @@ func (in *Input) validate(ch Channel, needReason bool) error {
 		f.Check(!l.Valid(), "indicators."+string(ind), "“"+ind.Label()+"”的满意度无效")
 	}
 	return f.Err()
+}
+
+// readable reports whether text is valid UTF-8 without control
+// characters other than line breaks and tabs: what a person can have
+// typed, and what every database stores as given.
+func readable(text string) bool {
+	if !utf8.ValidString(text) {
+		return false
+	}
+	return !strings.ContainsFunc(text, func(r rune) bool {
+		return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t'
+	})
 }
 
 func containsInd(list []Indicator, i Indicator) bool {
