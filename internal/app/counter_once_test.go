@@ -64,3 +64,28 @@ func keyOf(i int) string {
 	k[0], k[1] = hex[i/16%16], hex[i%16]
 	return string(k)
 }
+
+// TestCounterReplacedAtOnce: a tablet started at a window replaces the one
+// running there, which takes no rating from that moment on this node (it
+// was still taken, for the clerk before, until its cached entry expired).
+func TestCounterReplacedAtOnce(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, backend string) {
+		a, _ := demoApp(t, backend, cstAt(3, 9, 10))
+		ctx := context.Background()
+		tok, _, err := a.Services.Ratings.StartCounter(ctx, actor(t, a, "clerk"), demoWindow(t, a, "A01").ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old, err := a.Services.Ratings.CounterByToken(ctx, tok) // cached from now on
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Services.Ratings.RateCounter(ctx, old, rating.Input{Level: rating.Satisfied}); err != nil {
+			t.Fatal(err)
+		}
+		a01Tablet(t, a) // the clerk starts the window's tablet again, on another device
+		if _, err := a.Services.Ratings.CounterByToken(ctx, tok); !apperr.Is(err, apperr.NotFound) {
+			t.Fatalf("the replaced tablet is still found: %v", err)
+		}
+	})
+}

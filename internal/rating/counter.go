@@ -60,6 +60,9 @@ func (s *Service) StartCounter(ctx context.Context, a *identity.Actor, windowID 
 		}
 		return s.recordCounter(ctx, a, "rating.counter.start", c)
 	})
+	if err == nil {
+		s.counters.forgetWindow(w.ID) // the tablet it replaced takes no more ratings here
+	}
 	return tok, c, err
 }
 
@@ -97,7 +100,9 @@ func (s *Service) recordCounter(ctx context.Context, a *identity.Actor, action s
 
 // EndCounter stops a tablet: its clerk or another clerk seated at the window.
 func (s *Service) EndCounter(ctx context.Context, a *identity.Actor, id int64) error {
-	return s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+	var ended []byte
+	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+		ended = nil
 		c, err := s.d.Store.FindCounterByID(ctx, id)
 		if apperr.Is(err, apperr.NotFound) {
 			return errCounterOutOfReach
@@ -118,9 +123,13 @@ func (s *Service) EndCounter(ctx context.Context, a *identity.Actor, id int64) e
 		if err := s.d.Store.EndCounter(ctx, id, s.d.Now()); err != nil {
 			return err
 		}
-		s.counters.forget(c.TokenHash)
+		ended = c.TokenHash
 		return s.recordCounter(ctx, a, "rating.counter.end", c)
 	})
+	if err == nil && ended != nil {
+		s.counters.forget(ended) // after the commit, so that no rating caches it again
+	}
+	return err
 }
 
 // SeatedWindow is a window a clerk sits at, with its running tablet.
@@ -224,6 +233,17 @@ func (cc *counterCache) put(h []byte, c *Counter, now time.Time) {
 func (cc *counterCache) forget(h []byte) {
 	cc.mu.Lock()
 	delete(cc.m, string(h))
+	cc.mu.Unlock()
+}
+
+// forgetWindow drops the tablets of a window, replaced by a new one.
+func (cc *counterCache) forgetWindow(windowID int64) {
+	cc.mu.Lock()
+	for h, e := range cc.m {
+		if e.c.WindowID == windowID {
+			delete(cc.m, h)
+		}
+	}
 	cc.mu.Unlock()
 }
 
