@@ -43,7 +43,7 @@ type App struct {
 	handler  http.Handler
 	// closeLive closes the counter tablets' live channels (WebSockets),
 	// which the HTTP server's shutdown does not wait for.
-	closeLive func()
+	closeLive func(context.Context)
 	// searchEngine is the portal's search, shared by disclosure and the
 	// service catalogue.
 	searchEngine *search.Engine
@@ -286,8 +286,10 @@ func (a *App) shutdown(srv *http.Server, conns *connTracker, stopBG context.Canc
 	a.Log.Info("shutting down")
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
+	live := make(chan struct{})
+	go func() { a.closeLive(ctx); close(live) }()
 	httpErr := conns.shutdown(ctx, srv)
-	a.closeLive()
+	<-live
 	var jobErr error
 	if a.workers {
 		jobErr = a.queue.Stop(ctx)

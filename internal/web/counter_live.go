@@ -4,10 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"sync"
 	"time"
-
-	"github.com/coder/websocket"
 
 	"openhall/internal/apperr"
 	"openhall/internal/rating"
@@ -40,8 +37,14 @@ import (
 const liveLimit = 8 << 10
 
 // liveCheck is how often an idle channel checks that its tablet still
-// runs and that the other end still answers.
-const liveCheck = 20 * time.Second
+// runs (a cached look-up), so that a tablet stopped is told within it,
+// on the node where it was stopped, and within it and the tablets' cache
+// life on the others.
+const liveCheck = 5 * time.Second
+
+// livePing is how often an idle channel checks that the other end still
+// answers (and keeps proxies from closing it as idle).
+const livePing = 20 * time.Second
 
 // liveMessage is a rating sent over the channel.
 type liveMessage struct {
@@ -77,11 +80,11 @@ func (s *Server) handleCounterLive(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	tok, _ := r.Cookie(CounterCookie)
-	conn, err := websocket.Accept(w, r, nil)
+	conn, raw, err := acceptLive(w, r)
 	if err != nil {
 		return nil // Accept has answered (426, 403)
 	}
-	s.live.serve(r.Context(), conn, func(ctx context.Context, data []byte) liveReply {
+	s.live.serve(r.Context(), conn, raw, func(ctx context.Context, data []byte) liveReply {
 		return s.liveRate(ctx, tok.Value, data)
 	}, func(ctx context.Context) *liveReply {
 		return s.liveEnded(ctx, tok.Value)
@@ -119,118 +122,4 @@ func (s *Server) liveEnded(ctx context.Context, tok string) *liveReply {
 		return &liveReply{Ended: true, Message: apperr.MessageOf(err)}
 	}
 	return nil
-}
-
-// liveConns are the open channels, closed when the server shuts down
-// (the HTTP server does not wait for connections handed over to them).
-type liveConns struct {
-	mu      sync.Mutex
-	conns   map[*websocket.Conn]struct{}
-	closed  bool
-	serving sync.WaitGroup // the channels' handlers
-}
-
-// serve answers the messages of one channel until it closes, checking
-// every liveCheck that the tablet still runs (ended) and that the other
-// end answers a ping.
-func (l *liveConns) serve(ctx context.Context, conn *websocket.Conn, answer func(context.Context, []byte) liveReply, ended func(context.Context) *liveReply) {
-	defer conn.CloseNow()
-	if !l.add(conn) {
-		conn.Close(websocket.StatusGoingAway, "server shutting down")
-		return
-	}
-	defer l.remove(conn)
-	conn.SetReadLimit(liveLimit)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go l.watch(ctx, conn, ended)
-	// The channel's reads and writes are not bound to ctx, which would cost
-	// each a timer: the channel ends when the tablet closes it, when watch
-	// or CloseLive does, or when the connection breaks.
-	for {
-		_, data, err := conn.Read(context.Background())
-		if err != nil {
-			return
-		}
-		reply := answer(ctx, data)
-		if err := writeLive(context.Background(), conn, reply); err != nil || reply.Ended {
-			conn.Close(websocket.StatusNormalClosure, "")
-			return
-		}
-	}
-}
-
-func writeLive(ctx context.Context, conn *websocket.Conn, reply liveReply) error {
-	b, err := json.Marshal(reply)
-	if err != nil {
-		return err
-	}
-	return conn.Write(ctx, websocket.MessageText, b)
-}
-
-// watch tells an idle tablet that it was stopped, and closes a channel
-// whose other end no longer answers.
-func (l *liveConns) watch(ctx context.Context, conn *websocket.Conn, ended func(context.Context) *liveReply) {
-	t := time.NewTicker(liveCheck)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if reply := ended(ctx); reply != nil {
-			writeLive(ctx, conn, *reply)
-			conn.Close(websocket.StatusNormalClosure, "")
-			return
-		}
-		pctx, cancel := context.WithTimeout(ctx, liveCheck/2)
-		err := conn.Ping(pctx)
-		cancel()
-		if err != nil {
-			conn.CloseNow()
-			return
-		}
-	}
-}
-
-func (l *liveConns) add(c *websocket.Conn) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed {
-		return false
-	}
-	if l.conns == nil {
-		l.conns = map[*websocket.Conn]struct{}{}
-	}
-	l.conns[c] = struct{}{}
-	l.serving.Add(1)
-	return true
-}
-
-func (l *liveConns) remove(c *websocket.Conn) {
-	l.mu.Lock()
-	delete(l.conns, c)
-	l.mu.Unlock()
-	l.serving.Done()
-}
-
-// CloseLive closes the tablets' live channels, telling them the server is
-// going away, and waits for their handlers to finish the rating each may
-// be storing: the pages reconnect, to this node once it is back or to
-// another behind the same address. A shutting-down server calls it once
-// it has stopped taking requests.
-func (s *Server) CloseLive() {
-	l := s.live
-	l.mu.Lock()
-	l.closed = true
-	conns := l.conns
-	l.conns = nil
-	l.mu.Unlock()
-	var wg sync.WaitGroup
-	for c := range conns {
-		wg.Go(func() { c.Close(websocket.StatusGoingAway, "server shutting down") })
-	}
-	wg.Wait()
-	l.serving.Wait()
 }
