@@ -12,11 +12,15 @@ import (
 
 	"github.com/coder/websocket"
 
+	"openhall/internal/app"
+	"openhall/internal/demo"
+	"openhall/internal/identity"
 	"openhall/internal/loadgen"
+	"openhall/internal/org"
 )
 
 // liveTablets are tablets rating over their live channels (GET
-// /counter/live), one channel each, as the tablet page does with its
+// /counter/live), each its own window's tablet with one channel, as the tablet page does with its
 // script: each sends a rating and waits for the answer that it is stored.
 type liveTablets struct {
 	conns  []*websocket.Conn
@@ -40,12 +44,17 @@ func newKeySource() *keySource {
 
 func (k *keySource) next() string { return fmt.Sprintf("%s%024x", k.run, k.seq.Add(1)) }
 
-// openLiveTablets opens n channels with the tablet's cookies, from the
-// site's own page (its Origin).
-func openLiveTablets(ctx context.Context, base, cookie string, n int, levels []string) (*liveTablets, error) {
+// openLiveTablets starts n tablets, one per window (startTablets), and
+// opens each one's channel from the site's own page (its Origin), as the
+// tablet page does: a tablet keeps a few channels at most.
+func openLiveTablets(ctx context.Context, a *app.App, base string, n int, levels []string) (*liveTablets, error) {
+	tokens, err := startTablets(ctx, a, n)
+	if err != nil {
+		return nil, err
+	}
 	lt := &liveTablets{keys: newKeySource(), levels: levels}
-	h := http.Header{"Cookie": {cookie}, "Origin": {base}}
-	for range n {
+	for _, tok := range tokens {
+		h := http.Header{"Cookie": {"oh_counter=" + tok}, "Origin": {base}}
 		c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/counter/live", &websocket.DialOptions{HTTPHeader: h})
 		if err != nil {
 			lt.Close()
@@ -54,6 +63,66 @@ func openLiveTablets(ctx context.Context, base, cookie string, n int, levels []s
 		lt.conns = append(lt.conns, c)
 	}
 	return lt, nil
+}
+
+// startTablets starts n tablets for the demo's clerk at n windows of A01's
+// centre (L001, L002 …, added at the first run and reused by later runs on
+// the same database), the clerk seated at each, as a hall's clerks each
+// start their own window's tablet. A01's own tablet is the form's load.
+func startTablets(ctx context.Context, a *app.App, n int) ([]string, error) {
+	_, clerk, err := a.Services.Identity.Login(ctx, identity.LoginInput{Username: "clerk", Password: demo.Password, Address: "127.0.0.1"})
+	if err != nil {
+		return nil, err
+	}
+	ids, err := loadWindows(ctx, a, clerk.UserID, n)
+	if err != nil {
+		return nil, err
+	}
+	tokens := make([]string, len(ids))
+	for i, id := range ids {
+		if tokens[i], _, err = a.Services.Ratings.StartCounter(ctx, clerk, id); err != nil {
+			return nil, err
+		}
+	}
+	return tokens, nil
+}
+
+// loadWindows returns n load windows of A01's centre with the clerk
+// seated, adding those missing.
+func loadWindows(ctx context.Context, a *app.App, clerkID int64, n int) ([]int64, error) {
+	ws, err := a.Services.Org.Windows(ctx, org.WindowFilter{})
+	if err != nil {
+		return nil, err
+	}
+	byNumber := map[string]*org.Window{}
+	for _, w := range ws {
+		byNumber[w.Number] = w
+	}
+	a01 := byNumber["A01"]
+	if a01 == nil {
+		return nil, fmt.Errorf("演示数据中没有窗口 A01")
+	}
+	var ids []int64
+	var admin *identity.Actor
+	for i := 1; i <= n; i++ {
+		number := fmt.Sprintf("L%03d", i)
+		if w := byNumber[number]; w != nil {
+			ids = append(ids, w.ID)
+			continue
+		}
+		if admin == nil {
+			if _, admin, err = a.Services.Identity.Login(ctx, identity.LoginInput{Username: "admin", Password: demo.Password, Address: "127.0.0.1"}); err != nil {
+				return nil, err
+			}
+		}
+		w, err := a.Services.Org.SaveWindow(ctx, admin, 0, org.WindowInput{CentreID: a01.CentreID, Number: number, Name: "评价器负载测试窗口",
+			Kind: a01.Kind, DepartmentIDs: a01.DepartmentIDs, StaffIDs: []int64{clerkID}})
+		if err != nil {
+			return nil, fmt.Errorf("添加负载测试窗口 %s：%w", number, err)
+		}
+		ids = append(ids, w.ID)
+	}
+	return ids, nil
 }
 
 func (lt *liveTablets) Close() {

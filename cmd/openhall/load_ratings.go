@@ -102,7 +102,7 @@ func loadCounter(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	live, err := openLiveTablets(ctx, base, tl.cookie, tablets, tl.levels)
+	live, err := openLiveTablets(ctx, a, base, tablets, tl.levels)
 	if err != nil {
 		return err
 	}
@@ -275,14 +275,13 @@ func counterRequest(ctx context.Context, a *app.App, base string) (tabletLoad, e
 		req.Header.Set("Cookie", cookie)
 		return req, nil
 	}
-	return tabletLoad{req: req, cookie: cookie, levels: levels}, nil
+	return tabletLoad{req: req, levels: levels}, nil
 }
 
-// tabletLoad is what the tablet sends: the form's post, and the cookies
-// and levels of its live channel's ratings.
+// tabletLoad is what A01's tablet sends by its form, and the levels the
+// live channels' tablets rate in turn as the form does.
 type tabletLoad struct {
 	req    loadgen.Request
-	cookie string
 	levels []string
 }
 

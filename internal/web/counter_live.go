@@ -80,6 +80,10 @@ func (s *Server) handleCounterLive(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	tok, _ := r.Cookie(CounterCookie)
+	if err := s.live.reserve(tok.Value); err != nil {
+		return err
+	}
+	defer s.live.release(tok.Value)
 	conn, raw, err := acceptLive(w, r)
 	if err != nil {
 		return nil // Accept has answered (426, 403)

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"openhall/internal/apperr"
 )
 
 // liveConns are the open channels of the counter tablets. The HTTP server
@@ -20,8 +22,40 @@ import (
 type liveConns struct {
 	mu      sync.Mutex
 	conns   map[*websocket.Conn]*liveState
+	tablets map[string]int // channels open per tablet (by its token)
 	closed  bool
 	serving sync.WaitGroup // the channels' handlers
+}
+
+// maxLivePerTablet bounds the channels one tablet keeps open: one, and a
+// few more while its page reloads or its network flaps. Each costs some
+// 30 KB, so an unbounded number would let whoever holds a tablet's cookie
+// exhaust the server's memory.
+const maxLivePerTablet = 4
+
+var errTooManyLive = apperr.New(apperr.TooMany, "本评价器已打开的实时通道过多，请关闭多余的评价器页面；评价仍可照常提交")
+
+// reserve counts a channel about to open for a tablet, refusing one over
+// maxLivePerTablet; release gives it back once the channel is done.
+func (l *liveConns) reserve(tablet string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.tablets[tablet] >= maxLivePerTablet {
+		return errTooManyLive
+	}
+	if l.tablets == nil {
+		l.tablets = map[string]int{}
+	}
+	l.tablets[tablet]++
+	return nil
+}
+
+func (l *liveConns) release(tablet string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.tablets[tablet]--; l.tablets[tablet] <= 0 {
+		delete(l.tablets, tablet)
+	}
 }
 
 // liveState is what CloseLive needs to know of a channel.

@@ -128,6 +128,34 @@ func TestCounterLiveChannel(t *testing.T) {
 		if rs, n, err := a.Stores.Ratings.FindRatings(ctx, rating.Filter{Limit: 1}); err != nil || n != 2 || rs[0].WindowID != other {
 			t.Fatalf("second window's rating: %d %v %+v", n, err, rs)
 		}
+		// A tablet keeps a few channels at most (a page reloading); the
+		// first tablet's are counted apart.
+		more := []*websocket.Conn{}
+		for range 3 {
+			m, _, err := dialLive(t, a, tok2, a.BaseURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			more = append(more, m)
+		}
+		if _, res, err := dialLive(t, a, tok2, a.BaseURL); err == nil || res == nil || res.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("a fifth channel for one tablet: %v %v", res, err)
+		}
+		more[0].Close(websocket.StatusNormalClosure, "")
+		for i := 0; ; i++ { // the server counts the channel out once its handler is done
+			m, _, err := dialLive(t, a, tok2, a.BaseURL)
+			if err == nil {
+				m.CloseNow()
+				break
+			}
+			if i == 50 {
+				t.Fatalf("no channel once one closed: %v", err)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		for _, m := range more[1:] {
+			m.CloseNow()
+		}
 		// The clerk stops the first tablet: its next message is told so,
 		// and the channel closes.
 		if err := a.Services.Ratings.EndCounter(ctx, clerk, counter.ID); err != nil {
