@@ -23,7 +23,9 @@ import (
 // /counter/live), each its own window's tablet with one channel, as the tablet page does with its
 // script: each sends a rating and waits for the answer that it is stored.
 type liveTablets struct {
-	conns  []*websocket.Conn
+	base   string
+	tokens []string
+	conns  []*websocket.Conn // open during a measurement
 	keys   *keySource
 	levels []string // the levels rated in turn, as the form's load rates them
 }
@@ -44,25 +46,30 @@ func newKeySource() *keySource {
 
 func (k *keySource) next() string { return fmt.Sprintf("%s%024x", k.run, k.seq.Add(1)) }
 
-// openLiveTablets starts n tablets, one per window (startTablets), and
-// opens each one's channel from the site's own page (its Origin), as the
-// tablet page does: a tablet keeps a few channels at most.
+// openLiveTablets starts n tablets, one per window (startTablets).
 func openLiveTablets(ctx context.Context, a *app.App, base string, n int, levels []string) (*liveTablets, error) {
 	tokens, err := startTablets(ctx, a, n)
 	if err != nil {
 		return nil, err
 	}
-	lt := &liveTablets{keys: newKeySource(), levels: levels}
-	for _, tok := range tokens {
-		h := http.Header{"Cookie": {"oh_counter=" + tok}, "Origin": {base}}
-		c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/counter/live", &websocket.DialOptions{HTTPHeader: h})
+	return &liveTablets{base: base, tokens: tokens, keys: newKeySource(), levels: levels}, nil
+}
+
+// open opens each tablet's channel from the site's own page (its Origin),
+// as the tablet page does. Channels are opened for each measurement and
+// closed after it: between measurements nobody reads them, and the server
+// closes a channel whose other end does not answer its pings.
+func (lt *liveTablets) open(ctx context.Context) error {
+	for _, tok := range lt.tokens {
+		h := http.Header{"Cookie": {"oh_counter=" + tok}, "Origin": {lt.base}}
+		c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(lt.base, "http")+"/counter/live", &websocket.DialOptions{HTTPHeader: h})
 		if err != nil {
-			lt.Close()
-			return nil, fmt.Errorf("评价器实时通道：%w", err)
+			lt.close()
+			return fmt.Errorf("评价器实时通道：%w", err)
 		}
 		lt.conns = append(lt.conns, c)
 	}
-	return lt, nil
+	return nil
 }
 
 // startTablets starts n tablets for the demo's clerk at n windows of A01's
@@ -125,10 +132,11 @@ func loadWindows(ctx context.Context, a *app.App, clerkID int64, n int) ([]int64
 	return ids, nil
 }
 
-func (lt *liveTablets) Close() {
+func (lt *liveTablets) close() {
 	for _, c := range lt.conns {
 		c.Close(websocket.StatusNormalClosure, "")
 	}
+	lt.conns = nil
 }
 
 // step sends worker w's n-th rating and waits for its answer. The
@@ -159,6 +167,10 @@ func (lt *liveTablets) step(_ context.Context, w, n int) error {
 
 // runLive measures the live tablets as loadgen.Run measures requests.
 func (lt *liveTablets) runLive(ctx context.Context, o loadgen.Options) loadgen.Result {
+	if err := lt.open(ctx); err != nil {
+		return loadgen.Result{Errors: 1, FirstErr: err}
+	}
+	defer lt.close()
 	o.Concurrency = len(lt.conns)
 	return loadgen.RunSteps(ctx, lt.step, o)
 }

@@ -106,7 +106,6 @@ func loadCounter(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	defer live.Close()
 	before, err := countRatings(ctx, a)
 	if err != nil {
 		return err
