@@ -20,6 +20,7 @@ import (
 type jobQueue interface {
 	Enqueue(ctx context.Context, args jobs.Args, o *jobs.Options) error
 	EnqueueMany(ctx context.Context, args []jobs.Args) error
+	EnqueueTimed(ctx context.Context, jobs []jobs.Timed) error
 	Waiting(ctx context.Context, kind string) ([]jobs.Waiting, error)
 	Start(ctx context.Context) error
 	Stop(ctx context.Context) error

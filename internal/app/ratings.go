@@ -133,8 +133,12 @@ func (t ratingTimers) ScheduleVisitSMS(ctx context.Context, visitID int64) error
 	return t.a.queue.Enqueue(ctx, visitSMS{VisitID: visitID}, nil)
 }
 
-func (t ratingTimers) ScheduleTicketReminder(ctx context.Context, r rating.TicketReminder, at time.Time) error {
-	return t.a.queue.Enqueue(ctx, r, &jobs.Options{RunAt: at})
+func (t ratingTimers) ScheduleTicketReminders(ctx context.Context, timers []rating.TicketTimer) error {
+	list := make([]jobs.Timed, len(timers))
+	for i, tm := range timers {
+		list[i] = jobs.Timed{Args: tm.TicketReminder, RunAt: tm.At}
+	}
+	return t.a.queue.EnqueueTimed(ctx, list)
 }
 
 // complaintTimers puts the complaints' timers on the job queue.

@@ -87,6 +87,29 @@ func (q *Queue[TTx]) EnqueueMany(ctx context.Context, args []Args) error {
 	for i, a := range args {
 		params[i] = river.InsertManyParams{Args: a}
 	}
+	return q.insertMany(ctx, params)
+}
+
+// Timed is a job to run at (or after) a time.
+type Timed struct {
+	Args  Args
+	RunAt time.Time
+}
+
+// EnqueueTimed inserts several jobs, each to run at its own time, in one
+// statement, inside the transaction carried by ctx or on their own.
+func (q *Queue[TTx]) EnqueueTimed(ctx context.Context, jobs []Timed) error {
+	params := make([]river.InsertManyParams, len(jobs))
+	for i, j := range jobs {
+		params[i] = river.InsertManyParams{Args: j.Args, InsertOpts: &river.InsertOpts{ScheduledAt: j.RunAt}}
+	}
+	return q.insertMany(ctx, params)
+}
+
+func (q *Queue[TTx]) insertMany(ctx context.Context, params []river.InsertManyParams) error {
+	if len(params) == 0 {
+		return nil
+	}
 	var err error
 	if q.fast {
 		err = q.insertFast(ctx, params)
@@ -96,7 +119,7 @@ func (q *Queue[TTx]) EnqueueMany(ctx context.Context, args []Args) error {
 		_, err = q.client.InsertMany(ctx, params)
 	}
 	if err != nil {
-		return fmt.Errorf("enqueue %d jobs: %w", len(args), err)
+		return fmt.Errorf("enqueue %d jobs: %w", len(params), err)
 	}
 	return nil
 }

@@ -80,12 +80,7 @@ func (s *Service) planTicketReminders(ctx context.Context, t *Ticket, names ...T
 	if err != nil {
 		return err
 	}
-	for _, tm := range timers {
-		if err := s.d.Scheduler.ScheduleTicketReminder(ctx, tm.TicketReminder, tm.At); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.d.Scheduler.ScheduleTicketReminders(ctx, timers)
 }
 
 // TicketTimer is a ticket reminder and when its job runs.
@@ -138,7 +133,9 @@ func (s *Service) RemindTicket(ctx context.Context, r TicketReminder) error {
 		if err != nil {
 			return err
 		}
-		later := func(at time.Time) error { return s.d.Scheduler.ScheduleTicketReminder(ctx, r, at) }
+		later := func(at time.Time) error {
+			return s.d.Scheduler.ScheduleTicketReminders(ctx, []TicketTimer{{TicketReminder: r, At: at}})
+		}
 		return ck.Do(ctx, s.d.Audit, later, func() error { return s.sendTicketReminder(ctx, t, ck, r) })
 	})
 }

@@ -252,8 +252,9 @@ type Scheduler interface {
 	ScheduleTicketCheck(ctx context.Context, ticketID int64, at time.Time) error
 	// ScheduleVisitSMS sends a visit's rating link by SMS.
 	ScheduleVisitSMS(ctx context.Context, visitID int64) error
-	// ScheduleTicketReminder runs RemindTicket with r at (or after) at.
-	ScheduleTicketReminder(ctx context.Context, r TicketReminder, at time.Time) error
+	// ScheduleTicketReminders runs RemindTicket with each timer's reminder
+	// at (or after) its time; a ticket's are stored together.
+	ScheduleTicketReminders(ctx context.Context, timers []TicketTimer) error
 }
 
 // CountRow is one row of the per-day counts the figures read.
