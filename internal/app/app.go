@@ -25,6 +25,7 @@ import (
 	"openhall/internal/jobs"
 	"openhall/internal/org"
 	"openhall/internal/pii"
+	"openhall/internal/rating"
 	"openhall/internal/store"
 	"openhall/internal/svc"
 
@@ -273,6 +274,11 @@ func (a *App) startBackground(ctx context.Context, wg *sync.WaitGroup) error {
 	go func() {
 		defer wg.Done()
 		a.Services.Audit.RunSealer(ctx, time.Second, func(err error) { a.Log.Error("seal audit log", "err", err) })
+	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		a.Services.Ratings.RunFolder(ctx, rating.FoldInterval, func(err error) { a.Log.Error("fold ratings into the counts", "err", err) })
 	}()
 	wg.Add(1)
 	go func() {

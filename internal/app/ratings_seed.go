@@ -17,8 +17,8 @@ const ratingSeedBatch = 5000
 // SeedRatings fills the database for capacity measurements with n ratings
 // spread over the year before end: of the region's departments, windows
 // and their staff and of a hundred items, at every level (mostly good),
-// through the stores, so that the per-day counts are kept as in service.
-// progress, if not nil, hears the count after each transaction.
+// through the stores, and folds them into the per-day counts as a serving
+// node does. progress, if not nil, hears the count after each transaction.
 func (a *App) SeedRatings(ctx context.Context, regionCode string, n int, end time.Time, progress func(done int)) error {
 	targets, err := a.seedTargets(ctx, regionCode)
 	if err != nil {
@@ -50,7 +50,8 @@ func (a *App) SeedRatings(ctx context.Context, regionCode string, n int, end tim
 			progress(done + size)
 		}
 	}
-	return nil
+	_, err = a.Services.Ratings.FoldCounts(ctx)
+	return err
 }
 
 // seedTickets gives every bad rating its ticket, as the service would;

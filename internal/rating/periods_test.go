@@ -97,3 +97,40 @@ func TestPeriodPassed(t *testing.T) {
 		})
 	}
 }
+
+// TestDaySpan: the ratings not folded yet are counted over the same days
+// as the counts: from the start of From's China day to the start of To's.
+func TestDaySpan(t *testing.T) {
+	cst := time.FixedZone("CST", 8*3600)
+	tests := []struct {
+		name          string
+		from, to      time.Time
+		wantF, wantTo time.Time
+	}{
+		{"midnights", time.Date(2026, 3, 1, 0, 0, 0, 0, cst), time.Date(2026, 4, 1, 0, 0, 0, 0, cst),
+			time.Date(2026, 3, 1, 0, 0, 0, 0, cst), time.Date(2026, 4, 1, 0, 0, 0, 0, cst)},
+		// 2026-03-09 20:00 UTC is 3-10 04:00 in China.
+		{"utc evening", time.Date(2026, 3, 9, 20, 0, 0, 0, time.UTC), time.Date(2026, 3, 11, 15, 59, 0, 0, time.UTC),
+			time.Date(2026, 3, 10, 0, 0, 0, 0, cst), time.Date(2026, 3, 11, 0, 0, 0, 0, cst)},
+		{"new year", time.Date(2026, 12, 31, 23, 0, 0, 0, cst), time.Date(2027, 1, 1, 0, 0, 0, 0, cst),
+			time.Date(2026, 12, 31, 0, 0, 0, 0, cst), time.Date(2027, 1, 1, 0, 0, 0, 0, cst)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, to := DaySpan(tt.from, tt.to)
+			if !f.Equal(tt.wantF) || !to.Equal(tt.wantTo) {
+				t.Fatalf("DaySpan = %v, %v; want %v, %v", f, to, tt.wantF, tt.wantTo)
+			}
+		})
+	}
+}
+
+// TestCountsOfExcluded: an excluded rating is not counted when folded.
+func TestCountsOfExcluded(t *testing.T) {
+	at := time.Date(2026, 3, 9, 2, 0, 0, 0, time.UTC)
+	rs := []*Rating{{Level: Satisfied, At: at}, {Level: Satisfied, At: at, Excluded: true}, {Level: Dissatisfied, At: at}}
+	rows := CountsOf(rs, 1)
+	if len(rows) != 2 || rows[0].N != 1 || rows[1].N != 1 || rows[0].Day != "2026-03-09" {
+		t.Fatalf("rows %+v", rows)
+	}
+}

@@ -39,8 +39,13 @@ type RatingStore interface {
 	ExistingKeys(ctx context.Context, keys []string) (map[string]bool, error)
 	// ExcludeRating marks a rating found false or malicious.
 	ExcludeRating(ctx context.Context, id int64) error
-	// CountRatings counts ratings per dimension key and level over a period.
+	// CountRatings counts ratings per dimension key and level over a
+	// period: the folded ones from the counts, the others one by one.
 	CountRatings(ctx context.Context, f FigureFilter) ([]LevelCount, error)
+	// FoldCounts adds the ratings stored since the last fold, up to limit
+	// of them in the order they were stored, to the counts CountRatings
+	// reads, and returns how many it took.
+	FoldCounts(ctx context.Context, limit int) (int, error)
 	// CreateVisit records a window visit to be rated by SMS.
 	CreateVisit(ctx context.Context, v *Visit) error
 	FindVisitByID(ctx context.Context, id int64) (*Visit, error) // NotFound
@@ -270,12 +275,16 @@ type CountRow struct {
 	N            int
 }
 
-// CountsOf adds up ratings into count rows (sign +1 when they are stored,
-// -1 when excluded), in a fixed order so that concurrent transactions
-// update shared rows in the same order.
+// CountsOf adds up ratings into count rows (sign +1 when they are folded,
+// -1 when a folded one is excluded), in a fixed order so that concurrent
+// transactions update shared rows in the same order. Ratings already
+// excluded are not counted.
 func CountsOf(rs []*Rating, sign int) []CountRow {
 	m := map[CountRow]int{}
 	for _, r := range rs {
+		if r.Excluded {
+			continue
+		}
 		k := CountRow{Day: Day(r.At), RegionPath: r.RegionPath, DepartmentID: r.DepartmentID, WindowID: r.WindowID,
 			StaffID: r.StaffID, ItemCode: r.ItemCode, Level: r.Level, Default: r.Default}
 		m[k] += sign
@@ -349,6 +358,16 @@ func MonthsOf(rows []CountRow) []CountRow {
 type Period struct {
 	Months [2]string   // [from, to) as "2006-01"; both "" when no whole month
 	Days   [][2]string // [from, to) as "2006-01-02"
+}
+
+// DaySpan is [from, to) widened to the China midnights PeriodOf reads the
+// counts by: the start of from's day and the start of to's day.
+func DaySpan(from, to time.Time) (time.Time, time.Time) {
+	day := func(t time.Time) time.Time {
+		t = t.In(chinaTime)
+		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, chinaTime)
+	}
+	return day(from), day(to)
 }
 
 // PeriodOf splits [from, to) (China midnights) into whole months and days.

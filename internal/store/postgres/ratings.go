@@ -52,13 +52,18 @@ func tuples(rows, cols int) string {
 	return b.String()
 }
 
-// CreateRatings takes ids from the sequence, inserts ratings in
-// statements of up to 500 rows and adds them to the per-day counts.
+// CreateRatings takes ids from the sequence and inserts ratings in
+// statements of up to 500 rows. They are counted one by one until
+// FoldCounts folds them: the fold's row, locked before the ids are taken
+// and until the commit, makes ratings commit in id order.
 func (s *RatingsStore) CreateRatings(ctx context.Context, rs []*rating.Rating) error {
 	if len(rs) == 0 {
 		return nil
 	}
 	return s.db.InTx(ctx, func(ctx context.Context) error {
+		if _, err := s.lockFold(ctx); err != nil {
+			return err
+		}
 		rows, err := s.db.q(ctx).Query(ctx, `SELECT nextval(pg_get_serial_sequence('ratings', 'id')) FROM generate_series(1, $1)`, len(rs))
 		ids, err := collect(rows, err, func(r pgx.Row) (int64, error) {
 			var id int64
@@ -76,7 +81,7 @@ func (s *RatingsStore) CreateRatings(ctx context.Context, rs []*rating.Rating) e
 				return err
 			}
 		}
-		return s.addCounts(ctx, rating.CountsOf(rs, 1))
+		return nil
 	})
 }
 
@@ -172,10 +177,15 @@ func (s *RatingsStore) ExistingKeys(ctx context.Context, keys []string) (map[str
 	return out, err
 }
 
-// ExcludeRating marks a rating false or malicious and takes it out of the
-// counts.
+// ExcludeRating marks a rating false or malicious and, once folded, takes
+// it out of the counts. The fold's row is locked first, as inserts and
+// the fold lock it.
 func (s *RatingsStore) ExcludeRating(ctx context.Context, id int64) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
+		folded, err := s.lockFold(ctx)
+		if err != nil {
+			return err
+		}
 		r, err := scanRating(s.db.q(ctx).QueryRow(ctx, `SELECT `+ratingColumns+` FROM ratings WHERE id = $1 FOR UPDATE`, id))
 		if err != nil {
 			return notFound(err, "评价不存在")
@@ -186,12 +196,16 @@ func (s *RatingsStore) ExcludeRating(ctx context.Context, id int64) error {
 		if _, err := s.db.q(ctx).Exec(ctx, `UPDATE ratings SET excluded = true WHERE id = $1`, id); err != nil {
 			return mapError(err)
 		}
+		if r.ID > folded {
+			return nil
+		}
 		return s.addCounts(ctx, rating.CountsOf([]*rating.Rating{r}, -1))
 	})
 }
 
 // CountRatings sums the counts of a period by a dimension: the monthly
-// counts for its whole months, the daily ones for the rest.
+// counts for its whole months, the daily ones for the rest, and the
+// ratings not folded yet one by one, all in one statement (one snapshot).
 func (s *RatingsStore) CountRatings(ctx context.Context, f rating.FigureFilter) ([]rating.LevelCount, error) {
 	col := rating.DimensionColumn(f.By)
 	p := rating.PeriodOf(f.From, f.To)
@@ -205,6 +219,8 @@ func (s *RatingsStore) CountRatings(ctx context.Context, f rating.FigureFilter) 
 		parts = append(parts, `SELECT CAST(`+col+` AS `+textType+`) AS k, level, is_default, n FROM rating_counts WHERE `+
 			sqlcommon.RatingCountWhere(w, f, "day", d[0], d[1]))
 	}
+	from, to := rating.DaySpan(f.From, f.To)
+	parts = append(parts, sqlcommon.RatingTail(w, f, `CAST(`+col+` AS `+textType+`)`, "NOT excluded", from, to))
 	rows, err := s.db.q(ctx).Query(ctx, `SELECT k, level, is_default, SUM(n) FROM (`+strings.Join(parts, " UNION ALL ")+
 		`) AS c GROUP BY k, level, is_default HAVING SUM(n) <> 0`, w.Args...)
 	return collect(rows, err, shared(sqlcommon.ScanLevelCount))

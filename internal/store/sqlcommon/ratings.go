@@ -24,6 +24,28 @@ func ScanRating(r Scanner) (*rating.Rating, error) {
 	return &x, nil
 }
 
+// FoldColumns are the columns ScanFolded reads: what a rating is counted by.
+const FoldColumns = `id, excluded, region_path, department_id, window_id, staff_id, item_code, level, is_default, at`
+
+// ScanFolded reads FoldColumns.
+func ScanFolded(r Scanner) (*rating.Rating, error) {
+	var x rating.Rating
+	var level int
+	err := r.Scan(&x.ID, &x.Excluded, &x.RegionPath, &x.DepartmentID, &x.WindowID, &x.StaffID, &x.ItemCode, &level, &x.Default, Time(&x.At))
+	x.Level = rating.Level(level)
+	return &x, err
+}
+
+// RatingTail is the query of the ratings not folded yet, counted one by one
+// with the filter of a figure (its where clause in w), in the columns of
+// the counts: the dimension's key, level, is_default and n. notExcluded is
+// the backend's test of the excluded column; from and to its values of the
+// period's China midnights.
+func RatingTail(w *Where, f rating.FigureFilter, key, notExcluded string, from, to any) string {
+	return `SELECT ` + key + ` AS k, level, is_default, 1 AS n FROM ratings
+		WHERE id > (SELECT folded_id FROM rating_fold) AND ` + notExcluded + ` AND ` + RatingCountWhere(w, f, "at", from, to)
+}
+
 // RatingWhere is the WHERE clause of a rating list.
 func RatingWhere(d Dialect, f rating.Filter) *Where {
 	w := NewWhere(d)

@@ -26,7 +26,8 @@ const textType = "TEXT"
 
 // CreateRatings inserts ratings with ids taken in the writer's
 // transaction (which holds the write lock), in statements of up to 500
-// rows, and adds them to the per-day counts.
+// rows. They are counted one by one until FoldCounts folds them: since
+// ids are taken under the write lock, they are committed in id order.
 func (s *RatingsStore) CreateRatings(ctx context.Context, rs []*rating.Rating) error {
 	if len(rs) == 0 {
 		return nil
@@ -45,7 +46,7 @@ func (s *RatingsStore) CreateRatings(ctx context.Context, rs []*rating.Rating) e
 				return err
 			}
 		}
-		return s.addCounts(ctx, rating.CountsOf(rs, 1))
+		return nil
 	})
 }
 
@@ -154,23 +155,31 @@ func (s *RatingsStore) ExistingKeys(ctx context.Context, keys []string) (map[str
 	return out, nil
 }
 
-// ExcludeRating marks a rating false or malicious and takes it out of the
-// counts.
+// ExcludeRating marks a rating false or malicious and, once folded, takes
+// it out of the counts.
 func (s *RatingsStore) ExcludeRating(ctx context.Context, id int64) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
 		r, err := s.FindRatingByID(ctx, id)
 		if err != nil || r.Excluded {
 			return err
 		}
+		folded, err := s.foldedID(ctx)
+		if err != nil {
+			return err
+		}
 		if _, err := s.db.q(ctx).ExecContext(ctx, `UPDATE ratings SET excluded = 1 WHERE id = ?`, id); err != nil {
 			return mapError(err)
+		}
+		if r.ID > folded {
+			return nil
 		}
 		return s.addCounts(ctx, rating.CountsOf([]*rating.Rating{r}, -1))
 	})
 }
 
 // CountRatings sums the counts of a period by a dimension: the monthly
-// counts for its whole months, the daily ones for the rest.
+// counts for its whole months, the daily ones for the rest, and the
+// ratings not folded yet one by one, all in one statement (one snapshot).
 func (s *RatingsStore) CountRatings(ctx context.Context, f rating.FigureFilter) ([]rating.LevelCount, error) {
 	col := rating.DimensionColumn(f.By)
 	p := rating.PeriodOf(f.From, f.To)
@@ -184,6 +193,8 @@ func (s *RatingsStore) CountRatings(ctx context.Context, f rating.FigureFilter) 
 		parts = append(parts, `SELECT CAST(`+col+` AS `+textType+`) AS k, level, is_default, n FROM rating_counts WHERE `+
 			sqlcommon.RatingCountWhere(w, f, "day", d[0], d[1]))
 	}
+	from, to := rating.DaySpan(f.From, f.To)
+	parts = append(parts, sqlcommon.RatingTail(w, f, `CAST(`+col+` AS `+textType+`)`, "excluded = 0", micro(from), micro(to)))
 	rows, err := s.db.q(ctx).QueryContext(ctx, `SELECT k, level, is_default, SUM(n) FROM (`+strings.Join(parts, " UNION ALL ")+
 		`) AS c GROUP BY k, level, is_default HAVING SUM(n) <> 0`, w.Args...)
 	return collect(rows, err, shared(sqlcommon.ScanLevelCount))

@@ -83,7 +83,15 @@ func checkRatingCounts(t *testing.T, st rating.Store, rs []*rating.Rating) {
 		return m
 	}
 	if m := sum(); m["7:非常不满意"] != 1 || m["7:满意"] != 1 || m["8:满意"] != 1 {
-		t.Fatalf("counts %v", m)
+		t.Fatalf("counts before any fold %v", m)
+	}
+	// Folded in part, the figures read two ratings from the counts and one
+	// from the ratings: the same sums.
+	if n, err := st.FoldCounts(ctx, 2); err != nil || n != 2 {
+		t.Fatalf("fold of 2: %d %v", n, err)
+	}
+	if m := sum(); m["7:非常不满意"] != 1 || m["7:满意"] != 1 || m["8:满意"] != 1 {
+		t.Fatalf("counts half folded %v", m)
 	}
 	// Over whole months (March) and part-months (February, April) the
 	// monthly and daily counts add up to the same.
@@ -98,6 +106,13 @@ func checkRatingCounts(t *testing.T, st rating.Store, rs []*rating.Rating) {
 	if err != nil || total != 3 {
 		t.Fatalf("counts over months: %d %v", total, err)
 	}
+	if n, err := st.FoldCounts(ctx, 10); err != nil || n != 1 {
+		t.Fatalf("fold of the rest: %d %v", n, err)
+	}
+	if n, err := st.FoldCounts(ctx, 10); err != nil || n != 0 {
+		t.Fatalf("fold with nothing new: %d %v", n, err)
+	}
+	checkUnfoldedExclusion(t, st, sum)
 	if err := st.ExcludeRating(ctx, rs[0].ID); err != nil {
 		t.Fatal(err)
 	}
@@ -110,6 +125,31 @@ func checkRatingCounts(t *testing.T, st rating.Store, rs []*rating.Rating) {
 	f.DepartmentIDs, f.RegionPrefix = []int64{8}, ""
 	if m := sum(); len(m) != 1 || m["8:满意"] != 1 {
 		t.Fatalf("one department %v", m)
+	}
+}
+
+// checkUnfoldedExclusion: a rating excluded before it is folded is never
+// counted, neither from the ratings nor once folded.
+func checkUnfoldedExclusion(t *testing.T, st rating.Store, sum func() map[string]int) {
+	ctx := context.Background()
+	late := newRating("e", 5, rating.StageDone, rating.Dissatisfied, rating.Target{RegionPath: "/1/2/3/", DepartmentID: 7}, ratingDay.Add(2*time.Hour))
+	if err := st.CreateRatings(ctx, []*rating.Rating{late}); err != nil {
+		t.Fatal(err)
+	}
+	if m := sum(); m["7:不满意"] != 1 {
+		t.Fatalf("a rating not folded yet %v", m)
+	}
+	if err := st.ExcludeRating(ctx, late.ID); err != nil {
+		t.Fatal(err)
+	}
+	if m := sum(); m["7:不满意"] != 0 {
+		t.Fatalf("excluded before its fold %v", m)
+	}
+	if n, err := st.FoldCounts(ctx, 10); err != nil || n != 1 {
+		t.Fatalf("fold of the excluded rating: %d %v", n, err)
+	}
+	if m := sum(); m["7:不满意"] != 0 || m["7:满意"] != 1 || m["8:满意"] != 1 {
+		t.Fatalf("after folding the excluded rating %v", m)
 	}
 }
 
