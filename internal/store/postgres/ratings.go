@@ -54,15 +54,15 @@ func tuples(rows, cols int) string {
 
 // CreateRatings takes ids from the sequence and inserts ratings in
 // statements of up to 500 rows. They are counted one by one until
-// FoldCounts folds them: the fold's row, locked before the ids are taken
-// and until the commit, makes ratings commit in id order.
+// FoldCounts folds them: the fold's barrier, held shared from before the
+// ids are taken until the commit, tells the fold which ids are final.
 func (s *RatingsStore) CreateRatings(ctx context.Context, rs []*rating.Rating) error {
 	if len(rs) == 0 {
 		return nil
 	}
 	return s.db.InTx(ctx, func(ctx context.Context) error {
-		if _, err := s.lockFold(ctx); err != nil {
-			return err
+		if _, err := s.db.q(ctx).Exec(ctx, `SELECT pg_advisory_xact_lock_shared($1, 0)`, foldBarrier); err != nil {
+			return mapError(err)
 		}
 		rows, err := s.db.q(ctx).Query(ctx, `SELECT nextval(pg_get_serial_sequence('ratings', 'id')) FROM generate_series(1, $1)`, len(rs))
 		ids, err := collect(rows, err, func(r pgx.Row) (int64, error) {
@@ -178,8 +178,8 @@ func (s *RatingsStore) ExistingKeys(ctx context.Context, keys []string) (map[str
 }
 
 // ExcludeRating marks a rating false or malicious and, once folded, takes
-// it out of the counts. The fold's row is locked first, as inserts and
-// the fold lock it.
+// it out of the counts. The fold's row is locked first, as the fold locks
+// it.
 func (s *RatingsStore) ExcludeRating(ctx context.Context, id int64) error {
 	return s.db.InTx(ctx, func(ctx context.Context) error {
 		folded, err := s.lockFold(ctx)
