@@ -14,6 +14,7 @@ import (
 	"openhall/internal/apperr"
 	"openhall/internal/audit"
 	"openhall/internal/identity"
+	"openhall/internal/tick"
 )
 
 // StoredSchedule is a year's schedule imported by an administrator.
@@ -130,18 +131,7 @@ func (s *Service) Refresh(ctx context.Context) error {
 // Watch refreshes the calendars every interval until ctx ends, so that a
 // node notices what another node changed within that time.
 func (s *Service) Watch(ctx context.Context, every time.Duration, onErr func(error)) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := s.Refresh(ctx); err != nil && ctx.Err() == nil {
-				onErr(err)
-			}
-		}
-	}
+	tick.Every(ctx, every, s.Refresh, onErr)
 }
 
 // NewService returns a Service; call Reload before use.

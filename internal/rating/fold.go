@@ -3,6 +3,8 @@ package rating
 import (
 	"context"
 	"time"
+
+	"openhall/internal/tick"
 )
 
 // foldLimit is how many ratings one fold transaction takes.
@@ -33,16 +35,8 @@ func (s *Service) FoldCounts(ctx context.Context) (int, error) {
 // upserts off the path of a rating: under a hall's load one fold adds up
 // thousands of ratings into a few hundred count rows.
 func (s *Service) RunFolder(ctx context.Context, interval time.Duration, onErr func(error)) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if _, err := s.FoldCounts(ctx); err != nil && ctx.Err() == nil && onErr != nil {
-			onErr(err)
-		}
-	}
+	tick.Every(ctx, interval, func(ctx context.Context) error {
+		_, err := s.FoldCounts(ctx)
+		return err
+	}, onErr)
 }
