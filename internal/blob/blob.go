@@ -99,6 +99,7 @@ type Store struct {
 	// unnamed: uploads are written into files without a name (see
 	// openUnnamed), where the filesystem has them and syncs are grouped.
 	unnamed bool
+	dirs    knownDirs // the <aa>/<bb> directories known to exist
 }
 
 // New opens (creating if needed) the store under root and removes temporary
@@ -108,10 +109,7 @@ func New(root string) (*Store, error) {
 		return nil, apperr.Wrap(err, apperr.Unavailable, fmt.Sprintf("无法创建材料存储目录 %s", root))
 	}
 	s := &Store{root: root, flush: openFlusher(root)}
-	if f, ok := openUnnamed(root); ok {
-		f.Close()
-		s.unnamed = s.flush != nil
-	}
+	s.unnamed = s.flush != nil && unnamedWorks(root)
 	removeStale(root, time.Now())
 	return s, nil
 }
@@ -172,32 +170,6 @@ func (o PutOptions) withDefaults() PutOptions {
 		o.Allowed = Documents
 	}
 	return o
-}
-
-// write streams r into f while hashing, then checks size and content.
-func write(ctx context.Context, f *os.File, r io.Reader, o PutOptions) (Blob, error) {
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(fileWriter{f}, h), io.LimitReader(ctxReader{ctx, r}, o.MaxBytes+1))
-	if err != nil {
-		return Blob{}, readError(ctx, err)
-	}
-	if n > o.MaxBytes {
-		return Blob{}, apperr.Field("file", fmt.Sprintf("文件超过大小上限 %s，请压缩或拆分后重新上传", humanSize(o.MaxBytes)))
-	}
-	k, err := check(sniff(f, n), o)
-	if err != nil {
-		return Blob{}, err
-	}
-	return Blob{SHA256: hexSum(h), Size: n, MIME: k.MIME(), Kind: k}, nil
-}
-
-// fileWriter tells a failure to store (a full disk) from a failure to
-// receive: the first is the service's, retryable, the second the upload's.
-type fileWriter struct{ f *os.File }
-
-func (w fileWriter) Write(p []byte) (int, error) {
-	n, err := w.f.Write(p)
-	return n, errSave(err)
 }
 
 func hexSum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"openhall/internal/apperr"
 )
@@ -74,12 +73,7 @@ func (s *Store) putUnnamed(ctx context.Context, f *os.File, r io.Reader, o PutOp
 // content is there already (stored before, or by a concurrent upload of
 // the same content); a damaged file there is replaced.
 func (s *Store) name(f *os.File, b Blob) error {
-	dir := s.dir(b.SHA256)
-	final := filepath.Join(dir, b.SHA256)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return errSave(err)
-	}
-	err := linkUnnamed(f, final)
+	dir, final, err := s.linkInto(f, b.SHA256)
 	if !errors.Is(err, os.ErrExist) {
 		return errSave(err)
 	}

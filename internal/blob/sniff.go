@@ -102,7 +102,7 @@ var activeNames = [][]byte{[]byte("/JavaScript"), []byte("/JS"), []byte("/Launch
 // end there ("/JSON" is not "/JS"): a PDF delimiter or white space follows.
 func hasActivePDF(r io.ReaderAt, size int64) bool {
 	const chunk, overlap = 64 << 10, 16
-	buf := make([]byte, chunk+overlap)
+	buf := make([]byte, min(chunk+overlap, size))
 	for off := int64(0); off < size; off += chunk {
 		n, _ := r.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
 		for _, name := range activeNames {

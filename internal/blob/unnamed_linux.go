@@ -13,19 +13,25 @@ import (
 // to be written into: creating it changes no directory, so concurrent
 // uploads do not queue on the store's root for a name each and again for
 // its removal, and a crash leaves nothing behind. ok is false where the
-// filesystem or the process cannot: the caller then uses a named
-// temporary file.
+// filesystem cannot: the caller then uses a named temporary file.
 func openUnnamed(dir string) (f *os.File, ok bool) {
 	fd, err := unix.Open(dir, unix.O_TMPFILE|unix.O_RDWR|unix.O_CLOEXEC, 0o640)
 	if err != nil {
 		return nil, false
 	}
-	f = os.NewFile(uintptr(fd), filepath.Join(dir, "(upload)"))
-	if _, err := os.Stat(fdPath(f)); err != nil { // linkUnnamed names it through /proc
-		f.Close()
-		return nil, false
+	return os.NewFile(uintptr(fd), filepath.Join(dir, "(upload)")), true
+}
+
+// unnamedWorks reports whether files without a name can be opened in dir
+// and then named, which linkUnnamed does through /proc. New asks once.
+func unnamedWorks(dir string) bool {
+	f, ok := openUnnamed(dir)
+	if !ok {
+		return false
 	}
-	return f, true
+	defer f.Close()
+	_, err := os.Stat(fdPath(f))
+	return err == nil
 }
 
 func fdPath(f *os.File) string { return "/proc/self/fd/" + strconv.Itoa(int(f.Fd())) }
