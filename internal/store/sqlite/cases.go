@@ -38,9 +38,8 @@ func (s *CasesStore) CreateCase(ctx context.Context, c *cases.Case, key string, 
 			return mapError(err)
 		}
 		c.Number = cases.FormatNumber(c.Procedure.RegionCode, c.CreatedAt, c.ID)
-		if _, err := q.ExecContext(ctx, `INSERT OR IGNORE INTO case_procedures (key, procedure) VALUES (?, ?)`,
-			row.key, row.procedure); err != nil {
-			return mapError(err)
+		if err := s.storeProcedure(ctx, row); err != nil {
+			return err
 		}
 		_, err := q.ExecContext(ctx, `INSERT INTO cases (id, number, status, item_version_id, item_code, item_name, region_path,
 			department_id, applicant_user_id, applicant, applicant_name, agent_id, channel, procedure, procedure_key, form, fee_due,

@@ -58,3 +58,31 @@ func (s *CasesStore) keepRecent(ctx context.Context, c *cases.Case) {
 	}
 	s.db.recentCases.Keep(ctx, c.ID, c.Clone())
 }
+
+// A case's procedure is stored once, under its key, for every case filed
+// under the same published version. Filing writes it only while this
+// process does not know it stored: a key is kept once the transaction that
+// stored it (or found it stored) has committed, and rows of
+// case_procedures are never deleted.
+const (
+	storedProcsLife = time.Hour
+	storedProcsMax  = 4096
+)
+
+func newStoredProcs() *memo.Cache[string, bool] {
+	return memo.New[string, bool](storedProcsLife, storedProcsMax, nil)
+}
+
+// storeProcedure stores the procedure of row unless it is known stored.
+func (s *CasesStore) storeProcedure(ctx context.Context, row caseRow) error {
+	if _, ok := s.db.storedProcs.Get(string(row.key)); ok {
+		return nil
+	}
+	_, err := s.db.q(ctx).ExecContext(ctx, `INSERT OR IGNORE INTO case_procedures (key, procedure) VALUES (?, ?)`,
+		row.key, row.procedure)
+	if err != nil {
+		return mapError(err)
+	}
+	s.db.storedProcs.Keep(ctx, string(row.key), true)
+	return nil
+}

@@ -53,6 +53,9 @@ type DB struct {
 	// recentCases are the cases the writer last loaded or saved
 	// (cases_recent.go).
 	recentCases *memo.Cache[int64, *cases.Case]
+	// storedProcs are the keys of procedures known to be stored
+	// (storeProcedure).
+	storedProcs *memo.Cache[string, bool]
 
 	// twice runs every write transaction's function twice, the first run
 	// rolled back (TwiceEnv; a test mode, see rehearse).
@@ -114,7 +117,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	jobs.SetMaxOpenConns(1)
 	db := &DB{path: o.Path, read: read, write: write, jobs: jobs, now: o.Now, count: count,
 		twice: o.RunTwice || os.Getenv(TwiceEnv) == "1", units: make(chan *unit, 256), closing: make(chan struct{}),
-		syncWAL: o.syncWAL, recentCases: newRecentCases(nil)}
+		syncWAL: o.syncWAL, recentCases: newRecentCases(nil), storedProcs: newStoredProcs()}
 	if err := db.Ping(ctx); err != nil {
 		db.closePools()
 		return nil, err
