@@ -35,13 +35,13 @@ func (s *Store) linkInto(f *os.File, sum string) (dir, final string, err error) 
 	final = filepath.Join(dir, sum)
 	i, ok := dirIndex(sum)
 	if !ok || !s.dirs.has(i) {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
+		if err := makeDir(dir); err != nil {
 			return dir, final, err
 		}
 	}
 	err = linkUnnamed(f, final)
 	if errors.Is(err, fs.ErrNotExist) {
-		if err = os.MkdirAll(dir, 0o750); err == nil {
+		if err = makeDir(dir); err == nil {
 			err = linkUnnamed(f, final)
 		}
 	}
@@ -49,4 +49,17 @@ func (s *Store) linkInto(f *os.File, sum string) (dir, final string, err error) 
 		s.dirs.add(i)
 	}
 	return dir, final, err
+}
+
+// makeDir makes sure dir exists, asking the filesystem once when its
+// parent does: os.MkdirAll would look it up first, then make it.
+func makeDir(dir string) error {
+	err := os.Mkdir(dir, 0o750)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return os.MkdirAll(dir, 0o750)
+	}
+	return err
 }
