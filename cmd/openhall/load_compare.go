@@ -63,7 +63,8 @@ func loadCompare(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		*current = self
 	}
-	c := comparer{db: *db, duration: *d, raw: *raw, conc: *conc, log: stderr}
+	c := comparer{db: *db, duration: *d, raw: *raw, conc: *conc, log: stderr, leftovers: &[]func(){}}
+	defer c.removeLeftovers()
 	var results []compareRun
 	for i := 1; i <= *runs; i++ {
 		order := []string{*baseline, *current}
@@ -93,6 +94,17 @@ type comparer struct {
 	raw      time.Duration
 	conc     int
 	log      io.Writer
+	// leftovers remove each measurement's data directory and database,
+	// once every measurement is done: a directory of tens of thousands of
+	// uploads removed between two measurements made creating files slower
+	// in the next, so that later measurements paid for earlier ones.
+	leftovers *[]func()
+}
+
+func (c comparer) removeLeftovers() {
+	for _, fn := range *c.leftovers {
+		fn()
+	}
 }
 
 // measure runs one binary once on fresh data.
@@ -102,12 +114,12 @@ func (c comparer) measure(ctx context.Context, bin, label string) (compareRun, e
 	if err != nil {
 		return r, err
 	}
-	defer os.RemoveAll(dir)
+	*c.leftovers = append(*c.leftovers, func() { os.RemoveAll(dir) })
 	dbURL, drop, err := c.freshDatabase(ctx)
 	if err != nil {
 		return r, err
 	}
-	defer drop()
+	*c.leftovers = append(*c.leftovers, drop)
 	fmt.Fprintf(c.log, "== %s: %s\n", label, bin)
 	srv, err := startServer(ctx, bin, dir, dbURL)
 	if err != nil {
