@@ -266,7 +266,7 @@ func (a *App) Run(ctx context.Context, ln net.Listener, grace time.Duration) err
 
 func (a *App) startBackground(ctx context.Context, wg *sync.WaitGroup) error {
 	if a.workers {
-		if err := a.queue.Start(ctx); err != nil {
+		if err := startQueue(ctx, a.queue, a.Log, queueStartTries, time.Second); err != nil {
 			return err
 		}
 	}

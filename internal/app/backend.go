@@ -26,6 +26,31 @@ type jobQueue interface {
 	Stop(ctx context.Context) error
 }
 
+// queueStartTries is how often serve tries to start the job queue before it
+// gives up: a start can time out while the database is busy (River waits
+// 5 s for its listener to subscribe), and a node that then refused to
+// serve would be down for a passing load.
+const queueStartTries = 3
+
+// startQueue starts q, trying again after pause when a try fails.
+func startQueue(ctx context.Context, q jobQueue, log *slog.Logger, tries int, pause time.Duration) error {
+	var err error
+	for try := 1; try <= tries; try++ {
+		if err = q.Start(ctx); err == nil || ctx.Err() != nil {
+			return err
+		}
+		log.Warn("job queue did not start", "try", try, "of", tries, "err", err)
+		if try < tries {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(pause):
+			}
+		}
+	}
+	return err
+}
+
 // openStores opens the configured backend.
 func openStores(ctx context.Context, cfg config.Config, now func() time.Time) (*store.Stores, error) {
 	if cfg.IsPostgres() {
@@ -48,8 +73,9 @@ func newQueue(s *store.Stores, reg *jobs.Registry, cfg jobs.Config) (jobQueue, e
 	case *postgres.DB:
 		return jobs.New(riverpgxv5.New(db.Pool()), postgres.TxFromContext, reg, cfg)
 	case *sqlite.DB:
-		// SQLite cannot notify waiting workers, so River polls; a short
-		// interval keeps notification latency low at negligible cost.
+		// SQLite cannot notify waiting workers (the driver reports no
+		// listener, see sqlite.JobsDriver), so River polls; a short interval
+		// keeps a job's wait low at negligible cost.
 		cfg.PollInterval = 200 * time.Millisecond
 		cfg.FastInsert = true
 		return jobs.New(db.JobsDriver(), sqlite.TxFromContext, reg, cfg)

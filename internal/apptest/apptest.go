@@ -95,6 +95,30 @@ func (a *App) serve(t testing.TB) {
 		}
 		a.Close()
 	})
+	a.waitServing(t, done)
+}
+
+// waitServing returns once the process answers /healthz, and fails the test
+// at once if it stops first (its background work could not start, say),
+// instead of leaving the test's first request to wait for its timeout.
+func (a *App) waitServing(t testing.TB, done chan error) {
+	c := &http.Client{Timeout: 2 * time.Second}
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); {
+		select {
+		case err := <-done:
+			done <- err // for the cleanup
+			t.Fatalf("serve stopped before answering: %v", err)
+		default:
+		}
+		if res, err := c.Get(a.BaseURL + "/healthz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("serve did not answer /healthz within 2 minutes")
 }
 
 // Client returns an HTTP client with its own cookie jar that does not

@@ -24,6 +24,19 @@ func (db *DB) JobsDriver() riverdriver.Driver[*sql.Tx] {
 
 type jobsDriver struct{ riverdriver.Driver[*sql.Tx] }
 
+// SupportsListener is false: River's SQLite driver imitates LISTEN with an
+// outbox table that its listener polls every 50 ms on the queue's one
+// connection, and the client's start waits at most 5 s for that listener to
+// subscribe ("timed out waiting for interrupt operation"), which a busy
+// writer can exceed, failing the start. Without a listener River works in
+// poll-only mode and, after an insert, wakes this process's own fetchers at
+// once, which is all a single-process SQLite deployment needs.
+func (jobsDriver) SupportsListener() bool { return false }
+
+// SupportsListenNotify is false, so no insert writes a notification row
+// that nothing reads into the writer's transaction.
+func (jobsDriver) SupportsListenNotify() bool { return false }
+
 func (d jobsDriver) UnwrapExecutor(tx *sql.Tx) riverdriver.ExecutorTx {
 	return fastInsertTx{d.Driver.UnwrapExecutor(tx), tx}
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"openhall/internal/jobs"
+
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivertype"
@@ -173,5 +175,43 @@ func BenchmarkJobInsert(b *testing.B) {
 				b.Fatal(err)
 			}
 		})
+	}
+}
+
+type pingArgs struct{ N int }
+
+func (pingArgs) Kind() string { return "ping" }
+
+// A job enqueued in the writer's transaction is worked by polling, and no
+// notification row is written for it: the queue runs without River's
+// imitated LISTEN, whose start could time out on a busy database.
+func TestJobsWorkedWithoutNotifications(t *testing.T) {
+	db := migratedDB(t)
+	ctx := context.Background()
+	worked := make(chan int, 1)
+	reg := jobs.NewRegistry()
+	jobs.Register(reg, func(_ context.Context, a pingArgs) error { worked <- a.N; return nil })
+	q, err := jobs.New(db.JobsDriver(), TxFromContext, reg, jobs.Config{Work: true, PollInterval: 200 * time.Millisecond, FastInsert: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer q.Stop(ctx)
+	if err := db.InTx(ctx, func(ctx context.Context) error { return q.Enqueue(ctx, pingArgs{N: 7}, nil) }); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case n := <-worked:
+		if n != 7 {
+			t.Fatalf("worked %d, want 7", n)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the job was not worked within 30 s")
+	}
+	var notes int
+	if err := db.jobs.QueryRow(`SELECT count(*) FROM river_notification`).Scan(&notes); err != nil || notes != 0 {
+		t.Fatalf("%d notification rows (%v), want none", notes, err)
 	}
 }
