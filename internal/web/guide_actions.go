@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"openhall/internal/cases"
 	"openhall/internal/catalog"
 	"openhall/internal/identity"
 	"openhall/internal/org"
@@ -61,8 +62,11 @@ func (s *Server) actionsFor(ctx context.Context, a *identity.Actor, it *catalog.
 	today := s.svc.Catalog.Today()
 	ga := guideActions{Item: it, G: g, VersionID: v.ID, Accepting: it.Accepting(), Online: g.Online && it.Accepting(),
 		LoggedIn: a != nil, ShareURL: abs, MinDay: today.AddDays(1).String(), MaxDay: today.AddDays(30).String(), Form: newForm(nil, nil)}
-	ga.apply(a)
-	var err error
+	proxy, err := s.mayFileFor(ctx, a, it)
+	if err != nil {
+		return ga, err
+	}
+	ga.apply(a, proxy)
 	if ga.Points, _, err = s.proxyPoints(ctx, it); err != nil {
 		return ga, err
 	}
@@ -72,8 +76,23 @@ func (s *Server) actionsFor(ctx context.Context, a *identity.Actor, it *catalog.
 	return ga, err
 }
 
-// apply decides how the viewer can file the item.
-func (ga *guideActions) apply(a *identity.Actor) {
+// mayFileFor reports whether a is a window clerk or 代办员 who may file the
+// item for someone else (cases.CanFile), so that the guide offers them a
+// link only where the form will open.
+func (s *Server) mayFileFor(ctx context.Context, a *identity.Actor, it *catalog.Item) (bool, error) {
+	if a == nil || !(a.Has(identity.RoleWindowClerk) || a.Has(identity.RoleProxyAgent)) {
+		return false, nil
+	}
+	path, err := s.svc.Org.RegionPath(ctx, it.RegionID)
+	if err != nil {
+		return false, err
+	}
+	return cases.CanFile(a, &cases.Procedure{RegionPath: path, DepartmentID: it.DepartmentID}, true) == nil, nil
+}
+
+// apply decides how the viewer can file the item; proxy says whether they
+// may file it for someone else.
+func (ga *guideActions) apply(a *identity.Actor, proxy bool) {
 	apply := "/apply/" + idStr(ga.VersionID)
 	person, legal := catalog.AudienceFlags(ga.G.Audiences)
 	switch {
@@ -81,9 +100,9 @@ func (ga *guideActions) apply(a *identity.Actor) {
 	case a == nil && ga.Online:
 		ga.ApplyURL, ga.ApplyText = "/login?next="+url.QueryEscape(apply), "登录后在线申请"
 	case a == nil:
-	case a.Has(identity.RoleWindowClerk):
+	case proxy && a.Has(identity.RoleWindowClerk):
 		ga.ApplyURL, ga.ApplyText = apply, "窗口代录申请"
-	case a.Has(identity.RoleProxyAgent):
+	case proxy:
 		ga.ApplyURL, ga.ApplyText = apply, "为村民代办申请"
 	case !ga.Online || a.IsStaff():
 	case a.Kind == identity.KindPerson && !person:

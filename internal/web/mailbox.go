@@ -32,6 +32,9 @@ type mailboxPage struct {
 	Letters    []mailbox.PublicLetter
 	Stats      mailbox.MonthStats
 	Prev, Next string
+	// NoWrite says why the account signed in cannot write here (a staff
+	// account), in place of the link to the letter form.
+	NoWrite string
 }
 
 // handleMailbox shows a mailbox: what it is for, this month's figures and
@@ -43,6 +46,11 @@ func (s *Server) handleMailbox(w http.ResponseWriter, r *http.Request) error {
 	}
 	offset := atoiDefault(r.URL.Query().Get("offset"), 0)
 	p := mailboxPage{Page: s.page(w, r, m.Name), M: m}
+	if a := actorOf(r); a != nil {
+		if err := mailbox.CanWrite(a); err != nil {
+			p.NoWrite = apperr.MessageOf(err)
+		}
+	}
 	var n int
 	if p.Letters, n, err = s.svc.Mailbox.PublishedLetters(r.Context(), m.ID, offset, 20); err != nil {
 		return err

@@ -27,9 +27,18 @@ func (s *Server) registerOpenDataStaffRoutes() {
 
 type openDataDeskPage struct {
 	Page
-	Datasets []*opendata.Dataset
+	Datasets []deskDataset
 	Apps     []appRow
 	Pending  int
+	CanAdd   bool // the actor manages some publisher's data
+}
+
+// deskDataset is a dataset on the desk; one the actor only oversees (a
+// 监察人员, an administrator) links to its public page, which shows it to
+// them even unpublished, not to the managers' form.
+type deskDataset struct {
+	*opendata.Dataset
+	Manage bool
 }
 
 // handleOpenDataDesk is the publisher's workbench: its datasets (uploaded
@@ -48,13 +57,34 @@ func (s *Server) handleOpenDataDesk(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	p := openDataDeskPage{Page: s.page(w, r, "开放数据管理"), Datasets: ds, Apps: rows}
+	p := openDataDeskPage{Page: s.page(w, r, "开放数据管理"), Apps: rows}
+	if p.Datasets, p.CanAdd, err = s.deskDatasets(r, ds); err != nil {
+		return err
+	}
 	for _, app := range rows {
 		if app.Status == opendata.AppPending {
 			p.Pending++
 		}
 	}
 	return s.render(w, http.StatusOK, "opendata/desk", p)
+}
+
+// deskDatasets marks the datasets the actor manages, and whether they
+// manage any publisher at all.
+func (s *Server) deskDatasets(r *http.Request, ds []*opendata.Dataset) ([]deskDataset, bool, error) {
+	ags, err := s.svc.OpenData.ManagedPublishers(r.Context(), httpkit.ActorFrom(r.Context()))
+	if err != nil {
+		return nil, false, err
+	}
+	managed := map[int64]bool{}
+	for _, ag := range ags {
+		managed[ag.ID] = true
+	}
+	out := make([]deskDataset, len(ds))
+	for i, d := range ds {
+		out[i] = deskDataset{d, managed[d.PublisherID]}
+	}
+	return out, len(ags) > 0, nil
 }
 
 type datasetFormPage struct {

@@ -11,6 +11,7 @@ import (
 	"openhall/internal/catalog"
 	"openhall/internal/httpkit"
 	"openhall/internal/identity"
+	"openhall/internal/org"
 	"openhall/internal/powers"
 	"openhall/internal/tabular"
 )
@@ -29,6 +30,7 @@ func actorOf(r *http.Request) *identity.Actor { return httpkit.ActorFrom(r.Conte
 type powerDeskPage struct {
 	Page
 	Powers []*powers.Power
+	CanAdd bool // the actor edits some department's list
 }
 
 func (s *Server) handlePowerDesk(w http.ResponseWriter, r *http.Request) error {
@@ -36,7 +38,8 @@ func (s *Server) handlePowerDesk(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "powers/desk", powerDeskPage{Page: s.page(w, r, "权责清单管理"), Powers: ps})
+	return s.render(w, http.StatusOK, "powers/desk", powerDeskPage{Page: s.page(w, r, "权责清单管理"), Powers: ps,
+		CanAdd: len(s.editableDepts(r)) > 0})
 }
 
 type powerFormPage struct {
@@ -90,15 +93,29 @@ func (s *Server) renderPowerForm(w http.ResponseWriter, r *http.Request, status 
 	return s.render(w, status, "powers/form", pg)
 }
 
-// editableDepts are the departments whose lists the actor may edit.
+// editableDepts are the departments whose lists the actor may edit
+// (powers.CanEdit): those they approve in or head, and every department of
+// the regions they administer.
 func (s *Server) editableDepts(r *http.Request) []option {
 	a := actorOf(r)
 	var out []option
+	seen := map[int64]bool{}
+	add := func(d *org.Department) {
+		if !seen[d.ID] {
+			seen[d.ID] = true
+			out = append(out, option{idStr(d.ID), d.Name})
+		}
+	}
 	for _, g := range a.Grants {
 		if (g.Role == identity.RoleApprover || g.Role == identity.RoleDeptHead) && g.DepartmentID != nil {
 			if d, err := s.svc.Org.Department(r.Context(), *g.DepartmentID); err == nil {
-				out = append(out, option{idStr(d.ID), d.Name})
+				add(d)
 			}
+		}
+	}
+	if ds, err := s.svc.Org.AdminDepartments(r.Context(), a); err == nil {
+		for _, d := range ds {
+			add(d)
 		}
 	}
 	return out
