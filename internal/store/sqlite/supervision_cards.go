@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"openhall/internal/apperr"
 	"openhall/internal/supervision"
 )
 
@@ -23,9 +24,15 @@ func scanCard(sc scanner) (*supervision.Card, error) {
 	return &c, err
 }
 
-// InsertCards inserts cards, numbering each from the id it gets.
+// InsertCards inserts cards, numbering each from the id it gets. A card
+// already recorded (same case, subject, colour and time: a manual card
+// sent twice within the clock's resolution) is a conflict.
 func (s *SupervisionStore) InsertCards(ctx context.Context, cs []*supervision.Card) error {
-	return s.db.InTx(ctx, func(ctx context.Context) error { return s.insertCards(ctx, cs, false) })
+	err := s.db.InTx(ctx, func(ctx context.Context) error { return s.insertCards(ctx, cs, false) })
+	if isUnique(err) {
+		return apperr.New(apperr.Conflict, "该红黄牌已经录入，请勿重复提交")
+	}
+	return err
 }
 
 // insertCards takes the next ids (the writer holds SQLite's write lock, so

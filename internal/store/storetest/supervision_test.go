@@ -325,6 +325,12 @@ func checkSettings(f *supFixture) {
 	if err != nil || !strings.HasPrefix(card.Number, "JC330110") || !card.Manual {
 		t.Fatalf("manual card %+v %v", card, err)
 	}
+	// The same card sent again at the same instant (the clock stands
+	// still here) is refused as a repeat, not failed on the unique key.
+	again := supervision.ManualInput{DeptID: f.other.ID, Kind: supervision.KindOther, Colour: supervision.Red, Detail: "窗口人员脱岗"}
+	if _, err := f.sup.RaiseCard(f.ctx, f.yhSup, again); !apperr.Is(err, apperr.Conflict) {
+		t.Fatalf("the same card again at the same instant: %v", err)
+	}
 	if _, err := f.sup.RaiseCard(f.ctx, f.yhSup, supervision.ManualInput{DeptID: f.tr.Department.ID, Kind: supervision.KindOther, Colour: supervision.Red, Detail: "越权录入"}); !apperr.Is(err, apperr.Forbidden) {
 		t.Fatalf("a card outside the scope: %v", err)
 	}
