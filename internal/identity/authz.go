@@ -53,6 +53,19 @@ func CanGrant(a *Actor, g *Grant) error {
 	return nil
 }
 
+// CanRevoke: a grant is revoked by an administrator over its scope
+// (CanGrant), and never by its own holder when it is their administrator
+// role, so that no deployment is left without one by a slip.
+func CanRevoke(a *Actor, g *Grant) error {
+	if err := CanGrant(a, g); err != nil {
+		return err
+	}
+	if a.UserID == g.UserID && g.Role == RoleSysAdmin {
+		return apperr.New(apperr.Conflict, "不能撤销自己的系统管理员角色，请由其他管理员操作")
+	}
+	return nil
+}
+
 // CanGrantTo: nobody grants a role to their own account (separation of
 // duties): an administrator who made themselves 监察人员 would review the
 // appeals of the centre they run, and any grant is checked by a second

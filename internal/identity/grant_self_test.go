@@ -26,3 +26,22 @@ func TestCanGrantTo(t *testing.T) {
 		}
 	}
 }
+
+func TestCanRevoke(t *testing.T) {
+	admin := &Actor{UserID: 2, Kind: KindStaff, Grants: []*Grant{{Role: RoleSysAdmin, RegionPath: "/1/2/3/"}}}
+	for _, tc := range []struct {
+		name string
+		g    *Grant
+		want apperr.Code // "" when allowed
+	}{
+		{"a role inside the scope", &Grant{UserID: 19, Role: RoleWindowClerk, RegionPath: "/1/2/3/4/"}, ""},
+		{"a role outside the scope", &Grant{UserID: 19, Role: RoleWindowClerk, RegionPath: "/1/2/9/"}, apperr.Forbidden},
+		{"their own administrator role", &Grant{UserID: 2, Role: RoleSysAdmin, RegionPath: "/1/2/3/"}, apperr.Conflict},
+		{"another administrator's role", &Grant{UserID: 7, Role: RoleSysAdmin, RegionPath: "/1/2/3/"}, ""},
+	} {
+		err := CanRevoke(admin, tc.g)
+		if tc.want == "" && err != nil || tc.want != "" && !apperr.Is(err, tc.want) {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}

@@ -145,11 +145,8 @@ func (s *Service) RevokeRole(ctx context.Context, a *Actor, grantID int64) error
 		if err != nil {
 			return err
 		}
-		if err := CanGrant(a, g); err != nil {
+		if err := CanRevoke(a, g); err != nil {
 			return err
-		}
-		if a.UserID == g.UserID && g.Role == RoleSysAdmin {
-			return apperr.New(apperr.Conflict, "不能撤销自己的系统管理员角色，请由其他管理员操作")
 		}
 		if err := s.store.DeleteGrant(ctx, grantID); err != nil {
 			return err

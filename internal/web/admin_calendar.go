@@ -24,7 +24,8 @@ func (s *Server) registerCalendarRoutes() {
 
 type calendarPage struct {
 	Page
-	MissingYear int // next year's schedule is not imported (from 1 November)
+	MissingYear int  // next year's schedule is not imported (from 1 November)
+	Global      bool // an administrator of the whole deployment, who alone imports or enters schedules
 	Years       []int
 	Overrides   []*calendar.StoredOverride
 	Regions     []option
@@ -57,6 +58,7 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request, status int
 		return err
 	}
 	p.Page, p.Regions = up.Page, up.Regions
+	p.Global = httpkit.ActorFrom(r.Context()).IsGlobalAdmin()
 	p.Years = s.svc.Calendar.National().Years()
 	if year, missing := s.svc.Calendar.MissingNextYear(); missing {
 		p.MissingYear = year

@@ -46,14 +46,16 @@ type regionFormPage struct {
 	Region  *org.Region // nil when creating
 	Parents []option
 	Levels  []option
+	Global  bool // an administrator of the whole deployment, who alone adds a top-level region
 }
 
 func (s *Server) regionForm(w http.ResponseWriter, r *http.Request, status int, region *org.Region, f form) error {
-	rs, err := s.svc.Org.AdminRegions(r.Context(), httpkit.ActorFrom(r.Context()))
+	a := httpkit.ActorFrom(r.Context())
+	rs, err := s.svc.Org.AdminRegions(r.Context(), a)
 	if err != nil {
 		return err
 	}
-	p := regionFormPage{Page: s.page(w, r, "新建区域"), Form: f, Region: region}
+	p := regionFormPage{Page: s.page(w, r, "新建区域"), Form: f, Region: region, Global: a.IsGlobalAdmin()}
 	if region != nil {
 		p.Title = "编辑区域：" + region.Name
 	}

@@ -82,8 +82,9 @@ func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request) error 
 type userPage struct {
 	Page
 	User      *identity.User
-	Grants    []*identity.Grant
-	Form      form // account edit
+	Grants    []grantRow
+	NoManage  string // why the actor may not change the account (identity.CanManageUser)
+	Form      form   // account edit
 	GrantForm form
 	Roles     []option
 	Regions   []option
@@ -107,11 +108,31 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request, status int, f,
 	if err != nil {
 		return err
 	}
-	p := userPage{Page: up.Page, User: u, Grants: grants, Form: f, GrantForm: gf, Regions: up.Regions, Depts: up.DeptOpts}
+	p := userPage{Page: up.Page, User: u, Form: f, GrantForm: gf, Regions: up.Regions, Depts: up.DeptOpts,
+		NoManage: refusal(identity.CanManageUser(a, u, grants))}
+	for _, g := range grants {
+		p.Grants = append(p.Grants, grantRow{g, refusal(identity.CanRevoke(a, g))})
+	}
 	for _, role := range identity.StaffRoles {
 		p.Roles = append(p.Roles, option{string(role), role.Label()})
 	}
 	return s.render(w, status, "admin/user", p)
+}
+
+// refusal is what a page says in place of a form the actor may not send:
+// the message of err, or "" when err is nil and the form is shown.
+func refusal(err error) string {
+	if err == nil {
+		return ""
+	}
+	return apperr.MessageOf(err)
+}
+
+// grantRow is a role on the account page, with why the actor may not
+// revoke it ("" when they may).
+type grantRow struct {
+	*identity.Grant
+	NoRevoke string
 }
 
 // shownPhone is the phone number the edit form shows: masked for an

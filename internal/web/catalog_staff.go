@@ -236,6 +236,9 @@ type itemWorkPage struct {
 	Open     *catalog.Version
 	Form     form
 	Today    string
+	// What the actor may do here (catalog.CanEdit, CanReview,
+	// CanChangeStatus): only those forms are shown.
+	CanEdit, CanReview, CanStatus bool
 }
 
 func (s *Server) handleItemWork(w http.ResponseWriter, r *http.Request) error {
@@ -257,6 +260,13 @@ func (s *Server) itemWork(w http.ResponseWriter, r *http.Request, status int, f 
 	if len(vs) > 0 && vs[0].State.Open() {
 		p.Open = vs[0]
 	}
+	path, err := s.svc.Org.RegionPath(r.Context(), it.RegionID)
+	if err != nil {
+		return err
+	}
+	p.CanEdit = catalog.CanEdit(a, path, it.DepartmentID) == nil
+	p.CanReview = catalog.CanReview(a, path, it.DepartmentID) == nil
+	p.CanStatus = catalog.CanChangeStatus(a, path, it.DepartmentID) == nil
 	return s.render(w, status, "catalog/item", p)
 }
 

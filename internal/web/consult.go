@@ -43,10 +43,13 @@ type consultPage struct {
 	Form     form
 	Open     bool // takes comments today
 	Over     bool // the period is over
-	Manage   bool
-	Prev     string
-	Next     string
-	Docs     []option // the agency's published documents, for the result link
+	// NoComment says why the account signed in cannot comment (a staff
+	// account on a real-name consultation), in place of the form.
+	NoComment string
+	Manage    bool
+	Prev      string
+	Next      string
+	Docs      []option // the agency's published documents, for the result link
 }
 
 // SectionLabel names a section.
@@ -80,6 +83,9 @@ func (s *Server) showConsultation(w http.ResponseWriter, r *http.Request, status
 		return err
 	}
 	p := consultPage{Page: s.page(w, r, c.Title), C: c, Form: f, Manage: s.svc.Consult.CanManage(r.Context(), a, c)}
+	if a != nil {
+		p.NoComment = refusal(consult.CanComment(a, c))
+	}
 	if tpl == "participate/consult_manage" && !p.Manage {
 		return apperr.New(apperr.Forbidden, "只有本机关的公开专员可以管理该征集")
 	}

@@ -34,24 +34,13 @@ var crawlShape = regexp.MustCompile(`[0-9]+`)
 // shows what crawlBad matches.
 func crawl(t *testing.T, b *browser, who string, limit int) {
 	t.Helper()
-	seen, shapes := map[string]bool{"/": true}, map[string]int{}
-	queue := [][2]string{{"/", ""}}
-	n := 0
-	defer func() { t.Logf("%s: %d pages, %d links left", who, n, len(queue)) }()
-	for ; len(queue) > 0 && n < limit; n++ {
-		path, from := queue[0][0], queue[0][1]
-		queue = queue[1:]
-		p := crawlGet(t, b, path)
-		if next, ok := crawlTarget(path, p.location); ok && p.location != "" && !seen[next] {
-			seen[next] = true
-			queue = append(queue, [2]string{next, path})
-		}
+	n, left := walk(t, b, limit, func(path, from string, p *page) {
 		if p.status >= 400 {
 			t.Errorf("%s: GET %s (linked from %s): status %d: %s", who, path, from, p.status, crawlSays(p))
-			continue
+			return
 		}
 		if p.doc == nil || p.status != http.StatusOK {
-			continue
+			return
 		}
 		if m := crawlBad.FindString(p.doc.Find("body").Text()); m != "" {
 			t.Errorf("%s: %s shows %q", who, path, m)
@@ -59,17 +48,40 @@ func crawl(t *testing.T, b *browser, who string, limit int) {
 		for _, miss := range crawlA11y(p.doc) {
 			t.Errorf("%s: %s: %s", who, path, miss)
 		}
-		p.doc.Find("a[href]").Each(func(_ int, a *goquery.Selection) {
-			next, ok := crawlTarget(path, a.AttrOr("href", ""))
-			shape := crawlShape.ReplaceAllString(next, "N")
-			if !ok || seen[next] || shapes[shape] >= 2 {
-				return
-			}
-			seen[next] = true
-			shapes[shape]++
-			queue = append(queue, [2]string{next, path})
-		})
+	})
+	t.Logf("%s: %d pages, %d links left", who, n, left)
+}
+
+// walk visits the site's pages breadth first from the home page, following
+// links and redirects, at most two pages of each shape and limit pages in
+// all; visit sees each page with the page that led to it. It returns how
+// many pages it visited and how many links it left.
+func walk(t *testing.T, b *browser, limit int, visit func(path, from string, p *page)) (int, int) {
+	t.Helper()
+	seen, shapes := map[string]bool{"/": true}, map[string]int{}
+	queue := [][2]string{{"/", ""}}
+	follow := func(from, href string, bounded bool) {
+		next, ok := crawlTarget(from, href)
+		shape := crawlShape.ReplaceAllString(next, "N")
+		if !ok || href == "" || seen[next] || bounded && shapes[shape] >= 2 {
+			return
+		}
+		seen[next] = true
+		shapes[shape]++
+		queue = append(queue, [2]string{next, from})
 	}
+	n := 0
+	for ; len(queue) > 0 && n < limit; n++ {
+		path, from := queue[0][0], queue[0][1]
+		queue = queue[1:]
+		p := crawlGet(t, b, path)
+		follow(path, p.location, false)
+		visit(path, from, p)
+		if p.doc != nil && p.status == http.StatusOK {
+			p.doc.Find("a[href]").Each(func(_ int, a *goquery.Selection) { follow(path, a.AttrOr("href", ""), true) })
+		}
+	}
+	return n, len(queue)
 }
 
 // crawlGet fetches a page, parsing it only when it is HTML (a dataset's

@@ -34,6 +34,7 @@ type guideActions struct {
 	ApplyText string
 	NotFor    string // why this viewer cannot apply online
 	LoggedIn  bool
+	Public    bool // a citizen's or a company's account: the one who asks for an appointment
 	Favourite bool
 	Points    []*org.Centre
 	ShareURL  string
@@ -61,7 +62,7 @@ func (s *Server) actionsFor(ctx context.Context, a *identity.Actor, it *catalog.
 	g := &v.Guide
 	today := s.svc.Catalog.Today()
 	ga := guideActions{Item: it, G: g, VersionID: v.ID, Accepting: it.Accepting(), Online: g.Online && it.Accepting(),
-		LoggedIn: a != nil, ShareURL: abs, MinDay: today.AddDays(1).String(), MaxDay: today.AddDays(30).String(), Form: newForm(nil, nil)}
+		LoggedIn: a != nil, Public: a != nil && a.IsPublic(), ShareURL: abs, MinDay: today.AddDays(1).String(), MaxDay: today.AddDays(30).String(), Form: newForm(nil, nil)}
 	proxy, err := s.mayFileFor(ctx, a, it)
 	if err != nil {
 		return ga, err

@@ -47,9 +47,7 @@ func (s *Server) handleMailbox(w http.ResponseWriter, r *http.Request) error {
 	offset := atoiDefault(r.URL.Query().Get("offset"), 0)
 	p := mailboxPage{Page: s.page(w, r, m.Name), M: m}
 	if a := actorOf(r); a != nil {
-		if err := mailbox.CanWrite(a); err != nil {
-			p.NoWrite = apperr.MessageOf(err)
-		}
+		p.NoWrite = refusal(mailbox.CanWrite(a))
 	}
 	var n int
 	if p.Letters, n, err = s.svc.Mailbox.PublishedLetters(r.Context(), m.ID, offset, 20); err != nil {

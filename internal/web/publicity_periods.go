@@ -12,8 +12,9 @@ import (
 
 type periodsPage struct {
 	Page
-	Form  form
-	Kinds []string
+	Form   form
+	Kinds  []string
+	Global bool // an administrator of the whole deployment, who alone sets the periods
 }
 
 // Field names the form field of a kind's period.
@@ -33,7 +34,8 @@ func (s *Server) handlePeriods(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) periodsForm(w http.ResponseWriter, r *http.Request, status int, f form) error {
-	return s.render(w, status, "publicity/periods", periodsPage{Page: s.page(w, r, "行政处罚信息公示期"), Form: f, Kinds: powers.PenaltyKinds})
+	return s.render(w, status, "publicity/periods", periodsPage{Page: s.page(w, r, "行政处罚信息公示期"), Form: f, Kinds: powers.PenaltyKinds,
+		Global: actorOf(r).IsGlobalAdmin()})
 }
 
 func (s *Server) handlePeriodsSave(w http.ResponseWriter, r *http.Request) error {

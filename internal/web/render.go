@@ -288,8 +288,10 @@ func errorTitle(status int) string {
 		return "操作过于频繁"
 	case http.StatusConflict:
 		return "操作无法完成"
-	case http.StatusUnprocessableEntity:
+	case http.StatusUnprocessableEntity, http.StatusBadRequest:
 		return "提交的信息有误"
+	case http.StatusRequestEntityTooLarge:
+		return "提交的内容过大"
 	case http.StatusServiceUnavailable:
 		return "服务暂时不可用"
 	}
