@@ -48,12 +48,7 @@ func TestSweepEveryGet(t *testing.T) {
 		clients[acc.Username] = loginWith(t, a, acc.Username, demo.Password)
 	}
 	for _, path := range paths {
-		url := sweepParam.ReplaceAllStringFunc(path, func(p string) string {
-			if strings.Contains(p, "number") {
-				return first.Number
-			}
-			return strconv.FormatInt(first.ID, 10)
-		})
+		url := sweepURL(path, first)
 		for who, c := range clients {
 			r := c.do("GET", url, nil)
 			if r.status >= 500 {
@@ -65,4 +60,15 @@ func TestSweepEveryGet(t *testing.T) {
 		}
 	}
 	t.Logf("%d GET operations asked by %d clients", len(paths), len(clients))
+}
+
+// sweepURL fills the path parameters of a documented path with the case's
+// number (for a parameter named so) or its id.
+func sweepURL(path string, c caseView) string {
+	return sweepParam.ReplaceAllStringFunc(path, func(p string) string {
+		if strings.Contains(p, "number") {
+			return c.Number
+		}
+		return strconv.FormatInt(c.ID, 10)
+	})
 }

@@ -3,7 +3,6 @@ package api_test
 import (
 	"net/http"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -56,12 +55,7 @@ func TestSweepEveryWrite(t *testing.T) {
 			c = loginWith(t, a, user, demo.Password)
 		}
 		for _, o := range ops {
-			url := sweepParam.ReplaceAllStringFunc(o.path, func(p string) string {
-				if strings.Contains(p, "number") {
-					return filed.Number
-				}
-				return strconv.FormatInt(filed.ID, 10)
-			})
+			url := sweepURL(o.path, filed)
 			for _, body := range sweepBodies {
 				r := c.do(o.method, url, body)
 				if r.status >= 500 {
