@@ -71,7 +71,7 @@ func (s *Server) docForm(w http.ResponseWriter, r *http.Request, status int, d *
 		p.Title = "编辑草稿：" + d.Title
 	}
 	var err error
-	if p.Agencies, err = s.agencyOptions(r); err != nil {
+	if p.Agencies, err = s.draftAgencyOptions(r); err != nil {
 		return err
 	}
 	for _, g := range disclosure.Genres {

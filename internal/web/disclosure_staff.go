@@ -129,6 +129,20 @@ func (s *Server) agencyOptions(r *http.Request) ([]option, error) {
 	return out, err
 }
 
+// draftAgencyOptions lists the agencies the actor drafts for
+// (disclosure.CanDraft): the only ones a document form may name.
+func (s *Server) draftAgencyOptions(r *http.Request) ([]option, error) {
+	as, err := s.svc.Disclosure.Agencies(r.Context(), disclosure.AgencyFilter{})
+	a := httpkit.ActorFrom(r.Context())
+	var out []option
+	for _, ag := range as {
+		if disclosure.CanDraft(a, ag) == nil {
+			out = append(out, option{idStr(ag.ID), ag.Name})
+		}
+	}
+	return out, err
+}
+
 // firstAgency is the agency a staff list shows: the one asked for, else
 // the first one the workbench gives the actor.
 func (s *Server) firstAgency(r *http.Request) (int64, error) {
